@@ -1,0 +1,7 @@
+"""pantau sources: fetch -> parse -> normalise -> publish.
+
+Feeds are polled politely (``fetch``), parsed into raw entries by the parser
+adapter (``parse``), normalised into :class:`sources.article.Article` records
+(``normalise``) and handed to a publisher: Kafka in distributed mode, the
+embedded runner's queue on one machine.
+"""

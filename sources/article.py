@@ -1,0 +1,66 @@
+"""The one Article record: what every stage after the parser sees.
+
+Raw feed fields never leave the parser's adapter; everything downstream
+(classification, stories, routing, delivery, Kafka topics, SQLite state)
+speaks this schema and converts only at its edges with :func:`encode` /
+:func:`decode`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+import msgspec
+
+__all__ = ["Article", "article_id", "encode", "decode", "SCHEMA_VERSION"]
+
+SCHEMA_VERSION = 1
+
+
+class Article(msgspec.Struct, frozen=True, kw_only=True):
+    """A normalised news item, identical in embedded and distributed mode."""
+
+    id: str
+    """Stable id: a hash of the canonical URL (guid as fallback)."""
+    url: str
+    """Canonical link (tracking parameters and fragment removed)."""
+    title: str
+    summary: str = ""
+    content: str = ""
+    published: datetime | None = None
+    """Publication time in UTC, when the feed gave one we could read."""
+    fetched: datetime
+    """When pantau fetched it, UTC: the start of the delivery-latency clock."""
+    feed: str
+    """The feed's id (its URL unless the feed list names it)."""
+    feed_name: str = ""
+    language: str | None = None
+    """ISO 639-1 code: declared by the feed, else detected."""
+    authors: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    v: int = SCHEMA_VERSION
+
+    @property
+    def text_length(self) -> int:
+        """Characters of title, summary and content together."""
+        return len(self.title) + len(self.summary) + len(self.content)
+
+
+def article_id(canonical_key: str) -> str:
+    """Derive the stable article id from a canonical URL or guid."""
+    return hashlib.blake2b(canonical_key.encode("utf-8"), digest_size=12).hexdigest()
+
+
+_encoder = msgspec.json.Encoder()
+_decoder = msgspec.json.Decoder(Article)
+
+
+def encode(article: Article) -> bytes:
+    """Serialise an Article to JSON bytes (the Kafka and SQLite wire form)."""
+    return _encoder.encode(article)
+
+
+def decode(data: bytes | str) -> Article:
+    """Parse JSON bytes back into an Article, validating every field."""
+    return _decoder.decode(data)

@@ -1,0 +1,191 @@
+"""pantau.yaml: load, substitute ``${ENV}`` values, validate, report located errors.
+
+The file is the one thing a user writes, so it stays small::
+
+    feeds: [...]            # a list, or the path of a YAML or OPML feed list
+    rules: rules/
+    state: .pantau/state.db
+    kafka: 127.0.0.1:9092
+    metrics: 127.0.0.1:9464
+    network: {allow_private: false}
+    destinations: {...}
+    routes: [...]
+
+Unknown keys are refused with a "did you mean" hint, never ignored.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
+from sources.feeds import FeedSpec, load_feed_list
+from streams.deliver.config import DestinationSpec, RouteSpec
+from streams.errors import ConfigError, MissingEnvError
+
+__all__ = ["Config", "NetworkConfig", "load_config", "default_config_path", "substitute_env"]
+
+_ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+class NetworkConfig(BaseModel):
+    """Fetching limits shared by every feed."""
+
+    model_config = ConfigDict(extra="forbid")
+    allow_private: bool = False
+    max_bytes: int = 10 * 1024 * 1024
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    total_timeout: float = 60.0
+    per_host: int = 2
+    concurrency: int = 32
+
+
+class Config(BaseModel):
+    """A validated pantau.yaml; paths are absolute, env values substituted."""
+
+    model_config = ConfigDict(extra="forbid")
+    feeds: list[FeedSpec] = Field(default_factory=list)
+    rules: Path = Path("rules")
+    state: Path = Path(".pantau/state.db")
+    kafka: str = "127.0.0.1:9092"
+    metrics: str | None = "127.0.0.1:9464"
+    network: NetworkConfig = Field(default_factory=NetworkConfig)
+    destinations: dict[str, DestinationSpec] = Field(default_factory=dict)
+    routes: list[RouteSpec] = Field(default_factory=list)
+    source: Path | None = None
+    """The file this configuration was read from (None for built-in defaults)."""
+
+
+def default_config_path() -> Path:
+    """The shipped default configuration: real public feeds and the shipped rules."""
+    return PACKAGE_DIR / "defaults" / "pantau.yaml"
+
+
+def substitute_env(value: Any, *, where: str, env: dict[str, str] | None = None) -> Any:
+    """Replace every ``${NAME}`` in strings nested in ``value`` from the environment."""
+    env = os.environ if env is None else env
+    if isinstance(value, str):
+
+        def repl(m: re.Match[str]) -> str:
+            name = m.group(1)
+            if name not in env:
+                raise MissingEnvError(
+                    f"{where}: environment variable {name} is not set",
+                    hint=f"export {name}=... before starting pantau, or write the value in the file",
+                )
+            return env[name]
+
+        return _ENV.sub(repl, value)
+    if isinstance(value, dict):
+        return {k: substitute_env(v, where=f"{where}.{k}", env=env) for k, v in value.items()}
+    if isinstance(value, list):
+        return [substitute_env(v, where=f"{where}[{i}]", env=env) for i, v in enumerate(value)]
+    return value
+
+
+def _located(path: Path, data: Any, loc: tuple) -> str:
+    """Turn a pydantic error location into ``file:line:col`` using ruamel's marks."""
+    node, line, col = data, None, None
+    for key in loc:
+        lc = getattr(node, "lc", None)
+        try:
+            if lc is not None and isinstance(key, str) and key in node:
+                line, col = lc.key(key)
+            elif lc is not None and isinstance(key, int):
+                line, col = lc.item(key)
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            break
+    if line is None:
+        return str(path)
+    return f"{path}:{line + 1}:{col + 1}"
+
+
+def _describe(exc: ValidationError, path: Path, data: Any) -> str:
+    lines = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        where = _located(path, data, loc)
+        dotted = ".".join(str(p) for p in loc)
+        if err["type"] == "extra_forbidden":
+            parent = data
+            for k in loc[:-1]:
+                try:
+                    parent = parent[k]
+                except (KeyError, IndexError, TypeError):
+                    break
+            msg = f"unknown field {loc[-1]!r}"
+            model_fields = _fields_at(loc[:-1])
+            close = difflib.get_close_matches(str(loc[-1]), model_fields, n=1)
+            if close:
+                msg += f" (did you mean {close[0]!r}?)"
+        else:
+            msg = f"{dotted}: {err['msg']} (got {err.get('input')!r})"
+        lines.append(f"{where}: {msg}")
+    return "\n".join(lines)
+
+
+def _fields_at(loc: tuple) -> list[str]:
+    """Known field names of the model at a location, for did-you-mean hints."""
+    model: Any = Config
+    for key in loc:
+        if isinstance(key, int):
+            continue
+        field = getattr(model, "model_fields", {}).get(key)
+        if field is None:
+            return []
+        ann = field.annotation
+        inner = getattr(ann, "__args__", None)
+        model = inner[-1] if inner else ann
+    return list(getattr(model, "model_fields", {}).keys())
+
+
+def load_config(path: str | Path | None = None, *, env: dict[str, str] | None = None) -> Config:
+    """Read and validate a pantau.yaml (the shipped default when ``path`` is None)."""
+    path = Path(path) if path else default_config_path()
+    try:
+        raw = YAML(typ="rt").load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(
+            f"configuration file {path} does not exist",
+            hint="pass --config FILE, or copy streams/defaults/pantau.yaml as a start",
+        ) from None
+    except YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}", hint="fix the indentation or quoting") from None
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: expected a mapping of settings, got {type(raw).__name__}")
+    data = substitute_env(raw, where=str(path), env=env)
+    base = path.resolve().parent
+    feeds = data.get("feeds", [])
+    if isinstance(feeds, str):
+        data["feeds"] = [f.model_dump() for f in load_feed_list(base / feeds)]
+    try:
+        cfg = Config.model_validate({**data, "source": path.resolve()})
+    except ValidationError as exc:
+        raise ConfigError(f"{path} has errors:\n{_describe(exc, path, raw)}") from None
+    # Relative paths are relative to the config file, as users expect.
+    cfg.rules = cfg.rules if cfg.rules.is_absolute() else (base / cfg.rules).resolve()
+    cfg.state = cfg.state if cfg.state.is_absolute() else (base / cfg.state)
+    _check_routes(cfg, path)
+    return cfg
+
+
+def _check_routes(cfg: Config, path: Path) -> None:
+    names = set(cfg.destinations)
+    for i, route in enumerate(cfg.routes):
+        for dest in route.to:
+            if dest not in names and dest != "console":
+                close = difflib.get_close_matches(dest, sorted(names), n=1)
+                hint = f"did you mean {close[0]!r}?" if close else "declare it under destinations:"
+                raise ConfigError(f"{path}: routes[{i}] sends to unknown destination {dest!r}", hint=hint)

@@ -1,0 +1,1 @@
+"""Delivery: routes pick destinations, destinations send, the outbox retries."""

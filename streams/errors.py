@@ -1,0 +1,141 @@
+"""Every error pantau raises on purpose, documented once.
+
+    PantauError                 root: catch this to handle any pantau failure
+    ├── ConfigError             pantau.yaml is unusable (path, key, fix)
+    │   └── MissingEnvError     a ${NAME} placeholder names an unset variable
+    ├── FeedError               one feed could not be fetched or parsed (url)
+    │   ├── FetchError          network, HTTP status, size or time limits
+    │   ├── BlockedAddressError the feed resolves to a private/loopback address
+    │   └── ParseError          the body is not a feed we can read
+    ├── RulesError              a rule set failed to load (every located error)
+    ├── DeliveryError           one destination refused or could not be reached
+    │   ├── RetryableDelivery   try again later (5xx, 429, timeouts)
+    │   └── PermanentDelivery   do not retry (4xx, 410 Gone, bad address)
+    └── BrokerError             Kafka is unreachable or refused a write
+
+Messages follow one shape: what went wrong, the offending value, where, and
+what to do next. ``hint`` carries the "what to do" part so that the CLI can
+print it on its own line.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "PantauError",
+    "ConfigError",
+    "MissingEnvError",
+    "FeedError",
+    "FetchError",
+    "BlockedAddressError",
+    "ParseError",
+    "RulesError",
+    "DeliveryError",
+    "RetryableDelivery",
+    "PermanentDelivery",
+    "BrokerError",
+]
+
+
+class PantauError(Exception):
+    """Root of pantau's errors; ``str()`` gives the full one-line message."""
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message} ({self.hint})" if self.hint else self.message
+
+
+class ConfigError(PantauError):
+    """The configuration file cannot be used as written."""
+
+
+class MissingEnvError(ConfigError):
+    """A ``${NAME}`` placeholder refers to an environment variable that is unset."""
+
+
+class FeedError(PantauError):
+    """One feed failed; the poller records it and carries on with the others."""
+
+    def __init__(self, url: str, message: str, *, hint: str | None = None) -> None:
+        super().__init__(f"{url}: {message}", hint=hint)
+        self.url = url
+
+
+class FetchError(FeedError):
+    """The feed could not be fetched (network, status, size or time limit)."""
+
+    def __init__(
+        self,
+        url: str,
+        message: str,
+        *,
+        hint: str | None = None,
+        status: int | None = None,
+        retry_after: float | None = None,
+        outcome: str = "error",
+    ) -> None:
+        super().__init__(url, message, hint=hint)
+        self.status = status
+        self.retry_after = retry_after
+        self.outcome = outcome
+
+
+class BlockedAddressError(FetchError):
+    """The feed's host resolves to an address pantau refuses by default."""
+
+
+class ParseError(FeedError):
+    """The response is not a feed pantau can read."""
+
+
+class RulesError(PantauError):
+    """A rule set failed to load; ``problems`` lists every located error."""
+
+    def __init__(self, problems: list, *, directory: str = "") -> None:
+        self.problems = list(problems)
+        first = str(self.problems[0]) if self.problems else "no problems recorded"
+        more = f" (and {len(self.problems) - 1} more)" if len(self.problems) > 1 else ""
+        super().__init__(
+            f"rule set {directory or '?'} refused: {first}{more}",
+            hint="run `pantau rules check` for the full list",
+        )
+
+
+class DeliveryError(PantauError):
+    """A destination could not take an alert."""
+
+    def __init__(self, destination: str, message: str, *, hint: str | None = None) -> None:
+        super().__init__(f"destination {destination!r}: {message}", hint=hint)
+        self.destination = destination
+
+
+class RetryableDelivery(DeliveryError):
+    """Transient failure: retry later, honouring ``retry_after`` when set."""
+
+    def __init__(
+        self,
+        destination: str,
+        message: str,
+        *,
+        hint: str | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(destination, message, hint=hint)
+        self.retry_after = retry_after
+
+
+class PermanentDelivery(DeliveryError):
+    """The destination will never accept this alert as configured."""
+
+    def __init__(
+        self, destination: str, message: str, *, hint: str | None = None, disable: bool = False
+    ) -> None:
+        super().__init__(destination, message, hint=hint)
+        self.disable = disable
+
+
+class BrokerError(PantauError):
+    """Kafka is unreachable or refused a write."""

@@ -1,0 +1,60 @@
+"""Structured logs: JSON lines in production, readable colour on a terminal.
+
+Bind context once (``log = get_logger().bind(feed=feed.key)``) and log events
+as snake_case names with keyword fields; never format values into the message.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+import structlog
+
+__all__ = ["configure_logging", "get_logger", "default_format"]
+
+
+def default_format() -> str:
+    """``json`` in containers or when stderr is not a terminal, else ``console``."""
+    if os.environ.get("PANTAU_LOG_FORMAT"):
+        return os.environ["PANTAU_LOG_FORMAT"]
+    in_container = os.path.exists("/.dockerenv") or os.environ.get("KUBERNETES_SERVICE_HOST")
+    return "json" if in_container or not sys.stderr.isatty() else "console"
+
+
+def configure_logging(fmt: str | None = None, level: str = "info") -> None:
+    """Route structlog and stdlib logging to stderr in the chosen format."""
+    fmt = fmt or default_format()
+    lvl = getattr(logging, level.upper(), logging.INFO)
+    shared = [
+        structlog.contextvars.merge_contextvars,
+        structlog.processors.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+    ]
+    renderer = (
+        structlog.processors.JSONRenderer()
+        if fmt == "json"
+        else structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
+    )
+    structlog.configure(
+        processors=[*shared, structlog.processors.format_exc_info, renderer],
+        wrapper_class=structlog.make_filtering_bound_logger(lvl),
+        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        cache_logger_on_first_use=False,
+    )
+    # Libraries (aiokafka, faust, kafka-python) log through stdlib: same format, quieter.
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(processors=[
+            structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer
+        ], foreign_pre_chain=[*shared, structlog.stdlib.add_logger_name])
+    )
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(max(lvl, logging.WARNING))
+
+
+def get_logger(**context: object) -> structlog.stdlib.BoundLogger:
+    """A logger with ``context`` bound once for every event it logs."""
+    return structlog.get_logger("pantau").bind(**context)

@@ -1,0 +1,60 @@
+"""Fixtures shared by the whole suite: seeds, the real broker, real tools.
+
+A test that needs something real (a Kafka broker, promtool) asks for it with
+:func:`require`. Outside CI a missing part skips the test with the reason; under
+``CI=true`` nothing skips and a missing part fails the test.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT.parent / "shared" / "seeds"
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def require(ok: bool, what: str) -> None:
+    """Fail under CI, skip elsewhere, when a real part the test needs is missing."""
+    if ok:
+        return
+    if IN_CI:
+        pytest.fail(f"{what} is missing, and under CI=true nothing skips")
+    pytest.skip(f"{what} is missing (run `make test`, which provides it; under CI this fails)")
+
+
+def _reachable(bootstrap: str) -> bool:
+    host, _, port = bootstrap.rpartition(":")
+    try:
+        with socket.create_connection((host or "127.0.0.1", int(port)), timeout=2):
+            return True
+    except (OSError, ValueError):
+        return False
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    """The real Indonesian articles in ../shared/seeds (read, never copied)."""
+    require((SEEDS / "index.yaml").exists(), f"the seed articles at {SEEDS}")
+    return SEEDS
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap() -> str:
+    """The real broker's address from PANTAU_KAFKA (set by `make test`)."""
+    bootstrap = os.environ.get("PANTAU_KAFKA", "")
+    require(bool(bootstrap) and _reachable(bootstrap), f"a Kafka broker (PANTAU_KAFKA={bootstrap or 'unset'})")
+    return bootstrap
+
+
+@pytest.fixture(scope="session")
+def promtool() -> str:
+    """Path of Prometheus's promtool (Debian package `prometheus`)."""
+    path = shutil.which("promtool")
+    require(path is not None, "promtool (Debian package prometheus)")
+    return path
