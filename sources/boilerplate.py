@@ -1,0 +1,54 @@
+"""Page boilerplate that must never reach classification.
+
+News pages and feed bodies carry lines that belong to the site, not the story:
+"Baca juga: ..." teasers for unrelated articles, "Halaman 2", copyright
+footers, "Related Articles" lists. A teaser about another country's cyber
+attack must not make this article a cybercrime match, so these lines are
+dropped before matching, in both the parser and ``pantau classify``.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["strip_boilerplate", "is_boilerplate"]
+
+# A line that *starts* one of these blocks is dropped; footers end the text.
+_LINE = re.compile(
+    r"""^\s*(?:
+        baca\s+(?:juga|pula)\b.*        |   # Indonesian "read also" teasers
+        lihat\s+juga\s*:.*              |
+        simak\s+juga\s*:.*              |
+        halaman\s+\d+(?:\s*(?:dari|/)\s*\d+)?\s*$ |
+        (?:read|see)\s+(?:also|more)\s*:.*  |
+        xem\s+thêm\s*:.*                |   # Vietnamese "see more"
+        관련\s*기사.*                    |   # Korean "related articles"
+        advertisement\s*$ | iklan\s*$ | loading\.*\s*$ | a\s+a\s+a\s*$ |
+        komentar\s*\(\d+\)\s*$ | share\s*:?\s*$ | bagikan\s*:?\s*$
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_FOOTER = re.compile(
+    r"""^\s*(?:
+        related\s+articles?\b | latest\s+articles?\b | berita\s+terkait\b | artikel\s+terkait\b |
+        (?:copyright|hak\s+cipta)\b | ©
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def is_boilerplate(line: str) -> bool:
+    """True when a single line is a site teaser or page furniture, not story text."""
+    return bool(_LINE.match(line)) or bool(_FOOTER.match(line))
+
+
+def strip_boilerplate(text: str) -> str:
+    """Drop teaser lines and everything from a footer heading onwards."""
+    kept: list[str] = []
+    for line in text.splitlines():
+        if _FOOTER.match(line):
+            break
+        if _LINE.match(line):
+            continue
+        kept.append(line)
+    return "\n".join(kept).strip()

@@ -1,0 +1,80 @@
+"""pantau.yaml loading: env substitution, located errors, relative paths."""
+
+import textwrap
+
+import pytest
+
+from streams.config import default_config_path, load_config
+from streams.errors import ConfigError, MissingEnvError
+
+
+def _write(tmp_path, text):
+    path = tmp_path / "pantau.yaml"
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def test_the_issue_shape_loads_with_env_values(tmp_path):
+    path = _write(
+        tmp_path,
+        """\
+        feeds:
+          - url: https://example.org/rss.xml
+            name: Example
+            language: id
+        rules: rules/
+        state: .pantau/state.db
+        kafka: 127.0.0.1:9092
+        metrics: 127.0.0.1:9464
+        network:
+          allow_private: false
+        destinations:
+          siem:
+            type: webhook
+            url: https://siem.example.org/hooks/pantau
+            secret: ${PANTAU_WEBHOOK_SECRET}
+        routes:
+          - topics: [north-korea, cybercrime]
+            to: [siem]
+        """,
+    )
+    cfg = load_config(path, env={"PANTAU_WEBHOOK_SECRET": "s3cret"})
+    assert cfg.feeds[0].url == "https://example.org/rss.xml"
+    assert cfg.feeds[0].language == "id"
+    assert cfg.destinations["siem"].secret is not None
+    assert cfg.rules == (tmp_path / "rules").resolve()
+    assert cfg.state == tmp_path / ".pantau/state.db"
+
+
+def test_missing_env_value_is_named(tmp_path):
+    path = _write(tmp_path, "destinations:\n  siem:\n    type: webhook\n    url: ${NOPE_NOT_SET}\n")
+    with pytest.raises(MissingEnvError, match="NOPE_NOT_SET"):
+        load_config(path, env={})
+
+
+def test_unknown_key_is_located_with_a_suggestion(tmp_path):
+    path = _write(tmp_path, "rules: rules/\nmetrcs: 127.0.0.1:1\n")
+    with pytest.raises(ConfigError) as err:
+        load_config(path, env={})
+    assert f"{path}:2:1: unknown field 'metrcs' (did you mean 'metrics'?)" in str(err.value)
+
+
+def test_route_to_unknown_destination_is_refused(tmp_path):
+    path = _write(
+        tmp_path,
+        "destinations:\n  siem:\n    type: webhook\n    url: https://x.example\nroutes:\n  - topics: [asean]\n    to: [sime]\n",
+    )
+    with pytest.raises(ConfigError, match="unknown destination 'sime'") as err:
+        load_config(path, env={})
+    assert "siem" in (err.value.hint or "")
+
+
+def test_missing_file_says_how_to_start(tmp_path):
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_config(tmp_path / "absent.yaml")
+
+
+def test_the_shipped_default_config_loads():
+    cfg = load_config(default_config_path(), env={})
+    assert cfg.feeds, "the default config ships a curated feed list"
+    assert (cfg.rules / "cybercrime.yaml").exists()
