@@ -4,9 +4,31 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from urllib.parse import urlsplit
 
-__all__ = ["FeedSpec", "load_feed_list"]
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from streams.errors import ConfigError
+
+__all__ = ["FeedSpec", "FeedAuth", "load_feed_list"]
+
+
+class FeedAuth(BaseModel):
+    """Credentials for a private feed: HTTP Basic, or a bearer token."""
+
+    model_config = ConfigDict(extra="forbid")
+    username: str | None = None
+    password: str | None = None
+    token: str | None = None
+    """Sent as ``Authorization: Bearer <token>``."""
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> "FeedAuth":
+        if self.token and (self.username or self.password):
+            raise ValueError("give either username/password or token, not both")
+        if not self.token and not self.username:
+            raise ValueError("give username (and password) or token")
+        return self
 
 
 class FeedSpec(BaseModel):
@@ -23,10 +45,20 @@ class FeedSpec(BaseModel):
     """Seconds between polls (adapted within bounds to how busy the feed is)."""
     enabled: bool = True
     headers: dict[str, str] = Field(default_factory=dict)
+    """Extra request headers (cookies, API keys); sent only to the feed's own host."""
+    auth: FeedAuth | None = None
     full_text: bool = False
     """Fetch each article's page and extract its main text (summary-only feeds)."""
     silent_after: float = 86400.0
     """Seconds without a new item after which the feed counts as silent."""
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        value = value.strip()
+        if urlsplit(value).scheme not in {"http", "https"} or not urlsplit(value).hostname:
+            raise ValueError(f"feed url must be an http(s) address, got {value!r}")
+        return value
 
     @property
     def key(self) -> str:
@@ -43,6 +75,21 @@ def load_feed_list(path: Path) -> list[FeedSpec]:
         from sources.opml import parse_opml
 
         return parse_opml(text, where=str(path))
-    data = YAML(typ="safe").load(text) or {}
+    try:
+        data = YAML(typ="safe").load(text) or {}
+    except Exception as exc:  # ruamel raises several unrelated types for bad YAML
+        raise ConfigError(f"{path}: not valid YAML: {exc}", hint="fix the indentation or quoting") from None
     items = data.get("feeds", []) if isinstance(data, dict) else data
-    return [FeedSpec.model_validate(item) for item in items]
+    if not isinstance(items, list):
+        raise ConfigError(f"{path}: expected a list of feeds, got {type(items).__name__}",
+                          hint="write `feeds:` followed by `- url: ...` entries")
+    feeds = []
+    for index, item in enumerate(items):
+        try:
+            feeds.append(FeedSpec.model_validate(item))
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            field = ".".join(str(p) for p in err["loc"]) or "entry"
+            raise ConfigError(f"{path}: feeds[{index}].{field}: {err['msg']}",
+                              hint="see streams/defaults/feeds.yaml for the fields a feed takes") from None
+    return feeds

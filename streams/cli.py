@@ -15,6 +15,15 @@ __all__ = ["main", "build_parser"]
 COMMANDS = [
     "run",
     "demo",
+    "fetch",
+    "poll",
+    "feeds",
+    "alerts",
+    "silence",
+    "sources",
+    "worker",
+    "classify",
+    "rules",
 ]
 
 DESCRIPTION = """\

@@ -37,8 +37,10 @@ def configure_logging(fmt: str | None = None, level: str = "info") -> None:
         if fmt == "json"
         else structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
     )
+    # JSON gets the traceback as a string field; the console renderer prints it itself.
+    exc = [structlog.processors.format_exc_info] if fmt == "json" else []
     structlog.configure(
-        processors=[*shared, structlog.processors.format_exc_info, renderer],
+        processors=[*shared, *exc, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(lvl),
         logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
         cache_logger_on_first_use=False,
@@ -57,4 +59,7 @@ def configure_logging(fmt: str | None = None, level: str = "info") -> None:
 
 def get_logger(**context: object) -> structlog.stdlib.BoundLogger:
     """A logger with ``context`` bound once for every event it logs."""
-    return structlog.get_logger("pantau").bind(**context)
+    # Initial values, not .bind(): binding now would build the logger from the
+    # configuration of import time, so module-level loggers would ignore
+    # --log-format. The lazy proxy builds it when the first event is logged.
+    return structlog.get_logger("pantau", **context)

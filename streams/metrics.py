@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from prometheus_client import Counter, Gauge, Histogram, Info
 
-__all__ = [name for name in dir() if name.isupper()]
-
 _LATENCY = (0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900, 3600)
 
 # sources: fetch -> parse -> normalise -> publish
@@ -47,5 +45,26 @@ DEAD_LETTERS = Gauge("pantau_alerts_dead_letters", "Alerts parked after exhausti
 DESTINATION_UP = Gauge("pantau_alerts_destination_enabled", "1 while the destination is enabled, 0 once disabled (410 Gone or bad configuration).", ["destination"])
 SILENCES_ACTIVE = Gauge("pantau_alerts_silences_active", "Silences in force.")
 
+# distributed mode: Kafka consumers (Faust's own sensors add their faust_* series)
+KAFKA_CONSUMER_LAG = Gauge("pantau_kafka_consumer_lag_messages", "Messages the consumer group is behind the end of the topic, summed over partitions.", ["topic"])
+
 # process
 BUILD_INFO = Info("pantau_build", "pantau version and the mode this process runs in.")
+
+# Known label values start at zero: increase() only counts a counter's first
+# event (the first failed reload, the first dead letter) if the series existed
+# before it, and the alert rules in deploy/prometheus rely on that.
+_ALERT_OUTCOMES = ("sent", "failed", "retried", "dead_lettered", "silenced")
+for _result in ("ok", "error"):
+    RULES_RELOADS.labels(_result)
+
+
+def prime_destination(name: str) -> None:
+    """Create a configured destination's zero series (call once per destination at start)."""
+    for outcome in _ALERT_OUTCOMES:
+        ALERTS.labels(name, outcome)
+    DELIVERY_LATENCY.labels(name)
+
+
+# Computed last, so that it lists every constant above (a list at the top would be empty).
+__all__ = [name for name in dir() if name.isupper() and not name.startswith("_")] + ["prime_destination"]

@@ -37,5 +37,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def handle(args: argparse.Namespace) -> int:
     """Run the offline demo; returns the exit status."""
     from streams.demo import run_demo
+    from streams.logs import configure_logging
 
+    if args.log_level == "info":  # the default: the demo's output is the alerts, not delivery logs
+        configure_logging(args.log_format, "warning")
     return run_demo(keep_serving=args.keep_serving)

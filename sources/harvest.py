@@ -1,0 +1,202 @@
+"""One poll of one feed: fetch -> parse -> normalise -> drop seen -> publish -> commit.
+
+The order is the durability contract: the feed's new state (ETag, seen ids,
+schedule, health) is committed only after ``publish`` returned, i.e. after
+Kafka acknowledged or SQLite committed the articles. A failure anywhere before
+that leaves the stored state as it was, so the next poll offers the same
+articles again and nothing is lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timezone
+
+import httpx
+import msgspec
+
+from sources.article import Article
+from sources.feeds import FeedSpec
+from sources.fetch import FetchResult, fetch_feed
+from sources.fulltext import with_full_text
+from sources.health import HealthEvent, health_event, record_metrics
+from sources.normalise import normalise_items
+from sources.outcome import FeedOutcome
+from sources.parse import parse_feed
+from sources.politeness import HostLimiter
+from sources.schedule import adapt_interval, jittered, next_delay
+from sources.state import FeedState, FeedStateStore
+from streams import metrics
+from streams.config import NetworkConfig
+from streams.errors import FeedError, FetchError, ParseError
+from streams.logs import get_logger
+
+__all__ = ["Harvester", "Publish", "OnHealth", "THREAD_PARSE_BYTES"]
+
+Publish = Callable[[list[Article]], Awaitable[None]]
+OnHealth = Callable[[HealthEvent], Awaitable[None]]
+
+THREAD_PARSE_BYTES = 256 * 1024
+"""Bodies larger than this are parsed in a worker thread so the event loop keeps serving fetches."""
+PUBLISH_RETRY = 60.0
+"""Seconds before a feed whose articles the publisher refused is polled again."""
+
+
+def _parse_and_normalise(result: FetchResult, spec: FeedSpec, fetched: datetime) -> list[Article]:
+    parsed = parse_feed(result.body, url=result.final_url, content_type=result.content_type,
+                        language=spec.language)
+    return normalise_items(parsed.items, feed=spec, fetched=fetched, base_url=result.final_url)
+
+
+class Harvester:
+    """Polls single feeds against a store, a publisher and shared network limits."""
+
+    def __init__(self, *, store: FeedStateStore, publish: Publish, network: NetworkConfig,
+                 client: httpx.AsyncClient, limiter: HostLimiter, on_health: OnHealth | None = None,
+                 clock: Callable[[], float] = time.time, rng: random.Random | None = None) -> None:
+        self.store, self.publish, self.network = store, publish, network
+        self.client, self.limiter, self.on_health = client, limiter, on_health
+        self.clock, self.rng = clock, rng or random.Random()
+        # Ids being published right now by some feed: the same story in two feeds
+        # polled at the same moment must still go out once.
+        self._claimed: set[str] = set()
+
+    def state_for(self, spec: FeedSpec) -> FeedState:
+        """The feed's stored state, reset when the user edited the feed's URL."""
+        state = self.store.load(spec.key)
+        if state is None or state.spec_url != spec.url:
+            fresh = FeedState(feed=spec.key, url=spec.url, spec_url=spec.url)
+            if state is not None:  # keep history, forget the old address's validators
+                fresh = msgspec.structs.replace(state, url=spec.url, spec_url=spec.url, etag=None,
+                                                last_modified=None, disabled=None, failures=0)
+            state = fresh
+        return state
+
+    async def poll(self, spec: FeedSpec) -> FeedOutcome:
+        """Poll one feed once; never raises for feed problems, returns the outcome."""
+        log = get_logger(feed=spec.key)
+        state = self.state_for(spec)
+        if state.disabled:
+            return FeedOutcome(feed=spec.key, outcome="disabled", error=state.disabled)
+        started = time.monotonic()
+        state.last_attempt = self.clock()
+        try:
+            async with self.limiter.slot(state.url):
+                result = await fetch_feed(
+                    self.client, state.url, network=self.network, etag=state.etag,
+                    last_modified=state.last_modified, headers=spec.headers, auth=spec.auth)
+            if result.moved_to and result.moved_to != state.url:
+                log.info("feed_moved", old=state.url, new=result.moved_to)
+                state.url = result.moved_to
+            articles: list[Article] = []
+            if not result.not_modified:
+                fetched = datetime.now(timezone.utc)
+                if len(result.body) > THREAD_PARSE_BYTES:
+                    articles = await asyncio.to_thread(_parse_and_normalise, result, spec, fetched)
+                else:
+                    articles = _parse_and_normalise(result, spec, fetched)
+        except FeedError as exc:
+            return await self._failed(spec, state, exc, time.monotonic() - started, log)
+        return await self._succeeded(spec, state, result, articles, started, log)
+
+    async def _succeeded(self, spec: FeedSpec, state: FeedState, result: FetchResult,
+                         articles: list[Article], started: float, log) -> FeedOutcome:
+        ids = [a.id for a in articles]
+        unseen = self.store.unseen(ids) if ids else set()
+        # Ids another feed is publishing right now are its to commit: if its publish
+        # fails they must still count as unseen next time.
+        others = unseen & self._claimed
+        unseen -= others
+        new = [a for a in articles if a.id in unseen]
+        self._claimed.update(unseen)
+        try:
+            if new and spec.full_text:
+                new = list(await asyncio.gather(*(self._full_text(a, log) for a in new)))
+            if new:
+                await self.publish(new)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # the publisher's failure is not the feed's: retry soon
+            log.error("publish_failed", error=str(exc), articles=len(new))
+            metrics.FETCHES.labels("publish_error").inc()
+            # Validators and seen ids stay as they were; only the retry time is stored.
+            state.next_due = self.clock() + jittered(PUBLISH_RETRY, self.rng)
+            self.store.save(state)
+            return FeedOutcome(feed=spec.key, outcome="publish_error", status=result.status,
+                               items=len(articles), error=f"publish failed: {exc}",
+                               next_due=state.next_due)
+        finally:
+            self._claimed.difference_update(unseen)
+        elapsed = time.monotonic() - started
+        now = self.clock()
+        state.etag, state.last_modified = result.etag, result.last_modified
+        state.failures, state.last_error, state.last_status = 0, None, result.status
+        state.last_success, state.fetch_time = now, elapsed
+        if not result.not_modified:
+            state.last_items = len(articles)
+        state.items_seen += len(new)
+        if new:
+            state.last_new_item = now
+        state.interval = adapt_interval(state.interval, spec.interval, new_items=len(new))
+        state.next_due = now + next_delay(interval=state.interval, declared=spec.interval,
+                                          failures=0, retry_after=None, rng=self.rng)
+        event = health_event(state, spec, now=now)
+        self.store.commit(state, [i for i in ids if i not in others])
+        outcome = "not_modified" if result.not_modified else "ok"
+        metrics.FETCHES.labels(outcome).inc()
+        metrics.FETCH_DURATION.observe(elapsed)
+        metrics.FETCHED_BYTES.inc(len(result.body))
+        metrics.ARTICLES_PUBLISHED.inc(len(new))
+        metrics.ARTICLES_DUPLICATE.inc(len(articles) - len(new))
+        record_metrics(state, spec)
+        log.debug("feed_polled", outcome=outcome, items=len(articles), new=len(new), seconds=round(elapsed, 3))
+        await self._announce(event)
+        return FeedOutcome(feed=spec.key, outcome=outcome, status=result.status, items=len(articles),
+                           published=len(new), duplicates=len(articles) - len(new),
+                           bytes=len(result.body), elapsed=elapsed, next_due=state.next_due)
+
+    async def _full_text(self, article: Article, log) -> Article:
+        try:
+            async with self.limiter.slot(article.url):
+                return await with_full_text(self.client, article, network=self.network)
+        except FeedError as exc:  # keep the feed's own text rather than lose the article
+            log.warning("full_text_failed", article=article.id, error=str(exc))
+            return article
+
+    async def _failed(self, spec: FeedSpec, state: FeedState, exc: FeedError, elapsed: float,
+                      log) -> FeedOutcome:
+        outcome = "parse_error" if isinstance(exc, ParseError) else getattr(exc, "outcome", "error")
+        status = exc.status if isinstance(exc, FetchError) else None
+        retry_after = exc.retry_after if isinstance(exc, FetchError) else None
+        now = self.clock()
+        state.failures += 1
+        state.last_error, state.last_error_at, state.last_status = str(exc), now, status
+        state.fetch_time = elapsed
+        if outcome == "gone":
+            stamp = datetime.fromtimestamp(now, timezone.utc).isoformat(timespec="seconds")
+            state.disabled = f"410 Gone since {stamp}; remove it from the feed list or change its URL"
+        state.next_due = now + next_delay(interval=state.interval or spec.interval, declared=spec.interval,
+                                          failures=state.failures, retry_after=retry_after, rng=self.rng)
+        event = health_event(state, spec, now=now)
+        self.store.save(state)
+        metrics.FETCHES.labels(outcome).inc()
+        metrics.FETCH_DURATION.observe(elapsed)
+        record_metrics(state, spec)
+        log.warning("feed_failed", outcome=outcome, status=status, error=exc.message,
+                    failures=state.failures, retry_in=round(state.next_due - now))
+        await self._announce(event)
+        return FeedOutcome(feed=spec.key, outcome=outcome, status=status, elapsed=elapsed, error=str(exc),
+                           next_due=state.next_due)
+
+    async def _announce(self, event: HealthEvent | None) -> None:
+        if event is None:
+            return
+        get_logger(feed=event.feed).warning("feed_health", kind=event.kind, message=event.message)
+        if self.on_health is not None:
+            try:
+                await self.on_health(event)
+            except Exception as exc:  # a broken health route must not stop polling
+                get_logger(feed=event.feed).error("health_route_failed", error=str(exc))

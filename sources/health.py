@@ -1,0 +1,94 @@
+"""Never silent: per-feed health verdicts, metrics and health events.
+
+A feed that fails, or stops producing items, for longer than its threshold
+produces one :class:`HealthEvent` when it enters that state and one when it
+recovers, so routes can tell ops without repeating themselves every poll.
+"""
+
+from __future__ import annotations
+
+import time
+
+import msgspec
+
+from sources.feeds import FeedSpec
+from sources.state import FeedState
+from streams import metrics
+
+__all__ = ["HealthEvent", "verdict", "health_event", "record_metrics", "forget_metrics", "FAILING_AFTER"]
+
+FAILING_AFTER = 3
+"""Consecutive failed polls after which a feed counts as failing."""
+
+
+class HealthEvent(msgspec.Struct, frozen=True, kw_only=True):
+    """A change in a feed's health that ops may want to hear about."""
+
+    feed: str
+    feed_name: str
+    kind: str
+    """failing, silent, gone or recovered."""
+    message: str
+    failures: int = 0
+    last_error: str | None = None
+    last_success: float | None = None
+    at: float
+
+
+def verdict(state: FeedState, spec: FeedSpec, *, now: float | None = None) -> str:
+    """ok, failing (FAILING_AFTER failures in a row), silent (no new item for silent_after) or gone."""
+    now = time.time() if now is None else now
+    if state.disabled:
+        return "gone"
+    if state.failures >= FAILING_AFTER:
+        return "failing"
+    since = state.last_new_item or state.last_success
+    if since is not None and now - since > spec.silent_after and state.last_success is not None:
+        return "silent"
+    return "ok"
+
+
+def _message(kind: str, state: FeedState, spec: FeedSpec, now: float) -> str:
+    name = spec.name or spec.key
+    if kind == "failing":
+        return f"feed {name!r} failed {state.failures} times in a row: {state.last_error}"
+    if kind == "silent":
+        since = state.last_new_item or state.last_success or now
+        return f"feed {name!r} has had no new item for {(now - since) / 3600:.1f} h"
+    if kind == "gone":
+        return f"feed {name!r} is disabled: {state.disabled}"
+    return f"feed {name!r} is healthy again"
+
+
+def health_event(state: FeedState, spec: FeedSpec, *, now: float | None = None) -> HealthEvent | None:
+    """The event for a change of verdict since the last one announced (updates ``state.health``)."""
+    now = time.time() if now is None else now
+    current = verdict(state, spec, now=now)
+    if current == state.health:
+        return None
+    state.health = current
+    kind = "recovered" if current == "ok" else current
+    return HealthEvent(
+        feed=spec.key, feed_name=spec.name, kind=kind, message=_message(kind, state, spec, now),
+        failures=state.failures, last_error=state.last_error, last_success=state.last_success, at=now,
+    )
+
+
+def record_metrics(state: FeedState, spec: FeedSpec) -> None:
+    """Publish the feed's gauges (labelled by feed id only)."""
+    if state.last_success is not None:
+        metrics.FEED_LAST_SUCCESS.labels(spec.key).set(state.last_success)
+    if state.last_new_item is not None:
+        metrics.FEED_LAST_ITEM.labels(spec.key).set(state.last_new_item)
+    metrics.FEED_FAILURES.labels(spec.key).set(state.failures)
+    metrics.FEED_SILENT_THRESHOLD.labels(spec.key).set(spec.silent_after)
+
+
+def forget_metrics(feed: str) -> None:
+    """Drop a removed feed's series so they do not linger in /metrics."""
+    for gauge in (metrics.FEED_LAST_SUCCESS, metrics.FEED_LAST_ITEM, metrics.FEED_FAILURES,
+                  metrics.FEED_SILENT_THRESHOLD):
+        try:
+            gauge.remove(feed)
+        except KeyError:
+            pass

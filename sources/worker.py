@@ -1,0 +1,172 @@
+"""``pantau sources`` in distributed mode: poll this worker's share of the feeds into Kafka.
+
+Several source workers share one feed list without a coordinator of our own:
+each feed is hashed to one partition of the ``pantau.feeds`` topic, every
+worker joins the Kafka consumer group ``pantau-sources`` on that topic, and
+polls the feeds of the partitions the group gives it. When a worker dies its
+session times out (10 s), the group rebalances, and the survivors pick up its
+feeds within seconds; a worker that stops cleanly leaves the group at once.
+
+No record is ever written to ``pantau.feeds``: the group's partition
+assignment is the whole point of it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import signal
+import threading
+from collections.abc import Callable, Iterable
+from contextlib import suppress
+
+from kafka import KafkaConsumer
+from kafka.errors import KafkaError
+
+from sources.feeds import FeedSpec
+from streams.config import Config
+from streams.errors import BrokerError
+from streams.logs import get_logger
+from streams.topics import ALL_TOPICS, FEEDS, ensure_topics, kafka_bootstrap, topic_prefix
+
+__all__ = ["feed_partition", "feeds_for", "FeedAssignment", "SOURCES_GROUP", "run_source_worker"]
+
+SOURCES_GROUP = "pantau-sources"
+log = get_logger(component="sources")
+
+
+def feed_partition(feed_key: str, partitions: int = FEEDS.partitions) -> int:
+    """The ``pantau.feeds`` partition a feed belongs to (stable across processes and runs)."""
+    digest = hashlib.blake2b(feed_key.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % partitions
+
+
+def feeds_for(feeds: Iterable[FeedSpec], partitions: Iterable[int], total: int = FEEDS.partitions) -> list[FeedSpec]:
+    """The feeds whose partition is among ``partitions`` (this worker's share)."""
+    mine = set(partitions)
+    return [spec for spec in feeds if feed_partition(spec.key, total) in mine]
+
+
+class FeedAssignment:
+    """Membership in the source workers' consumer group; reports which feed partitions are ours.
+
+    kafka-python's consumer is synchronous, so it lives in its own thread and
+    hands each new assignment to the asyncio loop with ``call_soon_threadsafe``.
+    """
+
+    def __init__(
+        self,
+        bootstrap: str,
+        topic: str,
+        *,
+        group: str,
+        on_change: Callable[[frozenset[int]], None],
+        loop: asyncio.AbstractEventLoop,
+        session_timeout: float = 10.0,
+    ) -> None:
+        self.topic = topic
+        self._on_change = on_change
+        self._loop = loop
+        self._stop = threading.Event()
+        self._current: frozenset[int] | None = None
+        try:
+            self._consumer = KafkaConsumer(
+                bootstrap_servers=bootstrap,
+                group_id=group,
+                client_id="pantau-sources",
+                enable_auto_commit=False,
+                session_timeout_ms=int(session_timeout * 1000),
+                heartbeat_interval_ms=int(session_timeout * 1000 / 4),
+            )
+        except KafkaError as exc:
+            raise BrokerError(
+                f"cannot join the source workers' group {group!r} at {bootstrap}: {exc}",
+                hint="check `kafka:` in pantau.yaml or PANTAU_KAFKA, and that the broker runs",
+            ) from exc
+        self._consumer.subscribe([topic])
+        self._thread = threading.Thread(target=self._run, name="feed-assignment", daemon=True)
+
+    @property
+    def joined(self) -> bool:
+        """True once the group has given this worker an assignment (possibly empty)."""
+        return self._current is not None
+
+    @property
+    def partitions(self) -> frozenset[int]:
+        """The feed partitions assigned to this worker now (empty before the first assignment)."""
+        return self._current or frozenset()
+
+    def start(self) -> None:
+        """Join the group in the background."""
+        self._thread.start()
+
+    def _run(self) -> None:
+        # poll() drives kafka-python's group protocol (join, sync, rejoin after a
+        # rebalance); it returns nothing since nobody writes to the topic.
+        while not self._stop.is_set():
+            try:
+                self._consumer.poll(timeout_ms=500)
+            except KafkaError as exc:
+                log.warning("feed_assignment_poll_failed", error=str(exc))
+                self._stop.wait(1.0)
+                continue
+            assigned = frozenset(tp.partition for tp in self._consumer.assignment() if tp.topic == self.topic)
+            if assigned != self._current:
+                self._current = assigned
+                self._loop.call_soon_threadsafe(self._on_change, assigned)
+
+    def stop(self) -> None:
+        """Leave the group now (the others take over at once) and stop the thread."""
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=10)
+        self._consumer.close()
+
+
+async def run_source_worker(config: Config, *, bootstrap: str | None = None, prefix: str | None = None) -> None:
+    """Poll this worker's share of ``config.feeds`` into Kafka until SIGINT/SIGTERM."""
+    bootstrap = bootstrap or kafka_bootstrap(config)
+    from sources.poller import Poller
+    from sources.publish import KafkaPublisher
+    from sources.state import SqliteFeedStateStore
+    from streams.observe import start_observer
+    from streams.state import open_state
+
+    prefix = topic_prefix() if prefix is None else prefix
+    loop = asyncio.get_running_loop()
+    await loop.run_in_executor(None, lambda: ensure_topics(bootstrap, ALL_TOPICS, prefix=prefix))
+    publisher = await loop.run_in_executor(None, lambda: KafkaPublisher(bootstrap, prefix=prefix))
+    poller = Poller([], SqliteFeedStateStore(open_state(config.state)), publisher.publish, network=config.network)
+
+    def reassign(partitions: frozenset[int]) -> None:
+        share = feeds_for(config.feeds, partitions)
+        log.info("feeds_assigned", partitions=sorted(partitions), feeds=len(share), of=len(config.feeds))
+        poller.reload_feeds(share)
+
+    assignment = FeedAssignment(
+        bootstrap, FEEDS.name(prefix), group=f"{prefix}{SOURCES_GROUP}", on_change=reassign, loop=loop
+    )
+
+    def readiness() -> list[str]:
+        return [] if assignment.joined else ["waiting for the feed assignment from Kafka"]
+
+    observer = start_observer(config.metrics, readiness, mode="sources") if config.metrics else None
+    main = asyncio.current_task()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, main.cancel)
+    assignment.start()
+    log.info("source_worker_started", bootstrap=bootstrap, topic=publisher.topic, feeds=len(config.feeds))
+    try:
+        await poller.run_forever()
+    except asyncio.CancelledError:
+        log.info("source_worker_stopping")
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+        # Leave the group first, so that the other workers take over our feeds at once.
+        await loop.run_in_executor(None, assignment.stop)
+        with suppress(Exception):
+            await poller.aclose()
+        await loop.run_in_executor(None, publisher.close)
+        if observer is not None:
+            observer.stop()

@@ -1,0 +1,247 @@
+"""The Faust app behind ``pantau worker``: classify articles, deliver alerts, on Kafka.
+
+    pantau.articles --classify_articles--> pantau.matches --deliver_alerts--> outbox --> destinations
+      (6 partitions)   pipeline.classify     (1 partition)   pipeline.route    tables     Dispatcher
+                       with LiveRules                         + StoryIndex                 given up:
+                                                                                           pantau.alerts.dead
+
+The agents are thin loops around the same pure steps the embedded mode runs
+(:mod:`streams.pipeline`). Delivery state lives in Faust tables on the one
+matches partition (see :mod:`streams.topics`): the worker that owns that
+partition runs the Dispatcher over a :class:`TableOutbox`; when it dies or the
+group rebalances, another worker recovers the tables from their changelogs and
+carries on, so an alert key once marked sent is never sent again.
+
+Faust's own web server is off: /metrics (pantau's metrics and Faust's sensors,
+one registry), /healthz and /readyz come from :mod:`streams.observe` on the
+configured ``metrics:`` address.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import faust
+import msgspec
+from faust.sensors.prometheus import setup_prometheus_sensors
+from faust.types import TP
+
+from sources.article import decode
+from streams import metrics
+from streams.config import Config
+from streams.logs import get_logger
+from streams.pipeline import classify, route
+from streams.stories import StoryIndex
+from streams.table_outbox import TableOutbox
+from streams.table_stories import TableStoryStore
+from streams.topics import ALERTS_DEAD, ARTICLES, MATCHES, TopicSpec, kafka_bootstrap, topic_prefix
+
+__all__ = ["Streams", "create_app"]
+
+log = get_logger(component="worker")
+TABLES = ("alert_outbox", "alert_done", "alert_dead", "story_members")
+
+
+@dataclass
+class Streams:
+    """The Faust app and what its agents use; ``owns_delivery()`` says who delivers now."""
+
+    app: faust.App
+    config: Config
+    rules: object
+    """Anything with ``.current -> RuleSet`` (a started LiveRules in the worker)."""
+    router: object
+    dispatcher: object
+    outbox: TableOutbox
+    story_table: object
+    matches_tp: TP
+    _stories: StoryIndex | None = None
+    _delivering: asyncio.Task | None = field(default=None, repr=False)
+
+    def stories(self) -> StoryIndex:
+        """The story index, rebuilt from the recovered table after each takeover."""
+        if self._stories is None:
+            self._stories = StoryIndex(TableStoryStore(self.story_table))
+        return self._stories
+
+    def owns_delivery(self) -> bool:
+        """True while this worker holds the matches partition with its tables recovered."""
+        app = self.app
+        return (
+            not app.rebalancing
+            and not app.in_recovery
+            and self.matches_tp in app.consumer.assignment()
+        )
+
+    def start_delivery(self) -> None:
+        """Run the dispatcher (after a takeover: over freshly recovered tables)."""
+        self.outbox.reset_cache()
+        self._stories = None
+        self._delivering = asyncio.ensure_future(self._deliver())
+        log.info("delivery_started", partition=str(self.matches_tp))
+
+    def stop_delivery(self, reason: str) -> None:
+        """Stop sending at once: the partition (and its tables) may belong to another worker."""
+        if self._delivering is not None:
+            self._delivering.cancel()
+            self._delivering = None
+            self._stories = None
+            log.info("delivery_stopped", reason=reason)
+
+    async def _deliver(self) -> None:
+        try:
+            await self.dispatcher.run_forever()
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # the supervisor restarts it on its next tick
+            log.exception("delivery_crashed")
+            self._delivering = None
+
+
+def _topic(app: faust.App, spec: TopicSpec, prefix: str) -> faust.TopicT:
+    return app.topic(
+        spec.name(prefix),
+        key_type=bytes,
+        value_type=bytes,
+        key_serializer="raw",
+        value_serializer="raw",
+        partitions=spec.partitions,
+        retention=spec.retention.total_seconds() if spec.retention else None,
+        compacting=spec.cleanup == "compact",
+        deleting=spec.cleanup == "delete",
+        config=spec.configs(),
+    )
+
+
+def create_app(
+    config: Config,
+    *,
+    rules: object,
+    destinations: Mapping[str, object] | None = None,
+    bootstrap: str | None = None,
+    prefix: str | None = None,
+) -> Streams:
+    """Build the Faust app with its topics, tables, agents and delivery supervisor."""
+    from streams.classify import decode_classified, encode_classified
+    from streams.deliver import Dispatcher, Router, build_destinations
+
+    bootstrap = bootstrap or kafka_bootstrap(config)
+    prefix = topic_prefix() if prefix is None else prefix
+    app = faust.App(
+        f"{prefix}pantau",
+        broker=[f"kafka://{host.strip()}" for host in bootstrap.split(",")],
+        store="memory://",
+        web_enabled=False,
+        autodiscover=False,
+        datadir=tempfile.mkdtemp(prefix="pantau-faust-"),
+        topic_partitions=ARTICLES.partitions,
+        # Only the active owner may deliver: no standby copies of delivery state.
+        table_standby_replicas=0,
+        # A dead worker's partitions move after 10 s instead of Faust's default 60 s.
+        broker_session_timeout=10.0,
+        broker_heartbeat_interval=3.0,
+        broker_commit_every=100,
+        broker_commit_interval=1.0,
+    )
+    setup_prometheus_sensors(app, name_prefix="pantau_faust")
+
+    articles_topic = _topic(app, ARTICLES, prefix)
+    matches_topic = _topic(app, MATCHES, prefix)
+    dead_topic = _topic(app, ALERTS_DEAD, prefix)
+    # use_partitioner: the dispatcher writes outside stream iteration; with one
+    # partition every key lands on partition 0, owned with the matches partition.
+    tables = {
+        name: app.Table(name, partitions=MATCHES.partitions, use_partitioner=True, key_type=str, value_type=bytes)
+        for name in TABLES
+    }
+    outbox = TableOutbox(
+        tables["alert_outbox"],
+        tables["alert_done"],
+        tables["alert_dead"],
+        on_dead=lambda key, raw: dead_topic.send_soon(key=key.encode(), value=raw),
+    )
+    destinations = build_destinations(config) if destinations is None else destinations
+    router = Router(config.routes, destinations)
+    streams = Streams(
+        app=app,
+        config=config,
+        rules=rules,
+        router=router,
+        dispatcher=Dispatcher(destinations, outbox, routes=router.routes),
+        outbox=outbox,
+        story_table=tables["story_members"],
+        matches_tp=TP(MATCHES.name(prefix), 0),
+    )
+
+    @app.agent(articles_topic, name="classify_articles")
+    async def classify_articles(stream):
+        async for value in stream:
+            try:
+                article = decode(value)
+                classified = classify(article, streams.rules.current)
+            except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+                log.error("article_record_unreadable", error=str(exc), topic=articles_topic.get_topic_name())
+                continue
+            except Exception:  # one article's bad data must not stop the stream
+                log.exception("classify_failed", article=article.id)
+                continue
+            if classified.matches:
+                await matches_topic.send(key=article.id.encode(), value=encode_classified(classified))
+
+    @app.agent(matches_topic, name="deliver_alerts")
+    async def deliver_alerts(stream):
+        async for value in stream:
+            try:
+                classified = decode_classified(value)
+                routed = route(classified, streams.stories(), streams.router)
+                await streams.dispatcher.submit(routed.alerts)
+            except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+                log.error("match_record_unreadable", error=str(exc))
+            except Exception:
+                log.exception("routing_failed")
+
+    @app.timer(0.5, name="supervise_delivery")
+    async def supervise_delivery():
+        # Never raise: an exception in a Faust timer crashes the whole app.
+        try:
+            owns = streams.owns_delivery()
+            running = streams._delivering is not None and not streams._delivering.done()
+            if owns and not running:
+                streams.start_delivery()
+            elif running and not owns:
+                streams.stop_delivery("partition not owned")
+        except Exception:
+            log.exception("delivery_supervisor_failed")
+
+    @app.on_partitions_revoked.connect
+    async def on_revoked(app, revoked, **kwargs) -> None:
+        if streams.matches_tp in revoked:
+            streams.stop_delivery("partition revoked")
+
+    @app.timer(5.0, name="measure_lag")
+    async def measure_lag():
+        try:
+            await _measure_lag(app, {articles_topic.get_topic_name(), matches_topic.get_topic_name()})
+        except Exception as exc:  # metrics must never take the worker down
+            log.debug("lag_measure_failed", error=repr(exc))
+
+    return streams
+
+
+async def _measure_lag(app: faust.App, topics: set[str]) -> None:
+    """Consumer lag per topic: end offset minus this worker's position, summed over partitions."""
+    consumer = app.consumer
+    tps = [tp for tp in consumer.assignment() if tp.topic in topics]
+    if not tps:
+        return
+    ends = await consumer.highwaters(*tps)
+    lag: dict[str, int] = {topic: 0 for topic in topics}
+    for tp in tps:
+        position = await consumer.position(tp)
+        if position is not None and ends.get(tp) is not None:
+            lag[tp.topic] += max(0, ends[tp] - position)
+    for topic, value in lag.items():
+        metrics.KAFKA_CONSUMER_LAG.labels(topic=topic).set(value)

@@ -1,0 +1,45 @@
+"""Classification: editors' YAML topic rules -> explained matches.
+
+    from streams.classify import load_ruleset, LiveRules
+    rules = load_ruleset(Path("rules"))          # RulesError lists every located error
+    classified = rules.classify(article)          # Classified(matches=(Match, ...))
+
+Modules, in the order an article meets them: ``schema`` and ``validate`` (what
+editors may write), ``query`` (the query language), ``morphology`` and
+``compiler`` (terms -> one automaton, rules -> closures), ``text`` (folding,
+boilerplate), ``engine`` (RuleSet.classify), ``records`` (the wire records),
+``loader`` (a directory -> RuleSet or every problem), ``live`` (reload on
+edit), ``corpus`` (precision/recall and diffs for editors).
+"""
+
+from __future__ import annotations
+
+from streams.classify.engine import RuleSet
+from streams.classify.live import LiveRules
+from streams.classify.loader import Report, check_ruleset, load_ruleset
+from streams.classify.problems import Problem
+from streams.classify.records import Classified, Hit, Match, decode_classified, encode_classified
+
+__all__ = [
+    "load_ruleset",
+    "check_ruleset",
+    "RuleSet",
+    "Classified",
+    "Match",
+    "Hit",
+    "encode_classified",
+    "decode_classified",
+    "LiveRules",
+    "Report",
+    "Problem",
+    "default_rules_dir",
+]
+
+
+def default_rules_dir():
+    """The repository's shipped ``rules/`` directory."""
+    from pathlib import Path
+
+    import streams
+
+    return Path(streams.__file__).resolve().parent.parent / "rules"

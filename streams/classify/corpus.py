@@ -1,0 +1,191 @@
+"""Labelled articles for editors: precision/recall per topic, and rule set diffs.
+
+A corpus is a directory of YAML files, each a list of short articles with the
+topics an editor expects (``topics: []`` for a hard negative). ``pantau rules
+test`` scores the rules on it; ``pantau rules diff`` shows which articles
+would gain or lose topics under an edited rule set.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import IO, Iterator
+
+import msgspec
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from ruamel.yaml import YAML
+
+from sources.article import Article, article_id
+from streams.classify.engine import RuleSet
+from streams.errors import RulesError
+
+__all__ = [
+    "CorpusItem",
+    "InputArticle",
+    "TopicScore",
+    "Evaluation",
+    "Change",
+    "load_corpus",
+    "evaluate",
+    "diff_rulesets",
+    "read_json_lines",
+    "default_corpus_dir",
+]
+
+
+class CorpusItem(BaseModel):
+    """One labelled article of the fixture corpus."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    language: str
+    title: str = ""
+    summary: str = ""
+    content: str = ""
+    topics: list[str] = Field(default_factory=list)
+    note: str = ""
+
+    def article(self) -> Article:
+        """The item as an Article (language declared, as a feed would)."""
+        return Article(
+            id=article_id(f"corpus:{self.id}"),
+            url=f"corpus:{self.id}",
+            title=self.title,
+            summary=self.summary,
+            content=self.content,
+            fetched=datetime.now(timezone.utc),
+            feed="corpus",
+            language=self.language,
+        )
+
+
+class InputArticle(msgspec.Struct, kw_only=True):
+    """One JSON line given to ``pantau classify``; other keys are ignored."""
+
+    title: str = ""
+    summary: str = ""
+    content: str = ""
+    link: str = ""
+    language: str | None = None
+
+    def article(self, line: int) -> Article:
+        """An Article for the line (its id from the link, else the line number)."""
+        return Article(
+            id=article_id(self.link or f"line:{line}"),
+            url=self.link,
+            title=self.title,
+            summary=self.summary,
+            content=self.content,
+            fetched=datetime.now(timezone.utc),
+            feed="classify",
+            language=self.language or None,
+        )
+
+
+_input = msgspec.json.Decoder(InputArticle)
+
+
+def read_json_lines(stream: IO[str]) -> Iterator[tuple[int, Article | None, str]]:
+    """(line number, article or None, error) for each non-blank line of ``stream``."""
+    for number, line in enumerate(stream, 1):
+        if not line.strip():
+            continue
+        try:
+            yield number, _input.decode(line).article(number), ""
+        except msgspec.ValidationError as exc:
+            yield number, None, f"line {number}: {exc}"
+        except msgspec.DecodeError as exc:
+            yield number, None, f"line {number}: not a JSON object ({exc})"
+
+
+def default_corpus_dir() -> Path:
+    """The repository's fixture corpus (tests/fixtures/corpus)."""
+    import streams
+
+    return Path(streams.__file__).resolve().parent.parent / "tests" / "fixtures" / "corpus"
+
+
+def load_corpus(directory: Path) -> list[CorpusItem]:
+    """Every item of every ``*.yaml`` in ``directory``, validated."""
+    items: list[CorpusItem] = []
+    problems: list[str] = []
+    for path in sorted(Path(directory).glob("*.yaml")):
+        data = YAML(typ="safe").load(path.read_text(encoding="utf-8")) or []
+        for i, raw in enumerate(data):
+            try:
+                items.append(CorpusItem.model_validate(raw))
+            except ValidationError as exc:
+                problems.append(f"{path}: item {i + 1}: {exc.errors()[0]['msg']}")
+    if problems:
+        raise RulesError(problems, directory=str(directory))
+    return items
+
+
+@dataclass
+class TopicScore:
+    """Counts for one topic over a corpus."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        """Share of predicted articles that were labelled with the topic (1.0 when none predicted)."""
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        """Share of labelled articles that the rules found (1.0 when none labelled)."""
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+
+@dataclass
+class Evaluation:
+    """Per-topic scores and the items the rules got wrong."""
+
+    topics: dict[str, TopicScore] = field(default_factory=dict)
+    mistakes: list[tuple[CorpusItem, tuple[str, ...], tuple[str, ...]]] = field(default_factory=list)
+    total: int = 0
+
+
+def evaluate(ruleset: RuleSet, items: list[CorpusItem]) -> Evaluation:
+    """Classify every item and compare with its labels."""
+    result = Evaluation(topics={t: TopicScore() for t in ruleset.topics}, total=len(items))
+    for item in items:
+        got = set(ruleset.classify(item.article()).topics)
+        want = set(item.topics)
+        for topic in got | want:
+            score = result.topics.setdefault(topic, TopicScore())
+            if topic in got and topic in want:
+                score.tp += 1
+            elif topic in got:
+                score.fp += 1
+            else:
+                score.fn += 1
+        if got != want:
+            result.mistakes.append((item, tuple(sorted(want)), tuple(sorted(got))))
+    return result
+
+
+@dataclass(frozen=True)
+class Change:
+    """Topics one article gains and loses under the new rule set."""
+
+    label: str
+    gained: tuple[str, ...]
+    lost: tuple[str, ...]
+
+
+def diff_rulesets(old: RuleSet, new: RuleSet, articles: list[tuple[str, Article]]) -> list[Change]:
+    """The articles whose topics differ between ``old`` and ``new``, in input order."""
+    changes = []
+    for label, article in articles:
+        before = set(old.classify(article).topics)
+        after = set(new.classify(article).topics)
+        if before != after:
+            changes.append(Change(label, tuple(sorted(after - before)), tuple(sorted(before - after))))
+    return changes
+

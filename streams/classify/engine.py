@@ -1,0 +1,208 @@
+"""RuleSet: classify one article with every rule in one automaton pass.
+
+Flow per article: fold the fields into one scan text -> one Aho-Corasick pass
+(with Unicode word boundaries, Indonesian suffixes and Korean particles checked
+per hit) -> the rules that one of their terms made a candidate are evaluated
+-> rules with ``topic:`` references run last, on the plain rules' topics ->
+each match is explained (hits with original offsets, a marked snippet).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import regex
+
+from sources.article import Article
+from streams.classify.compiler import PARTICLE, SUFFIX, WILD, CompiledRule, Context, RegexLeaf
+from streams.classify.language import article_language, same_family
+from streams.classify.morphology import PARTICLES, SUFFIXES
+from streams.classify.records import Classified, Hit, Match
+from streams.classify.text import build_shadow, mask_boilerplate
+from streams.logs import get_logger
+
+__all__ = ["RuleSet", "scan"]
+
+FIELD_NAMES = ("title", "summary", "content")
+_WORD_TAIL = regex.compile(r"\w*")
+_MAX_HITS = 20
+log = get_logger()
+
+
+def scan(automaton, text: str, starts: tuple[int, int, int]) -> dict[int, list[tuple[int, int, int]]]:
+    """Every whole-word hit in ``text``: key -> [(start, end, field)]."""
+    hits: dict[int, list[tuple[int, int, int]]] = {}
+    if not len(automaton):
+        return hits
+    n, b1, b2 = len(text), starts[1], starts[2]
+    tail_of = _WORD_TAIL.match
+    for last, (length, entries) in automaton.iter(text):
+        start = last - length + 1
+        if start and text[start - 1].isalnum():
+            continue  # inside a longer word on the left: "hu" in "Huế", "siber" in "nonsiber"
+        after = last + 1
+        tail = after
+        if after < n and text[after].isalnum():
+            tail = tail_of(text, after).end()
+        f = 0 if start < b1 else 1 if start < b2 else 2
+        for flags, key in entries:
+            end = after
+            if tail != after:
+                rest = text[after:tail]
+                if flags & WILD or (flags & SUFFIX and rest in SUFFIXES) or (flags & PARTICLE and rest in PARTICLES):
+                    end = tail
+                else:
+                    continue  # "hack" in "hackathon"
+            found = hits.get(key)
+            if found is None:
+                hits[key] = [(start, end, f)]
+            else:
+                found.append((start, end, f))
+    return hits
+
+
+@dataclass
+class RuleSet:
+    """A compiled, immutable rule set; ``classify`` is safe to call from many threads."""
+
+    version: str
+    topics: tuple[str, ...]
+    rules: tuple[CompiledRule, ...]
+    automaton: object
+    labels: tuple[str, ...]
+    key_rules: dict[int, tuple[int, ...]]
+    regex_budget: float
+    directory: str = ""
+
+    def __post_init__(self) -> None:
+        self._plain_always = tuple(i for i, r in enumerate(self.rules) if r.always and not r.topic_refs)
+        self._with_topics = tuple(i for i, r in enumerate(self.rules) if r.topic_refs)
+
+    @property
+    def active(self) -> int:
+        """How many enabled rules this set evaluates."""
+        return len(self.rules)
+
+    def classify(self, article: Article) -> Classified:
+        """Every rule that matches ``article``, each with its evidence."""
+        language = article_language(article.language, article.title, article.summary, article.content)
+        shadow = build_shadow(article.title, article.summary, article.content)
+        ctx = Context(scan(self.automaton, shadow.text, shadow.starts), shadow, self.regex_budget)
+        candidates: set[int] = set(self._plain_always)
+        key_rules = self.key_rules
+        for key in ctx.hits:
+            candidates.update(key_rules.get(key, ()))
+        matched: list[tuple[CompiledRule, float]] = []
+        for index in sorted(candidates):
+            rule = self.rules[index]
+            if rule.topic_refs:
+                continue
+            score = self._evaluate(rule, ctx, language)
+            if score is not None:
+                matched.append((rule, score))
+                ctx.topics.add(rule.topic)
+        base = list(matched)
+        for index in self._with_topics:
+            rule = self.rules[index]
+            score = self._evaluate(rule, ctx, language)
+            if score is not None:
+                matched.append((rule, score))
+        matches = tuple(self._explain(rule, score, ctx, base) for rule, score in matched)
+        return Classified(article=article, matches=matches, ruleset_version=self.version)
+
+    def _evaluate(self, rule: CompiledRule, ctx: Context, language: str | None) -> float | None:
+        if rule.languages and not same_family(language, rule.languages):
+            return None
+        if not rule.test(ctx):
+            return None
+        score = rule.score(ctx)
+        return score if score >= rule.min_score else None
+
+    def evaluate_rule(self, rule_id: str, article: Article) -> tuple[bool, float, list[str]]:
+        """For editors' diagnostics: (conditions met, score, terms found) of one rule."""
+        rule = next(r for r in self.rules if r.id == rule_id)
+        shadow = build_shadow(article.title, article.summary, article.content)
+        ctx = Context(scan(self.automaton, shadow.text, shadow.starts), shadow, self.regex_budget)
+        found = sorted({self.labels[k] for k, _w, _f in rule.score_keys if k in ctx.hits})
+        language = article_language(article.language, article.title, article.summary, article.content)
+        ok = (not rule.languages or same_family(language, rule.languages)) and rule.test(ctx)
+        return ok, rule.score(ctx), found
+
+    def _explain(self, rule: CompiledRule, score: float, ctx: Context, base: list) -> Match:
+        shadow = ctx.shadow
+        spans: dict[tuple[int, int, int], str] = {}
+        for key, _w, fields in rule.score_keys:
+            for start, end, f in ctx.hits.get(key, ()):
+                if f in fields:
+                    spans.setdefault(shadow.to_original(start, end), self.labels[key])
+        hits = [
+            Hit(term=term, field=FIELD_NAMES[f], start=s, end=e, text=shadow.originals[f][s:e])
+            for (f, s, e), term in sorted(spans.items(), key=lambda item: (item[0][0], item[0][1]))
+        ]
+        for leaf in rule.regexes:
+            for f, s, e in ctx.regex_hits.get(leaf.ident, ()):
+                hits.append(Hit(term=f"regex:{leaf.source}", field=FIELD_NAMES[f], start=s, end=e, text=shadow.originals[f][s:e]))
+        if rule.topic_refs:
+            for other, _score in base:
+                if other.topic in rule.topic_refs:
+                    hits.extend(self._explain(other, 0.0, ctx, []).hits)
+        unique = tuple(dict.fromkeys(hits))[:_MAX_HITS]
+        return Match(
+            rule=rule.id,
+            topic=rule.topic,
+            score=round(score, 3),
+            severity=rule.severity,
+            tags=rule.tags,
+            hits=unique,
+            snippet=snippet(shadow.originals, unique),
+            ruleset_version=self.version,
+        )
+
+
+def run_regex(ctx: Context, leaf: RegexLeaf) -> list[tuple[int, int, int]]:
+    """Hits of a regex leaf in the original fields, within the article's time budget."""
+    cached = ctx.regex_hits.get(leaf.ident)
+    if cached is not None:
+        return cached
+    found: list[tuple[int, int, int]] = []
+    for f in sorted(leaf.fields):
+        text = ctx.shadow.originals[f]
+        if f:
+            text = mask_boilerplate(text)
+        if ctx.budget <= 0:
+            ctx.timed_out = True
+            break
+        began = time.perf_counter()
+        try:
+            found.extend((f, m.start(), m.end()) for m in leaf.pattern.finditer(text, timeout=ctx.budget))
+        except TimeoutError:
+            ctx.budget = 0.0
+            ctx.timed_out = True
+            log.warning("regex_budget_exceeded", pattern=leaf.source)
+            break
+        ctx.budget -= time.perf_counter() - began
+    ctx.regex_hits[leaf.ident] = found
+    return found
+
+
+def snippet(originals: tuple[str, str, str], hits: tuple[Hit, ...], width: int = 90) -> str:
+    """About 2 x ``width`` characters around the first body hit, hits marked «like this»."""
+    if not hits:
+        return ""
+    by_field = {h.field: h for h in reversed(hits)}
+    field = next(f for f in ("content", "summary", "title") if f in by_field)
+    text = originals[FIELD_NAMES.index(field)]
+    first = by_field[field]
+    lo = max(0, first.start - width)
+    hi = min(len(text), first.end + width)
+    marks = sorted({(h.start, h.end) for h in hits if h.field == field and h.start >= lo and h.end <= hi})
+    out, pos = [], lo
+    for s, e in marks:
+        if s < pos:
+            continue
+        out += [text[pos:s], "«", text[s:e], "»"]
+        pos = e
+    out.append(text[pos:hi])
+    body = " ".join("".join(out).split())
+    return ("…" if lo > 0 else "") + body + ("…" if hi < len(text) else "")

@@ -1,0 +1,338 @@
+"""The ``query:`` language for power users, and the items of any/all/none groups.
+
+    query  := or
+    or     := and ("OR" and)*
+    and    := not (["AND"] not)*          adjacent terms mean AND, as in search engines
+    not    := "NOT" not | near
+    near   := atom ("NEAR/" n atom)*      at most n words between the two
+    atom   := "(" or ")" | field ":" atom | "phrase" | word[*] | @list
+            | topic:id | regex:/pattern/ | regex:"pattern"
+
+Operators are upper case; ``and``/``or`` in lower case are words (the loader
+warns about them). Errors carry the 0-based position in the query string so
+the loader can point at the file's line and column.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from streams.classify.problems import did_you_mean
+
+__all__ = [
+    "QueryError",
+    "Term",
+    "ListRef",
+    "TopicRef",
+    "Regex",
+    "And",
+    "Or",
+    "Not",
+    "Near",
+    "Scope",
+    "Node",
+    "parse_query",
+    "parse_item",
+]
+
+QUOTES = "\"“”„«»"
+SCOPES = ("title", "summary", "content")
+
+
+class QueryError(ValueError):
+    """A query that cannot be parsed: message, 0-based position, fix."""
+
+    def __init__(self, message: str, pos: int, hint: str = "") -> None:
+        super().__init__(message)
+        self.message, self.pos, self.hint = message, pos, hint
+
+
+@dataclass(frozen=True)
+class Term:
+    """A word or phrase as written (a trailing ``*`` makes it a prefix)."""
+
+    text: str
+    pos: int = 0
+
+
+@dataclass(frozen=True)
+class ListRef:
+    """``@name`` or ``@topic.name``: any term of a named list."""
+
+    name: str
+    pos: int = 0
+
+
+@dataclass(frozen=True)
+class TopicRef:
+    """``topic:id``: true when a plain rule of that topic matched the article."""
+
+    topic: str
+    pos: int = 0
+
+
+@dataclass(frozen=True)
+class Regex:
+    """``regex:`` pattern, searched case-insensitively in the original text."""
+
+    pattern: str
+    pos: int = 0
+
+
+@dataclass(frozen=True)
+class And:
+    items: tuple
+
+
+@dataclass(frozen=True)
+class Or:
+    items: tuple
+
+
+@dataclass(frozen=True)
+class Not:
+    item: object
+    pos: int = 0
+
+
+@dataclass(frozen=True)
+class Near:
+    left: object
+    right: object
+    distance: int
+    pos: int = 0
+
+
+@dataclass(frozen=True)
+class Scope:
+    field: str
+    item: object
+    pos: int = 0
+
+
+Node = Term | ListRef | TopicRef | Regex | And | Or | Not | Near | Scope
+
+_NEAR = re.compile(r"NEAR/(\d+)$")
+_PREFIX = re.compile(r"([A-Za-z_]+):")
+_WORD = re.compile(rf"[^\s(){QUOTES}]+")
+
+
+@dataclass
+class _Tok:
+    kind: str  # lp rp and or not near phrase word ref topic regex scope end
+    value: str
+    pos: int
+    n: int = 0
+
+
+@dataclass
+class _Parser:
+    text: str
+    toks: list = field(default_factory=list)
+    i: int = 0
+    warnings: list = field(default_factory=list)
+
+    def peek(self) -> _Tok:
+        return self.toks[self.i]
+
+    def take(self) -> _Tok:
+        tok = self.toks[self.i]
+        self.i += 1
+        return tok
+
+
+def parse_item(text: str, pos: int = 0) -> Node:
+    """One any/all/none item: ``@list``, ``topic:id``, ``regex:...`` or a term."""
+    text = text.strip()
+    if text.startswith("@"):
+        return ListRef(text[1:], pos)
+    if text.startswith("topic:"):
+        return TopicRef(text[6:].strip(), pos)
+    if text.startswith("regex:"):
+        return Regex(text[6:].strip(), pos)
+    if len(text) >= 2 and text[0] in QUOTES and text[-1] in QUOTES:
+        text = text[1:-1]
+    return Term(text, pos)
+
+
+def parse_query(text: str) -> tuple[Node, list[tuple[int, str]]]:
+    """Parse a query string into a tree; returns it with (position, advice) warnings."""
+    p = _Parser(text, _tokenize(text))
+    if p.peek().kind == "end":
+        raise QueryError("the query is empty", 0, "write terms joined by AND, OR, NOT")
+    node = _or(p)
+    tok = p.peek()
+    if tok.kind == "rp":
+        raise QueryError("')' without a matching '('", tok.pos, "remove it or add '(' before")
+    if tok.kind != "end":
+        raise QueryError(f"unexpected {tok.value!r}", tok.pos, "join terms with AND, OR or NOT")
+    return node, p.warnings
+
+
+def _tokenize(text: str) -> list[_Tok]:
+    toks: list[_Tok] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch.isspace():
+            i += 1
+        elif ch in "()":
+            toks.append(_Tok("lp" if ch == "(" else "rp", ch, i))
+            i += 1
+        elif ch in QUOTES:
+            end = next((j for j in range(i + 1, n) if text[j] in QUOTES), -1)
+            if end < 0:
+                raise QueryError("unterminated quote", i, 'close the phrase with a matching "')
+            if end == i + 1:
+                raise QueryError("empty phrase \"\"", i, "write words between the quotes")
+            toks.append(_Tok("phrase", text[i + 1 : end], i))
+            i = end + 1
+        elif text.startswith("regex:", i):
+            i = _regex(text, i, toks)
+        else:
+            m = _PREFIX.match(text, i)
+            if m and m.group(1) in SCOPES:
+                toks.append(_Tok("scope", m.group(1), i))
+                i = m.end()
+                continue
+            if m and m.group(1) == "topic":
+                w = _WORD.match(text, m.end())
+                if not w:
+                    raise QueryError("topic: needs a topic id", i, "write topic:cybercrime")
+                toks.append(_Tok("topic", w.group(), i))
+                i = w.end()
+                continue
+            w = _WORD.match(text, i)
+            word = w.group()
+            toks.append(_classify_word(word, i, text))
+            i = w.end()
+    toks.append(_Tok("end", "end of query", n))
+    return toks
+
+
+def _regex(text: str, i: int, toks: list[_Tok]) -> int:
+    j = i + 6
+    if j >= len(text) or text[j] not in "/\"":
+        raise QueryError("regex: needs /pattern/ or \"pattern\"", i, "write regex:/kim\\s+jong/")
+    close = text[j]
+    k = j + 1
+    while k < len(text) and (text[k] != close or text[k - 1] == "\\"):
+        k += 1
+    if k >= len(text):
+        raise QueryError("unterminated regex", i, f"end the pattern with {close}")
+    toks.append(_Tok("regex", text[j + 1 : k], i))
+    return k + 1
+
+
+def _classify_word(word: str, pos: int, text: str) -> _Tok:
+    if word in ("AND", "OR", "NOT"):
+        return _Tok(word.lower(), word, pos)
+    if word.startswith("NEAR"):
+        m = _NEAR.match(word)
+        if not m:
+            raise QueryError(f"bad proximity operator {word!r}", pos, "write NEAR/5 (at most 5 words apart)")
+        return _Tok("near", word, pos, int(m.group(1)))
+    if word.startswith("@"):
+        if len(word) == 1:
+            raise QueryError("'@' needs a list name", pos, "write @name of a list under terms:")
+        return _Tok("ref", word[1:], pos)
+    if ":" in word and _PREFIX.match(word):
+        name = _PREFIX.match(word).group(1)
+        raise QueryError(
+            f"unknown field {name + ':'!r}{did_you_mean(name, SCOPES + ('topic', 'regex'))}",
+            pos,
+            "fields are title:, summary:, content:, topic:, regex:",
+        )
+    return _Tok("word", word, pos)
+
+
+def _or(p: _Parser) -> Node:
+    items = [_and(p)]
+    while p.peek().kind == "or":
+        tok = p.take()
+        _expect_operand(p, tok)
+        items.append(_and(p))
+    return items[0] if len(items) == 1 else Or(tuple(items))
+
+
+def _and(p: _Parser) -> Node:
+    items = [_not(p)]
+    while True:
+        tok = p.peek()
+        if tok.kind == "and":
+            p.take()
+            _expect_operand(p, tok)
+        elif tok.kind not in ("lp", "not", "phrase", "word", "ref", "topic", "regex", "scope"):
+            break
+        items.append(_not(p))
+    return items[0] if len(items) == 1 else And(tuple(items))
+
+
+def _not(p: _Parser) -> Node:
+    tok = p.peek()
+    if tok.kind == "not":
+        p.take()
+        _expect_operand(p, tok)
+        return Not(_not(p), tok.pos)
+    return _near(p)
+
+
+def _near(p: _Parser) -> Node:
+    left = _atom(p)
+    while p.peek().kind == "near":
+        tok = p.take()
+        _expect_operand(p, tok)
+        right = _atom(p)
+        for side in (left, right):
+            if not isinstance(side, (Term, ListRef)):
+                raise QueryError(
+                    f"{tok.value} joins two terms or lists, not a group",
+                    tok.pos,
+                    'write "a" NEAR/5 "b", or put NEAR inside the parentheses',
+                )
+        left = Near(left, right, tok.n, tok.pos)
+    return left
+
+
+def _atom(p: _Parser) -> Node:
+    tok = p.take()
+    if tok.kind == "lp":
+        if p.peek().kind == "rp":
+            raise QueryError("empty parentheses", tok.pos, "put terms inside ( ) or remove them")
+        node = _or(p)
+        if p.peek().kind != "rp":
+            raise QueryError("'(' is never closed", tok.pos, "add ')' where the group ends")
+        p.take()
+        return node
+    if tok.kind == "scope":
+        if p.peek().kind in ("end", "rp", "and", "or", "near"):
+            raise QueryError(f"{tok.value}: needs a term", tok.pos, f'write {tok.value}:"a phrase" or {tok.value}:(a OR b)')
+        return Scope(tok.value, _atom(p), tok.pos)
+    if tok.kind == "phrase":
+        return Term(tok.value, tok.pos)
+    if tok.kind == "word":
+        if tok.value.lower() in ("and", "or", "not") or tok.value.lower().startswith("near/"):
+            p.warnings.append((tok.pos, f"lower-case {tok.value!r} is searched as a word; write {tok.value.upper()} for the operator"))
+        return Term(tok.value, tok.pos)
+    if tok.kind == "ref":
+        return ListRef(tok.value, tok.pos)
+    if tok.kind == "topic":
+        return TopicRef(tok.value, tok.pos)
+    if tok.kind == "regex":
+        return Regex(tok.value, tok.pos)
+    if tok.kind == "rp":
+        raise QueryError("')' without a matching '('", tok.pos, "remove it or add '(' before")
+    if tok.kind == "end":
+        raise QueryError("the query ends where a term was expected", tok.pos, "finish the query or remove the last operator")
+    raise QueryError(f"{tok.value!r} where a term was expected", tok.pos, "put a term before the operator")
+
+
+def _expect_operand(p: _Parser, op: _Tok) -> None:
+    nxt = p.peek()
+    if nxt.kind in ("end", "rp", "and", "or", "near"):
+        raise QueryError(
+            f"{op.value!r} has nothing after it",
+            op.pos,
+            f"put a term after {op.value} or remove it",
+        )

@@ -1,0 +1,156 @@
+"""Text as the matcher sees it: folded, one string, offsets that map back.
+
+Folding = case folding + diacritics removed (so "Trieu Tien" finds "Triều
+Tiên") + dashes and hyphens as spaces (so "Kim Jong-un" = "Kim Jong Un") +
+curly quotes straight. It keeps the length of the text in the common case, so
+a hit's offsets are offsets into the original field; only decomposed input or
+the rare characters whose case fold is longer (ß, ligatures) take a slow path
+that keeps an explicit index map. Boilerplate lines are blanked with spaces
+before folding: they keep their length but can never drive a match.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from sources.boilerplate import is_boilerplate, strip_boilerplate
+
+__all__ = ["fold", "fold_term", "Folded", "Shadow", "build_shadow", "mask_boilerplate", "SEPARATOR"]
+
+SEPARATOR = "\x00"  # between fields: not a word character and never in a term
+_DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u00ad"
+_SPACES = "\t\n\r\f\v\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u200b\u202f\u205f\u3000"
+
+
+def _build_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for cp in range(0x80, 0x2000):
+        ch = chr(cp)
+        base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
+        if len(base) == 1 and base != ch:
+            table[cp] = base
+    table.update({ord("đ"): "d", ord("Đ"): "d", ord("ł"): "l", ord("ø"): "o"})
+    table.update({ord(c): " " for c in _DASHES + _SPACES})
+    table.update({ord(c): "'" for c in "‘’‚‛′"})
+    table.update({ord(c): '"' for c in "“”„‟″«»"})
+    return table
+
+
+_TABLE = _build_table()
+_ASCII_TABLE = {cp: v for cp, v in _TABLE.items() if cp < 0x80}
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def fold(text: str) -> str:
+    """Case-folded, unaccented, hyphens and dashes as spaces (length may change)."""
+    return _fold_slow(text)[0]
+
+
+def fold_term(term: str) -> str:
+    """A term folded like the text, with runs of spaces collapsed."""
+    return " ".join(fold(term).split())
+
+
+@dataclass(frozen=True)
+class Folded:
+    """One field folded; ``index`` maps folded offsets to original ones (None: identity)."""
+
+    text: str
+    index: tuple[int, ...] | None
+
+    def original(self, offset: int) -> int:
+        """The offset in the original field text for an offset in the folded text."""
+        return offset if self.index is None else self.index[offset]
+
+
+def fold_field(text: str) -> Folded:
+    """Fold one field, keeping a way back to the original offsets."""
+    if not text:
+        return Folded("", None)
+    if text.isascii():
+        return Folded(text.lower().translate(_ASCII_TABLE), None)
+    if unicodedata.is_normalized("NFC", text):
+        folded = text.casefold()
+        if len(folded) == len(text):
+            # Few accented characters: translate only those runs (much faster on Indonesian text).
+            if (len(text.encode("utf-8")) - len(text)) * 8 < len(text):
+                folded = _NON_ASCII.sub(lambda m: m.group().translate(_TABLE), folded)
+            else:
+                folded = folded.translate(_TABLE)
+            return Folded(folded.translate(_ASCII_TABLE), None)
+    folded, index = _fold_slow(text)
+    return Folded(folded, tuple(index))
+
+
+def _fold_slow(text: str) -> tuple[str, list[int]]:
+    """Character by character: drops combining marks, follows length changes."""
+    out: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(text):
+        if unicodedata.combining(ch):
+            continue  # a decomposed accent: folding removes it anyway
+        piece = unicodedata.normalize("NFC", ch).casefold().translate(_TABLE)
+        out.append(piece)
+        index.extend([i] * len(piece))
+    index.append(len(text))
+    return "".join(out), index
+
+
+_LINE = re.compile(r"[^\n]+")
+
+
+def mask_boilerplate(text: str) -> str:
+    """The text with site teasers blanked and everything from a footer on blanked.
+
+    Same length as the input, so offsets into it are offsets into the original.
+    """
+    if not text:
+        return text
+    spans: list[tuple[int, int]] = []
+    for m in _LINE.finditer(text):
+        line = m.group()
+        if is_boilerplate(line):
+            if not strip_boilerplate(line + "\nx"):
+                spans.append((m.start(), len(text)))  # a footer heading: the rest is page furniture
+                break
+            spans.append(m.span())
+    if not spans:
+        return text
+    parts, last = [], 0
+    for a, b in spans:
+        parts += [text[last:a], " " * (b - a)]
+        last = b
+    parts.append(text[last:])
+    return "".join(parts)
+
+
+@dataclass(frozen=True)
+class Shadow:
+    """Title, summary and content folded into one string for a single scan."""
+
+    text: str
+    starts: tuple[int, int, int]
+    fields: tuple[Folded, Folded, Folded]
+    originals: tuple[str, str, str]
+
+    def field_of(self, offset: int) -> int:
+        """0 title, 1 summary, 2 content for an offset into ``text``."""
+        return 0 if offset < self.starts[1] else 1 if offset < self.starts[2] else 2
+
+    def to_original(self, start: int, end: int) -> tuple[int, int, int]:
+        """(field, start, end) in the original field text for a span of ``text``."""
+        f = self.field_of(start)
+        base = self.starts[f]
+        folded = self.fields[f]
+        return f, folded.original(start - base), folded.original(end - base)
+
+
+def build_shadow(title: str, summary: str, content: str) -> Shadow:
+    """Fold the three fields (boilerplate blanked in summary and content) into one scan text."""
+    fields = (fold_field(title), fold_field(mask_boilerplate(summary)), fold_field(mask_boilerplate(content)))
+    s1 = len(fields[0].text) + 1
+    s2 = s1 + len(fields[1].text) + 1
+    text = SEPARATOR.join(f.text for f in fields)
+    return Shadow(text, (0, s1, s2), fields, (title, summary, content))

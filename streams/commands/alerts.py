@@ -1,0 +1,104 @@
+"""``pantau alerts``: inspect dead letters and send them again."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from datetime import datetime, timezone
+
+__all__ = ["register", "handle_dead", "handle_replay"]
+
+EPILOG = """\
+examples:
+  pantau alerts dead                   alerts that exhausted their retries, with the last error
+  pantau alerts replay 9f2c...         send one dead letter again (key from `alerts dead`)
+  pantau alerts replay --all           send every dead letter again
+  pantau alerts replay --all --queue-only
+                                       hand them back to a running `pantau run` instead
+
+An alert becomes a dead letter when its destination kept failing for the whole
+retry schedule (hours), refused it for good (4xx), or was disabled (410 Gone).
+Fix the destination in pantau.yaml first, then replay.
+"""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``alerts`` command (dead, replay) to the CLI."""
+    parser = subparsers.add_parser(
+        "alerts",
+        help="list dead-lettered alerts and replay them",
+        description="Inspect alerts that could not be delivered and send them again.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--config", metavar="FILE", help="pantau.yaml whose state and destinations to use")
+    sub = parser.add_subparsers(dest="alerts_command", metavar="ACTION", required=True)
+    dead = sub.add_parser("dead", help="list dead letters")
+    dead.set_defaults(handler=handle_dead)
+    replay = sub.add_parser("replay", help="send dead letters again", epilog=EPILOG,
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    replay.add_argument("keys", nargs="*", metavar="KEY", help="alert keys from `pantau alerts dead`")
+    replay.add_argument("--all", action="store_true", help="replay every dead letter")
+    replay.add_argument("--queue-only", action="store_true",
+                        help="only move them back to the outbox (a running `pantau run` sends them)")
+    replay.add_argument("--max-wait", type=float, default=60.0, metavar="SECONDS",
+                        help="how long to wait for short retries before leaving the rest queued (default: 60)")
+    replay.set_defaults(handler=handle_replay)
+
+
+def _open(args: argparse.Namespace):
+    from streams.config import load_config
+    from streams.deliver.outbox import SqliteOutbox
+    from streams.state import open_state
+
+    config = load_config(args.config)
+    return config, SqliteOutbox(open_state(config.state))
+
+
+def handle_dead(args: argparse.Namespace) -> int:
+    """Print every dead letter: key, destination, when, attempts, error, headline."""
+    _, outbox = _open(args)
+    letters = outbox.dead()
+    if not letters:
+        print("no dead letters")
+        return 0
+    for d in letters:
+        when = datetime.fromtimestamp(d.died, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        print(f"{d.alert.key}  {d.alert.destination}  {when}  attempts={d.attempts}")
+        print(f"    {d.alert.article.title[:100]}")
+        print(f"    error: {d.error}")
+    print(f"{len(letters)} dead letter(s); `pantau alerts replay --all` sends them again")
+    return 0
+
+
+def handle_replay(args: argparse.Namespace) -> int:
+    """Move dead letters back to the outbox and (unless --queue-only) deliver them now."""
+    import time
+
+    from streams.errors import PantauError
+
+    if not args.keys and not args.all:
+        raise PantauError("say which dead letters to replay", hint="give KEYs from `pantau alerts dead`, or --all")
+    config, outbox = _open(args)
+    known = {d.alert.key for d in outbox.dead()}
+    unknown = [k for k in args.keys if k not in known]
+    if unknown:
+        raise PantauError(f"no dead letter with key {unknown[0]!r}", hint="see `pantau alerts dead`")
+    moved = outbox.replay(None if args.all else args.keys, time.time())
+    print(f"{moved} alert(s) back in the outbox")
+    if args.queue_only or not moved:
+        return 0
+    summary = asyncio.run(_deliver(config, outbox, args.max_wait))
+    print(f"sent {summary.sent}, still queued {summary.pending}, dead again {summary.dead}")
+    return 0 if summary.dead == 0 else 1
+
+
+async def _deliver(config, outbox, max_wait: float):
+    from streams.deliver.destinations import build_destinations
+    from streams.deliver.dispatch import Dispatcher
+
+    dispatcher = Dispatcher(build_destinations(config), outbox, routes=config.routes)
+    try:
+        return await dispatcher.drain(max_wait)
+    finally:
+        await dispatcher.aclose()

@@ -1,0 +1,74 @@
+"""``pantau worker``: the Faust stream worker (distributed mode)."""
+
+from __future__ import annotations
+
+import argparse
+
+__all__ = ["register", "handle"]
+
+EPILOG = """\
+examples:
+  pantau worker --config pantau.yaml                 classify and deliver from Kafka
+  PANTAU_KAFKA=127.0.0.1:9092 pantau worker          override the broker address of the config
+
+Run as many as you like: Kafka spreads the articles' partitions over them
+(classification scales out), and exactly one of them delivers alerts at a time
+(the owner of the matches partition); if it dies another takes over within
+seconds, from the same delivery state, so no alert is lost or sent twice.
+Rules are reloaded when files in `rules:` change. /metrics, /healthz and
+/readyz are served on the `metrics:` address.
+"""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``worker`` command to the CLI."""
+    parser = subparsers.add_parser(
+        "worker",
+        help="classify articles from Kafka and deliver alerts (distributed mode)",
+        description="Run the Faust stream worker: classify every article of the articles topic "
+        "against the live rules, group stories and deliver alerts to the configured destinations.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--config", metavar="FILE", help="pantau.yaml to use (default: the shipped one)")
+    parser.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Start the worker and block until SIGINT/SIGTERM; returns the exit status."""
+    import faust
+
+    from streams.app import create_app
+    from streams.classify import LiveRules
+    from streams.config import load_config
+    from streams.observe import start_observer
+    from streams.topics import ALL_TOPICS, ensure_topics, kafka_bootstrap
+
+    config = load_config(args.config)
+    bootstrap = kafka_bootstrap(config)
+    ensure_topics(bootstrap, ALL_TOPICS)
+    rules = LiveRules(config.rules).start()
+    streams = create_app(config, rules=rules, bootstrap=bootstrap)
+    app = streams.app
+
+    def readiness() -> list[str]:
+        reasons = []
+        if app.rebalancing or app.in_recovery:
+            reasons.append("kafka: rebalancing or recovering tables")
+        if not app.consumer.assignment():
+            reasons.append(f"kafka: no partitions assigned yet (broker {bootstrap})")
+        return reasons
+
+    observer = start_observer(config.metrics, readiness, mode="worker") if config.metrics else None
+    # Faust's worker owns the event loop and handles SIGINT/SIGTERM (a clean leave of the group).
+    worker = faust.Worker(app, quiet=True, override_logging=False, redirect_stdouts=False,
+                          loglevel=getattr(args, "log_level", "info"))
+    try:
+        worker.execute_from_commandline()
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    finally:
+        rules.stop()
+        if observer is not None:
+            observer.stop()
+    return 0

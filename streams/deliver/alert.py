@@ -1,0 +1,75 @@
+"""The Alert record (one story for one route and destination) and the Message sent.
+
+An alert's ``key`` is the idempotency key of delivery: the same story routed
+the same way to the same destination always gets the same key, so copies of
+a story from several outlets, retries, restarts and rebalances all collapse
+into one delivery. A Message is what one request to a destination carries:
+one alert, or a digest / storm summary of several.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Literal
+
+import msgspec
+
+from streams.classify import Classified
+
+__all__ = ["Alert", "Message", "alert_key", "message_id", "encode_alert", "decode_alert"]
+
+
+class Alert(msgspec.Struct, frozen=True, kw_only=True):
+    """A classified story bound for one destination through one route."""
+
+    key: str
+    destination: str
+    route: str
+    classified: Classified
+    story: str
+    created: float
+    """Unix time the alert was made (routing time)."""
+
+    @property
+    def article(self):
+        """The article that made the story alert first."""
+        return self.classified.article
+
+
+def alert_key(story: str, route: str, destination: str, *, epoch: int = 0) -> str:
+    """Stable idempotency key of (story, route, destination); ``epoch`` counts repeat intervals."""
+    parts = [story, route, destination] + ([str(epoch)] if epoch else [])
+    return hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=16).hexdigest()
+
+
+class Message(msgspec.Struct, frozen=True, kw_only=True):
+    """What one delivery request carries: one alert, a digest, or a storm summary."""
+
+    id: str
+    """Stable across retries: the alert key, or a hash of the batch's keys."""
+    destination: str
+    route: str
+    kind: Literal["alert", "digest", "storm"]
+    alerts: tuple[Alert, ...]
+
+
+def message_id(keys: list[str] | tuple[str, ...]) -> str:
+    """The id of a message carrying these alert keys (the key itself for one alert)."""
+    if len(keys) == 1:
+        return keys[0]
+    joined = "\x1f".join(sorted(keys)).encode("utf-8")
+    return "batch_" + hashlib.blake2b(joined, digest_size=16).hexdigest()
+
+
+_encoder = msgspec.json.Encoder()
+_decoder = msgspec.json.Decoder(Alert)
+
+
+def encode_alert(alert: Alert) -> bytes:
+    """Serialise an Alert to JSON bytes (the outbox and Faust table form)."""
+    return _encoder.encode(alert)
+
+
+def decode_alert(data: bytes | str) -> Alert:
+    """Parse JSON bytes back into an Alert, validating every field."""
+    return _decoder.decode(data)

@@ -1,0 +1,74 @@
+"""Alerts on the terminal: the embedded mode's and the demo's output.
+
+Rendered with rich from Text objects (never markup strings), so a headline
+containing ``[bold]`` or ANSI-looking text prints as written. On a terminal
+it is coloured; piped to a file it is plain text.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+from rich.console import Console
+from rich.text import Text
+
+from streams.deliver.alert import Message
+from streams.deliver.config import DestinationSpec
+from streams.deliver.render import AlertView, view
+
+__all__ = ["ConsoleDestination", "render_alert"]
+
+_SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}
+
+
+def render_alert(v: AlertView) -> Text:
+    """One alert as styled terminal text (headline, source line, link, snippet)."""
+    text = Text()
+    text.append("● ", style=_SEVERITY_STYLE.get(v.severity, "magenta"))
+    text.append(f"[{', '.join(v.topics)}] ", style="bold magenta")
+    text.append(v.title, style="bold")
+    text.append("\n  ")
+    text.append(v.outlet, style="green")
+    if v.published:
+        text.append(f" · {v.published}", style="dim")
+    text.append(f" · rule {', '.join(v.rules)}", style="dim")
+    if v.severity:
+        text.append(f" ({v.severity})", style=_SEVERITY_STYLE.get(v.severity, "dim"))
+    text.append("\n  ")
+    text.append(v.url, style="blue underline")
+    if v.snippet:
+        text.append("\n  ")
+        for seg in v.snippet:
+            text.append(seg.text, style="bold yellow" if seg.marked else "")
+    return text
+
+
+class ConsoleDestination:
+    """Prints alerts to a stream (stdout by default)."""
+
+    kind = "console"
+
+    def __init__(self, name: str, spec: DestinationSpec, stream: TextIO | None = None) -> None:
+        self.name = name
+        self.spec = spec
+        self.rate = None
+        self.console = Console(
+            file=stream or sys.stdout,
+            force_terminal=spec.color,
+            no_color=spec.color is False,
+            highlight=False,
+            soft_wrap=True,
+        )
+
+    async def send(self, message: Message) -> None:
+        """Print the message's alerts (a storm prints a one-line summary first)."""
+        if message.kind == "storm":
+            self.console.print(Text(f"⚡ alert storm on {message.route}: {len(message.alerts)} alerts", style="bold red"))
+        for alert in message.alerts:
+            self.console.print(render_alert(view(alert, snippet_chars=280)))
+            self.console.print()
+
+    async def aclose(self) -> None:
+        """Flush the stream."""
+        self.console.file.flush()

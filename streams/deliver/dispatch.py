@@ -1,0 +1,262 @@
+"""The dispatcher: takes alerts into the outbox, sends what is due, retries, parks.
+
+Each destination is served on its own (a dead mail server never holds up
+Slack), one message at a time, at most ``rate`` messages a second, pausing
+for a receiver's Retry-After. A failed message is retried on the
+destination's schedule (Standard Webhooks: at once, 5 s, 5 min, 30 min, 2 h,
+5 h, 10 h, 10 h) with jitter; when the schedule is exhausted, or the receiver
+refuses for good, its alerts become dead letters. 410 Gone disables the
+destination until restart. Every outcome is a metric and a log event.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import random
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+
+import msgspec
+
+from streams import metrics
+from streams.deliver.alert import Alert
+from streams.deliver.config import RouteSpec
+from streams.deliver.destinations import Destination
+from streams.deliver.outbox import Entry, Outbox
+from streams.deliver.plan import Planned, Planner
+from streams.deliver.silences import SilenceStore, silencing
+from streams.errors import PermanentDelivery, RetryableDelivery
+from streams.logs import get_logger
+
+__all__ = ["Dispatcher", "DrainSummary"]
+
+
+class DrainSummary(msgspec.Struct, frozen=True, kw_only=True):
+    """What a drain achieved: alerts sent, still pending (parked), dead-lettered."""
+
+    sent: int
+    pending: int
+    dead: int
+
+
+class Dispatcher:
+    """Delivers alerts from an outbox to destinations, once each."""
+
+    def __init__(
+        self,
+        destinations: Mapping[str, Destination],
+        outbox: Outbox,
+        *,
+        routes: Iterable[RouteSpec] = (),
+        silences: SilenceStore | None = None,
+        clock: Callable[[], float] = time.time,
+        jitter: float = 0.1,
+        idle: float = 1.0,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.destinations = dict(destinations)
+        self.outbox = outbox
+        self.silences = silences
+        self.planner = Planner({r.name: r for r in routes})
+        self.clock = clock
+        self.jitter = jitter
+        self.idle = idle
+        self._rng = rng or random.Random()
+        self._next_slot: dict[str, float] = {}
+        self._paused_until: dict[str, float] = {}
+        self.disabled: dict[str, str] = {}
+        self._wake: asyncio.Event | None = None
+        self.sent = 0
+        self.dead_lettered = 0
+        self._log = {name: get_logger(destination=name) for name in self.destinations}
+        for name in self.destinations:
+            metrics.DESTINATION_UP.labels(name).set(1)
+        self._refresh_gauges()
+
+    # -- intake ---------------------------------------------------------------
+
+    async def submit(self, alerts: Sequence[Alert]) -> list[Alert]:
+        """Store alerts not delivered before (after silences); return the ones newly queued."""
+        now = self.clock()
+        live = self.silences.active(now) if self.silences is not None else []
+        metrics.SILENCES_ACTIVE.set(len(live))
+        keep: list[Alert] = []
+        for alert in alerts:
+            muted = silencing(live, alert.classified, now) if live else None
+            if muted is not None:
+                metrics.ALERTS.labels(alert.destination, "silenced").inc()
+                self._logger(alert.destination).info("alert_silenced", alert=alert.key, silence=muted.id)
+                continue
+            keep.append(alert)
+        stored = self.outbox.enqueue(keep, [self.planner.due_time(a.route, a.destination, now) for a in keep])
+        if stored:
+            self._refresh_gauges()
+            if self._wake is not None:
+                self._wake.set()
+        return stored
+
+    # -- sending --------------------------------------------------------------
+
+    async def step(self, *, flush: bool = False) -> None:
+        """One pass: send everything due now (``flush``: also open groups and held storms)."""
+        now = self.clock()
+        if not flush and not self.outbox.due(now):
+            return
+        by_dest: dict[str, list[Entry]] = defaultdict(list)
+        for entry in self.outbox.pending():
+            by_dest[entry.alert.destination].append(entry)
+        await asyncio.gather(*(self._serve(name, entries, flush) for name, entries in by_dest.items()))
+        self._refresh_gauges()
+
+    async def _serve(self, name: str, entries: list[Entry], flush: bool) -> None:
+        dest = self.destinations.get(name)
+        if dest is None or name in self.disabled:
+            reason = self.disabled.get(name) or f"destination {name!r} is no longer configured"
+            self._dead([e.alert.key for e in entries], name, reason)
+            return
+        if self._paused_until.get(name, 0.0) > self.clock():
+            return
+        for planned in self.planner.plan(name, entries, self.clock(), flush=flush):
+            await self._await_slot(dest)
+            if not await self._attempt(dest, planned):
+                break  # paused or disabled: leave the rest for later
+
+    async def _await_slot(self, dest: Destination) -> None:
+        if not dest.rate:
+            return
+        now = self.clock()
+        slot = self._next_slot.get(dest.name, now)
+        if slot > now:
+            await asyncio.sleep(slot - now)
+        self._next_slot[dest.name] = max(now, slot) + 1.0 / dest.rate
+
+    async def _attempt(self, dest: Destination, planned: Planned) -> bool:
+        """Send one message and record the outcome; False when the destination must stop for now."""
+        keys = [e.alert.key for e in planned.entries]
+        tries = max(e.attempts for e in planned.entries) + 1
+        log = self._logger(dest.name).bind(message=planned.message.id, alerts=len(keys), attempt=tries)
+        try:
+            await dest.send(planned.message)
+        except RetryableDelivery as exc:
+            metrics.ALERTS.labels(dest.name, "failed").inc(len(keys))
+            return self._retry(dest, planned, keys, tries, exc, log)
+        except PermanentDelivery as exc:
+            metrics.ALERTS.labels(dest.name, "failed").inc(len(keys))
+            log.error("delivery_refused", error=exc.message, hint=exc.hint)
+            self._dead(keys, dest.name, exc.message)
+            if exc.disable:
+                self._disable(dest.name, exc.message)
+                return False
+            return True
+        except Exception as exc:  # a bug in rendering must not stall the queue
+            metrics.ALERTS.labels(dest.name, "failed").inc(len(keys))
+            log.exception("delivery_crashed")
+            self._dead(keys, dest.name, f"{type(exc).__name__}: {exc}")
+            return True
+        now = self.clock()
+        self.outbox.mark_sent(keys, now)
+        self.sent += len(keys)
+        metrics.ALERTS.labels(dest.name, "sent").inc(len(keys))
+        for e in planned.entries:
+            metrics.DELIVERY_LATENCY.labels(dest.name).observe(max(0.0, now - e.alert.article.fetched.timestamp()))
+        log.info("alert_delivered", kind=planned.message.kind)
+        return True
+
+    def _retry(self, dest: Destination, planned: Planned, keys: list[str], tries: int,
+               exc: RetryableDelivery, log) -> bool:
+        schedule = dest.spec.schedule
+        if tries >= len(schedule):
+            log.error("delivery_gave_up", error=exc.message, attempts=tries)
+            self._dead(keys, dest.name, exc.message)
+            return True
+        wait = schedule[tries] * self._rng.uniform(1 - self.jitter, 1 + self.jitter)
+        now = self.clock()
+        if exc.retry_after is not None:
+            # Honour the receiver: not before Retry-After, and nothing else to it meanwhile.
+            wait = max(wait, exc.retry_after)
+            self._paused_until[dest.name] = now + exc.retry_after
+        self.outbox.mark_retry(keys, now + wait, exc.message, batch=planned.message.id)
+        metrics.ALERTS.labels(dest.name, "retried").inc(len(keys))
+        log.warning("delivery_retry", error=exc.message, retry_in=round(wait, 3), retry_after=exc.retry_after)
+        return exc.retry_after is None
+
+    def _dead(self, keys: list[str], name: str, reason: str) -> None:
+        if not keys:
+            return
+        self.outbox.mark_dead(keys, reason, self.clock())
+        self.dead_lettered += len(keys)
+        metrics.ALERTS.labels(name, "dead_lettered").inc(len(keys))
+        self._logger(name).error("alert_dead_lettered", alerts=len(keys), error=reason,
+                                 hint="`pantau alerts dead` lists them, `pantau alerts replay` sends them again")
+
+    def _disable(self, name: str, reason: str) -> None:
+        """Stop using a destination (410 Gone): an ops event, a gauge at 0, its queue dead-lettered."""
+        self.disabled[name] = f"destination {name!r} disabled: {reason}"
+        metrics.DESTINATION_UP.labels(name).set(0)
+        self._logger(name).error("destination_disabled", reason=reason,
+                                 hint="fix the destination in pantau.yaml, restart, then `pantau alerts replay`")
+        rest = [e.alert.key for e in self.outbox.pending() if e.alert.destination == name]
+        self._dead(rest, name, self.disabled[name])
+
+    # -- loops ----------------------------------------------------------------
+
+    def next_wake(self) -> float:
+        """Earliest time anything pending may be sent (inf when nothing is pending)."""
+        by_dest: dict[str, list[Entry]] = defaultdict(list)
+        for e in self.outbox.pending():
+            by_dest[e.alert.destination].append(e)
+        times = [
+            max(self.planner.next_wake(name, entries), self._paused_until.get(name, 0.0))
+            for name, entries in by_dest.items()
+        ]
+        return min(times, default=math.inf)
+
+    async def drain(self, max_wait: float) -> DrainSummary:
+        """Send what is due, flush open groups, wait out retries due within ``max_wait``; park the rest."""
+        deadline = self.clock() + max_wait
+        sent_before, dead_before = self.sent, self.dead_lettered
+        while True:
+            await self.step(flush=True)
+            wake = self.next_wake()
+            if wake == math.inf or wake > deadline:
+                break
+            await asyncio.sleep(max(0.0, wake - self.clock()))
+        return DrainSummary(sent=self.sent - sent_before, pending=len(self.outbox.pending()),
+                            dead=self.dead_lettered - dead_before)
+
+    async def run_forever(self) -> None:
+        """Deliver until cancelled, waking when alerts are submitted or become due."""
+        self._wake = asyncio.Event()
+        while True:
+            await self.step()
+            delay = min(max(self.next_wake() - self.clock(), 0.01), self.idle)
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=delay)
+            except asyncio.TimeoutError:
+                pass
+            self._wake.clear()
+
+    async def aclose(self) -> None:
+        """Close every destination's connections."""
+        for dest in self.destinations.values():
+            await dest.aclose()
+
+    # -- bookkeeping ----------------------------------------------------------
+
+    def _logger(self, name: str):
+        if name not in self._log:
+            self._log[name] = get_logger(destination=name)
+        return self._log[name]
+
+    def _refresh_gauges(self) -> None:
+        pending: dict[str, int] = defaultdict(int)
+        for e in self.outbox.pending():
+            pending[e.alert.destination] += 1
+        dead: dict[str, int] = defaultdict(int)
+        for d in self.outbox.dead():
+            dead[d.alert.destination] += 1
+        for name in set(self.destinations) | set(pending) | set(dead):
+            metrics.OUTBOX_PENDING.labels(name).set(pending[name])
+            metrics.DEAD_LETTERS.labels(name).set(dead[name])

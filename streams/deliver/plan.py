@@ -1,0 +1,120 @@
+"""Which messages to send now: grouping into digests, storm summaries, retried batches.
+
+Pure bookkeeping over outbox entries, kept apart from the sending so that it
+can be tested with plain values. Per (route, destination) group it follows
+Alertmanager: the first alert of a group waits ``group_wait``, later ones
+wait until ``group_interval`` after the previous flush, and everything
+pending in the group goes out as one digest. Ungrouped routes send each
+alert on its own, unless more than ``storm.max`` arrive within
+``storm.window``: then the excess is held and sent as one storm summary when
+the window ends. A failed message keeps its batch id, so a retry resends the
+same alerts under the same message id.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict, deque
+from collections.abc import Mapping
+
+import msgspec
+
+from streams.deliver.alert import Message, message_id
+from streams.deliver.config import RouteSpec
+from streams.deliver.outbox import Entry
+
+__all__ = ["Planner", "Planned"]
+
+Group = tuple[str, str]  # (route, destination)
+
+
+class Planned(msgspec.Struct, frozen=True):
+    """A message to send and the outbox entries it carries."""
+
+    message: Message
+    entries: tuple[Entry, ...]
+
+
+def _message(destination: str, route: str, kind: str, entries: list[Entry], batch: str | None = None) -> Planned:
+    alerts = tuple(e.alert for e in entries)
+    kind = "alert" if len(alerts) == 1 and kind != "storm" else kind
+    mid = batch or message_id([a.key for a in alerts])
+    return Planned(Message(id=mid, destination=destination, route=route, kind=kind, alerts=alerts), tuple(entries))
+
+
+class Planner:
+    """Remembers group flushes and storms; turns pending entries into messages."""
+
+    def __init__(self, routes: Mapping[str, RouteSpec]) -> None:
+        self.routes = dict(routes)
+        self.last_flush: dict[Group, float] = {}
+        self.storm_until: dict[Group, float] = {}
+        self.recent: dict[Group, deque[float]] = defaultdict(deque)
+
+    def due_time(self, route: str, destination: str, now: float) -> float:
+        """When a newly enqueued alert of this group should go out."""
+        spec = self.routes.get(route)
+        if spec is None or not spec.grouped:
+            return now
+        last = self.last_flush.get((route, destination), -math.inf)
+        return max(now + spec.group_wait, last + spec.group_interval)
+
+    def plan(self, destination: str, entries: list[Entry], now: float, *, flush: bool = False) -> list[Planned]:
+        """Messages to send now for one destination (``flush``: do not wait for groups or storms)."""
+        out: list[Planned] = []
+        retries: dict[str, list[Entry]] = defaultdict(list)
+        fresh: dict[str, list[Entry]] = defaultdict(list)
+        for e in entries:
+            if e.batch is not None and e.attempts > 0:
+                retries[e.batch].append(e)
+            else:
+                fresh[e.alert.route].append(e)
+        for batch, group in retries.items():
+            # Retries wait out their backoff even when flushing: drain() decides how long to wait.
+            if min(e.due for e in group) <= now:
+                out.append(_message(destination, group[0].alert.route, "digest", group, batch))
+        for route, group in fresh.items():
+            out.extend(self._plan_fresh(destination, route, group, now, flush))
+        return out
+
+    def _plan_fresh(self, destination: str, route: str, group: list[Entry], now: float, flush: bool) -> list[Planned]:
+        spec = self.routes.get(route)
+        ready = [e for e in group if flush or e.due <= now]
+        if not ready:
+            return []
+        key = (route, destination)
+        if spec is not None and spec.grouped:
+            self.last_flush[key] = now
+            return [_message(destination, route, "digest", group)]
+        if spec is None or spec.storm is None:
+            return [_message(destination, route, "alert", [e]) for e in ready]
+        recent = self.recent[key]
+        while recent and recent[0] <= now - spec.storm.window:
+            recent.popleft()
+        held_until = self.storm_until.get(key)
+        if held_until is not None:
+            if now < held_until and not flush:
+                return []
+            del self.storm_until[key]
+            recent.append(now)
+            return [_message(destination, route, "storm", ready)]
+        allowed = max(spec.storm.max - len(recent), 0)
+        single, rest = ready[:allowed], ready[allowed:]
+        out = [_message(destination, route, "alert", [e]) for e in single]
+        recent.extend([now] * len(single))
+        if rest:
+            if flush:
+                recent.append(now)
+                out.append(_message(destination, route, "storm", rest))
+            else:
+                self.storm_until[key] = (recent[0] if recent else now) + spec.storm.window
+        return out
+
+    def next_wake(self, destination: str, entries: list[Entry]) -> float:
+        """The earliest time something for this destination may become sendable."""
+        times = []
+        for e in entries:
+            held = self.storm_until.get((e.alert.route, destination))
+            fresh = e.batch is None or e.attempts == 0
+            times.append(max(e.due, held) if held is not None and fresh else e.due)
+        return min(times, default=math.inf)

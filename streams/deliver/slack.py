@@ -1,0 +1,132 @@
+"""Slack incoming webhooks: Block Kit messages that are readable and safe.
+
+Every piece of article text is escaped (``&``, ``<``, ``>``), which also
+defuses ``<!channel>``, ``<!here>`` and ``<@U123>`` smuggled into a headline;
+``verbatim: true`` stops Slack from linkifying names. Every text is cut to
+Slack's limits (3,000 characters a text, 150 a header, 50 blocks), and a
+plain ``text`` fallback goes with every message for notifications.
+"""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+
+from streams.deliver.alert import Message
+from streams.deliver.config import DestinationSpec
+from streams.deliver.render import AlertView, Segment, shorten, view
+from streams.deliver.transport import make_client, post
+
+__all__ = ["SlackDestination", "slack_payload", "escape"]
+
+TEXT_LIMIT = 3000
+HEADER_LIMIT = 150
+FIELD_LIMIT = 2000  # section fields (slack-sdk does not check this one)
+MAX_BLOCKS = 50
+
+
+def escape(text: str) -> str:
+    """Escape the three characters Slack treats as control sequences."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _fit(text: str, limit: int = TEXT_LIMIT) -> str:
+    """Cut already-escaped mrkdwn to ``limit`` without splitting an entity."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    amp = cut.rfind("&")
+    if amp != -1 and ";" not in cut[amp:]:
+        cut = cut[:amp]
+    return cut + "…"
+
+
+def _link(url: str, label: str) -> str:
+    return f"<{escape(url).replace('|', '%7C')}|{escape(label)}>"
+
+
+def _snippet(segments: tuple[Segment, ...]) -> str:
+    # Bold marks the matched terms; the marker goes outside the escaped text.
+    return "".join(f"*{escape(s.text)}*" if s.marked else escape(s.text) for s in segments)
+
+
+def _meta(v: AlertView) -> str:
+    parts = [escape(v.outlet)] + ([v.published] if v.published else [])
+    return " · ".join(parts)
+
+
+def _mrkdwn(text: str, limit: int = TEXT_LIMIT) -> dict:
+    return {"type": "mrkdwn", "text": _fit(text, limit), "verbatim": True}
+
+
+def _header(text: str) -> dict:
+    # Slack decodes entities in plain_text too, so headers are escaped like the rest.
+    return {"type": "header", "text": {"type": "plain_text", "text": _fit(escape(shorten(text, HEADER_LIMIT)), HEADER_LIMIT), "emoji": False}}
+
+
+def _alert_blocks(v: AlertView) -> list[dict]:
+    fields = [
+        _mrkdwn(f"*Topics*\n{escape(', '.join(v.topics))}", FIELD_LIMIT),
+        _mrkdwn(f"*Rule*\n{escape(', '.join(v.rules))}" + (f" ({escape(v.severity)})" if v.severity else ""), FIELD_LIMIT),
+    ]
+    blocks = [
+        _header(v.title),
+        {"type": "section", "text": _mrkdwn(f"*{_link(v.url, shorten(v.title, 300))}*\n{_meta(v)}"), "fields": fields},
+    ]
+    if v.snippet:
+        blocks.append({"type": "section", "text": _mrkdwn(_snippet(v.snippet))})
+    blocks.append({"type": "context", "elements": [_mrkdwn(f"rule set {escape(v.ruleset_version)} · pantau")]})
+    return blocks
+
+
+def _digest_blocks(message: Message, views: list[AlertView]) -> list[dict]:
+    word = "Alert storm" if message.kind == "storm" else "Digest"
+    head = f"{word}: {len(views)} alerts ({message.route})"
+    blocks: list[dict] = [_header(head)]
+    room = MAX_BLOCKS - 2  # the header and the closing context
+    shown = views[:room]
+    for v in shown:
+        line = f"*{_link(v.url, shorten(v.title, 200))}*\n{_meta(v)} · {escape(', '.join(v.topics))}"
+        if v.snippet and message.kind == "digest":
+            line += "\n" + _snippet(v.snippet)
+        blocks.append({"type": "section", "text": _mrkdwn(line)})
+    more = len(views) - len(shown)
+    tail = f"{more} more not shown · " if more else ""
+    version = views[0].ruleset_version if views else ""
+    blocks.append({"type": "context", "elements": [_mrkdwn(f"{tail}rule set {escape(version)} · pantau")]})
+    return blocks
+
+
+def slack_payload(message: Message) -> dict:
+    """The JSON body Slack's incoming webhook receives for this message."""
+    views = [view(a, snippet_chars=400 if message.kind == "alert" else 160) for a in message.alerts]
+    if message.kind == "alert" and len(views) == 1:
+        v = views[0]
+        text = f"[{', '.join(v.topics)}] {v.title} ({v.outlet})"
+        blocks = _alert_blocks(v)
+    else:
+        text = f"{len(views)} alerts on {message.route}: " + "; ".join(v.title for v in views[:5])
+        blocks = _digest_blocks(message, views)
+    return {"text": _fit(escape(shorten(text, 1000))), "blocks": blocks[:MAX_BLOCKS], "unfurl_links": False}
+
+
+class SlackDestination:
+    """Posts alerts to one Slack incoming webhook."""
+
+    kind = "slack"
+
+    def __init__(self, name: str, spec: DestinationSpec, client: httpx.AsyncClient | None = None) -> None:
+        self.name = name
+        self.spec = spec
+        self.rate = spec.rate if spec.rate is not None else 1.0  # Slack: ~1 message/s per webhook
+        self._client = client or make_client(spec.timeout)
+
+    async def send(self, message: Message) -> None:
+        """Post one message; raises RetryableDelivery / PermanentDelivery on failure."""
+        body = json.dumps(slack_payload(message), ensure_ascii=False).encode("utf-8")
+        await post(self._client, self.name, self.spec.url or "", body, {"Content-Type": "application/json; charset=utf-8"})
+
+    async def aclose(self) -> None:
+        """Close the HTTP client."""
+        await self._client.aclose()

@@ -1,0 +1,80 @@
+"""One HTTP POST to a receiver, with its answer sorted into sent / retry / give up.
+
+Shared by Slack and the signed webhook. Redirects are not followed (a 3xx is
+a failure: a receiver that moved must be reconfigured, not silently chased);
+410 Gone disables the destination; 429 and 502-504 honour Retry-After; other
+4xx answers will not get better by retrying and go to the dead letters.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import time
+
+import httpx
+
+from streams.deliver.config import mask_url
+from streams.errors import PermanentDelivery, RetryableDelivery
+
+__all__ = ["post", "retry_after", "make_client"]
+
+_THROTTLE = {429, 502, 503, 504}
+_RETRY_4XX = {408, 409, 425}
+
+
+def make_client(timeout: float) -> httpx.AsyncClient:
+    """An HTTP client for deliveries: ``timeout`` per request, redirects not followed."""
+    return httpx.AsyncClient(
+        timeout=httpx.Timeout(timeout),
+        follow_redirects=False,
+        headers={"User-Agent": "pantau-alerts/1"},
+    )
+
+
+def retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    now = time.time() if now is None else now
+    return max(0.0, when.timestamp() - now)
+
+
+async def post(client: httpx.AsyncClient, destination: str, url: str, body: bytes, headers: dict[str, str]) -> int:
+    """POST ``body``; return the 2xx status or raise Retryable/PermanentDelivery naming the destination."""
+    shown = mask_url(url)
+    try:
+        resp = await client.post(url, content=body, headers=headers)
+    except httpx.TimeoutException:
+        raise RetryableDelivery(
+            destination, f"no answer from {shown} within {client.timeout.read:g} s",
+            hint="the receiver is slow or down; pantau retries with backoff",
+        ) from None
+    except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
+        raise PermanentDelivery(destination, f"unusable url {shown}: {exc}", hint="fix url: in pantau.yaml") from None
+    except httpx.TransportError as exc:
+        raise RetryableDelivery(
+            destination, f"cannot reach {shown}: {exc or type(exc).__name__}",
+            hint="check the url and that the receiver is up; pantau retries with backoff",
+        ) from None
+    status = resp.status_code
+    if 200 <= status < 300:
+        return status
+    excerpt = " ".join(resp.text[:200].split())
+    what = f"{shown} answered {status}" + (f": {excerpt}" if excerpt else "")
+    if 300 <= status < 400:
+        raise RetryableDelivery(
+            destination, f"{what} (redirect to {resp.headers.get('location', '?')} not followed)",
+            hint="point url: at the final address",
+        )
+    if status == 410:
+        raise PermanentDelivery(destination, f"{what} (gone)", hint="the receiver was removed; fix url: and replay", disable=True)
+    if status in _THROTTLE or status >= 500 or status in _RETRY_4XX:
+        raise RetryableDelivery(destination, what, retry_after=retry_after(resp.headers.get("retry-after")))
+    raise PermanentDelivery(destination, what, hint="the receiver refused the alert; fix the destination, then `pantau alerts replay`")

@@ -1,0 +1,278 @@
+"""``pantau run``: the whole pipeline in one process, with SQLite instead of Kafka.
+
+    Poller --publish--> inbox (SQLite) --> pipeline.process --> outbox --> Dispatcher
+     feeds               durable accept      classify, story,     SQLite     destinations
+                                              route
+
+The inbox plays the raw-articles topic: the poller's publish callback returns
+only after the articles are committed there, and only then does the poller
+commit the feed's progress, so a crash loses nothing. An article stays
+``pending`` until its alerts are in the outbox; one left pending by a crash
+is processed at the next start, and since story assignment and alert keys
+are deterministic, processing it twice still delivers once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sqlite3
+import sys
+import time
+from collections.abc import Iterable
+from contextlib import suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ruamel.yaml import YAML
+
+from sources.article import Article, decode, encode
+from streams.config import Config
+from streams.logs import get_logger
+from streams.pipeline import process
+from streams.state import open_state
+from streams.stories import SqliteStoryStore, StoryIndex
+
+__all__ = ["Inbox", "RunSummary", "EmbeddedRunner", "run_embedded"]
+
+log = get_logger(component="embedded")
+
+INBOX_RETENTION = 30 * 86400
+"""Processed articles are kept this long (the sources' own seen-ids cover re-listing)."""
+
+
+class Inbox:
+    """Articles accepted from the poller, each processed once (table ``inbox``)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS inbox (seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+            " article_id TEXT NOT NULL UNIQUE, body BLOB NOT NULL, received REAL NOT NULL,"
+            " done REAL)"
+        )
+        conn.execute("CREATE INDEX IF NOT EXISTS inbox_pending ON inbox(done) WHERE done IS NULL")
+
+    def accept(self, articles: Iterable[Article], now: float | None = None) -> int:
+        """Durably store articles not seen before (one transaction); returns how many were new."""
+        now = time.time() if now is None else now
+        rows = [(a.id, encode(a), now) for a in articles]
+        with self._conn:  # BEGIN ... COMMIT even though the connection is in autocommit
+            self._conn.execute("BEGIN IMMEDIATE")
+            before = self._conn.total_changes
+            self._conn.executemany(
+                "INSERT OR IGNORE INTO inbox (article_id, body, received) VALUES (?,?,?)", rows
+            )
+            return self._conn.total_changes - before
+
+    def pending(self, limit: int = 500) -> list[Article]:
+        """Accepted articles not yet processed, in arrival order."""
+        rows = self._conn.execute(
+            "SELECT body FROM inbox WHERE done IS NULL ORDER BY seq LIMIT ?", (limit,)
+        ).fetchall()
+        return [decode(body) for (body,) in rows]
+
+    def mark_done(self, article_id: str, now: float | None = None) -> None:
+        """Record that the article's alerts are safely in the outbox."""
+        self._conn.execute(
+            "UPDATE inbox SET done=? WHERE article_id=?", (time.time() if now is None else now, article_id)
+        )
+
+    def prune(self, older_than: float, now: float | None = None) -> int:
+        """Forget processed articles older than ``older_than`` seconds; returns how many."""
+        cutoff = (time.time() if now is None else now) - older_than
+        return self._conn.execute("DELETE FROM inbox WHERE done IS NOT NULL AND done < ?", (cutoff,)).rowcount
+
+    def count_pending(self) -> int:
+        """How many accepted articles wait to be processed."""
+        return self._conn.execute("SELECT count(*) FROM inbox WHERE done IS NULL").fetchone()[0]
+
+
+@dataclass
+class RunSummary:
+    """Counts of one ``--once`` run, for the summary line."""
+
+    feeds: int = 0
+    feeds_failed: int = 0
+    articles: int = 0
+    matched: int = 0
+    alerts: int = 0
+    delivered: int = 0
+    waiting: int = 0
+    dead: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        """The one-line summary printed on stderr."""
+        return (
+            f"pantau: {self.feeds} feeds polled ({self.feeds_failed} failed), {self.articles} new articles, "
+            f"{self.matched} matched, {self.alerts} new alerts: {self.delivered} delivered, "
+            f"{self.waiting} waiting for retry, {self.dead} dead-lettered"
+        )
+
+
+class EmbeddedRunner:
+    """Wires sources, the pipeline and delivery around one SQLite state file."""
+
+    def __init__(self, config: Config, *, rules=None, console_stream=None) -> None:
+        from sources.poller import Poller
+        from sources.state import SqliteFeedStateStore
+        from streams.classify import LiveRules
+        from streams.deliver import Dispatcher, Router, SilenceStore, SqliteOutbox, build_destinations
+
+        self.config = config
+        self.conn = open_state(config.state)
+        self.inbox = Inbox(self.conn)
+        # A LiveRules (watching the directory) unless the caller fixed the rule set.
+        self.live = None if rules is not None else LiveRules(config.rules)
+        self._rules = rules
+        self.inbox.prune(INBOX_RETENTION)
+        self.stories = StoryIndex(SqliteStoryStore(self.conn))
+        destinations = build_destinations(config, stream=console_stream)
+        self.router = Router(config.routes, destinations)
+        self.dispatcher = Dispatcher(
+            destinations, SqliteOutbox(self.conn), routes=self.router.routes, silences=SilenceStore(self.conn)
+        )
+        self.poller = Poller(config.feeds, SqliteFeedStateStore(self.conn), self.publish,
+                             network=config.network, feeds_path=_feeds_file(config))
+        self.summary = RunSummary()
+        self._arrived = asyncio.Event()
+
+    @property
+    def rules(self):
+        """The rule set in force now (the last good one while an edit is refused)."""
+        return self._rules if self.live is None else self.live.current
+
+    async def publish(self, articles: list[Article]) -> None:
+        """The poller's publish callback: returns once the articles are committed to the inbox."""
+        fresh = self.inbox.accept(articles)
+        self.summary.articles += fresh
+        if fresh:
+            self._arrived.set()
+
+    async def process_pending(self) -> int:
+        """Classify, group and route every article waiting in the inbox; returns how many."""
+        done = 0
+        while batch := self.inbox.pending():
+            for article in batch:
+                try:
+                    outcome = process(article, rules=self.rules, stories=self.stories, router=self.router)
+                except Exception:  # one article's bad data must not stall the inbox behind it
+                    log.exception("article_processing_failed", article=article.id, feed=article.feed)
+                    self.inbox.mark_done(article.id)
+                    continue
+                if outcome.matched:
+                    self.summary.matched += 1
+                    self.summary.alerts += len(await self.dispatcher.submit(outcome.alerts))
+                self.inbox.mark_done(article.id)
+                done += 1
+            await asyncio.sleep(0)  # let fetches and deliveries progress between batches
+        return done
+
+    async def once(self, max_wait: float = 60.0) -> RunSummary:
+        """Poll every feed once, process, deliver, and wait until delivered or parked."""
+        await self.process_pending()  # left over from a run that stopped early
+        polled = await self.poller.poll_once()
+        self.summary.feeds, self.summary.feeds_failed = polled.feeds, polled.failed
+        for outcome in polled.outcomes:
+            if outcome.failed:
+                self.summary.errors.append(f"{outcome.feed}: {outcome.error or outcome.outcome}")
+        await self.process_pending()
+        drained = await self.dispatcher.drain(max_wait)
+        self.summary.delivered, self.summary.waiting, self.summary.dead = drained.sent, drained.pending, drained.dead
+        return self.summary
+
+    async def forever(self, stop: asyncio.Event) -> None:
+        """Poll, process and deliver until ``stop`` is set."""
+        tasks = [
+            asyncio.create_task(self.poller.run_forever(), name="poller"),
+            asyncio.create_task(self.dispatcher.run_forever(), name="dispatcher"),
+            asyncio.create_task(self._process_forever(), name="processor"),
+        ]
+        stopper = asyncio.create_task(stop.wait())
+        try:
+            done, _ = await asyncio.wait([stopper, *tasks], return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                if task is not stopper and task.exception():
+                    raise task.exception()
+        finally:
+            for task in [stopper, *tasks]:
+                task.cancel()
+            await asyncio.gather(stopper, *tasks, return_exceptions=True)
+
+    async def _process_forever(self) -> None:
+        while True:
+            await self.process_pending()
+            with suppress(TimeoutError):
+                await asyncio.wait_for(self._arrived.wait(), timeout=5.0)
+            self._arrived.clear()
+
+    def start(self) -> None:
+        """Start watching the rules directory (no-op with a fixed rule set)."""
+        if self.live is not None:
+            self.live.start()
+
+    async def aclose(self) -> None:
+        """Stop watchers, close connections and the state file."""
+        if self.live is not None:
+            self.live.stop()
+        await self.poller.aclose()
+        await self.dispatcher.aclose()
+        self.conn.close()
+
+
+def _feeds_file(config: Config) -> Path | None:
+    """The feed list file named by ``feeds:`` (watched for edits), when it names one."""
+    if config.source is None:
+        return None
+    raw = YAML(typ="safe").load(config.source.read_text(encoding="utf-8")) or {}
+    feeds = raw.get("feeds") if isinstance(raw, dict) else None
+    return (config.source.parent / feeds).resolve() if isinstance(feeds, str) else None
+
+
+def _readiness(runner: EmbeddedRunner):
+    def reasons() -> list[str]:
+        backlog = runner.inbox.count_pending()
+        return [f"{backlog} articles waiting to be classified"] if backlog > 1000 else []
+
+    return reasons
+
+
+async def _main(config: Config, once: bool, console_stream) -> int:
+    rules = None
+    if once:  # one pass: no need to watch the rules directory
+        from streams.classify import load_ruleset
+
+        rules = load_ruleset(config.rules)
+    runner = EmbeddedRunner(config, rules=rules, console_stream=console_stream)
+    observer = None
+    try:
+        runner.start()
+        if once:
+            summary = await runner.once()
+            for error in summary.errors:
+                print(f"pantau: feed failed: {error}", file=sys.stderr)
+            print(summary.line(), file=sys.stderr)
+            return 0
+        if config.metrics:
+            from streams.observe import start_observer
+
+            observer = start_observer(config.metrics, _readiness(runner), mode="run")
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, stop.set)
+        log.info("monitor_started", feeds=len(config.feeds), state=str(config.state), rules=str(config.rules))
+        await runner.forever(stop)
+        log.info("monitor_stopped")
+        return 0
+    finally:
+        if observer is not None:
+            observer.stop()
+        await runner.aclose()
+
+
+def run_embedded(config: Config, *, once: bool = False, console_stream=None) -> int:
+    """Run the embedded monitor (``--once``: one pass, then exit); returns the exit status."""
+    return asyncio.run(_main(config, once, console_stream))

@@ -1,0 +1,89 @@
+"""The per-article flow both modes share: classify -> story -> route.
+
+Pure apart from what the caller passes in (a rule set, a story index, a
+router): the embedded runner calls :func:`process` for each article it took
+in; the Faust worker calls :func:`classify` in its classify agent and
+:func:`route` in its deliver agent, on the far side of the matches topic.
+Metrics are counted here, once, so that both modes report the same series.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from sources.article import Article
+from streams.metrics import ARTICLES_INGESTED, CLASSIFY_DURATION, CLASSIFY_LAG, MATCHES, STORY_DUPLICATES
+from streams.stories import StoryIndex, StoryRef
+
+if TYPE_CHECKING:  # imported for annotations only: keeps this module light to import
+    from streams.classify import Classified, RuleSet
+    from streams.deliver import Alert, Router
+
+__all__ = ["Outcome", "Routed", "classify", "route", "process"]
+
+
+@dataclass(frozen=True)
+class Routed:
+    """A matched article's story and the alerts its routes produced."""
+
+    story: StoryRef
+    alerts: list[Alert] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one article: its classification, and for a match its story and alerts."""
+
+    classified: Classified
+    story: StoryRef | None = None
+    alerts: list[Alert] = field(default_factory=list)
+
+    @property
+    def matched(self) -> bool:
+        """True when at least one rule matched the article."""
+        return bool(self.classified.matches)
+
+
+def classify(article: Article, rules: RuleSet, *, clock: Callable[[], float] = time.time) -> Classified:
+    """Classify one article with the given rule set, counting the classify metrics."""
+    ARTICLES_INGESTED.inc()
+    started = time.perf_counter()
+    classified = rules.classify(article)
+    CLASSIFY_DURATION.observe(time.perf_counter() - started)
+    CLASSIFY_LAG.set(max(0.0, clock() - article.fetched.timestamp()))
+    for match in classified.matches:
+        MATCHES.labels(topic=match.topic, rule=match.rule).inc()
+    return classified
+
+
+def route(classified: Classified, stories: StoryIndex, router: Router) -> Routed:
+    """Place a matched article in its story and build the alerts its routes want.
+
+    A later copy of a known story gets the story's id, hence the same alert
+    keys (story, route, destination) as the first copy: the outbox keeps one.
+    A copy that matched a topic the first did not may reach a route the first
+    did not, and then alerts there once.
+    """
+    story = stories.assign(classified.article)
+    if not story.is_new:
+        STORY_DUPLICATES.inc()
+    return Routed(story, list(router.alerts_for(classified, story=story.story_id)))
+
+
+def process(
+    article: Article,
+    *,
+    rules: RuleSet,
+    stories: StoryIndex,
+    router: Router,
+    clock: Callable[[], float] = time.time,
+) -> Outcome:
+    """Run one article through classify -> story -> route; unmatched articles stop early."""
+    classified = classify(article, rules, clock=clock)
+    if not classified.matches:
+        return Outcome(classified)
+    routed = route(classified, stories, router)
+    return Outcome(classified, routed.story, routed.alerts)

@@ -1,0 +1,284 @@
+"""Stories: recognise copies of the same story from different outlets.
+
+Wire stories are republished by many outlets with their own headline, page
+boilerplate, or a body cut short; an editor wants one alert per story, not
+one per copy. Each article becomes a set of normalised word 3-shingles of its
+title and text, summarised by a MinHash signature; a MinHash LSH index
+(``datasketch``) finds earlier articles likely to share many shingles, and a
+candidate joins their story when the estimated Jaccard similarity, or the
+containment of the shorter text in the longer, is high enough.
+
+Why MinHash and not SimHash (measured on the seeds, 3-shingles): the two
+copies of one story (one a raw page cut short, one a clean full body) have
+Jaccard 0.36 and containment 0.79, every other pair <= 0.01; their 64-bit
+SimHashes differ in 19 bits against 27-38 for unrelated pairs, too narrow a
+margin to index. MinHash keeps the two far apart and LSH queries stay cheap
+(about 1 ms an article to sign).
+
+Limits: a summary-only copy far shorter than the full text (Jaccard under
+about 0.15) is seldom proposed by LSH and then starts its own story.
+
+The index is pure; a :class:`StoryStore` keeps the members so that a restart
+rebuilds the same index (SQLite in embedded mode, memory in tests).
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+import sqlite3
+import unicodedata
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+from sources.article import Article
+
+__all__ = [
+    "StoryRef",
+    "StoryMember",
+    "StoryStore",
+    "MemoryStoryStore",
+    "SqliteStoryStore",
+    "StoryIndex",
+    "shingles",
+]
+
+_WORD = re.compile(r"\w+")
+NUM_PERM = 128
+SHINGLE = 3
+# Pinned so that signatures stored by one datasketch version stay comparable.
+SCHEME = "affine32"
+
+
+@dataclass(frozen=True)
+class StoryRef:
+    """The story an article belongs to; ``is_new`` when the article started it."""
+
+    story_id: str
+    is_new: bool
+    article_id: str
+    similarity: float
+    """Estimated similarity to the copy it joined (1.0 for a new story)."""
+
+
+@dataclass(frozen=True)
+class StoryMember:
+    """One indexed article: its story, time, shingle count and MinHash signature."""
+
+    article_id: str
+    story_id: str
+    at: float
+    size: int
+    signature: bytes
+
+
+class StoryStore(Protocol):
+    """Where story members are kept between restarts."""
+
+    def get(self, article_id: str) -> StoryMember | None: ...
+    def add(self, member: StoryMember) -> None: ...
+    def recent(self, since: float) -> list[StoryMember]: ...
+    def latest(self) -> float | None: ...
+    def prune(self, before: float) -> int: ...
+
+
+class MemoryStoryStore:
+    """A store in a dict: for tests and for callers that keep state elsewhere."""
+
+    def __init__(self) -> None:
+        self._members: dict[str, StoryMember] = {}
+
+    def get(self, article_id: str) -> StoryMember | None:
+        """The member recorded for ``article_id``, if any."""
+        return self._members.get(article_id)
+
+    def add(self, member: StoryMember) -> None:
+        """Record a member (first write wins, as in SQLite)."""
+        self._members.setdefault(member.article_id, member)
+
+    def recent(self, since: float) -> list[StoryMember]:
+        """Members at or after ``since``, oldest first."""
+        return sorted((m for m in self._members.values() if m.at >= since), key=lambda m: m.at)
+
+    def latest(self) -> float | None:
+        """The newest member's time, or None when empty."""
+        return max((m.at for m in self._members.values()), default=None)
+
+    def prune(self, before: float) -> int:
+        """Forget members older than ``before``; returns how many."""
+        old = [k for k, m in self._members.items() if m.at < before]
+        for k in old:
+            del self._members[k]
+        return len(old)
+
+
+class SqliteStoryStore:
+    """Story members in the embedded state file (table ``story_members``)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        self.ensure_schema()
+
+    def ensure_schema(self) -> None:
+        """Create the table and its time index when missing."""
+        self._conn.execute(
+            "CREATE TABLE IF NOT EXISTS story_members ("
+            " article_id TEXT PRIMARY KEY, story_id TEXT NOT NULL, at REAL NOT NULL,"
+            " size INTEGER NOT NULL, signature BLOB NOT NULL)"
+        )
+        self._conn.execute("CREATE INDEX IF NOT EXISTS story_members_at ON story_members(at)")
+
+    def get(self, article_id: str) -> StoryMember | None:
+        """The member recorded for ``article_id``, if any."""
+        row = self._conn.execute(
+            "SELECT article_id, story_id, at, size, signature FROM story_members WHERE article_id=?",
+            (article_id,),
+        ).fetchone()
+        return StoryMember(*row) if row else None
+
+    def add(self, member: StoryMember) -> None:
+        """Record a member; a second add of the same article is ignored."""
+        self._conn.execute(
+            "INSERT OR IGNORE INTO story_members VALUES (?,?,?,?,?)",
+            (member.article_id, member.story_id, member.at, member.size, member.signature),
+        )
+
+    def recent(self, since: float) -> list[StoryMember]:
+        """Members at or after ``since``, oldest first."""
+        rows = self._conn.execute(
+            "SELECT article_id, story_id, at, size, signature FROM story_members"
+            " WHERE at >= ? ORDER BY at",
+            (since,),
+        ).fetchall()
+        return [StoryMember(*r) for r in rows]
+
+    def latest(self) -> float | None:
+        """The newest member's time, or None when empty."""
+        return self._conn.execute("SELECT max(at) FROM story_members").fetchone()[0]
+
+    def prune(self, before: float) -> int:
+        """Forget members older than ``before``; returns how many."""
+        return self._conn.execute("DELETE FROM story_members WHERE at < ?", (before,)).rowcount
+
+
+def shingles(text: str, size: int = SHINGLE) -> set[str]:
+    """Word ``size``-shingles of NFC, case-folded text (Unicode word characters)."""
+    words = _WORD.findall(unicodedata.normalize("NFC", text).casefold())
+    if len(words) <= size:
+        return {" ".join(words)} if words else set()
+    return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
+def _article_text(article: Article) -> str:
+    # The summary is usually the lead of the content: count it only when there is no content.
+    return f"{article.title}\n{article.content or article.summary}"
+
+
+def _article_time(article: Article) -> float:
+    # A feed's future-dated item must not move the window: never later than the fetch.
+    fetched = article.fetched.timestamp()
+    return min(article.published.timestamp(), fetched) if article.published else fetched
+
+
+class StoryIndex:
+    """Assigns each article to a story, grouping near-duplicates within a time window."""
+
+    def __init__(
+        self,
+        store: StoryStore | None = None,
+        *,
+        window: float = 3 * 86400,
+        jaccard: float = 0.25,
+        containment: float = 0.6,
+        min_shingles: int = 8,
+        retention: float = 30 * 86400,
+    ) -> None:
+        self.store = store if store is not None else MemoryStoryStore()
+        self.window = window
+        self.jaccard = jaccard
+        self.containment = containment
+        self.min_shingles = min_shingles
+        self.retention = retention
+        # LSH proposes candidates a little below the decision threshold; the
+        # signature comparison below then decides.
+        self._lsh = MinHashLSH(threshold=0.2, num_perm=NUM_PERM)
+        self._live: dict[str, tuple[StoryMember, MinHash]] = {}
+        self._expiry: list[tuple[float, str]] = []
+        self._high_water = self.store.latest() or 0.0
+        for member in self.store.recent(self._high_water - window):
+            self._index(member, _restore(member.signature))
+
+    def __len__(self) -> int:
+        return len(self._live)
+
+    def assign(self, article: Article) -> StoryRef:
+        """The article's story: an earlier copy's story, or a new one it starts."""
+        known = self.store.get(article.id)
+        if known is not None:  # re-processing after a restart: same answer as before
+            return StoryRef(known.story_id, known.story_id == article.id, article.id, 1.0)
+        at = _article_time(article)
+        grams = shingles(_article_text(article))
+        sig = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
+        sig.update_batch([g.encode("utf-8") for g in grams])
+        story_id, similarity = self._best_match(sig, len(grams), at)
+        member = StoryMember(article.id, story_id or article.id, at, len(grams), _freeze(sig))
+        self.store.add(member)
+        self._index(member, sig)
+        self._advance(at)
+        return StoryRef(member.story_id, story_id is None, article.id, similarity if story_id else 1.0)
+
+    def _best_match(self, sig: MinHash, size: int, at: float) -> tuple[str | None, float]:
+        best: tuple[float, float, str] | None = None
+        if size == 0:
+            return None, 0.0
+        for key in self._lsh.query(sig):
+            member, other = self._live[key]
+            if abs(member.at - at) > self.window:
+                continue
+            score = self._similarity(sig, size, other, member.size)
+            if score is not None and (best is None or (score, -member.at) > best[:2]):
+                best = (score, -member.at, member.story_id)
+        return (best[2], best[0]) if best else (None, 0.0)
+
+    def _similarity(self, a: MinHash, size_a: int, b: MinHash, size_b: int) -> float | None:
+        """The estimated similarity when it makes the two one story, else None."""
+        j = a.jaccard(b)
+        if min(size_a, size_b) < self.min_shingles:
+            # Two short headlines share a phrase easily: demand near identity.
+            return j if j >= 0.7 else None
+        if j >= self.jaccard:
+            return j
+        # |A and B| from Jaccard and sizes; containment of the shorter text in the longer.
+        common = j * (size_a + size_b) / (1 + j)
+        contained = common / min(size_a, size_b)
+        return contained if contained >= self.containment else None
+
+    def _index(self, member: StoryMember, sig: MinHash) -> None:
+        if member.size == 0 or member.article_id in self._live:
+            return
+        self._lsh.insert(member.article_id, sig)
+        self._live[member.article_id] = (member, sig)
+        heapq.heappush(self._expiry, (member.at, member.article_id))
+
+    def _advance(self, at: float) -> None:
+        """Move the clock to the newest article seen; evict what fell out of the window."""
+        if at <= self._high_water:
+            return
+        previous, self._high_water = self._high_water, at
+        while self._expiry and self._expiry[0][0] < at - self.window:
+            _, key = heapq.heappop(self._expiry)
+            if self._live.pop(key, None) is not None:
+                self._lsh.remove(key)
+        if int(previous // 86400) != int(at // 86400):  # at most once a day of article time
+            self.store.prune(at - self.retention)
+
+
+def _freeze(sig: MinHash) -> bytes:
+    return np.asarray(sig.hashvalues, dtype="<u4").tobytes()
+
+
+def _restore(blob: bytes) -> MinHash:
+    return MinHash(num_perm=NUM_PERM, scheme=SCHEME, hashvalues=np.frombuffer(blob, dtype="<u4"))

@@ -1,0 +1,238 @@
+"""End to end, embedded: real feed server -> `pantau run --once` subprocess -> real webhook receiver."""
+
+from __future__ import annotations
+
+import base64
+import re
+import urllib.request
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from standardwebhooks import Webhook
+
+from sources.article import Article, article_id
+from streams.embedded import Inbox
+from streams.state import open_state
+
+from servers import Item, rss
+
+SECRET = "whsec_" + base64.b64encode(b"pantau-e2e-secret-0123456789abcd").decode()
+T0 = datetime(2026, 11, 17, 8, 0, tzinfo=timezone.utc)
+
+RULES = {
+    "cybercrime.yaml": """\
+topic: cybercrime
+title: Cybercrime
+owner: e2e
+rules:
+  - id: cyber-terms
+    any: [kejahatan siber, peretas, ransomware, penipuan daring]
+""",
+    "north-korea.yaml": """\
+topic: north-korea
+title: North Korea
+owner: e2e
+rules:
+  - id: nk-names
+    any: [Korea Utara, Korut, Pyongyang]
+""",
+    "asean.yaml": """\
+topic: asean
+title: ASEAN
+owner: e2e
+rules:
+  - id: asean-name
+    any: [ASEAN]
+""",
+}
+
+NK_BODY = (
+    "Kelompok peretas yang dikaitkan dengan Korea Utara diduga membobol sebuah bursa kripto di Singapura "
+    "dan memindahkan aset digital senilai ratusan juta dolar dalam waktu kurang dari satu jam. Perusahaan "
+    "analisis blockchain menyebut dana curian dipecah ke ratusan alamat lalu dicuci melalui layanan "
+    "pencampur, pola yang sama dengan serangan terhadap bursa lain tahun lalu."
+)
+MATCHING = [
+    Item("Peretas Korut Bobol Bursa Kripto", "https://kabar.example/nk-kripto", "JAKARTA - " + NK_BODY, T0),
+    Item("Ransomware Lumpuhkan Rumah Sakit Daerah", "https://kabar.example/ransomware",
+         "Serangan ransomware melumpuhkan sistem rekam medis sebuah rumah sakit sejak Senin.", T0),
+    Item("Menlu ASEAN Bertemu di Kuala Lumpur", "https://kabar.example/asean",
+         "Para menteri luar negeri negara anggota ASEAN membahas kode etik Laut China Selatan.", T0),
+]
+NOT_MATCHING = [
+    Item("Harga Beras Turun Jelang Panen", "https://kabar.example/beras",
+         "Harga beras medium di pasar induk turun lima ratus rupiah per kilogram.", T0),
+    Item("Mahasiswa Ikuti Hackathon Kota Pintar", "https://kabar.example/hackathon",
+         "Tiga ratus mahasiswa membuat aplikasi pemantau banjir selama 48 jam.", T0),
+]
+# The same North Korea story from a second outlet: one story, one alert.
+COPY = Item("Korut Disebut Dalang Pembobolan Bursa", "https://warta.example/korut-bursa",
+            "SEOUL - " + NK_BODY + " Baca juga: Jadwal pemadaman listrik.", T0 + timedelta(hours=2))
+
+
+@pytest.fixture
+def site(tmp_path, feed_server, webhook_receiver, write_config):
+    """Rules, two feeds on the local server, and a config sending every topic to the receiver."""
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    for name, text in RULES.items():
+        (rules / name).write_text(text, encoding="utf-8")
+    feed_server.put("/kabar.xml", rss("Kabar", MATCHING + NOT_MATCHING))
+    feed_server.put("/warta.xml", rss("Warta", [COPY]))
+    config = write_config(
+        tmp_path,
+        feeds=[{"url": feed_server.url("/kabar.xml"), "name": "Kabar"},
+               {"url": feed_server.url("/warta.xml"), "name": "Warta"}],
+        rules="rules",
+        state="state/pantau.db",
+        metrics=None,
+        destinations={"siem": {"type": "webhook", "url": webhook_receiver.url, "secret": SECRET,
+                               "retry": [0, 0.2, 0.2, 0.2]}},
+        routes=[{"name": "all-topics", "topics": ["cybercrime", "north-korea", "asean"], "to": ["siem"]}],
+    )
+    return tmp_path, config
+
+
+def delivered_titles(receiver) -> list[str]:
+    """Verify each delivery's Standard Webhooks signature; return the article titles."""
+    hook = Webhook(SECRET)
+    titles = []
+    for req in receiver.received:
+        payload = hook.verify(req.body, req.headers)
+        titles.append(_title_of(payload))
+    return titles
+
+
+def stories(titles: list[str]) -> list[str]:
+    """Titles sorted, the second outlet's copy counted as the story it copies.
+
+    Feeds are polled concurrently, so either outlet's copy may reach the
+    pipeline first and be the one the alert shows.
+    """
+    return sorted(MATCHING[0].title if t == COPY.title else t for t in titles)
+
+
+EXPECTED = sorted(i.title for i in MATCHING)
+
+
+def _title_of(payload: dict) -> str:
+    assert len(payload["alerts"]) == 1  # no grouping configured: one alert per message
+    return payload["alerts"][0]["article"]["title"]
+
+
+def once(run_pantau, cwd: Path, config: Path):
+    proc = run_pantau("run", "--once", "--config", str(config), "--allow-private", cwd=cwd)
+    assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+def test_run_once_delivers_each_matching_story_once_and_nothing_on_a_second_run(
+    site, run_pantau, webhook_receiver, feed_server
+):
+    cwd, config = site
+    first = once(run_pantau, cwd, config)
+    assert stories(delivered_titles(webhook_receiver)) == EXPECTED
+    assert len({r.headers["webhook-id"] for r in webhook_receiver.received}) == 3
+    assert re.search(r"2 feeds polled \(0 failed\), 6 new articles, 4 matched, 3 new alerts: 3 delivered",
+                     first.stderr), first.stderr
+
+    second = once(run_pantau, cwd, config)
+    assert len(webhook_receiver.received) == 3
+    assert "0 new articles" in second.stderr and "0 new alerts" in second.stderr
+
+    # A new matching item in the feed: only it is delivered on the next run.
+    extra = Item("Sindikat Penipuan Daring Dibongkar", "https://kabar.example/penipuan",
+                 "Polisi menangkap sembilan tersangka penipuan daring yang menguras rekening nasabah.", T0)
+    feed_server.put("/kabar.xml", rss("Kabar", MATCHING + NOT_MATCHING + [extra]))
+    once(run_pantau, cwd, config)
+    assert delivered_titles(webhook_receiver)[3:] == [extra.title]
+
+
+def test_an_article_accepted_before_a_crash_is_processed_on_restart(site, run_pantau, webhook_receiver):
+    cwd, config = site
+    once(run_pantau, cwd, config)
+    assert len(webhook_receiver.received) == 3
+    # What a process killed between accepting an article and classifying it leaves behind:
+    # the article committed in the inbox, not yet processed.
+    url = "https://kabar.example/pending"
+    conn = open_state(cwd / "state" / "pantau.db")
+    Inbox(conn).accept([Article(id=article_id(url), url=url, title="Peretas Serang Situs Pemerintah",
+                                content="Peretas merusak tampilan situs pemerintah daerah.", published=T0,
+                                fetched=T0, feed="kabar", feed_name="Kabar", language="id")])
+    conn.close()
+    once(run_pantau, cwd, config)
+    assert delivered_titles(webhook_receiver)[3:] == ["Peretas Serang Situs Pemerintah"]
+
+
+def test_a_receiver_failing_twice_still_gets_each_alert_once(site, run_pantau, webhook_receiver):
+    cwd, config = site
+    webhook_receiver.fail(times=2, status=500)
+    proc = once(run_pantau, cwd, config)
+    assert stories(delivered_titles(webhook_receiver)) == EXPECTED
+    assert len(webhook_receiver.requests) == 5  # two refused attempts, then three accepted
+    assert "3 delivered, 0 waiting for retry" in proc.stderr
+
+
+def test_a_receiver_asking_to_wait_gets_each_alert_once_after_retry_after(site, run_pantau, webhook_receiver):
+    cwd, config = site
+    webhook_receiver.fail(times=1, status=429, retry_after=1)
+    proc = once(run_pantau, cwd, config)
+    assert stories(delivered_titles(webhook_receiver)) == EXPECTED
+    assert [r.headers["webhook-id"] for r in webhook_receiver.requests].count(
+        webhook_receiver.requests[0].headers["webhook-id"]) == 2  # the refused message, sent again
+    assert "3 delivered, 0 waiting for retry, 0 dead-lettered" in proc.stderr
+
+
+def test_unreachable_feeds_are_reported_and_the_run_completes(tmp_path, run_pantau, write_config):
+    (tmp_path / "rules").mkdir()
+    for name, text in RULES.items():
+        (tmp_path / "rules" / name).write_text(text, encoding="utf-8")
+    config = write_config(tmp_path, feeds=[{"url": "http://127.0.0.1:9/nothing.xml", "name": "Down"}],
+                          rules="rules", state="s.db", metrics=None)
+    proc = run_pantau("run", "--once", "--config", str(config), "--allow-private", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "feed failed: " in proc.stderr and "127.0.0.1:9" in proc.stderr
+    assert "1 feeds polled (1 failed)" in proc.stderr
+
+
+def test_demo_prints_alerts_offline(tmp_path, run_pantau):
+    proc = run_pantau("demo", cwd=tmp_path, env={"COLUMNS": "200"})
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    # Two outlets carry the crypto-theft story: one alert, showing whichever copy came first.
+    copies = ("Peretas Korea Utara Diduga Bobol Bursa Kripto", "Korut Disebut Dalang Pembobolan Bursa Kripto")
+    assert sum(out.count(title) for title in copies) == 1
+    assert "Polisi Bongkar Sindikat Penipuan Daring" in out
+    assert "ASEAN ministers agree joint task force" in out
+    for unrelated in ("Harga Beras", "Hackathon", "K-pop", "Festival Kuliner", "cà phê"):
+        assert unrelated not in out
+    assert not list(tmp_path.iterdir())  # the demo leaves no state behind
+
+
+def test_the_monitor_runs_until_ctrl_c_and_serves_metrics(site, pantau_process, webhook_receiver, write_config,
+                                                          feed_server):
+    cwd, _ = site
+    config = write_config(
+        cwd,
+        feeds=[{"url": feed_server.url("/kabar.xml"), "name": "Kabar", "interval": 1},
+               {"url": feed_server.url("/warta.xml"), "name": "Warta", "interval": 1}],
+        rules="rules", state="state/pantau.db", metrics="127.0.0.1:0",
+        network={"allow_private": True},
+        destinations={"siem": {"type": "webhook", "url": webhook_receiver.url, "secret": SECRET}},
+        routes=[{"name": "all-topics", "topics": ["cybercrime", "north-korea", "asean"], "to": ["siem"]}],
+    )
+    monitor = pantau_process("run", "--config", str(config), cwd=cwd)
+    assert stories(delivered_titles_after(webhook_receiver, 3)) == EXPECTED
+    metrics_url = monitor.logged("observer_started")["address"]
+    with urllib.request.urlopen(f"http://{metrics_url}/metrics", timeout=10) as resp:
+        exposed = resp.read().decode()
+    assert re.search(r"^pantau_classify_articles_ingested_total 6\.0$", exposed, re.M), exposed[:2000]
+    assert monitor.interrupt() == 0
+    assert monitor.logged("monitor_stopped")
+    assert len(webhook_receiver.received) == 3
+
+
+def delivered_titles_after(receiver, count: int) -> list[str]:
+    receiver.wait_for(count, timeout=30)
+    return delivered_titles(receiver)

@@ -1,0 +1,84 @@
+"""Fixtures for the operator kit: the registry rendered with every metric family filled in."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from exported import SAMPLE, declared_metrics, exercise, labelnames
+from prometheus_client import REGISTRY, generate_latest
+from prometheus_client.parser import text_string_to_metric_families
+
+
+@pytest.fixture
+def exposition() -> Iterator[str]:
+    """The whole registry as /metrics serves it, every family with at least one sample."""
+    labelled = [m for m in declared_metrics() if labelnames(m)]
+    for metric in labelled:
+        exercise(metric)
+    try:
+        yield generate_latest(REGISTRY).decode()
+    finally:
+        for metric in labelled:
+            metric.remove(*[SAMPLE] * len(labelnames(metric)))
+
+
+@pytest.fixture
+def exported_names(exposition: str) -> set[str]:
+    """Every series name pantau can export (``_total``, ``_bucket``, ``_info`` ... included)."""
+    return {s.name for f in text_string_to_metric_families(exposition) for s in f.samples}
+
+
+def _load(name: str, path: Path) -> ModuleType:
+    """Import a file under its own module name.
+
+    Every conftest.py is a module called "conftest" to pytest, so a plain
+    ``from conftest import ...`` may pick up another directory's.
+    """
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec and spec.loader, path
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while the file runs
+    spec.loader.exec_module(module)
+    return module
+
+
+TESTS = Path(__file__).resolve().parents[1]
+require = _load("pantau_tests_conftest", TESTS / "conftest.py").require
+# The end-to-end tests' feed server and webhook receiver, reused as they are.
+E2E = _load("pantau_e2e_servers", TESTS / "e2e" / "servers.py")
+
+
+@pytest.fixture
+def e2e() -> ModuleType:
+    """tests/e2e/servers.py: ``Item``, ``rss``, ``FeedServer``, ``WebhookReceiver``."""
+    return E2E
+
+
+@pytest.fixture(scope="session")
+def prometheus_binary() -> str:
+    """Path of the Prometheus server (Debian package `prometheus`)."""
+    path = shutil.which("prometheus")
+    require(path is not None, "prometheus (Debian package prometheus)")
+    return path
+
+
+@pytest.fixture
+def feed_server() -> Iterator[object]:
+    """The end-to-end tests' local feed server (``put(path, rss(...))``, ``url(path)``)."""
+    server = E2E.FeedServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def webhook_receiver() -> Iterator[object]:
+    """The end-to-end tests' local webhook receiver (``url``, ``wait_for(n)``)."""
+    server = E2E.WebhookReceiver()
+    yield server
+    server.stop()

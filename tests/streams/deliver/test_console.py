@@ -1,0 +1,34 @@
+"""Console: readable alerts on a terminal, plain text when piped, markup in titles kept literal."""
+
+import asyncio
+import io
+
+from streams.deliver.alert import Message
+from streams.deliver.config import DestinationSpec, RouteSpec
+from streams.deliver.console import ConsoleDestination
+from streams.deliver.route import Router
+
+
+def _print(classified, color=None, **kw):
+    alert = Router([RouteSpec(topics=["asean"], to=["console"])], ["console"]).alerts_for(classified(**kw))[0]
+    out = io.StringIO()
+    dest = ConsoleDestination("console", DestinationSpec(type="console", color=color), stream=out)
+    asyncio.run(dest.send(Message(id=alert.key, destination="console", route=alert.route, kind="alert", alerts=(alert,))))
+    return alert, out.getvalue()
+
+
+def test_piped_output_is_plain_readable_text(classified):
+    alert, text = _print(classified)
+    assert "\x1b[" not in text
+    lines = text.splitlines()
+    assert lines[0] == f"● [asean] {alert.article.title}"
+    assert "Kabar Contoh · 2026-11-22 08:15 UTC · rule asean-diplomacy (medium)" in lines[1]
+    assert lines[2].strip() == alert.article.url
+    assert "Laut Cina Selatan" in lines[3]
+
+
+def test_colour_when_forced_and_markup_in_titles_stays_literal(classified):
+    _, text = _print(classified, color=True, title="[bold red]ASEAN[/] \x1b[31m palsu")
+    assert "\x1b[" in text  # styled
+    assert "[bold red]ASEAN[/]" in text  # printed as written, not interpreted
+    assert "\x1b[31m palsu" not in text and "[31m palsu" in text  # the article's own escape is defused
