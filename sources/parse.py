@@ -17,7 +17,7 @@ import msgspec
 from sources.dates import parse_date
 from streams.errors import ParseError
 
-__all__ = ["FeedItem", "ParsedFeed", "parse_feed", "clamp_fields", "language_code", "MAX_FIELD_BYTES"]
+__all__ = ["FeedItem", "ParsedFeed", "parse_feed", "clamp_fields", "strip_nul", "language_code", "MAX_FIELD_BYTES"]
 
 MAX_FIELD_BYTES = 1024
 """Longest author / name / e-mail / category kept; real ones are a few dozen bytes."""
@@ -73,6 +73,16 @@ def clamp_fields(body: bytes) -> bytes:
     if len(body) < MAX_FIELD_BYTES:
         return body
     return _LONG_FIELD.sub(lambda m: m.group(1) + _cut(m.group(2)), body)
+
+
+def strip_nul(body: bytes) -> bytes:
+    """Drop NUL bytes (never valid in XML) unless the body is UTF-16/32, where they are the text."""
+    head = body[:4]
+    if b"\x00" not in body or head.startswith((b"\xfe\xff", b"\xff\xfe", b"\x00\x00\xfe\xff")) or (
+        len(head) >= 2 and (head[0] == 0 or head[1] == 0)
+    ):
+        return body
+    return body.replace(b"\x00", b"")
 
 
 def _struct_to_dt(value) -> datetime | None:
@@ -142,7 +152,7 @@ def parse_feed(body: bytes, *, url: str, content_type: str = "", language: str |
         return parse_json_feed(body, url=url, language=language)
     headers = {"content-type": content_type} if content_type else {}
     data = feedparser.parse(
-        clamp_fields(body.replace(b"\x00", b"")),
+        clamp_fields(strip_nul(body)),
         response_headers=headers,
         sanitize_html=False,  # pantau reduces everything to text itself
         resolve_relative_uris=False,

@@ -36,6 +36,8 @@ TICK = 1.0
 """Longest sleep of the scheduler loop: feed list edits show up at least this fast."""
 START_SPREAD = 30.0
 """Feeds never polled before start within this many seconds, spread, not all at once."""
+ADDED_SPREAD = 5.0
+"""Feeds added to a running poller start within this many seconds."""
 
 
 def interleave_hosts(feeds: list[FeedSpec]) -> list[FeedSpec]:
@@ -53,8 +55,10 @@ class Poller:
     def __init__(self, feeds: list[FeedSpec], store: FeedStateStore, publish: Publish, *,
                  network: NetworkConfig, on_health: OnHealth | None = None,
                  client: httpx.AsyncClient | None = None, feeds_path: Path | None = None,
-                 clock: Callable[[], float] = time.time, rng: random.Random | None = None) -> None:
+                 clock: Callable[[], float] = time.time, rng: random.Random | None = None,
+                 start_spread: float = START_SPREAD) -> None:
         self.network = network
+        self._spread = start_spread
         self.store = store
         self.feeds_path = feeds_path
         self.clock = clock
@@ -88,9 +92,10 @@ class Poller:
             if old is None or old.url != spec.url:
                 state = self.store.load(key)
                 stored_due = state.next_due if state and state.spec_url == spec.url else 0.0
-                self._due[key] = stored_due or now + self.rng.uniform(0, min(START_SPREAD, spec.interval))
+                self._due[key] = stored_due or now + self.rng.uniform(0, min(self._spread, spec.interval))
         added, removed = len(set(fresh) - set(self._feeds)), len(set(self._feeds) - set(fresh))
         self._feeds = fresh
+        self._spread = min(self._spread, ADDED_SPREAD)  # later additions start sooner
         if added or removed:
             self.log.info("feeds_reloaded", feeds=len(fresh), added=added, removed=removed)
         self._changed.set()

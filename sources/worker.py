@@ -8,7 +8,8 @@ session times out (10 s), the group rebalances, and the survivors pick up its
 feeds within seconds; a worker that stops cleanly leaves the group at once.
 
 No record is ever written to ``pantau.feeds``: the group's partition
-assignment is the whole point of it.
+assignment is the whole point of it. Edits to the feed list (the config file or
+a feed file next to it) take effect without a restart.
 """
 
 from __future__ import annotations
@@ -19,19 +20,21 @@ import signal
 import threading
 from collections.abc import Callable, Iterable
 from contextlib import suppress
+from pathlib import Path
 
 from kafka import KafkaConsumer
 from kafka.errors import KafkaError
 
 from sources.feeds import FeedSpec
 from streams.config import Config
-from streams.errors import BrokerError
+from streams.errors import BrokerError, PantauError
 from streams.logs import get_logger
 from streams.topics import ALL_TOPICS, FEEDS, ensure_topics, kafka_bootstrap, topic_prefix
 
 __all__ = ["feed_partition", "feeds_for", "FeedAssignment", "SOURCES_GROUP", "run_source_worker"]
 
 SOURCES_GROUP = "pantau-sources"
+_FEED_FILES = {".yaml", ".yml", ".opml", ".xml"}
 log = get_logger(component="sources")
 
 
@@ -138,10 +141,16 @@ async def run_source_worker(config: Config, *, bootstrap: str | None = None, pre
     publisher = await loop.run_in_executor(None, lambda: KafkaPublisher(bootstrap, prefix=prefix))
     poller = Poller([], SqliteFeedStateStore(open_state(config.state)), publisher.publish, network=config.network)
 
+    feeds = list(config.feeds)
+
     def reassign(partitions: frozenset[int]) -> None:
-        share = feeds_for(config.feeds, partitions)
-        log.info("feeds_assigned", partitions=sorted(partitions), feeds=len(share), of=len(config.feeds))
+        share = feeds_for(feeds, partitions)
+        log.info("feeds_assigned", partitions=sorted(partitions), feeds=len(share), of=len(feeds))
         poller.reload_feeds(share)
+
+    def feed_list_changed(fresh: list[FeedSpec]) -> None:
+        feeds[:] = fresh
+        reassign(assignment.partitions)
 
     assignment = FeedAssignment(
         bootstrap, FEEDS.name(prefix), group=f"{prefix}{SOURCES_GROUP}", on_change=reassign, loop=loop
@@ -155,12 +164,15 @@ async def run_source_worker(config: Config, *, bootstrap: str | None = None, pre
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, main.cancel)
     assignment.start()
-    log.info("source_worker_started", bootstrap=bootstrap, topic=publisher.topic, feeds=len(config.feeds))
+    watcher = asyncio.create_task(_watch_feed_list(config, feed_list_changed)) if config.source else None
+    log.info("source_worker_started", bootstrap=bootstrap, topic=publisher.topic, feeds=len(feeds))
     try:
         await poller.run_forever()
     except asyncio.CancelledError:
         log.info("source_worker_stopping")
     finally:
+        if watcher is not None:
+            watcher.cancel()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
         # Leave the group first, so that the other workers take over our feeds at once.
@@ -170,3 +182,23 @@ async def run_source_worker(config: Config, *, bootstrap: str | None = None, pre
         await loop.run_in_executor(None, publisher.close)
         if observer is not None:
             observer.stop()
+
+
+async def _watch_feed_list(config: Config, changed: Callable[[list[FeedSpec]], None]) -> None:
+    """Re-read the configuration when a YAML/OPML file next to it changes; keep the last good list."""
+    from watchfiles import awatch
+
+    from streams.config import load_config
+
+    assert config.source is not None
+    # The folder, not the file: editors save by writing a new file and renaming it over the old.
+    async for changes in awatch(config.source.parent, debounce=500, recursive=False):
+        if not any(Path(path).suffix.lower() in _FEED_FILES for _kind, path in changes):
+            continue
+        try:
+            fresh = load_config(config.source).feeds
+        except (PantauError, OSError) as exc:
+            log.error("feed_list_invalid", path=str(config.source), error=str(exc))
+            continue
+        log.info("feed_list_reloaded", feeds=len(fresh))
+        changed(fresh)

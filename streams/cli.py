@@ -24,6 +24,7 @@ COMMANDS = [
     "worker",
     "classify",
     "rules",
+    "status",
 ]
 
 DESCRIPTION = """\

@@ -16,76 +16,33 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import sqlite3
 import sys
-import time
-from collections.abc import Iterable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 from ruamel.yaml import YAML
 
-from sources.article import Article, decode, encode
+from sources.article import Article
+from sources.poller import Poller
+from sources.state import SqliteFeedStateStore
+from streams.classify import LiveRules, RuleSet, load_ruleset
 from streams.config import Config
+from streams.deliver import Dispatcher, Router, SilenceStore, SqliteOutbox, build_destinations
+from streams.inbox import Inbox
 from streams.logs import get_logger
+from streams.observe import start_observer
 from streams.pipeline import process
 from streams.state import open_state
 from streams.stories import SqliteStoryStore, StoryIndex
 
-__all__ = ["Inbox", "RunSummary", "EmbeddedRunner", "run_embedded"]
+__all__ = ["RunSummary", "EmbeddedRunner", "run_embedded"]
 
 log = get_logger(component="embedded")
 
 INBOX_RETENTION = 30 * 86400
 """Processed articles are kept this long (the sources' own seen-ids cover re-listing)."""
-
-
-class Inbox:
-    """Articles accepted from the poller, each processed once (table ``inbox``)."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self._conn = conn
-        conn.execute(
-            "CREATE TABLE IF NOT EXISTS inbox (seq INTEGER PRIMARY KEY AUTOINCREMENT,"
-            " article_id TEXT NOT NULL UNIQUE, body BLOB NOT NULL, received REAL NOT NULL,"
-            " done REAL)"
-        )
-        conn.execute("CREATE INDEX IF NOT EXISTS inbox_pending ON inbox(done) WHERE done IS NULL")
-
-    def accept(self, articles: Iterable[Article], now: float | None = None) -> int:
-        """Durably store articles not seen before (one transaction); returns how many were new."""
-        now = time.time() if now is None else now
-        rows = [(a.id, encode(a), now) for a in articles]
-        with self._conn:  # BEGIN ... COMMIT even though the connection is in autocommit
-            self._conn.execute("BEGIN IMMEDIATE")
-            before = self._conn.total_changes
-            self._conn.executemany(
-                "INSERT OR IGNORE INTO inbox (article_id, body, received) VALUES (?,?,?)", rows
-            )
-            return self._conn.total_changes - before
-
-    def pending(self, limit: int = 500) -> list[Article]:
-        """Accepted articles not yet processed, in arrival order."""
-        rows = self._conn.execute(
-            "SELECT body FROM inbox WHERE done IS NULL ORDER BY seq LIMIT ?", (limit,)
-        ).fetchall()
-        return [decode(body) for (body,) in rows]
-
-    def mark_done(self, article_id: str, now: float | None = None) -> None:
-        """Record that the article's alerts are safely in the outbox."""
-        self._conn.execute(
-            "UPDATE inbox SET done=? WHERE article_id=?", (time.time() if now is None else now, article_id)
-        )
-
-    def prune(self, older_than: float, now: float | None = None) -> int:
-        """Forget processed articles older than ``older_than`` seconds; returns how many."""
-        cutoff = (time.time() if now is None else now) - older_than
-        return self._conn.execute("DELETE FROM inbox WHERE done IS NOT NULL AND done < ?", (cutoff,)).rowcount
-
-    def count_pending(self) -> int:
-        """How many accepted articles wait to be processed."""
-        return self._conn.execute("SELECT count(*) FROM inbox WHERE done IS NULL").fetchone()[0]
 
 
 @dataclass
@@ -114,12 +71,7 @@ class RunSummary:
 class EmbeddedRunner:
     """Wires sources, the pipeline and delivery around one SQLite state file."""
 
-    def __init__(self, config: Config, *, rules=None, console_stream=None) -> None:
-        from sources.poller import Poller
-        from sources.state import SqliteFeedStateStore
-        from streams.classify import LiveRules
-        from streams.deliver import Dispatcher, Router, SilenceStore, SqliteOutbox, build_destinations
-
+    def __init__(self, config: Config, *, rules: RuleSet | None = None, console_stream: TextIO | None = None) -> None:
         self.config = config
         self.conn = open_state(config.state)
         self.inbox = Inbox(self.conn)
@@ -139,7 +91,7 @@ class EmbeddedRunner:
         self._arrived = asyncio.Event()
 
     @property
-    def rules(self):
+    def rules(self) -> RuleSet:
         """The rule set in force now (the last good one while an edit is refused)."""
         return self._rules if self.live is None else self.live.current
 
@@ -225,7 +177,7 @@ def _feeds_file(config: Config) -> Path | None:
     """The feed list file named by ``feeds:`` (watched for edits), when it names one."""
     if config.source is None:
         return None
-    raw = YAML(typ="safe").load(config.source.read_text(encoding="utf-8")) or {}
+    raw = YAML(typ="rt").load(config.source.read_text(encoding="utf-8")) or {}  # as load_config reads it
     feeds = raw.get("feeds") if isinstance(raw, dict) else None
     return (config.source.parent / feeds).resolve() if isinstance(feeds, str) else None
 
@@ -238,11 +190,9 @@ def _readiness(runner: EmbeddedRunner):
     return reasons
 
 
-async def _main(config: Config, once: bool, console_stream) -> int:
+async def _main(config: Config, once: bool, console_stream: TextIO | None) -> int:
     rules = None
     if once:  # one pass: no need to watch the rules directory
-        from streams.classify import load_ruleset
-
         rules = load_ruleset(config.rules)
     runner = EmbeddedRunner(config, rules=rules, console_stream=console_stream)
     observer = None
@@ -254,9 +204,7 @@ async def _main(config: Config, once: bool, console_stream) -> int:
                 print(f"pantau: feed failed: {error}", file=sys.stderr)
             print(summary.line(), file=sys.stderr)
             return 0
-        if config.metrics:
-            from streams.observe import start_observer
-
+        if config.metrics:  # not for --once: nothing would scrape a process that lives seconds
             observer = start_observer(config.metrics, _readiness(runner), mode="run")
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -273,6 +221,6 @@ async def _main(config: Config, once: bool, console_stream) -> int:
         await runner.aclose()
 
 
-def run_embedded(config: Config, *, once: bool = False, console_stream=None) -> int:
+def run_embedded(config: Config, *, once: bool = False, console_stream: TextIO | None = None) -> int:
     """Run the embedded monitor (``--once``: one pass, then exit); returns the exit status."""
     return asyncio.run(_main(config, once, console_stream))

@@ -40,6 +40,7 @@ class _Zlib:
     def __init__(self, encoding: str) -> None:
         self._gzip = encoding in {"gzip", "x-gzip"}
         self._first = True
+        self._plain = False
         self._obj = self._new(zlib.MAX_WBITS | 16 if self._gzip else zlib.MAX_WBITS)
 
     @staticmethod
@@ -48,11 +49,18 @@ class _Zlib:
 
     def feed(self, data: bytes) -> Iterator[bytes]:
         while data:
+            if self._plain:
+                yield data
+                return
             try:
                 out = self._obj.decompress(data, STEP)
             except zlib.error:
-                # Many servers send raw deflate under "Content-Encoding: deflate".
+                if self._first and data.lstrip()[:1] == b"<":
+                    # The server claims compression but sent the XML as it is.
+                    self._plain = True
+                    continue
                 if self._first and not self._gzip:
+                    # Many servers send raw deflate under "Content-Encoding: deflate".
                     self._first = False
                     self._obj = self._new(-zlib.MAX_WBITS)
                     continue

@@ -43,9 +43,18 @@ class TermTable:
     keys: dict[tuple[str, bool, bool], int] = field(default_factory=dict)
     labels: list[str] = field(default_factory=list)
     patterns: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    written: dict[tuple[str, bool], int] = field(default_factory=dict)
 
     def key_for(self, written: str, exact: bool) -> int:
         """The key id of a term as an editor wrote it (``retas*``, ``Kim Jong-un``)."""
+        known = self.written.get((written, exact))
+        if known is not None:
+            return known
+        key = self._new_key(written, exact)
+        self.written[(written, exact)] = key
+        return key
+
+    def _new_key(self, written: str, exact: bool) -> int:
         wildcard = written.endswith("*")
         body = written.rstrip("*").strip()
         folded = fold_term(body)
@@ -71,10 +80,23 @@ class TermTable:
         return key
 
     def automaton(self) -> ahocorasick.Automaton:
-        """One automaton over every pattern; values are (length, ((flags, key), ...))."""
+        """One automaton over every pattern; values are (length, closed, ((flags, key), ...), shared flags).
+
+        Patterns start with a space (the folded text puts one before every
+        word), so the left word boundary costs nothing per hit. Terms that
+        must end where the word ends also carry the trailing space ("closed");
+        wildcards, suffixes and particles are checked per hit instead.
+        """
         auto = ahocorasick.Automaton()
-        for pattern, entries in self.patterns.items():
-            auto.add_word(pattern, (len(pattern), tuple(entries)))
+        for form, entries in self.patterns.items():
+            closed = [e for e in entries if not e[0]]
+            open_ = [e for e in entries if e[0]]
+            if closed:
+                auto.add_word(f" {form} ", (len(form) + 2, True, tuple(closed), 0))
+            if open_:
+                # flags shared by every entry let the scan test the word's rest once
+                shared = open_[0][0] if len({e[0] for e in open_}) == 1 else 0
+                auto.add_word(f" {form}", (len(form) + 1, False, tuple(open_), shared))
         if len(auto):
             auto.make_automaton()
         return auto
@@ -139,20 +161,30 @@ class CompiledRule:
     always: bool
 
     def score(self, ctx: Context) -> float:
-        """Sum of positive hits' weights; title hits count ``title_boost`` times."""
-        total = 0.0
+        """Sum of positive hits' weights; title hits count ``title_boost`` times.
+
+        A hit inside a longer hit of the same rule ("siber" in "kejahatan
+        siber") adds nothing: one stretch of text counts once.
+        """
+        counted: list[tuple[int, int, float]] = []
         cap, boost, hits = self.max_per_term, self.title_boost, ctx.hits
         for key, weight, fields in self.score_keys:
             found = hits.get(key)
             if not found:
                 continue
             n = 0
-            for _s, _e, f in found:
+            for start, end, f in found:
                 if f in fields:
-                    total += weight * (boost if f == 0 else 1.0)
+                    counted.append((start, -end, weight * (boost if f == 0 else 1.0)))
                     n += 1
                     if n >= cap:
                         break
+        total, reach = 0.0, -1
+        for start, neg_end, value in sorted(counted):
+            if -neg_end <= reach:
+                continue  # nested in a longer hit already counted
+            reach = -neg_end
+            total += value
         for leaf in self.regexes:
             found = ctx.regex_hits.get(leaf.ident, ())
             total += sum(boost if f == 0 else 1.0 for f, _s, _e in found[:cap])
@@ -169,8 +201,13 @@ class RuleCompiler:
     run_regex: Callable[[Context, RegexLeaf], list]
     regex_count: int = 0
 
-    def compile(self, node, fields: frozenset[int], positive: bool, acc: dict) -> Callable[[Context], bool]:
-        """A test closure for ``node``; positive leaves are recorded in ``acc`` for scoring."""
+    def compile(self, node, fields: frozenset[int], positive: bool, acc: dict, *, merge: bool = False) -> Callable[[Context], bool]:
+        """A test closure for ``node``; positive leaves are recorded in ``acc`` for scoring.
+
+        ``merge=True``: ``node`` is a term, list or OR of those, tested as one leaf.
+        """
+        if merge:
+            return self._leaf_test(self.leaf(node, fields, positive, acc))
         if isinstance(node, Scope):
             inner = fields & {FIELD_INDEX[node.field]}
             if not inner:
@@ -211,7 +248,10 @@ class RuleCompiler:
         raise CompileError(f"cannot compile {node!r}")  # pragma: no cover - parser makes no other nodes
 
     def leaf(self, node, fields: frozenset[int], positive: bool, acc: dict) -> Leaf:
-        """Resolve a term or @list into key ids with weights."""
+        """Resolve a term, @list or OR of those into key ids with weights."""
+        if isinstance(node, Or):
+            parts = [self.leaf(item, fields, positive, acc) for item in node.items]
+            return Leaf(tuple(k for p in parts for k in p.keys), tuple(w for p in parts for w in p.weights), fields)
         if isinstance(node, Term):
             try:
                 items = [(node.text, 1.0, False)]

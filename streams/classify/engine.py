@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+import ahocorasick
 import regex
 
 from sources.article import Article
@@ -25,7 +26,6 @@ from streams.logs import get_logger
 __all__ = ["RuleSet", "scan"]
 
 FIELD_NAMES = ("title", "summary", "content")
-_WORD_TAIL = regex.compile(r"\w*")
 _MAX_HITS = 20
 log = get_logger()
 
@@ -33,27 +33,32 @@ log = get_logger()
 def scan(automaton, text: str, starts: tuple[int, int, int]) -> dict[int, list[tuple[int, int, int]]]:
     """Every whole-word hit in ``text``: key -> [(start, end, field)]."""
     hits: dict[int, list[tuple[int, int, int]]] = {}
-    if not len(automaton):
+    if automaton.kind == ahocorasick.EMPTY:
         return hits
-    n, b1, b2 = len(text), starts[1], starts[2]
-    tail_of = _WORD_TAIL.match
-    for last, (length, entries) in automaton.iter(text):
-        start = last - length + 1
-        if start and text[start - 1].isalnum():
-            continue  # inside a longer word on the left: "hu" in "Huế", "siber" in "nonsiber"
-        after = last + 1
-        tail = after
-        if after < n and text[after].isalnum():
-            tail = tail_of(text, after).end()
+    b1, b2 = starts[1], starts[2]
+    for last, (length, closed, entries, shared) in automaton.iter(text):
+        start = last - length + 2
+        if closed:
+            end = last
+        else:
+            end = last + 1
+            if text[end] != " ":  # the word goes on: a wildcard, a suffix, a particle, or no match
+                tail = text.find(" ", end)
+                rest = text[end:tail]
+                if shared == SUFFIX:
+                    if rest not in SUFFIXES:
+                        continue  # "hack" in "hackathon"
+                elif shared == PARTICLE:
+                    if rest not in PARTICLES:
+                        continue  # "북한" in "북한산"
+                elif shared != WILD:
+                    entries = tuple(
+                        e for e in entries
+                        if e[0] & WILD or (e[0] & SUFFIX and rest in SUFFIXES) or (e[0] & PARTICLE and rest in PARTICLES)
+                    )
+                end = tail
         f = 0 if start < b1 else 1 if start < b2 else 2
-        for flags, key in entries:
-            end = after
-            if tail != after:
-                rest = text[after:tail]
-                if flags & WILD or (flags & SUFFIX and rest in SUFFIXES) or (flags & PARTICLE and rest in PARTICLES):
-                    end = tail
-                else:
-                    continue  # "hack" in "hackathon"
+        for _flags, key in entries:
             found = hits.get(key)
             if found is None:
                 hits[key] = [(start, end, f)]

@@ -24,7 +24,7 @@ from sources.article import Article
 from streams.classify.compiler import ALL_FIELDS, FIELD_INDEX, CompileError, CompiledRule, RuleCompiler, TermTable
 from streams.classify.engine import RuleSet, run_regex
 from streams.classify.problems import Problem, did_you_mean, locate
-from streams.classify.query import ListRef, QueryError, Regex, Term, parse_item, parse_query
+from streams.classify.query import ListRef, Or, QueryError, Regex, Term, parse_item, parse_query
 from streams.classify.schema import ExampleSpec, RuleSpec, TermSpec, TopicFile
 from streams.classify.text import fold_term
 from streams.classify.validate import schema_problems
@@ -60,16 +60,24 @@ def rule_files(directory: Path) -> list[Path]:
 
 
 def load_ruleset(directory: Path) -> RuleSet:
-    """Load and compile a rules directory; raises RulesError listing every located error."""
-    report = check_ruleset(directory)
+    """Load and compile a rules directory; raises RulesError listing every located error.
+
+    Valid sets take the fast path (libyaml parser, no positions); only a set
+    with errors is read again with positions, so reloads of large sets stay fast.
+    """
+    report = check_ruleset(directory, located=False)
     if report.errors:
-        raise RulesError(report.errors, directory=str(directory))
+        report = check_ruleset(directory)
+        raise RulesError(report.errors or [Problem(str(directory), 1, 1, "rule set changed while loading")], directory=str(directory))
     assert report.ruleset is not None
     return report.ruleset
 
 
-def check_ruleset(directory: Path) -> Report:
-    """Every error and warning of a rules directory, and the rule set if it is valid."""
+def check_ruleset(directory: Path, *, located: bool = True) -> Report:
+    """Every error and warning of a rules directory, and the rule set if it is valid.
+
+    ``located=False`` skips the line/column bookkeeping (and warnings): for loading, not for editors.
+    """
     directory = Path(directory)
     report = Report(None)
     if not directory.is_dir():
@@ -84,17 +92,19 @@ def check_ruleset(directory: Path) -> Report:
     for path in paths:
         raw = path.read_bytes()
         digest.update(path.name.encode() + b"\0" + raw + b"\0")
-        parsed = _parse(path, raw, report)
+        parsed = _parse(path, raw, report, located)
         if parsed is not None:
             files.append(parsed)
     version = digest.hexdigest()[:12]
-    ruleset = _compile(files, version, report, str(directory))
+    ruleset = _compile(files, version, report, str(directory), located)
     if ruleset is not None and not report.errors:
         _check_examples(files, ruleset, report)
     report.errors.sort()
     report.warnings.sort()
     if not report.errors:
         report.ruleset = ruleset
+    if not located:
+        report.warnings = []
     return report
 
 
@@ -103,9 +113,9 @@ def _display(path: Path) -> str:
     return rel if not rel.startswith("..") else str(path)
 
 
-def _parse(path: Path, raw: bytes, report: Report) -> _File | None:
+def _parse(path: Path, raw: bytes, report: Report, located: bool) -> _File | None:
     name = _display(path)
-    yaml = YAML(typ="rt")
+    yaml = YAML(typ="rt" if located else "safe")
     yaml.preserve_quotes = True
     try:
         tree = yaml.load(raw.decode("utf-8"))
@@ -203,7 +213,7 @@ def _resolve_lists(files: list[_File], report: Report) -> dict[str, dict[str, li
     return view
 
 
-def _compile(files: list[_File], version: str, report: Report, directory: str) -> RuleSet | None:
+def _compile(files: list[_File], version: str, report: Report, directory: str, located: bool) -> RuleSet | None:
     table = TermTable()
     lists = _resolve_lists(files, report)
     topics = frozenset(f.spec.topic for f in files)
@@ -218,7 +228,7 @@ def _compile(files: list[_File], version: str, report: Report, directory: str) -
             if rule.id in seen_ids:
                 report.errors.append(Problem(f.name, *locate(f.tree, base + ("id",)), f"rule id {rule.id!r} is already used in {seen_ids[rule.id]}", "give every rule a unique id"))
             seen_ids[rule.id] = f.name
-            result = _compile_rule(f, index, rule, table, lists[f.spec.topic], topics, report, used_lists)
+            result = _compile_rule(f, index, rule, table, lists[f.spec.topic], topics, report, used_lists, located)
             if result is not None and rule.enabled and f.spec.enabled:
                 compiled.append(result)
             if not rule.enabled:
@@ -246,7 +256,7 @@ def _compile(files: list[_File], version: str, report: Report, directory: str) -
     )
 
 
-def _compile_rule(f: _File, index: int, rule: RuleSpec, table: TermTable, lists: dict, topics: frozenset[str], report: Report, used: set[str]) -> CompiledRule | None:
+def _compile_rule(f: _File, index: int, rule: RuleSpec, table: TermTable, lists: dict, topics: frozenset[str], report: Report, used: set[str], lint: bool) -> CompiledRule | None:
     base = ("rules", index)
     fields = frozenset(FIELD_INDEX[x] for x in rule.fields) or ALL_FIELDS
     acc: dict[str, list] = {"leaves": [], "regexes": [], "topics": []}
@@ -264,36 +274,36 @@ def _compile_rule(f: _File, index: int, rule: RuleSpec, table: TermTable, lists:
         return node
 
     for group in ("any", "all", "none"):
-        closures = []
+        nodes = []
         for i, item in enumerate(getattr(rule, group)):
             try:
                 node = item_node(group, i, item)
-                closures.append(compiler.compile(node, fields, group != "none", acc))
-                _lint_item(f, base + (group, i), node, report)
+                nodes.append(node)
+                if lint:
+                    _lint_item(f, base + (group, i), node, report)
+                if group == "all" or not isinstance(node, (Term, ListRef)):
+                    parts.append(_negate(compiler.compile(node, fields, group != "none", acc), group == "none"))
+                    nodes.pop()
             except CompileError as exc:
                 ok = False
                 report.errors.append(Problem(f.name, *locate(f.tree, base + (group, i)), f"rule {rule.id!r}: {exc.message}", exc.hint))
-        if not closures:
-            continue
-        items = tuple(closures)
-        if group == "any":
-            parts.append(lambda ctx, items=items: any(c(ctx) for c in items))
-        elif group == "all":
-            parts.extend(items)
-        else:
-            parts.append(lambda ctx, items=items: not any(c(ctx) for c in items))
+        if nodes and ok:
+            # Plain terms of an any/none group become one leaf: a single set test per article.
+            test = compiler.compile(Or(tuple(nodes)) if len(nodes) > 1 else nodes[0], fields, group != "none", acc, merge=True)
+            parts.append(_negate(test, group == "none"))
     if rule.query is not None:
+        raw_query = f.tree["rules"][index].get("query", rule.query)  # keeps its quoting style, for columns
         try:
             node, advice = parse_query(rule.query)
             for pos, text in advice:
-                report.warnings.append(Problem(f.name, *_query_pos(f.tree, base, rule.query, pos), text, "", "warning"))
+                report.warnings.append(Problem(f.name, *_query_pos(f.tree, base, raw_query, pos), text, "", "warning"))
             for ref in _list_refs(node):
                 used.add(ref)
             parts.append(compiler.compile(node, fields, True, acc))
         except (QueryError, CompileError) as exc:
             ok = False
             pos = exc.pos if exc.pos is not None else 0
-            report.errors.append(Problem(f.name, *_query_pos(f.tree, base, rule.query, pos), f"rule {rule.id!r} query: {exc.message}", exc.hint))
+            report.errors.append(Problem(f.name, *_query_pos(f.tree, base, raw_query, pos), f"rule {rule.id!r} query: {exc.message}", exc.hint))
     if not ok:
         return None
     if not (acc["leaves"] or acc["regexes"] or acc["topics"]):
@@ -305,6 +315,7 @@ def _compile_rule(f: _File, index: int, rule: RuleSpec, table: TermTable, lists:
             w, fs = weights.get(key, (0.0, frozenset()))
             weights[key] = (max(w, weight), fs | leaf.fields)
     test_parts = tuple(parts)
+    test = test_parts[0] if len(test_parts) == 1 else (lambda ctx: all(p(ctx) for p in test_parts))
     return CompiledRule(
         id=rule.id,
         topic=f.spec.topic,
@@ -314,12 +325,17 @@ def _compile_rule(f: _File, index: int, rule: RuleSpec, table: TermTable, lists:
         min_score=rule.min_score,
         title_boost=rule.title_boost,
         max_per_term=rule.max_per_term,
-        test=lambda ctx: all(p(ctx) for p in test_parts),
+        test=test,
         score_keys=tuple((k, w, fs) for k, (w, fs) in weights.items()),
         regexes=tuple(acc["regexes"]),
         topic_refs=tuple(dict.fromkeys(acc["topics"])),
         always=bool(acc["regexes"]) or rule.min_score <= 0,
     )
+
+
+def _negate(test, negate: bool):
+    """``test``, or its negation for a none: group."""
+    return (lambda ctx: not test(ctx)) if negate else test
 
 
 def _list_refs(node) -> list[str]:

@@ -285,14 +285,21 @@ def _near(p: _Parser) -> Node:
         _expect_operand(p, tok)
         right = _atom(p)
         for side in (left, right):
-            if not isinstance(side, (Term, ListRef)):
+            if not _leafy(side):
                 raise QueryError(
-                    f"{tok.value} joins two terms or lists, not a group",
+                    f"{tok.value} joins terms, lists or (a OR b) alternatives, not AND/NOT groups",
                     tok.pos,
-                    'write "a" NEAR/5 "b", or put NEAR inside the parentheses',
+                    'write "a" NEAR/5 (b OR c), or put NEAR inside the parentheses',
                 )
         left = Near(left, right, tok.n, tok.pos)
     return left
+
+
+def _leafy(node: Node) -> bool:
+    """True for what NEAR can join: terms, lists, and OR-alternatives of those."""
+    if isinstance(node, Or):
+        return all(_leafy(item) for item in node.items)
+    return isinstance(node, (Term, ListRef))
 
 
 def _atom(p: _Parser) -> Node:

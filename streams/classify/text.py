@@ -1,8 +1,10 @@
 """Text as the matcher sees it: folded, one string, offsets that map back.
 
 Folding = case folding + diacritics removed (so "Trieu Tien" finds "Triều
-Tiên") + dashes and hyphens as spaces (so "Kim Jong-un" = "Kim Jong Un") +
-curly quotes straight. It keeps the length of the text in the common case, so
+Tiên") + every character that is not a letter or digit as a space (so "Kim
+Jong-un" = "Kim Jong Un", and curly quotes or dashes never glue words). Every
+word is then preceded by a space, which lets the automaton itself enforce the
+left word boundary. It keeps the length of the text in the common case, so
 a hit's offsets are offsets into the original field; only decomposed input or
 the rare characters whose case fold is longer (ß, ligatures) take a slow path
 that keeps an explicit index map. Boilerplate lines are blanked with spaces
@@ -19,22 +21,23 @@ from sources.boilerplate import is_boilerplate, strip_boilerplate
 
 __all__ = ["fold", "fold_term", "Folded", "Shadow", "build_shadow", "mask_boilerplate", "SEPARATOR"]
 
-SEPARATOR = "\x00"  # between fields: not a word character and never in a term
-_DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u00ad"
-_SPACES = "\t\n\r\f\v\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u200b\u202f\u205f\u3000"
+SEPARATOR = " \x00 "  # between fields: a phrase never spans two fields
 
 
 def _build_table() -> dict[int, str]:
     table: dict[int, str] = {}
-    for cp in range(0x80, 0x2000):
+    for cp in list(range(0x80, 0x3040)) + list(range(0xFE30, 0xFF66)):
         ch = chr(cp)
+        if unicodedata.combining(ch):
+            continue  # leftover accents in NFC text are rare; keep the length
+        if not ch.isalnum():
+            table[cp] = " "  # punctuation and symbols separate words, like spaces
+            continue
         base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
         if len(base) == 1 and base != ch:
-            table[cp] = base
+            table[cp] = base.lower()
     table.update({ord("đ"): "d", ord("Đ"): "d", ord("ł"): "l", ord("ø"): "o"})
-    table.update({ord(c): " " for c in _DASHES + _SPACES})
-    table.update({ord(c): "'" for c in "‘’‚‛′"})
-    table.update({ord(c): '"' for c in "“”„‟″«»"})
+    table.update({cp: " " for cp in range(0x80) if not chr(cp).isalnum()})
     return table
 
 
@@ -50,7 +53,7 @@ def fold(text: str) -> str:
 
 def fold_term(term: str) -> str:
     """A term folded like the text, with runs of spaces collapsed."""
-    return " ".join(fold(term).split())
+    return " ".join(fold_field(term).text.split())
 
 
 @dataclass(frozen=True)
@@ -128,7 +131,11 @@ def mask_boilerplate(text: str) -> str:
 
 @dataclass(frozen=True)
 class Shadow:
-    """Title, summary and content folded into one string for a single scan."""
+    """Title, summary and content folded into one string for a single scan.
+
+    Layout: `` title \x00 summary \x00 content `` -- each field starts after a
+    space and ends before one, so ``" term "`` patterns only match whole words.
+    """
 
     text: str
     starts: tuple[int, int, int]
@@ -150,7 +157,7 @@ class Shadow:
 def build_shadow(title: str, summary: str, content: str) -> Shadow:
     """Fold the three fields (boilerplate blanked in summary and content) into one scan text."""
     fields = (fold_field(title), fold_field(mask_boilerplate(summary)), fold_field(mask_boilerplate(content)))
-    s1 = len(fields[0].text) + 1
-    s2 = s1 + len(fields[1].text) + 1
-    text = SEPARATOR.join(f.text for f in fields)
-    return Shadow(text, (0, s1, s2), fields, (title, summary, content))
+    s1 = 1 + len(fields[0].text) + len(SEPARATOR)
+    s2 = s1 + len(fields[1].text) + len(SEPARATOR)
+    text = " " + SEPARATOR.join(f.text for f in fields) + " "
+    return Shadow(text, (1, s1, s2), fields, (title, summary, content))

@@ -31,11 +31,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--config", metavar="FILE", help="pantau.yaml whose state and destinations to use")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", metavar="FILE", help="pantau.yaml whose state and destinations to use")
     sub = parser.add_subparsers(dest="alerts_command", metavar="ACTION", required=True)
-    dead = sub.add_parser("dead", help="list dead letters")
+    dead = sub.add_parser("dead", parents=[common], help="list dead letters")
     dead.set_defaults(handler=handle_dead)
-    replay = sub.add_parser("replay", help="send dead letters again", epilog=EPILOG,
+    replay = sub.add_parser("replay", parents=[common], help="send dead letters again", epilog=EPILOG,
                             formatter_class=argparse.RawDescriptionHelpFormatter)
     replay.add_argument("keys", nargs="*", metavar="KEY", help="alert keys from `pantau alerts dead`")
     replay.add_argument("--all", action="store_true", help="replay every dead letter")

@@ -89,14 +89,16 @@ def handle_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _age(then: float | None, now: float) -> str:
-    if then is None:
-        return "never"
-    seconds = max(0.0, now - then)
+def _span(seconds: float) -> str:
+    seconds = max(0.0, seconds)
     for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
         if seconds >= size:
-            return f"{seconds / size:.0f}{unit} ago"
-    return f"{seconds:.0f}s ago"
+            return f"{seconds / size:.0f}{unit}"
+    return f"{seconds:.0f}s"
+
+
+def _age(then: float | None, now: float) -> str:
+    return "never" if then is None else f"{_span(now - then)} ago"
 
 
 def handle_status(args: argparse.Namespace) -> int:
@@ -131,11 +133,11 @@ def handle_status(args: argparse.Namespace) -> int:
             continue
         health = verdict(state, spec, now=now)
         colour = {"ok": "green", "silent": "yellow"}.get(health, "red")
-        next_poll = "" if state.disabled else _age(now - (state.next_due - now), now).replace(" ago", "")
         table.add_row(
             spec.name or key, f"[{colour}]{health}[/]", _age(state.last_success, now), str(state.failures),
             (state.disabled or state.last_error or "")[:200], str(state.items_seen),
-            f"{state.fetch_time:.2f}s", f"in {next_poll}" if next_poll else "",
+            f"{state.fetch_time:.2f}s", "" if state.disabled else f"in {_span(state.next_due - now)}",
         )
-    Console(soft_wrap=False).print(table)
+    # Piped output (grep, files) gets wide rows instead of rich's 80-column default.
+    Console(soft_wrap=False, width=None if sys.stdout.isatty() else 200).print(table)
     return 0

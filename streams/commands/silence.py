@@ -31,19 +31,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--config", metavar="FILE", help="pantau.yaml whose state file to use")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", metavar="FILE", help="pantau.yaml whose state file to use")
     sub = parser.add_subparsers(dest="silence_command", metavar="ACTION", required=True)
-    add = sub.add_parser("add", help="add a silence", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add = sub.add_parser("add", parents=[common], help="add a silence", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     what = add.add_mutually_exclusive_group(required=True)
     for kind in ("topic", "rule", "feed", "term"):
         what.add_argument(f"--{kind}", metavar=kind.upper(), help=f"silence alerts by {kind}")
     add.add_argument("--for", dest="duration", required=True, metavar="DURATION", help="how long: 30m, 4h, 2d")
     add.add_argument("--reason", required=True, help="why (shown in `silence list`)")
     add.set_defaults(handler=handle_add)
-    lst = sub.add_parser("list", help="list silences in force")
+    lst = sub.add_parser("list", parents=[common], help="list silences in force")
     lst.add_argument("--all", action="store_true", help="include expired silences")
     lst.set_defaults(handler=handle_list)
-    exp = sub.add_parser("expire", help="end a silence now")
+    exp = sub.add_parser("expire", parents=[common], help="end a silence now")
     exp.add_argument("id", help="the silence id shown by `silence add` / `silence list`")
     exp.set_defaults(handler=handle_expire)
 

@@ -63,6 +63,7 @@ def handle(args: argparse.Namespace) -> int:
     # Faust's worker owns the event loop and handles SIGINT/SIGTERM (a clean leave of the group).
     worker = faust.Worker(app, quiet=True, override_logging=False, redirect_stdouts=False,
                           loglevel=getattr(args, "log_level", "info"))
+    worker.spinner = None  # its terminal escapes would corrupt JSON log lines
     try:
         worker.execute_from_commandline()
     except SystemExit as exc:

@@ -50,9 +50,7 @@ def mask_url(url: str | None) -> str | None:
     if not url:
         return url
     parts = urlsplit(url)
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
+    host = parts.netloc.rpartition("@")[2]  # as written: a bad port must not stop us describing it
     if parts.username:
         host = f"{parts.username}:***@{host}" if parts.password else f"{parts.username}@{host}"
     path = "/***" if parts.path not in ("", "/") else parts.path
@@ -99,6 +97,11 @@ class DestinationSpec(BaseModel):
             raise ValueError(f"url must start with https:// (got {mask_url(self.url)!r})")
         if self.type == "email" and urlsplit(self.smtp or "").scheme not in ("smtp", "smtps"):
             raise ValueError(f"smtp must be smtp://host:587 or smtps://host:465 (got {mask_url(self.smtp)!r})")
+        for field in ("url", "smtp"):
+            try:
+                urlsplit(getattr(self, field) or "").port
+            except ValueError:
+                raise ValueError(f"{field} has an invalid port (got {mask_url(getattr(self, field))!r})") from None
         if self.secret and self.secret_file:
             raise ValueError("give secret or secret_file, not both")
         if self.retry is not None and not self.retry:

@@ -68,6 +68,7 @@ class Dispatcher:
         self._paused_until: dict[str, float] = {}
         self.disabled: dict[str, str] = {}
         self._wake: asyncio.Event | None = None
+        self._gauges_at = -math.inf
         self.sent = 0
         self.dead_lettered = 0
         self._log = {name: get_logger(destination=name) for name in self.destinations}
@@ -92,7 +93,7 @@ class Dispatcher:
             keep.append(alert)
         stored = self.outbox.enqueue(keep, [self.planner.due_time(a.route, a.destination, now) for a in keep])
         if stored:
-            self._refresh_gauges()
+            self._refresh_gauges(force=True)
             if self._wake is not None:
                 self._wake.set()
         return stored
@@ -108,7 +109,7 @@ class Dispatcher:
         for entry in self.outbox.pending():
             by_dest[entry.alert.destination].append(entry)
         await asyncio.gather(*(self._serve(name, entries, flush) for name, entries in by_dest.items()))
-        self._refresh_gauges()
+        self._refresh_gauges(force=flush)
 
     async def _serve(self, name: str, entries: list[Entry], flush: bool) -> None:
         dest = self.destinations.get(name)
@@ -126,11 +127,11 @@ class Dispatcher:
     async def _await_slot(self, dest: Destination) -> None:
         if not dest.rate:
             return
-        now = self.clock()
-        slot = self._next_slot.get(dest.name, now)
-        if slot > now:
-            await asyncio.sleep(slot - now)
-        self._next_slot[dest.name] = max(now, slot) + 1.0 / dest.rate
+        wait = self._next_slot.get(dest.name, 0.0) - self.clock()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        # From the actual send time, so a late wake-up never squeezes the next gap.
+        self._next_slot[dest.name] = self.clock() + 1.0 / dest.rate
 
     async def _attempt(self, dest: Destination, planned: Planned) -> bool:
         """Send one message and record the outcome; False when the destination must stop for now."""
@@ -187,6 +188,7 @@ class Dispatcher:
             return
         self.outbox.mark_dead(keys, reason, self.clock())
         self.dead_lettered += len(keys)
+        self._gauges_at = -math.inf
         metrics.ALERTS.labels(name, "dead_lettered").inc(len(keys))
         self._logger(name).error("alert_dead_lettered", alerts=len(keys), error=reason,
                                  hint="`pantau alerts dead` lists them, `pantau alerts replay` sends them again")
@@ -223,20 +225,40 @@ class Dispatcher:
             if wake == math.inf or wake > deadline:
                 break
             await asyncio.sleep(max(0.0, wake - self.clock()))
+        self._refresh_gauges(force=True)
         return DrainSummary(sent=self.sent - sent_before, pending=len(self.outbox.pending()),
                             dead=self.dead_lettered - dead_before)
 
     async def run_forever(self) -> None:
-        """Deliver until cancelled, waking when alerts are submitted or become due."""
+        """Deliver until cancelled; each destination is served on its own task, so a slow one delays no other."""
         self._wake = asyncio.Event()
-        while True:
-            await self.step()
-            delay = min(max(self.next_wake() - self.clock(), 0.01), self.idle)
-            try:
-                await asyncio.wait_for(self._wake.wait(), timeout=delay)
-            except asyncio.TimeoutError:
-                pass
-            self._wake.clear()
+        busy: dict[str, asyncio.Task] = {}
+        try:
+            while True:
+                now = self.clock()
+                idle = {e.alert.destination for e in self.outbox.due(now)} - {n for n, t in busy.items() if not t.done()}
+                if idle:
+                    by_dest: dict[str, list[Entry]] = defaultdict(list)
+                    for e in self.outbox.pending():
+                        if e.alert.destination in idle:
+                            by_dest[e.alert.destination].append(e)
+                    for name, entries in by_dest.items():
+                        # Paused (Retry-After) or held (storm) destinations wait for their time.
+                        if max(self.planner.next_wake(name, entries), self._paused_until.get(name, 0.0)) > now:
+                            continue
+                        busy[name] = asyncio.create_task(self._serve(name, entries, False))
+                        busy[name].add_done_callback(lambda _t: self._wake.set())
+                self._refresh_gauges()
+                delay = min(max(self.next_wake() - self.clock(), 0.01), self.idle)
+                try:
+                    await asyncio.wait_for(self._wake.wait(), timeout=delay)
+                except asyncio.TimeoutError:
+                    pass
+                self._wake.clear()
+        finally:
+            for task in busy.values():
+                task.cancel()
+            await asyncio.gather(*busy.values(), return_exceptions=True)
 
     async def aclose(self) -> None:
         """Close every destination's connections."""
@@ -250,7 +272,12 @@ class Dispatcher:
             self._log[name] = get_logger(destination=name)
         return self._log[name]
 
-    def _refresh_gauges(self) -> None:
+    def _refresh_gauges(self, *, force: bool = False) -> None:
+        # Counting reads every pending entry and dead letter: at most every few seconds.
+        now = self.clock()
+        if not force and now - self._gauges_at < 5.0:
+            return
+        self._gauges_at = now
         pending: dict[str, int] = defaultdict(int)
         for e in self.outbox.pending():
             pending[e.alert.destination] += 1

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import subprocess
 
+import pytest
 from exported import declared_metrics, labelnames
 from prometheus_client import REGISTRY, Histogram, Info, generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
 import streams.metrics as metrics
+
+pytestmark = pytest.mark.prometheus
 
 # Labels whose values come from a bounded set (config, rules, fixed outcomes). A
 # label such as url, title or article would grow without bound; feed ids are

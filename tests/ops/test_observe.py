@@ -35,6 +35,15 @@ def test_metrics_page_serves_the_registry_with_build_info() -> None:
     build = [line for line in page.text.splitlines() if line.startswith("pantau_build_info{")]
     assert len(build) == 1 and 'mode="sources"' in build[0] and 'version="' in build[0]
     assert "# TYPE pantau_sources_fetches_total counter" in page.text
+    assert "_created" not in page.text  # no shadow series doubling every counter
+
+
+def test_prometheus_gets_openmetrics_when_it_asks_for_it() -> None:
+    accept = "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5"
+    with start_observer("127.0.0.1:0") as obs:
+        page = httpx.get(f"{obs.url}/metrics", headers={"Accept": accept})
+    assert page.headers["content-type"].startswith("application/openmetrics-text")
+    assert page.text.rstrip().endswith("# EOF") and "_created" not in page.text
 
 
 def test_a_crashing_readiness_check_means_not_ready_not_a_dead_server() -> None:

@@ -27,6 +27,8 @@ import pytest
 from operator_queries import ALERTS, PROMETHEUS_BUILTINS, alert_queries, dashboard_queries, metric_names
 from ruamel.yaml import YAML
 
+pytestmark = pytest.mark.prometheus
+
 ROOT = Path(__file__).resolve().parents[2]
 # Only a distributed worker exports these; `pantau run` has no Kafka consumer.
 DISTRIBUTED_ONLY = {"pantau_kafka_consumer_lag_messages"}

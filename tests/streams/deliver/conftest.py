@@ -95,6 +95,9 @@ class Receiver:
         self.script: list[tuple[int, dict[str, str]]] = []
         self.requests: list[Received] = []
         self.failures: list[Received] = []
+        self.delay = 0.0
+        """Seconds to stall before answering (a slow receiver)."""
+        self.answered: list[float] = []
         self._server: ThreadingHTTPServer | None = None
         self._lock = threading.Lock()
 
@@ -114,6 +117,8 @@ class Receiver:
                         receiver.requests.append(Received(self.path, dict(self.headers.items()), body, time.time()))
                     else:
                         receiver.failures.append(Received(self.path, dict(self.headers.items()), body, time.time()))
+                time.sleep(receiver.delay)
+                receiver.answered.append(time.time())
                 self.send_response(status)
                 for k, v in headers.items():
                     self.send_header(k, v)

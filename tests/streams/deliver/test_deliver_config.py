@@ -74,6 +74,12 @@ def test_a_slack_url_that_is_not_http_is_refused(tmp_path):
         load_config(path, env={})
 
 
+def test_a_url_with_an_impossible_port_is_refused(tmp_path):
+    path = _write(tmp_path, "destinations:\n  siem:\n    type: webhook\n    url: http://127.0.0.1:99999/h\n")
+    with pytest.raises(ConfigError, match=r"siem.*invalid port"):
+        load_config(path, env={})
+
+
 def test_secret_file_is_read_relative_to_the_config_and_checked(tmp_path):
     (tmp_path / "hook.secret").write_text("raw-secret-value\n")
     text = "destinations:\n  siem:\n    type: webhook\n    url: https://siem.example.org/h\n    secret_file: hook.secret\n"

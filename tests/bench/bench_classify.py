@@ -1,0 +1,176 @@
+"""Classification speed: articles/s, ratio to a raw Aho-Corasick pass, compile, memory, reload.
+
+Rule sets of 100, 1,000 and 10,000 generated rules (any/all/none groups and
+NEAR queries over Indonesian-like words) classify ~5 KB articles. Each article
+is timed twice side by side: the full ``RuleSet.classify`` and one raw pass of
+the same automaton (same patterns: terms and their expanded forms) over the
+same folded text. A last case compares Indonesian affix expansion with
+stemming every word (PySastrawi).
+"""
+
+from __future__ import annotations
+
+import gc
+import random
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sources.article import Article
+from streams.classify import load_ruleset
+from streams.classify.text import build_shadow
+
+TARGETS = {"ratio_to_raw_scan": 2.5, "articles_per_s": 3000, "compile_s": 2.0, "memory_mb": 200, "reload_s": 2.0}
+_SYL = "ba be bi bo bu da de di do du ga gi gu ha ka ke ki ko ku la le li lo lu ma me mi mo mu na ne ni no nu pa pe pi po pu ra re ri ro ru sa se si so su ta te ti to tu wa ya ng an en in un ar er ir".split()
+
+
+def _vocabulary(rng: random.Random, size: int, syllables: tuple[int, int]) -> list[str]:
+    words = dict.fromkeys("".join(rng.choice(_SYL) for _ in range(rng.randint(*syllables))) for _ in range(size * 2))
+    return list(words)[:size]
+
+
+def write_rules(directory: Path, n: int, terms: list[str], rng: random.Random) -> None:
+    """``n`` rules in 10 topic files: any-groups, all+none groups and NEAR queries."""
+    directory.mkdir(parents=True, exist_ok=True)
+    per = max(1, n // 10)
+
+    def term() -> str:
+        return rng.choice(terms) if rng.random() < 0.7 else f"{rng.choice(terms)} {rng.choice(terms)}"
+
+    for t in range(10):
+        lines = [f"topic: t{t}", f"title: Topic {t}", "owner: bench", "rules:"]
+        for r in range(per):
+            lines.append(f"  - id: t{t}-r{r}")
+            kind = rng.random()
+            if kind < 0.7:
+                lines.append(f"    any: [{term()}, {term()}, {term()}]")
+            elif kind < 0.9:
+                lines.append(f"    all: [{term()}, {term()}]\n    none: [{term()}]")
+            else:
+                lines.append(f"    query: '{rng.choice(terms)} NEAR/5 ({rng.choice(terms)} OR {rng.choice(terms)})'")
+        (directory / f"t{t}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def articles(count: int, common: list[str], terms: list[str], rng: random.Random) -> list[Article]:
+    """~5 KB articles of common words (Zipf-like) with a few rule terms mixed in."""
+    weights = [1 / (i + 1) for i in range(len(common))]
+    out = []
+    for i in range(count):
+        words = rng.choices(common, weights, k=800)
+        for _ in range(4):  # a few rule terms per article: most news matches few rules
+            words[rng.randrange(len(words))] = rng.choice(terms)
+        body = " ".join(words)
+        sentences = [s.capitalize() for s in body[:5000].split(" ta ")]
+        out.append(Article(id=str(i), url="", title=" ".join(words[:8]).title(), content=". ".join(sentences),
+                           fetched=datetime.now(timezone.utc), feed="bench", language="id"))
+    return out
+
+
+def rss_mb() -> float:
+    """Resident memory of this process in MB (Linux /proc)."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * 4096 / 1e6
+
+
+def measure(ruleset, batch: list[Article]) -> tuple[float, float]:
+    """(classify seconds, raw-scan seconds) over the batch, timed article by article side by side."""
+    auto = ruleset.automaton
+    classify_s = raw_s = 0.0
+    for article in batch:
+        text = build_shadow(article.title, article.summary, article.content).text
+        t0 = time.perf_counter()
+        for _ in auto.iter(text):
+            pass
+        t1 = time.perf_counter()
+        ruleset.classify(article)
+        t2 = time.perf_counter()
+        raw_s += t1 - t0
+        classify_s += t2 - t1
+    return classify_s, raw_s
+
+
+def cases(args):
+    """One JSON-able dict per rule-set size, then the morphology comparison."""
+    rng = random.Random(7)
+    # Article words: 2-4 syllables; rule terms: 3-4 (real terms are names and
+    # specific words, rarely the short function words every text is made of).
+    common = _vocabulary(rng, 4000, (2, 4))
+    terms = [w for w in _vocabulary(rng, 40000, (3, 4)) if w not in set(common)]
+    sizes = (100, 1000) if getattr(args, "quick", False) else (100, 1000, 10000)
+    count = 60 if getattr(args, "quick", False) else 300
+    batch = articles(count, common, terms, rng)
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            directory = Path(tmp) / f"r{n}"
+            write_rules(directory, n, terms, rng)
+            gc.collect()
+            before = rss_mb()
+            t0 = time.perf_counter()
+            ruleset = load_ruleset(directory)
+            compile_s = time.perf_counter() - t0
+            memory = rss_mb() - before
+            for article in batch[:20]:
+                ruleset.classify(article)  # warm caches
+            classify_s, raw_s = measure(ruleset, batch)
+            edited = directory / "t0.yaml"
+            edited.write_text(edited.read_text(encoding="utf-8") + "  - id: t0-extra\n    any: [tambahan]\n", encoding="utf-8")
+            t0 = time.perf_counter()
+            load_ruleset(directory)
+            reload_s = time.perf_counter() - t0
+            case = {
+                "case": f"classify_{n}_rules",
+                "rules": n,
+                "patterns": len(ruleset.automaton),
+                "article_kb": round(sum(len(a.content) + len(a.title) for a in batch) / len(batch) / 1000, 1),
+                "articles_per_s": round(len(batch) / classify_s),
+                "raw_scan_articles_per_s": round(len(batch) / raw_s),
+                "ratio_to_raw_scan": round(classify_s / raw_s, 2),
+                "compile_s": round(compile_s, 3),
+                "memory_mb": round(memory, 1),
+                "reload_s": round(reload_s, 3),
+            }
+            if n == 10000:
+                case["meets_target"] = (
+                    case["ratio_to_raw_scan"] <= TARGETS["ratio_to_raw_scan"]
+                    and case["articles_per_s"] >= TARGETS["articles_per_s"]
+                    and compile_s < TARGETS["compile_s"]
+                    and memory < TARGETS["memory_mb"]
+                    and reload_s < TARGETS["reload_s"]
+                )
+                case["targets"] = TARGETS
+            yield case
+            del ruleset
+        yield morphology_case(Path(tmp), terms, batch, rng)
+
+
+def morphology_case(tmp: Path, terms: list[str], batch: list[Article], rng: random.Random) -> dict:
+    """Affix expansion at compile time vs. plain terms vs. stemming every article word."""
+    roots = [t for t in terms if len(t) >= 4][:1000]
+    body = "rules:\n" + "".join(f"  - id: r{i}\n    any: [{r}]\n" for i, r in enumerate(roots))
+    exact = "rules:\n" + "".join(f"  - id: r{i}\n    any: [{{term: {r}, exact: true}}]\n" for i, r in enumerate(roots))
+    result: dict = {"case": "indonesian_morphology_1000_roots"}
+    for label, text in (("expanded", body), ("exact", exact)):
+        d = tmp / f"morph-{label}"
+        d.mkdir()
+        (d / "m.yaml").write_text("topic: m\ntitle: m\nowner: bench\n" + text, encoding="utf-8")
+        t0 = time.perf_counter()
+        rs = load_ruleset(d)
+        result[f"{label}_compile_s"] = round(time.perf_counter() - t0, 3)
+        result[f"{label}_patterns"] = len(rs.automaton)
+        t0 = time.perf_counter()
+        for article in batch:
+            rs.classify(article)
+        result[f"{label}_articles_per_s"] = round(len(batch) / (time.perf_counter() - t0))
+    try:
+        from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+    except ImportError:
+        result["sastrawi"] = "not installed (pip install PySastrawi)"
+        return result
+    stemmer = StemmerFactory().create_stemmer()
+    sample = batch[:30]
+    t0 = time.perf_counter()
+    for article in sample:
+        stemmer.stem(article.content)
+    result["sastrawi_stem_articles_per_s"] = round(len(sample) / (time.perf_counter() - t0), 1)
+    return result

@@ -1,0 +1,285 @@
+"""End to end, distributed: feed server -> `pantau sources` -> real Kafka -> `pantau worker` -> receiver.
+
+Both pantau processes are the real CLI in subprocesses, on a private topic
+prefix. The topics are read back with kafka-python, a client independent of the
+worker's (Faust on aiokafka); the worker
+is SIGKILLed in the middle of delivering and restarted, and every matching
+story must still arrive exactly once (one webhook-id per story).
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from kafka import KafkaConsumer, TopicPartition
+from standardwebhooks import Webhook
+
+from sources.article import decode
+from streams.classify import decode_classified
+
+from servers import Item, rss
+
+pytestmark = pytest.mark.kafka
+
+ROOT = Path(__file__).resolve().parents[2]
+SECRET = "whsec_" + base64.b64encode(b"pantau-distributed-e2e-secret-01").decode()
+T0 = datetime(2026, 11, 18, 6, 0, tzinfo=timezone.utc)
+
+RULES = """\
+topic: cybercrime
+title: Cybercrime
+owner: e2e
+rules:
+  - id: cyber-terms
+    any: [peretas, ransomware, penipuan daring]
+"""
+
+# Each matching article gets its own body (random place words), so that no two
+# of them look like copies of one story; the copy below is the one that does.
+_WORDS = (
+    "kota desa pasar sekolah rumah bank kantor pabrik pelabuhan bandara stasiun terminal gudang toko "
+    "hotel kampus museum taman jalan jembatan sungai gunung pantai hutan sawah kebun danau pulau"
+).split()
+_rng = random.Random(20261118)
+MATCHING = [
+    Item(
+        f"Peretas Serang Sistem {_WORDS[i].title()} Nomor {i}",
+        f"https://kabar.example/siber/{i}",
+        "Polisi menyelidiki serangan peretas. " + " ".join(_rng.choice(_WORDS) for _ in range(40)),
+        T0,
+    )
+    for i in range(12)
+]
+NOT_MATCHING = [
+    Item("Harga Cabai Naik Menjelang Libur", "https://kabar.example/cabai",
+         "Harga cabai rawit di pasar tradisional naik dua kali lipat dalam sepekan.", T0),
+    Item("Festival Layang-Layang Digelar di Pantai", "https://kabar.example/layang",
+         "Ratusan peserta menerbangkan layang-layang raksasa pada akhir pekan.", T0),
+]
+ASEAN_RULES = """\
+topic: asean
+title: ASEAN
+owner: e2e
+rules:
+  - id: asean-name
+    any: [ASEAN]
+"""
+# Published once an editor has added the asean rules to the running worker's rules/.
+ASEAN_ARTICLE = Item("Menlu ASEAN Bahas Pusat Penipuan", "https://kabar.example/asean-menlu",
+                     "Para menteri luar negeri negara anggota ASEAN membahas kerja sama perbatasan.", T0)
+# A second outlet's copy of MATCHING[0]: the same story, so no alert of its own.
+COPY = Item("Sistem Kota Diserang Peretas", "https://warta.example/kota-diserang",
+            "BANDUNG - " + MATCHING[0].description, T0)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Pantau:
+    """A long-running `pantau` subprocess with its output in a log file."""
+
+    def __init__(self, name: str, args: list[str], *, cwd: Path, env: dict[str, str]) -> None:
+        self.log = cwd / f"{name}.log"
+        self._out = self.log.open("ab")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streams.cli", *args], cwd=cwd, env=env,
+            stdout=self._out, stderr=subprocess.STDOUT,
+        )
+
+    def kill(self) -> None:
+        """SIGKILL: no clean shutdown, no leaving the group, nothing flushed."""
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        self._out.close()
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+
+def wait_until(check, what: str, *, timeout: float, procs: list[Pantau] = ()) -> None:
+    """Poll ``check`` until true; fail with the processes' logs after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        for p in procs:
+            assert p.proc.poll() is None, f"{p.log.name} exited early:\n{p.output()[-3000:]}"
+        time.sleep(0.2)
+    logs = "\n".join(f"--- {p.log.name}\n{p.output()[-3000:]}" for p in procs)
+    pytest.fail(f"timed out after {timeout}s waiting for {what}\n{logs}")
+
+
+def http_status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as resp:
+            return resp.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+    except OSError:
+        return 0
+
+
+def topic_records(bootstrap: str, topic: str) -> list[tuple[str, bytes]]:
+    """(key, value) of every record now in ``topic``, read with kafka-python (no group, no commit)."""
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
+    try:
+        parts = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
+        consumer.assign(parts)
+        consumer.seek_to_beginning(*parts)
+        end = consumer.end_offsets(parts)
+        records = []
+        while any(consumer.position(tp) < end[tp] for tp in parts):
+            for batch in consumer.poll(timeout_ms=1000).values():
+                records.extend((r.key.decode(), r.value) for r in batch)
+        return records
+    finally:
+        consumer.close()
+
+
+def story_title(title: str) -> str:
+    # Feeds are polled concurrently: either outlet's copy may open the story.
+    return MATCHING[0].title if title == COPY.title else title
+
+
+@pytest.fixture
+def cluster(tmp_path, kafka_bootstrap, feed_server, webhook_receiver, write_config):
+    """Rules, feeds and a config on disk; the env that points pantau at a private topic prefix."""
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "cybercrime.yaml").write_text(RULES, encoding="utf-8")
+    feed_server.put("/kabar.xml", rss("Kabar", MATCHING + NOT_MATCHING))
+    feed_server.put("/warta.xml", rss("Warta", [COPY]))
+    feeds = [{"url": feed_server.url("/kabar.xml"), "name": "Kabar", "interval": 1},
+             {"url": feed_server.url("/warta.xml"), "name": "Warta", "interval": 1}]
+    common = dict(
+        feeds=feeds, rules="rules", network={"allow_private": True},
+        destinations={"siem": {"type": "webhook", "url": webhook_receiver.url, "secret": SECRET,
+                               # 5 a second: the worker is still delivering when it is killed.
+                               "rate": 5, "retry": [0, 0.5, 1, 1, 1]}},
+        routes=[{"name": "desk", "topics": ["cybercrime", "asean"], "to": ["siem"]}],
+    )
+    worker_dir, sources_dir = tmp_path / "worker", tmp_path / "sources"
+    worker_dir.mkdir()
+    sources_dir.mkdir()
+    shutil.copytree(tmp_path / "rules", worker_dir / "rules")
+    shutil.copytree(tmp_path / "rules", sources_dir / "rules")
+    metrics_port = free_port()
+    worker_cfg = write_config(worker_dir, **common, state="state.db", metrics=f"127.0.0.1:{metrics_port}")
+    sources_cfg = write_config(sources_dir, **common, state="state.db", metrics=None)
+
+    def add_feed(path: str, body: bytes) -> None:
+        feed_server.put(path, body)
+        feeds.append({"url": feed_server.url(path), "name": path.strip("/"), "interval": 1})
+        write_config(sources_dir, **common, state="state.db", metrics=None)
+    prefix = f"e2e-{uuid.uuid4().hex[:8]}."
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PANTAU_KAFKA": kafka_bootstrap,
+           "PANTAU_TOPIC_PREFIX": prefix, "PANTAU_LOG_FORMAT": "json"}
+    started: list[Pantau] = []
+
+    def start(name: str, command: str, cwd: Path, config: Path) -> Pantau:
+        proc = Pantau(name, [command, "--config", str(config)], cwd=cwd, env=env)
+        started.append(proc)
+        return proc
+
+    yield {
+        "prefix": prefix, "metrics": f"http://127.0.0.1:{metrics_port}", "worker_rules": worker_dir / "rules", "add_feed": add_feed,
+        "worker": lambda name: start(name, "worker", worker_dir, worker_cfg),
+        "sources": lambda: start("sources", "sources", sources_dir, sources_cfg),
+    }
+    for proc in started:
+        proc.stop()
+
+
+def test_feed_to_receiver_through_kafka_survives_a_killed_worker_and_takes_rule_edits(cluster, kafka_bootstrap, webhook_receiver):
+    metrics_url = cluster["metrics"]
+    worker = cluster["worker"]("worker-1")
+    wait_until(lambda: http_status(metrics_url + "/readyz") == 200, "the worker to be ready",
+               timeout=90, procs=[worker])
+    sources = cluster["sources"]()
+
+    # Kill the worker in the middle of delivering (rate-limited to 5 a second).
+    wait_until(lambda: len(webhook_receiver.received) >= 4, "the first deliveries",
+               timeout=90, procs=[worker, sources])
+    worker.kill()
+    delivered_before_kill = len(webhook_receiver.received)
+    assert delivered_before_kill < len(MATCHING), "the worker finished before it could be killed"
+
+    restarted = cluster["worker"]("worker-2")
+    # The dead member's session (10 s) must expire before its partitions move.
+    wait_until(lambda: len({r.headers["webhook-id"] for r in webhook_receiver.received}) >= len(MATCHING),
+               "every story to be delivered after the restart", timeout=120, procs=[restarted, sources])
+    time.sleep(2)  # anything delivered twice would arrive now
+
+    # What the receiver got: every matching story, each under one webhook-id, signed.
+    hook = Webhook(SECRET)
+    by_id: dict[str, str] = {}
+    for request in webhook_receiver.received:
+        payload = hook.verify(request.body, request.headers)
+        (alert,) = payload["alerts"]
+        by_id.setdefault(request.headers["webhook-id"], story_title(alert["article"]["title"]))
+    assert sorted(by_id.values()) == sorted(i.title for i in MATCHING)
+    # At-least-once transport, exactly-once alerts: only a message in flight at the kill
+    # may be repeated, under the same webhook-id (which receivers use to drop it).
+    assert len(webhook_receiver.received) - len(by_id) <= 1
+
+    # What the topics hold, read by an independent client.
+    prefix = cluster["prefix"]
+    articles = topic_records(kafka_bootstrap, f"{prefix}pantau.articles")
+    assert all(decode(value).id == key for key, value in articles)
+    assert sorted(decode(v).title for _, v in articles) == sorted(
+        i.title for i in MATCHING + NOT_MATCHING + [COPY])
+    matches = topic_records(kafka_bootstrap, f"{prefix}pantau.matches")
+    classified = {key: decode_classified(value) for key, value in matches}
+    assert all(c.article.id == key for key, c in classified.items())
+    assert sorted(c.article.title for c in classified.values()) == sorted(i.title for i in MATCHING + [COPY])
+    assert all(c.topics == ("cybercrime",) for c in classified.values())
+    assert topic_records(kafka_bootstrap, f"{prefix}pantau.alerts.dead") == []
+
+    # The restarted worker serves its health and metrics, Faust's sensors and lag included.
+    assert http_status(metrics_url + "/healthz") == 200
+
+    def scrape() -> str:
+        with urllib.request.urlopen(metrics_url + "/metrics", timeout=5) as resp:
+            return resp.read().decode()
+
+    lag = f'pantau_kafka_consumer_lag_messages{{topic="{prefix}pantau.articles"}} 0.0'
+    wait_until(lambda: lag in scrape(), "the consumer lag gauge at 0", timeout=30, procs=[restarted])
+    text = scrape()
+    assert "pantau_faust_messages_received_total" in text
+    assert 'pantau_alerts_total{destination="siem",outcome="sent"}' in text
+
+    # An editor adds a topic while the worker runs: the next article is classified with it ...
+    (cluster["worker_rules"] / "asean.yaml").write_text(ASEAN_RULES, encoding="utf-8")
+    wait_until(lambda: "rules_reloaded" in restarted.output(), "the worker to reload its rules",
+               timeout=30, procs=[restarted])
+    # ... and adds a feed to the running source worker's list: no restart for either.
+    cluster["add_feed"]("/asean.xml", rss("Diplomasi", [ASEAN_ARTICLE]))
+    wait_until(lambda: len({r.headers["webhook-id"] for r in webhook_receiver.received}) > len(MATCHING),
+               "the new feed's article, classified by the new rules", timeout=60, procs=[restarted, sources])
+    latest = hook.verify(webhook_receiver.received[-1].body, webhook_receiver.received[-1].headers)
+    assert latest["alerts"][0]["article"]["title"] == ASEAN_ARTICLE.title

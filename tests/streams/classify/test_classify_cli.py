@@ -1,0 +1,69 @@
+"""`pantau classify` and `pantau rules check|test|diff` through the real entry point."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+
+from streams.cli import main
+
+from conftest import CORPUS, SHIPPED_RULES
+
+
+def run(capsys, monkeypatch, argv: list[str], stdin: str = "") -> tuple[int, str, str]:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    code = main(argv)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_classify_json_lines_in_order(capsys, monkeypatch):
+    lines = [
+        {"title": "Korut luncurkan rudal", "language": "id", "link": "https://x/1", "extra": 1},
+        {"content": "Harga cabai naik.", "language": "id"},
+        {"title": "ASEAN ministers discuss hackers from North Korea", "language": "en"},
+    ]
+    stdin = "\n".join(json.dumps(x) for x in lines) + "\nnot json\n"
+    code, out, _ = run(capsys, monkeypatch, ["classify", "--rules", str(SHIPPED_RULES), "-"], stdin)
+    records = [json.loads(line) for line in out.splitlines()]
+    assert code == 1 and len(records) == 4
+    assert records[0]["topics"] == ["north-korea"] and records[0]["link"] == "https://x/1"
+    assert records[0]["matches"][0]["hits"][0] == {"term": "Korut", "field": "title", "start": 0, "end": 5, "text": "Korut"}
+    assert records[1]["topics"] == []
+    assert records[2]["topics"] == ["asean", "cybercrime", "north-korea"]
+    assert records[3]["line"] == 4 and "error" in records[3]
+
+
+def test_rules_check_ok_and_refused(capsys, monkeypatch, rules_dir):
+    code, out, _ = run(capsys, monkeypatch, ["rules", "check", str(SHIPPED_RULES)])
+    assert code == 0 and "3 topics" in out
+    bad = rules_dir(t="rules:\n  - id: r\n    any: [x]\n    keywrods: [y]\n")
+    code, out, err = run(capsys, monkeypatch, ["rules", "check", str(bad)])
+    assert code == 1 and "t.yaml:7:5: error: unknown field 'keywrods'" in out and "refused" in err
+    assert "warning: rule 'r' has no examples" not in out.split("error:")[0]
+
+
+def test_rules_test_prints_precision_and_recall(capsys, monkeypatch):
+    code, out, _ = run(capsys, monkeypatch, ["rules", "test", str(SHIPPED_RULES), "--corpus", str(CORPUS)])
+    assert code == 0, out
+    assert "precision" in out and "MISS" not in out
+    for topic in ("asean", "cybercrime", "north-korea"):
+        assert f"  {topic}" in out
+
+
+def test_rules_test_fails_on_a_mislabelled_corpus(capsys, monkeypatch, tmp_path):
+    (tmp_path / "c.yaml").write_text("- id: x\n  language: id\n  title: Korut uji rudal\n  topics: []\n", encoding="utf-8")
+    code, out, _ = run(capsys, monkeypatch, ["rules", "test", str(SHIPPED_RULES), "--corpus", str(tmp_path)])
+    assert code == 1 and "MISS x: expected [] got [north-korea]" in out
+
+
+def test_rules_diff_shows_gains_and_losses(capsys, monkeypatch, rules_dir, tmp_path):
+    old = rules_dir(tmp_path / "old", t="rules:\n  - id: r\n    any: [alpha]\n")
+    new = rules_dir(tmp_path / "new", t="rules:\n  - id: r\n    any: [beta]\n")
+    articles = tmp_path / "a.jsonl"
+    articles.write_text('{"title": "alpha news"}\n{"title": "beta news"}\n{"title": "gamma"}\n', encoding="utf-8")
+    code, out, _ = run(capsys, monkeypatch, ["rules", "diff", str(old), str(new), str(articles)])
+    assert code == 0
+    assert out.splitlines()[:2] == [f"{'-t':<30} alpha news", f"{'+t':<30} beta news"]
+    assert "2 of 3 articles change" in out

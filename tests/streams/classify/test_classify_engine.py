@@ -1,0 +1,144 @@
+"""RuleSet.classify: logic, scoring, scopes, languages, and self-explaining matches."""
+
+from __future__ import annotations
+
+from streams.classify import Classified, decode_classified, encode_classified, load_ruleset
+
+CYBER = """
+terms:
+  strong:
+    weight: 2
+    terms: [peretas, ransomware]
+  weak: [siber, "keamanan siber"]
+rules:
+  - id: strong
+    any: ["@strong"]
+    min_score: 2
+    severity: high
+    tags: [cyber]
+  - id: weak
+    any: ["@weak"]
+    none: [hackathon]
+    min_score: 3
+  - id: scoped
+    query: 'title:"dunia maya" AND NOT content:lomba'
+  - id: english-only
+    any: [hacker]
+    languages: [en]
+  - id: off
+    enabled: false
+    any: [anything]
+"""
+NK = """
+rules:
+  - id: named
+    any: [Korut, Korea Utara]
+  - id: near
+    query: 'Lazarus NEAR/2 (group OR grup)'
+  - id: by-regex
+    any: ['regex:kim\\s+jong[- ]?un']
+"""
+BOTH = """
+rules:
+  - id: both
+    query: topic:cybercrime AND topic:north-korea
+    severity: critical
+"""
+
+
+def ruleset(rules_dir):
+    return load_ruleset(rules_dir(cybercrime=CYBER, north_korea=NK, both=BOTH))
+
+
+def test_match_explains_itself_with_original_offsets(rules_dir, article):
+    rs = ruleset(rules_dir)
+    text = "Intro.\nPeretas “Korut” membobol bank."
+    c = rs.classify(article(text))
+    assert c.topics == ("both", "cybercrime", "north-korea")
+    strong = next(m for m in c.matches if m.rule == "strong")
+    (hit,) = strong.hits
+    assert (hit.field, hit.start, hit.end, hit.text, hit.term) == ("content", 7, 14, "Peretas", "peretas")
+    assert text[hit.start : hit.end] == "Peretas"
+    assert strong.snippet == "Intro. «Peretas» “Korut” membobol bank."
+    assert strong.severity == "high" and strong.tags == ("cyber",) and strong.score == 2.0
+    assert {m.ruleset_version for m in c.matches} == {rs.version} == {c.ruleset_version}
+
+
+def test_topic_references_see_plain_rules_and_carry_their_evidence(rules_dir, article):
+    rs = ruleset(rules_dir)
+    both = [m for m in rs.classify(article("peretas Korut")).matches if m.rule == "both"]
+    assert both and both[0].severity == "critical" and {h.text for h in both[0].hits} == {"peretas", "Korut"}
+    assert not [m for m in rs.classify(article("peretas saja")).matches if m.rule == "both"]
+
+
+def test_min_score_and_title_boost(rules_dir, article):
+    rs = ruleset(rules_dir)
+    assert "weak" not in rules_of(rs, article("keamanan siber"))
+    assert "weak" in rules_of(rs, article("keamanan siber lagi", title="Keamanan siber"))
+    assert "weak" in rules_of(rs, article("siber, siber, siber"))
+
+
+def test_nested_hits_count_once(rules_dir, article):
+    rs = ruleset(rules_dir)
+    assert "weak" not in rules_of(rs, article("keamanan siber dan keamanan"))
+
+
+def test_none_group_vetoes(rules_dir, article):
+    rs = ruleset(rules_dir)
+    assert "weak" not in rules_of(rs, article("siber siber siber hackathon"))
+
+
+def test_field_scopes(rules_dir, article):
+    rs = ruleset(rules_dir)
+    assert "scoped" in rules_of(rs, article("isi", title="Dunia maya"))
+    assert "scoped" not in rules_of(rs, article("dunia maya", title="Judul"))
+    assert "scoped" not in rules_of(rs, article("lomba", title="Dunia maya"))
+
+
+def test_language_restriction(rules_dir, article):
+    rs = ruleset(rules_dir)
+    assert "english-only" in rules_of(rs, article("a hacker", language="en"))
+    assert "english-only" not in rules_of(rs, article("a hacker", language="id"))
+    assert "english-only" in rules_of(rs, article("Police said a hacker broke into the city council network overnight.", language=None))
+
+
+def test_disabled_rules_do_not_run(rules_dir, article):
+    rs = ruleset(rules_dir)
+    assert "off" not in rules_of(rs, article("anything"))
+    assert rs.active == 8  # 4 + 3 + 1: the disabled one is not compiled in
+
+
+def test_near_counts_words_between(rules_dir, article):
+    rs = ruleset(rules_dir)
+    assert "near" in rules_of(rs, article("the Lazarus hacking group", language="en"))
+    assert "near" not in rules_of(rs, article("Lazarus was a man, not a group", language="en"))
+
+
+def test_regex_items_report_their_hits(rules_dir, article):
+    rs = ruleset(rules_dir)
+    c = rs.classify(article("Kata KIM JONG UN kemarin"))
+    (m,) = [m for m in c.matches if m.rule == "by-regex"]
+    assert [(h.start, h.end, h.text) for h in m.hits] == [(5, 16, "KIM JONG UN")]
+
+
+def test_regex_time_budget_stops_a_runaway_pattern(rules_dir, article):
+    body = "regex_budget_ms: 5\nrules:\n  - id: slow\n    any: ['regex:(a+)+$']\n"
+    rs = load_ruleset(rules_dir(t=body))
+    c = rs.classify(article("a" * 40 + "!"))
+    assert c.matches == ()
+
+
+def test_boilerplate_lines_never_drive_a_match(rules_dir, article):
+    rs = ruleset(rules_dir)
+    text = "Berita ekonomi hari ini.\nBACA JUGA: Peretas bobol bank\nHarga naik."
+    assert rules_of(rs, article(text)) == []
+
+
+def test_records_round_trip(rules_dir, article):
+    c = ruleset(rules_dir).classify(article("peretas Korut"))
+    again = decode_classified(encode_classified(c))
+    assert isinstance(again, Classified) and again == c and again.topics == c.topics
+
+
+def rules_of(rs, a) -> list[str]:
+    return [m.rule for m in rs.classify(a).matches]

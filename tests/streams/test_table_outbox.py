@@ -1,0 +1,121 @@
+"""TableOutbox and TableStoryStore: the Faust-table state of `pantau worker`, over plain dicts.
+
+Faust tables are mutable mappings whose changes are replayed from their
+changelog on recovery; a fresh instance over the same dicts is what a worker
+taking over the deliver partition sees. The real tables on a real broker are
+exercised by tests/e2e/test_distributed.py.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import msgspec
+import pytest
+
+from sources.article import Article, article_id
+from streams.classify import Classified, Match
+from streams.deliver.config import RouteSpec
+from streams.deliver.outbox import DeadLetter
+from streams.deliver.route import Router
+from streams.stories import StoryIndex
+from streams.table_outbox import TableOutbox
+from streams.table_stories import TableStoryStore
+
+T0 = datetime(2026, 11, 20, 7, 30, tzinfo=timezone.utc)
+
+
+def make_alerts(n: int, dest: str = "siem"):
+    router = Router([RouteSpec(name="asean", topics=["asean"], to=[dest])], [dest])
+    alerts = []
+    for i in range(n):
+        url = f"https://kabar.example/asean/{i}"
+        article = Article(id=article_id(url), url=url, title=f"Pertemuan menteri ASEAN ke-{i}",
+                          fetched=T0, feed="kabar", language="id")
+        match = Match(rule="asean-name", topic="asean", score=1.0, severity="low", tags=(), hits=(),
+                      snippet="", ruleset_version="v1")
+        (alert,) = router.alerts_for(Classified(article=article, matches=(match,), ruleset_version="v1"),
+                                     story=article.id)
+        alerts.append(alert)
+    return alerts
+
+
+@pytest.fixture
+def tables():
+    return {"outbox": {}, "done": {}, "dead": {}}
+
+
+def outbox(tables, on_dead=None) -> TableOutbox:
+    return TableOutbox(tables["outbox"], tables["done"], tables["dead"], on_dead=on_dead)
+
+
+def test_a_key_is_stored_once_and_never_again_after_it_was_sent(tables):
+    box = outbox(tables)
+    a, b = make_alerts(2)
+    assert box.enqueue([a, b], [10.0, 10.0]) == [a, b]
+    assert box.enqueue([a, b], [10.0, 10.0]) == []
+    box.mark_sent([a.key], 11.0)
+    assert box.enqueue([a], [20.0]) == []
+    assert [e.alert.key for e in box.pending()] == [b.key]
+
+
+def test_due_retry_and_batch_bookkeeping(tables):
+    box = outbox(tables)
+    a, b = make_alerts(2)
+    box.enqueue([a, b], [5.0, 50.0])
+    assert [e.alert.key for e in box.due(10.0)] == [a.key]
+    box.mark_retry([a.key], 100.0, "500 from receiver", batch="batch-1")
+    assert [e.alert.key for e in box.due(60.0)] == [b.key]
+    entry = box.due(100.0)[-1]
+    assert (entry.alert.key, entry.attempts, entry.error, entry.batch) == (a.key, 1, "500 from receiver", "batch-1")
+
+
+def test_a_worker_taking_over_sees_the_same_state(tables):
+    first = outbox(tables)
+    a, b, c = make_alerts(3)
+    first.enqueue([a, b, c], [0.0, 0.0, 0.0])
+    first.mark_sent([a.key], 1.0)
+    first.mark_retry([b.key], 9.0, "timeout")
+    # Another worker recovers the tables from the changelog: same mappings, fresh object.
+    second = outbox({k: dict(v) for k, v in tables.items()})
+    assert [(e.alert.key, e.attempts) for e in second.pending()] == [(c.key, 0), (b.key, 1)]
+    assert second.enqueue([a], [0.0]) == []
+
+
+def test_dead_letters_are_copied_out_and_can_be_replayed(tables):
+    copied: list[tuple[str, bytes]] = []
+    box = outbox(tables, on_dead=lambda key, raw: copied.append((key, raw)))
+    a, b = make_alerts(2)
+    box.enqueue([a, b], [0.0, 0.0])
+    box.mark_retry([a.key], 1.0, "timeout")
+    box.mark_dead([a.key], "gave up after 2 attempts", 2.0)
+    (dead,) = box.dead()
+    assert (dead.alert, dead.attempts, dead.error) == (a, 2, "gave up after 2 attempts")
+    assert [(k, msgspec.json.decode(raw, type=DeadLetter)) for k, raw in copied] == [(a.key, dead)]
+    assert box.enqueue([a], [3.0]) == []  # a dead key still counts as seen
+    assert box.replay(None, 5.0) == 1
+    assert box.dead() == [] and a.key not in tables["dead"]
+    replayed = [e for e in box.pending() if e.alert.key == a.key][0]
+    assert (replayed.attempts, replayed.due, replayed.batch) == (0, 5.0, None)
+
+
+def test_story_members_in_a_table_rebuild_the_same_index():
+    wire = ("Para menteri luar negeri ASEAN bertemu di Kuala Lumpur untuk membahas kode etik Laut "
+            "China Selatan, krisis di Myanmar dan kerja sama melawan pusat penipuan daring di kawasan "
+            "perbatasan, yang menurut para diplomat kini menjerat ribuan pekerja dari berbagai negara.")
+    table: dict[str, bytes] = {}
+
+    def article(url: str, title: str, text: str, hours: int) -> Article:
+        at = T0 + timedelta(hours=hours)
+        return Article(id=article_id(url), url=url, title=title, content=text, published=at,
+                       fetched=at, feed="f", language="id")
+
+    first = StoryIndex(TableStoryStore(table)).assign(article("https://a.example/1", "Menlu ASEAN bertemu", wire, 0))
+    assert first.is_new and len(table) == 1
+    # A new worker builds its index from the table and recognises a second outlet's copy.
+    index = StoryIndex(TableStoryStore(dict(table)))
+    copy = index.assign(article("https://b.example/2", "ASEAN bahas Laut China Selatan", "KUALA LUMPUR - " + wire, 3))
+    assert not copy.is_new and copy.story_id == first.story_id
+    store = TableStoryStore(table)
+    assert store.latest() == T0.timestamp()
+    assert store.prune(T0.timestamp() + 1) == 1 and store.get(first.article_id) is None
