@@ -23,6 +23,7 @@ import asyncio
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import faust
 import msgspec
@@ -39,6 +40,10 @@ from streams.table_outbox import TableOutbox
 from streams.table_stories import TableStoryStore
 from streams.topics import ALERTS_DEAD, ARTICLES, MATCHES, TopicSpec, kafka_bootstrap, topic_prefix
 
+if TYPE_CHECKING:  # the worker imports these anyway; keep `import streams.app` light
+    from streams.classify import LiveRules
+    from streams.deliver import Dispatcher, Router
+
 __all__ = ["Streams", "create_app"]
 
 log = get_logger(component="worker")
@@ -51,13 +56,15 @@ class Streams:
 
     app: faust.App
     config: Config
-    rules: object
-    """Anything with ``.current -> RuleSet`` (a started LiveRules in the worker)."""
-    router: object
-    dispatcher: object
+    rules: LiveRules
+    """The rule set in force is ``rules.current``, read once per article."""
+    router: Router
+    dispatcher: Dispatcher
     outbox: TableOutbox
-    story_table: object
+    story_table: faust.Table
     matches_tp: TP
+    not_ready: list[str] = field(default_factory=lambda: ["worker starting"])
+    """Why the worker cannot do its work yet; refreshed in the event loop, read by /readyz."""
     _stories: StoryIndex | None = None
     _delivering: asyncio.Task | None = field(default=None, repr=False)
 
@@ -76,6 +83,15 @@ class Streams:
             and self.matches_tp in app.consumer.assignment()
         )
 
+    def refresh_readiness(self) -> None:
+        """Recompute ``not_ready`` (in the loop: Faust's consumer is not thread-safe)."""
+        reasons = []
+        if self.app.rebalancing or self.app.in_recovery:
+            reasons.append("kafka: rebalancing or recovering tables")
+        if not self.app.consumer.assignment():
+            reasons.append("kafka: no partitions assigned to this worker yet")
+        self.not_ready = reasons
+
     def start_delivery(self) -> None:
         """Run the dispatcher (after a takeover: over freshly recovered tables)."""
         self.outbox.reset_cache()
@@ -88,7 +104,9 @@ class Streams:
         if self._delivering is not None:
             self._delivering.cancel()
             self._delivering = None
+            # Whatever is cached may be stale once another worker owns the tables.
             self._stories = None
+            self.outbox.reset_cache()
             log.info("delivery_stopped", reason=reason)
 
     async def _deliver(self) -> None:
@@ -119,7 +137,7 @@ def _topic(app: faust.App, spec: TopicSpec, prefix: str) -> faust.TopicT:
 def create_app(
     config: Config,
     *,
-    rules: object,
+    rules: LiveRules,
     destinations: Mapping[str, object] | None = None,
     bootstrap: str | None = None,
     prefix: str | None = None,
@@ -207,6 +225,7 @@ def create_app(
     async def supervise_delivery():
         # Never raise: an exception in a Faust timer crashes the whole app.
         try:
+            streams.refresh_readiness()
             owns = streams.owns_delivery()
             running = streams._delivering is not None and not streams._delivering.done()
             if owns and not running:

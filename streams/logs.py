@@ -42,11 +42,11 @@ def configure_logging(fmt: str | None = None, level: str = "info") -> None:
     structlog.configure(
         processors=[*shared, *exc, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(lvl),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        logger_factory=_StderrLogger,
         cache_logger_on_first_use=False,
     )
     # Libraries (aiokafka, faust, kafka-python) log through stdlib: same format, quieter.
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _StderrHandler()
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(processors=[
             structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer
@@ -55,6 +55,35 @@ def configure_logging(fmt: str | None = None, level: str = "info") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(max(lvl, logging.WARNING))
+
+
+class _StderrLogger:
+    """structlog output that looks up ``sys.stderr`` at each write.
+
+    Holding the stream object from configure time breaks when stderr is
+    swapped later (test capture, daemon re-parenting): writes would go to a
+    closed file.
+    """
+
+    def __init__(self, *args: object) -> None:
+        pass
+
+    def msg(self, message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    log = debug = info = warn = warning = err = error = critical = exception = fatal = msg
+
+
+class _StderrHandler(logging.StreamHandler):
+    """A stdlib handler that always writes to the current ``sys.stderr``."""
+
+    @property  # type: ignore[override]
+    def stream(self):  # noqa: D401
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value) -> None:  # StreamHandler.__init__ assigns it; ignore.
+        pass
 
 
 def get_logger(**context: object) -> structlog.stdlib.BoundLogger:

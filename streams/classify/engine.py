@@ -136,14 +136,17 @@ class RuleSet:
 
     def _explain(self, rule: CompiledRule, score: float, ctx: Context, base: list) -> Match:
         shadow = ctx.shadow
+        starts, folded, originals, labels = shadow.starts, shadow.fields, shadow.originals, self.labels
         spans: dict[tuple[int, int, int], str] = {}
         for key, _w, fields in rule.score_keys:
             for start, end, f in ctx.hits.get(key, ()):
                 if f in fields:
-                    spans.setdefault(shadow.to_original(start, end), self.labels[key])
+                    index, b = folded[f].index, starts[f]
+                    span = (f, start - b, end - b) if index is None else (f, index[start - b], index[end - b])
+                    spans.setdefault(span, labels[key])
         hits = [
-            Hit(term=term, field=FIELD_NAMES[f], start=s, end=e, text=shadow.originals[f][s:e])
-            for (f, s, e), term in sorted(spans.items(), key=lambda item: (item[0][0], item[0][1]))
+            Hit(term=term, field=FIELD_NAMES[f], start=s, end=e, text=originals[f][s:e])
+            for (f, s, e), term in sorted(spans.items())
         ]
         for leaf in rule.regexes:
             for f, s, e in ctx.regex_hits.get(leaf.ident, ()):

@@ -67,12 +67,12 @@ class LiveRules:
             metrics.RULES_RELOADS.labels(result="error").inc()
             self._log.error("rules_reload_refused", version=self._current.version, problems=[str(p) for p in exc.problems])
             return False
-        if fresh.version != self._current.version:
-            self._current = fresh  # the swap: one reference assignment
-            self._publish(fresh)
-            self._log.info("rules_reloaded", version=fresh.version, rules=fresh.active, seconds=round(time.perf_counter() - began, 3))
         self.last_error = None
         metrics.RULES_RELOADS.labels(result="ok").inc()
+        if fresh.version != self._current.version:
+            self._publish(fresh)
+            self._current = fresh  # the swap: one reference assignment, after the metrics say so
+            self._log.info("rules_reloaded", version=fresh.version, rules=fresh.active, seconds=round(time.perf_counter() - began, 3))
         return True
 
     def _load_first(self) -> RuleSet:

@@ -18,7 +18,9 @@ examples:
 
 An alert becomes a dead letter when its destination kept failing for the whole
 retry schedule (hours), refused it for good (4xx), or was disabled (410 Gone).
-Fix the destination in pantau.yaml first, then replay.
+Fix the destination in pantau.yaml first, then replay. While a `pantau run`
+monitor is running on the same state file, use --queue-only so that only the
+monitor sends (two senders could both deliver the same alert).
 """
 
 

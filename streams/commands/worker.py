@@ -51,15 +51,8 @@ def handle(args: argparse.Namespace) -> int:
     streams = create_app(config, rules=rules, bootstrap=bootstrap)
     app = streams.app
 
-    def readiness() -> list[str]:
-        reasons = []
-        if app.rebalancing or app.in_recovery:
-            reasons.append("kafka: rebalancing or recovering tables")
-        if not app.consumer.assignment():
-            reasons.append(f"kafka: no partitions assigned yet (broker {bootstrap})")
-        return reasons
-
-    observer = start_observer(config.metrics, readiness, mode="worker") if config.metrics else None
+    # /readyz runs in the observer's thread: it reads the snapshot the event loop keeps.
+    observer = start_observer(config.metrics, lambda: list(streams.not_ready), mode="worker") if config.metrics else None
     # Faust's worker owns the event loop and handles SIGINT/SIGTERM (a clean leave of the group).
     worker = faust.Worker(app, quiet=True, override_logging=False, redirect_stdouts=False,
                           loglevel=getattr(args, "log_level", "info"))

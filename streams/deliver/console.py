@@ -22,8 +22,8 @@ __all__ = ["ConsoleDestination", "render_alert"]
 _SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}
 
 
-def render_alert(v: AlertView) -> Text:
-    """One alert as styled terminal text (headline, source line, link, snippet)."""
+def render_alert(v: AlertView, *, plain: bool = False) -> Text:
+    """One alert as styled terminal text; ``plain`` (no colour) marks matched terms «like this»."""
     text = Text()
     text.append("● ", style=_SEVERITY_STYLE.get(v.severity, "magenta"))
     text.append(f"[{', '.join(v.topics)}] ", style="bold magenta")
@@ -40,7 +40,10 @@ def render_alert(v: AlertView) -> Text:
     if v.snippet:
         text.append("\n  ")
         for seg in v.snippet:
-            text.append(seg.text, style="bold yellow" if seg.marked else "")
+            if seg.marked and plain:
+                text.append(f"«{seg.text}»")
+            else:
+                text.append(seg.text, style="bold yellow" if seg.marked else "")
     return text
 
 
@@ -66,7 +69,8 @@ class ConsoleDestination:
         if message.kind == "storm":
             self.console.print(Text(f"⚡ alert storm on {message.route}: {len(message.alerts)} alerts", style="bold red"))
         for alert in message.alerts:
-            self.console.print(render_alert(view(alert, snippet_chars=280)))
+            plain = self.console.color_system is None
+            self.console.print(render_alert(view(alert, snippet_chars=280), plain=plain))
             self.console.print()
 
     async def aclose(self) -> None:

@@ -15,7 +15,7 @@ import msgspec
 
 from streams.deliver.alert import Alert
 
-__all__ = ["AlertView", "Segment", "view", "mark_terms", "shorten"]
+__all__ = ["AlertView", "Segment", "view", "mark_terms", "snippet_segments", "shorten"]
 
 
 class Segment(msgspec.Struct, frozen=True):
@@ -78,6 +78,44 @@ def mark_terms(text: str, terms: tuple[str, ...] | list[str]) -> tuple[Segment, 
     return tuple(out)
 
 
+_MARKED = re.compile(r"«([^«»]{1,300})»")
+
+
+def snippet_segments(snippet: str, terms: tuple[str, ...], limit: int) -> tuple[Segment, ...]:
+    """Segments of a rule snippet: its «marked» hits when the classifier marked them, else found terms."""
+    snippet = " ".join(_CONTROL.sub("", snippet).split())
+    if not _MARKED.search(snippet):
+        return mark_terms(shorten(snippet, limit), terms)
+    out: list[Segment] = []
+    pos = 0
+    for m in _MARKED.finditer(snippet):
+        if m.start() > pos:
+            out.append(Segment(snippet[pos : m.start()]))
+        out.append(Segment(m.group(1), True))
+        pos = m.end()
+    if pos < len(snippet):
+        out.append(Segment(snippet[pos:]))
+    return _cut(out, limit)
+
+
+def _cut(segments: list[Segment], limit: int) -> tuple[Segment, ...]:
+    """Keep whole segments up to ``limit`` characters; shorten the one that crosses it."""
+    out: list[Segment] = []
+    used = 0
+    for seg in segments:
+        if used + len(seg.text) <= limit:
+            out.append(seg)
+            used += len(seg.text)
+            continue
+        room = limit - used
+        if room > 1 and not seg.marked:
+            out.append(Segment(shorten(seg.text, room)))
+        elif out and not out[-1].text.endswith("…"):
+            out.append(Segment("…"))
+        break
+    return tuple(out)
+
+
 def _when(value: datetime | None) -> str:
     if value is None:
         return ""
@@ -104,7 +142,7 @@ def view(alert: Alert, *, snippet_chars: int = 600) -> AlertView:
         rules=tuple(dict.fromkeys(m.rule for m in matches)),
         severity=severity,
         terms=terms,
-        snippet=mark_terms(shorten(snippet, snippet_chars), terms),
+        snippet=snippet_segments(snippet, terms, snippet_chars),
         ruleset_version=c.ruleset_version,
         language=a.language or "",
     )

@@ -72,10 +72,6 @@ class Router:
                     )
         self._clock = clock
 
-    def route_named(self, name: str) -> RouteSpec | None:
-        """The route with this name, if any."""
-        return next((r for r in self.routes if r.name == name), None)
-
     def matching_routes(self, classified: Classified) -> list[RouteSpec]:
         """The routes that take this story, in order, with continue/default applied."""
         if not classified.matches:

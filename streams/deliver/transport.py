@@ -8,15 +8,13 @@ a failure: a receiver that moved must be reconfigured, not silently chased);
 
 from __future__ import annotations
 
-import email.utils
-import time
-
 import httpx
 
+from sources.politeness import parse_retry_after
 from streams.deliver.config import mask_url
 from streams.errors import PermanentDelivery, RetryableDelivery
 
-__all__ = ["post", "retry_after", "make_client"]
+__all__ = ["post", "make_client"]
 
 _THROTTLE = {429, 502, 503, 504}
 _RETRY_4XX = {408, 409, 425}
@@ -29,21 +27,6 @@ def make_client(timeout: float) -> httpx.AsyncClient:
         follow_redirects=False,
         headers={"User-Agent": "pantau-alerts/1"},
     )
-
-
-def retry_after(value: str | None, now: float | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (delta seconds or an HTTP date)."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    now = time.time() if now is None else now
-    return max(0.0, when.timestamp() - now)
 
 
 async def post(client: httpx.AsyncClient, destination: str, url: str, body: bytes, headers: dict[str, str]) -> int:
@@ -76,5 +59,5 @@ async def post(client: httpx.AsyncClient, destination: str, url: str, body: byte
     if status == 410:
         raise PermanentDelivery(destination, f"{what} (gone)", hint="the receiver was removed; fix url: and replay", disable=True)
     if status in _THROTTLE or status >= 500 or status in _RETRY_4XX:
-        raise RetryableDelivery(destination, what, retry_after=retry_after(resp.headers.get("retry-after")))
+        raise RetryableDelivery(destination, what, retry_after=parse_retry_after(resp.headers.get("retry-after")))
     raise PermanentDelivery(destination, what, hint="the receiver refused the alert; fix the destination, then `pantau alerts replay`")

@@ -4,8 +4,11 @@ Rule sets of 100, 1,000 and 10,000 generated rules (any/all/none groups and
 NEAR queries over Indonesian-like words) classify ~5 KB articles. Each article
 is timed twice side by side: the full ``RuleSet.classify`` and one raw pass of
 the same automaton (same patterns: terms and their expanded forms) over the
-same folded text. A last case compares Indonesian affix expansion with
-stemming every word (PySastrawi).
+same folded text. ``compile_s`` is building the automaton and rules from
+validated files, ``parse_s`` reading and validating the YAML, ``reload_s`` a
+LiveRules reload after one of the ten files changed (unchanged files are not
+parsed again). A last case compares Indonesian affix expansion with stemming
+every word (PySastrawi).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from sources.article import Article
-from streams.classify import load_ruleset
+from streams.classify import LiveRules, check_ruleset, load_ruleset
 from streams.classify.text import build_shadow
 
 TARGETS = {"ratio_to_raw_scan": 2.5, "articles_per_s": 3000, "compile_s": 2.0, "memory_mb": 200, "reload_s": 2.0}
@@ -73,20 +76,29 @@ def rss_mb() -> float:
         return int(f.read().split()[1]) * 4096 / 1e6
 
 
-def measure(ruleset, batch: list[Article]) -> tuple[float, float]:
-    """(classify seconds, raw-scan seconds) over the batch, timed article by article side by side."""
+def measure(ruleset, batch: list[Article], repeat: int = 3) -> tuple[float, float]:
+    """(classify seconds, raw-scan seconds) over the batch.
+
+    Side by side, article by article: each is timed ``repeat`` times in turn
+    and the best time of each kept, so load from other processes on a shared
+    machine hits both sides alike.
+    """
     auto = ruleset.automaton
     classify_s = raw_s = 0.0
     for article in batch:
         text = build_shadow(article.title, article.summary, article.content).text
-        t0 = time.perf_counter()
-        for _ in auto.iter(text):
-            pass
-        t1 = time.perf_counter()
-        ruleset.classify(article)
-        t2 = time.perf_counter()
-        raw_s += t1 - t0
-        classify_s += t2 - t1
+        best_raw = best_classify = float("inf")
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            for _ in auto.iter(text):
+                pass
+            t1 = time.perf_counter()
+            ruleset.classify(article)
+            t2 = time.perf_counter()
+            best_raw = min(best_raw, t1 - t0)
+            best_classify = min(best_classify, t2 - t1)
+        raw_s += best_raw
+        classify_s += best_classify
     return classify_s, raw_s
 
 
@@ -96,7 +108,8 @@ def cases(args):
     # Article words: 2-4 syllables; rule terms: 3-4 (real terms are names and
     # specific words, rarely the short function words every text is made of).
     common = _vocabulary(rng, 4000, (2, 4))
-    terms = [w for w in _vocabulary(rng, 40000, (3, 4)) if w not in set(common)]
+    known = set(common)
+    terms = [w for w in _vocabulary(rng, 40000, (3, 4)) if w not in known]
     sizes = (100, 1000) if getattr(args, "quick", False) else (100, 1000, 10000)
     count = 60 if getattr(args, "quick", False) else 300
     batch = articles(count, common, terms, rng)
@@ -106,18 +119,19 @@ def cases(args):
             write_rules(directory, n, terms, rng)
             gc.collect()
             before = rss_mb()
-            t0 = time.perf_counter()
-            ruleset = load_ruleset(directory)
-            compile_s = time.perf_counter() - t0
+            report = check_ruleset(directory, located=False)
+            ruleset = report.ruleset
             memory = rss_mb() - before
             for article in batch[:20]:
                 ruleset.classify(article)  # warm caches
             classify_s, raw_s = measure(ruleset, batch)
+            live = LiveRules(directory)
             edited = directory / "t0.yaml"
             edited.write_text(edited.read_text(encoding="utf-8") + "  - id: t0-extra\n    any: [tambahan]\n", encoding="utf-8")
             t0 = time.perf_counter()
-            load_ruleset(directory)
+            assert live.reload() and live.current.version != ruleset.version
             reload_s = time.perf_counter() - t0
+            compile_s = report.timings["compile"]
             case = {
                 "case": f"classify_{n}_rules",
                 "rules": n,
@@ -127,6 +141,7 @@ def cases(args):
                 "raw_scan_articles_per_s": round(len(batch) / raw_s),
                 "ratio_to_raw_scan": round(classify_s / raw_s, 2),
                 "compile_s": round(compile_s, 3),
+                "parse_s": round(report.timings["parse"], 3),
                 "memory_mb": round(memory, 1),
                 "reload_s": round(reload_s, 3),
             }
@@ -140,7 +155,7 @@ def cases(args):
                 )
                 case["targets"] = TARGETS
             yield case
-            del ruleset
+            del ruleset, live, report
         yield morphology_case(Path(tmp), terms, batch, rng)
 
 

@@ -64,7 +64,8 @@ def write_config() -> Callable[..., Path]:
 def run_pantau() -> Callable[..., subprocess.CompletedProcess]:
     """``run_pantau(*args, cwd=dir, env={...}, timeout=60)``: the real CLI in a subprocess."""
 
-    def run(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
+    def run(*args: str, cwd: Path, env: dict[str, str] | None = None,
+            timeout: float = 60) -> subprocess.CompletedProcess:
         return subprocess.run(
             [sys.executable, "-m", "streams.cli", *args],
             cwd=cwd, env=_env(env), capture_output=True, text=True, timeout=timeout,

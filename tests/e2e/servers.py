@@ -170,7 +170,7 @@ class WebhookReceiver(_Server):
     def received(self) -> list[Request]:
         """POSTs answered with 2xx (what counts as delivered), in arrival order."""
         with self._lock:
-            return [r for r, status in zip(self.requests, self._statuses) if 200 <= status < 300]
+            return [r for r, status in zip(self.requests, self._statuses, strict=True) if 200 <= status < 300]
 
     def fail(self, *, times: int, status: int = 500, retry_after: float | None = None) -> None:
         """Answer the next ``times`` POSTs with ``status`` (and Retry-After when given)."""

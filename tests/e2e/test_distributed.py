@@ -24,12 +24,14 @@ import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
+import msgspec
 import pytest
 from kafka import KafkaConsumer, TopicPartition
 from standardwebhooks import Webhook
 
 from sources.article import decode
 from streams.classify import decode_classified
+from streams.deliver.outbox import DeadLetter
 
 from servers import Item, rss
 
@@ -180,8 +182,12 @@ def cluster(tmp_path, kafka_bootstrap, feed_server, webhook_receiver, write_conf
         feeds=feeds, rules="rules", network={"allow_private": True},
         destinations={"siem": {"type": "webhook", "url": webhook_receiver.url, "secret": SECRET,
                                # 5 a second: the worker is still delivering when it is killed.
-                               "rate": 5, "retry": [0, 0.5, 1, 1, 1]}},
-        routes=[{"name": "desk", "topics": ["cybercrime", "asean"], "to": ["siem"]}],
+                               "rate": 5, "retry": [0, 0.5, 1, 1, 1]},
+                        # Nobody listens there: its alerts end in the dead-letter topic.
+                        "archive": {"type": "webhook", "url": f"http://127.0.0.1:{free_port()}/gone",
+                                    "retry": [0, 0.2]}},
+        routes=[{"name": "desk", "topics": ["cybercrime", "asean"], "to": ["siem"], "continue": True},
+                {"name": "archive", "topics": ["asean"], "to": ["archive"]}],
     )
     worker_dir, sources_dir = tmp_path / "worker", tmp_path / "sources"
     worker_dir.mkdir()
@@ -283,3 +289,12 @@ def test_feed_to_receiver_through_kafka_survives_a_killed_worker_and_takes_rule_
                "the new feed's article, classified by the new rules", timeout=60, procs=[restarted, sources])
     latest = hook.verify(webhook_receiver.received[-1].body, webhook_receiver.received[-1].headers)
     assert latest["alerts"][0]["article"]["title"] == ASEAN_ARTICLE.title
+
+    # The archive destination never answers: after its two attempts the alert is a dead letter,
+    # on the dead-letter topic, keyed by its idempotency key.
+    dead_topic = f"{prefix}pantau.alerts.dead"
+    wait_until(lambda: topic_records(kafka_bootstrap, dead_topic), "a dead letter", timeout=60, procs=[restarted])
+    ((key, raw),) = topic_records(kafka_bootstrap, dead_topic)
+    letter = msgspec.json.decode(raw, type=DeadLetter)
+    assert (letter.alert.key, letter.alert.destination, letter.attempts) == (key, "archive", 2)
+    assert letter.alert.article.title == ASEAN_ARTICLE.title

@@ -10,13 +10,12 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from servers import Item, rss
 from standardwebhooks import Webhook
 
 from sources.article import Article, article_id
 from streams.inbox import Inbox
 from streams.state import open_state
-
-from servers import Item, rss
 
 SECRET = "whsec_" + base64.b64encode(b"pantau-e2e-secret-0123456789abcd").decode()
 T0 = datetime(2026, 11, 17, 8, 0, tzinfo=timezone.utc)
@@ -258,6 +257,32 @@ def test_a_monitor_killed_mid_retry_delivers_once_after_restart(site, pantau_pro
     assert stories(delivered_titles(webhook_receiver)) == EXPECTED
     once(run_pantau, cwd, config)
     assert len(webhook_receiver.received) == 3
+
+
+def test_rule_and_feed_list_edits_take_effect_in_the_running_monitor(site, pantau_process, webhook_receiver,
+                                                                     write_config, feed_server):
+    cwd, _ = site
+    feeds = cwd / "feeds.yaml"
+    feeds.write_text(f"feeds:\n  - url: {feed_server.url('/kabar.xml')}\n    name: Kabar\n    interval: 1\n")
+    config = write_config(
+        cwd, feeds="feeds.yaml", rules="rules", state="state/pantau.db", metrics=None,
+        network={"allow_private": True},
+        destinations={"siem": {"type": "webhook", "url": webhook_receiver.url, "secret": SECRET}},
+        routes=[{"name": "all-topics", "topics": ["cybercrime", "north-korea", "asean"], "to": ["siem"]}],
+    )
+    monitor = pantau_process("run", "--config", str(config), cwd=cwd)
+    assert stories(delivered_titles_after(webhook_receiver, 3)) == EXPECTED
+    rule_file = cwd / "rules" / "cybercrime.yaml"
+    rule_file.write_text(RULES["cybercrime.yaml"].replace("penipuan daring]", "penipuan daring, phishing]"))
+    monitor.logged("rules_reloaded")
+    # Feeds are polled at most once a minute, so the new article comes from a feed added to the list.
+    phishing = Item("Gelombang Phishing Incar Nasabah Bank", "https://lain.example/phishing",
+                    "Pesan phishing yang meniru bank beredar lewat SMS sejak pekan lalu.", T0)
+    feed_server.put("/lain.xml", rss("Lain", [phishing]))
+    with feeds.open("a") as fh:
+        fh.write(f"  - url: {feed_server.url('/lain.xml')}\n    name: Lain\n    interval: 1\n")
+    assert delivered_titles_after(webhook_receiver, 4)[3:] == [phishing.title]
+    assert monitor.interrupt() == 0
 
 def delivered_titles_after(receiver, count: int) -> list[str]:
     receiver.wait_for(count, timeout=30)

@@ -3,32 +3,35 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
 import pytest
-from exported import SAMPLE, declared_metrics, exercise, labelnames
-from prometheus_client import REGISTRY, generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
-
-@pytest.fixture
-def exposition() -> Iterator[str]:
-    """The whole registry as /metrics serves it, every family with at least one sample."""
-    labelled = [m for m in declared_metrics() if labelnames(m)]
-    for metric in labelled:
-        exercise(metric)
-    try:
-        yield generate_latest(REGISTRY).decode()
-    finally:
-        for metric in labelled:
-            metric.remove(*[SAMPLE] * len(labelnames(metric)))
+HERE = Path(__file__).resolve().parent
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
+def exposition() -> str:
+    """The whole registry as /metrics serves it, every family with at least one sample.
+
+    Rendered in a fresh interpreter that imports only pantau's metrics, so that
+    whatever other tests registered in this one (a Faust app's sensors) stays out.
+    """
+    code = "import sys, exported; sys.stdout.write(exported.render_exercised())"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE.parents[1]), str(HERE)])}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@pytest.fixture(scope="session")
 def exported_names(exposition: str) -> set[str]:
     """Every series name pantau can export (``_total``, ``_bucket``, ``_info`` ... included)."""
     return {s.name for f in text_string_to_metric_families(exposition) for s in f.samples}
@@ -48,7 +51,7 @@ def _load(name: str, path: Path) -> ModuleType:
     return module
 
 
-TESTS = Path(__file__).resolve().parents[1]
+TESTS = HERE.parent
 require = _load("pantau_tests_conftest", TESTS / "conftest.py").require
 # The end-to-end tests' feed server and webhook receiver, reused as they are.
 E2E = _load("pantau_e2e_servers", TESTS / "e2e" / "servers.py")

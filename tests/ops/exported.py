@@ -8,7 +8,7 @@ import streams.metrics as metrics
 
 SAMPLE = "promtool_sample"
 
-__all__ = ["SAMPLE", "declared_metrics", "labelnames", "exercise"]
+__all__ = ["SAMPLE", "declared_metrics", "labelnames", "exercise", "render_exercised"]
 
 
 def declared_metrics() -> list[Counter | Gauge | Histogram | Info]:
@@ -34,3 +34,13 @@ def exercise(metric: object) -> None:
         child.set(1)
 
 
+
+
+def render_exercised() -> str:
+    """The whole registry as /metrics serves it, after giving every labelled metric a sample."""
+    from prometheus_client import REGISTRY, generate_latest
+
+    for metric in declared_metrics():
+        if labelnames(metric):
+            exercise(metric)
+    return generate_latest(REGISTRY).decode()

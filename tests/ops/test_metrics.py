@@ -63,7 +63,6 @@ def test_labels_are_bounded_so_10000_feeds_stay_cheap() -> None:
             assert labels == {"feed"}, f"{metric._name}: per-feed series must carry no other label"  # type: ignore[attr-defined]
 
 
-
 def test_reload_results_and_primed_destinations_start_at_zero() -> None:
     # A series that appears at 1 is invisible to increase(); the alert rules need the zero first.
     metrics.prime_destination("ops-test-dest")
@@ -71,11 +70,11 @@ def test_reload_results_and_primed_destinations_start_at_zero() -> None:
         families = {f.name: f for f in text_string_to_metric_families(generate_latest(REGISTRY).decode())}
         reloads = {s.labels["result"]: s.value for s in families["pantau_rules_reload"].samples if s.name.endswith("_total")}
         assert reloads.keys() >= {"ok", "error"}
-        sent = [
+        dead_lettered = [
             s for s in families["pantau_alerts"].samples
             if s.name == "pantau_alerts_total" and s.labels == {"destination": "ops-test-dest", "outcome": "dead_lettered"}
         ]
-        assert [s.value for s in sent] == [0.0]
+        assert [s.value for s in dead_lettered] == [0.0]
     finally:
         for outcome in metrics._ALERT_OUTCOMES:
             metrics.ALERTS.remove("ops-test-dest", outcome)

@@ -48,7 +48,9 @@ def test_valid_edit_swaps_and_broken_edit_keeps_the_last_good_set(rules_dir, art
 
         errors_before = reloads("error")
         rules_dir(directory, t=BROKEN)
-        assert wait_for(lambda: reloads("error") > errors_before)
+        # (a half-written file may be refused first: wait for the complete edit's refusal)
+        assert wait_for(lambda: live.last_error is not None and "hgih" in str(live.last_error.problems[0]))
+        assert reloads("error") > errors_before
         assert live.current is second
         assert "t.yaml:7:15: severity 'hgih'" in str(live.last_error.problems[0])
         assert REGISTRY.get_sample_value("pantau_rules_active") == 1.0

@@ -123,6 +123,7 @@ def test_bad_destinations_fail_clearly_and_others_are_unaffected(classified, rec
     assert dead["nowhere-hook"].startswith("destination 'nowhere-hook': cannot reach http://127.0.0.1:")
     assert dead["desk-mail"].startswith("destination 'desk-mail': cannot reach SMTP server smtp://127.0.0.1:")
     assert dead["typo-hook"].startswith("destination 'typo-hook': cannot reach http://no-such-host.invalid/")
+    assert "/hook" not in dead["nowhere-hook"]  # paths (Slack's carry the token) are masked in errors
 
 
 def test_410_gone_disables_the_destination(classified, receiver, make_receiver, tmp_path):

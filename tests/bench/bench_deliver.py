@@ -1,0 +1,151 @@
+"""Delivery costs: outbox under a burst, rendering per alert, webhook throughput, storms.
+
+Targets follow the field facts (bursts of ~10k articles in 15 minutes): a
+burst of alerts is queued and handed out in well under a second; rendering is
+far below the ~1 s per message Slack allows anyway; a local webhook receiver
+gets at least 100 alerts a second; a storm of thousands becomes a handful of
+messages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from datetime import datetime, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from sources.article import Article, article_id
+from streams.classify import Classified, Hit, Match
+from streams.deliver.alert import Message
+from streams.deliver.config import DestinationSpec, RouteSpec
+from streams.deliver.destinations import build_destination
+from streams.deliver.dispatch import Dispatcher
+from streams.deliver.outbox import SqliteOutbox
+from streams.deliver.route import Router
+from streams.deliver.slack import slack_payload
+from streams.deliver.webhook import webhook_body
+from streams.state import open_state
+
+SUMMARY = ("Kepolisian mengungkap jaringan penipuan daring lintas negara ASEAN yang memakai "
+           "aplikasi palsu untuk menguras rekening korban di beberapa kota. ") * 4
+
+
+def _classified(n: int) -> Classified:
+    url = f"https://bench.example/berita/{n}"
+    article = Article(id=article_id(url), url=url, title=f"Penipuan daring lintas negara nomor {n}",
+                      summary=SUMMARY, fetched=datetime.now(timezone.utc), feed="https://bench.example/rss",
+                      feed_name="Bench", language="id")
+    hit = Hit(term="penipuan daring", field="summary", start=22, end=37, text="penipuan daring")
+    match = Match(rule="online-fraud", topic="cybercrime", score=2.0, severity="medium", hits=(hit,),
+                  snippet=SUMMARY[:180], ruleset_version="bench")
+    return Classified(article=article, matches=(match,), ruleset_version="bench")
+
+
+def _receiver():
+    count = [0]
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802
+            self.rfile.read(int(self.headers.get("content-length") or 0))
+            count[0] += 1
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    return server, count
+
+
+def cases(args):
+    """Outbox burst, render cost, webhook throughput, storm collapse."""
+    import tempfile
+    from pathlib import Path
+
+    from streams.logs import configure_logging
+
+    configure_logging("json", "warning")  # one log line per delivery would swamp stdout's JSON lines
+    burst = 500 if args.quick else 2_000
+    router = Router([RouteSpec(topics=["cybercrime"], to=["siem"])], ["siem"])
+    alerts = [router.alerts_for(_classified(n))[0] for n in range(burst)]
+
+    with tempfile.TemporaryDirectory() as tmp:
+        box = SqliteOutbox(open_state(Path(tmp) / "bench.db"))
+        started = time.perf_counter()
+        box.enqueue(alerts, [0.0] * len(alerts))
+        enqueue = time.perf_counter() - started
+        started = time.perf_counter()
+        due = box.due(1.0)
+        handout = time.perf_counter() - started
+        box.conn.close()
+    yield {"bench": "outbox_burst", "alerts": burst, "enqueue_seconds": round(enqueue, 4),
+           "due_seconds": round(handout, 4), "handed_out": len(due),
+           "meets_target": enqueue + handout < 1.0 and len(due) == burst}
+
+    one = Message(id=alerts[0].key, destination="siem", route=alerts[0].route, kind="alert", alerts=(alerts[0],))
+    runs = 200 if args.quick else 1_000
+    started = time.perf_counter()
+    for _ in range(runs):
+        slack_payload(one)
+    slack_us = (time.perf_counter() - started) / runs * 1e6
+    started = time.perf_counter()
+    for _ in range(runs):
+        webhook_body(one)
+    hook_us = (time.perf_counter() - started) / runs * 1e6
+    yield {"bench": "render_alert", "slack_us": round(slack_us, 1), "webhook_us": round(hook_us, 1),
+           "meets_target": slack_us < 5_000 and hook_us < 5_000}
+
+    server, count = _receiver()
+    sends = alerts[: 200 if args.quick else 1_000]
+    url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            spec = DestinationSpec(type="webhook", url=url, secret="bench-secret")
+            dispatcher = Dispatcher({"siem": build_destination("siem", spec)}, SqliteOutbox(open_state(Path(tmp) / "d.db")),
+                                    routes=router.routes)
+
+            async def go():
+                await dispatcher.submit(sends)
+                started = time.perf_counter()
+                summary = await dispatcher.drain(60)
+                await dispatcher.aclose()
+                return summary, time.perf_counter() - started
+
+            summary, seconds = asyncio.run(go())
+    finally:
+        server.shutdown()
+        server.server_close()
+    rate = summary.sent / seconds if seconds else 0.0
+    yield {"bench": "webhook_throughput", "alerts": len(sends), "received": count[0],
+           "alerts_per_second": round(rate, 1), "meets_target": count[0] == len(sends) and rate >= 100}
+
+    storm_route = RouteSpec(topics=["cybercrime"], to=["console"], storm={"max": 5, "window": "15m"})
+    storm_router = Router([storm_route], ["console"])
+    storm_alerts = [storm_router.alerts_for(_classified(n))[0] for n in range(burst)]
+    with tempfile.TemporaryDirectory() as tmp:
+        sent_messages = []
+
+        class Counting:
+            name, kind, rate = "console", "console", None
+            spec = DestinationSpec(type="console")
+
+            async def send(self, message):
+                sent_messages.append(message.kind)
+
+            async def aclose(self):
+                pass
+
+        dispatcher = Dispatcher({"console": Counting()}, SqliteOutbox(open_state(Path(tmp) / "s.db")),
+                                routes=[storm_route])
+
+        async def storm():
+            await dispatcher.submit(storm_alerts)
+            return await dispatcher.drain(5)
+
+        asyncio.run(storm())
+    yield {"bench": "storm_collapse", "alerts": burst, "messages": len(sent_messages),
+           "storm_summaries": sent_messages.count("storm"), "meets_target": len(sent_messages) <= 6}
