@@ -5,3 +5,5 @@ adapter (``parse``), normalised into :class:`sources.article.Article` records
 (``normalise``) and handed to a publisher: Kafka in distributed mode, the
 embedded runner's queue on one machine.
 """
+
+__all__: list[str] = []  # import from the role modules: sources.poller, sources.fetch, ...

@@ -23,9 +23,9 @@ from sources.feeds import FeedSpec
 from sources.fetch import FetchResult, fetch_feed
 from sources.fulltext import with_full_text
 from sources.health import HealthEvent, health_event, record_metrics
-from sources.normalise import normalise_items
+from sources.normalise import item_id, normalise
 from sources.outcome import FeedOutcome
-from sources.parse import parse_feed
+from sources.parse import FeedItem, parse_feed
 from sources.politeness import HostLimiter
 from sources.schedule import adapt_interval, jittered, next_delay
 from sources.state import FeedState, FeedStateStore
@@ -45,10 +45,24 @@ PUBLISH_RETRY = 60.0
 """Seconds before a feed whose articles the publisher refused is polled again."""
 
 
-def _parse_and_normalise(result: FetchResult, spec: FeedSpec, fetched: datetime) -> list[Article]:
+THREAD_NORMALISE_ITEMS = 200
+"""More new items than this are normalised in a worker thread (a feed's first poll)."""
+
+Keyed = list[tuple[str, FeedItem]]
+
+
+def _parse_keyed(result: FetchResult, spec: FeedSpec) -> Keyed:
+    """Parse the body and key every item by its future Article id, first occurrence wins."""
     parsed = parse_feed(result.body, url=result.final_url, content_type=result.content_type,
                         language=spec.language)
-    return normalise_items(parsed.items, feed=spec, fetched=fetched, base_url=result.final_url)
+    keyed: dict[str, FeedItem] = {}
+    for item in parsed.items:
+        keyed.setdefault(item_id(item, feed=spec, base_url=result.final_url), item)
+    return list(keyed.items())
+
+
+def _normalise_all(items: list[FeedItem], spec: FeedSpec, fetched: datetime, base_url: str) -> list[Article]:
+    return [normalise(item, feed=spec, fetched=fetched, base_url=base_url) for item in items]
 
 
 class Harvester:
@@ -91,28 +105,34 @@ class Harvester:
             if result.moved_to and result.moved_to != state.url:
                 log.info("feed_moved", old=state.url, new=result.moved_to)
                 state.url = result.moved_to
-            articles: list[Article] = []
+            keyed: Keyed = []
             if not result.not_modified:
-                fetched = datetime.now(timezone.utc)
                 if len(result.body) > THREAD_PARSE_BYTES:
-                    articles = await asyncio.to_thread(_parse_and_normalise, result, spec, fetched)
+                    keyed = await asyncio.to_thread(_parse_keyed, result, spec)
                 else:
-                    articles = _parse_and_normalise(result, spec, fetched)
+                    keyed = _parse_keyed(result, spec)
         except FeedError as exc:
             return await self._failed(spec, state, exc, time.monotonic() - started, log)
-        return await self._succeeded(spec, state, result, articles, started, log)
+        return await self._succeeded(spec, state, result, keyed, started, log)
 
     async def _succeeded(self, spec: FeedSpec, state: FeedState, result: FetchResult,
-                         articles: list[Article], started: float, log) -> FeedOutcome:
-        ids = [a.id for a in articles]
+                         keyed: Keyed, started: float, log) -> FeedOutcome:
+        ids = [key for key, _item in keyed]
         unseen = self.store.unseen(ids) if ids else set()
         # Ids another feed is publishing right now are its to commit: if its publish
         # fails they must still count as unseen next time.
         others = unseen & self._claimed
         unseen -= others
-        new = [a for a in articles if a.id in unseen]
-        self._claimed.update(unseen)
+        self._claimed.update(unseen)  # before any await, so no other feed claims them too
+        new: list[Article] = []
         try:
+            # Only new items are cleaned and language-detected: most of a feed was seen before.
+            fresh = [item for key, item in keyed if key in unseen]
+            fetched = datetime.now(timezone.utc)
+            if len(fresh) > THREAD_NORMALISE_ITEMS:
+                new = await asyncio.to_thread(_normalise_all, fresh, spec, fetched, result.final_url)
+            else:
+                new = _normalise_all(fresh, spec, fetched, result.final_url)
             if new and spec.full_text:
                 new = list(await asyncio.gather(*(self._full_text(a, log) for a in new)))
             if new:
@@ -126,7 +146,7 @@ class Harvester:
             state.next_due = self.clock() + jittered(PUBLISH_RETRY, self.rng)
             self.store.save(state)
             return FeedOutcome(feed=spec.key, outcome="publish_error", status=result.status,
-                               items=len(articles), error=f"publish failed: {exc}",
+                               items=len(keyed), error=f"publish failed: {exc}",
                                next_due=state.next_due)
         finally:
             self._claimed.difference_update(unseen)
@@ -136,7 +156,7 @@ class Harvester:
         state.failures, state.last_error, state.last_status = 0, None, result.status
         state.last_success, state.fetch_time = now, elapsed
         if not result.not_modified:
-            state.last_items = len(articles)
+            state.last_items = len(keyed)
         state.items_seen += len(new)
         if new:
             state.last_new_item = now
@@ -150,12 +170,12 @@ class Harvester:
         metrics.FETCH_DURATION.observe(elapsed)
         metrics.FETCHED_BYTES.inc(len(result.body))
         metrics.ARTICLES_PUBLISHED.inc(len(new))
-        metrics.ARTICLES_DUPLICATE.inc(len(articles) - len(new))
+        metrics.ARTICLES_DUPLICATE.inc(len(keyed) - len(new))
         record_metrics(state, spec)
-        log.debug("feed_polled", outcome=outcome, items=len(articles), new=len(new), seconds=round(elapsed, 3))
+        log.debug("feed_polled", outcome=outcome, items=len(keyed), new=len(new), seconds=round(elapsed, 3))
         await self._announce(event)
-        return FeedOutcome(feed=spec.key, outcome=outcome, status=result.status, items=len(articles),
-                           published=len(new), duplicates=len(articles) - len(new),
+        return FeedOutcome(feed=spec.key, outcome=outcome, status=result.status, items=len(keyed),
+                           published=len(new), duplicates=len(keyed) - len(new),
                            bytes=len(result.body), elapsed=elapsed, next_due=state.next_due)
 
     async def _full_text(self, article: Article, log) -> Article:

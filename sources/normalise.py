@@ -16,7 +16,7 @@ from sources.language import detect_language
 from sources.parse import FeedItem
 from sources.textclean import clean_line, html_to_text
 
-__all__ = ["normalise", "normalise_items", "MAX_TITLE_CHARS"]
+__all__ = ["normalise", "normalise_items", "item_id", "MAX_TITLE_CHARS"]
 
 MAX_TITLE_CHARS = 500
 MAX_PEOPLE = 20
@@ -47,6 +47,16 @@ def _unique(values, limit: int, width: int) -> tuple[str, ...]:
     return tuple(seen)
 
 
+def item_id(item: FeedItem, *, feed: FeedSpec, base_url: str = "") -> str:
+    """The Article id an item will get, computed without cleaning its text (cheap)."""
+    link = _absolute(item.link, base_url or feed.url)
+    key = item_key(link, item.guid, feed.key)
+    if key is None:
+        # No link and no guid: identify the item by what it says, scoped to the feed.
+        key = article_id(f"{feed.key}#{item.title}#{item.summary[:500]}#{item.published_raw}")
+    return key
+
+
 def normalise(item: FeedItem, *, feed: FeedSpec, fetched: datetime, base_url: str = "") -> Article:
     """One Article for one feed item: stable id, clean text, UTC date, language."""
     link = _absolute(item.link, base_url or feed.url)
@@ -56,10 +66,7 @@ def normalise(item: FeedItem, *, feed: FeedSpec, fetched: datetime, base_url: st
     content = html_to_text(item.content)
     if content == summary:
         content = ""
-    key = item_key(link, guid, feed.key)
-    if key is None:
-        # No link and no guid: identify the item by what it says, scoped to the feed.
-        key = article_id(f"{feed.key}#{title}#{summary[:500]}#{item.published_raw}")
+    key = item_id(item, feed=feed, base_url=base_url)
     url = canonical_url(link) if link else (canonical_url(guid) if guid and "://" in guid else "")
     if not title:
         title = (summary or content).split("\n", 1)[0][:MAX_TITLE_CHARS]

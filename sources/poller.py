@@ -36,6 +36,8 @@ TICK = 1.0
 """Longest sleep of the scheduler loop: feed list edits show up at least this fast."""
 START_SPREAD = 30.0
 """Feeds never polled before start within this many seconds, spread, not all at once."""
+PRUNE_EVERY = 3600.0
+"""Seconds between clean-ups of old seen ids while running."""
 ADDED_SPREAD = 5.0
 """Feeds added to a running poller start within this many seconds."""
 
@@ -140,9 +142,13 @@ class Poller:
     async def run_forever(self) -> None:
         """Poll each feed whenever it is due, forever; reload the feed file when it changes."""
         watcher = asyncio.create_task(self._watch_feed_file()) if self.feeds_path else None
+        next_prune = self.clock() + PRUNE_EVERY
         try:
             while True:
                 now = self.clock()
+                if now >= next_prune:
+                    self.log.info("seen_ids_pruned", forgotten=self.store.prune_seen())
+                    next_prune = now + PRUNE_EVERY
                 for spec in self._enabled():
                     if spec.key in self._running or self._due.get(spec.key, 0) > now:
                         continue

@@ -70,6 +70,9 @@ class FeedStateStore(Protocol):
     def unseen(self, ids: Iterable[str]) -> set[str]:
         """The subset of ``ids`` never committed as seen."""
 
+    def prune_seen(self, *, older_than: float = SEEN_RETENTION) -> int:
+        """Forget seen ids no feed has listed for ``older_than`` seconds; returns how many."""
+
 
 _encoder = msgspec.json.Encoder()
 _decoder = msgspec.json.Decoder(FeedState)

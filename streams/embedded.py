@@ -37,7 +37,7 @@ from streams.pipeline import process
 from streams.state import open_state
 from streams.stories import SqliteStoryStore, StoryIndex
 
-__all__ = ["RunSummary", "EmbeddedRunner", "run_embedded"]
+__all__ = ["Inbox", "RunSummary", "EmbeddedRunner", "run_embedded"]  # Inbox lives in streams.inbox
 
 log = get_logger(component="embedded")
 
@@ -128,7 +128,9 @@ class EmbeddedRunner:
         self.summary.feeds, self.summary.feeds_failed = polled.feeds, polled.failed
         for outcome in polled.outcomes:
             if outcome.failed:
-                self.summary.errors.append(f"{outcome.feed}: {outcome.error or outcome.outcome}")
+                error = outcome.error or outcome.outcome
+                # FeedError messages start with the URL, which is the feed's id unless it has its own.
+                self.summary.errors.append(error if error.startswith(outcome.feed) else f"{outcome.feed}: {error}")
         await self.process_pending()
         drained = await self.dispatcher.drain(max_wait)
         self.summary.delivered, self.summary.waiting, self.summary.dead = drained.sent, drained.pending, drained.dead

@@ -25,11 +25,13 @@ STEP = 64 * 1024
 
 
 class _Stage(Protocol):
-    def feed(self, data: bytes) -> Iterator[bytes]: ...
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        """Decoded pieces of ``data``, each at most about STEP bytes."""
 
 
 class _Identity:
     def feed(self, data: bytes) -> Iterator[bytes]:
+        """``data`` unchanged."""
         if data:
             yield data
 
@@ -48,6 +50,7 @@ class _Zlib:
         return zlib.decompressobj(wbits)
 
     def feed(self, data: bytes) -> Iterator[bytes]:
+        """Inflate ``data`` in STEP-sized pieces, across gzip members."""
         while data:
             if self._plain:
                 yield data
@@ -82,6 +85,7 @@ class _Brotli:
         self._obj = brotli.Decompressor()
 
     def feed(self, data: bytes) -> Iterator[bytes]:
+        """Decompress ``data`` in pieces of about STEP bytes."""
         if self._obj.is_finished():
             return
         out = self._obj.process(data, output_buffer_limit=STEP)

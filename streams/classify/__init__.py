@@ -8,12 +8,16 @@ Modules, in the order an article meets them: ``schema`` and ``validate`` (what
 editors may write), ``query`` (the query language), ``morphology`` and
 ``compiler`` (terms -> one automaton, rules -> closures), ``text`` (folding,
 boilerplate), ``engine`` (RuleSet.classify), ``records`` (the wire records),
-``loader`` (a directory -> RuleSet or every problem), ``live`` (reload on
-edit), ``corpus`` (precision/recall and diffs for editors).
+``loader`` -> ``build`` -> ``examples`` (a directory -> RuleSet or every
+located problem), ``live`` (reload on edit), ``corpus`` (precision/recall and
+diffs for editors), ``language`` (declared or detected).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import streams
 from streams.classify.engine import RuleSet
 from streams.classify.live import LiveRules
 from streams.classify.loader import Report, check_ruleset, load_ruleset
@@ -36,10 +40,6 @@ __all__ = [
 ]
 
 
-def default_rules_dir():
+def default_rules_dir() -> Path:
     """The repository's shipped ``rules/`` directory."""
-    from pathlib import Path
-
-    import streams
-
     return Path(streams.__file__).resolve().parent.parent / "rules"

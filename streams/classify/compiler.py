@@ -10,96 +10,19 @@ evaluated only for rules that one of their own terms made a candidate.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
-import ahocorasick
 import regex
 
 from streams.classify.problems import did_you_mean
-from streams.classify.morphology import expands, indonesian_stems, is_hangul
 from streams.classify.query import And, ListRef, Near, Not, Or, Regex, Scope, Term, TopicRef
-from streams.classify.text import fold_term
+from streams.classify.terms import CompileError, TermTable
 
-__all__ = ["WILD", "SUFFIX", "PARTICLE", "TermTable", "CompiledRule", "Leaf", "RuleCompiler", "CompileError", "Context"]
+__all__ = ["CompiledRule", "Leaf", "RegexLeaf", "RuleCompiler", "Context", "ALL_FIELDS", "FIELD_INDEX"]
 
-WILD, SUFFIX, PARTICLE = 1, 2, 4
 ALL_FIELDS = frozenset({0, 1, 2})
 FIELD_INDEX = {"title": 0, "summary": 1, "content": 2}
-
-
-class CompileError(ValueError):
-    """A rule that validates but cannot be compiled (message, query position, fix)."""
-
-    def __init__(self, message: str, pos: int | None = None, hint: str = "") -> None:
-        super().__init__(message)
-        self.message, self.pos, self.hint = message, pos, hint
-
-
-@dataclass
-class TermTable:
-    """Every distinct term key, its display text and the automaton patterns."""
-
-    keys: dict[tuple[str, bool, bool], int] = field(default_factory=dict)
-    labels: list[str] = field(default_factory=list)
-    patterns: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
-    written: dict[tuple[str, bool], int] = field(default_factory=dict)
-
-    def key_for(self, written: str, exact: bool) -> int:
-        """The key id of a term as an editor wrote it (``retas*``, ``Kim Jong-un``)."""
-        known = self.written.get((written, exact))
-        if known is not None:
-            return known
-        key = self._new_key(written, exact)
-        self.written[(written, exact)] = key
-        return key
-
-    def _new_key(self, written: str, exact: bool) -> int:
-        wildcard = written.endswith("*")
-        body = written.rstrip("*").strip()
-        folded = fold_term(body)
-        if not folded or not any(ch.isalnum() for ch in folded):
-            raise CompileError(f"term {written!r} has no letters or digits", hint="write a word or a phrase")
-        if "*" in body:
-            raise CompileError(f"'*' only works at the end of a term: {written!r}", hint="write retas* (a prefix)")
-        morph = not exact and expands(folded)
-        ident = (folded, wildcard, morph)
-        if ident in self.keys:
-            return self.keys[ident]
-        key = len(self.labels)
-        self.keys[ident] = key
-        self.labels.append(body + ("*" if wildcard else ""))
-        flags = WILD if wildcard else (SUFFIX if morph else 0)
-        if is_hangul(folded[-1]) and not wildcard:
-            flags |= PARTICLE
-        forms = set(indonesian_stems(folded)) if morph or (wildcard and expands(folded)) else {folded}
-        if "-" in body:
-            forms.add(fold_term(body.replace("-", "")))  # Jong-un also as Jongun
-        for form in forms:
-            self.patterns.setdefault(form, []).append((flags, key))
-        return key
-
-    def automaton(self) -> ahocorasick.Automaton:
-        """One automaton over every pattern; values are (length, closed, ((flags, key), ...), shared flags).
-
-        Patterns start with a space (the folded text puts one before every
-        word), so the left word boundary costs nothing per hit. Terms that
-        must end where the word ends also carry the trailing space ("closed");
-        wildcards, suffixes and particles are checked per hit instead.
-        """
-        auto = ahocorasick.Automaton()
-        for form, entries in self.patterns.items():
-            closed = [e for e in entries if not e[0]]
-            open_ = [e for e in entries if e[0]]
-            if closed:
-                auto.add_word(f" {form} ", (len(form) + 2, True, tuple(closed), 0))
-            if open_:
-                # flags shared by every entry let the scan test the word's rest once
-                shared = open_[0][0] if len({e[0] for e in open_}) == 1 else 0
-                auto.add_word(f" {form}", (len(form) + 1, False, tuple(open_), shared))
-        if len(auto):
-            auto.make_automaton()
-        return auto
 
 
 class Context:

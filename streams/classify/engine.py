@@ -13,10 +13,10 @@ import time
 from dataclasses import dataclass
 
 import ahocorasick
-import regex
 
 from sources.article import Article
-from streams.classify.compiler import PARTICLE, SUFFIX, WILD, CompiledRule, Context, RegexLeaf
+from streams.classify.compiler import CompiledRule, Context, RegexLeaf
+from streams.classify.terms import PARTICLE, SUFFIX, WILD
 from streams.classify.language import article_language, same_family
 from streams.classify.morphology import PARTICLES, SUFFIXES
 from streams.classify.records import Classified, Hit, Match
@@ -91,7 +91,7 @@ class RuleSet:
 
     def classify(self, article: Article) -> Classified:
         """Every rule that matches ``article``, each with its evidence."""
-        language = article_language(article.language, article.title, article.summary, article.content)
+        language = _Language(article)  # detected only if a candidate rule is language-restricted
         shadow = build_shadow(article.title, article.summary, article.content)
         ctx = Context(scan(self.automaton, shadow.text, shadow.starts), shadow, self.regex_budget)
         candidates: set[int] = set(self._plain_always)
@@ -116,8 +116,8 @@ class RuleSet:
         matches = tuple(self._explain(rule, score, ctx, base) for rule, score in matched)
         return Classified(article=article, matches=matches, ruleset_version=self.version)
 
-    def _evaluate(self, rule: CompiledRule, ctx: Context, language: str | None) -> float | None:
-        if rule.languages and not same_family(language, rule.languages):
+    def _evaluate(self, rule: CompiledRule, ctx: Context, language: "_Language") -> float | None:
+        if rule.languages and not same_family(language.code, rule.languages):
             return None
         if not rule.test(ctx):
             return None
@@ -166,6 +166,23 @@ class RuleSet:
             snippet=snippet(shadow.originals, unique),
             ruleset_version=self.version,
         )
+
+
+class _Language:
+    """The article's language, detected at most once and only when a rule asks."""
+
+    __slots__ = ("_article", "_code", "_known")
+
+    def __init__(self, article: Article) -> None:
+        self._article, self._code, self._known = article, None, False
+
+    @property
+    def code(self) -> str | None:
+        """ISO 639-1 code: declared by the feed, else detected."""
+        if not self._known:
+            a = self._article
+            self._code, self._known = article_language(a.language, a.title, a.summary, a.content), True
+        return self._code
 
 
 def run_regex(ctx: Context, leaf: RegexLeaf) -> list[tuple[int, int, int]]:

@@ -7,6 +7,8 @@ stems are expanded when rules compile, and the suffixes (-an, -kan, -nya, ...)
 are accepted at match time as the rest of the word. That keeps the automaton
 about ten patterns per root instead of fifty, and costs nothing per article
 compared with stemming every word of every article (see the benchmark).
+Phrases are not prefixed, but their last word takes the same suffixes
+("data breaches", "serangan sibernya").
 
 Korean attaches particles to nouns (북한은, 북한의, 북한이): a term written in
 Hangul also matches when it is followed by a particle, but not by other

@@ -8,10 +8,11 @@ and what to write instead. Errors refuse the rule set; warnings are advice.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Iterable
 
-__all__ = ["Problem", "locate", "did_you_mean"]
+__all__ = ["Problem", "Report", "RuleFile", "locate", "did_you_mean"]
 
 
 @dataclass(frozen=True, order=True)
@@ -62,3 +63,28 @@ def locate(root: Any, path: tuple, *, key: bool = False) -> tuple[int, int]:
             break
         node = node[step]
     return pos[0] + 1, pos[1] + 1
+
+
+@dataclass
+class Report:
+    """The outcome of checking a rules directory: a rule set only when there are no errors."""
+
+    ruleset: Any
+    """The compiled RuleSet, only when there are no errors."""
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    """Seconds spent reading/validating (``parse``), compiling and running examples."""
+
+
+@dataclass
+class RuleFile:
+    """A rule file that passed the schema (its invalid rules left out), with its YAML tree."""
+
+    path: Path
+    name: str
+    tree: Any
+    spec: Any
+    """The validated TopicFile."""
+    rule_index: list[int]
+    """Position in the file of each rule in ``spec.rules`` (rules with schema errors are left out)."""

@@ -15,10 +15,9 @@ the loader can point at the file's line and column.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-from streams.classify.problems import did_you_mean
+from streams.classify.tokens import QUOTES, QueryError, Token, tokenize
 
 __all__ = [
     "QueryError",
@@ -35,17 +34,6 @@ __all__ = [
     "parse_query",
     "parse_item",
 ]
-
-QUOTES = "\"“”„«»"
-SCOPES = ("title", "summary", "content")
-
-
-class QueryError(ValueError):
-    """A query that cannot be parsed: message, 0-based position, fix."""
-
-    def __init__(self, message: str, pos: int, hint: str = "") -> None:
-        super().__init__(message)
-        self.message, self.pos, self.hint = message, pos, hint
 
 
 @dataclass(frozen=True)
@@ -82,22 +70,30 @@ class Regex:
 
 @dataclass(frozen=True)
 class And:
+    """Every item holds."""
+
     items: tuple
 
 
 @dataclass(frozen=True)
 class Or:
+    """At least one item holds."""
+
     items: tuple
 
 
 @dataclass(frozen=True)
 class Not:
+    """The item does not hold (its terms never add to the score)."""
+
     item: object
     pos: int = 0
 
 
 @dataclass(frozen=True)
 class Near:
+    """Some hit of ``left`` and some hit of ``right`` with at most ``distance`` words between."""
+
     left: object
     right: object
     distance: int
@@ -106,6 +102,8 @@ class Near:
 
 @dataclass(frozen=True)
 class Scope:
+    """``item`` looked for in one field only."""
+
     field: str
     item: object
     pos: int = 0
@@ -113,30 +111,20 @@ class Scope:
 
 Node = Term | ListRef | TopicRef | Regex | And | Or | Not | Near | Scope
 
-_NEAR = re.compile(r"NEAR/(\d+)$")
-_PREFIX = re.compile(r"([A-Za-z_]+):")
-_WORD = re.compile(rf"[^\s(){QUOTES}]+")
-
-
-@dataclass
-class _Tok:
-    kind: str  # lp rp and or not near phrase word ref topic regex scope end
-    value: str
-    pos: int
-    n: int = 0
-
 
 @dataclass
 class _Parser:
+    """Recursive-descent state: the tokens, where we are, and advice gathered."""
+
     text: str
     toks: list = field(default_factory=list)
     i: int = 0
     warnings: list = field(default_factory=list)
 
-    def peek(self) -> _Tok:
+    def peek(self) -> Token:
         return self.toks[self.i]
 
-    def take(self) -> _Tok:
+    def take(self) -> Token:
         tok = self.toks[self.i]
         self.i += 1
         return tok
@@ -158,7 +146,7 @@ def parse_item(text: str, pos: int = 0) -> Node:
 
 def parse_query(text: str) -> tuple[Node, list[tuple[int, str]]]:
     """Parse a query string into a tree; returns it with (position, advice) warnings."""
-    p = _Parser(text, _tokenize(text))
+    p = _Parser(text, tokenize(text))
     if p.peek().kind == "end":
         raise QueryError("the query is empty", 0, "write terms joined by AND, OR, NOT")
     node = _or(p)
@@ -168,83 +156,6 @@ def parse_query(text: str) -> tuple[Node, list[tuple[int, str]]]:
     if tok.kind != "end":
         raise QueryError(f"unexpected {tok.value!r}", tok.pos, "join terms with AND, OR or NOT")
     return node, p.warnings
-
-
-def _tokenize(text: str) -> list[_Tok]:
-    toks: list[_Tok] = []
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch.isspace():
-            i += 1
-        elif ch in "()":
-            toks.append(_Tok("lp" if ch == "(" else "rp", ch, i))
-            i += 1
-        elif ch in QUOTES:
-            end = next((j for j in range(i + 1, n) if text[j] in QUOTES), -1)
-            if end < 0:
-                raise QueryError("unterminated quote", i, 'close the phrase with a matching "')
-            if end == i + 1:
-                raise QueryError("empty phrase \"\"", i, "write words between the quotes")
-            toks.append(_Tok("phrase", text[i + 1 : end], i))
-            i = end + 1
-        elif text.startswith("regex:", i):
-            i = _regex(text, i, toks)
-        else:
-            m = _PREFIX.match(text, i)
-            if m and m.group(1) in SCOPES:
-                toks.append(_Tok("scope", m.group(1), i))
-                i = m.end()
-                continue
-            if m and m.group(1) == "topic":
-                w = _WORD.match(text, m.end())
-                if not w:
-                    raise QueryError("topic: needs a topic id", i, "write topic:cybercrime")
-                toks.append(_Tok("topic", w.group(), i))
-                i = w.end()
-                continue
-            w = _WORD.match(text, i)
-            word = w.group()
-            toks.append(_classify_word(word, i, text))
-            i = w.end()
-    toks.append(_Tok("end", "end of query", n))
-    return toks
-
-
-def _regex(text: str, i: int, toks: list[_Tok]) -> int:
-    j = i + 6
-    if j >= len(text) or text[j] not in "/\"":
-        raise QueryError("regex: needs /pattern/ or \"pattern\"", i, "write regex:/kim\\s+jong/")
-    close = text[j]
-    k = j + 1
-    while k < len(text) and (text[k] != close or text[k - 1] == "\\"):
-        k += 1
-    if k >= len(text):
-        raise QueryError("unterminated regex", i, f"end the pattern with {close}")
-    toks.append(_Tok("regex", text[j + 1 : k], i))
-    return k + 1
-
-
-def _classify_word(word: str, pos: int, text: str) -> _Tok:
-    if word in ("AND", "OR", "NOT"):
-        return _Tok(word.lower(), word, pos)
-    if word.startswith("NEAR"):
-        m = _NEAR.match(word)
-        if not m:
-            raise QueryError(f"bad proximity operator {word!r}", pos, "write NEAR/5 (at most 5 words apart)")
-        return _Tok("near", word, pos, int(m.group(1)))
-    if word.startswith("@"):
-        if len(word) == 1:
-            raise QueryError("'@' needs a list name", pos, "write @name of a list under terms:")
-        return _Tok("ref", word[1:], pos)
-    if ":" in word and _PREFIX.match(word):
-        name = _PREFIX.match(word).group(1)
-        raise QueryError(
-            f"unknown field {name + ':'!r}{did_you_mean(name, SCOPES + ('topic', 'regex'))}",
-            pos,
-            "fields are title:, summary:, content:, topic:, regex:",
-        )
-    return _Tok("word", word, pos)
 
 
 def _or(p: _Parser) -> Node:
@@ -335,7 +246,7 @@ def _atom(p: _Parser) -> Node:
     raise QueryError(f"{tok.value!r} where a term was expected", tok.pos, "put a term before the operator")
 
 
-def _expect_operand(p: _Parser, op: _Tok) -> None:
+def _expect_operand(p: _Parser, op: Token) -> None:
     nxt = p.peek()
     if nxt.kind in ("end", "rp", "and", "or", "near"):
         raise QueryError(

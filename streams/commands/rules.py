@@ -8,7 +8,7 @@ from pathlib import Path
 
 from streams.classify import check_ruleset, load_ruleset
 from streams.classify.corpus import default_corpus_dir, diff_rulesets, evaluate, load_corpus, read_json_lines
-from streams.classify.loader import example_article
+from streams.classify.examples import example_article
 from streams.classify.schema import TopicFile
 from streams.commands.classify import add_rules_options, rules_directory
 from streams.errors import ConfigError

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from ruamel.yaml import YAML
 from servers import Item, rss
 from standardwebhooks import Webhook
 
@@ -17,6 +18,7 @@ from sources.article import Article, article_id
 from streams.inbox import Inbox
 from streams.state import open_state
 
+ROOT = Path(__file__).resolve().parents[2]
 SECRET = "whsec_" + base64.b64encode(b"pantau-e2e-secret-0123456789abcd").decode()
 T0 = datetime(2026, 11, 17, 8, 0, tzinfo=timezone.utc)
 
@@ -298,3 +300,38 @@ def scrape_until(url: str, pattern: str, timeout: float = 20.0) -> bool:
                 return True
         time.sleep(0.1)
     return False
+
+
+def test_the_seed_articles_served_as_feeds_alert_once_per_story_with_their_topics(
+    tmp_path, seeds_dir, feed_server, webhook_receiver, write_config, run_pantau
+):
+    # The real articles, read at test time (never copied), served as two outlets' feeds;
+    # the shipped rules decide. Seeds 000 and 001 are one story: one alert.
+    index = YAML(typ="safe").load((seeds_dir / "index.yaml").read_text(encoding="utf-8"))
+    items = {}
+    for n, entry in enumerate(index):
+        text = (seeds_dir / entry["file"]).read_text(encoding="utf-8")
+        published = datetime.fromisoformat(str(entry["published"]))
+        published = published if published.tzinfo else published.replace(tzinfo=timezone.utc)
+        title = entry.get("title") or text.strip().splitlines()[0][:80]
+        items[entry["file"]] = Item(title, f"https://seed{n}.example/{entry['file']}", text, published)
+    files = sorted(items)
+    feed_server.put("/a.xml", rss("Seeds A", [items[f] for f in files[::2]]))
+    feed_server.put("/b.xml", rss("Seeds B", [items[f] for f in files[1::2]]))
+    config = write_config(
+        tmp_path,
+        feeds=[{"url": feed_server.url("/a.xml"), "name": "A", "language": "id"},
+               {"url": feed_server.url("/b.xml"), "name": "B", "language": "id"}],
+        rules=str(ROOT / "rules"), state="s.db", metrics=None, network={"allow_private": True},
+        destinations={"siem": {"type": "webhook", "url": webhook_receiver.url, "secret": SECRET}},
+        routes=[{"name": "all-topics", "topics": ["cybercrime", "north-korea", "asean"], "to": ["siem"]}],
+    )
+    once(run_pantau, tmp_path, config)
+    by_url = {item.link: entry for entry in index for f, item in items.items() if f == entry["file"]}
+    stories_seen = []
+    for req in webhook_receiver.received:
+        alert = Webhook(SECRET).verify(req.body, req.headers)["alerts"][0]
+        entry = by_url[alert["article"]["url"]]
+        assert sorted(alert["topics"]) == sorted(entry["expected_topics"]), entry["file"]
+        stories_seen.append(entry["story"])
+    assert sorted(stories_seen) == sorted({e["story"] for e in index})

@@ -50,7 +50,9 @@ def test_state_is_committed_only_after_publish_succeeds(feed_server, local_netwo
     sink.fail = False  # "restart": a new poller over the same state file
     summary = poll([FeedSpec(url=url)], store, sink, local_network)
     assert summary.published == 3 and "If-None-Match" not in feed_server.requests[-1][1]
+    not_modified = metrics.FETCHES.labels("not_modified")._value.get()
     assert poll([FeedSpec(url=url)], store, sink, local_network).outcomes[0].outcome == "not_modified"
+    assert metrics.FETCHES.labels("not_modified")._value.get() == not_modified + 1
     assert len(sink.articles) == 3
 
 

@@ -139,3 +139,21 @@ def test_seed_copies_of_one_story_alert_once_per_destination(rules, router, seed
                           router=router)
         keys.append({(a.destination, a.key) for a in outcome.alerts})
     assert keys[0] and keys[0] == keys[1]
+
+
+def test_a_copy_that_adds_a_topic_alerts_only_where_the_story_had_not_gone(rules):
+    router = Router(
+        [RouteSpec(name="korea-desk", topics=["north-korea"], to=["siem"], **{"continue": True}),
+         RouteSpec(name="asean-desk", topics=["asean"], to=["desk"])],
+        ["siem", "desk"], clock=lambda: 1000.0,
+    )
+    stories = StoryIndex()
+    first = process(make("https://a.example/6", "Peretas Korut Bobol Bursa Kripto", BODY),
+                    rules=rules, stories=stories, router=router)
+    copy = process(make("https://b.example/6", "Peretas Korut Bobol Bursa Kripto",
+                        BODY + " Negara anggota ASEAN diminta bekerja sama.", feed="b"),
+                   rules=rules, stories=stories, router=router)
+    assert copy.story.story_id == first.story.story_id
+    assert {a.destination: a.key for a in first.alerts} == {"siem": first.alerts[0].key}
+    assert {a.destination for a in copy.alerts} == {"siem", "desk"}
+    assert next(a.key for a in copy.alerts if a.destination == "siem") == first.alerts[0].key

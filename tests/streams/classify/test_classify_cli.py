@@ -67,3 +67,24 @@ def test_rules_diff_shows_gains_and_losses(capsys, monkeypatch, rules_dir, tmp_p
     assert code == 0
     assert out.splitlines()[:2] == [f"{'-t':<30} alpha news", f"{'+t':<30} beta news"]
     assert "2 of 3 articles change" in out
+
+
+def test_classify_reads_a_file_and_the_config_rules_path(capsys, monkeypatch, rules_dir, tmp_path):
+    directory = rules_dir(t="rules:\n  - id: r\n    any: [alpha]\n")
+    config = tmp_path / "pantau.yaml"
+    config.write_text(f"rules: {directory}\n", encoding="utf-8")
+    articles = tmp_path / "in.jsonl"
+    articles.write_text('{"title": "Alpha"}\n', encoding="utf-8")
+    code, out, _ = run(capsys, monkeypatch, ["classify", "--config", str(config), str(articles)])
+    assert code == 0 and json.loads(out)["topics"] == ["t"]
+
+
+def test_classify_missing_file_is_a_clear_error(capsys, monkeypatch, tmp_path):
+    code, _, err = run(capsys, monkeypatch, ["classify", "--rules", str(SHIPPED_RULES), str(tmp_path / "nope.jsonl")])
+    assert code == 1 and "cannot read" in err and "hint:" in err
+
+
+def test_invalid_rules_refuse_classify_with_the_located_error(capsys, monkeypatch, rules_dir):
+    bad = rules_dir(t="rules:\n  - id: r\n    any: [x]\n    severity: hgih\n")
+    code, _, err = run(capsys, monkeypatch, ["classify", "--rules", str(bad), "-"], "")
+    assert code == 1 and "t.yaml:7:15: severity 'hgih'" in err

@@ -142,3 +142,21 @@ def test_records_round_trip(rules_dir, article):
 
 def rules_of(rs, a) -> list[str]:
     return [m.rule for m in rs.classify(a).matches]
+
+
+def test_lists_from_other_files_and_weights(rules_dir, article):
+    nk = "terms:\n  dprk: [Korut]\nrules:\n  - id: n\n    any: ['@dprk']\n"
+    cyber = """
+terms:
+  heavy:
+    weight: 3
+    terms: [peretas]
+rules:
+  - id: c
+    all: ['@north-korea.dprk', '@heavy', {term: kripto, weight: 0.5}]
+    min_score: 4.5
+"""
+    rs = load_ruleset(rules_dir(north_korea=nk, cybercrime=cyber))
+    assert "c" in rules_of(rs, article("peretas Korut mencuri kripto"))  # 1 + 3 + 0.5
+    scores = {m.rule: m.score for m in rs.classify(article("peretas Korut kripto")).matches}
+    assert scores["c"] == 4.5

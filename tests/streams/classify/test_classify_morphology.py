@@ -36,8 +36,11 @@ def test_exact_terms_do_not_expand(rules_dir, article):
     assert matched(rules_dir, article, "{term: retas, exact: true}", "peretas meretas retas") == ["retas"]
 
 
-def test_phrases_stay_phrases(rules_dir, article):
-    assert matched(rules_dir, article, "kejahatan siber", "kejahatan sibernya, kejahatan siber") == ["kejahatan siber"]
+def test_phrases_stay_phrases_but_their_last_word_takes_suffixes(rules_dir, article):
+    text = "kejahatan siber, kejahatan sibernya, kekejahatan siber, kejahatan di siber"
+    assert matched(rules_dir, article, "kejahatan siber", text) == ["kejahatan siber", "kejahatan sibernya"]
+    assert matched(rules_dir, article, "data breach", "two data breaches", language="en") == ["data breaches"]
+    assert matched(rules_dir, article, "data breach", "data breachlike", language="en") == []
 
 
 def test_no_match_inside_other_words(rules_dir, article):

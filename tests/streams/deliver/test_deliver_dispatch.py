@@ -246,7 +246,7 @@ def test_a_process_killed_mid_retry_delivers_once_after_restart(classified, rece
 
 def test_run_forever_serves_each_destination_on_its_own(classified, receiver, make_receiver, tmp_path):
     slow = make_receiver().start()
-    slow.delay = 2.0
+    slow.delay = 1.0
     s = Setup(tmp_path, {"slow": _hook(slow.url), "fast": _hook(receiver.url)})
 
     async def go():
@@ -331,3 +331,45 @@ def test_run_forever_honours_retry_after_and_holds_storms(classified, receiver, 
     (failed,) = receiver.failures
     assert receiver.requests[0].at - failed.at >= 1.0
     assert len(served) < 20  # woken by due times, not spinning while paused or holding a storm
+
+
+def test_redirects_are_failures_not_followed(classified, receiver, make_receiver, tmp_path):
+    elsewhere = make_receiver().start()
+    receiver.script = [(302, {"Location": elsewhere.url})]
+    s = Setup(tmp_path, {"siem": _hook(receiver.url)})
+    assert s.run([classified()]).sent == 1
+    assert elsewhere.requests == [] and elsewhere.failures == []  # never chased
+    assert len(receiver.failures) == 1 and len(receiver.requests) == 1
+
+
+def test_a_refusing_4xx_goes_to_the_dead_letters_without_retries(classified, receiver, tmp_path):
+    receiver.script = [(400, {})]
+    s = Setup(tmp_path, {"siem": _hook(receiver.url)})
+    assert s.run([classified()]).dead == 1
+    (letter,) = s.dispatcher.outbox.dead()
+    assert letter.attempts == 1 and "answered 400" in letter.error and len(receiver.failures) == 1
+
+
+def test_a_receiver_that_does_not_answer_in_time_is_retried_then_dead(classified, receiver, tmp_path):
+    receiver.delay = 1.0
+    s = Setup(tmp_path, {"siem": _hook(receiver.url, timeout=0.3, retry=[0, 0.1])})
+    assert s.run([classified()]).dead == 1
+    (letter,) = s.dispatcher.outbox.dead()
+    assert letter.attempts == 2 and "no answer from" in letter.error and "within 0.3 s" in letter.error
+
+
+def test_an_email_digest_route_sends_one_mail_for_the_group(classified, smtp_server, tmp_path):
+    import email
+    import email.policy
+
+    box = smtp_server(mode="starttls", users={"desk": "pw"})
+    s = Setup(tmp_path, {"desk": {"type": "email", "smtp": f"smtp://desk:pw@127.0.0.1:{box.port}",
+                                  "ca_file": str(box.ca_file), "from": "pantau@example.org", "to": ["desk@example.org"]}},
+              routes=[{"topics": ["asean"], "to": ["desk"], "group_wait": "15m", "group_interval": "1d"}])
+    stories = [classified(url=f"https://kabar.example/{i}", title=f"ASEAN berita {i}") for i in range(3)]
+    assert s.run(stories).sent == 3
+    ((raw, tls, _),) = box.messages
+    msg = email.message_from_bytes(raw, policy=email.policy.strict)
+    text = msg.get_body(("plain",)).get_content()
+    assert tls and msg["Subject"].startswith("[pantau] 3 alerts on")
+    assert all(c.article.url in text for c in stories)

@@ -1,0 +1,230 @@
+"""Validated rule files -> a compiled RuleSet, with every semantic problem located.
+
+Named lists are resolved across files (``@dprk``, ``@north-korea.dprk``), each
+rule's any/all/none groups and query become one test closure, and the terms of
+all rules go into one TermTable (one automaton). Unknown lists and topics,
+queries that do not parse and regexes that do not compile are reported at
+their line and column; lint advice goes to the warnings.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
+
+from streams.classify.compiler import ALL_FIELDS, FIELD_INDEX, CompiledRule, RuleCompiler
+from streams.classify.terms import CompileError, TermTable
+from streams.classify.engine import RuleSet, run_regex
+from streams.classify.problems import Problem, Report, RuleFile, did_you_mean, locate
+from streams.classify.query import ListRef, Or, QueryError, Regex, Term, parse_item, parse_query
+from streams.classify.schema import RuleSpec, TermSpec
+from streams.classify.text import fold_term
+
+__all__ = ["build_ruleset"]
+
+_SLOW_REGEX = re.compile(r"\([^()]*[+*][^()]*\)[+*{]")
+
+
+def _resolve_lists(files: list[RuleFile], report: Report) -> dict[str, dict[str, list[tuple[str, float, bool]]]]:
+    """Per file: visible list name -> [(term, weight, exact)], @refs expanded."""
+    raw: dict[str, tuple[RuleFile, str, Any]] = {}
+    for f in files:
+        for name, value in f.spec.terms.items():
+            raw[f"{f.spec.topic}.{name}"] = (f, name, value)
+
+    def expand(qual: str, stack: tuple[str, ...]) -> list[tuple[str, float, bool]]:
+        f, name, value = raw[qual]
+        items = value.terms if hasattr(value, "terms") else value
+        weight, exact = getattr(value, "weight", 1.0), getattr(value, "exact", False)
+        out: list[tuple[str, float, bool]] = []
+        seen: set[str] = set()
+        for i, item in enumerate(items):
+            where = locate(f.tree, ("terms", name, "terms", i) if hasattr(value, "terms") else ("terms", name, i))
+            if isinstance(item, TermSpec):
+                out.append((item.term, item.weight * weight, item.exact or exact))
+                continue
+            if item.startswith("@"):
+                ref = item[1:] if "." in item else f"{f.spec.topic}.{item[1:]}"
+                if ref in stack:
+                    report.errors.append(Problem(f.name, *where, f"list '@{name}' refers to itself through {item!r}", "remove the circular reference"))
+                elif ref not in raw:
+                    names = [q.split(".", 1)[1] for q in raw if q.startswith(f.spec.topic + ".")] + list(raw)
+                    report.errors.append(Problem(f.name, *where, f"unknown list {item!r}{did_you_mean(item[1:], names)}", "define it under terms:"))
+                else:
+                    out.extend((t, w * weight, x) for t, w, x in expand(ref, stack + (ref,)))
+                continue
+            if item.startswith(("topic:", "regex:")):
+                report.errors.append(Problem(f.name, *where, f"{item!r} cannot be in a term list", "use it in a rule's any/all/none or query"))
+                continue
+            if fold_term(item.rstrip("*")) in seen:
+                report.warnings.append(Problem(f.name, *where, f"term {item!r} is listed twice in '@{name}'", "remove the duplicate", "warning"))
+            seen.add(fold_term(item.rstrip("*")))
+            out.append((item, weight, exact))
+        return out
+
+    view: dict[str, dict[str, list]] = {f.spec.topic: {} for f in files}
+    resolved = {qual: expand(qual, (qual,)) for qual in raw}
+    for f in files:
+        for qual, items in resolved.items():
+            view[f.spec.topic][qual] = items
+            topic, name = qual.split(".", 1)
+            if topic == f.spec.topic:
+                view[f.spec.topic][name] = items
+    return view
+
+
+def build_ruleset(files: list[RuleFile], version: str, report: Report, directory: str, located: bool) -> RuleSet | None:
+    """Compile every enabled rule into one RuleSet; None (and errors in ``report``) when any rule is broken."""
+    table = TermTable()
+    lists = _resolve_lists(files, report)
+    topics = frozenset(f.spec.topic for f in files)
+    compiled: list[CompiledRule] = []
+    seen_ids: dict[str, str] = {}
+    budget = min((f.spec.regex_budget_ms for f in files), default=50.0) / 1000
+    used_lists: set[str] = set()
+    for f in files:
+        for position, rule in enumerate(f.spec.rules):
+            index = f.rule_index[position]
+            base = ("rules", index)
+            if rule.id in seen_ids:
+                report.errors.append(Problem(f.name, *locate(f.tree, base + ("id",)), f"rule id {rule.id!r} is already used in {seen_ids[rule.id]}", "give every rule a unique id"))
+            seen_ids[rule.id] = f.name
+            result = _compile_rule(f, index, rule, table, lists[f.spec.topic], topics, report, used_lists, located)
+            if result is not None and rule.enabled and f.spec.enabled:
+                compiled.append(result)
+            if not rule.enabled:
+                report.warnings.append(Problem(f.name, *locate(f.tree, base + ("enabled",)), f"rule {rule.id!r} is disabled", "set enabled: true to use it", "warning"))
+            if not (rule.examples.should_match or rule.examples.should_not_match):
+                report.warnings.append(Problem(f.name, *locate(f.tree, base), f"rule {rule.id!r} has no examples", "add examples: should_match / should_not_match so every edit is checked", "warning"))
+        for name in f.spec.terms:
+            if name not in used_lists and f"{f.spec.topic}.{name}" not in used_lists:
+                report.warnings.append(Problem(f.name, *locate(f.tree, ("terms", name), key=True), f"list '@{name}' is not used by any rule", "use it or remove it", "warning"))
+    if report.errors:
+        return None
+    key_rules: dict[int, list[int]] = {}
+    for i, rule in enumerate(compiled):
+        for key, _w, _f in rule.score_keys:
+            key_rules.setdefault(key, []).append(i)
+    return RuleSet(
+        version=version,
+        topics=tuple(sorted(f.spec.topic for f in files if f.spec.enabled)),
+        rules=tuple(compiled),
+        automaton=table.automaton(),
+        labels=tuple(table.labels),
+        key_rules={k: tuple(v) for k, v in key_rules.items()},
+        regex_budget=budget,
+        directory=directory,
+    )
+
+
+def _compile_rule(f: RuleFile, index: int, rule: RuleSpec, table: TermTable, lists: dict, topics: frozenset[str], report: Report, used: set[str], lint: bool) -> CompiledRule | None:
+    base = ("rules", index)
+    fields = frozenset(FIELD_INDEX[x] for x in rule.fields) or ALL_FIELDS
+    acc: dict[str, list] = {"leaves": [], "regexes": [], "topics": []}
+    compiler = RuleCompiler(table, dict(lists), topics, run_regex)
+    parts, ok = [], True
+
+    def item_node(group: str, i: int, item: str | TermSpec):
+        if isinstance(item, TermSpec):
+            name = f"~{rule.id}.{group}.{i}"
+            compiler.lists[name] = [(item.term, item.weight, item.exact)]
+            return ListRef(name)
+        node = parse_item(item)
+        if isinstance(node, ListRef):
+            used.add(node.name)
+        return node
+
+    for group in ("any", "all", "none"):
+        nodes = []
+        for i, item in enumerate(getattr(rule, group)):
+            try:
+                node = item_node(group, i, item)
+                nodes.append(node)
+                if lint:
+                    _lint_item(f, base + (group, i), node, report)
+                if group == "all" or not isinstance(node, (Term, ListRef)):
+                    parts.append(_negate(compiler.compile(node, fields, group != "none", acc), group == "none"))
+                    nodes.pop()
+            except CompileError as exc:
+                ok = False
+                report.errors.append(Problem(f.name, *locate(f.tree, base + (group, i)), f"rule {rule.id!r}: {exc.message}", exc.hint))
+        if nodes and ok:
+            # Plain terms of an any/none group become one leaf: a single set test per article.
+            test = compiler.compile(Or(tuple(nodes)) if len(nodes) > 1 else nodes[0], fields, group != "none", acc, merge=True)
+            parts.append(_negate(test, group == "none"))
+    if rule.query is not None:
+        raw_query = f.tree["rules"][index].get("query", rule.query)  # keeps its quoting style, for columns
+        try:
+            node, advice = parse_query(rule.query)
+            for pos, text in advice:
+                report.warnings.append(Problem(f.name, *_query_pos(f.tree, base, raw_query, pos), text, "", "warning"))
+            for ref in _list_refs(node):
+                used.add(ref)
+            parts.append(compiler.compile(node, fields, True, acc))
+        except (QueryError, CompileError) as exc:
+            ok = False
+            pos = exc.pos if exc.pos is not None else 0
+            report.errors.append(Problem(f.name, *_query_pos(f.tree, base, raw_query, pos), f"rule {rule.id!r} query: {exc.message}", exc.hint))
+    if not ok:
+        return None
+    if not (acc["leaves"] or acc["regexes"] or acc["topics"]):
+        report.errors.append(Problem(f.name, *locate(f.tree, base + ("id",)), f"rule {rule.id!r} has nothing to look for", "add terms under any: or all:, or a query:"))
+        return None
+    weights: dict[int, tuple[float, frozenset[int]]] = {}
+    for leaf in acc["leaves"]:
+        for key, weight in zip(leaf.keys, leaf.weights):
+            w, fs = weights.get(key, (0.0, frozenset()))
+            weights[key] = (max(w, weight), fs | leaf.fields)
+    test_parts = tuple(parts)
+    test = test_parts[0] if len(test_parts) == 1 else (lambda ctx: all(p(ctx) for p in test_parts))
+    return CompiledRule(
+        id=rule.id,
+        topic=f.spec.topic,
+        severity=rule.severity,
+        tags=tuple(rule.tags),
+        languages=frozenset(rule.languages),
+        min_score=rule.min_score,
+        title_boost=rule.title_boost,
+        max_per_term=rule.max_per_term,
+        test=test,
+        score_keys=tuple((k, w, fs) for k, (w, fs) in weights.items()),
+        regexes=tuple(acc["regexes"]),
+        topic_refs=tuple(dict.fromkeys(acc["topics"])),
+        always=bool(acc["regexes"]) or rule.min_score <= 0,
+    )
+
+
+def _negate(test, negate: bool):
+    """``test``, or its negation for a none: group."""
+    return (lambda ctx: not test(ctx)) if negate else test
+
+
+def _list_refs(node) -> list[str]:
+    if isinstance(node, ListRef):
+        return [node.name]
+    children = getattr(node, "items", None) or [getattr(node, a) for a in ("item", "left", "right") if hasattr(node, a)]
+    return [ref for child in children for ref in _list_refs(child)]
+
+
+def _lint_item(f: RuleFile, path: tuple, node, report: Report) -> None:
+    if isinstance(node, Term):
+        folded = fold_term(node.text.rstrip("*"))
+        if node.text.endswith("*") and len(folded) < 3:
+            report.warnings.append(Problem(f.name, *locate(f.tree, path), f"wildcard {node.text!r} has a very short stem and will match many words", "write at least three letters before *", "warning"))
+        elif len(folded) <= 2 and folded.isascii():
+            report.warnings.append(Problem(f.name, *locate(f.tree, path), f"term {node.text!r} is very short and may match unrelated words", "prefer a phrase", "warning"))
+    if isinstance(node, Regex) and _SLOW_REGEX.search(node.pattern):
+        report.warnings.append(Problem(f.name, *locate(f.tree, path), f"regex {node.pattern!r} has a nested repetition and may be slow", "avoid (x+)+ patterns", "warning"))
+
+
+def _query_pos(tree: Any, base: tuple, query: Any, pos: int) -> tuple[int, int]:
+    """File line/col of character ``pos`` of a rule's query string."""
+    line, col = locate(tree, base + ("query",))
+    if isinstance(query, (LiteralScalarString, FoldedScalarString)):
+        before = str(query)[:pos]
+        key_line, key_col = locate(tree, base + ("query",), key=True)
+        return key_line + 1 + before.count("\n"), key_col + 2 + len(before) - (before.rfind("\n") + 1)
+    quoted = type(query).__name__ in ("SingleQuotedScalarString", "DoubleQuotedScalarString")
+    return line, col + pos + (1 if quoted else 0)

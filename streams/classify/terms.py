@@ -1,0 +1,99 @@
+"""Every distinct term of a rule set, and the automaton patterns that find it.
+
+A term as an editor wrote it ("retas", "Kim Jong-un", "hack*", "북한") becomes
+one key; its patterns are the folded forms the scan text can contain (prefixed
+Indonesian stems, a hyphen-less variant). Patterns shared by many rules are
+stored once, so 10,000 rules cost one automaton pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import ahocorasick
+
+from streams.classify.morphology import expands, indonesian_stems, is_hangul
+from streams.classify.text import fold_term
+
+__all__ = ["WILD", "SUFFIX", "PARTICLE", "TermTable", "CompileError"]
+
+WILD, SUFFIX, PARTICLE = 1, 2, 4
+"""How a hit may continue past the term: any letters, an Indonesian/English suffix, a Korean particle."""
+
+
+class CompileError(ValueError):
+    """A rule that validates but cannot be compiled (message, query position, fix)."""
+
+    def __init__(self, message: str, pos: int | None = None, hint: str = "") -> None:
+        super().__init__(message)
+        self.message, self.pos, self.hint = message, pos, hint
+
+
+@dataclass
+class TermTable:
+    """Every distinct term key, its display text and the automaton patterns."""
+
+    keys: dict[tuple[str, bool, bool], int] = field(default_factory=dict)
+    labels: list[str] = field(default_factory=list)
+    patterns: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    written: dict[tuple[str, bool], int] = field(default_factory=dict)
+
+    def key_for(self, written: str, exact: bool) -> int:
+        """The key id of a term as an editor wrote it (``retas*``, ``Kim Jong-un``)."""
+        known = self.written.get((written, exact))
+        if known is not None:
+            return known
+        key = self._new_key(written, exact)
+        self.written[(written, exact)] = key
+        return key
+
+    def _new_key(self, written: str, exact: bool) -> int:
+        wildcard = written.endswith("*")
+        body = written.rstrip("*").strip()
+        folded = fold_term(body)
+        if not folded or not any(ch.isalnum() for ch in folded):
+            raise CompileError(f"term {written!r} has no letters or digits", hint="write a word or a phrase")
+        if "*" in body:
+            raise CompileError(f"'*' only works at the end of a term: {written!r}", hint="write retas* (a prefix)")
+        words = folded.split(" ")
+        # single words get prefixed forms and suffixes; a phrase stays a phrase,
+        # but its last word may take a suffix ("data breaches", "serangan sibernya")
+        morph = not exact and expands(words[-1])
+        ident = (folded, wildcard, morph)
+        if ident in self.keys:
+            return self.keys[ident]
+        key = len(self.labels)
+        self.keys[ident] = key
+        self.labels.append(body + ("*" if wildcard else ""))
+        flags = WILD if wildcard else (SUFFIX if morph else 0)
+        if is_hangul(folded[-1]) and not wildcard:
+            flags |= PARTICLE
+        single = len(words) == 1
+        forms = set(indonesian_stems(folded)) if single and (morph or (wildcard and expands(folded))) else {folded}
+        if "-" in body:
+            forms.add(fold_term(body.replace("-", "")))  # Jong-un also as Jongun
+        for form in forms:
+            self.patterns.setdefault(form, []).append((flags, key))
+        return key
+
+    def automaton(self) -> ahocorasick.Automaton:
+        """One automaton over every pattern; values are (length, closed, ((flags, key), ...), shared flags).
+
+        Patterns start with a space (the folded text puts one before every
+        word), so the left word boundary costs nothing per hit. Terms that
+        must end where the word ends also carry the trailing space ("closed");
+        wildcards, suffixes and particles are checked per hit instead.
+        """
+        auto = ahocorasick.Automaton()
+        for form, entries in self.patterns.items():
+            closed = [e for e in entries if not e[0]]
+            open_ = [e for e in entries if e[0]]
+            if closed:
+                auto.add_word(f" {form} ", (len(form) + 2, True, tuple(closed), 0))
+            if open_:
+                # flags shared by every entry let the scan test the word's rest once
+                shared = open_[0][0] if len({e[0] for e in open_}) == 1 else 0
+                auto.add_word(f" {form}", (len(form) + 1, False, tuple(open_), shared))
+        if len(auto):
+            auto.make_automaton()
+        return auto
