@@ -16,10 +16,14 @@ __all__ = ["strip_boilerplate", "is_boilerplate"]
 # A line that *starts* one of these blocks is dropped; footers end the text.
 _LINE = re.compile(
     r"""^\s*(?:
-        baca\s+(?:juga|pula)\b.*        |   # Indonesian "read also" teasers
+        baca\s+(?:juga|pula|berita)\b.*  |   # Indonesian "read also" teasers and link lists
         lihat\s+juga\s*:.*              |
         simak\s+juga\s*:.*              |
-        halaman\s+\d+(?:\s*(?:dari|/)\s*\d+)?\s*$ |
+        halaman\s*:?\s*(?:\d+(?:\s*(?:dari|/)\s*\d+)?)?\s*$ |   # pager: "Halaman 2 dari 3", "Halaman :"
+        dapatkan\s+(?:berita|update|info)\b.*   |   # newsletter / app promotions
+        sumber\s*:\s*https?://\S+\s*$   |   # a bare source URL line
+        .*\b(?:foto|photo|ảnh)\s*[:/]\s*[^.:/]{1,60}$ |   # photo caption ending "Foto/Agency"
+        [^.!?\n]{2,80}(?:\.\.\.|…)\s*$  |   # truncated teaser of the headline, "loading..."
         (?:read|see)\s+(?:also|more)\s*:.*  |
         xem\s+thêm\s*:.*                |   # Vietnamese "see more"
         관련\s*기사.*                    |   # Korean "related articles"

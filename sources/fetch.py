@@ -141,6 +141,9 @@ async def fetch_feed(
     except httpx.TimeoutException as exc:
         raise FetchError(url, f"timed out ({type(exc).__name__})", outcome="timeout",
                          hint="the server is too slow; pantau retries later") from None
+    except httpx.InvalidURL as exc:
+        raise FetchError(url, f"unusable address: {exc}", outcome="error",
+                         hint="the feed or one of its redirects names a malformed URL") from None
     except httpx.HTTPError as exc:
         raise FetchError(url, f"network error: {exc or type(exc).__name__}", outcome="error",
                          hint="check the host name and that the site is up") from None
@@ -162,7 +165,12 @@ async def _follow(client: httpx.AsyncClient, url: str, *, network: NetworkConfig
                 location = response.headers.get("location")
                 if not location:
                     raise FetchError(url, f"HTTP {status} without a Location header", status=status)
-                target = urljoin(current, location.strip())
+                try:
+                    target = urljoin(current, location.strip())
+                    urlsplit(target).port  # raises on malformed hosts and ports
+                except ValueError:
+                    raise FetchError(url, f"redirect to a malformed address {location[:200]!r}",
+                                     status=status, hint="the server's redirect is broken") from None
                 permanent = permanent and status in PERMANENT
                 moved_to = target if permanent else moved_to
                 current = target

@@ -155,6 +155,7 @@ class Harvester:
         state.etag, state.last_modified = result.etag, result.last_modified
         state.failures, state.last_error, state.last_status = 0, None, result.status
         state.last_success, state.fetch_time = now, elapsed
+        state.first_success = state.first_success or now
         if not result.not_modified:
             state.last_items = len(keyed)
         state.items_seen += len(new)

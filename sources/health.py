@@ -42,7 +42,8 @@ def verdict(state: FeedState, spec: FeedSpec, *, now: float | None = None) -> st
         return "gone"
     if state.failures >= FAILING_AFTER:
         return "failing"
-    since = state.last_new_item or state.last_success
+    # A feed that never gave an item is silent counting from its first good poll.
+    since = state.last_new_item or state.first_success or state.last_success
     if since is not None and now - since > spec.silent_after and state.last_success is not None:
         return "silent"
     return "ok"
@@ -53,7 +54,7 @@ def _message(kind: str, state: FeedState, spec: FeedSpec, now: float) -> str:
     if kind == "failing":
         return f"feed {name!r} failed {state.failures} times in a row: {state.last_error}"
     if kind == "silent":
-        since = state.last_new_item or state.last_success or now
+        since = state.last_new_item or state.first_success or state.last_success or now
         return f"feed {name!r} has had no new item for {(now - since) / 3600:.1f} h"
     if kind == "gone":
         return f"feed {name!r} is disabled: {state.disabled}"

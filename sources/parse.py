@@ -145,7 +145,7 @@ def _not_a_feed(url: str, body: bytes) -> ParseError:
 
 def parse_feed(body: bytes, *, url: str, content_type: str = "", language: str | None = None) -> ParsedFeed:
     """Parse RSS, Atom or JSON Feed bytes; raise ParseError when the body is not a feed."""
-    stripped = body.lstrip()[:1]
+    stripped = body.lstrip().removeprefix(b"\xef\xbb\xbf").lstrip()[:1]
     if stripped == b"{" or "json" in content_type.lower():
         from sources.jsonfeed import parse_json_feed
 

@@ -36,6 +36,7 @@ class FeedState(msgspec.Struct, kw_only=True):
     """Current adaptive interval in seconds (0 = not yet adapted)."""
     failures: int = 0
     last_attempt: float | None = None
+    first_success: float | None = None
     last_success: float | None = None
     last_status: int | None = None
     last_error: str | None = None

@@ -8,7 +8,10 @@ session times out (10 s), the group rebalances, and the survivors pick up its
 feeds within seconds; a worker that stops cleanly leaves the group at once.
 
 No record is ever written to ``pantau.feeds``: the group's partition
-assignment is the whole point of it. Edits to the feed list (the config file or
+assignment is the whole point of it. Feed progress (ETags, schedules, seen
+ids) is shared on ``pantau.feeds.state`` (sources/shared_state.py), so a
+worker taking feeds over neither re-fetches nor re-publishes what the previous
+one did. Edits to the feed list (the config file or
 a feed file next to it) take effect without a restart.
 """
 
@@ -29,7 +32,7 @@ from sources.feeds import FeedSpec
 from streams.config import Config
 from streams.errors import BrokerError, PantauError
 from streams.logs import get_logger
-from streams.topics import ALL_TOPICS, FEEDS, ensure_topics, kafka_bootstrap, topic_prefix
+from streams.topics import ALL_TOPICS, FEEDS, FEEDS_STATE, ensure_topics, kafka_bootstrap, topic_prefix
 
 __all__ = ["feed_partition", "feeds_for", "FeedAssignment", "SOURCES_GROUP", "run_source_worker"]
 
@@ -131,6 +134,7 @@ async def run_source_worker(config: Config, *, bootstrap: str | None = None, pre
     bootstrap = bootstrap or kafka_bootstrap(config)
     from sources.poller import Poller
     from sources.publish import KafkaPublisher
+    from sources.shared_state import SharedFeedStateStore
     from sources.state import SqliteFeedStateStore
     from streams.observe import start_observer
     from streams.state import open_state
@@ -139,14 +143,28 @@ async def run_source_worker(config: Config, *, bootstrap: str | None = None, pre
     loop = asyncio.get_running_loop()
     await loop.run_in_executor(None, lambda: ensure_topics(bootstrap, ALL_TOPICS, prefix=prefix))
     publisher = await loop.run_in_executor(None, lambda: KafkaPublisher(bootstrap, prefix=prefix))
-    poller = Poller([], SqliteFeedStateStore(open_state(config.state)), publisher.publish, network=config.network)
+    local = SqliteFeedStateStore(open_state(config.state))
+    store = await loop.run_in_executor(None, lambda: SharedFeedStateStore(local, bootstrap, FEEDS_STATE.name(prefix)))
+    await store.catch_up()
+    poller = Poller([], store, publisher.publish, network=config.network)
 
     feeds = list(config.feeds)
+    reassigning = asyncio.Lock()
+
+    async def take_share(partitions: frozenset[int]) -> None:
+        async with reassigning:
+            # Feeds that come from another worker continue from what it shared.
+            await store.catch_up()
+            share = feeds_for(feeds, partitions)
+            log.info("feeds_assigned", partitions=sorted(partitions), feeds=len(share), of=len(feeds))
+            poller.reload_feeds(share)
+
+    pending: set[asyncio.Task] = set()  # the loop keeps only weak references to tasks
 
     def reassign(partitions: frozenset[int]) -> None:
-        share = feeds_for(feeds, partitions)
-        log.info("feeds_assigned", partitions=sorted(partitions), feeds=len(share), of=len(feeds))
-        poller.reload_feeds(share)
+        task = loop.create_task(take_share(partitions))
+        pending.add(task)
+        task.add_done_callback(pending.discard)
 
     def feed_list_changed(fresh: list[FeedSpec]) -> None:
         feeds[:] = fresh
@@ -180,6 +198,7 @@ async def run_source_worker(config: Config, *, bootstrap: str | None = None, pre
         with suppress(Exception):
             await poller.aclose()
         await loop.run_in_executor(None, publisher.close)
+        await loop.run_in_executor(None, store.close)
         if observer is not None:
             observer.stop()
 

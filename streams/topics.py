@@ -10,6 +10,7 @@ Flow::
     classify_articles  pantau.articles --(article id, Classified)--> pantau.matches
     deliver_alerts     pantau.matches --> destinations; given up --(alert key, Alert)--> pantau.alerts.dead
     pantau.feeds       no records: its partitions are what source workers share (see sources/worker.py)
+    pantau.feeds.state (feed id, latest progress) shared by source workers (sources/shared_state.py)
 
 Classification is stateless and CPU-bound: articles have 6 partitions, so up to
 6 workers share it. Matches are few (a small share of articles) and delivery
@@ -38,6 +39,7 @@ __all__ = [
     "MATCHES",
     "ALERTS_DEAD",
     "FEEDS",
+    "FEEDS_STATE",
     "ALL_TOPICS",
     "topic_prefix",
     "kafka_bootstrap",
@@ -81,8 +83,10 @@ ALERTS_DEAD = TopicSpec("pantau.alerts.dead", 3, timedelta(days=90), "delete", "
 # Partitions here bound how many source workers can share the feed list (12 is plenty
 # for 10,000 feeds); records are never written, the group assignment is the point.
 FEEDS = TopicSpec("pantau.feeds", 12, timedelta(days=1), "delete", "unused")
+# Compacted: the latest record per feed is all a worker taking the feed over needs.
+FEEDS_STATE = TopicSpec("pantau.feeds.state", 3, None, "compact", "feed id")
 
-ALL_TOPICS = (ARTICLES, MATCHES, ALERTS_DEAD, FEEDS)
+ALL_TOPICS = (ARTICLES, MATCHES, ALERTS_DEAD, FEEDS, FEEDS_STATE)
 
 
 def topic_prefix() -> str:

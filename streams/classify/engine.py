@@ -3,7 +3,8 @@
 Flow per article: fold the fields into one scan text -> one Aho-Corasick pass
 (with Unicode word boundaries, Indonesian suffixes and Korean particles checked
 per hit) -> the rules that one of their terms made a candidate are evaluated
--> rules with ``topic:`` references run last, on the plain rules' topics ->
+-> rules with ``topic:`` references run last, until no more match (so a topic
+one reference rule finds can satisfy another) ->
 each match is explained (hits with original offsets, a marked snippet).
 """
 
@@ -107,14 +108,31 @@ class RuleSet:
             if score is not None:
                 matched.append((rule, score))
                 ctx.topics.add(rule.topic)
-        base = list(matched)
-        for index in self._with_topics:
-            rule = self.rules[index]
-            score = self._evaluate(rule, ctx, language)
-            if score is not None:
-                matched.append((rule, score))
-        matches = tuple(self._explain(rule, score, ctx, base) for rule, score in matched)
+        self._chain(matched, ctx, language)
+        matches = tuple(self._explain(rule, score, ctx, matched) for rule, score in matched)
         return Classified(article=article, matches=matches, ruleset_version=self.version)
+
+    def _chain(self, matched: list[tuple[CompiledRule, float]], ctx: Context, language: "_Language") -> None:
+        """Run the ``topic:`` rules until no more match, so references chain.
+
+        A topic a reference rule finds can satisfy another reference rule
+        ("cybercrime" found by "IT workers AND topic:north-korea" feeds
+        "topic:cybercrime AND topic:north-korea"), whatever their file order.
+        Each rule matches at most once, so this ends after at most one pass
+        per reference rule; a ``NOT topic:`` sees the topics found so far.
+        """
+        pending = list(self._with_topics)
+        progressed = True
+        while pending and progressed:
+            progressed = False
+            for index in tuple(pending):
+                rule = self.rules[index]
+                score = self._evaluate(rule, ctx, language)
+                if score is not None:
+                    matched.append((rule, score))
+                    ctx.topics.add(rule.topic)
+                    pending.remove(index)
+                    progressed = True
 
     def _evaluate(self, rule: CompiledRule, ctx: Context, language: "_Language") -> float | None:
         if rule.languages and not same_family(language.code, rule.languages):

@@ -65,19 +65,24 @@ def handle_import(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise ConfigError(f"cannot read {args.opml}: {exc.strerror}", hint="check the path") from None
     imported = parse_opml(text, where=str(args.opml))
-    existing = load_feed_list(args.into) if args.into and args.into.exists() else []
-    known = {f.url for f in existing}
-    new = [f for f in imported if f.url not in known]
-    entries = [f.model_dump(exclude_defaults=True) for f in [*existing, *new]]
-    yaml = YAML()
+    yaml = YAML()  # round-trip mode: the user's comments and layout in --into survive
     yaml.default_flow_style = False
-    if args.into:
-        with args.into.open("w", encoding="utf-8") as fh:
-            yaml.dump({"feeds": entries}, fh)
-        print(f"{len(new)} feeds added to {args.into} ({len(imported) - len(new)} already there)",
-              file=sys.stderr)
-    else:
+    if not args.into:
         yaml.dump({"feeds": [f.model_dump(exclude_defaults=True) for f in imported]}, sys.stdout)
+        return 0
+    known = {f.url for f in load_feed_list(args.into)} if args.into.exists() else set()
+    document = yaml.load(args.into.read_text(encoding="utf-8")) if args.into.exists() else None
+    if document is None:
+        document = {"feeds": []}
+    if not isinstance(document, dict) or not isinstance(document.get("feeds", []), list):
+        raise ConfigError(f"{args.into}: expected a `feeds:` list to add to",
+                          hint="give --into a YAML feed list (feeds: [...]) or a new file name")
+    entries = document.setdefault("feeds", [])
+    new = [f for f in imported if f.url not in known]
+    entries.extend(f.model_dump(exclude_defaults=True) for f in new)
+    with args.into.open("w", encoding="utf-8") as fh:
+        yaml.dump(document, fh)
+    print(f"{len(new)} feeds added to {args.into} ({len(imported) - len(new)} already there)", file=sys.stderr)
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 
 __all__ = ["register", "handle"]
 
@@ -65,4 +66,6 @@ def handle(args: argparse.Namespace) -> int:
         rules.stop()
         if observer is not None:
             observer.stop()
+        # Faust's data dir (a fresh temporary one: tables live in memory and changelogs).
+        shutil.rmtree(app.conf.datadir, ignore_errors=True)
     return 0

@@ -1,15 +1,17 @@
-"""End to end, distributed: feed server -> `pantau sources` -> real Kafka -> `pantau worker` -> receiver.
+"""End to end, distributed: feed server -> `pantau sources` -> real Kafka -> `pantau worker` x2 -> receiver.
 
-Both pantau processes are the real CLI in subprocesses, on a private topic
-prefix. The topics are read back with kafka-python, a client independent of the
-worker's (Faust on aiokafka); the worker
-is SIGKILLed in the middle of delivering and restarted, and every matching
-story must still arrive exactly once (one webhook-id per story).
+Every pantau process is the real CLI in a subprocess, on a private topic
+prefix. Two workers share the work as compose runs them; the one delivering is
+SIGKILLed in the middle of it and started again, so the group rebalances while
+alerts are in flight, and every matching story must still arrive exactly once
+(one webhook-id per story). The topics are read back with kafka-python, a
+client independent of the worker's (Faust on aiokafka).
 """
 
 from __future__ import annotations
 
 import base64
+import json
 import os
 import random
 import shutil
@@ -113,8 +115,6 @@ def cluster(tmp_path, kafka_bootstrap, feed_server, webhook_receiver, write_conf
     sources_dir.mkdir()
     shutil.copytree(tmp_path / "rules", worker_dir / "rules")
     shutil.copytree(tmp_path / "rules", sources_dir / "rules")
-    metrics_port = free_port()
-    worker_cfg = write_config(worker_dir, **common, state="state.db", metrics=f"127.0.0.1:{metrics_port}")
     sources_cfg = write_config(sources_dir, **common, state="state.db", metrics=None)
 
     def add_feed(path: str, body: bytes) -> None:
@@ -131,34 +131,50 @@ def cluster(tmp_path, kafka_bootstrap, feed_server, webhook_receiver, write_conf
         started.append(proc)
         return proc
 
+    def start_worker(name: str) -> Pantau:
+        # Workers share rules/ (as compose mounts it into every replica); each has its own port.
+        metrics = f"127.0.0.1:{free_port()}"
+        (worker_dir / name).mkdir()
+        config = write_config(worker_dir / name, **{**common, "rules": "../rules"}, state="state.db", metrics=metrics)
+        proc = start(name, "worker", worker_dir / name, config)
+        proc.metrics_url = f"http://{metrics}"
+        return proc
+
     yield {
-        "prefix": prefix, "metrics": f"http://127.0.0.1:{metrics_port}", "worker_rules": worker_dir / "rules", "add_feed": add_feed,
-        "worker": lambda name: start(name, "worker", worker_dir, worker_cfg),
+        "prefix": prefix, "worker_rules": worker_dir / "rules", "add_feed": add_feed, "worker": start_worker,
         "sources": lambda: start("sources", "sources", sources_dir, sources_cfg),
     }
     for proc in started:
         proc.stop()
 
 
-def test_feed_to_receiver_through_kafka_survives_a_killed_worker_and_takes_rule_edits(cluster, kafka_bootstrap, webhook_receiver):
-    metrics_url = cluster["metrics"]
-    worker = cluster["worker"]("worker-1")
-    wait_until(lambda: http_status(metrics_url + "/readyz") == 200, "the worker to be ready",
-               timeout=90, procs=[worker])
+def delivering(worker: Pantau) -> bool:
+    """True when the worker's log says it runs delivery now (it owns the matches partition)."""
+    events = [json.loads(line)["event"] for line in worker.output().splitlines() if line.startswith("{")]
+    return events.count("delivery_started") > events.count("delivery_stopped")
+
+
+def test_two_workers_deliver_once_across_a_kill_a_restart_and_rule_edits(cluster, kafka_bootstrap, webhook_receiver):
+    workers = [cluster["worker"]("worker-a"), cluster["worker"]("worker-b")]
+    wait_until(lambda: all(http_status(w.metrics_url + "/readyz") == 200 for w in workers),
+               "both workers to be ready", timeout=90, procs=workers)
     sources = cluster["sources"]()
 
-    # Kill the worker in the middle of delivering (rate-limited to 5 a second).
-    wait_until(lambda: len(webhook_receiver.received) >= 4, "the first deliveries",
-               timeout=90, procs=[worker, sources])
-    worker.kill()
-    delivered_before_kill = len(webhook_receiver.received)
-    assert delivered_before_kill < len(MATCHING), "the worker finished before it could be killed"
+    # Kill the worker that delivers, in the middle of it (rate-limited to 5 a second),
+    # and start it again at once: the group rebalances while alerts are in flight.
+    wait_until(lambda: len(webhook_receiver.received) >= 4 and any(map(delivering, workers)),
+               "the first deliveries", timeout=90, procs=[*workers, sources])
+    (deliverer,) = [w for w in workers if delivering(w)]
+    deliverer.kill()
+    assert len(webhook_receiver.received) < len(MATCHING), "the worker finished before it could be killed"
+    survivor = next(w for w in workers if w is not deliverer)
+    workers = [survivor, cluster["worker"]("worker-c")]
 
-    restarted = cluster["worker"]("worker-2")
     # The dead member's session (10 s) must expire before its partitions move.
     wait_until(lambda: len({r.headers["webhook-id"] for r in webhook_receiver.received}) >= len(MATCHING),
-               "every story to be delivered after the restart", timeout=120, procs=[restarted, sources])
+               "every story to be delivered after the kill", timeout=120, procs=[*workers, sources])
     time.sleep(2)  # anything delivered twice would arrive now
+    assert any(map(delivering, workers)), "no live worker took delivery over"
 
     # What the receiver got: every matching story, each under one webhook-id, signed.
     hook = Webhook(SECRET)
@@ -185,34 +201,34 @@ def test_feed_to_receiver_through_kafka_survives_a_killed_worker_and_takes_rule_
     assert all(c.topics == ("cybercrime",) for c in classified.values())
     assert topic_records(kafka_bootstrap, f"{prefix}pantau.alerts.dead") == []
 
-    # The restarted worker serves its health and metrics, Faust's sensors and lag included.
-    assert http_status(metrics_url + "/healthz") == 200
-
-    def scrape() -> str:
-        with urllib.request.urlopen(metrics_url + "/metrics", timeout=5) as resp:
+    # The workers serve health and metrics, Faust's sensors and consumer lag included.
+    def scrape(worker: Pantau) -> str:
+        with urllib.request.urlopen(worker.metrics_url + "/metrics", timeout=5) as resp:
             return resp.read().decode()
 
     lag = f'pantau_kafka_consumer_lag_messages{{topic="{prefix}pantau.articles"}} 0.0'
-    wait_until(lambda: lag in scrape(), "the consumer lag gauge at 0", timeout=30, procs=[restarted])
-    text = scrape()
-    assert "pantau_faust_messages_received_total" in text
-    assert 'pantau_alerts_total{destination="siem",outcome="sent"}' in text
+    for worker in workers:
+        assert http_status(worker.metrics_url + "/healthz") == 200
+        wait_until(lambda: lag in scrape(worker), "the consumer lag gauge at 0", timeout=30, procs=workers)
+        assert "pantau_faust_messages_received_total" in scrape(worker)
+    (deliverer,) = [w for w in workers if delivering(w)]
+    assert 'pantau_alerts_total{destination="siem",outcome="sent"}' in scrape(deliverer)
 
     # An editor adds a topic while the worker runs: the next article is classified with it ...
     (cluster["worker_rules"] / "asean.yaml").write_text(ASEAN_RULES, encoding="utf-8")
-    wait_until(lambda: "rules_reloaded" in restarted.output(), "the worker to reload its rules",
-               timeout=30, procs=[restarted])
+    wait_until(lambda: all("rules_reloaded" in w.output() for w in workers), "the workers to reload their rules",
+               timeout=30, procs=workers)
     # ... and adds a feed to the running source worker's list: no restart for either.
     cluster["add_feed"]("/asean.xml", rss("Diplomasi", [ASEAN_ARTICLE]))
     wait_until(lambda: len({r.headers["webhook-id"] for r in webhook_receiver.received}) > len(MATCHING),
-               "the new feed's article, classified by the new rules", timeout=60, procs=[restarted, sources])
+               "the new feed's article, classified by the new rules", timeout=60, procs=[*workers, sources])
     latest = hook.verify(webhook_receiver.received[-1].body, webhook_receiver.received[-1].headers)
     assert latest["alerts"][0]["article"]["title"] == ASEAN_ARTICLE.title
 
     # The archive destination never answers: after its two attempts the alert is a dead letter,
     # on the dead-letter topic, keyed by its idempotency key.
     dead_topic = f"{prefix}pantau.alerts.dead"
-    wait_until(lambda: topic_records(kafka_bootstrap, dead_topic), "a dead letter", timeout=60, procs=[restarted])
+    wait_until(lambda: topic_records(kafka_bootstrap, dead_topic), "a dead letter", timeout=60, procs=workers)
     ((key, raw),) = topic_records(kafka_bootstrap, dead_topic)
     letter = msgspec.json.decode(raw, type=DeadLetter)
     assert (letter.alert.key, letter.alert.destination, letter.attempts) == (key, "archive", 2)

@@ -46,11 +46,12 @@ def test_publish_returns_once_every_article_is_readable_keyed_by_id(kafka_bootst
     assert len({r.partition for r in records}) > 1
 
 
-def test_producer_is_idempotent_with_acks_all(kafka_bootstrap, topic_prefix):
+def test_producer_stays_idempotent_against_the_real_broker(kafka_bootstrap, topic_prefix):
+    # kafka-python turns idempotence off when the broker is too old for it; with
+    # enable_idempotence requested it accepts only acks=all, so this also pins acks.
     publisher = KafkaPublisher(kafka_bootstrap, prefix=topic_prefix)
     try:
         assert publisher.idempotent
-        assert publisher._producer.config["acks"] == -1
     finally:
         publisher.close()
 

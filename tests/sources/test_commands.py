@@ -73,11 +73,12 @@ def test_feeds_import_merges_and_export_round_trips(tmp_path, capfd):
     opml = tmp_path / "subs.opml"
     opml.write_text(OPML)
     target = tmp_path / "feeds.yaml"
-    target.write_text("feeds:\n  - url: https://ada.example/rss\n")
+    target.write_text("# my feeds\nfeeds:\n  - url: https://ada.example/rss  # keep me\n")
     assert main(["feeds", "import", str(opml), "--into", str(target)]) == 0
     assert "1 feeds added" in capfd.readouterr().err
     assert main(["feeds", "import", str(opml), "--into", str(target)]) == 0
     assert "0 feeds added" in capfd.readouterr().err
+    assert "# my feeds" in target.read_text() and "# keep me" in target.read_text()
     assert main(["feeds", "export", "--feeds", str(target)]) == 0
     exported = capfd.readouterr().out
     assert 'xmlUrl="https://ada.example/rss"' in exported and 'text="Keamanan"' in exported

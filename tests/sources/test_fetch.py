@@ -154,3 +154,32 @@ def test_bearer_token(feed_server, local_network):
 def test_connection_refused_is_a_fetch_error(local_network):
     with pytest.raises(FetchError, match="network error"):
         fetch("http://127.0.0.1:9/feed", local_network)
+
+
+def test_malformed_redirect_target_is_a_fetch_error(feed_server, local_network):
+    url = feed_server.status("/bad", 302, {"Location": "http://[not-an-address/feed"})
+    with pytest.raises(FetchError) as err:
+        fetch(url, local_network)
+    assert err.value.outcome == "error"
+
+
+def test_garbage_instead_of_http_is_a_fetch_error(local_network):
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+
+    def answer():
+        conn, _ = listener.accept()
+        conn.recv(4096)
+        conn.sendall(b"SSH-2.0-OpenSSH_9.6\r\n\x00\x01garbage\r\n\r\n")
+        conn.close()
+
+    threading.Thread(target=answer, daemon=True).start()
+    try:
+        with pytest.raises(FetchError, match="network error"):
+            fetch(f"http://127.0.0.1:{listener.getsockname()[1]}/feed", local_network)
+    finally:
+        listener.close()

@@ -189,6 +189,7 @@ def test_run_forever_picks_up_feed_file_edits(feed_server, local_network, store,
 
     asyncio.run(go())
     assert feed_server.hits("/b") >= 1 and len(sink.articles) == 2
+    assert feed_server.hits("/a") == 1  # not due again within its interval
 
 
 def test_full_text_replaces_a_teaser_with_the_page_text(feed_server, local_network, store):
@@ -209,3 +210,17 @@ def test_interleave_hosts_round_robins():
     feeds = [FeedSpec(url=f"https://{h}.example/{i}") for h in "aab" for i in range(2)]
     hosts = [f.url.split("/")[2][0] for f in interleave_hosts(feeds)]
     assert hosts[:2] in (["a", "b"], ["b", "a"])
+
+
+def test_a_feed_that_never_gives_an_item_turns_silent(feed_server, local_network, store):
+    url = feed_server.feed("/empty", rss([]))
+    spec = FeedSpec(url=url, silent_after=3600)
+    events = []
+
+    async def on_health(event):
+        events.append(event.kind)
+
+    poll([spec], store, Sink(), local_network, on_health=on_health)
+    later = time.time() + 7200
+    poll([spec], store, Sink(), local_network, on_health=on_health, clock=lambda: later)
+    assert events == ["silent"] and store.load(url).last_new_item is None

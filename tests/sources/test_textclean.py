@@ -39,3 +39,30 @@ def test_boilerplate_helpers_agree():
     assert is_boilerplate("BACA JUGA: sesuatu") and is_boilerplate("Halaman 2")
     assert not is_boilerplate("Korea Utara membantah tuduhan")
     assert strip_boilerplate("a\nxem thêm: b\nc\n© 2024 Media") == "a\nc"
+
+
+def test_real_pages_lose_their_furniture_and_keep_their_story(seeds_dir):
+    from ruamel.yaml import YAML
+
+    index = {e["file"]: e for e in YAML(typ="safe").load((seeds_dir / "index.yaml").read_text())}
+    for name, entry in index.items():
+        raw = (seeds_dir / name).read_text(encoding="utf-8")
+        cleaned = html_to_text(raw)
+        assert not [line for line in cleaned.splitlines() if is_boilerplate(line)], name
+        story = [line for line in raw.splitlines() if len(line) > 200]  # long lines are paragraphs
+        assert all(line.strip() in cleaned for line in story), name
+        if entry.get("title"):
+            assert entry["title"][:30] in cleaned, name  # index titles differ in punctuation
+    scrape = html_to_text((seeds_dir / "000_85e7d224f9f5be52.txt").read_text(encoding="utf-8"))
+    raw_lines = (seeds_dir / "000_85e7d224f9f5be52.txt").read_text(encoding="utf-8").splitlines()
+    assert len(scrape.splitlines()) <= len([line for line in raw_lines if line.strip()]) - 8
+
+
+def test_page_furniture_patterns():
+    for line in ["Halaman :", "Halaman 2 dari 3", "Dapatkan berita pilihan setiap pagi di aplikasi kami",
+                 "Sumber: https://contoh.id/berita/1", "Warga mengantre di depan kantor. Foto/Antara",
+                 "Peretas incar bank daerah...", "Baca Berita Lainnya", "loading..."]:
+        assert is_boilerplate(line), line
+    for line in ["Polisi mengatakan: pelaku sudah ditangkap.", "Menurut sumber: tidak ada korban jiwa.",
+                 "Serangan itu terjadi pada malam hari... kata saksi, lalu semua layanan mati total."]:
+        assert not is_boilerplate(line), line

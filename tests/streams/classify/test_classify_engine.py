@@ -71,6 +71,23 @@ def test_topic_references_see_plain_rules_and_carry_their_evidence(rules_dir, ar
     assert not [m for m in rs.classify(article("peretas saja")).matches if m.rule == "both"]
 
 
+def test_topic_references_chain_whatever_the_file_order(rules_dir, article):
+    # "a-both" sorts (and so loads) before the rule that supplies its topic:
+    # it must still see the topic that the reference rule "derived" finds.
+    rs = load_ruleset(
+        rules_dir(
+            a_both="rules:\n  - id: a-both\n    query: topic:cybercrime AND topic:north-korea\n",
+            cybercrime="rules:\n  - id: derived\n    query: 'laptop AND topic:north-korea'\n",
+            north_korea="rules:\n  - id: named\n    any: [Korut]\n",
+        )
+    )
+    c = rs.classify(article("Korut laptop"))
+    assert c.topics == ("a-both", "cybercrime", "north-korea")
+    both = next(m for m in c.matches if m.rule == "a-both")
+    assert {h.text for h in both.hits} >= {"laptop", "Korut"}
+    assert rs.classify(article("laptop saja")).topics == ()
+
+
 def test_min_score_and_title_boost(rules_dir, article):
     rs = ruleset(rules_dir)
     assert "weak" not in rules_of(rs, article("keamanan siber"))

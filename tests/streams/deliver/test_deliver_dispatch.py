@@ -252,12 +252,20 @@ def test_run_forever_serves_each_destination_on_its_own(classified, receiver, ma
     async def go():
         task = asyncio.create_task(s.dispatcher.run_forever())
         await s.dispatcher.submit(s.router.alerts_for(classified(url="https://kabar.example/1")))
-        while len(receiver.requests) < 1:
+        for _ in range(500):
+            if receiver.requests:
+                break
             await asyncio.sleep(0.02)
         # the slow receiver is still busy with alert 1; alert 2 must reach "fast" meanwhile
         await s.dispatcher.submit(s.router.alerts_for(classified(url="https://kabar.example/2")))
-        while len(receiver.requests) < 2 or s.dispatcher.outbox.pending():
+        for _ in range(500):
+            if len(receiver.requests) >= 2 and not s.dispatcher.outbox.pending():
+                break
             await asyncio.sleep(0.02)
+        else:
+            raise AssertionError(f"stuck: fast={len(receiver.requests)} slow={len(slow.requests)} "
+                                 f"pending={[(e.alert.destination, e.due, e.attempts, e.error) for e in s.dispatcher.outbox.pending()]} "
+                                 f"task={task}")
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
         await s.dispatcher.aclose()

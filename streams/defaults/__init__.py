@@ -1,0 +1,1 @@
+"""Shipped defaults: pantau.yaml and the curated feed list (data files)."""
