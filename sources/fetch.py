@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import ssl
 import time
 from importlib.metadata import PackageNotFoundError, version
 from urllib.parse import urljoin, urlsplit
@@ -68,11 +69,15 @@ class FetchResult(msgspec.Struct, frozen=True, kw_only=True):
         return self.status == 304
 
 
-def make_client(network: NetworkConfig) -> httpx.AsyncClient:
-    """An httpx client with pantau's timeouts, pool limits and the address guard."""
+def make_client(network: NetworkConfig, *, ssl_context: ssl.SSLContext | None = None) -> httpx.AsyncClient:
+    """An httpx client with pantau's timeouts, pool limits and the address guard.
+
+    ``ssl_context`` replaces the system trust store (a private CA, or a test CA).
+    """
     limits = httpx.Limits(max_connections=network.concurrency,
                           max_keepalive_connections=network.concurrency, keepalive_expiry=30)
-    transport = GuardedTransport(allow_private=network.allow_private, limits=limits, retries=0)
+    transport = GuardedTransport(allow_private=network.allow_private, limits=limits, retries=0,
+                                 verify=ssl_context if ssl_context is not None else True)
     timeout = httpx.Timeout(connect=network.connect_timeout, read=network.read_timeout,
                             write=network.read_timeout, pool=network.total_timeout)
     # trust_env=False: proxies from the environment would bypass the address guard.
@@ -129,9 +134,8 @@ async def fetch_feed(
     started = time.monotonic()
     try:
         async with asyncio.timeout(network.total_timeout):
-            return await _follow(client, url, network=network, etag=etag, last_modified=last_modified,
-                                 headers=headers, auth=auth, max_bytes=max_bytes or network.max_bytes,
-                                 started=started)
+            return await _follow(client, url, etag=etag, last_modified=last_modified, headers=headers,
+                                 auth=auth, max_bytes=max_bytes or network.max_bytes, started=started)
     except TimeoutError:
         raise FetchError(url, f"no complete answer within {network.total_timeout:g}s",
                          hint="the server is too slow; pantau retries later", outcome="timeout") from None
@@ -149,12 +153,12 @@ async def fetch_feed(
                          hint="check the host name and that the site is up") from None
 
 
-async def _follow(client: httpx.AsyncClient, url: str, *, network: NetworkConfig, etag: str | None,
+async def _follow(client: httpx.AsyncClient, url: str, *, etag: str | None,
                   last_modified: str | None, headers: dict[str, str] | None, auth: FeedAuth | None,
                   max_bytes: int, started: float) -> FetchResult:
     origin_host = host_of(url)
     current, moved_to, permanent = url, None, True
-    for hop in range(MAX_REDIRECTS + 1):
+    for _hop in range(MAX_REDIRECTS + 1):
         if urlsplit(current).scheme not in {"http", "https"}:
             raise FetchError(url, f"redirect to unsupported address {current!r}", outcome="error")
         request_headers = _request_headers(current, origin_host, etag=etag, last_modified=last_modified,
@@ -179,11 +183,11 @@ async def _follow(client: httpx.AsyncClient, url: str, *, network: NetworkConfig
                 return FetchResult(url=url, final_url=current, status=304, etag=etag,
                                    last_modified=last_modified, moved_to=moved_to,
                                    elapsed=time.monotonic() - started)
-            if status != 200:
+            if not 200 <= status < 300 or status == 204:
                 raise _status_error(url, response)
             body = await read_bounded(response, max_bytes, url=url)
             return FetchResult(
-                url=url, final_url=current, status=200, body=body,
+                url=url, final_url=current, status=status, body=body,
                 content_type=response.headers.get("content-type", ""),
                 etag=response.headers.get("etag"), last_modified=response.headers.get("last-modified"),
                 moved_to=moved_to, elapsed=time.monotonic() - started,

@@ -95,6 +95,11 @@ class Harvester:
         state = self.state_for(spec)
         if state.disabled:
             return FeedOutcome(feed=spec.key, outcome="disabled", error=state.disabled)
+        if state.failures and state.last_status in {429, 503} and state.next_due > self.clock():
+            # The server asked us to wait (Retry-After): even `--once` runs from cron honour it.
+            wait = state.next_due - self.clock()
+            return FeedOutcome(feed=spec.key, outcome="deferred", status=state.last_status,
+                               error=f"server asked to wait; next try in {wait:.0f}s", next_due=state.next_due)
         started = time.monotonic()
         state.last_attempt = self.clock()
         try:

@@ -64,7 +64,7 @@ def _item(raw: _Item, hint: str | None, feed_lang: str | None) -> FeedItem:
 def parse_json_feed(body: bytes, *, url: str, language: str | None = None) -> ParsedFeed:
     """Parse a JSON Feed document; raise ParseError when it is not one."""
     try:
-        feed = _decoder.decode(body)
+        feed = _decoder.decode(body.lstrip().removeprefix(b"\xef\xbb\xbf"))
     except (msgspec.DecodeError, msgspec.ValidationError) as exc:
         raise ParseError(url, f"not a JSON Feed: {exc}", hint="check the URL returns a feed") from None
     if "jsonfeed.org" not in feed.version:

@@ -12,8 +12,8 @@ class FeedOutcome(msgspec.Struct, frozen=True, kw_only=True):
 
     feed: str
     outcome: str
-    """ok, not_modified, disabled, or a FetchError outcome (error, blocked, gone, throttled,
-    too_large, timeout), parse_error, publish_error."""
+    """ok, not_modified, disabled, deferred (a Retry-After is still running), or a FetchError
+    outcome (error, blocked, gone, throttled, too_large, timeout), parse_error, publish_error."""
     status: int | None = None
     items: int = 0
     published: int = 0
@@ -27,7 +27,7 @@ class FeedOutcome(msgspec.Struct, frozen=True, kw_only=True):
     @property
     def failed(self) -> bool:
         """True when the poll did not succeed (304 and ok count as success)."""
-        return self.outcome not in {"ok", "not_modified", "disabled"}
+        return self.outcome not in {"ok", "not_modified", "disabled", "deferred"}
 
 
 class PollSummary(msgspec.Struct, frozen=True, kw_only=True):
@@ -38,6 +38,7 @@ class PollSummary(msgspec.Struct, frozen=True, kw_only=True):
     not_modified: int = 0
     failed: int = 0
     disabled: int = 0
+    deferred: int = 0
     published: int = 0
     duplicates: int = 0
     bytes: int = 0
@@ -48,7 +49,8 @@ class PollSummary(msgspec.Struct, frozen=True, kw_only=True):
         """A one-line human summary."""
         return (
             f"{self.feeds} feeds in {self.elapsed:.1f}s: {self.ok} ok, {self.not_modified} not modified, "
-            f"{self.failed} failed, {self.disabled} disabled; {self.published} new articles, "
+            f"{self.failed} failed, {self.disabled} disabled, {self.deferred} deferred; "
+            f"{self.published} new articles, "
             f"{self.duplicates} duplicates, {self.bytes} bytes"
         )
 
@@ -61,6 +63,7 @@ def summarise(outcomes: list[FeedOutcome], elapsed: float) -> PollSummary:
         not_modified=sum(o.outcome == "not_modified" for o in outcomes),
         failed=sum(o.failed for o in outcomes),
         disabled=sum(o.outcome == "disabled" for o in outcomes),
+        deferred=sum(o.outcome == "deferred" for o in outcomes),
         published=sum(o.published for o in outcomes),
         duplicates=sum(o.duplicates for o in outcomes),
         bytes=sum(o.bytes for o in outcomes),

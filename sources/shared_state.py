@@ -150,6 +150,10 @@ class SharedFeedStateStore:
             log.info("feed_states_caught_up", records=applied)
         return applied
 
+    def flush(self) -> None:
+        """Wait until every record shared so far is acknowledged."""
+        self._producer.flush(timeout=10)
+
     def close(self) -> None:
         """Send what is pending and close both clients."""
         self._producer.flush(timeout=10)

@@ -131,7 +131,6 @@ class FeedAssignment:
 
 async def run_source_worker(config: Config, *, bootstrap: str | None = None, prefix: str | None = None) -> None:
     """Poll this worker's share of ``config.feeds`` into Kafka until SIGINT/SIGTERM."""
-    bootstrap = bootstrap or kafka_bootstrap(config)
     from sources.poller import Poller
     from sources.publish import KafkaPublisher
     from sources.shared_state import SharedFeedStateStore
@@ -139,6 +138,7 @@ async def run_source_worker(config: Config, *, bootstrap: str | None = None, pre
     from streams.observe import start_observer
     from streams.state import open_state
 
+    bootstrap = bootstrap or kafka_bootstrap(config)
     prefix = topic_prefix() if prefix is None else prefix
     loop = asyncio.get_running_loop()
     await loop.run_in_executor(None, lambda: ensure_topics(bootstrap, ALL_TOPICS, prefix=prefix))

@@ -38,7 +38,15 @@ from streams.pipeline import classify, route
 from streams.stories import StoryIndex
 from streams.table_outbox import TableOutbox
 from streams.table_stories import TableStoryStore
-from streams.topics import ALERTS_DEAD, ARTICLES, MATCHES, TopicSpec, kafka_bootstrap, topic_prefix
+from streams.topics import (
+    ALERTS_DEAD,
+    ARTICLES,
+    MATCHES,
+    TopicSpec,
+    kafka_bootstrap,
+    replication_factor,
+    topic_prefix,
+)
 
 if TYPE_CHECKING:  # the worker imports these anyway; keep `import streams.app` light
     from streams.classify import LiveRules
@@ -156,6 +164,7 @@ def create_app(
         autodiscover=False,
         datadir=tempfile.mkdtemp(prefix="pantau-faust-"),
         topic_partitions=ARTICLES.partitions,
+        topic_replication_factor=replication_factor() or 1,
         # Only the active owner may deliver: no standby copies of delivery state.
         table_standby_replicas=0,
         # A dead worker's partitions move after 10 s instead of Faust's default 60 s.

@@ -21,7 +21,9 @@ Faust tables on that same partition. When that worker dies, another takes the
 partition over and rebuilds the tables from their changelogs.
 
 A prefix (``PANTAU_TOPIC_PREFIX``) puts a whole deployment, or one test run,
-in its own namespace of topics and consumer groups.
+in its own namespace of topics and consumer groups. ``PANTAU_KAFKA_REPLICAS``
+sets the replicas per partition on a multi-broker cluster (Faust's changelog
+topics included); unset, the broker's default applies (1 on a single node).
 """
 
 from __future__ import annotations
@@ -29,9 +31,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from streams.errors import BrokerError
+from streams.errors import BrokerError, ConfigError
+
+if TYPE_CHECKING:
+    from streams.config import Config
 
 __all__ = [
     "TopicSpec",
@@ -42,12 +47,14 @@ __all__ = [
     "FEEDS_STATE",
     "ALL_TOPICS",
     "topic_prefix",
+    "replication_factor",
     "kafka_bootstrap",
     "ensure_topics",
 ]
 
 PREFIX_ENV = "PANTAU_TOPIC_PREFIX"
 BOOTSTRAP_ENV = "PANTAU_KAFKA"
+REPLICAS_ENV = "PANTAU_KAFKA_REPLICAS"
 
 
 @dataclass(frozen=True)
@@ -94,9 +101,20 @@ def topic_prefix() -> str:
     return os.environ.get(PREFIX_ENV, "")
 
 
-def kafka_bootstrap(config: object) -> str:
+def replication_factor() -> int | None:
+    """Replicas per partition from ``PANTAU_KAFKA_REPLICAS`` (None: the broker's default, 1 locally)."""
+    value = os.environ.get(REPLICAS_ENV, "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or int(value) < 1:
+        raise ConfigError(f"{REPLICAS_ENV}={value!r} is not a positive number",
+                          hint="set it to the replication factor your cluster allows, e.g. 3, or unset it")
+    return int(value)
+
+
+def kafka_bootstrap(config: Config) -> str:
     """The broker address: ``PANTAU_KAFKA`` when set (containers, tests), else ``kafka:`` of the config."""
-    return os.environ.get(BOOTSTRAP_ENV) or str(getattr(config, "kafka"))
+    return os.environ.get(BOOTSTRAP_ENV) or config.kafka
 
 
 def ensure_topics(
@@ -127,6 +145,7 @@ def ensure_topics(
         wanted = {
             spec.name(prefix): {
                 "num_partitions": spec.partitions,
+                "replication_factor": replication_factor() or -1,
                 "configs": spec.configs(),
             }
             for spec in specs

@@ -163,7 +163,9 @@ start() {
     echo "127.0.0.1:$port" >"$RUN/bootstrap"
     wait_ready "$pid" "127.0.0.1:$port"
     say "Kafka $KAFKA_VERSION ready at 127.0.0.1:$port (pid $pid, data $data)"
-    say "use it in this shell with: eval \"\$($0 env)\"   (stop it with: $0 stop)"
+    if [[ -z "${PANTAU_KAFKA_RUN:-}" ]]; then  # the development broker, not a test run's
+        say "use it in this shell with: eval \"\$($0 env)\"   (stop it with: $0 stop)"
+    fi
     print_env
 }
 

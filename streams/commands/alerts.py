@@ -1,4 +1,4 @@
-"""``pantau alerts``: inspect dead letters and send them again."""
+"""``pantau alerts``: inspect pending alerts and dead letters, and send dead letters again."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ import argparse
 import asyncio
 from datetime import datetime, timezone
 
-__all__ = ["register", "handle_dead", "handle_replay"]
+__all__ = ["register", "handle_pending", "handle_dead", "handle_replay"]
 
 EPILOG = """\
 examples:
+  pantau alerts pending                alerts waiting for delivery or their next retry
   pantau alerts dead                   alerts that exhausted their retries, with the last error
   pantau alerts replay 9f2c...         send one dead letter again (key from `alerts dead`)
   pantau alerts replay --all           send every dead letter again
@@ -36,6 +37,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--config", metavar="FILE", help="pantau.yaml whose state and destinations to use")
     sub = parser.add_subparsers(dest="alerts_command", metavar="ACTION", required=True)
+    pending = sub.add_parser("pending", parents=[common], help="list alerts waiting for delivery or retry")
+    pending.set_defaults(handler=handle_pending)
     dead = sub.add_parser("dead", parents=[common], help="list dead letters")
     dead.set_defaults(handler=handle_dead)
     replay = sub.add_parser("replay", parents=[common], help="send dead letters again", epilog=EPILOG,
@@ -58,6 +61,26 @@ def _open(args: argparse.Namespace):
     return config, SqliteOutbox(open_state(config.state))
 
 
+def _when(ts: float) -> str:
+    return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def handle_pending(args: argparse.Namespace) -> int:
+    """Print alerts waiting: key, destination, next attempt, attempts so far, last error."""
+    _, outbox = _open(args)
+    entries = outbox.pending()
+    if not entries:
+        print("nothing pending")
+        return 0
+    for e in entries:
+        print(f"{e.alert.key}  {e.alert.destination}  next {_when(e.due)}  attempts={e.attempts}")
+        print(f"    {e.alert.article.title[:100]}")
+        if e.error:
+            print(f"    last error: {e.error}")
+    print(f"{len(entries)} pending alert(s)")
+    return 0
+
+
 def handle_dead(args: argparse.Namespace) -> int:
     """Print every dead letter: key, destination, when, attempts, error, headline."""
     _, outbox = _open(args)
@@ -66,8 +89,7 @@ def handle_dead(args: argparse.Namespace) -> int:
         print("no dead letters")
         return 0
     for d in letters:
-        when = datetime.fromtimestamp(d.died, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-        print(f"{d.alert.key}  {d.alert.destination}  {when}  attempts={d.attempts}")
+        print(f"{d.alert.key}  {d.alert.destination}  {_when(d.died)}  attempts={d.attempts}")
         print(f"    {d.alert.article.title[:100]}")
         print(f"    error: {d.error}")
     print(f"{len(letters)} dead letter(s); `pantau alerts replay --all` sends them again")

@@ -250,9 +250,12 @@ class Dispatcher:
                         busy[name].add_done_callback(lambda _t: self._wake.set())
                 self._refresh_gauges()
                 delay = min(max(self.next_wake() - self.clock(), 0.01), self.idle)
+                # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a
+                # cancellation that races with the wake-up, and the loop would never stop.
                 try:
-                    await asyncio.wait_for(self._wake.wait(), timeout=delay)
-                except asyncio.TimeoutError:
+                    async with asyncio.timeout(delay):
+                        await self._wake.wait()
+                except TimeoutError:
                     pass
                 self._wake.clear()
         finally:

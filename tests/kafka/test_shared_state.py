@@ -38,7 +38,7 @@ def test_a_worker_taking_a_feed_over_continues_from_what_the_other_shared(tmp_pa
         assert second.unseen(["item-1", "item-2", "item-3"]) == {"item-3"}
         # Its own records are not read back over newer local state.
         second.commit(FeedState(feed=FEED, url=FEED, etag='"v2"', next_due=3000.0), ["item-3"])
-        second._producer.flush()
+        second.flush()
         assert asyncio.run(second.catch_up()) == 0
         assert second.load(FEED).etag == '"v2"'
     finally:

@@ -7,10 +7,12 @@ handler can misbehave (trickle, loop, lie about its charset) on purpose.
 from __future__ import annotations
 
 import http.server
+import ssl
 import sys
 import threading
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.utils import formatdate
 
@@ -130,17 +132,28 @@ class _QuietServer(http.server.ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
-@pytest.fixture
-def feed_server():
-    """A fresh threaded HTTP server on 127.0.0.1 (stopped after the test)."""
+@contextmanager
+def running_server(ssl_context: ssl.SSLContext | None = None):
+    """A threaded HTTP(S) server on 127.0.0.1 for the duration of the block."""
     server = FeedServer()
     httpd = _QuietServer(("127.0.0.1", 0), _handler_class(server))
+    if ssl_context is not None:
+        httpd.socket = ssl_context.wrap_socket(httpd.socket, server_side=True)
     server.port = httpd.server_address[1]
     thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
-    yield server
-    httpd.shutdown()
-    httpd.server_close()
+    try:
+        yield server
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.fixture
+def feed_server():
+    """A fresh threaded HTTP server on 127.0.0.1 (stopped after the test)."""
+    with running_server() as server:
+        yield server
 
 
 @pytest.fixture

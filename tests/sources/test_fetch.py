@@ -183,3 +183,38 @@ def test_garbage_instead_of_http_is_a_fetch_error(local_network):
             fetch(f"http://127.0.0.1:{listener.getsockname()[1]}/feed", local_network)
     finally:
         listener.close()
+
+
+def test_https_connects_to_the_checked_address_with_the_hostname_in_sni_and_host(local_network):
+    import ssl
+
+    import trustme
+
+    from tests.sources.conftest import running_server
+
+    ca = trustme.CA()
+    server_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("localhost").configure_cert(server_ctx)
+    names = []
+    server_ctx.sni_callback = lambda sock, name, ctx: names.append(name)
+    client_ctx = ssl.create_default_context()
+    ca.configure_trust(client_ctx)
+
+    async def go(url):
+        async with make_client(local_network, ssl_context=client_ctx) as client:
+            return await fetch_feed(client, url, network=local_network)
+
+    with running_server(server_ctx) as server:
+        url = server.feed("/f", rss(2)).replace("http://127.0.0.1", "https://localhost")
+        result = asyncio.run(go(url))
+        assert result.status == 200 and b"Berita 1" in result.body
+        assert names == ["localhost"]
+        assert server.requests[-1][1]["Host"] == f"localhost:{server.port}"
+        strict = local_network.model_copy(update={"allow_private": False})
+        with pytest.raises(BlockedAddressError):
+            asyncio.run(_fetch_with(strict, client_ctx, url))
+
+
+async def _fetch_with(network, ssl_context, url):
+    async with make_client(network, ssl_context=ssl_context) as client:
+        return await fetch_feed(client, url, network=network)

@@ -51,6 +51,11 @@ def test_json_feed():
     assert item.published.isoformat() == "2024-01-02T03:04:05+00:00"
 
 
+def test_json_feed_with_a_byte_order_mark():
+    body = b'\xef\xbb\xbf{"version": "https://jsonfeed.org/version/1", "items": [{"id": "a", "url": "https://j/1"}]}'
+    assert [i.link for i in parse_feed(body, url="u").items] == ["https://j/1"]
+
+
 def test_json_that_is_not_a_json_feed():
     with pytest.raises(ParseError, match="JSON Feed"):
         parse_feed(b'{"hello": "world"}', url="u")

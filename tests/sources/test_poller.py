@@ -103,6 +103,9 @@ def test_retry_after_pushes_the_next_poll(feed_server, local_network, store):
     poll([FeedSpec(url=url, interval=60)], store, Sink(), local_network)
     state = store.load(url)
     assert state.next_due >= before + 7200 and state.failures == 1
+    again = poll([FeedSpec(url=url, interval=60)], store, Sink(), local_network)
+    assert again.outcomes[0].outcome == "deferred" and again.deferred == 1 and again.failed == 0
+    assert feed_server.hits("/busy") == 1
 
 
 def test_failures_back_off_raise_health_events_and_recover(feed_server, local_network, store):

@@ -71,10 +71,15 @@ def test_alerts_dead_lists_and_replay_sends(config_file, receiver, classified, c
     outbox = SqliteOutbox(open_state(config.state))
     (alert,) = Router(config.routes, config.destinations).alerts_for(classified())
     outbox.enqueue([alert], [0.0])
+    outbox.mark_retry([alert.key], 60.0, "destination 'siem': http://127.0.0.1/*** answered 503", batch=alert.key)
+    assert main(["alerts", "pending", "--config", str(config_file)]) == 0
+    pending = capsys.readouterr().out
+    assert alert.key in pending and "attempts=1" in pending and "answered 503" in pending
+    assert "1970-01-01 00:01:00 UTC" in pending
     outbox.mark_dead([alert.key], "destination 'siem': http://127.0.0.1/*** answered 500", 1.0)
     assert main(["alerts", "dead", "--config", str(config_file)]) == 0
     listed = capsys.readouterr().out
-    assert alert.key in listed and "answered 500" in listed and "1 dead letter(s)" in listed
+    assert alert.key in listed and "answered 500" in listed and "1 dead letter(s)" in listed and "attempts=2" in listed
     assert main(["alerts", "replay", "--config", str(config_file), "--all"]) == 0
     assert "sent 1, still queued 0, dead again 0" in capsys.readouterr().out
     (got,) = receiver.requests
