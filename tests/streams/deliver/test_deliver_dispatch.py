@@ -381,3 +381,23 @@ def test_an_email_digest_route_sends_one_mail_for_the_group(classified, smtp_ser
     text = msg.get_body(("plain",)).get_content()
     assert tls and msg["Subject"].startswith("[pantau] 3 alerts on")
     assert all(c.article.url in text for c in stories)
+
+
+def test_copies_of_one_story_from_several_outlets_alert_once(classified, receiver, tmp_path):
+    s = Setup(tmp_path, {"siem": _hook(receiver.url)})
+    copies = [classified(url=f"https://{outlet}.example/berita/1", feed=f"https://{outlet}.example/rss")
+              for outlet in ("kabar", "warta", "harian")]
+
+    async def go():
+        stored = []
+        for c in copies:
+            stored += await s.dispatcher.submit(s.router.alerts_for(c, story="story-asean-1"))
+        summary = await s.dispatcher.drain(5)
+        await s.dispatcher.aclose()
+        return stored, summary
+
+    stored, summary = asyncio.run(go())
+    assert len(stored) == 1 and summary.sent == 1
+    (got,) = receiver.requests
+    assert got.json()["alerts"][0]["story"] == "story-asean-1"
+    assert got.json()["alerts"][0]["article"]["url"] == "https://kabar.example/berita/1"  # the first copy

@@ -78,7 +78,7 @@ def test_a_digest_of_many_alerts_keeps_to_50_blocks(classified):
 
 
 def test_posts_to_a_real_receiver(classified, receiver):
-    alert = _alert(classified)
+    alert = _alert(classified, title="<!channel> Menteri luar negeri ASEAN bertemu")
     dest = SlackDestination("chat", DestinationSpec(type="slack", url=receiver.url))
 
     async def go():
@@ -91,4 +91,5 @@ def test_posts_to_a_real_receiver(classified, receiver):
     (got,) = receiver.requests
     assert got.headers["Content-Type"].startswith("application/json")
     _checked(got.json())
-    assert got.json()["blocks"][0]["text"]["text"].startswith("Menteri luar negeri ASEAN")
+    assert got.json()["blocks"][0]["text"]["text"] == "&lt;!channel&gt; Menteri luar negeri ASEAN bertemu"
+    assert b"<!channel>" not in got.body
