@@ -209,7 +209,7 @@ class StoryIndex:
         self._expiry: list[tuple[float, str]] = []
         self._high_water = self.store.latest() or 0.0
         for member in self.store.recent(self._high_water - window):
-            self._index(member, _restore(member.signature))
+            self._index(member, _restore(member.signature), member.at)
 
     def __len__(self) -> int:
         return len(self._live)
@@ -226,8 +226,12 @@ class StoryIndex:
         story_id, similarity = self._best_match(sig, len(grams), at)
         member = StoryMember(article.id, story_id or article.id, at, len(grams), _freeze(sig))
         self.store.add(member)
-        self._index(member, sig)
-        self._advance(at)
+        # Eviction runs on the processing clock (fetch time), not publication time:
+        # feeds finish in any order, and a newer story seen first must not evict
+        # the older copies that are still to be matched.
+        clock = article.fetched.timestamp()
+        self._index(member, sig, clock)
+        self._advance(clock)
         return StoryRef(member.story_id, story_id is None, article.id, similarity if story_id else 1.0)
 
     def _best_match(self, sig: MinHash, size: int, at: float) -> tuple[str | None, float]:
@@ -256,15 +260,15 @@ class StoryIndex:
         contained = common / min(size_a, size_b)
         return contained if contained >= self.containment else None
 
-    def _index(self, member: StoryMember, sig: MinHash) -> None:
+    def _index(self, member: StoryMember, sig: MinHash, seen_at: float) -> None:
         if member.size == 0 or member.article_id in self._live:
             return
         self._lsh.insert(member.article_id, sig)
         self._live[member.article_id] = (member, sig)
-        heapq.heappush(self._expiry, (member.at, member.article_id))
+        heapq.heappush(self._expiry, (max(member.at, seen_at), member.article_id))
 
     def _advance(self, at: float) -> None:
-        """Move the clock to the newest article seen; evict what fell out of the window."""
+        """Move the clock to the newest fetch seen; evict what fell out of the window."""
         if at <= self._high_water:
             return
         previous, self._high_water = self._high_water, at

@@ -129,3 +129,22 @@ def test_seeds_group_exactly_as_their_story_labels(seed_articles):
     assert all(len(ids) == 1 for ids in refs.values())
     assert len(set().union(*refs.values())) == len(refs)
     assert len(refs) == 4  # 000 and 001 are one story; 002, 003, 004 one each
+
+
+def test_a_newer_story_seen_first_does_not_evict_older_copies_still_to_come():
+    # Feeds finish in any order: a story published a year later may be processed
+    # between two copies of an older one, all fetched in the same poll.
+    fetched = T0 + timedelta(days=400)
+    old = T0
+    index = StoryIndex(window=3 * 86400)
+
+    def at(url, title, content, published):
+        return Article(
+            id=article_id(url), url=url, title=title, content=content,
+            published=published, fetched=fetched, feed="test", language="id",
+        )
+
+    first = index.assign(at("https://a.example/1", *COPY_A, old))
+    index.assign(at("https://c.example/y", *OTHER, old + timedelta(days=365)))
+    copy = index.assign(at("https://b.example/x", *COPY_B, old + timedelta(hours=2)))
+    assert copy.story_id == first.story_id and not copy.is_new
