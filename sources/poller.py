@@ -9,6 +9,7 @@ without a restart. One feed's failure never stops the others.
 from __future__ import annotations
 
 import asyncio
+from contextlib import suppress
 import random
 import time
 from collections import defaultdict
@@ -159,10 +160,11 @@ class Poller:
                 upcoming = min((self._due.get(s.key, now) for s in self._enabled()
                                 if s.key not in self._running), default=now + TICK)
                 self._changed.clear()
-                try:
-                    await asyncio.wait_for(self._changed.wait(), max(0.05, min(TICK, upcoming - now)))
-                except TimeoutError:
-                    pass
+                # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a
+                # cancel that lands as the wait ends, and the poller would not stop.
+                with suppress(TimeoutError):
+                    async with asyncio.timeout(max(0.05, min(TICK, upcoming - now))):
+                        await self._changed.wait()
         finally:
             if watcher:
                 watcher.cancel()

@@ -123,13 +123,19 @@ def _describe(exc: ValidationError, path: Path, data: Any) -> str:
                     parent = parent[k]
                 except (KeyError, IndexError, TypeError):
                     break
-            msg = f"unknown field {loc[-1]!r}"
+            parent_path = ".".join(str(p) for p in loc[:-1])
+            msg = f"unknown field {loc[-1]!r}" + (f" in {parent_path}" if parent_path else "")
             model_fields = _fields_at(loc[:-1])
             close = difflib.get_close_matches(str(loc[-1]), model_fields, n=1)
             if close:
                 msg += f" (did you mean {close[0]!r}?)"
         else:
-            msg = f"{dotted}: {err['msg']} (got {err.get('input')!r})"
+            msg = f"{dotted}: {err['msg']}"
+            given = err.get("input")
+            # Echo scalars only, and nothing under destinations: a whole mapping there
+            # would print SMTP passwords and webhook secrets on the terminal.
+            if not isinstance(given, (dict, list)) and "destinations" not in loc:
+                msg += f" (got {given!r})"
         lines.append(f"{where}: {msg}")
     return "\n".join(lines)
 
@@ -137,14 +143,17 @@ def _describe(exc: ValidationError, path: Path, data: Any) -> str:
 def _fields_at(loc: tuple) -> list[str]:
     """Known field names of the model at a location, for did-you-mean hints."""
     model: Any = Config
+    keyed = False  # the previous field was a list or mapping: this key is an index or a name
     for key in loc:
-        if isinstance(key, int):
+        if keyed or isinstance(key, int):
+            keyed = False
             continue
         field = getattr(model, "model_fields", {}).get(key)
         if field is None:
             return []
         ann = field.annotation
         inner = getattr(ann, "__args__", None)
+        keyed = getattr(ann, "__origin__", None) in (list, dict)
         model = inner[-1] if inner else ann
     return list(getattr(model, "model_fields", {}).keys())
 

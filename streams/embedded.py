@@ -157,8 +157,11 @@ class EmbeddedRunner:
     async def _process_forever(self) -> None:
         while True:
             await self.process_pending()
+            # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancel
+            # that lands as the wait ends, and the loop would never stop.
             with suppress(TimeoutError):
-                await asyncio.wait_for(self._arrived.wait(), timeout=5.0)
+                async with asyncio.timeout(5.0):
+                    await self._arrived.wait()
             self._arrived.clear()
 
     def start(self) -> None:

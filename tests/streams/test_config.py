@@ -78,3 +78,27 @@ def test_the_shipped_default_config_loads():
     cfg = load_config(default_config_path(), env={})
     assert cfg.feeds, "the default config ships a curated feed list"
     assert (cfg.rules / "cybercrime.yaml").exists()
+
+
+def test_errors_about_a_destination_never_echo_its_secrets(tmp_path):
+    path = _write(
+        tmp_path,
+        """\
+        destinations:
+          desk:
+            type: email
+            smtp: smtp://u:topsecretpw@mail.example.org:587
+            secret: whsec_c2VjcmV0c2VjcmV0
+            bogus: 1
+        """,
+    )
+    with pytest.raises(ConfigError) as err:
+        load_config(path, env={})
+    assert "destinations.desk" in str(err.value)
+    assert "topsecretpw" not in str(err.value) and "whsec_" not in str(err.value)
+
+
+def test_a_misspelt_destination_field_gets_a_suggestion(tmp_path):
+    path = _write(tmp_path, "destinations:\n  siem:\n    type: webhook\n    ulr: https://x.example\n")
+    with pytest.raises(ConfigError, match=r"unknown field 'ulr' in destinations.siem \(did you mean 'url'\?\)"):
+        load_config(path, env={})
