@@ -74,6 +74,8 @@ class Dispatcher:
         self._log = {name: get_logger(destination=name) for name in self.destinations}
         for name in self.destinations:
             metrics.DESTINATION_UP.labels(name).set(1)
+            # Zero series from the start, so increase() sees the first failure.
+            metrics.prime_destination(name)
         self._refresh_gauges()
 
     # -- intake ---------------------------------------------------------------
