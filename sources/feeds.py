@@ -51,6 +51,8 @@ class FeedSpec(BaseModel):
     """Fetch each article's page and extract its main text (summary-only feeds)."""
     silent_after: float = 86400.0
     """Seconds without a new item after which the feed counts as silent."""
+    failing_after: int = Field(default=3, ge=1)
+    """Failed polls in a row after which the feed counts as failing (a feed_failing ops event)."""
 
     @field_validator("url")
     @classmethod

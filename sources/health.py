@@ -18,7 +18,7 @@ from streams import metrics
 __all__ = ["HealthEvent", "verdict", "health_event", "record_metrics", "forget_metrics", "FAILING_AFTER"]
 
 FAILING_AFTER = 3
-"""Consecutive failed polls after which a feed counts as failing."""
+"""Consecutive failed polls after which a feed counts as failing (FeedSpec.failing_after's default)."""
 
 
 class HealthEvent(msgspec.Struct, frozen=True, kw_only=True):
@@ -36,11 +36,11 @@ class HealthEvent(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def verdict(state: FeedState, spec: FeedSpec, *, now: float | None = None) -> str:
-    """ok, failing (FAILING_AFTER failures in a row), silent (no new item for silent_after) or gone."""
+    """ok, failing (failing_after failures in a row), silent (no new item for silent_after) or gone."""
     now = time.time() if now is None else now
     if state.disabled:
         return "gone"
-    if state.failures >= FAILING_AFTER:
+    if state.failures >= spec.failing_after:
         return "failing"
     # A feed that never gave an item is silent counting from its first good poll.
     since = state.last_new_item or state.first_success or state.last_success

@@ -1,4 +1,4 @@
-"""publish: hand normalised articles to Kafka, and say so only once Kafka has them.
+"""publish: hand normalised articles (and feed-health events) to Kafka, and say so only once Kafka has them.
 
 The poller commits a feed's progress (ETag, seen ids) only after ``publish``
 returns, so ``publish`` returns only when the broker has acknowledged every
@@ -14,25 +14,30 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
+import msgspec
 from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
 from sources.article import Article, encode
+from sources.health import HealthEvent
 from streams.errors import BrokerError
 from streams.logs import get_logger
-from streams.topics import ARTICLES, topic_prefix
+from streams.topics import ARTICLES, EVENTS, topic_prefix
 
 __all__ = ["KafkaPublisher"]
 
+_health_encoder = msgspec.json.Encoder()
 _HINT = "check `kafka:` in pantau.yaml or PANTAU_KAFKA, and that the broker runs (make kafka starts one)"
 
 
 class KafkaPublisher:
-    """An idempotent, acks=all producer of Articles to the articles topic, keyed by article id."""
+    """An idempotent, acks=all producer: Articles keyed by article id, health events keyed by feed id."""
 
     def __init__(self, bootstrap: str, *, prefix: str | None = None, timeout: float = 60.0) -> None:
         self.bootstrap = bootstrap
-        self.topic = ARTICLES.name(topic_prefix() if prefix is None else prefix)
+        prefix = topic_prefix() if prefix is None else prefix
+        self.topic = ARTICLES.name(prefix)
+        self.events_topic = EVENTS.name(prefix)
         self.timeout = timeout
         self._log = get_logger(topic=self.topic, bootstrap=bootstrap)
         try:
@@ -65,22 +70,26 @@ class KafkaPublisher:
             return
         await asyncio.get_running_loop().run_in_executor(None, self._send_all, list(articles))
 
+    async def publish_health(self, event: HealthEvent) -> None:
+        """Send a feed-health change to the events topic (the poller's ``on_health``) and wait for the ack."""
+        record = [(event.feed.encode("utf-8"), _health_encoder.encode(event))]
+        await asyncio.get_running_loop().run_in_executor(None, self._send, self.events_topic, record)
+
     def _send_all(self, articles: list[Article]) -> None:
+        self._send(self.topic, [(a.id.encode("utf-8"), encode(a)) for a in articles])
+        self._log.debug("articles_acknowledged", count=len(articles))
+
+    def _send(self, topic: str, records: list[tuple[bytes, bytes]]) -> None:
         try:
-            futures = [
-                self._producer.send(self.topic, key=a.id.encode("utf-8"), value=encode(a))
-                for a in articles
-            ]
+            futures = [self._producer.send(topic, key=key, value=value) for key, value in records]
             self._producer.flush(timeout=self.timeout)
             for future in futures:
                 future.get(timeout=self.timeout)
         except KafkaError as exc:
             raise BrokerError(
-                f"Kafka at {self.bootstrap} did not acknowledge {len(articles)} article(s) "
-                f"for topic {self.topic}: {exc}",
+                f"Kafka at {self.bootstrap} did not acknowledge {len(records)} record(s) for topic {topic}: {exc}",
                 hint=_HINT,
             ) from exc
-        self._log.debug("articles_acknowledged", count=len(articles))
 
     def close(self) -> None:
         """Flush what is pending and close the connection to the broker."""

@@ -146,7 +146,7 @@ async def run_source_worker(config: Config, *, bootstrap: str | None = None, pre
     local = SqliteFeedStateStore(open_state(config.state))
     store = await loop.run_in_executor(None, lambda: SharedFeedStateStore(local, bootstrap, FEEDS_STATE.name(prefix)))
     await store.catch_up()
-    poller = Poller([], store, publisher.publish, network=config.network)
+    poller = Poller([], store, publisher.publish, network=config.network, on_health=publisher.publish_health)
 
     feeds = list(config.feeds)
     reassigning = asyncio.Lock()

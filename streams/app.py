@@ -3,7 +3,7 @@
     pantau.articles --classify_articles--> pantau.matches --deliver_alerts--> outbox --> destinations
       (6 partitions)   pipeline.classify     (1 partition)   pipeline.route    tables     Dispatcher
                        with LiveRules                         + StoryIndex                 given up:
-                                                                                           pantau.alerts.dead
+    pantau.events --announce_feed_health--> Router.events_for ---^                         pantau.alerts.dead
 
 The agents are thin loops around the same pure steps the embedded mode runs
 (:mod:`streams.pipeline`). Delivery state lives in Faust tables on the one
@@ -27,12 +27,12 @@ from typing import TYPE_CHECKING
 
 import faust
 import msgspec
-from faust.sensors.prometheus import setup_prometheus_sensors
 from faust.types import TP
 
 from sources.article import decode
-from streams import metrics
+from sources.health import HealthEvent
 from streams.config import Config
+from streams.faust_sensors import install_sensors, measure_lag
 from streams.logs import get_logger
 from streams.pipeline import classify, route
 from streams.stories import StoryIndex
@@ -41,6 +41,7 @@ from streams.table_stories import TableStoryStore
 from streams.topics import (
     ALERTS_DEAD,
     ARTICLES,
+    EVENTS,
     MATCHES,
     TopicSpec,
     kafka_bootstrap,
@@ -56,6 +57,7 @@ __all__ = ["Streams", "create_app"]
 
 log = get_logger(component="worker")
 TABLES = ("alert_outbox", "alert_done", "alert_dead", "story_members")
+_health_decoder = msgspec.json.Decoder(HealthEvent)
 
 
 @dataclass
@@ -90,6 +92,11 @@ class Streams:
             and not app.in_recovery
             and self.matches_tp in app.consumer.assignment()
         )
+
+    @property
+    def delivering(self) -> bool:
+        """True while this worker's dispatcher runs."""
+        return self._delivering is not None and not self._delivering.done()
 
     def refresh_readiness(self) -> None:
         """Recompute ``not_ready`` (in the loop: Faust's consumer is not thread-safe)."""
@@ -153,6 +160,7 @@ def create_app(
     """Build the Faust app with its topics, tables, agents and delivery supervisor."""
     from streams.classify import decode_classified, encode_classified
     from streams.deliver import Dispatcher, Router, build_destinations
+    from streams.deliver.events import OpsEvent, from_health
 
     bootstrap = bootstrap or kafka_bootstrap(config)
     prefix = topic_prefix() if prefix is None else prefix
@@ -173,11 +181,12 @@ def create_app(
         broker_commit_every=100,
         broker_commit_interval=1.0,
     )
-    setup_prometheus_sensors(app, name_prefix="pantau_faust")
+    install_sensors(app)
 
     articles_topic = _topic(app, ARTICLES, prefix)
     matches_topic = _topic(app, MATCHES, prefix)
     dead_topic = _topic(app, ALERTS_DEAD, prefix)
+    events_topic = _topic(app, EVENTS, prefix)
     # use_partitioner: the dispatcher writes outside stream iteration; with one
     # partition every key lands on partition 0, owned with the matches partition.
     tables = {
@@ -197,7 +206,7 @@ def create_app(
         config=config,
         rules=rules,
         router=router,
-        dispatcher=Dispatcher(destinations, outbox, routes=router.routes),
+        dispatcher=Dispatcher(destinations, outbox, routes=router.routes, on_event=lambda e: announce(e)),
         outbox=outbox,
         story_table=tables["story_members"],
         matches_tp=TP(MATCHES.name(prefix), 0),
@@ -208,12 +217,13 @@ def create_app(
         async for value in stream:
             try:
                 article = decode(value)
-                classified = classify(article, streams.rules.current)
             except (msgspec.DecodeError, msgspec.ValidationError) as exc:
                 log.error("article_record_unreadable", error=str(exc), topic=articles_topic.get_topic_name())
                 continue
+            try:
+                classified = classify(article, streams.rules.current)
             except Exception:  # one article's bad data must not stop the stream
-                log.exception("classify_failed", article=article.id)
+                log.exception("classify_failed", article=article.id, feed=article.feed)
                 continue
             if classified.matches:
                 await matches_topic.send(key=article.id.encode(), value=encode_classified(classified))
@@ -223,12 +233,33 @@ def create_app(
         async for value in stream:
             try:
                 classified = decode_classified(value)
+            except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+                log.error("match_record_unreadable", error=str(exc), topic=matches_topic.get_topic_name())
+                continue
+            try:
                 routed = route(classified, streams.stories(), streams.router)
                 await streams.dispatcher.submit(routed.alerts)
+            except Exception:  # a bug with one match must not stop delivery of the others
+                log.exception("routing_failed", article=classified.article.id)
+
+    async def announce(event: OpsEvent) -> None:
+        # Ops events take the articles' road from the router on: outbox, retries, dead letters.
+        await streams.dispatcher.submit(streams.router.events_for(event))
+
+    @app.agent(events_topic, name="announce_feed_health")
+    async def announce_feed_health(stream):
+        # The events topic has one partition, assigned with the matches partition (Faust
+        # co-assigns topics of equal partition count): it runs where delivery runs.
+        async for value in stream:
+            try:
+                event = from_health(_health_decoder.decode(value))
             except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-                log.error("match_record_unreadable", error=str(exc))
+                log.error("event_record_unreadable", error=str(exc), topic=events_topic.get_topic_name())
+                continue
+            try:
+                await announce(event)
             except Exception:
-                log.exception("routing_failed")
+                log.exception("event_routing_failed", feed=event.subject)
 
     @app.timer(0.5, name="supervise_delivery")
     async def supervise_delivery():
@@ -236,7 +267,7 @@ def create_app(
         try:
             streams.refresh_readiness()
             owns = streams.owns_delivery()
-            running = streams._delivering is not None and not streams._delivering.done()
+            running = streams.delivering
             if owns and not running:
                 streams.start_delivery()
             elif running and not owns:
@@ -250,25 +281,10 @@ def create_app(
             streams.stop_delivery("partition revoked")
 
     @app.timer(2.0, name="measure_lag")
-    async def measure_lag():
+    async def measure_lag_now():
         try:
-            await _measure_lag(app, {articles_topic.get_topic_name(), matches_topic.get_topic_name()})
+            await measure_lag(app, {articles_topic.get_topic_name(), matches_topic.get_topic_name()})
         except Exception as exc:  # metrics must never take the worker down
-            log.warning("lag_measure_failed", error=repr(exc))
+            log.debug("lag_measure_failed", error=repr(exc))
 
     return streams
-
-
-async def _measure_lag(app: faust.App, topics: set[str]) -> None:
-    """Consumer lag per topic: end offset minus this worker's position, summed over partitions."""
-    consumer = app.consumer
-    tps = [tp for tp in consumer.assignment() if tp.topic in topics]
-    ends = await consumer.highwaters(*tps) if tps else {}
-    # A topic this worker holds no partition of is reported as 0: nothing waits for it here.
-    lag: dict[str, int] = {topic: 0 for topic in topics}
-    for tp in tps:
-        position = await consumer.position(tp)
-        if position is not None and ends.get(tp) is not None:
-            lag[tp.topic] += max(0, ends[tp] - position)
-    for topic, value in lag.items():
-        metrics.KAFKA_CONSUMER_LAG.labels(topic=topic).set(value)

@@ -10,6 +10,10 @@ commit the feed's progress, so a crash loses nothing. An article stays
 ``pending`` until its alerts are in the outbox; one left pending by a crash
 is processed at the next start, and since story assignment and alert keys
 are deterministic, processing it twice still delivers once.
+
+Ops events take the same road from the router on: the poller's feed-health
+events and the dispatcher's "destination disabled" go through
+``Router.events_for`` into the outbox (routes with ``events:``).
 """
 
 from __future__ import annotations
@@ -29,7 +33,9 @@ from sources.poller import Poller
 from sources.state import SqliteFeedStateStore
 from streams.classify import LiveRules, RuleSet, load_ruleset
 from streams.config import Config
+from sources.health import HealthEvent
 from streams.deliver import Dispatcher, Router, SilenceStore, SqliteOutbox, build_destinations
+from streams.deliver.events import OpsEvent, from_health
 from streams.inbox import Inbox
 from streams.logs import get_logger
 from streams.observe import start_observer
@@ -83,10 +89,11 @@ class EmbeddedRunner:
         destinations = build_destinations(config, stream=console_stream)
         self.router = Router(config.routes, destinations)
         self.dispatcher = Dispatcher(
-            destinations, SqliteOutbox(self.conn), routes=self.router.routes, silences=SilenceStore(self.conn)
+            destinations, SqliteOutbox(self.conn), routes=self.router.routes, silences=SilenceStore(self.conn),
+            on_event=self.announce,
         )
         self.poller = Poller(config.feeds, SqliteFeedStateStore(self.conn), self.publish,
-                             network=config.network, feeds_path=_feeds_file(config))
+                             network=config.network, feeds_path=_feeds_file(config), on_health=self.feed_health)
         self.summary = RunSummary()
         self._arrived = asyncio.Event()
 
@@ -101,6 +108,14 @@ class EmbeddedRunner:
         self.summary.articles += fresh
         if fresh:
             self._arrived.set()
+
+    async def announce(self, event: OpsEvent) -> None:
+        """Route an ops event into the outbox (the dispatcher's ``on_event``)."""
+        self.summary.alerts += len(await self.dispatcher.submit(self.router.events_for(event)))
+
+    async def feed_health(self, event: HealthEvent) -> None:
+        """The poller's ``on_health``: a feed-health change becomes an ops event."""
+        await self.announce(from_health(event))
 
     async def process_pending(self) -> int:
         """Classify, group and route every article waiting in the inbox; returns how many."""

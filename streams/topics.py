@@ -11,6 +11,7 @@ Flow::
     deliver_alerts     pantau.matches --> destinations; given up --(alert key, Alert)--> pantau.alerts.dead
     pantau.feeds       no records: its partitions are what source workers share (see sources/worker.py)
     pantau.feeds.state (feed id, latest progress) shared by source workers (sources/shared_state.py)
+    pantau sources --(feed id, HealthEvent)--> pantau.events --announce_feed_health--> ops routes
 
 Classification is stateless and CPU-bound: articles have 6 partitions, so up to
 6 workers share it. Matches are few (a small share of articles) and delivery
@@ -43,6 +44,7 @@ __all__ = [
     "ARTICLES",
     "MATCHES",
     "ALERTS_DEAD",
+    "EVENTS",
     "FEEDS",
     "FEEDS_STATE",
     "ALL_TOPICS",
@@ -90,10 +92,12 @@ ALERTS_DEAD = TopicSpec("pantau.alerts.dead", 3, timedelta(days=90), "delete", "
 # Partitions here bound how many source workers can share the feed list (12 is plenty
 # for 10,000 feeds); records are never written, the group assignment is the point.
 FEEDS = TopicSpec("pantau.feeds", 12, timedelta(days=1), "delete", "unused")
+# Feed-health changes for ops routes; one partition, delivered by the matches partition's owner.
+EVENTS = TopicSpec("pantau.events", 1, timedelta(days=14), "delete", "feed id")
 # Compacted: the latest record per feed is all a worker taking the feed over needs.
 FEEDS_STATE = TopicSpec("pantau.feeds.state", 3, None, "compact", "feed id")
 
-ALL_TOPICS = (ARTICLES, MATCHES, ALERTS_DEAD, FEEDS, FEEDS_STATE)
+ALL_TOPICS = (ARTICLES, MATCHES, ALERTS_DEAD, EVENTS, FEEDS, FEEDS_STATE)
 
 
 def topic_prefix() -> str:

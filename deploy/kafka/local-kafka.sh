@@ -12,6 +12,7 @@
 #                       touches the broker `make kafka` started.
 #   PANTAU_KAFKA_CACHE  where the jars are kept between runs; default deploy/kafka/.cache
 #   KAFKA_HEAP_OPTS     JVM heap; default -Xms256m -Xmx512m (enough on a 2-core machine)
+#   PANTAU_KAFKA_READY_TIMEOUT  seconds to wait for the broker to answer; default 90
 #
 # The jars come from Maven Central through pom.xml next to this script
 # (org.apache.kafka:kafka_2.13 3.9.1 + its runtime dependencies + a reload4j logging backend).
@@ -220,7 +221,7 @@ case "${1:-}" in
     status) status ;;
     env) print_env ;;
     *)
-        sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
         exit 2
         ;;
 esac

@@ -74,7 +74,7 @@ def handle_pending(args: argparse.Namespace) -> int:
         return 0
     for e in entries:
         print(f"{e.alert.key}  {e.alert.destination}  next {_when(e.due)}  attempts={e.attempts}")
-        print(f"    {e.alert.article.title[:100]}")
+        print(f"    {e.alert.headline[:100]}")
         if e.error:
             print(f"    last error: {e.error}")
     print(f"{len(entries)} pending alert(s)")
@@ -90,7 +90,7 @@ def handle_dead(args: argparse.Namespace) -> int:
         return 0
     for d in letters:
         print(f"{d.alert.key}  {d.alert.destination}  {_when(d.died)}  attempts={d.attempts}")
-        print(f"    {d.alert.article.title[:100]}")
+        print(f"    {d.alert.headline[:100]}")
         print(f"    error: {d.error}")
     print(f"{len(letters)} dead letter(s); `pantau alerts replay --all` sends them again")
     return 0

@@ -189,7 +189,7 @@ def collect_status(config: Config, *, now: float | None = None, limit: int = 10,
             destinations.append(DestinationLine(name, spec.type, state, len(mine), len(graves), count, last, error))
         alerts = []
         for at, dest, route, status, blob in recent:
-            title = decode_alert(blob).article.title if blob else ""
+            title = decode_alert(blob).headline if blob else ""
             alerts.append(AlertLine(at, dest, route, status, title))
         queues = {"inbox": Inbox(conn).count_pending(), "outbox": len(pending), "dead_letters": len(dead),
                   "silences": len(SilenceStore(conn).active(now))}

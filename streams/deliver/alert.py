@@ -1,10 +1,12 @@
-"""The Alert record (one story for one route and destination) and the Message sent.
+"""The Alert record (one story, or one ops event, for one route and destination) and the Message sent.
 
 An alert's ``key`` is the idempotency key of delivery: the same story routed
 the same way to the same destination always gets the same key, so copies of
 a story from several outlets, retries, restarts and rebalances all collapse
 into one delivery. A Message is what one request to a destination carries:
-one alert, or a digest / storm summary of several.
+one alert, or a digest / storm summary of several. An alert carries either a
+classified story or an ops event (``events:`` routes), never both, so ops
+events share the outbox, retries and dead letters of article alerts.
 """
 
 from __future__ import annotations
@@ -15,25 +17,36 @@ from typing import Literal
 import msgspec
 
 from streams.classify import Classified
+from streams.deliver.events import OpsEvent
 
 __all__ = ["Alert", "Message", "alert_key", "message_id", "encode_alert", "decode_alert"]
 
 
 class Alert(msgspec.Struct, frozen=True, kw_only=True):
-    """A classified story bound for one destination through one route."""
+    """A classified story (or an ops event) bound for one destination through one route."""
 
     key: str
     destination: str
     route: str
-    classified: Classified
+    classified: Classified | None = None
+    """The story's match; None for an ops event."""
     story: str
+    """The story id; for an ops event its ``kind:subject:episode``."""
     created: float
     """Unix time the alert was made (routing time)."""
+    event: OpsEvent | None = None
 
     @property
     def article(self):
-        """The article that made the story alert first."""
-        return self.classified.article
+        """The article that made the story alert first (None for an ops event)."""
+        return self.classified.article if self.classified is not None else None
+
+    @property
+    def headline(self) -> str:
+        """One line for listings: the article title or the ops event's title."""
+        if self.event is not None:
+            return self.event.title
+        return self.classified.article.title if self.classified is not None else ""
 
 
 def alert_key(story: str, route: str, destination: str, *, epoch: int = 0) -> str:
@@ -49,7 +62,7 @@ class Message(msgspec.Struct, frozen=True, kw_only=True):
     """Stable across retries: the alert key, or a hash of the batch's keys."""
     destination: str
     route: str
-    kind: Literal["alert", "digest", "storm"]
+    kind: Literal["alert", "digest", "storm", "ops_event"]
     alerts: tuple[Alert, ...]
 
 

@@ -5,7 +5,10 @@ Destinations are one model with per-type checks (so a mistake is reported at
 first match wins unless ``continue: true``, a ``default: true`` route catches
 what nothing else matched, and ``group_wait`` / ``group_interval`` /
 ``repeat_interval`` / ``storm`` shape how often a destination hears from it.
-Secret values never appear in ``repr()`` or ``str()`` of a spec.
+A route with ``events:`` is an ops route: it takes feed-health and
+destination events (optionally only of some ``feeds:``), never articles;
+article routes never take events. Secret values never appear in ``repr()``
+or ``str()`` of a spec.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, model_validator
 
-__all__ = ["DestinationSpec", "RouteSpec", "StormSpec", "parse_duration", "Duration", "mask_url"]
+__all__ = ["DestinationSpec", "RouteSpec", "StormSpec", "EventName", "parse_duration", "Duration", "mask_url"]
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
 _UNIT = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, None: 1}
@@ -136,8 +139,14 @@ class StormSpec(BaseModel):
     window: Duration = 300.0
 
 
+EventName = Literal["feed_failing", "feed_silent", "feed_gone", "feed_recovered", "destination_disabled"]
+"""Ops events a route can take (see streams/deliver/events.py)."""
+
+_ARTICLE_ONLY = ("topics", "rules", "severity", "tags", "languages")
+
+
 class RouteSpec(BaseModel):
-    """Which matches go where (every listed matcher must hold; an empty one matches all)."""
+    """Which matches (or, with ``events:``, which ops events) go where; every listed matcher must hold."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
     name: str = ""
@@ -148,6 +157,9 @@ class RouteSpec(BaseModel):
     tags: list[str] = Field(default_factory=list)
     feeds: list[str] = Field(default_factory=list)
     languages: list[str] = Field(default_factory=list)
+    events: list[EventName] = Field(default_factory=list)
+    """Ops events this route takes (it then takes no articles): feed_failing, feed_silent,
+    feed_gone, feed_recovered, destination_disabled."""
     to: list[str] = Field(min_length=1)
     continue_: bool = Field(default=False, alias="continue")
     default: bool = False
@@ -159,6 +171,28 @@ class RouteSpec(BaseModel):
     storm: StormSpec | None = None
 
     @model_validator(mode="after")
+    def _events_only(self) -> "RouteSpec":
+        if not self.events:
+            return self
+        # Ops events have no topic or rule, and arrive one per episode: these
+        # settings would silently never apply, so say so instead.
+        wrong = [f for f in _ARTICLE_ONLY if getattr(self, f)]
+        wrong += [f for f in ("group_wait", "group_interval", "repeat_interval") if getattr(self, f)]
+        if self.storm is not None:
+            wrong.append("storm")
+        if self.default:
+            wrong.append("default")
+        if wrong:
+            raise ValueError(f"a route with events: matches only events and feeds; remove {', '.join(wrong)} "
+                             "(put article matchers on a separate route)")
+        return self
+
+    @property
+    def takes_events(self) -> bool:
+        """True for an ops route (``events:``), which never takes articles."""
+        return bool(self.events)
+
+    @model_validator(mode="after")
     def _derive_name(self) -> "RouteSpec":
         if not self.name:
             # Derived from what the route matches and where it sends, not its
@@ -166,8 +200,10 @@ class RouteSpec(BaseModel):
             # so "sent once") stable.
             matchers = {k: sorted(getattr(self, k)) for k in ("topics", "rules", "severity", "tags", "feeds", "languages", "to")}
             matchers["default"] = self.default
+            if self.events:  # only when set, so article routes keep the names (and keys) they had
+                matchers["events"] = sorted(self.events)
             digest = hashlib.blake2b(json.dumps(matchers, sort_keys=True).encode(), digest_size=4).hexdigest()
-            label = "-".join(self.topics[:2]) or ("default" if self.default else "route")
+            label = "-".join(self.topics[:2]) or ("default" if self.default else "ops" if self.events else "route")
             self.name = f"{label}-{digest}"
         return self
 

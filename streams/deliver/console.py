@@ -2,7 +2,8 @@
 
 Rendered with rich from Text objects (never markup strings), so a headline
 containing ``[bold]`` or ANSI-looking text prints as written. On a terminal
-it is coloured; piped to a file it is plain text.
+it is coloured; piped to a file it is plain text. Ops events print as a
+``▲ ops`` block with their details.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from rich.text import Text
 
 from streams.deliver.alert import Message
 from streams.deliver.config import DestinationSpec
+from streams.deliver.events import EventView, event_view
 from streams.deliver.render import AlertView, view
 
-__all__ = ["ConsoleDestination", "render_alert"]
+__all__ = ["ConsoleDestination", "render_alert", "render_event"]
 
 _SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}
 
@@ -47,6 +49,23 @@ def render_alert(v: AlertView, *, plain: bool = False) -> Text:
     return text
 
 
+_EVENT_STYLE = {"error": "bold red", "warning": "yellow", "info": "green"}
+
+
+def render_event(v: EventView) -> Text:
+    """One ops event as styled terminal text: headline, message, details."""
+    text = Text()
+    text.append("▲ ops ", style=_EVENT_STYLE.get(v.severity, "bold"))
+    text.append(v.title, style="bold")
+    text.append(f" · since {v.at}", style="dim")
+    text.append("\n  ")
+    text.append(v.message)
+    for label, value in v.details:
+        text.append(f"\n  {label}: ", style="dim")
+        text.append(value)
+    return text
+
+
 class ConsoleDestination:
     """Prints alerts to a stream (stdout by default)."""
 
@@ -69,6 +88,10 @@ class ConsoleDestination:
         if message.kind == "storm":
             self.console.print(Text(f"⚡ alert storm on {message.route}: {len(message.alerts)} alerts", style="bold red"))
         for alert in message.alerts:
+            if alert.event is not None:
+                self.console.print(render_event(event_view(alert.event, alert.key)))
+                self.console.print()
+                continue
             plain = self.console.color_system is None
             self.console.print(render_alert(view(alert, snippet_chars=280), plain=plain))
             self.console.print()

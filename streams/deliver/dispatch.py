@@ -6,7 +6,9 @@ for a receiver's Retry-After. A failed message is retried on the
 destination's schedule (Standard Webhooks: at once, 5 s, 5 min, 30 min, 2 h,
 5 h, 10 h, 10 h) with jitter; when the schedule is exhausted, or the receiver
 refuses for good, its alerts become dead letters. 410 Gone disables the
-destination until restart. Every outcome is a metric and a log event.
+destination until restart and raises a ``destination_disabled`` ops event
+through ``on_event`` (which routes it to the other destinations). Every
+outcome is a metric and a log event.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import math
 import random
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 
 import msgspec
 
@@ -24,13 +26,16 @@ from streams import metrics
 from streams.deliver.alert import Alert
 from streams.deliver.config import RouteSpec
 from streams.deliver.destinations import Destination
+from streams.deliver.events import OpsEvent, destination_disabled
 from streams.deliver.outbox import Entry, Outbox
 from streams.deliver.plan import Planned, Planner
 from streams.deliver.silences import SilenceStore, silencing
 from streams.errors import PermanentDelivery, RetryableDelivery
 from streams.logs import get_logger
 
-__all__ = ["Dispatcher", "DrainSummary"]
+__all__ = ["Dispatcher", "DrainSummary", "OnEvent"]
+
+OnEvent = Callable[[OpsEvent], Awaitable[None]]
 
 
 class DrainSummary(msgspec.Struct, frozen=True, kw_only=True):
@@ -55,8 +60,11 @@ class Dispatcher:
         jitter: float = 0.1,
         idle: float = 1.0,
         rng: random.Random | None = None,
+        on_event: OnEvent | None = None,
     ) -> None:
         self.destinations = dict(destinations)
+        self.on_event = on_event
+        """Called with each ops event the dispatcher raises (a destination disabled)."""
         self.outbox = outbox
         self.silences = silences
         self.planner = Planner({r.name: r for r in routes})
@@ -87,7 +95,8 @@ class Dispatcher:
         metrics.SILENCES_ACTIVE.set(len(live))
         keep: list[Alert] = []
         for alert in alerts:
-            muted = silencing(live, alert.classified, now) if live else None
+            # Silences mute stories; ops events about pantau itself are not theirs to mute.
+            muted = silencing(live, alert.classified, now) if live and alert.classified is not None else None
             if muted is not None:
                 metrics.ALERTS.labels(alert.destination, "silenced").inc()
                 self._logger(alert.destination).info("alert_silenced", alert=alert.key, silence=muted.id)
@@ -150,7 +159,7 @@ class Dispatcher:
             log.error("delivery_refused", error=exc.message, hint=exc.hint)
             self._dead(keys, dest.name, exc.message)
             if exc.disable:
-                self._disable(dest.name, exc.message)
+                await self._raise(self._disable(dest.name, exc.message))
                 return False
             return True
         except Exception as exc:  # a bug in rendering must not stall the queue
@@ -163,6 +172,8 @@ class Dispatcher:
         self.sent += len(keys)
         metrics.ALERTS.labels(dest.name, "sent").inc(len(keys))
         for e in planned.entries:
+            if e.alert.classified is None:
+                continue  # ops events have no fetch time to measure from
             metrics.DELIVERY_LATENCY.labels(dest.name).observe(max(0.0, now - e.alert.article.fetched.timestamp()))
         log.info("alert_delivered", kind=planned.message.kind)
         return True
@@ -195,14 +206,25 @@ class Dispatcher:
         self._logger(name).error("alert_dead_lettered", alerts=len(keys), error=reason,
                                  hint="`pantau alerts dead` lists them, `pantau alerts replay` sends them again")
 
-    def _disable(self, name: str, reason: str) -> None:
-        """Stop using a destination (410 Gone): an ops event, a gauge at 0, its queue dead-lettered."""
+    def _disable(self, name: str, reason: str) -> OpsEvent:
+        """Stop using a destination (410 Gone): a gauge at 0, its queue dead-lettered; returns the ops event."""
+        now = self.clock()
         self.disabled[name] = f"destination {name!r} disabled: {reason}"
         metrics.DESTINATION_UP.labels(name).set(0)
         self._logger(name).error("destination_disabled", reason=reason,
                                  hint="fix the destination in pantau.yaml, restart, then `pantau alerts replay`")
         rest = [e.alert.key for e in self.outbox.pending() if e.alert.destination == name]
         self._dead(rest, name, self.disabled[name])
+        return destination_disabled(name, reason, now)
+
+    async def _raise(self, event: OpsEvent) -> None:
+        """Hand an ops event to ``on_event``; its failure is logged, never fatal to delivery."""
+        if self.on_event is None:
+            return
+        try:
+            await self.on_event(event)
+        except Exception as exc:  # a broken ops route must not stop the other deliveries
+            self._logger(event.subject).error("ops_event_route_failed", kind=event.kind, error=str(exc))
 
     # -- loops ----------------------------------------------------------------
 

@@ -3,7 +3,8 @@
 ``smtp://user:pass@host:587`` upgrades with STARTTLS whenever the server
 offers it (and refuses to send a password in clear when it does not);
 ``smtps://host:465`` speaks TLS from the first byte. Templates ship in
-``templates/`` (``alert``/``digest`` x ``txt``/``html``, plus ``subject``);
+``templates/`` (``alert``/``digest`` x ``txt``/``html``, plus ``subject``;
+ops events use ``event.txt.j2``, ``event.html.j2``, ``event-subject.txt.j2``);
 a destination's ``templates:`` folder overrides any of them by name. HTML
 templates are autoescaped, so article text cannot inject markup.
 """
@@ -22,6 +23,7 @@ import jinja2
 
 from streams.deliver.alert import Message
 from streams.deliver.config import DestinationSpec, mask_url
+from streams.deliver.events import event_view
 from streams.deliver.render import view
 from streams.errors import PermanentDelivery, RetryableDelivery
 
@@ -45,12 +47,18 @@ def template_env(override: Path | None = None) -> jinja2.Environment:
 
 def build_email(message: Message, spec: DestinationSpec, env: jinja2.Environment) -> EmailMessage:
     """The multipart/alternative email (text and HTML) for one message."""
-    views = [view(a) for a in message.alerts]
-    name = "alert" if message.kind == "alert" and len(views) == 1 else "digest"
-    context = {"alerts": views, "kind": message.kind, "route": message.route, "prefix": spec.subject_prefix}
+    context: dict[str, object] = {"kind": message.kind, "route": message.route, "prefix": spec.subject_prefix}
+    if message.kind == "ops_event":
+        name, subject = "event", "event-subject.txt.j2"
+        context["events"] = [event_view(a.event, a.key) for a in message.alerts if a.event is not None]
+    else:
+        views = [view(a) for a in message.alerts]
+        name = "alert" if message.kind == "alert" and len(views) == 1 else "digest"
+        subject = "subject.txt.j2"
+        context["alerts"] = views
     msg = EmailMessage()
     # Headers cannot hold line breaks: collapse whatever the template produced.
-    msg["Subject"] = " ".join(env.get_template("subject.txt.j2").render(context).split())[:250]
+    msg["Subject"] = " ".join(env.get_template(subject).render(context).split())[:250]
     msg["From"] = spec.from_ or ""
     msg["To"] = ", ".join(spec.to)
     msg["Date"] = formatdate(localtime=False)

@@ -38,6 +38,8 @@ class Planned(msgspec.Struct, frozen=True):
 def _message(destination: str, route: str, kind: str, entries: list[Entry], batch: str | None = None) -> Planned:
     alerts = tuple(e.alert for e in entries)
     kind = "alert" if len(alerts) == 1 and kind != "storm" else kind
+    if alerts[0].event is not None:  # ops routes are never grouped: one event per message
+        kind = "ops_event"
     mid = batch or message_id([a.key for a in alerts])
     return Planned(Message(id=mid, destination=destination, route=route, kind=kind, alerts=alerts), tuple(entries))
 

@@ -4,6 +4,9 @@ Routes are tried in order; the first that matches takes the story unless it
 says ``continue: true``; ``default: true`` routes take what no other route
 took. A story reaches each destination at most once per routing, even when
 several routes name it, because users hate duplicates more than anything.
+Routes with ``events:`` take ops events (:meth:`Router.events_for`) by the
+same first-match/continue rules and never take articles; a destination
+disabled never carries its own ``destination_disabled`` event.
 """
 
 from __future__ import annotations
@@ -14,9 +17,10 @@ from collections.abc import Callable, Iterable, Mapping
 from streams.classify import Classified, Match
 from streams.deliver.alert import Alert, alert_key
 from streams.deliver.config import RouteSpec
+from streams.deliver.events import OpsEvent
 from streams.errors import ConfigError
 
-__all__ = ["Router", "route_matches", "default_routes"]
+__all__ = ["Router", "route_matches", "event_matches", "default_routes"]
 
 
 def _match_ok(route: RouteSpec, match: Match) -> bool:
@@ -39,6 +43,15 @@ def route_matches(route: RouteSpec, classified: Classified) -> bool:
     return any(_match_ok(route, m) for m in classified.matches)
 
 
+def event_matches(route: RouteSpec, event: OpsEvent) -> bool:
+    """True when an ops route takes this event (its kind listed; ``feeds:`` checked for feed events)."""
+    if event.kind not in route.events:
+        return False
+    if route.feeds and event.about == "feed":
+        return event.subject in route.feeds or (bool(event.subject_name) and event.subject_name in route.feeds)
+    return True
+
+
 def default_routes() -> list[RouteSpec]:
     """What runs when pantau.yaml has no routes: every match to the console."""
     return [RouteSpec(name="default", default=True, to=["console"])]
@@ -54,7 +67,10 @@ class Router:
         *,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self.routes = list(routes) or default_routes()
+        self.routes = list(routes)
+        if not any(not r.takes_events for r in self.routes):
+            # Only ops routes (or none): articles still go to the console as before.
+            self.routes += default_routes()
         names = set(destinations)
         seen: set[str] = set()
         for i, route in enumerate(self.routes):
@@ -78,13 +94,13 @@ class Router:
             return []
         taken: list[RouteSpec] = []
         for route in self.routes:
-            if route.default or not route_matches(route, classified):
+            if route.default or route.takes_events or not route_matches(route, classified):
                 continue
             taken.append(route)
             if not route.continue_:
                 break
         if not taken:
-            taken = [r for r in self.routes if r.default and route_matches(r, classified)][:1]
+            taken = [r for r in self.routes if r.default and not r.takes_events and route_matches(r, classified)][:1]
         return taken
 
     def alerts_for(self, classified: Classified, story: str | None = None) -> list[Alert]:
@@ -106,4 +122,26 @@ class Router:
                 alerts.append(
                     Alert(key=key, destination=dest, route=route.name, classified=classified, story=story, created=now)
                 )
+        return alerts
+
+    def events_for(self, event: OpsEvent) -> list[Alert]:
+        """One Alert per destination the ops event is routed to (once per kind, subject and episode)."""
+        now = self._clock()
+        story = event.ident
+        alerts: list[Alert] = []
+        # A disabled destination cannot carry the news of its own disabling.
+        reached: set[str] = {event.subject} if event.kind == "destination_disabled" else set()
+        for route in self.routes:
+            if not route.takes_events or not event_matches(route, event):
+                continue
+            before = len(alerts)
+            for dest in route.to:
+                if dest in reached:
+                    continue
+                reached.add(dest)
+                alerts.append(Alert(key=alert_key(story, route.name, dest), destination=dest, route=route.name,
+                                    story=story, created=now, event=event))
+            # A route left with no destination (only the disabled one) passes the event on.
+            if not route.continue_ and len(alerts) > before:
+                break
         return alerts

@@ -4,7 +4,8 @@ Every piece of article text is escaped (``&``, ``<``, ``>``), which also
 defuses ``<!channel>``, ``<!here>`` and ``<@U123>`` smuggled into a headline;
 ``verbatim: true`` stops Slack from linkifying names. Every text is cut to
 Slack's limits (3,000 characters a text, 150 a header, 50 blocks), and a
-plain ``text`` fallback goes with every message for notifications.
+plain ``text`` fallback goes with every message for notifications. Ops
+events get a header, their message and details, escaped and cut the same way.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import httpx
 
 from streams.deliver.alert import Message
 from streams.deliver.config import DestinationSpec
+from streams.deliver.events import EventView, event_view
 from streams.deliver.render import AlertView, Segment, shorten, view
 from streams.deliver.transport import make_client, post
 
@@ -98,8 +100,31 @@ def _digest_blocks(message: Message, views: list[AlertView]) -> list[dict]:
     return blocks
 
 
+_ICON = {"error": "🔴", "warning": "🟠", "info": "🟢"}
+
+
+def _event_blocks(v: EventView) -> list[dict]:
+    fields = [_mrkdwn(f"*{escape(label)}*\n{escape(shorten(value, 600))}", FIELD_LIMIT) for label, value in v.details]
+    return [
+        _header(f"{_ICON.get(v.severity, '')} {v.title}".strip()),
+        {"type": "section", "text": _mrkdwn(escape(shorten(v.message, 2500))), "fields": fields[:10]},
+        {"type": "context",
+         "elements": [_mrkdwn(f"{escape(v.kind)} · {escape(v.severity)} · since {v.at} · pantau ops")]},
+    ]
+
+
+def _event_payload(message: Message) -> dict:
+    views = [event_view(a.event, a.key) for a in message.alerts if a.event is not None]
+    # Ops routes send one event per message; a list keeps this total anyway.
+    blocks = [block for v in views for block in _event_blocks(v)]
+    text = "; ".join(f"{v.title}: {v.message}" for v in views)
+    return {"text": _fit(escape(shorten(text, 1000))), "blocks": blocks[:MAX_BLOCKS], "unfurl_links": False}
+
+
 def slack_payload(message: Message) -> dict:
     """The JSON body Slack's incoming webhook receives for this message."""
+    if message.kind == "ops_event":
+        return _event_payload(message)
     views = [view(a, snippet_chars=400 if message.kind == "alert" else 160) for a in message.alerts]
     if message.kind == "alert" and len(views) == 1:
         v = views[0]

@@ -1,6 +1,7 @@
 """Signed JSON webhooks: the documented schema, Standard Webhooks signatures, < 20 KB.
 
-The body follows ``schema/alert-webhook.v1.json``. Headers follow Standard
+The body follows ``schema/alert-webhook.v1.json``; an ops event (``type:
+"ops_event"``) follows ``schema/ops-event-webhook.v1.json``, signed the same way. Headers follow Standard
 Webhooks: ``webhook-id`` is the message id (the alert's idempotency key, the
 same on every retry, so receivers can drop repeats), ``webhook-timestamp`` the
 send time, ``webhook-signature`` ``v1,<base64 HMAC-SHA256 of id.timestamp.body>``.
@@ -19,14 +20,18 @@ from standardwebhooks import Webhook
 
 from streams.deliver.alert import Alert, Message
 from streams.deliver.config import DestinationSpec
+from streams.deliver.events import OpsEvent
 from streams.deliver.render import shorten
 from streams.deliver.transport import make_client, post
 from streams.logs import get_logger
 
-__all__ = ["WebhookDestination", "webhook_body", "signer", "SCHEMA_PATH", "SCHEMA_VERSION"]
+__all__ = ["WebhookDestination", "webhook_body", "signer", "SCHEMA_PATH", "EVENT_SCHEMA_PATH", "SCHEMA_VERSION"]
 
 SCHEMA_VERSION = 1
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "alert-webhook.v1.json"
+EVENT_SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "ops-event-webhook.v1.json"
+EVENT_TEXT = 2000
+"""Longest message / last_error in an ops event body (errors can quote a server's answer)."""
 
 
 class ArticleOut(msgspec.Struct, kw_only=True):
@@ -75,6 +80,52 @@ class Payload(msgspec.Struct, kw_only=True):
     truncated: bool = False
 
 
+class EventOut(msgspec.Struct, kw_only=True):
+    key: str
+    kind: str
+    severity: str
+    about: str
+    subject: str
+    subject_name: str
+    title: str
+    message: str
+    episode: str
+    at: datetime
+    failures: int
+    last_error: str | None
+    last_success: datetime | None
+
+
+class EventPayload(msgspec.Struct, kw_only=True):
+    version: int
+    type: str
+    id: str
+    destination: str
+    route: str
+    sent: datetime
+    event: EventOut
+    truncated: bool = False
+
+
+def _stamp(ts: float | None) -> datetime | None:
+    return None if ts is None else datetime.fromtimestamp(ts, timezone.utc)
+
+
+def _event_body(message: Message, alert: Alert, event: OpsEvent, sent: datetime) -> bytes:
+    message_text = shorten(event.message, EVENT_TEXT)
+    error = shorten(event.last_error, EVENT_TEXT) if event.last_error is not None else None
+    truncated = len(event.message) > EVENT_TEXT or len(event.last_error or "") > EVENT_TEXT
+    out = EventOut(
+        key=alert.key, kind=event.kind, severity=event.severity, about=event.about, subject=event.subject,
+        subject_name=event.subject_name, title=shorten(event.title, 300), message=message_text,
+        episode=event.episode, at=datetime.fromtimestamp(event.at, timezone.utc), failures=event.failures,
+        last_error=error, last_success=_stamp(event.last_success),
+    )
+    return msgspec.json.encode(EventPayload(version=SCHEMA_VERSION, type="ops_event", id=message.id,
+                                            destination=message.destination, route=message.route, sent=sent,
+                                            event=out, truncated=truncated))
+
+
 def _alert_out(alert: Alert, text: int | None) -> AlertOut:
     c, a = alert.classified, alert.classified.article
 
@@ -103,6 +154,10 @@ def _alert_out(alert: Alert, text: int | None) -> AlertOut:
 def webhook_body(message: Message, *, max_bytes: int = 20_000, now: float | None = None) -> bytes:
     """The JSON body for this message, shortened until it is under ``max_bytes``."""
     sent = datetime.fromtimestamp(now, timezone.utc) if now is not None else datetime.now(timezone.utc)
+    if message.kind == "ops_event":
+        alert = message.alerts[0]  # ops routes are never grouped
+        assert alert.event is not None
+        return _event_body(message, alert, alert.event, sent)
     alerts = list(message.alerts)
     # Shrink text step by step; only when even short texts do not fit, drop
     # the last alerts of a digest (a single alert is always kept).

@@ -14,7 +14,9 @@ import base64
 import json
 import os
 import random
+import re
 import shutil
+import subprocess
 import time
 import urllib.request
 import uuid
@@ -29,7 +31,7 @@ from sources.article import decode
 from streams.classify import decode_classified
 from streams.deliver.outbox import DeadLetter
 
-from servers import Item, rss
+from servers import Item, WebhookReceiver, rss
 from workers import Pantau, free_port, http_status, topic_records, wait_until
 
 pytestmark = pytest.mark.kafka
@@ -98,17 +100,22 @@ def cluster(tmp_path, kafka_bootstrap, feed_server, webhook_receiver, write_conf
     feed_server.put("/kabar.xml", rss("Kabar", MATCHING + NOT_MATCHING))
     feed_server.put("/warta.xml", rss("Warta", [COPY]))
     feeds = [{"url": feed_server.url("/kabar.xml"), "name": "Kabar", "interval": 1},
-             {"url": feed_server.url("/warta.xml"), "name": "Warta", "interval": 1}]
+             {"url": feed_server.url("/warta.xml"), "name": "Warta", "interval": 1},
+             # Nothing is served there: a 404, and after one failure the feed counts as failing.
+             {"url": feed_server.url("/hilang.xml"), "name": "Hilang", "interval": 1, "failing_after": 1}]
+    ops = WebhookReceiver()
     common = dict(
         feeds=feeds, rules="rules", network={"allow_private": True},
         destinations={"siem": {"type": "webhook", "url": webhook_receiver.url, "secret": SECRET,
                                # 5 a second: the worker is still delivering when it is killed.
                                "rate": 5, "retry": [0, 0.5, 1, 1, 1]},
+                        "ops": {"type": "webhook", "url": ops.url, "secret": SECRET},
                         # Nobody listens there: its alerts end in the dead-letter topic.
                         "archive": {"type": "webhook", "url": f"http://127.0.0.1:{free_port()}/gone",
                                     "retry": [0, 0.2]}},
         routes=[{"name": "desk", "topics": ["cybercrime", "asean"], "to": ["siem"], "continue": True},
-                {"name": "archive", "topics": ["asean"], "to": ["archive"]}],
+                {"name": "archive", "topics": ["asean"], "to": ["archive"]},
+                {"name": "ops", "events": ["feed_failing"], "to": ["ops"]}],
     )
     worker_dir, sources_dir = tmp_path / "worker", tmp_path / "sources"
     worker_dir.mkdir()
@@ -141,11 +148,13 @@ def cluster(tmp_path, kafka_bootstrap, feed_server, webhook_receiver, write_conf
         return proc
 
     yield {
-        "prefix": prefix, "worker_rules": worker_dir / "rules", "add_feed": add_feed, "worker": start_worker,
+        "prefix": prefix, "worker_rules": worker_dir / "rules", "add_feed": add_feed, "worker": start_worker, "ops": ops,
+        "feed_url": feed_server.url,
         "sources": lambda: start("sources", "sources", sources_dir, sources_cfg),
     }
     for proc in started:
         proc.stop()
+    ops.stop()
 
 
 def delivering(worker: Pantau) -> bool:
@@ -154,7 +163,9 @@ def delivering(worker: Pantau) -> bool:
     return events.count("delivery_started") > events.count("delivery_stopped")
 
 
-def test_two_workers_deliver_once_across_a_kill_a_restart_and_rule_edits(cluster, kafka_bootstrap, webhook_receiver):
+def test_two_workers_deliver_once_across_a_kill_a_restart_and_rule_edits(
+    cluster, kafka_bootstrap, webhook_receiver, promtool
+):
     workers = [cluster["worker"]("worker-a"), cluster["worker"]("worker-b")]
     wait_until(lambda: all(http_status(w.metrics_url + "/readyz") == 200 for w in workers),
                "both workers to be ready", timeout=90, procs=workers)
@@ -212,7 +223,13 @@ def test_two_workers_deliver_once_across_a_kill_a_restart_and_rule_edits(cluster
         wait_until(lambda: lag in scrape(worker), "the consumer lag gauge at 0", timeout=30, procs=workers)
         assert "pantau_faust_messages_received_total" in scrape(worker)
     (deliverer,) = [w for w in workers if delivering(w)]
-    assert 'pantau_alerts_total{destination="siem",outcome="sent"}' in scrape(deliverer)
+    text = scrape(deliverer)
+    assert 'pantau_alerts_total{destination="siem",outcome="sent"}' in text
+    # Faust's sensors are there, under names promtool accepts (its *_ms histogram is replaced).
+    assert re.search(r"^pantau_faust_messages_received_total [1-9]", text, re.M)
+    assert "pantau_faust_events_runtime_seconds_bucket" in text and "_events_runtime_ms" not in text
+    lint = subprocess.run([promtool, "check", "metrics"], input=text, capture_output=True, text=True)
+    assert (lint.returncode, lint.stdout + lint.stderr) == (0, "")
 
     # An editor adds a topic while the worker runs: the next article is classified with it ...
     (cluster["worker_rules"] / "asean.yaml").write_text(ASEAN_RULES, encoding="utf-8")
@@ -233,3 +250,11 @@ def test_two_workers_deliver_once_across_a_kill_a_restart_and_rule_edits(cluster
     letter = msgspec.json.decode(raw, type=DeadLetter)
     assert (letter.alert.key, letter.alert.destination, letter.attempts) == (key, "archive", 2)
     assert letter.alert.article.title == ASEAN_ARTICLE.title
+
+    # The feed that answers 404 reached ops as one feed_failing event, through the events
+    # topic, once, although the worker delivering it was killed and the group rebalanced.
+    ops = cluster["ops"]
+    wait_until(lambda: ops.received, "the feed-failing event", timeout=30, procs=workers)
+    (request,) = ops.requests
+    event = hook.verify(request.body, request.headers)["event"]
+    assert (event["kind"], event["subject"]) == ("feed_failing", cluster["feed_url"]("/hilang.xml"))

@@ -9,6 +9,7 @@ from kafka import KafkaConsumer, TopicPartition
 
 from streams.topics import ALL_TOPICS, ensure_topics
 
+
 @pytest.fixture
 def topic_prefix(kafka_bootstrap: str) -> str:
     """A fresh topic prefix whose pantau topics exist on the broker."""
