@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from typing import Generic, TypeVar
 
 import msgspec
 
-__all__ = ["Article", "article_id", "encode", "decode", "SCHEMA_VERSION"]
+__all__ = ["Article", "article_id", "encode", "decode", "JsonCodec", "SCHEMA_VERSION"]
+
+T = TypeVar("T")
 
 SCHEMA_VERSION = 1
 
@@ -52,15 +55,28 @@ def article_id(canonical_key: str) -> str:
     return hashlib.blake2b(canonical_key.encode("utf-8"), digest_size=12).hexdigest()
 
 
-_encoder = msgspec.json.Encoder()
-_decoder = msgspec.json.Decoder(Article)
+class JsonCodec(Generic[T]):
+    """The JSON wire form of one record type (Article, Classified, Alert...).
+
+    The encoder and the typed decoder are built once and reused, as msgspec
+    advises for repeated use: every article passes through them.
+    """
+
+    def __init__(self, record_type: type[T]) -> None:
+        self._encoder = msgspec.json.Encoder()
+        self._decoder = msgspec.json.Decoder(record_type)
+
+    def encode(self, record: T) -> bytes:
+        """Serialise a record to JSON bytes (the Kafka and SQLite wire form)."""
+        return self._encoder.encode(record)
+
+    def decode(self, data: bytes | str) -> T:
+        """Parse JSON bytes back into the record type, validating every field."""
+        return self._decoder.decode(data)
 
 
-def encode(article: Article) -> bytes:
-    """Serialise an Article to JSON bytes (the Kafka and SQLite wire form)."""
-    return _encoder.encode(article)
-
-
-def decode(data: bytes | str) -> Article:
-    """Parse JSON bytes back into an Article, validating every field."""
-    return _decoder.decode(data)
+_codec = JsonCodec(Article)
+encode = _codec.encode
+"""Serialise an Article to JSON bytes (the Kafka and SQLite wire form)."""
+decode = _codec.decode
+"""Parse JSON bytes back into an Article, validating every field."""

@@ -63,6 +63,8 @@ class Config(BaseModel):
     routes: list[RouteSpec] = Field(default_factory=list)
     source: Path | None = None
     """The file this configuration was read from (None for built-in defaults)."""
+    feeds_file: Path | None = None
+    """The feed list file ``feeds:`` names (watched for edits); None for an inline list."""
 
 
 def default_config_path() -> Path:
@@ -159,7 +161,12 @@ def _fields_at(loc: tuple) -> list[str]:
 
 
 def load_config(path: str | Path | None = None, *, env: dict[str, str] | None = None) -> Config:
-    """Read and validate a pantau.yaml (the shipped default when ``path`` is None)."""
+    """Read and validate a pantau.yaml (the shipped default when ``path`` is None).
+
+    Relative paths are relative to the file, except the shipped default's
+    ``state:``, which is relative to the current directory.
+    """
+    shipped = not path
     path = Path(path) if path else default_config_path()
     try:
         raw = YAML(typ="rt").load(path.read_text(encoding="utf-8"))
@@ -177,15 +184,18 @@ def load_config(path: str | Path | None = None, *, env: dict[str, str] | None = 
     data = substitute_env(raw, where=str(path), env=env)
     base = path.resolve().parent
     feeds = data.get("feeds", [])
-    if isinstance(feeds, str):
+    feeds_file = (base / feeds).resolve() if isinstance(feeds, str) else None
+    if feeds_file is not None:
         data["feeds"] = [f.model_dump() for f in load_feed_list(base / feeds)]
     try:
-        cfg = Config.model_validate({**data, "source": path.resolve()})
+        cfg = Config.model_validate({**data, "source": path.resolve(), "feeds_file": feeds_file})
     except ValidationError as exc:
         raise ConfigError(f"{path} has errors:\n{_describe(exc, path, raw)}") from None
-    # Relative paths are relative to the config file, as users expect.
+    # Relative paths are relative to the config file, as users expect; the
+    # shipped file lives inside the package, so its state goes where pantau
+    # was started, not next to the installed files.
     cfg.rules = cfg.rules if cfg.rules.is_absolute() else (base / cfg.rules).resolve()
-    cfg.state = cfg.state if cfg.state.is_absolute() else (base / cfg.state)
+    cfg.state = cfg.state if cfg.state.is_absolute() else ((Path.cwd() if shipped else base) / cfg.state)
     _check_routes(cfg, path)
     return cfg
 

@@ -23,17 +23,14 @@ import signal
 import sys
 from contextlib import suppress
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TextIO
 
-from ruamel.yaml import YAML
-
 from sources.article import Article
+from sources.health import HealthEvent
 from sources.poller import Poller
 from sources.state import SqliteFeedStateStore
 from streams.classify import LiveRules, RuleSet, load_ruleset
 from streams.config import Config
-from sources.health import HealthEvent
 from streams.deliver import Dispatcher, Router, SilenceStore, SqliteOutbox, build_destinations
 from streams.deliver.events import OpsEvent, from_health
 from streams.inbox import Inbox
@@ -43,7 +40,7 @@ from streams.pipeline import process
 from streams.state import open_state
 from streams.stories import SqliteStoryStore, StoryIndex
 
-__all__ = ["Inbox", "RunSummary", "EmbeddedRunner", "run_embedded"]  # Inbox lives in streams.inbox
+__all__ = ["RunSummary", "EmbeddedRunner", "run_embedded"]
 
 log = get_logger(component="embedded")
 
@@ -93,7 +90,7 @@ class EmbeddedRunner:
             on_event=self.announce,
         )
         self.poller = Poller(config.feeds, SqliteFeedStateStore(self.conn), self.publish,
-                             network=config.network, feeds_path=_feeds_file(config), on_health=self.feed_health)
+                             network=config.network, feeds_path=config.feeds_file, on_health=self.feed_health)
         self.summary = RunSummary()
         self._arrived = asyncio.Event()
 
@@ -191,15 +188,6 @@ class EmbeddedRunner:
         await self.poller.aclose()
         await self.dispatcher.aclose()
         self.conn.close()
-
-
-def _feeds_file(config: Config) -> Path | None:
-    """The feed list file named by ``feeds:`` (watched for edits), when it names one."""
-    if config.source is None:
-        return None
-    raw = YAML(typ="rt").load(config.source.read_text(encoding="utf-8")) or {}  # as load_config reads it
-    feeds = raw.get("feeds") if isinstance(raw, dict) else None
-    return (config.source.parent / feeds).resolve() if isinstance(feeds, str) else None
 
 
 def _readiness(runner: EmbeddedRunner):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import msgspec
 
-from sources.article import Article
+from sources.article import Article, JsonCodec
 
 __all__ = ["Hit", "Match", "Classified", "encode_classified", "decode_classified"]
 
@@ -49,15 +49,8 @@ class Classified(msgspec.Struct, frozen=True, kw_only=True):
         return tuple(sorted({m.topic for m in self.matches}))
 
 
-_encoder = msgspec.json.Encoder()
-_decoder = msgspec.json.Decoder(Classified)
-
-
-def encode_classified(classified: Classified) -> bytes:
-    """Serialise a Classified to JSON bytes (the matches topic's wire form)."""
-    return _encoder.encode(classified)
-
-
-def decode_classified(data: bytes | str) -> Classified:
-    """Parse JSON bytes back into a Classified, validating every field."""
-    return _decoder.decode(data)
+_codec = JsonCodec(Classified)
+encode_classified = _codec.encode
+"""Serialise a Classified to JSON bytes (the matches topic's wire form)."""
+decode_classified = _codec.decode
+"""Parse JSON bytes back into a Classified, validating every field."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 __all__ = ["register", "handle"]
 
@@ -44,10 +43,6 @@ def handle(args: argparse.Namespace) -> int:
     from streams.embedded import run_embedded
 
     config = load_config(args.config)
-    if args.config is None:
-        # The shipped configuration lives inside the package: keep its state
-        # where the user started pantau, not next to the installed files.
-        config.state = Path.cwd() / ".pantau" / "state.db"
     if args.allow_private:
         config.network.allow_private = True
     return run_embedded(config, once=args.once)

@@ -162,7 +162,7 @@ def collect_status(config: Config, *, now: float | None = None, limit: int = 10,
     from streams.deliver.alert import decode_alert
     from streams.deliver.outbox import SqliteOutbox
     from streams.deliver.silences import SilenceStore
-    from streams.embedded import Inbox
+    from streams.inbox import Inbox
     from streams.state import open_state
 
     now = time.time() if now is None else now
@@ -280,8 +280,6 @@ def handle(args: argparse.Namespace) -> int:
     from streams.config import load_config
 
     config = load_config(args.config)
-    if args.config is None:
-        config.state = Path.cwd() / ".pantau" / "state.db"  # where `pantau run` keeps it for the shipped config
     now = time.time()
     report = collect_status(config, now=now, limit=args.limit)
     if args.json:

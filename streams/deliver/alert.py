@@ -16,6 +16,7 @@ from typing import Literal
 
 import msgspec
 
+from sources.article import JsonCodec
 from streams.classify import Classified
 from streams.deliver.events import OpsEvent
 
@@ -74,15 +75,8 @@ def message_id(keys: list[str] | tuple[str, ...]) -> str:
     return "batch_" + hashlib.blake2b(joined, digest_size=16).hexdigest()
 
 
-_encoder = msgspec.json.Encoder()
-_decoder = msgspec.json.Decoder(Alert)
-
-
-def encode_alert(alert: Alert) -> bytes:
-    """Serialise an Alert to JSON bytes (the outbox and Faust table form)."""
-    return _encoder.encode(alert)
-
-
-def decode_alert(data: bytes | str) -> Alert:
-    """Parse JSON bytes back into an Alert, validating every field."""
-    return _decoder.decode(data)
+_codec = JsonCodec(Alert)
+encode_alert = _codec.encode
+"""Serialise an Alert to JSON bytes (the outbox and Faust table form)."""
+decode_alert = _codec.decode
+"""Parse JSON bytes back into an Alert, validating every field."""

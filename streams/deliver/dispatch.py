@@ -17,7 +17,7 @@ import asyncio
 import math
 import random
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 
 import msgspec
@@ -28,6 +28,7 @@ from streams.deliver.config import RouteSpec
 from streams.deliver.destinations import Destination
 from streams.deliver.events import OpsEvent, destination_disabled
 from streams.deliver.outbox import Entry, Outbox
+from streams.deliver.pace import Pacer
 from streams.deliver.plan import Planned, Planner
 from streams.deliver.silences import SilenceStore, silencing
 from streams.errors import PermanentDelivery, RetryableDelivery
@@ -72,8 +73,7 @@ class Dispatcher:
         self.jitter = jitter
         self.idle = idle
         self._rng = rng or random.Random()
-        self._next_slot: dict[str, float] = {}
-        self._paused_until: dict[str, float] = {}
+        self.pace = Pacer(clock)
         self.disabled: dict[str, str] = {}
         self._wake: asyncio.Event | None = None
         self._gauges_at = -math.inf
@@ -116,10 +116,7 @@ class Dispatcher:
         now = self.clock()
         if not flush and not self.outbox.due(now):
             return
-        by_dest: dict[str, list[Entry]] = defaultdict(list)
-        for entry in self.outbox.pending():
-            by_dest[entry.alert.destination].append(entry)
-        await asyncio.gather(*(self._serve(name, entries, flush) for name, entries in by_dest.items()))
+        await asyncio.gather(*(self._serve(name, entries, flush) for name, entries in self._pending().items()))
         self._refresh_gauges(force=flush)
 
     async def _serve(self, name: str, entries: list[Entry], flush: bool) -> None:
@@ -128,21 +125,12 @@ class Dispatcher:
             reason = self.disabled.get(name) or f"destination {name!r} is no longer configured"
             self._dead([e.alert.key for e in entries], name, reason)
             return
-        if self._paused_until.get(name, 0.0) > self.clock():
+        if self.pace.paused_until(name) > self.clock():
             return
         for planned in self.planner.plan(name, entries, self.clock(), flush=flush):
-            await self._await_slot(dest)
+            await self.pace.wait_slot(name, dest.rate)
             if not await self._attempt(dest, planned):
                 break  # paused or disabled: leave the rest for later
-
-    async def _await_slot(self, dest: Destination) -> None:
-        if not dest.rate:
-            return
-        wait = self._next_slot.get(dest.name, 0.0) - self.clock()
-        if wait > 0:
-            await asyncio.sleep(wait)
-        # From the actual send time, so a late wake-up never squeezes the next gap.
-        self._next_slot[dest.name] = self.clock() + 1.0 / dest.rate
 
     async def _attempt(self, dest: Destination, planned: Planned) -> bool:
         """Send one message and record the outcome; False when the destination must stop for now."""
@@ -190,7 +178,7 @@ class Dispatcher:
         if exc.retry_after is not None:
             # Honour the receiver: not before Retry-After, and nothing else to it meanwhile.
             wait = max(wait, exc.retry_after)
-            self._paused_until[dest.name] = now + exc.retry_after
+            self.pace.pause(dest.name, now + exc.retry_after)
         self.outbox.mark_retry(keys, now + wait, exc.message, batch=planned.message.id)
         metrics.ALERTS.labels(dest.name, "retried").inc(len(keys))
         log.warning("delivery_retry", error=exc.message, retry_in=round(wait, 3), retry_after=exc.retry_after)
@@ -230,14 +218,14 @@ class Dispatcher:
 
     def next_wake(self) -> float:
         """Earliest time anything pending may be sent (inf when nothing is pending)."""
-        by_dest: dict[str, list[Entry]] = defaultdict(list)
-        for e in self.outbox.pending():
-            by_dest[e.alert.destination].append(e)
-        times = [
-            max(self.planner.next_wake(name, entries), self._paused_until.get(name, 0.0))
-            for name, entries in by_dest.items()
-        ]
-        return min(times, default=math.inf)
+        return self._next_wake(self._pending())
+
+    def _next_wake(self, pending: Mapping[str, list[Entry]]) -> float:
+        return min((self._wake_time(name, entries) for name, entries in pending.items()), default=math.inf)
+
+    def _wake_time(self, name: str, entries: list[Entry]) -> float:
+        # Paused (Retry-After) or held (storm) destinations wait for their time.
+        return max(self.planner.next_wake(name, entries), self.pace.paused_until(name))
 
     async def drain(self, max_wait: float) -> DrainSummary:
         """Send what is due, flush open groups, wait out retries due within ``max_wait``; park the rest."""
@@ -260,20 +248,17 @@ class Dispatcher:
         try:
             while True:
                 now = self.clock()
-                idle = {e.alert.destination for e in self.outbox.due(now)} - {n for n, t in busy.items() if not t.done()}
-                if idle:
-                    by_dest: dict[str, list[Entry]] = defaultdict(list)
-                    for e in self.outbox.pending():
-                        if e.alert.destination in idle:
-                            by_dest[e.alert.destination].append(e)
-                    for name, entries in by_dest.items():
-                        # Paused (Retry-After) or held (storm) destinations wait for their time.
-                        if max(self.planner.next_wake(name, entries), self._paused_until.get(name, 0.0)) > now:
-                            continue
-                        busy[name] = asyncio.create_task(self._serve(name, entries, False))
-                        busy[name].add_done_callback(lambda _t: self._wake.set())
+                # One read of the outbox per pass serves both what to start and when to wake.
+                pending = self._pending()
+                for name, entries in pending.items():
+                    if name in busy and not busy[name].done():
+                        continue
+                    if not any(e.due <= now for e in entries) or self._wake_time(name, entries) > now:
+                        continue
+                    busy[name] = asyncio.create_task(self._serve(name, entries, False))
+                    busy[name].add_done_callback(lambda _t: self._wake.set())
                 self._refresh_gauges()
-                delay = min(max(self.next_wake() - self.clock(), 0.01), self.idle)
+                delay = min(max(self._next_wake(pending) - self.clock(), 0.01), self.idle)
                 # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a
                 # cancellation that races with the wake-up, and the loop would never stop.
                 try:
@@ -294,6 +279,13 @@ class Dispatcher:
 
     # -- bookkeeping ----------------------------------------------------------
 
+    def _pending(self) -> dict[str, list[Entry]]:
+        """Every pending entry, by destination, oldest first."""
+        by_dest: dict[str, list[Entry]] = defaultdict(list)
+        for entry in self.outbox.pending():
+            by_dest[entry.alert.destination].append(entry)
+        return by_dest
+
     def _logger(self, name: str):
         if name not in self._log:
             self._log[name] = get_logger(destination=name)
@@ -305,12 +297,8 @@ class Dispatcher:
         if not force and now - self._gauges_at < 5.0:
             return
         self._gauges_at = now
-        pending: dict[str, int] = defaultdict(int)
-        for e in self.outbox.pending():
-            pending[e.alert.destination] += 1
-        dead: dict[str, int] = defaultdict(int)
-        for d in self.outbox.dead():
-            dead[d.alert.destination] += 1
+        pending = self._pending()
+        dead = Counter(d.alert.destination for d in self.outbox.dead())
         for name in set(self.destinations) | set(pending) | set(dead):
-            metrics.OUTBOX_PENDING.labels(name).set(pending[name])
+            metrics.OUTBOX_PENDING.labels(name).set(len(pending.get(name, ())))
             metrics.DEAD_LETTERS.labels(name).set(dead[name])

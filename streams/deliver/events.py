@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
-from typing import Literal
+from typing import Literal, get_args
 
 import msgspec
 
@@ -19,11 +19,10 @@ from sources.health import HealthEvent
 
 __all__ = [
     "OpsEvent", "EventKind", "EVENT_KINDS", "from_health", "destination_disabled", "EventView", "event_view",
-    "encode_event", "decode_event",
 ]
 
 EventKind = Literal["feed_failing", "feed_silent", "feed_gone", "feed_recovered", "destination_disabled"]
-EVENT_KINDS: tuple[str, ...] = ("feed_failing", "feed_silent", "feed_gone", "feed_recovered", "destination_disabled")
+EVENT_KINDS: tuple[str, ...] = get_args(EventKind)
 
 _SEVERITY = {"feed_failing": "error", "feed_silent": "warning", "feed_gone": "error",
              "feed_recovered": "info", "destination_disabled": "error"}
@@ -135,16 +134,3 @@ def event_view(event: OpsEvent, key: str) -> EventView:
                      message=_clean(event.message), about=event.about, subject=_clean(event.subject),
                      at=_when(event.at), details=tuple((label, _clean(value)) for label, value in details))
 
-
-_encoder = msgspec.json.Encoder()
-_decoder = msgspec.json.Decoder(OpsEvent)
-
-
-def encode_event(event: OpsEvent) -> bytes:
-    """Serialise an OpsEvent to JSON bytes (the Kafka ops-event record in distributed mode)."""
-    return _encoder.encode(event)
-
-
-def decode_event(data: bytes | str) -> OpsEvent:
-    """Parse JSON bytes back into an OpsEvent, validating every field."""
-    return _decoder.decode(data)

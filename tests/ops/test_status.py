@@ -24,8 +24,8 @@ from streams.deliver.alert import Alert
 from streams.deliver.config import DestinationSpec
 from streams.deliver.outbox import SqliteOutbox
 from streams.deliver.silences import SilenceStore
-from streams.embedded import Inbox
 from streams.errors import ConfigError
+from streams.inbox import Inbox
 from streams.observe import start_observer
 from streams.state import open_state
 
