@@ -16,11 +16,12 @@ __all__ = ["configure_logging", "get_logger", "default_format"]
 
 
 def default_format() -> str:
-    """``json`` in containers or when stderr is not a terminal, else ``console``."""
+    """``PANTAU_LOG_FORMAT`` when set, else ``console`` on a terminal and ``json`` otherwise."""
+    # A terminal means a person is reading; containers and pipes feed log
+    # shippers (the image also sets PANTAU_LOG_FORMAT=json explicitly).
     if os.environ.get("PANTAU_LOG_FORMAT"):
         return os.environ["PANTAU_LOG_FORMAT"]
-    in_container = os.path.exists("/.dockerenv") or os.environ.get("KUBERNETES_SERVICE_HOST")
-    return "json" if in_container or not sys.stderr.isatty() else "console"
+    return "console" if sys.stderr.isatty() else "json"
 
 
 def configure_logging(fmt: str | None = None, level: str = "info") -> None:

@@ -78,11 +78,20 @@ class StoryMember:
 class StoryStore(Protocol):
     """Where story members are kept between restarts."""
 
-    def get(self, article_id: str) -> StoryMember | None: ...
-    def add(self, member: StoryMember) -> None: ...
-    def recent(self, since: float) -> list[StoryMember]: ...
-    def latest(self) -> float | None: ...
-    def prune(self, before: float) -> int: ...
+    def get(self, article_id: str) -> StoryMember | None:
+        """The member recorded for ``article_id``, if any."""
+
+    def add(self, member: StoryMember) -> None:
+        """Record a member; the first write for an article wins."""
+
+    def recent(self, since: float) -> list[StoryMember]:
+        """Members at or after ``since``, oldest first."""
+
+    def latest(self) -> float | None:
+        """The newest member's time, or None when empty."""
+
+    def prune(self, before: float) -> int:
+        """Forget members older than ``before``; returns how many."""
 
 
 class MemoryStoryStore:

@@ -7,12 +7,14 @@ A test that needs something real (a Kafka broker, promtool) asks for it with
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import socket
 from pathlib import Path
 
 import pytest
+import structlog
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -58,3 +60,13 @@ def promtool() -> str:
     path = shutil.which("promtool")
     require(path is not None, "promtool (Debian package prometheus)")
     return path
+
+
+@pytest.fixture
+def restore_logging():
+    """cli.main() points logging at pytest's captured stderr; undo that after the test."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    structlog.reset_defaults()
+    root.handlers[:], root.level = handlers, level

@@ -35,6 +35,8 @@ EVENT_TEXT = 2000
 
 
 class ArticleOut(msgspec.Struct, kw_only=True):
+    """The article as the alert schema shows it (no content: bodies stay small)."""
+
     id: str
     url: str
     title: str
@@ -48,6 +50,8 @@ class ArticleOut(msgspec.Struct, kw_only=True):
 
 
 class MatchOut(msgspec.Struct, kw_only=True):
+    """One rule match: the terms it found, not every hit's offsets."""
+
     rule: str
     topic: str
     score: float
@@ -58,6 +62,8 @@ class MatchOut(msgspec.Struct, kw_only=True):
 
 
 class AlertOut(msgspec.Struct, kw_only=True):
+    """One alert of the body's ``alerts`` list."""
+
     key: str
     story: str
     route: str
@@ -69,6 +75,8 @@ class AlertOut(msgspec.Struct, kw_only=True):
 
 
 class Payload(msgspec.Struct, kw_only=True):
+    """The body of an alert, digest or storm message (``schema/alert-webhook.v1.json``)."""
+
     version: int
     type: str
     id: str
@@ -81,6 +89,8 @@ class Payload(msgspec.Struct, kw_only=True):
 
 
 class EventOut(msgspec.Struct, kw_only=True):
+    """The ops event as the event schema shows it."""
+
     key: str
     kind: str
     severity: str
@@ -97,6 +107,8 @@ class EventOut(msgspec.Struct, kw_only=True):
 
 
 class EventPayload(msgspec.Struct, kw_only=True):
+    """The body of an ops event message (``schema/ops-event-webhook.v1.json``)."""
+
     version: int
     type: str
     id: str

@@ -13,6 +13,7 @@ from types import ModuleType
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
+from ruamel.yaml import YAML
 
 HERE = Path(__file__).resolve().parent
 
@@ -85,3 +86,40 @@ def webhook_receiver() -> Iterator[object]:
     server = E2E.WebhookReceiver()
     yield server
     server.stop()
+
+
+RANSOMWARE_RULE = "topic: cybercrime\ntitle: Cybercrime\nowner: ops-tests\nrules:\n  - id: ransomware\n    any: [ransomware]\n"
+
+
+@pytest.fixture
+def rules_dir(tmp_path: Path) -> Path:
+    """``tmp_path/rules`` with one cybercrime rule: any article saying "ransomware"."""
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "cybercrime.yaml").write_text(RANSOMWARE_RULE)
+    return rules
+
+
+@pytest.fixture
+def write_monitor(tmp_path: Path, rules_dir: Path, feed_server, webhook_receiver):
+    """Returns ``write(items)``: serve ``items`` as feed "outlet" and write ``tmp_path/pantau.yaml``.
+
+    The monitor also polls a feed "gone" that answers 404, and routes
+    cybercrime to the webhook receiver as destination "siem".
+    """
+
+    def write(items: list) -> Path:
+        feed_server.put("/feed.xml", E2E.rss("Outlet", items))
+        config = {
+            "feeds": [{"url": feed_server.url("/feed.xml"), "id": "outlet"},
+                      {"url": feed_server.url("/404"), "id": "gone"}],
+            "rules": rules_dir.name, "state": "state.db", "metrics": None, "network": {"allow_private": True},
+            "destinations": {"siem": {"type": "webhook", "url": webhook_receiver.url}},
+            "routes": [{"topics": ["cybercrime"], "to": ["siem"]}],
+        }
+        path = tmp_path / "pantau.yaml"
+        with path.open("w") as fh:
+            YAML(typ="safe", pure=True).dump(config, fh)
+        return path
+
+    return write

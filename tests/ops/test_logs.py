@@ -9,10 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ruamel.yaml import YAML
-
 ROOT = Path(__file__).resolve().parents[2]
-RULES = "topic: cybercrime\ntitle: Cybercrime\nowner: ops-tests\nrules:\n  - id: ransomware\n    any: [ransomware]\n"
 # Event-name prefixes and the id field each must carry.
 IDS_BY_PREFIX = {"feed_": "feed", "article_": "article", "alert_": "destination", "destination_": "destination"}
 
@@ -59,21 +56,10 @@ def test_library_logs_through_stdlib_come_out_as_json_too() -> None:
 
 
 def test_every_line_of_a_real_run_is_json_and_names_its_feed_article_or_destination(
-    tmp_path: Path, e2e, feed_server, webhook_receiver
+    tmp_path: Path, e2e, write_monitor, webhook_receiver
 ) -> None:
-    (tmp_path / "rules").mkdir()
-    (tmp_path / "rules" / "cybercrime.yaml").write_text(RULES)
-    items = [e2e.Item("Ransomware lumpuhkan layanan publik", "https://news.example/l/1", "Sistem diserang.")]
-    feed_server.put("/feed.xml", e2e.rss("Outlet", items))
+    write_monitor([e2e.Item("Ransomware lumpuhkan layanan publik", "https://news.example/l/1", "Sistem diserang.")])
     webhook_receiver.fail(times=1, status=503)  # one retry: delivery logs a failure, then a success
-    config = {
-        "feeds": [{"url": feed_server.url("/feed.xml"), "id": "outlet"}, {"url": feed_server.url("/404"), "id": "gone"}],
-        "rules": "rules", "state": "state.db", "metrics": None, "network": {"allow_private": True},
-        "destinations": {"siem": {"type": "webhook", "url": webhook_receiver.url}},
-        "routes": [{"topics": ["cybercrime"], "to": ["siem"]}],
-    }
-    with (tmp_path / "pantau.yaml").open("w") as fh:
-        YAML(typ="safe", pure=True).dump(config, fh)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     ran = subprocess.run([sys.executable, "-m", "streams.cli", "--log-format", "json", "run", "--once", "--config",
                           "pantau.yaml"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=90)

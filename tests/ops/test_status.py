@@ -11,7 +11,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from ruamel.yaml import YAML
 
 from sources.article import Article
 from sources.feeds import FeedSpec
@@ -31,7 +30,6 @@ from streams.state import open_state
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = float(int(time.time()))  # the outbox stamps some updates with the real clock
-RULES = "topic: cybercrime\ntitle: Cybercrime\nowner: ops-tests\nrules:\n  - id: ransomware\n    any: [ransomware]\n"
 
 
 def _article(n: int, title: str) -> Article:
@@ -46,16 +44,14 @@ def _alert(n: int, destination: str, title: str) -> Alert:
 
 
 @pytest.fixture
-def config(tmp_path: Path) -> Config:
+def config(tmp_path: Path, rules_dir: Path) -> Config:
     """A monitor with four feeds in every state and two destinations, its state file filled through the stores."""
-    (tmp_path / "rules").mkdir()
-    (tmp_path / "rules" / "cybercrime.yaml").write_text(RULES)
     cfg = Config(
         feeds=[FeedSpec(url="https://busy.example/rss", id="busy"),
                FeedSpec(url="https://down.example/rss", id="down", name="Down outlet"),
                FeedSpec(url="https://quiet.example/rss", id="quiet", silent_after=3600),
                FeedSpec(url="https://added.example/rss", id="added")],
-        rules=tmp_path / "rules", state=tmp_path / "state.db", metrics=None,
+        rules=rules_dir, state=tmp_path / "state.db", metrics=None,
         destinations={"siem": DestinationSpec(type="webhook", url="https://siem.example/hook"),
                       "slack": DestinationSpec(type="slack", url="https://hooks.slack.example/x")},
     )
@@ -111,7 +107,8 @@ def test_rule_version_comes_from_the_rules_on_disk_when_no_process_answers(confi
 
     report = collect_status(config, now=NOW, ask_process=False)
     assert (report.rules_version, report.rules_problem) == (load_ruleset(config.rules).version, None)
-    (config.rules / "cybercrime.yaml").write_text(RULES.replace("any:", "anyy:"))
+    rule = config.rules / "cybercrime.yaml"
+    rule.write_text(rule.read_text().replace("any:", "anyy:"))
     broken = collect_status(config, now=NOW, ask_process=False)
     assert broken.rules_version is None and "anyy" in (broken.rules_problem or "")
 
@@ -149,21 +146,10 @@ def test_a_missing_state_file_is_a_config_error_with_a_hint(tmp_path: Path) -> N
     assert "nope.db" in err.value.message and "pantau run" in (err.value.hint or "")
 
 
-def test_status_after_a_real_run_once_matches_what_the_receiver_got(tmp_path: Path, e2e, feed_server,
+def test_status_after_a_real_run_once_matches_what_the_receiver_got(tmp_path: Path, e2e, write_monitor,
                                                                     webhook_receiver) -> None:
-    (tmp_path / "rules").mkdir()
-    (tmp_path / "rules" / "cybercrime.yaml").write_text(RULES)
-    items = [e2e.Item("Ransomware menyerang bank daerah", "https://news.example/r/1", "Layanan terganggu."),
-             e2e.Item("Festival kuliner di alun-alun", "https://news.example/r/2", "Ramai pengunjung.")]
-    feed_server.put("/feed.xml", e2e.rss("Outlet", items))
-    config = {
-        "feeds": [{"url": feed_server.url("/feed.xml"), "id": "outlet"}, {"url": feed_server.url("/404"), "id": "gone"}],
-        "rules": "rules", "state": "state.db", "metrics": None, "network": {"allow_private": True},
-        "destinations": {"siem": {"type": "webhook", "url": webhook_receiver.url}},
-        "routes": [{"topics": ["cybercrime"], "to": ["siem"]}],
-    }
-    with (tmp_path / "pantau.yaml").open("w") as fh:
-        YAML(typ="safe", pure=True).dump(config, fh)
+    write_monitor([e2e.Item("Ransomware menyerang bank daerah", "https://news.example/r/1", "Layanan terganggu."),
+                   e2e.Item("Festival kuliner di alun-alun", "https://news.example/r/2", "Ramai pengunjung.")])
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PANTAU_LOG_FORMAT": "json"}
 
     def pantau(*args: str) -> subprocess.CompletedProcess[str]:

@@ -1,25 +1,16 @@
 """`pantau fetch`, `pantau poll --once`, `pantau feeds ...` end to end against a local server."""
 
 import json
-import logging
 
 import pytest
-import structlog
 
 from sources.article import decode
 from streams.cli import main
 from tests.sources.conftest import rss
 
 
-
-@pytest.fixture(autouse=True)
-def restore_logging():
-    """main() points logging at the captured stderr; put things back for the next tests."""
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    structlog.reset_defaults()
-    root.handlers[:], root.level = handlers, level
+# main() points logging at the captured stderr: put things back after each test.
+pytestmark = pytest.mark.usefixtures("restore_logging")
 
 
 OPML = """<?xml version="1.0"?><opml version="2.0"><head><title>t</title></head><body>

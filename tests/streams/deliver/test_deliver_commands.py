@@ -12,18 +12,8 @@ from streams.deliver.silences import SilenceStore
 from streams.state import open_state
 
 
-@pytest.fixture(autouse=True)
-def _restore_logging():
-    """cli.main() points logging at pytest's captured stderr; undo that after each test."""
-    import logging
-
-    import structlog
-
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    structlog.reset_defaults()
-    root.handlers[:], root.level = handlers, level
+# cli.main() points logging at pytest's captured stderr: undo that after each test.
+pytestmark = pytest.mark.usefixtures("restore_logging")
 
 
 @pytest.fixture

@@ -247,20 +247,6 @@ def test_a_410_destination_raises_a_signed_event_at_another_destination_once(cla
     assert outbox.enqueue(router.events_for(event), [0.0]) == []
 
 
-@pytest.fixture
-def restore_logging():
-    """cli.main() points logging at pytest's captured stderr; undo that after the test."""
-    import logging
-
-    import structlog
-
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    structlog.reset_defaults()
-    root.handlers[:], root.level = handlers, level
-
-
 def test_dead_and_pending_listings_name_the_ops_event(tmp_path, capsys, restore_logging):
     from streams.cli import main
 
