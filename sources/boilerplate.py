@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["strip_boilerplate", "is_boilerplate"]
+__all__ = ["strip_boilerplate", "is_boilerplate", "inline_teaser_at"]
 
 # A line that *starts* one of these blocks is dropped; footers end the text.
 _LINE = re.compile(
@@ -41,6 +41,20 @@ _FOOTER = re.compile(
 )
 
 
+# A teaser glued into a paragraph ("... kata polisi. Baca juga: KTT ASEAN ...",
+# common once HTML is flattened): the colon marks it, and it runs to the line's end.
+_INLINE = re.compile(
+    r"(?<!\w)(?:baca\s+(?:juga|pula)|lihat\s+juga|simak\s+juga|(?:read|see)\s+(?:also|more)|xem\s+thêm)\s*:",
+    re.IGNORECASE,
+)
+
+
+def inline_teaser_at(line: str) -> int | None:
+    """Where a "Baca juga:"-style teaser starts inside a line of story text, or None."""
+    m = _INLINE.search(line)
+    return m.start() if m else None
+
+
 def is_boilerplate(line: str) -> bool:
     """True when a single line is a site teaser or page furniture, not story text."""
     return bool(_LINE.match(line)) or bool(_FOOTER.match(line))
@@ -54,5 +68,6 @@ def strip_boilerplate(text: str) -> str:
             break
         if _LINE.match(line):
             continue
-        kept.append(line)
+        cut = inline_teaser_at(line)
+        kept.append(line if cut is None else line[:cut].rstrip())
     return "\n".join(kept).strip()

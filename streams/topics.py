@@ -8,7 +8,10 @@ Flow::
 
     pantau sources --(article id, Article)--> pantau.articles
     classify_articles  pantau.articles --(article id, Classified)--> pantau.matches
-    deliver_alerts     pantau.matches --> destinations; given up --(alert key, Alert)--> pantau.alerts.dead
+    deliver_alerts     pantau.matches --> destinations; given up --(alert key, DeadLetter)--> pantau.alerts.dead
+    pantau alerts replay --(alert key, ReplayRequest)--> pantau.alerts.replay --replay_dead_letters--> outbox
+                       (taken back: an empty record for the key on pantau.alerts.dead)
+    pantau silence --(silence id, Silence; empty on expire)--> pantau.silences --> every worker's Dispatcher
     pantau.feeds       no records: its partitions are what source workers share (see sources/worker.py)
     pantau.feeds.state (feed id, latest progress) shared by source workers (sources/shared_state.py)
     pantau sources --(feed id, HealthEvent)--> pantau.events --announce_feed_health--> ops routes
@@ -47,6 +50,8 @@ __all__ = [
     "EVENTS",
     "FEEDS",
     "FEEDS_STATE",
+    "SILENCES",
+    "ALERTS_REPLAY",
     "ALL_TOPICS",
     "topic_prefix",
     "replication_factor",
@@ -97,7 +102,14 @@ EVENTS = TopicSpec("pantau.events", 1, timedelta(days=14), "delete", "feed id")
 # Compacted: the latest record per feed is all a worker taking the feed over needs.
 FEEDS_STATE = TopicSpec("pantau.feeds.state", 3, None, "compact", "feed id")
 
-ALL_TOPICS = (ARTICLES, MATCHES, ALERTS_DEAD, EVENTS, FEEDS, FEEDS_STATE)
+# Compacted: the latest record per silence id is the silence; an empty record removes it.
+# Every worker reads it whole (no group), so one partition is plenty.
+SILENCES = TopicSpec("pantau.silences", 1, None, "compact", "silence id")
+# Requests to send dead letters again. One partition, like matches: Faust assigns it
+# with the matches partition, so the worker holding the outbox tables reads it.
+ALERTS_REPLAY = TopicSpec("pantau.alerts.replay", 1, timedelta(days=7), "delete", "alert idempotency key")
+
+ALL_TOPICS = (ARTICLES, MATCHES, ALERTS_DEAD, EVENTS, FEEDS, FEEDS_STATE, SILENCES, ALERTS_REPLAY)
 
 
 def topic_prefix() -> str:

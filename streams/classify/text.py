@@ -17,7 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from sources.boilerplate import is_boilerplate, strip_boilerplate
+from sources.boilerplate import inline_teaser_at, is_boilerplate, strip_boilerplate
 
 __all__ = ["fold", "fold_term", "Folded", "Shadow", "build_shadow", "mask_boilerplate", "SEPARATOR"]
 
@@ -119,6 +119,8 @@ def mask_boilerplate(text: str) -> str:
                 spans.append((m.start(), len(text)))  # a footer heading: the rest is page furniture
                 break
             spans.append(m.span())
+        elif (cut := inline_teaser_at(line)) is not None:
+            spans.append((m.start() + cut, m.end()))
     if not spans:
         return text
     parts, last = [], 0

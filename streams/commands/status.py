@@ -147,19 +147,8 @@ def _feeds(config: Config, conn: sqlite3.Connection, now: float) -> list[FeedLin
     return lines
 
 
-def _outbox_history(conn: sqlite3.Connection, limit: int) -> tuple[dict[str, tuple[int, float]], list[tuple]]:
-    """Sent counts per destination and the latest rows (the outbox has no public query for sent alerts)."""
-    sent = {d: (n, last) for d, n, last in conn.execute(
-        "SELECT destination, count(*), max(updated) FROM alert_outbox WHERE status = 'sent' GROUP BY destination")}
-    recent = conn.execute(
-        "SELECT updated, destination, route, status, alert FROM alert_outbox ORDER BY updated DESC LIMIT ?", (limit,)
-    ).fetchall()
-    return sent, recent
-
-
 def collect_status(config: Config, *, now: float | None = None, limit: int = 10, ask_process: bool = True) -> StatusReport:
     """Gather the report from the state file (and the running process when ``ask_process``)."""
-    from streams.deliver.alert import decode_alert
     from streams.deliver.outbox import SqliteOutbox
     from streams.deliver.silences import SilenceStore
     from streams.inbox import Inbox
@@ -176,8 +165,7 @@ def collect_status(config: Config, *, now: float | None = None, limit: int = 10,
     try:
         feeds = _feeds(config, conn, now)
         outbox = SqliteOutbox(conn)
-        pending, dead = outbox.pending(), outbox.dead()
-        sent, recent = _outbox_history(conn, limit)
+        pending, dead, sent = outbox.pending(), outbox.dead(), outbox.sent_counts()
         destinations = []
         for name, spec in sorted(config.destinations.items()):
             mine = [e for e in pending if e.alert.destination == name]
@@ -187,10 +175,8 @@ def collect_status(config: Config, *, now: float | None = None, limit: int = 10,
             count, last = sent.get(name, (0, None))
             error = failing[-1] if failing else graves[-1].error if graves else ""
             destinations.append(DestinationLine(name, spec.type, state, len(mine), len(graves), count, last, error))
-        alerts = []
-        for at, dest, route, status, blob in recent:
-            title = decode_alert(blob).headline if blob else ""
-            alerts.append(AlertLine(at, dest, route, status, title))
+        alerts = [AlertLine(r.updated, r.destination, r.route, r.status, r.alert.headline if r.alert else "")
+                  for r in outbox.recent(limit)]
         queues = {"inbox": Inbox(conn).count_pending(), "outbox": len(pending), "dead_letters": len(dead),
                   "silences": len(SilenceStore(conn).active(now))}
     finally:

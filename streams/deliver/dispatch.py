@@ -30,7 +30,7 @@ from streams.deliver.events import OpsEvent, destination_disabled
 from streams.deliver.outbox import Entry, Outbox
 from streams.deliver.pace import Pacer
 from streams.deliver.plan import Planned, Planner
-from streams.deliver.silences import SilenceStore, silencing
+from streams.deliver.silences import Silences, silencing
 from streams.errors import PermanentDelivery, RetryableDelivery
 from streams.logs import get_logger
 
@@ -56,7 +56,7 @@ class Dispatcher:
         outbox: Outbox,
         *,
         routes: Iterable[RouteSpec] = (),
-        silences: SilenceStore | None = None,
+        silences: Silences | None = None,
         clock: Callable[[], float] = time.time,
         jitter: float = 0.1,
         idle: float = 1.0,

@@ -21,7 +21,7 @@ import msgspec
 
 from streams.deliver.alert import Alert, decode_alert, encode_alert
 
-__all__ = ["Outbox", "Entry", "DeadLetter", "SqliteOutbox"]
+__all__ = ["Outbox", "Entry", "DeadLetter", "Recent", "SqliteOutbox"]
 
 
 class Entry(msgspec.Struct, frozen=True, kw_only=True):
@@ -43,6 +43,16 @@ class DeadLetter(msgspec.Struct, frozen=True, kw_only=True):
     attempts: int
     error: str
     died: float
+
+
+class Recent(msgspec.Struct, frozen=True, kw_only=True):
+    """An alert of any status as ``pantau status`` lists it; ``alert`` is None once sent (payload dropped)."""
+
+    updated: float
+    destination: str
+    route: str
+    status: str
+    alert: Alert | None
 
 
 class Outbox(Protocol):
@@ -208,3 +218,19 @@ class SqliteOutbox:
                 self.conn.execute("DELETE FROM alert_dead_letters WHERE key = ?", (key,))
                 moved += 1
         return moved
+
+    def sent_counts(self) -> dict[str, tuple[int, float]]:
+        """Per destination: how many alerts were sent, and when the last one was."""
+        rows = self.conn.execute(
+            "SELECT destination, count(*), max(updated) FROM alert_outbox WHERE status = 'sent' GROUP BY destination"
+        )
+        return {destination: (count, last) for destination, count, last in rows}
+
+    def recent(self, limit: int) -> list[Recent]:
+        """The ``limit`` most recently updated alerts of any status, newest first."""
+        rows = self.conn.execute(
+            "SELECT updated, destination, route, status, alert FROM alert_outbox ORDER BY updated DESC LIMIT ?",
+            (limit,),
+        ).fetchall()
+        return [Recent(updated=u, destination=d, route=r, status=s, alert=decode_alert(a) if a else None)
+                for u, d, r, s, a in rows]

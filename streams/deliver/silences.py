@@ -12,13 +12,13 @@ import secrets
 import sqlite3
 import time
 from collections.abc import Sequence
-from typing import Literal
+from typing import Literal, Protocol
 
 import msgspec
 
 from streams.classify import Classified, Match
 
-__all__ = ["Silence", "SilenceStore", "KINDS", "silencing"]
+__all__ = ["Silence", "Silences", "SilenceStore", "KINDS", "new_silence", "silencing"]
 
 Kind = Literal["topic", "rule", "feed", "term"]
 KINDS: tuple[str, ...] = ("topic", "rule", "feed", "term")
@@ -49,6 +49,21 @@ class Silence(msgspec.Struct, frozen=True, kw_only=True):
         if self.kind == "term":
             return any(h.term.casefold() == value or h.text.casefold() == value for h in match.hits)
         return False
+
+
+class Silences(Protocol):
+    """What the Dispatcher reads: SQLite in embedded mode, the silences topic in distributed mode."""
+
+    def active(self, now: float | None = None) -> list[Silence]:
+        """Silences in force at ``now``."""
+
+
+def new_silence(kind: Kind, value: str, duration: float, reason: str, *, now: float, created_by: str = "") -> Silence:
+    """A fresh silence with a random id, lasting ``duration`` seconds from ``now``."""
+    if kind not in KINDS:
+        raise ValueError(f"silence kind must be one of {', '.join(KINDS)}, got {kind!r}")
+    return Silence(id=secrets.token_hex(4), kind=kind, value=value, reason=reason, created=now,
+                   expires=now + duration, created_by=created_by)
 
 
 def silencing(silences: Sequence[Silence], classified: Classified, now: float) -> Silence | None:
@@ -92,11 +107,8 @@ class SilenceStore:
     def add(self, kind: Kind, value: str, duration: float, reason: str, *, now: float | None = None,
             created_by: str = "") -> Silence:
         """Create a silence lasting ``duration`` seconds from now."""
-        if kind not in KINDS:
-            raise ValueError(f"silence kind must be one of {', '.join(KINDS)}, got {kind!r}")
         now = time.time() if now is None else now
-        silence = Silence(id=secrets.token_hex(4), kind=kind, value=value, reason=reason, created=now,
-                          expires=now + duration, created_by=created_by)
+        silence = new_silence(kind, value, duration, reason, now=now, created_by=created_by)
         self.conn.execute(
             "INSERT INTO alert_silences (id, kind, value, reason, created, expires, created_by)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -102,3 +102,20 @@ def test_a_misspelt_destination_field_gets_a_suggestion(tmp_path):
     path = _write(tmp_path, "destinations:\n  siem:\n    type: webhook\n    ulr: https://x.example\n")
     with pytest.raises(ConfigError, match=r"unknown field 'ulr' in destinations.siem \(did you mean 'url'\?\)"):
         load_config(path, env={})
+
+
+def test_the_shipped_configs_state_is_kept_where_pantau_runs(tmp_path, monkeypatch):
+    # Every command without --config (run, alerts, silence, status) must share one state file.
+    monkeypatch.chdir(tmp_path)
+    assert load_config(env={}).state == tmp_path / ".pantau" / "state.db"
+    named = load_config(default_config_path(), env={})
+    assert named.state == default_config_path().parent / ".pantau" / "state.db"
+
+
+def test_a_feed_list_file_is_remembered_for_watching(tmp_path):
+    (tmp_path / "feeds.yaml").write_text("feeds:\n  - url: https://example.org/rss.xml\n", encoding="utf-8")
+    listed = load_config(_write(tmp_path, "feeds: feeds.yaml\n"), env={})
+    assert listed.feeds_file == tmp_path / "feeds.yaml"
+    assert [f.url for f in listed.feeds] == ["https://example.org/rss.xml"]
+    inline = load_config(_write(tmp_path, "feeds:\n  - url: https://example.org/rss.xml\n"), env={})
+    assert inline.feeds_file is None

@@ -1,0 +1,174 @@
+"""Silences in distributed mode: a compacted topic that every worker reads whole.
+
+``pantau silence add --kafka`` writes ``silence id -> Silence`` (JSON) to
+``pantau.silences``; ``pantau silence expire --kafka ID`` writes an empty
+record (a tombstone) for the id, so compaction forgets it. Each worker keeps
+the topic's latest state in memory: :meth:`TopicSilences.start` reads the
+topic to its end before the worker consumes anything (no alert slips through
+a silence set before the worker started), then a thread follows new records.
+The Dispatcher reads it through the same ``active(now)`` as the embedded
+mode's :class:`~streams.deliver.silences.SilenceStore`, with the same
+matching code (:func:`~streams.deliver.silences.silencing`).
+
+Any worker may become the delivering one, so every worker follows the topic;
+it has one partition and a handful of records, read without a consumer group.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import msgspec
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from kafka.errors import KafkaError
+
+from streams.deliver.silences import Kind, Silence, new_silence
+from streams.errors import BrokerError
+from streams.logs import get_logger
+from streams.topics import SILENCES, topic_prefix
+
+__all__ = ["TopicSilences"]
+
+log = get_logger(component="silences")
+_encode = msgspec.json.Encoder().encode
+_decode = msgspec.json.Decoder(Silence).decode
+_HINT = "check `kafka:` in pantau.yaml or PANTAU_KAFKA, and that the broker runs"
+
+
+class TopicSilences:
+    """Silences kept on the silences topic: the ``Silences`` a worker's Dispatcher reads, and what the CLI writes."""
+
+    def __init__(self, bootstrap: str, *, prefix: str | None = None, timeout: float = 30.0) -> None:
+        self.bootstrap = bootstrap
+        self.topic = SILENCES.name(topic_prefix() if prefix is None else prefix)
+        self.timeout = timeout
+        self._silences: dict[str, Silence] = {}
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._producer: KafkaProducer | None = None
+        try:
+            self._consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
+                                           client_id="pantau-silences")
+            parts = [TopicPartition(self.topic, p) for p in sorted(self._consumer.partitions_for_topic(self.topic) or ())]
+        except KafkaError as exc:
+            raise BrokerError(f"cannot reach Kafka at {bootstrap} for silences: {exc}", hint=_HINT) from exc
+        if not parts:
+            self._consumer.close()
+            raise BrokerError(f"topic {self.topic!r} does not exist at {bootstrap}",
+                              hint="`pantau worker` creates it at start (streams.topics.ensure_topics)")
+        self._parts = parts
+        self._consumer.assign(parts)
+        self._consumer.seek_to_beginning(*parts)
+
+    # -- reading ----------------------------------------------------------------------
+
+    def catch_up(self) -> int:
+        """Read the topic up to its current end; returns the records applied (not thread-safe: before start())."""
+        deadline = time.monotonic() + self.timeout
+        end = self._consumer.end_offsets(self._parts)
+        applied = 0
+        while any(self._consumer.position(tp) < end[tp] for tp in self._parts):
+            if time.monotonic() > deadline:
+                raise BrokerError(f"reading silences from {self.topic!r} at {self.bootstrap} took over "
+                                  f"{self.timeout:.0f} s", hint=_HINT)
+            applied += self._poll(1000)
+        return applied
+
+    def _poll(self, timeout_ms: int) -> int:
+        applied = 0
+        for batch in self._consumer.poll(timeout_ms=timeout_ms).values():
+            for message in batch:
+                applied += self._apply(message.key, message.value, message.offset)
+        return applied
+
+    def _apply(self, key: bytes | None, value: bytes | None, offset: int) -> int:
+        if key is None:
+            return 0
+        silence_id = key.decode("utf-8", "replace")
+        if not value:  # tombstone: expired early
+            with self._lock:
+                gone = self._silences.pop(silence_id, None)
+            if gone is not None:
+                log.info("silence_removed", silence=silence_id)
+            return 1
+        try:
+            silence = _decode(value)
+        except msgspec.MsgspecError as exc:
+            log.warning("silence_record_unreadable", topic=self.topic, offset=offset, error=str(exc))
+            return 0
+        with self._lock:
+            self._silences[silence_id] = silence
+        log.info("silence_in_force" if silence.active(time.time()) else "silence_known", silence=silence_id,
+                 kind=silence.kind, value=silence.value, expires=silence.expires)
+        return 1
+
+    def all(self) -> list[Silence]:
+        """Every silence the topic holds (expired ones until removed), newest first."""
+        with self._lock:
+            silences = list(self._silences.values())
+        return sorted(silences, key=lambda s: (-s.created, s.id))
+
+    def active(self, now: float | None = None) -> list[Silence]:
+        """Silences in force at ``now``."""
+        now = time.time() if now is None else now
+        return [s for s in self.all() if s.active(now)]
+
+    # -- following (the worker) --------------------------------------------------------
+
+    def start(self) -> TopicSilences:
+        """Catch up with the topic, then follow it in a daemon thread; returns self."""
+        count = self.catch_up()
+        log.info("silences_loaded", topic=self.topic, records=count, active=len(self.active()))
+        self._thread = threading.Thread(target=self._follow, name="pantau-silences", daemon=True)
+        self._thread.start()
+        return self
+
+    def _follow(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                self._poll(500)
+            except KafkaError as exc:  # the broker comes back; keep the silences known so far
+                log.warning("silences_poll_failed", topic=self.topic, error=str(exc))
+                self._stopping.wait(1.0)
+
+    # -- writing (the CLI) -------------------------------------------------------------
+
+    def add(self, kind: Kind, value: str, duration: float, reason: str, *, now: float | None = None,
+            created_by: str = "") -> Silence:
+        """Publish a silence lasting ``duration`` seconds from now; returns once Kafka has it."""
+        now = time.time() if now is None else now
+        silence = new_silence(kind, value, duration, reason, now=now, created_by=created_by)
+        self._send(silence.id, _encode(silence))
+        with self._lock:
+            self._silences[silence.id] = silence
+        return silence
+
+    def expire(self, silence_id: str, now: float | None = None) -> bool:
+        """End a silence now (a tombstone for its id); False when no active silence has that id."""
+        if silence_id not in {s.id for s in self.active(now)}:
+            return False
+        self._send(silence_id, None)
+        with self._lock:
+            self._silences.pop(silence_id, None)
+        return True
+
+    def _send(self, key: str, value: bytes | None) -> None:
+        try:
+            if self._producer is None:
+                self._producer = KafkaProducer(bootstrap_servers=self.bootstrap, client_id="pantau-silence-cli",
+                                               acks="all", max_block_ms=int(self.timeout * 1000))
+            self._producer.send(self.topic, key=key.encode("utf-8"), value=value).get(timeout=self.timeout)
+        except KafkaError as exc:
+            raise BrokerError(f"Kafka at {self.bootstrap} did not take silence {key} on {self.topic!r}: {exc}",
+                              hint=_HINT) from exc
+
+    def close(self) -> None:
+        """Stop following and close both clients."""
+        self._stopping.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        if self._producer is not None:
+            self._producer.close(timeout=10)
+        self._consumer.close()

@@ -1,0 +1,33 @@
+"""Site furniture never reaches classification: teaser lines, inline teasers, footers."""
+
+from sources.boilerplate import inline_teaser_at, is_boilerplate, strip_boilerplate
+from streams.classify.text import mask_boilerplate
+
+
+def test_teaser_lines_and_footers_are_dropped():
+    text = (
+        "Polisi menangkap dua tersangka penipuan daring.\n"
+        "BACA JUGA:Harga cabai naik di pasar induk\n"
+        "Mereka menjual akun palsu.\n"
+        "Related Articles\n"
+        "Gempa di Maluku"
+    )
+    assert strip_boilerplate(text) == (
+        "Polisi menangkap dua tersangka penipuan daring.\nMereka menjual akun palsu."
+    )
+    assert is_boilerplate("Baca juga: Timnas menang") and not is_boilerplate("Polisi menangkap")
+
+
+def test_an_inline_teaser_is_cut_from_the_colon_to_the_line_end():
+    line = "Kelompok itu membobol bursa. Baca juga: KTT ASEAN dibuka di Jakarta"
+    assert inline_teaser_at(line) == line.index("Baca")
+    assert strip_boilerplate(line) == "Kelompok itu membobol bursa."
+    # prose that merely says "baca juga" without the teaser's colon stays
+    assert inline_teaser_at("Ia meminta warga baca juga aturan barunya") is None
+
+
+def test_masking_keeps_offsets_and_blanks_the_inline_teaser():
+    line = "Kelompok itu membobol bursa. Baca juga: KTT ASEAN dibuka"
+    masked = mask_boilerplate(line)
+    assert len(masked) == len(line)
+    assert masked.startswith("Kelompok itu membobol bursa. ") and "ASEAN" not in masked
