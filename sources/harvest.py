@@ -61,8 +61,8 @@ def _parse_keyed(result: FetchResult, spec: FeedSpec) -> Keyed:
     return list(keyed.items())
 
 
-def _normalise_all(items: list[FeedItem], spec: FeedSpec, fetched: datetime, base_url: str) -> list[Article]:
-    return [normalise(item, feed=spec, fetched=fetched, base_url=base_url) for item in items]
+def _normalise_all(keyed: Keyed, spec: FeedSpec, fetched: datetime, base_url: str) -> list[Article]:
+    return [normalise(item, feed=spec, fetched=fetched, base_url=base_url, key=key) for key, item in keyed]
 
 
 class Harvester:
@@ -132,7 +132,7 @@ class Harvester:
         new: list[Article] = []
         try:
             # Only new items are cleaned and language-detected: most of a feed was seen before.
-            fresh = [item for key, item in keyed if key in unseen]
+            fresh = [(key, item) for key, item in keyed if key in unseen]
             fetched = datetime.now(timezone.utc)
             if len(fresh) > THREAD_NORMALISE_ITEMS:
                 new = await asyncio.to_thread(_normalise_all, fresh, spec, fetched, result.final_url)

@@ -57,8 +57,13 @@ def item_id(item: FeedItem, *, feed: FeedSpec, base_url: str = "") -> str:
     return key
 
 
-def normalise(item: FeedItem, *, feed: FeedSpec, fetched: datetime, base_url: str = "") -> Article:
-    """One Article for one feed item: stable id, clean text, UTC date, language."""
+def normalise(item: FeedItem, *, feed: FeedSpec, fetched: datetime, base_url: str = "",
+              key: str | None = None) -> Article:
+    """One Article for one feed item: stable id, clean text, UTC date, language.
+
+    ``key`` is the item's :func:`item_id` when the caller has it already (the
+    poller keys every item to drop seen ones first), so it is not derived twice.
+    """
     link = _absolute(item.link, base_url or feed.url)
     guid = item.guid.strip() if item.guid else None
     title = clean_line(item.title)[:MAX_TITLE_CHARS]
@@ -66,7 +71,7 @@ def normalise(item: FeedItem, *, feed: FeedSpec, fetched: datetime, base_url: st
     content = html_to_text(item.content)
     if content == summary:
         content = ""
-    key = item_id(item, feed=feed, base_url=base_url)
+    key = key or item_id(item, feed=feed, base_url=base_url)
     url = canonical_url(link) if link else (canonical_url(guid) if guid and "://" in guid else "")
     if not title:
         title = (summary or content).split("\n", 1)[0][:MAX_TITLE_CHARS]

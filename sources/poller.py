@@ -9,11 +9,11 @@ without a restart. One feed's failure never stops the others.
 from __future__ import annotations
 
 import asyncio
-from contextlib import suppress
 import random
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from contextlib import suppress
 from itertools import chain, zip_longest
 from pathlib import Path
 
@@ -151,14 +151,15 @@ class Poller:
                 if now >= next_prune:
                     self.log.info("seen_ids_pruned", forgotten=self.store.prune_seen())
                     next_prune = now + PRUNE_EVERY
-                for spec in self._enabled():
+                enabled = self._enabled()
+                for spec in enabled:
                     if spec.key in self._running or self._due.get(spec.key, 0) > now:
                         continue
                     task = asyncio.create_task(self._poll_guarded(spec))
                     self._running[spec.key] = task
                     task.add_done_callback(lambda _t, key=spec.key: self._running.pop(key, None))
-                upcoming = min((self._due.get(s.key, now) for s in self._enabled()
-                                if s.key not in self._running), default=now + TICK)
+                upcoming = min((self._due.get(s.key, now) for s in enabled if s.key not in self._running),
+                               default=now + TICK)
                 self._changed.clear()
                 # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a
                 # cancel that lands as the wait ends, and the poller would not stop.

@@ -4,6 +4,8 @@
       (6 partitions)   pipeline.classify     (1 partition)   pipeline.route    tables     Dispatcher
                        with LiveRules                         + StoryIndex                 given up:
     pantau.events --announce_feed_health--> Router.events_for ---^                         pantau.alerts.dead
+    pantau.alerts.replay --replay_dead_letters--> dead letters back to the outbox
+    pantau.silences --(TopicSilences, every worker)--> the Dispatcher's silences
 
 The agents are thin loops around the same pure steps the embedded mode runs
 (:mod:`streams.pipeline`). Delivery state lives in Faust tables on the one
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -40,6 +43,7 @@ from streams.table_outbox import TableOutbox
 from streams.table_stories import TableStoryStore
 from streams.topics import (
     ALERTS_DEAD,
+    ALERTS_REPLAY,
     ARTICLES,
     EVENTS,
     MATCHES,
@@ -52,6 +56,7 @@ from streams.topics import (
 if TYPE_CHECKING:  # the worker imports these anyway; keep `import streams.app` light
     from streams.classify import LiveRules
     from streams.deliver import Dispatcher, Router
+    from streams.deliver.silences import Silences
 
 __all__ = ["Streams", "create_app"]
 
@@ -154,6 +159,7 @@ def create_app(
     *,
     rules: LiveRules,
     destinations: Mapping[str, object] | None = None,
+    silences: Silences | None = None,
     bootstrap: str | None = None,
     prefix: str | None = None,
 ) -> Streams:
@@ -187,6 +193,7 @@ def create_app(
     matches_topic = _topic(app, MATCHES, prefix)
     dead_topic = _topic(app, ALERTS_DEAD, prefix)
     events_topic = _topic(app, EVENTS, prefix)
+    replay_topic = _topic(app, ALERTS_REPLAY, prefix)
     # use_partitioner: the dispatcher writes outside stream iteration; with one
     # partition every key lands on partition 0, owned with the matches partition.
     tables = {
@@ -206,7 +213,8 @@ def create_app(
         config=config,
         rules=rules,
         router=router,
-        dispatcher=Dispatcher(destinations, outbox, routes=router.routes, on_event=lambda e: announce(e)),
+        dispatcher=Dispatcher(destinations, outbox, routes=router.routes, silences=None,
+                              on_event=lambda e: announce(e)),
         outbox=outbox,
         story_table=tables["story_members"],
         matches_tp=TP(MATCHES.name(prefix), 0),
@@ -260,6 +268,23 @@ def create_app(
                 await announce(event)
             except Exception:
                 log.exception("event_routing_failed", feed=event.subject)
+
+    @app.agent(replay_topic, name="replay_dead_letters")
+    async def replay_dead_letters(stream):
+        # One partition, assigned with the matches partition: this worker holds the outbox tables.
+        async for key, _ in stream.items():
+            alert_key = (key or b"").decode("utf-8", "replace")
+            try:
+                moved = streams.outbox.replay([alert_key], time.time())
+            except Exception:
+                log.exception("replay_failed", alert=alert_key)
+                continue
+            if not moved:  # sent, still pending or unknown: replaying must not send it (again)
+                log.warning("replay_refused", alert=alert_key, reason="not a dead letter")
+                continue
+            # An empty record: `pantau alerts dead --kafka` no longer lists the key.
+            await dead_topic.send(key=key, value=b"")
+            log.info("dead_letter_replayed", alert=alert_key)
 
     @app.timer(0.5, name="supervise_delivery")
     async def supervise_delivery():

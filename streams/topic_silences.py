@@ -48,6 +48,7 @@ class TopicSilences:
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self._producer: KafkaProducer | None = None
+        self._announce = False  # a worker logs each silence it applies; the CLI stays quiet
         try:
             self._consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
                                            client_id="pantau-silences")
@@ -90,7 +91,7 @@ class TopicSilences:
         if not value:  # tombstone: expired early
             with self._lock:
                 gone = self._silences.pop(silence_id, None)
-            if gone is not None:
+            if gone is not None and self._announce:
                 log.info("silence_removed", silence=silence_id)
             return 1
         try:
@@ -100,8 +101,9 @@ class TopicSilences:
             return 0
         with self._lock:
             self._silences[silence_id] = silence
-        log.info("silence_in_force" if silence.active(time.time()) else "silence_known", silence=silence_id,
-                 kind=silence.kind, value=silence.value, expires=silence.expires)
+        if self._announce:
+            log.info("silence_in_force" if silence.active(time.time()) else "silence_known", silence=silence_id,
+                     kind=silence.kind, value=silence.value, expires=silence.expires)
         return 1
 
     def all(self) -> list[Silence]:
@@ -119,6 +121,7 @@ class TopicSilences:
 
     def start(self) -> TopicSilences:
         """Catch up with the topic, then follow it in a daemon thread; returns self."""
+        self._announce = True
         count = self.catch_up()
         log.info("silences_loaded", topic=self.topic, records=count, active=len(self.active()))
         self._thread = threading.Thread(target=self._follow, name="pantau-silences", daemon=True)

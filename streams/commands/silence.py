@@ -16,9 +16,18 @@ examples:
   pantau silence list                  silences in force (--all: expired ones too)
   pantau silence expire 3fa4c2d1       end a silence now
 
+  pantau silence add --kafka --config pantau.yaml --topic asean --for 4h --reason "..."
+                                       the same for `pantau worker` (distributed mode)
+
 A silenced alert is not sent and counts as pantau_alerts_total{outcome="silenced"}.
 An article matching a silenced topic and a live one still alerts for the live one.
-Silences live in the state file (`state:` in pantau.yaml) and expire by themselves.
+Silences expire by themselves. Without --kafka they live in the state file
+(`state:` in pantau.yaml), read by `pantau run`. With --kafka they live on the
+compacted topic pantau.silences of the broker the workers use (PANTAU_KAFKA,
+else `kafka:` in pantau.yaml; PANTAU_TOPIC_PREFIX applies): every running
+`pantau worker` applies an added or expired silence within a second or two.
+`expire` removes the silence from the topic, so `list --all` in that mode shows
+silences that ran out by themselves but not those ended early.
 """
 
 
@@ -32,7 +41,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", metavar="FILE", help="pantau.yaml whose state file to use")
+    common.add_argument("--config", metavar="FILE", help="pantau.yaml whose state file (or broker, with --kafka) to use")
+    common.add_argument("--kafka", action="store_true",
+                        help="silences of the distributed workers (the pantau.silences topic), not the state file")
     sub = parser.add_subparsers(dest="silence_command", metavar="ACTION", required=True)
     add = sub.add_parser("add", parents=[common], help="add a silence", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     what = add.add_mutually_exclusive_group(required=True)
@@ -54,7 +65,17 @@ def _store(args: argparse.Namespace):
     from streams.deliver.silences import SilenceStore
     from streams.state import open_state
 
-    return SilenceStore(open_state(load_config(args.config).state))
+    config = load_config(args.config)
+    if not args.kafka:
+        return SilenceStore(open_state(config.state))
+    from streams.topic_silences import TopicSilences
+    from streams.topics import SILENCES, ensure_topics, kafka_bootstrap
+
+    bootstrap = kafka_bootstrap(config)
+    ensure_topics(bootstrap, (SILENCES,))  # silences may be set before any worker ever ran
+    store = TopicSilences(bootstrap)
+    store.catch_up()
+    return store
 
 
 def _when(ts: float) -> str:

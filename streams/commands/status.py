@@ -219,18 +219,22 @@ def render(report: StatusReport, console, now: float) -> None:
     console.print(f"rule set: {rules}" + (f"  [red]rules on disk refused:[/] {report.rules_problem}" if report.rules_problem else ""))
     q = report.queues
     console.print(f"queues: {q['inbox']} articles to classify, {q['outbox']} alerts to deliver, "
-                  f"{q['dead_letters']} dead letters, {q['silences']} silences active")
+                  f"{q['dead_letters']} dead letters, {q['silences']} silences active", soft_wrap=True)
     counts = ", ".join(f"{report.count(v)} {v}" for v in ("ok", "failing", "silent", "gone", "new", "disabled"))
     console.print(f"feeds: {len(report.feeds)} ({counts})")
     # Also feeds with a failure or two: not "failing" yet, but worth a look.
     trouble = [f for f in report.feeds if f.verdict in {"failing", "silent", "gone"} or f.failures]
     if trouble:
-        table = Table("feed", "verdict", "failures", "last success", "last new item", "last error", title="Feeds needing attention")
+        # Two lines per feed rather than a table: URLs and errors are long, and a
+        # table squeezed into 80 columns wraps them into unreadable slivers.
+        console.print("[bold]feeds needing attention[/]")
         for f in trouble:
             colour = {"failing": "red", "gone": "red", "silent": "yellow"}.get(f.verdict, "default")
-            table.add_row(f.feed, f"[{colour}]{f.verdict}[/]", str(f.failures), _ago(f.last_success, now),
-                          _ago(f.last_new_item, now), f.last_error or "")
-        console.print(table)
+            error = (f.last_error or "").removeprefix(f"{f.feed}: ")  # errors start with the URL already shown
+            console.print(f"  [{colour}]{f.verdict:<7}[/] {f.feed}", soft_wrap=True)
+            console.print(f"          {f.failures} failure(s), last success {_ago(f.last_success, now)}, "
+                          f"last new item {_ago(f.last_new_item, now)}" + (f": {_cut(error, 120)}" if error else ""),
+                          soft_wrap=True, highlight=False)
     table = Table("destination", "type", "state", "pending", "dead", "sent", "last sent", "last error", title="Destinations")
     for d in report.destinations:
         colour = {"ok": "green", "retrying": "yellow"}.get(d.state, "red")
@@ -241,6 +245,12 @@ def render(report: StatusReport, console, now: float) -> None:
     for a in report.alerts:
         table.add_row(_ago(a.at, now), a.destination, a.route, a.status, a.title)
     console.print(table)
+
+
+def _cut(text: str, width: int) -> str:
+    """The text on one line, shortened with an ellipsis to at most ``width`` characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

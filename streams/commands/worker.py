@@ -43,13 +43,16 @@ def handle(args: argparse.Namespace) -> int:
     from streams.classify import LiveRules
     from streams.config import load_config
     from streams.observe import start_observer
+    from streams.topic_silences import TopicSilences
     from streams.topics import ALL_TOPICS, ensure_topics, kafka_bootstrap
 
     config = load_config(args.config)
     bootstrap = kafka_bootstrap(config)
     ensure_topics(bootstrap, ALL_TOPICS)
+    # Read every silence before consuming anything, then follow the topic (any worker may deliver).
+    silences = TopicSilences(bootstrap).start()
     rules = LiveRules(config.rules).start()
-    streams = create_app(config, rules=rules, bootstrap=bootstrap)
+    streams = create_app(config, rules=rules, silences=silences, bootstrap=bootstrap)
     app = streams.app
 
     # /readyz runs in the observer's thread: it reads the snapshot the event loop keeps.
@@ -64,6 +67,7 @@ def handle(args: argparse.Namespace) -> int:
         return int(exc.code or 0)
     finally:
         rules.stop()
+        silences.close()
         if observer is not None:
             observer.stop()
         # Faust's data dir (a fresh temporary one: tables live in memory and changelogs).
