@@ -42,11 +42,15 @@ def verdict(state: FeedState, spec: FeedSpec, *, now: float | None = None) -> st
         return "gone"
     if state.failures >= spec.failing_after:
         return "failing"
-    # A feed that never gave an item is silent counting from its first good poll.
-    since = state.last_new_item or state.first_success or state.last_success
+    since = _quiet_since(state)
     if since is not None and now - since > spec.silent_after and state.last_success is not None:
         return "silent"
     return "ok"
+
+
+def _quiet_since(state: FeedState) -> float | None:
+    # A feed that never gave an item is silent counting from its first good poll.
+    return state.last_new_item or state.first_success or state.last_success
 
 
 def _message(kind: str, state: FeedState, spec: FeedSpec, now: float) -> str:
@@ -54,7 +58,7 @@ def _message(kind: str, state: FeedState, spec: FeedSpec, now: float) -> str:
     if kind == "failing":
         return f"feed {name!r} failed {state.failures} times in a row: {state.last_error}"
     if kind == "silent":
-        since = state.last_new_item or state.first_success or state.last_success or now
+        since = _quiet_since(state) or now
         return f"feed {name!r} has had no new item for {(now - since) / 3600:.1f} h"
     if kind == "gone":
         return f"feed {name!r} is disabled: {state.disabled}"

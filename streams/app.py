@@ -213,7 +213,7 @@ def create_app(
         config=config,
         rules=rules,
         router=router,
-        dispatcher=Dispatcher(destinations, outbox, routes=router.routes, silences=None,
+        dispatcher=Dispatcher(destinations, outbox, routes=router.routes, silences=silences,
                               on_event=lambda e: announce(e)),
         outbox=outbox,
         story_table=tables["story_members"],

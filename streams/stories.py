@@ -13,7 +13,7 @@ copies of one story (one a raw page cut short, one a clean full body) have
 Jaccard 0.36 and containment 0.79, every other pair <= 0.01; their 64-bit
 SimHashes differ in 19 bits against 27-38 for unrelated pairs, too narrow a
 margin to index. MinHash keeps the two far apart and LSH queries stay cheap
-(about 1 ms an article to sign).
+(signing and assigning take well under 1 ms an article: tests/bench/bench_stories.py).
 
 Limits: a summary-only copy far shorter than the full text (Jaccard under
 about 0.15) is seldom proposed by LSH and then starts its own story.

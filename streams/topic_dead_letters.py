@@ -60,7 +60,8 @@ class DeadLetterTopic:
             consumer = KafkaConsumer(bootstrap_servers=self.bootstrap, group_id=None, enable_auto_commit=False,
                                      client_id="pantau-alerts-cli")
         except KafkaError as exc:
-            raise BrokerError(f"cannot reach Kafka at {self.bootstrap} to read dead letters: {exc}", hint=_HINT) from exc
+            raise BrokerError(f"cannot reach Kafka at {self.bootstrap} to read dead letters: {exc}",
+                              hint=_HINT) from exc
         try:
             parts = [TopicPartition(self.dead_topic, p) for p in consumer.partitions_for_topic(self.dead_topic) or ()]
             if not parts:

@@ -52,7 +52,8 @@ class TopicSilences:
         try:
             self._consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
                                            client_id="pantau-silences")
-            parts = [TopicPartition(self.topic, p) for p in sorted(self._consumer.partitions_for_topic(self.topic) or ())]
+            numbers = sorted(self._consumer.partitions_for_topic(self.topic) or ())
+            parts = [TopicPartition(self.topic, p) for p in numbers]
         except KafkaError as exc:
             raise BrokerError(f"cannot reach Kafka at {bootstrap} for silences: {exc}", hint=_HINT) from exc
         if not parts:

@@ -70,3 +70,37 @@ def restore_logging():
     yield
     structlog.reset_defaults()
     root.handlers[:], root.level = handlers, level
+
+
+SMALL_RULES = {
+    "cybercrime.yaml": """\
+topic: cybercrime
+title: Cybercrime
+owner: tests
+rules:
+  - id: cyber-terms
+    any: [kejahatan siber, peretas, ransomware, penipuan daring]
+""",
+    "north-korea.yaml": """\
+topic: north-korea
+title: North Korea
+owner: tests
+rules:
+  - id: nk-names
+    any: [Korea Utara, Korut, Pyongyang]
+""",
+    "asean.yaml": """\
+topic: asean
+title: ASEAN
+owner: tests
+rules:
+  - id: asean-name
+    any: [ASEAN]
+""",
+}
+
+
+@pytest.fixture(scope="session")
+def small_rules() -> dict[str, str]:
+    """Three one-rule topic files of our own (file name -> YAML): tests do not move when editors tune rules/."""
+    return dict(SMALL_RULES)

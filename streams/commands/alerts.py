@@ -48,7 +48,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     common.add_argument("--config", metavar="FILE", help="pantau.yaml whose state and destinations to use")
     kafka = argparse.ArgumentParser(add_help=False)
     kafka.add_argument("--kafka", action="store_true",
-                       help="dead letters of the distributed workers (the pantau.alerts.dead topic), not the state file")
+                       help="dead letters of the distributed workers (topic pantau.alerts.dead), not the state file")
     sub = parser.add_subparsers(dest="alerts_command", metavar="ACTION", required=True)
     pending = sub.add_parser("pending", parents=[common], help="list alerts waiting for delivery or retry")
     pending.set_defaults(handler=handle_pending)

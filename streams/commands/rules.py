@@ -61,10 +61,10 @@ def check(args: argparse.Namespace) -> int:
     """Print every error, then every warning; 1 when there are errors."""
     directory = _directory(args)
     report = check_ruleset(directory)
-    for problem in report.errors:
-        print(f"{problem.file}:{problem.line}:{problem.col}: error: {problem.message}" + (f"\n    fix: {problem.hint}" if problem.hint else ""))
-    for problem in report.warnings:
-        print(f"{problem.file}:{problem.line}:{problem.col}: warning: {problem.message}" + (f"\n    fix: {problem.hint}" if problem.hint else ""))
+    for label, problems in (("error", report.errors), ("warning", report.warnings)):
+        for problem in problems:
+            fix = f"\n    fix: {problem.hint}" if problem.hint else ""
+            print(f"{problem.file}:{problem.line}:{problem.col}: {label}: {problem.message}{fix}")
     if report.ruleset is not None:
         rs = report.ruleset
         print(f"ok: {directory}: {rs.active} rules in {len(rs.topics)} topics ({', '.join(rs.topics)}), version {rs.version}; {len(report.warnings)} warning(s)")
@@ -84,7 +84,7 @@ def test(args: argparse.Namespace) -> int:
     if other:
         return 1
     ruleset = report.ruleset
-    if ruleset is None:  # only example failures: compile without them to still show the corpus
+    if ruleset is None:  # only example failures: a refused rule set has no corpus figures to show
         for p in example_errors:
             print(f"FAIL {p}")
         return 1

@@ -41,7 +41,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", metavar="FILE", help="pantau.yaml whose state file (or broker, with --kafka) to use")
+    common.add_argument("--config", metavar="FILE",
+                        help="pantau.yaml whose state file (or broker, with --kafka) to use")
     common.add_argument("--kafka", action="store_true",
                         help="silences of the distributed workers (the pantau.silences topic), not the state file")
     sub = parser.add_subparsers(dest="silence_command", metavar="ACTION", required=True)

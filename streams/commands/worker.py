@@ -16,8 +16,9 @@ Run as many as you like: Kafka spreads the articles' partitions over them
 (classification scales out), and exactly one of them delivers alerts at a time
 (the owner of the matches partition); if it dies another takes over within
 seconds, from the same delivery state, so no alert is lost or sent twice.
-Rules are reloaded when files in `rules:` change. /metrics, /healthz and
-/readyz are served on the `metrics:` address.
+Rules are reloaded when files in `rules:` change; silences and replays come
+from `pantau silence --kafka` and `pantau alerts replay --kafka`. /metrics,
+/healthz and /readyz are served on the `metrics:` address.
 """
 
 

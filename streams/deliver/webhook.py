@@ -74,8 +74,8 @@ class AlertOut(msgspec.Struct, kw_only=True):
     matches: list[MatchOut]
 
 
-class Payload(msgspec.Struct, kw_only=True):
-    """The body of an alert, digest or storm message (``schema/alert-webhook.v1.json``)."""
+class _Envelope(msgspec.Struct, kw_only=True):
+    """What every body starts with: schema version, kind, message id, where it goes, when sent."""
 
     version: int
     type: str
@@ -83,6 +83,11 @@ class Payload(msgspec.Struct, kw_only=True):
     destination: str
     route: str
     sent: datetime
+
+
+class Payload(_Envelope, kw_only=True):
+    """The body of an alert, digest or storm message (``schema/alert-webhook.v1.json``)."""
+
     alerts: list[AlertOut]
     omitted: int = 0
     truncated: bool = False
@@ -106,15 +111,9 @@ class EventOut(msgspec.Struct, kw_only=True):
     last_success: datetime | None
 
 
-class EventPayload(msgspec.Struct, kw_only=True):
+class EventPayload(_Envelope, kw_only=True):
     """The body of an ops event message (``schema/ops-event-webhook.v1.json``)."""
 
-    version: int
-    type: str
-    id: str
-    destination: str
-    route: str
-    sent: datetime
     event: EventOut
     truncated: bool = False
 

@@ -22,33 +22,6 @@ ROOT = Path(__file__).resolve().parents[2]
 SECRET = "whsec_" + base64.b64encode(b"pantau-e2e-secret-0123456789abcd").decode()
 T0 = datetime(2026, 11, 17, 8, 0, tzinfo=timezone.utc)
 
-RULES = {
-    "cybercrime.yaml": """\
-topic: cybercrime
-title: Cybercrime
-owner: e2e
-rules:
-  - id: cyber-terms
-    any: [kejahatan siber, peretas, ransomware, penipuan daring]
-""",
-    "north-korea.yaml": """\
-topic: north-korea
-title: North Korea
-owner: e2e
-rules:
-  - id: nk-names
-    any: [Korea Utara, Korut, Pyongyang]
-""",
-    "asean.yaml": """\
-topic: asean
-title: ASEAN
-owner: e2e
-rules:
-  - id: asean-name
-    any: [ASEAN]
-""",
-}
-
 NK_BODY = (
     "Kelompok peretas yang dikaitkan dengan Korea Utara diduga membobol sebuah bursa kripto di Singapura "
     "dan memindahkan aset digital senilai ratusan juta dolar dalam waktu kurang dari satu jam. Perusahaan "
@@ -74,11 +47,11 @@ COPY = Item("Korut Disebut Dalang Pembobolan Bursa", "https://warta.example/koru
 
 
 @pytest.fixture
-def site(tmp_path, feed_server, webhook_receiver, write_config):
+def site(tmp_path, feed_server, webhook_receiver, write_config, small_rules):
     """Rules, two feeds on the local server, and a config sending every topic to the receiver."""
     rules = tmp_path / "rules"
     rules.mkdir()
-    for name, text in RULES.items():
+    for name, text in small_rules.items():
         (rules / name).write_text(text, encoding="utf-8")
     feed_server.put("/kabar.xml", rss("Kabar", MATCHING + NOT_MATCHING))
     feed_server.put("/warta.xml", rss("Warta", [COPY]))
@@ -186,9 +159,9 @@ def test_a_receiver_asking_to_wait_gets_each_alert_once_after_retry_after(site, 
     assert "3 delivered, 0 waiting for retry, 0 dead-lettered" in proc.stderr
 
 
-def test_unreachable_feeds_are_reported_and_the_run_completes(tmp_path, run_pantau, write_config):
+def test_unreachable_feeds_are_reported_and_the_run_completes(tmp_path, run_pantau, write_config, small_rules):
     (tmp_path / "rules").mkdir()
-    for name, text in RULES.items():
+    for name, text in small_rules.items():
         (tmp_path / "rules" / name).write_text(text, encoding="utf-8")
     config = write_config(tmp_path, feeds=[{"url": "http://127.0.0.1:9/nothing.xml", "name": "Down"}],
                           rules="rules", state="s.db", metrics=None)
@@ -262,7 +235,7 @@ def test_a_monitor_killed_mid_retry_delivers_once_after_restart(site, pantau_pro
 
 
 def test_rule_and_feed_list_edits_take_effect_in_the_running_monitor(site, pantau_process, webhook_receiver,
-                                                                     write_config, feed_server):
+                                                                     write_config, feed_server, small_rules):
     cwd, _ = site
     feeds = cwd / "feeds.yaml"
     feeds.write_text(f"feeds:\n  - url: {feed_server.url('/kabar.xml')}\n    name: Kabar\n    interval: 1\n")
@@ -275,7 +248,7 @@ def test_rule_and_feed_list_edits_take_effect_in_the_running_monitor(site, panta
     monitor = pantau_process("run", "--config", str(config), cwd=cwd)
     assert stories(delivered_titles_after(webhook_receiver, 3)) == EXPECTED
     rule_file = cwd / "rules" / "cybercrime.yaml"
-    rule_file.write_text(RULES["cybercrime.yaml"].replace("penipuan daring]", "penipuan daring, phishing]"))
+    rule_file.write_text(small_rules["cybercrime.yaml"].replace("penipuan daring]", "penipuan daring, phishing]"))
     monitor.logged("rules_reloaded")
     # Feeds are polled at most once a minute, so the new article comes from a feed added to the list.
     phishing = Item("Gelombang Phishing Incar Nasabah Bank", "https://lain.example/phishing",

@@ -17,35 +17,6 @@ from streams.stories import StoryIndex
 
 T0 = datetime(2026, 11, 17, 8, 0, tzinfo=timezone.utc)
 
-# Small rule files of our own, so that these tests do not move when editors
-# tune the shipped rules.
-RULES = {
-    "cybercrime.yaml": """\
-topic: cybercrime
-title: Cybercrime
-owner: tests
-rules:
-  - id: cyber-terms
-    any: [kejahatan siber, peretas, ransomware, penipuan daring]
-""",
-    "north-korea.yaml": """\
-topic: north-korea
-title: North Korea
-owner: tests
-rules:
-  - id: nk-names
-    any: [Korea Utara, Korut, Pyongyang]
-""",
-    "asean.yaml": """\
-topic: asean
-title: ASEAN
-owner: tests
-rules:
-  - id: asean-name
-    any: [ASEAN]
-""",
-}
-
 BODY = (
     "Kelompok peretas yang dikaitkan dengan Korea Utara diduga membobol sebuah bursa kripto di "
     "Singapura dan memindahkan aset digital senilai ratusan juta dolar dalam waktu kurang dari satu "
@@ -56,9 +27,11 @@ BODY = (
 
 
 @pytest.fixture(scope="module")
-def rules(tmp_path_factory):
+def rules(tmp_path_factory, small_rules):
+    # Small rule files of our own, so that these tests do not move when editors
+    # tune the shipped rules.
     directory = tmp_path_factory.mktemp("rules")
-    for name, text in RULES.items():
+    for name, text in small_rules.items():
         (directory / name).write_text(text, encoding="utf-8")
     return load_ruleset(directory)
 

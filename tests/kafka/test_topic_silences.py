@@ -1,0 +1,82 @@
+"""Silences on the compacted silences topic, read and written with the real broker."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timezone
+
+import pytest
+
+from sources.article import Article, article_id
+from streams.classify import Classified, Hit, Match
+from streams.deliver.silences import silencing
+from streams.topic_silences import TopicSilences
+from streams.topics import SILENCES
+
+pytestmark = pytest.mark.kafka
+
+
+def _wait(check, what: str, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.1)
+
+
+def test_a_following_reader_sees_silences_added_and_expired_by_another_client(
+    kafka_bootstrap, topic_prefix, read_topic
+):
+    cli = TopicSilences(kafka_bootstrap, prefix=topic_prefix)
+    now = time.time()
+    before = cli.add("feed", "antara", 3600, "replaying old items", now=now, created_by="ops")
+    worker = TopicSilences(kafka_bootstrap, prefix=topic_prefix).start()
+    try:
+        # What was there before the worker started is in force when start() returns.
+        assert [s.id for s in worker.active()] == [before.id]
+        ran_out = cli.add("rule", "cyber-terms", 1, "short", now=now - 10)
+        later = cli.add("topic", "asean", 3600, "summit week", now=now + 1)
+        _wait(lambda: len(worker.all()) == 3, "the reader to follow the new silences")
+        assert [s.id for s in worker.all()] == [later.id, before.id, ran_out.id]  # newest first
+        assert {s.id for s in worker.active(now + 2)} == {before.id, later.id}
+
+        assert cli.expire(before.id) is True
+        assert cli.expire(ran_out.id) is False  # not in force: nothing to end
+        _wait(lambda: before.id not in {s.id for s in worker.all()}, "the reader to drop the expired silence")
+        assert [s.id for s in worker.active(now + 2)] == [later.id]
+    finally:
+        worker.close()
+        cli.close()
+    # Expiry is a tombstone (null value) for the id: compaction forgets the silence.
+    records = [(r.key.decode(), r.value) for r in read_topic(SILENCES.name(topic_prefix))]
+    assert records[-1] == (before.id, None) and len(records) == 4
+
+
+def test_the_topic_silences_mute_with_the_embedded_matching_rules(kafka_bootstrap, topic_prefix, classified_pair):
+    asean_only, asean_and_nk = classified_pair
+    store = TopicSilences(kafka_bootstrap, prefix=topic_prefix)
+    try:
+        silence = store.add("topic", "ASEAN", 3600, "summit week")
+        fresh = TopicSilences(kafka_bootstrap, prefix=topic_prefix)
+        fresh.catch_up()
+        live = fresh.active()
+        fresh.close()
+    finally:
+        store.close()
+    assert silencing(live, asean_only, time.time()) == silence
+    # A live north-korea match still alerts, as in embedded mode.
+    assert silencing(live, asean_and_nk, time.time()) is None
+
+
+@pytest.fixture
+def classified_pair():
+    url = "https://kabar.example/ktt"
+    article = Article(id=article_id(url), url=url, title="KTT ASEAN", summary="", fetched=datetime.now(timezone.utc),
+                      feed="f", feed_name="f", language="id")
+
+    def match(topic: str) -> Match:
+        return Match(rule=f"{topic}-terms", topic=topic, score=1.0, severity="info", tags=(),
+                     hits=(Hit(term=topic, field="title", start=0, end=3, text=topic),), snippet="",
+                     ruleset_version="v")
+
+    return (Classified(article=article, matches=(match("asean"),), ruleset_version="v"),
+            Classified(article=article, matches=(match("asean"), match("north-korea")), ruleset_version="v"))
