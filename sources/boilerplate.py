@@ -22,13 +22,21 @@ _LINE = re.compile(
         halaman\s*:?\s*(?:\d+(?:\s*(?:dari|/)\s*\d+)?)?\s*$ |   # pager: "Halaman 2 dari 3", "Halaman :"
         dapatkan\s+(?:berita|update|info)\b.*   |   # newsletter / app promotions
         sumber\s*:\s*https?://\S+\s*$   |   # a bare source URL line
-        .*\b(?:foto|photo|ảnh)\s*[:/]\s*[^.:/]{1,60}$ |   # photo caption ending "Foto/Agency"
-        [^.!?\n]{2,80}(?:\.\.\.|…)\s*$  |   # truncated teaser of the headline, "loading..."
         (?:read|see)\s+(?:also|more)\s*:.*  |
         xem\s+thêm\s*:.*                |   # Vietnamese "see more"
         관련\s*기사.*                    |   # Korean "related articles"
         advertisement\s*$ | iklan\s*$ | loading\.*\s*$ | a\s+a\s+a\s*$ |
         komentar\s*\(\d+\)\s*$ | share\s*:?\s*$ | bagikan\s*:?\s*$
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# Lines that are furniture by their *end*; only short lines can be, so long
+# paragraphs skip these scans (they cost a backtracking pass over the line).
+_SHORT_LINE = 240
+_TAIL = re.compile(
+    r"""(?:
+        \b(?:foto|photo|ảnh)\s*[:/]\s*[^.:/]{1,60}$ |   # photo caption ending "Foto/Agency"
+        ^\s*[^.!?\n]{2,80}(?:\.\.\.|…)\s*$            # truncated teaser of the headline, "loading..."
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -51,13 +59,17 @@ _INLINE = re.compile(
 
 def inline_teaser_at(line: str) -> int | None:
     """Where a "Baca juga:"-style teaser starts inside a line of story text, or None."""
+    if ":" not in line:  # every teaser marker ends in a colon: most lines stop here
+        return None
     m = _INLINE.search(line)
     return m.start() if m else None
 
 
 def is_boilerplate(line: str) -> bool:
     """True when a single line is a site teaser or page furniture, not story text."""
-    return bool(_LINE.match(line)) or bool(_FOOTER.match(line))
+    if _LINE.match(line) or _FOOTER.match(line):
+        return True
+    return len(line) <= _SHORT_LINE and _TAIL.search(line) is not None
 
 
 def strip_boilerplate(text: str) -> str:
@@ -66,7 +78,7 @@ def strip_boilerplate(text: str) -> str:
     for line in text.splitlines():
         if _FOOTER.match(line):
             break
-        if _LINE.match(line):
+        if is_boilerplate(line):
             continue
         cut = inline_teaser_at(line)
         kept.append(line if cut is None else line[:cut].rstrip())
