@@ -239,6 +239,12 @@ def snippet(originals: tuple[str, str, str], hits: tuple[Hit, ...], width: int =
     first = by_field[field]
     lo = max(0, first.start - width)
     hi = min(len(text), first.end + width)
+    # Cut at spaces, not inside words ("…KARTA - " reads as a typo); a window
+    # with no space in reach keeps the character cut.
+    if lo > 0 and (space := text.find(" ", lo, first.start)) != -1:
+        lo = space + 1
+    if hi < len(text) and (space := text.rfind(" ", first.end, hi)) != -1:
+        hi = space
     marks = sorted({(h.start, h.end) for h in hits if h.field == field and h.start >= lo and h.end <= hi})
     out, pos = [], lo
     for s, e in marks:

@@ -177,3 +177,16 @@ rules:
     assert "c" in rules_of(rs, article("peretas Korut mencuri kripto"))  # 1 + 3 + 0.5
     scores = {m.rule: m.score for m in rs.classify(article("peretas Korut kripto")).matches}
     assert scores["c"] == 4.5
+
+
+def test_snippets_cut_at_spaces_not_inside_words():
+    from streams.classify.engine import snippet
+    from streams.classify.records import Hit
+
+    body = "JAKARTA - " + "kata " * 30 + "peretas membobol bank " + "lagi " * 30 + "penutup"
+    start = body.index("peretas")
+    hit = Hit(term="peretas", field="content", start=start, end=start + 7, text="peretas")
+    out = snippet(("", "", body), (hit,), width=42)  # 42: the character cut lands inside a word
+    assert "«peretas»" in out
+    inner = out.strip("…")
+    assert inner.split()[0] in {"kata", "«peretas»"} and inner.split()[-1] in {"lagi", "bank"}
