@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from streams.commands.options import add_allow_private_option, add_config_option, config_from_args
+
 __all__ = ["register", "handle"]
 
 EPILOG = """\
@@ -27,22 +29,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--config", metavar="FILE", help="pantau.yaml to use (default: the shipped one)")
+    add_config_option(parser)
     parser.add_argument("--once", action="store_true", help="poll every feed once, deliver, then exit")
-    parser.add_argument(
-        "--allow-private",
-        action="store_true",
-        help="allow feeds on private or loopback addresses (overrides network.allow_private)",
-    )
+    add_allow_private_option(parser)
     parser.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace) -> int:
     """Load the configuration and run the embedded monitor; returns the exit status."""
-    from streams.config import load_config
     from streams.embedded import run_embedded
 
-    config = load_config(args.config)
-    if args.allow_private:
-        config.network.allow_private = True
-    return run_embedded(config, once=args.once)
+    return run_embedded(config_from_args(args), once=args.once)

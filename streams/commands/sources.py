@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from pathlib import Path
+
+from streams.commands.options import add_allow_private_option, add_config_option, config_from_args
 
 __all__ = ["register", "handle"]
 
@@ -32,25 +33,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--config", metavar="FILE", help="pantau.yaml to use (default: the shipped one)")
-    parser.add_argument(
-        "--allow-private",
-        action="store_true",
-        help="allow feeds on private or loopback addresses (overrides network.allow_private)",
-    )
+    add_config_option(parser)
+    add_allow_private_option(parser)
     parser.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace) -> int:
     """Run a source worker until interrupted; returns the exit status."""
     from sources.worker import run_source_worker
-    from streams.config import load_config
 
-    config = load_config(args.config)
-    if args.config is None:
-        # The shipped configuration lives inside the package: keep state where pantau started.
-        config.state = Path.cwd() / ".pantau" / "state.db"
-    if args.allow_private:
-        config.network.allow_private = True
-    asyncio.run(run_source_worker(config))
+    asyncio.run(run_source_worker(config_from_args(args)))
     return 0

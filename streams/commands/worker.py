@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import shutil
 
+from streams.commands.options import add_config_option, config_from_args
+
 __all__ = ["register", "handle"]
 
 EPILOG = """\
@@ -32,7 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--config", metavar="FILE", help="pantau.yaml to use (default: the shipped one)")
+    add_config_option(parser)
     parser.set_defaults(handler=handle)
 
 
@@ -42,12 +44,11 @@ def handle(args: argparse.Namespace) -> int:
 
     from streams.app import create_app
     from streams.classify import LiveRules
-    from streams.config import load_config
     from streams.observe import start_observer
     from streams.topic_silences import TopicSilences
     from streams.topics import ALL_TOPICS, ensure_topics, kafka_bootstrap
 
-    config = load_config(args.config)
+    config = config_from_args(args)
     bootstrap = kafka_bootstrap(config)
     ensure_topics(bootstrap, ALL_TOPICS)
     # Read every silence before consuming anything, then follow the topic (any worker may deliver).
