@@ -169,7 +169,7 @@ class Harvester:
         state.interval = adapt_interval(state.interval, spec.interval, new_items=len(new))
         state.next_due = now + next_delay(interval=state.interval, declared=spec.interval,
                                           failures=0, retry_after=None, rng=self.rng)
-        event = health_event(state, spec, now=now)
+        await self._announce_then_keep(state, spec, now)
         self.store.commit(state, [i for i in ids if i not in others])
         outcome = "not_modified" if result.not_modified else "ok"
         metrics.FETCHES.labels(outcome).inc()
@@ -179,7 +179,6 @@ class Harvester:
         metrics.ARTICLES_DUPLICATE.inc(len(keyed) - len(new))
         record_metrics(state, spec)
         log.debug("feed_polled", outcome=outcome, items=len(keyed), new=len(new), seconds=round(elapsed, 3))
-        await self._announce(event)
         return FeedOutcome(feed=spec.key, outcome=outcome, status=result.status, items=len(keyed),
                            published=len(new), duplicates=len(keyed) - len(new),
                            bytes=len(result.body), elapsed=elapsed, next_due=state.next_due)
@@ -206,18 +205,25 @@ class Harvester:
             state.disabled = f"410 Gone since {stamp}; remove it from the feed list or change its URL"
         state.next_due = now + next_delay(interval=state.interval or spec.interval, declared=spec.interval,
                                           failures=state.failures, retry_after=retry_after, rng=self.rng)
-        event = health_event(state, spec, now=now)
+        await self._announce_then_keep(state, spec, now)
         self.store.save(state)
         metrics.FETCHES.labels(outcome).inc()
         metrics.FETCH_DURATION.observe(elapsed)
         record_metrics(state, spec)
         log.warning("feed_failed", outcome=outcome, status=status, error=exc.message,
                     failures=state.failures, retry_in=round(state.next_due - now))
-        await self._announce(event)
         return FeedOutcome(feed=spec.key, outcome=outcome, status=status, elapsed=elapsed, error=str(exc),
                            next_due=state.next_due)
 
-    async def _announce(self, event: HealthEvent | None) -> None:
+    async def _announce_then_keep(self, state: FeedState, spec: FeedSpec, now: float) -> None:
+        """Announce a change of verdict *before* the state that records it is committed.
+
+        A crash in between announces it again on restart (ops routes deliver it
+        at least once) instead of never; a failed announcement leaves the old
+        verdict in the state so that the next poll tries again.
+        """
+        previous = state.health
+        event = health_event(state, spec, now=now)
         if event is None:
             return
         get_logger(feed=event.feed).warning("feed_health", kind=event.kind, message=event.message)
@@ -226,3 +232,4 @@ class Harvester:
                 await self.on_health(event)
             except Exception as exc:  # a broken health route must not stop polling
                 get_logger(feed=event.feed).error("health_route_failed", error=str(exc))
+                state.health = previous

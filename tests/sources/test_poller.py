@@ -129,6 +129,22 @@ def test_failures_back_off_raise_health_events_and_recover(feed_server, local_ne
     assert events == ["failing", "recovered"] and store.load(url).failures == 0
 
 
+def test_a_health_event_whose_route_failed_is_announced_again(feed_server, local_network, store):
+    url = feed_server.status("/down", 500)
+    spec = FeedSpec(url=url, name="Mati", interval=60, failing_after=1)
+    attempts = []
+
+    async def broken_then_fine(event):
+        attempts.append(event.kind)
+        if len(attempts) == 1:
+            raise RuntimeError("ops route unavailable")
+
+    poll([spec], store, Sink(), local_network, on_health=broken_then_fine)
+    poll([spec], store, Sink(), local_network, on_health=broken_then_fine)
+    poll([spec], store, Sink(), local_network, on_health=broken_then_fine)
+    assert attempts == ["failing", "failing"]  # retried once, then announced and kept
+
+
 def test_silent_feed_raises_an_event(feed_server, local_network, store):
     url = feed_server.feed("/quiet", rss(1), etag='"q"')
     spec = FeedSpec(url=url, silent_after=3600)
