@@ -1,0 +1,76 @@
+"""The shipped rules on a second held-out set, written blind: floors per topic.
+
+tests/fixtures/heldout2/ (63 articles: 37 Indonesian, 10 English, 8
+Vietnamese, 8 Korean) was written BLIND, before its author read rules/*.yaml,
+the fixture corpus or the first held-out set. The articles are long, as a
+feed's full text carries them: datelines, photo captions, "Baca juga" lines,
+editor credits, stories where the topic is secondary (a parliament hearing
+that touches on judi online, an ASEAN Regional Forum statement on North
+Korea), and hard negatives typical of Indonesian news (HMPV "virus", a
+football "serangan balik", a pest "serangan", "meretas jalan" as a metaphor,
+a Korean drama about a hacker, OJK licensing of legal online lenders, the
+ASEAN Para Games and the AFF Cup).
+
+Scored BEFORE any rule change (precision/recall): asean 1.00/1.00,
+north-korea 1.00/1.00, cybercrime 0.92/0.83 (missed: a ransom demanded for a
+locked data centre with no word "ransomware", a deepfake "rekayasa
+kecerdasan buatan" investment pitch, sextortion "melalui sistem elektronik",
+a robot-trading app, a Vietnamese "chiếm đoạt tài sản qua mạng"; false
+alarms: "meretas jalan" and a drama series about a hacker). The rules were
+then changed for the topic (ransom next to data or servers, sham investments
+sold online, the Vietnamese legal phrase, metaphor and fiction exclusions),
+reaching 1.00/1.00 on every topic; the floor is that minus a margin of about
+two articles. Those AFTER figures were reached on text the rules were tuned
+with; the BEFORE figures are the honest estimate for unseen news. Do not edit
+the texts or labels to make a rule pass: add a new file instead.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from streams.classify import default_rules_dir, load_ruleset
+from streams.classify.corpus import evaluate, load_corpus
+
+HELDOUT2 = Path(__file__).resolve().parents[2] / "fixtures" / "heldout2"
+
+FLOOR = {
+    # topic: (precision, recall)
+    "asean": (0.88, 0.88),
+    "north-korea": (0.9, 0.9),
+    "cybercrime": (0.93, 0.9),
+}
+
+
+@pytest.fixture(scope="module")
+def items():
+    return load_corpus(HELDOUT2)
+
+
+@pytest.fixture(scope="module")
+def evaluation(items):
+    return evaluate(load_ruleset(default_rules_dir()), items)
+
+
+def test_blind_set_is_mostly_indonesian_with_hard_negatives(items):
+    assert len(items) >= 50
+    assert {i.language for i in items} == {"id", "en", "vi", "ko"}
+    assert sum(1 for i in items if i.language == "id") / len(items) >= 0.55
+    assert sum(1 for i in items if not i.topics) >= 15
+    for topic in FLOOR:
+        assert sum(1 for i in items if topic in i.topics) >= 8, topic
+
+
+@pytest.mark.parametrize("topic", sorted(FLOOR))
+def test_topic_meets_its_floor_on_blind_articles(topic, evaluation):
+    score = evaluation.topics[topic]
+    wrong = [
+        f"{item.id}: want {list(want)} got {list(got)}"
+        for item, want, got in evaluation.mistakes
+        if (topic in want) != (topic in got)
+    ]
+    precision, recall = FLOOR[topic]
+    assert score.precision >= precision, wrong
+    assert score.recall >= recall, wrong
