@@ -78,20 +78,23 @@ def load_feed_list(path: Path) -> list[FeedSpec]:
 
         return parse_opml(text, where=str(path))
     try:
-        data = YAML(typ="safe").load(text) or {}
+        data = YAML(typ="rt").load(text) or {}  # round trip: keeps line/column marks for errors
     except Exception as exc:  # ruamel raises several unrelated types for bad YAML
         raise ConfigError(f"{path}: not valid YAML: {exc}", hint="fix the indentation or quoting") from None
     items = data.get("feeds", []) if isinstance(data, dict) else data
     if not isinstance(items, list):
         raise ConfigError(f"{path}: expected a list of feeds, got {type(items).__name__}",
                           hint="write `feeds:` followed by `- url: ...` entries")
-    feeds = []
+    from streams.yaml_errors import describe
+
+    feeds, problems = [], []
     for index, item in enumerate(items):
         try:
             feeds.append(FeedSpec.model_validate(item))
         except ValidationError as exc:
-            err = exc.errors()[0]
-            field = ".".join(str(p) for p in err["loc"]) or "entry"
-            raise ConfigError(f"{path}: feeds[{index}].{field}: {err['msg']}",
-                              hint="see streams/defaults/feeds.yaml for the fields a feed takes") from None
+            prefix = ("feeds", index) if isinstance(data, dict) else (index,)
+            problems.append(describe(exc, path, data, FeedSpec, prefix=prefix, quiet=frozenset({"headers", "auth"})))
+    if problems:  # every broken entry at once, not one per restart
+        raise ConfigError(f"{path} has errors:\n" + "\n".join(problems),
+                          hint="see streams/defaults/feeds.yaml for the fields a feed takes")
     return feeds

@@ -29,6 +29,7 @@ from ruamel.yaml.error import YAMLError
 from sources.feeds import FeedSpec, load_feed_list
 from streams.deliver.config import DestinationSpec, RouteSpec
 from streams.errors import ConfigError, MissingEnvError
+from streams.yaml_errors import describe
 
 __all__ = ["Config", "NetworkConfig", "load_config", "default_config_path", "substitute_env"]
 
@@ -94,72 +95,6 @@ def substitute_env(value: Any, *, where: str, env: dict[str, str] | None = None)
     return value
 
 
-def _located(path: Path, data: Any, loc: tuple) -> str:
-    """Turn a pydantic error location into ``file:line:col`` using ruamel's marks."""
-    node, line, col = data, None, None
-    for key in loc:
-        lc = getattr(node, "lc", None)
-        try:
-            if lc is not None and isinstance(key, str) and key in node:
-                line, col = lc.key(key)
-            elif lc is not None and isinstance(key, int):
-                line, col = lc.item(key)
-            node = node[key]
-        except (KeyError, IndexError, TypeError):
-            break
-    if line is None:
-        return str(path)
-    return f"{path}:{line + 1}:{col + 1}"
-
-
-def _describe(exc: ValidationError, path: Path, data: Any) -> str:
-    lines = []
-    for err in exc.errors():
-        loc = tuple(err["loc"])
-        where = _located(path, data, loc)
-        dotted = ".".join(str(p) for p in loc)
-        if err["type"] == "extra_forbidden":
-            parent = data
-            for k in loc[:-1]:
-                try:
-                    parent = parent[k]
-                except (KeyError, IndexError, TypeError):
-                    break
-            parent_path = ".".join(str(p) for p in loc[:-1])
-            msg = f"unknown field {loc[-1]!r}" + (f" in {parent_path}" if parent_path else "")
-            model_fields = _fields_at(loc[:-1])
-            close = difflib.get_close_matches(str(loc[-1]), model_fields, n=1)
-            if close:
-                msg += f" (did you mean {close[0]!r}?)"
-        else:
-            msg = f"{dotted}: {err['msg']}"
-            given = err.get("input")
-            # Echo scalars only, and nothing under destinations: a whole mapping there
-            # would print SMTP passwords and webhook secrets on the terminal.
-            if not isinstance(given, (dict, list)) and "destinations" not in loc:
-                msg += f" (got {given!r})"
-        lines.append(f"{where}: {msg}")
-    return "\n".join(lines)
-
-
-def _fields_at(loc: tuple) -> list[str]:
-    """Known field names of the model at a location, for did-you-mean hints."""
-    model: Any = Config
-    keyed = False  # the previous field was a list or mapping: this key is an index or a name
-    for key in loc:
-        if keyed or isinstance(key, int):
-            keyed = False
-            continue
-        field = getattr(model, "model_fields", {}).get(key)
-        if field is None:
-            return []
-        ann = field.annotation
-        inner = getattr(ann, "__args__", None)
-        keyed = getattr(ann, "__origin__", None) in (list, dict)
-        model = inner[-1] if inner else ann
-    return list(getattr(model, "model_fields", {}).keys())
-
-
 def load_config(path: str | Path | None = None, *, env: dict[str, str] | None = None) -> Config:
     """Read and validate a pantau.yaml (the shipped default when ``path`` is None).
 
@@ -190,7 +125,7 @@ def load_config(path: str | Path | None = None, *, env: dict[str, str] | None = 
     try:
         cfg = Config.model_validate({**data, "source": path.resolve(), "feeds_file": feeds_file})
     except ValidationError as exc:
-        raise ConfigError(f"{path} has errors:\n{_describe(exc, path, raw)}") from None
+        raise ConfigError(f"{path} has errors:\n{describe(exc, path, raw, Config, quiet=frozenset({'destinations'}))}") from None
     # Relative paths are relative to the config file, as users expect; the
     # shipped file lives inside the package, so its state goes where pantau
     # was started, not next to the installed files.

@@ -1,0 +1,79 @@
+"""Validation errors of YAML files users write, located as ``file:line:col``.
+
+pantau.yaml and feed lists are validated by pydantic models with unknown keys
+forbidden; this turns pydantic's error locations into the marks ruamel keeps
+on round-trip loaded YAML, and unknown keys into "did you mean" hints.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+__all__ = ["describe", "locate", "fields_at"]
+
+
+def locate(path: Path, data: Any, loc: tuple) -> str:
+    """Turn a location of keys and indexes into ``file:line:col`` using ruamel's marks."""
+    node, line, col = data, None, None
+    for key in loc:
+        lc = getattr(node, "lc", None)
+        try:
+            if lc is not None and isinstance(key, str) and key in node:
+                line, col = lc.key(key)
+            elif lc is not None and isinstance(key, int):
+                line, col = lc.item(key)
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            break
+    if line is None:
+        return str(path)
+    return f"{path}:{line + 1}:{col + 1}"
+
+
+def fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
+    """Known field names of the model found at ``loc`` below ``model``."""
+    current: Any = model
+    keyed = False  # the previous field was a list or mapping: this key is an index or a name
+    for key in loc:
+        if keyed or isinstance(key, int):
+            keyed = False
+            continue
+        field = getattr(current, "model_fields", {}).get(key)
+        if field is None:
+            return []
+        ann = field.annotation
+        inner = getattr(ann, "__args__", None)
+        keyed = getattr(ann, "__origin__", None) in (list, dict)
+        current = inner[-1] if inner else ann
+    return list(getattr(current, "model_fields", {}).keys())
+
+
+def describe(exc: ValidationError, path: Path, data: Any, model: type[BaseModel], *,
+             prefix: tuple = (), quiet: frozenset[str] = frozenset()) -> str:
+    """One ``file:line:col: message`` line per error; ``prefix`` places ``model`` inside ``data``.
+
+    Values are echoed only when scalar and not under a key in ``quiet`` (a
+    whole mapping there would print SMTP passwords and webhook secrets).
+    """
+    lines = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        where = locate(path, data, prefix + loc)
+        dotted = ".".join(str(p) for p in prefix + loc)
+        if err["type"] == "extra_forbidden":
+            parent = ".".join(str(p) for p in prefix + loc[:-1])
+            msg = f"unknown field {loc[-1]!r}" + (f" in {parent}" if parent else "")
+            close = difflib.get_close_matches(str(loc[-1]), fields_at(model, loc[:-1]), n=1)
+            if close:
+                msg += f" (did you mean {close[0]!r}?)"
+        else:
+            msg = f"{dotted}: {err['msg']}"
+            given = err.get("input")
+            if not isinstance(given, (dict, list)) and not quiet.intersection(map(str, prefix + loc)):
+                msg += f" (got {given!r})"
+        lines.append(f"{where}: {msg}")
+    return "\n".join(lines)
