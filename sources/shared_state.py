@@ -21,12 +21,13 @@ import uuid
 from collections.abc import Iterable
 
 import msgspec
-from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
 from sources.state import SEEN_RETENTION, FeedState, SqliteFeedStateStore
 from streams.errors import BrokerError
 from streams.logs import get_logger
+from streams.topic_reader import TopicReader
 
 __all__ = ["FeedRecord", "SharedFeedStateStore"]
 
@@ -61,17 +62,11 @@ class SharedFeedStateStore:
                 bootstrap_servers=bootstrap, client_id="pantau-sources-state",
                 acks="all", enable_idempotence=True, compression_type="gzip", linger_ms=50,
             )
-            self._consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False)
-            parts = [TopicPartition(topic, p) for p in sorted(self._consumer.partitions_for_topic(topic) or ())]
         except KafkaError as exc:
             raise BrokerError(f"cannot reach Kafka at {bootstrap} for feed states: {exc}",
                               hint="check `kafka:` in pantau.yaml or PANTAU_KAFKA") from exc
-        if not parts:
-            raise BrokerError(f"topic {topic!r} does not exist at {bootstrap}",
-                              hint="it is created by `pantau sources` at start (streams.topics.ensure_topics)")
-        self._consumer.assign(parts)
-        self._consumer.seek_to_beginning(*parts)
-        self._parts = parts
+        self._reader = TopicReader(bootstrap, topic, client_id="pantau-sources-state",
+                                   created_by="`pantau sources` at start")
 
     # -- the FeedStateStore protocol -------------------------------------------------
 
@@ -116,20 +111,17 @@ class SharedFeedStateStore:
     def _fetch_updates(self) -> list[FeedRecord]:
         """Records other workers wrote since the last call, read up to the current end."""
         with self._lock:
-            end = self._consumer.end_offsets(self._parts)
             records: list[FeedRecord] = []
-            while any(self._consumer.position(tp) < end[tp] for tp in self._parts):
-                for batch in self._consumer.poll(timeout_ms=1000).values():
-                    for message in batch:
-                        if message.value is None:
-                            continue
-                        try:
-                            record = _decode(message.value)
-                        except msgspec.MsgspecError as exc:
-                            log.warning("feed_state_unreadable", offset=message.offset, error=str(exc))
-                            continue
-                        if record.writer != self.writer:
-                            records.append(record)
+            for message in self._reader.read_to_end():
+                if message.value is None:
+                    continue
+                try:
+                    record = _decode(message.value)
+                except msgspec.MsgspecError as exc:
+                    log.warning("feed_state_unreadable", offset=message.offset, error=str(exc))
+                    continue
+                if record.writer != self.writer:
+                    records.append(record)
             return records
 
     def apply(self, records: Iterable[FeedRecord]) -> int:
@@ -158,4 +150,4 @@ class SharedFeedStateStore:
         """Send what is pending and close both clients."""
         self._producer.flush(timeout=10)
         self._producer.close(timeout=10)
-        self._consumer.close()
+        self._reader.close()

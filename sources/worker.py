@@ -153,8 +153,13 @@ async def run_source_worker(config: Config, *, bootstrap: str | None = None, pre
 
     async def take_share(partitions: frozenset[int]) -> None:
         async with reassigning:
-            # Feeds that come from another worker continue from what it shared.
-            await store.catch_up()
+            # Feeds that come from another worker continue from what it shared; if the
+            # state topic cannot be read now, poll them anyway (at worst a re-fetch:
+            # articles already published are dropped downstream by id).
+            try:
+                await store.catch_up()
+            except BrokerError as exc:
+                log.warning("feed_states_not_caught_up", error=exc.message)
             share = feeds_for(feeds, partitions)
             log.info("feeds_assigned", partitions=sorted(partitions), feeds=len(share), of=len(feeds))
             poller.reload_feeds(share)

@@ -20,12 +20,13 @@ import time
 from collections.abc import Iterable
 
 import msgspec
-from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
 from streams.deliver.outbox import DeadLetter
 from streams.errors import BrokerError
 from streams.logs import get_logger
+from streams.topic_reader import TopicReader
 from streams.topics import ALERTS_DEAD, ALERTS_REPLAY, topic_prefix
 
 __all__ = ["ReplayRequest", "DeadLetterTopic"]
@@ -56,31 +57,12 @@ class DeadLetterTopic:
     def dead(self) -> list[DeadLetter]:
         """Every alert whose latest record on the dead-letter topic is a dead letter, oldest first."""
         latest: dict[str, DeadLetter | None] = {}
-        try:
-            consumer = KafkaConsumer(bootstrap_servers=self.bootstrap, group_id=None, enable_auto_commit=False,
-                                     client_id="pantau-alerts-cli")
-        except KafkaError as exc:
-            raise BrokerError(f"cannot reach Kafka at {self.bootstrap} to read dead letters: {exc}",
-                              hint=_HINT) from exc
-        try:
-            parts = [TopicPartition(self.dead_topic, p) for p in consumer.partitions_for_topic(self.dead_topic) or ()]
-            if not parts:
-                return []  # no worker ever ran with this prefix: nothing died
-            consumer.assign(parts)
-            consumer.seek_to_beginning(*parts)
-            end = consumer.end_offsets(parts)
-            deadline = time.monotonic() + self.timeout
+        # No worker ever ran with this prefix: no topic, nothing died.
+        with TopicReader(self.bootstrap, self.dead_topic, client_id="pantau-alerts-cli", missing_ok=True) as reader:
             # A key always lands on the same partition, so offset order is the key's history.
-            while any(consumer.position(tp) < end[tp] for tp in parts):
-                if time.monotonic() > deadline:
-                    raise BrokerError(f"reading {self.dead_topic!r} at {self.bootstrap} took over "
-                                      f"{self.timeout:.0f} s", hint=_HINT)
-                for batch in consumer.poll(timeout_ms=1000).values():
-                    for message in batch:
-                        if message.key is not None:
-                            latest[message.key.decode("utf-8", "replace")] = self._letter(message)
-        finally:
-            consumer.close()
+            for message in reader.read_to_end(self.timeout):
+                if message.key is not None:
+                    latest[message.key.decode("utf-8", "replace")] = self._letter(message)
         letters = [d for d in latest.values() if d is not None]
         return sorted(letters, key=lambda d: (d.died, d.alert.key))
 

@@ -20,12 +20,13 @@ import threading
 import time
 
 import msgspec
-from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
 from streams.deliver.silences import Kind, Silence, new_silence
 from streams.errors import BrokerError
 from streams.logs import get_logger
+from streams.topic_reader import TopicReader
 from streams.topics import SILENCES, topic_prefix
 
 __all__ = ["TopicSilences"]
@@ -49,41 +50,16 @@ class TopicSilences:
         self._thread: threading.Thread | None = None
         self._producer: KafkaProducer | None = None
         self._announce = False  # a worker logs each silence it applies; the CLI stays quiet
-        try:
-            self._consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
-                                           client_id="pantau-silences")
-            numbers = sorted(self._consumer.partitions_for_topic(self.topic) or ())
-            parts = [TopicPartition(self.topic, p) for p in numbers]
-        except KafkaError as exc:
-            raise BrokerError(f"cannot reach Kafka at {bootstrap} for silences: {exc}", hint=_HINT) from exc
-        if not parts:
-            self._consumer.close()
-            raise BrokerError(f"topic {self.topic!r} does not exist at {bootstrap}",
-                              hint="`pantau worker` creates it at start (streams.topics.ensure_topics)")
-        self._parts = parts
-        self._consumer.assign(parts)
-        self._consumer.seek_to_beginning(*parts)
+        self._reader = TopicReader(bootstrap, self.topic, client_id="pantau-silences")
 
     # -- reading ----------------------------------------------------------------------
 
     def catch_up(self) -> int:
         """Read the topic up to its current end; returns the records applied (not thread-safe: before start())."""
-        deadline = time.monotonic() + self.timeout
-        end = self._consumer.end_offsets(self._parts)
-        applied = 0
-        while any(self._consumer.position(tp) < end[tp] for tp in self._parts):
-            if time.monotonic() > deadline:
-                raise BrokerError(f"reading silences from {self.topic!r} at {self.bootstrap} took over "
-                                  f"{self.timeout:.0f} s", hint=_HINT)
-            applied += self._poll(1000)
-        return applied
+        return sum(self._apply(m.key, m.value, m.offset) for m in self._reader.read_to_end(self.timeout))
 
     def _poll(self, timeout_ms: int) -> int:
-        applied = 0
-        for batch in self._consumer.poll(timeout_ms=timeout_ms).values():
-            for message in batch:
-                applied += self._apply(message.key, message.value, message.offset)
-        return applied
+        return sum(self._apply(m.key, m.value, m.offset) for m in self._reader.poll(timeout_ms))
 
     def _apply(self, key: bytes | None, value: bytes | None, offset: int) -> int:
         if key is None:
@@ -175,4 +151,4 @@ class TopicSilences:
             self._thread.join(timeout=5)
         if self._producer is not None:
             self._producer.close(timeout=10)
-        self._consumer.close()
+        self._reader.close()

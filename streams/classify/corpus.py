@@ -150,6 +150,11 @@ class Evaluation:
     mistakes: list[tuple[CorpusItem, tuple[str, ...], tuple[str, ...]]] = field(default_factory=list)
     total: int = 0
 
+    def mistakes_on(self, topic: str) -> list[str]:
+        """``id: want [...] got [...]`` for each item the rules got wrong on this topic."""
+        return [f"{item.id}: want {list(want)} got {list(got)}"
+                for item, want, got in self.mistakes if (topic in want) != (topic in got)]
+
 
 def evaluate(ruleset: RuleSet, items: list[CorpusItem]) -> Evaluation:
     """Classify every item and compare with its labels."""

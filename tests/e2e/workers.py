@@ -12,7 +12,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from kafka import KafkaConsumer, TopicPartition
+
+from tests.kafka_records import read_all
 
 __all__ = ["Pantau", "free_port", "http_status", "topic_records", "wait_until"]
 
@@ -78,16 +79,4 @@ def http_status(url: str) -> int:
 
 def topic_records(bootstrap: str, topic: str) -> list[tuple[str, bytes]]:
     """(key, value) of every record now in ``topic``, read with kafka-python (no group, no commit)."""
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
-    try:
-        parts = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
-        consumer.assign(parts)
-        consumer.seek_to_beginning(*parts)
-        end = consumer.end_offsets(parts)
-        records = []
-        while any(consumer.position(tp) < end[tp] for tp in parts):
-            for batch in consumer.poll(timeout_ms=1000).values():
-                records.extend((r.key.decode(), r.value) for r in batch)
-        return records
-    finally:
-        consumer.close()
+    return [(r.key.decode(), r.value) for r in read_all(bootstrap, topic)]

@@ -37,3 +37,14 @@ def test_corpus_is_large_and_multilingual():
 @pytest.mark.parametrize("item", ITEMS, ids=[i.id for i in ITEMS])
 def test_corpus_item_classifies_as_labelled(item, shipped):
     assert shipped.classify(item.article()).topics == tuple(sorted(item.topics))
+
+
+def test_mistakes_on_lists_only_the_items_wrong_for_that_topic():
+    from streams.classify.corpus import CorpusItem, Evaluation
+
+    wrong_nk = CorpusItem(id="a", language="en", title="t", topics=["north-korea"])
+    wrong_asean = CorpusItem(id="b", language="en", title="t", topics=[])
+    result = Evaluation(mistakes=[(wrong_nk, ("north-korea",), ()), (wrong_asean, (), ("asean",))])
+    assert result.mistakes_on("north-korea") == ["a: want ['north-korea'] got []"]
+    assert result.mistakes_on("asean") == ["b: want [] got ['asean']"]
+    assert result.mistakes_on("cybercrime") == []

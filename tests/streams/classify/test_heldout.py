@@ -65,11 +65,7 @@ def test_blind_round_is_large_multilingual_and_has_hard_negatives():
 @pytest.mark.parametrize("topic", sorted(FLOOR))
 def test_topic_meets_its_floor_on_heldout_articles(topic, evaluation):
     score = evaluation.topics[topic]
-    wrong = [
-        f"{item.id}: want {list(want)} got {list(got)}"
-        for item, want, got in evaluation.mistakes
-        if (topic in want) != (topic in got)
-    ]
+    wrong = evaluation.mistakes_on(topic)
     precision, recall = FLOOR[topic]
     assert score.precision >= precision, wrong
     assert score.recall >= recall, wrong

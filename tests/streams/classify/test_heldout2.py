@@ -66,11 +66,7 @@ def test_blind_set_is_mostly_indonesian_with_hard_negatives(items):
 @pytest.mark.parametrize("topic", sorted(FLOOR))
 def test_topic_meets_its_floor_on_blind_articles(topic, evaluation):
     score = evaluation.topics[topic]
-    wrong = [
-        f"{item.id}: want {list(want)} got {list(got)}"
-        for item, want, got in evaluation.mistakes
-        if (topic in want) != (topic in got)
-    ]
+    wrong = evaluation.mistakes_on(topic)
     precision, recall = FLOOR[topic]
     assert score.precision >= precision, wrong
     assert score.recall >= recall, wrong
