@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
-from sources.article import article_id
+from pantau.core.article import article_id
 
 __all__ = ["canonical_url", "item_key", "TRACKING_PARAMS"]
 

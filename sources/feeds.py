@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from streams.errors import ConfigError
+from pantau.core.errors import ConfigError
 
 __all__ = ["FeedSpec", "FeedAuth", "load_feed_list"]
 
@@ -74,7 +74,7 @@ def load_feed_list(path: Path) -> list[FeedSpec]:
 
     text = path.read_text(encoding="utf-8")
     if path.suffix.lower() in {".opml", ".xml"}:
-        from sources.opml import parse_opml
+        from pantau.sources.opml import parse_opml
 
         return parse_opml(text, where=str(path))
     try:
@@ -85,7 +85,7 @@ def load_feed_list(path: Path) -> list[FeedSpec]:
     if not isinstance(items, list):
         raise ConfigError(f"{path}: expected a list of feeds, got {type(items).__name__}",
                           hint="write `feeds:` followed by `- url: ...` entries")
-    from streams.yaml_errors import describe
+    from pantau.core.yaml_errors import describe
 
     feeds, problems = [], []
     for index, item in enumerate(items):
@@ -96,5 +96,5 @@ def load_feed_list(path: Path) -> list[FeedSpec]:
             problems.append(describe(exc, path, data, FeedSpec, prefix=prefix, quiet=frozenset({"headers", "auth"})))
     if problems:  # every broken entry at once, not one per restart
         raise ConfigError(f"{path} has errors:\n" + "\n".join(problems),
-                          hint="see streams/defaults/feeds.yaml for the fields a feed takes")
+                          hint="see pantau/defaults/feeds.yaml for the fields a feed takes")
     return feeds

@@ -21,12 +21,12 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 import msgspec
 
-from sources.feeds import FeedAuth
-from sources.guard import GuardedTransport
-from sources.limits.decompress import read_bounded
-from sources.politeness import host_of, parse_retry_after
-from streams.config import NetworkConfig
-from streams.errors import BlockedAddressError, FetchError
+from pantau.sources.feeds import FeedAuth
+from pantau.sources.guard import GuardedTransport
+from pantau.sources.limits.decompress import read_bounded
+from pantau.sources.politeness import host_of, parse_retry_after
+from pantau.core.config import NetworkConfig
+from pantau.core.errors import BlockedAddressError, FetchError
 
 __all__ = ["FetchResult", "fetch_feed", "make_client", "USER_AGENT", "MAX_REDIRECTS"]
 

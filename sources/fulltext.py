@@ -13,10 +13,10 @@ import asyncio
 import httpx
 import msgspec
 
-from sources.article import Article
-from sources.fetch import fetch_feed
-from sources.textclean import html_to_text
-from streams.config import NetworkConfig
+from pantau.core.article import Article
+from pantau.sources.fetch import fetch_feed
+from pantau.sources.textclean import html_to_text
+from pantau.core.config import NetworkConfig
 
 __all__ = ["extract_main_text", "fetch_full_text", "with_full_text"]
 

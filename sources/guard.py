@@ -19,7 +19,7 @@ from typing import Any
 import httpcore
 import httpx
 
-from streams.errors import BlockedAddressError
+from pantau.core.errors import BlockedAddressError
 
 __all__ = ["is_public_address", "GuardedBackend", "GuardedTransport", "ALLOW_HINT"]
 

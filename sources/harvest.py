@@ -18,21 +18,21 @@ from datetime import datetime, timezone
 import httpx
 import msgspec
 
-from sources.article import Article
-from sources.feeds import FeedSpec
-from sources.fetch import FetchResult, fetch_feed
-from sources.fulltext import with_full_text
-from sources.health import HealthEvent, health_event, record_metrics
-from sources.normalise import item_id, normalise
-from sources.outcome import FeedOutcome
-from sources.parse import FeedItem, parse_feed
-from sources.politeness import HostLimiter
-from sources.schedule import adapt_interval, jittered, next_delay
-from sources.state import FeedState, FeedStateStore
-from streams import metrics
-from streams.config import NetworkConfig
-from streams.errors import FeedError, FetchError, ParseError
-from streams.logs import get_logger
+from pantau.core.article import Article
+from pantau.sources.feeds import FeedSpec
+from pantau.sources.fetch import FetchResult, fetch_feed
+from pantau.sources.fulltext import with_full_text
+from pantau.sources.health import HealthEvent, health_event, record_metrics
+from pantau.sources.normalise import item_id, normalise
+from pantau.sources.outcome import FeedOutcome
+from pantau.sources.parse import FeedItem, parse_feed
+from pantau.sources.politeness import HostLimiter
+from pantau.sources.schedule import adapt_interval, jittered, next_delay
+from pantau.adapters.sqlite.feed_state import FeedState, FeedStateStore
+from pantau.core import metrics
+from pantau.core.config import NetworkConfig
+from pantau.core.errors import FeedError, FetchError, ParseError
+from pantau.core.logs import get_logger
 
 __all__ = ["Harvester", "Publish", "OnHealth", "THREAD_PARSE_BYTES"]
 

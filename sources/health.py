@@ -11,9 +11,9 @@ import time
 
 import msgspec
 
-from sources.feeds import FeedSpec
-from sources.state import FeedState
-from streams import metrics
+from pantau.sources.feeds import FeedSpec
+from pantau.adapters.sqlite.feed_state import FeedState
+from pantau.core import metrics
 
 __all__ = ["HealthEvent", "verdict", "health_event", "record_metrics", "forget_metrics", "FAILING_AFTER"]
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import msgspec
 
-from sources.dates import parse_date
-from sources.parse import FeedItem, ParsedFeed, language_code
-from streams.errors import ParseError
+from pantau.sources.dates import parse_date
+from pantau.sources.parse import FeedItem, ParsedFeed, language_code
+from pantau.core.errors import ParseError
 
 __all__ = ["parse_json_feed"]
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
 
-from sources.article import Article, article_id
-from sources.canonical import canonical_url, item_key
-from sources.feeds import FeedSpec
-from sources.language import detect_language
-from sources.parse import FeedItem
-from sources.textclean import clean_line, html_to_text
+from pantau.core.article import Article, article_id
+from pantau.sources.canonical import canonical_url, item_key
+from pantau.sources.feeds import FeedSpec
+from pantau.sources.language import detect_language
+from pantau.sources.parse import FeedItem
+from pantau.sources.textclean import clean_line, html_to_text
 
 __all__ = ["normalise", "normalise_items", "item_id", "MAX_TITLE_CHARS"]
 

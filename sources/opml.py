@@ -13,8 +13,8 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 from pydantic import ValidationError
 
-from sources.feeds import FeedSpec
-from streams.errors import ConfigError
+from pantau.sources.feeds import FeedSpec
+from pantau.core.errors import ConfigError
 
 __all__ = ["parse_opml", "to_opml"]
 

@@ -14,8 +14,8 @@ from datetime import datetime, timezone
 import feedparser
 import msgspec
 
-from sources.dates import parse_date
-from streams.errors import ParseError
+from pantau.sources.dates import parse_date
+from pantau.core.errors import ParseError
 
 __all__ = ["FeedItem", "ParsedFeed", "parse_feed", "clamp_fields", "strip_nul", "language_code", "MAX_FIELD_BYTES"]
 
@@ -147,7 +147,7 @@ def parse_feed(body: bytes, *, url: str, content_type: str = "", language: str |
     """Parse RSS, Atom or JSON Feed bytes; raise ParseError when the body is not a feed."""
     stripped = body.lstrip().removeprefix(b"\xef\xbb\xbf").lstrip()[:1]
     if stripped == b"{" or "json" in content_type.lower():
-        from sources.jsonfeed import parse_json_feed
+        from pantau.sources.jsonfeed import parse_json_feed
 
         return parse_json_feed(body, url=url, language=language)
     headers = {"content-type": content_type} if content_type else {}

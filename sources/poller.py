@@ -19,17 +19,17 @@ from pathlib import Path
 
 import httpx
 
-from sources.feeds import FeedSpec, load_feed_list
-from sources.fetch import make_client
-from sources.harvest import Harvester, OnHealth, Publish
-from sources.health import forget_metrics, verdict
-from sources.outcome import FeedOutcome, PollSummary, summarise
-from sources.politeness import HostLimiter, host_of
-from sources.state import FeedStateStore
-from streams import metrics
-from streams.config import NetworkConfig
-from streams.errors import PantauError
-from streams.logs import get_logger
+from pantau.sources.feeds import FeedSpec, load_feed_list
+from pantau.sources.fetch import make_client
+from pantau.sources.harvest import Harvester, OnHealth, Publish
+from pantau.sources.health import forget_metrics, verdict
+from pantau.sources.outcome import FeedOutcome, PollSummary, summarise
+from pantau.sources.politeness import HostLimiter, host_of
+from pantau.adapters.sqlite.feed_state import FeedStateStore
+from pantau.core import metrics
+from pantau.core.config import NetworkConfig
+from pantau.core.errors import PantauError
+from pantau.core.logs import get_logger
 
 __all__ = ["Poller", "PollSummary", "interleave_hosts"]
 

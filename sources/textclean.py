@@ -14,7 +14,7 @@ import html
 import re
 import unicodedata
 
-from sources.boilerplate import strip_boilerplate
+from pantau.sources.boilerplate import strip_boilerplate
 
 __all__ = ["html_to_text", "clean_line", "MAX_TEXT_CHARS"]
 

@@ -14,13 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sources.article import Article
-from streams.metrics import ARTICLES_INGESTED, CLASSIFY_DURATION, CLASSIFY_LAG, MATCHES, STORY_DUPLICATES
-from streams.stories import StoryIndex, StoryRef
+from pantau.core.article import Article
+from pantau.core.metrics import ARTICLES_INGESTED, CLASSIFY_DURATION, CLASSIFY_LAG, MATCHES, STORY_DUPLICATES
+from pantau.streams.stories import StoryIndex, StoryRef
 
 if TYPE_CHECKING:  # imported for annotations only: keeps this module light to import
-    from streams.classify import Classified, RuleSet
-    from streams.deliver import Alert, Router
+    from pantau.streams.classify import Classified, RuleSet
+    from pantau.streams.deliver import Alert, Router
 
 __all__ = ["Outcome", "Routed", "classify", "route", "process"]
 

@@ -34,7 +34,7 @@ from typing import Protocol
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from sources.article import Article
+from pantau.core.article import Article
 
 __all__ = [
     "StoryRef",

@@ -16,7 +16,7 @@ from typing import Protocol
 import brotli
 import httpx
 
-from streams.errors import FetchError
+from pantau.core.errors import FetchError
 
 __all__ = ["BoundedDecoder", "read_bounded", "STEP"]
 

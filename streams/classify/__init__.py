@@ -1,6 +1,6 @@
 """Classification: editors' YAML topic rules -> explained matches.
 
-    from streams.classify import load_ruleset, LiveRules
+    from pantau.streams.classify import load_ruleset, LiveRules
     rules = load_ruleset(Path("rules"))          # RulesError lists every located error
     classified = rules.classify(article)          # Classified(matches=(Match, ...))
 
@@ -15,14 +15,14 @@ diffs for editors), ``language`` (declared or detected).
 
 from __future__ import annotations
 
+from importlib.resources import files
 from pathlib import Path
 
-import streams
-from streams.classify.engine import RuleSet
-from streams.classify.live import LiveRules
-from streams.classify.loader import Report, check_ruleset, load_ruleset
-from streams.classify.problems import Problem
-from streams.classify.records import Classified, Hit, Match, decode_classified, encode_classified
+from pantau.streams.classify.engine import RuleSet
+from pantau.streams.classify.live import LiveRules
+from pantau.streams.classify.loader import Report, check_ruleset, load_ruleset
+from pantau.streams.classify.problems import Problem
+from pantau.streams.classify.records import Classified, Hit, Match, decode_classified, encode_classified
 
 __all__ = [
     "load_ruleset",
@@ -41,5 +41,5 @@ __all__ = [
 
 
 def default_rules_dir() -> Path:
-    """The repository's shipped ``rules/`` directory."""
-    return Path(streams.__file__).resolve().parent.parent / "rules"
+    """The rules shipped with pantau (package data ``pantau.rules``, the ``rules/`` folder of a checkout)."""
+    return Path(str(files("pantau.rules")))

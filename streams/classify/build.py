@@ -14,13 +14,13 @@ from typing import Any
 
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 
-from streams.classify.compiler import ALL_FIELDS, FIELD_INDEX, CompiledRule, RuleCompiler
-from streams.classify.terms import CompileError, TermTable
-from streams.classify.engine import RuleSet, run_regex
-from streams.classify.problems import Problem, Report, RuleFile, did_you_mean, locate
-from streams.classify.query import ListRef, Or, QueryError, Regex, Term, parse_item, parse_query
-from streams.classify.schema import RuleSpec, TermSpec
-from streams.classify.text import fold_term
+from pantau.streams.classify.compiler import ALL_FIELDS, FIELD_INDEX, CompiledRule, RuleCompiler
+from pantau.streams.classify.terms import CompileError, TermTable
+from pantau.streams.classify.engine import RuleSet, run_regex
+from pantau.streams.classify.problems import Problem, Report, RuleFile, did_you_mean, locate
+from pantau.streams.classify.query import ListRef, Or, QueryError, Regex, Term, parse_item, parse_query
+from pantau.streams.classify.schema import RuleSpec, TermSpec
+from pantau.streams.classify.text import fold_term
 
 __all__ = ["build_ruleset"]
 

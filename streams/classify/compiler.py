@@ -15,9 +15,9 @@ from typing import Callable
 
 import regex
 
-from streams.classify.problems import did_you_mean
-from streams.classify.query import And, ListRef, Near, Not, Or, Regex, Scope, Term, TopicRef
-from streams.classify.terms import CompileError, TermTable
+from pantau.streams.classify.problems import did_you_mean
+from pantau.streams.classify.query import And, ListRef, Near, Not, Or, Regex, Scope, Term, TopicRef
+from pantau.streams.classify.terms import CompileError, TermTable
 
 __all__ = ["CompiledRule", "Leaf", "RegexLeaf", "RuleCompiler", "Context", "ALL_FIELDS", "FIELD_INDEX"]
 

@@ -17,9 +17,9 @@ import msgspec
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ruamel.yaml import YAML
 
-from sources.article import Article, article_id
-from streams.classify.engine import RuleSet
-from streams.errors import RulesError
+from pantau.core.article import Article, article_id
+from pantau.streams.classify.engine import RuleSet
+from pantau.core.errors import RulesError
 
 __all__ = [
     "CorpusItem",
@@ -101,10 +101,10 @@ def read_json_lines(stream: IO[str]) -> Iterator[tuple[int, Article | None, str]
 
 
 def default_corpus_dir() -> Path:
-    """The repository's fixture corpus (tests/fixtures/corpus)."""
-    import streams
+    """The labelled corpus shipped with the rules (``rules/corpus/``, package data ``pantau.rules.corpus``)."""
+    from importlib.resources import files
 
-    return Path(streams.__file__).resolve().parent.parent / "tests" / "fixtures" / "corpus"
+    return Path(str(files("pantau.rules.corpus")))
 
 
 def load_corpus(directory: Path) -> list[CorpusItem]:

@@ -15,14 +15,14 @@ from dataclasses import dataclass
 
 import ahocorasick
 
-from sources.article import Article
-from streams.classify.compiler import CompiledRule, Context, RegexLeaf
-from streams.classify.terms import PARTICLE, SUFFIX, WILD
-from streams.classify.language import article_language, same_family
-from streams.classify.morphology import PARTICLES, SUFFIXES
-from streams.classify.records import Classified, Hit, Match
-from streams.classify.text import build_shadow, mask_boilerplate
-from streams.logs import get_logger
+from pantau.core.article import Article
+from pantau.streams.classify.compiler import CompiledRule, Context, RegexLeaf
+from pantau.streams.classify.terms import PARTICLE, SUFFIX, WILD
+from pantau.streams.classify.language import article_language, same_family
+from pantau.streams.classify.morphology import PARTICLES, SUFFIXES
+from pantau.streams.classify.records import Classified, Hit, Match
+from pantau.streams.classify.text import build_shadow, mask_boilerplate
+from pantau.core.logs import get_logger
 
 __all__ = ["RuleSet", "scan"]
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sources.article import Article
-from streams.classify.engine import RuleSet
-from streams.classify.problems import Problem, Report, RuleFile, locate
-from streams.classify.schema import ExampleSpec
+from pantau.core.article import Article
+from pantau.streams.classify.engine import RuleSet
+from pantau.streams.classify.problems import Problem, Report, RuleFile, locate
+from pantau.streams.classify.schema import ExampleSpec
 
 __all__ = ["example_article", "check_examples"]
 

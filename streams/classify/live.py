@@ -15,11 +15,11 @@ from pathlib import Path
 
 import watchfiles
 
-from streams import metrics
-from streams.classify.engine import RuleSet
-from streams.classify.loader import load_ruleset
-from streams.errors import RulesError
-from streams.logs import get_logger
+from pantau.core import metrics
+from pantau.streams.classify.engine import RuleSet
+from pantau.streams.classify.loader import load_ruleset
+from pantau.core.errors import RulesError
+from pantau.core.logs import get_logger
 
 __all__ = ["LiveRules"]
 

@@ -18,13 +18,13 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from streams.classify.build import build_ruleset
-from streams.classify.engine import RuleSet
-from streams.classify.examples import check_examples
-from streams.classify.problems import Problem, Report, RuleFile, locate
-from streams.classify.schema import TopicFile
-from streams.classify.validate import schema_problems
-from streams.errors import RulesError
+from pantau.streams.classify.build import build_ruleset
+from pantau.streams.classify.engine import RuleSet
+from pantau.streams.classify.examples import check_examples
+from pantau.streams.classify.problems import Problem, Report, RuleFile, locate
+from pantau.streams.classify.schema import TopicFile
+from pantau.streams.classify.validate import schema_problems
+from pantau.core.errors import RulesError
 
 __all__ = ["Report", "check_ruleset", "load_ruleset", "rule_files"]
 

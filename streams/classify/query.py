@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from streams.classify.tokens import QUOTES, QueryError, Token, tokenize
+from pantau.streams.classify.tokens import QUOTES, QueryError, Token, tokenize
 
 __all__ = [
     "QueryError",

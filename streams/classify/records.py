@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import msgspec
 
-from sources.article import Article, JsonCodec
+from pantau.core.article import Article, JsonCodec
 
 __all__ = ["Hit", "Match", "Classified", "encode_classified", "decode_classified"]
 

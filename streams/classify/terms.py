@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 import ahocorasick
 
-from streams.classify.morphology import expands, indonesian_stems, is_hangul
-from streams.classify.text import fold_term
+from pantau.streams.classify.morphology import expands, indonesian_stems, is_hangul
+from pantau.streams.classify.text import fold_term
 
 __all__ = ["WILD", "SUFFIX", "PARTICLE", "TermTable", "CompileError"]
 

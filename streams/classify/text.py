@@ -17,7 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from sources.boilerplate import inline_teaser_at, is_boilerplate, strip_boilerplate
+from pantau.sources.boilerplate import inline_teaser_at, is_boilerplate, strip_boilerplate
 
 __all__ = ["fold", "fold_term", "Folded", "Shadow", "build_shadow", "mask_boilerplate", "SEPARATOR"]
 

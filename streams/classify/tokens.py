@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from streams.classify.problems import did_you_mean
+from pantau.streams.classify.problems import did_you_mean
 
 __all__ = ["QueryError", "Token", "tokenize", "QUOTES", "SCOPES"]
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from streams.classify.problems import Problem, did_you_mean, locate
-from streams.classify.schema import ExampleSpec, ExamplesSpec, RuleSpec, TermListSpec, TermSpec, TopicFile
+from pantau.streams.classify.problems import Problem, did_you_mean, locate
+from pantau.streams.classify.schema import ExampleSpec, ExamplesSpec, RuleSpec, TermListSpec, TermSpec, TopicFile
 
 __all__ = ["schema_problems", "model_at"]
 

@@ -30,5 +30,5 @@ _WHERE = {
 
 def __getattr__(name: str):
     if name not in _WHERE:
-        raise AttributeError(f"module 'streams.deliver' has no attribute {name!r}")
-    return getattr(importlib.import_module(f"streams.deliver.{_WHERE[name]}"), name)
+        raise AttributeError(f"module 'pantau.streams.deliver' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"pantau.streams.deliver.{_WHERE[name]}"), name)

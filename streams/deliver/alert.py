@@ -16,9 +16,9 @@ from typing import Literal
 
 import msgspec
 
-from sources.article import JsonCodec
-from streams.classify import Classified
-from streams.deliver.events import OpsEvent
+from pantau.core.article import JsonCodec
+from pantau.streams.classify import Classified
+from pantau.streams.deliver.events import OpsEvent
 
 __all__ = ["Alert", "Message", "alert_key", "message_id", "encode_alert", "decode_alert"]
 

@@ -14,10 +14,10 @@ from typing import TextIO
 from rich.console import Console
 from rich.text import Text
 
-from streams.deliver.alert import Message
-from streams.deliver.config import DestinationSpec
-from streams.deliver.events import EventView, event_view
-from streams.deliver.render import AlertView, view
+from pantau.streams.deliver.alert import Message
+from pantau.streams.deliver.config import DestinationSpec
+from pantau.streams.deliver.events import EventView, event_view
+from pantau.streams.deliver.render import AlertView, view
 
 __all__ = ["ConsoleDestination", "render_alert", "render_event"]
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol, TextIO
 
-from streams.deliver.alert import Message
-from streams.deliver.config import DestinationSpec
-from streams.errors import ConfigError
+from pantau.streams.deliver.alert import Message
+from pantau.streams.deliver.config import DestinationSpec
+from pantau.core.errors import ConfigError
 
 __all__ = ["Destination", "build_destinations", "build_destination"]
 
@@ -57,10 +57,10 @@ def _resolve(name: str, spec: DestinationSpec, base: Path | None) -> Destination
 def build_destination(name: str, spec: DestinationSpec, *, base: Path | None = None,
                       stream: TextIO | None = None) -> Destination:
     """One destination from its spec (paths relative to ``base``)."""
-    from streams.deliver.console import ConsoleDestination
-    from streams.deliver.mail import EmailDestination
-    from streams.deliver.slack import SlackDestination
-    from streams.deliver.webhook import WebhookDestination
+    from pantau.streams.deliver.console import ConsoleDestination
+    from pantau.streams.deliver.mail import EmailDestination
+    from pantau.streams.deliver.slack import SlackDestination
+    from pantau.streams.deliver.webhook import WebhookDestination
 
     spec = _resolve(name, spec, base)
     if spec.type == "slack":

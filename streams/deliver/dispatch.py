@@ -22,17 +22,17 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 
 import msgspec
 
-from streams import metrics
-from streams.deliver.alert import Alert
-from streams.deliver.config import RouteSpec
-from streams.deliver.destinations import Destination
-from streams.deliver.events import OpsEvent, destination_disabled
-from streams.deliver.outbox import Entry, Outbox
-from streams.deliver.pace import Pacer
-from streams.deliver.plan import Planned, Planner
-from streams.deliver.silences import Silences, silencing
-from streams.errors import PermanentDelivery, RetryableDelivery
-from streams.logs import get_logger
+from pantau.core import metrics
+from pantau.streams.deliver.alert import Alert
+from pantau.streams.deliver.config import RouteSpec
+from pantau.streams.deliver.destinations import Destination
+from pantau.streams.deliver.events import OpsEvent, destination_disabled
+from pantau.streams.deliver.outbox import Entry, Outbox
+from pantau.streams.deliver.pace import Pacer
+from pantau.streams.deliver.plan import Planned, Planner
+from pantau.streams.deliver.silences import Silences, silencing
+from pantau.core.errors import PermanentDelivery, RetryableDelivery
+from pantau.core.logs import get_logger
 
 __all__ = ["Dispatcher", "DrainSummary", "OnEvent"]
 

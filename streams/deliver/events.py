@@ -15,7 +15,7 @@ from typing import Literal, get_args
 
 import msgspec
 
-from sources.health import HealthEvent
+from pantau.sources.health import HealthEvent
 
 __all__ = [
     "OpsEvent", "EventKind", "EVENT_KINDS", "from_health", "destination_disabled", "EventView", "event_view",

@@ -21,11 +21,11 @@ from urllib.parse import unquote, urlsplit
 
 import jinja2
 
-from streams.deliver.alert import Message
-from streams.deliver.config import DestinationSpec, mask_url
-from streams.deliver.events import event_view
-from streams.deliver.render import view
-from streams.errors import PermanentDelivery, RetryableDelivery
+from pantau.streams.deliver.alert import Message
+from pantau.streams.deliver.config import DestinationSpec, mask_url
+from pantau.streams.deliver.events import event_view
+from pantau.streams.deliver.render import view
+from pantau.core.errors import PermanentDelivery, RetryableDelivery
 
 __all__ = ["EmailDestination", "build_email", "template_env"]
 

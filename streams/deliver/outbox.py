@@ -19,7 +19,7 @@ from typing import Protocol
 
 import msgspec
 
-from streams.deliver.alert import Alert, decode_alert, encode_alert
+from pantau.streams.deliver.alert import Alert, decode_alert, encode_alert
 
 __all__ = ["Outbox", "Entry", "DeadLetter", "Recent", "SqliteOutbox"]
 

@@ -19,9 +19,9 @@ from collections.abc import Mapping
 
 import msgspec
 
-from streams.deliver.alert import Message, message_id
-from streams.deliver.config import RouteSpec
-from streams.deliver.outbox import Entry
+from pantau.streams.deliver.alert import Message, message_id
+from pantau.streams.deliver.config import RouteSpec
+from pantau.streams.deliver.outbox import Entry
 
 __all__ = ["Planner", "Planned"]
 

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 
 import msgspec
 
-from streams.deliver.alert import Alert
+from pantau.streams.deliver.alert import Alert
 
 __all__ = ["AlertView", "Segment", "view", "mark_terms", "snippet_segments", "shorten"]
 

@@ -14,11 +14,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Mapping
 
-from streams.classify import Classified, Match
-from streams.deliver.alert import Alert, alert_key
-from streams.deliver.config import RouteSpec
-from streams.deliver.events import OpsEvent
-from streams.errors import ConfigError
+from pantau.streams.classify import Classified, Match
+from pantau.streams.deliver.alert import Alert, alert_key
+from pantau.streams.deliver.config import RouteSpec
+from pantau.streams.deliver.events import OpsEvent
+from pantau.core.errors import ConfigError
 
 __all__ = ["Router", "route_matches", "event_matches", "default_routes"]
 

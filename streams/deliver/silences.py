@@ -16,7 +16,7 @@ from typing import Literal, Protocol
 
 import msgspec
 
-from streams.classify import Classified, Match
+from pantau.streams.classify import Classified, Match
 
 __all__ = ["Silence", "Silences", "SilenceStore", "KINDS", "new_silence", "silencing"]
 

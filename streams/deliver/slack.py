@@ -14,11 +14,11 @@ import json
 
 import httpx
 
-from streams.deliver.alert import Message
-from streams.deliver.config import DestinationSpec
-from streams.deliver.events import EventView, event_view
-from streams.deliver.render import AlertView, Segment, shorten, view
-from streams.deliver.transport import make_client, post
+from pantau.streams.deliver.alert import Message
+from pantau.streams.deliver.config import DestinationSpec
+from pantau.streams.deliver.events import EventView, event_view
+from pantau.streams.deliver.render import AlertView, Segment, shorten, view
+from pantau.streams.deliver.transport import make_client, post
 
 __all__ = ["SlackDestination", "slack_payload", "escape"]
 

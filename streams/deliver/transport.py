@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import httpx
 
-from sources.politeness import parse_retry_after
-from streams.deliver.config import mask_url
-from streams.errors import PermanentDelivery, RetryableDelivery
+from pantau.sources.politeness import parse_retry_after
+from pantau.streams.deliver.config import mask_url
+from pantau.core.errors import PermanentDelivery, RetryableDelivery
 
 __all__ = ["post", "make_client"]
 

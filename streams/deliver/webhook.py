@@ -18,12 +18,12 @@ import httpx
 import msgspec
 from standardwebhooks import Webhook
 
-from streams.deliver.alert import Alert, Message
-from streams.deliver.config import DestinationSpec
-from streams.deliver.events import OpsEvent
-from streams.deliver.render import shorten
-from streams.deliver.transport import make_client, post
-from streams.logs import get_logger
+from pantau.streams.deliver.alert import Alert, Message
+from pantau.streams.deliver.config import DestinationSpec
+from pantau.streams.deliver.events import OpsEvent
+from pantau.streams.deliver.render import shorten
+from pantau.streams.deliver.transport import make_client, post
+from pantau.core.logs import get_logger
 
 __all__ = ["WebhookDestination", "webhook_body", "signer", "SCHEMA_PATH", "EVENT_SCHEMA_PATH", "SCHEMA_VERSION"]
 

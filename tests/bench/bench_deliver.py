@@ -15,17 +15,17 @@ import time
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from sources.article import Article, article_id
-from streams.classify import Classified, Hit, Match
-from streams.deliver.alert import Message
-from streams.deliver.config import DestinationSpec, RouteSpec
-from streams.deliver.destinations import build_destination
-from streams.deliver.dispatch import Dispatcher
-from streams.deliver.outbox import SqliteOutbox
-from streams.deliver.route import Router
-from streams.deliver.slack import slack_payload
-from streams.deliver.webhook import webhook_body
-from streams.state import open_state
+from pantau.core.article import Article, article_id
+from pantau.streams.classify import Classified, Hit, Match
+from pantau.streams.deliver.alert import Message
+from pantau.streams.deliver.config import DestinationSpec, RouteSpec
+from pantau.streams.deliver.destinations import build_destination
+from pantau.streams.deliver.dispatch import Dispatcher
+from pantau.streams.deliver.outbox import SqliteOutbox
+from pantau.streams.deliver.route import Router
+from pantau.streams.deliver.slack import slack_payload
+from pantau.streams.deliver.webhook import webhook_body
+from pantau.adapters.sqlite.state import open_state
 
 SUMMARY = ("Kepolisian mengungkap jaringan penipuan daring lintas negara ASEAN yang memakai "
            "aplikasi palsu untuk menguras rekening korban di beberapa kota. ") * 4
@@ -66,7 +66,7 @@ def cases(args):
     import tempfile
     from pathlib import Path
 
-    from streams.logs import configure_logging
+    from pantau.core.logs import configure_logging
 
     configure_logging("json", "warning")  # one log line per delivery would swamp stdout's JSON lines
     burst = 500 if args.quick else 2_000

@@ -13,8 +13,8 @@ import time
 import httpx
 from prometheus_client import REGISTRY, generate_latest
 
-from streams import metrics
-from streams.observe import start_observer
+from pantau.core import metrics
+from pantau.runtime.observe import start_observer
 
 PER_FEED = (metrics.FEED_LAST_SUCCESS, metrics.FEED_LAST_ITEM, metrics.FEED_FAILURES, metrics.FEED_SILENT_THRESHOLD)
 

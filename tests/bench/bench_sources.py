@@ -93,14 +93,14 @@ def _high_water_mb() -> float:
 
 
 def work(port: int, feeds: int, state_path: str) -> dict:
-    from sources.article import article_id
-    from sources.canonical import canonical_url
-    from sources.feeds import FeedSpec
-    from sources.poller import Poller
-    from sources.state import FeedState, SqliteFeedStateStore
-    from streams.config import NetworkConfig
-    from streams.logs import configure_logging
-    from streams.state import open_state
+    from pantau.core.article import article_id
+    from pantau.sources.canonical import canonical_url
+    from pantau.sources.feeds import FeedSpec
+    from pantau.sources.poller import Poller
+    from pantau.adapters.sqlite.feed_state import FeedState, SqliteFeedStateStore
+    from pantau.core.config import NetworkConfig
+    from pantau.core.logs import configure_logging
+    from pantau.adapters.sqlite.state import open_state
 
     configure_logging("json", "info")  # as in production: per-feed debug events filtered out
     specs = [FeedSpec(url=f"http://127.0.0.1:{port}/feed/{n}", id=f"bench-{n}") for n in range(feeds)]
@@ -190,7 +190,7 @@ def parse_timing(rounds: int) -> dict:
     """feedparser on a 50-item feed: its defaults vs pantau's settings, same run."""
     import feedparser
 
-    from sources.parse import parse_feed
+    from pantau.sources.parse import parse_feed
 
     body = feed_body(30, 0)  # 50 items
 
@@ -211,7 +211,7 @@ def author_timing(size: int) -> dict:
     """An item with a ``size``-byte author: raw feedparser vs parse_feed (which clamps it first)."""
     import feedparser
 
-    from sources.parse import parse_feed
+    from pantau.sources.parse import parse_feed
 
     body = (f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><title>x</title>'
             f"<link>https://a.example/1</link><author>{'a' * size}</author></item></channel></rss>").encode()
@@ -229,7 +229,7 @@ def nested_html_timing(depth: int) -> dict:
     """Deeply nested escaped HTML in a description: feedparser's defaults vs parse_feed."""
     import feedparser
 
-    from sources.parse import parse_feed
+    from pantau.sources.parse import parse_feed
 
     nested = "&lt;div&gt;" * depth + "x" + "&lt;/div&gt;" * depth
     body = (f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><title>x</title>'

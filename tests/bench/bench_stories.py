@@ -20,9 +20,9 @@ import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 
-from sources.article import Article, article_id
-from streams.state import open_state
-from streams.stories import SqliteStoryStore, StoryIndex, shingles
+from pantau.core.article import Article, article_id
+from pantau.adapters.sqlite.state import open_state
+from pantau.streams.stories import SqliteStoryStore, StoryIndex, shingles
 
 T0 = datetime(2026, 11, 17, tzinfo=timezone.utc)
 TARGET = 200.0

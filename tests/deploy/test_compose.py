@@ -16,7 +16,7 @@ import jsonschema
 import pytest
 from ruamel.yaml import YAML
 
-from streams.config import load_config
+from pantau.core.config import load_config
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = ROOT / "docker-compose.yml"
@@ -97,7 +97,7 @@ def test_operator_kit_services_are_wired(compose):
 def test_container_configuration_loads_as_pantau_reads_it(tmp_path):
     # Lay the files out as the compose volumes do under /etc/pantau, then load.
     shutil.copy(ROOT / "deploy" / "compose" / "pantau.yaml", tmp_path / "pantau.yaml")
-    shutil.copy(ROOT / "streams" / "defaults" / "feeds.yaml", tmp_path / "feeds.yaml")
+    shutil.copy(ROOT / "pantau" / "defaults" / "feeds.yaml", tmp_path / "feeds.yaml")
     (tmp_path / "rules").mkdir()
     config = load_config(tmp_path / "pantau.yaml")
     assert config.kafka == "kafka:9092"
@@ -108,7 +108,7 @@ def test_container_configuration_loads_as_pantau_reads_it(tmp_path):
 
 def test_dockerfile_copies_what_the_image_needs():
     dockerfile = (ROOT / "deploy" / "Dockerfile").read_text(encoding="utf-8")
-    for copied in ("sources", "streams", "rules", "deploy/compose/pantau.yaml", "streams/defaults/feeds.yaml"):
+    for copied in ("sources", "streams", "pantau", "rules", "deploy/compose/pantau.yaml", "pantau/defaults/feeds.yaml"):
         assert (ROOT / copied).exists()
         assert f"COPY {copied}" in dockerfile
     assert 'ENTRYPOINT ["pantau"]' in dockerfile

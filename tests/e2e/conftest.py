@@ -2,7 +2,7 @@
 
 ``feed_server``       a :class:`servers.FeedServer` (``put(path, rss(...))``, ``url(path)``)
 ``webhook_receiver``  a :class:`servers.WebhookReceiver` (``.url``, ``.received``, ``fail(...)``)
-``run_pantau``        runs ``python -m streams.cli ARGS`` in a subprocess, in a chosen directory
+``run_pantau``        runs ``python -m pantau.cli.main ARGS`` in a subprocess, in a chosen directory
 ``pantau_process``    starts a long-running ``pantau`` (run, worker, sources) as a :class:`PantauProcess`
 ``write_config``      writes a pantau.yaml from plain sections
 
@@ -67,7 +67,7 @@ def run_pantau() -> Callable[..., subprocess.CompletedProcess]:
     def run(*args: str, cwd: Path, env: dict[str, str] | None = None,
             timeout: float = 60) -> subprocess.CompletedProcess:
         return subprocess.run(
-            [sys.executable, "-m", "streams.cli", *args],
+            [sys.executable, "-m", "pantau.cli.main", *args],
             cwd=cwd, env=_env(env), capture_output=True, text=True, timeout=timeout,
         )
 
@@ -86,7 +86,7 @@ class PantauProcess:
         self.log_path = cwd / f"pantau-{args[0]}-{time.monotonic_ns()}.log"
         self._log = self.log_path.open("w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streams.cli", *args], cwd=cwd, env=_env(env),
+            [sys.executable, "-m", "pantau.cli.main", *args], cwd=cwd, env=_env(env),
             stdout=subprocess.DEVNULL, stderr=self._log, text=True,
         )
 

@@ -27,9 +27,9 @@ import msgspec
 import pytest
 from standardwebhooks import Webhook
 
-from sources.article import decode
-from streams.classify import decode_classified
-from streams.deliver.outbox import DeadLetter
+from pantau.core.article import decode
+from pantau.streams.classify import decode_classified
+from pantau.streams.deliver.outbox import DeadLetter
 
 from servers import Item, WebhookReceiver, rss
 from workers import Pantau, free_port, http_status, topic_records, wait_until

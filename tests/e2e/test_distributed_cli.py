@@ -22,9 +22,9 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from servers import WebhookReceiver
-from sources.article import Article, article_id
-from sources.publish import KafkaPublisher
-from streams.topic_dead_letters import DeadLetterTopic
+from pantau.core.article import Article, article_id
+from pantau.adapters.kafka.publisher import KafkaPublisher
+from pantau.adapters.kafka.dead_letters import DeadLetterTopic
 from workers import Pantau, free_port, http_status, wait_until
 
 pytestmark = pytest.mark.kafka
@@ -52,7 +52,7 @@ class Deployment:
         import subprocess
         import sys
 
-        return subprocess.run([sys.executable, "-m", "streams.cli", *args, "--kafka", "--config", str(self.config)],
+        return subprocess.run([sys.executable, "-m", "pantau.cli.main", *args, "--kafka", "--config", str(self.config)],
                               cwd=self.config.parent, env=self.env, capture_output=True, text=True, timeout=60)
 
     def publish(self, feed: str, title: str) -> Article:

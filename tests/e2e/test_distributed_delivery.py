@@ -19,9 +19,9 @@ import msgspec
 import pytest
 
 from servers import WebhookReceiver
-from sources.article import Article, article_id
-from sources.publish import KafkaPublisher
-from streams.deliver.outbox import DeadLetter
+from pantau.core.article import Article, article_id
+from pantau.adapters.kafka.publisher import KafkaPublisher
+from pantau.streams.deliver.outbox import DeadLetter
 from workers import Pantau, free_port, http_status, topic_records, wait_until
 
 pytestmark = pytest.mark.kafka

@@ -14,9 +14,9 @@ from ruamel.yaml import YAML
 from servers import Item, rss
 from standardwebhooks import Webhook
 
-from sources.article import Article, article_id
-from streams.inbox import Inbox
-from streams.state import open_state
+from pantau.core.article import Article, article_id
+from pantau.adapters.sqlite.inbox import Inbox
+from pantau.adapters.sqlite.state import open_state
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "whsec_" + base64.b64encode(b"pantau-e2e-secret-0123456789abcd").decode()

@@ -31,7 +31,7 @@ class Pantau:
         self.log = cwd / f"{name}.log"
         self._out = self.log.open("ab")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streams.cli", *args], cwd=cwd, env=env,
+            [sys.executable, "-m", "pantau.cli.main", *args], cwd=cwd, env=env,
             stdout=self._out, stderr=subprocess.STDOUT,
         )
 

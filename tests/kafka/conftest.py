@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from streams.topics import ALL_TOPICS, ensure_topics
+from pantau.adapters.kafka.topics import ALL_TOPICS, ensure_topics
 from tests.kafka_records import read_all
 
 

@@ -1,4 +1,4 @@
-"""Source workers share the feed list through a Kafka consumer group (sources/worker.py)."""
+"""Source workers share the feed list through a Kafka consumer group (pantau/runtime/sources_worker.py)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from sources.feeds import FeedSpec
-from sources.worker import FeedAssignment, feed_partition, feeds_for
-from streams.topics import FEEDS, ensure_topics
+from pantau.sources.feeds import FeedSpec
+from pantau.runtime.sources_worker import FeedAssignment, feed_partition, feeds_for
+from pantau.adapters.kafka.topics import FEEDS, ensure_topics
 
 ROOT = Path(__file__).resolve().parents[2]
 FEED_LIST = [FeedSpec(url=f"https://outlet{i}.example/rss.xml", name=f"Outlet {i}") for i in range(200)]
@@ -42,7 +42,7 @@ async def _wait_for(check, timeout: float) -> bool:
 
 MEMBER = textwrap.dedent("""
     import asyncio, json, sys
-    from sources.worker import FeedAssignment
+    from pantau.runtime.sources_worker import FeedAssignment
 
     async def main():
         loop = asyncio.get_running_loop()

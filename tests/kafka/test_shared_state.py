@@ -6,10 +6,10 @@ import asyncio
 
 import pytest
 
-from sources.shared_state import SharedFeedStateStore
-from sources.state import FeedState, SqliteFeedStateStore
-from streams.state import open_state
-from streams.topics import FEEDS_STATE
+from pantau.adapters.kafka.feed_states import SharedFeedStateStore
+from pantau.adapters.sqlite.feed_state import FeedState, SqliteFeedStateStore
+from pantau.adapters.sqlite.state import open_state
+from pantau.adapters.kafka.topics import FEEDS_STATE
 
 pytestmark = pytest.mark.kafka
 

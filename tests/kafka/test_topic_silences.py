@@ -7,11 +7,11 @@ from datetime import datetime, timezone
 
 import pytest
 
-from sources.article import Article, article_id
-from streams.classify import Classified, Hit, Match
-from streams.deliver.silences import silencing
-from streams.topic_silences import TopicSilences
-from streams.topics import SILENCES
+from pantau.core.article import Article, article_id
+from pantau.streams.classify import Classified, Hit, Match
+from pantau.streams.deliver.silences import silencing
+from pantau.adapters.kafka.silences import TopicSilences
+from pantau.adapters.kafka.topics import SILENCES
 
 pytestmark = pytest.mark.kafka
 

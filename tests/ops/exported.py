@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from prometheus_client import Counter, Gauge, Histogram, Info
 
-import streams.metrics as metrics
+import pantau.core.metrics as metrics
 
 SAMPLE = "promtool_sample"
 

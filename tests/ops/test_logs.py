@@ -23,7 +23,7 @@ def _python(code: str, *args: str) -> subprocess.CompletedProcess[str]:
 def test_a_logger_made_at_import_time_still_follows_the_chosen_format() -> None:
     # Modules create their logger when imported, before the CLI configures logging.
     code = (
-        "from streams.logs import get_logger, configure_logging\n"
+        "from pantau.core.logs import get_logger, configure_logging\n"
         "log = get_logger(feed='antara')\n"
         "configure_logging('json')\n"
         "log.bind(article='a1').warning('feed_item_skipped', reason='no link')\n"
@@ -36,7 +36,7 @@ def test_a_logger_made_at_import_time_still_follows_the_chosen_format() -> None:
 
 def test_console_format_is_readable_text_not_json() -> None:
     code = (
-        "from streams.logs import get_logger, configure_logging\n"
+        "from pantau.core.logs import get_logger, configure_logging\n"
         "configure_logging('console')\n"
         "get_logger(destination='siem').info('alert_delivered', attempt=1)\n"
     )
@@ -47,7 +47,7 @@ def test_console_format_is_readable_text_not_json() -> None:
 def test_library_logs_through_stdlib_come_out_as_json_too() -> None:
     code = (
         "import logging\n"
-        "from streams.logs import configure_logging\n"
+        "from pantau.core.logs import configure_logging\n"
         "configure_logging('json')\n"
         "logging.getLogger('aiokafka.consumer').warning('heartbeat failed')\n"
     )
@@ -61,7 +61,7 @@ def test_every_line_of_a_real_run_is_json_and_names_its_feed_article_or_destinat
     write_monitor([e2e.Item("Ransomware lumpuhkan layanan publik", "https://news.example/l/1", "Sistem diserang.")])
     webhook_receiver.fail(times=1, status=503)  # one retry: delivery logs a failure, then a success
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    ran = subprocess.run([sys.executable, "-m", "streams.cli", "--log-format", "json", "run", "--once", "--config",
+    ran = subprocess.run([sys.executable, "-m", "pantau.cli.main", "--log-format", "json", "run", "--once", "--config",
                           "pantau.yaml"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=90)
     assert ran.returncode == 0, ran.stderr
     # The run ends with plain summary lines meant for people (prefixed "pantau:"); every log line is JSON.

@@ -9,7 +9,7 @@ from exported import declared_metrics, labelnames
 from prometheus_client import REGISTRY, Histogram, Info, generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
-import streams.metrics as metrics
+import pantau.core.metrics as metrics
 
 pytestmark = pytest.mark.prometheus
 

@@ -7,8 +7,8 @@ import socket
 import httpx
 import pytest
 
-from streams.errors import ConfigError
-from streams.observe import parse_address, start_observer
+from pantau.core.errors import ConfigError
+from pantau.runtime.observe import parse_address, start_observer
 
 
 def test_healthz_is_live_while_readyz_reports_each_reason_until_ready() -> None:

@@ -131,7 +131,7 @@ def pantau(tmp_path: Path, e2e, feed_server, webhook_receiver) -> Iterator[tuple
     with path.open("w") as fh:
         YAML(typ="safe", pure=True).dump(config, fh)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PANTAU_LOG_FORMAT": "json"}
-    process = _start([sys.executable, "-m", "streams.cli", "run", "--config", str(path)], tmp_path / "pantau.log",
+    process = _start([sys.executable, "-m", "pantau.cli.main", "run", "--config", str(path)], tmp_path / "pantau.log",
                      cwd=tmp_path, env=env)
     try:
         yield process, address

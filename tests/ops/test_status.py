@@ -12,21 +12,21 @@ from pathlib import Path
 
 import pytest
 
-from sources.article import Article
-from sources.feeds import FeedSpec
-from sources.state import FeedState, SqliteFeedStateStore
-from streams import metrics
-from streams.classify import Classified
-from streams.commands.status import collect_status, render
-from streams.config import Config
-from streams.deliver.alert import Alert
-from streams.deliver.config import DestinationSpec
-from streams.deliver.outbox import SqliteOutbox
-from streams.deliver.silences import SilenceStore
-from streams.errors import ConfigError
-from streams.inbox import Inbox
-from streams.observe import start_observer
-from streams.state import open_state
+from pantau.core.article import Article
+from pantau.sources.feeds import FeedSpec
+from pantau.adapters.sqlite.feed_state import FeedState, SqliteFeedStateStore
+from pantau.core import metrics
+from pantau.streams.classify import Classified
+from pantau.cli.status import collect_status, render
+from pantau.core.config import Config
+from pantau.streams.deliver.alert import Alert
+from pantau.streams.deliver.config import DestinationSpec
+from pantau.streams.deliver.outbox import SqliteOutbox
+from pantau.streams.deliver.silences import SilenceStore
+from pantau.core.errors import ConfigError
+from pantau.adapters.sqlite.inbox import Inbox
+from pantau.runtime.observe import start_observer
+from pantau.adapters.sqlite.state import open_state
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = float(int(time.time()))  # the outbox stamps some updates with the real clock
@@ -103,7 +103,7 @@ def test_queues_and_last_alerts_newest_first(config: Config) -> None:
 
 
 def test_rule_version_comes_from_the_rules_on_disk_when_no_process_answers(config: Config) -> None:
-    from streams.classify import load_ruleset
+    from pantau.streams.classify import load_ruleset
 
     report = collect_status(config, now=NOW, ask_process=False)
     assert (report.rules_version, report.rules_problem) == (load_ruleset(config.rules).version, None)
@@ -153,7 +153,7 @@ def test_status_after_a_real_run_once_matches_what_the_receiver_got(tmp_path: Pa
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PANTAU_LOG_FORMAT": "json"}
 
     def pantau(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "streams.cli", *args, "--config", "pantau.yaml"], cwd=tmp_path,
+        return subprocess.run([sys.executable, "-m", "pantau.cli.main", *args, "--config", "pantau.yaml"], cwd=tmp_path,
                               env=env, capture_output=True, text=True, timeout=60)
 
     ran = pantau("run", "--once")

@@ -18,7 +18,7 @@ from email.utils import formatdate
 
 import pytest
 
-from streams.config import NetworkConfig
+from pantau.core.config import NetworkConfig
 
 Handler = Callable[[http.server.BaseHTTPRequestHandler], None]
 

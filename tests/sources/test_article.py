@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 import msgspec
 import pytest
 
-from sources.article import Article, article_id, decode, encode
+from pantau.core.article import Article, article_id, decode, encode
 
 
 def _article(**over):

@@ -1,7 +1,7 @@
 """Site furniture never reaches classification: teaser lines, inline teasers, footers."""
 
-from sources.boilerplate import inline_teaser_at, is_boilerplate, strip_boilerplate
-from streams.classify.text import mask_boilerplate
+from pantau.sources.boilerplate import inline_teaser_at, is_boilerplate, strip_boilerplate
+from pantau.streams.classify.text import mask_boilerplate
 
 
 def test_teaser_lines_and_footers_are_dropped():

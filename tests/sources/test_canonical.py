@@ -1,7 +1,7 @@
 """Canonical URLs: every copy of one link gets one id."""
 
-from sources.article import article_id
-from sources.canonical import canonical_url, item_key
+from pantau.core.article import article_id
+from pantau.sources.canonical import canonical_url, item_key
 
 
 def test_tracking_parameters_fragment_and_case_are_removed():

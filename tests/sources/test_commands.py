@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from sources.article import decode
-from streams.cli import main
+from pantau.core.article import decode
+from pantau.cli.main import main
 from tests.sources.conftest import rss
 
 

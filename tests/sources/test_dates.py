@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from sources.dates import parse_date
+from pantau.sources.dates import parse_date
 
 
 def utc(*args):

@@ -7,8 +7,8 @@ import zlib
 import brotli
 import pytest
 
-from sources.limits.decompress import STEP, BoundedDecoder
-from streams.errors import FetchError
+from pantau.sources.limits.decompress import STEP, BoundedDecoder
+from pantau.core.errors import FetchError
 
 PLAIN = b"<rss>" + os.urandom(50_000).hex().encode() + b"</rss>"
 

@@ -20,13 +20,13 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from sources.feeds import FeedSpec
-from sources.normalise import normalise
-from sources.parse import parse_feed
-from sources.poller import Poller
-from sources.state import SqliteFeedStateStore
-from streams.errors import ParseError
-from streams.state import open_state
+from pantau.sources.feeds import FeedSpec
+from pantau.sources.normalise import normalise
+from pantau.sources.parse import parse_feed
+from pantau.sources.poller import Poller
+from pantau.adapters.sqlite.feed_state import SqliteFeedStateStore
+from pantau.core.errors import ParseError
+from pantau.adapters.sqlite.state import open_state
 from tests.conftest import require
 
 HEADER = re.compile(rb"^Header:\s+([^:]+):(.+)$", re.MULTILINE)

@@ -2,8 +2,8 @@
 
 import pytest
 
-from sources.feeds import load_feed_list
-from streams.errors import ConfigError
+from pantau.sources.feeds import load_feed_list
+from pantau.core.errors import ConfigError
 
 
 def test_every_bad_entry_is_located_at_once(tmp_path):

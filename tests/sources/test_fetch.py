@@ -7,9 +7,9 @@ import time
 import brotli
 import pytest
 
-from sources.feeds import FeedAuth
-from sources.fetch import MAX_REDIRECTS, USER_AGENT, fetch_feed, make_client
-from streams.errors import BlockedAddressError, FetchError
+from pantau.sources.feeds import FeedAuth
+from pantau.sources.fetch import MAX_REDIRECTS, USER_AGENT, fetch_feed, make_client
+from pantau.core.errors import BlockedAddressError, FetchError
 from tests.sources.conftest import rss, trickle
 
 

@@ -5,8 +5,8 @@ import asyncio
 import httpcore
 import pytest
 
-from sources.guard import GuardedBackend, is_public_address
-from streams.errors import BlockedAddressError
+from pantau.sources.guard import GuardedBackend, is_public_address
+from pantau.core.errors import BlockedAddressError
 
 
 @pytest.mark.parametrize(("address", "public"), [

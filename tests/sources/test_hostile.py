@@ -11,10 +11,10 @@ from pathlib import Path
 import brotli
 import pytest
 
-from sources.feeds import FeedSpec
-from sources.poller import Poller
-from sources.state import SqliteFeedStateStore
-from streams.state import open_state
+from pantau.sources.feeds import FeedSpec
+from pantau.sources.poller import Poller
+from pantau.adapters.sqlite.feed_state import SqliteFeedStateStore
+from pantau.adapters.sqlite.state import open_state
 from tests.sources.conftest import rss, trickle
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -167,11 +167,11 @@ def test_private_addresses_are_refused_unless_allowed(feed_server, local_network
 
 MEMORY_PROBE = """
 import asyncio, json, sys
-from sources.feeds import FeedSpec
-from sources.poller import Poller
-from sources.state import SqliteFeedStateStore
-from streams.config import NetworkConfig
-from streams.state import open_state
+from pantau.sources.feeds import FeedSpec
+from pantau.sources.poller import Poller
+from pantau.adapters.sqlite.feed_state import SqliteFeedStateStore
+from pantau.core.config import NetworkConfig
+from pantau.adapters.sqlite.state import open_state
 
 def high_water_kb():
     # VmHWM belongs to this process image; ru_maxrss would include the parent's before exec.

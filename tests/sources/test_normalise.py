@@ -2,10 +2,10 @@
 
 from datetime import datetime, timezone
 
-from sources.article import article_id, decode, encode
-from sources.feeds import FeedSpec
-from sources.normalise import normalise, normalise_items
-from sources.parse import FeedItem
+from pantau.core.article import article_id, decode, encode
+from pantau.sources.feeds import FeedSpec
+from pantau.sources.normalise import normalise, normalise_items
+from pantau.sources.parse import FeedItem
 
 FETCHED = datetime(2024, 11, 14, 12, 0, tzinfo=timezone.utc)
 FEED = FeedSpec(url="https://news.example.id/rss", name="Contoh", tags=["indonesia"])

@@ -2,9 +2,9 @@
 
 import pytest
 
-from sources.feeds import FeedSpec
-from sources.opml import parse_opml, to_opml
-from streams.errors import ConfigError
+from pantau.sources.feeds import FeedSpec
+from pantau.sources.opml import parse_opml, to_opml
+from pantau.core.errors import ConfigError
 
 READER_EXPORT = """<?xml version="1.0"?>
 <opml version="1.0"><head><title>Langganan</title></head><body>

@@ -2,8 +2,8 @@
 
 import pytest
 
-from sources.parse import MAX_FIELD_BYTES, clamp_fields, parse_feed
-from streams.errors import ParseError
+from pantau.sources.parse import MAX_FIELD_BYTES, clamp_fields, parse_feed
+from pantau.core.errors import ParseError
 from tests.sources.conftest import rss
 
 ATOM = """<?xml version="1.0" encoding="utf-8"?>

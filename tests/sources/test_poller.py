@@ -5,13 +5,13 @@ import time
 
 import pytest
 
-from sources.feeds import FeedSpec
-from sources.health import HealthEvent
-from sources.poller import Poller, interleave_hosts
-from sources.state import SqliteFeedStateStore
-from streams import metrics
-from streams.errors import BrokerError
-from streams.state import open_state
+from pantau.sources.feeds import FeedSpec
+from pantau.sources.health import HealthEvent
+from pantau.sources.poller import Poller, interleave_hosts
+from pantau.adapters.sqlite.feed_state import SqliteFeedStateStore
+from pantau.core import metrics
+from pantau.core.errors import BrokerError
+from pantau.adapters.sqlite.state import open_state
 from tests.sources.conftest import rss
 
 

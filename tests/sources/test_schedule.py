@@ -5,8 +5,8 @@ import random
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 
-from sources.politeness import MAX_RETRY_AFTER, HostLimiter, parse_retry_after
-from sources.schedule import (
+from pantau.sources.politeness import MAX_RETRY_AFTER, HostLimiter, parse_retry_after
+from pantau.sources.schedule import (
     JITTER, MAX_BACKOFF, adapt_interval, backoff_delay, interval_bounds, jittered, next_delay,
 )
 

@@ -4,8 +4,8 @@ import sqlite3
 
 import pytest
 
-from sources.state import FeedState, SqliteFeedStateStore
-from streams.state import open_state
+from pantau.adapters.sqlite.feed_state import FeedState, SqliteFeedStateStore
+from pantau.adapters.sqlite.state import open_state
 
 
 @pytest.fixture

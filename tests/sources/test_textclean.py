@@ -1,7 +1,7 @@
 """HTML fragments become clean text; site boilerplate never reaches the rules."""
 
-from sources.boilerplate import is_boilerplate, strip_boilerplate
-from sources.textclean import MAX_TEXT_CHARS, clean_line, html_to_text
+from pantau.sources.boilerplate import is_boilerplate, strip_boilerplate
+from pantau.sources.textclean import MAX_TEXT_CHARS, clean_line, html_to_text
 
 
 def test_tags_removed_entities_decoded_paragraphs_kept():

@@ -2,7 +2,7 @@
 
 import argparse
 
-from streams.commands.options import add_allow_private_option, add_config_option, config_from_args
+from pantau.cli.options import add_allow_private_option, add_config_option, config_from_args
 
 
 def _parser():

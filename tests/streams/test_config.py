@@ -4,8 +4,8 @@ import textwrap
 
 import pytest
 
-from streams.config import default_config_path, load_config
-from streams.errors import ConfigError, MissingEnvError
+from pantau.core.config import default_config_path, load_config
+from pantau.core.errors import ConfigError, MissingEnvError
 
 
 def _write(tmp_path, text):

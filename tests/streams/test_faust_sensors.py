@@ -9,7 +9,7 @@ import faust
 from faust.types import TP
 from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
 
-from streams.faust_sensors import install_sensors
+from pantau.adapters.faust.sensors import install_sensors
 
 
 def test_faust_sensors_join_the_registry_and_event_runtimes_are_recorded_in_seconds():

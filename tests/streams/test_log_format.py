@@ -2,7 +2,7 @@
 
 import io
 
-from streams.logs import default_format
+from pantau.core.logs import default_format
 
 
 class _Tty(io.StringIO):

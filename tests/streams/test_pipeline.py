@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from prometheus_client import REGISTRY
 
-from sources.article import Article, article_id
-from streams.classify import load_ruleset
-from streams.deliver import Router
-from streams.deliver.config import RouteSpec
-from streams.pipeline import classify, process, route
-from streams.stories import StoryIndex
+from pantau.core.article import Article, article_id
+from pantau.streams.classify import load_ruleset
+from pantau.streams.deliver import Router
+from pantau.streams.deliver.config import RouteSpec
+from pantau.streams.pipeline import classify, process, route
+from pantau.streams.stories import StoryIndex
 
 T0 = datetime(2026, 11, 17, 8, 0, tzinfo=timezone.utc)
 

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from ruamel.yaml import YAML
 
-from sources.article import Article, article_id
-from streams.state import open_state
-from streams.stories import MemoryStoryStore, SqliteStoryStore, StoryIndex, shingles
+from pantau.core.article import Article, article_id
+from pantau.adapters.sqlite.state import open_state
+from pantau.streams.stories import MemoryStoryStore, SqliteStoryStore, StoryIndex, shingles
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
 

@@ -13,14 +13,14 @@ from datetime import datetime, timedelta, timezone
 import msgspec
 import pytest
 
-from sources.article import Article, article_id
-from streams.classify import Classified, Match
-from streams.deliver.config import RouteSpec
-from streams.deliver.outbox import DeadLetter
-from streams.deliver.route import Router
-from streams.stories import StoryIndex
-from streams.table_outbox import TableOutbox
-from streams.table_stories import TableStoryStore
+from pantau.core.article import Article, article_id
+from pantau.streams.classify import Classified, Match
+from pantau.streams.deliver.config import RouteSpec
+from pantau.streams.deliver.outbox import DeadLetter
+from pantau.streams.deliver.route import Router
+from pantau.streams.stories import StoryIndex
+from pantau.adapters.faust.outbox_table import TableOutbox
+from pantau.adapters.faust.stories_table import TableStoryStore
 
 T0 = datetime(2026, 11, 20, 7, 30, tzinfo=timezone.utc)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from streams.config import Config
-from streams.errors import ConfigError
-from streams.topics import ALL_TOPICS, ARTICLES, FEEDS_STATE, MATCHES, kafka_bootstrap, replication_factor
+from pantau.core.config import Config
+from pantau.core.errors import ConfigError
+from pantau.adapters.kafka.topics import ALL_TOPICS, ARTICLES, FEEDS_STATE, MATCHES, kafka_bootstrap, replication_factor
 
 
 def test_names_carry_the_prefix_and_are_unique():

@@ -9,11 +9,11 @@ from typing import Callable
 
 import pytest
 
-from sources.article import Article
+from pantau.core.article import Article
 
 ROOT = Path(__file__).resolve().parents[3]
 SHIPPED_RULES = ROOT / "rules"
-CORPUS = ROOT / "tests" / "fixtures" / "corpus"
+CORPUS = ROOT / "rules" / "corpus"
 
 MINIMAL = """\
 topic: {topic}

@@ -6,7 +6,7 @@ import io
 import json
 import sys
 
-from streams.cli import main
+from pantau.cli.main import main
 
 from conftest import CORPUS, SHIPPED_RULES
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from streams.classify import Classified, decode_classified, encode_classified, load_ruleset
+from pantau.streams.classify import Classified, decode_classified, encode_classified, load_ruleset
 
 CYBER = """
 terms:
@@ -180,8 +180,8 @@ rules:
 
 
 def test_snippets_cut_at_spaces_not_inside_words():
-    from streams.classify.engine import snippet
-    from streams.classify.records import Hit
+    from pantau.streams.classify.engine import snippet
+    from pantau.streams.classify.records import Hit
 
     body = "JAKARTA - " + "kata " * 30 + "peretas membobol bank " + "lagi " * 30 + "penutup"
     start = body.index("peretas")

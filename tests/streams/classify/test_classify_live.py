@@ -6,8 +6,8 @@ import time
 
 from prometheus_client import REGISTRY
 
-from streams.classify import LiveRules
-from streams.logs import configure_logging
+from pantau.streams.classify import LiveRules
+from pantau.core.logs import configure_logging
 
 V1 = "rules:\n  - id: r\n    any: [alpha]\n"
 V2 = "rules:\n  - id: r\n    any: [beta]\n"

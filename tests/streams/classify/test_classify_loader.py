@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from streams.classify import check_ruleset, load_ruleset
-from streams.errors import RulesError
+from pantau.streams.classify import check_ruleset, load_ruleset
+from pantau.core.errors import RulesError
 
 BROKEN = """\
 topic: cybercrime
@@ -111,7 +111,7 @@ def test_missing_directory_and_empty_directory(tmp_path):
 
 
 def test_shipped_rules_load_without_errors(rules_dir):
-    from streams.classify import default_rules_dir
+    from pantau.streams.classify import default_rules_dir
 
     report = check_ruleset(default_rules_dir())
     assert report.errors == [] and set(report.ruleset.topics) == {"cybercrime", "north-korea", "asean"}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from streams.classify import load_ruleset
-from streams.classify.morphology import expands, indonesian_stems
+from pantau.streams.classify import load_ruleset
+from pantau.streams.classify.morphology import expands, indonesian_stems
 
 RULE = """
 rules:

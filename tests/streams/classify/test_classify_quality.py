@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from ruamel.yaml import YAML
 
-from streams.classify import default_rules_dir, load_ruleset
-from streams.classify.corpus import load_corpus
+from pantau.streams.classify import default_rules_dir, load_ruleset
+from pantau.streams.classify.corpus import load_corpus
 
 from conftest import CORPUS, make_article
 
@@ -40,7 +40,7 @@ def test_corpus_item_classifies_as_labelled(item, shipped):
 
 
 def test_mistakes_on_lists_only_the_items_wrong_for_that_topic():
-    from streams.classify.corpus import CorpusItem, Evaluation
+    from pantau.streams.classify.corpus import CorpusItem, Evaluation
 
     wrong_nk = CorpusItem(id="a", language="en", title="t", topics=["north-korea"])
     wrong_asean = CorpusItem(id="b", language="en", title="t", topics=[])

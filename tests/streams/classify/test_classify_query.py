@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from streams.classify.query import And, ListRef, Near, Not, Or, QueryError, Regex, Scope, Term, TopicRef, parse_query
+from pantau.streams.classify.query import And, ListRef, Near, Not, Or, QueryError, Regex, Scope, Term, TopicRef, parse_query
 
 
 def tree(text: str):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from streams.classify.text import build_shadow, fold_field, fold_term, mask_boilerplate
+from pantau.streams.classify.text import build_shadow, fold_field, fold_term, mask_boilerplate
 
 
 def test_ascii_fold_keeps_length_and_maps_hyphens_to_spaces():

@@ -34,8 +34,8 @@ from pathlib import Path
 
 import pytest
 
-from streams.classify import default_rules_dir, load_ruleset
-from streams.classify.corpus import evaluate, load_corpus
+from pantau.streams.classify import default_rules_dir, load_ruleset
+from pantau.streams.classify.corpus import evaluate, load_corpus
 
 HELDOUT = Path(__file__).resolve().parents[2] / "fixtures" / "heldout"
 ROUND_ONE = ("id.yaml", "en.yaml", "vi.yaml", "ko.yaml")

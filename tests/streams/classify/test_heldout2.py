@@ -31,8 +31,8 @@ from pathlib import Path
 
 import pytest
 
-from streams.classify import default_rules_dir, load_ruleset
-from streams.classify.corpus import evaluate, load_corpus
+from pantau.streams.classify import default_rules_dir, load_ruleset
+from pantau.streams.classify.corpus import evaluate, load_corpus
 
 HELDOUT2 = Path(__file__).resolve().parents[2] / "fixtures" / "heldout2"
 

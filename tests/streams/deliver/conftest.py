@@ -13,8 +13,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import msgspec
 import pytest
 
-from sources.article import Article, article_id
-from streams.classify import Classified, Hit, Match
+from pantau.core.article import Article, article_id
+from pantau.streams.classify import Classified, Hit, Match
 
 
 def make_classified(

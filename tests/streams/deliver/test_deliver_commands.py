@@ -4,12 +4,12 @@ import textwrap
 
 import pytest
 
-from streams.cli import main
-from streams.config import load_config
-from streams.deliver.outbox import SqliteOutbox
-from streams.deliver.route import Router
-from streams.deliver.silences import SilenceStore
-from streams.state import open_state
+from pantau.cli.main import main
+from pantau.core.config import load_config
+from pantau.streams.deliver.outbox import SqliteOutbox
+from pantau.streams.deliver.route import Router
+from pantau.streams.deliver.silences import SilenceStore
+from pantau.adapters.sqlite.state import open_state
 
 
 # cli.main() points logging at pytest's captured stderr: undo that after each test.

@@ -4,10 +4,10 @@ import textwrap
 
 import pytest
 
-from streams.config import load_config
-from streams.deliver.config import DestinationSpec, RouteSpec, parse_duration
-from streams.deliver.destinations import build_destinations
-from streams.errors import ConfigError
+from pantau.core.config import load_config
+from pantau.streams.deliver.config import DestinationSpec, RouteSpec, parse_duration
+from pantau.streams.deliver.destinations import build_destinations
+from pantau.core.errors import ConfigError
 
 ISSUE_SHAPE = """\
 destinations:

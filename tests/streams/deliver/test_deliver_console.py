@@ -3,10 +3,10 @@
 import asyncio
 import io
 
-from streams.deliver.alert import Message
-from streams.deliver.config import DestinationSpec, RouteSpec
-from streams.deliver.console import ConsoleDestination
-from streams.deliver.route import Router
+from pantau.streams.deliver.alert import Message
+from pantau.streams.deliver.config import DestinationSpec, RouteSpec
+from pantau.streams.deliver.console import ConsoleDestination
+from pantau.streams.deliver.route import Router
 
 
 def _print(classified, color=None, **kw):
@@ -35,7 +35,7 @@ def test_colour_when_forced_and_markup_in_titles_stays_literal(classified):
 
 
 def test_snippet_marks_from_the_classifier_are_used_and_cut_cleanly():
-    from streams.deliver.render import snippet_segments
+    from pantau.streams.deliver.render import snippet_segments
 
     segs = snippet_segments("…polisi menangkap «peretas» yang membobol «bursa kripto» di Jakarta…", ("x",), 500)
     assert [(s.text, s.marked) for s in segs] == [

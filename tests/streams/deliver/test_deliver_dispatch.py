@@ -6,13 +6,13 @@ import threading
 from prometheus_client import REGISTRY
 from standardwebhooks import Webhook
 
-from streams.deliver.config import DestinationSpec, RouteSpec
-from streams.deliver.destinations import build_destination
-from streams.deliver.dispatch import Dispatcher
-from streams.deliver.outbox import SqliteOutbox
-from streams.deliver.route import Router
-from streams.deliver.silences import SilenceStore
-from streams.state import open_state
+from pantau.streams.deliver.config import DestinationSpec, RouteSpec
+from pantau.streams.deliver.destinations import build_destination
+from pantau.streams.deliver.dispatch import Dispatcher
+from pantau.streams.deliver.outbox import SqliteOutbox
+from pantau.streams.deliver.route import Router
+from pantau.streams.deliver.silences import SilenceStore
+from pantau.adapters.sqlite.state import open_state
 
 SECRET = "a raw test secret"
 FAST = [0, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2]
@@ -192,12 +192,12 @@ def test_silenced_alerts_are_counted_not_sent(classified, receiver, tmp_path):
 WORKER = """
 import asyncio, sys
 from pathlib import Path
-from streams.deliver.alert import decode_alert
-from streams.deliver.config import DestinationSpec
-from streams.deliver.destinations import build_destination
-from streams.deliver.dispatch import Dispatcher
-from streams.deliver.outbox import SqliteOutbox
-from streams.state import open_state
+from pantau.streams.deliver.alert import decode_alert
+from pantau.streams.deliver.config import DestinationSpec
+from pantau.streams.deliver.destinations import build_destination
+from pantau.streams.deliver.dispatch import Dispatcher
+from pantau.streams.deliver.outbox import SqliteOutbox
+from pantau.adapters.sqlite.state import open_state
 
 db, url, alert_file, secret = sys.argv[1:]
 spec = DestinationSpec(type="webhook", url=url, secret=secret, retry=[0, 1.0, 1.0])
@@ -218,7 +218,7 @@ def test_a_process_killed_mid_retry_delivers_once_after_restart(classified, rece
     import sys
     import time
 
-    from streams.deliver.alert import encode_alert
+    from pantau.streams.deliver.alert import encode_alert
 
     receiver.script = [(503, {})]
     s = Setup(tmp_path, {"siem": _hook(receiver.url, retry=[0, 0.3, 0.3])})

@@ -6,11 +6,11 @@ import email.policy
 
 import pytest
 
-from streams.deliver.alert import Message
-from streams.deliver.config import DestinationSpec, RouteSpec
-from streams.deliver.mail import EmailDestination
-from streams.deliver.route import Router
-from streams.errors import PermanentDelivery, RetryableDelivery
+from pantau.streams.deliver.alert import Message
+from pantau.streams.deliver.config import DestinationSpec, RouteSpec
+from pantau.streams.deliver.mail import EmailDestination
+from pantau.streams.deliver.route import Router
+from pantau.core.errors import PermanentDelivery, RetryableDelivery
 
 
 def _alerts(classified, n=1, **kw):

@@ -12,21 +12,21 @@ from pydantic import ValidationError
 from slack_sdk.models.blocks import Block
 from standardwebhooks import Webhook
 
-from sources.feeds import FeedSpec
-from sources.health import health_event
-from sources.state import FeedState
-from streams.deliver.alert import Alert, Message, decode_alert, encode_alert
-from streams.deliver.config import DestinationSpec, RouteSpec
-from streams.deliver.console import ConsoleDestination
-from streams.deliver.destinations import build_destination
-from streams.deliver.dispatch import Dispatcher
-from streams.deliver.events import OpsEvent, destination_disabled, event_view, from_health
-from streams.deliver.mail import EmailDestination
-from streams.deliver.outbox import SqliteOutbox
-from streams.deliver.route import Router
-from streams.deliver.slack import slack_payload
-from streams.deliver.webhook import EVENT_SCHEMA_PATH, SCHEMA_PATH, webhook_body
-from streams.state import open_state
+from pantau.sources.feeds import FeedSpec
+from pantau.sources.health import health_event
+from pantau.adapters.sqlite.feed_state import FeedState
+from pantau.streams.deliver.alert import Alert, Message, decode_alert, encode_alert
+from pantau.streams.deliver.config import DestinationSpec, RouteSpec
+from pantau.streams.deliver.console import ConsoleDestination
+from pantau.streams.deliver.destinations import build_destination
+from pantau.streams.deliver.dispatch import Dispatcher
+from pantau.streams.deliver.events import OpsEvent, destination_disabled, event_view, from_health
+from pantau.streams.deliver.mail import EmailDestination
+from pantau.streams.deliver.outbox import SqliteOutbox
+from pantau.streams.deliver.route import Router
+from pantau.streams.deliver.slack import slack_payload
+from pantau.streams.deliver.webhook import EVENT_SCHEMA_PATH, SCHEMA_PATH, webhook_body
+from pantau.adapters.sqlite.state import open_state
 
 SECRET = "an ops test secret"
 EVENT_SCHEMA = json.loads(EVENT_SCHEMA_PATH.read_text())
@@ -248,7 +248,7 @@ def test_a_410_destination_raises_a_signed_event_at_another_destination_once(cla
 
 
 def test_dead_and_pending_listings_name_the_ops_event(tmp_path, capsys, restore_logging):
-    from streams.cli import main
+    from pantau.cli.main import main
 
     config = tmp_path / "pantau.yaml"
     config.write_text("state: state.db\ndestinations:\n  ops: {type: webhook, url: 'http://127.0.0.1:9/hook'}\n"

@@ -1,9 +1,9 @@
 """Planner: Alertmanager grouping (group_wait, group_interval), storm summaries, retried batches."""
 
-from streams.deliver.config import RouteSpec
-from streams.deliver.outbox import Entry
-from streams.deliver.plan import Planner
-from streams.deliver.route import Router
+from pantau.streams.deliver.config import RouteSpec
+from pantau.streams.deliver.outbox import Entry
+from pantau.streams.deliver.plan import Planner
+from pantau.streams.deliver.route import Router
 
 
 def _setup(classified, n, **route):

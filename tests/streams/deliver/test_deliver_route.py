@@ -2,11 +2,11 @@
 
 import pytest
 
-from streams.classify import Hit, Match
-from streams.deliver.alert import alert_key
-from streams.deliver.config import RouteSpec
-from streams.deliver.route import Router
-from streams.errors import ConfigError
+from pantau.streams.classify import Hit, Match
+from pantau.streams.deliver.alert import alert_key
+from pantau.streams.deliver.config import RouteSpec
+from pantau.streams.deliver.route import Router
+from pantau.core.errors import ConfigError
 
 DESTS = ["slack", "mail", "siem", "console"]
 

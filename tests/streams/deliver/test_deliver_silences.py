@@ -2,9 +2,9 @@
 
 import pytest
 
-from streams.classify import Hit, Match
-from streams.deliver.silences import SilenceStore, silencing
-from streams.state import open_state
+from pantau.streams.classify import Hit, Match
+from pantau.streams.deliver.silences import SilenceStore, silencing
+from pantau.adapters.sqlite.state import open_state
 
 
 @pytest.fixture

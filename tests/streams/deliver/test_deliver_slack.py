@@ -4,10 +4,10 @@ import asyncio
 
 from slack_sdk.models.blocks import Block
 
-from streams.deliver.alert import Message
-from streams.deliver.config import DestinationSpec, RouteSpec
-from streams.deliver.route import Router
-from streams.deliver.slack import SlackDestination, slack_payload
+from pantau.streams.deliver.alert import Message
+from pantau.streams.deliver.config import DestinationSpec, RouteSpec
+from pantau.streams.deliver.route import Router
+from pantau.streams.deliver.slack import SlackDestination, slack_payload
 
 
 def _alert(classified, **kw):

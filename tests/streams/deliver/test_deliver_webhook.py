@@ -8,10 +8,10 @@ import jsonschema
 import pytest
 from standardwebhooks import Webhook, WebhookVerificationError
 
-from streams.deliver.alert import Message
-from streams.deliver.config import DestinationSpec, RouteSpec
-from streams.deliver.route import Router
-from streams.deliver.webhook import SCHEMA_PATH, WebhookDestination, webhook_body
+from pantau.streams.deliver.alert import Message
+from pantau.streams.deliver.config import DestinationSpec, RouteSpec
+from pantau.streams.deliver.route import Router
+from pantau.streams.deliver.webhook import SCHEMA_PATH, WebhookDestination, webhook_body
 
 SCHEMA = json.loads(SCHEMA_PATH.read_text())
 WHSEC = "whsec_" + base64.b64encode(b"pantau-test-signing-key-0123456789").decode()

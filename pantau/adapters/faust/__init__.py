@@ -1,0 +1,1 @@
+"""Faust adapters: the stream worker's app, agents, tables and sensors."""

@@ -1,0 +1,149 @@
+"""The delivery outbox over Faust tables: the distributed twin of ``SqliteOutbox``.
+
+Three tables, each a key -> JSON bytes mapping whose every change Faust writes
+to a compacted changelog topic, so a worker that takes over the deliver
+partition (after a crash, restart or rebalance) rebuilds the same state:
+
+    alert_outbox   alert key -> Entry          pending: due, attempts, batch
+    alert_done     alert key -> Done           sent or dead: never enqueued again
+    alert_dead     alert key -> DeadLetter     parked after exhausting retries
+
+Pending entries are also kept decoded in memory (rebuilt lazily from the table
+after recovery): the dispatcher asks for them every second.
+
+The class only needs mutable mappings, so tests drive it with dicts; the Faust
+app (pantau/adapters/faust/app.py) passes its tables and a callback that copies each new dead
+letter to the dead-letter topic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, MutableMapping, Sequence
+from typing import Literal
+
+import msgspec
+
+from pantau.streams.deliver.alert import Alert
+from pantau.streams.deliver.outbox import DeadLetter, Entry
+
+__all__ = ["TableOutbox", "Done"]
+
+
+class Done(msgspec.Struct, frozen=True, kw_only=True):
+    """What became of an alert that left the outbox."""
+
+    status: Literal["sent", "dead"]
+    at: float
+    attempts: int
+
+
+_entry = msgspec.json.Decoder(Entry)
+_done = msgspec.json.Decoder(Done)
+_dead = msgspec.json.Decoder(DeadLetter)
+_encode = msgspec.json.Encoder().encode
+
+Table = MutableMapping[str, bytes]
+
+
+class TableOutbox:
+    """The ``Outbox`` protocol over three key -> bytes tables (Faust tables in the worker)."""
+
+    def __init__(
+        self,
+        outbox: Table,
+        done: Table,
+        dead: Table,
+        *,
+        on_dead: Callable[[str, bytes], None] | None = None,
+    ) -> None:
+        self._outbox = outbox
+        self._done = done
+        self._dead = dead
+        self._on_dead = on_dead
+        self._pending: dict[str, Entry] | None = None
+
+    def reset_cache(self) -> None:
+        """Forget the decoded pending entries (call after the tables were recovered anew)."""
+        self._pending = None
+
+    @property
+    def _cache(self) -> dict[str, Entry]:
+        if self._pending is None:
+            self._pending = {key: _entry.decode(raw) for key, raw in list(self._outbox.items())}
+        return self._pending
+
+    def _put(self, key: str, entry: Entry) -> None:
+        self._outbox[key] = _encode(entry)
+        self._cache[key] = entry
+
+    def _drop(self, key: str) -> Entry | None:
+        entry = self._cache.pop(key, None)
+        if key in self._outbox:
+            del self._outbox[key]
+        return entry
+
+    def enqueue(self, alerts: Iterable[Alert], due: Sequence[float]) -> list[Alert]:
+        """Store alerts whose key was never seen (pending, sent or dead); return those stored."""
+        stored: list[Alert] = []
+        for alert, when in zip(alerts, due, strict=True):
+            if alert.key in self._cache or alert.key in self._done:
+                continue
+            self._put(alert.key, Entry(alert=alert, due=when))
+            stored.append(alert)
+        return stored
+
+    def pending(self) -> list[Entry]:
+        """Every pending entry, oldest first."""
+        return sorted(self._cache.values(), key=lambda e: (e.due, e.alert.created, e.alert.key))
+
+    def due(self, now: float) -> list[Entry]:
+        """Pending entries whose time has come, oldest first."""
+        return [e for e in self.pending() if e.due <= now]
+
+    def mark_sent(self, keys: Sequence[str], at: float) -> None:
+        """Record delivery: the key stays in ``alert_done`` so the alert is never sent twice."""
+        for key in keys:
+            entry = self._drop(key)
+            attempts = entry.attempts + 1 if entry else 1
+            self._done[key] = _encode(Done(status="sent", at=at, attempts=attempts))
+
+    def mark_retry(self, keys: Sequence[str], at: float, error: str, batch: str | None = None) -> None:
+        """Count a failed attempt and schedule the next one at ``at``."""
+        for key in keys:
+            entry = self._cache.get(key)
+            if entry is not None:
+                self._put(key, msgspec.structs.replace(entry, due=at, attempts=entry.attempts + 1,
+                                                       error=error, batch=batch))
+
+    def mark_dead(self, keys: Sequence[str], error: str, at: float) -> None:
+        """Move these alerts to the dead letters (and hand each to ``on_dead``)."""
+        for key in keys:
+            entry = self._drop(key)
+            if entry is None:
+                continue
+            letter = DeadLetter(alert=entry.alert, attempts=entry.attempts + 1, error=error, died=at)
+            raw = _encode(letter)
+            self._dead[key] = raw
+            self._done[key] = _encode(Done(status="dead", at=at, attempts=letter.attempts))
+            if self._on_dead is not None:
+                self._on_dead(key, raw)
+
+    def dead(self) -> list[DeadLetter]:
+        """Every dead letter, oldest first."""
+        letters = [_dead.decode(raw) for raw in list(self._dead.values())]
+        return sorted(letters, key=lambda d: (d.died, d.alert.key))
+
+    def replay(self, keys: Sequence[str] | None, now: float) -> int:
+        """Move dead letters (all when ``keys`` is None) back to pending, due now; return how many."""
+        moved = 0
+        for key in list(self._dead.keys()) if keys is None else keys:
+            raw = self._dead.get(key)
+            if raw is None:
+                continue
+            letter = _dead.decode(raw)
+            del self._dead[key]
+            if key in self._done:
+                del self._done[key]
+            self._put(key, Entry(alert=letter.alert, due=now))
+            moved += 1
+        return moved

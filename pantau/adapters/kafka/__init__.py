@@ -1,0 +1,1 @@
+"""Kafka adapters (kafka-python): topics, publisher, topic reader, shared feed state, silences, dead letters."""

@@ -1,0 +1,193 @@
+"""Every Kafka topic pantau uses, defined once: name, partitions, retention, cleanup.
+
+Both sides read these definitions: the kafka-python side (``pantau sources``
+creates the topics it writes with :func:`ensure_topics`) and the Faust app
+(:mod:`pantau.adapters.faust.app` declares the same topics with the same settings).
+
+Flow::
+
+    pantau sources --(article id, Article)--> pantau.articles
+    classify_articles  pantau.articles --(article id, Classified)--> pantau.matches
+    deliver_alerts     pantau.matches --> destinations; given up --(alert key, DeadLetter)--> pantau.alerts.dead
+    pantau alerts replay --(alert key, ReplayRequest)--> pantau.alerts.replay --replay_dead_letters--> outbox
+                       (taken back: an empty record for the key on pantau.alerts.dead)
+    pantau silence --(silence id, Silence; empty on expire)--> pantau.silences --> every worker's Dispatcher
+    pantau.feeds       no records: its partitions are what source workers share (see pantau/runtime/sources_worker.py)
+    pantau.feeds.state (feed id, latest progress) shared by source workers (sources/shared_state.py)
+    pantau sources --(feed id, HealthEvent)--> pantau.events --announce_feed_health--> ops routes
+
+Classification is stateless and CPU-bound: articles have 6 partitions, so up to
+6 workers share it. Matches are few (a small share of articles) and delivery
+needs to see all of them at once, to group copies of a story from different
+outlets and to send each alert once: the matches topic has ONE partition, and
+the worker that owns it runs delivery, with its state (outbox, stories) in
+Faust tables on that same partition. When that worker dies, another takes the
+partition over and rebuilds the tables from their changelogs.
+
+A prefix (``PANTAU_TOPIC_PREFIX``) puts a whole deployment, or one test run,
+in its own namespace of topics and consumer groups. ``PANTAU_KAFKA_REPLICAS``
+sets the replicas per partition on a multi-broker cluster (Faust's changelog
+topics included); unset, the broker's default applies (1 on a single node).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING, Literal
+
+from pantau.core.errors import BrokerError, ConfigError
+
+if TYPE_CHECKING:
+    from pantau.core.config import Config
+
+__all__ = [
+    "TopicSpec",
+    "ARTICLES",
+    "MATCHES",
+    "ALERTS_DEAD",
+    "EVENTS",
+    "FEEDS",
+    "FEEDS_STATE",
+    "SILENCES",
+    "ALERTS_REPLAY",
+    "ALL_TOPICS",
+    "topic_prefix",
+    "replication_factor",
+    "kafka_bootstrap",
+    "ensure_topics",
+]
+
+PREFIX_ENV = "PANTAU_TOPIC_PREFIX"
+BOOTSTRAP_ENV = "PANTAU_KAFKA"
+REPLICAS_ENV = "PANTAU_KAFKA_REPLICAS"
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    """One topic's definition; ``name(prefix)`` gives the name on the broker."""
+
+    base: str
+    partitions: int
+    retention: timedelta | None
+    """How long records are kept (None: forever, as compacted topics need)."""
+    cleanup: Literal["delete", "compact"]
+    key: str
+    """What the record key is, for readers of the topic."""
+
+    def name(self, prefix: str = "") -> str:
+        """The topic's name on the broker: ``prefix`` + base name."""
+        return f"{prefix}{self.base}"
+
+    def configs(self) -> dict[str, str]:
+        """Broker-side topic configs (as kafka-admin and Faust's ``config=`` take them)."""
+        configs = {"cleanup.policy": self.cleanup}
+        ms = -1 if self.retention is None else int(self.retention.total_seconds() * 1000)
+        configs["retention.ms"] = str(ms)
+        return configs
+
+
+# A week of articles must stay replayable (re-classify after a rule change); two weeks
+# gives a margin over a long weekend of nobody looking.
+ARTICLES = TopicSpec("pantau.articles", 6, timedelta(days=14), "delete", "article id")
+# One partition on purpose: see the module docstring (delivery sees every match).
+MATCHES = TopicSpec("pantau.matches", 1, timedelta(days=14), "delete", "article id")
+ALERTS_DEAD = TopicSpec("pantau.alerts.dead", 3, timedelta(days=90), "delete", "alert idempotency key")
+# Partitions here bound how many source workers can share the feed list (12 is plenty
+# for 10,000 feeds); records are never written, the group assignment is the point.
+FEEDS = TopicSpec("pantau.feeds", 12, timedelta(days=1), "delete", "unused")
+# Feed-health changes for ops routes; one partition, delivered by the matches partition's owner.
+EVENTS = TopicSpec("pantau.events", 1, timedelta(days=14), "delete", "feed id")
+# Compacted: the latest record per feed is all a worker taking the feed over needs.
+FEEDS_STATE = TopicSpec("pantau.feeds.state", 3, None, "compact", "feed id")
+
+# Compacted: the latest record per silence id is the silence; an empty record removes it.
+# Every worker reads it whole (no group), so one partition is plenty.
+SILENCES = TopicSpec("pantau.silences", 1, None, "compact", "silence id")
+# Requests to send dead letters again. One partition, like matches: Faust assigns it
+# with the matches partition, so the worker holding the outbox tables reads it.
+ALERTS_REPLAY = TopicSpec("pantau.alerts.replay", 1, timedelta(days=7), "delete", "alert idempotency key")
+
+ALL_TOPICS = (ARTICLES, MATCHES, ALERTS_DEAD, EVENTS, FEEDS, FEEDS_STATE, SILENCES, ALERTS_REPLAY)
+
+
+def topic_prefix() -> str:
+    """The deployment's topic prefix from ``PANTAU_TOPIC_PREFIX`` ('' when unset)."""
+    return os.environ.get(PREFIX_ENV, "")
+
+
+def replication_factor() -> int | None:
+    """Replicas per partition from ``PANTAU_KAFKA_REPLICAS`` (None: the broker's default, 1 locally)."""
+    value = os.environ.get(REPLICAS_ENV, "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or int(value) < 1:
+        raise ConfigError(f"{REPLICAS_ENV}={value!r} is not a positive number",
+                          hint="set it to the replication factor your cluster allows, e.g. 3, or unset it")
+    return int(value)
+
+
+def kafka_bootstrap(config: Config) -> str:
+    """The broker address: ``PANTAU_KAFKA`` when set (containers, tests), else ``kafka:`` of the config."""
+    return os.environ.get(BOOTSTRAP_ENV) or config.kafka
+
+
+def ensure_topics(
+    bootstrap: str,
+    specs: tuple[TopicSpec, ...] = ALL_TOPICS,
+    *,
+    prefix: str | None = None,
+    timeout: float = 30.0,
+) -> list[str]:
+    """Create the missing topics of ``specs`` on the broker; return the names created."""
+    from kafka.admin import KafkaAdminClient
+    from kafka.errors import KafkaError, TopicAlreadyExistsError
+
+    prefix = topic_prefix() if prefix is None else prefix
+    try:
+        admin = KafkaAdminClient(
+            bootstrap_servers=bootstrap,
+            client_id="pantau-admin",
+            request_timeout_ms=int(timeout * 1000),
+        )
+    except KafkaError as exc:
+        raise BrokerError(
+            f"cannot reach Kafka at {bootstrap} to create topics: {exc}",
+            hint="check `kafka:` in pantau.yaml or PANTAU_KAFKA, and that the broker runs (make kafka)",
+        ) from exc
+    try:
+        existing = set(admin.list_topics())
+        wanted = {
+            spec.name(prefix): {
+                "num_partitions": spec.partitions,
+                "replication_factor": replication_factor() or -1,
+                "configs": spec.configs(),
+            }
+            for spec in specs
+            if spec.name(prefix) not in existing
+        }
+        if not wanted:
+            return []
+        result = admin.create_topics(wanted, timeout_ms=int(timeout * 1000), raise_errors=False)
+        created = []
+        for topic in result["topics"]:
+            error = topic.get("error_code", 0)
+            # Another worker may have created it between our list and our create: fine.
+            if error in (0, TopicAlreadyExistsError.errno):
+                created.append(topic["name"])
+                continue
+            raise BrokerError(
+                f"Kafka at {bootstrap} refused to create topic {topic['name']!r}: "
+                f"error {error} {topic.get('error_message') or ''}".strip(),
+                hint="create it by hand with the settings in streams/topics.py, or check broker ACLs",
+            )
+        admin.wait_for_topics(created, timeout_ms=int(timeout * 1000))
+        return sorted(created)
+    except KafkaError as exc:
+        raise BrokerError(
+            f"creating topics on Kafka at {bootstrap} failed: {exc}",
+            hint="check that the broker runs and accepts admin requests",
+        ) from exc
+    finally:
+        admin.close()

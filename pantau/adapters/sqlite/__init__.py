@@ -1,0 +1,1 @@
+"""SQLite adapters: embedded mode keeps all of its state in one file."""

@@ -1,0 +1,1 @@
+"""``pantau``: the command line; one module per subcommand, each with ``register(subparsers)``."""

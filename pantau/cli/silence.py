@@ -1,0 +1,124 @@
+"""``pantau silence``: mute alerts by topic, rule, feed or term for a while."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from datetime import datetime, timezone
+
+__all__ = ["register", "handle_add", "handle_list", "handle_expire"]
+
+EPILOG = """\
+examples:
+  pantau silence add --topic asean --for 4h --reason "summit week, too noisy"
+  pantau silence add --term "uji coba rudal" --for 1d --reason "known story"
+  pantau silence add --feed https://example.org/rss.xml --for 30m --reason "feed replaying old items"
+  pantau silence list                  silences in force (--all: expired ones too)
+  pantau silence expire 3fa4c2d1       end a silence now
+
+  pantau silence add --kafka --config pantau.yaml --topic asean --for 4h --reason "..."
+                                       the same for `pantau worker` (distributed mode)
+
+A silenced alert is not sent and counts as pantau_alerts_total{outcome="silenced"}.
+An article matching a silenced topic and a live one still alerts for the live one.
+Silences expire by themselves. Without --kafka they live in the state file
+(`state:` in pantau.yaml), read by `pantau run`. With --kafka they live on the
+compacted topic pantau.silences of the broker the workers use (PANTAU_KAFKA,
+else `kafka:` in pantau.yaml; PANTAU_TOPIC_PREFIX applies): every running
+`pantau worker` applies an added or expired silence within a second or two.
+`expire` removes the silence from the topic, so `list --all` in that mode shows
+silences that ran out by themselves but not those ended early.
+"""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``silence`` command (add, list, expire) to the CLI."""
+    parser = subparsers.add_parser(
+        "silence",
+        help="mute alerts by topic, rule, feed or term for a while",
+        description="Add, list and expire silences: alerts they match are not sent until they expire.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", metavar="FILE",
+                        help="pantau.yaml whose state file (or broker, with --kafka) to use")
+    common.add_argument("--kafka", action="store_true",
+                        help="silences of the distributed workers (the pantau.silences topic), not the state file")
+    sub = parser.add_subparsers(dest="silence_command", metavar="ACTION", required=True)
+    add = sub.add_parser("add", parents=[common], help="add a silence", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    what = add.add_mutually_exclusive_group(required=True)
+    for kind in ("topic", "rule", "feed", "term"):
+        what.add_argument(f"--{kind}", metavar=kind.upper(), help=f"silence alerts by {kind}")
+    add.add_argument("--for", dest="duration", required=True, metavar="DURATION", help="how long: 30m, 4h, 2d")
+    add.add_argument("--reason", required=True, help="why (shown in `silence list`)")
+    add.set_defaults(handler=handle_add)
+    lst = sub.add_parser("list", parents=[common], help="list silences in force")
+    lst.add_argument("--all", action="store_true", help="include expired silences")
+    lst.set_defaults(handler=handle_list)
+    exp = sub.add_parser("expire", parents=[common], help="end a silence now")
+    exp.add_argument("id", help="the silence id shown by `silence add` / `silence list`")
+    exp.set_defaults(handler=handle_expire)
+
+
+def _store(args: argparse.Namespace):
+    from pantau.core.config import load_config
+    from pantau.streams.deliver.silences import SilenceStore
+    from pantau.adapters.sqlite.state import open_state
+
+    config = load_config(args.config)
+    if not args.kafka:
+        return SilenceStore(open_state(config.state))
+    from pantau.adapters.kafka.silences import TopicSilences
+    from pantau.adapters.kafka.topics import SILENCES, ensure_topics, kafka_bootstrap
+
+    bootstrap = kafka_bootstrap(config)
+    ensure_topics(bootstrap, (SILENCES,))  # silences may be set before any worker ever ran
+    store = TopicSilences(bootstrap)
+    store.catch_up()
+    return store
+
+
+def _when(ts: float) -> str:
+    return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def handle_add(args: argparse.Namespace) -> int:
+    """Add a silence and print its id."""
+    import getpass
+
+    from pantau.streams.deliver.config import parse_duration
+    from pantau.core.errors import PantauError
+
+    kind = next(k for k in ("topic", "rule", "feed", "term") if getattr(args, k))
+    try:
+        seconds = parse_duration(args.duration)
+    except ValueError as exc:
+        raise PantauError(f"--for {args.duration!r}: {exc}", hint="write e.g. --for 4h") from None
+    silence = _store(args).add(kind, getattr(args, kind), seconds, args.reason, created_by=getpass.getuser())
+    print(f"silence {silence.id}: {kind} {silence.value!r} until {_when(silence.expires)} ({silence.reason})")
+    return 0
+
+
+def handle_list(args: argparse.Namespace) -> int:
+    """Print silences in force (or all with --all)."""
+    now = time.time()
+    store = _store(args)
+    silences = store.all() if args.all else store.active(now)
+    if not silences:
+        print("no silences in force" if not args.all else "no silences")
+        return 0
+    for s in silences:
+        state = "active" if s.active(now) else "expired"
+        print(f"{s.id}  {state:7}  {s.kind}={s.value!r}  until {_when(s.expires)}  by {s.created_by or '?'}: {s.reason}")
+    return 0
+
+
+def handle_expire(args: argparse.Namespace) -> int:
+    """End a silence now."""
+    from pantau.core.errors import PantauError
+
+    if not _store(args).expire(args.id):
+        raise PantauError(f"no active silence with id {args.id!r}", hint="see `pantau silence list`")
+    print(f"silence {args.id} expired")
+    return 0

@@ -1,0 +1,285 @@
+"""``pantau status``: what ops need to know, on a terminal, without Grafana.
+
+Reads the SQLite state file named in the configuration (feed states, the
+alert outbox, dead letters, silences, the inbox) through the owning modules'
+query functions, and asks the running process's /readyz and /metrics, when
+one answers on the ``metrics:`` address, for what only it knows: readiness,
+the rule set version in force and disabled destinations.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import httpx
+from prometheus_client.parser import text_string_to_metric_families
+
+from pantau.core.config import Config
+from pantau.core.errors import ConfigError, RulesError
+
+__all__ = ["register", "handle", "collect_status", "StatusReport", "FeedLine", "DestinationLine", "AlertLine", "Live"]
+
+EPILOG = """\
+examples:
+  pantau status                        the shipped configuration's state
+  pantau status --config pantau.yaml   your monitor's feeds, destinations and queues
+  pantau status --json | jq .feeds     the same report as JSON for scripts
+
+Feeds are failing after 3 failed polls in a row, silent when they gave no new
+item for longer than their silent_after. Readiness, the rule set in force and
+disabled destinations come from the running process, when it answers on the
+configuration's metrics address.
+"""
+
+
+@dataclass(frozen=True)
+class FeedLine:
+    """One feed: its verdict (ok, failing, silent, gone, new) and what explains it."""
+
+    feed: str
+    name: str
+    verdict: str
+    failures: int = 0
+    last_success: float | None = None
+    last_new_item: float | None = None
+    last_error: str | None = None
+
+
+@dataclass(frozen=True)
+class DestinationLine:
+    """One destination: state (ok, retrying, disabled), queue sizes, last delivery."""
+
+    name: str
+    type: str
+    state: str
+    pending: int
+    dead: int
+    sent: int
+    last_sent: float | None
+    last_error: str
+
+
+@dataclass(frozen=True)
+class AlertLine:
+    """One recent alert from the outbox (title unknown once sent: the payload is dropped)."""
+
+    at: float
+    destination: str
+    route: str
+    status: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Live:
+    """What the running process reports; ``running`` False when nothing answered."""
+
+    running: bool
+    ready: bool = False
+    reasons: list[str] = field(default_factory=list)
+    rules_version: str | None = None
+    disabled: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    """Everything ``pantau status`` prints."""
+
+    state: str
+    feeds: list[FeedLine]
+    destinations: list[DestinationLine]
+    alerts: list[AlertLine]
+    queues: dict[str, int]
+    rules_version: str | None
+    rules_problem: str | None
+    live: Live
+
+    def count(self, verdict: str) -> int:
+        """How many feeds have this verdict."""
+        return sum(1 for f in self.feeds if f.verdict == verdict)
+
+
+def _live(metrics_address: str | None) -> Live:
+    """Ask the running process on the metrics address; not running when nothing answers."""
+    if not metrics_address:
+        return Live(running=False)
+    host, _, port = metrics_address.rpartition(":")
+    host = host.strip("[]")
+    host = "127.0.0.1" if host in {"", "0.0.0.0"} else "::1" if host == "::" else host
+    base = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+    try:
+        ready = httpx.get(f"{base}/readyz", timeout=1.0)
+        page = httpx.get(f"{base}/metrics", timeout=2.0).text
+    except httpx.HTTPError:
+        return Live(running=False)
+    reasons = [line[2:] for line in ready.text.splitlines() if line.startswith("- ")]
+    version, disabled = None, []
+    for family in text_string_to_metric_families(page):
+        for sample in family.samples:
+            if sample.name == "pantau_rules_info" and sample.labels.get("version"):
+                version = sample.labels["version"]
+            if sample.name == "pantau_alerts_destination_enabled" and sample.value == 0:
+                disabled.append(sample.labels["destination"])
+    return Live(running=True, ready=ready.status_code == 200, reasons=reasons, rules_version=version,
+                disabled=sorted(disabled))
+
+
+def _feeds(config: Config, conn: sqlite3.Connection, now: float) -> list[FeedLine]:
+    from pantau.sources.health import verdict
+    from pantau.adapters.sqlite.feed_state import SqliteFeedStateStore
+
+    states = {s.feed: s for s in SqliteFeedStateStore(conn).load_all()}
+    lines = []
+    for spec in config.feeds:
+        state = states.get(spec.key)
+        if state is None or state.last_attempt is None:
+            lines.append(FeedLine(spec.key, spec.name, "new" if spec.enabled else "disabled"))
+            continue
+        lines.append(FeedLine(
+            spec.key, spec.name, verdict(state, spec, now=now) if spec.enabled else "disabled", state.failures,
+            state.last_success, state.last_new_item, state.last_error if state.failures or state.disabled else None,
+        ))
+    return lines
+
+
+def collect_status(config: Config, *, now: float | None = None, limit: int = 10, ask_process: bool = True) -> StatusReport:
+    """Gather the report from the state file (and the running process when ``ask_process``)."""
+    from pantau.streams.deliver.outbox import SqliteOutbox
+    from pantau.streams.deliver.silences import SilenceStore
+    from pantau.adapters.sqlite.inbox import Inbox
+    from pantau.adapters.sqlite.state import open_state
+
+    now = time.time() if now is None else now
+    if not Path(config.state).exists():
+        raise ConfigError(
+            f"state file {config.state} does not exist",
+            hint="start the monitor first (`pantau run`), or pass the --config it runs with",
+        )
+    live = _live(config.metrics) if ask_process else Live(running=False)
+    conn = open_state(config.state)
+    try:
+        feeds = _feeds(config, conn, now)
+        outbox = SqliteOutbox(conn)
+        pending, dead, sent = outbox.pending(), outbox.dead(), outbox.sent_counts()
+        destinations = []
+        for name, spec in sorted(config.destinations.items()):
+            mine = [e for e in pending if e.alert.destination == name]
+            failing = [e.error for e in mine if e.attempts and e.error]
+            graves = [d for d in dead if d.alert.destination == name]
+            state = "disabled" if name in live.disabled else "retrying" if failing else "ok"
+            count, last = sent.get(name, (0, None))
+            error = failing[-1] if failing else graves[-1].error if graves else ""
+            destinations.append(DestinationLine(name, spec.type, state, len(mine), len(graves), count, last, error))
+        alerts = [AlertLine(r.updated, r.destination, r.route, r.status, r.alert.headline if r.alert else "")
+                  for r in outbox.recent(limit)]
+        queues = {"inbox": Inbox(conn).count_pending(), "outbox": len(pending), "dead_letters": len(dead),
+                  "silences": len(SilenceStore(conn).active(now))}
+    finally:
+        conn.close()
+    version, problem = _rules_on_disk(config)
+    return StatusReport(str(config.state), feeds, destinations, alerts, queues, live.rules_version or version,
+                        problem, live)
+
+
+def _rules_on_disk(config: Config) -> tuple[str | None, str | None]:
+    from pantau.streams.classify import load_ruleset
+
+    try:
+        return load_ruleset(config.rules).version, None
+    except RulesError as exc:
+        return None, exc.message
+
+
+def _ago(at: float | None, now: float) -> str:
+    if at is None:
+        return "never"
+    seconds = max(0, int(now - at))
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{seconds // size}{unit} ago"
+    return f"{seconds}s ago"
+
+
+def render(report: StatusReport, console, now: float) -> None:
+    """Print the report as a few short tables."""
+    from rich.table import Table
+
+    live = report.live
+    if live.running:
+        state = "[green]ready[/]" if live.ready else "[red]not ready[/]: " + "; ".join(live.reasons)
+        console.print(f"pantau process: running, {state}")
+    else:
+        console.print("pantau process: [yellow]not answering[/] on the metrics address (state file only)")
+    rules = report.rules_version or "[red]none loaded[/]"
+    console.print(f"rule set: {rules}" + (f"  [red]rules on disk refused:[/] {report.rules_problem}" if report.rules_problem else ""))
+    q = report.queues
+    console.print(f"queues: {q['inbox']} articles to classify, {q['outbox']} alerts to deliver, "
+                  f"{q['dead_letters']} dead letters, {q['silences']} silences active", soft_wrap=True)
+    counts = ", ".join(f"{report.count(v)} {v}" for v in ("ok", "failing", "silent", "gone", "new", "disabled"))
+    console.print(f"feeds: {len(report.feeds)} ({counts})")
+    # Also feeds with a failure or two: not "failing" yet, but worth a look.
+    trouble = [f for f in report.feeds if f.verdict in {"failing", "silent", "gone"} or f.failures]
+    if trouble:
+        # Two lines per feed rather than a table: URLs and errors are long, and a
+        # table squeezed into 80 columns wraps them into unreadable slivers.
+        console.print("[bold]feeds needing attention[/]")
+        for f in trouble:
+            colour = {"failing": "red", "gone": "red", "silent": "yellow"}.get(f.verdict, "default")
+            error = (f.last_error or "").removeprefix(f"{f.feed}: ")  # errors start with the URL already shown
+            console.print(f"  [{colour}]{f.verdict:<7}[/] {f.feed}", soft_wrap=True)
+            console.print(f"          {f.failures} failure(s), last success {_ago(f.last_success, now)}, "
+                          f"last new item {_ago(f.last_new_item, now)}" + (f": {_cut(error, 120)}" if error else ""),
+                          soft_wrap=True, highlight=False)
+    table = Table("destination", "type", "state", "pending", "dead", "sent", "last sent", "last error", title="Destinations")
+    for d in report.destinations:
+        colour = {"ok": "green", "retrying": "yellow"}.get(d.state, "red")
+        table.add_row(d.name, d.type, f"[{colour}]{d.state}[/]", str(d.pending), str(d.dead), str(d.sent),
+                      _ago(d.last_sent, now), d.last_error)
+    console.print(table)
+    table = Table("when", "destination", "route", "status", "title", title="Last alerts")
+    for a in report.alerts:
+        table.add_row(_ago(a.at, now), a.destination, a.route, a.status, a.title)
+    console.print(table)
+
+
+def _cut(text: str, width: int) -> str:
+    """The text on one line, shortened with an ellipsis to at most ``width`` characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``status`` command to the CLI."""
+    parser = subparsers.add_parser(
+        "status",
+        help="feeds, destinations, queues and rules at a glance, without Grafana",
+        description="Summarise the monitor's state: feeds healthy, failing or silent; destinations and their "
+        "queues; the last alerts; the rule set version; queue depths.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--config", metavar="FILE", help="pantau.yaml of the monitor (default: the shipped one)")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--limit", type=int, default=10, metavar="N", help="how many recent alerts to list (default: 10)")
+    parser.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Print the status report; returns 0."""
+    from rich.console import Console
+
+    from pantau.core.config import load_config
+
+    config = load_config(args.config)
+    now = time.time()
+    report = collect_status(config, now=now, limit=args.limit)
+    if args.json:
+        print(json.dumps(asdict(report), indent=2, sort_keys=True))
+    else:
+        render(report, Console(), now)
+    return 0

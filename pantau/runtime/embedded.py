@@ -1,0 +1,234 @@
+"""``pantau run``: the whole pipeline in one process, with SQLite instead of Kafka.
+
+    Poller --publish--> inbox (SQLite) --> pipeline.process --> outbox --> Dispatcher
+     feeds               durable accept      classify, story,     SQLite     destinations
+                                              route
+
+The inbox plays the raw-articles topic: the poller's publish callback returns
+only after the articles are committed there, and only then does the poller
+commit the feed's progress, so a crash loses nothing. An article stays
+``pending`` until its alerts are in the outbox; one left pending by a crash
+is processed at the next start, and since story assignment and alert keys
+are deterministic, processing it twice still delivers once.
+
+Ops events take the same road from the router on: the poller's feed-health
+events and the dispatcher's "destination disabled" go through
+``Router.events_for`` into the outbox (routes with ``events:``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+from contextlib import suppress
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from pantau.core.article import Article
+from pantau.sources.health import HealthEvent
+from pantau.sources.poller import Poller
+from pantau.adapters.sqlite.feed_state import SqliteFeedStateStore
+from pantau.streams.classify import LiveRules, RuleSet, load_ruleset
+from pantau.core.config import Config
+from pantau.streams.deliver import Dispatcher, Router, SilenceStore, SqliteOutbox, build_destinations
+from pantau.streams.deliver.events import OpsEvent, from_health
+from pantau.adapters.sqlite.inbox import Inbox
+from pantau.core.logs import get_logger
+from pantau.runtime.observe import start_observer
+from pantau.streams.pipeline import process
+from pantau.adapters.sqlite.state import open_state
+from pantau.streams.stories import SqliteStoryStore, StoryIndex
+
+__all__ = ["RunSummary", "EmbeddedRunner", "run_embedded"]
+
+log = get_logger(component="embedded")
+
+INBOX_RETENTION = 30 * 86400
+"""Processed articles are kept this long (the sources' own seen-ids cover re-listing)."""
+
+
+@dataclass
+class RunSummary:
+    """Counts of one ``--once`` run, for the summary line."""
+
+    feeds: int = 0
+    feeds_failed: int = 0
+    articles: int = 0
+    matched: int = 0
+    alerts: int = 0
+    delivered: int = 0
+    waiting: int = 0
+    dead: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        """The one-line summary printed on stderr."""
+        return (
+            f"pantau: {self.feeds} feeds polled ({self.feeds_failed} failed), {self.articles} new articles, "
+            f"{self.matched} matched, {self.alerts} new alerts: {self.delivered} delivered, "
+            f"{self.waiting} waiting for retry, {self.dead} dead-lettered"
+        )
+
+
+class EmbeddedRunner:
+    """Wires sources, the pipeline and delivery around one SQLite state file."""
+
+    def __init__(self, config: Config, *, rules: RuleSet | None = None, console_stream: TextIO | None = None) -> None:
+        self.config = config
+        self.conn = open_state(config.state)
+        self.inbox = Inbox(self.conn)
+        # A LiveRules (watching the directory) unless the caller fixed the rule set.
+        self.live = None if rules is not None else LiveRules(config.rules)
+        self._rules = rules
+        self.inbox.prune(INBOX_RETENTION)
+        self.stories = StoryIndex(SqliteStoryStore(self.conn))
+        destinations = build_destinations(config, stream=console_stream)
+        self.router = Router(config.routes, destinations)
+        self.dispatcher = Dispatcher(
+            destinations, SqliteOutbox(self.conn), routes=self.router.routes, silences=SilenceStore(self.conn),
+            on_event=self.announce,
+        )
+        self.poller = Poller(config.feeds, SqliteFeedStateStore(self.conn), self.publish,
+                             network=config.network, feeds_path=config.feeds_file, on_health=self.feed_health)
+        self.summary = RunSummary()
+        self._arrived = asyncio.Event()
+
+    @property
+    def rules(self) -> RuleSet:
+        """The rule set in force now (the last good one while an edit is refused)."""
+        return self._rules if self.live is None else self.live.current
+
+    async def publish(self, articles: list[Article]) -> None:
+        """The poller's publish callback: returns once the articles are committed to the inbox."""
+        fresh = self.inbox.accept(articles)
+        self.summary.articles += fresh
+        if fresh:
+            self._arrived.set()
+
+    async def announce(self, event: OpsEvent) -> None:
+        """Route an ops event into the outbox (the dispatcher's ``on_event``)."""
+        self.summary.alerts += len(await self.dispatcher.submit(self.router.events_for(event)))
+
+    async def feed_health(self, event: HealthEvent) -> None:
+        """The poller's ``on_health``: a feed-health change becomes an ops event."""
+        await self.announce(from_health(event))
+
+    async def process_pending(self) -> int:
+        """Classify, group and route every article waiting in the inbox; returns how many."""
+        done = 0
+        while batch := self.inbox.pending():
+            for article in batch:
+                try:
+                    outcome = process(article, rules=self.rules, stories=self.stories, router=self.router)
+                except Exception:  # one article's bad data must not stall the inbox behind it
+                    log.exception("article_processing_failed", article=article.id, feed=article.feed)
+                    self.inbox.mark_done(article.id)
+                    continue
+                if outcome.matched:
+                    self.summary.matched += 1
+                    self.summary.alerts += len(await self.dispatcher.submit(outcome.alerts))
+                self.inbox.mark_done(article.id)
+                done += 1
+            await asyncio.sleep(0)  # let fetches and deliveries progress between batches
+        return done
+
+    async def once(self, max_wait: float = 60.0) -> RunSummary:
+        """Poll every feed once, process, deliver, and wait until delivered or parked."""
+        await self.process_pending()  # left over from a run that stopped early
+        polled = await self.poller.poll_once()
+        self.summary.feeds, self.summary.feeds_failed = polled.feeds, polled.failed
+        for outcome in polled.outcomes:
+            if outcome.failed:
+                error = outcome.error or outcome.outcome
+                # FeedError messages start with the URL, which is the feed's id unless it has its own.
+                self.summary.errors.append(error if error.startswith(outcome.feed) else f"{outcome.feed}: {error}")
+        await self.process_pending()
+        drained = await self.dispatcher.drain(max_wait)
+        self.summary.delivered, self.summary.waiting, self.summary.dead = drained.sent, drained.pending, drained.dead
+        return self.summary
+
+    async def forever(self, stop: asyncio.Event) -> None:
+        """Poll, process and deliver until ``stop`` is set."""
+        tasks = [
+            asyncio.create_task(self.poller.run_forever(), name="poller"),
+            asyncio.create_task(self.dispatcher.run_forever(), name="dispatcher"),
+            asyncio.create_task(self._process_forever(), name="processor"),
+        ]
+        stopper = asyncio.create_task(stop.wait())
+        try:
+            done, _ = await asyncio.wait([stopper, *tasks], return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                if task is not stopper and task.exception():
+                    raise task.exception()
+        finally:
+            for task in [stopper, *tasks]:
+                task.cancel()
+            await asyncio.gather(stopper, *tasks, return_exceptions=True)
+
+    async def _process_forever(self) -> None:
+        while True:
+            await self.process_pending()
+            # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancel
+            # that lands as the wait ends, and the loop would never stop.
+            with suppress(TimeoutError):
+                async with asyncio.timeout(5.0):
+                    await self._arrived.wait()
+            self._arrived.clear()
+
+    def start(self) -> None:
+        """Start watching the rules directory (no-op with a fixed rule set)."""
+        if self.live is not None:
+            self.live.start()
+
+    async def aclose(self) -> None:
+        """Stop watchers, close connections and the state file."""
+        if self.live is not None:
+            self.live.stop()
+        await self.poller.aclose()
+        await self.dispatcher.aclose()
+        self.conn.close()
+
+
+def _readiness(runner: EmbeddedRunner):
+    def reasons() -> list[str]:
+        backlog = runner.inbox.count_pending()
+        return [f"{backlog} articles waiting to be classified"] if backlog > 1000 else []
+
+    return reasons
+
+
+async def _main(config: Config, once: bool, console_stream: TextIO | None) -> int:
+    rules = None
+    if once:  # one pass: no need to watch the rules directory
+        rules = load_ruleset(config.rules)
+    runner = EmbeddedRunner(config, rules=rules, console_stream=console_stream)
+    observer = None
+    try:
+        runner.start()
+        if once:
+            summary = await runner.once()
+            for error in summary.errors:
+                print(f"pantau: feed failed: {error}", file=sys.stderr)
+            print(summary.line(), file=sys.stderr)
+            return 0
+        if config.metrics:  # not for --once: nothing would scrape a process that lives seconds
+            observer = start_observer(config.metrics, _readiness(runner), mode="run")
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, stop.set)
+        log.info("monitor_started", feeds=len(config.feeds), state=str(config.state), rules=str(config.rules))
+        await runner.forever(stop)
+        log.info("monitor_stopped")
+        return 0
+    finally:
+        if observer is not None:
+            observer.stop()
+        await runner.aclose()
+
+
+def run_embedded(config: Config, *, once: bool = False, console_stream: TextIO | None = None) -> int:
+    """Run the embedded monitor (``--once``: one pass, then exit); returns the exit status."""
+    return asyncio.run(_main(config, once, console_stream))

@@ -1,0 +1,1 @@
+"""Data, not code: the labelled corpus ``pantau rules test`` measures the rules on."""
