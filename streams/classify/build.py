@@ -21,8 +21,11 @@ from pantau.streams.classify.problems import Problem, Report, RuleFile, did_you_
 from pantau.streams.classify.query import ListRef, Or, QueryError, Regex, Term, parse_item, parse_query
 from pantau.streams.classify.schema import RuleSpec, TermSpec
 from pantau.streams.classify.text import fold_term
+from pantau.core.logs import get_logger
 
-__all__ = ["build_ruleset"]
+__all__ = ["build_ruleset", "unexpected"]
+
+log = get_logger(component="rules")
 
 _SLOW_REGEX = re.compile(r"\([^()]*[+*][^()]*\)[+*{]")
 
@@ -91,7 +94,11 @@ def build_ruleset(files: list[RuleFile], version: str, report: Report, directory
             if rule.id in seen_ids:
                 report.errors.append(Problem(f.name, *locate(f.tree, base + ("id",)), f"rule id {rule.id!r} is already used in {seen_ids[rule.id]}", "give every rule a unique id"))
             seen_ids[rule.id] = f.name
-            result = _compile_rule(f, index, rule, table, lists[f.spec.topic], topics, report, used_lists, located)
+            try:
+                result = _compile_rule(f, index, rule, table, lists[f.spec.topic], topics, report, used_lists, located)
+            except Exception as exc:  # a rule nobody foresaw must be a located refusal, never a dead reload
+                report.errors.append(unexpected(f, base, f"rule {rule.id!r} could not be compiled", exc))
+                continue
             if result is not None and rule.enabled and f.spec.enabled:
                 compiled.append(result)
             if not rule.enabled:
@@ -141,12 +148,15 @@ def _compile_rule(f: RuleFile, index: int, rule: RuleSpec, table: TermTable, lis
         for i, item in enumerate(getattr(rule, group)):
             try:
                 node = item_node(group, i, item)
-                nodes.append(node)
                 if lint:
                     _lint_item(f, base + (group, i), node, report)
                 if group == "all" or not isinstance(node, (Term, ListRef)):
                     parts.append(_negate(compiler.compile(node, fields, group != "none", acc), group == "none"))
-                    nodes.pop()
+                else:
+                    # Resolved one by one here, so an unknown @list or an empty term is located at its
+                    # own item; the group is then compiled as one leaf below.
+                    compiler.leaf(node, fields, False, acc)
+                    nodes.append(node)
             except CompileError as exc:
                 ok = False
                 report.errors.append(Problem(f.name, *locate(f.tree, base + (group, i)), f"rule {rule.id!r}: {exc.message}", exc.hint))
@@ -194,6 +204,13 @@ def _compile_rule(f: RuleFile, index: int, rule: RuleSpec, table: TermTable, lis
         topic_refs=tuple(dict.fromkeys(acc["topics"])),
         always=bool(acc["regexes"]) or rule.min_score <= 0,
     )
+
+
+def unexpected(f: RuleFile, path: tuple, what: str, exc: Exception) -> Problem:
+    """A located error for an exception the checks did not foresee (a pantau bug, but never a traceback)."""
+    log.error("rules_check_crashed", file=f.name, what=what, error=repr(exc), exc_info=exc)
+    return Problem(f.name, *locate(f.tree, path), f"{what}: {type(exc).__name__}: {exc}",
+                   "simplify this rule to find the part pantau cannot handle, and report it as a pantau bug")
 
 
 def _negate(test, negate: bool):

@@ -183,7 +183,8 @@ class RuleCompiler:
                 raise CompileError(exc.message, node.pos, exc.hint) from None
         else:
             if node.name not in self.lists:
-                raise CompileError(f"unknown list '@{node.name}'{did_you_mean(node.name, self.lists)}", node.pos, "define it under terms: or fix the name")
+                known = [f"@{name}" for name in self.lists if not name.startswith("~")]  # ~: a rule's inline terms
+                raise CompileError(f"unknown list '@{node.name}'{did_you_mean('@' + node.name, known)}", node.pos, "define it under terms: or fix the name")
             items = self.lists[node.name]
             keys = [self.table.key_for(text, exact) for text, _w, exact in items]
         leaf = Leaf(tuple(keys), tuple(w for _t, w, _x in items), fields)

@@ -25,8 +25,11 @@ from pantau.streams.classify.problems import Problem, Report, RuleFile, locate
 from pantau.streams.classify.schema import TopicFile
 from pantau.streams.classify.validate import schema_problems
 from pantau.core.errors import RulesError
+from pantau.core.logs import get_logger
 
 __all__ = ["Report", "check_ruleset", "load_ruleset", "rule_files"]
+
+log = get_logger(component="rules")
 
 
 # Parsed files by (path, content hash): a reload re-reads only the files an editor changed.
@@ -61,6 +64,10 @@ def check_ruleset(directory: Path, *, located: bool = True) -> Report:
     gc.disable()  # loading allocates ~10 objects per term; the cycle collector would rescan them all, repeatedly
     try:
         return _check(Path(directory), located)
+    except Exception as exc:  # never a traceback, never a dead watcher: a refusal naming the directory
+        log.error("rules_check_crashed", directory=str(directory), error=repr(exc), exc_info=exc)
+        return Report(None, errors=[Problem(str(directory), 1, 1, f"the rules could not be checked: {type(exc).__name__}: {exc}",
+                                            "undo the last edit; if the rules look right, report this as a pantau bug")])
     finally:
         if collecting:
             gc.enable()
@@ -80,7 +87,11 @@ def _check(directory: Path, located: bool) -> Report:
     began = time.perf_counter()
     fresh: dict[tuple[str, str], RuleFile] = {}
     for path in paths:
-        raw = path.read_bytes()
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:  # deleted or replaced while we read, or unreadable
+            report.errors.append(Problem(_display(path), 1, 1, f"cannot read the file: {exc.strerror or exc}", "check that it exists and is readable"))
+            continue
         digest.update(path.name.encode() + b"\0" + raw + b"\0")
         cache_key = (str(path.resolve()), hashlib.sha256(raw).hexdigest())
         parsed = None if located else _PARSED.get(cache_key)

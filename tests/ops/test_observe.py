@@ -93,3 +93,13 @@ def test_parse_address_accepts_host_port_forms(address: str, expected: tuple[str
 def test_parse_address_refuses_what_is_not_host_port(address: str) -> None:
     with pytest.raises(ConfigError, match="host:port"):
         parse_address(address)
+
+
+def test_a_degraded_process_stays_ready_and_says_what_is_wrong() -> None:
+    problems = ["rules on disk refused, still running version abc: rules/asean.yaml:97:12: unknown list '@sprot'"]
+    with start_observer("127.0.0.1:0", lambda: [], degraded=lambda: list(problems)) as obs:
+        answer = httpx.get(f"{obs.url}/readyz")
+        assert answer.status_code == 200
+        assert answer.text.splitlines() == ["ready, degraded:", f"- {problems[0]}"]
+        problems.clear()
+        assert httpx.get(f"{obs.url}/readyz").text == "ready\n"
