@@ -9,7 +9,6 @@ their line and column; lint advice goes to the warnings.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
@@ -18,7 +17,7 @@ from pantau.streams.classify.compiler import ALL_FIELDS, FIELD_INDEX, CompiledRu
 from pantau.streams.classify.terms import CompileError, TermTable
 from pantau.streams.classify.engine import RuleSet, run_regex
 from pantau.streams.classify.problems import Problem, Report, RuleFile, did_you_mean, locate
-from pantau.streams.classify.query import ListRef, Or, QueryError, Regex, Term, parse_item, parse_query
+from pantau.streams.classify.query import ListRef, Or, QueryError, Term, parse_item, parse_query
 from pantau.streams.classify.schema import RuleSpec, TermSpec
 from pantau.streams.classify.text import fold_term
 from pantau.core.logs import get_logger
@@ -26,8 +25,6 @@ from pantau.core.logs import get_logger
 __all__ = ["build_ruleset", "unexpected"]
 
 log = get_logger(component="rules")
-
-_SLOW_REGEX = re.compile(r"\([^()]*[+*][^()]*\)[+*{]")
 
 
 def _resolve_lists(files: list[RuleFile], report: Report) -> dict[str, dict[str, list[tuple[str, float, bool]]]]:
@@ -232,8 +229,6 @@ def _lint_item(f: RuleFile, path: tuple, node, report: Report) -> None:
             report.warnings.append(Problem(f.name, *locate(f.tree, path), f"wildcard {node.text!r} has a very short stem and will match many words", "write at least three letters before *", "warning"))
         elif len(folded) <= 2 and folded.isascii():
             report.warnings.append(Problem(f.name, *locate(f.tree, path), f"term {node.text!r} is very short and may match unrelated words", "prefer a phrase", "warning"))
-    if isinstance(node, Regex) and _SLOW_REGEX.search(node.pattern):
-        report.warnings.append(Problem(f.name, *locate(f.tree, path), f"regex {node.pattern!r} has a nested repetition and may be slow", "avoid (x+)+ patterns", "warning"))
 
 
 def _query_pos(tree: Any, base: tuple, query: Any, pos: int) -> tuple[int, int]:

@@ -32,8 +32,9 @@ __all__ = ["Report", "check_ruleset", "load_ruleset", "rule_files"]
 log = get_logger(component="rules")
 
 
-# Parsed files by (path, content hash): a reload re-reads only the files an editor changed.
-_PARSED: dict[tuple[str, str], RuleFile] = {}
+# Parsed files by (path, content hash, located, display name): a reload -- and the located second pass of a
+# refused one -- re-reads only the files an editor changed. Trees are read, never modified, after parsing.
+_PARSED: dict[tuple[str, str, bool, str], RuleFile] = {}
 
 
 def rule_files(directory: Path) -> list[Path]:
@@ -85,7 +86,7 @@ def _check(directory: Path, located: bool) -> Report:
     digest = hashlib.sha256()
     files: list[RuleFile] = []
     began = time.perf_counter()
-    fresh: dict[tuple[str, str], RuleFile] = {}
+    fresh: dict[tuple[str, str, bool, str], RuleFile] = {}
     for path in paths:
         try:
             raw = path.read_bytes()
@@ -93,21 +94,21 @@ def _check(directory: Path, located: bool) -> Report:
             report.errors.append(Problem(_display(path), 1, 1, f"cannot read the file: {exc.strerror or exc}", "check that it exists and is readable"))
             continue
         digest.update(path.name.encode() + b"\0" + raw + b"\0")
-        cache_key = (str(path.resolve()), hashlib.sha256(raw).hexdigest())
-        parsed = None if located else _PARSED.get(cache_key)
+        # Keyed by mode and display name too: a located parse keeps line/column marks and file names as shown.
+        cache_key = (str(path.resolve()), hashlib.sha256(raw).hexdigest(), located, _display(path))
+        parsed = _PARSED.get(cache_key)
         if parsed is None:
             errors_before = len(report.errors)
             parsed = _parse(path, raw, report, located)
-            if parsed is not None and not located and len(report.errors) == errors_before:
-                fresh[cache_key] = parsed
-        elif not located:
+            if parsed is not None and len(report.errors) == errors_before:
+                fresh[cache_key] = parsed  # only clean files: a file's own errors are found again next time
+        else:
             fresh[cache_key] = parsed
         if parsed is not None:
             files.append(parsed)
-    if not located:
-        for key in [k for k in _PARSED if Path(k[0]).parent == directory.resolve()]:
-            del _PARSED[key]  # forget this directory's old versions
-        _PARSED.update(fresh)
+    for key in [k for k in _PARSED if k[2] == located and Path(k[0]).parent == directory.resolve()]:
+        del _PARSED[key]  # forget this directory's old versions
+    _PARSED.update(fresh)
     version = digest.hexdigest()[:12]
     report.timings["parse"] = time.perf_counter() - began
     began = time.perf_counter()
@@ -145,6 +146,10 @@ def _parse(path: Path, raw: bytes, report: Report, located: bool) -> RuleFile | 
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         report.errors.append(Problem(name, line, col, f"YAML syntax: {what}", "check the indentation, colons and quotes on this line"))
+        return None
+    except Exception as exc:  # the YAML library fails outside its own error type on some input (``%YAML 9.9``)
+        report.errors.append(Problem(name, 1, 1, f"YAML cannot be read: {type(exc).__name__}: {exc}",
+                                     "look for a line starting with % or ! that is not part of the rules, or undo the last edit"))
         return None
     if not isinstance(tree, dict):
         report.errors.append(Problem(name, 1, 1, "the file must be a mapping with topic:, title:, owner:, rules:", "see rules/README.md"))
