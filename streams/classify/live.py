@@ -23,7 +23,7 @@ from pantau.core import metrics
 from pantau.core.errors import RulesError
 from pantau.core.logs import get_logger
 from pantau.streams.classify.engine import RuleSet
-from pantau.streams.classify.loader import load_ruleset
+from pantau.streams.classify.loader import fingerprint, load_ruleset
 from pantau.streams.classify.problems import Problem
 
 __all__ = ["LiveRules"]
@@ -90,6 +90,7 @@ class LiveRules:
     def reload(self) -> bool:
         """Load the directory now; swap on success, keep the last good set on failure (never raises)."""
         began = time.perf_counter()
+        self._seen = fingerprint(self.directory)
         try:
             fresh = load_ruleset(self.directory)
         except RulesError as exc:
@@ -130,6 +131,8 @@ class LiveRules:
 
     def _load_first(self) -> RuleSet:
         ruleset = load_ruleset(self.directory)  # a broken set at start is the caller's error to report
+        self._seen: str | None = ruleset.version
+        """The files' fingerprint at the last load: an edit made before the watch began is caught up."""
         self._publish(ruleset)
         self._reload_ok = metrics.RULES_RELOAD_OK.labels(str(self.directory))  # only once there is a set to run
         self._reload_ok.set(1)
@@ -140,16 +143,30 @@ class LiveRules:
         metrics.RULES_INFO.info({"version": ruleset.version, "directory": ruleset.directory})
         metrics.RULES_ACTIVE.set(ruleset.active)
 
+    def _identity(self) -> tuple[int, int] | None:
+        """The folder now at ``directory`` (device, inode), or None when there is none."""
+        try:
+            st = self.directory.stat()
+        except OSError:
+            return None
+        return (st.st_dev, st.st_ino) if self.directory.is_dir() else None
+
     def _watch(self) -> None:
-        """Reload on every change until stopped; a failing watch is restarted, never abandoned."""
+        """Reload on every change until stopped; a failing watch is restarted, never abandoned.
+
+        Each second without events the files' fingerprint is compared with the last load's: an
+        edit saved before the watch began (or one the OS did not report) is still picked up.
+        """
         broken = False
         while not self._stop.is_set():
             if broken:
                 if self._stop.wait(_RETRY_SECONDS):
                     return
-                if not self.directory.is_dir():
+                if self._identity() is None:
                     continue
                 self.reload()  # whatever changed while nobody watched
+                broken = False
+            watched = self._identity()
             try:
                 for _changes in watchfiles.watch(
                     self.directory,
@@ -157,18 +174,21 @@ class LiveRules:
                     debounce=self._debounce,
                     step=50,
                     rust_timeout=1000,
-                    yield_on_timeout=False,
+                    yield_on_timeout=True,  # the first, empty, yield says the watch is in place
                     force_polling=self._polling,
                     raise_interrupt=False,
                 ):
-                    broken = False
+                    if not _changes:
+                        if fingerprint(self.directory) == self._seen:
+                            continue
+                        # saved between the last load and the start of this watch: no event will come for it
                     self.reload()
-                    if not self.directory.is_dir():  # removed (refused above): watch again once it is back
+                    if self._identity() != watched:  # removed or replaced: watch whatever folder is there next
                         broken = True
                         break
                 else:
                     return  # stop_event set
-            except Exception as exc:  # e.g. the directory was removed: report once, then retry every second
+            except Exception as exc:  # the watch itself failed: report once, then retry every second
                 if not broken:
                     self._log.error("rules_watch_failed", error=repr(exc), retry_seconds=_RETRY_SECONDS)
                     self.reload()  # a refusal that names the problem (counted once, not once a second)

@@ -27,7 +27,7 @@ from pantau.streams.classify.validate import schema_problems
 from pantau.core.errors import RulesError
 from pantau.core.logs import get_logger
 
-__all__ = ["Report", "check_ruleset", "load_ruleset", "rule_files"]
+__all__ = ["Report", "check_ruleset", "load_ruleset", "rule_files", "fingerprint"]
 
 log = get_logger(component="rules")
 
@@ -40,6 +40,17 @@ _PARSED: dict[tuple[str, str, bool, str], RuleFile] = {}
 def rule_files(directory: Path) -> list[Path]:
     """The rule files of a directory (``*.yaml``/``*.yml``), sorted by name."""
     return sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file() and not p.name.startswith("."))
+
+
+def fingerprint(directory: Path) -> str | None:
+    """The version the files in ``directory`` would load as (a content hash), or None if unreadable."""
+    digest = hashlib.sha256()
+    try:
+        for path in rule_files(Path(directory)):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    except OSError:
+        return None
+    return digest.hexdigest()[:12]
 
 
 def load_ruleset(directory: Path) -> RuleSet:
