@@ -71,7 +71,7 @@ def describe(exc: ValidationError, path: Path, data: Any, model: type[BaseModel]
             if close:
                 msg += f" (did you mean {close[0]!r}?)"
         else:
-            msg = f"{dotted}: {err['msg']}"
+            msg = f"{dotted}: {err['msg'].removeprefix('Value error, ')}"
             given = err.get("input")
             if not isinstance(given, (dict, list)) and not quiet.intersection(map(str, prefix + loc)):
                 msg += f" (got {given!r})"

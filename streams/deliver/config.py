@@ -22,7 +22,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, model_validator
 
-__all__ = ["DestinationSpec", "RouteSpec", "StormSpec", "EventName", "parse_duration", "Duration", "mask_url"]
+__all__ = ["CHANNELS", "mask_secret_url", "DestinationSpec", "RouteSpec", "StormSpec", "EventName", "parse_duration", "Duration", "mask_url"]
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
 _UNIT = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, None: 1}
@@ -60,13 +60,37 @@ def mask_url(url: str | None) -> str | None:
     return urlunsplit((parts.scheme, host, path, "", ""))
 
 
-class DestinationSpec(BaseModel):
-    """Where alerts go: a Slack webhook, an SMTP mailbox, a signed webhook, the console."""
+CHANNELS = ("telegram", "teams", "apprise")
+"""Destination types whose settings live in their own module's model (streams/deliver/<type>.py)."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-    type: Literal["webhook", "slack", "email", "console"]
+
+def mask_secret_url(url: str | None) -> str | None:
+    """Only the scheme of a URL whose every part may be a secret (Apprise: ``tgram://***``)."""
+    if not url:
+        return url
+    scheme = urlsplit(url).scheme if "://" in url else ""
+    return f"{scheme}://***" if scheme else "***"
+
+
+class DestinationSpec(BaseModel):
+    """Where alerts go: Slack, an SMTP mailbox, a signed webhook, Telegram, Teams, Apprise, the console."""
+
+    # Inputs stay out of error texts: a destination's fields are full of secrets.
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, hide_input_in_errors=True)
+    type: Literal["webhook", "slack", "email", "console", "telegram", "teams", "apprise"]
     url: str | None = None
-    """slack: the incoming-webhook URL; webhook: the receiver's https URL."""
+    """slack: the incoming-webhook URL; webhook: the receiver's https URL; teams: the incoming-webhook or
+    Workflows URL; apprise: the service URL (``tgram://...``, ``discord://...``, ``ntfys://...``)."""
+    token: SecretStr | None = None
+    """telegram: the bot token (``123456:ABC...``), best from ``${TELEGRAM_BOT_TOKEN}``."""
+    chat_id: Annotated[str | None, BeforeValidator(lambda v: None if v is None else str(v))] = None
+    """telegram: the chat, group or channel (``-100...`` or ``@channelname``)."""
+    thread_id: int | None = None
+    """telegram: the forum topic to post in (message_thread_id)."""
+    format: Literal["auto", "markdown", "html", "text"] | None = None
+    """apprise: the text format to send (default: the best the service renders)."""
+    api: str | None = None
+    """telegram: the Bot API base URL (default https://api.telegram.org; a local Bot API server works too)."""
     secret: SecretStr | None = None
     """webhook: signing secret, ``whsec_<base64>`` or any raw string."""
     secret_file: Path | None = None
@@ -92,6 +116,13 @@ class DestinationSpec(BaseModel):
 
     @model_validator(mode="after")
     def _fields_for_type(self) -> "DestinationSpec":
+        if self.type in CHANNELS:
+            self.channel_settings()  # raises ValueError naming the service and the field, never the secret
+            return self
+        wrong = [f for f in ("token", "chat_id", "thread_id", "api", "format") if getattr(self, f) is not None]
+        if wrong:
+            raise ValueError(f"{', '.join(wrong)}: settings of telegram or apprise destinations, "
+                             f"not of a {self.type} destination")
         needs = {"slack": ["url"], "webhook": ["url"], "email": ["smtp", "from_", "to"], "console": []}
         missing = [f.rstrip("_") for f in needs[self.type] if not getattr(self, f)]
         if missing:
@@ -111,6 +142,14 @@ class DestinationSpec(BaseModel):
             raise ValueError("retry needs at least one attempt time, e.g. [0, 5s, 5m]")
         return self
 
+    def channel_settings(self):
+        """The validated settings model of a telegram / teams / apprise destination (its own module's)."""
+        import importlib
+
+        module = importlib.import_module(f"pantau.streams.deliver.{self.type}")
+        given = {k: getattr(self, k) for k in self.model_fields_set if k != "type"}
+        return module.Settings.from_spec(given)
+
     def signing_secret(self) -> str | None:
         """The webhook signing secret, from ``secret`` or ``secret_file``."""
         if self.secret is not None:
@@ -127,7 +166,7 @@ class DestinationSpec(BaseModel):
     def __repr_args__(self):
         for name, value in super().__repr_args__():
             if name in ("url", "smtp"):
-                value = mask_url(value)
+                value = mask_secret_url(value) if self.type in CHANNELS else mask_url(value)
             yield name, value
 
 

@@ -19,7 +19,7 @@ __all__ = ["Destination", "build_destinations", "build_destination"]
 
 
 class Destination(Protocol):
-    """Something that can deliver a message: Slack, email, webhook, console."""
+    """Something that can deliver a message: Slack, email, webhook, Telegram, Teams, Apprise, console."""
 
     name: str
     kind: str
@@ -63,6 +63,15 @@ def build_destination(name: str, spec: DestinationSpec, *, base: Path | None = N
     from pantau.streams.deliver.webhook import WebhookDestination
 
     spec = _resolve(name, spec, base)
+    if spec.type == "telegram":
+        from pantau.streams.deliver.telegram import TelegramDestination
+        return TelegramDestination(name, spec)
+    if spec.type == "teams":
+        from pantau.streams.deliver.teams import TeamsDestination
+        return TeamsDestination(name, spec)
+    if spec.type == "apprise":
+        from pantau.streams.deliver.apprise import AppriseDestination
+        return AppriseDestination(name, spec)
     if spec.type == "slack":
         return SlackDestination(name, spec)
     if spec.type == "webhook":
