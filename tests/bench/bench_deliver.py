@@ -21,7 +21,7 @@ from pantau.streams.deliver.alert import Message
 from pantau.streams.deliver.config import DestinationSpec, RouteSpec
 from pantau.streams.deliver.destinations import build_destination
 from pantau.streams.deliver.dispatch import Dispatcher
-from pantau.streams.deliver.outbox import SqliteOutbox
+from pantau.adapters.sqlite.outbox import SqliteOutbox
 from pantau.streams.deliver.route import Router
 from pantau.streams.deliver.slack import slack_payload
 from pantau.streams.deliver.webhook import webhook_body

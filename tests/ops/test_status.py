@@ -21,8 +21,8 @@ from pantau.cli.status import collect_status, render
 from pantau.core.config import Config
 from pantau.streams.deliver.alert import Alert
 from pantau.streams.deliver.config import DestinationSpec
-from pantau.streams.deliver.outbox import SqliteOutbox
-from pantau.streams.deliver.silences import SilenceStore
+from pantau.adapters.sqlite.outbox import SqliteOutbox
+from pantau.adapters.sqlite.silences import SqliteSilences
 from pantau.core.errors import ConfigError
 from pantau.adapters.sqlite.inbox import Inbox
 from pantau.runtime.observe import start_observer
@@ -71,7 +71,7 @@ def config(tmp_path: Path, rules_dir: Path) -> Config:
     outbox.mark_retry([alerts[2].key], at=NOW + 60, error="HTTP 429 Too Many Requests")
     outbox.mark_dead([alerts[3].key], error="gave up after 8 attempts", at=NOW - 100)
     Inbox(conn).accept([_article(9, "Waiting to be classified")], now=NOW)
-    SilenceStore(conn).add("topic", "asean", 3600, "summit week", now=NOW - 10)
+    SqliteSilences(conn).add("topic", "asean", 3600, "summit week", now=NOW - 10)
     conn.close()
     return cfg
 

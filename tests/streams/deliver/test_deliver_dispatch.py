@@ -9,9 +9,9 @@ from standardwebhooks import Webhook
 from pantau.streams.deliver.config import DestinationSpec, RouteSpec
 from pantau.streams.deliver.destinations import build_destination
 from pantau.streams.deliver.dispatch import Dispatcher
-from pantau.streams.deliver.outbox import SqliteOutbox
+from pantau.adapters.sqlite.outbox import SqliteOutbox
 from pantau.streams.deliver.route import Router
-from pantau.streams.deliver.silences import SilenceStore
+from pantau.adapters.sqlite.silences import SqliteSilences
 from pantau.adapters.sqlite.state import open_state
 
 SECRET = "a raw test secret"
@@ -31,7 +31,7 @@ class Setup:
         self.routes = [RouteSpec.model_validate(r) for r in (routes or [{"topics": ["asean"], "to": list(destinations)}])]
         self.router = Router(self.routes, self.specs)
         self.conn = open_state(self.path)
-        self.silences = SilenceStore(self.conn) if silences else None
+        self.silences = SqliteSilences(self.conn) if silences else None
         self.dispatcher = self.fresh()
 
     def fresh(self, conn=None):
@@ -196,7 +196,7 @@ from pantau.streams.deliver.alert import decode_alert
 from pantau.streams.deliver.config import DestinationSpec
 from pantau.streams.deliver.destinations import build_destination
 from pantau.streams.deliver.dispatch import Dispatcher
-from pantau.streams.deliver.outbox import SqliteOutbox
+from pantau.adapters.sqlite.outbox import SqliteOutbox
 from pantau.adapters.sqlite.state import open_state
 
 db, url, alert_file, secret = sys.argv[1:]

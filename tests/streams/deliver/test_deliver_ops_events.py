@@ -22,7 +22,7 @@ from pantau.streams.deliver.destinations import build_destination
 from pantau.streams.deliver.dispatch import Dispatcher
 from pantau.streams.deliver.events import OpsEvent, destination_disabled, event_view, from_health
 from pantau.streams.deliver.mail import EmailDestination
-from pantau.streams.deliver.outbox import SqliteOutbox
+from pantau.adapters.sqlite.outbox import SqliteOutbox
 from pantau.streams.deliver.route import Router
 from pantau.streams.deliver.slack import slack_payload
 from pantau.streams.deliver.webhook import EVENT_SCHEMA_PATH, SCHEMA_PATH, webhook_body
