@@ -1,24 +1,31 @@
-"""What the chat channels (Telegram, Teams, Apprise) share: settings base, secret scrubbing, mention defusing.
+"""What the chat channels (Telegram, Teams, Apprise) share: secret scrubbing and mention defusing.
 
-Each channel module holds a ``Settings`` model (a :class:`ChannelSettings`)
-that ``DestinationSpec`` validates a destination with, so a mistake reads
-"telegram destination: chat_id is required", naming the service and the field
-and never echoing a token or URL (chat URLs are secrets: whoever has one can
-post to the desk). Article text is defused before it reaches a chat: a
-headline saying ``@everyone`` or ``<@123>`` must not ping anybody.
+Chat URLs and tokens are secrets (whoever has one can post to the desk): the
+channels' settings errors name the service and the field, never the value,
+and :func:`scrub` takes a URL's pieces out of any text a library hands back.
+Article text is defused before it reaches a chat: a headline saying
+``@everyone`` or ``<@123>`` must not ping anybody.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ConfigDict
 
-from pantau.streams.deliver.config import Duration
+__all__ = ["defuse_mentions", "scrub", "secret_parts", "SECRET_CONFIG", "mask_secret_url"]
 
-__all__ = ["ChannelSettings", "defuse_mentions", "scrub", "secret_parts"]
+SECRET_CONFIG = ConfigDict(extra="forbid", populate_by_name=True, hide_input_in_errors=True)
+"""Settings models of secret-bearing channels: errors never quote what was given."""
+
+
+def mask_secret_url(url: str | None) -> str | None:
+    """Only the scheme of a URL whose every part may be a secret (Apprise: ``tgram://***``)."""
+    if not url:
+        return url
+    scheme = url.split("://", 1)[0] if "://" in url else ""
+    return f"{scheme}://***" if scheme else "***"
 
 _ZWSP = "\u200b"
 # @everyone / @here / @channel / @all (Discord, Slack, Mattermost, Rocket.Chat, Telegram usernames)
@@ -45,30 +52,3 @@ def scrub(text: str, secrets: Iterable[str]) -> str:
         if piece:
             text = text.replace(piece, "***")
     return text
-
-
-class ChannelSettings(BaseModel):
-    """Settings every channel takes besides its own: rate, timeout, retry schedule."""
-
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-    service: ClassVar[str] = "channel"
-    rate: float | None = None
-    timeout: Duration = 15.0
-    retry: list[Duration] | None = None
-
-    @classmethod
-    def from_spec(cls, given: dict[str, Any]) -> "ChannelSettings":
-        """Validate the destination's fields; errors name the service and field, never the value."""
-        try:
-            return cls.model_validate(given)
-        except ValidationError as exc:
-            problems = []
-            for err in exc.errors():
-                field = ".".join(str(p) for p in err["loc"]) or "settings"
-                if err["type"] == "extra_forbidden":
-                    problems.append(f"{field} is not a setting of {cls.service} destinations")
-                elif err["type"] == "missing":
-                    problems.append(f"{field} is required")
-                else:
-                    problems.append(f"{field}: {err['msg'].removeprefix('Value error, ')}")
-            raise ValueError(f"{cls.service} destination: " + "; ".join(problems)) from None

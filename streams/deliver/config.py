@@ -1,7 +1,7 @@
-"""Destination and route declarations of pantau.yaml (``destinations:``, ``routes:``).
+"""Route declarations of pantau.yaml (``routes:``) and the durations and URL masking destinations share.
 
-Destinations are one model with per-type checks (so a mistake is reported at
-``destinations.<name>`` with the field to fix); routes follow Alertmanager:
+Each destination type declares its own settings model (streams/deliver/destinations/);
+routes follow Alertmanager:
 first match wins unless ``continue: true``, a ``default: true`` route catches
 what nothing else matched, and ``group_wait`` / ``group_interval`` /
 ``repeat_interval`` / ``storm`` shape how often a destination hears from it.
@@ -16,13 +16,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-__all__ = ["CHANNELS", "mask_secret_url", "DestinationSpec", "RouteSpec", "StormSpec", "EventName", "parse_duration", "Duration", "mask_url"]
+__all__ = ["RouteSpec", "StormSpec", "EventName", "parse_duration", "Duration", "mask_url", "STANDARD_SCHEDULE"]
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
 _UNIT = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, None: 1}
@@ -58,116 +57,6 @@ def mask_url(url: str | None) -> str | None:
         host = f"{parts.username}:***@{host}" if parts.password else f"{parts.username}@{host}"
     path = "/***" if parts.path not in ("", "/") else parts.path
     return urlunsplit((parts.scheme, host, path, "", ""))
-
-
-CHANNELS = ("telegram", "teams", "apprise")
-"""Destination types whose settings live in their own module's model (streams/deliver/<type>.py)."""
-
-
-def mask_secret_url(url: str | None) -> str | None:
-    """Only the scheme of a URL whose every part may be a secret (Apprise: ``tgram://***``)."""
-    if not url:
-        return url
-    scheme = urlsplit(url).scheme if "://" in url else ""
-    return f"{scheme}://***" if scheme else "***"
-
-
-class DestinationSpec(BaseModel):
-    """Where alerts go: Slack, an SMTP mailbox, a signed webhook, Telegram, Teams, Apprise, the console."""
-
-    # Inputs stay out of error texts: a destination's fields are full of secrets.
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, hide_input_in_errors=True)
-    type: Literal["webhook", "slack", "email", "console", "telegram", "teams", "apprise"]
-    url: str | None = None
-    """slack: the incoming-webhook URL; webhook: the receiver's https URL; teams: the incoming-webhook or
-    Workflows URL; apprise: the service URL (``tgram://...``, ``discord://...``, ``ntfys://...``)."""
-    token: SecretStr | None = None
-    """telegram: the bot token (``123456:ABC...``), best from ``${TELEGRAM_BOT_TOKEN}``."""
-    chat_id: Annotated[str | None, BeforeValidator(lambda v: None if v is None else str(v))] = None
-    """telegram: the chat, group or channel (``-100...`` or ``@channelname``)."""
-    thread_id: int | None = None
-    """telegram: the forum topic to post in (message_thread_id)."""
-    format: Literal["auto", "markdown", "html", "text"] | None = None
-    """apprise: the text format to send (default: the best the service renders)."""
-    api: str | None = None
-    """telegram: the Bot API base URL (default https://api.telegram.org; a local Bot API server works too)."""
-    secret: SecretStr | None = None
-    """webhook: signing secret, ``whsec_<base64>`` or any raw string."""
-    secret_file: Path | None = None
-    """webhook: read the signing secret from this file instead (Docker/K8s secrets)."""
-    smtp: str | None = None
-    """email: ``smtp://user:pass@host:587`` (STARTTLS when offered) or ``smtps://`` (TLS)."""
-    from_: str | None = Field(default=None, alias="from")
-    to: list[str] = Field(default_factory=list)
-    subject_prefix: str = "[pantau]"
-    templates: Path | None = None
-    """email: a folder whose ``alert.*.j2`` / ``digest.*.j2`` override the shipped templates."""
-    ca_file: Path | None = None
-    """email: trust this CA bundle for the server's certificate (private relays)."""
-    rate: float | None = None
-    """Messages per second at most (default: 1 for Slack, unlimited otherwise)."""
-    timeout: Duration = 15.0
-    retry: list[Duration] | None = None
-    """Attempt times: first at once, then after each wait (default: Standard Webhooks schedule)."""
-    max_bytes: int = 20_000
-    """webhook: largest body; text fields are shortened to fit."""
-    color: bool | None = None
-    """console: force colour on or off (default: only on a terminal)."""
-
-    @model_validator(mode="after")
-    def _fields_for_type(self) -> "DestinationSpec":
-        if self.type in CHANNELS:
-            self.channel_settings()  # raises ValueError naming the service and the field, never the secret
-            return self
-        wrong = [f for f in ("token", "chat_id", "thread_id", "api", "format") if getattr(self, f) is not None]
-        if wrong:
-            raise ValueError(f"{', '.join(wrong)}: settings of telegram or apprise destinations, "
-                             f"not of a {self.type} destination")
-        needs = {"slack": ["url"], "webhook": ["url"], "email": ["smtp", "from_", "to"], "console": []}
-        missing = [f.rstrip("_") for f in needs[self.type] if not getattr(self, f)]
-        if missing:
-            raise ValueError(f"a {self.type} destination needs {', '.join(missing)}")
-        if self.type in ("slack", "webhook") and urlsplit(self.url or "").scheme not in ("http", "https"):
-            raise ValueError(f"url must start with https:// (got {mask_url(self.url)!r})")
-        if self.type == "email" and urlsplit(self.smtp or "").scheme not in ("smtp", "smtps"):
-            raise ValueError(f"smtp must be smtp://host:587 or smtps://host:465 (got {mask_url(self.smtp)!r})")
-        for field in ("url", "smtp"):
-            try:
-                urlsplit(getattr(self, field) or "").port
-            except ValueError:
-                raise ValueError(f"{field} has an invalid port (got {mask_url(getattr(self, field))!r})") from None
-        if self.secret and self.secret_file:
-            raise ValueError("give secret or secret_file, not both")
-        if self.retry is not None and not self.retry:
-            raise ValueError("retry needs at least one attempt time, e.g. [0, 5s, 5m]")
-        return self
-
-    def channel_settings(self):
-        """The validated settings model of a telegram / teams / apprise destination (its own module's)."""
-        import importlib
-
-        module = importlib.import_module(f"pantau.streams.deliver.{self.type}")
-        given = {k: getattr(self, k) for k in self.model_fields_set if k != "type"}
-        return module.Settings.from_spec(given)
-
-    def signing_secret(self) -> str | None:
-        """The webhook signing secret, from ``secret`` or ``secret_file``."""
-        if self.secret is not None:
-            return self.secret.get_secret_value()
-        if self.secret_file is not None:
-            return self.secret_file.read_text(encoding="utf-8").strip()
-        return None
-
-    @property
-    def schedule(self) -> tuple[float, ...]:
-        """Offsets between attempts: ``retry`` or the Standard Webhooks schedule."""
-        return tuple(self.retry) if self.retry is not None else STANDARD_SCHEDULE
-
-    def __repr_args__(self):
-        for name, value in super().__repr_args__():
-            if name in ("url", "smtp"):
-                value = mask_secret_url(value) if self.type in CHANNELS else mask_url(value)
-            yield name, value
 
 
 class StormSpec(BaseModel):

@@ -9,11 +9,11 @@ import pytest
 
 from pantau.adapters.sqlite.state import open_state
 from pantau.streams.deliver.alert import Message
-from pantau.streams.deliver.apprise import apprise_body, service_of
-from pantau.streams.deliver.config import DestinationSpec, RouteSpec
-from pantau.streams.deliver.destinations import build_destination
+from pantau.streams.deliver.destinations.apprise import apprise_body, service_of
+from pantau.streams.deliver.config import RouteSpec
+from pantau.streams.deliver.destinations import build_destination, parse_destination
 from pantau.streams.deliver.dispatch import Dispatcher
-from pantau.streams.deliver.outbox import SqliteOutbox
+from pantau.adapters.sqlite.outbox import SqliteOutbox
 from pantau.streams.deliver.route import Router
 
 
@@ -45,7 +45,7 @@ def root_log():
 
 def _run(url, classifieds, route=None, retry=(0, 0.1, 0.1), **extra):
     route = route or RouteSpec(topics=["asean"], to=["ap"])
-    spec = DestinationSpec.model_validate({"type": "apprise", "url": url, "retry": list(retry), "rate": 100, **extra})
+    spec = parse_destination({"type": "apprise", "url": url, "retry": list(retry), "rate": 100, **extra})
     d = Dispatcher({"ap": build_destination("ap", spec)}, SqliteOutbox(open_state(Path(tempfile.mkdtemp()) / "s.db")),
                    routes=[route], jitter=0.0)
     router = Router([route], ["ap"])
@@ -145,13 +145,13 @@ def test_an_unreachable_service_is_retried_then_a_dead_letter_without_the_url(cl
 ])
 def test_config_errors_name_the_service_never_the_url(url, says, root_log):
     with pytest.raises(ValueError) as err:
-        DestinationSpec.model_validate({"type": "apprise", "url": url})
+        parse_destination({"type": "apprise", "url": url})
     assert "apprise destination: url" in str(err.value) and says in str(err.value)
     for part in ("abcdefsecret", "notatokensecret", "no-scheme-secret"):
         assert part not in str(err.value) and part not in root_log.text
 
 
 def test_a_valid_spec_shows_only_the_scheme():
-    spec = DestinationSpec.model_validate({"type": "apprise", "url": "tgram://123456789:AAHsecretsecretsecret/-100"})
+    spec = parse_destination({"type": "apprise", "url": "tgram://123456789:AAHsecretsecretsecret/-100"})
     assert "AAHsecret" not in repr(spec) and "tgram://***" in repr(spec)
     assert service_of("tgram://x") == "tgram (Telegram)"

@@ -9,12 +9,12 @@ import pytest
 
 from pantau.adapters.sqlite.state import open_state
 from pantau.streams.deliver.alert import Message
-from pantau.streams.deliver.config import DestinationSpec, RouteSpec
-from pantau.streams.deliver.destinations import build_destination
+from pantau.streams.deliver.config import RouteSpec
+from pantau.streams.deliver.destinations import build_destination, parse_destination
 from pantau.streams.deliver.dispatch import Dispatcher
-from pantau.streams.deliver.outbox import SqliteOutbox
+from pantau.adapters.sqlite.outbox import SqliteOutbox
 from pantau.streams.deliver.route import Router
-from pantau.streams.deliver.teams import MAX_BYTES, card_escape, teams_payload
+from pantau.streams.deliver.destinations.teams import MAX_BYTES, card_escape, teams_payload
 from tests.streams.deliver.chat_receivers import TeamsWebhook, check_adaptive_card_message
 
 
@@ -32,7 +32,7 @@ def _alerts(classifieds, route):
 
 def _run(url, classifieds, route=None, retry=(0, 0.1, 0.1)):
     route = route or RouteSpec(topics=["asean"], to=["desk"])
-    spec = DestinationSpec.model_validate({"type": "teams", "url": url, "retry": list(retry), "rate": 100})
+    spec = parse_destination({"type": "teams", "url": url, "retry": list(retry), "rate": 100})
     d = Dispatcher({"desk": build_destination("desk", spec)}, SqliteOutbox(open_state(Path(tempfile.mkdtemp()) / "s.db")),
                    routes=[route], jitter=0.0)
 
@@ -132,5 +132,5 @@ def test_card_escape_keeps_lists_from_forming():
 
 def test_bad_teams_url_is_named_without_the_value():
     with pytest.raises(ValueError) as err:
-        DestinationSpec.model_validate({"type": "teams", "url": "secret-but-no-scheme"})
-    assert "teams destination: url" in str(err.value) and "secret-but-no-scheme" not in str(err.value)
+        parse_destination({"type": "teams", "url": "secret-but-no-scheme"})
+    assert "teams destination: url must be" in str(err.value) and "secret-but-no-scheme" not in str(err.value)

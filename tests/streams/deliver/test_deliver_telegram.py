@@ -8,12 +8,12 @@ from prometheus_client import REGISTRY
 from pantau.adapters.sqlite.state import open_state
 from pantau.core.errors import PermanentDelivery
 from pantau.streams.deliver.alert import Message
-from pantau.streams.deliver.config import DestinationSpec, RouteSpec
-from pantau.streams.deliver.destinations import build_destination
+from pantau.streams.deliver.config import RouteSpec
+from pantau.streams.deliver.destinations import build_destination, parse_destination
 from pantau.streams.deliver.dispatch import Dispatcher
-from pantau.streams.deliver.outbox import SqliteOutbox
+from pantau.adapters.sqlite.outbox import SqliteOutbox
 from pantau.streams.deliver.route import Router
-from pantau.streams.deliver.telegram import LIMIT, md2, telegram_text
+from pantau.streams.deliver.destinations.telegram import LIMIT, md2, telegram_text
 from tests.streams.deliver.chat_receivers import TelegramBotApi, parse_markdown_v2
 
 TOKEN = "7012345678:AAH4secretTokenPartThatMustNeverShow9"
@@ -29,7 +29,7 @@ def bot():
 
 
 def _spec(bot, **kw):
-    return DestinationSpec.model_validate({"type": "telegram", "token": TOKEN, "chat_id": CHAT, "api": bot.base_url,
+    return parse_destination({"type": "telegram", "token": TOKEN, "chat_id": CHAT, "api": bot.base_url,
                                            "retry": [0, 0.1, 0.1], "rate": 100, **kw})
 
 
@@ -151,20 +151,20 @@ def test_md2_escapes_all_eighteen_reserved_characters():
 
 
 @pytest.mark.parametrize("fields, says", [
-    ({"chat_id": CHAT}, "telegram destination: token is required"),
-    ({"token": TOKEN}, "telegram destination: chat_id is required"),
+    ({"chat_id": CHAT}, "a telegram destination needs token"),
+    ({"token": TOKEN}, "a telegram destination needs chat_id"),
     ({"token": "not-a-token-but-a-secret", "chat_id": CHAT}, "token is not a bot token"),
     ({"token": TOKEN, "chat_id": "general chat"}, "chat_id must be a number"),
-    ({"token": TOKEN, "chat_id": CHAT, "smtp": "smtp://x"}, "smtp is not a setting of telegram destinations"),
+    ({"token": TOKEN, "chat_id": CHAT, "smtp": "smtp://x"}, "Extra inputs are not permitted"),
 ])
 def test_config_errors_name_the_service_and_field_never_the_secret(fields, says):
     with pytest.raises(ValueError) as err:
-        DestinationSpec.model_validate({"type": "telegram", **fields})
+        parse_destination({"type": "telegram", **fields})
     assert says in str(err.value)
     for secret in (TOKEN, "not-a-token-but-a-secret"):
         assert secret not in str(err.value) and secret not in repr(err.value)
 
 
 def test_repr_of_a_telegram_spec_hides_the_token():
-    spec = DestinationSpec.model_validate({"type": "telegram", "token": TOKEN, "chat_id": CHAT})
+    spec = parse_destination({"type": "telegram", "token": TOKEN, "chat_id": CHAT})
     assert TOKEN not in repr(spec) and TOKEN not in str(spec)

@@ -18,19 +18,19 @@ from __future__ import annotations
 
 import json
 import re
-from typing import ClassVar
+from typing import Literal
 
 import httpx
-from pydantic import field_validator
+from pydantic import model_validator
 
 from pantau.streams.deliver.alert import Message
-from pantau.streams.deliver.channel import ChannelSettings, defuse_mentions
-from pantau.streams.deliver.config import DestinationSpec
+from pantau.streams.deliver.channel import SECRET_CONFIG, defuse_mentions, mask_secret_url
+from pantau.streams.deliver.destinations.base import DestinationSettings
 from pantau.streams.deliver.events import event_view
 from pantau.streams.deliver.render import AlertView, Segment, shorten, view
 from pantau.streams.deliver.transport import make_client, request
 
-__all__ = ["Settings", "TeamsDestination", "teams_payload", "card_escape", "MAX_BYTES"]
+__all__ = ["TeamsSettings", "TeamsDestination", "teams_payload", "card_escape", "MAX_BYTES"]
 
 MAX_BYTES = 27_000
 """Teams refuses messages over about 28 KB; keep a margin for the envelope."""
@@ -38,18 +38,26 @@ _MD = re.compile(r"([\\*_\[\]~`>#])")
 _EMBEDDED = re.compile(r"HTTP error (\d{3})")
 
 
-class Settings(ChannelSettings):
+class TeamsSettings(DestinationSettings):
     """``type: teams``: the incoming-webhook or Workflows URL (a secret: from ``${ENV}``)."""
 
-    service: ClassVar[str] = "teams"
-    url: str
+    model_config = SECRET_CONFIG
+    type: Literal["teams"] = "teams"
+    url: str | None = None
+    """The URL Teams gave for the incoming webhook or the Workflows trigger."""
 
-    @field_validator("url")
-    @classmethod
-    def _url_shape(cls, value: str) -> str:
-        if not re.match(r"^https?://[^/\s]+/\S", value.strip()):
-            raise ValueError("url must be the https:// URL Teams gave for the incoming webhook or Workflows trigger")
-        return value.strip()
+    @model_validator(mode="after")
+    def _checked(self) -> TeamsSettings:
+        self.check(needs=("url",))
+        self.url = (self.url or "").strip()
+        if not re.match(r"^https?://[^/\s]+/\S", self.url):
+            raise ValueError("teams destination: url must be the https:// URL Teams gave for the incoming "
+                             "webhook or Workflows trigger")
+        return self
+
+    def __repr_args__(self):
+        for name, value in super().__repr_args__():
+            yield name, mask_secret_url(value) if name == "url" else value
 
 
 def card_escape(text: str) -> str:
@@ -162,10 +170,10 @@ class TeamsDestination:
 
     kind = "teams"
 
-    def __init__(self, name: str, spec: DestinationSpec, client: httpx.AsyncClient | None = None) -> None:
+    def __init__(self, name: str, spec: TeamsSettings, client: httpx.AsyncClient | None = None) -> None:
         self.name = name
         self.spec = spec
-        self.settings: Settings = spec.channel_settings()
+        self.settings = spec
         # Teams throttles a webhook beyond about 4 requests a second; 1/s keeps a channel readable.
         self.rate = spec.rate if spec.rate is not None else 1.0
         self._client = client or make_client(spec.timeout)
@@ -173,7 +181,7 @@ class TeamsDestination:
     async def send(self, message: Message) -> None:
         """Post one card; raises RetryableDelivery / PermanentDelivery naming the Teams webhook, not its URL."""
         body = json.dumps(teams_payload(message), ensure_ascii=False).encode("utf-8")
-        await request(self._client, self.name, self.settings.url, body,
+        await request(self._client, self.name, self.settings.url or "", body,
                       {"Content-Type": "application/json; charset=utf-8"}, shown="Teams webhook", answer=_teams_answer)
 
     async def aclose(self) -> None:

@@ -15,20 +15,20 @@ from __future__ import annotations
 
 import json
 import re
-from typing import ClassVar
+from typing import Annotated, Literal
 
 import httpx
-from pydantic import SecretStr, field_validator
+from pydantic import BeforeValidator, SecretStr, model_validator
 
 from pantau.core.errors import PermanentDelivery
 from pantau.streams.deliver.alert import Message
-from pantau.streams.deliver.channel import ChannelSettings, defuse_mentions
-from pantau.streams.deliver.config import DestinationSpec
+from pantau.streams.deliver.channel import SECRET_CONFIG, defuse_mentions
+from pantau.streams.deliver.destinations.base import DestinationSettings
 from pantau.streams.deliver.events import event_view
 from pantau.streams.deliver.render import AlertView, Segment, shorten, view
 from pantau.streams.deliver.transport import make_client, request
 
-__all__ = ["Settings", "TelegramDestination", "telegram_text", "md2", "md2_url", "utf16_len", "LIMIT"]
+__all__ = ["TelegramSettings", "TelegramDestination", "telegram_text", "md2", "md2_url", "utf16_len", "LIMIT"]
 
 LIMIT = 4096
 DEFAULT_API = "https://api.telegram.org"
@@ -37,36 +37,35 @@ _CHAT = re.compile(r"^(-?\d{1,20}|@[A-Za-z][A-Za-z0-9_]{3,})$")
 _RESERVED = re.compile(r"([_*\[\]()~`>#+\-=|{}.!\\])")
 
 
-class Settings(ChannelSettings):
+class TelegramSettings(DestinationSettings):
     """``type: telegram``: a bot token, a chat id, optionally a forum topic and a Bot API server."""
 
-    service: ClassVar[str] = "telegram"
-    token: SecretStr
-    chat_id: str
+    model_config = SECRET_CONFIG
+    type: Literal["telegram"] = "telegram"
+    token: SecretStr | None = None
+    """The bot token (``123456:ABC...`` from @BotFather), best from ``${TELEGRAM_BOT_TOKEN}``."""
+    chat_id: Annotated[str | None, BeforeValidator(lambda v: None if v is None else str(v).strip())] = None
+    """The chat, group or channel: ``-1001234567890`` or ``@channelname``."""
     thread_id: int | None = None
+    """The forum topic to post in (message_thread_id)."""
     api: str = DEFAULT_API
+    """The Bot API base URL (a local Bot API server works too)."""
 
-    @field_validator("token")
-    @classmethod
-    def _token_shape(cls, value: SecretStr) -> SecretStr:
-        if not _TOKEN.match(value.get_secret_value().strip()):
-            raise ValueError("token is not a bot token (expected digits, a colon and ~35 characters from @BotFather)")
-        return SecretStr(value.get_secret_value().strip())
-
-    @field_validator("chat_id", mode="before")
-    @classmethod
-    def _chat_shape(cls, value: object) -> str:
-        text = str(value).strip()
-        if not _CHAT.match(text):
-            raise ValueError("chat_id must be a number such as -1001234567890 or a channel name such as @pantau_desk")
-        return text
-
-    @field_validator("api")
-    @classmethod
-    def _api_shape(cls, value: str) -> str:
-        if not re.match(r"^https?://[^/\s]+", value):
-            raise ValueError("api must be an http(s) base URL such as https://api.telegram.org")
-        return value.rstrip("/")
+    @model_validator(mode="after")
+    def _checked(self) -> TelegramSettings:
+        self.check(needs=("token", "chat_id"))
+        token = self.token.get_secret_value().strip() if self.token else ""
+        if not _TOKEN.match(token):
+            raise ValueError("telegram destination: token is not a bot token "
+                             "(expected digits, a colon and ~35 characters, as @BotFather gives it)")
+        if not _CHAT.match(self.chat_id or ""):
+            raise ValueError("telegram destination: chat_id must be a number such as -1001234567890 "
+                             "or a channel name such as @pantau_desk")
+        if not re.match(r"^https?://[^/\s]+", self.api):
+            raise ValueError("telegram destination: api must be an http(s) base URL such as https://api.telegram.org")
+        self.token = SecretStr(token)
+        self.api = self.api.rstrip("/")
+        return self
 
 
 def md2(text: str) -> str:
@@ -171,10 +170,10 @@ class TelegramDestination:
 
     kind = "telegram"
 
-    def __init__(self, name: str, spec: DestinationSpec, client: httpx.AsyncClient | None = None) -> None:
+    def __init__(self, name: str, spec: TelegramSettings, client: httpx.AsyncClient | None = None) -> None:
         self.name = name
         self.spec = spec
-        self.settings: Settings = spec.channel_settings()
+        self.settings = spec
         # Telegram allows ~1 message/s per chat and 20/min per group: stay under the group limit by default.
         self.rate = spec.rate if spec.rate is not None else 0.3
         self._client = client or make_client(spec.timeout)

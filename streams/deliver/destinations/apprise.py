@@ -19,19 +19,19 @@ import asyncio
 import html
 import logging
 import re
-from typing import ClassVar, Literal
+from typing import Literal
 
 import apprise as _apprise
-from pydantic import SecretStr, field_validator
+from pydantic import SecretStr, model_validator
 
 from pantau.core.errors import PermanentDelivery, RetryableDelivery
 from pantau.streams.deliver.alert import Message
-from pantau.streams.deliver.channel import ChannelSettings, defuse_mentions, scrub, secret_parts
-from pantau.streams.deliver.config import DestinationSpec
+from pantau.streams.deliver.channel import SECRET_CONFIG, defuse_mentions, mask_secret_url, scrub, secret_parts
+from pantau.streams.deliver.destinations.base import DestinationSettings
 from pantau.streams.deliver.events import event_view
 from pantau.streams.deliver.render import AlertView, shorten, view
 
-__all__ = ["Settings", "AppriseDestination", "apprise_body", "service_of"]
+__all__ = ["AppriseSettings", "AppriseDestination", "apprise_body", "service_of"]
 
 # Apprise logs full URLs on parse errors ("Unparseable Telegram URL tgram://<token>/"):
 # never let its records reach pantau's handlers.
@@ -68,29 +68,40 @@ def service_of(url: str) -> str:
     return f"{scheme} ({name})"
 
 
-class Settings(ChannelSettings):
+class AppriseSettings(DestinationSettings):
     """``type: apprise``: the service URL (a secret: from ``${ENV}``) and optionally the text format."""
 
-    service: ClassVar[str] = "apprise"
-    url: SecretStr
+    model_config = SECRET_CONFIG
+    type: Literal["apprise"] = "apprise"
+    url: SecretStr | None = None
+    """The Apprise URL of the service: ``tgram://``, ``discord://``, ``ntfys://``, ``workflows://``..."""
     format: Format = "auto"
+    """The text format to send (default: the best the service renders)."""
 
-    @field_validator("url")
-    @classmethod
-    def _usable(cls, value: SecretStr) -> SecretStr:
-        url = value.get_secret_value().strip()
+    @model_validator(mode="after")
+    def _checked(self) -> AppriseSettings:
+        self.check(needs=("url",))
+        url = self.url.get_secret_value().strip() if self.url else ""
         scheme = _scheme(url)
         if not scheme:
-            raise ValueError("url must be an Apprise service URL such as tgram://, discord://, ntfys:// "
-                             "(see https://github.com/caronc/apprise/wiki)")
+            raise ValueError("apprise destination: url must be an Apprise service URL such as tgram://, "
+                             "discord://, ntfys:// (see https://github.com/caronc/apprise/wiki)")
         plugin, reason = _instantiate(url)
         if plugin is None:
             known = scheme in _apprise.manager_plugins.NotificationManager()
             what = (f"the {service_of(url)} URL is not valid" if known
                     else f"no Apprise service has the scheme {scheme}://")
-            raise ValueError(what + (f" (Apprise says: {reason})" if reason and known else "")
+            raise ValueError("apprise destination: url: " + what
+                             + (f" (Apprise says: {reason})" if reason and known else "")
                              + "; check it against the service's page in the Apprise wiki")
-        return SecretStr(url)
+        self.url = SecretStr(url)
+        return self
+
+    def __repr_args__(self):
+        for name, value in super().__repr_args__():
+            if name == "url" and value is not None:
+                value = mask_secret_url(value.get_secret_value())
+            yield name, value
 
 
 def _formats(plugin) -> tuple[str, ...]:
@@ -187,11 +198,11 @@ class AppriseDestination:
 
     kind = "apprise"
 
-    def __init__(self, name: str, spec: DestinationSpec) -> None:
+    def __init__(self, name: str, spec: AppriseSettings) -> None:
         self.name = name
         self.spec = spec
-        self.settings: Settings = spec.channel_settings()
-        url = self.settings.url.get_secret_value()
+        self.settings = spec
+        url = spec.url.get_secret_value() if spec.url else ""
         self.service = service_of(url)
         self._secrets = secret_parts(url)
         self._apprise = _apprise.Apprise()
