@@ -217,15 +217,14 @@ class ArchiveStore:
         return cur.rowcount
 
     def sync_fates(self) -> int:
-        """Copy sent/dead/pending from the embedded outbox (same file) for alerts not yet final; returns how many."""
+        """Copy each alert's status from the embedded outbox (same file), the truth for keys it holds; returns how many changed."""
         has_outbox = self.conn.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alert_outbox'").fetchone()
         if not has_outbox:
             return 0
         return self.conn.execute(
             "UPDATE archive_alerts SET status = o.status FROM alert_outbox o"
-            " WHERE o.key = archive_alerts.key AND archive_alerts.status IN ('pending', 'dead')"
-            " AND o.status != archive_alerts.status").rowcount
+            " WHERE o.key = archive_alerts.key AND o.status != archive_alerts.status").rowcount
 
     def prune(self, retention: float, now: float | None = None) -> int:
         """Forget articles (and their index entries) and alerts older than ``retention`` s; returns articles pruned."""
