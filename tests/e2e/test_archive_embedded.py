@@ -42,3 +42,31 @@ def test_search_before_any_run_says_what_to_do(tmp_path, run_pantau, write_confi
     config = write_config(tmp_path, feeds=[], state="nothing/state.db", metrics=None)
     proc = run_pantau("archive", "search", "x", "--config", str(config), cwd=tmp_path)
     assert proc.returncode == 1 and "nothing archived yet" in proc.stderr and "hint:" in proc.stderr
+
+
+def test_backtest_of_an_edit_over_what_the_run_archived(site, run_pantau, small_rules):
+    cwd, config = site
+    once(run_pantau, cwd, config)
+    proposed = cwd / "proposed"
+    proposed.mkdir()
+    for name, text in small_rules.items():
+        (proposed / name).write_text(text, encoding="utf-8")
+    # The edit: ASEAN also takes rice prices; North Korea's rule is gone.
+    (proposed / "asean.yaml").write_text(small_rules["asean.yaml"].replace("[ASEAN]", "[ASEAN, harga beras]"),
+                                         encoding="utf-8")
+    (proposed / "north-korea.yaml").unlink()
+    proc = run_pantau("rules", "backtest", "--rules", str(proposed), "--since", "1d", "--config", str(config),
+                     cwd=cwd)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+
+    assert "asean/asean-name" in out and "+ Harga Beras Turun Jelang Panen  [Harga Beras" in out
+    assert "- Peretas Korut Bobol Bursa Kripto" in out or "- Korut Disebut Dalang" in out
+    # The crypto story still alerts through cybercrime; rice adds one alert: one more a day on the webhook.
+    assert "this change would have sent 1.0 more webhook alerts a day to siem" in out
+
+    as_json = run_pantau("rules", "backtest", "--rules", str(proposed), "--config", str(config), "--json", cwd=cwd)
+    result = json.loads(as_json.stdout)
+    assert result["articles"] == 6 and result["reused"] == 6
+    (siem,) = result["deliveries"]
+    assert (siem["before"], siem["after"]) == (3, 4)

@@ -18,7 +18,8 @@ filters), ``archive_alerts`` (one row per alert key: route, destination and
 fate ``pending | sent | dead | silenced``) and ``archive_fts``, an FTS5 index
 (``unicode61 remove_diacritics 2``) over title, summary and content whose
 text is read back from the article JSON through a view, so the text is stored
-once. Triggers keep the index in step with inserts and pruning. Query syntax
+once. :meth:`ArchiveStore.record` indexes new rows; a trigger removes the
+index entries of pruned rows. Query syntax
 and language care: :mod:`pantau.adapters.sqlite.fts_query`.
 
 Disk use per 100,000 articles is printed by tests/bench/bench_archive.py.
@@ -33,7 +34,7 @@ from typing import Literal
 
 import msgspec
 
-from pantau.adapters.sqlite.fts_query import to_match
+from pantau.adapters.sqlite.fts_query import fold_text, to_match
 from pantau.core.article import Article
 from pantau.core.article import decode as decode_article
 from pantau.core.article import encode as encode_article
@@ -82,9 +83,6 @@ CREATE VIRTUAL TABLE IF NOT EXISTS archive_fts USING fts5(
     title, summary, content, content='archive_text', content_rowid='seq',
     tokenize='unicode61 remove_diacritics 2'
 );
-CREATE TRIGGER IF NOT EXISTS archive_fts_insert AFTER INSERT ON archive_articles BEGIN
-    INSERT INTO archive_fts (rowid, title, summary, content) VALUES (new.seq, {_folded('new.article')});
-END;
 CREATE TRIGGER IF NOT EXISTS archive_fts_delete AFTER DELETE ON archive_articles BEGIN
     INSERT INTO archive_fts (archive_fts, rowid, title, summary, content)
         VALUES ('delete', old.seq, {_folded('old.article')});
@@ -151,6 +149,8 @@ class ScanRow(msgspec.Struct, frozen=True, array_like=True):
     matches: tuple[Match, ...] | None
     """The matches archived with ``ruleset_version`` (None when the article was not classified here)."""
     ruleset_version: str
+    story_id: str | None = None
+    """The story the pipeline put the article in (matched articles only)."""
 
 
 class Usage(msgspec.Struct, frozen=True, kw_only=True):
@@ -181,25 +181,44 @@ class ArchiveStore:
 
     def record(self, items: Iterable[Intake]) -> int:
         """Archive articles (one transaction; an article already archived keeps its row); returns how many new."""
-        articles, alerts = [], []
-        for item in items:
-            c = item.classified
-            a = c.article
-            topics = " ".join(c.topics)
-            articles.append((
-                a.id, a.fetched.timestamp(), a.feed, f" {topics} " if topics else "", c.ruleset_version,
-                item.story_id, encode_article(a).decode(), _match_encoder.encode(c.matches).decode() if c.matches else None,
-            ))
-            alerts.extend((x.key, a.id, item.story_id or a.id, x.route, x.destination, x.created, x.status)
-                          for x in item.alerts)
+        items = list(items)
         with self.conn:
-            self.conn.execute("BEGIN IMMEDIATE")
-            # rowcount, not total_changes: the index triggers' own writes are not articles.
-            fresh = self.conn.executemany(
-                "INSERT OR IGNORE INTO archive_articles (article_id, at, feed, topics, ruleset_version, story_id,"
-                " article, matches) VALUES (?,?,?,?,?,?,?,?)", articles).rowcount
+            self.conn.execute("BEGIN IMMEDIATE")  # the write lock: seq numbers below are ours to hand out
+            known = self._known([i.classified.article.id for i in items])
+            (seq,) = self.conn.execute("SELECT coalesce(max(seq), 0) FROM archive_articles").fetchone()
+            articles, texts, alerts = [], [], []
+            for item in items:
+                c = item.classified
+                a = c.article
+                alerts.extend((x.key, a.id, item.story_id or a.id, x.route, x.destination, x.created, x.status)
+                              for x in item.alerts)
+                if a.id in known:
+                    continue
+                known.add(a.id)
+                seq += 1
+                topics = " ".join(c.topics)
+                articles.append((
+                    seq, a.id, a.fetched.timestamp(), a.feed, f" {topics} " if topics else "", c.ruleset_version,
+                    item.story_id, encode_article(a).decode(),
+                    _match_encoder.encode(c.matches).decode() if c.matches else None,
+                ))
+                # Indexed from here, not by a trigger: reading the text back out of the JSON
+                # three times would cost twice the indexing itself (tests/bench/bench_archive.py).
+                texts.append((seq, fold_text(a.title), fold_text(a.summary), fold_text(a.content)))
+            self.conn.executemany(
+                "INSERT INTO archive_articles (seq, article_id, at, feed, topics, ruleset_version, story_id,"
+                " article, matches) VALUES (?,?,?,?,?,?,?,?,?)", articles)
+            self.conn.executemany("INSERT INTO archive_fts (rowid, title, summary, content) VALUES (?,?,?,?)", texts)
             self.conn.executemany("INSERT OR IGNORE INTO archive_alerts VALUES (?,?,?,?,?,?,?)", alerts)
-        return fresh
+        return len(articles)
+
+    def _known(self, ids: list[str]) -> set[str]:
+        found: set[str] = set()
+        for start in range(0, len(ids), 500):  # SQLite's bound-parameter limit
+            chunk = ids[start:start + 500]
+            found.update(r[0] for r in self.conn.execute(
+                f"SELECT article_id FROM archive_articles WHERE article_id IN ({','.join('?' * len(chunk))})", chunk))
+        return found
 
     def classify_later(self, classified: Classified, story_id: str | None = None) -> bool:
         """Attach a classification to an article archived before it (the distributed reader); True if found."""
@@ -298,12 +317,12 @@ class ArchiveStore:
         """Every archived article in the window, oldest first, decoded for a backtest."""
         where, params = self._filters(since, until, None, False)
         cur = self.conn.execute(
-            f"SELECT a.article, a.at, a.matches, a.ruleset_version FROM archive_articles a {where} ORDER BY a.at, a.seq",
-            params)
+            f"SELECT a.article, a.at, a.matches, a.ruleset_version, a.story_id FROM archive_articles a {where}"
+            " ORDER BY a.at, a.seq", params)
         while rows := cur.fetchmany(batch):
-            for body, at, matches, version in rows:
+            for body, at, matches, version, story in rows:
                 yield ScanRow(decode_article(body), at, _matches_decoder.decode(matches) if matches else
-                              (() if version else None), version)
+                              (() if version else None), version, story)
 
     def topics(self) -> list[str]:
         """Every topic id that appears in the archive, sorted."""
