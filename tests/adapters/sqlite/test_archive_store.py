@@ -12,7 +12,7 @@ from pantau.adapters.sqlite.state import open_state
 from pantau.core.article import Article, article_id
 from pantau.streams.classify import Classified, Hit, Match
 from pantau.streams.deliver.alert import Alert
-from pantau.streams.deliver.outbox import SqliteOutbox
+from pantau.adapters.sqlite.outbox import SqliteOutbox
 
 T0 = datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)
 
