@@ -7,6 +7,7 @@ The file is the one thing a user writes, so it stays small::
     state: .pantau/state.db
     kafka: 127.0.0.1:9092
     metrics: 127.0.0.1:9464
+    web: {listen: 127.0.0.1:8464, users: [...]}
     network: {allow_private: false}
     destinations: {...}
     routes: [...]
@@ -31,6 +32,7 @@ from pantau.sources.feeds import FeedSpec, load_feed_list
 from pantau.streams.deliver.config import DestinationSpec, RouteSpec
 from pantau.core.errors import ConfigError, MissingEnvError
 from pantau.core.yaml_errors import describe
+from pantau.web.settings import WebConfig
 
 __all__ = ["Config", "NetworkConfig", "load_config", "default_config_path", "shipped_rules_dir", "substitute_env"]
 
@@ -59,6 +61,7 @@ class Config(BaseModel):
     state: Path = Path(".pantau/state.db")
     kafka: str = "127.0.0.1:9092"
     metrics: str | None = "127.0.0.1:9464"
+    web: WebConfig = Field(default_factory=WebConfig)
     network: NetworkConfig = Field(default_factory=NetworkConfig)
     destinations: dict[str, DestinationSpec] = Field(default_factory=dict)
     routes: list[RouteSpec] = Field(default_factory=list)
