@@ -25,6 +25,7 @@ COMMANDS = [
     "classify",
     "rules",
     "status",
+    "web",
 ]
 
 DESCRIPTION = """\

@@ -73,7 +73,7 @@ class Accounts:
 
     def __init__(self, config: WebConfig, *, token: str | None = None) -> None:
         self._users = {u.name: u for u in config.users}
-        self.token = config.token or token
+        self.token = config.token.get_secret_value() if config.token else token
         """The shared token (configured, or generated when there are no users)."""
 
     def login(self, name: str, password: str) -> User | None:

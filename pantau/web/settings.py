@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 __all__ = ["WebConfig", "WebUser", "ROLES", "DEFAULT_LISTEN"]
 
@@ -45,10 +45,10 @@ class WebConfig(BaseModel):
     public_url: str | None = None
     """The address people reach the page at (feedback links); default ``http://<listen>``."""
     users: list[WebUser] = Field(default_factory=list)
-    token: str | None = Field(default=None, min_length=16)
+    token: SecretStr | None = None
     """A single shared secret: whoever has it logs in as admin."""
-    secret: str | None = Field(default=None, min_length=16)
-    """Signs session cookies; default: a random key kept in the state folder."""
+    secret: SecretStr | None = None
+    """Signs feedback links and session cookies; default: random keys kept with the state."""
     secure_cookies: bool | None = None
     """Mark cookies Secure; default: when public_url is https."""
     login_attempts: int = Field(default=5, ge=1)
