@@ -28,8 +28,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from pantau.sources.feeds import FeedSpec, load_feed_list
-from pantau.streams.deliver.config import DestinationSpec, RouteSpec
+from pantau.sources.feed_list import load_feed_list
+from pantau.sources.feeds import FeedSpec
+from pantau.streams.deliver.config import RouteSpec
+from pantau.streams.deliver.destinations import DestinationSpec
 from pantau.core.errors import ConfigError, MissingEnvError
 from pantau.core.yaml_errors import describe
 from pantau.web.settings import WebConfig

@@ -31,14 +31,17 @@ from pantau.sources.poller import Poller
 from pantau.adapters.sqlite.feed_state import SqliteFeedStateStore
 from pantau.streams.classify import LiveRules, RuleSet, load_ruleset
 from pantau.core.config import Config
-from pantau.streams.deliver import Dispatcher, Router, SilenceStore, SqliteOutbox, build_destinations
+from pantau.adapters.sqlite.outbox import SqliteOutbox
+from pantau.adapters.sqlite.silences import SqliteSilences
+from pantau.streams.deliver import Dispatcher, Router, build_destinations
 from pantau.streams.deliver.events import OpsEvent, from_health
 from pantau.adapters.sqlite.inbox import Inbox
 from pantau.core.logs import get_logger
 from pantau.runtime.observe import start_observer
 from pantau.streams.pipeline import process
 from pantau.adapters.sqlite.state import open_state
-from pantau.streams.stories import SqliteStoryStore, StoryIndex
+from pantau.adapters.sqlite.stories import SqliteStoryStore
+from pantau.streams.stories import StoryIndex
 
 __all__ = ["RunSummary", "EmbeddedRunner", "run_embedded"]
 
@@ -86,7 +89,7 @@ class EmbeddedRunner:
         destinations = build_destinations(config, stream=console_stream)
         self.router = Router(config.routes, destinations)
         self.dispatcher = Dispatcher(
-            destinations, SqliteOutbox(self.conn), routes=self.router.routes, silences=SilenceStore(self.conn),
+            destinations, SqliteOutbox(self.conn), routes=self.router.routes, silences=SqliteSilences(self.conn),
             on_event=self.announce,
         )
         self.poller = Poller(config.feeds, SqliteFeedStateStore(self.conn), self.publish,
