@@ -85,7 +85,8 @@ def handle(args: argparse.Namespace) -> int:
     context = make_context(config, lambda: live.current, mode="web", rules_problem=problem)
     app = build_app(context)
     log = get_logger(component="web")
-    extra = {"login": f"http://{listen}/login?token={context.accounts.token}"} if not config.web.users and not config.web.token else {}
+    generated = not config.web.users and not config.web.token
+    extra = {"login": f"http://{listen}/login?token={context.accounts.token}"} if generated else {}
     log.info("web_started", url=f"http://{listen}", **extra)
     try:
         serve(app, listen)

@@ -64,7 +64,10 @@ def _state_folder(config: Config) -> Path:
 
 def cookie_key(config: Config) -> str:
     """The session cookie key: derived from ``web.secret``, else a random key kept with the state."""
-    secret = config.web.secret.get_secret_value() if config.web.secret else stored_secret(_state_folder(config), "web-cookie-key")
+    if config.web.secret:
+        secret = config.web.secret.get_secret_value()
+    else:
+        secret = stored_secret(_state_folder(config), "web-cookie-key")
     return hmac.new(secret.encode(), b"pantau session cookie", hashlib.sha256).hexdigest()
 
 
@@ -147,7 +150,8 @@ def make_context(config: Config, rules: Callable[[], RuleSet], *, mode: str = "e
     web = config.web
     return WebContext(config=config, rules=rules, conn=open_state(config.state),
                       accounts=Accounts(web, token=login_token(config)),
-                      limiter=LoginLimiter(web.login_attempts, web.login_window), mode=mode, rules_problem=rules_problem)
+                      limiter=LoginLimiter(web.login_attempts, web.login_window), mode=mode,
+                      rules_problem=rules_problem)
 
 
 def start_page(config: Config, rules: Callable[[], RuleSet], *, mode: str = "embedded",

@@ -71,4 +71,5 @@ def run_backtest(web, current: RuleSet, proposed: RuleSet, folder: Path, *, sinc
             change.lost += 1
             if len(change.lost_samples) < 5:
                 change.lost_samples.append(Sample(article, tuple(m for m in before.matches if m.topic == topic)))
-    return BacktestView(len(entries), current.version, proposed.version, sorted(changes.values(), key=lambda c: c.topic))
+    topics = sorted(changes.values(), key=lambda c: c.topic)
+    return BacktestView(len(entries), current.version, proposed.version, topics)

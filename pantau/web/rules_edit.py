@@ -114,7 +114,8 @@ def save_edit(directory: Path, name: str, text: str, *, base: str, user: User) -
         path = _path(directory, name)
         current = path.read_text(encoding="utf-8")
         if text_sha(current) != base:
-            raise EditRefused(f"{name} changed since you opened it", hint="reload the page to see the new text, then edit again")
+            raise EditRefused(f"{name} changed since you opened it",
+                              hint="reload the page to see the new text, then edit again")
         checked = check_edit(directory, name, text)
         if checked.errors:
             raise EditRefused(f"{name} has {len(checked.errors)} error(s); nothing was saved",
@@ -146,8 +147,8 @@ def _commit(directory: Path, path: Path, user: User) -> str | None:
     # The committer is pantau itself: the machine may have no git identity configured.
     base = ["git", "-C", str(root), "-c", "user.name=pantau web", "-c", "user.email=pantau@pantau.invalid"]
     steps = [base + ["add", "--", str(path)],
-             base + ["commit", "--quiet", "--author", author, "-m", f"rules: {path.name} edited on the web page by {user.name}",
-                     "--", str(path)],
+             base + ["commit", "--quiet", "--author", author,
+                     "-m", f"rules: {path.name} edited on the web page by {user.name}", "--", str(path)],
              base + ["rev-parse", "HEAD"]]
     out = ""
     for step in steps:

@@ -63,7 +63,8 @@ def start_in_thread(app: Starlette, listen: str, *, ready_timeout: float = 10.0)
     if not server.started:
         server.should_exit = True
         log.error("web_not_started", listen=listen, error=repr(failed[0]) if failed else "timed out",
-                  hint="another program uses the port: set web.listen to a free host:port, or null to turn the page off")
+                  hint="another program uses the port: set web.listen to a free host:port, "
+                  "or null to turn the page off")
         return None
     host, port = _bound(server, listen)
     return WebServer(server, thread, f"http://{host}:{port}")

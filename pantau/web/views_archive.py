@@ -83,7 +83,9 @@ async def search(request: Request) -> Response:
         offset = max(0, int(request.query_params.get("offset", "0")))
     except ValueError:
         offset = 0
-    hits = store.search(q, since=since, topic=topic, matched_only=matched, limit=PAGE, offset=offset) if q or topic else []
+    hits = []
+    if q or topic:
+        hits = store.search(q, since=since, topic=topic, matched_only=matched, limit=PAGE, offset=offset)
     return web.templates.TemplateResponse(request, "search.html", {
         "q": q, "topic": topic, "since": since_text, "matched": matched, "hits": hits, "offset": offset,
         "page": PAGE, "topics": web.rules().topics})

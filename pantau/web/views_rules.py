@@ -22,7 +22,8 @@ from pantau.core.errors import RulesError
 from pantau.streams.classify import load_ruleset
 from pantau.web import audit
 from pantau.web.guard import Refused, action, page
-from pantau.web.rules_edit import EditRefused, check_edit, git_root, proposed_rules, read_topic, save_edit, text_sha, topic_names
+from pantau.web.rules_edit import (EditRefused, check_edit, git_root, proposed_rules, read_topic, save_edit, text_sha,
+                                   topic_names)
 
 __all__ = ["routes"]
 

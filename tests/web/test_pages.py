@@ -44,7 +44,8 @@ def test_save_writes_the_text_as_typed_and_the_live_reload_takes_it(client, site
     editor = client("editor")
     _page, token, base = _edit_page(editor)
     before = live.current.version
-    reply = editor.post("/rules/asean.yaml/save", data={"csrf_token": token, "text": EDITED.replace("\n", "\r\n"), "base": base})
+    crlf = EDITED.replace("\n", "\r\n")  # as browsers post a textarea
+    reply = editor.post("/rules/asean.yaml/save", data={"csrf_token": token, "text": crlf, "base": base})
     assert reply.status_code == 200, reply.text[:800]
     assert (config.rules / "asean.yaml").read_text(encoding="utf-8") == EDITED  # comments, order, LF
     saved = re.search(r'id="saved-version">([0-9a-f]{12})<', reply.text).group(1)
@@ -60,7 +61,8 @@ def test_a_save_with_errors_is_refused_and_nothing_is_written(client, site):
     editor = client("editor")
     _page, token, base = _edit_page(editor)
     original = (config.rules / "asean.yaml").read_text()
-    reply = editor.post("/rules/asean.yaml/save", data={"csrf_token": token, "text": EDITED.replace("any:", "anyy:"), "base": base})
+    typo = EDITED.replace("any:", "anyy:")
+    reply = editor.post("/rules/asean.yaml/save", data={"csrf_token": token, "text": typo, "base": base})
     assert reply.status_code == 409 and "Not saved" in reply.text and "asean.yaml:7:5" in reply.text
     assert (config.rules / "asean.yaml").read_text() == original
 
@@ -116,7 +118,8 @@ def test_try_explains_a_match_and_a_near_miss(client, app, site):
     viewer = client("viewer")
     token = csrf_of(viewer.get("/try").text)
     reply = viewer.post("/try", data={"csrf_token": token,
-                                      "text": "Peretas Korut bobol bursa\nKelompok peretas dari Korut membobol bursa kripto."})
+                                      "text": "Peretas Korut bobol bursa\n"
+                                              "Kelompok peretas dari Korut membobol bursa kripto."})
     assert reply.status_code == 200
     html = reply.text
     assert "Cybercrime" in html and "cyber-terms" in html and "<mark>peretas</mark>" in html.lower()
