@@ -7,10 +7,9 @@ The file is the one thing a user writes, so it stays small::
     state: .pantau/state.db
     kafka: 127.0.0.1:9092
     metrics: 127.0.0.1:9464
-    web: {listen: 127.0.0.1:8464, users: [...]}
     network: {allow_private: false}
     archive: 14d            # how long every article is kept for search and backtests (0 = off)
-    web: {public_url: https://pantau.example.org, secret: ${PANTAU_WEB_SECRET}}
+    web: {listen: 127.0.0.1:8464, public_url: https://pantau.example.org, users: [...]}
     destinations: {...}
     routes: [...]
 
@@ -26,7 +25,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
@@ -60,16 +59,6 @@ DEFAULT_ARCHIVE = 14 * 86400.0
 """How long the archive keeps articles unless ``archive:`` says otherwise (seconds)."""
 
 
-class WebConfig(BaseModel):
-    """The editors' web page and the links alerts carry to it (feedback)."""
-
-    model_config = ConfigDict(extra="forbid")
-    public_url: str | None = None
-    """Where people reach the web page (feedback links point there); None: links use the local address."""
-    secret: SecretStr | None = None
-    """Key that signs feedback links; None: one is generated once and kept in the state file."""
-
-
 class Config(BaseModel):
     """A validated pantau.yaml; paths are absolute, env values substituted."""
 
@@ -79,7 +68,6 @@ class Config(BaseModel):
     state: Path = Path(".pantau/state.db")
     kafka: str = "127.0.0.1:9092"
     metrics: str | None = "127.0.0.1:9464"
-    web: WebConfig = Field(default_factory=WebConfig)
     network: NetworkConfig = Field(default_factory=NetworkConfig)
     archive: Duration = DEFAULT_ARCHIVE
     """Seconds every article is kept in the archive (``14d``); 0 turns the archive off."""

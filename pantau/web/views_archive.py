@@ -61,9 +61,7 @@ async def recent(request: Request) -> Response:
     topic = request.query_params.get("topic") or None
     everything = request.query_params.get("all") == "1"
     entries = []
-    if store is not None:
-        if web.mode == "embedded":
-            store.sync_fates()  # alert fates from the outbox
+    if store is not None:  # read-only: the monitor keeps alert fates current (sync_fates after deliveries)
         entries = store.recent(limit=50, matched_only=not everything, topic=topic)
     return web.templates.TemplateResponse(request, "recent.html", {
         "entries": entries, "topic": topic, "everything": everything, "topics": web.rules().topics,

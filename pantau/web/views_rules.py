@@ -11,7 +11,6 @@ version until the live reload has taken the edit.
 from __future__ import annotations
 
 import asyncio
-import time
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
@@ -19,10 +18,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from pantau.core.errors import RulesError
-from pantau.streams.classify import load_ruleset
 from pantau.web import audit
 from pantau.web.guard import Refused, action, page
-from pantau.web.rules_edit import (EditRefused, check_edit, git_root, proposed_rules, read_topic, save_edit, text_sha,
+from pantau.web.rules_edit import (EditRefused, check_edit, git_root, read_topic, save_edit, text_sha,
                                    topic_names)
 
 __all__ = ["routes"]
@@ -82,12 +80,10 @@ def _days(value) -> float:
 def _backtest(web, name: str, text: str, days: float):
     from pantau.web.backtest_view import run_backtest
 
-    with proposed_rules(web.rules_dir, name, text) as folder:
-        try:
-            proposed = load_ruleset(folder)
-        except RulesError as exc:
-            return None, f"the edit has {len(exc.problems)} error(s); fix them before a backtest"
-        return run_backtest(web, web.rules(), proposed, folder, since=time.time() - days * 86400), None
+    try:
+        return run_backtest(web, name, text, days=days), None
+    except RulesError as exc:
+        return None, f"the edit has {len(exc.problems)} error(s); fix them before a backtest"
 
 
 async def rules_save(request: Request, form: FormData) -> Response:

@@ -155,7 +155,7 @@ def test_feeds_show_their_health(client, site, app):
     assert "failing" in html and "HTTP 503" in html and "new" in html
 
 
-@pytest.mark.parametrize("path", ["/", "/try", "/rules", "/feeds", "/silences"])
+@pytest.mark.parametrize("path", ["/", "/search?q=siber", "/try", "/rules", "/feeds", "/silences"])
 def test_pages_have_landmarks_and_labels(client, path):
     html = client("viewer").get(path).text
     assert '<main id="main"' in html and '<nav aria-label="Main">' in html and 'lang="en"' in html
