@@ -91,6 +91,82 @@ def monitor(tmp_path, feed_server, webhook_receiver, write_config, pantau_proces
     return {"base": f"http://127.0.0.1:{port}", "rules": rules, "feeds": feeds, "process": process, "tmp": tmp_path}
 
 
+def test_the_editor_story(monitor, browser, feed_server, webhook_receiver, tmp_path):
+    page = Page(browser, monitor["base"], tmp_path / "screenshots")
+    assert [r.json()["data"]["article"]["title"] if "data" in r.json() else "" for r in webhook_receiver.received]
+
+    # Log in.
+    page.open("/")
+    page.wait(lambda: "/login" in browser.current_url, what="the login redirect")
+    page.shot("login")
+    page.log_in(name="sari", password=PASSWORD)
+
+    # Find an article that did not alert: the recent page with unmatched articles, then "why not?".
+    page.open("/?all=1")
+    page.wait_text(QUIET.title, timeout=20)
+    page.shot("recent")
+    row = next(li for li in page.all("li.entry") if QUIET.title in li.text)
+    assert "no topic" in row.text
+    row.find_element("link text", "why not?").click()
+
+    # See why: the fraud rule found "penipuan" but its condition wants "daring" or "online".
+    text = page.wait_text("Near misses")
+    assert "online-fraud" in text and "penipuan" in text and "penipuan AND (daring OR online)" in text
+    page.shot("why-not")
+
+    # Edit the rule with a typo: the located error appears inline, as the editor types.
+    page.open("/rules/cybercrime.yaml")
+    page.find("#text")
+    typo = RULE.replace("    query: 'penipuan AND (daring OR online)'", "    qeury: 'penipuan AND (daring OR online OR aplikasi)'")
+    page.set_value("#text", typo)
+    problems = page.wait_text("cybercrime.yaml:8:5")
+    assert "qeury" in problems and "did you mean 'query'" in problems
+    page.shot("rule-typo")
+
+    # Fix it: no errors, and the version the edit would make.
+    fixed = typo.replace("qeury:", "query:")
+    page.set_value("#text", fixed)
+    page.wait_text("No errors")
+    proposed = page.find("#proposed-version").text
+
+    # Preview the backtest: the quiet article would now alert.
+    page.find("#backtest-button").click()
+    backtest = page.wait_text("gained", timeout=20)
+    assert "+1 gained" in backtest and QUIET.title in backtest
+    page.shot("backtest")
+
+    # Save: written as typed (comment kept), a commit by the editor, and the new version running.
+    page.find("#save-button").click()
+    page.wait_text(f"Version {proposed} is now running", timeout=20)
+    page.shot("saved")
+    assert (monitor["rules"] / "cybercrime.yaml").read_text(encoding="utf-8") == fixed
+    author = subprocess.run(["git", "-C", str(monitor["rules"]), "log", "-1", "--format=%an <%ae>"],
+                            capture_output=True, text=True, check=True).stdout.strip()
+    assert author == "sari <sari@desk.example>"
+
+    # The next matching article alerts (a feed added to the list: feeds are polled at most once a minute).
+    before = len(webhook_receiver.received)
+    feed_server.put("/lain.xml", rss("Lain", [NEXT]))
+    with monitor["feeds"].open("a") as fh:
+        fh.write(f"  - url: {feed_server.url('/lain.xml')}\n    name: Lain\n    interval: 1\n")
+    received = webhook_receiver.wait_for(before + 1, timeout=30)
+    assert len(received) == before + 1 and NEXT.title in received[-1].body.decode()
+    page.open("/")
+    # The monitor records the delivery's fate in the archive after its next pass (within seconds).
+    page.wait(lambda: (NEXT.title in page.find("li.entry").text and "arrived" in page.find("li.entry").text)
+              or browser.refresh(), timeout=30, what="the new alert, arrived, on the page")
+    page.shot("recent-after")
+
+    # The other pages an editor uses, for the record.
+    for path, name, needle in (("/search?q=penipuan&since=all", "search", ALERTING.title),
+                               ("/feeds", "feeds", "Kabar"), ("/silences", "silences", "Silence alerts"),
+                               ("/rules", "rules", "Running")):
+        page.open(path)
+        page.wait_text(needle)
+        page.shot(name)
+    assert len(list((tmp_path / "screenshots").glob("*.png"))) >= 10
+
+
 def test_a_viewer_cannot_save_and_a_forged_token_is_refused(monitor, browser, tmp_path):
     page = Page(browser, monitor["base"], tmp_path / "screenshots")
     page.log_in(name="budi", password=PASSWORD)
