@@ -117,7 +117,8 @@ def test_the_editor_story(monitor, browser, feed_server, webhook_receiver, tmp_p
     # Edit the rule with a typo: the located error appears inline, as the editor types.
     page.open("/rules/cybercrime.yaml")
     page.find("#text")
-    typo = RULE.replace("    query: 'penipuan AND (daring OR online)'", "    qeury: 'penipuan AND (daring OR online OR aplikasi)'")
+    typo = RULE.replace("    query: 'penipuan AND (daring OR online)'",
+                        "    qeury: 'penipuan AND (daring OR online OR aplikasi)'")
     page.set_value("#text", typo)
     problems = page.wait_text("cybercrime.yaml:8:5")
     assert "qeury" in problems and "did you mean 'query'" in problems
