@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,19 +10,7 @@ import pytest
 from pantau.core.config import Config
 from pantau.streams.classify import LiveRules
 from pantau.web.app import build_app, make_context
-from pantau.web.auth import hash_password
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")  # Starlette asks for httpx2; httpx is what this stack ships
-    from starlette.testclient import TestClient
-
-PASSWORD = "kata-sandi-panjang-1"
-_HASH = hash_password(PASSWORD)  # argon2 is slow on purpose: hash once per session
-
-
-def csrf_of(html: str) -> str:
-    """The CSRF token a page carries."""
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+from webpage import PASSWORD, PASSWORD_HASH, TestClient, csrf_of
 
 
 @pytest.fixture
@@ -34,7 +20,7 @@ def site(tmp_path, small_rules) -> tuple[Config, LiveRules]:
     rules.mkdir()
     for name, text in small_rules.items():
         (rules / name).write_text(text, encoding="utf-8")
-    users = [{"name": role[:3], "role": role, "password_hash": _HASH} for role in ("viewer", "editor", "admin")]
+    users = [{"name": role[:3], "role": role, "password_hash": PASSWORD_HASH} for role in ("viewer", "editor", "admin")]
     config = Config.model_validate({"rules": str(rules), "state": str(tmp_path / "state" / "pantau.db"),
                                     "web": {"users": users, "login_attempts": 3}})
     return config, LiveRules(rules)

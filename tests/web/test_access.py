@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import PASSWORD, csrf_of
+from webpage import PASSWORD, csrf_of
 
 from pantau.web.app import routes
 
@@ -54,7 +54,7 @@ def test_session_cookie_is_httponly_and_samesite_strict(client):
 
 
 def test_cookies_are_secure_behind_https(site, small_rules):
-    from conftest import TestClient
+    from webpage import TestClient
 
     from pantau.web.app import build_app, make_context
 
@@ -90,7 +90,7 @@ def test_wrong_passwords_are_rate_limited_per_name_and_address(client):
 
 
 def test_the_shared_token_logs_in_as_admin(site):
-    from conftest import TestClient
+    from webpage import TestClient
 
     from pantau.web.app import build_app, make_context
 

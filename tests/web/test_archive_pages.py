@@ -6,7 +6,7 @@ import re
 import time
 from datetime import datetime, timezone
 
-from conftest import csrf_of
+from webpage import csrf_of
 
 from pantau.adapters.sqlite.archive import ArchivedAlert, ArchiveStore, Intake
 from pantau.core.article import Article

@@ -6,7 +6,7 @@ import re
 import subprocess
 
 import pytest
-from conftest import csrf_of
+from webpage import csrf_of
 
 from pantau.streams.classify import load_ruleset
 
