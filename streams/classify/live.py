@@ -81,6 +81,10 @@ class LiveRules:
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
+        try:  # nothing watches this folder any more: its gauge would report a stale state
+            metrics.RULES_RELOAD_OK.remove(str(self.directory))
+        except KeyError:
+            pass
 
     @property
     def watching(self) -> bool:
