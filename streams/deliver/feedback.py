@@ -2,10 +2,12 @@
 
     signer = LinkSigner(link_key(config), public_base(config))
     router = Router(routes, destinations, links=signer.links)     # each Alert gets .feedback
-    alert.feedback.relevant  ->  https://pantau.example/feedback/<alert key>/relevant?exp=1767225600&sig=3f9a...
-    signer.verify(key, verdict, exp, sig)                         # FeedbackLinkError when forged or expired
+    alert.feedback.relevant  ->  https://pantau.example/feedback/<alert key>/relevant?a=<article id>&exp=1767225600&sig=3f9a...
+    signer.verify(key, verdict, exp, sig, article=a)              # FeedbackLinkError when forged or expired
 
-The signature is HMAC-SHA256 over ``alert key, verdict, expiry`` with a key
+The signature is HMAC-SHA256 over ``alert key, article id, verdict, expiry``
+(the article id lets a page that never saw the alert, as in distributed mode,
+find what it was about in the archive) with a key
 derived from ``web.secret`` in pantau.yaml (every process of a distributed
 deployment derives the same one), else a random key kept beside the state
 file (``feedback-link-key``, mode 0600). Opening a link only shows a
@@ -50,8 +52,8 @@ class FeedbackLinks(msgspec.Struct, frozen=True, kw_only=True):
     expires: int
 
 
-def _message(key: str, verdict: str, expires: int) -> bytes:
-    return f"{key}\x1f{verdict}\x1f{expires}".encode()
+def _message(key: str, article: str, verdict: str, expires: int) -> bytes:
+    return f"{key}\x1f{article}\x1f{verdict}\x1f{expires}".encode()
 
 
 class LinkSigner:
@@ -66,22 +68,22 @@ class LinkSigner:
         self.ttl = ttl
         self._clock = clock
 
-    def sign(self, alert_key: str, verdict: str, expires: int) -> str:
-        """The hex HMAC-SHA256 of (alert key, verdict, expiry)."""
-        return hmac.new(self._key, _message(alert_key, verdict, expires), hashlib.sha256).hexdigest()
+    def sign(self, alert_key: str, verdict: str, expires: int, article: str = "") -> str:
+        """The hex HMAC-SHA256 of (alert key, article id, verdict, expiry)."""
+        return hmac.new(self._key, _message(alert_key, article, verdict, expires), hashlib.sha256).hexdigest()
 
-    def url(self, alert_key: str, verdict: str, expires: int) -> str:
-        """The link for one verdict: ``<base>/feedback/<key>/<verdict>?exp=<expiry>&sig=<signature>``."""
-        return (f"{self.base_url}/feedback/{quote(alert_key, safe='')}/{verdict}"
-                f"?exp={expires}&sig={self.sign(alert_key, verdict, expires)}")
+    def url(self, alert_key: str, verdict: str, expires: int, article: str = "") -> str:
+        """The link for one verdict: ``<base>/feedback/<key>/<verdict>?a=<article>&exp=<expiry>&sig=<signature>``."""
+        return (f"{self.base_url}/feedback/{quote(alert_key, safe='')}/{verdict}?a={quote(article, safe='')}"
+                f"&exp={expires}&sig={self.sign(alert_key, verdict, expires, article)}")
 
-    def links(self, alert_key: str) -> FeedbackLinks:
-        """Both links of an alert made now, expiring after ``ttl``."""
+    def links(self, alert_key: str, article: str = "") -> FeedbackLinks:
+        """Both links of an alert (about ``article``) made now, expiring after ``ttl``."""
         expires = int(self._clock() + self.ttl)
-        return FeedbackLinks(relevant=self.url(alert_key, "relevant", expires),
-                             not_relevant=self.url(alert_key, "not_relevant", expires), expires=expires)
+        return FeedbackLinks(relevant=self.url(alert_key, "relevant", expires, article),
+                             not_relevant=self.url(alert_key, "not_relevant", expires, article), expires=expires)
 
-    def verify(self, alert_key: str, verdict: str, expires: str | int, signature: str) -> Verdict:
+    def verify(self, alert_key: str, verdict: str, expires: str | int, signature: str, *, article: str = "") -> Verdict:
         """The verdict when the link is genuine and current; FeedbackLinkError saying why not otherwise."""
         if verdict not in VERDICTS:
             raise FeedbackLinkError(f"feedback link: unknown verdict {verdict!r}",
@@ -91,7 +93,7 @@ class LinkSigner:
         except (TypeError, ValueError):
             raise FeedbackLinkError(f"feedback link: bad expiry {expires!r}",
                                     hint="use the link from the alert as it was sent") from None
-        if not hmac.compare_digest(self.sign(alert_key, verdict, exp), str(signature or "")):
+        if not hmac.compare_digest(self.sign(alert_key, verdict, exp, article), str(signature or "")):
             raise FeedbackLinkError("feedback link: the signature does not match (altered, or signed with another key)",
                                     hint="use the link from the alert as it was sent; give feedback on the web page")
         if exp < self._clock():

@@ -67,7 +67,7 @@ class Router:
         destinations: Mapping[str, object] | Iterable[str],
         *,
         clock: Callable[[], float] = time.time,
-        links: Callable[[str], FeedbackLinks] | None = None,
+        links: Callable[[str, str], FeedbackLinks] | None = None,
     ) -> None:
         self.routes = list(routes)
         self._links = links  # LinkSigner.links: every article alert carries its signed feedback links
@@ -124,7 +124,7 @@ class Router:
                 key = alert_key(story, route.name, dest, epoch=epoch)
                 alerts.append(
                     Alert(key=key, destination=dest, route=route.name, classified=classified, story=story, created=now,
-                          feedback=self._links(key) if self._links is not None else None)
+                          feedback=self._links(key, classified.article.id) if self._links is not None else None)
                 )
         return alerts
 

@@ -25,12 +25,17 @@ KEY = b"k" * 32
 NOW = 1_800_000_000.0
 
 
-def parts(url: str) -> tuple[str, str, str, str]:
-    """(alert key, verdict, exp, sig) as the web page reads them from a link."""
+def parts(url: str) -> tuple[str, str, str, str, str]:
+    """(alert key, verdict, exp, sig, article) as the web page reads them from a link."""
     u = urlsplit(url)
     _, _, key, verdict = u.path.split("/")
-    q = parse_qs(u.query)
-    return key, verdict, q["exp"][0], q["sig"][0]
+    q = parse_qs(u.query, keep_blank_values=True)
+    return key, verdict, q["exp"][0], q["sig"][0], q["a"][0]
+
+
+def check(signer, url: str) -> str:
+    key, verdict, exp, sig, article = parts(url)
+    return signer.verify(key, verdict, exp, sig, article=article)
 
 
 @pytest.fixture
@@ -39,26 +44,28 @@ def signer():
 
 
 def test_a_link_verifies_for_its_alert_and_verdict_only(signer):
-    links = signer.links("abc123")
-    assert links.relevant.startswith("https://pantau.example.org/feedback/abc123/relevant?exp=")
-    assert signer.verify(*parts(links.relevant)) == "relevant"
-    assert signer.verify(*parts(links.not_relevant)) == "not_relevant"
-    key, verdict, exp, sig = parts(links.relevant)
+    links = signer.links("abc123", "art9")
+    assert links.relevant.startswith("https://pantau.example.org/feedback/abc123/relevant?a=art9&exp=")
+    assert check(signer, links.relevant) == "relevant"
+    assert check(signer, links.not_relevant) == "not_relevant"
+    key, verdict, exp, sig, article = parts(links.relevant)
+    with pytest.raises(FeedbackLinkError):
+        signer.verify(key, verdict, exp, sig, article="another-article")
     for forged in [(key, "not_relevant", exp, sig), ("other", verdict, exp, sig), (key, verdict, str(int(exp) + 9), sig),
                    (key, verdict, exp, sig[:-1] + "0"), (key, verdict, exp, ""), (key, "delete", exp, sig),
                    (key, verdict, "soon", sig)]:
         with pytest.raises(FeedbackLinkError):
-            signer.verify(*forged)
+            signer.verify(*forged, article=article)
     other_key = LinkSigner(b"x" * 32, "https://pantau.example.org", clock=lambda: NOW)
     with pytest.raises(FeedbackLinkError, match="signature"):
-        other_key.verify(*parts(links.relevant))
+        check(other_key, links.relevant)
 
 
 def test_a_link_expires(signer):
     links = signer.links("abc")
     later = LinkSigner(KEY, "https://pantau.example.org", clock=lambda: NOW + signer.ttl + 1)
     with pytest.raises(FeedbackLinkError, match="expired"):
-        later.verify(*parts(links.relevant))
+        check(later, links.relevant)
 
 
 def test_the_key_comes_from_web_secret_else_is_kept_beside_the_state(tmp_path):
@@ -88,7 +95,8 @@ def message(alerts, kind="alert"):
 def test_the_router_gives_every_alert_its_own_links(alerts, signer):
     for alert in alerts:
         assert parts(alert.feedback.relevant)[0] == alert.key
-        assert signer.verify(*parts(alert.feedback.not_relevant)) == "not_relevant"
+        assert parts(alert.feedback.relevant)[4] == alert.article.id
+        assert check(signer, alert.feedback.not_relevant) == "not_relevant"
     assert Router([RouteSpec(topics=["asean"], to=["desk"])], ["desk"]).alerts_for(
         alerts[0].classified)[0].feedback is None  # no signer, no links
 
