@@ -17,7 +17,7 @@ pytestmark = pytest.mark.prometheus
 # label such as url, title or article would grow without bound; feed ids are
 # the one per-feed label, so 10,000 feeds cost 10,000 series per feed gauge.
 # "directory": the one rules directory a process watches (a label so that processes without rules export nothing).
-BOUNDED_LABELS = {"feed", "topic", "rule", "destination", "outcome", "result", "state", "directory"}
+BOUNDED_LABELS = {"feed", "topic", "rule", "destination", "outcome", "result", "state", "verdict", "directory"}
 
 
 def _promtool_check(promtool: str, text: str) -> subprocess.CompletedProcess[str]:
