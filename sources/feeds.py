@@ -10,7 +10,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from pantau.core.errors import ConfigError
 
-__all__ = ["FeedSpec", "FeedAuth", "load_feed_list"]
+__all__ = ["FeedSpec", "FeedAuth", "load_feed_list", "warn_short_intervals", "MIN_INTERVAL"]
+
+MIN_INTERVAL = 60.0
+"""Shortest time between two polls of one feed: a shorter ``interval`` is raised to it (and warned about)."""
 
 
 class FeedAuth(BaseModel):
@@ -41,8 +44,8 @@ class FeedSpec(BaseModel):
     """Stable id used in state, metrics and logs; defaults to the URL."""
     language: str | None = None
     tags: list[str] = Field(default_factory=list)
-    interval: float = 300.0
-    """Seconds between polls (adapted within bounds to how busy the feed is)."""
+    interval: float = Field(default=300.0, gt=0)
+    """Seconds between polls (adapted within bounds to how busy the feed is); at least ``MIN_INTERVAL``."""
     enabled: bool = True
     headers: dict[str, str] = Field(default_factory=dict)
     """Extra request headers (cookies, API keys); sent only to the feed's own host."""
@@ -72,18 +75,22 @@ def load_feed_list(path: Path) -> list[FeedSpec]:
     """Read a feed list from a YAML (``feeds:`` list) or OPML file."""
     from ruamel.yaml import YAML
 
-    text = path.read_text(encoding="utf-8")
+    from pantau.core.files import read_text
+
+    text = read_text(path, what="feed list", hint="name a YAML (`feeds:` list) or OPML file")
     if path.suffix.lower() in {".opml", ".xml"}:
         from pantau.sources.opml import parse_opml
 
-        return parse_opml(text, where=str(path))
+        return warn_short_intervals(parse_opml(text, where=str(path)), where=str(path))
     try:
         data = YAML(typ="rt").load(text) or {}  # round trip: keeps line/column marks for errors
     except Exception as exc:  # ruamel raises several unrelated types for bad YAML
         raise ConfigError(f"{path}: not valid YAML: {exc}", hint="fix the indentation or quoting") from None
     items = data.get("feeds", []) if isinstance(data, dict) else data
     if not isinstance(items, list):
-        raise ConfigError(f"{path}: expected a list of feeds, got {type(items).__name__}",
+        from pantau.core.yaml_errors import kind_of
+
+        raise ConfigError(f"{path}: expected a list of feeds, got {kind_of(items)}",
                           hint="write `feeds:` followed by `- url: ...` entries")
     from pantau.core.yaml_errors import describe
 
@@ -97,4 +104,18 @@ def load_feed_list(path: Path) -> list[FeedSpec]:
     if problems:  # every broken entry at once, not one per restart
         raise ConfigError(f"{path} has errors:\n" + "\n".join(problems),
                           hint="see pantau/defaults/feeds.yaml for the fields a feed takes")
+    return warn_short_intervals(feeds, where=str(path))
+
+
+def warn_short_intervals(feeds: list[FeedSpec], *, where: str) -> list[FeedSpec]:
+    """Log one warning per feed whose ``interval`` is below ``MIN_INTERVAL`` (polled at the minimum); ``feeds``."""
+    from pantau.core.logs import get_logger
+
+    for feed in feeds:
+        if feed.interval < MIN_INTERVAL:
+            get_logger(feed=feed.key).warning(
+                "feed_interval_below_minimum", interval=feed.interval, minimum=MIN_INTERVAL, where=where,
+                hint=f"pantau polls a feed at most once every {MIN_INTERVAL:g} s; set interval: {MIN_INTERVAL:g} "
+                "or more",
+            )
     return feeds

@@ -95,7 +95,7 @@ class DestinationSpec(BaseModel):
         needs = {"slack": ["url"], "webhook": ["url"], "email": ["smtp", "from_", "to"], "console": []}
         missing = [f.rstrip("_") for f in needs[self.type] if not getattr(self, f)]
         if missing:
-            raise ValueError(f"a {self.type} destination needs {', '.join(missing)}")
+            raise ValueError(f"{'an' if self.type == 'email' else 'a'} {self.type} destination needs {', '.join(missing)}")
         if self.type in ("slack", "webhook") and urlsplit(self.url or "").scheme not in ("http", "https"):
             raise ValueError(f"url must start with https:// (got {mask_url(self.url)!r})")
         if self.type == "email" and urlsplit(self.smtp or "").scheme not in ("smtp", "smtps"):
