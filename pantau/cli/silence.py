@@ -68,13 +68,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _store(args: argparse.Namespace):
     from pantau.core.config import load_config
-    from pantau.streams.deliver.silences import SilenceStore
+    from pantau.adapters.sqlite.silences import SqliteSilences
     from pantau.adapters.sqlite.state import open_state
 
     config = load_config(args.config)
     if not args.kafka:
         # Only `add` may create the state file (silences may be set before the first run).
-        return SilenceStore(open_state(config.state, create=args.silence_command == "add"))
+        return SqliteSilences(open_state(config.state, create=args.silence_command == "add"))
     from pantau.adapters.kafka.silences import TopicSilences
     from pantau.adapters.kafka.topics import SILENCES, ensure_topics, kafka_bootstrap
 
