@@ -9,7 +9,7 @@ if TYPE_CHECKING:  # the CLI imports commands eagerly; config pulls in pydantic 
     from pantau.core.config import Config
 
 __all__ = [
-    "add_config_option", "add_allow_private_option", "config_from_args", "positive_int", "non_negative_seconds",
+    "add_config_option", "add_allow_private_option", "config_from_args", "positive_int", "non_negative_int", "non_negative_seconds",
     "non_empty",
 ]
 
@@ -22,6 +22,17 @@ def positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    return value
+
+
+def non_negative_int(text: str) -> int:
+    """An argparse type: a whole number, 0 or more (``--samples -3`` is refused, not clamped)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
     return value
 
 

@@ -43,12 +43,13 @@ def _case(command: str, argv: list[str], code: int) -> None:
 for _cmd in (["run", "--once"], ["worker"], ["sources"], ["status"], ["feeds", "export"], ["feeds", "status"],
              ["alerts", "pending"], ["alerts", "dead"], ["alerts", "replay", "--all"], ["silence", "list"],
              ["silence", "expire", "abc"], ["silence", "add", "--topic", "asean", "--for", "1h", "--reason", "x"],
-             ["classify"], ["rules", "check"], ["rules", "test"]):
+             ["classify"], ["rules", "check"], ["rules", "test"], ["rules", "backtest"], ["archive", "search", "x"],
+             ["archive", "show", "abc"], ["archive", "stats"]):
     for _bad in FILES:
-        _case(" ".join(_cmd[:2] if _cmd[0] in {"feeds", "alerts", "silence", "rules"} else _cmd[:1]),
+        _case(" ".join(_cmd[:2] if _cmd[0] in {"feeds", "alerts", "silence", "rules", "archive"} else _cmd[:1]),
               [*_cmd, "--config", "{%s}" % _bad], ERROR)
     for _bad in ("cfg_feeds_dir", "cfg_feeds_missing"):
-        _case(" ".join(_cmd[:2] if _cmd[0] in {"feeds", "alerts", "silence", "rules"} else _cmd[:1]),
+        _case(" ".join(_cmd[:2] if _cmd[0] in {"feeds", "alerts", "silence", "rules", "archive"} else _cmd[:1]),
               [*_cmd, "--config", "{%s}" % _bad], ERROR)
 
 # The state file: a folder, not SQLite, or (for read-only commands) not there.
@@ -80,9 +81,21 @@ for _bad in FILES:
           else ["poll", "--once", "--feeds", "{binary}"], ERROR)
 _case("feeds import", ["feeds", "import", "{empty}"], ERROR)  # an empty OPML file has no feeds to import
 
+for _bad in FILES:
+    _case("rules backtest", ["rules", "backtest", "--rules", "{%s}" % _bad], ERROR)
+for _cmd in (["archive", "search", "x"], ["archive", "show", "abc"], ["archive", "stats"], ["rules", "backtest"]):
+    _case(" ".join(_cmd[:2]), [*_cmd, "--config", "{cfg_state_missing}"], ERROR)  # no archive: never created
+
 # Numbers: negative, zero, huge, the wrong type.
 for _value in ("-3", "0", "abc", "1e400"):
     _case("status", ["status", "--limit", _value], USAGE)
+for _value in ("-3", "0", "abc"):
+    _case("archive search", ["archive", "search", "x", "--limit", _value], USAGE if _value == "abc" else ERROR)
+for _value in ("-3", "abc", "1.5"):
+    _case("rules backtest", ["rules", "backtest", "--samples", _value], USAGE)
+for _value in ("-3d", "soon", "0d", "999999999d"):
+    _case("archive search", ["archive", "search", "x", "--since", _value], ERROR if _value[0] != "-" else USAGE)
+    _case("rules backtest", ["rules", "backtest", "--since", _value], ERROR if _value[0] != "-" else USAGE)
 for _value in ("-5", "abc", "nan", "1e400"):
     _case("alerts replay", ["alerts", "replay", "--all", "--max-wait", _value], USAGE)
 for _value in ("0m", "999999999d", "soon", "1e400", "0.0000001s"):
