@@ -35,6 +35,7 @@ COMMANDS = [
     "rules",
     "archive",
     "status",
+    "web",
 ]
 
 DESCRIPTION = """\

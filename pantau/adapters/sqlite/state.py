@@ -3,8 +3,9 @@
 Each part keeps its own tables and creates them itself (``ensure_schema`` in
 its module): feed progress (pantau.adapters.sqlite.feed_state), seen articles and stories
 (pantau.streams.stories), the alert outbox, dead letters and silences
-(pantau.streams.deliver). WAL mode lets ``pantau status`` and ``pantau alerts`` read
-while ``pantau run`` writes.
+(pantau.streams.deliver), the archive, feedback verdicts and the audit log
+(``record_audit`` / ``list_audit``, re-exported here). WAL mode lets
+``pantau status`` and ``pantau alerts`` read while ``pantau run`` writes.
 
 Read-only commands open with ``create=False``: a mistyped path then says
 "no state at PATH" instead of leaving an empty database (and its folders)
@@ -17,9 +18,10 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from pantau.adapters.sqlite.audit import AuditEntry, AuditLog, list_audit, record_audit
 from pantau.core.errors import StateError
 
-__all__ = ["open_state", "require_state"]
+__all__ = ["open_state", "require_state", "record_audit", "list_audit", "AuditLog", "AuditEntry"]
 
 _HINT = "set `state:` in pantau.yaml to a file pantau may create, e.g. .pantau/state.db"
 
