@@ -44,7 +44,8 @@ for _cmd in (["run", "--once"], ["worker"], ["sources"], ["status"], ["feeds", "
              ["alerts", "pending"], ["alerts", "dead"], ["alerts", "replay", "--all"], ["silence", "list"],
              ["silence", "expire", "abc"], ["silence", "add", "--topic", "asean", "--for", "1h", "--reason", "x"],
              ["classify"], ["rules", "check"], ["rules", "test"], ["rules", "backtest"], ["archive", "search", "x"],
-             ["archive", "show", "abc"], ["archive", "stats"]):
+             ["archive", "show", "abc"], ["archive", "stats"], ["rules", "quality"], ["rules", "candidates"],
+             ["web"]):
     for _bad in FILES:
         _case(" ".join(_cmd[:2] if _cmd[0] in {"feeds", "alerts", "silence", "rules", "archive"} else _cmd[:1]),
               [*_cmd, "--config", "{%s}" % _bad], ERROR)
@@ -83,7 +84,8 @@ _case("feeds import", ["feeds", "import", "{empty}"], ERROR)  # an empty OPML fi
 
 for _bad in FILES:
     _case("rules backtest", ["rules", "backtest", "--rules", "{%s}" % _bad], ERROR)
-for _cmd in (["archive", "search", "x"], ["archive", "show", "abc"], ["archive", "stats"], ["rules", "backtest"]):
+for _cmd in (["archive", "search", "x"], ["archive", "show", "abc"], ["archive", "stats"], ["rules", "backtest"],
+             ["rules", "quality"], ["rules", "candidates"]):
     _case(" ".join(_cmd[:2]), [*_cmd, "--config", "{cfg_state_missing}"], ERROR)  # no archive: never created
 
 # Numbers: negative, zero, huge, the wrong type.
@@ -109,6 +111,10 @@ for _url in ("not-a-url", "ftp://example.org/feed", "http://", "http://" + "a" *
     _case("fetch", ["fetch", _url], ERROR)
 _case("fetch", ["fetch", "http://127.0.0.1:9/feed.xml"], ERROR)  # loopback refused without --allow-private
 _case("demo", ["demo", "--keep-serving", "extra"], USAGE)
+_case("web hash-password", ["web", "hash-password"], ERROR)  # an empty password from standard input
+_case("web hash-password", ["web", "hash-password", "extra"], USAGE)
+_case("rules quality", ["rules", "quality", "--since", "soon"], ERROR)
+_case("rules quality", ["rules", "quality", "--since", "-3d"], USAGE)
 _case("run", ["run", "--once", "--log-level", "verbose"], USAGE)
 _case("run", ["--log-level", "verbose", "run", "--once"], USAGE)
 _case("worker", ["worker", "--config"], USAGE)
