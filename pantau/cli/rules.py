@@ -62,6 +62,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _directory(args: argparse.Namespace) -> Path:
     """The rules folder to work on, after saying which one and why (a rule file means its folder)."""
     given = args.directory
+    if given is not None and given.is_file() and given.suffix not in (".yaml", ".yml"):
+        raise ConfigError(f"{given} is a file, not a rules folder", hint="pass the folder holding the *.yaml rule files, "
+                          "or one of those files")
     if given is not None and given.is_file():
         directory, why = given.parent, f"the folder of {given.name}: rules use lists and topics of the other files"
     elif given is not None:

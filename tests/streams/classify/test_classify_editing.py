@@ -205,3 +205,10 @@ def test_rules_diff_refuses_malformed_lines_with_their_line_numbers(capsys, monk
     assert code == 1 and "articles change" not in printed
     assert f"{articles}:2: not a JSON object" in printed and f"{articles}:3: " in printed
     assert "2 malformed line(s)" in printed and "Traceback" not in printed
+
+
+def test_rules_check_of_a_file_that_is_no_rule_file_is_an_error(capsys, monkeypatch, tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not rules\n")
+    code, printed = run(capsys, monkeypatch, ["rules", "check", str(notes)])
+    assert code == 1 and f"pantau: error: {notes} is a file, not a rules folder" in printed
