@@ -135,7 +135,8 @@ class LiveRules:
             version=self._current.version,
             message=f"edit refused, still running version {self._current.version}: {problems[0] if problems else exc}",
             problems=problems,
-            hint="fix the file at the location shown; the next save is picked up (`pantau rules check` lists every error)",
+            hint="fix the file at the location shown; the next save is picked up "
+                 "(`pantau rules check` lists every error)",
         )
 
     def _load_first(self) -> RuleSet:
