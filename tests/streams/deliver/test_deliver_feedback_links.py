@@ -194,3 +194,22 @@ def test_telegram_and_teams_messages_carry_the_links(alerts, signer):
     finally:
         bot.stop()
         teams.stop()
+
+
+def test_apprise_notifications_carry_the_links(alerts, receiver):
+    from pantau.streams.deliver.destinations import build_destination
+
+    dest = build_destination("desk", parse_destination({"type": "apprise", "url": receiver.url.replace("http://",
+                                                                                                         "json://")}))
+
+    async def go():
+        try:
+            await dest.send(message(alerts[:1]))
+        finally:
+            await dest.aclose()
+
+    asyncio.run(go())
+    (got,) = receiver.requests
+    body = got.json()["message"]
+    assert f"[Relevant]({alerts[0].feedback.relevant})" in body
+    assert f"[Not relevant]({alerts[0].feedback.not_relevant})" in body
