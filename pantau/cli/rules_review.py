@@ -55,7 +55,8 @@ def add_subcommands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--rules", type=Path, metavar="PROPOSED_DIR",
                    help="the edited rules directory (default: the rules on disk against the archived decisions)")
     p.add_argument("--since", default="7d", metavar="AGE", help="archive window to replay (default: 7d)")
-    p.add_argument("--samples", type=int, default=3, metavar="N", help="articles shown per rule gained/lost (default: 3)")
+    p.add_argument("--samples", type=int, default=3, metavar="N",
+                   help="articles shown per rule gained/lost (default: 3)")
     p.add_argument("--json", action="store_true", help="print the result as one JSON object")
     add_config_option(p)
     p.set_defaults(handler=handle_backtest)

@@ -18,7 +18,8 @@ grouping into messages.
 
 Speed: the running side reuses the classification and story archived with the
 same rule set version instead of classifying and grouping again, so a backtest
-costs about one classification pass and one story grouping of the proposed matches (tests/bench/bench_backtest.py: 100,000 articles).
+costs about one classification pass and one story grouping of the proposed
+matches (tests/bench/bench_archive.py, case ``backtest``: 100,000 articles).
 ``running=None`` compares against what the archive recorded at the time.
 """
 

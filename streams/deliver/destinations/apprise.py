@@ -148,7 +148,8 @@ def _alert_lines(v: AlertView, fmt: str, snippet: bool) -> list[str]:
         lines += ["", "".join(_bold(_esc(s.text, fmt), fmt) if s.marked else _esc(s.text, fmt) for s in v.snippet)]
     lines += ["", _link("Open the article", v.url, fmt)]
     if v.feedback is not None:
-        lines.append(f"{_link('Relevant', v.feedback.relevant, fmt)} · {_link('Not relevant', v.feedback.not_relevant, fmt)}")
+        relevant, not_relevant = v.feedback.relevant, v.feedback.not_relevant
+        lines.append(f"{_link('Relevant', relevant, fmt)} · {_link('Not relevant', not_relevant, fmt)}")
     return lines
 
 

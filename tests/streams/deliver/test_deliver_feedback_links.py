@@ -51,7 +51,8 @@ def test_a_link_verifies_for_its_alert_and_verdict_only(signer):
     key, verdict, exp, sig, article = parts(links.relevant)
     with pytest.raises(FeedbackLinkError):
         signer.verify(key, verdict, exp, sig, article="another-article")
-    for forged in [(key, "not_relevant", exp, sig), ("other", verdict, exp, sig), (key, verdict, str(int(exp) + 9), sig),
+    for forged in [(key, "not_relevant", exp, sig), ("other", verdict, exp, sig),
+                   (key, verdict, str(int(exp) + 9), sig),
                    (key, verdict, exp, sig[:-1] + "0"), (key, verdict, exp, ""), (key, "delete", exp, sig),
                    (key, verdict, "soon", sig)]:
         with pytest.raises(FeedbackLinkError):
