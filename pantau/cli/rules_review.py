@@ -100,9 +100,12 @@ def handle_backtest(args: argparse.Namespace) -> int:
     since = until - window
     store = ArchiveStore(open_state(config.state))
     print(f"backtest: replaying the archive of the last {args.since} ...", file=sys.stderr)
+    from pantau.adapters.sqlite.stories import SqliteStoryStore
+
     result = backtest(store.scan(since, until), running, proposed, routes=config.routes,
                       destinations={name: spec.type for name, spec in config.destinations.items()},
-                      since=since, until=until, samples=max(0, args.samples))
+                      since=since, until=until, samples=max(0, args.samples),
+                      members=SqliteStoryStore(store.conn))
     if args.json:
         import dataclasses
 
