@@ -16,6 +16,7 @@ import subprocess
 
 import pytest
 from browser import Page
+from selenium.webdriver.common.keys import Keys
 from browser import chromium as start_chromium
 from servers import Item, rss
 
@@ -39,8 +40,11 @@ ALERTING = Item("Penipuan Daring Kuras Rekening Nasabah", "https://kabar.example
                 "Polisi membongkar sindikat penipuan daring yang menguras rekening ratusan nasabah di Surabaya.", T0)
 QUIET = Item("Sindikat Penipuan Lewat Aplikasi Pesan Dibongkar", "https://kabar.example/aplikasi-pesan",
              "Pelaku penipuan menyebarkan aplikasi pesan palsu berkedok undangan pernikahan kepada warga Makassar.", T0)
-UNRELATED = Item("Harga Cabai Rawit Naik Jelang Natal", "https://kabar.example/cabai",
-                 "Pedagang di pasar induk menyebut pasokan cabai rawit dari Jawa Timur berkurang.", T0)
+# Long Indonesian words, diacritics and Hangul: the page must wrap them, never scroll sideways.
+UNRELATED = Item("Ketidakbertanggungjawabannya Pemerintahkabupatenpenyelenggarapemilihanumum: 김치 축제 Đà Nẵng",
+                 "https://kabar.example/cabai",
+                 "Pedagang di pasar induk menyebut pasokan cabai rawit dari Jawa Timur berkurang; "
+                 "memperjualbelikannyalah-ketidakbertanggungjawabannya-pertanggungjawabannya 서울특별시 강남구.", T0)
 NEXT = Item("Penipuan Lewat Aplikasi Investasi Bodong Meningkat", "https://lain.example/investasi",
             "Otoritas mencatat lonjakan penipuan melalui aplikasi investasi bodong sepanjang bulan ini.", T0)
 
@@ -95,9 +99,11 @@ def test_the_editor_story(monitor, browser, feed_server, webhook_receiver, tmp_p
     page = Page(browser, monitor["base"], tmp_path / "screenshots")
     assert [r.json()["data"]["article"]["title"] if "data" in r.json() else "" for r in webhook_receiver.received]
 
-    # Log in.
+    # Log in (the keyboard reaches the skip link first).
     page.open("/")
     page.wait(lambda: "/login" in browser.current_url, what="the login redirect")
+    page.find("body").send_keys(Keys.TAB)
+    assert browser.switch_to.active_element.text == "Skip to content"
     page.shot("login")
     page.log_in(name="sari", password=PASSWORD)
 
@@ -105,6 +111,8 @@ def test_the_editor_story(monitor, browser, feed_server, webhook_receiver, tmp_p
     page.open("/?all=1")
     page.wait_text(QUIET.title, timeout=20)
     page.shot("recent")
+    assert "Ketidakbertanggungjawabannya" in page.text() and "김치 축제" in page.text()
+    assert not page.overflows()  # long words and Hangul wrap on a laptop screen
     row = next(li for li in page.all("li.entry") if QUIET.title in li.text)
     assert "no topic" in row.text
     row.find_element("link text", "why not?").click()
@@ -166,6 +174,7 @@ def test_the_editor_story(monitor, browser, feed_server, webhook_receiver, tmp_p
         page.wait_text(needle)
         page.shot(name)
     assert len(list((tmp_path / "screenshots").glob("*.png"))) >= 10
+    assert page.console_errors() == []  # no script refused by the content security policy, none failing
 
 
 def test_a_viewer_cannot_save_and_a_forged_token_is_refused(monitor, browser, tmp_path):
