@@ -40,6 +40,7 @@ from pantau.adapters.sqlite.outbox import SqliteOutbox
 from pantau.adapters.sqlite.silences import SqliteSilences
 from pantau.streams.deliver import Dispatcher, Router, build_destinations
 from pantau.streams.deliver.events import OpsEvent, from_health
+from pantau.streams.deliver.feedback import signer_for
 from pantau.adapters.sqlite.archive import ArchivedAlert, ArchiveStore, Intake
 from pantau.adapters.sqlite.inbox import Inbox
 from pantau.core.logs import get_logger
@@ -96,7 +97,8 @@ class EmbeddedRunner:
         self.prune_archive()
         self.stories = StoryIndex(SqliteStoryStore(self.conn))
         destinations = build_destinations(config, stream=console_stream)
-        self.router = Router(config.routes, destinations)
+        # Feedback links are signed with web.secret, else a key kept beside the state file.
+        self.router = Router(config.routes, destinations, links=signer_for(config).links)
         self.dispatcher = Dispatcher(
             destinations, SqliteOutbox(self.conn), routes=self.router.routes, silences=SqliteSilences(self.conn),
             on_event=self.announce,
