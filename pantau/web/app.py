@@ -27,7 +27,7 @@ from starlette.templating import Jinja2Templates
 
 from pantau.core.config import Config
 from pantau.streams.classify import RuleSet
-from pantau.web import views_archive, views_login, views_ops, views_rules, views_try
+from pantau.web import views_archive, views_feedback, views_login, views_ops, views_rules, views_try
 from pantau.web.auth import Accounts, LoginLimiter, stored_secret
 from pantau.web.guard import Refused, csrf_token, current_user, refused_response
 
@@ -141,6 +141,7 @@ def routes() -> list:
         *views_try.routes(),
         *views_rules.routes(),
         *views_ops.routes(),
+        *views_feedback.routes(),
         Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
     ]
 

@@ -4,7 +4,9 @@ The editor story of issue 12, end to end, with a local feed server and a
 local webhook receiver: log in; find an article that did not alert; see why;
 edit the rule with a typo and see the located error inline; fix it; preview
 the backtest; save (a git commit by the editor); see the new version running
-and the next matching article alert. Every page is saved as a screenshot
+and the next matching article alert; mark that alert "not relevant" from its
+signed link (a GET records nothing, the confirmation does) and see the
+rule's quality change. Every page is saved as a screenshot
 under the test's output folder (``tmp_path/screenshots``). Also: a viewer
 cannot save rules, and a forged CSRF token is refused.
 """
@@ -97,7 +99,6 @@ def monitor(tmp_path, feed_server, webhook_receiver, write_config, pantau_proces
 
 def test_the_editor_story(monitor, browser, feed_server, webhook_receiver, tmp_path):
     page = Page(browser, monitor["base"], tmp_path / "screenshots")
-    assert [r.json()["data"]["article"]["title"] if "data" in r.json() else "" for r in webhook_receiver.received]
 
     # Log in (the keyboard reaches the skip link first).
     page.open("/")
@@ -165,6 +166,27 @@ def test_the_editor_story(monitor, browser, feed_server, webhook_receiver, tmp_p
     page.wait(lambda: (NEXT.title in page.find("li.entry").text and "arrived" in page.find("li.entry").text)
               or browser.refresh(), timeout=30, what="the new alert, arrived, on the page")
     page.shot("recent-after")
+
+    # Mark the alert "not relevant" from its signed link (the webhook's feedback field) and see the quality change.
+    page.open("/quality?since=all")
+    row = page.find('#quality-rule tr[data-rule="online-fraud"]')
+    before_quality = row.text
+    assert "no verdicts" in before_quality
+    link = received[-1].json()["alerts"][0]["feedback"]["not_relevant"]
+    assert link.startswith(monitor["base"] + "/feedback/")
+    browser.get(link)
+    page.wait_text("Was this alert not relevant?")
+    page.shot("feedback-confirm")
+    page.open("/quality?since=all")  # opening the link recorded nothing
+    assert page.find('#quality-rule tr[data-rule="online-fraud"]').text == before_quality
+    browser.get(link)
+    page.find("#confirm").click()
+    page.wait_text("Recorded: this alert was not relevant")
+    page.shot("feedback-recorded")
+    page.open("/quality?since=all")
+    after = page.find('#quality-rule tr[data-rule="online-fraud"]').text
+    assert after != before_quality and "0 %" in after
+    page.shot("quality")
 
     # The other pages an editor uses, for the record.
     for path, name, needle in (("/search?q=penipuan&since=all", "search", ALERTING.title),
