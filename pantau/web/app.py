@@ -13,6 +13,7 @@ import hmac
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 from importlib.resources import files
 from pathlib import Path
 
@@ -50,6 +51,10 @@ class WebContext:
     mode: str = "embedded"
     rules_problem: Callable[[], str | None] = lambda: None
     """Why the last edit on disk was refused by the live reload, if it was."""
+    silences: Any = None
+    """Where silences are read and written: the state file (embedded) or the silences topic (distributed)."""
+    feed_states: Any = None
+    """Where feed health comes from: the state file (embedded) or the shared feed-states topic (distributed)."""
     templates: Jinja2Templates = field(init=False)
 
     @property
@@ -155,7 +160,8 @@ def build_app(context: WebContext) -> Starlette:
 
     filters.install(templates.env)
     context.templates = templates
-    middleware = [Middleware(SecurityHeaders), Middleware(SessionMiddleware, secret_key=cookie_key(config), session_cookie="pantau_session",
+    middleware = [Middleware(SecurityHeaders),
+                  Middleware(SessionMiddleware, secret_key=cookie_key(config), session_cookie="pantau_session",
                              max_age=int(config.web.session_hours * 3600), same_site="strict",
                              https_only=_secure(config))]
     app = Starlette(routes=routes(), middleware=middleware,
@@ -177,15 +183,23 @@ def check_route(route: Route) -> tuple[str, str] | None:
 
 
 def make_context(config: Config, rules: Callable[[], RuleSet], *, mode: str = "embedded",
-                 rules_problem: Callable[[], str | None] = lambda: None) -> WebContext:
-    """A context with its own connection to the state file, the accounts and a login limiter."""
+                 rules_problem: Callable[[], str | None] = lambda: None, silences: Any = None,
+                 feed_states: Any = None) -> WebContext:
+    """A context with its own connection to the state file, the accounts and a login limiter.
+
+    Silences and feed states default to the state file's (embedded mode).
+    """
+    from pantau.adapters.sqlite.feed_state import SqliteFeedStateStore
+    from pantau.adapters.sqlite.silences import SqliteSilences
     from pantau.adapters.sqlite.state import open_state
 
     web = config.web
-    return WebContext(config=config, rules=rules, conn=open_state(config.state),
+    conn = open_state(config.state)
+    return WebContext(config=config, rules=rules, conn=conn,
                       accounts=Accounts(web, token=login_token(config)),
                       limiter=LoginLimiter(web.login_attempts, web.login_window), mode=mode,
-                      rules_problem=rules_problem)
+                      rules_problem=rules_problem, silences=silences or SqliteSilences(conn),
+                      feed_states=feed_states or SqliteFeedStateStore(conn))
 
 
 def start_page(config: Config, rules: Callable[[], RuleSet], *, mode: str = "embedded",

@@ -106,7 +106,8 @@ async def dismiss(request: Request, form: FormData) -> Response:
 
 async def audit_page(request: Request) -> Response:
     """The audit log: who changed what, when (admins)."""
-    return request.app.state.web.templates.TemplateResponse(request, "audit.html", {"entries": audit.recent(request, 200)})
+    entries = audit.recent(request, 200)
+    return request.app.state.web.templates.TemplateResponse(request, "audit.html", {"entries": entries})
 
 
 confirm.guard = ("public", "")  # type: ignore[attr-defined]

@@ -49,7 +49,8 @@ def test_a_logged_in_verdict_is_recorded_under_the_name_and_shown_on_quality(cli
     editor = client("editor")
     link = signer_for(config).links("k1", article="a1").relevant
     page = editor.get(_path(link)).text
-    form = {"csrf_token": csrf_of(page), "a": "a1", "exp": link.split("exp=")[1].split("&")[0], "sig": link.split("sig=")[1]}
+    form = {"csrf_token": csrf_of(page), "a": "a1", "exp": link.split("exp=")[1].split("&")[0],
+            "sig": link.split("sig=")[1]}
     editor.post(urlsplit(link).path, data=form)
     html = editor.get("/quality?since=all").text
     row = html[html.index('data-rule="cyber-terms"'):]
@@ -72,8 +73,8 @@ def test_forged_unsigned_and_expired_links_are_refused_and_record_nothing(client
         reply = c.get(_path(link), headers={"accept": "text/html"})
         assert reply.status_code == 403 and why in reply.text and "Nothing was recorded" in reply.text
     token = csrf_of(c.get(_path(good)).text)
-    posted = c.post(urlsplit(forged).path, data={"csrf_token": token, "a": "a1",
-                                                 "exp": good.split("exp=")[1].split("&")[0], "sig": good.split("sig=")[1]})
+    exp, sig = good.split("exp=")[1].split("&")[0], good.split("sig=")[1]
+    posted = c.post(urlsplit(forged).path, data={"csrf_token": token, "a": "a1", "exp": exp, "sig": sig})
     assert posted.status_code == 403
     assert _verdicts(app) == 0
 
