@@ -15,7 +15,7 @@ __all__ = ["strip_boilerplate", "is_boilerplate", "inline_teaser_at"]
 
 # A line that *starts* one of these blocks is dropped; footers end the text.
 _LINE = re.compile(
-    r"""^\s*(?:
+    r"""^\s*[▶►▷■□●•※☞]?\s*(?:   # Korean and Vietnamese sites put a bullet before the teaser
         baca\s+(?:juga|pula|berita)\b.*  |   # Indonesian "read also" teasers and link lists
         lihat\s+juga\s*:.*              |
         simak\s+juga\s*:.*              |
@@ -24,6 +24,7 @@ _LINE = re.compile(
         sumber\s*:\s*https?://\S+\s*$   |   # a bare source URL line
         (?:read|see)\s+(?:also|more)\s*:.*  |
         xem\s+thêm\s*:.*                |   # Vietnamese "see more"
+        tin\s+liên\s+quan\s*:.*         |   # Vietnamese "related news"
         관련\s*기사.*                    |   # Korean "related articles"
         advertisement\s*$ | iklan\s*$ | loading\.*\s*$ | a\s+a\s+a\s*$ |
         komentar\s*\(\d+\)\s*$ | share\s*:?\s*$ | bagikan\s*:?\s*$

@@ -82,6 +82,9 @@ class CompiledRule:
     regexes: tuple[RegexLeaf, ...]
     topic_refs: tuple[str, ...]
     always: bool
+    salience: object = None  # judgement.Salience, or None: any hit makes the story
+    source: str = ""  # the conditions as written, for explaining a miss
+    negative_keys: frozenset[int] = frozenset()  # none:/NOT terms, to name a veto
 
     def score(self, ctx: Context) -> float:
         """Sum of positive hits' weights; title hits count ``title_boost`` times.
@@ -187,8 +190,7 @@ class RuleCompiler:
             items = self.lists[node.name]
             keys = [self.table.key_for(text, exact) for text, _w, exact in items]
         leaf = Leaf(tuple(keys), tuple(w for _t, w, _x in items), fields)
-        if positive:
-            acc["leaves"].append(leaf)
+        acc["leaves" if positive else "negative"].append(leaf)
         return leaf
 
     @staticmethod
