@@ -23,6 +23,8 @@ _LINE = re.compile(
         dapatkan\s+(?:berita|update|info)\b.*   |   # newsletter / app promotions
         sumber\s*:\s*https?://\S+\s*$   |   # a bare source URL line
         (?:read|see)\s+(?:also|more)\s*:.*  |
+        also\s+read\s*:.*               |
+        đọc\s+thêm\s*:.*                |   # Vietnamese "read more"
         xem\s+thêm\s*:.*                |   # Vietnamese "see more"
         tin\s+liên\s+quan\s*:.*         |   # Vietnamese "related news"
         관련\s*기사.*                    |   # Korean "related articles"
@@ -53,7 +55,7 @@ _FOOTER = re.compile(
 # A teaser glued into a paragraph ("... kata polisi. Baca juga: KTT ASEAN ...",
 # common once HTML is flattened): the colon marks it, and it runs to the line's end.
 _INLINE = re.compile(
-    r"(?<!\w)(?:baca\s+(?:juga|pula)|lihat\s+juga|simak\s+juga|(?:read|see)\s+(?:also|more)|xem\s+thêm)\s*:",
+    r"(?<!\w)(?:baca\s+(?:juga|pula)|lihat\s+juga|simak\s+juga|(?:read|see)\s+(?:also|more)|also\s+read|xem\s+thêm|đọc\s+thêm)\s*:",
     re.IGNORECASE,
 )
 

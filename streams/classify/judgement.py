@@ -21,7 +21,8 @@ matched rules pay for the salience check.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
 
 __all__ = ["Cue", "Salience", "Voided", "discount", "salient", "CLAUSE_BREAKS", "SENTENCE_BREAKS"]
 
@@ -44,6 +45,10 @@ class Cue:
     window: int  # -1: a cue anywhere in the article
     min_cues: int
     breaks: re.Pattern
+    cue_keys: frozenset[int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "cue_keys", self.before | self.after)
 
 
 @dataclass(frozen=True)
@@ -94,22 +99,31 @@ def discount(hits: dict, cues: tuple[Cue, ...], topic_keys: frozenset[int], shad
     voided: list[Voided] = []
     gone: set[tuple[int, tuple[int, int, int]]] = set()
     for cue in cues:
-        before = _cue_hits(hits, cue.before, cue.unless)
-        after = _cue_hits(hits, cue.after, cue.unless)
+        if cue.cue_keys.isdisjoint(hits):
+            continue  # set tests in C: most articles stop here
+        targets = topic_keys if cue.targets is None else cue.targets
+        if targets.isdisjoint(hits):
+            continue
+        before = sorted(_cue_hits(hits, cue.before, cue.unless))
+        after = sorted(_cue_hits(hits, cue.after, cue.unless))
         if not before and not after:
             continue
-        targets = topic_keys if cue.targets is None else cue.targets
-        for key, found in hits.items():
-            if key not in targets:
-                continue
-            for hit in found:
+        reach = (cue.window + 1) * _CHARS_PER_WORD
+        starts_b = [c[0] for c in before]
+        starts_a = [c[0] for c in after]
+        for key in [k for k in hits if k in targets]:
+            for hit in hits[key]:
                 if (key, hit) in gone:
                     continue
                 if cue.window < 0:  # anywhere in the article: the story is of another sense
                     near = [c for c in before + after if c != hit]
                 else:
-                    near = [c for c in before if c[2] == hit[2] and c != hit and _near_before(shadow, c, hit, cue)]
-                    near += [c for c in after if c[2] == hit[2] and c != hit and _close(shadow, hit[1], c[0], cue.window, cue.breaks)]
+                    lo = bisect_left(starts_b, hit[0] - reach)
+                    hi = bisect_right(starts_b, hit[0])
+                    near = [c for c in before[lo:hi] if c[2] == hit[2] and c != hit and _near_before(shadow, c, hit, cue)]
+                    lo = bisect_left(starts_a, hit[1])
+                    hi = bisect_right(starts_a, hit[1] + reach)
+                    near += [c for c in after[lo:hi] if c[2] == hit[2] and c != hit and _close(shadow, hit[1], c[0], cue.window, cue.breaks)]
                 if len(near) >= cue.min_cues:
                     gone.add((key, hit))
                     voided.append(Voided(key, hit, cue.why, near[0]))
