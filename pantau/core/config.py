@@ -8,6 +8,8 @@ The file is the one thing a user writes, so it stays small::
     kafka: 127.0.0.1:9092
     metrics: 127.0.0.1:9464
     network: {allow_private: false}
+    archive: 14d            # how long every article is kept for search and backtests (0 = off)
+    web: {listen: 127.0.0.1:8464, public_url: https://pantau.example.org, users: [...]}
     destinations: {...}
     routes: [...]
 
@@ -27,12 +29,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from pantau.sources.feeds import FeedSpec, load_feed_list
-from pantau.streams.deliver.config import DestinationSpec, RouteSpec
+from pantau.sources.feed_list import load_feed_list
+from pantau.sources.feeds import FeedSpec
+from pantau.streams.deliver.config import Duration, RouteSpec
+from pantau.streams.deliver.destinations import DestinationSpec
 from pantau.core.errors import ConfigError, MissingEnvError
 from pantau.core.yaml_errors import describe
+from pantau.web.settings import WebConfig
 
-__all__ = ["Config", "NetworkConfig", "load_config", "default_config_path", "shipped_rules_dir", "substitute_env"]
+__all__ = ["Config", "NetworkConfig", "WebConfig", "DEFAULT_ARCHIVE", "load_config", "default_config_path", "shipped_rules_dir", "substitute_env"]
 
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -50,6 +55,10 @@ class NetworkConfig(BaseModel):
     concurrency: int = 32
 
 
+DEFAULT_ARCHIVE = 14 * 86400.0
+"""How long the archive keeps articles unless ``archive:`` says otherwise (seconds)."""
+
+
 class Config(BaseModel):
     """A validated pantau.yaml; paths are absolute, env values substituted."""
 
@@ -60,6 +69,9 @@ class Config(BaseModel):
     kafka: str = "127.0.0.1:9092"
     metrics: str | None = "127.0.0.1:9464"
     network: NetworkConfig = Field(default_factory=NetworkConfig)
+    archive: Duration = DEFAULT_ARCHIVE
+    """Seconds every article is kept in the archive (``14d``); 0 turns the archive off."""
+    web: WebConfig = Field(default_factory=WebConfig)
     destinations: dict[str, DestinationSpec] = Field(default_factory=dict)
     routes: list[RouteSpec] = Field(default_factory=list)
     source: Path | None = None

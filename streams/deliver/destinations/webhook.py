@@ -13,23 +13,56 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Literal
 
 import httpx
 import msgspec
+from pydantic import SecretStr, model_validator
 from standardwebhooks import Webhook
 
 from pantau.streams.deliver.alert import Alert, Message
-from pantau.streams.deliver.config import DestinationSpec
+from pantau.streams.deliver.destinations.base import DestinationSettings
 from pantau.streams.deliver.events import OpsEvent
 from pantau.streams.deliver.render import shorten
 from pantau.streams.deliver.transport import make_client, post
 from pantau.core.logs import get_logger
 
-__all__ = ["WebhookDestination", "webhook_body", "signer", "SCHEMA_PATH", "EVENT_SCHEMA_PATH", "SCHEMA_VERSION"]
+__all__ = ["WebhookSettings", "WebhookDestination", "webhook_body", "signer", "SCHEMA_PATH", "EVENT_SCHEMA_PATH", "SCHEMA_VERSION"]
+
+
+class WebhookSettings(DestinationSettings):
+    """``type: webhook``: a receiver of signed JSON alerts."""
+
+    type: Literal["webhook"] = "webhook"
+    url: str | None = None
+    """The receiver's https URL."""
+    secret: SecretStr | None = None
+    """Signing secret, ``whsec_<base64>`` or any raw string."""
+    secret_file: Path | None = None
+    """Read the signing secret from this file instead (Docker/K8s secrets)."""
+    max_bytes: int = 20_000
+    """Largest body; text fields are shortened to fit."""
+    paths = (("secret_file", False),)
+    masked = ("url",)
+
+    @model_validator(mode="after")
+    def _checked(self) -> WebhookSettings:
+        self.check(needs=("url",), urls=("url",), schemes=("http", "https"))
+        if self.secret and self.secret_file:
+            raise ValueError("give secret or secret_file, not both")
+        return self
+
+    def signing_secret(self) -> str | None:
+        """The signing secret, from ``secret`` or ``secret_file``."""
+        if self.secret is not None:
+            return self.secret.get_secret_value()
+        if self.secret_file is not None:
+            return self.secret_file.read_text(encoding="utf-8").strip()
+        return None
 
 SCHEMA_VERSION = 1
-SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "alert-webhook.v1.json"
-EVENT_SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "ops-event-webhook.v1.json"
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "alert-webhook.v1.json"
+EVENT_SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "ops-event-webhook.v1.json"
 EVENT_TEXT = 2000
 """Longest message / last_error in an ops event body (errors can quote a server's answer)."""
 
@@ -61,8 +94,16 @@ class MatchOut(msgspec.Struct, kw_only=True):
     snippet: str
 
 
-class AlertOut(msgspec.Struct, kw_only=True):
-    """One alert of the body's ``alerts`` list."""
+class FeedbackOut(msgspec.Struct, kw_only=True):
+    """The alert's signed feedback links: open one to tell pantau whether the alert was relevant."""
+
+    relevant: str
+    not_relevant: str
+    expires: datetime
+
+
+class AlertOut(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """One alert of the body's ``alerts`` list (``feedback`` only when the deployment signs links)."""
 
     key: str
     story: str
@@ -72,6 +113,7 @@ class AlertOut(msgspec.Struct, kw_only=True):
     ruleset_version: str
     article: ArticleOut
     matches: list[MatchOut]
+    feedback: FeedbackOut | None = None
 
 
 class _Envelope(msgspec.Struct, kw_only=True):
@@ -159,6 +201,9 @@ def _alert_out(alert: Alert, text: int | None) -> AlertOut:
                      terms=tuple(dict.fromkeys(h.term for h in m.hits)), snippet=cut(m.snippet))
             for m in c.matches
         ],
+        feedback=None if alert.feedback is None else FeedbackOut(
+            relevant=alert.feedback.relevant, not_relevant=alert.feedback.not_relevant,
+            expires=datetime.fromtimestamp(alert.feedback.expires, timezone.utc)),
     )
 
 
@@ -210,7 +255,7 @@ class WebhookDestination:
 
     kind = "webhook"
 
-    def __init__(self, name: str, spec: DestinationSpec, client: httpx.AsyncClient | None = None) -> None:
+    def __init__(self, name: str, spec: WebhookSettings, client: httpx.AsyncClient | None = None) -> None:
         self.name = name
         self.spec = spec
         self.rate = spec.rate

@@ -11,16 +11,33 @@ events get a header, their message and details, escaped and cut the same way.
 from __future__ import annotations
 
 import json
+from typing import Literal
 
 import httpx
+from pydantic import model_validator
 
 from pantau.streams.deliver.alert import Message
-from pantau.streams.deliver.config import DestinationSpec
+from pantau.streams.deliver.destinations.base import DestinationSettings
 from pantau.streams.deliver.events import EventView, event_view
 from pantau.streams.deliver.render import AlertView, Segment, shorten, view
 from pantau.streams.deliver.transport import make_client, post
 
-__all__ = ["SlackDestination", "slack_payload", "escape"]
+__all__ = ["SlackSettings", "SlackDestination", "slack_payload", "escape"]
+
+
+class SlackSettings(DestinationSettings):
+    """``type: slack``: one Slack incoming webhook."""
+
+    type: Literal["slack"] = "slack"
+    url: str | None = None
+    """The incoming-webhook URL."""
+    masked = ("url",)
+
+    @model_validator(mode="after")
+    def _checked(self) -> SlackSettings:
+        self.check(needs=("url",), urls=("url",), schemes=("http", "https"))
+        return self
+
 
 TEXT_LIMIT = 3000
 HEADER_LIMIT = 150
@@ -78,8 +95,15 @@ def _alert_blocks(v: AlertView) -> list[dict]:
     ]
     if v.snippet:
         blocks.append({"type": "section", "text": _mrkdwn(_snippet(v.snippet))})
-    blocks.append({"type": "context", "elements": [_mrkdwn(f"rule set {escape(v.ruleset_version)} · pantau")]})
+    blocks.append({"type": "context", "elements": [_mrkdwn(f"{_feedback(v)}rule set {escape(v.ruleset_version)} · pantau")]})
     return blocks
+
+
+def _feedback(v: AlertView) -> str:
+    # Links, not buttons: buttons need a Slack app with interactivity, links work from any incoming webhook.
+    if v.feedback is None:
+        return ""
+    return f"{_link(v.feedback.relevant, 'Relevant')} · {_link(v.feedback.not_relevant, 'Not relevant')} · "
 
 
 def _digest_blocks(message: Message, views: list[AlertView]) -> list[dict]:
@@ -92,6 +116,8 @@ def _digest_blocks(message: Message, views: list[AlertView]) -> list[dict]:
         line = f"*{_link(v.url, shorten(v.title, 200))}*\n{_meta(v)} · {escape(', '.join(v.topics))}"
         if v.snippet and message.kind == "digest":
             line += "\n" + _snippet(v.snippet)
+        if v.feedback is not None:
+            line += "\n" + _feedback(v).removesuffix(" · ")
         blocks.append({"type": "section", "text": _mrkdwn(line)})
     more = len(views) - len(shown)
     tail = f"{more} more not shown · " if more else ""
@@ -141,7 +167,7 @@ class SlackDestination:
 
     kind = "slack"
 
-    def __init__(self, name: str, spec: DestinationSpec, client: httpx.AsyncClient | None = None) -> None:
+    def __init__(self, name: str, spec: SlackSettings, client: httpx.AsyncClient | None = None) -> None:
         self.name = name
         self.spec = spec
         self.rate = spec.rate if spec.rate is not None else 1.0  # Slack: ~1 message/s per webhook
