@@ -20,7 +20,9 @@ input: one JSON object per line with title, summary, content, link, language
 (other keys are ignored). output: one JSON line per input line, in order:
   {"link": ..., "topics": [...], "matches": [{"rule", "topic", "score",
    "severity", "tags", "hits": [{"term", "field", "start", "end", "text"}],
-   "snippet"}], "ruleset_version": ...}
+   "snippet", "notes": [...]}], "ruleset_version": ...}
+notes say why the story is about the topic and which hits did not count
+(denied, another sense of the word).
 A line that is not valid JSON gives {"line": N, "error": ...} and exit status 1.
 --explain prints, instead of JSON, every match with its hits and judgement
 (hits that did not count: denied, another sense; why the story is about the
