@@ -135,7 +135,7 @@ def build_ruleset(files: list[RuleFile], version: str, report: Report, directory
 def _compile_rule(f: RuleFile, index: int, rule: RuleSpec, table: TermTable, lists: dict, topics: frozenset[str], report: Report, used: set[str], lint: bool) -> CompiledRule | None:
     base = ("rules", index)
     fields = frozenset(FIELD_INDEX[x] for x in rule.fields) or ALL_FIELDS
-    acc: dict[str, list] = {"leaves": [], "regexes": [], "topics": [], "negative": []}
+    acc: dict[str, list] = {"leaves": [], "regexes": [], "topics": []}
     compiler = RuleCompiler(table, dict(lists), topics, run_regex)
     parts, ok = [], True
 
@@ -161,7 +161,7 @@ def _compile_rule(f: RuleFile, index: int, rule: RuleSpec, table: TermTable, lis
                 else:
                     # Resolved one by one here, so an unknown @list or an empty term is located at its
                     # own item; the group is then compiled as one leaf below.
-                    compiler.leaf(node, fields, False, acc)
+                    compiler.leaf(node, fields, False, {"leaves": [], "vetoes": []})
                     nodes.append(node)
             except CompileError as exc:
                 ok = False
@@ -211,7 +211,7 @@ def _compile_rule(f: RuleFile, index: int, rule: RuleSpec, table: TermTable, lis
         always=bool(acc["regexes"]) or rule.min_score <= 0,
         salience=_salience(rule.salience or f.spec.salience),
         source=_source(rule),
-        negative_keys=frozenset(k for leaf in acc["negative"] for k in leaf.keys),
+        veto_keys=tuple(sorted({k for leaf in acc.get("vetoes", ()) for k in leaf.keys})),
     )
 
 

@@ -84,7 +84,8 @@ class CompiledRule:
     always: bool
     salience: object = None  # judgement.Salience, or None: any hit makes the story
     source: str = ""  # the conditions as written, for explaining a miss
-    negative_keys: frozenset[int] = frozenset()  # none:/NOT terms, to name a veto
+    veto_keys: tuple[int, ...] = ()
+    """Keys of terms under none: or NOT: what can block the rule (``rules diff`` names them)."""
 
     def score(self, ctx: Context) -> float:
         """Sum of positive hits' weights; title hits count ``title_boost`` times.
@@ -196,7 +197,10 @@ class RuleCompiler:
             items = self.lists[node.name]
             keys = [self.table.key_for(text, exact) for text, _w, exact in items]
         leaf = Leaf(tuple(keys), tuple(w for _t, w, _x in items), fields)
-        acc["leaves" if positive else "negative"].append(leaf)
+        if positive:
+            acc["leaves"].append(leaf)
+        else:
+            acc.setdefault("vetoes", []).append(leaf)  # terms whose presence can block the rule, for explanations
         return leaf
 
     @staticmethod

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -25,7 +26,7 @@ from pantau.streams.classify.records import Classified, Hit, Match
 from pantau.streams.classify.text import build_shadow, mask_boilerplate
 from pantau.core.logs import get_logger
 
-__all__ = ["RuleSet", "TopicJudgement", "scan"]
+__all__ = ["RuleSet", "TopicJudgement", "Diagnosis", "scan"]
 
 FIELD_NAMES = ("title", "summary", "content")
 _MAX_HITS = 20
@@ -75,6 +76,21 @@ class TopicJudgement:
 
     keys: frozenset[int]
     cues: tuple[Cue, ...]
+
+
+class Diagnosis(NamedTuple):
+    """One rule on one article: conditions met, score against min_score, terms found, terms blocking."""
+
+    ok: bool
+    score: float
+    min_score: float
+    found: tuple[str, ...]
+    blocking: tuple[str, ...]
+
+    @property
+    def matches(self) -> bool:
+        """True when the rule matches (conditions met and score high enough)."""
+        return self.ok and self.score >= self.min_score
 
 
 @dataclass
@@ -190,6 +206,21 @@ class RuleSet:
         language = article_language(article.language, article.title, article.summary, article.content)
         ok = (not rule.languages or same_family(language, rule.languages)) and rule.test(ctx)
         return ok, rule.score(ctx), found
+
+    def diagnose(self, rule_id: str, article: Article) -> "Diagnosis | None":
+        """For ``rules diff``: why one rule does or does not match (None when the set has no such rule)."""
+        rule = next((r for r in self.rules if r.id == rule_id), None)
+        if rule is None:
+            return None
+        ctx, views, _voided = self.prepare(article)
+        ctx.hits = views.get(rule.topic, ctx.hits)  # denied and other-sense hits do not count here either
+        if rule.topic_refs:
+            ctx.topics.update(self.classify(article).topics)
+        found = sorted({self.labels[k] for k, _w, _f in rule.score_keys if k in ctx.hits})
+        blocking = sorted({self.labels[k] for k in rule.veto_keys if k in ctx.hits})
+        language = article_language(article.language, article.title, article.summary, article.content)
+        ok = (not rule.languages or same_family(language, rule.languages)) and rule.test(ctx)
+        return Diagnosis(ok, rule.score(ctx), rule.min_score, tuple(found), tuple(blocking))
 
     def _explain(self, rule: CompiledRule, score: float, ctx: Context, base: list, note: str = "", voided=()) -> Match:
         shadow = ctx.shadow

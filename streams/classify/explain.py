@@ -77,7 +77,7 @@ def _lacked(ruleset, rule, ctx, view, base, language, voided, keys) -> tuple[int
     if view is not base and rule.test(ctx) and rule.score(ctx) >= rule.min_score:
         mine = [v for v in voided if v.key in keys]
         return 3, "; ".join(ruleset.describe_voided(v, ctx.shadow) for v in mine[:3]) or "hits did not count"
-    vetoes = sorted({ruleset.labels[k] for k in rule.negative_keys if k in base})
+    vetoes = sorted({ruleset.labels[k] for k in rule.veto_keys if k in base})
     if vetoes and any(k in base for k in keys):
         return 1, f"vetoed by {', '.join(vetoes)}"
     if not any(k in base for k in keys):
