@@ -38,6 +38,7 @@ from pantau.streams.classify import LiveRules, RuleSet, load_ruleset
 from pantau.core.config import Config
 from pantau.adapters.sqlite.outbox import SqliteOutbox
 from pantau.adapters.sqlite.silences import SqliteSilences
+from pantau.streams.deliver.retention import delivery_retention
 from pantau.streams.deliver import Dispatcher, Router, build_destinations
 from pantau.streams.deliver.events import OpsEvent, from_health
 from pantau.adapters.sqlite.archive import ArchivedAlert, ArchiveStore, Intake
@@ -94,12 +95,13 @@ class EmbeddedRunner:
         self.archive = ArchiveStore(self.conn) if config.archive else None
         self._pruned_at = 0.0
         self.prune_archive()
-        self.stories = StoryIndex(SqliteStoryStore(self.conn))
         destinations = build_destinations(config, stream=console_stream)
         self.router = Router(config.routes, destinations)
+        retention = delivery_retention(self.router.routes)
+        self.stories = StoryIndex(SqliteStoryStore(self.conn), retention=retention)
         self.dispatcher = Dispatcher(
             destinations, SqliteOutbox(self.conn), routes=self.router.routes, silences=SqliteSilences(self.conn),
-            on_event=self.announce,
+            on_event=self.announce, retention=retention,
         )
         self.poller = Poller(config.feeds, SqliteFeedStateStore(self.conn), self.publish,
                              network=config.network, feeds_path=config.feeds_file, on_health=self.feed_health)

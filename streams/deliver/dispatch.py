@@ -8,7 +8,9 @@ destination's schedule (Standard Webhooks: at once, 5 s, 5 min, 30 min, 2 h,
 refuses for good, its alerts become dead letters. 410 Gone disables the
 destination until restart and raises a ``destination_disabled`` ops event
 through ``on_event`` (which routes it to the other destinations). Every
-outcome is a metric and a log event.
+outcome is a metric and a log event. The planner's timers are saved with the
+outbox after every pass that moved them and restored at start;
+:meth:`Dispatcher.housekeep` prunes sent keys older than ``retention``.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from pantau.streams.deliver.events import OpsEvent, destination_disabled
 from pantau.streams.deliver.outbox import Entry, Outbox
 from pantau.streams.deliver.pace import Pacer
 from pantau.streams.deliver.plan import Planned, Planner
+from pantau.streams.deliver.retention import PRUNE_EVERY
 from pantau.streams.deliver.silences import Silences, silencing
 from pantau.core.errors import PermanentDelivery, RetryableDelivery
 from pantau.core.logs import get_logger
@@ -62,13 +65,18 @@ class Dispatcher:
         idle: float = 1.0,
         rng: random.Random | None = None,
         on_event: OnEvent | None = None,
+        retention: float | None = None,
     ) -> None:
         self.destinations = dict(destinations)
+        self.retention = retention
+        """Seconds sent-alert keys are kept (None: forever); see streams/deliver/retention.py."""
+        self._pruned_at = -math.inf
         self.on_event = on_event
         """Called with each ops event the dispatcher raises (a destination disabled)."""
         self.outbox = outbox
         self.silences = silences
         self.planner = Planner({r.name: r for r in routes})
+        self.planner.restore(outbox.load_timers())
         self.clock = clock
         self.jitter = jitter
         self.idle = idle
@@ -117,6 +125,7 @@ class Dispatcher:
         if not flush and not self.outbox.due(now):
             return
         await asyncio.gather(*(self._serve(name, entries, flush) for name, entries in self._pending().items()))
+        self._save_timers()
         self._refresh_gauges(force=flush)
 
     async def _serve(self, name: str, entries: list[Entry], flush: bool) -> None:
@@ -127,7 +136,9 @@ class Dispatcher:
             return
         if self.pace.paused_until(name) > self.clock():
             return
-        for planned in self.planner.plan(name, entries, self.clock(), flush=flush):
+        plans = self.planner.plan(name, entries, self.clock(), flush=flush)
+        self._save_timers()  # before sending: a crash mid-send must not forget the flush
+        for planned in plans:
             await self.pace.wait_slot(name, dest.rate)
             if not await self._attempt(dest, planned):
                 break  # paused or disabled: leave the rest for later
@@ -214,6 +225,25 @@ class Dispatcher:
         except Exception as exc:  # a broken ops route must not stop the other deliveries
             self._logger(event.subject).error("ops_event_route_failed", kind=event.kind, error=str(exc))
 
+    def _save_timers(self) -> None:
+        if self.planner.changed:
+            self.outbox.save_timers(self.planner.snapshot())
+
+    def restore_timers(self) -> None:
+        """Take the planner's timers from the outbox again (after a takeover of the tables)."""
+        self.planner.restore(self.outbox.load_timers())
+
+    def housekeep(self, *, force: bool = False) -> int:
+        """Prune sent keys older than ``retention`` (at most once an hour unless ``force``); how many."""
+        now = self.clock()
+        if self.retention is None or (not force and now - self._pruned_at < PRUNE_EVERY):
+            return 0
+        self._pruned_at = now
+        pruned = self.outbox.prune(now - self.retention)
+        if pruned:
+            get_logger(component="deliver").info("sent_keys_pruned", keys=pruned, retention_days=self.retention / 86400)
+        return pruned
+
     # -- loops ----------------------------------------------------------------
 
     def next_wake(self) -> float:
@@ -237,6 +267,8 @@ class Dispatcher:
             if wake == math.inf or wake > deadline:
                 break
             await asyncio.sleep(max(0.0, wake - self.clock()))
+        self._save_timers()
+        self.housekeep()
         self._refresh_gauges(force=True)
         return DrainSummary(sent=self.sent - sent_before, pending=len(self.outbox.pending()),
                             dead=self.dead_lettered - dead_before)
@@ -257,6 +289,8 @@ class Dispatcher:
                         continue
                     busy[name] = asyncio.create_task(self._serve(name, entries, False))
                     busy[name].add_done_callback(lambda _t: self._wake.set())
+                self._save_timers()
+                self.housekeep()
                 self._refresh_gauges()
                 delay = min(max(self._next_wake(pending) - self.clock(), 0.01), self.idle)
                 # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a

@@ -7,6 +7,11 @@ partition (after a crash, restart or rebalance) rebuilds the same state:
     alert_outbox   alert key -> Entry          pending: due, attempts, batch
     alert_done     alert key -> Done           sent or dead: never enqueued again
     alert_dead     alert key -> DeadLetter     parked after exhausting retries
+    delivery_timers  "planner" -> timers       group flushes and storms, for a restart
+
+``prune`` deletes ``alert_done`` entries of alerts sent before the retention
+(tombstones in the changelog, which compaction then drops), so the tables
+stay bounded over months.
 
 Pending entries are also kept decoded in memory (rebuilt lazily from the table
 after recovery): the dispatcher asks for them every second.
@@ -55,10 +60,12 @@ class TableOutbox:
         dead: Table,
         *,
         on_dead: Callable[[str, bytes], None] | None = None,
+        timers: Table | None = None,
     ) -> None:
         self._outbox = outbox
         self._done = done
         self._dead = dead
+        self._timers: Table = timers if timers is not None else {}
         self._on_dead = on_dead
         self._pending: dict[str, Entry] | None = None
 
@@ -147,3 +154,22 @@ class TableOutbox:
             self._put(key, Entry(alert=letter.alert, due=now))
             moved += 1
         return moved
+
+    def prune(self, before: float) -> int:
+        """Delete ``alert_done`` entries of alerts sent before ``before`` (dead ones stay); return how many."""
+        old = []
+        for key, raw in list(self._done.items()):
+            done = _done.decode(raw)
+            if done.status == "sent" and done.at < before:
+                old.append(key)
+        for key in old:
+            del self._done[key]
+        return len(old)
+
+    def load_timers(self) -> bytes | None:
+        """The planner's saved timers (None when never saved)."""
+        return self._timers.get("planner")
+
+    def save_timers(self, raw: bytes) -> None:
+        """Save the planner's timers in the timers table."""
+        self._timers["planner"] = raw
