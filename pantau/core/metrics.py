@@ -51,6 +51,9 @@ DEAD_LETTERS = Gauge("pantau_alerts_dead_letters", "Alerts parked after exhausti
 DESTINATION_UP = Gauge("pantau_alerts_destination_enabled", "1 while the destination is enabled, 0 once disabled (410 Gone or bad configuration).", ["destination"])
 SILENCES_ACTIVE = Gauge("pantau_alerts_silences_active", "Silences in force.")
 
+# feedback: the desk's verdicts on alerts (signed links, the web page)
+FEEDBACK = Counter("pantau_feedback_total", "Verdicts recorded on alerts, by the topic and rule that made the alert and the verdict (relevant, not_relevant).", ["topic", "rule", "verdict"])
+
 # distributed mode: Kafka consumers (Faust's own sensors add their faust_* series)
 KAFKA_CONSUMER_LAG = Gauge("pantau_kafka_consumer_lag_messages", "Messages the consumer group is behind the end of the topic, summed over partitions.", ["topic"])
 # Replaces Faust's pantau_faust_events_runtime_ms (milliseconds, which promtool refuses); see pantau/adapters/faust/app.py.
