@@ -32,6 +32,7 @@ from pantau.streams.deliver.events import OpsEvent, destination_disabled
 from pantau.streams.deliver.outbox import Entry, Outbox
 from pantau.streams.deliver.pace import Pacer
 from pantau.streams.deliver.plan import Planned, Planner
+from pantau.streams.deliver import updates
 from pantau.streams.deliver.retention import PRUNE_EVERY
 from pantau.streams.deliver.silences import Silences, silencing
 from pantau.core.errors import PermanentDelivery, RetryableDelivery
@@ -111,11 +112,61 @@ class Dispatcher:
                 continue
             keep.append(alert)
         stored = self.outbox.enqueue(keep, [self.planner.due_time(a.route, a.destination, now) for a in keep])
+        fresh = {a.key for a in stored}
+        for alert in keep:
+            if alert.classified is None or alert.update is not None:
+                continue
+            if alert.key in fresh:
+                self.outbox.save_ledger(alert.key, updates.encode_ledger(updates.first_ledger(alert)), alert.created)
+            else:
+                stored += self._story_update(alert, now)
         if stored:
             self._refresh_gauges(force=True)
             if self._wake is not None:
                 self._wake.set()
         return stored
+
+    def _story_update(self, copy: Alert, now: float) -> list[Alert]:
+        """Fold a copy of an alerted story into its waiting update, or open one; the update newly stored."""
+        route = self.planner.routes.get(copy.route)
+        if route is not None and not route.updates:
+            return []
+        ledger = updates.decode_ledger(self.outbox.ledger(copy.key))
+        if ledger is None:
+            return []
+        item = updates.fold(ledger, copy)
+        if item is None:
+            return []
+        opened: list[Alert] = []
+        if ledger.sent:
+            waiting = next((e for e in self.outbox.pending() if e.alert.key == ledger.open), None) \
+                if ledger.open else None
+            if waiting is None or not self.outbox.amend(ledger.open, updates.add_item(waiting.alert, item)):
+                update = updates.new_update(ledger, copy, copy, item, now)
+                opened = self.outbox.enqueue([update], [updates.due(route, ledger, now)])
+                self._logger(copy.destination).info("story_update_opened", alert=copy.key, update=update.key)
+        self.outbox.save_ledger(copy.key, updates.encode_ledger(ledger), ledger.at)
+        return opened
+
+    def _record_sent(self, dest: Destination, planned: Planned, now: float) -> None:
+        """Note in the story ledgers that a first alert went out (with the destination's message id) or an update."""
+        ref = getattr(dest, "last_ref", None)
+        for e in planned.entries:
+            alert = e.alert
+            if alert.classified is None:
+                continue
+            key = alert.update.of if alert.update is not None else alert.key
+            ledger = updates.decode_ledger(self.outbox.ledger(key))
+            if ledger is None:
+                continue
+            if alert.update is not None:
+                ledger.last_update = now
+                if ledger.open == alert.key:
+                    ledger.open = ""
+            else:
+                ledger.sent = True
+                ledger.ref = str(ref) if ref else ledger.ref
+            self.outbox.save_ledger(key, updates.encode_ledger(ledger), ledger.at)
 
     # -- sending --------------------------------------------------------------
 
@@ -168,6 +219,7 @@ class Dispatcher:
             return True
         now = self.clock()
         self.outbox.mark_sent(keys, now)
+        self._record_sent(dest, planned, now)
         self.sent += len(keys)
         metrics.ALERTS.labels(dest.name, "sent").inc(len(keys))
         for e in planned.entries:

@@ -92,3 +92,12 @@ class Outbox(Protocol):
 
     def save_timers(self, raw: bytes) -> None:
         """Save the planner's timers with the outbox."""
+
+    def amend(self, key: str, alert: Alert) -> bool:
+        """Replace a pending, never attempted alert's payload (a waiting update gains items); False otherwise."""
+
+    def ledger(self, key: str) -> bytes | None:
+        """The story-update ledger of the first alert ``key`` (streams/deliver/updates.py)."""
+
+    def save_ledger(self, key: str, raw: bytes, at: float) -> None:
+        """Store the ledger of the first alert ``key`` (pruned with the sent keys, by ``at``)."""

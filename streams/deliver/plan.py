@@ -55,6 +55,8 @@ def _message(destination: str, route: str, kind: str, entries: list[Entry], batc
     kind = "alert" if len(alerts) == 1 and kind != "storm" else kind
     if alerts[0].event is not None:  # ops routes are never grouped: one event per message
         kind = "ops_event"
+    if alerts[0].update is not None:  # updates go one per message, into the story's thread
+        kind = "update"
     mid = batch or message_id([a.key for a in alerts])
     return Planned(Message(id=mid, destination=destination, route=route, kind=kind, alerts=alerts), tuple(entries))
 
@@ -111,11 +113,17 @@ class Planner:
         out: list[Planned] = []
         retries: dict[str, list[Entry]] = defaultdict(list)
         fresh: dict[str, list[Entry]] = defaultdict(list)
+        updates: list[Entry] = []
         for e in entries:
             if e.batch is not None and e.attempts > 0:
                 retries[e.batch].append(e)
+            elif e.alert.update is not None:
+                # Story updates are not grouped nor counted in storms: each waits its own time.
+                if flush or e.due <= now:
+                    updates.append(e)
             else:
                 fresh[e.alert.route].append(e)
+        out.extend(_message(destination, e.alert.route, "update", [e]) for e in updates)
         for batch, group in retries.items():
             # Retries wait out their backoff even when flushing: drain() decides how long to wait.
             if min(e.due for e in group) <= now:
@@ -130,7 +138,8 @@ class Planner:
         if not ready:
             return []
         key = (route, destination)
-        self.changed = True
+        # Only groups and storms have clocks worth saving: plain routes cost no state write per send.
+        self.changed = self.changed or (spec is not None and (spec.grouped or spec.storm is not None))
         if spec is not None and spec.grouped:
             self.last_flush[key] = now
             return [_message(destination, route, "digest", group)]

@@ -63,7 +63,7 @@ if TYPE_CHECKING:  # the worker imports these anyway; keep `import pantau.adapte
 __all__ = ["Streams", "create_app"]
 
 log = get_logger(component="worker")
-TABLES = ("alert_outbox", "alert_done", "alert_dead", "story_members", "delivery_timers")
+TABLES = ("alert_outbox", "alert_done", "alert_dead", "story_members", "delivery_timers", "story_ledger")
 _health_decoder = msgspec.json.Decoder(HealthEvent)
 
 
@@ -209,6 +209,7 @@ def create_app(
         tables["alert_dead"],
         on_dead=lambda key, raw: dead_topic.send_soon(key=key.encode(), value=raw),
         timers=tables["delivery_timers"],
+        ledger=tables["story_ledger"],
     )
     destinations = build_destinations(config) if destinations is None else destinations
     # Every worker and `pantau web` must sign and check links with one key: only with web.secret.
