@@ -103,7 +103,7 @@ class EmbeddedRunner:
         self.stories = StoryIndex(SqliteStoryStore(self.conn), retention=retention)
         self.dispatcher = Dispatcher(
             destinations, SqliteOutbox(self.conn), routes=self.router.routes, silences=SqliteSilences(self.conn),
-            on_event=self.announce, retention=retention,
+            on_event=self.announce, retention=retention, inhibit=config.inhibit,
         )
         self.poller = Poller(config.feeds, SqliteFeedStateStore(self.conn), self.publish,
                              network=config.network, feeds_path=config.feeds_file, on_health=self.feed_health)
@@ -146,7 +146,7 @@ class EmbeddedRunner:
                     self.summary.matched += 1
                     queued = await self.dispatcher.submit(outcome.alerts)
                     self.summary.alerts += len(queued)
-                intakes.append(_intake(outcome, {a.key for a in queued}))
+                intakes.append(_intake(outcome, {a.key for a in queued}, self.dispatcher.inhibited))
                 done += 1
             if self.archive is not None:  # before "done": a crash re-processes, it never loses the record
                 self.archive.record(intakes)
@@ -229,11 +229,13 @@ class EmbeddedRunner:
         self.conn.close()
 
 
-def _intake(outcome: Outcome, queued: set[str]) -> Intake:
-    """The archive record of one processed article; an alert not queued was silenced or queued before."""
+def _intake(outcome: Outcome, queued: set[str], inhibited: dict[str, str] | None = None) -> Intake:
+    """The archive record of one processed article; an alert not queued was inhibited, silenced or queued before."""
+    inhibited = inhibited or {}
     alerts = tuple(
         ArchivedAlert(key=a.key, route=a.route, destination=a.destination, created=a.created,
-                      status="pending" if a.key in queued else "silenced")
+                      status="pending" if a.key in queued else "inhibited" if a.key in inhibited else "silenced",
+                      why=inhibited.get(a.key, ""))
         for a in outcome.alerts
     )
     return Intake(classified=outcome.classified, story_id=outcome.story.story_id if outcome.story else None,

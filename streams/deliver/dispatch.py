@@ -31,6 +31,7 @@ from pantau.streams.deliver.destinations import Destination
 from pantau.streams.deliver.events import OpsEvent, destination_disabled
 from pantau.streams.deliver.outbox import Entry, Outbox
 from pantau.streams.deliver.pace import Pacer
+from pantau.streams.deliver.inhibit import InhibitRule, Inhibitor
 from pantau.streams.deliver.plan import Planned, Planner
 from pantau.streams.deliver import updates
 from pantau.streams.deliver.retention import PRUNE_EVERY
@@ -67,6 +68,7 @@ class Dispatcher:
         rng: random.Random | None = None,
         on_event: OnEvent | None = None,
         retention: float | None = None,
+        inhibit: Iterable[InhibitRule] = (),
     ) -> None:
         self.destinations = dict(destinations)
         self.retention = retention
@@ -76,7 +78,11 @@ class Dispatcher:
         """Called with each ops event the dispatcher raises (a destination disabled)."""
         self.outbox = outbox
         self.silences = silences
+        routes = list(routes)
         self.planner = Planner({r.name: r for r in routes})
+        self.inhibitor = Inhibitor(inhibit, self.planner.routes)
+        self.inhibited: dict[str, str] = {}
+        """Alert key -> why it was inhibited, for the alerts of the last ``submit`` (the archive shows it)."""
         self.planner.restore(outbox.load_timers())
         self.clock = clock
         self.jitter = jitter
@@ -102,6 +108,12 @@ class Dispatcher:
         now = self.clock()
         live = self.silences.active(now) if self.silences is not None else []
         metrics.SILENCES_ACTIVE.set(len(live))
+        alerts, muted = self.inhibitor.split(list(alerts), now)
+        self.inhibited = {}
+        for alert, why in muted:
+            self.inhibited[alert.key] = why
+            metrics.INHIBITED.labels(alert.destination, alert.route).inc()
+            self._logger(alert.destination).info("alert_inhibited", alert=alert.key, route=alert.route, why=why)
         keep: list[Alert] = []
         for alert in alerts:
             # Silences mute stories; ops events about pantau itself are not theirs to mute.

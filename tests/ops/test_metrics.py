@@ -16,7 +16,8 @@ pytestmark = pytest.mark.prometheus
 # Labels whose values come from a bounded set (config, rules, fixed outcomes). A
 # label such as url, title or article would grow without bound; feed ids are
 # the one per-feed label, so 10,000 feeds cost 10,000 series per feed gauge.
-BOUNDED_LABELS = {"feed", "topic", "rule", "destination", "outcome", "result", "state", "verdict"}
+# route: one value per configured route, like destination.
+BOUNDED_LABELS = {"feed", "topic", "rule", "destination", "route", "outcome", "result", "state", "verdict"}
 
 
 def _promtool_check(promtool: str, text: str) -> subprocess.CompletedProcess[str]:
