@@ -24,6 +24,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pantau.core.article import Article
 
@@ -55,6 +56,12 @@ _ALIASES = {
     "south china sea": "south china sea", "united nations": "united nations",
 }
 _MULTI = sorted((k for k in _ALIASES if " " in k), key=len, reverse=True)
+_MULTI_RE = re.compile(r"\b(?:" + "|".join(re.escape(k) for k in _MULTI) + r")\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=65536)
+def _fold_word(word: str) -> str:
+    return _fold(word)
 
 
 def _fold(text: str) -> str:
@@ -73,22 +80,22 @@ class Fingerprint:
 
 
 def _entities(text: str) -> set[str]:
-    folded = _fold(text)
     found: set[str] = set()
     taken: set[str] = set()  # words of multi-word names found, not counted again alone
-    for phrase in _MULTI:
-        if phrase in folded:
-            found.add(_ALIASES[phrase])
-            taken.update(phrase.split())
-            folded = folded.replace(phrase, " ")
+    for phrase in {_fold(m) for m in _MULTI_RE.findall(text)}:
+        found.add(_ALIASES[phrase])
+        taken.update(phrase.split())
     starts = {m.end() for m in _SENTENCE.finditer(text)}
     initial: set[str] = set()
     middle: set[str] = set()
     for m in _WORD.finditer(text):
-        word = re.sub(r"['’]s$", "", m.group(0)).strip("'’-")
-        if len(word) < 2 or not (word[0].isupper() or word.isupper()):
+        word = m.group(0)
+        if not word[0].isupper():
             continue
-        key = _fold(word)
+        word = word.removesuffix("'s").removesuffix("’s").strip("'’-")
+        if len(word) < 2:
+            continue
+        key = _fold_word(word)
         if key in _STOP or key in taken:
             continue
         key = _ALIASES.get(key, key)
@@ -100,7 +107,7 @@ def _entities(text: str) -> set[str]:
 def _numbers(text: str) -> set[str]:
     out = set()
     for m in _NUMBER.finditer(text):
-        digits = re.sub(r"[.,]", "", m.group(0)).lstrip("0")
+        digits = m.group(0).replace(".", "").replace(",", "").lstrip("0")
         if len(digits) >= 2:
             out.add(digits)
     return out

@@ -191,7 +191,7 @@ class StoryIndex:
         sig = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
         sig.update_batch([g.encode("utf-8") for g in grams])
         story_id, similarity = self._best_match(sig, len(grams), at)
-        fp = fingerprint(article) if self.cross_language else None
+        fp = fingerprint(article) if self.cross_language and article.language else None
         if story_id is None and fp is not None:
             # No same-language copy: another language's telling of the story (names, numbers, time).
             found = self._cross.find(fp)
