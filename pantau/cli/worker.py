@@ -58,7 +58,8 @@ def handle(args: argparse.Namespace) -> int:
     app = streams.app
 
     # /readyz runs in the observer's thread: it reads the snapshot the event loop keeps.
-    observer = start_observer(config.metrics, lambda: list(streams.not_ready), mode="worker") if config.metrics else None
+    observer = (start_observer(config.metrics, lambda: list(streams.not_ready), mode="worker", degraded=rules.degraded)
+                if config.metrics else None)
     # Faust's worker owns the event loop and handles SIGINT/SIGTERM (a clean leave of the group).
     worker = faust.Worker(app, quiet=True, override_logging=False, redirect_stdouts=False,
                           loglevel=getattr(args, "log_level", "info"))

@@ -38,6 +38,8 @@ MATCHES = Counter("pantau_classify_matches_total", "Rule matches by topic and ru
 CLASSIFY_LAG = Gauge("pantau_classify_lag_seconds", "Age of the last classified article since it was fetched.")
 RULES_RELOADS = Counter("pantau_rules_reload_total", "Rule set reloads by result (ok, error).", ["result"])
 RULES_INFO = Info("pantau_rules", "The active rule set.")
+# Labelled so that only processes that watch rules export it (a bare gauge would read 0 in `pantau sources`).
+RULES_RELOAD_OK = Gauge("pantau_rules_last_reload_successful", "1 when the rules on disk are the rule set in force, 0 while an edit is refused (the last good set keeps running).", ["directory"])
 RULES_ACTIVE = Gauge("pantau_rules_active", "Enabled rules in the active rule set.")
 
 # streams: stories

@@ -273,7 +273,8 @@ async def _main(config: Config, once: bool, console_stream: TextIO | None) -> in
             print(summary.line(), file=sys.stderr)
             return 0
         if config.metrics:  # not for --once: nothing would scrape a process that lives seconds
-            observer = start_observer(config.metrics, _readiness(runner), mode="run")
+            observer = start_observer(config.metrics, _readiness(runner), mode="run",
+                                      degraded=runner.live.degraded if runner.live is not None else None)
         if config.web.listen:  # the page in its own thread and loop: it never holds up this one
             from pantau.web.app import start_page
 

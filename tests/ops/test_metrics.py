@@ -17,7 +17,8 @@ pytestmark = pytest.mark.prometheus
 # label such as url, title or article would grow without bound; feed ids are
 # the one per-feed label, so 10,000 feeds cost 10,000 series per feed gauge.
 # route: one value per configured route, like destination.
-BOUNDED_LABELS = {"feed", "topic", "rule", "destination", "route", "outcome", "result", "state", "verdict"}
+# "directory": the one rules directory a process watches (a label so that processes without rules export nothing).
+BOUNDED_LABELS = {"feed", "topic", "rule", "destination", "route", "outcome", "result", "state", "verdict", "directory"}
 
 
 def _promtool_check(promtool: str, text: str) -> subprocess.CompletedProcess[str]:
