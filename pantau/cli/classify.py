@@ -17,9 +17,11 @@ from pantau.core.files import why_unreadable
 __all__ = ["register", "handle", "rules_directory"]
 
 EPILOG = """\
-input: one JSON object per line with title, summary, content, link, language
-(other keys are ignored). output: one JSON line per input line, in order:
-  {"link": ..., "topics": [...], "matches": [{"rule", "topic", "score",
+input: one JSON object per line with the Article's fields: id, url, title,
+summary, content, feed, language (other keys are ignored; `link` is read as
+url), so `pantau fetch` and `pantau poll` output can be piped in as it is.
+output: one JSON line per input line, in order:
+  {"line": N, "id": ..., "url": ..., "topics": [...], "matches": [{"rule", "topic", "score",
    "severity", "tags", "hits": [{"term", "field", "start", "end", "text"}],
    "snippet"}], "ruleset_version": ...}
 A line that is not valid JSON gives {"line": N, "error": ...} and exit status 1.
@@ -27,6 +29,7 @@ A line that is not valid JSON gives {"line": N, "error": ...} and exit status 1.
 examples:
   echo '{"title": "Korut luncurkan rudal", "language": "id"}' | pantau classify
   pantau classify --rules my-rules/ articles.jsonl > classified.jsonl
+  pantau fetch https://www.antaranews.com/rss/terkini.xml | pantau classify
 """
 
 
@@ -104,7 +107,8 @@ def handle(args: argparse.Namespace) -> int:
             classified = ruleset.classify(article)
             record = {
                 "line": number,
-                "link": article.url,
+                "id": article.id,
+                "url": article.url,
                 "topics": list(classified.topics),
                 "matches": [msgspec.structs.asdict(m) for m in classified.matches],
                 "ruleset_version": classified.ruleset_version,
