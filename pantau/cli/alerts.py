@@ -162,8 +162,8 @@ def _replay_on_kafka(args: argparse.Namespace) -> int:
 
     topic = _topic(args)
     known = [d.alert.key for d in topic.dead()]
-    given = [resolve_prefix(k, known, what=f"dead letter on {topic.dead_topic}",
-                            hint="see `pantau alerts dead --kafka`", label="key")
+    given = [resolve_prefix(k, known, what="dead letter", label="key",
+                            hint=f"see `pantau alerts dead --kafka` (topic {topic.dead_topic})")
              for k in args.keys]
     keys = known if args.all else list(dict.fromkeys(given))
     if not keys:

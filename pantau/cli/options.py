@@ -100,7 +100,7 @@ def resolve_prefix(given: str, ids: "Iterable[str]", *, what: str, hint: str, la
 
 
 def check_config_and_rules(config: "Config") -> None:
-    """Refuse a configuration whose routes name topics or rules no rule file defines (see pantau.runtime.checks)."""
+    """Refuse routes misspelling a topic or rule id of the rule files; warn about unknown ones (runtime.checks)."""
     from pantau.runtime.checks import check_config_and_rules as check
 
     check(config)

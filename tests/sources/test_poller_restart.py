@@ -1,4 +1,4 @@
-"""A first run, and every restart, says once how many feeds answer, and a restart never sits out a remembered backoff."""
+"""A first run, and every restart, says once how many feeds answer; a restart never sits out a remembered backoff."""
 
 from __future__ import annotations
 
