@@ -22,9 +22,8 @@ input: one JSON object per line with the Article's fields: id, url, title,
 summary, content, feed, language (other keys are ignored; `link` is read as
 url), so `pantau fetch` and `pantau poll` output can be piped in as it is.
 output: one JSON line per input line, in order:
-  {"line": N, "id": ..., "url": ..., "topics": [...], "matches": [{"rule", "topic",
-   "score",
-   "severity", "tags", "hits": [{"term", "field", "start", "end", "text"}],
+  {"line": N, "id": ..., "url": ..., "topics": [...], "matches": [{"rule",
+   "topic", "score", "severity", "tags", "hits": [{"term", "field", "start", "end", "text"}],
    "snippet", "notes": [...]}], "ruleset_version": ...}
 notes say why the story is about the topic and which hits did not count
 (denied, another sense of the word).
