@@ -38,7 +38,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "archive", help="search the articles pantau saw, with their matches and alerts",
         description="Search and inspect the archive of every article pantau took in.",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = parser.add_subparsers(dest="archive_command", metavar="SUBCOMMAND")
+    sub = parser.add_subparsers(dest="archive_command", metavar="ACTION")
     p = sub.add_parser("search", help="full-text search, newest first", epilog=EPILOG,
                        formatter_class=argparse.RawDescriptionHelpFormatter,
                        description="Full-text search over the archived articles, newest first.")
@@ -50,7 +50,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="one JSON object per line instead of text")
     add_config_option(p)
     p.set_defaults(handler=handle_search)
-    p = sub.add_parser("show", help="one archived article in full", description="Show one archived article.")
+    p = sub.add_parser("show", help="one archived article in full", epilog=EPILOG,
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       description="Show one archived article in full: its text, matches and hits, story and alerts.")
     p.add_argument("article_id", help="the id printed by `pantau archive search`")
     p.add_argument("--json", action="store_true", help="JSON instead of text")
     add_config_option(p)
@@ -58,11 +60,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = sub.add_parser("follow", help="distributed mode: follow the Kafka topics into the archive",
                        description="Follow pantau.articles, pantau.matches and pantau.alerts.dead into the archive "
                        "of this config's state file (no consumer group: the pipeline never waits for it). "
-                       "Runs until Ctrl-C; --once catches up and exits.")
+                       "Runs until Ctrl-C; --once catches up and exits.",
+                       epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--once", action="store_true", help="catch up to the end of the topics, then exit")
     add_config_option(p)
     p.set_defaults(handler=handle_follow)
-    p = sub.add_parser("stats", help="articles kept, time span and disk use", description="Archive size.")
+    p = sub.add_parser("stats", help="articles kept, time span and disk use", epilog=EPILOG,
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       description="Archive size: articles kept, the time span they cover and the disk they use.")
     add_config_option(p)
     p.set_defaults(handler=handle_stats)
     parser.set_defaults(handler=lambda args: parser.print_help() or 2)

@@ -38,7 +38,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    sub = parser.add_subparsers(dest="rules_command", metavar="SUBCOMMAND")
+    sub = parser.add_subparsers(dest="rules_command", metavar="ACTION")
     p = sub.add_parser("check", help="report every error (file:line:col) and warning", description="Validate a rules directory; exit 1 when it has errors.", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("directory", nargs="?", type=Path,
                    help="rules folder, or one rule file for its folder (default: ./rules if it exists, else the shipped rules)")
