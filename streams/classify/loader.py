@@ -62,6 +62,11 @@ def load_ruleset(directory: Path) -> RuleSet:
     report = check_ruleset(directory, located=False)
     if report.errors:
         report = check_ruleset(directory)
+        if not report.errors and report.ruleset is not None:
+            # The two YAML readers disagree on a few exotic characters (a NEL, U+0085, is a line
+            # break to libyaml, not to ruamel's pure reader): the located reader is what
+            # `pantau rules check` shows editors, so it has the last word.
+            return report.ruleset
         raise RulesError(report.errors or [Problem(str(directory), 1, 1, "rule set changed while loading")], directory=str(directory))
     assert report.ruleset is not None
     return report.ruleset
