@@ -28,7 +28,7 @@ from pantau.sources.outcome import FeedOutcome
 from pantau.sources.parse import FeedItem, parse_feed
 from pantau.sources.politeness import HostLimiter
 from pantau.sources.schedule import adapt_interval, jittered, next_delay
-from pantau.adapters.sqlite.feed_state import FeedState, FeedStateStore
+from pantau.sources.feed_state import FeedState, FeedStateStore
 from pantau.core import metrics
 from pantau.core.config import NetworkConfig
 from pantau.core.errors import FeedError, FetchError, ParseError

@@ -26,7 +26,7 @@ from pantau.sources.harvest import Harvester, OnHealth, Publish
 from pantau.sources.health import forget_metrics, verdict
 from pantau.sources.outcome import FeedOutcome, PollSummary, summarise
 from pantau.sources.politeness import HostLimiter, host_of
-from pantau.adapters.sqlite.feed_state import FeedStateStore
+from pantau.sources.feed_state import FeedStateStore
 from pantau.core import metrics
 from pantau.core.config import NetworkConfig
 from pantau.core.errors import PantauError

@@ -78,9 +78,9 @@ def _open(args: argparse.Namespace):
 def _topic(args: argparse.Namespace):
     from pantau.core.config import load_config
     from pantau.adapters.kafka.dead_letters import DeadLetterTopic
-    from pantau.adapters.kafka.topics import kafka_bootstrap
 
-    return DeadLetterTopic(kafka_bootstrap(load_config(args.config)))
+    kafka = load_config(args.config).broker
+    return DeadLetterTopic(kafka.bootstrap, prefix=kafka.prefix)
 
 
 def _when(ts: float) -> str:

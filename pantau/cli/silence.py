@@ -70,11 +70,12 @@ def _store(args: argparse.Namespace):
     if not args.kafka:
         return SqliteSilences(open_state(config.state))
     from pantau.adapters.kafka.silences import TopicSilences
-    from pantau.adapters.kafka.topics import SILENCES, ensure_topics, kafka_bootstrap
+    from pantau.adapters.kafka.topics import SILENCES, ensure_topics
 
-    bootstrap = kafka_bootstrap(config)
-    ensure_topics(bootstrap, (SILENCES,))  # silences may be set before any worker ever ran
-    store = TopicSilences(bootstrap)
+    kafka = config.broker
+    # Silences may be set before any worker ever ran.
+    ensure_topics(kafka.bootstrap, (SILENCES,), prefix=kafka.prefix, replicas=kafka.replicas)
+    store = TopicSilences(kafka.bootstrap, prefix=kafka.prefix)
     store.catch_up()
     return store
 

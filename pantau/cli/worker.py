@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import shutil
 
 from pantau.cli.options import add_config_option, config_from_args
 
@@ -40,38 +39,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Start the worker and block until SIGINT/SIGTERM; returns the exit status."""
-    import faust
+    from pantau.runtime.stream_worker import run_stream_worker
 
-    from pantau.adapters.faust.app import create_app
-    from pantau.streams.classify import LiveRules
-    from pantau.runtime.observe import start_observer
-    from pantau.adapters.kafka.silences import TopicSilences
-    from pantau.adapters.kafka.topics import ALL_TOPICS, ensure_topics, kafka_bootstrap
-
-    config = config_from_args(args)
-    bootstrap = kafka_bootstrap(config)
-    ensure_topics(bootstrap, ALL_TOPICS)
-    # Read every silence before consuming anything, then follow the topic (any worker may deliver).
-    silences = TopicSilences(bootstrap).start()
-    rules = LiveRules(config.rules).start()
-    streams = create_app(config, rules=rules, silences=silences, bootstrap=bootstrap)
-    app = streams.app
-
-    # /readyz runs in the observer's thread: it reads the snapshot the event loop keeps.
-    observer = start_observer(config.metrics, lambda: list(streams.not_ready), mode="worker") if config.metrics else None
-    # Faust's worker owns the event loop and handles SIGINT/SIGTERM (a clean leave of the group).
-    worker = faust.Worker(app, quiet=True, override_logging=False, redirect_stdouts=False,
-                          loglevel=getattr(args, "log_level", "info"))
-    worker.spinner = None  # its terminal escapes would corrupt JSON log lines
-    try:
-        worker.execute_from_commandline()
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    finally:
-        rules.stop()
-        silences.close()
-        if observer is not None:
-            observer.stop()
-        # Faust's data dir (a fresh temporary one: tables live in memory and changelogs).
-        shutil.rmtree(app.conf.datadir, ignore_errors=True)
-    return 0
+    return run_stream_worker(config_from_args(args), log_level=getattr(args, "log_level", "info"))

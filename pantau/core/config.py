@@ -19,6 +19,8 @@ from __future__ import annotations
 import difflib
 import os
 import re
+from collections.abc import Mapping
+from functools import cached_property
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -34,9 +36,12 @@ from pantau.streams.deliver.destinations import DestinationSpec
 from pantau.core.errors import ConfigError, MissingEnvError
 from pantau.core.yaml_errors import describe
 
-__all__ = ["Config", "NetworkConfig", "load_config", "default_config_path", "shipped_rules_dir", "substitute_env"]
+__all__ = ["Config", "NetworkConfig", "KafkaSettings", "load_config", "default_config_path", "shipped_rules_dir", "substitute_env"]
 
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+BOOTSTRAP_ENV = "PANTAU_KAFKA"
+PREFIX_ENV = "PANTAU_TOPIC_PREFIX"
+REPLICAS_ENV = "PANTAU_KAFKA_REPLICAS"
 
 
 class NetworkConfig(BaseModel):
@@ -50,6 +55,31 @@ class NetworkConfig(BaseModel):
     total_timeout: float = 60.0
     per_host: int = 2
     concurrency: int = 32
+
+
+class KafkaSettings(BaseModel):
+    """The broker and how pantau names and replicates its topics (distributed mode), resolved once.
+
+    ``PANTAU_KAFKA`` overrides ``kafka:`` (containers, tests); ``PANTAU_TOPIC_PREFIX``
+    puts a deployment or a test run in its own namespace of topics and groups;
+    ``PANTAU_KAFKA_REPLICAS`` sets replicas per partition (None: the broker's default).
+    """
+
+    model_config = ConfigDict(frozen=True)
+    bootstrap: str = "127.0.0.1:9092"
+    prefix: str = ""
+    replicas: int | None = None
+
+    @classmethod
+    def resolve(cls, kafka: str, env: Mapping[str, str] | None = None) -> KafkaSettings:
+        """Settings from the config's ``kafka:`` and the environment (``os.environ`` by default)."""
+        env = os.environ if env is None else env
+        value = env.get(REPLICAS_ENV, "").strip()
+        if value and (not value.isdigit() or int(value) < 1):
+            raise ConfigError(f"{REPLICAS_ENV}={value!r} is not a positive number",
+                              hint="set it to the replication factor your cluster allows, e.g. 3, or unset it")
+        return cls(bootstrap=env.get(BOOTSTRAP_ENV) or kafka, prefix=env.get(PREFIX_ENV, ""),
+                   replicas=int(value) if value else None)
 
 
 class Config(BaseModel):
@@ -68,6 +98,11 @@ class Config(BaseModel):
     """The file this configuration was read from (None for built-in defaults)."""
     feeds_file: Path | None = None
     """The feed list file ``feeds:`` names (watched for edits); None for an inline list."""
+
+    @cached_property
+    def broker(self) -> KafkaSettings:
+        """Kafka settings: ``kafka:`` and the PANTAU_KAFKA* environment, read once per configuration."""
+        return KafkaSettings.resolve(self.kafka)
 
 
 def shipped_rules_dir() -> Path:
