@@ -9,11 +9,13 @@ but not its editable pantau, which is only activated by a .pth file of its own.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
 import threading
 import tomllib
+import zipfile
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -33,13 +35,23 @@ def _run(*cmd: str | Path, cwd: Path, timeout: float = 300, env: dict[str, str] 
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory) -> Path:
-    """The bin/ folder of a fresh venv holding the wheel built from this checkout."""
+def wheel(tmp_path_factory) -> Path:
+    """The wheel built from a copy of this checkout (a stale build/ folder must not leak into it)."""
     tmp = tmp_path_factory.mktemp("wheel")
+    source = tmp / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "build", "*.egg-info", "__pycache__", ".pytest_cache", ".cache", ".run", ".pantau"))
     built = _run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet",
-                 "-w", tmp / "dist", ROOT, cwd=tmp)
+                 "-w", tmp / "dist", source, cwd=tmp)
     assert built.returncode == 0, built.stderr[-3000:]
-    (wheel,) = (tmp / "dist").glob("pantau-*.whl")
+    (found,) = (tmp / "dist").glob("pantau-*.whl")
+    return found
+
+
+@pytest.fixture(scope="module")
+def installed(wheel, tmp_path_factory) -> Path:
+    """The bin/ folder of a fresh venv holding the wheel built from this checkout."""
+    tmp = tmp_path_factory.mktemp("venv")
     venv = tmp / "venv"
     made = _run(sys.executable, "-m", "venv", venv, cwd=tmp)
     assert made.returncode == 0, made.stderr
@@ -140,3 +152,30 @@ def test_every_package_folder_is_listed_in_pyproject():
     assert not missing, f"add to [tool.setuptools] packages in pyproject.toml: {missing}"
     stale = sorted(_declared_packages() - found)
     assert not stale, f"listed in pyproject.toml but no folder with an __init__.py: {stale}"
+
+
+def _module_files() -> set[str]:
+    """Every .py file of the checkout's packages, as the wheel should name it."""
+    files = set()
+    for name, folder in FOLDERS.items():
+        for path in folder.rglob("*.py"):
+            if "__pycache__" in path.parts:
+                continue
+            files.add("/".join([*name.split("."), *path.relative_to(folder).parts]))
+    return files
+
+
+def test_the_wheel_holds_every_module_of_the_checkout(wheel):
+    with zipfile.ZipFile(wheel) as archive:
+        packed = {n for n in archive.namelist() if n.endswith(".py")}
+    missing = sorted(_module_files() - packed)
+    assert not missing, f"not in the wheel (a folder missing from pyproject's packages?): {missing}"
+    assert any(n.startswith("pantau/rules/corpus/") and n.endswith(".yaml") for n in archive.namelist())
+
+
+def test_no_module_hides_under_a_folder_name_mapped_elsewhere():
+    # pantau.sources/streams/rules live in the top-level folders; a file at pantau/streams/x.py is
+    # importable from a checkout but left out of the wheel.
+    hidden = sorted(str(p.relative_to(ROOT)) for name in ("sources", "streams", "rules")
+                    for p in (ROOT / "pantau" / name).rglob("*.py"))
+    assert not hidden, f"move these to the top-level folder of the same name: {hidden}"
