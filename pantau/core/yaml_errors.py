@@ -104,7 +104,7 @@ def describe(exc: ValidationError, path: Path, data: Any, model: type[BaseModel]
             ctx = err.get("ctx", {})
             msg = f"{dotted}: Input should be one of {ctx.get('expected_tags', '')} (got {ctx.get('tag')!r})"
         else:
-            msg = f"{dotted}: {err['msg']}"
+            msg = f"{dotted}: {err['msg'].removeprefix('Value error, ')}"
             given = err.get("input")
             if not isinstance(given, (dict, list)) and not quiet.intersection(map(str, prefix + loc)):
                 msg += f" (got {given!r})"

@@ -4,6 +4,9 @@
     type: email    -> mail.EmailSettings     / mail.EmailDestination
     type: webhook  -> webhook.WebhookSettings / webhook.WebhookDestination
     type: console  -> console.ConsoleSettings / console.ConsoleDestination
+    type: telegram -> telegram.TelegramSettings / telegram.TelegramDestination
+    type: teams    -> teams.TeamsSettings    / teams.TeamsDestination
+    type: apprise  -> apprise.AppriseSettings / apprise.AppriseDestination
 
 ``DestinationSpec`` (what ``destinations:`` in pantau.yaml holds) is the union
 of the settings models, told apart by ``type``; :data:`REGISTRY` maps each type
@@ -17,13 +20,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
-from pydantic import Field, TypeAdapter
+from pydantic import ConfigDict, Field, TypeAdapter
 
 from pantau.streams.deliver.destinations.base import Destination, DestinationSettings
 from pantau.streams.deliver.destinations.console import ConsoleDestination, ConsoleSettings
 from pantau.streams.deliver.destinations.mail import EmailDestination, EmailSettings
 from pantau.streams.deliver.destinations.slack import SlackDestination, SlackSettings
 from pantau.streams.deliver.destinations.webhook import WebhookDestination, WebhookSettings
+from pantau.streams.deliver.destinations.apprise import AppriseDestination, AppriseSettings
+from pantau.streams.deliver.destinations.teams import TeamsDestination, TeamsSettings
+from pantau.streams.deliver.destinations.telegram import TelegramDestination, TelegramSettings
 
 if TYPE_CHECKING:
     from pantau.core.config import Config
@@ -38,16 +44,21 @@ REGISTRY: dict[str, tuple[type[DestinationSettings], type[Any]]] = {
     "slack": (SlackSettings, SlackDestination),
     "email": (EmailSettings, EmailDestination),
     "console": (ConsoleSettings, ConsoleDestination),
+    "telegram": (TelegramSettings, TelegramDestination),
+    "teams": (TeamsSettings, TeamsDestination),
+    "apprise": (AppriseSettings, AppriseDestination),
 }
 """type -> (settings model, sender class); the sender is built as ``cls(name, settings)``."""
 
 DestinationSpec = Annotated[
-    WebhookSettings | SlackSettings | EmailSettings | ConsoleSettings,
+    WebhookSettings | SlackSettings | EmailSettings | ConsoleSettings | TelegramSettings | TeamsSettings
+    | AppriseSettings,
     Field(discriminator="type"),
 ]
 """One destination of pantau.yaml: the settings model its ``type`` names."""
 
-_adapter: TypeAdapter[DestinationSettings] = TypeAdapter(DestinationSpec)
+# Errors never quote the given mapping: it holds tokens, passwords and secret URLs.
+_adapter: TypeAdapter[DestinationSettings] = TypeAdapter(DestinationSpec, config=ConfigDict(hide_input_in_errors=True))
 
 
 def parse_destination(data: object) -> DestinationSettings:
