@@ -26,6 +26,7 @@ COMMANDS = [
     "rules",
     "archive",
     "status",
+    "web",
 ]
 
 DESCRIPTION = """\

@@ -9,7 +9,7 @@ The file is the one thing a user writes, so it stays small::
     metrics: 127.0.0.1:9464
     network: {allow_private: false}
     archive: 14d            # how long every article is kept for search and backtests (0 = off)
-    web: {public_url: https://pantau.example.org, secret: ${PANTAU_WEB_SECRET}}
+    web: {listen: 127.0.0.1:8464, public_url: https://pantau.example.org, users: [...]}
     destinations: {...}
     routes: [...]
 
@@ -27,7 +27,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
@@ -37,6 +37,7 @@ from pantau.streams.deliver.config import Duration, RouteSpec
 from pantau.streams.deliver.destinations import DestinationSpec
 from pantau.core.errors import ConfigError, MissingEnvError
 from pantau.core.yaml_errors import describe
+from pantau.web.settings import WebConfig
 
 __all__ = [
     "Config", "NetworkConfig", "KafkaSettings", "WebConfig", "DEFAULT_ARCHIVE", "load_config", "default_config_path",
@@ -89,16 +90,6 @@ class KafkaSettings(BaseModel):
 
 DEFAULT_ARCHIVE = 14 * 86400.0
 """How long the archive keeps articles unless ``archive:`` says otherwise (seconds)."""
-
-
-class WebConfig(BaseModel):
-    """The editors' web page and the links alerts carry to it (feedback)."""
-
-    model_config = ConfigDict(extra="forbid")
-    public_url: str | None = None
-    """Where people reach the web page (feedback links point there); None: links use the local address."""
-    secret: SecretStr | None = None
-    """Key that signs feedback links; None: one is generated once and kept in the state file."""
 
 
 class Config(BaseModel):

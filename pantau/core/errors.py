@@ -8,6 +8,7 @@
     │   ├── BlockedAddressError the feed resolves to a private/loopback address
     │   └── ParseError          the body is not a feed we can read
     ├── RulesError              a rule set failed to load (every located error)
+    ├── RuleEditRefused         a rule edit from the web page was not saved (errors, changed meanwhile)
     ├── DeliveryError           one destination refused or could not be reached
     │   ├── RetryableDelivery   try again later (5xx, 429, timeouts)
     │   └── PermanentDelivery   do not retry (4xx, 410 Gone, bad address)
@@ -29,6 +30,7 @@ __all__ = [
     "BlockedAddressError",
     "ParseError",
     "RulesError",
+    "RuleEditRefused",
     "DeliveryError",
     "RetryableDelivery",
     "PermanentDelivery",
@@ -102,6 +104,10 @@ class RulesError(PantauError):
             f"rule set {directory or '?'} refused: {first}{more}",
             hint="run `pantau rules check` for the full list",
         )
+
+
+class RuleEditRefused(PantauError):
+    """A rule edit from the web page was not written: it has errors, or the file changed since it was opened."""
 
 
 class DeliveryError(PantauError):

@@ -244,12 +244,20 @@ def _readiness(runner: EmbeddedRunner):
     return reasons
 
 
+def _rules_problem(runner: EmbeddedRunner):
+    def problem() -> str | None:
+        error = runner.live.last_error if runner.live is not None else None
+        return "; ".join(str(p) for p in error.problems[:3]) if error is not None else None
+
+    return problem
+
+
 async def _main(config: Config, once: bool, console_stream: TextIO | None) -> int:
     rules = None
     if once:  # one pass: no need to watch the rules directory
         rules = load_ruleset(config.rules)
     runner = EmbeddedRunner(config, rules=rules, console_stream=console_stream)
-    observer = None
+    observer = page = None
     try:
         runner.start()
         if once:
@@ -260,6 +268,10 @@ async def _main(config: Config, once: bool, console_stream: TextIO | None) -> in
             return 0
         if config.metrics:  # not for --once: nothing would scrape a process that lives seconds
             observer = start_observer(config.metrics, _readiness(runner), mode="run")
+        if config.web.listen:  # the page in its own thread and loop: it never holds up this one
+            from pantau.web.app import start_page
+
+            page = start_page(config, lambda: runner.rules, rules_problem=_rules_problem(runner))
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -270,6 +282,8 @@ async def _main(config: Config, once: bool, console_stream: TextIO | None) -> in
         log.info("monitor_stopped")
         return 0
     finally:
+        if page is not None:
+            page.stop()
         if observer is not None:
             observer.stop()
         await runner.aclose()

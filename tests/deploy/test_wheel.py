@@ -154,23 +154,26 @@ def test_every_package_folder_is_listed_in_pyproject():
     assert not stale, f"listed in pyproject.toml but no folder with an __init__.py: {stale}"
 
 
-def _module_files() -> set[str]:
-    """Every .py file of the checkout's packages, as the wheel should name it."""
+def _package_files() -> set[str]:
+    """Every file of the checkout's packages (modules and data), as the wheel should name it."""
     files = set()
     for name, folder in FOLDERS.items():
-        for path in folder.rglob("*.py"):
-            if "__pycache__" in path.parts:
+        for path in folder.rglob("*"):
+            if path.is_dir() or "__pycache__" in path.parts or path.suffix == ".pyc":
                 continue
+            if name == "pantau" and path.relative_to(folder).parts[0] in ("sources", "streams", "rules"):
+                continue  # not these packages' folders (see the next test)
             files.add("/".join([*name.split("."), *path.relative_to(folder).parts]))
     return files
 
 
-def test_the_wheel_holds_every_module_of_the_checkout(wheel):
+def test_the_wheel_holds_every_module_and_data_file_of_the_checkout(wheel):
     with zipfile.ZipFile(wheel) as archive:
-        packed = {n for n in archive.namelist() if n.endswith(".py")}
-    missing = sorted(_module_files() - packed)
-    assert not missing, f"not in the wheel (a folder missing from pyproject's packages?): {missing}"
-    assert any(n.startswith("pantau/rules/corpus/") and n.endswith(".yaml") for n in archive.namelist())
+        packed = set(archive.namelist())
+    missing = sorted(_package_files() - packed)
+    assert not missing, ("not in the wheel (a folder missing from pyproject's packages, "
+                         f"or a data file pattern from package-data?): {missing}")
+    assert any(n.startswith("pantau/rules/corpus/") and n.endswith(".yaml") for n in packed)
 
 
 def test_no_module_hides_under_a_folder_name_mapped_elsewhere():
