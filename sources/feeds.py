@@ -6,8 +6,6 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from pantau.core.errors import ConfigError
-
 __all__ = ["FeedSpec", "FeedAuth"]
 
 

@@ -171,7 +171,7 @@ async def _follow(client: httpx.AsyncClient, url: str, *, etag: str | None,
                     raise FetchError(url, f"HTTP {status} without a Location header", status=status)
                 try:
                     target = urljoin(current, location.strip())
-                    urlsplit(target).port  # raises on malformed hosts and ports
+                    urlsplit(target).port  # noqa: B018 - raises on malformed hosts and ports
                 except ValueError:
                     raise FetchError(url, f"redirect to a malformed address {location[:200]!r}",
                                      status=status, hint="the server's redirect is broken") from None

@@ -14,6 +14,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from contextlib import suppress
+from functools import partial
 from itertools import chain, zip_longest
 from pathlib import Path
 
@@ -129,6 +130,9 @@ class Poller:
         self._record_feed_counts()
         return summarise(outcomes, time.monotonic() - started)
 
+    def _finished(self, key: str, _task: asyncio.Task[FeedOutcome]) -> None:
+        self._running.pop(key, None)
+
     async def _poll_guarded(self, spec: FeedSpec) -> FeedOutcome:
         try:
             outcome = await self.harvester.poll(spec)
@@ -158,7 +162,7 @@ class Poller:
                         continue
                     task = asyncio.create_task(self._poll_guarded(spec))
                     self._running[spec.key] = task
-                    task.add_done_callback(lambda _t, key=spec.key: self._running.pop(key, None))
+                    task.add_done_callback(partial(self._finished, spec.key))
                 upcoming = min((self._due.get(s.key, now) for s in enabled if s.key not in self._running),
                                default=now + TICK)
                 self._changed.clear()

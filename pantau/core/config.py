@@ -128,7 +128,7 @@ def default_config_path() -> Path:
     return Path(str(files("pantau.defaults") / "pantau.yaml"))
 
 
-def substitute_env(value: Any, *, where: str, env: dict[str, str] | None = None) -> Any:
+def substitute_env(value: Any, *, where: str, env: Mapping[str, str] | None = None) -> Any:
     """Replace every ``${NAME}`` in strings nested in ``value`` from the environment."""
     env = os.environ if env is None else env
     if isinstance(value, str):

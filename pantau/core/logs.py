@@ -12,7 +12,10 @@ import sys
 
 import structlog
 
-__all__ = ["configure_logging", "get_logger", "default_format"]
+__all__ = ["configure_logging", "get_logger", "default_format", "BoundLogger"]
+
+BoundLogger = structlog.stdlib.BoundLogger
+"""What :func:`get_logger` returns (for annotations)."""
 
 
 def default_format() -> str:
@@ -28,7 +31,7 @@ def configure_logging(fmt: str | None = None, level: str = "info") -> None:
     """Route structlog and stdlib logging to stderr in the chosen format."""
     fmt = fmt or default_format()
     lvl = getattr(logging, level.upper(), logging.INFO)
-    shared = [
+    shared: list[structlog.typing.Processor] = [
         structlog.contextvars.merge_contextvars,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
@@ -39,7 +42,7 @@ def configure_logging(fmt: str | None = None, level: str = "info") -> None:
         else structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
     )
     # JSON gets the traceback as a string field; the console renderer prints it itself.
-    exc = [structlog.processors.format_exc_info] if fmt == "json" else []
+    exc: list[structlog.typing.Processor] = [structlog.processors.format_exc_info] if fmt == "json" else []
     structlog.configure(
         processors=[*shared, *exc, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(lvl),
@@ -87,7 +90,7 @@ class _StderrHandler(logging.StreamHandler):
         pass
 
 
-def get_logger(**context: object) -> structlog.stdlib.BoundLogger:
+def get_logger(**context: object) -> BoundLogger:
     """A logger with ``context`` bound once for every event it logs."""
     # Initial values, not .bind(): binding now would build the logger from the
     # configuration of import time, so module-level loggers would ignore

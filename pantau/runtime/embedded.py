@@ -109,7 +109,10 @@ class EmbeddedRunner:
     @property
     def rules(self) -> RuleSet:
         """The rule set in force now (the last good one while an edit is refused)."""
-        return self._rules if self.live is None else self.live.current
+        if self.live is not None:
+            return self.live.current
+        assert self._rules is not None  # no LiveRules only when the caller fixed the rule set
+        return self._rules
 
     async def publish(self, articles: list[Article]) -> None:
         """The poller's publish callback: returns once the articles are committed to the inbox."""
@@ -191,8 +194,8 @@ class EmbeddedRunner:
         try:
             done, _ = await asyncio.wait([stopper, *tasks], return_when=asyncio.FIRST_COMPLETED)
             for task in done:
-                if task is not stopper and task.exception():
-                    raise task.exception()
+                if task is not stopper and (failure := task.exception()) is not None:
+                    raise failure
         finally:
             for task in [stopper, *tasks]:
                 task.cancel()

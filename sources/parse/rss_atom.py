@@ -60,11 +60,12 @@ def strip_nul(body: bytes) -> bytes:
     return body.replace(b"\x00", b"")
 
 
-def _struct_to_dt(value) -> datetime | None:
+def _struct_to_dt(value: tuple[int, ...] | None) -> datetime | None:
     if not value:
         return None
     try:
-        return datetime(*value[:6], tzinfo=timezone.utc)
+        year, month, day, hour, minute, second = value[:6]
+        return datetime(year, month, day, hour, minute, second, tzinfo=timezone.utc)
     except (TypeError, ValueError):
         return None
 

@@ -16,11 +16,14 @@ from typing import Literal
 
 import msgspec
 
-from pantau.core.article import JsonCodec
+from pantau.core.article import Article, JsonCodec
 from pantau.streams.classify import Classified
 from pantau.streams.deliver.events import OpsEvent
 
 __all__ = ["Alert", "Message", "alert_key", "message_id", "encode_alert", "decode_alert"]
+
+MessageKind = Literal["alert", "digest", "storm", "ops_event"]
+"""What a message carries: one alert, a digest, a storm summary or an ops event."""
 
 
 class Alert(msgspec.Struct, frozen=True, kw_only=True):
@@ -38,7 +41,7 @@ class Alert(msgspec.Struct, frozen=True, kw_only=True):
     event: OpsEvent | None = None
 
     @property
-    def article(self):
+    def article(self) -> Article | None:
         """The article that made the story alert first (None for an ops event)."""
         return self.classified.article if self.classified is not None else None
 
@@ -63,7 +66,7 @@ class Message(msgspec.Struct, frozen=True, kw_only=True):
     """Stable across retries: the alert key, or a hash of the batch's keys."""
     destination: str
     route: str
-    kind: Literal["alert", "digest", "storm", "ops_event"]
+    kind: MessageKind
     alerts: tuple[Alert, ...]
 
 

@@ -104,7 +104,7 @@ def add_agents(worker: StreamWorker) -> None:
     async def supervise_delivery() -> None:
         worker.delivery.tick()
 
-    @app.on_partitions_revoked.connect
+    @app.on_partitions_revoked.connect  # type: ignore[arg-type]  # Faust types receivers loosely
     async def on_revoked(app: faust.App, revoked: set[Any], **kwargs: Any) -> None:
         worker.delivery.revoked(revoked)
 

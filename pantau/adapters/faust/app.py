@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import faust
-from faust.types import TP
+from faust.types import TP, TableT
 
 from pantau.adapters.faust.delivery import DeliverySupervisor
 from pantau.adapters.faust.outbox_table import TableOutbox
@@ -130,7 +130,7 @@ def declare_topics(app: faust.App, prefix: str) -> WorkerTopics:
     )
 
 
-def declare_tables(app: faust.App) -> dict[str, faust.Table]:
+def declare_tables(app: faust.App) -> dict[str, TableT[str, bytes]]:
     """The delivery state tables, all on the one matches partition."""
     # use_partitioner: the dispatcher writes outside stream iteration; with one
     # partition every key lands on partition 0, owned with the matches partition.
@@ -138,6 +138,11 @@ def declare_tables(app: faust.App) -> dict[str, faust.Table]:
         name: app.Table(name, partitions=MATCHES.partitions, use_partitioner=True, key_type=str, value_type=bytes)
         for name in TABLES
     }
+
+
+def _send_soon(topic: faust.TopicT, key: bytes, value: bytes) -> None:
+    # Outside a stream the record is buffered and sent by the producer's next flush.
+    topic.send_soon(key=key, value=value)
 
 
 def create_app(
@@ -160,13 +165,15 @@ def create_app(
         tables["alert_outbox"],
         tables["alert_done"],
         tables["alert_dead"],
-        on_dead=lambda key, raw: topics.dead.send_soon(key=key.encode(), value=raw),
+        on_dead=lambda key, raw: _send_soon(topics.dead, key.encode(), raw),
     )
     destinations = build_destinations(config) if destinations is None else destinations
     router = Router(config.routes, destinations)
-    # Ops events the dispatcher raises (a destination disabled) take the same road as feed health.
-    dispatcher = Dispatcher(destinations, outbox, routes=router.routes, silences=silences,
-                            on_event=lambda event: dispatcher.submit(router.events_for(event)))
+    async def announce(event: OpsEvent) -> None:
+        # Ops events the dispatcher raises (a destination disabled) take the same road as feed health.
+        await dispatcher.submit(router.events_for(event))
+
+    dispatcher = Dispatcher(destinations, outbox, routes=router.routes, silences=silences, on_event=announce)
     worker = StreamWorker(
         app=app,
         config=config,

@@ -11,6 +11,7 @@ is never sent again. ``tick()`` is called by a Faust timer; it never raises.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import MutableMapping
 from typing import TYPE_CHECKING
 
 import faust
@@ -32,7 +33,7 @@ log = get_logger(component="worker")
 class DeliverySupervisor:
     """Starts the dispatcher when this worker owns the matches partition, stops it when it does not."""
 
-    def __init__(self, app: faust.App, dispatcher: Dispatcher, outbox: TableOutbox, story_table: faust.Table,
+    def __init__(self, app: faust.App, dispatcher: Dispatcher, outbox: TableOutbox, story_table: MutableMapping[str, bytes],
                  matches_tp: TP) -> None:
         self.app = app
         self.dispatcher = dispatcher

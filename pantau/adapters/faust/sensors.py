@@ -10,9 +10,12 @@ worker's own partitions.
 
 from __future__ import annotations
 
+from typing import cast
+
 import faust
 from faust.sensors.prometheus import FaustMetrics, PrometheusMonitor
 from prometheus_client import REGISTRY, CollectorRegistry, Histogram
+from prometheus_client.registry import Collector
 
 from pantau.core import metrics
 
@@ -25,8 +28,8 @@ class _FaustRegistry:
     def __init__(self, target: CollectorRegistry) -> None:
         self._target = target
 
-    def register(self, collector: object) -> None:
-        if any(m.name.endswith("_events_runtime_ms") for m in collector.describe()):
+    def register(self, collector: Collector) -> None:
+        if any(m.name.endswith("_events_runtime_ms") for m in collector.describe()):  # type: ignore[attr-defined]
             return
         self._target.register(collector)
 
@@ -43,8 +46,9 @@ class _MillisToSeconds:
 
 def install_sensors(app: faust.App, registry: CollectorRegistry = REGISTRY) -> None:
     """Faust's Prometheus sensors (messages, events, commits, rebalances) on our /metrics."""
-    sensors = FaustMetrics.create(_FaustRegistry(registry), "pantau_faust")
-    runtime = _MillisToSeconds(metrics.FAUST_EVENT_RUNTIME)
+    # Duck-typed stand-ins for what Faust expects (a registry, a histogram): hence the casts.
+    sensors = FaustMetrics.create(cast(CollectorRegistry, _FaustRegistry(registry)), "pantau_faust")
+    runtime = cast(Histogram, _MillisToSeconds(metrics.FAUST_EVENT_RUNTIME))
     app.monitor = PrometheusMonitor(metrics=sensors._replace(events_runtime_latency=runtime))
 
 

@@ -61,7 +61,7 @@ class FeedAssignment:
         topic: str,
         *,
         group: str,
-        on_change: Callable[[frozenset[int]], None],
+        on_change: Callable[[frozenset[int]], object],
         loop: asyncio.AbstractEventLoop,
         session_timeout: float = 10.0,
     ) -> None:

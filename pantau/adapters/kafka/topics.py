@@ -76,7 +76,7 @@ class TopicSpec:
 
     def configs(self) -> dict[str, str]:
         """Broker-side topic configs (as kafka-admin and Faust's ``config=`` take them)."""
-        configs = {"cleanup.policy": self.cleanup}
+        configs: dict[str, str] = {"cleanup.policy": self.cleanup}
         ms = -1 if self.retention is None else int(self.retention.total_seconds() * 1000)
         configs["retention.ms"] = str(ms)
         return configs
