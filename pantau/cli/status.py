@@ -82,6 +82,7 @@ class Live:
     running: bool
     ready: bool = False
     reasons: list[str] = field(default_factory=list)
+    """Why it is not ready (503), or what is degraded while ready (a refused rule edit)."""
     rules_version: str | None = None
     disabled: list[str] = field(default_factory=list)
 
@@ -117,6 +118,7 @@ def _live(metrics_address: str | None) -> Live:
         page = httpx.get(f"{base}/metrics", timeout=2.0).text
     except httpx.HTTPError:
         return Live(running=False)
+    # 503 "not ready:" or 200 "ready, degraded:" (a refused rule edit), then one "- reason" per line
     reasons = [line[2:] for line in ready.text.splitlines() if line.startswith("- ")]
     version, disabled = None, []
     for family in text_string_to_metric_families(page):
@@ -193,6 +195,8 @@ def _rules_on_disk(config: Config) -> tuple[str | None, str | None]:
         return load_ruleset(config.rules).version, None
     except RulesError as exc:
         return None, exc.message
+    except Exception as exc:  # status must report, not crash, whatever the files hold
+        return None, f"rules in {config.rules} could not be read: {exc}"
 
 
 def _ago(at: float | None, now: float) -> str:
@@ -212,6 +216,8 @@ def render(report: StatusReport, console, now: float) -> None:
     live = report.live
     if live.running:
         state = "[green]ready[/]" if live.ready else "[red]not ready[/]: " + "; ".join(live.reasons)
+        if live.ready and live.reasons:
+            state = "[yellow]ready, degraded[/]: " + "; ".join(live.reasons)
         console.print(f"pantau process: running, {state}")
     else:
         console.print("pantau process: [yellow]not answering[/] on the metrics address (state file only)")

@@ -12,7 +12,8 @@
     ├── DeliveryError           one destination refused or could not be reached
     │   ├── RetryableDelivery   try again later (5xx, 429, timeouts)
     │   └── PermanentDelivery   do not retry (4xx, 410 Gone, bad address)
-    └── BrokerError             Kafka is unreachable or refused a write
+    ├── BrokerError             Kafka is unreachable or refused a write
+    └── FeedbackLinkError       a feedback link is forged, altered or expired
 
 Messages follow one shape: what went wrong, the offending value, where, and
 what to do next. ``hint`` carries the "what to do" part so that the CLI can
@@ -35,6 +36,7 @@ __all__ = [
     "RetryableDelivery",
     "PermanentDelivery",
     "BrokerError",
+    "FeedbackLinkError",
 ]
 
 
@@ -145,3 +147,7 @@ class PermanentDelivery(DeliveryError):
 
 class BrokerError(PantauError):
     """Kafka is unreachable or refused a write."""
+
+
+class FeedbackLinkError(PantauError):
+    """A feedback link (alert key, verdict, expiry, signature) is forged, altered or expired."""

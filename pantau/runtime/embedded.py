@@ -40,6 +40,7 @@ from pantau.adapters.sqlite.outbox import SqliteOutbox
 from pantau.adapters.sqlite.silences import SqliteSilences
 from pantau.streams.deliver import Dispatcher, Router, build_destinations
 from pantau.streams.deliver.events import OpsEvent, from_health
+from pantau.streams.deliver.feedback import signer_for
 from pantau.adapters.sqlite.archive import ArchivedAlert, ArchiveStore, Intake
 from pantau.adapters.sqlite.inbox import Inbox
 from pantau.core.logs import get_logger
@@ -96,7 +97,8 @@ class EmbeddedRunner:
         self.prune_archive()
         self.stories = StoryIndex(SqliteStoryStore(self.conn))
         destinations = build_destinations(config, stream=console_stream)
-        self.router = Router(config.routes, destinations)
+        # Feedback links are signed with web.secret, else a key kept beside the state file.
+        self.router = Router(config.routes, destinations, links=signer_for(config).links)
         self.dispatcher = Dispatcher(
             destinations, SqliteOutbox(self.conn), routes=self.router.routes, silences=SqliteSilences(self.conn),
             on_event=self.announce,
@@ -270,7 +272,8 @@ async def _main(config: Config, once: bool, console_stream: TextIO | None) -> in
             print(summary.line(), file=sys.stderr)
             return 0
         if config.metrics:  # not for --once: nothing would scrape a process that lives seconds
-            observer = start_observer(config.metrics, _readiness(runner), mode="run")
+            observer = start_observer(config.metrics, _readiness(runner), mode="run",
+                                      degraded=runner.live.degraded if runner.live is not None else None)
         if config.web.listen:  # the page in its own thread and loop: it never holds up this one
             from pantau.web.app import start_page
 

@@ -35,7 +35,8 @@ def run_stream_worker(config: Config, *, log_level: str = "info", kafka: KafkaSe
     app = worker.app
 
     # /readyz runs in the observer's thread: it reads the snapshot the event loop keeps.
-    observer = start_observer(config.metrics, lambda: list(worker.not_ready), mode="worker") if config.metrics else None
+    observer = (start_observer(config.metrics, lambda: list(worker.not_ready), mode="worker", degraded=rules.degraded)
+                if config.metrics else None)
     # Faust's worker owns the event loop and handles SIGINT/SIGTERM (a clean leave of the group).
     runner = faust.Worker(app, quiet=True, override_logging=False, redirect_stdouts=False, loglevel=log_level)
     runner.spinner = None  # its terminal escapes would corrupt JSON log lines

@@ -170,3 +170,24 @@ def test_status_after_a_real_run_once_matches_what_the_receiver_got(tmp_path: Pa
     assert feeds["gone"]["failures"] == 1 and "404" in feeds["gone"]["last_error"]
     assert report["queues"] == {"inbox": 0, "outbox": 0, "dead_letters": 0, "silences": 0}
     assert report["live"]["running"] is False
+
+
+def test_a_refused_rule_edit_shows_in_status_located_while_the_process_stays_ready(config: Config) -> None:
+    from rich.console import Console
+
+    from pantau.streams.classify import LiveRules
+
+    live = LiveRules(config.rules)
+    running = live.current.version
+    rule = config.rules / "cybercrime.yaml"
+    rule.write_text(rule.read_text().replace("any:", "anyy:"))
+    assert live.reload() is False
+    with start_observer("127.0.0.1:0", lambda: [], degraded=live.degraded) as obs:
+        config.metrics = f"127.0.0.1:{obs.port}"
+        report = collect_status(config, now=NOW)
+    assert report.live.ready and len(report.live.reasons) == 1
+    assert f"still running version {running}" in report.live.reasons[0] and "cybercrime.yaml:" in report.live.reasons[0]
+    console = Console(record=True, width=300, color_system=None)
+    render(report, console, NOW)
+    text = console.export_text()
+    assert "running, ready, degraded: rules on disk refused" in text and "anyy" in text

@@ -34,6 +34,8 @@ from pantau.adapters.faust.outbox_table import TableOutbox
 from pantau.adapters.faust.sensors import install_sensors
 from pantau.adapters.kafka.topics import ALERTS_DEAD, ALERTS_REPLAY, ARTICLES, EVENTS, MATCHES, TopicSpec
 from pantau.core.config import Config, KafkaSettings
+from pantau.core.logs import get_logger
+from pantau.streams.deliver.feedback import signer_for
 
 if TYPE_CHECKING:  # the worker imports these anyway; keep `import pantau.adapters.faust.app` light
     from pantau.streams.classify import LiveRules
@@ -42,6 +44,7 @@ if TYPE_CHECKING:  # the worker imports these anyway; keep `import pantau.adapte
 
 __all__ = ["StreamWorker", "WorkerTopics", "create_app", "TABLES"]
 
+log = get_logger(component="worker")
 TABLES = ("alert_outbox", "alert_done", "alert_dead", "story_members")
 
 
@@ -168,7 +171,13 @@ def create_app(
         on_dead=lambda key, raw: _send_soon(topics.dead, key.encode(), raw),
     )
     destinations = build_destinations(config) if destinations is None else destinations
-    router = Router(config.routes, destinations)
+    # Every worker and `pantau web` must sign and check links with one key: only with web.secret.
+    signer = signer_for(config, shared=True)
+    if signer is None:
+        log.warning("feedback_links_off", reason="web.secret is not set in pantau.yaml",
+                    hint="set web.secret (the same on every worker and pantau web) so alerts carry feedback links")
+    router = Router(config.routes, destinations, links=signer.links if signer is not None else None)
+
     async def announce(event: OpsEvent) -> None:
         # Ops events the dispatcher raises (a destination disabled) take the same road as feed health.
         await dispatcher.submit(router.events_for(event))

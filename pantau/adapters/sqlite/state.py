@@ -3,8 +3,9 @@
 Each part keeps its own tables and creates them itself (``ensure_schema`` in
 its module): feed progress (pantau.adapters.sqlite.feed_state), seen articles and stories
 (pantau.streams.stories), the alert outbox, dead letters and silences
-(pantau.streams.deliver). WAL mode lets ``pantau status`` and ``pantau alerts`` read
-while ``pantau run`` writes.
+(pantau.streams.deliver), the archive, feedback verdicts and the audit log
+(``record_audit`` / ``list_audit``, re-exported here). WAL mode lets
+``pantau status`` and ``pantau alerts`` read while ``pantau run`` writes.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-__all__ = ["open_state"]
+from pantau.adapters.sqlite.audit import AuditEntry, AuditLog, list_audit, record_audit
+
+__all__ = ["open_state", "record_audit", "list_audit", "AuditLog", "AuditEntry"]
 
 
 def open_state(path: str | Path) -> sqlite3.Connection:
