@@ -12,7 +12,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pantau.cli.options import add_config_option
+from pantau.cli.options import add_config_option, non_negative_int
 
 __all__ = ["add_subcommands", "handle_backtest", "print_backtest", "handle_quality", "handle_candidates"]
 
@@ -55,7 +55,7 @@ def add_subcommands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--rules", type=Path, metavar="PROPOSED_DIR",
                    help="the edited rules directory (default: the rules on disk against the archived decisions)")
     p.add_argument("--since", default="7d", metavar="AGE", help="archive window to replay (default: 7d)")
-    p.add_argument("--samples", type=int, default=3, metavar="N", help="articles shown per rule gained/lost (default: 3)")
+    p.add_argument("--samples", type=non_negative_int, default=3, metavar="N", help="articles shown per rule gained/lost (default: 3)")
     p.add_argument("--json", action="store_true", help="print the result as one JSON object")
     add_config_option(p)
     p.set_defaults(handler=handle_backtest)

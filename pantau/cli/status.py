@@ -14,13 +14,13 @@ import json
 import sqlite3
 import time
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
+from pantau.cli.options import positive_int
 from pantau.core.config import Config
-from pantau.core.errors import ConfigError, RulesError
+from pantau.core.errors import RulesError
 
 __all__ = ["register", "handle", "collect_status", "StatusReport", "FeedLine", "DestinationLine", "AlertLine", "Live"]
 
@@ -154,16 +154,12 @@ def collect_status(config: Config, *, now: float | None = None, limit: int = 10,
     from pantau.adapters.sqlite.outbox import SqliteOutbox
     from pantau.adapters.sqlite.silences import SqliteSilences
     from pantau.adapters.sqlite.inbox import Inbox
-    from pantau.adapters.sqlite.state import open_state
+    from pantau.adapters.sqlite.state import open_state, require_state
 
     now = time.time() if now is None else now
-    if not Path(config.state).exists():
-        raise ConfigError(
-            f"state file {config.state} does not exist",
-            hint="start the monitor first (`pantau run`), or pass the --config it runs with",
-        )
+    require_state(config.state)  # a read-only command: never leaves an empty state file behind
     live = _live(config.metrics) if ask_process else Live(running=False)
-    conn = open_state(config.state)
+    conn = open_state(config.state, create=False)
     try:
         feeds = _feeds(config, conn, now)
         outbox = SqliteOutbox(conn)
@@ -271,7 +267,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--config", metavar="FILE", help="pantau.yaml of the monitor (default: the shipped one)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
-    parser.add_argument("--limit", type=int, default=10, metavar="N", help="how many recent alerts to list (default: 10)")
+    parser.add_argument("--limit", type=positive_int, default=10, metavar="N", help="how many recent alerts to list (default: 10)")
     parser.set_defaults(handler=handle)
 
 

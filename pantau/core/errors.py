@@ -8,6 +8,8 @@
     │   ├── BlockedAddressError the feed resolves to a private/loopback address
     │   └── ParseError          the body is not a feed we can read
     ├── RulesError              a rule set failed to load (every located error)
+    ├── StateError              the SQLite state file is missing or unusable (path)
+    ├── InputError              a file or value given on the command line is unusable
     ├── RuleEditRefused         a rule edit from the web page was not saved (errors, changed meanwhile)
     ├── DeliveryError           one destination refused or could not be reached
     │   ├── RetryableDelivery   try again later (5xx, 429, timeouts)
@@ -31,6 +33,8 @@ __all__ = [
     "BlockedAddressError",
     "ParseError",
     "RulesError",
+    "StateError",
+    "InputError",
     "RuleEditRefused",
     "DeliveryError",
     "RetryableDelivery",
@@ -106,6 +110,14 @@ class RulesError(PantauError):
             f"rule set {directory or '?'} refused: {first}{more}",
             hint="run `pantau rules check` for the full list",
         )
+
+
+class StateError(PantauError):
+    """The state file cannot be opened, created, or is not there for a read-only command."""
+
+
+class InputError(PantauError):
+    """A file or value given on the command line cannot be used (missing, a folder, binary...)."""
 
 
 class RuleEditRefused(PantauError):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import threading
 
 import structlog
 
@@ -16,6 +17,18 @@ __all__ = ["configure_logging", "get_logger", "default_format", "BoundLogger"]
 
 BoundLogger = structlog.stdlib.BoundLogger
 """What :func:`get_logger` returns (for annotations)."""
+
+# One lock for every line written to stderr: structlog's events and the stdlib
+# handler (kafka-python's and aiokafka's threads) would otherwise interleave
+# halves of two JSON lines, which no log shipper can parse.
+_WRITE_LOCK = threading.Lock()
+
+
+def _write_line(line: str) -> None:
+    stream = sys.stderr
+    with _WRITE_LOCK:
+        stream.write(line + "\n")
+        stream.flush()
 
 
 def default_format() -> str:
@@ -73,7 +86,7 @@ class _StderrLogger:
         pass
 
     def msg(self, message: str) -> None:
-        print(message, file=sys.stderr, flush=True)
+        _write_line(message)
 
     log = debug = info = warn = warning = err = error = critical = exception = fatal = msg
 
@@ -88,6 +101,12 @@ class _StderrHandler(logging.StreamHandler):
     @stream.setter
     def stream(self, value) -> None:  # StreamHandler.__init__ assigns it; ignore.
         pass
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            _write_line(self.format(record))
+        except Exception:  # logging must never raise into the caller
+            self.handleError(record)
 
 
 def get_logger(**context: object) -> BoundLogger:

@@ -25,7 +25,7 @@ from pantau.streams.deliver.destinations.slack import SlackSettings
 from pantau.streams.deliver.destinations.webhook import WebhookSettings
 from pantau.adapters.sqlite.outbox import SqliteOutbox
 from pantau.adapters.sqlite.silences import SqliteSilences
-from pantau.core.errors import ConfigError
+from pantau.core.errors import StateError
 from pantau.adapters.sqlite.inbox import Inbox
 from pantau.runtime.observe import start_observer
 from pantau.adapters.sqlite.state import open_state
@@ -142,10 +142,11 @@ def test_the_terminal_rendering_names_the_trouble(config: Config) -> None:
     assert "1 articles to classify, 1 alerts to deliver, 1 dead letters, 1 silences active" in text
 
 
-def test_a_missing_state_file_is_a_config_error_with_a_hint(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError) as err:
-        collect_status(Config(state=tmp_path / "nope.db", metrics=None), ask_process=False)
-    assert "nope.db" in err.value.message and "pantau run" in (err.value.hint or "")
+def test_a_missing_state_file_is_a_state_error_with_a_hint(tmp_path: Path) -> None:
+    with pytest.raises(StateError) as err:
+        collect_status(Config(state=tmp_path / "nope" / "nope.db", metrics=None), ask_process=False)
+    assert "nope.db; has pantau run here?" in err.value.message and "pantau run" in (err.value.hint or "")
+    assert not (tmp_path / "nope").exists()  # a read-only command creates neither the file nor its folder
 
 
 def test_status_after_a_real_run_once_matches_what_the_receiver_got(tmp_path: Path, e2e, write_monitor,
