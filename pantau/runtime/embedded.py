@@ -32,13 +32,14 @@ from typing import TextIO
 
 from pantau.core.article import Article
 from pantau.sources.health import HealthEvent
+from pantau.sources.outcome import PollSummary
 from pantau.sources.poller import Poller
 from pantau.adapters.sqlite.feed_state import SqliteFeedStateStore
 from pantau.streams.classify import LiveRules, RuleSet, load_ruleset
 from pantau.core.config import Config
 from pantau.adapters.sqlite.outbox import SqliteOutbox
 from pantau.adapters.sqlite.silences import SqliteSilences
-from pantau.streams.deliver import Dispatcher, Router, build_destinations
+from pantau.streams.deliver import Dispatcher, DrainSummary, Router, build_destinations
 from pantau.streams.deliver.events import OpsEvent, from_health
 from pantau.streams.deliver.feedback import signer_for
 from pantau.adapters.sqlite.archive import ArchivedAlert, ArchiveStore, Intake
@@ -60,24 +61,32 @@ INBOX_RETENTION = 30 * 86400
 
 @dataclass
 class RunSummary:
-    """Counts of one ``--once`` run, for the summary line."""
+    """One ``--once`` run: the poll's and the drain's own summaries, and what the pipeline made in between."""
 
-    feeds: int = 0
-    feeds_failed: int = 0
+    polled: PollSummary = field(default_factory=PollSummary)
+    drained: DrainSummary = field(default_factory=lambda: DrainSummary(sent=0, pending=0, dead=0))
     articles: int = 0
     matched: int = 0
     alerts: int = 0
-    delivered: int = 0
-    waiting: int = 0
-    dead: int = 0
-    errors: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[str]:
+        """One line per failed feed, naming the feed."""
+        errors = []
+        for outcome in self.polled.outcomes:
+            if outcome.failed:
+                error = outcome.error or outcome.outcome
+                # FeedError messages start with the URL, which is the feed's id unless it has its own.
+                errors.append(error if error.startswith(outcome.feed) else f"{outcome.feed}: {error}")
+        return errors
 
     def line(self) -> str:
         """The one-line summary printed on stderr."""
+        polled, drained = self.polled, self.drained
         return (
-            f"pantau: {self.feeds} feeds polled ({self.feeds_failed} failed), {self.articles} new articles, "
-            f"{self.matched} matched, {self.alerts} new alerts: {self.delivered} delivered, "
-            f"{self.waiting} waiting for retry, {self.dead} dead-lettered"
+            f"pantau: {polled.feeds} feeds polled ({polled.failed} failed), {self.articles} new articles, "
+            f"{self.matched} matched, {self.alerts} new alerts: {drained.sent} delivered, "
+            f"{drained.pending} waiting for retry, {drained.dead} dead-lettered"
         )
 
 
@@ -171,18 +180,11 @@ class EmbeddedRunner:
     async def once(self, max_wait: float = 60.0) -> RunSummary:
         """Poll every feed once, process, deliver, and wait until delivered or parked."""
         await self.process_pending()  # left over from a run that stopped early
-        polled = await self.poller.poll_once()
-        self.summary.feeds, self.summary.feeds_failed = polled.feeds, polled.failed
-        for outcome in polled.outcomes:
-            if outcome.failed:
-                error = outcome.error or outcome.outcome
-                # FeedError messages start with the URL, which is the feed's id unless it has its own.
-                self.summary.errors.append(error if error.startswith(outcome.feed) else f"{outcome.feed}: {error}")
+        self.summary.polled = await self.poller.poll_once()
         await self.process_pending()
-        drained = await self.dispatcher.drain(max_wait)
+        self.summary.drained = await self.dispatcher.drain(max_wait)
         if self.archive is not None:
             self.archive.sync_fates()
-        self.summary.delivered, self.summary.waiting, self.summary.dead = drained.sent, drained.pending, drained.dead
         return self.summary
 
     async def forever(self, stop: asyncio.Event) -> None:

@@ -9,7 +9,6 @@ would gain or lose topics under an edited rule set.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Iterator
 
@@ -17,7 +16,7 @@ import msgspec
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ruamel.yaml import YAML
 
-from pantau.core.article import Article, article_id
+from pantau.core.article import Article, article_id, synthetic_article
 from pantau.streams.classify.engine import RuleSet
 from pantau.core.errors import RulesError
 
@@ -49,16 +48,8 @@ class CorpusItem(BaseModel):
 
     def article(self) -> Article:
         """The item as an Article (language declared, as a feed would)."""
-        return Article(
-            id=article_id(f"corpus:{self.id}"),
-            url=f"corpus:{self.id}",
-            title=self.title,
-            summary=self.summary,
-            content=self.content,
-            fetched=datetime.now(timezone.utc),
-            feed="corpus",
-            language=self.language,
-        )
+        return synthetic_article(article_id(f"corpus:{self.id}"), url=f"corpus:{self.id}", feed="corpus",
+                                 title=self.title, summary=self.summary, content=self.content, language=self.language)
 
 
 class InputArticle(msgspec.Struct, kw_only=True):
@@ -72,16 +63,9 @@ class InputArticle(msgspec.Struct, kw_only=True):
 
     def article(self, line: int) -> Article:
         """An Article for the line (its id from the link, else the line number)."""
-        return Article(
-            id=article_id(self.link or f"line:{line}"),
-            url=self.link,
-            title=self.title,
-            summary=self.summary,
-            content=self.content,
-            fetched=datetime.now(timezone.utc),
-            feed="classify",
-            language=self.language or None,
-        )
+        return synthetic_article(article_id(self.link or f"line:{line}"), url=self.link, feed="classify",
+                                 title=self.title, summary=self.summary, content=self.content,
+                                 language=self.language or None)
 
 
 _input = msgspec.json.Decoder(InputArticle)
