@@ -38,6 +38,7 @@ from pantau.streams.deliver.destinations import DestinationSpec
 from pantau.core.errors import ConfigError, MissingEnvError
 from pantau.core.files import read_text
 from pantau.core.yaml_errors import describe, kind_of, locate
+from pantau.streams.deliver.inhibit import InhibitRule
 from pantau.web.settings import WebConfig
 
 __all__ = [
@@ -108,6 +109,8 @@ class Config(BaseModel):
     web: WebConfig = Field(default_factory=WebConfig)
     destinations: dict[str, DestinationSpec] = Field(default_factory=dict)
     routes: list[RouteSpec] = Field(default_factory=list)
+    inhibit: list[InhibitRule] = Field(default_factory=list)
+    """Alertmanager-style inhibition: a source match on a story mutes target routes' alerts on it."""
     source: Path | None = None
     """The file this configuration was read from (None for built-in defaults)."""
     feeds_file: Path | None = None

@@ -122,3 +122,12 @@ def test_pages_forbid_framing_foreign_scripts_and_referrers(client):
     assert "<script>" not in reply.text  # everything the CSP allows comes from /static
     static = client(None).get("/static/htmx.min.js")
     assert static.status_code == 200 and "no-store" not in static.headers.get("cache-control", "")
+
+
+def test_behind_a_proxy_the_public_url_is_this_site(client, app):
+    app.state.web.config.web.public_url = "https://pantau.example.org"
+    editor = client("editor")
+    token = csrf_of(editor.get("/silences").text)
+    reply = editor.post("/silences", data={"csrf_token": token, "kind": "topic", "value": "asean", "reason": "r",
+                                           "duration": "1h"}, headers={"Origin": "https://pantau.example.org"})
+    assert reply.status_code == 200 and "topic = asean" in reply.text

@@ -36,6 +36,7 @@ from pantau.adapters.kafka.topics import ALERTS_DEAD, ALERTS_REPLAY, ARTICLES, E
 from pantau.core.config import Config, KafkaSettings
 from pantau.core.logs import get_logger
 from pantau.streams.deliver.feedback import signer_for
+from pantau.streams.deliver.retention import delivery_retention
 
 if TYPE_CHECKING:  # the worker imports these anyway; keep `import pantau.adapters.faust.app` light
     from pantau.streams.classify import LiveRules
@@ -45,7 +46,7 @@ if TYPE_CHECKING:  # the worker imports these anyway; keep `import pantau.adapte
 __all__ = ["StreamWorker", "WorkerTopics", "create_app", "TABLES"]
 
 log = get_logger(component="worker")
-TABLES = ("alert_outbox", "alert_done", "alert_dead", "story_members")
+TABLES = ("alert_outbox", "alert_done", "alert_dead", "story_members", "delivery_timers", "story_ledger")
 
 
 @dataclass(frozen=True)
@@ -169,6 +170,8 @@ def create_app(
         tables["alert_done"],
         tables["alert_dead"],
         on_dead=lambda key, raw: _send_soon(topics.dead, key.encode(), raw),
+        timers=tables["delivery_timers"],
+        ledger=tables["story_ledger"],
     )
     destinations = build_destinations(config) if destinations is None else destinations
     # Every worker and `pantau web` must sign and check links with one key: only with web.secret.
@@ -182,7 +185,8 @@ def create_app(
         # Ops events the dispatcher raises (a destination disabled) take the same road as feed health.
         await dispatcher.submit(router.events_for(event))
 
-    dispatcher = Dispatcher(destinations, outbox, routes=router.routes, silences=silences, on_event=announce)
+    dispatcher = Dispatcher(destinations, outbox, routes=router.routes, silences=silences, on_event=announce,
+                            retention=delivery_retention(router.routes), inhibit=config.inhibit)
     worker = StreamWorker(
         app=app,
         config=config,

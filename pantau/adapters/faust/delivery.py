@@ -48,7 +48,7 @@ class DeliverySupervisor:
     def stories(self) -> StoryIndex:
         """The story index, rebuilt from the recovered table after each takeover."""
         if self._stories is None:
-            self._stories = StoryIndex(TableStoryStore(self.story_table))
+            self._stories = StoryIndex(TableStoryStore(self.story_table), retention=self.dispatcher.retention)
         return self._stories
 
     def owns_delivery(self) -> bool:
@@ -92,6 +92,7 @@ class DeliverySupervisor:
     def start(self) -> None:
         """Run the dispatcher (after a takeover: over freshly recovered tables)."""
         self.outbox.reset_cache()
+        self.dispatcher.restore_timers()  # the group and storm clocks the previous owner saved
         self._stories = None
         self._delivering = asyncio.ensure_future(self._deliver())
         log.info("delivery_started", partition=str(self.matches_tp))
