@@ -27,8 +27,14 @@ class FakeApp:
 
 
 class Dispatcher:
+    retention = None
+
     def __init__(self) -> None:
         self.runs = 0
+        self.restored = 0
+
+    def restore_timers(self) -> None:
+        self.restored += 1
 
     async def run_forever(self) -> None:
         self.runs += 1
@@ -63,15 +69,16 @@ def test_delivers_only_while_owning_the_partition_with_tables_recovered():
         await tick()  # and keeps the one dispatcher running
         app.assigned = {TP("pantau.articles", 3)}
         await tick()  # the partition moved to another worker: stop
-        return seen, dispatcher.runs, outbox.resets
+        return seen, dispatcher.runs, outbox.resets, dispatcher.restored
 
-    seen, runs, resets = asyncio.run(scenario())
+    seen, runs, resets, restored = asyncio.run(scenario())
     assert seen[0] == (False, ["kafka: no partitions assigned to this worker yet"])
     assert seen[1] == (False, ["kafka: rebalancing or recovering tables"])
     assert seen[2] == (True, []) and seen[3] == (True, [])
     assert seen[4] == (False, [])
     assert runs == 1
     assert resets == 2  # a fresh cache on start, and again on stop (another worker owns the tables)
+    assert restored == 1  # the group and storm clocks the previous owner saved, read on takeover
 
 
 def test_a_revoked_matches_partition_stops_delivery_at_once_and_others_do_not():
