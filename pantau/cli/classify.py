@@ -18,10 +18,12 @@ from pantau.core.files import why_unreadable
 __all__ = ["register", "handle", "rules_directory"]
 
 EPILOG = """\
-input: one JSON object per line with title, summary, content, link, language
-(other keys are ignored). output: one JSON line per input line, in order:
-  {"link": ..., "topics": [...], "matches": [{"rule", "topic", "score",
-   "severity", "tags", "hits": [{"term", "field", "start", "end", "text"}],
+input: one JSON object per line with the Article's fields: id, url, title,
+summary, content, feed, language (other keys are ignored; `link` is read as
+url), so `pantau fetch` and `pantau poll` output can be piped in as it is.
+output: one JSON line per input line, in order:
+  {"line": N, "id": ..., "url": ..., "topics": [...], "matches": [{"rule",
+   "topic", "score", "severity", "tags", "hits": [{"term", "field", "start", "end", "text"}],
    "snippet", "notes": [...]}], "ruleset_version": ...}
 notes say why the story is about the topic and which hits did not count
 (denied, another sense of the word).
@@ -33,6 +35,7 @@ topic) and, for each topic NOT matched, the closest rule and what it lacked.
 examples:
   echo '{"title": "Korut luncurkan rudal", "language": "id"}' | pantau classify
   pantau classify --rules my-rules/ articles.jsonl > classified.jsonl
+  pantau fetch https://www.antaranews.com/rss/terkini.xml | pantau classify
   echo '{"title": "Bank: gangguan bukan serangan siber"}' | pantau classify --explain
 """
 
@@ -116,7 +119,8 @@ def handle(args: argparse.Namespace) -> int:
                 continue
             record = {
                 "line": number,
-                "link": article.url,
+                "id": article.id,
+                "url": article.url,
                 "topics": list(classified.topics),
                 "matches": [msgspec.structs.asdict(m) for m in classified.matches],
                 "ruleset_version": classified.ruleset_version,

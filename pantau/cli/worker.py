@@ -41,4 +41,4 @@ def handle(args: argparse.Namespace) -> int:
     """Start the worker and block until SIGINT/SIGTERM; returns the exit status."""
     from pantau.runtime.stream_worker import run_stream_worker
 
-    return run_stream_worker(config_from_args(args), log_level=getattr(args, "log_level", "info"))
+    return run_stream_worker(config_from_args(args, with_rules=True), log_level=getattr(args, "log_level", "info"))

@@ -22,11 +22,12 @@ def run_stream_worker(config: Config, *, log_level: str = "info", kafka: KafkaSe
 
     from pantau.adapters.faust.app import create_app
     from pantau.adapters.kafka.silences import TopicSilences
-    from pantau.adapters.kafka.topics import ALL_TOPICS, ensure_topics
+    from pantau.adapters.kafka.topics import ALL_TOPICS, ensure_topics, require_broker
     from pantau.runtime.observe import start_observer
     from pantau.streams.classify import LiveRules
 
     kafka = kafka or config.broker
+    require_broker(kafka.bootstrap)  # one clear line within seconds, not a minute of client retries
     ensure_topics(kafka.bootstrap, ALL_TOPICS, prefix=kafka.prefix, replicas=kafka.replicas)
     # Read every silence before consuming anything, then follow the topic (any worker may deliver).
     silences = TopicSilences(kafka.bootstrap, prefix=kafka.prefix).start()

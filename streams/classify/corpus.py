@@ -9,6 +9,7 @@ would gain or lose topics under an edited rule set.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Iterator
 
@@ -53,19 +54,39 @@ class CorpusItem(BaseModel):
 
 
 class InputArticle(msgspec.Struct, kw_only=True):
-    """One JSON line given to ``pantau classify``; other keys are ignored."""
+    """One JSON line given to ``pantau classify``: the Article's own field names; other keys are ignored.
 
+    ``pantau fetch`` and ``pantau poll`` print Articles, so their lines keep
+    their id, url, feed and language here; ``link`` is still read for lines
+    written by hand before the name was unified.
+    """
+
+    id: str = ""
+    url: str = ""
+    link: str = ""
     title: str = ""
     summary: str = ""
     content: str = ""
-    link: str = ""
+    feed: str = ""
+    feed_name: str = ""
     language: str | None = None
+    language_source: str | None = None
 
     def article(self, line: int) -> Article:
-        """An Article for the line (its id from the link, else the line number)."""
-        return synthetic_article(article_id(self.link or f"line:{line}"), url=self.link, feed="classify",
-                                 title=self.title, summary=self.summary, content=self.content,
-                                 language=self.language or None)
+        """An Article for the line (its id as given, else from the url, else the line number)."""
+        url = self.url or self.link
+        return Article(
+            id=self.id or article_id(url or f"line:{line}"),
+            url=url,
+            title=self.title,
+            summary=self.summary,
+            content=self.content,
+            fetched=datetime.now(timezone.utc),
+            feed=self.feed or "classify",
+            feed_name=self.feed_name,
+            language=self.language or None,
+            language_source=(self.language_source or "declared") if self.language else None,
+        )
 
 
 _input = msgspec.json.Decoder(InputArticle)
@@ -210,9 +231,10 @@ def _why(topic: str, classified, here: RuleSet, there: RuleSet, article: Article
         elif added:
             reasons.append(f"rule {match.rule} {'now finds' if gained else 'no longer finds'} {_terms(added)}")
         elif theirs.ok and theirs.score < theirs.min_score:
-            reasons.append(f"rule {match.rule}: score {ours.score:g} now reaches min_score {ours.min_score:g}" if gained
-                           else f"rule {match.rule}: score {theirs.score:g} is now below min_score {theirs.min_score:g}")
+            reasons.append(f"rule {match.rule}: score {ours.score:g} now reaches min_score {ours.min_score:g}" if gained else
+                           f"rule {match.rule}: score {theirs.score:g} is now below min_score {theirs.min_score:g}")
         else:
-            reasons.append(f"rule {match.rule} {'now matches' if gained else 'no longer matches'} (terms: {_terms(terms)})")
+            change = "now matches" if gained else "no longer matches"
+            reasons.append(f"rule {match.rule} {change} (terms: {_terms(terms)})")
     return "; ".join(reasons) or "a topic: reference changed"
 

@@ -20,7 +20,7 @@ from pantau.core.article import Article
 from pantau.streams.classify.compiler import CompiledRule, Context, RegexLeaf
 from pantau.streams.classify.judgement import Cue, Voided, discount, salient
 from pantau.streams.classify.terms import PARTICLE, SUFFIX, WILD
-from pantau.streams.classify.language import article_language, same_family
+from pantau.core.language import article_language, same_family
 from pantau.streams.classify.morphology import PARTICLES, SUFFIXES
 from pantau.streams.classify.records import Classified, Hit, Match
 from pantau.streams.classify.text import build_shadow, mask_boilerplate

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pantau.core.article import Article
 from pantau.streams.classify.engine import Language, RuleSet
 from pantau.streams.classify.judgement import salient
-from pantau.streams.classify.language import same_family
+from pantau.core.language import same_family
 from pantau.streams.classify.records import Classified
 
 __all__ = ["NearMiss", "near_misses", "render"]

@@ -55,6 +55,8 @@ class Recent(msgspec.Struct, frozen=True, kw_only=True):
     route: str
     status: str
     alert: Alert | None
+    title: str = ""
+    """The alert's headline, kept after the payload is dropped so the list still says what was sent."""
 
 
 class Outbox(Protocol):

@@ -39,7 +39,8 @@ _decode = msgspec.json.Decoder(Silence).decode
 class TopicSilences:
     """Silences kept on the silences topic: the ``Silences`` a worker's Dispatcher reads, and what the CLI writes."""
 
-    def __init__(self, bootstrap: str, *, prefix: str = "", timeout: float = 30.0) -> None:
+    def __init__(self, bootstrap: str, *, prefix: str = "", timeout: float = 30.0,
+                 missing_ok: bool = False) -> None:
         self.bootstrap = bootstrap
         self.topic = SILENCES.name(prefix)
         self.timeout = timeout
@@ -49,7 +50,8 @@ class TopicSilences:
         self._thread: threading.Thread | None = None
         self._producer: KafkaProducer | None = None
         self._announce = False  # a worker logs each silence it applies; the CLI stays quiet
-        self._reader = TopicReader(bootstrap, self.topic, client_id="pantau-silences")
+        # missing_ok: a read-only command on a deployment where no worker ever ran sees no silences.
+        self._reader = TopicReader(bootstrap, self.topic, client_id="pantau-silences", missing_ok=missing_ok)
 
     # -- reading ----------------------------------------------------------------------
 

@@ -30,8 +30,10 @@ class TopicReader:
                  missing_ok: bool = False, created_by: str = "`pantau worker` at start") -> None:
         self.bootstrap, self.topic = bootstrap, topic
         with broker_errors(f"cannot reach Kafka at {bootstrap} to read {topic!r}"):
-            self._consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None,
-                                           enable_auto_commit=False, client_id=client_id)
+            # A reader never creates the topic it asks about: a broker's auto-creation
+            # would give it default settings (not compacted, one partition) for good.
+            self._consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
+                                           client_id=client_id, allow_auto_create_topics=False)
             numbers = sorted(self._consumer.partitions_for_topic(topic) or ())
         self.partitions = [TopicPartition(topic, p) for p in numbers]
         if not self.partitions and not missing_ok:

@@ -34,6 +34,7 @@ Both, and the broker address, are resolved once with the configuration
 
 from __future__ import annotations
 
+import socket
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Literal
@@ -56,6 +57,7 @@ __all__ = [
     "ALERTS_REPLAY",
     "ALL_TOPICS",
     "ensure_topics",
+    "require_broker",
 ]
 
 @dataclass(frozen=True)
@@ -104,6 +106,33 @@ SILENCES = TopicSpec("pantau.silences", 1, None, "compact", "silence id")
 ALERTS_REPLAY = TopicSpec("pantau.alerts.replay", 1, timedelta(days=7), "delete", "alert idempotency key")
 
 ALL_TOPICS = (ARTICLES, MATCHES, ALERTS_DEAD, EVENTS, FEEDS, FEEDS_STATE, SILENCES, ALERTS_REPLAY)
+
+
+PROBE_TIMEOUT = 5.0
+"""Seconds a command waits for a broker to accept a connection before saying none answers."""
+
+
+def require_broker(bootstrap: str, *, timeout: float = PROBE_TIMEOUT) -> None:
+    """Return when one bootstrap address accepts a TCP connection; a BrokerError within ``timeout`` otherwise.
+
+    kafka-python itself retries an absent broker for a minute or more, logging
+    every attempt; a command asks this first so that the answer is one line.
+    """
+    errors = []
+    for address in (part.strip() for part in bootstrap.split(",") if part.strip()):
+        host, _, port = address.rpartition(":")
+        try:
+            with socket.create_connection((host.strip("[]") or "127.0.0.1", int(port)), timeout=timeout):
+                return
+        except ValueError:
+            errors.append(f"{address}: not host:port")
+        except OSError as exc:
+            errors.append(f"{address}: {exc.strerror or exc}")
+    raise BrokerError(
+        f"no Kafka broker answers at {bootstrap} ({'; '.join(errors) or 'no address given'})",
+        hint="start the broker (`make kafka`, or docker compose up kafka), or set `kafka:` in pantau.yaml or "
+        "PANTAU_KAFKA to where it runs",
+    )
 
 
 def ensure_topics(

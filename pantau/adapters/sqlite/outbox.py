@@ -58,6 +58,9 @@ class SqliteOutbox:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         conn.executescript(_SCHEMA)
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(alert_outbox)")}
+        if "title" not in columns:  # state files from before titles were kept
+            conn.execute("ALTER TABLE alert_outbox ADD COLUMN title TEXT NOT NULL DEFAULT ''")
 
     @contextmanager
     def _tx(self) -> Iterator[None]:
@@ -78,9 +81,10 @@ class SqliteOutbox:
         with self._tx():
             for alert, when in zip(alerts, due, strict=True):
                 cur = self.conn.execute(
-                    "INSERT OR IGNORE INTO alert_outbox (key, destination, route, due, created, updated, alert)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (alert.key, alert.destination, alert.route, when, alert.created, now, encode_alert(alert)),
+                    "INSERT OR IGNORE INTO alert_outbox (key, destination, route, due, created, updated, alert, title)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (alert.key, alert.destination, alert.route, when, alert.created, now, encode_alert(alert),
+                     alert.headline[:300]),
                 )
                 if cur.rowcount:
                     stored.append(alert)
@@ -202,8 +206,12 @@ class SqliteOutbox:
     def recent(self, limit: int) -> list[Recent]:
         """The ``limit`` most recently updated alerts of any status, newest first."""
         rows = self.conn.execute(
-            "SELECT updated, destination, route, status, alert FROM alert_outbox ORDER BY updated DESC LIMIT ?",
+            "SELECT updated, destination, route, status, alert, title FROM alert_outbox ORDER BY updated DESC LIMIT ?",
             (limit,),
         ).fetchall()
-        return [Recent(updated=u, destination=d, route=r, status=s, alert=decode_alert(a) if a else None)
-                for u, d, r, s, a in rows]
+        recent = []
+        for u, d, r, s, a, title in rows:
+            alert = decode_alert(a) if a else None
+            recent.append(Recent(updated=u, destination=d, route=r, status=s, alert=alert,
+                                 title=title or (alert.headline if alert else "")))
+        return recent

@@ -28,7 +28,7 @@ def test_classify_json_lines_in_order(capsys, monkeypatch):
     code, out, _ = run(capsys, monkeypatch, ["classify", "--rules", str(SHIPPED_RULES), "-"], stdin)
     records = [json.loads(line) for line in out.splitlines()]
     assert code == 1 and len(records) == 4
-    assert records[0]["topics"] == ["north-korea"] and records[0]["link"] == "https://x/1"
+    assert records[0]["topics"] == ["north-korea"] and records[0]["url"] == "https://x/1"
     assert records[0]["matches"][0]["hits"][0] == {"term": "Korut", "field": "title", "start": 0, "end": 5, "text": "Korut"}
     assert records[1]["topics"] == []
     assert records[2]["topics"] == ["asean", "cybercrime", "north-korea"]
