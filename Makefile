@@ -34,7 +34,7 @@ bench: $(STAMP) ## benchmarks: JSON lines of figures (not part of make test)
 kafka: $(STAMP) ## start a local single-node Kafka for development
 	bash deploy/kafka/local-kafka.sh start
 
-kafka-stop:     ## stop the development Kafka started by `make kafka`
+kafka-stop:     ## stop the development Kafka (keeps its data; `deploy/kafka/local-kafka.sh stop --wipe` removes it)
 	bash deploy/kafka/local-kafka.sh stop
 
 clean:          ## remove the virtual environment and local state

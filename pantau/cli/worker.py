@@ -45,11 +45,14 @@ def handle(args: argparse.Namespace) -> int:
     from pantau.adapters.faust.app import create_app
     from pantau.streams.classify import LiveRules
     from pantau.runtime.observe import start_observer
+    from pantau.adapters.kafka.connectivity import watch_broker
     from pantau.adapters.kafka.silences import TopicSilences
     from pantau.adapters.kafka.topics import ALL_TOPICS, ensure_topics, kafka_bootstrap
 
     config = config_from_args(args)
     bootstrap = kafka_bootstrap(config)
+    # First, so that the client libraries' start-up complaints are gated too.
+    broker, log_gate = watch_broker(bootstrap)
     ensure_topics(bootstrap, ALL_TOPICS)
     # Read every silence before consuming anything, then follow the topic (any worker may deliver).
     silences = TopicSilences(bootstrap).start()
@@ -58,7 +61,10 @@ def handle(args: argparse.Namespace) -> int:
     app = streams.app
 
     # /readyz runs in the observer's thread: it reads the snapshot the event loop keeps.
-    observer = start_observer(config.metrics, lambda: list(streams.not_ready), mode="worker") if config.metrics else None
+    def readiness() -> list[str]:
+        return broker.reasons() + list(streams.not_ready)
+
+    observer = start_observer(config.metrics, readiness, mode="worker") if config.metrics else None
     # Faust's worker owns the event loop and handles SIGINT/SIGTERM (a clean leave of the group).
     worker = faust.Worker(app, quiet=True, override_logging=False, redirect_stdouts=False,
                           loglevel=getattr(args, "log_level", "info"))
@@ -70,6 +76,8 @@ def handle(args: argparse.Namespace) -> int:
     finally:
         rules.stop()
         silences.close()
+        broker.stop()
+        log_gate.remove()
         if observer is not None:
             observer.stop()
         # Faust's data dir (a fresh temporary one: tables live in memory and changelogs).

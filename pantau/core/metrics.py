@@ -53,6 +53,10 @@ SILENCES_ACTIVE = Gauge("pantau_alerts_silences_active", "Silences in force.")
 
 # distributed mode: Kafka consumers (Faust's own sensors add their faust_* series)
 KAFKA_CONSUMER_LAG = Gauge("pantau_kafka_consumer_lag_messages", "Messages the consumer group is behind the end of the topic, summed over partitions.", ["topic"])
+KAFKA_BROKER_CONNECTED = Gauge("pantau_kafka_broker_connected", "1 while this process reaches the Kafka broker (a silent ApiVersions probe every second), 0 during an outage.", ["bootstrap"])
+KAFKA_OUTAGES = Counter("pantau_kafka_outages_total", "Outages of the Kafka broker this process has lived through (counted when the broker answers again).", ["bootstrap"])
+KAFKA_OUTAGE_SECONDS = Counter("pantau_kafka_outage_seconds_total", "Seconds this process spent without an answer from the Kafka broker, over ended outages.", ["bootstrap"])
+KAFKA_CLIENT_LINES_HELD = Counter("pantau_kafka_client_log_lines_held_total", "Log lines of the Kafka client libraries held back (connection noise, lines during outages, repeats).")
 # Replaces Faust's pantau_faust_events_runtime_ms (milliseconds, which promtool refuses); see pantau/adapters/faust/app.py.
 FAUST_EVENT_RUNTIME = Histogram("pantau_faust_events_runtime_seconds", "Time the worker's agents spend on one event.", buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))
 

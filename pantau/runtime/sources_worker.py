@@ -131,6 +131,7 @@ class FeedAssignment:
 
 async def run_source_worker(config: Config, *, bootstrap: str | None = None, prefix: str | None = None) -> None:
     """Poll this worker's share of ``config.feeds`` into Kafka until SIGINT/SIGTERM."""
+    from pantau.adapters.kafka.connectivity import watch_broker
     from pantau.sources.poller import Poller
     from pantau.adapters.kafka.publisher import KafkaPublisher
     from pantau.adapters.kafka.feed_states import SharedFeedStateStore
@@ -141,6 +142,7 @@ async def run_source_worker(config: Config, *, bootstrap: str | None = None, pre
     bootstrap = bootstrap or kafka_bootstrap(config)
     prefix = topic_prefix() if prefix is None else prefix
     loop = asyncio.get_running_loop()
+    broker, log_gate = await loop.run_in_executor(None, watch_broker, bootstrap)
     await loop.run_in_executor(None, lambda: ensure_topics(bootstrap, ALL_TOPICS, prefix=prefix))
     publisher = await loop.run_in_executor(None, lambda: KafkaPublisher(bootstrap, prefix=prefix))
     local = SqliteFeedStateStore(open_state(config.state))
@@ -180,7 +182,7 @@ async def run_source_worker(config: Config, *, bootstrap: str | None = None, pre
     )
 
     def readiness() -> list[str]:
-        return [] if assignment.joined else ["waiting for the feed assignment from Kafka"]
+        return broker.reasons() + ([] if assignment.joined else ["waiting for the feed assignment from Kafka"])
 
     observer = start_observer(config.metrics, readiness, mode="sources") if config.metrics else None
     main = asyncio.current_task()
@@ -206,6 +208,8 @@ async def run_source_worker(config: Config, *, bootstrap: str | None = None, pre
         await loop.run_in_executor(None, store.close)
         if observer is not None:
             observer.stop()
+        broker.stop()
+        log_gate.remove()
 
 
 async def _watch_feed_list(config: Config, changed: Callable[[list[FeedSpec]], None]) -> None:
