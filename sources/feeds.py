@@ -1,16 +1,14 @@
-"""The feed list: YAML entries (the ``feeds:`` shape of pantau.yaml) or OPML."""
+"""A feed as the user declares it (one entry of ``feeds:`` in pantau.yaml, a feed list or OPML)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from pantau.core.errors import ConfigError
 
-__all__ = ["FeedSpec", "FeedAuth", "load_feed_list"]
+__all__ = ["FeedSpec", "FeedAuth"]
 
 
 class FeedAuth(BaseModel):
@@ -66,35 +64,3 @@ class FeedSpec(BaseModel):
     def key(self) -> str:
         """The feed's id: ``id`` when given, else its URL."""
         return self.id or self.url
-
-
-def load_feed_list(path: Path) -> list[FeedSpec]:
-    """Read a feed list from a YAML (``feeds:`` list) or OPML file."""
-    from ruamel.yaml import YAML
-
-    text = path.read_text(encoding="utf-8")
-    if path.suffix.lower() in {".opml", ".xml"}:
-        from pantau.sources.opml import parse_opml
-
-        return parse_opml(text, where=str(path))
-    try:
-        data = YAML(typ="rt").load(text) or {}  # round trip: keeps line/column marks for errors
-    except Exception as exc:  # ruamel raises several unrelated types for bad YAML
-        raise ConfigError(f"{path}: not valid YAML: {exc}", hint="fix the indentation or quoting") from None
-    items = data.get("feeds", []) if isinstance(data, dict) else data
-    if not isinstance(items, list):
-        raise ConfigError(f"{path}: expected a list of feeds, got {type(items).__name__}",
-                          hint="write `feeds:` followed by `- url: ...` entries")
-    from pantau.core.yaml_errors import describe
-
-    feeds, problems = [], []
-    for index, item in enumerate(items):
-        try:
-            feeds.append(FeedSpec.model_validate(item))
-        except ValidationError as exc:
-            prefix = ("feeds", index) if isinstance(data, dict) else (index,)
-            problems.append(describe(exc, path, data, FeedSpec, prefix=prefix, quiet=frozenset({"headers", "auth"})))
-    if problems:  # every broken entry at once, not one per restart
-        raise ConfigError(f"{path} has errors:\n" + "\n".join(problems),
-                          hint="see pantau/defaults/feeds.yaml for the fields a feed takes")
-    return feeds

@@ -12,7 +12,7 @@ from urllib.parse import urljoin, urlsplit
 from pantau.core.article import Article, article_id
 from pantau.sources.canonical import canonical_url, item_key
 from pantau.sources.feeds import FeedSpec
-from pantau.sources.language import detect_language
+from pantau.sources.language_id import detect_language
 from pantau.sources.parse import FeedItem
 from pantau.sources.textclean import clean_line, html_to_text
 

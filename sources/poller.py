@@ -19,7 +19,8 @@ from pathlib import Path
 
 import httpx
 
-from pantau.sources.feeds import FeedSpec, load_feed_list
+from pantau.sources.feed_list import load_feed_list
+from pantau.sources.feeds import FeedSpec
 from pantau.sources.fetch import make_client
 from pantau.sources.harvest import Harvester, OnHealth, Publish
 from pantau.sources.health import forget_metrics, verdict

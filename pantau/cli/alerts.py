@@ -68,7 +68,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _open(args: argparse.Namespace):
     from pantau.core.config import load_config
-    from pantau.streams.deliver.outbox import SqliteOutbox
+    from pantau.adapters.sqlite.outbox import SqliteOutbox
     from pantau.adapters.sqlite.state import open_state
 
     config = load_config(args.config)

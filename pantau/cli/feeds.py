@@ -46,7 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _configured_feeds(config: str | None, feeds: Path | None):
-    from pantau.sources.feeds import load_feed_list
+    from pantau.sources.feed_list import load_feed_list
     from pantau.core.config import load_config
 
     return load_feed_list(feeds) if feeds else load_config(config).feeds
@@ -56,7 +56,7 @@ def handle_import(args: argparse.Namespace) -> int:
     """Print or merge the feeds of an OPML file; returns the exit status."""
     from ruamel.yaml import YAML
 
-    from pantau.sources.feeds import load_feed_list
+    from pantau.sources.feed_list import load_feed_list
     from pantau.sources.opml import parse_opml
     from pantau.core.errors import ConfigError
 

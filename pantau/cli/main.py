@@ -24,6 +24,7 @@ COMMANDS = [
     "worker",
     "classify",
     "rules",
+    "archive",
     "status",
 ]
 
@@ -35,6 +36,7 @@ Start here:
   pantau demo                 see it work offline in seconds
   pantau run                  monitor the shipped feeds, alerts on this terminal
   pantau rules check          validate the rule files an editor just changed
+  pantau archive search WORDS search every article pantau saw
 """
 
 

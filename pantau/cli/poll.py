@@ -40,7 +40,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 async def _poll(args: argparse.Namespace) -> int:
     from pantau.core.article import encode
-    from pantau.sources.feeds import load_feed_list
+    from pantau.sources.feed_list import load_feed_list
     from pantau.sources.poller import Poller
     from pantau.adapters.sqlite.feed_state import SqliteFeedStateStore
     from pantau.core.config import NetworkConfig

@@ -1,4 +1,4 @@
-"""``pantau rules check|test|diff``: what editors run before a rule change goes live."""
+"""``pantau rules check|test|diff|backtest``: what editors run before a rule change goes live."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ examples:
   pantau rules test                        examples + fixture corpus, precision/recall per topic
   pantau rules diff rules/ my-rules/       which corpus articles gain or lose topics
   pantau rules diff rules/ my-rules/ articles.jsonl
+  pantau rules backtest --rules my-rules/  what the edit would have alerted over the archive
 """
 
 
@@ -50,6 +51,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("new", type=Path, help="edited rules directory")
     p.add_argument("file", nargs="?", help="JSON-lines articles (default: the labelled corpus)")
     p.set_defaults(handler=diff)
+    from pantau.cli.rules_review import add_subcommands  # backtest over the archive (and feedback reports)
+
+    add_subcommands(sub)
     parser.set_defaults(handler=lambda args: parser.print_help() or 2)
 
 

@@ -63,12 +63,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _store(args: argparse.Namespace):
     from pantau.core.config import load_config
-    from pantau.streams.deliver.silences import SilenceStore
+    from pantau.adapters.sqlite.silences import SqliteSilences
     from pantau.adapters.sqlite.state import open_state
 
     config = load_config(args.config)
     if not args.kafka:
-        return SilenceStore(open_state(config.state))
+        return SqliteSilences(open_state(config.state))
     from pantau.adapters.kafka.silences import TopicSilences
     from pantau.adapters.kafka.topics import SILENCES, ensure_topics, kafka_bootstrap
 

@@ -149,8 +149,8 @@ def _feeds(config: Config, conn: sqlite3.Connection, now: float) -> list[FeedLin
 
 def collect_status(config: Config, *, now: float | None = None, limit: int = 10, ask_process: bool = True) -> StatusReport:
     """Gather the report from the state file (and the running process when ``ask_process``)."""
-    from pantau.streams.deliver.outbox import SqliteOutbox
-    from pantau.streams.deliver.silences import SilenceStore
+    from pantau.adapters.sqlite.outbox import SqliteOutbox
+    from pantau.adapters.sqlite.silences import SqliteSilences
     from pantau.adapters.sqlite.inbox import Inbox
     from pantau.adapters.sqlite.state import open_state
 
@@ -178,7 +178,7 @@ def collect_status(config: Config, *, now: float | None = None, limit: int = 10,
         alerts = [AlertLine(r.updated, r.destination, r.route, r.status, r.alert.headline if r.alert else "")
                   for r in outbox.recent(limit)]
         queues = {"inbox": Inbox(conn).count_pending(), "outbox": len(pending), "dead_letters": len(dead),
-                  "silences": len(SilenceStore(conn).active(now))}
+                  "silences": len(SqliteSilences(conn).active(now))}
     finally:
         conn.close()
     version, problem = _rules_on_disk(config)

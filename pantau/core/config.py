@@ -8,6 +8,8 @@ The file is the one thing a user writes, so it stays small::
     kafka: 127.0.0.1:9092
     metrics: 127.0.0.1:9464
     network: {allow_private: false}
+    archive: 14d            # how long every article is kept for search and backtests (0 = off)
+    web: {public_url: https://pantau.example.org, secret: ${PANTAU_WEB_SECRET}}
     destinations: {...}
     routes: [...]
 
@@ -23,16 +25,18 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from pantau.sources.feeds import FeedSpec, load_feed_list
-from pantau.streams.deliver.config import DestinationSpec, RouteSpec
+from pantau.sources.feed_list import load_feed_list
+from pantau.sources.feeds import FeedSpec
+from pantau.streams.deliver.config import Duration, RouteSpec
+from pantau.streams.deliver.destinations import DestinationSpec
 from pantau.core.errors import ConfigError, MissingEnvError
 from pantau.core.yaml_errors import describe
 
-__all__ = ["Config", "NetworkConfig", "load_config", "default_config_path", "shipped_rules_dir", "substitute_env"]
+__all__ = ["Config", "NetworkConfig", "WebConfig", "DEFAULT_ARCHIVE", "load_config", "default_config_path", "shipped_rules_dir", "substitute_env"]
 
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -50,6 +54,20 @@ class NetworkConfig(BaseModel):
     concurrency: int = 32
 
 
+DEFAULT_ARCHIVE = 14 * 86400.0
+"""How long the archive keeps articles unless ``archive:`` says otherwise (seconds)."""
+
+
+class WebConfig(BaseModel):
+    """The editors' web page and the links alerts carry to it (feedback)."""
+
+    model_config = ConfigDict(extra="forbid")
+    public_url: str | None = None
+    """Where people reach the web page (feedback links point there); None: links use the local address."""
+    secret: SecretStr | None = None
+    """Key that signs feedback links; None: one is generated once and kept in the state file."""
+
+
 class Config(BaseModel):
     """A validated pantau.yaml; paths are absolute, env values substituted."""
 
@@ -60,6 +78,9 @@ class Config(BaseModel):
     kafka: str = "127.0.0.1:9092"
     metrics: str | None = "127.0.0.1:9464"
     network: NetworkConfig = Field(default_factory=NetworkConfig)
+    archive: Duration = DEFAULT_ARCHIVE
+    """Seconds every article is kept in the archive (``14d``); 0 turns the archive off."""
+    web: WebConfig = Field(default_factory=WebConfig)
     destinations: dict[str, DestinationSpec] = Field(default_factory=dict)
     routes: list[RouteSpec] = Field(default_factory=list)
     source: Path | None = None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -34,6 +34,13 @@ def locate(path: Path, data: Any, loc: tuple) -> str:
     return f"{path}:{line + 1}:{col + 1}"
 
 
+def _members(ann: Any) -> list[Any]:
+    """The models of a (possibly Annotated) union, or [] when ``ann`` is not one."""
+    while get_origin(ann) is Annotated:
+        ann = get_args(ann)[0]
+    return [a for a in get_args(ann) if isinstance(a, type) and issubclass(a, BaseModel)]
+
+
 def fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
     """Known field names of the model found at ``loc`` below ``model``."""
     current: Any = model
@@ -41,6 +48,10 @@ def fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
     for key in loc:
         if keyed or isinstance(key, int):
             keyed = False
+            continue
+        tagged = {m.model_fields["type"].default: m for m in _members(current) if "type" in m.model_fields}
+        if key in tagged:  # a discriminated union's tag: the member it names
+            current = tagged[key]
             continue
         field = getattr(current, "model_fields", {}).get(key)
         if field is None:
@@ -52,6 +63,20 @@ def fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
     return list(getattr(current, "model_fields", {}).keys())
 
 
+def _untagged(data: Any, loc: tuple) -> tuple:
+    """``loc`` without the tags pydantic inserts for a discriminated union (``destinations.x.slack.url``)."""
+    out, node = [], data
+    for key in loc:
+        if isinstance(node, dict) and isinstance(key, str) and key not in node and node.get("type") == key:
+            continue
+        out.append(key)
+        try:
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            node = None
+    return tuple(out)
+
+
 def describe(exc: ValidationError, path: Path, data: Any, model: type[BaseModel], *,
              prefix: tuple = (), quiet: frozenset[str] = frozenset()) -> str:
     """One ``file:line:col: message`` line per error; ``prefix`` places ``model`` inside ``data``.
@@ -61,17 +86,25 @@ def describe(exc: ValidationError, path: Path, data: Any, model: type[BaseModel]
     """
     lines = []
     for err in exc.errors():
-        loc = tuple(err["loc"])
+        tagged = tuple(err["loc"])
+        loc = _untagged(data, prefix + tagged)[len(prefix):]
+        if err["type"] in ("union_tag_not_found", "union_tag_invalid"):
+            loc += (err.get("ctx", {}).get("discriminator", "'type'").strip("'"),)
         where = locate(path, data, prefix + loc)
         dotted = ".".join(str(p) for p in prefix + loc)
         if err["type"] == "extra_forbidden":
             parent = ".".join(str(p) for p in prefix + loc[:-1])
             msg = f"unknown field {loc[-1]!r}" + (f" in {parent}" if parent else "")
-            close = difflib.get_close_matches(str(loc[-1]), fields_at(model, loc[:-1]), n=1)
+            close = difflib.get_close_matches(str(loc[-1]), fields_at(model, tagged[:-1]), n=1)
             if close:
                 msg += f" (did you mean {close[0]!r}?)"
+        elif err["type"] == "union_tag_not_found":
+            msg = f"{dotted}: Field required"
+        elif err["type"] == "union_tag_invalid":
+            ctx = err.get("ctx", {})
+            msg = f"{dotted}: Input should be one of {ctx.get('expected_tags', '')} (got {ctx.get('tag')!r})"
         else:
-            msg = f"{dotted}: {err['msg']}"
+            msg = f"{dotted}: {err['msg'].removeprefix('Value error, ')}"
             given = err.get("input")
             if not isinstance(given, (dict, list)) and not quiet.intersection(map(str, prefix + loc)):
                 msg += f" (got {given!r})"

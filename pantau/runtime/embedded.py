@@ -11,6 +11,10 @@ commit the feed's progress, so a crash loses nothing. An article stays
 is processed at the next start, and since story assignment and alert keys
 are deterministic, processing it twice still delivers once.
 
+Every processed article is archived (pantau.adapters.sqlite.archive) with its
+classification, story and alerts, one transaction per batch, before the
+batch is marked done; alert fates are copied from the outbox after each pass.
+
 Ops events take the same road from the router on: the poller's feed-health
 events and the dispatcher's "destination disabled" go through
 ``Router.events_for`` into the outbox (routes with ``events:``).
@@ -21,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import signal
 import sys
+import time
 from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import TextIO
@@ -31,14 +36,18 @@ from pantau.sources.poller import Poller
 from pantau.adapters.sqlite.feed_state import SqliteFeedStateStore
 from pantau.streams.classify import LiveRules, RuleSet, load_ruleset
 from pantau.core.config import Config
-from pantau.streams.deliver import Dispatcher, Router, SilenceStore, SqliteOutbox, build_destinations
+from pantau.adapters.sqlite.outbox import SqliteOutbox
+from pantau.adapters.sqlite.silences import SqliteSilences
+from pantau.streams.deliver import Dispatcher, Router, build_destinations
 from pantau.streams.deliver.events import OpsEvent, from_health
+from pantau.adapters.sqlite.archive import ArchivedAlert, ArchiveStore, Intake
 from pantau.adapters.sqlite.inbox import Inbox
 from pantau.core.logs import get_logger
 from pantau.runtime.observe import start_observer
-from pantau.streams.pipeline import process
+from pantau.streams.pipeline import Outcome, process
 from pantau.adapters.sqlite.state import open_state
-from pantau.streams.stories import SqliteStoryStore, StoryIndex
+from pantau.adapters.sqlite.stories import SqliteStoryStore
+from pantau.streams.stories import StoryIndex
 
 __all__ = ["RunSummary", "EmbeddedRunner", "run_embedded"]
 
@@ -82,11 +91,14 @@ class EmbeddedRunner:
         self.live = None if rules is not None else LiveRules(config.rules)
         self._rules = rules
         self.inbox.prune(INBOX_RETENTION)
+        self.archive = ArchiveStore(self.conn) if config.archive else None
+        self._pruned_at = 0.0
+        self.prune_archive()
         self.stories = StoryIndex(SqliteStoryStore(self.conn))
         destinations = build_destinations(config, stream=console_stream)
         self.router = Router(config.routes, destinations)
         self.dispatcher = Dispatcher(
-            destinations, SqliteOutbox(self.conn), routes=self.router.routes, silences=SilenceStore(self.conn),
+            destinations, SqliteOutbox(self.conn), routes=self.router.routes, silences=SqliteSilences(self.conn),
             on_event=self.announce,
         )
         self.poller = Poller(config.feeds, SqliteFeedStateStore(self.conn), self.publish,
@@ -115,23 +127,41 @@ class EmbeddedRunner:
         await self.announce(from_health(event))
 
     async def process_pending(self) -> int:
-        """Classify, group and route every article waiting in the inbox; returns how many."""
+        """Classify, group, route and archive every article waiting in the inbox; returns how many."""
         done = 0
         while batch := self.inbox.pending():
+            intakes: list[Intake] = []
             for article in batch:
                 try:
                     outcome = process(article, rules=self.rules, stories=self.stories, router=self.router)
                 except Exception:  # one article's bad data must not stall the inbox behind it
                     log.exception("article_processing_failed", article=article.id, feed=article.feed)
-                    self.inbox.mark_done(article.id)
                     continue
+                queued: list = []
                 if outcome.matched:
                     self.summary.matched += 1
-                    self.summary.alerts += len(await self.dispatcher.submit(outcome.alerts))
-                self.inbox.mark_done(article.id)
+                    queued = await self.dispatcher.submit(outcome.alerts)
+                    self.summary.alerts += len(queued)
+                intakes.append(_intake(outcome, {a.key for a in queued}))
                 done += 1
+            if self.archive is not None:  # before "done": a crash re-processes, it never loses the record
+                self.archive.record(intakes)
+                self.archive.sync_fates()
+            for article in batch:
+                self.inbox.mark_done(article.id)
             await asyncio.sleep(0)  # let fetches and deliveries progress between batches
         return done
+
+    def prune_archive(self, now: float | None = None) -> int:
+        """Enforce ``archive:`` retention (at most hourly); returns how many articles were forgotten."""
+        now = time.time() if now is None else now
+        if self.archive is None or now - self._pruned_at < 3600:
+            return 0
+        self._pruned_at = now
+        gone = self.archive.prune(self.config.archive, now=now)
+        if gone:
+            log.info("archive_pruned", articles=gone, retention_s=self.config.archive)
+        return gone
 
     async def once(self, max_wait: float = 60.0) -> RunSummary:
         """Poll every feed once, process, deliver, and wait until delivered or parked."""
@@ -145,6 +175,8 @@ class EmbeddedRunner:
                 self.summary.errors.append(error if error.startswith(outcome.feed) else f"{outcome.feed}: {error}")
         await self.process_pending()
         drained = await self.dispatcher.drain(max_wait)
+        if self.archive is not None:
+            self.archive.sync_fates()
         self.summary.delivered, self.summary.waiting, self.summary.dead = drained.sent, drained.pending, drained.dead
         return self.summary
 
@@ -169,6 +201,9 @@ class EmbeddedRunner:
     async def _process_forever(self) -> None:
         while True:
             await self.process_pending()
+            if self.archive is not None:
+                self.archive.sync_fates()  # deliveries since the last pass
+                self.prune_archive()
             # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancel
             # that lands as the wait ends, and the loop would never stop.
             with suppress(TimeoutError):
@@ -188,6 +223,17 @@ class EmbeddedRunner:
         await self.poller.aclose()
         await self.dispatcher.aclose()
         self.conn.close()
+
+
+def _intake(outcome: Outcome, queued: set[str]) -> Intake:
+    """The archive record of one processed article; an alert not queued was silenced or queued before."""
+    alerts = tuple(
+        ArchivedAlert(key=a.key, route=a.route, destination=a.destination, created=a.created,
+                      status="pending" if a.key in queued else "silenced")
+        for a in outcome.alerts
+    )
+    return Intake(classified=outcome.classified, story_id=outcome.story.story_id if outcome.story else None,
+                  alerts=alerts)
 
 
 def _readiness(runner: EmbeddedRunner):

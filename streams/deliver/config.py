@@ -1,7 +1,7 @@
-"""Destination and route declarations of pantau.yaml (``destinations:``, ``routes:``).
+"""Route declarations of pantau.yaml (``routes:``) and the durations and URL masking destinations share.
 
-Destinations are one model with per-type checks (so a mistake is reported at
-``destinations.<name>`` with the field to fix); routes follow Alertmanager:
+Each destination type declares its own settings model (streams/deliver/destinations/);
+routes follow Alertmanager:
 first match wins unless ``continue: true``, a ``default: true`` route catches
 what nothing else matched, and ``group_wait`` / ``group_interval`` /
 ``repeat_interval`` / ``storm`` shape how often a destination hears from it.
@@ -16,13 +16,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-__all__ = ["DestinationSpec", "RouteSpec", "StormSpec", "EventName", "parse_duration", "Duration", "mask_url"]
+__all__ = ["RouteSpec", "StormSpec", "EventName", "parse_duration", "Duration", "mask_url", "STANDARD_SCHEDULE"]
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
 _UNIT = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, None: 1}
@@ -58,77 +57,6 @@ def mask_url(url: str | None) -> str | None:
         host = f"{parts.username}:***@{host}" if parts.password else f"{parts.username}@{host}"
     path = "/***" if parts.path not in ("", "/") else parts.path
     return urlunsplit((parts.scheme, host, path, "", ""))
-
-
-class DestinationSpec(BaseModel):
-    """Where alerts go: a Slack webhook, an SMTP mailbox, a signed webhook, the console."""
-
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-    type: Literal["webhook", "slack", "email", "console"]
-    url: str | None = None
-    """slack: the incoming-webhook URL; webhook: the receiver's https URL."""
-    secret: SecretStr | None = None
-    """webhook: signing secret, ``whsec_<base64>`` or any raw string."""
-    secret_file: Path | None = None
-    """webhook: read the signing secret from this file instead (Docker/K8s secrets)."""
-    smtp: str | None = None
-    """email: ``smtp://user:pass@host:587`` (STARTTLS when offered) or ``smtps://`` (TLS)."""
-    from_: str | None = Field(default=None, alias="from")
-    to: list[str] = Field(default_factory=list)
-    subject_prefix: str = "[pantau]"
-    templates: Path | None = None
-    """email: a folder whose ``alert.*.j2`` / ``digest.*.j2`` override the shipped templates."""
-    ca_file: Path | None = None
-    """email: trust this CA bundle for the server's certificate (private relays)."""
-    rate: float | None = None
-    """Messages per second at most (default: 1 for Slack, unlimited otherwise)."""
-    timeout: Duration = 15.0
-    retry: list[Duration] | None = None
-    """Attempt times: first at once, then after each wait (default: Standard Webhooks schedule)."""
-    max_bytes: int = 20_000
-    """webhook: largest body; text fields are shortened to fit."""
-    color: bool | None = None
-    """console: force colour on or off (default: only on a terminal)."""
-
-    @model_validator(mode="after")
-    def _fields_for_type(self) -> "DestinationSpec":
-        needs = {"slack": ["url"], "webhook": ["url"], "email": ["smtp", "from_", "to"], "console": []}
-        missing = [f.rstrip("_") for f in needs[self.type] if not getattr(self, f)]
-        if missing:
-            raise ValueError(f"a {self.type} destination needs {', '.join(missing)}")
-        if self.type in ("slack", "webhook") and urlsplit(self.url or "").scheme not in ("http", "https"):
-            raise ValueError(f"url must start with https:// (got {mask_url(self.url)!r})")
-        if self.type == "email" and urlsplit(self.smtp or "").scheme not in ("smtp", "smtps"):
-            raise ValueError(f"smtp must be smtp://host:587 or smtps://host:465 (got {mask_url(self.smtp)!r})")
-        for field in ("url", "smtp"):
-            try:
-                urlsplit(getattr(self, field) or "").port
-            except ValueError:
-                raise ValueError(f"{field} has an invalid port (got {mask_url(getattr(self, field))!r})") from None
-        if self.secret and self.secret_file:
-            raise ValueError("give secret or secret_file, not both")
-        if self.retry is not None and not self.retry:
-            raise ValueError("retry needs at least one attempt time, e.g. [0, 5s, 5m]")
-        return self
-
-    def signing_secret(self) -> str | None:
-        """The webhook signing secret, from ``secret`` or ``secret_file``."""
-        if self.secret is not None:
-            return self.secret.get_secret_value()
-        if self.secret_file is not None:
-            return self.secret_file.read_text(encoding="utf-8").strip()
-        return None
-
-    @property
-    def schedule(self) -> tuple[float, ...]:
-        """Offsets between attempts: ``retry`` or the Standard Webhooks schedule."""
-        return tuple(self.retry) if self.retry is not None else STANDARD_SCHEDULE
-
-    def __repr_args__(self):
-        for name, value in super().__repr_args__():
-            if name in ("url", "smtp"):
-                value = mask_url(value)
-            yield name, value
 
 
 class StormSpec(BaseModel):

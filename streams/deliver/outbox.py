@@ -5,23 +5,21 @@ after the destination accepted it, so a crash at any point means "send again
 later", never "lost". Keys are unique: enqueuing a key that was ever seen
 (pending, sent or dead) does nothing, which is what makes delivery happen
 once per (story, route, destination). The embedded mode keeps this in SQLite
-(:class:`SqliteOutbox`); the distributed mode implements the same small
-protocol over Faust tables.
+(:class:`pantau.adapters.sqlite.outbox.SqliteOutbox`); the distributed mode
+implements the same small protocol over Faust tables
+(:class:`pantau.adapters.faust.outbox_table.TableOutbox`).
 """
 
 from __future__ import annotations
 
-import sqlite3
-import time
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 import msgspec
 
-from pantau.streams.deliver.alert import Alert, decode_alert, encode_alert
+from pantau.streams.deliver.alert import Alert
 
-__all__ = ["Outbox", "Entry", "DeadLetter", "Recent", "SqliteOutbox"]
+__all__ = ["Outbox", "Entry", "DeadLetter", "Recent"]
 
 
 class Entry(msgspec.Struct, frozen=True, kw_only=True):
@@ -81,156 +79,3 @@ class Outbox(Protocol):
 
     def replay(self, keys: Sequence[str] | None, now: float) -> int:
         """Move dead letters (all when ``keys`` is None) back to pending, due now; return how many."""
-
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS alert_outbox (
-    key TEXT PRIMARY KEY,
-    destination TEXT NOT NULL,
-    route TEXT NOT NULL,
-    status TEXT NOT NULL DEFAULT 'pending',   -- pending | sent | dead
-    due REAL NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    batch TEXT,
-    error TEXT NOT NULL DEFAULT '',
-    created REAL NOT NULL,
-    updated REAL NOT NULL,
-    alert BLOB
-);
-CREATE INDEX IF NOT EXISTS alert_outbox_due ON alert_outbox(status, due);
-CREATE TABLE IF NOT EXISTS alert_dead_letters (
-    key TEXT PRIMARY KEY,
-    destination TEXT NOT NULL,
-    attempts INTEGER NOT NULL,
-    error TEXT NOT NULL,
-    died REAL NOT NULL,
-    alert BLOB NOT NULL
-);
-"""
-
-
-class SqliteOutbox:
-    """The outbox and dead letters in the embedded mode's SQLite state file."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
-        conn.executescript(_SCHEMA)
-
-    @contextmanager
-    def _tx(self) -> Iterator[None]:
-        # The state connection is in autocommit mode: open the transaction
-        # ourselves so that a batch is all-or-nothing.
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
-
-    def enqueue(self, alerts: Iterable[Alert], due: Sequence[float]) -> list[Alert]:
-        """Store alerts not seen before (INSERT OR IGNORE on the key); return those stored."""
-        stored: list[Alert] = []
-        now = time.time()
-        with self._tx():
-            for alert, when in zip(alerts, due, strict=True):
-                cur = self.conn.execute(
-                    "INSERT OR IGNORE INTO alert_outbox (key, destination, route, due, created, updated, alert)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (alert.key, alert.destination, alert.route, when, alert.created, now, encode_alert(alert)),
-                )
-                if cur.rowcount:
-                    stored.append(alert)
-        return stored
-
-    def _entries(self, where: str, params: tuple = ()) -> list[Entry]:
-        rows = self.conn.execute(
-            f"SELECT alert, due, attempts, batch, error FROM alert_outbox WHERE status = 'pending' {where}"
-            " ORDER BY due, created, key",
-            params,
-        ).fetchall()
-        return [Entry(alert=decode_alert(a), due=d, attempts=n, batch=b, error=e) for a, d, n, b, e in rows]
-
-    def due(self, now: float) -> list[Entry]:
-        """Pending entries whose time has come, oldest first."""
-        return self._entries("AND due <= ?", (now,))
-
-    def pending(self) -> list[Entry]:
-        """Every pending entry, oldest first."""
-        return self._entries("")
-
-    def mark_sent(self, keys: Sequence[str], at: float) -> None:
-        """Mark sent; the payload is dropped, the key kept so the alert is never sent twice."""
-        with self._tx():
-            self.conn.executemany(
-                "UPDATE alert_outbox SET status = 'sent', attempts = attempts + 1, updated = ?, error = '',"
-                " alert = NULL WHERE key = ?",
-                [(at, k) for k in keys],
-            )
-
-    def mark_retry(self, keys: Sequence[str], at: float, error: str, batch: str | None = None) -> None:
-        """Count a failed attempt and schedule the next one at ``at``."""
-        with self._tx():
-            self.conn.executemany(
-                "UPDATE alert_outbox SET attempts = attempts + 1, due = ?, error = ?, batch = ?, updated = ?"
-                " WHERE key = ? AND status = 'pending'",
-                [(at, error, batch, time.time(), k) for k in keys],
-            )
-
-    def mark_dead(self, keys: Sequence[str], error: str, at: float) -> None:
-        """Move these alerts to the dead-letter table (one transaction)."""
-        with self._tx():
-            for key in keys:
-                self.conn.execute(
-                    "INSERT OR REPLACE INTO alert_dead_letters (key, destination, attempts, error, died, alert)"
-                    " SELECT key, destination, attempts + 1, ?, ?, alert FROM alert_outbox"
-                    " WHERE key = ? AND status = 'pending'",
-                    (error, at, key),
-                )
-                self.conn.execute(
-                    "UPDATE alert_outbox SET status = 'dead', attempts = attempts + 1, error = ?, updated = ?"
-                    " WHERE key = ? AND status = 'pending'",
-                    (error, at, key),
-                )
-
-    def dead(self) -> list[DeadLetter]:
-        """Every dead letter, oldest first."""
-        rows = self.conn.execute(
-            "SELECT alert, attempts, error, died FROM alert_dead_letters ORDER BY died, key"
-        ).fetchall()
-        return [DeadLetter(alert=decode_alert(a), attempts=n, error=e, died=d) for a, n, e, d in rows]
-
-    def replay(self, keys: Sequence[str] | None, now: float) -> int:
-        """Move dead letters back to pending with a fresh retry budget; return how many."""
-        with self._tx():
-            if keys is None:
-                keys = [k for (k,) in self.conn.execute("SELECT key FROM alert_dead_letters")]
-            moved = 0
-            for key in keys:
-                row = self.conn.execute("SELECT alert FROM alert_dead_letters WHERE key = ?", (key,)).fetchone()
-                if row is None:
-                    continue
-                self.conn.execute(
-                    "UPDATE alert_outbox SET status = 'pending', attempts = 0, due = ?, batch = NULL, error = '',"
-                    " updated = ?, alert = ? WHERE key = ?",
-                    (now, now, row[0], key),
-                )
-                self.conn.execute("DELETE FROM alert_dead_letters WHERE key = ?", (key,))
-                moved += 1
-        return moved
-
-    def sent_counts(self) -> dict[str, tuple[int, float]]:
-        """Per destination: how many alerts were sent, and when the last one was."""
-        rows = self.conn.execute(
-            "SELECT destination, count(*), max(updated) FROM alert_outbox WHERE status = 'sent' GROUP BY destination"
-        )
-        return {destination: (count, last) for destination, count, last in rows}
-
-    def recent(self, limit: int) -> list[Recent]:
-        """The ``limit`` most recently updated alerts of any status, newest first."""
-        rows = self.conn.execute(
-            "SELECT updated, destination, route, status, alert FROM alert_outbox ORDER BY updated DESC LIMIT ?",
-            (limit,),
-        ).fetchall()
-        return [Recent(updated=u, destination=d, route=r, status=s, alert=decode_alert(a) if a else None)
-                for u, d, r, s, a in rows]

@@ -18,13 +18,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pantau.core.article import Article, article_id
 from pantau.streams.classify import Classified, Hit, Match
 from pantau.streams.deliver.alert import Message
-from pantau.streams.deliver.config import DestinationSpec, RouteSpec
+from pantau.streams.deliver.config import RouteSpec
+from pantau.streams.deliver.destinations.console import ConsoleSettings
+from pantau.streams.deliver.destinations.webhook import WebhookSettings
 from pantau.streams.deliver.destinations import build_destination
 from pantau.streams.deliver.dispatch import Dispatcher
-from pantau.streams.deliver.outbox import SqliteOutbox
+from pantau.adapters.sqlite.outbox import SqliteOutbox
 from pantau.streams.deliver.route import Router
-from pantau.streams.deliver.slack import slack_payload
-from pantau.streams.deliver.webhook import webhook_body
+from pantau.streams.deliver.destinations.slack import slack_payload
+from pantau.streams.deliver.destinations.webhook import webhook_body
 from pantau.adapters.sqlite.state import open_state
 
 SUMMARY = ("Kepolisian mengungkap jaringan penipuan daring lintas negara ASEAN yang memakai "
@@ -104,7 +106,7 @@ def cases(args):
     url = f"http://127.0.0.1:{server.server_address[1]}/hook"
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            spec = DestinationSpec(type="webhook", url=url, secret="bench-secret")
+            spec = WebhookSettings(url=url, secret="bench-secret")
             dispatcher = Dispatcher({"siem": build_destination("siem", spec)}, SqliteOutbox(open_state(Path(tmp) / "d.db")),
                                     routes=router.routes)
 
@@ -131,7 +133,7 @@ def cases(args):
 
         class Counting:
             name, kind, rate = "console", "console", None
-            spec = DestinationSpec(type="console")
+            spec = ConsoleSettings()
 
             async def send(self, message):
                 sent_messages.append(message.kind)

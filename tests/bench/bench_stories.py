@@ -22,7 +22,8 @@ from datetime import datetime, timedelta, timezone
 
 from pantau.core.article import Article, article_id
 from pantau.adapters.sqlite.state import open_state
-from pantau.streams.stories import SqliteStoryStore, StoryIndex, shingles
+from pantau.adapters.sqlite.stories import SqliteStoryStore
+from pantau.streams.stories import StoryIndex, shingles
 
 T0 = datetime(2026, 11, 17, tzinfo=timezone.utc)
 TARGET = 200.0

@@ -20,9 +20,10 @@ from pantau.streams.classify import Classified
 from pantau.cli.status import collect_status, render
 from pantau.core.config import Config
 from pantau.streams.deliver.alert import Alert
-from pantau.streams.deliver.config import DestinationSpec
-from pantau.streams.deliver.outbox import SqliteOutbox
-from pantau.streams.deliver.silences import SilenceStore
+from pantau.streams.deliver.destinations.slack import SlackSettings
+from pantau.streams.deliver.destinations.webhook import WebhookSettings
+from pantau.adapters.sqlite.outbox import SqliteOutbox
+from pantau.adapters.sqlite.silences import SqliteSilences
 from pantau.core.errors import ConfigError
 from pantau.adapters.sqlite.inbox import Inbox
 from pantau.runtime.observe import start_observer
@@ -52,8 +53,8 @@ def config(tmp_path: Path, rules_dir: Path) -> Config:
                FeedSpec(url="https://quiet.example/rss", id="quiet", silent_after=3600),
                FeedSpec(url="https://added.example/rss", id="added")],
         rules=rules_dir, state=tmp_path / "state.db", metrics=None,
-        destinations={"siem": DestinationSpec(type="webhook", url="https://siem.example/hook"),
-                      "slack": DestinationSpec(type="slack", url="https://hooks.slack.example/x")},
+        destinations={"siem": WebhookSettings(url="https://siem.example/hook"),
+                      "slack": SlackSettings(url="https://hooks.slack.example/x")},
     )
     conn = open_state(cfg.state)
     feeds = SqliteFeedStateStore(conn)
@@ -71,7 +72,7 @@ def config(tmp_path: Path, rules_dir: Path) -> Config:
     outbox.mark_retry([alerts[2].key], at=NOW + 60, error="HTTP 429 Too Many Requests")
     outbox.mark_dead([alerts[3].key], error="gave up after 8 attempts", at=NOW - 100)
     Inbox(conn).accept([_article(9, "Waiting to be classified")], now=NOW)
-    SilenceStore(conn).add("topic", "asean", 3600, "summit week", now=NOW - 10)
+    SqliteSilences(conn).add("topic", "asean", 3600, "summit week", now=NOW - 10)
     conn.close()
     return cfg
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from pantau.sources.feeds import load_feed_list
+from pantau.sources.feed_list import load_feed_list
 from pantau.core.errors import ConfigError
 
 

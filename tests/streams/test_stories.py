@@ -9,7 +9,8 @@ from ruamel.yaml import YAML
 
 from pantau.core.article import Article, article_id
 from pantau.adapters.sqlite.state import open_state
-from pantau.streams.stories import MemoryStoryStore, SqliteStoryStore, StoryIndex, shingles
+from pantau.adapters.sqlite.stories import SqliteStoryStore
+from pantau.streams.stories import MemoryStoryStore, StoryIndex, shingles
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
 

@@ -7,7 +7,7 @@ the topic's latest state in memory: :meth:`TopicSilences.start` reads the
 topic to its end before the worker consumes anything (no alert slips through
 a silence set before the worker started), then a thread follows new records.
 The Dispatcher reads it through the same ``active(now)`` as the embedded
-mode's :class:`~pantau.streams.deliver.silences.SilenceStore`, with the same
+mode's :class:`~pantau.adapters.sqlite.silences.SqliteSilences`, with the same
 matching code (:func:`~pantau.streams.deliver.silences.silencing`).
 
 Any worker may become the delivering one, so every worker follows the topic;

@@ -6,9 +6,9 @@ import pytest
 
 from pantau.cli.main import main
 from pantau.core.config import load_config
-from pantau.streams.deliver.outbox import SqliteOutbox
+from pantau.adapters.sqlite.outbox import SqliteOutbox
 from pantau.streams.deliver.route import Router
-from pantau.streams.deliver.silences import SilenceStore
+from pantau.adapters.sqlite.silences import SqliteSilences
 from pantau.adapters.sqlite.state import open_state
 
 
@@ -42,7 +42,7 @@ def test_silence_add_list_expire(config_file, capsys):
     assert main(["silence", "list", "--config", str(config_file)]) == 0
     listed = capsys.readouterr().out
     assert silence_id in listed and "active" in listed and "summit week" in listed
-    (s,) = SilenceStore(open_state(load_config(config_file).state)).active()
+    (s,) = SqliteSilences(open_state(load_config(config_file).state)).active()
     assert s.expires - s.created == 4 * 3600
     assert main(["silence", "expire", "--config", str(config_file), silence_id]) == 0
     assert main(["silence", "list", "--config", str(config_file)]) == 0

@@ -5,7 +5,8 @@ import textwrap
 import pytest
 
 from pantau.core.config import load_config
-from pantau.streams.deliver.config import DestinationSpec, RouteSpec, parse_duration
+from pantau.streams.deliver.config import RouteSpec, parse_duration
+from pantau.streams.deliver.destinations.webhook import WebhookSettings
 from pantau.streams.deliver.destinations import build_destinations
 from pantau.core.errors import ConfigError
 
@@ -113,6 +114,6 @@ def test_route_names_follow_the_matchers_not_the_position():
 
 
 def test_retry_schedule_defaults_to_standard_webhooks():
-    spec = DestinationSpec(type="webhook", url="https://x.example/h")
+    spec = WebhookSettings(url="https://x.example/h")
     assert spec.schedule == (0.0, 5.0, 300.0, 1800.0, 7200.0, 18000.0, 36000.0, 36000.0)
-    assert DestinationSpec(type="webhook", url="https://x.example/h", retry=[0, "1s"]).schedule == (0.0, 1.0)
+    assert WebhookSettings(url="https://x.example/h", retry=[0, "1s"]).schedule == (0.0, 1.0)

@@ -4,15 +4,16 @@ import asyncio
 import io
 
 from pantau.streams.deliver.alert import Message
-from pantau.streams.deliver.config import DestinationSpec, RouteSpec
-from pantau.streams.deliver.console import ConsoleDestination
+from pantau.streams.deliver.config import RouteSpec
+from pantau.streams.deliver.destinations.console import ConsoleSettings
+from pantau.streams.deliver.destinations.console import ConsoleDestination
 from pantau.streams.deliver.route import Router
 
 
 def _print(classified, color=None, **kw):
     alert = Router([RouteSpec(topics=["asean"], to=["console"])], ["console"]).alerts_for(classified(**kw))[0]
     out = io.StringIO()
-    dest = ConsoleDestination("console", DestinationSpec(type="console", color=color), stream=out)
+    dest = ConsoleDestination("console", ConsoleSettings(color=color), stream=out)
     asyncio.run(dest.send(Message(id=alert.key, destination="console", route=alert.route, kind="alert", alerts=(alert,))))
     return alert, out.getvalue()
 

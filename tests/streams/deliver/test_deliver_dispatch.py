@@ -6,12 +6,12 @@ import threading
 from prometheus_client import REGISTRY
 from standardwebhooks import Webhook
 
-from pantau.streams.deliver.config import DestinationSpec, RouteSpec
-from pantau.streams.deliver.destinations import build_destination
+from pantau.streams.deliver.config import RouteSpec
+from pantau.streams.deliver.destinations import build_destination, parse_destination
 from pantau.streams.deliver.dispatch import Dispatcher
-from pantau.streams.deliver.outbox import SqliteOutbox
+from pantau.adapters.sqlite.outbox import SqliteOutbox
 from pantau.streams.deliver.route import Router
-from pantau.streams.deliver.silences import SilenceStore
+from pantau.adapters.sqlite.silences import SqliteSilences
 from pantau.adapters.sqlite.state import open_state
 
 SECRET = "a raw test secret"
@@ -27,11 +27,11 @@ class Setup:
 
     def __init__(self, tmp_path, destinations: dict, routes: list[dict] | None = None, silences=False):
         self.path = tmp_path / "state.db"
-        self.specs = {n: DestinationSpec.model_validate(s) for n, s in destinations.items()}
+        self.specs = {n: parse_destination(s) for n, s in destinations.items()}
         self.routes = [RouteSpec.model_validate(r) for r in (routes or [{"topics": ["asean"], "to": list(destinations)}])]
         self.router = Router(self.routes, self.specs)
         self.conn = open_state(self.path)
-        self.silences = SilenceStore(self.conn) if silences else None
+        self.silences = SqliteSilences(self.conn) if silences else None
         self.dispatcher = self.fresh()
 
     def fresh(self, conn=None):
@@ -193,14 +193,14 @@ WORKER = """
 import asyncio, sys
 from pathlib import Path
 from pantau.streams.deliver.alert import decode_alert
-from pantau.streams.deliver.config import DestinationSpec
 from pantau.streams.deliver.destinations import build_destination
+from pantau.streams.deliver.destinations.webhook import WebhookSettings
 from pantau.streams.deliver.dispatch import Dispatcher
-from pantau.streams.deliver.outbox import SqliteOutbox
+from pantau.adapters.sqlite.outbox import SqliteOutbox
 from pantau.adapters.sqlite.state import open_state
 
 db, url, alert_file, secret = sys.argv[1:]
-spec = DestinationSpec(type="webhook", url=url, secret=secret, retry=[0, 1.0, 1.0])
+spec = WebhookSettings(url=url, secret=secret, retry=[0, 1.0, 1.0])
 dispatcher = Dispatcher({"siem": build_destination("siem", spec)}, SqliteOutbox(open_state(db)), jitter=0.0)
 
 async def main():

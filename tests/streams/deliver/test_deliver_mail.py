@@ -7,8 +7,9 @@ import email.policy
 import pytest
 
 from pantau.streams.deliver.alert import Message
-from pantau.streams.deliver.config import DestinationSpec, RouteSpec
-from pantau.streams.deliver.mail import EmailDestination
+from pantau.streams.deliver.config import RouteSpec
+from pantau.streams.deliver.destinations import DestinationSpec, parse_destination
+from pantau.streams.deliver.destinations.mail import EmailDestination
 from pantau.streams.deliver.route import Router
 from pantau.core.errors import PermanentDelivery, RetryableDelivery
 
@@ -25,7 +26,7 @@ def _send(spec, alerts, kind="alert"):
 
 
 def _spec(url, **kw):
-    return DestinationSpec.model_validate({"type": "email", "smtp": url, "from": "pantau@example.org",
+    return parse_destination({"type": "email", "smtp": url, "from": "pantau@example.org",
                                            "to": ["desk@example.org", "oncall@example.org"], **kw})
 
 

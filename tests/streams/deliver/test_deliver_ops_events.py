@@ -16,16 +16,18 @@ from pantau.sources.feeds import FeedSpec
 from pantau.sources.health import health_event
 from pantau.adapters.sqlite.feed_state import FeedState
 from pantau.streams.deliver.alert import Alert, Message, decode_alert, encode_alert
-from pantau.streams.deliver.config import DestinationSpec, RouteSpec
-from pantau.streams.deliver.console import ConsoleDestination
+from pantau.streams.deliver.config import RouteSpec
+from pantau.streams.deliver.destinations import parse_destination
+from pantau.streams.deliver.destinations.console import ConsoleSettings
+from pantau.streams.deliver.destinations.console import ConsoleDestination
 from pantau.streams.deliver.destinations import build_destination
 from pantau.streams.deliver.dispatch import Dispatcher
 from pantau.streams.deliver.events import OpsEvent, destination_disabled, event_view, from_health
-from pantau.streams.deliver.mail import EmailDestination
-from pantau.streams.deliver.outbox import SqliteOutbox
+from pantau.streams.deliver.destinations.mail import EmailDestination
+from pantau.adapters.sqlite.outbox import SqliteOutbox
 from pantau.streams.deliver.route import Router
-from pantau.streams.deliver.slack import slack_payload
-from pantau.streams.deliver.webhook import EVENT_SCHEMA_PATH, SCHEMA_PATH, webhook_body
+from pantau.streams.deliver.destinations.slack import slack_payload
+from pantau.streams.deliver.destinations.webhook import EVENT_SCHEMA_PATH, SCHEMA_PATH, webhook_body
 from pantau.adapters.sqlite.state import open_state
 
 SECRET = "an ops test secret"
@@ -175,7 +177,7 @@ def test_webhook_event_body_shortens_huge_errors():
 
 def test_console_prints_the_event():
     out = io.StringIO()
-    dest = ConsoleDestination("console", DestinationSpec(type="console", color=False), stream=out)
+    dest = ConsoleDestination("console", ConsoleSettings(color=False), stream=out)
     asyncio.run(dest.send(_message(_ops_alert(dest="console"))))
     text = out.getvalue()
     assert "Feed failing: Kabar Contoh" in text and "Failures in a row: 2" in text and "answered 500" in text
@@ -183,7 +185,7 @@ def test_console_prints_the_event():
 
 def test_email_renders_events_from_templates_to_a_real_smtp_server(smtp_server):
     box = smtp_server(mode="plain")
-    spec = DestinationSpec.model_validate({"type": "email", "smtp": f"smtp://127.0.0.1:{box.port}",
+    spec = parse_destination({"type": "email", "smtp": f"smtp://127.0.0.1:{box.port}",
                                            "from": "pantau@example.org", "to": ["ops@example.org"]})
     alert = _ops_alert(failing_event(name="Kabar <b>Contoh</b>"))
     asyncio.run(EmailDestination("ops", spec).send(_message(alert)))
@@ -210,8 +212,8 @@ def test_a_410_destination_raises_a_signed_event_at_another_destination_once(cla
     gone = make_receiver().start()
     gone.script = [(410, {})]
     hook = {"type": "webhook", "secret": SECRET, "retry": [0, 0.2]}
-    specs = {"old": DestinationSpec.model_validate({**hook, "url": gone.url}),
-             "ops": DestinationSpec.model_validate({**hook, "url": receiver.url})}
+    specs = {"old": parse_destination({**hook, "url": gone.url}),
+             "ops": parse_destination({**hook, "url": receiver.url})}
     routes = [RouteSpec(topics=["asean"], to=["old"]),
               RouteSpec(events=["destination_disabled"], to=["old", "ops"])]
     router = Router(routes, specs)

@@ -2,7 +2,7 @@
 
 from pantau.streams.deliver.alert import decode_alert, encode_alert
 from pantau.streams.deliver.config import RouteSpec
-from pantau.streams.deliver.outbox import SqliteOutbox
+from pantau.adapters.sqlite.outbox import SqliteOutbox
 from pantau.streams.deliver.route import Router
 from pantau.adapters.sqlite.state import open_state
 

@@ -3,13 +3,14 @@
 import pytest
 
 from pantau.streams.classify import Hit, Match
-from pantau.streams.deliver.silences import SilenceStore, silencing
+from pantau.adapters.sqlite.silences import SqliteSilences
+from pantau.streams.deliver.silences import silencing
 from pantau.adapters.sqlite.state import open_state
 
 
 @pytest.fixture
 def store(tmp_path):
-    return SilenceStore(open_state(tmp_path / "s.db"))
+    return SqliteSilences(open_state(tmp_path / "s.db"))
 
 
 def test_topic_silence_mutes_until_it_expires(classified, store):

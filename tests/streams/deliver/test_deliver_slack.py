@@ -5,9 +5,10 @@ import asyncio
 from slack_sdk.models.blocks import Block
 
 from pantau.streams.deliver.alert import Message
-from pantau.streams.deliver.config import DestinationSpec, RouteSpec
+from pantau.streams.deliver.config import RouteSpec
+from pantau.streams.deliver.destinations.slack import SlackSettings
 from pantau.streams.deliver.route import Router
-from pantau.streams.deliver.slack import SlackDestination, slack_payload
+from pantau.streams.deliver.destinations.slack import SlackDestination, slack_payload
 
 
 def _alert(classified, **kw):
@@ -79,7 +80,7 @@ def test_a_digest_of_many_alerts_keeps_to_50_blocks(classified):
 
 def test_posts_to_a_real_receiver(classified, receiver):
     alert = _alert(classified, title="<!channel> Menteri luar negeri ASEAN bertemu")
-    dest = SlackDestination("chat", DestinationSpec(type="slack", url=receiver.url))
+    dest = SlackDestination("chat", SlackSettings(url=receiver.url))
 
     async def go():
         try:

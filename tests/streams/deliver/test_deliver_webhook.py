@@ -9,9 +9,10 @@ import pytest
 from standardwebhooks import Webhook, WebhookVerificationError
 
 from pantau.streams.deliver.alert import Message
-from pantau.streams.deliver.config import DestinationSpec, RouteSpec
+from pantau.streams.deliver.config import RouteSpec
+from pantau.streams.deliver.destinations.webhook import WebhookSettings
 from pantau.streams.deliver.route import Router
-from pantau.streams.deliver.webhook import SCHEMA_PATH, WebhookDestination, webhook_body
+from pantau.streams.deliver.destinations.webhook import SCHEMA_PATH, WebhookDestination, webhook_body
 
 SCHEMA = json.loads(SCHEMA_PATH.read_text())
 WHSEC = "whsec_" + base64.b64encode(b"pantau-test-signing-key-0123456789").decode()
@@ -71,7 +72,7 @@ def test_big_digests_drop_alerts_and_say_how_many(classified):
 @pytest.mark.parametrize("secret", [WHSEC, "a raw shared secret, not base64!"])
 def test_signed_deliveries_verify_with_the_standardwebhooks_library(classified, receiver, secret):
     alert = _alerts(classified)[0]
-    dest = WebhookDestination("siem", DestinationSpec(type="webhook", url=receiver.url, secret=secret))
+    dest = WebhookDestination("siem", WebhookSettings(url=receiver.url, secret=secret))
 
     async def go():
         try:

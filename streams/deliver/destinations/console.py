@@ -9,17 +9,31 @@ it is coloured; piped to a file it is plain text. Ops events print as a
 from __future__ import annotations
 
 import sys
-from typing import TextIO
+from typing import Literal, TextIO
 
+from pydantic import model_validator
 from rich.console import Console
 from rich.text import Text
 
 from pantau.streams.deliver.alert import Message
-from pantau.streams.deliver.config import DestinationSpec
+from pantau.streams.deliver.destinations.base import DestinationSettings
 from pantau.streams.deliver.events import EventView, event_view
 from pantau.streams.deliver.render import AlertView, view
 
-__all__ = ["ConsoleDestination", "render_alert", "render_event"]
+__all__ = ["ConsoleSettings", "ConsoleDestination", "render_alert", "render_event"]
+
+
+class ConsoleSettings(DestinationSettings):
+    """``type: console``: alerts printed to this terminal (always present in the embedded mode)."""
+
+    type: Literal["console"] = "console"
+    color: bool | None = None
+    """Force colour on or off (default: only on a terminal)."""
+
+    @model_validator(mode="after")
+    def _checked(self) -> ConsoleSettings:
+        self.check()
+        return self
 
 _SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}
 
@@ -71,7 +85,7 @@ class ConsoleDestination:
 
     kind = "console"
 
-    def __init__(self, name: str, spec: DestinationSpec, stream: TextIO | None = None) -> None:
+    def __init__(self, name: str, spec: ConsoleSettings, stream: TextIO | None = None) -> None:
         self.name = name
         self.spec = spec
         self.rate = None

@@ -17,19 +17,44 @@ import ssl
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
+from typing import Literal
 from urllib.parse import unquote, urlsplit
 
 import jinja2
+from pydantic import Field, model_validator
 
 from pantau.streams.deliver.alert import Message
-from pantau.streams.deliver.config import DestinationSpec, mask_url
+from pantau.streams.deliver.config import mask_url
+from pantau.streams.deliver.destinations.base import DestinationSettings
 from pantau.streams.deliver.events import event_view
 from pantau.streams.deliver.render import view
 from pantau.core.errors import PermanentDelivery, RetryableDelivery
 
-__all__ = ["EmailDestination", "build_email", "template_env"]
+__all__ = ["EmailSettings", "EmailDestination", "build_email", "template_env"]
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+class EmailSettings(DestinationSettings):
+    """``type: email``: fixed recipients through one SMTP server."""
+
+    type: Literal["email"] = "email"
+    smtp: str | None = None
+    """``smtp://user:pass@host:587`` (STARTTLS when offered) or ``smtps://`` (TLS)."""
+    from_: str | None = Field(default=None, alias="from")
+    to: list[str] = Field(default_factory=list)
+    subject_prefix: str = "[pantau]"
+    templates: Path | None = None
+    """A folder whose ``alert.*.j2`` / ``digest.*.j2`` override the shipped templates."""
+    ca_file: Path | None = None
+    """Trust this CA bundle for the server's certificate (private relays)."""
+    paths = (("templates", True), ("ca_file", False))
+    masked = ("smtp",)
+
+    @model_validator(mode="after")
+    def _checked(self) -> EmailSettings:
+        self.check(needs=("smtp", "from_", "to"), urls=("smtp",), schemes=("smtp", "smtps"))
+        return self
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
 def template_env(override: Path | None = None) -> jinja2.Environment:
@@ -45,7 +70,7 @@ def template_env(override: Path | None = None) -> jinja2.Environment:
     )
 
 
-def build_email(message: Message, spec: DestinationSpec, env: jinja2.Environment) -> EmailMessage:
+def build_email(message: Message, spec: EmailSettings, env: jinja2.Environment) -> EmailMessage:
     """The multipart/alternative email (text and HTML) for one message."""
     context: dict[str, object] = {"kind": message.kind, "route": message.route, "prefix": spec.subject_prefix}
     if message.kind == "ops_event":
@@ -75,7 +100,7 @@ class EmailDestination:
 
     kind = "email"
 
-    def __init__(self, name: str, spec: DestinationSpec) -> None:
+    def __init__(self, name: str, spec: EmailSettings) -> None:
         self.name = name
         self.spec = spec
         self.rate = spec.rate

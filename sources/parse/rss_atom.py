@@ -1,9 +1,9 @@
-"""Parser adapter: feed bytes -> ParsedFeed of FeedItems (raw feed fields end here).
+"""RSS 0.9x/1.0/2.0 and Atom into the shared FeedItem model, read with feedparser.
 
-feedparser is the reference for RSS 0.9x/1.0/2.0 and Atom; JSON Feed is read
-with msgspec. Parse time is bounded: bodies are capped by the fetcher, and
-fields feedparser handles in quadratic time (a 50 KB author takes ~6 s in its
-e-mail regex) are clamped in the raw bytes before it sees them.
+feedparser is the reference for these formats. Parse time is bounded: bodies
+are capped by the fetcher, and fields feedparser handles in quadratic time (a
+50 KB author takes ~6 s in its e-mail regex) are clamped in the raw bytes
+before it sees them.
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ import re
 from datetime import datetime, timezone
 
 import feedparser
-import msgspec
 
-from pantau.sources.dates import parse_date
 from pantau.core.errors import ParseError
+from pantau.sources.dates import parse_date
+from pantau.sources.parse.model import FeedItem, ParsedFeed, language_code
 
-__all__ = ["FeedItem", "ParsedFeed", "parse_feed", "clamp_fields", "strip_nul", "language_code", "MAX_FIELD_BYTES"]
+__all__ = ["parse_rss_atom", "clamp_fields", "strip_nul", "not_a_feed", "MAX_FIELD_BYTES"]
 
 MAX_FIELD_BYTES = 1024
 """Longest author / name / e-mail / category kept; real ones are a few dozen bytes."""
@@ -32,31 +32,6 @@ _ALTERNATE = re.compile(
     rb"<link\b[^>]*type=[\"']application/(?:rss|atom)\+xml[\"'][^>]*>", re.IGNORECASE
 )
 _HREF = re.compile(rb"href=[\"']([^\"']+)[\"']", re.IGNORECASE)
-
-
-class FeedItem(msgspec.Struct, frozen=True, kw_only=True):
-    """One entry as the feed wrote it: HTML strings, raw date text, no cleaning yet."""
-
-    guid: str | None = None
-    link: str | None = None
-    title: str = ""
-    summary: str = ""
-    content: str = ""
-    published: datetime | None = None
-    published_raw: str = ""
-    authors: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
-    language: str | None = None
-
-
-class ParsedFeed(msgspec.Struct, frozen=True, kw_only=True):
-    """A parsed feed: its own metadata and its items in document order."""
-
-    title: str = ""
-    link: str = ""
-    language: str | None = None
-    format: str = ""
-    items: tuple[FeedItem, ...] = ()
 
 
 def _cut(raw: bytes) -> bytes:
@@ -94,14 +69,6 @@ def _struct_to_dt(value) -> datetime | None:
         return None
 
 
-def language_code(value: str | None) -> str | None:
-    """The ISO 639 code of a declared language ("en-US" -> "en"), None when unusable."""
-    if not value:
-        return None
-    code = value.strip().replace("_", "-").split("-")[0].lower()
-    return code if 2 <= len(code) <= 3 and code.isalpha() else None
-
-
 def _entry_item(entry, hint: str | None, feed_lang: str | None) -> FeedItem:
     language = hint or language_code(entry.get("language")) or feed_lang
     # dict.get, not entry.get: FeedParserDict maps missing "updated*" keys to "published*"
@@ -132,7 +99,8 @@ def _entry_item(entry, hint: str | None, feed_lang: str | None) -> FeedItem:
     )
 
 
-def _not_a_feed(url: str, body: bytes) -> ParseError:
+def not_a_feed(url: str, body: bytes) -> ParseError:
+    """The error for a body no parser recognised: an HTML page (naming its feed link) or junk."""
     head = body[:4096].lstrip().lower()
     if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head[:1024]:
         alt = _ALTERNATE.search(body[:262144])
@@ -143,13 +111,8 @@ def _not_a_feed(url: str, body: bytes) -> ParseError:
     return ParseError(url, "not an RSS, Atom or JSON feed", hint="check the URL returns a feed")
 
 
-def parse_feed(body: bytes, *, url: str, content_type: str = "", language: str | None = None) -> ParsedFeed:
-    """Parse RSS, Atom or JSON Feed bytes; raise ParseError when the body is not a feed."""
-    stripped = body.lstrip().removeprefix(b"\xef\xbb\xbf").lstrip()[:1]
-    if stripped == b"{" or "json" in content_type.lower():
-        from pantau.sources.jsonfeed import parse_json_feed
-
-        return parse_json_feed(body, url=url, language=language)
+def parse_rss_atom(body: bytes, *, url: str, content_type: str = "", language: str | None = None) -> ParsedFeed:
+    """Parse RSS or Atom bytes; raise ParseError when feedparser finds neither."""
     headers = {"content-type": content_type} if content_type else {}
     data = feedparser.parse(
         clamp_fields(strip_nul(body)),
@@ -160,7 +123,7 @@ def parse_feed(body: bytes, *, url: str, content_type: str = "", language: str |
     version = data.get("version") or ""
     feed = data.get("feed", {})
     if not version and not data.entries:
-        raise _not_a_feed(url, body)
+        raise not_a_feed(url, body)
     feed_lang = language_code(feed.get("language"))
     return ParsedFeed(
         title=feed.get("title", "") or "",

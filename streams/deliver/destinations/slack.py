@@ -11,16 +11,33 @@ events get a header, their message and details, escaped and cut the same way.
 from __future__ import annotations
 
 import json
+from typing import Literal
 
 import httpx
+from pydantic import model_validator
 
 from pantau.streams.deliver.alert import Message
-from pantau.streams.deliver.config import DestinationSpec
+from pantau.streams.deliver.destinations.base import DestinationSettings
 from pantau.streams.deliver.events import EventView, event_view
 from pantau.streams.deliver.render import AlertView, Segment, shorten, view
 from pantau.streams.deliver.transport import make_client, post
 
-__all__ = ["SlackDestination", "slack_payload", "escape"]
+__all__ = ["SlackSettings", "SlackDestination", "slack_payload", "escape"]
+
+
+class SlackSettings(DestinationSettings):
+    """``type: slack``: one Slack incoming webhook."""
+
+    type: Literal["slack"] = "slack"
+    url: str | None = None
+    """The incoming-webhook URL."""
+    masked = ("url",)
+
+    @model_validator(mode="after")
+    def _checked(self) -> SlackSettings:
+        self.check(needs=("url",), urls=("url",), schemes=("http", "https"))
+        return self
+
 
 TEXT_LIMIT = 3000
 HEADER_LIMIT = 150
@@ -141,7 +158,7 @@ class SlackDestination:
 
     kind = "slack"
 
-    def __init__(self, name: str, spec: DestinationSpec, client: httpx.AsyncClient | None = None) -> None:
+    def __init__(self, name: str, spec: SlackSettings, client: httpx.AsyncClient | None = None) -> None:
         self.name = name
         self.spec = spec
         self.rate = spec.rate if spec.rate is not None else 1.0  # Slack: ~1 message/s per webhook

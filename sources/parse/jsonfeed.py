@@ -1,12 +1,12 @@
-"""JSON Feed 1.0/1.1 (jsonfeed.org) into the parser adapter's FeedItems."""
+"""JSON Feed 1.0/1.1 (jsonfeed.org) into the shared FeedItem model, read with msgspec."""
 
 from __future__ import annotations
 
 import msgspec
 
-from pantau.sources.dates import parse_date
-from pantau.sources.parse import FeedItem, ParsedFeed, language_code
 from pantau.core.errors import ParseError
+from pantau.sources.dates import parse_date
+from pantau.sources.parse.model import FeedItem, ParsedFeed, language_code
 
 __all__ = ["parse_json_feed"]
 

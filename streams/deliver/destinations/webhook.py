@@ -13,23 +13,56 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Literal
 
 import httpx
 import msgspec
+from pydantic import SecretStr, model_validator
 from standardwebhooks import Webhook
 
 from pantau.streams.deliver.alert import Alert, Message
-from pantau.streams.deliver.config import DestinationSpec
+from pantau.streams.deliver.destinations.base import DestinationSettings
 from pantau.streams.deliver.events import OpsEvent
 from pantau.streams.deliver.render import shorten
 from pantau.streams.deliver.transport import make_client, post
 from pantau.core.logs import get_logger
 
-__all__ = ["WebhookDestination", "webhook_body", "signer", "SCHEMA_PATH", "EVENT_SCHEMA_PATH", "SCHEMA_VERSION"]
+__all__ = ["WebhookSettings", "WebhookDestination", "webhook_body", "signer", "SCHEMA_PATH", "EVENT_SCHEMA_PATH", "SCHEMA_VERSION"]
+
+
+class WebhookSettings(DestinationSettings):
+    """``type: webhook``: a receiver of signed JSON alerts."""
+
+    type: Literal["webhook"] = "webhook"
+    url: str | None = None
+    """The receiver's https URL."""
+    secret: SecretStr | None = None
+    """Signing secret, ``whsec_<base64>`` or any raw string."""
+    secret_file: Path | None = None
+    """Read the signing secret from this file instead (Docker/K8s secrets)."""
+    max_bytes: int = 20_000
+    """Largest body; text fields are shortened to fit."""
+    paths = (("secret_file", False),)
+    masked = ("url",)
+
+    @model_validator(mode="after")
+    def _checked(self) -> WebhookSettings:
+        self.check(needs=("url",), urls=("url",), schemes=("http", "https"))
+        if self.secret and self.secret_file:
+            raise ValueError("give secret or secret_file, not both")
+        return self
+
+    def signing_secret(self) -> str | None:
+        """The signing secret, from ``secret`` or ``secret_file``."""
+        if self.secret is not None:
+            return self.secret.get_secret_value()
+        if self.secret_file is not None:
+            return self.secret_file.read_text(encoding="utf-8").strip()
+        return None
 
 SCHEMA_VERSION = 1
-SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "alert-webhook.v1.json"
-EVENT_SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "ops-event-webhook.v1.json"
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "alert-webhook.v1.json"
+EVENT_SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "ops-event-webhook.v1.json"
 EVENT_TEXT = 2000
 """Longest message / last_error in an ops event body (errors can quote a server's answer)."""
 
@@ -210,7 +243,7 @@ class WebhookDestination:
 
     kind = "webhook"
 
-    def __init__(self, name: str, spec: DestinationSpec, client: httpx.AsyncClient | None = None) -> None:
+    def __init__(self, name: str, spec: WebhookSettings, client: httpx.AsyncClient | None = None) -> None:
         self.name = name
         self.spec = spec
         self.rate = spec.rate

@@ -1,0 +1,62 @@
+"""Story members in the embedded mode's SQLite state file (table ``story_members``).
+
+Implements :class:`pantau.streams.stories.StoryStore`; the distributed twin is
+:class:`pantau.adapters.faust.stories_table.TableStoryStore`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from pantau.streams.stories import StoryMember
+
+__all__ = ["SqliteStoryStore"]
+
+
+class SqliteStoryStore:
+    """Story members in the embedded state file (table ``story_members``)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        self.ensure_schema()
+
+    def ensure_schema(self) -> None:
+        """Create the table and its time index when missing."""
+        self._conn.execute(
+            "CREATE TABLE IF NOT EXISTS story_members ("
+            " article_id TEXT PRIMARY KEY, story_id TEXT NOT NULL, at REAL NOT NULL,"
+            " size INTEGER NOT NULL, signature BLOB NOT NULL)"
+        )
+        self._conn.execute("CREATE INDEX IF NOT EXISTS story_members_at ON story_members(at)")
+
+    def get(self, article_id: str) -> StoryMember | None:
+        """The member recorded for ``article_id``, if any."""
+        row = self._conn.execute(
+            "SELECT article_id, story_id, at, size, signature FROM story_members WHERE article_id=?",
+            (article_id,),
+        ).fetchone()
+        return StoryMember(*row) if row else None
+
+    def add(self, member: StoryMember) -> None:
+        """Record a member; a second add of the same article is ignored."""
+        self._conn.execute(
+            "INSERT OR IGNORE INTO story_members VALUES (?,?,?,?,?)",
+            (member.article_id, member.story_id, member.at, member.size, member.signature),
+        )
+
+    def recent(self, since: float) -> list[StoryMember]:
+        """Members at or after ``since``, oldest first."""
+        rows = self._conn.execute(
+            "SELECT article_id, story_id, at, size, signature FROM story_members"
+            " WHERE at >= ? ORDER BY at",
+            (since,),
+        ).fetchall()
+        return [StoryMember(*r) for r in rows]
+
+    def latest(self) -> float | None:
+        """The newest member's time, or None when empty."""
+        return self._conn.execute("SELECT max(at) FROM story_members").fetchone()[0]
+
+    def prune(self, before: float) -> int:
+        """Forget members older than ``before``; returns how many."""
+        return self._conn.execute("DELETE FROM story_members WHERE at < ?", (before,)).rowcount

@@ -1,0 +1,169 @@
+"""``pantau archive search|show|stats``: what pantau saw, searchable from the terminal."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from datetime import datetime, timezone
+
+from pantau.cli.options import add_config_option
+
+__all__ = ["register", "handle_search", "handle_show", "handle_stats", "since_seconds"]
+
+EPILOG = """\
+examples:
+  pantau archive search "peretas bank"             every word, newest first
+  pantau archive search '"kebocoran data"' --since 3d --topic cybercrime
+  pantau archive search "tin tac"                  diacritics optional: finds "tin tặc"
+  pantau archive search "북한"                      Korean nouns are found with their particles
+  pantau archive search "ransomware OR peretas -polisi" --limit 50 --json
+  pantau archive show ARTICLE_ID                   one article: matches, hits, story, alerts
+  pantau archive stats                             articles kept, time span, disk use
+
+Query syntax: words (all must occur), "a phrase", OR between two terms,
+-word to exclude, word* for a prefix. The archive keeps every article
+pantau took in for `archive:` in pantau.yaml (default 14d), with the
+topics and rules it matched and what became of its alerts (pending, sent,
+dead, silenced). In distributed mode `pantau web` fills the same file
+from the Kafka topics.
+"""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``archive`` and its sub-commands to the command line."""
+    parser = subparsers.add_parser(
+        "archive", help="search the articles pantau saw, with their matches and alerts",
+        description="Search and inspect the archive of every article pantau took in.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="archive_command", metavar="SUBCOMMAND")
+    p = sub.add_parser("search", help="full-text search, newest first", epilog=EPILOG,
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       description="Full-text search over the archived articles, newest first.")
+    p.add_argument("query", help='words, "a phrase", OR, -exclude, prefix*; "" lists the newest')
+    p.add_argument("--since", metavar="AGE", default="7d", help="only articles taken in within AGE (default: 7d)")
+    p.add_argument("--topic", metavar="TOPIC", help="only articles that matched this topic")
+    p.add_argument("--matched", action="store_true", help="only articles that matched some rule")
+    p.add_argument("--limit", type=int, default=20, metavar="N", help="at most N results (default: 20)")
+    p.add_argument("--json", action="store_true", help="one JSON object per line instead of text")
+    add_config_option(p)
+    p.set_defaults(handler=handle_search)
+    p = sub.add_parser("show", help="one archived article in full", description="Show one archived article.")
+    p.add_argument("article_id", help="the id printed by `pantau archive search`")
+    p.add_argument("--json", action="store_true", help="JSON instead of text")
+    add_config_option(p)
+    p.set_defaults(handler=handle_show)
+    p = sub.add_parser("stats", help="articles kept, time span and disk use", description="Archive size.")
+    add_config_option(p)
+    p.set_defaults(handler=handle_stats)
+    parser.set_defaults(handler=lambda args: parser.print_help() or 2)
+
+
+def since_seconds(value: str) -> float:
+    """Seconds in an age such as ``7d``, ``36h``, ``30m`` (ConfigError naming the flag when unreadable)."""
+    from pantau.core.errors import ConfigError
+    from pantau.streams.deliver.config import parse_duration
+
+    try:
+        return parse_duration(value)
+    except ValueError as exc:
+        raise ConfigError(f"--since {value!r}: {exc}", hint="write an age such as 7d, 36h or 30m") from None
+
+
+def _store(args: argparse.Namespace):
+    from pantau.adapters.sqlite.archive import ArchiveStore
+    from pantau.adapters.sqlite.state import open_state
+    from pantau.core.config import load_config
+    from pantau.core.errors import ConfigError
+
+    config = load_config(args.config)
+    if not config.state.exists():
+        raise ConfigError(f"no state file at {config.state}: nothing archived yet",
+                          hint="run `pantau run` (or `pantau web` in distributed mode) first, or pass --config")
+    store = ArchiveStore(open_state(config.state))
+    store.sync_fates()
+    return store
+
+
+def _when(ts: float) -> str:
+    return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%d %H:%M")
+
+
+def _marked(segments, tty: bool) -> str:
+    if tty:
+        return "".join(f"\x1b[1;33m{s.text}\x1b[0m" if s.hit else s.text for s in segments)
+    return "".join(f"[{s.text}]" if s.hit else s.text for s in segments)
+
+
+def _entry_json(entry) -> dict:
+    import msgspec
+
+    return msgspec.to_builtins(entry) | {"topics": list(entry.topics)}
+
+
+def handle_search(args: argparse.Namespace) -> int:
+    """Print the matching articles: time, topics, title with hits marked, snippet, alerts."""
+    if args.limit < 1:
+        from pantau.core.errors import ConfigError
+
+        raise ConfigError(f"--limit {args.limit}: must be at least 1", hint="e.g. --limit 20")
+    since = time.time() - since_seconds(args.since)
+    store = _store(args)
+    hits = store.search(args.query, since=since, topic=args.topic, matched_only=args.matched, limit=args.limit)
+    if args.json:
+        for hit in hits:
+            print(json.dumps(_entry_json(hit.entry) | {
+                "title_marked": [[s.text, s.hit] for s in hit.title],
+                "snippet": [[s.text, s.hit] for s in hit.snippet]}, ensure_ascii=False))
+        return 0
+    tty = sys.stdout.isatty()
+    total = store.count(args.query, since=since, topic=args.topic)
+    for hit in hits:
+        e = hit.entry
+        topics = ",".join(e.topics) or "-"
+        print(f"{_when(e.at)}  {topics:<24} {e.article.id}  {e.article.feed_name or e.article.feed}")
+        print(f"  {_marked(hit.title, tty)}")
+        print(f"  {_marked(hit.snippet, tty)}")
+        for alert in e.alerts:
+            print(f"  alert -> {alert.destination} via {alert.route}: {alert.status}")
+        print(f"  {e.article.url}")
+    scope = f" in topic {args.topic}" if args.topic else ""
+    print(f"{len(hits)} of {total} article(s) from the last {args.since}{scope}", file=sys.stderr)
+    return 0
+
+
+def handle_show(args: argparse.Namespace) -> int:
+    """Print one archived article with every match, its hits, its story and its alerts."""
+    from pantau.core.errors import ConfigError
+
+    store = _store(args)
+    entry = store.get(args.article_id)
+    if entry is None:
+        raise ConfigError(f"article {args.article_id!r} is not in the archive",
+                          hint="take the id from `pantau archive search`; articles older than `archive:` are pruned")
+    if args.json:
+        print(json.dumps(_entry_json(entry), ensure_ascii=False))
+        return 0
+    a = entry.article
+    print(f"{a.title}\n{a.url}\n{a.feed_name or a.feed}, taken in {_when(entry.at)}, language {a.language or '?'}")
+    print(f"rule set {entry.ruleset_version or '?'}: " + (", ".join(f"{m.topic}/{m.rule}" for m in entry.matches)
+                                                          or "no match"))
+    for m in entry.matches:
+        terms = ", ".join(sorted({h.text for h in m.hits}))
+        print(f"  {m.topic}/{m.rule} ({m.severity}, score {m.score:g}): {terms}\n    {m.snippet}")
+    if entry.story_id:
+        copies = store.story(entry.story_id)
+        print(f"story {entry.story_id}: {len(copies)} cop{'y' if len(copies) == 1 else 'ies'}: "
+              + ", ".join(c.article.feed_name or c.article.feed for c in copies))
+    for alert in entry.alerts:
+        print(f"  alert {alert.key} -> {alert.destination} via {alert.route}: {alert.status}")
+    return 0
+
+
+def handle_stats(args: argparse.Namespace) -> int:
+    """Print how many articles and alerts the archive holds, its time span and the state file's size."""
+    usage = _store(args).usage()
+    span = f"{_when(usage.oldest)} .. {_when(usage.newest)}" if usage.oldest else "empty"
+    print(f"{usage.articles} articles, {usage.alerts} alerts, {span}; state file uses {usage.file_bytes / 1e6:.1f} MB")
+    return 0

@@ -1,0 +1,71 @@
+"""The shipped rules on the third development set: floors per topic.
+
+tests/fixtures/devset3/ (149 articles: 80 Indonesian, 24 English, 22
+Vietnamese, 23 Korean) was written BLIND from the topic definitions in
+rules/README.md by a helper who never read the rules, in outlets' real shapes
+(datelines, captions, "Baca juga" teasers, trailers, RSS one-liners). It is
+full of the hard cases of issue 11: outages where the company denies an
+attack, hackathons, ASEAN-branded hotels and cups, North Korea once in a list,
+crimes told without their name (sextortion after a video call, an APK
+"wedding invitation", a Telegram "daily profit" Ponzi, scam compounds, files
+encrypted for a bitcoin ransom), and physical crimes with cyber-sounding verbs.
+
+This is the DEVELOPMENT set of round 3: the rules were tuned on it (its twin,
+tests/fixtures/heldout3/, was not looked at). Scored BEFORE any rule or engine
+change (precision/recall/F1):
+
+    asean        0.679 / 1.000 / 0.809   (tp 19, fp 9, fn 0)
+    cybercrime   0.727 / 0.667 / 0.696   (tp 32, fp 12, fn 16)
+    north-korea  0.739 / 1.000 / 0.850   (tp 17, fp 6, fn 0)
+
+The floor below is what the rules reach now minus a margin of about one
+article; since the rules were tuned here, these are not estimates for unseen
+news (test_heldout3.py is). Do not edit the texts or labels to make a rule
+pass: add a new set instead.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pantau.streams.classify import default_rules_dir, load_ruleset
+from pantau.streams.classify.corpus import evaluate, load_corpus
+
+DEVSET3 = Path(__file__).resolve().parents[2] / "fixtures" / "devset3"
+
+FLOOR = {
+    # topic: (precision, recall)
+    "asean": (0.65, 0.95),
+    "north-korea": (0.7, 0.95),
+    "cybercrime": (0.7, 0.64),
+}
+
+
+@pytest.fixture(scope="module")
+def items():
+    return load_corpus(DEVSET3)
+
+
+@pytest.fixture(scope="module")
+def evaluation(items):
+    return evaluate(load_ruleset(default_rules_dir()), items)
+
+
+def test_dev_set_has_every_language_and_hard_negatives(items):
+    assert len(items) >= 140
+    assert {i.language for i in items} == {"id", "en", "vi", "ko"}
+    assert sum(1 for i in items if i.language == "id") / len(items) >= 0.5
+    assert sum(1 for i in items if not i.topics) >= 60
+    for topic in FLOOR:
+        assert sum(1 for i in items if topic in i.topics) >= 15, topic
+
+
+@pytest.mark.parametrize("topic", sorted(FLOOR))
+def test_topic_meets_its_floor_on_the_dev_set(topic, evaluation):
+    score = evaluation.topics[topic]
+    wrong = evaluation.mistakes_on(topic)
+    precision, recall = FLOOR[topic]
+    assert score.precision >= precision, wrong
+    assert score.recall >= recall, wrong

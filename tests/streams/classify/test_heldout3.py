@@ -1,0 +1,68 @@
+"""The shipped rules on the third held-out set: floors per topic.
+
+tests/fixtures/heldout3/ (185 articles: 105 Indonesian, 30 English, 24
+Vietnamese, 26 Korean) was written BLIND from the topic definitions in
+rules/README.md by a helper who never read the rules, in outlets' real shapes,
+with the hard negatives and hard positives of issue 11 (denied attacks,
+hackathons, names and brands that carry "ASEAN", North Korea in a list, crimes
+told without their name). Unlike its twin tests/fixtures/devset3/, nobody
+tuning the rules read its texts or its individual mistakes: only the
+aggregate figures per topic were looked at, before and after.
+
+Scored BEFORE any rule or engine change (precision/recall/F1):
+
+    asean        0.741 / 1.000 / 0.851   (tp 20, fp 7, fn 0)
+    cybercrime   0.667 / 0.679 / 0.673   (tp 38, fp 19, fn 18)
+    north-korea  0.889 / 1.000 / 0.941   (tp 24, fp 3, fn 0)
+
+Those are the honest estimate of how the round-2 rules did on unseen news.
+The floor below is what the rules reach now minus a margin of about one
+article. Do not edit the texts or labels, and do not tune on this set's
+mistakes: write a new set to measure again.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pantau.streams.classify import default_rules_dir, load_ruleset
+from pantau.streams.classify.corpus import evaluate, load_corpus
+
+HELDOUT3 = Path(__file__).resolve().parents[2] / "fixtures" / "heldout3"
+
+FLOOR = {
+    # topic: (precision, recall)
+    "asean": (0.7, 0.95),
+    "north-korea": (0.85, 0.95),
+    "cybercrime": (0.64, 0.65),
+}
+
+
+@pytest.fixture(scope="module")
+def items():
+    return load_corpus(HELDOUT3)
+
+
+@pytest.fixture(scope="module")
+def evaluation(items):
+    return evaluate(load_ruleset(default_rules_dir()), items)
+
+
+def test_blind_set_has_every_language_and_hard_negatives(items):
+    assert len(items) >= 160
+    assert {i.language for i in items} == {"id", "en", "vi", "ko"}
+    assert sum(1 for i in items if i.language == "id") / len(items) >= 0.55
+    assert sum(1 for i in items if not i.topics) >= 70
+    for topic in FLOOR:
+        assert sum(1 for i in items if topic in i.topics) >= 20, topic
+
+
+@pytest.mark.parametrize("topic", sorted(FLOOR))
+def test_topic_meets_its_floor_on_blind_articles(topic, evaluation):
+    """Only the aggregate is asserted; the failure message lists no articles (the set stays blind)."""
+    score = evaluation.topics[topic]
+    precision, recall = FLOOR[topic]
+    assert score.precision >= precision, f"{topic}: precision {score.precision:.3f} < {precision}"
+    assert score.recall >= recall, f"{topic}: recall {score.recall:.3f} < {recall}"
