@@ -18,6 +18,7 @@ from itertools import chain, zip_longest
 from pathlib import Path
 
 import httpx
+import msgspec
 
 from pantau.sources.feed_list import load_feed_list
 from pantau.sources.feeds import FeedSpec
@@ -26,9 +27,10 @@ from pantau.sources.harvest import Harvester, OnHealth, Publish
 from pantau.sources.health import forget_metrics, verdict
 from pantau.sources.outcome import FeedOutcome, PollSummary, summarise
 from pantau.sources.politeness import HostLimiter, host_of
+from pantau.sources.websub import Subscriber
 from pantau.adapters.sqlite.feed_state import FeedStateStore
 from pantau.core import metrics
-from pantau.core.config import NetworkConfig
+from pantau.core.config import NetworkConfig, WebSubConfig
 from pantau.core.errors import PantauError
 from pantau.core.logs import get_logger
 
@@ -78,6 +80,7 @@ class Poller:
         self._running: dict[str, asyncio.Task] = {}
         self._changed = asyncio.Event()
         self.log = get_logger()
+        self.websub: Subscriber | None = None
         self.reload_feeds(feeds)
 
     @property
@@ -91,6 +94,8 @@ class Poller:
         for key in set(self._feeds) - set(fresh):
             self._due.pop(key, None)
             forget_metrics(key)
+            if self.websub is not None:
+                self.websub.forget(key)
         now = self.clock()
         for key, spec in fresh.items():
             old = self._feeds.get(key)
@@ -138,9 +143,32 @@ class Poller:
             self.log.exception("feed_poll_crashed", feed=spec.key, error=repr(exc))
             outcome = FeedOutcome(feed=spec.key, outcome="error", error=f"internal error: {exc!r}",
                                   next_due=self.clock() + spec.interval)
+        if self.websub is not None and not outcome.failed:
+            self.websub.observed(spec.key, outcome)
+            slow = self.websub.poll_delay(spec.key)
+            if slow is not None and outcome.next_due:  # pushed: polling is only the safety net
+                outcome = msgspec.structs.replace(outcome, next_due=max(outcome.next_due, self.clock() + slow))
         if outcome.next_due:
             self._due[spec.key] = outcome.next_due
         return outcome
+
+    def use_websub(self, config: WebSubConfig) -> Subscriber:
+        """Subscribe to the hubs feeds advertise; returns the Subscriber (run it, and serve its callback)."""
+        self.websub = Subscriber(config, self.client, self.take_pushed, clock=self.clock, poll_soon=self.poll_soon)
+        return self.websub
+
+    def poll_soon(self, feed: str) -> None:
+        """Poll ``feed`` within a few seconds (its push subscription lapsed: polling takes over)."""
+        if feed in self._feeds:
+            self._due[feed] = min(self._due.get(feed, 0.0), self.clock() + self.rng.uniform(0, 2))
+            self._changed.set()
+
+    async def take_pushed(self, feed: str, body: bytes, content_type: str) -> FeedOutcome:
+        """Content a hub pushed for ``feed``, through the poll's parse/normalise/publish path."""
+        spec = self._feeds.get(feed)
+        if spec is None or not spec.enabled:
+            return FeedOutcome(feed=feed, outcome="disabled")
+        return await self.harvester.take_pushed(spec, body, content_type)
 
     async def run_forever(self) -> None:
         """Poll each feed whenever it is due, forever; reload the feed file when it changes."""

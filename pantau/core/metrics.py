@@ -31,6 +31,12 @@ FEED_FAILURES = Gauge("pantau_sources_feed_consecutive_failures", "Consecutive f
 FEED_SILENT_THRESHOLD = Gauge("pantau_sources_feed_silent_threshold_seconds", "Seconds without a new item after which the feed counts as silent.", ["feed"])
 FEEDS = Gauge("pantau_sources_feeds", "Feeds by state (enabled, disabled, failing).", ["state"])
 
+# sources: WebSub push
+WEBSUB_SUBSCRIPTIONS = Gauge("pantau_websub_subscriptions", "WebSub subscriptions by state (requested, active, expired, denied, failed).", ["state"])
+WEBSUB_DELIVERIES = Counter("pantau_websub_deliveries_total", "Content pushed to the WebSub callback by outcome (accepted, forged, unknown, unreadable, error).", ["outcome"])
+WEBSUB_REQUESTS = Counter("pantau_websub_requests_total", "Subscribe and unsubscribe requests sent to hubs, by mode and result (accepted, failed).", ["mode", "result"])
+WEBSUB_QUIET = Counter("pantau_websub_quiet_hubs_total", "Times a poll found articles a subscribed hub had not pushed (polling took over).")
+
 # streams: classify
 ARTICLES_INGESTED = Counter("pantau_classify_articles_ingested_total", "Articles taken in by the classifier.")
 CLASSIFY_DURATION = Histogram("pantau_classify_duration_seconds", "Time to classify one article.", buckets=(0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5))

@@ -133,6 +133,7 @@ async def run_source_worker(config: Config, *, bootstrap: str | None = None, pre
     """Poll this worker's share of ``config.feeds`` into Kafka until SIGINT/SIGTERM."""
     from pantau.adapters.kafka.connectivity import watch_broker
     from pantau.sources.poller import Poller
+    from pantau.sources.websub_callback import serve_websub
     from pantau.adapters.kafka.publisher import KafkaPublisher
     from pantau.adapters.kafka.feed_states import SharedFeedStateStore
     from pantau.adapters.sqlite.feed_state import SqliteFeedStateStore
@@ -184,7 +185,9 @@ async def run_source_worker(config: Config, *, bootstrap: str | None = None, pre
     def readiness() -> list[str]:
         return broker.reasons() + ([] if assignment.joined else ["waiting for the feed assignment from Kafka"])
 
-    observer = start_observer(config.metrics, readiness, mode="sources") if config.metrics else None
+    subscriber, routes = serve_websub(poller, config)
+    observer = start_observer(config.metrics, readiness, mode="sources", routes=routes) if config.metrics else None
+    pushes = asyncio.create_task(subscriber.run(), name="websub") if subscriber else None
     main = asyncio.current_task()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, main.cancel)
@@ -198,6 +201,8 @@ async def run_source_worker(config: Config, *, bootstrap: str | None = None, pre
     finally:
         if watcher is not None:
             watcher.cancel()
+        if pushes is not None:
+            pushes.cancel()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
         # Leave the group first, so that the other workers take over our feeds at once.

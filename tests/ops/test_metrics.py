@@ -16,7 +16,7 @@ pytestmark = pytest.mark.prometheus
 # Labels whose values come from a bounded set (config, rules, fixed outcomes). A
 # label such as url, title or article would grow without bound; feed ids are
 # the one per-feed label, so 10,000 feeds cost 10,000 series per feed gauge.
-BOUNDED_LABELS = {"feed", "topic", "rule", "destination", "outcome", "result", "state", "bootstrap"}
+BOUNDED_LABELS = {"feed", "topic", "rule", "destination", "outcome", "result", "state", "bootstrap", "mode"}
 
 
 def _promtool_check(promtool: str, text: str) -> subprocess.CompletedProcess[str]:
