@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Run a command (the test suite) with everything real it needs: a Kafka broker, promtool, kcat.
+# Run a command (the test suite) with everything real it needs: a Kafka broker, promtool, kcat,
+# and a real browser for the web page (Debian's chromium + chromium-driver).
 #
 #   bash deploy/test-env.sh .venv/bin/python -m pytest [ARGS...]     (what `make test` runs)
 #
-# - Installs Debian's `prometheus` (promtool, prometheus) and `kcat` when missing and we are root.
+# - Installs Debian's `prometheus` (promtool, prometheus), `kcat`, and `chromium` + `chromium-driver`
+#   (with a Korean font, so screenshots show Hangul) when missing and we are root.
 # - Starts a private single-node Kafka on free ports (deploy/kafka/local-kafka.sh) unless
 #   PANTAU_KAFKA already names one, exports PANTAU_KAFKA, runs the command, stops the broker.
 # - Without Java or Maven it says plainly which tests cannot run; they skip (outside CI).
@@ -27,6 +29,9 @@ install_debian_tools() {
     local want=()
     command -v promtool >/dev/null || want+=(prometheus)
     command -v kcat >/dev/null || want+=(kcat)
+    [[ -x /usr/bin/chromium ]] || want+=(chromium)
+    [[ -x /usr/bin/chromedriver ]] || want+=(chromium-driver)
+    [[ -x /usr/bin/chromium ]] || want+=(fonts-nanum)
     ((${#want[@]})) || return 0
     if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
         say "installing ${want[*]} (Debian packages) for the tests"
@@ -37,6 +42,8 @@ install_debian_tools() {
         say "missing ${want[*]}; install them with: sudo apt-get install ${want[*]}"
     fi
     command -v promtool >/dev/null || missing+=("promtool/prometheus (Prometheus metric, rule and dashboard tests)")
+    [[ -x /usr/bin/chromium && -x /usr/bin/chromedriver ]] ||
+        missing+=("chromium and chromium-driver (the web page tests in a real browser: tests/e2e/test_web_browser.py)")
     command -v kcat >/dev/null || say "kcat missing: broker readiness falls back to the log line; topic checks use kafka-python"
 }
 

@@ -8,8 +8,9 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 
 from pantau.core.errors import ConfigError
-from pantau.core.yaml_errors import describe
-from pantau.sources.feeds import FeedSpec
+from pantau.core.files import read_text
+from pantau.core.yaml_errors import describe, kind_of
+from pantau.sources.feeds import FeedSpec, warn_short_intervals
 from pantau.sources.opml import parse_opml
 
 __all__ = ["load_feed_list"]
@@ -17,16 +18,16 @@ __all__ = ["load_feed_list"]
 
 def load_feed_list(path: Path) -> list[FeedSpec]:
     """Read a feed list from a YAML (``feeds:`` list) or OPML file."""
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path, what="feed list", hint="name a YAML (`feeds:` list) or OPML file")
     if path.suffix.lower() in {".opml", ".xml"}:
-        return parse_opml(text, where=str(path))
+        return warn_short_intervals(parse_opml(text, where=str(path)), where=str(path))
     try:
         data = YAML(typ="rt").load(text) or {}  # round trip: keeps line/column marks for errors
     except Exception as exc:  # ruamel raises several unrelated types for bad YAML
         raise ConfigError(f"{path}: not valid YAML: {exc}", hint="fix the indentation or quoting") from None
     items = data.get("feeds", []) if isinstance(data, dict) else data
     if not isinstance(items, list):
-        raise ConfigError(f"{path}: expected a list of feeds, got {type(items).__name__}",
+        raise ConfigError(f"{path}: expected a list of feeds, got {kind_of(items)}",
                           hint="write `feeds:` followed by `- url: ...` entries")
     feeds, problems = [], []
     for index, item in enumerate(items):
@@ -38,4 +39,4 @@ def load_feed_list(path: Path) -> list[FeedSpec]:
     if problems:  # every broken entry at once, not one per restart
         raise ConfigError(f"{path} has errors:\n" + "\n".join(problems),
                           hint="see pantau/defaults/feeds.yaml for the fields a feed takes")
-    return feeds
+    return warn_short_intervals(feeds, where=str(path))

@@ -8,7 +8,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from pantau.core.errors import ConfigError
 
-__all__ = ["FeedSpec", "FeedAuth"]
+__all__ = ["FeedSpec", "FeedAuth", "warn_short_intervals", "MIN_INTERVAL"]
+
+MIN_INTERVAL = 60.0
+"""Shortest time between two polls of one feed: a shorter ``interval`` is raised to it (and warned about)."""
 
 
 class FeedAuth(BaseModel):
@@ -39,8 +42,8 @@ class FeedSpec(BaseModel):
     """Stable id used in state, metrics and logs; defaults to the URL."""
     language: str | None = None
     tags: list[str] = Field(default_factory=list)
-    interval: float = 300.0
-    """Seconds between polls (adapted within bounds to how busy the feed is)."""
+    interval: float = Field(default=300.0, gt=0)
+    """Seconds between polls (adapted within bounds to how busy the feed is); at least ``MIN_INTERVAL``."""
     enabled: bool = True
     headers: dict[str, str] = Field(default_factory=dict)
     """Extra request headers (cookies, API keys); sent only to the feed's own host."""
@@ -64,3 +67,17 @@ class FeedSpec(BaseModel):
     def key(self) -> str:
         """The feed's id: ``id`` when given, else its URL."""
         return self.id or self.url
+
+
+def warn_short_intervals(feeds: list[FeedSpec], *, where: str) -> list[FeedSpec]:
+    """Log one warning per feed whose ``interval`` is below ``MIN_INTERVAL`` (polled at the minimum); ``feeds``."""
+    from pantau.core.logs import get_logger
+
+    for feed in feeds:
+        if feed.interval < MIN_INTERVAL:
+            get_logger(feed=feed.key).warning(
+                "feed_interval_below_minimum", interval=feed.interval, minimum=MIN_INTERVAL, where=where,
+                hint=f"pantau polls a feed at most once every {MIN_INTERVAL:g} s; set interval: {MIN_INTERVAL:g} "
+                "or more",
+            )
+    return feeds

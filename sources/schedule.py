@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import random
 
+from pantau.sources.feeds import MIN_INTERVAL  # one minimum, declared and documented with the feed fields
+
 __all__ = [
     "interval_bounds", "adapt_interval", "backoff_delay", "jittered", "next_delay",
     "MAX_BACKOFF", "JITTER",
@@ -19,7 +21,6 @@ MAX_BACKOFF = 6 * 3600.0
 """Longest wait between attempts at a failing feed."""
 JITTER = 0.1
 """Delays are spread by +/- this fraction."""
-MIN_INTERVAL = 60.0
 
 
 def interval_bounds(declared: float) -> tuple[float, float]:

@@ -62,6 +62,14 @@ def promtool() -> str:
     return path
 
 
+@pytest.fixture(scope="session")
+def chromium() -> tuple[Path, Path]:
+    """Debian's Chromium and ChromeDriver (packages chromium, chromium-driver; deploy/test-env.sh installs them)."""
+    paths = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
+    require(all(p.exists() for p in paths), "Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver)")
+    return paths
+
+
 @pytest.fixture
 def restore_logging():
     """cli.main() points logging at pytest's captured stderr; undo that after the test."""

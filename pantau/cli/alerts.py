@@ -6,6 +6,8 @@ import argparse
 import asyncio
 from datetime import datetime, timezone
 
+from pantau.cli.options import non_negative_seconds
+
 __all__ = ["register", "handle_pending", "handle_dead", "handle_replay"]
 
 EPILOG = """\
@@ -60,7 +62,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     replay.add_argument("--all", action="store_true", help="replay every dead letter")
     replay.add_argument("--queue-only", action="store_true",
                         help="only move them back to the outbox (a running `pantau run` sends them)")
-    replay.add_argument("--max-wait", type=float, default=60.0, metavar="SECONDS",
+    replay.add_argument("--max-wait", type=non_negative_seconds, default=60.0, metavar="SECONDS",
                         help="how long to wait for short retries before leaving the rest queued "
                         "(--kafka: for the worker to take them back) (default: 60)")
     replay.set_defaults(handler=handle_replay)
@@ -72,7 +74,8 @@ def _open(args: argparse.Namespace):
     from pantau.adapters.sqlite.state import open_state
 
     config = load_config(args.config)
-    return config, SqliteOutbox(open_state(config.state))
+    # Read-only, or replaying what is there: a missing state file is an error, never created.
+    return config, SqliteOutbox(open_state(config.state, create=False))
 
 
 def _topic(args: argparse.Namespace):

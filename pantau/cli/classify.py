@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from pathlib import Path
 
@@ -10,7 +11,8 @@ import msgspec
 
 from pantau.streams.classify import load_ruleset
 from pantau.streams.classify.corpus import read_json_lines
-from pantau.core.errors import ConfigError
+from pantau.core.errors import InputError
+from pantau.core.files import why_unreadable
 
 __all__ = ["register", "handle", "rules_directory"]
 
@@ -61,21 +63,40 @@ def rules_directory(explicit: Path | None, config: Path | None) -> Path:
     return default_rules_dir()
 
 
+_INPUT_HINT = "pass a JSON-lines file (one article object per line), or - for standard input"
+
+
+def _lines(stream, name: str):
+    """``read_json_lines`` that names the input and the line when the bytes are not UTF-8 text."""
+    number = 0
+    try:
+        for number, article, error in read_json_lines(stream):
+            yield number, article, error
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{name}, after line {number}, {why_unreadable(Path(name), exc)}",
+                         hint=_INPUT_HINT) from None
+
+
 def handle(args: argparse.Namespace) -> int:
     """Classify every input line and print one JSON line per line."""
     ruleset = load_ruleset(rules_directory(args.rules, args.config))
     if args.file == "-":
-        stream = sys.stdin
+        # Strict UTF-8 whatever the locale: surrogate-escaped bytes would fail later, far from their line.
+        raw = getattr(sys.stdin, "buffer", None)
+        stream = sys.stdin if raw is None else io.TextIOWrapper(raw, encoding="utf-8", errors="strict")
     else:
+        if Path(args.file).is_dir():
+            raise InputError(f"{args.file} is a folder, not a file", hint=_INPUT_HINT)
         try:
             stream = open(args.file, encoding="utf-8")
         except OSError as exc:
-            raise ConfigError(f"cannot read {args.file}: {exc.strerror}", hint="pass an existing JSON-lines file or - for stdin") from None
+            raise InputError(f"{args.file} {why_unreadable(Path(args.file), exc)}", hint=_INPUT_HINT) from None
     encoder = msgspec.json.Encoder()
     status = 0
     out = sys.stdout
+    name = "standard input" if args.file == "-" else args.file
     with stream:
-        for number, article, error in read_json_lines(stream):
+        for number, article, error in _lines(stream, name):
             if article is None:
                 out.write(encoder.encode({"line": number, "error": error}).decode() + "\n")
                 status = 1

@@ -123,7 +123,7 @@ def handle_status(args: argparse.Namespace) -> int:
         config = load_config(args.config)
         specs = {f.key: f for f in config.feeds}
         state_path = state_path or config.state
-    store = SqliteFeedStateStore(open_state(state_path))
+    store = SqliteFeedStateStore(open_state(state_path, create=False))
     states = {s.feed: s for s in store.load_all()}
     now = time.time()
     table = Table(title=f"feeds in {state_path}")

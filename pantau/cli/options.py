@@ -8,7 +8,50 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # the CLI imports commands eagerly; config pulls in pydantic lazily
     from pantau.core.config import Config
 
-__all__ = ["add_config_option", "add_allow_private_option", "config_from_args"]
+__all__ = [
+    "add_config_option", "add_allow_private_option", "config_from_args", "positive_int", "non_negative_int", "non_negative_seconds",
+    "non_empty",
+]
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1 (``--limit 0`` or ``-3`` is refused)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    return value
+
+
+def non_negative_int(text: str) -> int:
+    """An argparse type: a whole number, 0 or more (``--samples -3`` is refused, not clamped)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
+
+
+def non_negative_seconds(text: str) -> float:
+    """An argparse type: seconds, 0 or more, at most a day (``--max-wait -5`` is refused)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not 0 <= value <= 86400:  # also refuses nan and inf
+        raise argparse.ArgumentTypeError(f"must be between 0 and 86400 seconds, got {text}")
+    return value
+
+
+def non_empty(text: str) -> str:
+    """An argparse type: text with at least one visible character."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must not be empty")
+    return text.strip()
 
 
 def add_config_option(parser: argparse.ArgumentParser, help: str | None = None) -> None:

@@ -6,6 +6,11 @@ import argparse
 import time
 from datetime import datetime, timezone
 
+from pantau.cli.options import non_empty
+
+MIN_SILENCE, MAX_SILENCE = 60.0, 366 * 86400.0
+"""Shortest and longest silence: a minute (alerts are not paced finer) and a year (longer: change the rules)."""
+
 __all__ = ["register", "handle_add", "handle_list", "handle_expire"]
 
 EPILOG = """\
@@ -51,7 +56,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     for kind in ("topic", "rule", "feed", "term"):
         what.add_argument(f"--{kind}", metavar=kind.upper(), help=f"silence alerts by {kind}")
     add.add_argument("--for", dest="duration", required=True, metavar="DURATION", help="how long: 30m, 4h, 2d")
-    add.add_argument("--reason", required=True, help="why (shown in `silence list`)")
+    add.add_argument("--reason", required=True, type=non_empty, help="why (shown in `silence list`)")
     add.set_defaults(handler=handle_add)
     lst = sub.add_parser("list", parents=[common], help="list silences in force")
     lst.add_argument("--all", action="store_true", help="include expired silences")
@@ -68,7 +73,8 @@ def _store(args: argparse.Namespace):
 
     config = load_config(args.config)
     if not args.kafka:
-        return SqliteSilences(open_state(config.state))
+        # Only `add` may create the state file (silences may be set before the first run).
+        return SqliteSilences(open_state(config.state, create=args.silence_command == "add"))
     from pantau.adapters.kafka.silences import TopicSilences
     from pantau.adapters.kafka.topics import SILENCES, ensure_topics, kafka_bootstrap
 
@@ -87,14 +93,17 @@ def handle_add(args: argparse.Namespace) -> int:
     """Add a silence and print its id."""
     import getpass
 
+    from pantau.core.errors import InputError
     from pantau.streams.deliver.config import parse_duration
-    from pantau.core.errors import PantauError
 
     kind = next(k for k in ("topic", "rule", "feed", "term") if getattr(args, k))
     try:
         seconds = parse_duration(args.duration)
     except ValueError as exc:
-        raise PantauError(f"--for {args.duration!r}: {exc}", hint="write e.g. --for 4h") from None
+        raise InputError(f"--for {args.duration!r}: {exc}", hint="write e.g. --for 4h") from None
+    if not MIN_SILENCE <= seconds <= MAX_SILENCE:
+        raise InputError(f"--for {args.duration!r}: a silence lasts from 1m to 366d",
+                         hint="write e.g. --for 4h; to mute something for good, change the rules instead")
     silence = _store(args).add(kind, getattr(args, kind), seconds, args.reason, created_by=getpass.getuser())
     print(f"silence {silence.id}: {kind} {silence.value!r} until {_when(silence.expires)} ({silence.reason})")
     return 0

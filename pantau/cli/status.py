@@ -14,13 +14,13 @@ import json
 import sqlite3
 import time
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
+from pantau.cli.options import positive_int
 from pantau.core.config import Config
-from pantau.core.errors import ConfigError, RulesError
+from pantau.core.errors import RulesError
 
 __all__ = ["register", "handle", "collect_status", "StatusReport", "FeedLine", "DestinationLine", "AlertLine", "Live"]
 
@@ -82,6 +82,7 @@ class Live:
     running: bool
     ready: bool = False
     reasons: list[str] = field(default_factory=list)
+    """Why it is not ready (503), or what is degraded while ready (a refused rule edit)."""
     rules_version: str | None = None
     disabled: list[str] = field(default_factory=list)
 
@@ -117,6 +118,7 @@ def _live(metrics_address: str | None) -> Live:
         page = httpx.get(f"{base}/metrics", timeout=2.0).text
     except httpx.HTTPError:
         return Live(running=False)
+    # 503 "not ready:" or 200 "ready, degraded:" (a refused rule edit), then one "- reason" per line
     reasons = [line[2:] for line in ready.text.splitlines() if line.startswith("- ")]
     version, disabled = None, []
     for family in text_string_to_metric_families(page):
@@ -152,16 +154,12 @@ def collect_status(config: Config, *, now: float | None = None, limit: int = 10,
     from pantau.adapters.sqlite.outbox import SqliteOutbox
     from pantau.adapters.sqlite.silences import SqliteSilences
     from pantau.adapters.sqlite.inbox import Inbox
-    from pantau.adapters.sqlite.state import open_state
+    from pantau.adapters.sqlite.state import open_state, require_state
 
     now = time.time() if now is None else now
-    if not Path(config.state).exists():
-        raise ConfigError(
-            f"state file {config.state} does not exist",
-            hint="start the monitor first (`pantau run`), or pass the --config it runs with",
-        )
+    require_state(config.state)  # a read-only command: never leaves an empty state file behind
     live = _live(config.metrics) if ask_process else Live(running=False)
-    conn = open_state(config.state)
+    conn = open_state(config.state, create=False)
     try:
         feeds = _feeds(config, conn, now)
         outbox = SqliteOutbox(conn)
@@ -193,6 +191,8 @@ def _rules_on_disk(config: Config) -> tuple[str | None, str | None]:
         return load_ruleset(config.rules).version, None
     except RulesError as exc:
         return None, exc.message
+    except Exception as exc:  # status must report, not crash, whatever the files hold
+        return None, f"rules in {config.rules} could not be read: {exc}"
 
 
 def _ago(at: float | None, now: float) -> str:
@@ -212,6 +212,8 @@ def render(report: StatusReport, console, now: float) -> None:
     live = report.live
     if live.running:
         state = "[green]ready[/]" if live.ready else "[red]not ready[/]: " + "; ".join(live.reasons)
+        if live.ready and live.reasons:
+            state = "[yellow]ready, degraded[/]: " + "; ".join(live.reasons)
         console.print(f"pantau process: running, {state}")
     else:
         console.print("pantau process: [yellow]not answering[/] on the metrics address (state file only)")
@@ -265,7 +267,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--config", metavar="FILE", help="pantau.yaml of the monitor (default: the shipped one)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
-    parser.add_argument("--limit", type=int, default=10, metavar="N", help="how many recent alerts to list (default: 10)")
+    parser.add_argument("--limit", type=positive_int, default=10, metavar="N", help="how many recent alerts to list (default: 10)")
     parser.set_defaults(handler=handle)
 
 

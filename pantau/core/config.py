@@ -9,8 +9,12 @@ The file is the one thing a user writes, so it stays small::
     metrics: 127.0.0.1:9464
     network: {allow_private: false}
     archive: 14d            # how long every article is kept for search and backtests (0 = off)
+<<<<<<< HEAD
     web: {public_url: https://pantau.example.org, secret: ${PANTAU_WEB_SECRET}}
     websub: {callback_url: https://pantau.example.org/websub}   # push feeds (WebSub hubs)
+=======
+    web: {listen: 127.0.0.1:8464, public_url: https://pantau.example.org, users: [...]}
+>>>>>>> main
     destinations: {...}
     routes: [...]
 
@@ -27,16 +31,22 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+<<<<<<< HEAD
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+=======
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+>>>>>>> main
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from pantau.sources.feed_list import load_feed_list
-from pantau.sources.feeds import FeedSpec
+from pantau.sources.feeds import FeedSpec, warn_short_intervals
 from pantau.streams.deliver.config import Duration, RouteSpec
 from pantau.streams.deliver.destinations import DestinationSpec
 from pantau.core.errors import ConfigError, MissingEnvError
-from pantau.core.yaml_errors import describe
+from pantau.core.files import read_text
+from pantau.core.yaml_errors import describe, kind_of, locate
+from pantau.web.settings import WebConfig
 
 __all__ = ["Config", "NetworkConfig", "WebConfig", "WebSubConfig", "DEFAULT_ARCHIVE", "load_config", "default_config_path", "shipped_rules_dir", "substitute_env"]
 
@@ -60,6 +70,7 @@ DEFAULT_ARCHIVE = 14 * 86400.0
 """How long the archive keeps articles unless ``archive:`` says otherwise (seconds)."""
 
 
+<<<<<<< HEAD
 class WebConfig(BaseModel):
     """The editors' web page and the links alerts carry to it (feedback)."""
 
@@ -94,6 +105,8 @@ class WebSubConfig(BaseModel):
         return value.rstrip("/")
 
 
+=======
+>>>>>>> main
 class Config(BaseModel):
     """A validated pantau.yaml; paths are absolute, env values substituted."""
 
@@ -127,26 +140,46 @@ def default_config_path() -> Path:
     return Path(str(files("pantau.defaults") / "pantau.yaml"))
 
 
-def substitute_env(value: Any, *, where: str, env: dict[str, str] | None = None) -> Any:
-    """Replace every ``${NAME}`` in strings nested in ``value`` from the environment."""
+def substitute_env(value: Any, *, where: str, env: dict[str, str] | None = None,
+                   _missing: list[tuple[tuple, str]] | None = None, _loc: tuple = ()) -> Any:
+    """Replace every ``${NAME}`` in strings nested in ``value`` from the environment.
+
+    Every unset variable is reported at once, each located at its line when
+    ``value`` came from a round-trip YAML load.
+    """
     env = os.environ if env is None else env
+    top = _missing is None
+    missing: list[tuple[tuple, str]] = [] if top else _missing
     if isinstance(value, str):
 
         def repl(m: re.Match[str]) -> str:
-            name = m.group(1)
-            if name not in env:
-                raise MissingEnvError(
-                    f"{where}: environment variable {name} is not set",
-                    hint=f"export {name}=... before starting pantau, or write the value in the file",
-                )
-            return env[name]
+            if m.group(1) not in env:
+                missing.append((_loc, m.group(1)))
+                return m.group(0)
+            return env[m.group(1)]
 
-        return _ENV.sub(repl, value)
-    if isinstance(value, dict):
-        return {k: substitute_env(v, where=f"{where}.{k}", env=env) for k, v in value.items()}
-    if isinstance(value, list):
-        return [substitute_env(v, where=f"{where}[{i}]", env=env) for i, v in enumerate(value)]
-    return value
+        result: Any = _ENV.sub(repl, value)
+    elif isinstance(value, dict):
+        result = {k: substitute_env(v, where=where, env=env, _missing=missing, _loc=(*_loc, k))
+                  for k, v in value.items()}
+    elif isinstance(value, list):
+        result = [substitute_env(v, where=where, env=env, _missing=missing, _loc=(*_loc, i))
+                  for i, v in enumerate(value)]
+    else:
+        result = value
+    if top and missing:
+        lines = []
+        for loc, name in missing:
+            place = locate(Path(where), value, loc)
+            dotted = ".".join(str(p) for p in loc)
+            lines.append(f"{place}: {dotted + ': ' if dotted else ''}environment variable {name} is not set")
+        names = " ".join(dict.fromkeys(f"{name}=..." for _loc, name in missing))
+        message = lines[0] if len(lines) == 1 else f"{where}: {len(lines)} unset environment variables:\n" + "\n".join(lines)
+        raise MissingEnvError(message, hint=f"export {names} before starting pantau, or write the value in the file")
+    return result
+
+
+_NEEDS = "feeds: (a list of feeds, or the path of a feed list) at least; see pantau/defaults/pantau.yaml"
 
 
 def load_config(path: str | Path | None = None, *, env: dict[str, str] | None = None) -> Config:
@@ -157,25 +190,28 @@ def load_config(path: str | Path | None = None, *, env: dict[str, str] | None = 
     """
     shipped = not path
     path = Path(path) if path else default_config_path()
+    text = read_text(path, what="configuration file",
+                     hint="pass --config FILE naming a pantau.yaml, or copy pantau/defaults/pantau.yaml as a start")
     try:
-        raw = YAML(typ="rt").load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(
-            f"configuration file {path} does not exist",
-            hint="pass --config FILE, or copy the shipped pantau/defaults/pantau.yaml as a start",
-        ) from None
+        raw = YAML(typ="rt").load(text)
     except YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML: {exc}", hint="fix the indentation or quoting") from None
     if raw is None:
-        raw = {}
+        raise ConfigError(f"configuration file {path} is empty: it needs {_NEEDS}",
+                          hint="write e.g. `feeds: feeds.yaml` and `rules: rules/`")
     if not isinstance(raw, dict):
-        raise ConfigError(f"{path}: expected a mapping of settings, got {type(raw).__name__}")
+        raise ConfigError(f"{path}: expected a mapping of settings (key: value), got {kind_of(raw)}",
+                          hint=f"a configuration needs {_NEEDS}")
     data = substitute_env(raw, where=str(path), env=env)
     base = path.resolve().parent
     feeds = data.get("feeds", [])
     feeds_file = (base / feeds).resolve() if isinstance(feeds, str) else None
     if feeds_file is not None:
-        data["feeds"] = [f.model_dump() for f in load_feed_list(base / feeds)]
+        try:
+            data["feeds"] = [f.model_dump() for f in load_feed_list(base / feeds)]
+        except ConfigError as exc:
+            where = locate(path, raw, ("feeds",))
+            raise ConfigError(f"{where}: feeds: {exc.message}", hint=exc.hint) from None
     try:
         cfg = Config.model_validate({**data, "source": path.resolve(), "feeds_file": feeds_file})
     except ValidationError as exc:
@@ -185,15 +221,25 @@ def load_config(path: str | Path | None = None, *, env: dict[str, str] | None = 
     # was started, not next to the installed files.
     cfg.rules = cfg.rules if cfg.rules.is_absolute() else (base / cfg.rules).resolve()
     cfg.state = cfg.state if cfg.state.is_absolute() else ((Path.cwd() if shipped else base) / cfg.state)
-    _check_routes(cfg, path)
+    _check_routes(cfg, path, raw)
+    if feeds_file is None:  # a feed list file warned when it was read
+        warn_short_intervals(cfg.feeds, where=str(path))
     return cfg
 
 
-def _check_routes(cfg: Config, path: Path) -> None:
+def _check_routes(cfg: Config, path: Path, raw: Any) -> None:
+    """Every route sends to declared destinations; all unknown ones reported at once, located."""
     names = set(cfg.destinations)
+    problems: list[tuple[str, str]] = []
     for i, route in enumerate(cfg.routes):
-        for dest in route.to:
+        for j, dest in enumerate(route.to):
             if dest not in names and dest != "console":
                 close = difflib.get_close_matches(dest, sorted(names), n=1)
-                hint = f"did you mean {close[0]!r}?" if close else "declare it under destinations:"
-                raise ConfigError(f"{path}: routes[{i}] sends to unknown destination {dest!r}", hint=hint)
+                fix = f"did you mean {close[0]!r}?" if close else "declare it under destinations:"
+                problems.append((f"{locate(path, raw, ('routes', i, 'to', j))}: routes[{i}] sends to unknown "
+                                 f"destination {dest!r}", fix))
+    if len(problems) == 1:
+        raise ConfigError(problems[0][0], hint=problems[0][1])
+    if problems:
+        raise ConfigError(f"{path} has errors:\n" + "\n".join(f"{what} ({fix})" for what, fix in problems),
+                          hint="destinations are declared under `destinations:`; `console` is built in")

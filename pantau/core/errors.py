@@ -8,10 +8,14 @@
     │   ├── BlockedAddressError the feed resolves to a private/loopback address
     │   └── ParseError          the body is not a feed we can read
     ├── RulesError              a rule set failed to load (every located error)
+    ├── StateError              the SQLite state file is missing or unusable (path)
+    ├── InputError              a file or value given on the command line is unusable
+    ├── RuleEditRefused         a rule edit from the web page was not saved (errors, changed meanwhile)
     ├── DeliveryError           one destination refused or could not be reached
     │   ├── RetryableDelivery   try again later (5xx, 429, timeouts)
     │   └── PermanentDelivery   do not retry (4xx, 410 Gone, bad address)
-    └── BrokerError             Kafka is unreachable or refused a write
+    ├── BrokerError             Kafka is unreachable or refused a write
+    └── FeedbackLinkError       a feedback link is forged, altered or expired
 
 Messages follow one shape: what went wrong, the offending value, where, and
 what to do next. ``hint`` carries the "what to do" part so that the CLI can
@@ -29,10 +33,14 @@ __all__ = [
     "BlockedAddressError",
     "ParseError",
     "RulesError",
+    "StateError",
+    "InputError",
+    "RuleEditRefused",
     "DeliveryError",
     "RetryableDelivery",
     "PermanentDelivery",
     "BrokerError",
+    "FeedbackLinkError",
 ]
 
 
@@ -104,6 +112,18 @@ class RulesError(PantauError):
         )
 
 
+class StateError(PantauError):
+    """The state file cannot be opened, created, or is not there for a read-only command."""
+
+
+class InputError(PantauError):
+    """A file or value given on the command line cannot be used (missing, a folder, binary...)."""
+
+
+class RuleEditRefused(PantauError):
+    """A rule edit from the web page was not written: it has errors, or the file changed since it was opened."""
+
+
 class DeliveryError(PantauError):
     """A destination could not take an alert."""
 
@@ -139,3 +159,7 @@ class PermanentDelivery(DeliveryError):
 
 class BrokerError(PantauError):
     """Kafka is unreachable or refused a write."""
+
+
+class FeedbackLinkError(PantauError):
+    """A feedback link (alert key, verdict, expiry, signature) is forged, altered or expired."""

@@ -44,6 +44,8 @@ MATCHES = Counter("pantau_classify_matches_total", "Rule matches by topic and ru
 CLASSIFY_LAG = Gauge("pantau_classify_lag_seconds", "Age of the last classified article since it was fetched.")
 RULES_RELOADS = Counter("pantau_rules_reload_total", "Rule set reloads by result (ok, error).", ["result"])
 RULES_INFO = Info("pantau_rules", "The active rule set.")
+# Labelled so that only processes that watch rules export it (a bare gauge would read 0 in `pantau sources`).
+RULES_RELOAD_OK = Gauge("pantau_rules_last_reload_successful", "1 when the rules on disk are the rule set in force, 0 while an edit is refused (the last good set keeps running).", ["directory"])
 RULES_ACTIVE = Gauge("pantau_rules_active", "Enabled rules in the active rule set.")
 
 # streams: stories
@@ -56,6 +58,9 @@ OUTBOX_PENDING = Gauge("pantau_alerts_pending", "Alerts waiting for delivery or 
 DEAD_LETTERS = Gauge("pantau_alerts_dead_letters", "Alerts parked after exhausting their retries.", ["destination"])
 DESTINATION_UP = Gauge("pantau_alerts_destination_enabled", "1 while the destination is enabled, 0 once disabled (410 Gone or bad configuration).", ["destination"])
 SILENCES_ACTIVE = Gauge("pantau_alerts_silences_active", "Silences in force.")
+
+# feedback: the desk's verdicts on alerts (signed links, the web page)
+FEEDBACK = Counter("pantau_feedback_total", "Verdicts recorded on alerts, by the topic and rule that made the alert and the verdict (relevant, not_relevant).", ["topic", "rule", "verdict"])
 
 # distributed mode: Kafka consumers (Faust's own sensors add their faust_* series)
 KAFKA_CONSUMER_LAG = Gauge("pantau_kafka_consumer_lag_messages", "Messages the consumer group is behind the end of the topic, summed over partitions.", ["topic"])

@@ -8,12 +8,39 @@ on round-trip loaded YAML, and unknown keys into "did you mean" hints.
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path
 from typing import Annotated, Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-__all__ = ["describe", "locate", "fields_at"]
+__all__ = ["describe", "locate", "fields_at", "kind_of", "plain_message"]
+
+_KINDS = ((bool, "true/false"), (dict, "a mapping"), (list, "a list"), (str, "text"), (int, "a number"),
+          (float, "a number"), (type(None), "nothing"))
+
+
+def kind_of(value: Any) -> str:
+    """What a YAML value is, in a user's words: "a list", "a mapping", "text" (never ``CommentedSeq``)."""
+    for kind, words in _KINDS:
+        if isinstance(value, kind):
+            return words
+    return "a value of another kind"
+
+
+_PLAIN = (
+    (re.compile(r"a valid dictionary or instance of \w+"), "a mapping of fields (key: value)"),
+    (re.compile(r"not a valid path for <class '[\w.]+'>"), "not a file path"),
+    (re.compile(r"<class '(?:[\w]+\.)*(\w+)'>"), r"\1"),
+)
+
+
+def plain_message(message: str) -> str:
+    """A pydantic message without internal class names and its "Value error, " prefix."""
+    message = message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    for pattern, words in _PLAIN:
+        message = pattern.sub(words, message)
+    return message
 
 
 def locate(path: Path, data: Any, loc: tuple) -> str:
@@ -104,9 +131,15 @@ def describe(exc: ValidationError, path: Path, data: Any, model: type[BaseModel]
             ctx = err.get("ctx", {})
             msg = f"{dotted}: Input should be one of {ctx.get('expected_tags', '')} (got {ctx.get('tag')!r})"
         else:
-            msg = f"{dotted}: {err['msg'].removeprefix('Value error, ')}"
+            text = plain_message(err["msg"])
+            msg = f"{dotted}: {text}" if dotted else text
             given = err.get("input")
-            if not isinstance(given, (dict, list)) and not quiet.intersection(map(str, prefix + loc)):
+            if quiet.intersection(map(str, prefix + loc)):
+                pass  # a whole destination could print SMTP passwords and webhook secrets
+            elif isinstance(given, (dict, list)) or given is None:
+                if err["type"] not in ("missing",) and "got" not in text:
+                    msg += f" (got {kind_of(given)})"
+            elif repr(given) not in text:  # validators often quote the value already: say it once
                 msg += f" (got {given!r})"
         lines.append(f"{where}: {msg}")
     return "\n".join(lines)

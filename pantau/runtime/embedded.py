@@ -40,6 +40,7 @@ from pantau.adapters.sqlite.outbox import SqliteOutbox
 from pantau.adapters.sqlite.silences import SqliteSilences
 from pantau.streams.deliver import Dispatcher, Router, build_destinations
 from pantau.streams.deliver.events import OpsEvent, from_health
+from pantau.streams.deliver.feedback import signer_for
 from pantau.adapters.sqlite.archive import ArchivedAlert, ArchiveStore, Intake
 from pantau.adapters.sqlite.inbox import Inbox
 from pantau.core.logs import get_logger
@@ -97,7 +98,8 @@ class EmbeddedRunner:
         self.prune_archive()
         self.stories = StoryIndex(SqliteStoryStore(self.conn))
         destinations = build_destinations(config, stream=console_stream)
-        self.router = Router(config.routes, destinations)
+        # Feedback links are signed with web.secret, else a key kept beside the state file.
+        self.router = Router(config.routes, destinations, links=signer_for(config).links)
         self.dispatcher = Dispatcher(
             destinations, SqliteOutbox(self.conn), routes=self.router.routes, silences=SqliteSilences(self.conn),
             on_event=self.announce,
@@ -247,12 +249,20 @@ def _readiness(runner: EmbeddedRunner):
     return reasons
 
 
+def _rules_problem(runner: EmbeddedRunner):
+    def problem() -> str | None:
+        error = runner.live.last_error if runner.live is not None else None
+        return "; ".join(str(p) for p in error.problems[:3]) if error is not None else None
+
+    return problem
+
+
 async def _main(config: Config, once: bool, console_stream: TextIO | None) -> int:
     rules = None
     if once:  # one pass: no need to watch the rules directory
         rules = load_ruleset(config.rules)
     runner = EmbeddedRunner(config, rules=rules, console_stream=console_stream)
-    observer = None
+    observer = page = None
     try:
         runner.start()
         if once:
@@ -262,8 +272,17 @@ async def _main(config: Config, once: bool, console_stream: TextIO | None) -> in
             print(summary.line(), file=sys.stderr)
             return 0
         if config.metrics:  # not for --once: nothing would scrape a process that lives seconds
+<<<<<<< HEAD
             _subscriber, routes = serve_websub(runner.poller, config)
             observer = start_observer(config.metrics, _readiness(runner), mode="run", routes=routes)
+=======
+            observer = start_observer(config.metrics, _readiness(runner), mode="run",
+                                      degraded=runner.live.degraded if runner.live is not None else None)
+        if config.web.listen:  # the page in its own thread and loop: it never holds up this one
+            from pantau.web.app import start_page
+
+            page = start_page(config, lambda: runner.rules, rules_problem=_rules_problem(runner))
+>>>>>>> main
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -274,6 +293,8 @@ async def _main(config: Config, once: bool, console_stream: TextIO | None) -> in
         log.info("monitor_stopped")
         return 0
     finally:
+        if page is not None:
+            page.stop()
         if observer is not None:
             observer.stop()
         await runner.aclose()

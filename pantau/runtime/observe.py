@@ -5,7 +5,12 @@
 (/healthz) only says the process answers; readiness (/readyz) asks the caller's
 ``readiness`` callable, which returns the reasons the process cannot do its
 work yet (``["kafka unreachable"]``), so Prometheus, compose health checks and
-Kubernetes probes see the same answer.
+Kubernetes probes see the same answer. The optional ``degraded`` callable lists
+what is wrong while the process still does its work -- a refused rule edit, with
+the last good rule set still classifying: /readyz answers 200 ``ready, degraded:``
+with those reasons, so a probe keeps the process in service (taking every
+replica out for one editor's typo would stop all classification) while people,
+``pantau status`` and the PantauRuleReloadFailing alert see the problem.
 
 The server runs in daemon threads (one per request) so a slow scrape never
 blocks the asyncio loop that does the real work.
@@ -115,7 +120,11 @@ def _reasons(readiness: Readiness | None) -> list[str]:
         return [f"readiness check failed: {exc!r}"]
 
 
+<<<<<<< HEAD
 def _app(registry: CollectorRegistry, readiness: Readiness | None, routes: Mapping[str, Callable]) -> Callable:
+=======
+def _app(registry: CollectorRegistry, readiness: Readiness | None, degraded: Readiness | None = None) -> Callable:
+>>>>>>> main
     metrics = make_wsgi_app(registry)
 
     def app(environ: dict, start_response: Callable) -> Iterable[bytes]:
@@ -132,6 +141,9 @@ def _app(registry: CollectorRegistry, readiness: Readiness | None, routes: Mappi
             if reasons:
                 body = "not ready:\n" + "".join(f"- {r}\n" for r in reasons)
                 return _text(start_response, "503 Service Unavailable", body)
+            problems = _reasons(degraded)
+            if problems:
+                return _text(start_response, "200 OK", "ready, degraded:\n" + "".join(f"- {r}\n" for r in problems))
             return _text(start_response, "200 OK", "ready\n")
         if path == "/":
             return _text(start_response, "200 OK", "pantau: /metrics /healthz /readyz\n")
@@ -150,19 +162,28 @@ def start_observer(
     address: str,
     readiness: Readiness | None = None,
     *,
+    degraded: Readiness | None = None,
     mode: str | None = None,
     registry: CollectorRegistry = REGISTRY,
     routes: Mapping[str, Callable] | None = None,
 ) -> Observer:
     """Serve /metrics, /healthz and /readyz on ``address`` in a background thread.
 
+<<<<<<< HEAD
     ``routes`` maps path prefixes to further WSGI apps served by the same server (the WebSub
     callback: hubs reach the process at the address ops already expose).
+=======
+    ``readiness`` lists why the process cannot work (503); ``degraded`` what is wrong while it works (200).
+>>>>>>> main
     """
     host, port = parse_address(address)
     server_class = _Server6 if ":" in host else _Server
     try:
+<<<<<<< HEAD
         server = make_server(host, port, _app(registry, readiness, routes or {}), server_class, handler_class=_QuietHandler)
+=======
+        server = make_server(host, port, _app(registry, readiness, degraded), server_class, handler_class=_QuietHandler)
+>>>>>>> main
     except OSError as exc:
         raise ConfigError(
             f"cannot serve metrics on {address}: {exc.strerror or exc}",

@@ -9,7 +9,6 @@ their line and column; lint advice goes to the warnings.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
@@ -18,13 +17,14 @@ from pantau.streams.classify.compiler import ALL_FIELDS, FIELD_INDEX, CompiledRu
 from pantau.streams.classify.terms import CompileError, TermTable
 from pantau.streams.classify.engine import RuleSet, run_regex
 from pantau.streams.classify.problems import Problem, Report, RuleFile, did_you_mean, locate
-from pantau.streams.classify.query import ListRef, Or, QueryError, Regex, Term, parse_item, parse_query
+from pantau.streams.classify.query import ListRef, Or, QueryError, Term, parse_item, parse_query
 from pantau.streams.classify.schema import RuleSpec, TermSpec
 from pantau.streams.classify.text import fold_term
+from pantau.core.logs import get_logger
 
-__all__ = ["build_ruleset"]
+__all__ = ["build_ruleset", "unexpected"]
 
-_SLOW_REGEX = re.compile(r"\([^()]*[+*][^()]*\)[+*{]")
+log = get_logger(component="rules")
 
 
 def _resolve_lists(files: list[RuleFile], report: Report) -> dict[str, dict[str, list[tuple[str, float, bool]]]]:
@@ -91,7 +91,11 @@ def build_ruleset(files: list[RuleFile], version: str, report: Report, directory
             if rule.id in seen_ids:
                 report.errors.append(Problem(f.name, *locate(f.tree, base + ("id",)), f"rule id {rule.id!r} is already used in {seen_ids[rule.id]}", "give every rule a unique id"))
             seen_ids[rule.id] = f.name
-            result = _compile_rule(f, index, rule, table, lists[f.spec.topic], topics, report, used_lists, located)
+            try:
+                result = _compile_rule(f, index, rule, table, lists[f.spec.topic], topics, report, used_lists, located)
+            except Exception as exc:  # a rule nobody foresaw must be a located refusal, never a dead reload
+                report.errors.append(unexpected(f, base, f"rule {rule.id!r} could not be compiled", exc))
+                continue
             if result is not None and rule.enabled and f.spec.enabled:
                 compiled.append(result)
             if not rule.enabled:
@@ -141,12 +145,15 @@ def _compile_rule(f: RuleFile, index: int, rule: RuleSpec, table: TermTable, lis
         for i, item in enumerate(getattr(rule, group)):
             try:
                 node = item_node(group, i, item)
-                nodes.append(node)
                 if lint:
                     _lint_item(f, base + (group, i), node, report)
                 if group == "all" or not isinstance(node, (Term, ListRef)):
                     parts.append(_negate(compiler.compile(node, fields, group != "none", acc), group == "none"))
-                    nodes.pop()
+                else:
+                    # Resolved one by one here, so an unknown @list or an empty term is located at its
+                    # own item; the group is then compiled as one leaf below.
+                    compiler.leaf(node, fields, False, acc)
+                    nodes.append(node)
             except CompileError as exc:
                 ok = False
                 report.errors.append(Problem(f.name, *locate(f.tree, base + (group, i)), f"rule {rule.id!r}: {exc.message}", exc.hint))
@@ -196,6 +203,13 @@ def _compile_rule(f: RuleFile, index: int, rule: RuleSpec, table: TermTable, lis
     )
 
 
+def unexpected(f: RuleFile, path: tuple, what: str, exc: Exception) -> Problem:
+    """A located error for an exception the checks did not foresee (a pantau bug, but never a traceback)."""
+    log.error("rules_check_crashed", file=f.name, what=what, error=repr(exc), exc_info=exc)
+    return Problem(f.name, *locate(f.tree, path), f"{what}: {type(exc).__name__}: {exc}",
+                   "simplify this rule to find the part pantau cannot handle, and report it as a pantau bug")
+
+
 def _negate(test, negate: bool):
     """``test``, or its negation for a none: group."""
     return (lambda ctx: not test(ctx)) if negate else test
@@ -215,8 +229,6 @@ def _lint_item(f: RuleFile, path: tuple, node, report: Report) -> None:
             report.warnings.append(Problem(f.name, *locate(f.tree, path), f"wildcard {node.text!r} has a very short stem and will match many words", "write at least three letters before *", "warning"))
         elif len(folded) <= 2 and folded.isascii():
             report.warnings.append(Problem(f.name, *locate(f.tree, path), f"term {node.text!r} is very short and may match unrelated words", "prefer a phrase", "warning"))
-    if isinstance(node, Regex) and _SLOW_REGEX.search(node.pattern):
-        report.warnings.append(Problem(f.name, *locate(f.tree, path), f"regex {node.pattern!r} has a nested repetition and may be slow", "avoid (x+)+ patterns", "warning"))
 
 
 def _query_pos(tree: Any, base: tuple, query: Any, pos: int) -> tuple[int, int]:

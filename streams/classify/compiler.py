@@ -19,7 +19,7 @@ from pantau.streams.classify.problems import did_you_mean
 from pantau.streams.classify.query import And, ListRef, Near, Not, Or, Regex, Scope, Term, TopicRef
 from pantau.streams.classify.terms import CompileError, TermTable
 
-__all__ = ["CompiledRule", "Leaf", "RegexLeaf", "RuleCompiler", "Context", "ALL_FIELDS", "FIELD_INDEX"]
+__all__ = ["CompiledRule", "Leaf", "RegexLeaf", "RuleCompiler", "Context", "ALL_FIELDS", "FIELD_INDEX", "nested_repetition"]
 
 ALL_FIELDS = frozenset({0, 1, 2})
 FIELD_INDEX = {"title": 0, "summary": 1, "content": 2}
@@ -150,6 +150,11 @@ class RuleCompiler:
                 pattern = regex.compile(node.pattern, regex.IGNORECASE | regex.UNICODE)
             except regex.error as exc:
                 raise CompileError(f"invalid regular expression {node.pattern!r}: {exc}", node.pos, "check brackets and escapes") from None
+            if nested_repetition(node.pattern):
+                raise CompileError(
+                    f"regular expression {node.pattern!r} repeats a repetition, which can take minutes on one article",
+                    node.pos, "repeat the inner part only once: write (a+)+ as a+, (\\w+\\s?)+ as [\\w\\s]+",
+                )
             self.regex_count += 1
             leaf = RegexLeaf(self.regex_count, pattern, node.pattern, fields)
             if positive:
@@ -183,7 +188,8 @@ class RuleCompiler:
                 raise CompileError(exc.message, node.pos, exc.hint) from None
         else:
             if node.name not in self.lists:
-                raise CompileError(f"unknown list '@{node.name}'{did_you_mean(node.name, self.lists)}", node.pos, "define it under terms: or fix the name")
+                known = [f"@{name}" for name in self.lists if not name.startswith("~")]  # ~: a rule's inline terms
+                raise CompileError(f"unknown list '@{node.name}'{did_you_mean('@' + node.name, known)}", node.pos, "define it under terms: or fix the name")
             items = self.lists[node.name]
             keys = [self.table.key_for(text, exact) for text, _w, exact in items]
         leaf = Leaf(tuple(keys), tuple(w for _t, w, _x in items), fields)
@@ -197,6 +203,34 @@ class RuleCompiler:
         if fields == ALL_FIELDS:
             return lambda ctx: not keys.isdisjoint(ctx.hits)
         return lambda ctx: any(h[2] in fields for k in keys for h in ctx.hits.get(k, ()))
+
+
+def nested_repetition(pattern: str) -> bool:
+    """True when a repeated group itself contains an unbounded repetition (``(a+)+``, ``((ab)*c)*``).
+
+    Such patterns backtrack exponentially on text that almost matches; the per-article
+    time budget would stop them, but only after they ate it, so they are refused at load.
+    """
+    plain = regex.sub(r"\\.", "x", pattern)  # escaped characters are literals
+    plain = regex.sub(r"\[(?:\\.|[^\]])*\]", "x", plain)  # so are + and * inside [...]
+    unbounded = regex.compile(r"[+*]|\{\d*,\}")
+    stack: list[bool] = []  # per open group: does it contain an unbounded repetition?
+    i = 0
+    while i < len(plain):
+        ch = plain[i]
+        if ch == "(":
+            stack.append(False)
+        elif ch == ")" and stack:
+            inner = stack.pop()
+            repeated = unbounded.match(plain, i + 1)
+            if inner and repeated:
+                return True
+            if stack and (inner or repeated):
+                stack[-1] = True
+        elif stack and unbounded.match(plain, i) and plain[i - 1:i] not in ("(", "?"):
+            stack[-1] = True
+        i += 1
+    return False
 
 
 def _near_test(left: Leaf, right: Leaf, distance: int) -> Callable[[Context], bool]:

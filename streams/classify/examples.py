@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from pantau.core.article import Article
+from pantau.streams.classify.build import unexpected
 from pantau.streams.classify.engine import RuleSet
 from pantau.streams.classify.problems import Problem, Report, RuleFile, locate
 from pantau.streams.classify.schema import ExampleSpec
@@ -42,7 +43,11 @@ def check_examples(files: list[RuleFile], ruleset: RuleSet, report: Report) -> N
             for kind in ("should_match", "should_not_match"):
                 for i, example in enumerate(getattr(rule.examples, kind)):
                     article = example_article(example, rule.id)
-                    matched = any(m.rule == rule.id for m in ruleset.classify(article).matches)
+                    try:
+                        matched = any(m.rule == rule.id for m in ruleset.classify(article).matches)
+                    except Exception as exc:  # located refusal, never a traceback
+                        report.errors.append(unexpected(f, ("rules", index, "examples", kind, i), f"rule {rule.id!r} failed on its {kind} example {i + 1}", exc))
+                        continue
                     if matched == (kind == "should_match"):
                         continue
                     ok, score, found = ruleset.evaluate_rule(rule.id, article)

@@ -2,9 +2,13 @@
 
 A watcher thread reloads on every change; a valid set replaces the current one
 with a single reference assignment, so each article is classified by exactly
-one rule set (callers read ``.current`` once per article). An invalid edit is
-logged with the same located errors as ``pantau rules check`` and the last
-good set keeps running.
+one rule set (callers read ``.current`` once per article). An invalid edit --
+whatever it makes the loader raise -- is a refused reload: counted in
+``pantau_rules_reload_total{result="error"}``, ``pantau_rules_last_reload_successful``
+drops to 0, the located errors are logged (``rules_reload_refused``) and kept
+in ``problem`` for /readyz and ``pantau status``, and the last good set keeps
+running. The watcher itself never stops: the next edit is read, and a fix that
+brings back the running version is logged ("rules on disk match the running set again").
 """
 
 from __future__ import annotations
@@ -16,12 +20,16 @@ from pathlib import Path
 import watchfiles
 
 from pantau.core import metrics
-from pantau.streams.classify.engine import RuleSet
-from pantau.streams.classify.loader import load_ruleset
 from pantau.core.errors import RulesError
 from pantau.core.logs import get_logger
+from pantau.streams.classify.engine import RuleSet
+from pantau.streams.classify.loader import fingerprint, load_ruleset
+from pantau.streams.classify.problems import Problem
 
 __all__ = ["LiveRules"]
+
+_RETRY_SECONDS = 1.0
+"""Pause before watching again when the watch itself fails (directory removed, too many files)."""
 
 
 class LiveRules:
@@ -34,13 +42,30 @@ class LiveRules:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._log = get_logger(rules=str(self.directory))
-        self._current = self._load_first()
         self.last_error: RulesError | None = None
+        """The refusal of the rules now on disk; None while they are the running set."""
+        self.refused_at: float | None = None
+        self._current = self._load_first()
 
     @property
     def current(self) -> RuleSet:
         """The rule set in force; read it once per article."""
         return self._current
+
+    @property
+    def problem(self) -> str | None:
+        """One line for /readyz and ``pantau status`` while the rules on disk are refused, else None."""
+        error = self.last_error
+        if error is None:
+            return None
+        first = str(error.problems[0]) if error.problems else error.message
+        more = f" (and {len(error.problems) - 1} more)" if len(error.problems) > 1 else ""
+        return f"rules on disk refused, still running version {self._current.version}: {first}{more}"
+
+    def degraded(self) -> list[str]:
+        """The ``problem`` as a list of reasons (empty when the rules on disk are in force)."""
+        problem = self.problem
+        return [problem] if problem else []
 
     def start(self) -> "LiveRules":
         """Start watching in a daemon thread (idempotent)."""
@@ -56,28 +81,65 @@ class LiveRules:
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
+        try:  # nothing watches this folder any more: its gauge would report a stale state
+            metrics.RULES_RELOAD_OK.remove(str(self.directory))
+        except KeyError:
+            pass
+
+    @property
+    def watching(self) -> bool:
+        """True while the watcher thread runs."""
+        return self._thread is not None and self._thread.is_alive()
 
     def reload(self) -> bool:
-        """Load the directory now; swap on success, keep the last good set on failure."""
+        """Load the directory now; swap on success, keep the last good set on failure (never raises)."""
         began = time.perf_counter()
+        self._seen = fingerprint(self.directory)
         try:
             fresh = load_ruleset(self.directory)
         except RulesError as exc:
-            self.last_error = exc
-            metrics.RULES_RELOADS.labels(result="error").inc()
-            self._log.error("rules_reload_refused", version=self._current.version, problems=[str(p) for p in exc.problems])
+            self._refuse(exc)
             return False
-        self.last_error = None
+        except Exception as exc:  # the loader reports what it foresaw; anything else is refused too
+            self._log.error("rules_reload_crashed", error=repr(exc), exc_info=exc)
+            self._refuse(RulesError([Problem(str(self.directory), 1, 1, f"{type(exc).__name__}: {exc}",
+                                             "undo the last edit; report this as a pantau bug")],
+                                    directory=str(self.directory)))
+            return False
+        was_refused = self.last_error is not None
+        self.last_error, self.refused_at = None, None
         metrics.RULES_RELOADS.labels(result="ok").inc()
+        self._reload_ok.set(1)
         if fresh.version != self._current.version:
             self._publish(fresh)
             self._current = fresh  # the swap: one reference assignment, after the metrics say so
             self._log.info("rules_reloaded", version=fresh.version, rules=fresh.active, seconds=round(time.perf_counter() - began, 3))
+        elif was_refused:
+            self._log.info("rules_restored", version=fresh.version, message="rules on disk match the running set again")
         return True
 
+    def _refuse(self, exc: RulesError) -> None:
+        self.last_error = exc
+        if self.refused_at is None:
+            self.refused_at = time.time()
+        metrics.RULES_RELOADS.labels(result="error").inc()
+        self._reload_ok.set(0)
+        problems = [str(p) for p in exc.problems]
+        self._log.error(
+            "rules_reload_refused",
+            version=self._current.version,
+            message=f"edit refused, still running version {self._current.version}: {problems[0] if problems else exc}",
+            problems=problems,
+            hint="fix the file at the location shown; the next save is picked up (`pantau rules check` lists every error)",
+        )
+
     def _load_first(self) -> RuleSet:
-        ruleset = load_ruleset(self.directory)
+        ruleset = load_ruleset(self.directory)  # a broken set at start is the caller's error to report
+        self._seen: str | None = ruleset.version
+        """The files' fingerprint at the last load: an edit made before the watch began is caught up."""
         self._publish(ruleset)
+        self._reload_ok = metrics.RULES_RELOAD_OK.labels(str(self.directory))  # only once there is a set to run
+        self._reload_ok.set(1)
         return ruleset
 
     @staticmethod
@@ -85,18 +147,53 @@ class LiveRules:
         metrics.RULES_INFO.info({"version": ruleset.version, "directory": ruleset.directory})
         metrics.RULES_ACTIVE.set(ruleset.active)
 
-    def _watch(self) -> None:
+    def _identity(self) -> tuple[int, int] | None:
+        """The folder now at ``directory`` (device, inode), or None when there is none."""
         try:
-            for _changes in watchfiles.watch(
-                self.directory,
-                stop_event=self._stop,
-                debounce=self._debounce,
-                step=50,
-                rust_timeout=1000,
-                yield_on_timeout=False,
-                force_polling=self._polling,
-                raise_interrupt=False,
-            ):
-                self.reload()
-        except Exception as exc:  # the watcher must never take the worker down
-            self._log.error("rules_watch_failed", error=repr(exc))
+            st = self.directory.stat()
+        except OSError:
+            return None
+        return (st.st_dev, st.st_ino) if self.directory.is_dir() else None
+
+    def _watch(self) -> None:
+        """Reload on every change until stopped; a failing watch is restarted, never abandoned.
+
+        Each second without events the files' fingerprint is compared with the last load's: an
+        edit saved before the watch began (or one the OS did not report) is still picked up.
+        """
+        broken = False
+        while not self._stop.is_set():
+            if broken:
+                if self._stop.wait(_RETRY_SECONDS):
+                    return
+                if self._identity() is None:
+                    continue
+                self.reload()  # whatever changed while nobody watched
+                broken = False
+            watched = self._identity()
+            try:
+                for _changes in watchfiles.watch(
+                    self.directory,
+                    stop_event=self._stop,
+                    debounce=self._debounce,
+                    step=50,
+                    rust_timeout=1000,
+                    yield_on_timeout=True,  # the first, empty, yield says the watch is in place
+                    force_polling=self._polling,
+                    raise_interrupt=False,
+                ):
+                    if not _changes:
+                        if fingerprint(self.directory) == self._seen:
+                            continue
+                        # saved between the last load and the start of this watch: no event will come for it
+                    self.reload()
+                    if self._identity() != watched:  # removed or replaced: watch whatever folder is there next
+                        broken = True
+                        break
+                else:
+                    return  # stop_event set
+            except Exception as exc:  # the watch itself failed: report once, then retry every second
+                if not broken:
+                    self._log.error("rules_watch_failed", error=repr(exc), retry_seconds=_RETRY_SECONDS)
+                    self.reload()  # a refusal that names the problem (counted once, not once a second)
+                broken = True

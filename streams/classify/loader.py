@@ -25,17 +25,32 @@ from pantau.streams.classify.problems import Problem, Report, RuleFile, locate
 from pantau.streams.classify.schema import TopicFile
 from pantau.streams.classify.validate import schema_problems
 from pantau.core.errors import RulesError
+from pantau.core.logs import get_logger
 
-__all__ = ["Report", "check_ruleset", "load_ruleset", "rule_files"]
+__all__ = ["Report", "check_ruleset", "load_ruleset", "rule_files", "fingerprint"]
+
+log = get_logger(component="rules")
 
 
-# Parsed files by (path, content hash): a reload re-reads only the files an editor changed.
-_PARSED: dict[tuple[str, str], RuleFile] = {}
+# Parsed files by (path, content hash, located, display name): a reload -- and the located second pass of a
+# refused one -- re-reads only the files an editor changed. Trees are read, never modified, after parsing.
+_PARSED: dict[tuple[str, str, bool, str], RuleFile] = {}
 
 
 def rule_files(directory: Path) -> list[Path]:
     """The rule files of a directory (``*.yaml``/``*.yml``), sorted by name."""
     return sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file() and not p.name.startswith("."))
+
+
+def fingerprint(directory: Path) -> str | None:
+    """The version the files in ``directory`` would load as (a content hash), or None if unreadable."""
+    digest = hashlib.sha256()
+    try:
+        for path in rule_files(Path(directory)):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    except OSError:
+        return None
+    return digest.hexdigest()[:12]
 
 
 def load_ruleset(directory: Path) -> RuleSet:
@@ -61,6 +76,10 @@ def check_ruleset(directory: Path, *, located: bool = True) -> Report:
     gc.disable()  # loading allocates ~10 objects per term; the cycle collector would rescan them all, repeatedly
     try:
         return _check(Path(directory), located)
+    except Exception as exc:  # never a traceback, never a dead watcher: a refusal naming the directory
+        log.error("rules_check_crashed", directory=str(directory), error=repr(exc), exc_info=exc)
+        return Report(None, errors=[Problem(str(directory), 1, 1, f"the rules could not be checked: {type(exc).__name__}: {exc}",
+                                            "undo the last edit; if the rules look right, report this as a pantau bug")])
     finally:
         if collecting:
             gc.enable()
@@ -78,25 +97,29 @@ def _check(directory: Path, located: bool) -> Report:
     digest = hashlib.sha256()
     files: list[RuleFile] = []
     began = time.perf_counter()
-    fresh: dict[tuple[str, str], RuleFile] = {}
+    fresh: dict[tuple[str, str, bool, str], RuleFile] = {}
     for path in paths:
-        raw = path.read_bytes()
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:  # deleted or replaced while we read, or unreadable
+            report.errors.append(Problem(_display(path), 1, 1, f"cannot read the file: {exc.strerror or exc}", "check that it exists and is readable"))
+            continue
         digest.update(path.name.encode() + b"\0" + raw + b"\0")
-        cache_key = (str(path.resolve()), hashlib.sha256(raw).hexdigest())
-        parsed = None if located else _PARSED.get(cache_key)
+        # Keyed by mode and display name too: a located parse keeps line/column marks and file names as shown.
+        cache_key = (str(path.resolve()), hashlib.sha256(raw).hexdigest(), located, _display(path))
+        parsed = _PARSED.get(cache_key)
         if parsed is None:
             errors_before = len(report.errors)
             parsed = _parse(path, raw, report, located)
-            if parsed is not None and not located and len(report.errors) == errors_before:
-                fresh[cache_key] = parsed
-        elif not located:
+            if parsed is not None and len(report.errors) == errors_before:
+                fresh[cache_key] = parsed  # only clean files: a file's own errors are found again next time
+        else:
             fresh[cache_key] = parsed
         if parsed is not None:
             files.append(parsed)
-    if not located:
-        for key in [k for k in _PARSED if Path(k[0]).parent == directory.resolve()]:
-            del _PARSED[key]  # forget this directory's old versions
-        _PARSED.update(fresh)
+    for key in [k for k in _PARSED if k[2] == located and Path(k[0]).parent == directory.resolve()]:
+        del _PARSED[key]  # forget this directory's old versions
+    _PARSED.update(fresh)
     version = digest.hexdigest()[:12]
     report.timings["parse"] = time.perf_counter() - began
     began = time.perf_counter()
@@ -134,6 +157,10 @@ def _parse(path: Path, raw: bytes, report: Report, located: bool) -> RuleFile | 
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         report.errors.append(Problem(name, line, col, f"YAML syntax: {what}", "check the indentation, colons and quotes on this line"))
+        return None
+    except Exception as exc:  # the YAML library fails outside its own error type on some input (``%YAML 9.9``)
+        report.errors.append(Problem(name, 1, 1, f"YAML cannot be read: {type(exc).__name__}: {exc}",
+                                     "look for a line starting with % or ! that is not part of the rules, or undo the last edit"))
         return None
     if not isinstance(tree, dict):
         report.errors.append(Problem(name, 1, 1, "the file must be a mapping with topic:, title:, owner:, rules:", "see rules/README.md"))

@@ -99,7 +99,7 @@ def _describe(loc: tuple, err: dict) -> tuple[str, str]:
         return f"{name} {value!r}: {err['msg'].lower()}", "change the number"
     if kind in ("list_type", "dict_type", "model_type", "model_attributes_type"):
         wanted = "a list (lines starting with '- ')" if kind == "list_type" else "a mapping (key: value lines)"
-        return f"{where or 'file'} must be {wanted}, got {type(value).__name__} {_short(value)}", f"write {name} as {wanted}"
+        return f"{where or 'file'} must be {wanted}, got {_kind(value)} {_short(value)}", f"write {name} as {wanted}"
     if kind in ("string_type",):
         return f"{where} must be text, got {_short(value)}", "quote the value"
     return f"{where}: {err['msg']} (got {_short(value)})", "fix the value"
@@ -110,6 +110,23 @@ def _parent_name(loc: tuple) -> str:
         if isinstance(step, str):
             return step
     return "value"
+
+
+def _kind(value: Any) -> str:
+    """What an editor wrote, in their words (not ``CommentedSeq`` or ``NoneType``)."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    return type(value).__name__
 
 
 def _short(value: Any) -> str:

@@ -19,6 +19,7 @@ import msgspec
 from pantau.core.article import JsonCodec
 from pantau.streams.classify import Classified
 from pantau.streams.deliver.events import OpsEvent
+from pantau.streams.deliver.feedback import FeedbackLinks
 
 __all__ = ["Alert", "Message", "alert_key", "message_id", "encode_alert", "decode_alert"]
 
@@ -36,6 +37,8 @@ class Alert(msgspec.Struct, frozen=True, kw_only=True):
     created: float
     """Unix time the alert was made (routing time)."""
     event: OpsEvent | None = None
+    feedback: FeedbackLinks | None = None
+    """Signed "relevant" / "not relevant" links (pantau.streams.deliver.feedback); None for ops events."""
 
     @property
     def article(self):

@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 import msgspec
 
 from pantau.streams.deliver.alert import Alert
+from pantau.streams.deliver.feedback import FeedbackLinks
 
 __all__ = ["AlertView", "Segment", "view", "mark_terms", "snippet_segments", "shorten"]
 
@@ -41,6 +42,8 @@ class AlertView(msgspec.Struct, frozen=True, kw_only=True):
     snippet: tuple[Segment, ...]
     ruleset_version: str
     language: str
+    feedback: FeedbackLinks | None = None
+    """The alert's signed "relevant" / "not relevant" links, when the deployment signs them."""
 
 
 _SEVERITY_ORDER = ("info", "low", "medium", "high", "critical")
@@ -145,4 +148,5 @@ def view(alert: Alert, *, snippet_chars: int = 600) -> AlertView:
         snippet=snippet_segments(snippet, terms, snippet_chars),
         ruleset_version=c.ruleset_version,
         language=a.language or "",
+        feedback=alert.feedback,
     )

@@ -18,6 +18,7 @@ from pantau.streams.classify import Classified, Match
 from pantau.streams.deliver.alert import Alert, alert_key
 from pantau.streams.deliver.config import RouteSpec
 from pantau.streams.deliver.events import OpsEvent
+from pantau.streams.deliver.feedback import FeedbackLinks
 from pantau.core.errors import ConfigError
 
 __all__ = ["Router", "route_matches", "event_matches", "default_routes"]
@@ -66,8 +67,10 @@ class Router:
         destinations: Mapping[str, object] | Iterable[str],
         *,
         clock: Callable[[], float] = time.time,
+        links: Callable[[str, str], FeedbackLinks] | None = None,
     ) -> None:
         self.routes = list(routes)
+        self._links = links  # LinkSigner.links: every article alert carries its signed feedback links
         if not any(not r.takes_events for r in self.routes):
             # Only ops routes (or none): articles still go to the console as before.
             self.routes += default_routes()
@@ -120,7 +123,8 @@ class Router:
                 reached.add(dest)
                 key = alert_key(story, route.name, dest, epoch=epoch)
                 alerts.append(
-                    Alert(key=key, destination=dest, route=route.name, classified=classified, story=story, created=now)
+                    Alert(key=key, destination=dest, route=route.name, classified=classified, story=story, created=now,
+                          feedback=self._links(key, classified.article.id) if self._links is not None else None)
                 )
         return alerts
 

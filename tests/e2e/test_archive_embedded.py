@@ -70,3 +70,34 @@ def test_backtest_of_an_edit_over_what_the_run_archived(site, run_pantau, small_
     assert result["articles"] == 6 and result["reused"] == 6
     (siem,) = result["deliveries"]
     assert (siem["before"], siem["after"]) == (3, 4)
+
+
+def test_a_delivered_alerts_signed_link_records_a_verdict_that_quality_reports(site, run_pantau, webhook_receiver):
+    from urllib.parse import parse_qs, urlsplit
+
+    from pantau.adapters.sqlite.feedback import FeedbackStore
+    from pantau.adapters.sqlite.state import open_state
+    from pantau.core.config import load_config
+    from pantau.streams.deliver.feedback import signer_for
+
+    cwd, config = site
+    once(run_pantau, cwd, config)
+    bodies = [json.loads(r.body) for r in webhook_receiver.received]
+    alert = next(b["alerts"][0] for b in bodies if b["alerts"][0]["article"]["title"] == MATCHING[1].title)
+    link = urlsplit(alert["feedback"]["not_relevant"])
+    assert link.geturl().startswith("http://127.0.0.1:8464/feedback/")  # no public_url: the local page
+    _, _, key, verdict = link.path.split("/")
+    query = {k: v[0] for k, v in parse_qs(link.query).items()}
+    assert key == alert["key"]
+    # What the web page does on the confirming POST: check the link, then record.
+    cfg = load_config(config)
+    assert signer_for(cfg).verify(key, verdict, query["exp"], query["sig"], article=query["a"]) == "not_relevant"
+    FeedbackStore(open_state(cfg.state)).record(key, verdict, who="desk-editor", article_id=query["a"])
+
+    proc = run_pantau("rules", "quality", "--config", str(config), "--json", cwd=cwd)
+    assert proc.returncode == 0, proc.stderr
+    quality = json.loads(proc.stdout)
+    (cyber,) = [r for r in quality["rules"] if r["topic"] == "cybercrime"]
+    assert (cyber["alerts"], cyber["not_relevant"], cyber["precision"]) == (2, 1, 0.0)
+    proc = run_pantau("rules", "candidates", "--config", str(config), cwd=cwd)
+    assert "should_not_match for cybercrime/cyber-terms" in proc.stdout and MATCHING[1].title in proc.stdout

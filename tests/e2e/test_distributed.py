@@ -18,6 +18,7 @@ import re
 import shutil
 import subprocess
 import time
+import urllib.error
 import urllib.request
 import uuid
 from datetime import datetime, timezone
@@ -157,6 +158,15 @@ def cluster(tmp_path, kafka_bootstrap, feed_server, webhook_receiver, write_conf
     ops.stop()
 
 
+def readyz(worker: Pantau) -> str:
+    """The worker's /readyz body, whatever its status."""
+    try:
+        with urllib.request.urlopen(worker.metrics_url + "/readyz", timeout=5) as resp:
+            return resp.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.read().decode()
+
+
 def delivering(worker: Pantau) -> bool:
     """True when the worker's log says it runs delivery now (it owns the matches partition)."""
     events = [json.loads(line)["event"] for line in worker.output().splitlines() if line.startswith("{")]
@@ -233,6 +243,15 @@ def test_two_workers_deliver_once_across_a_kill_a_restart_and_rule_edits(
     lint = subprocess.run([promtool, "check", "metrics"], input=text, capture_output=True, text=True)
     assert (lint.returncode, lint.stdout + lint.stderr) == (0, "")
 
+    # An editor's first try has a typo: every worker refuses it with its location, keeps classifying with
+    # the last good set, says so on /readyz (still ready) and in its gauge; the fix is picked up next.
+    (cluster["worker_rules"] / "asean.yaml").write_text(ASEAN_RULES.replace("[ASEAN]", '["@asaen"]'), encoding="utf-8")
+    wait_until(lambda: all("rules_reload_refused" in w.output() and "asean.yaml:6:11" in w.output() for w in workers),
+               "the workers to refuse the typo", timeout=30, procs=workers)
+    for worker in workers:
+        wait_until(lambda: readyz(worker).startswith("ready, degraded:\n- rules on disk refused"),
+                   "/readyz to report the refused edit", timeout=30, procs=workers)
+        assert re.search(r'^pantau_rules_last_reload_successful\{directory=".+"\} 0\.0$', scrape(worker), re.M)
     # An editor adds a topic while the worker runs: the next article is classified with it ...
     (cluster["worker_rules"] / "asean.yaml").write_text(ASEAN_RULES, encoding="utf-8")
     wait_until(lambda: all("rules_reloaded" in w.output() for w in workers), "the workers to reload their rules",

@@ -248,6 +248,10 @@ def test_rule_and_feed_list_edits_take_effect_in_the_running_monitor(site, panta
     monitor = pantau_process("run", "--config", str(config), cwd=cwd)
     assert stories(delivered_titles_after(webhook_receiver, 3)) == EXPECTED
     rule_file = cwd / "rules" / "cybercrime.yaml"
+    # A typo first: refused with its location, and the watcher reads the fix that follows.
+    rule_file.write_text(small_rules["cybercrime.yaml"].replace("penipuan daring]", "penipuan daring, '@phising']"))
+    refused = monitor.logged("rules_reload_refused")
+    assert "cybercrime.yaml:" in refused["problems"][0] and "'@phising'" in refused["problems"][0]
     rule_file.write_text(small_rules["cybercrime.yaml"].replace("penipuan daring]", "penipuan daring, phishing]"))
     monitor.logged("rules_reloaded")
     # Feeds are polled at most once a minute, so the new article comes from a feed added to the list.

@@ -16,7 +16,10 @@ pytestmark = pytest.mark.prometheus
 # Labels whose values come from a bounded set (config, rules, fixed outcomes). A
 # label such as url, title or article would grow without bound; feed ids are
 # the one per-feed label, so 10,000 feeds cost 10,000 series per feed gauge.
-BOUNDED_LABELS = {"feed", "topic", "rule", "destination", "outcome", "result", "state", "bootstrap", "mode"}
+# "directory": the one rules directory a process watches (a label so that processes without rules export nothing).
+# "bootstrap": the Kafka address of the process (one per deployment); "mode": subscribe or unsubscribe.
+BOUNDED_LABELS = {"feed", "topic", "rule", "destination", "outcome", "result", "state", "verdict", "directory",
+                  "bootstrap", "mode"}
 
 
 def _promtool_check(promtool: str, text: str) -> subprocess.CompletedProcess[str]:

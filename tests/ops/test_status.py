@@ -24,7 +24,7 @@ from pantau.streams.deliver.destinations.slack import SlackSettings
 from pantau.streams.deliver.destinations.webhook import WebhookSettings
 from pantau.adapters.sqlite.outbox import SqliteOutbox
 from pantau.adapters.sqlite.silences import SqliteSilences
-from pantau.core.errors import ConfigError
+from pantau.core.errors import StateError
 from pantau.adapters.sqlite.inbox import Inbox
 from pantau.runtime.observe import start_observer
 from pantau.adapters.sqlite.state import open_state
@@ -141,10 +141,11 @@ def test_the_terminal_rendering_names_the_trouble(config: Config) -> None:
     assert "1 articles to classify, 1 alerts to deliver, 1 dead letters, 1 silences active" in text
 
 
-def test_a_missing_state_file_is_a_config_error_with_a_hint(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError) as err:
-        collect_status(Config(state=tmp_path / "nope.db", metrics=None), ask_process=False)
-    assert "nope.db" in err.value.message and "pantau run" in (err.value.hint or "")
+def test_a_missing_state_file_is_a_state_error_with_a_hint(tmp_path: Path) -> None:
+    with pytest.raises(StateError) as err:
+        collect_status(Config(state=tmp_path / "nope" / "nope.db", metrics=None), ask_process=False)
+    assert "nope.db; has pantau run here?" in err.value.message and "pantau run" in (err.value.hint or "")
+    assert not (tmp_path / "nope").exists()  # a read-only command creates neither the file nor its folder
 
 
 def test_status_after_a_real_run_once_matches_what_the_receiver_got(tmp_path: Path, e2e, write_monitor,
@@ -169,3 +170,24 @@ def test_status_after_a_real_run_once_matches_what_the_receiver_got(tmp_path: Pa
     assert feeds["gone"]["failures"] == 1 and "404" in feeds["gone"]["last_error"]
     assert report["queues"] == {"inbox": 0, "outbox": 0, "dead_letters": 0, "silences": 0}
     assert report["live"]["running"] is False
+
+
+def test_a_refused_rule_edit_shows_in_status_located_while_the_process_stays_ready(config: Config) -> None:
+    from rich.console import Console
+
+    from pantau.streams.classify import LiveRules
+
+    live = LiveRules(config.rules)
+    running = live.current.version
+    rule = config.rules / "cybercrime.yaml"
+    rule.write_text(rule.read_text().replace("any:", "anyy:"))
+    assert live.reload() is False
+    with start_observer("127.0.0.1:0", lambda: [], degraded=live.degraded) as obs:
+        config.metrics = f"127.0.0.1:{obs.port}"
+        report = collect_status(config, now=NOW)
+    assert report.live.ready and len(report.live.reasons) == 1
+    assert f"still running version {running}" in report.live.reasons[0] and "cybercrime.yaml:" in report.live.reasons[0]
+    console = Console(record=True, width=300, color_system=None)
+    render(report, console, NOW)
+    text = console.export_text()
+    assert "running, ready, degraded: rules on disk refused" in text and "anyy" in text

@@ -37,6 +37,7 @@ from pantau.sources.health import HealthEvent
 from pantau.core.config import Config
 from pantau.adapters.faust.sensors import install_sensors, measure_lag
 from pantau.core.logs import get_logger
+from pantau.streams.deliver.feedback import signer_for
 from pantau.streams.pipeline import classify, route
 from pantau.streams.stories import StoryIndex
 from pantau.adapters.faust.outbox_table import TableOutbox
@@ -207,7 +208,12 @@ def create_app(
         on_dead=lambda key, raw: dead_topic.send_soon(key=key.encode(), value=raw),
     )
     destinations = build_destinations(config) if destinations is None else destinations
-    router = Router(config.routes, destinations)
+    # Every worker and `pantau web` must sign and check links with one key: only with web.secret.
+    signer = signer_for(config, shared=True)
+    if signer is None:
+        log.warning("feedback_links_off", reason="web.secret is not set in pantau.yaml",
+                    hint="set web.secret (the same on every worker and pantau web) so alerts carry feedback links")
+    router = Router(config.routes, destinations, links=signer.links if signer is not None else None)
     streams = Streams(
         app=app,
         config=config,

@@ -95,8 +95,15 @@ def _alert_blocks(v: AlertView) -> list[dict]:
     ]
     if v.snippet:
         blocks.append({"type": "section", "text": _mrkdwn(_snippet(v.snippet))})
-    blocks.append({"type": "context", "elements": [_mrkdwn(f"rule set {escape(v.ruleset_version)} · pantau")]})
+    blocks.append({"type": "context", "elements": [_mrkdwn(f"{_feedback(v)}rule set {escape(v.ruleset_version)} · pantau")]})
     return blocks
+
+
+def _feedback(v: AlertView) -> str:
+    # Links, not buttons: buttons need a Slack app with interactivity, links work from any incoming webhook.
+    if v.feedback is None:
+        return ""
+    return f"{_link(v.feedback.relevant, 'Relevant')} · {_link(v.feedback.not_relevant, 'Not relevant')} · "
 
 
 def _digest_blocks(message: Message, views: list[AlertView]) -> list[dict]:
@@ -109,6 +116,8 @@ def _digest_blocks(message: Message, views: list[AlertView]) -> list[dict]:
         line = f"*{_link(v.url, shorten(v.title, 200))}*\n{_meta(v)} · {escape(', '.join(v.topics))}"
         if v.snippet and message.kind == "digest":
             line += "\n" + _snippet(v.snippet)
+        if v.feedback is not None:
+            line += "\n" + _feedback(v).removesuffix(" · ")
         blocks.append({"type": "section", "text": _mrkdwn(line)})
     more = len(views) - len(shown)
     tail = f"{more} more not shown · " if more else ""

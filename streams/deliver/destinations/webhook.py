@@ -94,8 +94,16 @@ class MatchOut(msgspec.Struct, kw_only=True):
     snippet: str
 
 
-class AlertOut(msgspec.Struct, kw_only=True):
-    """One alert of the body's ``alerts`` list."""
+class FeedbackOut(msgspec.Struct, kw_only=True):
+    """The alert's signed feedback links: open one to tell pantau whether the alert was relevant."""
+
+    relevant: str
+    not_relevant: str
+    expires: datetime
+
+
+class AlertOut(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """One alert of the body's ``alerts`` list (``feedback`` only when the deployment signs links)."""
 
     key: str
     story: str
@@ -105,6 +113,7 @@ class AlertOut(msgspec.Struct, kw_only=True):
     ruleset_version: str
     article: ArticleOut
     matches: list[MatchOut]
+    feedback: FeedbackOut | None = None
 
 
 class _Envelope(msgspec.Struct, kw_only=True):
@@ -192,6 +201,9 @@ def _alert_out(alert: Alert, text: int | None) -> AlertOut:
                      terms=tuple(dict.fromkeys(h.term for h in m.hits)), snippet=cut(m.snippet))
             for m in c.matches
         ],
+        feedback=None if alert.feedback is None else FeedbackOut(
+            relevant=alert.feedback.relevant, not_relevant=alert.feedback.not_relevant,
+            expires=datetime.fromtimestamp(alert.feedback.expires, timezone.utc)),
     )
 
 

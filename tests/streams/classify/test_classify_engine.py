@@ -138,11 +138,28 @@ def test_regex_items_report_their_hits(rules_dir, article):
     assert [(h.start, h.end, h.text) for h in m.hits] == [(5, 16, "KIM JONG UN")]
 
 
-def test_regex_time_budget_stops_a_runaway_pattern(rules_dir, article):
-    body = "regex_budget_ms: 5\nrules:\n  - id: slow\n    any: ['regex:(a+)+$']\n"
+def test_regex_time_budget_stops_a_runaway_pattern_and_says_so(rules_dir, article, capsys):
+    from pantau.core.logs import configure_logging
+
+    configure_logging("json")
+    # Overlapping alternatives backtrack exponentially too, and no static check catches them all.
+    body = "regex_budget_ms: 5\nrules:\n  - id: slow\n    any: ['regex:(a|aa)+$']\n"
     rs = load_ruleset(rules_dir(t=body))
     c = rs.classify(article("a" * 40 + "!"))
     assert c.matches == ()
+    assert '"event": "regex_budget_exceeded"' in capsys.readouterr().err
+
+
+def test_a_regex_with_nested_repetition_is_refused_at_load_with_a_hint(rules_dir):
+    from pantau.streams.classify import check_ruleset
+
+    body = "rules:\n  - id: slow\n    any: ['regex:(a+)+$']\n  - id: q\n    query: 'korut AND regex:/(\\w+\\s?)*$/'\n"
+    report = check_ruleset(rules_dir(t=body))
+    assert [(p.line, p.col) for p in report.errors] == [(6, 11), (8, 23)]
+    assert "regular expression '(a+)+$' repeats a repetition" in report.errors[0].message
+    assert "write (a+)+ as a+" in report.errors[0].hint
+    # the same pattern with the repetition once is fine
+    assert check_ruleset(rules_dir(t="rules:\n  - id: ok\n    any: ['regex:a+$']\n")).errors == []
 
 
 def test_boilerplate_lines_never_drive_a_match(rules_dir, article):

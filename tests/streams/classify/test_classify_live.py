@@ -62,3 +62,88 @@ def test_reload_without_changes_keeps_the_same_object(rules_dir):
     live = LiveRules(rules_dir(t=V1))
     before = live.current
     assert live.reload() is True and live.current is before
+
+
+def gauge(directory) -> float | None:
+    return REGISTRY.get_sample_value("pantau_rules_last_reload_successful", {"directory": str(directory)})
+
+
+TYPO = "terms:\n  sport: [bola]\nrules:\n  - id: r\n    any: [beta]\n    none: ['@sprot']\n"
+FIXED = "terms:\n  sport: [bola]\nrules:\n  - id: r\n    any: [gamma]\n    none: ['@sport']\n"
+
+
+def test_a_typo_never_freezes_the_watcher_and_every_refusal_is_counted_and_located(rules_dir, article, capsys):
+    configure_logging("json")
+    directory = rules_dir(t=V1)
+    live = LiveRules(directory, debounce_ms=100).start()
+    try:
+        good = live.current
+        assert gauge(directory) == 1.0 and live.problem is None
+        for attempt in range(2):  # each failed edit is one more refusal
+            before = reloads("error")
+            rules_dir(directory, t=TYPO + f"# attempt {attempt}\n")
+            assert wait_for(lambda: reloads("error") > before and "@sprot" in (live.problem or ""))
+            assert live.current is good and live.watching
+        assert gauge(directory) == 0.0
+        assert "t.yaml:9:12: rule 'r': unknown list '@sprot' (did you mean '@sport'?)" in live.problem
+        assert live.degraded() == [live.problem] and f"still running version {good.version}" in live.problem
+        logged = capsys.readouterr().err
+        assert '"event": "rules_reload_refused"' in logged and "t.yaml:9:12" in logged
+
+        rules_dir(directory, t=FIXED)  # the next edit is read
+        assert wait_for(lambda: live.current is not good)
+        assert live.current.classify(article("gamma")).topics == ("t",)
+        assert live.problem is None and gauge(directory) == 1.0
+    finally:
+        live.stop()
+
+
+def test_a_fix_that_restores_the_running_version_is_logged(rules_dir, capsys):
+    configure_logging("json")
+    directory = rules_dir(t=V1)
+    live = LiveRules(directory)
+    running = live.current
+    rules_dir(directory, t=TYPO)
+    assert live.reload() is False and live.problem is not None
+    rules_dir(directory, t=V1)
+    assert live.reload() is True and live.current is running and live.problem is None
+    assert "rules on disk match the running set again" in capsys.readouterr().err
+
+
+def test_whatever_the_loader_raises_is_a_refused_reload(rules_dir, monkeypatch, article):
+    import pantau.streams.classify.live as live_module
+
+    directory = rules_dir(t=V1)
+    live = LiveRules(directory, debounce_ms=100).start()
+    try:
+        real = live_module.load_ruleset
+
+        def crash(path):
+            raise KeyError("something nobody foresaw")
+
+        before = reloads("error")
+        monkeypatch.setattr(live_module, "load_ruleset", crash)
+        rules_dir(directory, t=V2)
+        assert wait_for(lambda: reloads("error") > before)
+        assert "KeyError" in live.problem and str(directory) in live.problem and live.watching
+        monkeypatch.setattr(live_module, "load_ruleset", real)
+        rules_dir(directory, t=V2 + "# touched\n")
+        assert wait_for(lambda: live.current.classify(article("beta")).topics == ("t",))
+        assert live.problem is None
+    finally:
+        live.stop()
+
+
+def test_the_watcher_outlives_its_directory(rules_dir, tmp_path, article):
+    import shutil
+
+    directory = rules_dir(t=V1)
+    live = LiveRules(directory, debounce_ms=100).start()
+    try:
+        shutil.rmtree(directory)
+        assert wait_for(lambda: live.problem is not None and "does not exist" in live.problem)
+        rules_dir(directory, t=V2)
+        assert wait_for(lambda: live.current.classify(article("beta")).topics == ("t",))
+        assert live.watching and live.problem is None
+    finally:
+        live.stop()

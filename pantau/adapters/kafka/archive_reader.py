@@ -1,0 +1,186 @@
+"""Distributed mode's archive: follow the pipeline's topics into a SQLite view, never holding the pipeline up.
+
+    reader = ArchiveReader(kafka_bootstrap(config), ArchiveStore(open_state(config.state)),
+                           retention=config.archive)
+    reader.start()        # a daemon thread: catches up, then follows; reader.stop() to end it
+    reader.poll_once()    # or drive it yourself (tests, the CLI): returns how many records it stored
+
+It reads ``pantau.articles`` (every article, unclassified), ``pantau.matches``
+(the classification of matched articles, which carries the article too, so
+arrival order does not matter) and ``pantau.alerts.dead`` (alerts that gave
+up: fate ``dead``; the empty record of a replay puts them back to
+``pending``). It uses no consumer group: partitions are assigned directly
+and the position reached is stored in the view's own table
+(``archive_offsets``) right after the rows it produced; every write is
+idempotent (keyed by article id and alert key), so a restart resumes where it
+stopped and a crash between the two stores nothing twice. No group of the
+pipeline's waits for it or is rebalanced by it. Give it its own SQLite
+connection (``open_state``): it writes from its own thread. Kafka's own retention of the
+articles topic (14 days) bounds what a fresh view can catch up on.
+
+Not in the view (nothing on the topics says it): the story ids the delivering
+worker chose, and alerts that were delivered. Backtests still group stories
+themselves; the feedback links carry the article id for the same reason.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+import msgspec
+from kafka import KafkaConsumer, TopicPartition
+from kafka.errors import KafkaError
+
+from pantau.adapters.kafka.topics import ALERTS_DEAD, ARTICLES, MATCHES, topic_prefix
+from pantau.adapters.sqlite.archive import ArchivedAlert, ArchiveStore, Intake
+from pantau.core.article import decode as decode_article
+from pantau.core.errors import BrokerError
+from pantau.core.logs import get_logger
+from pantau.streams.classify import Classified, decode_classified
+from pantau.streams.deliver.outbox import DeadLetter
+
+__all__ = ["ArchiveReader"]
+
+log = get_logger(component="archive_reader")
+_dead = msgspec.json.Decoder(DeadLetter).decode
+_OFFSETS = ("CREATE TABLE IF NOT EXISTS archive_offsets (topic TEXT NOT NULL, partition INTEGER NOT NULL,"
+            " next INTEGER NOT NULL, PRIMARY KEY (topic, partition))")
+
+
+class ArchiveReader:
+    """Follows articles, matches and dead letters into an ArchiveStore with offsets kept beside the rows."""
+
+    def __init__(self, bootstrap: str, store: ArchiveStore, *, prefix: str | None = None,
+                 retention: float | None = None, clock: Callable[[], float] = time.time) -> None:
+        prefix = topic_prefix() if prefix is None else prefix
+        self.store = store
+        self.retention = retention
+        self._clock = clock
+        self._pruned = 0.0
+        self.articles, self.matches, self.dead = (ARTICLES.name(prefix), MATCHES.name(prefix),
+                                                  ALERTS_DEAD.name(prefix))
+        store.conn.execute(_OFFSETS)
+        try:
+            self._consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
+                                           client_id="pantau-archive-reader")
+            partitions = [TopicPartition(t, p) for t in (self.articles, self.matches, self.dead)
+                          for p in sorted(self._consumer.partitions_for_topic(t) or ())]
+        except KafkaError as exc:
+            raise BrokerError(f"cannot reach Kafka at {bootstrap} to follow the archive topics: {exc}",
+                              hint="check `kafka:` in pantau.yaml or PANTAU_KAFKA, and that the broker runs") from exc
+        if not partitions:
+            self._consumer.close()
+            raise BrokerError(f"none of {self.articles}, {self.matches} exists at {bootstrap}",
+                              hint="start `pantau worker` / `pantau sources` first: they create the topics")
+        self._consumer.assign(partitions)
+        stored = {(t, p): n for t, p, n in store.conn.execute("SELECT topic, partition, next FROM archive_offsets")}
+        for tp in partitions:
+            if (tp.topic, tp.partition) in stored:
+                self._consumer.seek(tp, stored[(tp.topic, tp.partition)])
+            else:
+                self._consumer.seek_to_beginning(tp)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def poll_once(self, timeout_ms: int = 1000) -> int:
+        """Store what arrived within ``timeout_ms`` (one transaction with the offsets); returns records stored."""
+        batches = self._consumer.poll(timeout_ms=timeout_ms, max_records=2000)
+        if not batches:
+            self._maybe_prune()
+            return 0
+        intakes: list[Intake] = []
+        later: list[Classified] = []
+        fates: list[tuple[ArchivedAlert, str, str]] = []
+        back: list[str] = []
+        offsets = []
+        for tp, records in batches.items():
+            for record in records:
+                try:
+                    self._take(tp.topic, record, intakes, later, fates, back)
+                except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError) as exc:
+                    # A record we cannot read stays in Kafka; the view skips it, named, and goes on.
+                    log.warning("archive_record_unreadable", topic=tp.topic, partition=tp.partition,
+                                offset=record.offset, error=str(exc)[:200])
+            offsets.append((tp.topic, tp.partition, records[-1].offset + 1))
+        conn = self.store.conn
+        stored = self.store.record(intakes) if intakes else 0
+        with conn:
+            conn.execute("BEGIN IMMEDIATE")
+            for classified in later:  # the article was in the view first: attach its classification
+                self.store.classify_later(classified)
+            conn.executemany(
+                "INSERT INTO archive_alerts VALUES (?,?,?,?,?,?,?) ON CONFLICT(key) DO UPDATE SET status = 'dead'",
+                [(a.key, article, story, a.route, a.destination, a.created, "dead") for a, article, story in fates])
+            # A dead letter names the story the deliverer chose: the article's copies now show its alerts.
+            conn.executemany("UPDATE archive_articles SET story_id = ? WHERE article_id = ? AND story_id IS NULL",
+                             [(story, article) for _, article, story in fates])
+            conn.executemany("UPDATE archive_alerts SET status = 'pending' WHERE key = ? AND status = 'dead'",
+                             [(k,) for k in back])
+            conn.executemany("INSERT INTO archive_offsets VALUES (?,?,?) ON CONFLICT(topic, partition)"
+                             " DO UPDATE SET next = excluded.next", offsets)
+        self._maybe_prune()
+        return stored + len(later) + len(fates) + len(back)
+
+    def _take(self, topic: str, record, intakes: list[Intake], later: list[Classified],
+              fates: list[tuple[ArchivedAlert, str, str]], back: list[str]) -> None:
+        if topic == self.articles:
+            intakes.append(Intake(classified=Classified(article=decode_article(record.value))))
+        elif topic == self.matches:
+            classified = decode_classified(record.value)
+            intakes.append(Intake(classified=classified))
+            later.append(classified)
+        elif record.value is None or record.value == b"":
+            back.append(record.key.decode())
+        else:
+            letter = _dead(record.value)
+            alert = letter.alert
+            if alert.classified is not None:
+                fates.append((ArchivedAlert(key=alert.key, route=alert.route, destination=alert.destination,
+                                            created=alert.created, status="dead"),
+                              alert.classified.article.id, alert.story))
+
+    def _maybe_prune(self) -> None:
+        now = self._clock()
+        if self.retention and now - self._pruned >= 3600:
+            self._pruned = now
+            gone = self.store.prune(self.retention, now=now)
+            if gone:
+                log.info("archive_pruned", articles=gone, retention_s=self.retention)
+
+    def catch_up(self, timeout: float = 60.0) -> int:
+        """Read until every assigned partition is at its end (as of now); returns records stored."""
+        deadline = time.monotonic() + timeout
+        assigned = list(self._consumer.assignment())
+        end = self._consumer.end_offsets(assigned)
+        total = 0
+        while any(self._consumer.position(tp) < end[tp] for tp in assigned):
+            if time.monotonic() > deadline:
+                raise BrokerError(f"catching up on the archive topics took over {timeout:.0f} s",
+                                  hint="check that the broker answers; the view resumes where it stopped")
+            total += self.poll_once(500)
+        return total
+
+    def start(self) -> None:
+        """Follow the topics in a daemon thread until :meth:`stop`."""
+        self._thread = threading.Thread(target=self._run, name="archive-reader", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.poll_once(1000)
+            except KafkaError as exc:  # the broker may come back; the pipeline never waits on us
+                log.warning("archive_reader_broker_error", error=str(exc)[:200])
+                self._stop.wait(5.0)
+            except Exception:
+                log.exception("archive_reader_failed")
+                self._stop.wait(5.0)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop following and close the consumer."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+        self._consumer.close()

@@ -1,0 +1,115 @@
+""""Try": how each topic judges a text, with the near misses explained.
+
+A near miss is a rule that found some of its terms but did not match: either
+its conditions are not met (a required term is missing, a ``none:`` term
+vetoes, a NEAR is too far) or its score stays below ``min_score``. Editors
+use it to see why an article did not alert before they touch a rule.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ruamel.yaml import YAML
+
+from pantau.core.article import Article
+from pantau.streams.classify import Match, RuleSet
+from pantau.streams.classify.loader import rule_files
+from pantau.streams.classify.schema import TopicFile
+
+__all__ = ["NearMiss", "TopicVerdict", "RuleInfo", "text_article", "judge", "rule_infos"]
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """What an editor wrote for a rule: its title and its condition, as text."""
+
+    title: str
+    condition: str
+    min_score: float
+
+
+@dataclass(frozen=True)
+class NearMiss:
+    """A rule that found some of its terms but did not match, and why."""
+
+    rule: str
+    title: str
+    found: tuple[str, ...]
+    score: float
+    min_score: float
+    reason: str
+
+
+@dataclass
+class TopicVerdict:
+    """One topic's judgement of the text: its matches, else its near misses."""
+
+    topic: str
+    title: str
+    matches: list[Match] = field(default_factory=list)
+    near: list[NearMiss] = field(default_factory=list)
+
+    @property
+    def matched(self) -> bool:
+        """True when at least one rule of the topic matched."""
+        return bool(self.matches)
+
+
+def text_article(text: str, *, title: str = "", url: str = "", language: str | None = None) -> Article:
+    """An Article for pasted text: the first line is the title unless one is given."""
+    text = text.replace("\r\n", "\n").strip()
+    if not title:
+        title, _, text = text.partition("\n")
+    digest = hashlib.sha256(f"{title}\n{text}".encode()).hexdigest()[:16]
+    return Article(id=f"try-{digest}", url=url, title=title.strip(), content=text.strip(),
+                   fetched=datetime.now(timezone.utc), feed="web-try", language=language or None)
+
+
+def rule_infos(directory: Path) -> tuple[dict[str, str], dict[str, RuleInfo]]:
+    """Topic titles and each rule's title and condition, read from the rule files."""
+    topics: dict[str, str] = {}
+    rules: dict[str, RuleInfo] = {}
+    yaml = YAML(typ="safe")
+    for path in rule_files(directory):
+        try:
+            spec = TopicFile.model_validate(yaml.load(path.read_text(encoding="utf-8")))
+        except Exception:  # a broken file is the rules page's business; here it only lacks titles
+            continue
+        topics[spec.topic] = spec.title
+        for rule in spec.rules:
+            parts = [rule.query] if rule.query else []
+            parts += [f"{kind}: {', '.join(map(str, getattr(rule, kind)))}" for kind in ("any", "all", "none")
+                      if getattr(rule, kind)]
+            rules[rule.id] = RuleInfo(rule.title or rule.id, "; ".join(parts), rule.min_score)
+    return topics, rules
+
+
+def judge(ruleset: RuleSet, article: Article, *, directory: Path | None = None) -> list[TopicVerdict]:
+    """Every topic's verdict on ``article``: matches with hits, or near misses with reasons."""
+    titles, infos = rule_infos(directory) if directory is not None else ({}, {})
+    classified = ruleset.classify(article)
+    verdicts = {t: TopicVerdict(t, titles.get(t, t)) for t in ruleset.topics}
+    matched_rules = set()
+    for match in classified.matches:
+        verdicts.setdefault(match.topic, TopicVerdict(match.topic, titles.get(match.topic, match.topic)))
+        verdicts[match.topic].matches.append(match)
+        matched_rules.add(match.rule)
+    for rule in ruleset.rules:
+        if rule.id in matched_rules:
+            continue
+        ok, score, found = ruleset.evaluate_rule(rule.id, article)
+        if not found:
+            continue
+        info = infos.get(rule.id, RuleInfo(rule.id, "", rule.min_score))
+        if ok:
+            reason = f"score {score:g} is below min_score {rule.min_score:g}"
+        else:
+            reason = "its conditions are not met" + (f": {info.condition}" if info.condition else "")
+        verdicts.setdefault(rule.topic, TopicVerdict(rule.topic, titles.get(rule.topic, rule.topic)))
+        verdicts[rule.topic].near.append(NearMiss(rule.id, info.title, tuple(found), round(score, 3),
+                                                  rule.min_score, reason))
+    return sorted(verdicts.values(), key=lambda v: (not v.matched, v.topic))
