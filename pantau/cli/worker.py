@@ -61,15 +61,11 @@ def handle(args: argparse.Namespace) -> int:
     app = streams.app
 
     # /readyz runs in the observer's thread: it reads the snapshot the event loop keeps.
-<<<<<<< HEAD
     def readiness() -> list[str]:
         return broker.reasons() + list(streams.not_ready)
 
-    observer = start_observer(config.metrics, readiness, mode="worker") if config.metrics else None
-=======
-    observer = (start_observer(config.metrics, lambda: list(streams.not_ready), mode="worker", degraded=rules.degraded)
+    observer = (start_observer(config.metrics, readiness, mode="worker", degraded=rules.degraded)
                 if config.metrics else None)
->>>>>>> main
     # Faust's worker owns the event loop and handles SIGINT/SIGTERM (a clean leave of the group).
     worker = faust.Worker(app, quiet=True, override_logging=False, redirect_stdouts=False,
                           loglevel=getattr(args, "log_level", "info"))

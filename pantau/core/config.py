@@ -9,12 +9,8 @@ The file is the one thing a user writes, so it stays small::
     metrics: 127.0.0.1:9464
     network: {allow_private: false}
     archive: 14d            # how long every article is kept for search and backtests (0 = off)
-<<<<<<< HEAD
-    web: {public_url: https://pantau.example.org, secret: ${PANTAU_WEB_SECRET}}
-    websub: {callback_url: https://pantau.example.org/websub}   # push feeds (WebSub hubs)
-=======
     web: {listen: 127.0.0.1:8464, public_url: https://pantau.example.org, users: [...]}
->>>>>>> main
+    websub: {callback_url: https://pantau.example.org/websub}   # push feeds (WebSub hubs)
     destinations: {...}
     routes: [...]
 
@@ -31,11 +27,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-<<<<<<< HEAD
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
-=======
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
->>>>>>> main
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
@@ -70,17 +62,6 @@ DEFAULT_ARCHIVE = 14 * 86400.0
 """How long the archive keeps articles unless ``archive:`` says otherwise (seconds)."""
 
 
-<<<<<<< HEAD
-class WebConfig(BaseModel):
-    """The editors' web page and the links alerts carry to it (feedback)."""
-
-    model_config = ConfigDict(extra="forbid")
-    public_url: str | None = None
-    """Where people reach the web page (feedback links point there); None: links use the local address."""
-    secret: SecretStr | None = None
-    """Key that signs feedback links; None: one is generated once and kept in the state file."""
-
-
 class WebSubConfig(BaseModel):
     """Push delivery of feeds that advertise a WebSub hub (W3C WebSub); polling stays as the safety net."""
 
@@ -105,8 +86,6 @@ class WebSubConfig(BaseModel):
         return value.rstrip("/")
 
 
-=======
->>>>>>> main
 class Config(BaseModel):
     """A validated pantau.yaml; paths are absolute, env values substituted."""
 

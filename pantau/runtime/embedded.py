@@ -272,17 +272,13 @@ async def _main(config: Config, once: bool, console_stream: TextIO | None) -> in
             print(summary.line(), file=sys.stderr)
             return 0
         if config.metrics:  # not for --once: nothing would scrape a process that lives seconds
-<<<<<<< HEAD
             _subscriber, routes = serve_websub(runner.poller, config)
-            observer = start_observer(config.metrics, _readiness(runner), mode="run", routes=routes)
-=======
-            observer = start_observer(config.metrics, _readiness(runner), mode="run",
+            observer = start_observer(config.metrics, _readiness(runner), mode="run", routes=routes,
                                       degraded=runner.live.degraded if runner.live is not None else None)
         if config.web.listen:  # the page in its own thread and loop: it never holds up this one
             from pantau.web.app import start_page
 
             page = start_page(config, lambda: runner.rules, rules_problem=_rules_problem(runner))
->>>>>>> main
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):

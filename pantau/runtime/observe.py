@@ -120,11 +120,9 @@ def _reasons(readiness: Readiness | None) -> list[str]:
         return [f"readiness check failed: {exc!r}"]
 
 
-<<<<<<< HEAD
-def _app(registry: CollectorRegistry, readiness: Readiness | None, routes: Mapping[str, Callable]) -> Callable:
-=======
-def _app(registry: CollectorRegistry, readiness: Readiness | None, degraded: Readiness | None = None) -> Callable:
->>>>>>> main
+def _app(registry: CollectorRegistry, readiness: Readiness | None, degraded: Readiness | None = None,
+         routes: Mapping[str, Callable] | None = None) -> Callable:
+    routes = routes or {}
     metrics = make_wsgi_app(registry)
 
     def app(environ: dict, start_response: Callable) -> Iterable[bytes]:
@@ -169,21 +167,15 @@ def start_observer(
 ) -> Observer:
     """Serve /metrics, /healthz and /readyz on ``address`` in a background thread.
 
-<<<<<<< HEAD
+    ``readiness`` lists why the process cannot work (503); ``degraded`` what is wrong while it works (200).
     ``routes`` maps path prefixes to further WSGI apps served by the same server (the WebSub
     callback: hubs reach the process at the address ops already expose).
-=======
-    ``readiness`` lists why the process cannot work (503); ``degraded`` what is wrong while it works (200).
->>>>>>> main
     """
     host, port = parse_address(address)
     server_class = _Server6 if ":" in host else _Server
     try:
-<<<<<<< HEAD
-        server = make_server(host, port, _app(registry, readiness, routes or {}), server_class, handler_class=_QuietHandler)
-=======
-        server = make_server(host, port, _app(registry, readiness, degraded), server_class, handler_class=_QuietHandler)
->>>>>>> main
+        server = make_server(host, port, _app(registry, readiness, degraded, routes), server_class,
+                             handler_class=_QuietHandler)
     except OSError as exc:
         raise ConfigError(
             f"cannot serve metrics on {address}: {exc.strerror or exc}",
