@@ -70,7 +70,11 @@ class _StderrLogger:
         pass
 
     def msg(self, message: str) -> None:
-        print(message, file=sys.stderr, flush=True)
+        # One write per line: print() writes the text and the newline separately, and lines
+        # logged at once from two threads (the observer's, the loop's) would run together.
+        stream = sys.stderr
+        stream.write(message + "\n")
+        stream.flush()
 
     log = debug = info = warn = warning = err = error = critical = exception = fatal = msg
 
