@@ -24,6 +24,7 @@ rebuilds the same index (SQLite in embedded mode, memory in tests).
 
 from __future__ import annotations
 
+import functools
 import heapq
 import re
 import unicodedata
@@ -49,6 +50,12 @@ NUM_PERM = 128
 SHINGLE = 3
 # Pinned so that signatures stored by one datasketch version stay comparable.
 SCHEME = "affine32"
+
+
+@functools.cache
+def _permutations():
+    """The seed-1 permutations every signature uses (datasketch draws them anew per MinHash)."""
+    return MinHash(num_perm=NUM_PERM, scheme=SCHEME).permutations
 
 
 @dataclass(frozen=True)
@@ -179,7 +186,8 @@ class StoryIndex:
             return StoryRef(known.story_id, known.story_id == article.id, article.id, 1.0)
         at = _article_time(article)
         grams = shingles(_article_text(article))
-        sig = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
+        # The permutations depend only on the seed: built once, not for every article (same signature).
+        sig = MinHash(num_perm=NUM_PERM, scheme=SCHEME, permutations=_permutations())
         sig.update_batch([g.encode("utf-8") for g in grams])
         story_id, similarity = self._best_match(sig, len(grams), at)
         member = StoryMember(article.id, story_id or article.id, at, len(grams), _freeze(sig))

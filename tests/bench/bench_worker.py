@@ -145,11 +145,11 @@ def _ingested(metrics_url: str) -> float:
 class _Workers:
     """`pantau worker` processes on one prefix, with a config delivering to ``receiver``."""
 
-    def __init__(self, count: int, bootstrap: str, prefix: str, work: Path, receiver: _Receiver) -> None:
+    def __init__(self, roles: list[str], bootstrap: str, prefix: str, work: Path, receiver: _Receiver) -> None:
         self.procs, self.urls, self.logs = [], [], []
         env = {**os.environ, "PYTHONPATH": str(ROOT), "PANTAU_KAFKA": bootstrap, "PANTAU_TOPIC_PREFIX": prefix,
                "PANTAU_LOG_FORMAT": "json"}
-        for i in range(count):
+        for i, role in enumerate(roles):
             directory = work / f"{prefix}w{i}"
             directory.mkdir()
             address = f"127.0.0.1:{_free_port()}"
@@ -160,7 +160,7 @@ class _Workers:
             log = (directory / "worker.log").open("w")
             self.logs.append(log)
             self.procs.append(subprocess.Popen([sys.executable, "-m", "pantau.cli.main", "worker", "--config",
-                                                "pantau.yaml"], cwd=directory, env=env, stdout=log,
+                                                "pantau.yaml", "--role", role], cwd=directory, env=env, stdout=log,
                                                stderr=subprocess.STDOUT))
             self.urls.append(f"http://{address}")
 
@@ -199,6 +199,39 @@ class _Workers:
             log.close()
 
 
+def _latency(bootstrap: str, prefix: str, receiver: _Receiver, roles: list[str], *, quick: bool) -> dict:
+    """Produce -> webhook at a steady 20/s, every article on topic and its own story (after the backlog)."""
+    from kafka import KafkaProducer
+
+    from pantau.adapters.kafka.topics import ARTICLES
+    from pantau.core.article import decode
+
+    begun = settled = time.time()
+    last = -1
+    while time.time() - settled < 3 and time.time() - begun < 120:  # the backlog's alerts drain first
+        if len(receiver.arrived) != last:
+            last, settled = len(receiver.arrived), time.time()
+        time.sleep(0.2)
+    producer = KafkaProducer(bootstrap_servers=bootstrap, acks=1, linger_ms=0)
+    rate, seconds = 20, 10 if quick else 20
+    sent: dict[str, float] = {}
+    fresh = make_articles(rate * seconds * 20, seed=sum(map(ord, prefix)) % 1000 + 100)[::20]  # the on-topic ones
+    for value in fresh[: rate * seconds]:
+        article_id = decode(value).id
+        sent[article_id] = time.time()
+        producer.send(ARTICLES.name(prefix), key=article_id.encode(), value=value)
+        producer.flush()
+        time.sleep(max(0.0, sent[article_id] + 1 / rate - time.time()))
+    producer.close()
+    deadline = time.time() + 30
+    while time.time() < deadline and not all(k in receiver.arrived for k in sent):
+        time.sleep(0.1)
+    lat = sorted(receiver.arrived[k] - t for k, t in sent.items() if k in receiver.arrived)
+    return {"case": "latency", "roles": roles, "rate_per_s": rate, "sent": len(sent), "alerted": len(lat),
+            "p50_s": round(lat[len(lat) // 2], 3) if lat else None,
+            "p99_s": round(lat[min(len(lat) - 1, int(len(lat) * .99))], 3) if lat else None}
+
+
 def _broker() -> tuple[str, Path | None]:
     if os.environ.get("PANTAU_KAFKA"):
         return os.environ["PANTAU_KAFKA"], None
@@ -221,7 +254,7 @@ def cases(args):
     work = Path(tempfile.mkdtemp(prefix="pantau-bench-worker-"))
     receiver = _Receiver()
     run_id = uuid.uuid4().hex[:6]
-    prefixes = [f"bench-{run_id}-one.", f"bench-{run_id}-two."]
+    prefixes = [f"bench-{run_id}-{k}." for k in ("one", "two", "roles1", "roles2")]
     records = make_articles(n)
     common = {"bench": "worker_e2e", "articles": n, "article_bytes": sum(map(len, records)) // n,
               "on_topic": 0.05, "cores": os.cpu_count(), "note": "shared machine: compare within this run"}
@@ -244,52 +277,27 @@ def cases(args):
         alone = {"articles_per_s": round(n / wall), "cpu_s_per_1000": round(cpu / n * 1000, 3)}
         yield {**common, "case": "classify_alone", **alone}
 
-        one = _Workers(1, bootstrap, prefixes[0], work, receiver)
-        try:
-            figures = one.measure(n)
-            yield {**common, "case": "one_worker", **figures,
-                   "share_of_classify_alone": round(figures["articles_per_cpu_s"] * alone["cpu_s_per_1000"] / 1000, 2),
-                   "target_articles_per_cpu_s": 8000, "meets_target": figures["articles_per_cpu_s"] >= 8000}
-            one_rate = figures["articles_per_s"]
-            # Let the alerts of the backlog drain first: latency is measured at a steady state.
-            begun = settled = time.time()
-            last = -1
-            while time.time() - settled < 3 and time.time() - begun < 120:
-                if len(receiver.arrived) != last:
-                    last, settled = len(receiver.arrived), time.time()
-                time.sleep(0.2)
-            # Latency at a steady rate, with this worker: every article on topic, each its own story.
-            from kafka import KafkaProducer
-
-            producer = KafkaProducer(bootstrap_servers=bootstrap, acks=1, linger_ms=0)
-            rate, seconds = 20, 10 if args.quick else 20
-            sent: dict[str, float] = {}
-            fresh = make_articles(rate * seconds * 20, seed=99)[::20]  # the on-topic ones
-            for i, value in enumerate(fresh[: rate * seconds]):
-                article_id = decode(value).id
-                sent[article_id] = time.time()
-                producer.send(ARTICLES.name(prefixes[0]), key=article_id.encode(), value=value)
-                producer.flush()
-                time.sleep(max(0.0, sent[article_id] + 1 / rate - time.time()))
-            producer.close()
-            deadline = time.time() + 30
-            while time.time() < deadline and not all(k in receiver.arrived for k in sent):
-                time.sleep(0.1)
-            lat = sorted(receiver.arrived[k] - t for k, t in sent.items() if k in receiver.arrived)
-            if lat:
-                yield {**common, "case": "latency", "rate_per_s": rate, "sent": len(sent), "alerted": len(lat),
-                       "p50_s": round(lat[len(lat) // 2], 3), "p99_s": round(lat[min(len(lat) - 1, int(len(lat) * .99))], 3)}
-        finally:
-            one.stop()
-
-        two = _Workers(2, bootstrap, prefixes[1], work, receiver)
-        try:
-            figures = two.measure(n)
-            yield {**common, "case": "two_workers", **figures,
-                   "speedup_over_one": round(figures["articles_per_s"] / one_rate, 2),
-                   "target_speedup": 1.8, "meets_target": figures["articles_per_s"] / one_rate >= 1.8}
-        finally:
-            two.stop()
+        setups = [("one_worker", ["all"]), ("two_workers", ["all", "all"]),
+                  ("roles_one_classifier", ["classify", "deliver"]),
+                  ("roles_two_classifiers", ["classify", "classify", "deliver"])]
+        base_rate: dict[str, float] = {}
+        for (name, roles), prefix in zip(setups, prefixes):
+            workers = _Workers(roles, bootstrap, prefix, work, receiver)
+            try:
+                figures = workers.measure(n)
+                case = {**common, "case": name, "roles": roles, **figures,
+                        "share_of_classify_alone": round(figures["articles_per_cpu_s"] * alone["cpu_s_per_1000"] / 1000, 2)}
+                if len(roles) - roles.count("deliver") == 1:
+                    base_rate[name.split("_")[0]] = figures["articles_per_s"]
+                    case |= {"target_articles_per_cpu_s": 8000, "meets_target": figures["articles_per_cpu_s"] >= 8000}
+                else:
+                    speedup = figures["articles_per_s"] / base_rate["one" if name == "two_workers" else "roles"]
+                    case |= {"speedup_over_one": round(speedup, 2), "target_speedup": 1.8, "meets_target": speedup >= 1.8}
+                yield case
+                if len(roles) - roles.count("deliver") == 1:
+                    yield {**common, **_latency(bootstrap, prefix, receiver, roles, quick=args.quick)}
+            finally:
+                workers.stop()
     finally:
         receiver.server.shutdown()
         if own_run is not None:

@@ -163,8 +163,13 @@ def create_app(
     silences: Silences | None = None,
     bootstrap: str | None = None,
     prefix: str | None = None,
+    classifying: bool = True,
 ) -> Streams:
-    """Build the Faust app with its topics, tables, agents and delivery supervisor."""
+    """Build the Faust app with its topics, tables, agents and delivery supervisor.
+
+    ``classifying=False`` leaves the classify agent out (``pantau worker --role deliver``): the
+    articles are classified by ``--role classify`` processes (pantau/runtime/classify_worker.py).
+    """
     from pantau.streams.classify import decode_classified, encode_classified
     from pantau.streams.deliver import Dispatcher, Router, build_destinations
     from pantau.streams.deliver.events import OpsEvent, from_health
@@ -226,7 +231,6 @@ def create_app(
         matches_tp=TP(MATCHES.name(prefix), 0),
     )
 
-    @app.agent(articles_topic, name="classify_articles")
     async def classify_articles(stream):
         async for value in stream:
             try:
@@ -241,6 +245,9 @@ def create_app(
                 continue
             if classified.matches:
                 await matches_topic.send(key=article.id.encode(), value=encode_classified(classified))
+
+    if classifying:
+        app.agent(articles_topic, name="classify_articles")(classify_articles)
 
     @app.agent(matches_topic, name="deliver_alerts")
     async def deliver_alerts(stream):
