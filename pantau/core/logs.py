@@ -9,10 +9,23 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import threading
 
 import structlog
 
 __all__ = ["configure_logging", "get_logger", "default_format"]
+
+# One lock for every line written to stderr: structlog's events and the stdlib
+# handler (kafka-python's and aiokafka's threads) would otherwise interleave
+# halves of two JSON lines, which no log shipper can parse.
+_WRITE_LOCK = threading.Lock()
+
+
+def _write_line(line: str) -> None:
+    stream = sys.stderr
+    with _WRITE_LOCK:
+        stream.write(line + "\n")
+        stream.flush()
 
 
 def default_format() -> str:
@@ -70,11 +83,7 @@ class _StderrLogger:
         pass
 
     def msg(self, message: str) -> None:
-        # One write per line: print() writes the text and the newline separately, and lines
-        # logged at once from two threads (the observer's, the loop's) would run together.
-        stream = sys.stderr
-        stream.write(message + "\n")
-        stream.flush()
+        _write_line(message)
 
     log = debug = info = warn = warning = err = error = critical = exception = fatal = msg
 
@@ -89,6 +98,12 @@ class _StderrHandler(logging.StreamHandler):
     @stream.setter
     def stream(self, value) -> None:  # StreamHandler.__init__ assigns it; ignore.
         pass
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            _write_line(self.format(record))
+        except Exception:  # logging must never raise into the caller
+            self.handleError(record)
 
 
 def get_logger(**context: object) -> structlog.stdlib.BoundLogger:

@@ -78,3 +78,25 @@ def test_every_line_of_a_real_run_is_json_and_names_its_feed_article_or_destinat
     assert any(line.get("feed") == "gone" for line in lines), events  # the failing feed is named
     assert any(line.get("destination") == "siem" for line in lines), events  # so is the destination
     assert all({"event", "level", "timestamp"} <= line.keys() for line in lines)
+
+
+def test_lines_from_pantau_and_library_threads_never_interleave() -> None:
+    # kafka-python and aiokafka log from their own threads through stdlib logging while
+    # pantau logs through structlog: every stderr line must still be one whole JSON object.
+    code = (
+        "import logging, threading\n"
+        "from pantau.core.logs import get_logger, configure_logging\n"
+        "configure_logging('json')\n"
+        "log = get_logger()\n"
+        "lib = logging.getLogger('kafka.net.selector')\n"
+        "def ours():\n"
+        "    for i in range(400): log.warning('feed_poll_slow', feed='f' * 300, n=i)\n"
+        "def theirs():\n"
+        "    for i in range(400): lib.warning('connection reset ' + 'x' * 300)\n"
+        "threads = [threading.Thread(target=t) for t in (ours, theirs, ours, theirs)]\n"
+        "[t.start() for t in threads]; [t.join() for t in threads]\n"
+    )
+    lines = _python(code).stderr.splitlines()
+    assert len(lines) == 1600
+    events = [json.loads(line) for line in lines]
+    assert sum(e.get("logger") == "kafka.net.selector" for e in events) == 800
