@@ -31,7 +31,9 @@ install_debian_tools() {
     command -v kcat >/dev/null || want+=(kcat)
     [[ -x /usr/bin/chromium ]] || want+=(chromium)
     [[ -x /usr/bin/chromedriver ]] || want+=(chromium-driver)
-    [[ -x /usr/bin/chromium ]] || want+=(fonts-nanum)
+    # Fonts the screenshots need: Latin with Vietnamese diacritics, and Hangul.
+    [[ -x /usr/bin/fc-list && -n "$(/usr/bin/fc-list :lang=vi 2>/dev/null)" ]] || want+=(fonts-dejavu-core)
+    [[ -x /usr/bin/fc-list && -n "$(/usr/bin/fc-list :lang=ko 2>/dev/null)" ]] || want+=(fonts-nanum)
     ((${#want[@]})) || return 0
     if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
         say "installing ${want[*]} (Debian packages) for the tests"

@@ -3,24 +3,26 @@
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from pathlib import Path
 
-from pantau.streams.classify import check_ruleset, load_ruleset
+from pantau.streams.classify import check_ruleset, default_rules_dir
 from pantau.streams.classify.corpus import default_corpus_dir, diff_rulesets, evaluate, load_corpus, read_json_lines
 from pantau.streams.classify.examples import example_article
 from pantau.streams.classify.schema import TopicFile
 from pantau.cli.classify import add_rules_options, rules_directory
-from pantau.core.errors import ConfigError
+from pantau.core.errors import ConfigError, RulesError
 
 __all__ = ["register", "check", "test", "diff"]
 
 EPILOG = """\
 examples:
-  pantau rules check                       validate the shipped rules/
+  pantau rules check                       ./rules if there is one, else the shipped rules
   pantau rules check my-rules/             every error as file:line:col, exit 1 on errors
+  pantau rules check rules/asean.yaml      the folder of that file (rules refer to each other)
   pantau rules test                        examples + fixture corpus, precision/recall per topic
-  pantau rules diff rules/ my-rules/       which corpus articles gain or lose topics
+  pantau rules diff rules/ my-rules/       which corpus articles gain or lose topics, and why
   pantau rules diff rules/ my-rules/ articles.jsonl
   pantau rules backtest --rules my-rules/  what the edit would have alerted over the archive
 """
@@ -37,7 +39,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     sub = parser.add_subparsers(dest="rules_command", metavar="SUBCOMMAND")
     p = sub.add_parser("check", help="report every error (file:line:col) and warning", description="Validate a rules directory; exit 1 when it has errors.", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("directory", nargs="?", type=Path, help="rules directory (default: the shipped rules/)")
+    p.add_argument("directory", nargs="?", type=Path, help="rules folder, or one rule file for its folder (default: ./rules if it exists, else the shipped rules)")
     add_rules_options(p)
     p.set_defaults(handler=check)
     p = sub.add_parser("test", help="run rule examples and the labelled corpus", description="Run every rule's examples and the labelled corpus; print precision and recall per topic.", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -58,7 +60,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _directory(args: argparse.Namespace) -> Path:
-    return args.directory if args.directory is not None else rules_directory(args.rules, args.config)
+    """The rules folder to work on, after saying which one and why (a rule file means its folder)."""
+    given = args.directory
+    if given is not None and given.is_file() and given.suffix not in (".yaml", ".yml"):
+        raise ConfigError(f"{given} is a file, not a rules folder", hint="pass the folder holding the *.yaml rule files, "
+                          "or one of those files")
+    if given is not None and given.is_file():
+        directory, why = given.parent, f"the folder of {given.name}: rules use lists and topics of the other files"
+    elif given is not None:
+        directory, why = given, ""
+    elif args.rules is not None or args.config is not None:
+        directory = rules_directory(args.rules, args.config)
+        why = "" if args.rules is not None else f"the rules: of {args.config}"
+    elif Path("rules").is_dir():
+        directory, why = Path("rules"), "no folder given, and ./rules exists"
+    else:
+        directory, why = default_rules_dir(), "the rules shipped with pantau: no folder given and no ./rules here"
+    print(f"checking {directory}" + (f" ({why})" if why else ""))
+    return directory
 
 
 def check(args: argparse.Namespace) -> int:
@@ -79,9 +98,15 @@ def check(args: argparse.Namespace) -> int:
 
 def test(args: argparse.Namespace) -> int:
     """Examples of every rule, then the corpus: precision/recall per topic; 1 on any failure."""
+    corpus_dir = args.corpus or default_corpus_dir()
+    if not corpus_dir.is_dir():  # before the examples: a typo in the path should not wait for them
+        what = "is not a folder" if corpus_dir.exists() else "does not exist"
+        raise ConfigError(f"corpus {corpus_dir} {what}", hint="pass --corpus with a folder of labelled *.yaml articles, "
+                          "like rules/corpus (leave it out to use that one)")
     directory = _directory(args)
     report = check_ruleset(directory)
-    example_errors = [p for p in report.errors if "example" in p.message]
+    # compiled but refused: every error is a failing example
+    example_errors = report.errors if report.compiled is not None else []
     other = [p for p in report.errors if p not in example_errors]
     for p in other:
         print(f"{p}", file=sys.stderr)
@@ -105,10 +130,6 @@ def test(args: argparse.Namespace) -> int:
                         got = [m.rule for m in ruleset.classify(example_article(ex, rule.id)).matches]
                         print(f"ok   {spec.topic}/{rule.id} {kind}[{i + 1}] -> {', '.join(got) or '-'}")
     print(f"examples: {passed} passed, 0 failed")
-    corpus_dir = args.corpus or default_corpus_dir()
-    if not corpus_dir.is_dir():
-        print(f"corpus: {corpus_dir} not found; pass --corpus DIR")
-        return 0
     items = load_corpus(corpus_dir)
     result = evaluate(ruleset, items)
     print(f"corpus: {result.total} articles from {corpus_dir}")
@@ -121,21 +142,68 @@ def test(args: argparse.Namespace) -> int:
 
 
 def diff(args: argparse.Namespace) -> int:
-    """Print the articles that gain (+) or lose (-) topics under the new rules."""
-    old, new = load_ruleset(args.old), load_ruleset(args.new)
-    if args.file:
-        try:
-            with open(args.file, encoding="utf-8") as stream:
-                articles = [(a.title or a.url or f"line {n}", a) for n, a, _err in read_json_lines(stream) if a is not None]
-        except OSError as exc:
-            raise ConfigError(f"cannot read {args.file}: {exc.strerror}", hint="pass a JSON-lines file") from None
-    else:
-        articles = [(f"{i.id}: {i.title}", i.article()) for i in load_corpus(default_corpus_dir())]
+    """Print the articles that gain (+) or lose (-) topics under the new rules, and the term behind each.
+
+    The edited rules are compared even when some of their own examples now fail (those are listed
+    after the diff, and make the exit status 1: the edit would be refused live as it stands).
+    """
+    try:
+        old, _ = _compiled(args.old)
+        new, failing = _compiled(args.new)
+    except RulesError as exc:
+        for problem in exc.problems:
+            print(f"{problem}", file=sys.stderr)
+        print(f"refused: {len(exc.problems)} error(s); `pantau rules check` explains each", file=sys.stderr)
+        return 1
+    articles = _articles(args.file)
     changes = diff_rulesets(old, new, articles)
     for change in changes:
         marks = [f"+{t}" for t in change.gained] + [f"-{t}" for t in change.lost]
         print(f"{' '.join(marks):<30} {change.label[:90]}")
+        for reason in change.why:
+            print(f"    {reason}")
     gained = sum(len(c.gained) for c in changes)
     lost = sum(len(c.lost) for c in changes)
     print(f"{len(changes)} of {len(articles)} articles change: {gained} topic(s) gained, {lost} lost ({old.version} -> {new.version})")
+    if failing:
+        print(f"\n{len(failing)} example(s) of the edited rules now fail; they would refuse the edit live:")
+        for problem in failing:
+            print(f"  {problem}")
+        return 1
     return 0
+
+
+def _compiled(directory: Path):
+    """A folder's rule set and its failing examples (a set that does not compile raises RulesError)."""
+    report = check_ruleset(directory)
+    if report.ruleset is not None:
+        return report.ruleset, []
+    if report.compiled is not None:
+        return report.compiled, report.errors
+    raise RulesError(report.errors, directory=str(directory))
+
+
+def _articles(file: str | None) -> list[tuple[str, object]]:
+    """The articles to compare on: a JSON-lines file (every line must be an article) or the corpus."""
+    if not file:
+        return [(f"{i.id}: {i.title}", i.article()) for i in load_corpus(default_corpus_dir())]
+    try:
+        raw = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"cannot read {file}: {exc.strerror or exc}", hint="pass a JSON-lines file, one article per line") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{file} is not UTF-8 text (byte {exc.start})", hint="pass a JSON-lines file, one article per line") from None
+    articles, errors = [], []
+    for n, article, error in read_json_lines(io.StringIO(text)):
+        if article is None:
+            errors.append(f"{file}:{n}: {error.removeprefix(f'line {n}: ')}")
+        else:
+            articles.append((article.title or article.url or f"line {n}", article))
+    if errors:
+        for error in errors:
+            print(error, file=sys.stderr)
+        raise ConfigError(f"{len(errors)} malformed line(s) in {file}; nothing compared",
+                          hint='each line must be one JSON article, e.g. {"title": "...", "content": "..."}')
+    return articles

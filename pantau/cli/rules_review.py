@@ -55,7 +55,8 @@ def add_subcommands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--rules", type=Path, metavar="PROPOSED_DIR",
                    help="the edited rules directory (default: the rules on disk against the archived decisions)")
     p.add_argument("--since", default="7d", metavar="AGE", help="archive window to replay (default: 7d)")
-    p.add_argument("--samples", type=non_negative_int, default=3, metavar="N", help="articles shown per rule gained/lost (default: 3)")
+    p.add_argument("--samples", type=non_negative_int, default=3, metavar="N",
+                   help="articles shown per rule gained/lost (default: 3)")
     p.add_argument("--json", action="store_true", help="print the result as one JSON object")
     add_config_option(p)
     p.set_defaults(handler=handle_backtest)
@@ -99,9 +100,12 @@ def handle_backtest(args: argparse.Namespace) -> int:
     since = until - window
     store = ArchiveStore(open_state(config.state))
     print(f"backtest: replaying the archive of the last {args.since} ...", file=sys.stderr)
+    from pantau.adapters.sqlite.stories import SqliteStoryStore
+
     result = backtest(store.scan(since, until), running, proposed, routes=config.routes,
                       destinations={name: spec.type for name, spec in config.destinations.items()},
-                      since=since, until=until, samples=max(0, args.samples))
+                      since=since, until=until, samples=max(0, args.samples),
+                      members=SqliteStoryStore(store.conn))
     if args.json:
         import dataclasses
 

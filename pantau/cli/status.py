@@ -190,7 +190,8 @@ def _rules_on_disk(config: Config) -> tuple[str | None, str | None]:
     try:
         return load_ruleset(config.rules).version, None
     except RulesError as exc:
-        return None, exc.message
+        more = f" (and {len(exc.problems) - 1} more; `pantau rules check` lists them)" if len(exc.problems) > 1 else ""
+        return None, f"{exc.problems[0]}{more}" if exc.problems else exc.message
     except Exception as exc:  # status must report, not crash, whatever the files hold
         return None, f"rules in {config.rules} could not be read: {exc}"
 

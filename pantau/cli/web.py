@@ -12,7 +12,9 @@ __all__ = ["register", "handle", "hash_password_command"]
 
 EPILOG = """\
 examples:
-  pantau web --config pantau.yaml               serve the page on web.listen (127.0.0.1:8464)
+  pantau web --config pantau.yaml               serve the page on web.listen (127.0.0.1:8464), following
+                                                the distributed pipeline's topics (archive, silences, feeds)
+  pantau web --config pantau.yaml --no-kafka    serve a state file as it is (beside `pantau run`, web: null)
   pantau web --config pantau.yaml --listen 0.0.0.0:8464   behind a TLS proxy; set web.public_url
   pantau web hash-password                      make a password_hash for web.users
 
@@ -39,6 +41,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     add_config_option(parser)
     parser.add_argument("--listen", metavar="HOST:PORT", help="address to listen on (default: web.listen)")
+    parser.add_argument("--no-kafka", action="store_true",
+                        help="serve the state file as it is (beside `pantau run` with web: null) instead of "
+                        "following the distributed pipeline's topics")
     sub = parser.add_subparsers(dest="web_command", metavar="SUBCOMMAND")
     hasher = sub.add_parser("hash-password", help="print an argon2 hash of a password for web.users",
                             description="Read a password (asked twice on a terminal, else one line of stdin) "
@@ -82,7 +87,14 @@ def handle(args: argparse.Namespace) -> int:
     def problem() -> str | None:
         return "; ".join(str(p) for p in live.last_error.problems[:3]) if live.last_error is not None else None
 
-    context = make_context(config, lambda: live.current, mode="web", rules_problem=problem)
+    followers = None
+    if not args.no_kafka:  # distributed: the archive view, silences and feed states come from the topics
+        from pantau.web.distributed import follow
+
+        followers = follow(config)
+    context = make_context(config, lambda: live.current, mode="distributed" if followers else "web",
+                           rules_problem=problem, silences=followers.silences if followers else None,
+                           feed_states=followers.feed_states if followers else None)
     app = build_app(context)
     log = get_logger(component="web")
     generated = not config.web.users and not config.web.token
@@ -92,4 +104,6 @@ def handle(args: argparse.Namespace) -> int:
         serve(app, listen)
     finally:
         live.stop()
+        if followers is not None:
+            followers.stop()
     return 0

@@ -104,12 +104,14 @@ class RulesError(PantauError):
 
     def __init__(self, problems: list, *, directory: str = "") -> None:
         self.problems = list(problems)
-        first = str(self.problems[0]) if self.problems else "no problems recorded"
-        more = f" (and {len(self.problems) - 1} more)" if len(self.problems) > 1 else ""
-        super().__init__(
-            f"rule set {directory or '?'} refused: {first}{more}",
-            hint="run `pantau rules check` for the full list",
-        )
+        where = directory or "?"
+        if len(self.problems) <= 1:
+            message = f"rule set {where} refused: {self.problems[0] if self.problems else 'no problems recorded'}"
+        else:  # all at once, one per line, so a typo in one file does not hide the next
+            shown = "".join(f"\n  {p}" for p in self.problems[:20])
+            more = f"\n  ... and {len(self.problems) - 20} more" if len(self.problems) > 20 else ""
+            message = f"rule set {where} refused, {len(self.problems)} errors:{shown}{more}"
+        super().__init__(message, hint="run `pantau rules check` for every error with its fix")
 
 
 class StateError(PantauError):

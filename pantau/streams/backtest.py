@@ -18,7 +18,8 @@ grouping into messages.
 
 Speed: the running side reuses the classification and story archived with the
 same rule set version instead of classifying and grouping again, so a backtest
-costs about one classification pass and one story grouping of the proposed matches (tests/bench/bench_backtest.py: 100,000 articles).
+costs about one classification pass and one story grouping of the proposed
+matches (tests/bench/bench_archive.py, case ``backtest``: 100,000 articles).
 ``running=None`` compares against what the archive recorded at the time.
 """
 
@@ -34,7 +35,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from pantau.core.article import Article
 from pantau.streams.classify import Classified, Hit, Match
-from pantau.streams.stories import StoryIndex
+from pantau.streams.stories import StoryIndex, StoryMember, StoryStore
 
 if TYPE_CHECKING:
     from pantau.streams.classify import RuleSet
@@ -161,9 +162,13 @@ class _Side:
         self.keys: set[str] = set()
         self.counts: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
 
-    def take(self, classified: Classified, at: float, day: str, story: str | None = None) -> None:
+    def take(self, classified: Classified, at: float, day: str, story: str | None = None,
+             member: StoryMember | None = None) -> None:
         self._now = at
-        if story is None:
+        if member is not None:  # signed when it first alerted: index the stored signature, hash nothing
+            self.stories.replay(member, classified.article.fetched.timestamp())
+            story = member.story_id
+        elif story is None:
             story = self.stories.assign(classified.article).story_id
         for alert in self.router.alerts_for(classified, story=story):
             if alert.key not in self.keys:
@@ -185,12 +190,16 @@ def backtest(
     since: float | None = None,
     until: float | None = None,
     samples: int = 5,
+    members: StoryStore | None = None,
 ) -> BacktestResult:
     """Replay the archived articles under the running and the proposed rule set; compare what each would do.
 
     ``destinations`` maps each destination name to its type (``console`` is
     always known); ``running=None`` takes the archived classification as the
     running side. Samples are the newest articles each rule gained or lost.
+    ``members`` (the embedded state's story store) lends the proposed side the
+    signatures of articles that were matched then, so only newly matched ones
+    are hashed.
     """
     started = time.perf_counter()
     kinds = {"console": "console", **(destinations or {})}
@@ -217,7 +226,9 @@ def backtest(
         if old:
             before_side.take(Classified(article=article, matches=old, ruleset_version=running_version), at, day, story)
         if new:
-            after_side.take(Classified(article=article, matches=new, ruleset_version=proposed.version), at, day)
+            member = members.get(article.id) if members is not None and old and story is not None else None
+            after_side.take(Classified(article=article, matches=new, ruleset_version=proposed.version), at, day,
+                            member=member)
         if not old and not new:
             continue
         old_by = {(m.topic, m.rule): m for m in old}

@@ -13,6 +13,7 @@ import hmac
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 from importlib.resources import files
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from starlette.templating import Jinja2Templates
 
 from pantau.core.config import Config
 from pantau.streams.classify import RuleSet
-from pantau.web import views_archive, views_login, views_ops, views_rules, views_try
+from pantau.web import views_archive, views_feedback, views_login, views_ops, views_rules, views_try
 from pantau.web.auth import Accounts, LoginLimiter, stored_secret
 from pantau.web.guard import Refused, csrf_token, current_user, refused_response
 
@@ -50,6 +51,10 @@ class WebContext:
     mode: str = "embedded"
     rules_problem: Callable[[], str | None] = lambda: None
     """Why the last edit on disk was refused by the live reload, if it was."""
+    silences: Any = None
+    """Where silences are read and written: the state file (embedded) or the silences topic (distributed)."""
+    feed_states: Any = None
+    """Where feed health comes from: the state file (embedded) or the shared feed-states topic (distributed)."""
     templates: Jinja2Templates = field(init=False)
 
     @property
@@ -86,6 +91,39 @@ def _secure(config: Config) -> bool:
     return bool(config.web.public_url and config.web.public_url.startswith("https://"))
 
 
+_HEADERS = [
+    # Scripts and styles only from this site (htmx is vendored); no framing; no referrer leaves the
+    # page (feedback links carry signatures); forms post only here.
+    (b"content-security-policy", b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+                                 b"frame-ancestors 'none'; form-action 'self'; base-uri 'none'"),
+    (b"x-frame-options", b"DENY"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"cache-control", b"no-store"),
+]
+
+
+class SecurityHeaders:
+    """Adds the page's security headers to every response (static files may be cached)."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        static = scope["path"].startswith("/static/")
+
+        async def send_with_headers(message) -> None:
+            if message["type"] == "http.response.start":
+                names = {k.lower() for k, _v in message.get("headers", [])}
+                extra = [(k, v) for k, v in _HEADERS if k not in names and not (static and k == b"cache-control")]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
 def _context(request: Request) -> dict:
     return {"csrf_token": csrf_token(request), "user": current_user(request), "path": request.url.path,
             "mode": request.app.state.web.mode}
@@ -108,6 +146,7 @@ def routes() -> list:
         *views_try.routes(),
         *views_rules.routes(),
         *views_ops.routes(),
+        *views_feedback.routes(),
         Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
     ]
 
@@ -121,7 +160,8 @@ def build_app(context: WebContext) -> Starlette:
 
     filters.install(templates.env)
     context.templates = templates
-    middleware = [Middleware(SessionMiddleware, secret_key=cookie_key(config), session_cookie="pantau_session",
+    middleware = [Middleware(SecurityHeaders),
+                  Middleware(SessionMiddleware, secret_key=cookie_key(config), session_cookie="pantau_session",
                              max_age=int(config.web.session_hours * 3600), same_site="strict",
                              https_only=_secure(config))]
     app = Starlette(routes=routes(), middleware=middleware,
@@ -143,15 +183,23 @@ def check_route(route: Route) -> tuple[str, str] | None:
 
 
 def make_context(config: Config, rules: Callable[[], RuleSet], *, mode: str = "embedded",
-                 rules_problem: Callable[[], str | None] = lambda: None) -> WebContext:
-    """A context with its own connection to the state file, the accounts and a login limiter."""
+                 rules_problem: Callable[[], str | None] = lambda: None, silences: Any = None,
+                 feed_states: Any = None) -> WebContext:
+    """A context with its own connection to the state file, the accounts and a login limiter.
+
+    Silences and feed states default to the state file's (embedded mode).
+    """
+    from pantau.adapters.sqlite.feed_state import SqliteFeedStateStore
+    from pantau.adapters.sqlite.silences import SqliteSilences
     from pantau.adapters.sqlite.state import open_state
 
     web = config.web
-    return WebContext(config=config, rules=rules, conn=open_state(config.state),
+    conn = open_state(config.state)
+    return WebContext(config=config, rules=rules, conn=conn,
                       accounts=Accounts(web, token=login_token(config)),
                       limiter=LoginLimiter(web.login_attempts, web.login_window), mode=mode,
-                      rules_problem=rules_problem)
+                      rules_problem=rules_problem, silences=silences or SqliteSilences(conn),
+                      feed_states=feed_states or SqliteFeedStateStore(conn))
 
 
 def start_page(config: Config, rules: Callable[[], RuleSet], *, mode: str = "embedded",

@@ -1,8 +1,8 @@
 """Every change made on the page is recorded: who, when, what (a diff for rules).
 
-The record goes to the archive's audit table when the state file has one
-(``pantau.adapters.sqlite.audit``), and always to the structured log, so a
-change is never made silently.
+The record goes to the audit table of the state file
+(``pantau.adapters.sqlite.audit``) and to the structured log, so a change is
+never made silently.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import time
 
 from starlette.requests import Request
 
+from pantau.adapters.sqlite.audit import AuditLog
 from pantau.core.logs import get_logger
 
 __all__ = ["record", "recent"]
@@ -18,29 +19,22 @@ __all__ = ["record", "recent"]
 log = get_logger(component="web.audit")
 
 
-def _store(request: Request):
-    try:
-        from pantau.adapters.sqlite.audit import AuditLog  # type: ignore[import-not-found]
-    except ImportError:
-        return None
+def _store(request: Request) -> AuditLog:
     return AuditLog(request.app.state.web.conn)
 
 
 def _who(request: Request) -> str:
     user = getattr(request.state, "user", None)
-    return user.name if user is not None else "anonymous (signed link)"
+    return user.name if user is not None else "anonymous (signed link)"  # feedback from a link, not logged in
 
 
 def record(request: Request, action: str, what: str, *, diff: str = "") -> None:
     """Record one change made by the request's user."""
     who, at = _who(request), time.time()
     log.info("web_change", who=who, action=action, what=what, diff_lines=diff.count("\n"))
-    store = _store(request)
-    if store is not None:
-        store.record(who=who, action=action, what=what, diff=diff, at=at)
+    _store(request).record(who=who, action=action, what=what, diff=diff, at=at)
 
 
 def recent(request: Request, limit: int = 100) -> list:
-    """The latest audit records, newest first (empty without an audit table)."""
-    store = _store(request)
-    return store.recent(limit) if store is not None else []
+    """The latest audit records, newest first."""
+    return _store(request).recent(limit)

@@ -97,7 +97,10 @@ def _same_site(request: Request) -> bool:
         return False
     origin = request.headers.get("origin")
     if origin and origin != "null":
-        return urlsplit(origin).netloc == request.headers.get("host", "")
+        # This host as the browser reached it, or as configured (a TLS proxy may rewrite Host).
+        public = request.app.state.web.config.web.public_url
+        allowed = {request.headers.get("host", ""), urlsplit(public).netloc if public else ""}
+        return urlsplit(origin).netloc in allowed - {""}
     return True
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -70,13 +71,20 @@ def text_article(text: str, *, title: str = "", url: str = "", language: str | N
 
 
 def rule_infos(directory: Path) -> tuple[dict[str, str], dict[str, RuleInfo]]:
-    """Topic titles and each rule's title and condition, read from the rule files."""
+    """Topic titles and each rule's title and condition, read from the rule files (re-read when they change)."""
+    files = rule_files(directory)
+    stamp = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+    return _infos(stamp)
+
+
+@lru_cache(maxsize=8)
+def _infos(stamp: tuple[tuple[str, int, int], ...]) -> tuple[dict[str, str], dict[str, RuleInfo]]:
     topics: dict[str, str] = {}
     rules: dict[str, RuleInfo] = {}
     yaml = YAML(typ="safe")
-    for path in rule_files(directory):
+    for name, _mtime, _size in stamp:
         try:
-            spec = TopicFile.model_validate(yaml.load(path.read_text(encoding="utf-8")))
+            spec = TopicFile.model_validate(yaml.load(Path(name).read_text(encoding="utf-8")))
         except Exception:  # a broken file is the rules page's business; here it only lacks titles
             continue
         topics[spec.topic] = spec.title

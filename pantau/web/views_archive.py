@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from pantau.adapters.sqlite.archive import ArchiveStore
 from pantau.web.guard import Refused, page
 
 __all__ = ["routes", "archive", "archive_store", "parse_since"]
@@ -20,14 +21,10 @@ __all__ = ["routes", "archive", "archive_store", "parse_since"]
 PAGE = 25
 
 
-def archive_store(web):
-    """The archive of this page's state file (None when the archive module is not installed)."""
+def archive_store(web) -> ArchiveStore:
+    """The archive of this page's state file (made once per page context)."""
     store = getattr(web, "_archive", None)
     if store is None:
-        try:
-            from pantau.adapters.sqlite.archive import ArchiveStore
-        except ImportError:
-            return None
         store = web._archive = ArchiveStore(web.conn)
     return store
 
@@ -47,11 +44,8 @@ def parse_since(text: str | None, *, default: float | None = 7 * 86400) -> float
     return time.time() - (seconds if seconds is not None else default or 0)
 
 
-def _store(request: Request):
-    store = archive(request)
-    if store is None:
-        raise Refused(503, "The archive is not available in this installation.")
-    return store
+def _store(request: Request) -> ArchiveStore:
+    return archive(request)
 
 
 async def recent(request: Request) -> Response:
@@ -60,9 +54,8 @@ async def recent(request: Request) -> Response:
     store = archive(request)
     topic = request.query_params.get("topic") or None
     everything = request.query_params.get("all") == "1"
-    entries = []
-    if store is not None:  # read-only: the monitor keeps alert fates current (sync_fates after deliveries)
-        entries = store.recent(limit=50, matched_only=not everything, topic=topic)
+    # Read-only: the monitor keeps alert fates current (sync_fates after deliveries).
+    entries = store.recent(limit=50, matched_only=not everything, topic=topic)
     return web.templates.TemplateResponse(request, "recent.html", {
         "entries": entries, "topic": topic, "everything": everything, "topics": web.rules().topics,
         "running": web.rules()})
@@ -97,7 +90,9 @@ async def article(request: Request) -> Response:
     if entry is None:
         raise Refused(404, "No such article in the archive (it may have been pruned).")
     story = store.story(entry.story_id) if entry.story_id else [entry]
-    return web.templates.TemplateResponse(request, "article.html", {"entry": entry, "story": story})
+    return web.templates.TemplateResponse(request, "article.html", {
+        "entry": entry, "story": story, "missing": [t for t in web.rules().topics if t not in entry.topics],
+        "marked": request.query_params.get("marked")})
 
 
 def routes() -> list[Route]:

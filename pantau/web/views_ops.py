@@ -9,9 +9,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from pantau.adapters.sqlite.feed_state import SqliteFeedStateStore
 from pantau.sources.health import verdict
-from pantau.adapters.sqlite.silences import SqliteSilences
 from pantau.streams.deliver.silences import KINDS
 from pantau.web import audit
 from pantau.web.guard import action, page
@@ -36,8 +34,7 @@ def parse_duration(text: str) -> float | None:
 async def feeds(request: Request) -> Response:
     """Every configured feed with its health verdict and last error."""
     web = request.app.state.web
-    store = SqliteFeedStateStore(web.conn)
-    states = {s.feed: s for s in store.load_all()}
+    states = {s.feed: s for s in web.feed_states.load_all()}
     now = time.time()
     rows = []
     for spec in web.config.feeds:
@@ -53,7 +50,7 @@ async def feeds(request: Request) -> Response:
 def _silences_page(request: Request, *, error: str = "", status: int = 200) -> Response:
     web = request.app.state.web
     now = time.time()
-    everything = SqliteSilences(web.conn).all()
+    everything = web.silences.all()
     return web.templates.TemplateResponse(request, "silences.html", {
         "active": [s for s in everything if s.active(now)], "ended": [s for s in everything if not s.active(now)][:50],
         "kinds": KINDS, "error": error, "now": now, "topics": web.rules().topics}, status_code=status)
@@ -75,7 +72,7 @@ async def silence_add(request: Request, form: FormData) -> Response:
         return _silences_page(request, error="Say what to silence and why (both are required).", status=422)
     if duration is None:
         return _silences_page(request, error="Duration like 30m, 2h, 1d or 1w.", status=422)
-    silence = SqliteSilences(web.conn).add(kind, value, duration, reason, created_by=request.state.user.name)  # type: ignore[arg-type]
+    silence = web.silences.add(kind, value, duration, reason, created_by=request.state.user.name)  # type: ignore[arg-type]
     audit.record(request, "silence.create", f"{silence.id}: {kind}={value} for {form.get('duration')} ({reason})")
     return RedirectResponse("/silences", status_code=303)
 
@@ -84,7 +81,7 @@ async def silence_expire(request: Request, form: FormData) -> Response:
     """End a silence now (editors)."""
     web = request.app.state.web
     silence_id = request.path_params["id"]
-    if not SqliteSilences(web.conn).expire(silence_id):
+    if not web.silences.expire(silence_id):
         return _silences_page(request, error=f"No active silence {silence_id!r}.", status=404)
     audit.record(request, "silence.expire", silence_id)
     return RedirectResponse("/silences", status_code=303)

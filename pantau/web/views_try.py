@@ -37,7 +37,7 @@ async def try_page(request: Request) -> Response:
     from pantau.web.views_archive import archive
 
     store = archive(request)
-    entry = store.get(article_id) if store is not None else None
+    entry = store.get(article_id)
     if entry is None:
         return _render(request, error=f"No archived article {article_id!r} (pruned, or not taken in yet).", status=404)
     web = request.app.state.web

@@ -152,7 +152,7 @@ def _compile_rule(f: RuleFile, index: int, rule: RuleSpec, table: TermTable, lis
                 else:
                     # Resolved one by one here, so an unknown @list or an empty term is located at its
                     # own item; the group is then compiled as one leaf below.
-                    compiler.leaf(node, fields, False, acc)
+                    compiler.leaf(node, fields, False, {"leaves": [], "vetoes": []})
                     nodes.append(node)
             except CompileError as exc:
                 ok = False
@@ -200,6 +200,7 @@ def _compile_rule(f: RuleFile, index: int, rule: RuleSpec, table: TermTable, lis
         regexes=tuple(acc["regexes"]),
         topic_refs=tuple(dict.fromkeys(acc["topics"])),
         always=bool(acc["regexes"]) or rule.min_score <= 0,
+        veto_keys=tuple(sorted({k for leaf in acc.get("vetoes", ()) for k in leaf.keys})),
     )
 
 

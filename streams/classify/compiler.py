@@ -82,6 +82,8 @@ class CompiledRule:
     regexes: tuple[RegexLeaf, ...]
     topic_refs: tuple[str, ...]
     always: bool
+    veto_keys: tuple[int, ...] = ()
+    """Keys of terms under none: or NOT: what can block the rule (``rules diff`` names them)."""
 
     def score(self, ctx: Context) -> float:
         """Sum of positive hits' weights; title hits count ``title_boost`` times.
@@ -195,6 +197,8 @@ class RuleCompiler:
         leaf = Leaf(tuple(keys), tuple(w for _t, w, _x in items), fields)
         if positive:
             acc["leaves"].append(leaf)
+        else:
+            acc.setdefault("vetoes", []).append(leaf)  # terms whose presence can block the rule, for explanations
         return leaf
 
     @staticmethod

@@ -177,20 +177,58 @@ def evaluate(ruleset: RuleSet, items: list[CorpusItem]) -> Evaluation:
 
 @dataclass(frozen=True)
 class Change:
-    """Topics one article gains and loses under the new rule set."""
+    """Topics one article gains and loses under the new rule set, and the rule and term behind each."""
 
     label: str
     gained: tuple[str, ...]
     lost: tuple[str, ...]
+    why: tuple[str, ...] = ()
+    """One line per gained or lost topic: ``+asean: rule asean-coc now finds 'kode etik'``."""
 
 
 def diff_rulesets(old: RuleSet, new: RuleSet, articles: list[tuple[str, Article]]) -> list[Change]:
     """The articles whose topics differ between ``old`` and ``new``, in input order."""
     changes = []
     for label, article in articles:
-        before = set(old.classify(article).topics)
-        after = set(new.classify(article).topics)
+        was, now = old.classify(article), new.classify(article)
+        before, after = set(was.topics), set(now.topics)
         if before != after:
-            changes.append(Change(label, tuple(sorted(after - before)), tuple(sorted(before - after))))
+            gained, lost = tuple(sorted(after - before)), tuple(sorted(before - after))
+            why = [f"+{t}: {_why(t, now, new, old, article, gained=True)}" for t in gained]
+            why += [f"-{t}: {_why(t, was, old, new, article, gained=False)}" for t in lost]
+            changes.append(Change(label, gained, lost, tuple(why)))
     return changes
+
+
+def _terms(terms) -> str:
+    return ", ".join(repr(t) for t in terms) or "no term"
+
+
+def _why(topic: str, classified, here: RuleSet, there: RuleSet, article: Article, *, gained: bool) -> str:
+    """Which rule, and which term, made ``article`` gain (or lose) ``topic``.
+
+    ``here`` is the set that matches the topic (new for a gain, old for a loss), ``there`` the other.
+    """
+    reasons = []
+    for match in classified.matches:
+        if match.topic != topic:
+            continue
+        ours, theirs = here.diagnose(match.rule, article), there.diagnose(match.rule, article)
+        terms = sorted({h.term for h in match.hits})
+        if theirs is None:
+            reasons.append(f"new rule {match.rule} on {_terms(terms)}" if gained
+                           else f"rule {match.rule} is gone (it matched on {_terms(terms)})")
+            continue
+        added = sorted(set(ours.found) - set(theirs.found))
+        if not theirs.ok and theirs.blocking:
+            verb = "is no longer blocked by" if gained else "is now blocked by"
+            reasons.append(f"rule {match.rule} {verb} {_terms(theirs.blocking)}")
+        elif added:
+            reasons.append(f"rule {match.rule} {'now finds' if gained else 'no longer finds'} {_terms(added)}")
+        elif theirs.ok and theirs.score < theirs.min_score:
+            reasons.append(f"rule {match.rule}: score {ours.score:g} now reaches min_score {ours.min_score:g}" if gained
+                           else f"rule {match.rule}: score {theirs.score:g} is now below min_score {theirs.min_score:g}")
+        else:
+            reasons.append(f"rule {match.rule} {'now matches' if gained else 'no longer matches'} (terms: {_terms(terms)})")
+    return "; ".join(reasons) or "a topic: reference changed"
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -24,7 +25,7 @@ from pantau.streams.classify.records import Classified, Hit, Match
 from pantau.streams.classify.text import build_shadow, mask_boilerplate
 from pantau.core.logs import get_logger
 
-__all__ = ["RuleSet", "scan"]
+__all__ = ["RuleSet", "Diagnosis", "scan"]
 
 FIELD_NAMES = ("title", "summary", "content")
 _MAX_HITS = 20
@@ -66,6 +67,21 @@ def scan(automaton, text: str, starts: tuple[int, int, int]) -> dict[int, list[t
             else:
                 found.append((start, end, f))
     return hits
+
+
+class Diagnosis(NamedTuple):
+    """One rule on one article: conditions met, score against min_score, terms found, terms blocking."""
+
+    ok: bool
+    score: float
+    min_score: float
+    found: tuple[str, ...]
+    blocking: tuple[str, ...]
+
+    @property
+    def matches(self) -> bool:
+        """True when the rule matches (conditions met and score high enough)."""
+        return self.ok and self.score >= self.min_score
 
 
 @dataclass
@@ -151,6 +167,21 @@ class RuleSet:
         language = article_language(article.language, article.title, article.summary, article.content)
         ok = (not rule.languages or same_family(language, rule.languages)) and rule.test(ctx)
         return ok, rule.score(ctx), found
+
+    def diagnose(self, rule_id: str, article: Article) -> "Diagnosis | None":
+        """For ``rules diff``: why one rule does or does not match (None when the set has no such rule)."""
+        rule = next((r for r in self.rules if r.id == rule_id), None)
+        if rule is None:
+            return None
+        shadow = build_shadow(article.title, article.summary, article.content)
+        ctx = Context(scan(self.automaton, shadow.text, shadow.starts), shadow, self.regex_budget)
+        if rule.topic_refs:
+            ctx.topics.update(self.classify(article).topics)
+        found = sorted({self.labels[k] for k, _w, _f in rule.score_keys if k in ctx.hits})
+        blocking = sorted({self.labels[k] for k in rule.veto_keys if k in ctx.hits})
+        language = article_language(article.language, article.title, article.summary, article.content)
+        ok = (not rule.languages or same_family(language, rule.languages)) and rule.test(ctx)
+        return Diagnosis(ok, rule.score(ctx), rule.min_score, tuple(found), tuple(blocking))
 
     def _explain(self, rule: CompiledRule, score: float, ctx: Context, base: list) -> Match:
         shadow = ctx.shadow

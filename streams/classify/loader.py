@@ -127,6 +127,7 @@ def _check(directory: Path, located: bool) -> Report:
     report.timings["compile"] = time.perf_counter() - began
     began = time.perf_counter()
     if ruleset is not None and not report.errors:
+        report.compiled = ruleset
         check_examples(files, ruleset, report)
     report.timings["examples"] = time.perf_counter() - began
     report.errors.sort()

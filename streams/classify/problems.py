@@ -73,6 +73,8 @@ class Report:
     """The compiled RuleSet, only when there are no errors."""
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    compiled: Any = None
+    """The compiled RuleSet even when only its examples fail (``rules diff`` previews it); None otherwise."""
     timings: dict[str, float] = field(default_factory=dict)
     """Seconds spent reading/validating (``parse``), compiling and running examples."""
 

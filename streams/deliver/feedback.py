@@ -2,7 +2,8 @@
 
     signer = LinkSigner(link_key(config), public_base(config))
     router = Router(routes, destinations, links=signer.links)     # each Alert gets .feedback
-    alert.feedback.relevant  ->  https://pantau.example/feedback/<alert key>/relevant?a=<article id>&exp=1767225600&sig=3f9a...
+    alert.feedback.relevant
+        -> https://pantau.example/feedback/<alert key>/relevant?a=<article id>&exp=1767225600&sig=3f9a...
     signer.verify(key, verdict, exp, sig, article=a)              # FeedbackLinkError when forged or expired
 
 The signature is HMAC-SHA256 over ``alert key, article id, verdict, expiry``

@@ -32,6 +32,7 @@ def chromium(profile: Path) -> webdriver.Chrome:
     for flag in FLAGS:
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={profile}")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # console errors (CSP violations) readable
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
     driver.set_page_load_timeout(30)
     return driver
@@ -92,6 +93,15 @@ class Page:
         self.driver.execute_script(
             "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', {bubbles: true}));",
             field, value)
+
+    def console_errors(self) -> list[str]:
+        """Console errors since the last call (CSP violations, failed scripts)."""
+        return [e["message"] for e in self.driver.get_log("browser") if e["level"] == "SEVERE"]
+
+    def overflows(self) -> bool:
+        """True when the page scrolls sideways (a long word or line not wrapped)."""
+        return self.driver.execute_script(
+            "return document.documentElement.scrollWidth > document.documentElement.clientWidth")
 
     def shot(self, name: str) -> Path:
         """Save a full-page screenshot as ``NN-name.png``."""

@@ -101,3 +101,32 @@ def test_a_delivered_alerts_signed_link_records_a_verdict_that_quality_reports(s
     assert (cyber["alerts"], cyber["not_relevant"], cyber["precision"]) == (2, 1, 0.0)
     proc = run_pantau("rules", "candidates", "--config", str(config), cwd=cwd)
     assert "should_not_match for cybercrime/cyber-terms" in proc.stdout and MATCHING[1].title in proc.stdout
+
+
+def test_retention_is_enforced_by_the_runner_and_zero_turns_the_archive_off(tmp_path):
+    import asyncio
+    import time as clock
+    from datetime import datetime, timezone
+
+    from pantau.adapters.sqlite.archive import Intake
+    from pantau.core.article import Article
+    from pantau.core.config import Config
+    from pantau.runtime.embedded import EmbeddedRunner
+    from pantau.streams.classify import Classified
+
+    old = Article(id="old", url="https://x.example/old", title="Berita lama",
+                  fetched=datetime(2020, 1, 1, tzinfo=timezone.utc), feed="x")
+    config = Config(state=tmp_path / "s.db", metrics=None, archive="14d")
+    runner = EmbeddedRunner(config)
+    try:
+        runner.archive.record([Intake(classified=Classified(article=old))])
+        runner._pruned_at = 0.0
+        assert runner.prune_archive(now=clock.time()) == 1 and runner.archive.get("old") is None
+        assert runner.prune_archive() == 0  # at most hourly
+    finally:
+        asyncio.run(runner.aclose())
+    off = EmbeddedRunner(Config(state=tmp_path / "t.db", metrics=None, archive=0))
+    try:
+        assert off.archive is None
+    finally:
+        asyncio.run(off.aclose())

@@ -4,7 +4,9 @@ The editor story of issue 12, end to end, with a local feed server and a
 local webhook receiver: log in; find an article that did not alert; see why;
 edit the rule with a typo and see the located error inline; fix it; preview
 the backtest; save (a git commit by the editor); see the new version running
-and the next matching article alert. Every page is saved as a screenshot
+and the next matching article alert; mark that alert "not relevant" from its
+signed link (a GET records nothing, the confirmation does) and see the
+rule's quality change. Every page is saved as a screenshot
 under the test's output folder (``tmp_path/screenshots``). Also: a viewer
 cannot save rules, and a forged CSRF token is refused.
 """
@@ -16,6 +18,7 @@ import subprocess
 
 import pytest
 from browser import Page
+from selenium.webdriver.common.keys import Keys
 from browser import chromium as start_chromium
 from servers import Item, rss
 
@@ -39,8 +42,11 @@ ALERTING = Item("Penipuan Daring Kuras Rekening Nasabah", "https://kabar.example
                 "Polisi membongkar sindikat penipuan daring yang menguras rekening ratusan nasabah di Surabaya.", T0)
 QUIET = Item("Sindikat Penipuan Lewat Aplikasi Pesan Dibongkar", "https://kabar.example/aplikasi-pesan",
              "Pelaku penipuan menyebarkan aplikasi pesan palsu berkedok undangan pernikahan kepada warga Makassar.", T0)
-UNRELATED = Item("Harga Cabai Rawit Naik Jelang Natal", "https://kabar.example/cabai",
-                 "Pedagang di pasar induk menyebut pasokan cabai rawit dari Jawa Timur berkurang.", T0)
+# Long Indonesian words, diacritics and Hangul: the page must wrap them, never scroll sideways.
+UNRELATED = Item("Ketidakbertanggungjawabannya Pemerintahkabupatenpenyelenggarapemilihanumum: 김치 축제 Đà Nẵng",
+                 "https://kabar.example/cabai",
+                 "Pedagang di pasar induk menyebut pasokan cabai rawit dari Jawa Timur berkurang; "
+                 "memperjualbelikannyalah-ketidakbertanggungjawabannya-pertanggungjawabannya 서울특별시 강남구.", T0)
 NEXT = Item("Penipuan Lewat Aplikasi Investasi Bodong Meningkat", "https://lain.example/investasi",
             "Otoritas mencatat lonjakan penipuan melalui aplikasi investasi bodong sepanjang bulan ini.", T0)
 
@@ -93,11 +99,12 @@ def monitor(tmp_path, feed_server, webhook_receiver, write_config, pantau_proces
 
 def test_the_editor_story(monitor, browser, feed_server, webhook_receiver, tmp_path):
     page = Page(browser, monitor["base"], tmp_path / "screenshots")
-    assert [r.json()["data"]["article"]["title"] if "data" in r.json() else "" for r in webhook_receiver.received]
 
-    # Log in.
+    # Log in (the keyboard reaches the skip link first).
     page.open("/")
     page.wait(lambda: "/login" in browser.current_url, what="the login redirect")
+    page.find("body").send_keys(Keys.TAB)
+    assert browser.switch_to.active_element.text == "Skip to content"
     page.shot("login")
     page.log_in(name="sari", password=PASSWORD)
 
@@ -105,6 +112,8 @@ def test_the_editor_story(monitor, browser, feed_server, webhook_receiver, tmp_p
     page.open("/?all=1")
     page.wait_text(QUIET.title, timeout=20)
     page.shot("recent")
+    assert "Ketidakbertanggungjawabannya" in page.text() and "김치 축제" in page.text()
+    assert not page.overflows()  # long words and Hangul wrap on a laptop screen
     row = next(li for li in page.all("li.entry") if QUIET.title in li.text)
     assert "no topic" in row.text
     row.find_element("link text", "why not?").click()
@@ -158,6 +167,27 @@ def test_the_editor_story(monitor, browser, feed_server, webhook_receiver, tmp_p
               or browser.refresh(), timeout=30, what="the new alert, arrived, on the page")
     page.shot("recent-after")
 
+    # Mark the alert "not relevant" from its signed link (the webhook's feedback field) and see the quality change.
+    page.open("/quality?since=all")
+    row = page.find('#quality-rule tr[data-rule="online-fraud"]')
+    before_quality = row.text
+    assert "no verdicts" in before_quality
+    link = received[-1].json()["alerts"][0]["feedback"]["not_relevant"]
+    assert link.startswith(monitor["base"] + "/feedback/")
+    browser.get(link)
+    page.wait_text("Was this alert not relevant?")
+    page.shot("feedback-confirm")
+    page.open("/quality?since=all")  # opening the link recorded nothing
+    assert page.find('#quality-rule tr[data-rule="online-fraud"]').text == before_quality
+    browser.get(link)
+    page.find("#confirm").click()
+    page.wait_text("Recorded: this alert was not relevant")
+    page.shot("feedback-recorded")
+    page.open("/quality?since=all")
+    after = page.find('#quality-rule tr[data-rule="online-fraud"]').text
+    assert after != before_quality and "0 %" in after
+    page.shot("quality")
+
     # The other pages an editor uses, for the record.
     for path, name, needle in (("/search?q=penipuan&since=all", "search", ALERTING.title),
                                ("/feeds", "feeds", "Kabar"), ("/silences", "silences", "Silence alerts"),
@@ -166,6 +196,7 @@ def test_the_editor_story(monitor, browser, feed_server, webhook_receiver, tmp_p
         page.wait_text(needle)
         page.shot(name)
     assert len(list((tmp_path / "screenshots").glob("*.png"))) >= 10
+    assert page.console_errors() == []  # no script refused by the content security policy, none failing
 
 
 def test_a_viewer_cannot_save_and_a_forged_token_is_refused(monitor, browser, tmp_path):

@@ -132,3 +132,36 @@ def test_a_broken_edit_names_the_editors_file(rules_dirs, small_rules):
     with pytest.raises(RulesError) as caught:
         proposed_ruleset(rules_dirs[0], {"asean.yaml": small_rules["asean.yaml"].replace("any:", "anyy:")})
     assert caught.value.problems and all(p.file == str(rules_dirs[0] / "asean.yaml") for p in caught.value.problems)
+
+
+STORY2 = (
+    "Sebuah sindikat menjalankan ratusan situs taruhan dari sebuah ruko di pinggiran kota dan menarik dana "
+    "ribuan pemain lewat rekening penampung. Penyidik menyita puluhan komputer, ponsel dan buku catatan "
+    "setoran, lalu menelusuri aliran uang ke beberapa dompet kripto yang dipakai untuk menyamarkan hasilnya."
+)
+
+
+def test_stored_signatures_group_a_newly_matched_copy_with_its_story(tmp_path, rules_dirs):
+    from pantau.adapters.sqlite.stories import SqliteStoryStore
+    from pantau.streams.stories import StoryIndex
+
+    running, proposed = load_ruleset(rules_dirs[0]), load_ruleset(rules_dirs[1])
+    conn = open_state(tmp_path / "live.db")
+    store, members = ArchiveStore(conn), SqliteStoryStore(conn)
+    live = StoryIndex(members)  # as the pipeline: matched articles only, signatures kept
+    first = art(1, "Sindikat penipuan daring dibongkar", STORY2 + " Modusnya penipuan daring.")
+    copy = art(2, "Situs judi online digerebek", "MEDAN - " + STORY2 + " Polisi menyebutnya judi online.", feed="b")
+    other = art(3, "Bandar judi online ditangkap", "Polisi menangkap bandar judi online di Medan.")
+    intakes = []
+    for a in (first, copy, other):
+        c = running.classify(a)
+        intakes.append(Intake(classified=c, story_id=live.assign(a).story_id if c.matches else None))
+    store.record(intakes)
+    assert [i.story_id is not None for i in intakes] == [True, False, False]  # only the first matched live
+
+    plain = backtest(store.scan(), running, proposed, routes=ROUTES, destinations=DESTS)
+    lent = backtest(store.scan(), running, proposed, routes=ROUTES, destinations=DESTS, members=members)
+    for result in (plain, lent):
+        (desk,) = [d for d in result.deliveries if d.destination == "slack-desk"]
+        # The copy joins the first article's story (no new alert); the other gambling story alerts once more.
+        assert (desk.before, desk.after) == (1, 2)

@@ -111,3 +111,23 @@ def test_login_never_redirects_off_site(client):
     reply = c.post("/login", data={"name": "edi", "password": PASSWORD, "csrf_token": token,
                                    "next": "//evil.example/x"}, follow_redirects=False)
     assert reply.status_code == 303 and reply.headers["location"] == "/"
+
+
+def test_pages_forbid_framing_foreign_scripts_and_referrers(client):
+    reply = client("viewer").get("/rules")
+    csp = reply.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+    assert reply.headers["x-frame-options"] == "DENY" and reply.headers["referrer-policy"] == "no-referrer"
+    assert reply.headers["cache-control"] == "no-store"
+    assert "<script>" not in reply.text  # everything the CSP allows comes from /static
+    static = client(None).get("/static/htmx.min.js")
+    assert static.status_code == 200 and "no-store" not in static.headers.get("cache-control", "")
+
+
+def test_behind_a_proxy_the_public_url_is_this_site(client, app):
+    app.state.web.config.web.public_url = "https://pantau.example.org"
+    editor = client("editor")
+    token = csrf_of(editor.get("/silences").text)
+    reply = editor.post("/silences", data={"csrf_token": token, "kind": "topic", "value": "asean", "reason": "r",
+                                           "duration": "1h"}, headers={"Origin": "https://pantau.example.org"})
+    assert reply.status_code == 200 and "topic = asean" in reply.text

@@ -69,8 +69,10 @@ def test_the_backtest_of_an_edit_counts_gains_over_the_archive(client, app, site
     _archive(app, site)
     editor = client("editor")
     page = editor.get("/rules/cybercrime.yaml").text
-    text = (app.state.web.rules_dir / "cybercrime.yaml").read_text().replace("penipuan daring]", "penipuan daring, cabai]")
-    reply = editor.post("/rules/cybercrime.yaml/backtest", data={"csrf_token": csrf_of(page), "text": text, "days": "1"})
+    text = (app.state.web.rules_dir / "cybercrime.yaml").read_text()
+    text = text.replace("penipuan daring]", "penipuan daring, cabai]")
+    reply = editor.post("/rules/cybercrime.yaml/backtest",
+                        data={"csrf_token": csrf_of(page), "text": text, "days": "1"})
     assert reply.status_code == 200
     assert re.search(r"3</strong> archived articles replayed", reply.text)
     assert "+1 gained" in reply.text and "Harga cabai naik jelang Natal" in reply.text

@@ -236,7 +236,7 @@ class ArchiveStore:
         return cur.rowcount
 
     def sync_fates(self) -> int:
-        """Copy each alert's status from the embedded outbox (same file), the truth for keys it holds; returns how many changed."""
+        """Copy alert fates from the embedded outbox (same file), the truth for its keys; returns how many changed."""
         has_outbox = self.conn.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alert_outbox'").fetchone()
         if not has_outbox:

@@ -235,7 +235,7 @@ class FeedbackStore:
         return Quality(since=since, rules=rules, topics=topics)
 
     def candidates(self, *, topic: str | None = None, limit: int = 200) -> list[Candidate]:
-        """Articles to offer as examples, newest first: marked not relevant, and marked missed; dismissed ones left out."""
+        """Articles to offer as examples, newest first: marked not relevant or missed, dismissed ones left out."""
         dismissed = {c for (c,) in self.conn.execute("SELECT candidate FROM feedback_dismissed")}
         out: list[Candidate] = []
         rows = self.conn.execute(

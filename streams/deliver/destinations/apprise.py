@@ -147,6 +147,9 @@ def _alert_lines(v: AlertView, fmt: str, snippet: bool) -> list[str]:
     if snippet and v.snippet:
         lines += ["", "".join(_bold(_esc(s.text, fmt), fmt) if s.marked else _esc(s.text, fmt) for s in v.snippet)]
     lines += ["", _link("Open the article", v.url, fmt)]
+    if v.feedback is not None:
+        relevant, not_relevant = v.feedback.relevant, v.feedback.not_relevant
+        lines.append(f"{_link('Relevant', relevant, fmt)} · {_link('Not relevant', not_relevant, fmt)}")
     return lines
 
 

@@ -95,7 +95,8 @@ def _alert_blocks(v: AlertView) -> list[dict]:
     ]
     if v.snippet:
         blocks.append({"type": "section", "text": _mrkdwn(_snippet(v.snippet))})
-    blocks.append({"type": "context", "elements": [_mrkdwn(f"{_feedback(v)}rule set {escape(v.ruleset_version)} · pantau")]})
+    footer = f"{_feedback(v)}rule set {escape(v.ruleset_version)} · pantau"
+    blocks.append({"type": "context", "elements": [_mrkdwn(footer)]})
     return blocks
 
 

@@ -134,6 +134,9 @@ def teams_payload(message: Message) -> dict:
     if message.kind == "alert" and len(views) == 1:
         v = views[0]
         action = [{"type": "Action.OpenUrl", "title": "Open the article", "url": v.url}]
+        if v.feedback is not None:  # plain links: the page asks to confirm, nothing is recorded by opening one
+            action += [{"type": "Action.OpenUrl", "title": "Relevant", "url": v.feedback.relevant},
+                       {"type": "Action.OpenUrl", "title": "Not relevant", "url": v.feedback.not_relevant}]
         for with_snippet in (True, False):
             payload = _card(_alert_body(v, with_snippet), action)
             if _size(payload) <= MAX_BYTES:

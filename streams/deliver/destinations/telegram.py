@@ -101,6 +101,9 @@ def _alert_text(v: AlertView, title_chars: int, with_snippet: bool) -> str:
     if with_snippet and v.snippet:
         lines += ["", _snippet(v.snippet)]
     lines += ["", f"[{md2('Open the article')}]({md2_url(v.url)})"]
+    if v.feedback is not None:
+        lines.append(f"[{md2('Relevant')}]({md2_url(v.feedback.relevant)}) · "
+                     f"[{md2('Not relevant')}]({md2_url(v.feedback.not_relevant)})")
     return "\n".join(lines)
 
 

@@ -65,7 +65,8 @@ def test_rules_diff_shows_gains_and_losses(capsys, monkeypatch, rules_dir, tmp_p
     articles.write_text('{"title": "alpha news"}\n{"title": "beta news"}\n{"title": "gamma"}\n', encoding="utf-8")
     code, out, _ = run(capsys, monkeypatch, ["rules", "diff", str(old), str(new), str(articles)])
     assert code == 0
-    assert out.splitlines()[:2] == [f"{'-t':<30} alpha news", f"{'+t':<30} beta news"]
+    assert out.splitlines()[:4] == [f"{'-t':<30} alpha news", "    -t: rule r no longer finds 'alpha'",
+                                    f"{'+t':<30} beta news", "    +t: rule r now finds 'beta'"]
     assert "2 of 3 articles change" in out
 
 

@@ -128,7 +128,87 @@ def test_every_command_reports_the_typo_located_without_a_traceback(capsys, monk
         assert code == 1, (name, printed)
         assert "Traceback" not in printed, name
         assert "asean.yaml:" in printed and "'@sprot'" in printed and "did you mean '@sport'?" in printed, (name, printed)
+        assert "north-korea.yaml:" in printed and "'@hacker_grops'" in printed, (name, printed)  # all at once
     # status reports the refused rules on disk and carries on with the rest of the report
     code, printed = run(capsys, monkeypatch, ["status", "--config", str(config)])
     assert "Traceback" not in printed
     assert "rules on disk refused" in " ".join(printed.split()) and "@sprot" in printed, printed
+
+
+def test_rules_check_without_a_folder_checks_dot_rules_else_the_shipped_rules_and_says_so(capsys, monkeypatch, tmp_path):
+    here = tmp_path / "desk"
+    (here / "rules").mkdir(parents=True)
+    (here / "rules" / "t.yaml").write_text("topic: t\ntitle: t\nowner: o\nrules:\n  - id: r\n    any: [retas]\n")
+    monkeypatch.chdir(here)
+    code, printed = run(capsys, monkeypatch, ["rules", "check"])
+    assert code == 0 and printed.startswith("checking rules (no folder given, and ./rules exists)\n")
+    assert "1 rules in 1 topics (t)" in printed
+    monkeypatch.chdir(tmp_path)
+    code, printed = run(capsys, monkeypatch, ["rules", "check"])
+    assert code == 0 and "(the rules shipped with pantau: no folder given and no ./rules here)" in printed.splitlines()[0]
+    assert "3 topics" in printed
+
+
+def test_rules_check_of_one_file_checks_its_folder_and_says_so(capsys, monkeypatch, misspelled):
+    code, printed = run(capsys, monkeypatch, ["rules", "check", str(misspelled / "cybercrime.yaml")])
+    first = printed.splitlines()[0]
+    assert first == f"checking {misspelled} (the folder of cybercrime.yaml: rules use lists and topics of the other files)"
+    assert code == 1 and "asean.yaml:" in printed and "'@sprot'" in printed  # the typo is in another file
+
+
+def test_rules_test_with_a_missing_corpus_fails(capsys, monkeypatch, tmp_path):
+    code, printed = run(capsys, monkeypatch, ["rules", "test", str(SHIPPED_RULES), "--corpus", str(tmp_path / "nope")])
+    assert code == 1 and f"corpus {tmp_path / 'nope'} does not exist" in printed and "Traceback" not in printed
+
+
+OLD = """
+rules:
+  - id: r
+    any: [retas]
+    examples:
+      should_match: ["server diretas"]
+      should_not_match: ["phishing bank"]
+"""
+NEW = """
+rules:
+  - id: r
+    any: [retas, phishing]
+    none: [latihan]
+    examples:
+      should_match: ["server diretas"]
+      should_not_match: ["phishing bank"]
+"""
+
+
+def test_rules_diff_previews_an_edit_whose_examples_fail_and_names_the_term(capsys, monkeypatch, rules_dir, tmp_path):
+    old, new = rules_dir(tmp_path / "old", t=OLD), rules_dir(tmp_path / "new", t=NEW)
+    articles = tmp_path / "articles.jsonl"
+    articles.write_text('{"title": "Gelombang phishing incar nasabah"}\n'
+                        '{"title": "Latihan tim siber: server diretas"}\n'
+                        '{"title": "Harga cabai naik"}\n')
+    code, printed = run(capsys, monkeypatch, ["rules", "diff", str(old), str(new), str(articles)])
+    lines = printed.splitlines()
+    assert "+t: rule r now finds 'phishing'" in [line.strip() for line in lines]
+    assert "-t: rule r is now blocked by 'latihan'" in [line.strip() for line in lines]
+    assert any(line.startswith("2 of 3 articles change: 1 topic(s) gained, 1 lost") for line in lines)
+    # the failing example is part of the report, after the diff, and the exit status says the edit would be refused
+    assert "1 example(s) of the edited rules now fail; they would refuse the edit live:" in printed
+    assert "t.yaml:11:26:" in printed and "rule 'r' matches its should_not_match example 1" in printed
+    assert code == 1
+
+
+def test_rules_diff_refuses_malformed_lines_with_their_line_numbers(capsys, monkeypatch, rules_dir, tmp_path):
+    old, new = rules_dir(tmp_path / "old", t=OLD), rules_dir(tmp_path / "new", t=OLD)
+    articles = tmp_path / "articles.jsonl"
+    articles.write_text('{"title": "ok"}\nnot json\n{"title": 5}\n')
+    code, printed = run(capsys, monkeypatch, ["rules", "diff", str(old), str(new), str(articles)])
+    assert code == 1 and "articles change" not in printed
+    assert f"{articles}:2: not a JSON object" in printed and f"{articles}:3: " in printed
+    assert "2 malformed line(s)" in printed and "Traceback" not in printed
+
+
+def test_rules_check_of_a_file_that_is_no_rule_file_is_an_error(capsys, monkeypatch, tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not rules\n")
+    code, printed = run(capsys, monkeypatch, ["rules", "check", str(notes)])
+    assert code == 1 and f"pantau: error: {notes} is a file, not a rules folder" in printed

@@ -51,7 +51,8 @@ def test_a_link_verifies_for_its_alert_and_verdict_only(signer):
     key, verdict, exp, sig, article = parts(links.relevant)
     with pytest.raises(FeedbackLinkError):
         signer.verify(key, verdict, exp, sig, article="another-article")
-    for forged in [(key, "not_relevant", exp, sig), ("other", verdict, exp, sig), (key, verdict, str(int(exp) + 9), sig),
+    for forged in [(key, "not_relevant", exp, sig), ("other", verdict, exp, sig),
+                   (key, verdict, str(int(exp) + 9), sig),
                    (key, verdict, exp, sig[:-1] + "0"), (key, verdict, exp, ""), (key, "delete", exp, sig),
                    (key, verdict, "soon", sig)]:
         with pytest.raises(FeedbackLinkError):
@@ -163,3 +164,53 @@ def test_emails_carry_the_links(alerts, smtp_server):
 def test_a_config_secret_is_never_printed(tmp_path):
     config = Config(state=tmp_path / "s.db", web={"secret": SecretStr("hush")})
     assert "hush" not in repr(config.web)
+
+
+def test_telegram_and_teams_messages_carry_the_links(alerts, signer):
+    from pantau.streams.deliver.destinations import build_destination
+    from tests.streams.deliver.chat_receivers import TeamsWebhook, TelegramBotApi
+
+    token, chat = "7012345678:AAH4feedbackTestTokenPart0000000001", "-1001"
+    bot, teams = TelegramBotApi(token, {chat}), TeamsWebhook()
+    try:
+        tg = build_destination("desk", parse_destination({"type": "telegram", "token": token, "chat_id": chat,
+                                                          "api": bot.base_url}))
+        ms = build_destination("desk", parse_destination({"type": "teams", "url": teams.url}))
+
+        async def go():
+            try:
+                await tg.send(message(alerts[:1]))
+                await ms.send(message(alerts[:1]))
+            finally:
+                await tg.aclose()
+                await ms.aclose()
+
+        asyncio.run(go())
+        (sent,) = bot.messages  # the fake Bot API parsed the MarkdownV2: the links are real text links
+        links = {text_link[3] for text_link in sent.entities if text_link[0] == "text_link"}
+        assert {alerts[0].feedback.relevant, alerts[0].feedback.not_relevant} <= links
+        (card,) = teams.cards
+        urls = {a["url"] for a in card["actions"]}
+        assert {alerts[0].feedback.relevant, alerts[0].feedback.not_relevant} <= urls
+    finally:
+        bot.stop()
+        teams.stop()
+
+
+def test_apprise_notifications_carry_the_links(alerts, receiver):
+    from pantau.streams.deliver.destinations import build_destination
+
+    dest = build_destination("desk", parse_destination({"type": "apprise", "url": receiver.url.replace("http://",
+                                                                                                         "json://")}))
+
+    async def go():
+        try:
+            await dest.send(message(alerts[:1]))
+        finally:
+            await dest.aclose()
+
+    asyncio.run(go())
+    (got,) = receiver.requests
+    body = got.json()["message"]
+    assert f"[Relevant]({alerts[0].feedback.relevant})" in body
+    assert f"[Not relevant]({alerts[0].feedback.not_relevant})" in body
