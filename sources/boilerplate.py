@@ -15,7 +15,7 @@ __all__ = ["strip_boilerplate", "is_boilerplate", "inline_teaser_at"]
 
 # A line that *starts* one of these blocks is dropped; footers end the text.
 _LINE = re.compile(
-    r"""^\s*(?:
+    r"""^\s*[▶►▷■□●•※☞]?\s*(?:   # Korean and Vietnamese sites put a bullet before the teaser
         baca\s+(?:juga|pula|berita)\b.*  |   # Indonesian "read also" teasers and link lists
         lihat\s+juga\s*:.*              |
         simak\s+juga\s*:.*              |
@@ -23,7 +23,10 @@ _LINE = re.compile(
         dapatkan\s+(?:berita|update|info)\b.*   |   # newsletter / app promotions
         sumber\s*:\s*https?://\S+\s*$   |   # a bare source URL line
         (?:read|see)\s+(?:also|more)\s*:.*  |
+        also\s+read\s*:.*               |
+        đọc\s+thêm\s*:.*                |   # Vietnamese "read more"
         xem\s+thêm\s*:.*                |   # Vietnamese "see more"
+        tin\s+liên\s+quan\s*:.*         |   # Vietnamese "related news"
         관련\s*기사.*                    |   # Korean "related articles"
         advertisement\s*$ | iklan\s*$ | loading\.*\s*$ | a\s+a\s+a\s*$ |
         komentar\s*\(\d+\)\s*$ | share\s*:?\s*$ | bagikan\s*:?\s*$
@@ -52,7 +55,7 @@ _FOOTER = re.compile(
 # A teaser glued into a paragraph ("... kata polisi. Baca juga: KTT ASEAN ...",
 # common once HTML is flattened): the colon marks it, and it runs to the line's end.
 _INLINE = re.compile(
-    r"(?<!\w)(?:baca\s+(?:juga|pula)|lihat\s+juga|simak\s+juga|(?:read|see)\s+(?:also|more)|xem\s+thêm)\s*:",
+    r"(?<!\w)(?:baca\s+(?:juga|pula)|lihat\s+juga|simak\s+juga|(?:read|see)\s+(?:also|more)|also\s+read|xem\s+thêm|đọc\s+thêm)\s*:",
     re.IGNORECASE,
 )
 

@@ -15,7 +15,9 @@ from pantau.sources.feeds import FeedSpec
 from pantau.adapters.sqlite.feed_state import FeedState
 from pantau.core import metrics
 
-__all__ = ["HealthEvent", "verdict", "health_event", "record_metrics", "forget_metrics", "FAILING_AFTER"]
+__all__ = [
+    "HealthEvent", "verdict", "shown_verdict", "health_event", "record_metrics", "forget_metrics", "FAILING_AFTER",
+]
 
 FAILING_AFTER = 3
 """Consecutive failed polls after which a feed counts as failing (FeedSpec.failing_after's default)."""
@@ -46,6 +48,19 @@ def verdict(state: FeedState, spec: FeedSpec, *, now: float | None = None) -> st
     if since is not None and now - since > spec.silent_after and state.last_success is not None:
         return "silent"
     return "ok"
+
+
+def shown_verdict(state: FeedState, spec: FeedSpec, *, now: float | None = None) -> str:
+    """What ``pantau status`` shows: :func:`verdict`, but a feed never fetched successfully is never "ok".
+
+    Before ``failing_after`` failures a feed counts as ok for alerting (one
+    timeout is no news); a feed that has failed every attempt so far is shown
+    as ``unreachable`` all the same, with its last error.
+    """
+    current = verdict(state, spec, now=now)
+    if current == "ok" and state.last_success is None and state.failures:
+        return "unreachable"
+    return current
 
 
 def _quiet_since(state: FeedState) -> float | None:

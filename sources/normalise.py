@@ -12,7 +12,7 @@ from urllib.parse import urljoin, urlsplit
 from pantau.core.article import Article, article_id
 from pantau.sources.canonical import canonical_url, item_key
 from pantau.sources.feeds import FeedSpec
-from pantau.sources.language_id import detect_language
+from pantau.core.language import resolve_language
 from pantau.sources.parse import FeedItem
 from pantau.sources.textclean import clean_line, html_to_text
 
@@ -75,11 +75,12 @@ def normalise(item: FeedItem, *, feed: FeedSpec, fetched: datetime, base_url: st
     url = canonical_url(link) if link else (canonical_url(guid) if guid and "://" in guid else "")
     if not title:
         title = (summary or content).split("\n", 1)[0][:MAX_TITLE_CHARS]
-    language = item.language or detect_language("\n".join((title, summary, content[:1500])))
+    language = resolve_language(item.language, title, summary, content)
     published = item.published.astimezone(timezone.utc) if item.published else None
     return Article(
         id=key, url=url, title=title, summary=summary, content=content, published=published,
-        fetched=fetched, feed=feed.key, feed_name=feed.name, language=language,
+        fetched=fetched, feed=feed.key, feed_name=feed.name, language=language.code,
+        language_source=language.source,
         authors=_unique(item.authors, MAX_PEOPLE, 200),
         tags=_unique([*item.tags, *feed.tags], MAX_TAGS, 100),
     )

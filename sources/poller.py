@@ -47,6 +47,18 @@ ADDED_SPREAD = 5.0
 """Feeds added to a running poller start within this many seconds."""
 
 
+_ASKED_TO_WAIT = {429, 503}
+"""Statuses whose Retry-After a restart honours: the server asked for the pause."""
+
+
+def reachability_line(reached: int, feeds: int) -> str:
+    """``"3 of 24 feeds reachable"``, with what to try when none is (offline, or a firewall)."""
+    line = f"{reached} of {feeds} feeds reachable"
+    if feeds and not reached:
+        line += "; offline? try `make demo` (or `pantau demo`) to see pantau work on bundled sample feeds"
+    return line
+
+
 def interleave_hosts(feeds: list[FeedSpec]) -> list[FeedSpec]:
     """Reorder feeds round-robin by host so one big site does not occupy every worker."""
     by_host: dict[str, list[FeedSpec]] = defaultdict(list)
@@ -81,6 +93,9 @@ class Poller:
         self._changed = asyncio.Event()
         self.log = get_logger()
         self.websub: Subscriber | None = None
+        self._first_round: dict[str, bool] = {}
+        """Feeds of the first round since start -> reached; reported once, when all were tried."""
+        self._first_round_told = False
         self.reload_feeds(feeds)
 
     @property
@@ -97,12 +112,18 @@ class Poller:
             if self.websub is not None:
                 self.websub.forget(key)
         now = self.clock()
+        starting = not self._feeds
         for key, spec in fresh.items():
             old = self._feeds.get(key)
             if old is None or old.url != spec.url:
                 state = self.store.load(key)
                 stored_due = state.next_due if state and state.spec_url == spec.url else 0.0
-                self._due[key] = stored_due or now + self.rng.uniform(0, min(self._spread, spec.interval))
+                soon = now + self.rng.uniform(0, min(self._spread, spec.interval))
+                if starting and state is not None and state.last_status not in _ASKED_TO_WAIT:
+                    # A restart polls every feed soon (conditional GETs: cheap) rather than sitting
+                    # silent for a remembered backoff of hours; a server's own Retry-After is kept.
+                    stored_due = min(stored_due, soon) if stored_due else 0.0
+                self._due[key] = stored_due or soon
         added, removed = len(set(fresh) - set(self._feeds)), len(set(self._feeds) - set(fresh))
         self._feeds = fresh
         self._spread = min(self._spread, ADDED_SPREAD)  # later additions start sooner
@@ -150,6 +171,7 @@ class Poller:
                 outcome = msgspec.structs.replace(outcome, next_due=max(outcome.next_due, self.clock() + slow))
         if outcome.next_due:
             self._due[spec.key] = outcome.next_due
+        self._count_first_round(spec, outcome)
         return outcome
 
     def use_websub(self, config: WebSubConfig) -> Subscriber:
@@ -169,6 +191,22 @@ class Poller:
         if spec is None or not spec.enabled:
             return FeedOutcome(feed=feed, outcome="disabled")
         return await self.harvester.take_pushed(spec, body, content_type)
+
+    def _count_first_round(self, spec: FeedSpec, outcome: FeedOutcome) -> None:
+        """Say once, when every enabled feed was tried since start, how many could be reached."""
+        if self._first_round_told or outcome.outcome in {"disabled", "deferred"}:
+            return
+        self._first_round.setdefault(spec.key, not outcome.failed)
+        enabled = {s.key for s in self._enabled()}
+        if not enabled <= set(self._first_round):
+            return
+        self._first_round_told = True
+        reached = sum(self._first_round[key] for key in enabled)
+        line = reachability_line(reached, len(enabled))
+        if reached:
+            self.log.info("feeds_reachable", reached=reached, feeds=len(enabled), message=line)
+        else:
+            self.log.warning("feeds_unreachable", reached=0, feeds=len(enabled), message=line)
 
     async def run_forever(self) -> None:
         """Poll each feed whenever it is due, forever; reload the feed file when it changes."""

@@ -18,6 +18,10 @@ margin to index. MinHash keeps the two far apart and LSH queries stay cheap
 Limits: a summary-only copy far shorter than the full text (Jaccard under
 about 0.15) is seldom proposed by LSH and then starts its own story.
 
+An article with no same-language copy may still join a story told in another
+language (Indonesian and English): streams/crosslang.py matches names,
+numbers and time, tuned for precision.
+
 The index is pure; a :class:`StoryStore` keeps the members so that a restart
 rebuilds the same index (SQLite in embedded mode, memory in tests).
 """
@@ -34,6 +38,7 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from pantau.core.article import Article
+from pantau.streams.crosslang import CrossLingual, fingerprint
 
 __all__ = [
     "StoryRef",
@@ -155,6 +160,7 @@ class StoryIndex:
         containment: float = 0.6,
         min_shingles: int = 8,
         retention: float = 30 * 86400,
+        cross_language: bool = True,
     ) -> None:
         self.store = store if store is not None else MemoryStoryStore()
         self.window = window
@@ -162,6 +168,9 @@ class StoryIndex:
         self.containment = containment
         self.min_shingles = min_shingles
         self.retention = retention
+        self.cross_language = cross_language
+        """Also join another language's telling of a story (streams/crosslang.py)."""
+        self._cross = CrossLingual(window=min(window, 36 * 3600.0))
         # LSH proposes candidates a little below the decision threshold; the
         # signature comparison below then decides.
         self._lsh = MinHashLSH(threshold=0.2, num_perm=NUM_PERM)
@@ -184,12 +193,20 @@ class StoryIndex:
         sig = MinHash(num_perm=NUM_PERM, scheme=SCHEME, permutations=_PERMUTATIONS)
         sig.update_batch([g.encode("utf-8") for g in grams])
         story_id, similarity = self._best_match(sig, len(grams), at)
+        fp = fingerprint(article) if self.cross_language and article.language else None
+        if story_id is None and fp is not None:
+            # No same-language copy: another language's telling of the story (names, numbers, time).
+            found = self._cross.find(fp)
+            if found is not None:
+                story_id, similarity = found
         member = StoryMember(article.id, story_id or article.id, at, len(grams), _freeze(sig))
         self.store.add(member)
         # Eviction runs on the processing clock (fetch time), not publication time:
         # feeds finish in any order, and a newer story seen first must not evict
         # the older copies that are still to be matched.
         clock = article.fetched.timestamp()
+        if fp is not None:
+            self._cross.add(article.id, member.story_id, fp, clock)
         self._index(member, sig, clock)
         self._advance(clock)
         return StoryRef(member.story_id, story_id is None, article.id, similarity if story_id else 1.0)

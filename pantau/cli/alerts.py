@@ -6,7 +6,7 @@ import argparse
 import asyncio
 from datetime import datetime, timezone
 
-from pantau.cli.options import non_negative_seconds
+from pantau.cli.options import non_negative_seconds, resolve_prefix
 
 __all__ = ["register", "handle_pending", "handle_dead", "handle_replay"]
 
@@ -52,13 +52,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     kafka.add_argument("--kafka", action="store_true",
                        help="dead letters of the distributed workers (topic pantau.alerts.dead), not the state file")
     sub = parser.add_subparsers(dest="alerts_command", metavar="ACTION", required=True)
-    pending = sub.add_parser("pending", parents=[common], help="list alerts waiting for delivery or retry")
+    pending = sub.add_parser("pending", parents=[common], help="list alerts waiting for delivery or retry",
+                             description="List alerts waiting for delivery or their next retry, with the last error.",
+                             epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     pending.set_defaults(handler=handle_pending)
-    dead = sub.add_parser("dead", parents=[common, kafka], help="list dead letters")
+    dead = sub.add_parser("dead", parents=[common, kafka], help="list dead letters",
+                          description="List alerts that exhausted their retries or were refused, with the last error.",
+                          epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     dead.set_defaults(handler=handle_dead)
     replay = sub.add_parser("replay", parents=[common, kafka], help="send dead letters again", epilog=EPILOG,
+                            description="Send dead letters again (by key, or a unique start of it, or --all) "
+                            "with a fresh retry schedule.",
                             formatter_class=argparse.RawDescriptionHelpFormatter)
-    replay.add_argument("keys", nargs="*", metavar="KEY", help="alert keys from `pantau alerts dead`")
+    replay.add_argument("keys", nargs="*", metavar="KEY",
+                        help="alert keys from `pantau alerts dead` (a unique start of one is enough)")
     replay.add_argument("--all", action="store_true", help="replay every dead letter")
     replay.add_argument("--queue-only", action="store_true",
                         help="only move them back to the outbox (a running `pantau run` sends them)")
@@ -79,11 +86,17 @@ def _open(args: argparse.Namespace):
 
 
 def _topic(args: argparse.Namespace):
+    import logging
+
     from pantau.core.config import load_config
     from pantau.adapters.kafka.dead_letters import DeadLetterTopic
-    from pantau.adapters.kafka.topics import kafka_bootstrap
+    from pantau.adapters.kafka.topics import kafka_bootstrap, require_broker
 
-    return DeadLetterTopic(kafka_bootstrap(load_config(args.config)))
+    bootstrap = kafka_bootstrap(load_config(args.config))
+    # kafka-python logs every reconnect attempt: the command's own error says it once.
+    logging.getLogger("kafka").setLevel(logging.DEBUG if args.log_level == "debug" else logging.CRITICAL)
+    require_broker(bootstrap)
+    return DeadLetterTopic(bootstrap)
 
 
 def _when(ts: float) -> str:
@@ -131,11 +144,10 @@ def handle_replay(args: argparse.Namespace) -> int:
     if args.kafka:
         return _replay_on_kafka(args)
     config, outbox = _open(args)
-    known = {d.alert.key for d in outbox.dead()}
-    unknown = [k for k in args.keys if k not in known]
-    if unknown:
-        raise PantauError(f"no dead letter with key {unknown[0]!r}", hint="see `pantau alerts dead`")
-    moved = outbox.replay(None if args.all else args.keys, time.time())
+    known = [d.alert.key for d in outbox.dead()]
+    keys = [resolve_prefix(k, known, what="dead letter", hint="see `pantau alerts dead`",
+                           label="key") for k in args.keys]
+    moved = outbox.replay(None if args.all else keys, time.time())
     print(f"{moved} alert(s) back in the outbox")
     if args.queue_only or not moved:
         return 0
@@ -148,15 +160,12 @@ def _replay_on_kafka(args: argparse.Namespace) -> int:
     """Ask the delivering worker to take dead letters back; wait up to --max-wait until it did."""
     import getpass
 
-    from pantau.core.errors import PantauError
-
     topic = _topic(args)
     known = [d.alert.key for d in topic.dead()]
-    unknown = [k for k in args.keys if k not in known]
-    if unknown:
-        raise PantauError(f"no dead letter with key {unknown[0]!r} on {topic.dead_topic}",
-                          hint="see `pantau alerts dead --kafka`")
-    keys = known if args.all else list(dict.fromkeys(args.keys))
+    given = [resolve_prefix(k, known, what="dead letter", label="key",
+                            hint=f"see `pantau alerts dead --kafka` (topic {topic.dead_topic})")
+             for k in args.keys]
+    keys = known if args.all else list(dict.fromkeys(given))
     if not keys:
         print("no dead letters")
         return 0

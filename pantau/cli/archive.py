@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 
 from pantau.cli.options import add_config_option
 
-__all__ = ["register", "handle_search", "handle_show", "handle_stats", "since_seconds"]
+__all__ = ["register", "handle_search", "handle_show", "handle_stats", "handle_follow", "since_seconds"]
 
 EPILOG = """\
 examples:
@@ -21,6 +21,7 @@ examples:
   pantau archive search "ransomware OR peretas -polisi" --limit 50 --json
   pantau archive show ARTICLE_ID                   one article: matches, hits, story, alerts
   pantau archive stats                             articles kept, time span, disk use
+  pantau archive follow --config pantau.yaml       distributed mode: fill the archive from Kafka
 
 Query syntax: words (all must occur), "a phrase", OR between two terms,
 -word to exclude, word* for a prefix. The archive keeps every article
@@ -37,7 +38,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "archive", help="search the articles pantau saw, with their matches and alerts",
         description="Search and inspect the archive of every article pantau took in.",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = parser.add_subparsers(dest="archive_command", metavar="SUBCOMMAND")
+    sub = parser.add_subparsers(dest="archive_command", metavar="ACTION")
     p = sub.add_parser("search", help="full-text search, newest first", epilog=EPILOG,
                        formatter_class=argparse.RawDescriptionHelpFormatter,
                        description="Full-text search over the archived articles, newest first.")
@@ -49,12 +50,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="one JSON object per line instead of text")
     add_config_option(p)
     p.set_defaults(handler=handle_search)
-    p = sub.add_parser("show", help="one archived article in full", description="Show one archived article.")
+    p = sub.add_parser("show", help="one archived article in full", epilog=EPILOG,
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       description="Show one archived article in full: its text, matches and hits, story and alerts.")
     p.add_argument("article_id", help="the id printed by `pantau archive search`")
     p.add_argument("--json", action="store_true", help="JSON instead of text")
     add_config_option(p)
     p.set_defaults(handler=handle_show)
-    p = sub.add_parser("stats", help="articles kept, time span and disk use", description="Archive size.")
+    p = sub.add_parser("follow", help="distributed mode: follow the Kafka topics into the archive",
+                       description="Follow pantau.articles, pantau.matches and pantau.alerts.dead into the archive "
+                       "of this config's state file (no consumer group: the pipeline never waits for it). "
+                       "Runs until Ctrl-C; --once catches up and exits.",
+                       epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--once", action="store_true", help="catch up to the end of the topics, then exit")
+    add_config_option(p)
+    p.set_defaults(handler=handle_follow)
+    p = sub.add_parser("stats", help="articles kept, time span and disk use", epilog=EPILOG,
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       description="Archive size: articles kept, the time span they cover and the disk they use.")
     add_config_option(p)
     p.set_defaults(handler=handle_stats)
     parser.set_defaults(handler=lambda args: parser.print_help() or 2)
@@ -166,4 +179,29 @@ def handle_stats(args: argparse.Namespace) -> int:
     usage = _store(args).usage()
     span = f"{_when(usage.oldest)} .. {_when(usage.newest)}" if usage.oldest else "empty"
     print(f"{usage.articles} articles, {usage.alerts} alerts, {span}; state file uses {usage.file_bytes / 1e6:.1f} MB")
+    return 0
+
+
+def handle_follow(args: argparse.Namespace) -> int:
+    """Follow the pipeline's topics into the archive until Ctrl-C (``--once``: catch up and exit)."""
+    import threading
+
+    from pantau.adapters.kafka.archive_reader import ArchiveReader
+    from pantau.adapters.kafka.topics import kafka_bootstrap
+    from pantau.adapters.sqlite.archive import ArchiveStore
+    from pantau.adapters.sqlite.state import open_state
+    from pantau.core.config import load_config
+
+    config = load_config(args.config)
+    reader = ArchiveReader(kafka_bootstrap(config), ArchiveStore(open_state(config.state)),
+                           retention=config.archive or None)
+    try:
+        stored = reader.catch_up(timeout=600)
+        print(f"archive: caught up ({stored} records stored) into {config.state}", file=sys.stderr)
+        if args.once:
+            return 0
+        reader.start()
+        threading.Event().wait()  # until Ctrl-C
+    finally:
+        reader.stop()
     return 0

@@ -11,22 +11,32 @@ import msgspec
 
 from pantau.streams.classify import load_ruleset
 from pantau.streams.classify.corpus import read_json_lines
+from pantau.streams.classify.explain import near_misses, render
 from pantau.core.errors import InputError
 from pantau.core.files import why_unreadable
 
 __all__ = ["register", "handle", "rules_directory"]
 
 EPILOG = """\
-input: one JSON object per line with title, summary, content, link, language
-(other keys are ignored). output: one JSON line per input line, in order:
-  {"link": ..., "topics": [...], "matches": [{"rule", "topic", "score",
-   "severity", "tags", "hits": [{"term", "field", "start", "end", "text"}],
-   "snippet"}], "ruleset_version": ...}
+input: one JSON object per line with the Article's fields: id, url, title,
+summary, content, feed, language (other keys are ignored; `link` is read as
+url), so `pantau fetch` and `pantau poll` output can be piped in as it is.
+output: one JSON line per input line, in order:
+  {"line": N, "id": ..., "url": ..., "topics": [...], "matches": [{"rule",
+   "topic", "score", "severity", "tags", "hits": [{"term", "field", "start", "end", "text"}],
+   "snippet", "notes": [...]}], "ruleset_version": ...}
+notes say why the story is about the topic and which hits did not count
+(denied, another sense of the word).
 A line that is not valid JSON gives {"line": N, "error": ...} and exit status 1.
+--explain prints, instead of JSON, every match with its hits and judgement
+(hits that did not count: denied, another sense; why the story is about the
+topic) and, for each topic NOT matched, the closest rule and what it lacked.
 
 examples:
   echo '{"title": "Korut luncurkan rudal", "language": "id"}' | pantau classify
   pantau classify --rules my-rules/ articles.jsonl > classified.jsonl
+  pantau fetch https://www.antaranews.com/rss/terkini.xml | pantau classify
+  echo '{"title": "Bank: gangguan bukan serangan siber"}' | pantau classify --explain
 """
 
 
@@ -40,6 +50,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("file", nargs="?", default="-", help="JSON-lines file, or - for standard input (default)")
+    parser.add_argument("--explain", action="store_true", help="human-readable: why each topic matched, and for the others what the closest rule lacked")
     add_rules_options(parser)
     parser.set_defaults(handler=handle)
 
@@ -102,9 +113,14 @@ def handle(args: argparse.Namespace) -> int:
                 status = 1
                 continue
             classified = ruleset.classify(article)
+            if args.explain:
+                misses = near_misses(ruleset, article, set(classified.topics))
+                out.write(f"line {number}: " + render(classified, misses) + "\n\n")
+                continue
             record = {
                 "line": number,
-                "link": article.url,
+                "id": article.id,
+                "url": article.url,
                 "topics": list(classified.topics),
                 "matches": [msgspec.structs.asdict(m) for m in classified.matches],
                 "ruleset_version": classified.ruleset_version,

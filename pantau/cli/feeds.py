@@ -27,19 +27,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     sub = parser.add_subparsers(dest="feeds_command", metavar="ACTION", required=True)
     imp = sub.add_parser("import", help="read an OPML file (from any feed reader) into a YAML feed list",
-                         description="Read feeds from OPML; print them as YAML or merge them into a list.")
+                         description="Read feeds from OPML; print them as YAML or merge them into a list.",
+                         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     imp.add_argument("opml", metavar="FILE.opml", type=Path)
     imp.add_argument("--into", metavar="FILE", type=Path,
                      help="YAML feed list to add the new feeds to (created if missing)")
     imp.set_defaults(handler=handle_import)
     exp = sub.add_parser("export", help="print the configured feeds as OPML",
-                         description="Print the feed list as OPML 2.0 for any feed reader.")
+                         description="Print the feed list as OPML 2.0 for any feed reader.",
+                         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     exp.add_argument("--config", metavar="FILE", help="pantau.yaml (default: the shipped one)")
     exp.add_argument("--feeds", metavar="FILE", type=Path, help="a YAML or OPML feed list instead of --config")
     exp.set_defaults(handler=handle_export)
     status = sub.add_parser("status", help="a table of every feed's health from the state file",
                             description="Last success, last error, consecutive failures, items seen "
-                            "and fetch time of every feed, read from the SQLite state.")
+                            "and fetch time of every feed, read from the SQLite state; a feed never fetched "
+                            "successfully shows as unreachable.",
+                            epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     status.add_argument("--config", metavar="FILE", help="pantau.yaml (default: the shipped one)")
     status.add_argument("--state", metavar="FILE", help="state file (default: `state:` of the config)")
     status.set_defaults(handler=handle_status)
@@ -112,7 +116,7 @@ def handle_status(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     from pantau.sources.feeds import FeedSpec
-    from pantau.sources.health import verdict
+    from pantau.sources.health import shown_verdict
     from pantau.adapters.sqlite.feed_state import SqliteFeedStateStore
     from pantau.core.config import load_config
     from pantau.adapters.sqlite.state import open_state
@@ -136,7 +140,7 @@ def handle_status(args: argparse.Namespace) -> int:
         if state is None:
             table.add_row(spec.name or key, "not polled yet", "never", "0", "", "0", "", "")
             continue
-        health = verdict(state, spec, now=now)
+        health = shown_verdict(state, spec, now=now)
         colour = {"ok": "green", "silent": "yellow"}.get(health, "red")
         table.add_row(
             spec.name or key, f"[{colour}]{health}[/]", _age(state.last_success, now), str(state.failures),

@@ -6,11 +6,14 @@ import argparse
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the CLI imports commands eagerly; config pulls in pydantic lazily
+    from collections.abc import Iterable
+
     from pantau.core.config import Config
 
 __all__ = [
-    "add_config_option", "add_allow_private_option", "config_from_args", "positive_int", "non_negative_int", "non_negative_seconds",
-    "non_empty",
+    "add_config_option", "add_allow_private_option", "config_from_args", "positive_int", "non_negative_int",
+    "non_negative_seconds",
+    "non_empty", "resolve_prefix", "check_config_and_rules",
 ]
 
 
@@ -68,11 +71,36 @@ def add_allow_private_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def config_from_args(args: argparse.Namespace) -> "Config":
-    """Load ``--config`` (or the shipped file) and apply ``--allow-private`` when given."""
+def config_from_args(args: argparse.Namespace, *, with_rules: bool = False) -> "Config":
+    """Load ``--config`` (or the shipped one), apply ``--allow-private``; ``with_rules``: check routes vs rules."""
     from pantau.core.config import load_config
 
     config = load_config(args.config)
     if getattr(args, "allow_private", False):
         config.network.allow_private = True
+    if with_rules:
+        check_config_and_rules(config)
     return config
+
+
+def resolve_prefix(given: str, ids: "Iterable[str]", *, what: str, hint: str, label: str = "id") -> str:
+    """The one id of ``ids`` equal to, or else starting with, ``given``; an InputError naming the candidates."""
+    from pantau.core.errors import InputError
+
+    ids = list(dict.fromkeys(ids))
+    if given in ids:
+        return given
+    matches = [i for i in ids if i.startswith(given)] if given else []
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        shown = ", ".join(matches[:5]) + (" ..." if len(matches) > 5 else "")
+        raise InputError(f"{given!r} could be any of {len(matches)} {what}s: {shown}", hint="give more characters")
+    raise InputError(f"no {what} with {label} {given!r}", hint=hint)
+
+
+def check_config_and_rules(config: "Config") -> None:
+    """Refuse routes misspelling a topic or rule id of the rule files; warn about unknown ones (runtime.checks)."""
+    from pantau.runtime.checks import check_config_and_rules as check
+
+    check(config)

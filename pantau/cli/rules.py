@@ -22,6 +22,7 @@ examples:
   pantau rules check my-rules/             every error as file:line:col, exit 1 on errors
   pantau rules check rules/asean.yaml      the folder of that file (rules refer to each other)
   pantau rules test                        examples + fixture corpus, precision/recall per topic
+  pantau rules test --corpus tests/fixtures/heldout2 --corpus tests/fixtures/devset3
   pantau rules diff rules/ my-rules/       which corpus articles gain or lose topics, and why
   pantau rules diff rules/ my-rules/ articles.jsonl
   pantau rules backtest --rules my-rules/  what the edit would have alerted over the archive
@@ -37,14 +38,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    sub = parser.add_subparsers(dest="rules_command", metavar="SUBCOMMAND")
+    sub = parser.add_subparsers(dest="rules_command", metavar="ACTION")
     p = sub.add_parser("check", help="report every error (file:line:col) and warning", description="Validate a rules directory; exit 1 when it has errors.", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("directory", nargs="?", type=Path, help="rules folder, or one rule file for its folder (default: ./rules if it exists, else the shipped rules)")
     add_rules_options(p)
     p.set_defaults(handler=check)
     p = sub.add_parser("test", help="run rule examples and the labelled corpus", description="Run every rule's examples and the labelled corpus; print precision and recall per topic.", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("directory", nargs="?", type=Path, help="rules directory (default: the shipped rules/)")
-    p.add_argument("--corpus", type=Path, help="labelled corpus directory (default: rules/corpus)")
+    p.add_argument("--corpus", type=Path, action="append", metavar="DIR", help="labelled corpus directory; repeat for several (default: rules/corpus)")
     p.add_argument("-v", "--verbose", action="store_true", help="list every example, not only failures")
     add_rules_options(p)
     p.set_defaults(handler=test)
@@ -98,11 +99,12 @@ def check(args: argparse.Namespace) -> int:
 
 def test(args: argparse.Namespace) -> int:
     """Examples of every rule, then the corpus: precision/recall per topic; 1 on any failure."""
-    corpus_dir = args.corpus or default_corpus_dir()
-    if not corpus_dir.is_dir():  # before the examples: a typo in the path should not wait for them
-        what = "is not a folder" if corpus_dir.exists() else "does not exist"
-        raise ConfigError(f"corpus {corpus_dir} {what}", hint="pass --corpus with a folder of labelled *.yaml articles, "
-                          "like rules/corpus (leave it out to use that one)")
+    corpora = args.corpus or [default_corpus_dir()]
+    for corpus_dir in corpora:
+        if not corpus_dir.is_dir():  # before the examples: a typo in the path should not wait for them
+            what = "is not a folder" if corpus_dir.exists() else "does not exist"
+            raise ConfigError(f"corpus {corpus_dir} {what}", hint="pass --corpus with a folder of labelled *.yaml articles, "
+                              "like rules/corpus (leave it out to use that one)")
     directory = _directory(args)
     report = check_ruleset(directory)
     # compiled but refused: every error is a failing example
@@ -130,12 +132,21 @@ def test(args: argparse.Namespace) -> int:
                         got = [m.rule for m in ruleset.classify(example_article(ex, rule.id)).matches]
                         print(f"ok   {spec.topic}/{rule.id} {kind}[{i + 1}] -> {', '.join(got) or '-'}")
     print(f"examples: {passed} passed, 0 failed")
+    status = 0
+    for corpus_dir in corpora:
+        status |= _score_corpus(ruleset, corpus_dir)
+    return status
+
+
+def _score_corpus(ruleset, corpus_dir: Path) -> int:
+    """Precision/recall per topic on one labelled directory, then its mistakes; 1 when there are mistakes."""
     items = load_corpus(corpus_dir)
     result = evaluate(ruleset, items)
     print(f"corpus: {result.total} articles from {corpus_dir}")
-    print(f"  {'topic':<14}{'precision':>10}{'recall':>8}{'tp':>5}{'fp':>5}{'fn':>5}")
+    print(f"  {'topic':<14}{'precision':>10}{'recall':>8}{'f1':>7}{'tp':>5}{'fp':>5}{'fn':>5}")
     for topic, s in sorted(result.topics.items()):
-        print(f"  {topic:<14}{s.precision:>10.3f}{s.recall:>8.3f}{s.tp:>5}{s.fp:>5}{s.fn:>5}")
+        f1 = 2 * s.precision * s.recall / (s.precision + s.recall) if s.precision + s.recall else 0.0
+        print(f"  {topic:<14}{s.precision:>10.3f}{s.recall:>8.3f}{f1:>7.3f}{s.tp:>5}{s.fp:>5}{s.fn:>5}")
     for item, want, got in result.mistakes:
         print(f"  MISS {item.id}: expected [{', '.join(want)}] got [{', '.join(got)}]  {item.title[:60]}")
     return 1 if result.mistakes else 0

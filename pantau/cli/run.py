@@ -39,4 +39,4 @@ def handle(args: argparse.Namespace) -> int:
     """Load the configuration and run the embedded monitor; returns the exit status."""
     from pantau.runtime.embedded import run_embedded
 
-    return run_embedded(config_from_args(args), once=args.once)
+    return run_embedded(config_from_args(args, with_rules=True), once=args.once)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import time
 from datetime import datetime, timezone
 
-from pantau.cli.options import non_empty
+from pantau.cli.options import non_empty, resolve_prefix
 
 MIN_SILENCE, MAX_SILENCE = 60.0, 366 * 86400.0
 """Shortest and longest silence: a minute (alerts are not paced finer) and a year (longer: change the rules)."""
@@ -51,18 +52,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     common.add_argument("--kafka", action="store_true",
                         help="silences of the distributed workers (the pantau.silences topic), not the state file")
     sub = parser.add_subparsers(dest="silence_command", metavar="ACTION", required=True)
-    add = sub.add_parser("add", parents=[common], help="add a silence", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add = sub.add_parser("add", parents=[common], help="add a silence", epilog=EPILOG,
+                         formatter_class=argparse.RawDescriptionHelpFormatter,
+                         description="Mute alerts by topic, rule, feed or term for 1m to 366d; a name no rule "
+                         "file or feed list defines is warned about.")
     what = add.add_mutually_exclusive_group(required=True)
     for kind in ("topic", "rule", "feed", "term"):
         what.add_argument(f"--{kind}", metavar=kind.upper(), help=f"silence alerts by {kind}")
     add.add_argument("--for", dest="duration", required=True, metavar="DURATION", help="how long: 30m, 4h, 2d")
     add.add_argument("--reason", required=True, type=non_empty, help="why (shown in `silence list`)")
     add.set_defaults(handler=handle_add)
-    lst = sub.add_parser("list", parents=[common], help="list silences in force")
+    lst = sub.add_parser("list", parents=[common], help="list silences in force", epilog=EPILOG,
+                         formatter_class=argparse.RawDescriptionHelpFormatter,
+                         description="List the silences in force (--all: expired ones too), with who set them and why.")
     lst.add_argument("--all", action="store_true", help="include expired silences")
     lst.set_defaults(handler=handle_list)
-    exp = sub.add_parser("expire", parents=[common], help="end a silence now")
-    exp.add_argument("id", help="the silence id shown by `silence add` / `silence list`")
+    exp = sub.add_parser("expire", parents=[common], help="end a silence now", epilog=EPILOG,
+                         formatter_class=argparse.RawDescriptionHelpFormatter,
+                         description="End a silence now, by its id or a unique start of it.")
+    exp.add_argument("id", help="the silence id shown by `silence add` / `silence list` (a unique start is enough)")
     exp.set_defaults(handler=handle_expire)
 
 
@@ -76,11 +84,16 @@ def _store(args: argparse.Namespace):
         # Only `add` may create the state file (silences may be set before the first run).
         return SqliteSilences(open_state(config.state, create=args.silence_command == "add"))
     from pantau.adapters.kafka.silences import TopicSilences
-    from pantau.adapters.kafka.topics import SILENCES, ensure_topics, kafka_bootstrap
+    from pantau.adapters.kafka.topics import SILENCES, ensure_topics, kafka_bootstrap, require_broker
 
     bootstrap = kafka_bootstrap(config)
-    ensure_topics(bootstrap, (SILENCES,))  # silences may be set before any worker ever ran
-    store = TopicSilences(bootstrap)
+    # kafka-python logs every reconnect attempt: the command's own error says it once.
+    logging.getLogger("kafka").setLevel(logging.DEBUG if args.log_level == "debug" else logging.CRITICAL)
+    require_broker(bootstrap)
+    adding = args.silence_command == "add"
+    if adding:  # silences may be set before any worker ever ran; reading never creates topics
+        ensure_topics(bootstrap, (SILENCES,))
+    store = TopicSilences(bootstrap, missing_ok=not adding)
     store.catch_up()
     return store
 
@@ -104,9 +117,43 @@ def handle_add(args: argparse.Namespace) -> int:
     if not MIN_SILENCE <= seconds <= MAX_SILENCE:
         raise InputError(f"--for {args.duration!r}: a silence lasts from 1m to 366d",
                          hint="write e.g. --for 4h; to mute something for good, change the rules instead")
+    _warn_unknown(args, kind, getattr(args, kind))
     silence = _store(args).add(kind, getattr(args, kind), seconds, args.reason, created_by=getpass.getuser())
     print(f"silence {silence.id}: {kind} {silence.value!r} until {_when(silence.expires)} ({silence.reason})")
     return 0
+
+
+def _warn_unknown(args: argparse.Namespace, kind: str, value: str) -> None:
+    """Warn (the silence is still added) when no rule file or feed list defines what it names."""
+    import difflib
+    import sys
+
+    from pantau.core.config import load_config
+    from pantau.core.errors import RulesError
+
+    if kind == "term":
+        return
+    config = load_config(args.config)
+    if kind == "feed":
+        known = sorted({f.key for f in config.feeds} | {f.url for f in config.feeds}
+                       | {f.name for f in config.feeds if f.name})
+        where = "in the feed list"
+    else:
+        from pantau.streams.classify import load_ruleset
+
+        try:
+            ruleset = load_ruleset(config.rules)
+        except RulesError:
+            return  # the rules are refused: nothing to compare with, and `rules check` says why
+        known = sorted(ruleset.topics) if kind == "topic" else sorted(r.id for r in ruleset.rules)
+        where = f"in {config.rules}"
+    if value in known:
+        return
+    close = difflib.get_close_matches(value, known, n=1)
+    more = " ..." if len(known) > 8 else ""
+    hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(known[:8])}{more}"
+    what = f"no {kind} {value!r} {where}" if kind == "feed" else f"no rule file defines {kind} {value!r}"
+    print(f"pantau: warning: {what} ({hint}); the silence is added anyway, but matches nothing now", file=sys.stderr)
 
 
 def handle_list(args: argparse.Namespace) -> int:
@@ -124,10 +171,13 @@ def handle_list(args: argparse.Namespace) -> int:
 
 
 def handle_expire(args: argparse.Namespace) -> int:
-    """End a silence now."""
+    """End a silence now (its id, or a unique start of it)."""
     from pantau.core.errors import PantauError
 
-    if not _store(args).expire(args.id):
+    store = _store(args)
+    silence_id = resolve_prefix(args.id, [s.id for s in store.active(time.time())], what="active silence",
+                                hint="see `pantau silence list`")
+    if not store.expire(silence_id):
         raise PantauError(f"no active silence with id {args.id!r}", hint="see `pantau silence list`")
-    print(f"silence {args.id} expired")
+    print(f"silence {silence_id} expired")
     return 0

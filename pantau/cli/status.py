@@ -30,6 +30,7 @@ examples:
   pantau status --config pantau.yaml   your monitor's feeds, destinations and queues
   pantau status --json | jq .feeds     the same report as JSON for scripts
 
+A feed never fetched successfully is unreachable (its last error is shown).
 Feeds are failing after 3 failed polls in a row, silent when they gave no new
 item for longer than their silent_after. Readiness, the rule set in force and
 disabled destinations come from the running process, when it answers on the
@@ -39,7 +40,7 @@ configuration's metrics address.
 
 @dataclass(frozen=True)
 class FeedLine:
-    """One feed: its verdict (ok, failing, silent, gone, new) and what explains it."""
+    """One feed: its verdict (ok, unreachable, failing, silent, gone, new) and what explains it."""
 
     feed: str
     name: str
@@ -132,7 +133,7 @@ def _live(metrics_address: str | None) -> Live:
 
 
 def _feeds(config: Config, conn: sqlite3.Connection, now: float) -> list[FeedLine]:
-    from pantau.sources.health import verdict
+    from pantau.sources.health import shown_verdict
     from pantau.adapters.sqlite.feed_state import SqliteFeedStateStore
 
     states = {s.feed: s for s in SqliteFeedStateStore(conn).load_all()}
@@ -143,7 +144,7 @@ def _feeds(config: Config, conn: sqlite3.Connection, now: float) -> list[FeedLin
             lines.append(FeedLine(spec.key, spec.name, "new" if spec.enabled else "disabled"))
             continue
         lines.append(FeedLine(
-            spec.key, spec.name, verdict(state, spec, now=now) if spec.enabled else "disabled", state.failures,
+            spec.key, spec.name, shown_verdict(state, spec, now=now) if spec.enabled else "disabled", state.failures,
             state.last_success, state.last_new_item, state.last_error if state.failures or state.disabled else None,
         ))
     return lines
@@ -173,7 +174,7 @@ def collect_status(config: Config, *, now: float | None = None, limit: int = 10,
             count, last = sent.get(name, (0, None))
             error = failing[-1] if failing else graves[-1].error if graves else ""
             destinations.append(DestinationLine(name, spec.type, state, len(mine), len(graves), count, last, error))
-        alerts = [AlertLine(r.updated, r.destination, r.route, r.status, r.alert.headline if r.alert else "")
+        alerts = [AlertLine(r.updated, r.destination, r.route, r.status, r.title)
                   for r in outbox.recent(limit)]
         queues = {"inbox": Inbox(conn).count_pending(), "outbox": len(pending), "dead_letters": len(dead),
                   "silences": len(SqliteSilences(conn).active(now))}
@@ -223,19 +224,20 @@ def render(report: StatusReport, console, now: float) -> None:
     q = report.queues
     console.print(f"queues: {q['inbox']} articles to classify, {q['outbox']} alerts to deliver, "
                   f"{q['dead_letters']} dead letters, {q['silences']} silences active", soft_wrap=True)
-    counts = ", ".join(f"{report.count(v)} {v}" for v in ("ok", "failing", "silent", "gone", "new", "disabled"))
+    verdicts = ("ok", "unreachable", "failing", "silent", "gone", "new", "disabled")
+    counts = ", ".join(f"{report.count(v)} {v}" for v in verdicts)
     console.print(f"feeds: {len(report.feeds)} ({counts})")
     # Also feeds with a failure or two: not "failing" yet, but worth a look.
-    trouble = [f for f in report.feeds if f.verdict in {"failing", "silent", "gone"} or f.failures]
+    trouble = [f for f in report.feeds if f.verdict in {"unreachable", "failing", "silent", "gone"} or f.failures]
     if trouble:
         # Two lines per feed rather than a table: URLs and errors are long, and a
         # table squeezed into 80 columns wraps them into unreadable slivers.
         console.print("[bold]feeds needing attention[/]")
         for f in trouble:
-            colour = {"failing": "red", "gone": "red", "silent": "yellow"}.get(f.verdict, "default")
+            colour = {"failing": "red", "gone": "red", "unreachable": "red", "silent": "yellow"}.get(f.verdict, "default")
             error = (f.last_error or "").removeprefix(f"{f.feed}: ")  # errors start with the URL already shown
-            console.print(f"  [{colour}]{f.verdict:<7}[/] {f.feed}", soft_wrap=True)
-            console.print(f"          {f.failures} failure(s), last success {_ago(f.last_success, now)}, "
+            console.print(f"  [{colour}]{f.verdict:<11}[/] {f.feed}", soft_wrap=True)
+            console.print(f"              {f.failures} failure(s), last success {_ago(f.last_success, now)}, "
                           f"last new item {_ago(f.last_new_item, now)}" + (f": {_cut(error, 120)}" if error else ""),
                           soft_wrap=True, highlight=False)
     table = Table("destination", "type", "state", "pending", "dead", "sent", "last sent", "last error", title="Destinations")

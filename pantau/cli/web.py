@@ -44,10 +44,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--no-kafka", action="store_true",
                         help="serve the state file as it is (beside `pantau run` with web: null) instead of "
                         "following the distributed pipeline's topics")
-    sub = parser.add_subparsers(dest="web_command", metavar="SUBCOMMAND")
+    sub = parser.add_subparsers(dest="web_command", metavar="ACTION")
     hasher = sub.add_parser("hash-password", help="print an argon2 hash of a password for web.users",
                             description="Read a password (asked twice on a terminal, else one line of stdin) "
-                            "and print its argon2id hash for web.users[].password_hash.")
+                            "and print its argon2id hash for web.users[].password_hash.",
+                            epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     hasher.set_defaults(handler=hash_password_command)
     parser.set_defaults(handler=handle)
 

@@ -57,11 +57,12 @@ def handle(args: argparse.Namespace) -> int:
     from pantau.runtime.observe import start_observer
     from pantau.adapters.kafka.connectivity import watch_broker
     from pantau.adapters.kafka.silences import TopicSilences
-    from pantau.adapters.kafka.topics import ALL_TOPICS, ensure_topics, kafka_bootstrap
+    from pantau.adapters.kafka.topics import ALL_TOPICS, ensure_topics, kafka_bootstrap, require_broker
 
-    config = config_from_args(args)
+    config = config_from_args(args, with_rules=True)
     bootstrap = kafka_bootstrap(config)
-    # First, so that the client libraries' start-up complaints are gated too.
+    require_broker(bootstrap)  # one clear line within seconds, not a minute of client retries
+    # Before the Kafka clients start, so that their start-up complaints are gated too.
     broker, log_gate = watch_broker(bootstrap)
     ensure_topics(bootstrap, ALL_TOPICS)
     # Read every silence before consuming anything, then follow the topic (any worker may deliver).

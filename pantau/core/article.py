@@ -39,7 +39,9 @@ class Article(msgspec.Struct, frozen=True, kw_only=True):
     """The feed's id (its URL unless the feed list names it)."""
     feed_name: str = ""
     language: str | None = None
-    """ISO 639-1 code: declared by the feed, else detected."""
+    """ISO 639-1 code declared by the feed, else detected among id/en/vi/ko or "other" (pantau.core.language)."""
+    language_source: str | None = None
+    """How ``language`` was decided: "declared" (by the feed) or "detected"; None when unknown or older records."""
     authors: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     v: int = SCHEMA_VERSION

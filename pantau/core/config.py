@@ -38,6 +38,7 @@ from pantau.streams.deliver.destinations import DestinationSpec
 from pantau.core.errors import ConfigError, MissingEnvError
 from pantau.core.files import read_text
 from pantau.core.yaml_errors import describe, kind_of, locate
+from pantau.streams.deliver.inhibit import InhibitRule
 from pantau.web.settings import WebConfig
 
 __all__ = ["Config", "NetworkConfig", "WebConfig", "WebSubConfig", "DEFAULT_ARCHIVE", "load_config", "default_config_path", "shipped_rules_dir", "substitute_env"]
@@ -103,6 +104,8 @@ class Config(BaseModel):
     """Subscribe to the hubs feeds advertise (None: poll only)."""
     destinations: dict[str, DestinationSpec] = Field(default_factory=dict)
     routes: list[RouteSpec] = Field(default_factory=list)
+    inhibit: list[InhibitRule] = Field(default_factory=list)
+    """Alertmanager-style inhibition: a source match on a story mutes target routes' alerts on it."""
     source: Path | None = None
     """The file this configuration was read from (None for built-in defaults)."""
     feeds_file: Path | None = None

@@ -57,6 +57,7 @@ DELIVERY_LATENCY = Histogram("pantau_alerts_delivery_latency_seconds", "Seconds 
 OUTBOX_PENDING = Gauge("pantau_alerts_pending", "Alerts waiting for delivery or retry.", ["destination"])
 DEAD_LETTERS = Gauge("pantau_alerts_dead_letters", "Alerts parked after exhausting their retries.", ["destination"])
 DESTINATION_UP = Gauge("pantau_alerts_destination_enabled", "1 while the destination is enabled, 0 once disabled (410 Gone or bad configuration).", ["destination"])
+INHIBITED = Counter("pantau_delivery_inhibited_total", "Alerts not sent because an inhibit rule's source match covers their story.", ["destination", "route"])
 SILENCES_ACTIVE = Gauge("pantau_alerts_silences_active", "Silences in force.")
 
 # feedback: the desk's verdicts on alerts (signed links, the web page)

@@ -38,6 +38,7 @@ from pantau.streams.classify import LiveRules, RuleSet, load_ruleset
 from pantau.core.config import Config
 from pantau.adapters.sqlite.outbox import SqliteOutbox
 from pantau.adapters.sqlite.silences import SqliteSilences
+from pantau.streams.deliver.retention import delivery_retention
 from pantau.streams.deliver import Dispatcher, Router, build_destinations
 from pantau.streams.deliver.events import OpsEvent, from_health
 from pantau.streams.deliver.feedback import signer_for
@@ -96,13 +97,14 @@ class EmbeddedRunner:
         self.archive = ArchiveStore(self.conn) if config.archive else None
         self._pruned_at = 0.0
         self.prune_archive()
-        self.stories = StoryIndex(SqliteStoryStore(self.conn))
         destinations = build_destinations(config, stream=console_stream)
         # Feedback links are signed with web.secret, else a key kept beside the state file.
         self.router = Router(config.routes, destinations, links=signer_for(config).links)
+        retention = delivery_retention(self.router.routes)
+        self.stories = StoryIndex(SqliteStoryStore(self.conn), retention=retention)
         self.dispatcher = Dispatcher(
             destinations, SqliteOutbox(self.conn), routes=self.router.routes, silences=SqliteSilences(self.conn),
-            on_event=self.announce,
+            on_event=self.announce, retention=retention, inhibit=config.inhibit,
         )
         self.poller = Poller(config.feeds, SqliteFeedStateStore(self.conn), self.publish,
                              network=config.network, feeds_path=config.feeds_file, on_health=self.feed_health)
@@ -145,7 +147,7 @@ class EmbeddedRunner:
                     self.summary.matched += 1
                     queued = await self.dispatcher.submit(outcome.alerts)
                     self.summary.alerts += len(queued)
-                intakes.append(_intake(outcome, {a.key for a in queued}))
+                intakes.append(_intake(outcome, {a.key for a in queued}, self.dispatcher.inhibited))
                 done += 1
             if self.archive is not None:  # before "done": a crash re-processes, it never loses the record
                 self.archive.record(intakes)
@@ -230,11 +232,13 @@ class EmbeddedRunner:
         self.conn.close()
 
 
-def _intake(outcome: Outcome, queued: set[str]) -> Intake:
-    """The archive record of one processed article; an alert not queued was silenced or queued before."""
+def _intake(outcome: Outcome, queued: set[str], inhibited: dict[str, str] | None = None) -> Intake:
+    """The archive record of one processed article; an alert not queued was inhibited, silenced or queued before."""
+    inhibited = inhibited or {}
     alerts = tuple(
         ArchivedAlert(key=a.key, route=a.route, destination=a.destination, created=a.created,
-                      status="pending" if a.key in queued else "silenced")
+                      status="pending" if a.key in queued else "inhibited" if a.key in inhibited else "silenced",
+                      why=inhibited.get(a.key, ""))
         for a in outcome.alerts
     )
     return Intake(classified=outcome.classified, story_id=outcome.story.story_id if outcome.story else None,

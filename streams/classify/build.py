@@ -15,7 +15,8 @@ from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 
 from pantau.streams.classify.compiler import ALL_FIELDS, FIELD_INDEX, CompiledRule, RuleCompiler
 from pantau.streams.classify.terms import CompileError, TermTable
-from pantau.streams.classify.engine import RuleSet, run_regex
+from pantau.streams.classify.engine import RuleSet, TopicJudgement, run_regex
+from pantau.streams.classify.judgement import CLAUSE_BREAKS, SENTENCE_BREAKS, Cue, Salience
 from pantau.streams.classify.problems import Problem, Report, RuleFile, did_you_mean, locate
 from pantau.streams.classify.query import ListRef, Or, QueryError, Term, parse_item, parse_query
 from pantau.streams.classify.schema import RuleSpec, TermSpec
@@ -84,6 +85,7 @@ def build_ruleset(files: list[RuleFile], version: str, report: Report, directory
     seen_ids: dict[str, str] = {}
     budget = min((f.spec.regex_budget_ms for f in files), default=50.0) / 1000
     used_lists: set[str] = set()
+    cues: dict[str, tuple[Cue, ...]] = {}
     for f in files:
         for position, rule in enumerate(f.spec.rules):
             index = f.rule_index[position]
@@ -102,6 +104,7 @@ def build_ruleset(files: list[RuleFile], version: str, report: Report, directory
                 report.warnings.append(Problem(f.name, *locate(f.tree, base + ("enabled",)), f"rule {rule.id!r} is disabled", "set enabled: true to use it", "warning"))
             if not (rule.examples.should_match or rule.examples.should_not_match):
                 report.warnings.append(Problem(f.name, *locate(f.tree, base), f"rule {rule.id!r} has no examples", "add examples: should_match / should_not_match so every edit is checked", "warning"))
+        cues[f.spec.topic] = _judgement(f, table, lists[f.spec.topic], report, used_lists)
         for name in f.spec.terms:
             if name not in used_lists and f"{f.spec.topic}.{name}" not in used_lists:
                 report.warnings.append(Problem(f.name, *locate(f.tree, ("terms", name), key=True), f"list '@{name}' is not used by any rule", "use it or remove it", "warning"))
@@ -111,6 +114,11 @@ def build_ruleset(files: list[RuleFile], version: str, report: Report, directory
     for i, rule in enumerate(compiled):
         for key, _w, _f in rule.score_keys:
             key_rules.setdefault(key, []).append(i)
+    judgement = {}
+    for topic, topic_cues in cues.items():
+        keys = frozenset(k for r in compiled if r.topic == topic for k, _w, _f in r.score_keys)
+        if topic_cues:
+            judgement[topic] = TopicJudgement(keys, topic_cues)
     return RuleSet(
         version=version,
         topics=tuple(sorted(f.spec.topic for f in files if f.spec.enabled)),
@@ -120,6 +128,7 @@ def build_ruleset(files: list[RuleFile], version: str, report: Report, directory
         key_rules={k: tuple(v) for k, v in key_rules.items()},
         regex_budget=budget,
         directory=directory,
+        judgement=judgement,
     )
 
 
@@ -200,10 +209,80 @@ def _compile_rule(f: RuleFile, index: int, rule: RuleSpec, table: TermTable, lis
         regexes=tuple(acc["regexes"]),
         topic_refs=tuple(dict.fromkeys(acc["topics"])),
         always=bool(acc["regexes"]) or rule.min_score <= 0,
+        salience=_salience(rule.salience or f.spec.salience),
+        source=_source(rule),
         veto_keys=tuple(sorted({k for leaf in acc.get("vetoes", ()) for k in leaf.keys})),
     )
 
 
+def _salience(spec) -> Salience | None:
+    if spec is None or (spec.lead_words == 0 and spec.min_hits <= 1):
+        return None  # any hit will do: no check at all
+    return Salience(spec.lead_words, spec.min_hits)
+
+
+def _source(rule: RuleSpec) -> str:
+    """The rule's conditions in one line, as an editor wrote them."""
+    def items(group: list) -> str:
+        return ", ".join(i.term if isinstance(i, TermSpec) else i for i in group)
+
+    parts = [f"{g}: [{items(getattr(rule, g))}]" for g in ("any", "all", "none") if getattr(rule, g)]
+    if rule.query:
+        parts.append(f"query: {rule.query}")
+    return "; ".join(parts)
+
+
+def _cue_keys(items: list, table: TermTable, lists: dict, where: tuple, f: RuleFile, report: Report, used: set[str]) -> frozenset[int]:
+    """Key ids of denial/sense cue items (terms or @lists)."""
+    keys: set[int] = set()
+    for i, item in enumerate(items):
+        try:
+            if isinstance(item, TermSpec):
+                keys.add(table.key_for(item.term, item.exact))
+                continue
+            node = parse_item(item)
+            if isinstance(node, ListRef):
+                if node.name not in lists:
+                    raise CompileError(f"unknown list '@{node.name}'{did_you_mean(node.name, lists)}", 0, "define it under terms: or fix the name")
+                used.add(node.name)
+                keys.update(table.key_for(t, x) for t, _w, x in lists[node.name])
+            elif isinstance(node, Term):
+                keys.add(table.key_for(node.text, False))
+            else:
+                raise CompileError(f"{item!r} cannot be a cue", 0, "cues are terms or @lists")
+        except (QueryError, CompileError) as exc:
+            report.errors.append(Problem(f.name, *locate(f.tree, where + (i,)), exc.message if hasattr(exc, "message") else str(exc), getattr(exc, "hint", "")))
+    return frozenset(keys)
+
+
+def _judgement(f: RuleFile, table: TermTable, lists: dict, report: Report, used: set[str]) -> tuple[Cue, ...]:
+    """The file's denials and senses as compiled cues."""
+    spec, cues = f.spec, []
+    if spec.denials is not None:
+        d = spec.denials
+        cues.append(Cue(
+            why="denied",
+            targets=None,
+            before=_cue_keys(d.before, table, lists, ("denials", "before"), f, report, used),
+            after=_cue_keys(d.after, table, lists, ("denials", "after"), f, report, used),
+            unless=_cue_keys(d.unless, table, lists, ("denials", "unless"), f, report, used),
+            window=d.window,
+            min_cues=1,
+            breaks=CLAUSE_BREAKS,
+        ))
+    for n, s in enumerate(spec.senses):
+        base = ("senses", n)
+        cues.append(Cue(
+            why=s.why,
+            targets=_cue_keys(s.terms, table, lists, base + ("terms",), f, report, used) if s.terms else None,
+            before=_cue_keys(s.before, table, lists, base + ("before",), f, report, used),
+            after=_cue_keys(s.after, table, lists, base + ("after",), f, report, used),
+            unless=frozenset(),
+            window=-1 if s.anywhere else s.window,
+            min_cues=s.min_cues,
+            breaks=SENTENCE_BREAKS,
+        ))
+    return tuple(cues)
 def unexpected(f: RuleFile, path: tuple, what: str, exc: Exception) -> Problem:
     """A located error for an exception the checks did not foresee (a pantau bug, but never a traceback)."""
     log.error("rules_check_crashed", file=f.name, what=what, error=repr(exc), exc_info=exc)

@@ -82,6 +82,8 @@ class CompiledRule:
     regexes: tuple[RegexLeaf, ...]
     topic_refs: tuple[str, ...]
     always: bool
+    salience: object = None  # judgement.Salience, or None: any hit makes the story
+    source: str = ""  # the conditions as written, for explaining a miss
     veto_keys: tuple[int, ...] = ()
     """Keys of terms under none: or NOT: what can block the rule (``rules diff`` names them)."""
 

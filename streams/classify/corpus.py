@@ -62,25 +62,38 @@ class CorpusItem(BaseModel):
 
 
 class InputArticle(msgspec.Struct, kw_only=True):
-    """One JSON line given to ``pantau classify``; other keys are ignored."""
+    """One JSON line given to ``pantau classify``: the Article's own field names; other keys are ignored.
 
+    ``pantau fetch`` and ``pantau poll`` print Articles, so their lines keep
+    their id, url, feed and language here; ``link`` is still read for lines
+    written by hand before the name was unified.
+    """
+
+    id: str = ""
+    url: str = ""
+    link: str = ""
     title: str = ""
     summary: str = ""
     content: str = ""
-    link: str = ""
+    feed: str = ""
+    feed_name: str = ""
     language: str | None = None
+    language_source: str | None = None
 
     def article(self, line: int) -> Article:
-        """An Article for the line (its id from the link, else the line number)."""
+        """An Article for the line (its id as given, else from the url, else the line number)."""
+        url = self.url or self.link
         return Article(
-            id=article_id(self.link or f"line:{line}"),
-            url=self.link,
+            id=self.id or article_id(url or f"line:{line}"),
+            url=url,
             title=self.title,
             summary=self.summary,
             content=self.content,
             fetched=datetime.now(timezone.utc),
-            feed="classify",
+            feed=self.feed or "classify",
+            feed_name=self.feed_name,
             language=self.language or None,
+            language_source=(self.language_source or "declared") if self.language else None,
         )
 
 

@@ -11,21 +11,22 @@ each match is explained (hits with original offsets, a marked snippet).
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import ahocorasick
 
 from pantau.core.article import Article
 from pantau.streams.classify.compiler import CompiledRule, Context, RegexLeaf
+from pantau.streams.classify.judgement import Cue, Voided, discount, salient
 from pantau.streams.classify.terms import PARTICLE, SUFFIX, WILD
-from pantau.streams.classify.language import article_language, same_family
+from pantau.core.language import article_language, same_family
 from pantau.streams.classify.morphology import PARTICLES, SUFFIXES
 from pantau.streams.classify.records import Classified, Hit, Match
 from pantau.streams.classify.text import build_shadow, mask_boilerplate
 from pantau.core.logs import get_logger
 
-__all__ = ["RuleSet", "Diagnosis", "scan"]
+__all__ = ["RuleSet", "TopicJudgement", "Diagnosis", "scan"]
 
 FIELD_NAMES = ("title", "summary", "content")
 _MAX_HITS = 20
@@ -69,6 +70,14 @@ def scan(automaton, text: str, starts: tuple[int, int, int]) -> dict[int, list[t
     return hits
 
 
+@dataclass(frozen=True)
+class TopicJudgement:
+    """A topic's denial and sense cues, and the term keys its rules use (the hits cues may void)."""
+
+    keys: frozenset[int]
+    cues: tuple[Cue, ...]
+
+
 class Diagnosis(NamedTuple):
     """One rule on one article: conditions met, score against min_score, terms found, terms blocking."""
 
@@ -96,10 +105,29 @@ class RuleSet:
     key_rules: dict[int, tuple[int, ...]]
     regex_budget: float
     directory: str = ""
+    judgement: dict[str, TopicJudgement] = field(default_factory=dict)
+    use_cues: bool = True  # False: denials and senses off (benchmarks measure their cost)
+    use_salience: bool = True  # False: salience off (likewise)
 
     def __post_init__(self) -> None:
         self._plain_always = tuple(i for i, r in enumerate(self.rules) if r.always and not r.topic_refs)
         self._with_topics = tuple(i for i, r in enumerate(self.rules) if r.topic_refs)
+        self._cue_keys = frozenset(
+            k for j in self.judgement.values() for c in j.cues for k in c.before | c.after
+        )
+
+    def prepare(self, article: Article) -> tuple[Context, dict[str, dict], dict[str, list[Voided]]]:
+        """Scan the article once; per topic, the hits its denials and senses leave (only topics with voided hits)."""
+        shadow = build_shadow(article.title, article.summary, article.content)
+        ctx = Context(scan(self.automaton, shadow.text, shadow.starts), shadow, self.regex_budget)
+        views: dict[str, dict] = {}
+        voided: dict[str, list[Voided]] = {}
+        if self.use_cues and not self._cue_keys.isdisjoint(ctx.hits):
+            for topic, j in self.judgement.items():
+                view, gone = discount(ctx.hits, j.cues, j.keys, shadow)
+                if gone:
+                    views[topic], voided[topic] = view, gone
+        return ctx, views, voided
 
     @property
     def active(self) -> int:
@@ -108,27 +136,31 @@ class RuleSet:
 
     def classify(self, article: Article) -> Classified:
         """Every rule that matches ``article``, each with its evidence."""
-        language = _Language(article)  # detected only if a candidate rule is language-restricted
-        shadow = build_shadow(article.title, article.summary, article.content)
-        ctx = Context(scan(self.automaton, shadow.text, shadow.starts), shadow, self.regex_budget)
+        language = Language(article)  # detected only if a candidate rule is language-restricted
+        ctx, views, voided = self.prepare(article)
+        base = ctx.hits
         candidates: set[int] = set(self._plain_always)
         key_rules = self.key_rules
-        for key in ctx.hits:
+        for key in base:
             candidates.update(key_rules.get(key, ()))
-        matched: list[tuple[CompiledRule, float]] = []
+        matched: list[tuple[CompiledRule, float, str]] = []
         for index in sorted(candidates):
             rule = self.rules[index]
             if rule.topic_refs:
                 continue
-            score = self._evaluate(rule, ctx, language)
-            if score is not None:
-                matched.append((rule, score))
+            ctx.hits = views.get(rule.topic, base) if views else base
+            found = self._evaluate(rule, ctx, language)
+            if found is not None:
+                matched.append((rule, *found))
                 ctx.topics.add(rule.topic)
-        self._chain(matched, ctx, language)
-        matches = tuple(self._explain(rule, score, ctx, matched) for rule, score in matched)
-        return Classified(article=article, matches=matches, ruleset_version=self.version)
+        self._chain(matched, ctx, language, views, base)
+        matches = []
+        for rule, score, note in matched:
+            ctx.hits = views.get(rule.topic, base) if views else base
+            matches.append(self._explain(rule, score, ctx, matched, note, voided.get(rule.topic, ())))
+        return Classified(article=article, matches=tuple(matches), ruleset_version=self.version)
 
-    def _chain(self, matched: list[tuple[CompiledRule, float]], ctx: Context, language: "_Language") -> None:
+    def _chain(self, matched: list, ctx: Context, language: "Language", views: dict, base: dict) -> None:
         """Run the ``topic:`` rules until no more match, so references chain.
 
         A topic a reference rule finds can satisfy another reference rule
@@ -143,20 +175,27 @@ class RuleSet:
             progressed = False
             for index in tuple(pending):
                 rule = self.rules[index]
-                score = self._evaluate(rule, ctx, language)
-                if score is not None:
-                    matched.append((rule, score))
+                ctx.hits = views.get(rule.topic, base) if views else base
+                found = self._evaluate(rule, ctx, language)
+                if found is not None:
+                    matched.append((rule, *found))
                     ctx.topics.add(rule.topic)
                     pending.remove(index)
                     progressed = True
 
-    def _evaluate(self, rule: CompiledRule, ctx: Context, language: "_Language") -> float | None:
+    def _evaluate(self, rule: CompiledRule, ctx: Context, language: "Language") -> tuple[float, str] | None:
+        """(score, salience note) when the rule matches ``ctx.hits``; None otherwise."""
         if rule.languages and not same_family(language.code, rule.languages):
             return None
         if not rule.test(ctx):
             return None
         score = rule.score(ctx)
-        return score if score >= rule.min_score else None
+        if score < rule.min_score:
+            return None
+        if rule.salience is None or not self.use_salience:
+            return score, ""
+        ok, note = salient(rule, ctx, rule.salience)
+        return (score, note) if ok else None
 
     def evaluate_rule(self, rule_id: str, article: Article) -> tuple[bool, float, list[str]]:
         """For editors' diagnostics: (conditions met, score, terms found) of one rule."""
@@ -173,8 +212,8 @@ class RuleSet:
         rule = next((r for r in self.rules if r.id == rule_id), None)
         if rule is None:
             return None
-        shadow = build_shadow(article.title, article.summary, article.content)
-        ctx = Context(scan(self.automaton, shadow.text, shadow.starts), shadow, self.regex_budget)
+        ctx, views, _voided = self.prepare(article)
+        ctx.hits = views.get(rule.topic, ctx.hits)  # denied and other-sense hits do not count here either
         if rule.topic_refs:
             ctx.topics.update(self.classify(article).topics)
         found = sorted({self.labels[k] for k, _w, _f in rule.score_keys if k in ctx.hits})
@@ -183,7 +222,7 @@ class RuleSet:
         ok = (not rule.languages or same_family(language, rule.languages)) and rule.test(ctx)
         return Diagnosis(ok, rule.score(ctx), rule.min_score, tuple(found), tuple(blocking))
 
-    def _explain(self, rule: CompiledRule, score: float, ctx: Context, base: list) -> Match:
+    def _explain(self, rule: CompiledRule, score: float, ctx: Context, base: list, note: str = "", voided=()) -> Match:
         shadow = ctx.shadow
         starts, folded, originals, labels = shadow.starts, shadow.fields, shadow.originals, self.labels
         spans: dict[tuple[int, int, int], str] = {}
@@ -201,10 +240,12 @@ class RuleSet:
             for f, s, e in ctx.regex_hits.get(leaf.ident, ()):
                 hits.append(Hit(term=f"regex:{leaf.source}", field=FIELD_NAMES[f], start=s, end=e, text=shadow.originals[f][s:e]))
         if rule.topic_refs:
-            for other, _score in base:
+            for other, *_rest in base:
                 if other.topic in rule.topic_refs:
                     hits.extend(self._explain(other, 0.0, ctx, []).hits)
         unique = tuple(dict.fromkeys(hits))[:_MAX_HITS]
+        keys = {k for k, _w, _f in rule.score_keys}
+        notes = ([note] if note else []) + [self.describe_voided(v, shadow) for v in voided if v.key in keys]
         return Match(
             rule=rule.id,
             topic=rule.topic,
@@ -214,10 +255,18 @@ class RuleSet:
             hits=unique,
             snippet=snippet(shadow.originals, unique),
             ruleset_version=self.version,
+            notes=tuple(dict.fromkeys(notes))[:_MAX_HITS],
         )
 
+    def describe_voided(self, v: Voided, shadow) -> str:
+        """``not counted: «bukan» «serangan siber» (title): denied`` for one voided hit."""
+        f, s, e = shadow.to_original(v.hit[0], v.hit[1])
+        cf, cs, ce = shadow.to_original(v.cue[0], v.cue[1])
+        text, cue = shadow.originals[f][s:e], shadow.originals[cf][cs:ce]
+        return f"not counted: «{text}» ({FIELD_NAMES[f]}, next to «{cue}»): {v.why}"
 
-class _Language:
+
+class Language:
     """The article's language, detected at most once and only when a rule asks."""
 
     __slots__ = ("_article", "_code", "_known")

@@ -34,6 +34,8 @@ class Match(msgspec.Struct, frozen=True, kw_only=True):
     hits: tuple[Hit, ...] = ()
     snippet: str = ""
     ruleset_version: str = ""
+    notes: tuple[str, ...] = ()
+    """Judgement shown to people: why the story is about the topic, hits that did not count and why."""
 
 
 class Classified(msgspec.Struct, frozen=True, kw_only=True):

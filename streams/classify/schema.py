@@ -18,6 +18,9 @@ __all__ = [
     "ExamplesSpec",
     "RuleSpec",
     "TopicFile",
+    "SalienceSpec",
+    "DenialSpec",
+    "SenseSpec",
     "FIELDS",
     "LANGUAGES",
     "SEVERITIES",
@@ -77,6 +80,57 @@ class ExamplesSpec(BaseModel):
     should_not_match: list[Example] = Field(default_factory=list)
 
 
+class SalienceSpec(BaseModel):
+    """When a rule's hits make the story about the topic, not a passing mention.
+
+    The rule's hits are salient when one is in the title or the lead (the
+    summary, or the first ``lead_words`` words of the content), or when there
+    are at least ``min_hits`` of them. ``lead_words: 0`` and ``min_hits: 1``
+    (the defaults) accept any hit.
+    """
+
+    model_config = _STRICT
+    lead_words: int = Field(default=0, ge=0)
+    min_hits: int = Field(default=1, ge=1)
+
+
+class DenialSpec(BaseModel):
+    """Cues that deny a hit in the same clause ("bukan serangan siber", "해킹은 아닌").
+
+    ``before`` cues come before the hit (Indonesian, English, Vietnamese),
+    ``after`` cues follow it (Korean), at most ``window`` words away, with no
+    sentence or comma break between; a cue inside an ``unless`` phrase
+    ("bukan hanya", "not only") denies nothing.
+    """
+
+    model_config = _STRICT
+    before: list[Item] = Field(default_factory=list)
+    after: list[Item] = Field(default_factory=list)
+    unless: list[Item] = Field(default_factory=list)
+    window: int = Field(default=4, ge=0, le=20)
+
+
+class SenseSpec(BaseModel):
+    """Another sense of the topic's words: hits next to these cues do not count.
+
+    ``terms`` (default: every term of the topic) next to a ``before`` or
+    ``after`` cue within ``window`` words in the same sentence; with
+    ``min_cues: 2`` a hit needs two cues around it (a name in a list of
+    countries); ``anywhere: true`` voids the terms when a cue is anywhere in
+    the article. ``why`` is shown in explanations.
+    """
+
+    model_config = _STRICT
+    why: str = Field(min_length=1)
+    terms: list[Item] = Field(default_factory=list)
+    before: list[Item] = Field(default_factory=list)
+    after: list[Item] = Field(default_factory=list)
+    window: int = Field(default=1, ge=0, le=20)
+    anywhere: bool = False
+    """True: a cue anywhere in the article voids every hit of ``terms`` (a story about a hackathon)."""
+    min_cues: int = Field(default=1, ge=1, le=10)
+
+
 class RuleSpec(BaseModel):
     """One rule: when it matches, the article belongs to the file's topic."""
 
@@ -96,6 +150,7 @@ class RuleSpec(BaseModel):
     max_per_term: int = Field(default=3, ge=1)
     severity: Severity = "medium"
     tags: list[str] = Field(default_factory=list)
+    salience: SalienceSpec | None = None
     examples: ExamplesSpec = Field(default_factory=ExamplesSpec)
 
 
@@ -110,4 +165,7 @@ class TopicFile(BaseModel):
     enabled: bool = True
     regex_budget_ms: float = Field(default=50.0, gt=0, le=5000)
     terms: dict[str, list[Item] | TermListSpec] = Field(default_factory=dict)
+    denials: DenialSpec | None = None
+    senses: list[SenseSpec] = Field(default_factory=list)
+    salience: SalienceSpec | None = None
     rules: list[RuleSpec] = Field(min_length=1)

@@ -21,7 +21,61 @@ from pantau.streams.classify import Classified
 from pantau.streams.deliver.events import OpsEvent
 from pantau.streams.deliver.feedback import FeedbackLinks
 
-__all__ = ["Alert", "Message", "alert_key", "message_id", "encode_alert", "decode_alert"]
+__all__ = ["Alert", "StoryUpdate", "UpdateItem", "Message", "alert_key", "message_id", "encode_alert", "decode_alert"]
+
+
+class UpdateItem(msgspec.Struct, frozen=True, kw_only=True):
+    """One copy of a story that adds something to what the desk was told."""
+
+    outlet: str
+    title: str
+    url: str
+    language: str = ""
+    new_outlet: bool = True
+    new_language: bool = False
+    new_topics: tuple[str, ...] = ()
+
+
+class StoryUpdate(msgspec.Struct, frozen=True, kw_only=True):
+    """An update of an alert already sent: the copies since, batched (streams/deliver/updates.py)."""
+
+    of: str
+    """The key of the first alert (same story, route and destination)."""
+    seq: int
+    title: str
+    """The first alert's headline, so the update reads as part of its thread."""
+    first_topics: tuple[str, ...] = ()
+    """The first alert's topics (an email update's subject repeats the first one's)."""
+    reply_to: str = ""
+    """The destination's id of the first message (Telegram message_id), when it gave one."""
+    items: tuple[UpdateItem, ...] = ()
+
+    @property
+    def outlets(self) -> list[str]:
+        """The outlets new to the desk, in arrival order."""
+        return [i.outlet for i in self.items if i.new_outlet]
+
+    @property
+    def languages(self) -> list[str]:
+        """The languages new to the desk."""
+        return [i.language for i in self.items if i.new_language]
+
+    @property
+    def topics(self) -> list[str]:
+        """The topics new to the desk."""
+        return list(dict.fromkeys(t for i in self.items for t in i.new_topics))
+
+    def summary(self) -> str:
+        """``3 more outlets: Kompas, Tempo, VnExpress; now also in en; new topic: asean``."""
+        parts = []
+        if self.outlets:
+            n = len(self.outlets)
+            parts.append(f"{n} more outlet{'s' if n > 1 else ''}: {', '.join(self.outlets)}")
+        if self.languages:
+            parts.append(f"now also in {', '.join(self.languages)}")
+        if self.topics:
+            parts.append(f"new topic{'s' if len(self.topics) > 1 else ''}: {', '.join(self.topics)}")
+        return "; ".join(parts) or "more coverage"
 
 
 class Alert(msgspec.Struct, frozen=True, kw_only=True):
@@ -37,6 +91,8 @@ class Alert(msgspec.Struct, frozen=True, kw_only=True):
     created: float
     """Unix time the alert was made (routing time)."""
     event: OpsEvent | None = None
+    update: StoryUpdate | None = None
+    """Set on an update of an alert already sent (more outlets, languages, topics); see updates.py."""
     feedback: FeedbackLinks | None = None
     """Signed "relevant" / "not relevant" links (pantau.streams.deliver.feedback); None for ops events."""
 
@@ -66,7 +122,7 @@ class Message(msgspec.Struct, frozen=True, kw_only=True):
     """Stable across retries: the alert key, or a hash of the batch's keys."""
     destination: str
     route: str
-    kind: Literal["alert", "digest", "storm", "ops_event"]
+    kind: Literal["alert", "digest", "storm", "ops_event", "update"]
     alerts: tuple[Alert, ...]
 
 

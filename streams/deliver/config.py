@@ -97,6 +97,12 @@ class RouteSpec(BaseModel):
     repeat_interval: Duration = 0.0
     """0: a story alerts once per destination; else it may alert again once per interval."""
     storm: StormSpec | None = None
+    updates: bool = True
+    """Tell the destination when a story that alerted gets more outlets, languages or topics."""
+    update_wait: Duration = 300.0
+    """How long an update collects further copies before it goes out."""
+    update_interval: Duration = 3600.0
+    """At most one update per story and destination in this time."""
 
     @model_validator(mode="after")
     def _events_only(self) -> "RouteSpec":

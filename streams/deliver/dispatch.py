@@ -8,7 +8,9 @@ destination's schedule (Standard Webhooks: at once, 5 s, 5 min, 30 min, 2 h,
 refuses for good, its alerts become dead letters. 410 Gone disables the
 destination until restart and raises a ``destination_disabled`` ops event
 through ``on_event`` (which routes it to the other destinations). Every
-outcome is a metric and a log event.
+outcome is a metric and a log event. The planner's timers are saved with the
+outbox after every pass that moved them and restored at start;
+:meth:`Dispatcher.housekeep` prunes sent keys older than ``retention``.
 """
 
 from __future__ import annotations
@@ -29,7 +31,10 @@ from pantau.streams.deliver.destinations import Destination
 from pantau.streams.deliver.events import OpsEvent, destination_disabled
 from pantau.streams.deliver.outbox import Entry, Outbox
 from pantau.streams.deliver.pace import Pacer
+from pantau.streams.deliver.inhibit import InhibitRule, Inhibitor
 from pantau.streams.deliver.plan import Planned, Planner
+from pantau.streams.deliver import updates
+from pantau.streams.deliver.retention import PRUNE_EVERY
 from pantau.streams.deliver.silences import Silences, silencing
 from pantau.core.errors import PermanentDelivery, RetryableDelivery
 from pantau.core.logs import get_logger
@@ -62,13 +67,23 @@ class Dispatcher:
         idle: float = 1.0,
         rng: random.Random | None = None,
         on_event: OnEvent | None = None,
+        retention: float | None = None,
+        inhibit: Iterable[InhibitRule] = (),
     ) -> None:
         self.destinations = dict(destinations)
+        self.retention = retention
+        """Seconds sent-alert keys are kept (None: forever); see streams/deliver/retention.py."""
+        self._pruned_at = -math.inf
         self.on_event = on_event
         """Called with each ops event the dispatcher raises (a destination disabled)."""
         self.outbox = outbox
         self.silences = silences
+        routes = list(routes)
         self.planner = Planner({r.name: r for r in routes})
+        self.inhibitor = Inhibitor(inhibit, self.planner.routes)
+        self.inhibited: dict[str, str] = {}
+        """Alert key -> why it was inhibited, for the alerts of the last ``submit`` (the archive shows it)."""
+        self.planner.restore(outbox.load_timers())
         self.clock = clock
         self.jitter = jitter
         self.idle = idle
@@ -93,6 +108,12 @@ class Dispatcher:
         now = self.clock()
         live = self.silences.active(now) if self.silences is not None else []
         metrics.SILENCES_ACTIVE.set(len(live))
+        alerts, muted = self.inhibitor.split(list(alerts), now)
+        self.inhibited = {}
+        for alert, why in muted:
+            self.inhibited[alert.key] = why
+            metrics.INHIBITED.labels(alert.destination, alert.route).inc()
+            self._logger(alert.destination).info("alert_inhibited", alert=alert.key, route=alert.route, why=why)
         keep: list[Alert] = []
         for alert in alerts:
             # Silences mute stories; ops events about pantau itself are not theirs to mute.
@@ -103,11 +124,61 @@ class Dispatcher:
                 continue
             keep.append(alert)
         stored = self.outbox.enqueue(keep, [self.planner.due_time(a.route, a.destination, now) for a in keep])
+        fresh = {a.key for a in stored}
+        for alert in keep:
+            if alert.classified is None or alert.update is not None:
+                continue
+            if alert.key in fresh:
+                self.outbox.save_ledger(alert.key, updates.encode_ledger(updates.first_ledger(alert)), alert.created)
+            else:
+                stored += self._story_update(alert, now)
         if stored:
             self._refresh_gauges(force=True)
             if self._wake is not None:
                 self._wake.set()
         return stored
+
+    def _story_update(self, copy: Alert, now: float) -> list[Alert]:
+        """Fold a copy of an alerted story into its waiting update, or open one; the update newly stored."""
+        route = self.planner.routes.get(copy.route)
+        if route is not None and not route.updates:
+            return []
+        ledger = updates.decode_ledger(self.outbox.ledger(copy.key))
+        if ledger is None:
+            return []
+        item = updates.fold(ledger, copy)
+        if item is None:
+            return []
+        opened: list[Alert] = []
+        if ledger.sent:
+            waiting = next((e for e in self.outbox.pending() if e.alert.key == ledger.open), None) \
+                if ledger.open else None
+            if waiting is None or not self.outbox.amend(ledger.open, updates.add_item(waiting.alert, item)):
+                update = updates.new_update(ledger, copy, copy, item, now)
+                opened = self.outbox.enqueue([update], [updates.due(route, ledger, now)])
+                self._logger(copy.destination).info("story_update_opened", alert=copy.key, update=update.key)
+        self.outbox.save_ledger(copy.key, updates.encode_ledger(ledger), ledger.at)
+        return opened
+
+    def _record_sent(self, dest: Destination, planned: Planned, now: float) -> None:
+        """Note in the story ledgers that a first alert went out (with the destination's message id) or an update."""
+        ref = getattr(dest, "last_ref", None)
+        for e in planned.entries:
+            alert = e.alert
+            if alert.classified is None:
+                continue
+            key = alert.update.of if alert.update is not None else alert.key
+            ledger = updates.decode_ledger(self.outbox.ledger(key))
+            if ledger is None:
+                continue
+            if alert.update is not None:
+                ledger.last_update = now
+                if ledger.open == alert.key:
+                    ledger.open = ""
+            else:
+                ledger.sent = True
+                ledger.ref = str(ref) if ref else ledger.ref
+            self.outbox.save_ledger(key, updates.encode_ledger(ledger), ledger.at)
 
     # -- sending --------------------------------------------------------------
 
@@ -117,6 +188,7 @@ class Dispatcher:
         if not flush and not self.outbox.due(now):
             return
         await asyncio.gather(*(self._serve(name, entries, flush) for name, entries in self._pending().items()))
+        self._save_timers()
         self._refresh_gauges(force=flush)
 
     async def _serve(self, name: str, entries: list[Entry], flush: bool) -> None:
@@ -127,7 +199,9 @@ class Dispatcher:
             return
         if self.pace.paused_until(name) > self.clock():
             return
-        for planned in self.planner.plan(name, entries, self.clock(), flush=flush):
+        plans = self.planner.plan(name, entries, self.clock(), flush=flush)
+        self._save_timers()  # before sending: a crash mid-send must not forget the flush
+        for planned in plans:
             await self.pace.wait_slot(name, dest.rate)
             if not await self._attempt(dest, planned):
                 break  # paused or disabled: leave the rest for later
@@ -157,6 +231,7 @@ class Dispatcher:
             return True
         now = self.clock()
         self.outbox.mark_sent(keys, now)
+        self._record_sent(dest, planned, now)
         self.sent += len(keys)
         metrics.ALERTS.labels(dest.name, "sent").inc(len(keys))
         for e in planned.entries:
@@ -214,6 +289,25 @@ class Dispatcher:
         except Exception as exc:  # a broken ops route must not stop the other deliveries
             self._logger(event.subject).error("ops_event_route_failed", kind=event.kind, error=str(exc))
 
+    def _save_timers(self) -> None:
+        if self.planner.changed:
+            self.outbox.save_timers(self.planner.snapshot())
+
+    def restore_timers(self) -> None:
+        """Take the planner's timers from the outbox again (after a takeover of the tables)."""
+        self.planner.restore(self.outbox.load_timers())
+
+    def housekeep(self, *, force: bool = False) -> int:
+        """Prune sent keys older than ``retention`` (at most once an hour unless ``force``); how many."""
+        now = self.clock()
+        if self.retention is None or (not force and now - self._pruned_at < PRUNE_EVERY):
+            return 0
+        self._pruned_at = now
+        pruned = self.outbox.prune(now - self.retention)
+        if pruned:
+            get_logger(component="deliver").info("sent_keys_pruned", keys=pruned, retention_days=self.retention / 86400)
+        return pruned
+
     # -- loops ----------------------------------------------------------------
 
     def next_wake(self) -> float:
@@ -237,6 +331,8 @@ class Dispatcher:
             if wake == math.inf or wake > deadline:
                 break
             await asyncio.sleep(max(0.0, wake - self.clock()))
+        self._save_timers()
+        self.housekeep()
         self._refresh_gauges(force=True)
         return DrainSummary(sent=self.sent - sent_before, pending=len(self.outbox.pending()),
                             dead=self.dead_lettered - dead_before)
@@ -257,6 +353,8 @@ class Dispatcher:
                         continue
                     busy[name] = asyncio.create_task(self._serve(name, entries, False))
                     busy[name].add_done_callback(lambda _t: self._wake.set())
+                self._save_timers()
+                self.housekeep()
                 self._refresh_gauges()
                 delay = min(max(self._next_wake(pending) - self.clock(), 0.01), self.idle)
                 # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a

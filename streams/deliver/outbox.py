@@ -7,7 +7,11 @@ later", never "lost". Keys are unique: enqueuing a key that was ever seen
 once per (story, route, destination). The embedded mode keeps this in SQLite
 (:class:`pantau.adapters.sqlite.outbox.SqliteOutbox`); the distributed mode
 implements the same small protocol over Faust tables
-(:class:`pantau.adapters.faust.outbox_table.TableOutbox`).
+(:class:`pantau.adapters.faust.outbox_table.TableOutbox`). Sent keys are
+pruned after the delivery retention (streams/deliver/retention.py), so months
+of alerts keep the state bounded; the planner's group, storm and flush timers
+are saved beside the alerts, so a restart neither sends the next digest early
+nor forgets a storm.
 """
 
 from __future__ import annotations
@@ -51,6 +55,8 @@ class Recent(msgspec.Struct, frozen=True, kw_only=True):
     route: str
     status: str
     alert: Alert | None
+    title: str = ""
+    """The alert's headline, kept after the payload is dropped so the list still says what was sent."""
 
 
 class Outbox(Protocol):
@@ -79,3 +85,21 @@ class Outbox(Protocol):
 
     def replay(self, keys: Sequence[str] | None, now: float) -> int:
         """Move dead letters (all when ``keys`` is None) back to pending, due now; return how many."""
+
+    def prune(self, before: float) -> int:
+        """Forget the keys of alerts sent before ``before``; return how many."""
+
+    def load_timers(self) -> bytes | None:
+        """The planner's saved timers (None when never saved)."""
+
+    def save_timers(self, raw: bytes) -> None:
+        """Save the planner's timers with the outbox."""
+
+    def amend(self, key: str, alert: Alert) -> bool:
+        """Replace a pending, never attempted alert's payload (a waiting update gains items); False otherwise."""
+
+    def ledger(self, key: str) -> bytes | None:
+        """The story-update ledger of the first alert ``key`` (streams/deliver/updates.py)."""
+
+    def save_ledger(self, key: str, raw: bytes, at: float) -> None:
+        """Store the ledger of the first alert ``key`` (pruned with the sent keys, by ``at``)."""

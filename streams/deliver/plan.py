@@ -8,7 +8,10 @@ pending in the group goes out as one digest. Ungrouped routes send each
 alert on its own, unless more than ``storm.max`` arrive within
 ``storm.window``: then the excess is held and sent as one storm summary when
 the window ends. A failed message keeps its batch id, so a retry resends the
-same alerts under the same message id.
+same alerts under the same message id. The timers (last flush, storm hold,
+recent sends) are saved with the outbox (:meth:`Planner.snapshot`) and
+restored at start, so a restart does not send the next digest early nor
+forget a storm in progress.
 """
 
 from __future__ import annotations
@@ -26,6 +29,18 @@ from pantau.streams.deliver.outbox import Entry
 __all__ = ["Planner", "Planned"]
 
 Group = tuple[str, str]  # (route, destination)
+_SEP = "\x1f"
+
+
+class _Timers(msgspec.Struct, kw_only=True):
+    """The planner's clocks as saved with the outbox (groups as ``route<US>destination``)."""
+
+    last_flush: dict[str, float] = {}
+    storm_until: dict[str, float] = {}
+    recent: dict[str, list[float]] = {}
+
+
+_timers_decoder = msgspec.json.Decoder(_Timers)
 
 
 class Planned(msgspec.Struct, frozen=True):
@@ -40,6 +55,8 @@ def _message(destination: str, route: str, kind: str, entries: list[Entry], batc
     kind = "alert" if len(alerts) == 1 and kind != "storm" else kind
     if alerts[0].event is not None:  # ops routes are never grouped: one event per message
         kind = "ops_event"
+    if alerts[0].update is not None:  # updates go one per message, into the story's thread
+        kind = "update"
     mid = batch or message_id([a.key for a in alerts])
     return Planned(Message(id=mid, destination=destination, route=route, kind=kind, alerts=alerts), tuple(entries))
 
@@ -52,6 +69,36 @@ class Planner:
         self.last_flush: dict[Group, float] = {}
         self.storm_until: dict[Group, float] = {}
         self.recent: dict[Group, deque[float]] = defaultdict(deque)
+        self.changed = False
+        """True when a timer moved since the last :meth:`snapshot`."""
+
+    def snapshot(self) -> bytes:
+        """The timers as bytes to save with the outbox (clears ``changed``)."""
+        self.changed = False
+        return msgspec.json.encode(_Timers(
+            last_flush={_SEP.join(k): v for k, v in self.last_flush.items()},
+            storm_until={_SEP.join(k): v for k, v in self.storm_until.items()},
+            recent={_SEP.join(k): list(v) for k, v in self.recent.items() if v},
+        ))
+
+    def restore(self, raw: bytes | None) -> None:
+        """Take the timers saved by :meth:`snapshot` (groups of routes no longer configured are dropped)."""
+        if not raw:
+            return
+        try:
+            saved = _timers_decoder.decode(raw)
+        except (msgspec.DecodeError, msgspec.ValidationError):
+            return  # unreadable timers: start afresh, as before timers were saved
+
+        def groups(d: dict[str, object]):
+            for key, value in d.items():
+                route, _, destination = key.partition(_SEP)
+                if route in self.routes:
+                    yield (route, destination), value
+
+        self.last_flush = dict(groups(saved.last_flush))
+        self.storm_until = dict(groups(saved.storm_until))
+        self.recent = defaultdict(deque, {k: deque(v) for k, v in groups(saved.recent)})
 
     def due_time(self, route: str, destination: str, now: float) -> float:
         """When a newly enqueued alert of this group should go out."""
@@ -66,11 +113,17 @@ class Planner:
         out: list[Planned] = []
         retries: dict[str, list[Entry]] = defaultdict(list)
         fresh: dict[str, list[Entry]] = defaultdict(list)
+        updates: list[Entry] = []
         for e in entries:
             if e.batch is not None and e.attempts > 0:
                 retries[e.batch].append(e)
+            elif e.alert.update is not None:
+                # Story updates are not grouped nor counted in storms: each waits its own time.
+                if flush or e.due <= now:
+                    updates.append(e)
             else:
                 fresh[e.alert.route].append(e)
+        out.extend(_message(destination, e.alert.route, "update", [e]) for e in updates)
         for batch, group in retries.items():
             # Retries wait out their backoff even when flushing: drain() decides how long to wait.
             if min(e.due for e in group) <= now:
@@ -85,6 +138,8 @@ class Planner:
         if not ready:
             return []
         key = (route, destination)
+        # Only groups and storms have clocks worth saving: plain routes cost no state write per send.
+        self.changed = self.changed or (spec is not None and (spec.grouped or spec.storm is not None))
         if spec is not None and spec.grouped:
             self.last_flush[key] = now
             return [_message(destination, route, "digest", group)]

@@ -20,6 +20,7 @@ from pantau.streams.deliver.config import RouteSpec
 from pantau.streams.deliver.events import OpsEvent
 from pantau.streams.deliver.feedback import FeedbackLinks
 from pantau.core.errors import ConfigError
+from pantau.core.language import article_language, same_family
 
 __all__ = ["Router", "route_matches", "event_matches", "default_routes"]
 
@@ -39,7 +40,9 @@ def route_matches(route: RouteSpec, classified: Classified) -> bool:
     article = classified.article
     if route.feeds and article.feed not in route.feeds and article.feed_name not in route.feeds:
         return False
-    if route.languages and (article.language or "") not in route.languages:
+    if route.languages and not same_family(
+        article_language(article.language, article.title, article.summary, article.content), route.languages
+    ):
         return False
     return any(_match_ok(route, m) for m in classified.matches)
 

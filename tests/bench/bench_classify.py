@@ -34,8 +34,12 @@ def _vocabulary(rng: random.Random, size: int, syllables: tuple[int, int]) -> li
     return list(words)[:size]
 
 
-def write_rules(directory: Path, n: int, terms: list[str], rng: random.Random) -> None:
-    """``n`` rules in 10 topic files: any-groups, all+none groups and NEAR queries."""
+def write_rules(directory: Path, n: int, terms: list[str], rng: random.Random, cues: list[str] | None = None) -> None:
+    """``n`` rules in 10 topic files: any-groups, all+none groups and NEAR queries.
+
+    ``cues``: common words used as denial and sense cues (so the clause checks
+    run on most articles, a worst case), with a salience default per file.
+    """
     directory.mkdir(parents=True, exist_ok=True)
     per = max(1, n // 10)
 
@@ -43,7 +47,14 @@ def write_rules(directory: Path, n: int, terms: list[str], rng: random.Random) -
         return rng.choice(terms) if rng.random() < 0.7 else f"{rng.choice(terms)} {rng.choice(terms)}"
 
     for t in range(10):
-        lines = [f"topic: t{t}", f"title: Topic {t}", "owner: bench", "rules:"]
+        lines = [f"topic: t{t}", f"title: Topic {t}", "owner: bench"]
+        if cues:
+            lines += [
+                f"denials: {{before: [{cues[t % len(cues)]}, {cues[(t + 1) % len(cues)]}], after: [{cues[(t + 2) % len(cues)]}], window: 4}}",
+                f"senses: [{{why: bench, before: [{cues[(t + 3) % len(cues)]}], window: 2}}]",
+                "salience: {lead_words: 60, min_hits: 2}",
+            ]
+        lines.append("rules:")
         for r in range(per):
             lines.append(f"  - id: t{t}-r{r}")
             kind = rng.random()
@@ -105,6 +116,30 @@ def measure(ruleset, batch: list[Article], repeat: int = 3) -> tuple[float, floa
     return classify_s, raw_s, first_s
 
 
+SWITCHES = {"on": (True, True), "no_cues": (False, True), "no_salience": (True, False), "off": (False, False)}
+
+
+def measure_switches(ruleset, batch: list[Article], repeat: int = 3) -> dict[str, float]:
+    """Classify seconds over the batch with denials/senses and salience switched on and off.
+
+    Side by side, article by article (each variant timed ``repeat`` times in
+    turn, best kept), so machine load hits every variant alike.
+    """
+    total = dict.fromkeys(SWITCHES, 0.0)
+    for article in batch:
+        best = dict.fromkeys(SWITCHES, float("inf"))
+        for _ in range(repeat):
+            for name, (cues, salience) in SWITCHES.items():
+                ruleset.use_cues, ruleset.use_salience = cues, salience
+                t0 = time.perf_counter()
+                ruleset.classify(article)
+                best[name] = min(best[name], time.perf_counter() - t0)
+        for name in SWITCHES:
+            total[name] += best[name]
+    ruleset.use_cues = ruleset.use_salience = True
+    return total
+
+
 def cases(args):
     """One JSON-able dict per rule-set size, then the morphology comparison."""
     configure_logging("json", "warning")  # reload logs go to stderr, not into the JSON lines
@@ -151,6 +186,25 @@ def cases(args):
                 "reload_s": round(reload_s, 3),
             }
             if n == 10000:
+                # The cost of denials/senses and of salience, side by side in one run: the same
+                # rules with cue words that occur in most articles, each check switched off in turn.
+                judged_dir = Path(tmp) / "judged"
+                write_rules(judged_dir, n, terms, random.Random(11), cues=common[20:40])
+                judged = load_ruleset(judged_dir)
+                for article in batch[:20]:
+                    judged.classify(article)
+                on_s, raw_on_s, _ = measure(judged, batch)
+                times = measure_switches(judged, batch)
+                on_s2, no_cues_s, no_salience_s, off_s = (times[k] for k in ("on", "no_cues", "no_salience", "off"))
+                case["judgement"] = {
+                    "articles_per_s_all_on": round(len(batch) / on_s),
+                    "ratio_to_raw_scan_all_on": round(on_s / raw_on_s, 2),
+                    "articles_per_s_all_off": round(len(batch) / off_s),
+                    "denials_and_senses_cost_pct": round(100 * (on_s2 - no_cues_s) / no_cues_s, 1),
+                    "salience_cost_pct": round(100 * (on_s2 - no_salience_s) / no_salience_s, 1),
+                    "all_judgement_cost_pct": round(100 * (on_s2 - off_s) / off_s, 1),
+                }
+                del judged
                 case["meets_target"] = (
                     case["ratio_to_raw_scan"] <= TARGETS["ratio_to_raw_scan"]
                     and case["articles_per_s"] >= TARGETS["articles_per_s"]

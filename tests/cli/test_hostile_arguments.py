@@ -44,8 +44,8 @@ for _cmd in (["run", "--once"], ["worker"], ["sources"], ["status"], ["feeds", "
              ["alerts", "pending"], ["alerts", "dead"], ["alerts", "replay", "--all"], ["silence", "list"],
              ["silence", "expire", "abc"], ["silence", "add", "--topic", "asean", "--for", "1h", "--reason", "x"],
              ["classify"], ["rules", "check"], ["rules", "test"], ["rules", "backtest"], ["archive", "search", "x"],
-             ["archive", "show", "abc"], ["archive", "stats"], ["rules", "quality"], ["rules", "candidates"],
-             ["web"]):
+             ["archive", "show", "abc"], ["archive", "stats"], ["archive", "follow", "--once"], ["rules", "quality"],
+             ["rules", "candidates"], ["web"]):
     for _bad in FILES:
         _case(" ".join(_cmd[:2] if _cmd[0] in {"feeds", "alerts", "silence", "rules", "archive"} else _cmd[:1]),
               [*_cmd, "--config", "{%s}" % _bad], ERROR)

@@ -88,3 +88,21 @@ def test_the_thread_follows_and_retention_prunes(kafka_bootstrap, topic_prefix, 
     finally:
         reader.stop()
         producer.close()
+
+
+def test_archive_follow_once_fills_the_state_file_that_search_reads(kafka_bootstrap, topic_prefix, tmp_path,
+                                                                     monkeypatch, capsys, restore_logging):
+    from pantau.cli.main import main
+
+    producer = KafkaProducer(bootstrap_servers=kafka_bootstrap)
+    a = article(1, "Peretas serang situs kampus")
+    producer.send(ARTICLES.name(topic_prefix), key=a.id.encode(), value=encode(a))
+    producer.flush()
+    producer.close()
+    config = tmp_path / "pantau.yaml"
+    config.write_text(f"state: {tmp_path / 'web.db'}\nkafka: {kafka_bootstrap}\nmetrics: null\n", encoding="utf-8")
+    monkeypatch.setenv("PANTAU_TOPIC_PREFIX", topic_prefix)
+    assert main(["archive", "follow", "--once", "--config", str(config)]) == 0
+    assert "caught up" in capsys.readouterr().err
+    assert main(["archive", "search", "peretas", "--config", str(config), "--json"]) == 0
+    assert "Peretas serang situs kampus" in capsys.readouterr().out

@@ -16,9 +16,10 @@ pytestmark = pytest.mark.prometheus
 # Labels whose values come from a bounded set (config, rules, fixed outcomes). A
 # label such as url, title or article would grow without bound; feed ids are
 # the one per-feed label, so 10,000 feeds cost 10,000 series per feed gauge.
+# route: one value per configured route, like destination.
 # "directory": the one rules directory a process watches (a label so that processes without rules export nothing).
 # "bootstrap": the Kafka address of the process (one per deployment); "mode": subscribe or unsubscribe.
-BOUNDED_LABELS = {"feed", "topic", "rule", "destination", "outcome", "result", "state", "verdict", "directory",
+BOUNDED_LABELS = {"feed", "topic", "rule", "destination", "route", "outcome", "result", "state", "verdict", "directory",
                   "bootstrap", "mode"}
 
 

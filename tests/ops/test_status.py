@@ -135,7 +135,7 @@ def test_the_terminal_rendering_names_the_trouble(config: Config) -> None:
     console = Console(record=True, width=200, color_system=None)
     render(collect_status(config, now=NOW, ask_process=False), console, NOW)
     text = console.export_text()
-    assert "feeds: 4 (1 ok, 1 failing, 1 silent, 0 gone, 1 new, 0 disabled)" in text
+    assert "feeds: 4 (1 ok, 0 unreachable, 1 failing, 1 silent, 0 gone, 1 new, 0 disabled)" in text
     assert "HTTP 503 Service Unavailable" in text and "2h ago" in text
     assert "retrying" in text and "Phishing wave" in text
     assert "1 articles to classify, 1 alerts to deliver, 1 dead letters, 1 silences active" in text
@@ -191,3 +191,20 @@ def test_a_refused_rule_edit_shows_in_status_located_while_the_process_stays_rea
     render(report, console, NOW)
     text = console.export_text()
     assert "running, ready, degraded: rules on disk refused" in text and "anyy" in text
+
+
+def test_a_feed_never_fetched_successfully_is_unreachable_with_its_error_not_ok(config: Config) -> None:
+    config.feeds.append(FeedSpec(url="https://offline.example/rss", id="offline"))
+    conn = open_state(config.state)
+    SqliteFeedStateStore(conn).save(FeedState(feed="offline", url="https://offline.example/rss", failures=1,
+                                              last_attempt=NOW - 20, last_error="connection refused"))
+    conn.close()
+    report = collect_status(config, now=NOW, ask_process=False)
+    (offline,) = [f for f in report.feeds if f.feed == "offline"]
+    assert (offline.verdict, offline.last_error) == ("unreachable", "connection refused")
+
+
+def test_last_alerts_show_the_titles_of_sent_alerts(config: Config) -> None:
+    report = collect_status(config, now=NOW, limit=10, ask_process=False)
+    sent = {a.title for a in report.alerts if a.status == "sent"}
+    assert sent == {"Ransomware hits port", "Botnet takedown"}

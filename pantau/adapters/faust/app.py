@@ -41,6 +41,7 @@ from pantau.streams.deliver.feedback import signer_for
 from pantau.streams.pipeline import classify, route
 from pantau.streams.stories import StoryIndex
 from pantau.adapters.faust.outbox_table import TableOutbox
+from pantau.streams.deliver.retention import delivery_retention
 from pantau.adapters.faust.stories_table import TableStoryStore
 from pantau.adapters.kafka.topics import (
     ALERTS_DEAD,
@@ -62,7 +63,7 @@ if TYPE_CHECKING:  # the worker imports these anyway; keep `import pantau.adapte
 __all__ = ["Streams", "create_app"]
 
 log = get_logger(component="worker")
-TABLES = ("alert_outbox", "alert_done", "alert_dead", "story_members")
+TABLES = ("alert_outbox", "alert_done", "alert_dead", "story_members", "delivery_timers", "story_ledger")
 _health_decoder = msgspec.json.Decoder(HealthEvent)
 
 
@@ -87,7 +88,7 @@ class Streams:
     def stories(self) -> StoryIndex:
         """The story index, rebuilt from the recovered table after each takeover."""
         if self._stories is None:
-            self._stories = StoryIndex(TableStoryStore(self.story_table))
+            self._stories = StoryIndex(TableStoryStore(self.story_table), retention=self.dispatcher.retention)
         return self._stories
 
     def owns_delivery(self) -> bool:
@@ -116,6 +117,7 @@ class Streams:
     def start_delivery(self) -> None:
         """Run the dispatcher (after a takeover: over freshly recovered tables)."""
         self.outbox.reset_cache()
+        self.dispatcher.restore_timers()  # the group and storm clocks the previous owner saved
         self._stories = None
         self._delivering = asyncio.ensure_future(self._deliver())
         log.info("delivery_started", partition=str(self.matches_tp))
@@ -211,6 +213,8 @@ def create_app(
         tables["alert_done"],
         tables["alert_dead"],
         on_dead=lambda key, raw: dead_topic.send_soon(key=key.encode(), value=raw),
+        timers=tables["delivery_timers"],
+        ledger=tables["story_ledger"],
     )
     destinations = build_destinations(config) if destinations is None else destinations
     # Every worker and `pantau web` must sign and check links with one key: only with web.secret.
@@ -225,7 +229,8 @@ def create_app(
         rules=rules,
         router=router,
         dispatcher=Dispatcher(destinations, outbox, routes=router.routes, silences=silences,
-                              on_event=lambda e: announce(e)),
+                              on_event=lambda e: announce(e), retention=delivery_retention(router.routes),
+                              inhibit=config.inhibit),
         outbox=outbox,
         story_table=tables["story_members"],
         matches_tp=TP(MATCHES.name(prefix), 0),

@@ -7,6 +7,12 @@ partition (after a crash, restart or rebalance) rebuilds the same state:
     alert_outbox   alert key -> Entry          pending: due, attempts, batch
     alert_done     alert key -> Done           sent or dead: never enqueued again
     alert_dead     alert key -> DeadLetter     parked after exhausting retries
+    delivery_timers  "planner" -> timers       group flushes and storms, for a restart
+    story_ledger   first alert key -> Ledger   what a destination was told of a story (updates)
+
+``prune`` deletes ``alert_done`` entries of alerts sent before the retention
+(tombstones in the changelog, which compaction then drops), so the tables
+stay bounded over months.
 
 Pending entries are also kept decoded in memory (rebuilt lazily from the table
 after recovery): the dispatcher asks for them every second.
@@ -42,6 +48,20 @@ _done = msgspec.json.Decoder(Done)
 _dead = msgspec.json.Decoder(DeadLetter)
 _encode = msgspec.json.Encoder().encode
 
+
+class _At(msgspec.Struct):
+    at: float
+
+
+_at = msgspec.json.Decoder(_At)
+
+
+def _ledger_at(raw: bytes) -> float:
+    try:
+        return _at.decode(raw).at
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        return 0.0
+
 Table = MutableMapping[str, bytes]
 
 
@@ -55,10 +75,14 @@ class TableOutbox:
         dead: Table,
         *,
         on_dead: Callable[[str, bytes], None] | None = None,
+        timers: Table | None = None,
+        ledger: Table | None = None,
     ) -> None:
         self._outbox = outbox
         self._done = done
         self._dead = dead
+        self._timers: Table = timers if timers is not None else {}
+        self._ledger: Table = ledger if ledger is not None else {}
         self._on_dead = on_dead
         self._pending: dict[str, Entry] | None = None
 
@@ -147,3 +171,41 @@ class TableOutbox:
             self._put(key, Entry(alert=letter.alert, due=now))
             moved += 1
         return moved
+
+    def prune(self, before: float) -> int:
+        """Delete ``alert_done`` entries of alerts sent before ``before`` (dead ones stay); return how many."""
+        old = []
+        for key, raw in list(self._done.items()):
+            done = _done.decode(raw)
+            if done.status == "sent" and done.at < before:
+                old.append(key)
+        for key in old:
+            del self._done[key]
+        stale = [k for k, raw in list(self._ledger.items()) if _ledger_at(raw) < before]
+        for key in stale:
+            del self._ledger[key]
+        return len(old)
+
+    def amend(self, key: str, alert: Alert) -> bool:
+        """Replace a pending, never attempted alert's payload; False when it was sent or tried meanwhile."""
+        entry = self._cache.get(key)
+        if entry is None or entry.attempts:
+            return False
+        self._put(key, msgspec.structs.replace(entry, alert=alert))
+        return True
+
+    def ledger(self, key: str) -> bytes | None:
+        """The story-update ledger of the first alert ``key``."""
+        return self._ledger.get(key)
+
+    def save_ledger(self, key: str, raw: bytes, at: float) -> None:
+        """Store the ledger of the first alert ``key`` (its ``at`` travels inside it)."""
+        self._ledger[key] = raw
+
+    def load_timers(self) -> bytes | None:
+        """The planner's saved timers (None when never saved)."""
+        return self._timers.get("planner")
+
+    def save_timers(self, raw: bytes) -> None:
+        """Save the planner's timers in the timers table."""
+        self._timers["planner"] = raw

@@ -40,7 +40,8 @@ _HINT = "check `kafka:` in pantau.yaml or PANTAU_KAFKA, and that the broker runs
 class TopicSilences:
     """Silences kept on the silences topic: the ``Silences`` a worker's Dispatcher reads, and what the CLI writes."""
 
-    def __init__(self, bootstrap: str, *, prefix: str | None = None, timeout: float = 30.0) -> None:
+    def __init__(self, bootstrap: str, *, prefix: str | None = None, timeout: float = 30.0,
+                 missing_ok: bool = False) -> None:
         self.bootstrap = bootstrap
         self.topic = SILENCES.name(topic_prefix() if prefix is None else prefix)
         self.timeout = timeout
@@ -50,7 +51,8 @@ class TopicSilences:
         self._thread: threading.Thread | None = None
         self._producer: KafkaProducer | None = None
         self._announce = False  # a worker logs each silence it applies; the CLI stays quiet
-        self._reader = TopicReader(bootstrap, self.topic, client_id="pantau-silences")
+        # missing_ok: a read-only command on a deployment where no worker ever ran sees no silences.
+        self._reader = TopicReader(bootstrap, self.topic, client_id="pantau-silences", missing_ok=missing_ok)
 
     # -- reading ----------------------------------------------------------------------
 

@@ -31,8 +31,10 @@ class TopicReader:
                  missing_ok: bool = False, created_by: str = "`pantau worker` at start") -> None:
         self.bootstrap, self.topic = bootstrap, topic
         try:
-            self._consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None,
-                                           enable_auto_commit=False, client_id=client_id)
+            # A reader never creates the topic it asks about: a broker's auto-creation
+            # would give it default settings (not compacted, one partition) for good.
+            self._consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
+                                           client_id=client_id, allow_auto_create_topics=False)
             numbers = sorted(self._consumer.partitions_for_topic(topic) or ())
         except KafkaError as exc:
             raise BrokerError(f"cannot reach Kafka at {bootstrap} to read {topic!r}: {exc}", hint=_HINT) from exc

@@ -33,6 +33,7 @@ topics included); unset, the broker's default applies (1 on a single node).
 from __future__ import annotations
 
 import os
+import socket
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Literal
@@ -57,6 +58,7 @@ __all__ = [
     "replication_factor",
     "kafka_bootstrap",
     "ensure_topics",
+    "require_broker",
 ]
 
 PREFIX_ENV = "PANTAU_TOPIC_PREFIX"
@@ -131,6 +133,34 @@ def replication_factor() -> int | None:
 def kafka_bootstrap(config: Config) -> str:
     """The broker address: ``PANTAU_KAFKA`` when set (containers, tests), else ``kafka:`` of the config."""
     return os.environ.get(BOOTSTRAP_ENV) or config.kafka
+
+
+PROBE_TIMEOUT = 5.0
+"""Seconds a command waits for a broker to accept a connection before saying none answers."""
+
+
+def require_broker(bootstrap: str, *, timeout: float = PROBE_TIMEOUT) -> None:
+    """Return when one bootstrap address accepts a TCP connection; a BrokerError within ``timeout`` otherwise.
+
+    kafka-python itself retries an absent broker for a minute or more, logging
+    every attempt; a command asks this first so that the answer is one line.
+    """
+    errors = []
+    for address in (part.strip() for part in bootstrap.split(",") if part.strip()):
+        host, _, port = address.rpartition(":")
+        try:
+            with socket.create_connection((host.strip("[]") or "127.0.0.1", int(port)), timeout=timeout):
+                return
+        except ValueError:
+            errors.append(f"{address}: not host:port")
+        except OSError as exc:
+            errors.append(f"{address}: {exc.strerror or exc}")
+    raise BrokerError(
+        f"no Kafka broker answers at {bootstrap} ({'; '.join(errors) or 'no address given'})",
+        hint="start the broker (`make kafka`, or docker compose up kafka), or set `kafka:` in pantau.yaml or "
+        "PANTAU_KAFKA to where it runs",
+    )
+
 
 
 def ensure_topics(

@@ -43,7 +43,7 @@ from pantau.streams.classify import Classified, Match
 __all__ = ["ArchiveStore", "ArchiveEntry", "ArchivedAlert", "Intake", "SearchHit", "Segment", "ScanRow", "Usage",
            "AlertFate"]
 
-AlertFate = Literal["pending", "sent", "dead", "silenced"]
+AlertFate = Literal["pending", "sent", "dead", "silenced", "inhibited"]
 
 _FOLD_SQL = "replace(replace(coalesce(json_extract({c}, '$.{f}'), ''), 'đ', 'd'), 'Đ', 'D')"
 
@@ -76,6 +76,10 @@ CREATE TABLE IF NOT EXISTS archive_alerts (
     status TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS archive_alerts_story ON archive_alerts(story_id);
+CREATE TABLE IF NOT EXISTS archive_alert_why (
+    key TEXT PRIMARY KEY,
+    why TEXT NOT NULL
+);
 CREATE INDEX IF NOT EXISTS archive_alerts_created ON archive_alerts(created);
 CREATE VIEW IF NOT EXISTS archive_text (seq, title, summary, content) AS
     SELECT seq, {_folded('article')} FROM archive_articles;
@@ -98,6 +102,8 @@ class ArchivedAlert(msgspec.Struct, frozen=True, kw_only=True):
     destination: str
     created: float
     status: AlertFate = "pending"
+    why: str = ""
+    """For an inhibited alert: which inhibit rule and source match suppressed it."""
 
 
 class Intake(msgspec.Struct, frozen=True, kw_only=True):
@@ -186,12 +192,13 @@ class ArchiveStore:
             self.conn.execute("BEGIN IMMEDIATE")  # the write lock: seq numbers below are ours to hand out
             known = self._known([i.classified.article.id for i in items])
             (seq,) = self.conn.execute("SELECT coalesce(max(seq), 0) FROM archive_articles").fetchone()
-            articles, texts, alerts = [], [], []
+            articles, texts, alerts, whys = [], [], [], []
             for item in items:
                 c = item.classified
                 a = c.article
                 alerts.extend((x.key, a.id, item.story_id or a.id, x.route, x.destination, x.created, x.status)
                               for x in item.alerts)
+                whys.extend((x.key, x.why) for x in item.alerts if x.why)
                 if a.id in known:
                     continue
                 known.add(a.id)
@@ -210,6 +217,7 @@ class ArchiveStore:
                 " article, matches) VALUES (?,?,?,?,?,?,?,?,?)", articles)
             self.conn.executemany("INSERT INTO archive_fts (rowid, title, summary, content) VALUES (?,?,?,?)", texts)
             self.conn.executemany("INSERT OR IGNORE INTO archive_alerts VALUES (?,?,?,?,?,?,?)", alerts)
+            self.conn.executemany("INSERT OR IGNORE INTO archive_alert_why VALUES (?,?)", whys)
         return len(articles)
 
     def _known(self, ids: list[str]) -> set[str]:
@@ -251,6 +259,8 @@ class ArchiveStore:
         with self.conn:
             self.conn.execute("BEGIN IMMEDIATE")
             gone = self.conn.execute("DELETE FROM archive_articles WHERE at < ?", (cutoff,)).rowcount
+            self.conn.execute("DELETE FROM archive_alert_why WHERE key IN"
+                              " (SELECT key FROM archive_alerts WHERE created < ?)", (cutoff,))
             self.conn.execute("DELETE FROM archive_alerts WHERE created < ?", (cutoff,))
         return gone
 
@@ -364,11 +374,12 @@ class ArchiveStore:
         alerts: dict[str, list[ArchivedAlert]] = {}
         if stories:
             marks = ",".join("?" * len(stories))
-            for key, story, route, dest, created, status in self.conn.execute(
-                    f"SELECT key, story_id, route, destination, created, status FROM archive_alerts"
-                    f" WHERE story_id IN ({marks}) ORDER BY created, key", tuple(stories)):
+            for key, story, route, dest, created, status, why in self.conn.execute(
+                    f"SELECT a.key, a.story_id, a.route, a.destination, a.created, a.status, coalesce(w.why, '')"
+                    f" FROM archive_alerts a LEFT JOIN archive_alert_why w ON w.key = a.key"
+                    f" WHERE a.story_id IN ({marks}) ORDER BY a.created, a.key", tuple(stories)):
                 alerts.setdefault(story, []).append(
-                    ArchivedAlert(key=key, route=route, destination=dest, created=created, status=status))
+                    ArchivedAlert(key=key, route=route, destination=dest, created=created, status=status, why=why))
         return [ArchiveEntry(article=decode_article(body), at=at,
                              matches=_matches_decoder.decode(matches) if matches else (),
                              ruleset_version=version, story_id=story, alerts=tuple(alerts.get(story, ())))

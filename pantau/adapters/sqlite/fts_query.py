@@ -14,8 +14,9 @@ Language care, measured in tests/adapters/sqlite/test_archive_search.py:
   and "Đà Nẵng" find each other;
 - Korean glues particles to the noun ("북한이", "북한은"): a Hangul term is
   searched as a prefix, so "북한" finds "북한이". (The trigram tokenizer would
-  find substrings but cannot search a two-syllable word such as "북한", the
-  commonest Korean term length; see the archive module for the size figures.)
+  find substrings but cannot search a term shorter than three characters, such
+  as "북한", the commonest Korean term length, and its index is 5.4 times the
+  size: 8,216 against 1,527 bytes an article in tests/bench/bench_archive.py.)
 - Indonesian prefixes ("diretas" for "retas") are not undone: search the form
   you expect or use ``retas*`` for suffixes ("retasan").
 """

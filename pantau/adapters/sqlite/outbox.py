@@ -31,6 +31,16 @@ CREATE TABLE IF NOT EXISTS alert_outbox (
     alert BLOB
 );
 CREATE INDEX IF NOT EXISTS alert_outbox_due ON alert_outbox(status, due);
+CREATE INDEX IF NOT EXISTS alert_outbox_sent ON alert_outbox(updated) WHERE status = 'sent';
+CREATE TABLE IF NOT EXISTS story_ledger (
+    key TEXT PRIMARY KEY,
+    value BLOB NOT NULL,
+    at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS delivery_timers (
+    name TEXT PRIMARY KEY,
+    value BLOB NOT NULL
+);
 CREATE TABLE IF NOT EXISTS alert_dead_letters (
     key TEXT PRIMARY KEY,
     destination TEXT NOT NULL,
@@ -48,6 +58,9 @@ class SqliteOutbox:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         conn.executescript(_SCHEMA)
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(alert_outbox)")}
+        if "title" not in columns:  # state files from before titles were kept
+            conn.execute("ALTER TABLE alert_outbox ADD COLUMN title TEXT NOT NULL DEFAULT ''")
 
     @contextmanager
     def _tx(self) -> Iterator[None]:
@@ -68,9 +81,10 @@ class SqliteOutbox:
         with self._tx():
             for alert, when in zip(alerts, due, strict=True):
                 cur = self.conn.execute(
-                    "INSERT OR IGNORE INTO alert_outbox (key, destination, route, due, created, updated, alert)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (alert.key, alert.destination, alert.route, when, alert.created, now, encode_alert(alert)),
+                    "INSERT OR IGNORE INTO alert_outbox (key, destination, route, due, created, updated, alert, title)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (alert.key, alert.destination, alert.route, when, alert.created, now, encode_alert(alert),
+                     alert.headline[:300]),
                 )
                 if cur.rowcount:
                     stored.append(alert)
@@ -152,6 +166,36 @@ class SqliteOutbox:
                 moved += 1
         return moved
 
+    def prune(self, before: float) -> int:
+        """Delete the rows of alerts sent before ``before`` (dead letters stay); return how many."""
+        with self._tx():
+            self.conn.execute("DELETE FROM story_ledger WHERE at < ?", (before,))
+            return self.conn.execute("DELETE FROM alert_outbox WHERE status = 'sent' AND updated < ?",
+                                     (before,)).rowcount
+
+    def amend(self, key: str, alert: Alert) -> bool:
+        """Replace a pending, never attempted alert's payload; False when it was sent or tried meanwhile."""
+        return self.conn.execute("UPDATE alert_outbox SET alert = ? WHERE key = ? AND status = 'pending'"
+                                 " AND attempts = 0", (encode_alert(alert), key)).rowcount == 1
+
+    def ledger(self, key: str) -> bytes | None:
+        """The story-update ledger of the first alert ``key``."""
+        row = self.conn.execute("SELECT value FROM story_ledger WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def save_ledger(self, key: str, raw: bytes, at: float) -> None:
+        """Store the ledger of the first alert ``key``."""
+        self.conn.execute("INSERT OR REPLACE INTO story_ledger (key, value, at) VALUES (?, ?, ?)", (key, raw, at))
+
+    def load_timers(self) -> bytes | None:
+        """The planner's saved timers (None when never saved)."""
+        row = self.conn.execute("SELECT value FROM delivery_timers WHERE name = 'planner'").fetchone()
+        return row[0] if row else None
+
+    def save_timers(self, raw: bytes) -> None:
+        """Save the planner's timers (one row, replaced)."""
+        self.conn.execute("INSERT OR REPLACE INTO delivery_timers (name, value) VALUES ('planner', ?)", (raw,))
+
     def sent_counts(self) -> dict[str, tuple[int, float]]:
         """Per destination: how many alerts were sent, and when the last one was."""
         rows = self.conn.execute(
@@ -162,8 +206,12 @@ class SqliteOutbox:
     def recent(self, limit: int) -> list[Recent]:
         """The ``limit`` most recently updated alerts of any status, newest first."""
         rows = self.conn.execute(
-            "SELECT updated, destination, route, status, alert FROM alert_outbox ORDER BY updated DESC LIMIT ?",
+            "SELECT updated, destination, route, status, alert, title FROM alert_outbox ORDER BY updated DESC LIMIT ?",
             (limit,),
         ).fetchall()
-        return [Recent(updated=u, destination=d, route=r, status=s, alert=decode_alert(a) if a else None)
-                for u, d, r, s, a in rows]
+        recent = []
+        for u, d, r, s, a, title in rows:
+            alert = decode_alert(a) if a else None
+            recent.append(Recent(updated=u, destination=d, route=r, status=s, alert=alert,
+                                 title=title or (alert.headline if alert else "")))
+        return recent

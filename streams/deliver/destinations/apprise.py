@@ -157,7 +157,13 @@ def apprise_body(message: Message, fmt: str, *, body_max: int = 0, title_max: in
     """(title, body) for the service: ``fmt`` markup, body within ``body_max`` (0: no limit), title folded
     into the body when the service has none (``title_max`` 0)."""
     newline = "<br/>\n" if fmt == "html" else "\n"
-    if message.kind == "ops_event":
+    if message.kind == "update" and message.alerts[0].update is not None:
+        update = message.alerts[0].update
+        title = f"Update: {shorten(update.title, 200)}"
+        lines = [_bold(_esc(update.summary(), fmt), fmt)] + [
+            f"• {_link(shorten(i.title, 200), i.url, fmt)} — {_esc(i.outlet, fmt)}" for i in update.items]
+        candidates = [lines[: n + 1] for n in _shrinking(len(lines) - 1)]
+    elif message.kind == "ops_event":
         v = event_view(message.alerts[0].event, message.alerts[0].key)
         title = shorten(v.title, 200)
         lines = [_esc(shorten(v.message, 1500), fmt)] + [_esc(f"{k}: {shorten(x, 300)}", fmt) for k, x in v.details]

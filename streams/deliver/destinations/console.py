@@ -102,6 +102,12 @@ class ConsoleDestination:
         if message.kind == "storm":
             self.console.print(Text(f"⚡ alert storm on {message.route}: {len(message.alerts)} alerts", style="bold red"))
         for alert in message.alerts:
+            if alert.update is not None:
+                self.console.print(Text(f"↳ update on “{alert.update.title}”: {alert.update.summary()}", style="cyan"))
+                for item in alert.update.items:
+                    self.console.print(Text(f"   {item.outlet}: {item.title}  {item.url}"))
+                self.console.print()
+                continue
             if alert.event is not None:
                 self.console.print(render_event(event_view(alert.event, alert.key)))
                 self.console.print()

@@ -15,8 +15,9 @@ import asyncio
 import smtplib
 import ssl
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Literal
 from urllib.parse import unquote, urlsplit
 
@@ -76,6 +77,13 @@ def build_email(message: Message, spec: EmailSettings, env: jinja2.Environment) 
     if message.kind == "ops_event":
         name, subject = "event", "event-subject.txt.j2"
         context["events"] = [event_view(a.event, a.key) for a in message.alerts if a.event is not None]
+    elif message.kind == "update":
+        update = message.alerts[0].update
+        assert update is not None
+        name, subject = "update", "subject.txt.j2"
+        context["update"] = update
+        # The first alert's subject, so mail clients that thread by subject (Gmail) join them too.
+        context["alerts"] = [SimpleNamespace(topics=update.first_topics, title=update.title)]
     else:
         views = [view(a) for a in message.alerts]
         name = "alert" if message.kind == "alert" and len(views) == 1 else "digest"
@@ -83,12 +91,18 @@ def build_email(message: Message, spec: EmailSettings, env: jinja2.Environment) 
         context["alerts"] = views
     msg = EmailMessage()
     # Headers cannot hold line breaks: collapse whatever the template produced.
-    msg["Subject"] = " ".join(env.get_template(subject).render(context).split())[:250]
+    msg["Subject"] = ("Re: " if message.kind == "update" else "") + \
+        " ".join(env.get_template(subject).render(context).split())[:250]
     msg["From"] = spec.from_ or ""
     msg["To"] = ", ".join(spec.to)
     msg["Date"] = formatdate(localtime=False)
     domain = (spec.from_ or "pantau.localhost").rpartition("@")[2] or None
-    msg["Message-ID"] = make_msgid(idstring=message.id[:24], domain=domain)
+    # Derived from the message id (stable across retries), so an update can name the alert it follows.
+    msg["Message-ID"] = f"<pantau.{message.id}@{domain or 'pantau.localhost'}>"
+    if message.kind == "update" and message.alerts[0].update is not None:
+        first = f"<pantau.{message.alerts[0].update.of}@{domain or 'pantau.localhost'}>"
+        msg["In-Reply-To"] = first
+        msg["References"] = first
     msg["X-Pantau-Alert"] = message.id
     msg.set_content(env.get_template(f"{name}.txt.j2").render(context))
     msg.add_alternative(env.get_template(f"{name}.html.j2").render(context), subtype="html")

@@ -148,10 +148,23 @@ def _event_payload(message: Message) -> dict:
     return {"text": _fit(escape(shorten(text, 1000))), "blocks": blocks[:MAX_BLOCKS], "unfurl_links": False}
 
 
+def _update_payload(message: Message) -> dict:
+    # Incoming webhooks cannot reply in a thread: a compact follow-up naming the story instead.
+    update = message.alerts[0].update
+    assert update is not None
+    head = f"↳ Update on “{shorten(update.title, 200)}”: {update.summary()}"
+    links = " · ".join(_link(i.url, shorten(f"{i.outlet}: {i.title}", 120)) for i in update.items[:20])
+    blocks = [{"type": "context", "elements": [_mrkdwn(f"*{escape(head)}*")]},
+              {"type": "context", "elements": [_mrkdwn(links or " ")]}]
+    return {"text": _fit(escape(shorten(head, 1000))), "blocks": blocks, "unfurl_links": False}
+
+
 def slack_payload(message: Message) -> dict:
     """The JSON body Slack's incoming webhook receives for this message."""
     if message.kind == "ops_event":
         return _event_payload(message)
+    if message.kind == "update":
+        return _update_payload(message)
     views = [view(a, snippet_chars=400 if message.kind == "alert" else 160) for a in message.alerts]
     if message.kind == "alert" and len(views) == 1:
         v = views[0]

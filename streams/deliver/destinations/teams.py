@@ -130,6 +130,13 @@ def teams_payload(message: Message) -> dict:
                                                        for k, x in v.details]},
                          _text(card_escape(f"{v.kind} · {v.severity} · since {v.at} · pantau ops"), isSubtle=True)]
         return _card(body, [])
+    if message.kind == "update" and message.alerts[0].update is not None:
+        update = message.alerts[0].update
+        body = [_text(card_escape(f"↳ {update.summary()}"), weight="Bolder"),
+                _text(card_escape(f"Update on: {shorten(update.title, 200)}"), isSubtle=True, spacing="None")]
+        body += [_text(f"[{card_escape(shorten(i.title, 200))}]({i.url.replace(')', '%29').replace(' ', '%20')})"
+                       f" — {card_escape(i.outlet)}") for i in update.items[:40]]
+        return _card(body, [])
     views = [view(a, snippet_chars=600 if message.kind == "alert" else 200) for a in message.alerts]
     if message.kind == "alert" and len(views) == 1:
         v = views[0]

@@ -135,10 +135,25 @@ def _event_text(message: Message) -> str:
     return "\n".join(parts)
 
 
+def _update_text(message: Message) -> str:
+    update = message.alerts[0].update
+    assert update is not None
+    lines = [f"↳ *{_safe(update.summary())}*", _safe(shorten(update.title, 200)), ""]
+    for item in update.items:
+        line = f"• [{_safe(shorten(item.title, 200))}]({md2_url(item.url)}) — {_safe(item.outlet)}"
+        if utf16_len("\n".join(lines + [line])) > LIMIT - 40:
+            lines.append(md2("…"))
+            break
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def telegram_text(message: Message) -> str:
     """The MarkdownV2 text for this message, within Telegram's 4,096 characters."""
     if message.kind == "ops_event":
         return _event_text(message)[: LIMIT - 1]
+    if message.kind == "update":
+        return _update_text(message)
     views = [view(a, snippet_chars=1200 if message.kind == "alert" else 0) for a in message.alerts]
     for title_chars, with_snippet in ((300, True), (300, False), (120, False), (60, False)):
         if message.kind == "alert" and len(views) == 1:
@@ -180,7 +195,8 @@ class TelegramDestination:
         # Telegram allows ~1 message/s per chat and 20/min per group: stay under the group limit by default.
         self.rate = spec.rate if spec.rate is not None else 0.3
         self._client = client or make_client(spec.timeout)
-        self.last_message_id: int | None = None
+        self.last_ref: str | None = None
+        """The message_id of the last message sent (story updates reply to it)."""
 
     @property
     def _url(self) -> str:
@@ -196,6 +212,10 @@ class TelegramDestination:
         }
         if self.settings.thread_id is not None:
             body["message_thread_id"] = self.settings.thread_id
+        update = message.alerts[0].update if message.kind == "update" else None
+        if update is not None and update.reply_to.isdigit():
+            # In the first alert's thread; still sent if that message was deleted meanwhile.
+            body["reply_parameters"] = {"message_id": int(update.reply_to), "allow_sending_without_reply": True}
         return body
 
     async def send(self, message: Message) -> None:
@@ -212,7 +232,8 @@ class TelegramDestination:
                 exc.hint = "check chat_id and that the bot is a member of the chat"
             raise
         result = resp.json().get("result") or {}
-        self.last_message_id = result.get("message_id") if isinstance(result, dict) else None
+        message_id = result.get("message_id") if isinstance(result, dict) else None
+        self.last_ref = str(message_id) if message_id is not None else None
 
     async def aclose(self) -> None:
         """Close the HTTP client."""

@@ -102,6 +102,28 @@ class FeedbackOut(msgspec.Struct, kw_only=True):
     expires: datetime
 
 
+class UpdateItemOut(msgspec.Struct, kw_only=True):
+    """One copy an update announces."""
+
+    outlet: str
+    title: str
+    url: str
+    language: str
+
+
+class UpdateOut(msgspec.Struct, kw_only=True):
+    """What an ``alert.updated`` event says is new about the story."""
+
+    of: str
+    seq: int
+    title: str
+    summary: str
+    outlets: list[str]
+    languages: list[str]
+    topics: list[str]
+    items: list[UpdateItemOut]
+
+
 class AlertOut(msgspec.Struct, kw_only=True, omit_defaults=True):
     """One alert of the body's ``alerts`` list (``feedback`` only when the deployment signs links)."""
 
@@ -114,6 +136,7 @@ class AlertOut(msgspec.Struct, kw_only=True, omit_defaults=True):
     article: ArticleOut
     matches: list[MatchOut]
     feedback: FeedbackOut | None = None
+    update: UpdateOut | None = None
 
 
 class _Envelope(msgspec.Struct, kw_only=True):
@@ -201,6 +224,12 @@ def _alert_out(alert: Alert, text: int | None) -> AlertOut:
                      terms=tuple(dict.fromkeys(h.term for h in m.hits)), snippet=cut(m.snippet))
             for m in c.matches
         ],
+        update=None if alert.update is None else UpdateOut(
+            of=alert.update.of, seq=alert.update.seq, title=cut(alert.update.title, 0.5),
+            summary=alert.update.summary(), outlets=alert.update.outlets, languages=alert.update.languages,
+            topics=alert.update.topics,
+            items=[UpdateItemOut(outlet=i.outlet, title=cut(i.title, 0.5), url=i.url, language=i.language)
+                   for i in alert.update.items]),
         feedback=None if alert.feedback is None else FeedbackOut(
             relevant=alert.feedback.relevant, not_relevant=alert.feedback.not_relevant,
             expires=datetime.fromtimestamp(alert.feedback.expires, timezone.utc)),
@@ -236,7 +265,8 @@ def webhook_body(message: Message, *, max_bytes: int = 20_000, now: float | None
 
 def _encode(message: Message, alerts: list[Alert], text: int | None, sent: datetime, *, omitted: int) -> bytes:
     payload = Payload(
-        version=SCHEMA_VERSION, type=message.kind, id=message.id, destination=message.destination,
+        version=SCHEMA_VERSION, type="alert.updated" if message.kind == "update" else message.kind, id=message.id,
+        destination=message.destination,
         route=message.route, sent=sent, alerts=[_alert_out(a, text) for a in alerts],
         omitted=omitted, truncated=text is not None,
     )

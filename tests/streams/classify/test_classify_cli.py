@@ -28,7 +28,7 @@ def test_classify_json_lines_in_order(capsys, monkeypatch):
     code, out, _ = run(capsys, monkeypatch, ["classify", "--rules", str(SHIPPED_RULES), "-"], stdin)
     records = [json.loads(line) for line in out.splitlines()]
     assert code == 1 and len(records) == 4
-    assert records[0]["topics"] == ["north-korea"] and records[0]["link"] == "https://x/1"
+    assert records[0]["topics"] == ["north-korea"] and records[0]["url"] == "https://x/1"
     assert records[0]["matches"][0]["hits"][0] == {"term": "Korut", "field": "title", "start": 0, "end": 5, "text": "Korut"}
     assert records[1]["topics"] == []
     assert records[2]["topics"] == ["asean", "cybercrime", "north-korea"]
@@ -56,6 +56,15 @@ def test_rules_test_fails_on_a_mislabelled_corpus(capsys, monkeypatch, tmp_path)
     (tmp_path / "c.yaml").write_text("- id: x\n  language: id\n  title: Korut uji rudal\n  topics: []\n", encoding="utf-8")
     code, out, _ = run(capsys, monkeypatch, ["rules", "test", str(SHIPPED_RULES), "--corpus", str(tmp_path)])
     assert code == 1 and "MISS x: expected [] got [north-korea]" in out
+
+
+def test_rules_test_scores_several_corpora_each_with_its_mistakes(capsys, monkeypatch, tmp_path):
+    (tmp_path / "c.yaml").write_text("- id: x\n  language: id\n  title: Korut uji rudal\n  topics: []\n", encoding="utf-8")
+    code, out, _ = run(capsys, monkeypatch, ["rules", "test", str(SHIPPED_RULES), "--corpus", str(CORPUS), "--corpus", str(tmp_path)])
+    assert code == 1
+    first, second = out.split(f"from {tmp_path}")
+    assert f"from {CORPUS}" in first and "MISS" not in first
+    assert "north-korea        0.000" in second and "MISS x: expected [] got [north-korea]" in second
 
 
 def test_rules_diff_shows_gains_and_losses(capsys, monkeypatch, rules_dir, tmp_path):

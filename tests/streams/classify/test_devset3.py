@@ -18,9 +18,11 @@ change (precision/recall/F1):
     cybercrime   0.727 / 0.667 / 0.696   (tp 32, fp 12, fn 16)
     north-korea  0.739 / 1.000 / 0.850   (tp 17, fp 6, fn 0)
 
-The floor below is what the rules reach now minus a margin of about one
-article; since the rules were tuned here, these are not estimates for unseen
-news (test_heldout3.py is). Do not edit the texts or labels to make a rule
+The engine then learnt denials, other senses and salience (issue 11) and the
+rules gained vocabulary for crimes told without their name, written from the
+topic definitions; AFTER, on this set: 1.00 / 1.00 for every topic. The floor
+below is that minus a margin of about one article; since the rules were tuned
+here, these are not estimates for unseen news (test_heldout3.py is). Do not edit the texts or labels to make a rule
 pass: add a new set instead.
 """
 
@@ -37,9 +39,9 @@ DEVSET3 = Path(__file__).resolve().parents[2] / "fixtures" / "devset3"
 
 FLOOR = {
     # topic: (precision, recall)
-    "asean": (0.65, 0.95),
-    "north-korea": (0.7, 0.95),
-    "cybercrime": (0.7, 0.64),
+    "asean": (0.95, 0.95),
+    "north-korea": (0.94, 0.94),
+    "cybercrime": (0.97, 0.97),
 }
 
 

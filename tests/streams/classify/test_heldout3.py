@@ -16,8 +16,18 @@ Scored BEFORE any rule or engine change (precision/recall/F1):
     north-korea  0.889 / 1.000 / 0.941   (tp 24, fp 3, fn 0)
 
 Those are the honest estimate of how the round-2 rules did on unseen news.
-The floor below is what the rules reach now minus a margin of about one
-article. Do not edit the texts or labels, and do not tune on this set's
+Then the engine learnt denials, other senses and salience, and the rules were
+tuned on tests/fixtures/devset3/ (1.00 on every topic there) and extended from
+the topic definitions. AFTER, measured once on this set (nothing tuned on it
+since):
+
+    asean        0.833 / 1.000 / 0.909   (tp 20, fp 4, fn 0)
+    cybercrime   0.855 / 0.839 / 0.847   (tp 47, fp 8, fn 9)
+    north-korea  1.000 / 1.000 / 1.000   (tp 24, fp 0, fn 0)
+
+Short of the 0.95 target for asean precision and cybercrime: that, not the
+dev set's 1.00, is the estimate for unseen news. The floor below is the AFTER
+figure minus a margin of about one article. Do not edit the texts or labels, and do not tune on this set's
 mistakes: write a new set to measure again.
 """
 
@@ -34,9 +44,9 @@ HELDOUT3 = Path(__file__).resolve().parents[2] / "fixtures" / "heldout3"
 
 FLOOR = {
     # topic: (precision, recall)
-    "asean": (0.7, 0.95),
-    "north-korea": (0.85, 0.95),
-    "cybercrime": (0.64, 0.65),
+    "asean": (0.8, 0.95),
+    "north-korea": (0.95, 0.95),
+    "cybercrime": (0.83, 0.82),
 }
 
 

@@ -1,0 +1,104 @@
+"""Why an article did or did not alert, for editors: matches with their judgement, and near misses.
+
+For every topic the article did not get, the rule that came closest and what
+it lacked: a term its conditions need, a veto (``none:``), the minimum score,
+salience (a passing mention), a denial or another sense of its words, or the
+article's language. ``pantau classify --explain`` prints this.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pantau.core.article import Article
+from pantau.streams.classify.engine import Language, RuleSet
+from pantau.streams.classify.judgement import salient
+from pantau.core.language import same_family
+from pantau.streams.classify.records import Classified
+
+__all__ = ["NearMiss", "near_misses", "render"]
+
+
+@dataclass(frozen=True)
+class NearMiss:
+    """The closest rule of a topic that did not match, the terms it found and what it lacked."""
+
+    topic: str
+    rule: str
+    found: tuple[str, ...]
+    lacked: str
+
+
+def near_misses(ruleset: RuleSet, article: Article, matched_topics: set[str]) -> list[NearMiss]:
+    """One near miss per topic the article did not get (topics order)."""
+    ctx, views, voided = ruleset.prepare(article)
+    base = ctx.hits
+    language = Language(article)
+    labels = ruleset.labels
+    out = []
+    for topic in ruleset.topics:
+        if topic in matched_topics:
+            continue
+        best: tuple[tuple[int, int], NearMiss] | None = None
+        view = views.get(topic, base)
+        for rule in ruleset.rules:
+            if rule.topic != topic:
+                continue
+            keys = {k for k, _w, _f in rule.score_keys}
+            found = tuple(sorted({labels[k] for k in keys if k in base}))
+            stage, lacked = _lacked(ruleset, rule, ctx, view, base, language, voided.get(topic, ()), keys)
+            rank = (stage, len(found))
+            if best is None or rank > best[0]:
+                best = (rank, NearMiss(topic, rule.id, found, lacked))
+        ctx.hits = base
+        if best is not None:
+            if not best[1].found and best[0][0] == 0:
+                out.append(NearMiss(topic, "-", (), "no term of the topic in the article"))
+            else:
+                out.append(best[1])
+    return out
+
+
+def _lacked(ruleset, rule, ctx, view, base, language, voided, keys) -> tuple[int, str]:
+    """(how close, what was missing): 5 salience, 4 score, 3 a denial or sense, 2 language, 1 conditions."""
+    if rule.languages and not same_family(language.code, rule.languages):
+        return 2, f"the article is in {language.code or 'an unknown language'}; the rule is for {', '.join(sorted(rule.languages))}"
+    ctx.hits = view
+    if rule.test(ctx):
+        score = rule.score(ctx)
+        if score < rule.min_score:
+            return 4, f"score {score:g} is below min_score {rule.min_score:g}"
+        if rule.salience is not None:
+            ok, note = salient(rule, ctx, rule.salience)
+            if not ok:
+                return 5, note
+        return 0, "conditions met (a topic: reference rule evaluated later)"
+    ctx.hits = base
+    if view is not base and rule.test(ctx) and rule.score(ctx) >= rule.min_score:
+        mine = [v for v in voided if v.key in keys]
+        return 3, "; ".join(ruleset.describe_voided(v, ctx.shadow) for v in mine[:3]) or "hits did not count"
+    vetoes = sorted({ruleset.labels[k] for k in rule.veto_keys if k in base})
+    if vetoes and any(k in base for k in keys):
+        return 1, f"vetoed by {', '.join(vetoes)}"
+    if not any(k in base for k in keys):
+        return 0, f"none of its terms ({rule.source})"
+    return 1, f"its conditions are not met: {rule.source}"
+
+
+def render(classified: Classified, misses: list[NearMiss]) -> str:
+    """A human-readable explanation: every match with its hits and notes, then the near misses."""
+    a = classified.article
+    lines = [f"article: {a.title or a.url or a.id}"]
+    lines.append(f"topics: {', '.join(classified.topics) or '(none)'}")
+    for m in classified.matches:
+        lines.append(f"  + {m.topic}: rule {m.rule} (score {m.score:g}, {m.severity})")
+        for h in m.hits:
+            lines.append(f"      {h.field:<8} «{h.text}»  ({h.term})")
+        for note in m.notes:
+            lines.append(f"      {note}")
+    for miss in misses:
+        found = f"; found: {', '.join(miss.found)}" if miss.found else ""
+        lines.append(f"  - {miss.topic}: not matched. closest rule {miss.rule}{found}")
+        lines.append(f"      lacked: {miss.lacked}")
+    return "\n".join(lines)
+

@@ -1,0 +1,171 @@
+"""Judgement on hits: denied or other-sense hits do not count; a topic needs a salient story.
+
+Keywords alone alert on "bukan serangan siber" (not a cyberattack), on a
+"Hotel ASEAN" and on North Korea named once in a passport ranking. Each topic
+file can therefore say
+
+- ``denials:`` cues that deny a hit in the same clause: before the hit in
+  Indonesian, English and Vietnamese ("bukan", "ruled out", "không phải"),
+  after it in Korean ("아닌");
+- ``senses:`` cues that give the topic's words another sense: a brand or a
+  tournament ("ASEAN Cup"), a builder's "hackathon", a name in a list of
+  countries (two country names around it);
+- ``salience:`` the story must be about the topic: a hit in the title or the
+  lead, or enough hits.
+
+Cues are ordinary automaton terms, so an article without any cue costs one
+set test; only articles with a cue pay for the clause checks, and only
+matched rules pay for the salience check.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+
+__all__ = ["Cue", "Salience", "Voided", "discount", "salient", "CLAUSE_BREAKS", "SENTENCE_BREAKS"]
+
+CLAUSE_BREAKS = re.compile(r"[.!?;,\n]")
+"""A denial reaches to the end of its clause: "bukan X, tetapi serangan siber" denies X only."""
+SENTENCE_BREAKS = re.compile(r"[.!?;\n]")
+"""A sense cue reaches across commas (a list of countries) but not across sentences."""
+_CHARS_PER_WORD = 30  # a generous upper bound, to skip far-apart pairs without counting words
+
+
+@dataclass(frozen=True)
+class Cue:
+    """Compiled denial or sense: which hits it voids, and the cue keys around them."""
+
+    why: str
+    targets: frozenset[int] | None  # None: every term of the topic
+    before: frozenset[int]
+    after: frozenset[int]
+    unless: frozenset[int]
+    window: int  # -1: a cue anywhere in the article
+    min_cues: int
+    breaks: re.Pattern
+    cue_keys: frozenset[int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "cue_keys", self.before | self.after)
+
+
+@dataclass(frozen=True)
+class Salience:
+    """A hit in the title or the first ``lead_words`` words, or ``min_hits`` hits."""
+
+    lead_words: int
+    min_hits: int
+
+
+@dataclass(frozen=True)
+class Voided:
+    """A hit that does not count: the key, its span, why, and the cue's span."""
+
+    key: int
+    hit: tuple[int, int, int]
+    why: str
+    cue: tuple[int, int, int]
+
+
+def _cue_hits(hits: dict, keys: frozenset[int], unless: frozenset[int]) -> list[tuple[int, int, int]]:
+    found = [h for k in keys for h in hits.get(k, ())]
+    if found and unless:
+        covers = [u for k in unless for u in hits.get(k, ())]
+        found = [c for c in found if not any(u[0] <= c[0] and c[1] <= u[1] for u in covers)]
+    return found
+
+
+def _close(shadow, a: int, b: int, window: int, breaks: re.Pattern) -> bool:
+    """At most ``window`` words between offsets a < b of the scan text, and no break between."""
+    if b < a or b - a > (window + 1) * _CHARS_PER_WORD:
+        return False
+    if len(shadow.text[a:b].split()) > window:
+        return False
+    f, s, e = shadow.to_original(a, b)
+    return breaks.search(shadow.originals[f], s, e) is None
+
+
+def _near_before(shadow, c: tuple[int, int, int], hit: tuple[int, int, int], cue: Cue) -> bool:
+    """The cue ends shortly before the hit, or is a phrase that contains it ("tidak diretas")."""
+    if c[0] <= hit[0] and hit[1] <= c[1]:
+        return True
+    return _close(shadow, c[1], hit[0], cue.window, cue.breaks)
+
+
+def discount(hits: dict, cues: tuple[Cue, ...], topic_keys: frozenset[int], shadow) -> tuple[dict, list[Voided]]:
+    """``hits`` without the hits the cues void (same dict when none), and what was voided."""
+    voided: list[Voided] = []
+    gone: set[tuple[int, tuple[int, int, int]]] = set()
+    for cue in cues:
+        if cue.cue_keys.isdisjoint(hits):
+            continue  # set tests in C: most articles stop here
+        targets = topic_keys if cue.targets is None else cue.targets
+        if targets.isdisjoint(hits):
+            continue
+        before = sorted(_cue_hits(hits, cue.before, cue.unless))
+        after = sorted(_cue_hits(hits, cue.after, cue.unless))
+        if not before and not after:
+            continue
+        reach = (cue.window + 1) * _CHARS_PER_WORD
+        starts_b = [c[0] for c in before]
+        starts_a = [c[0] for c in after]
+        for key in [k for k in hits if k in targets]:
+            for hit in hits[key]:
+                if (key, hit) in gone:
+                    continue
+                if cue.window < 0:  # anywhere in the article: the story is of another sense
+                    near = [c for c in before + after if c != hit]
+                else:
+                    lo = bisect_left(starts_b, hit[0] - reach)
+                    hi = bisect_right(starts_b, hit[0])
+                    near = [c for c in before[lo:hi] if c[2] == hit[2] and c != hit and _near_before(shadow, c, hit, cue)]
+                    lo = bisect_left(starts_a, hit[1])
+                    hi = bisect_right(starts_a, hit[1] + reach)
+                    near += [c for c in after[lo:hi] if c[2] == hit[2] and c != hit and _close(shadow, hit[1], c[0], cue.window, cue.breaks)]
+                if len(near) >= cue.min_cues:
+                    gone.add((key, hit))
+                    voided.append(Voided(key, hit, cue.why, near[0]))
+    if not gone:
+        return hits, voided
+    view = dict(hits)
+    for key in {k for k, _h in gone}:
+        kept = [h for h in hits[key] if (key, h) not in gone]
+        if kept:
+            view[key] = kept
+        else:
+            del view[key]
+    return view, voided
+
+
+def salient(rule, ctx, salience: Salience) -> tuple[bool, str]:
+    """Whether the rule's hits make the story about its topic, and why (for explanations)."""
+    shadow, hits = ctx.shadow, ctx.hits
+    spans = sorted({(h[0], h[1], h[2]) for key, _w, fields in rule.score_keys for h in hits.get(key, ()) if h[2] in fields})
+    count, reach, first = 0, -1, None
+    for start, end, f in spans:
+        if start < reach:
+            continue  # nested in a longer hit already counted
+        reach = end
+        count += 1
+        first = first or (start, f)
+    regex_hits = [h for leaf in rule.regexes for h in ctx.regex_hits.get(leaf.ident, ())]
+    count += len(regex_hits)
+    if not spans and not regex_hits:
+        return True, "found through other topics"  # topic: references: those topics passed their own check
+    if any(f == 0 for _s, _e, f in spans) or any(h[0] == 0 for h in regex_hits):
+        return True, "about the topic: a hit in the title"
+    if any(f == 1 for _s, _e, f in spans) or any(h[0] == 1 for h in regex_hits):
+        return True, "about the topic: a hit in the summary"
+    if salience.lead_words:
+        base = shadow.starts[2]
+        for start, _end, f in spans:
+            if f == 2 and start - base <= salience.lead_words * _CHARS_PER_WORD:
+                if len(shadow.text[base:start].split()) < salience.lead_words:
+                    return True, f"about the topic: a hit in the first {salience.lead_words} words"
+                break  # spans are sorted: later hits are further in
+    if count >= salience.min_hits:
+        return True, f"about the topic: {count} hits"
+    lead = f"none in the title or the first {salience.lead_words} words" if salience.lead_words else "none in the title"
+    return False, f"a passing mention: {count} hit(s), {lead} (needs one there, or {salience.min_hits} hits)"

@@ -1,0 +1,132 @@
+"""Inhibition (Alertmanager's, for content): a strong alert on a story mutes weaker routes' alerts on it.
+
+    inhibit:
+      - source: {topic: north-korea, severity: critical}
+        target: {topic: asean}             # or {route: <route name>}, or both
+        equal: [story]
+
+"When a critical north-korea match covers a story, do not also send the asean
+route's alert for the same story." The source is a match of the story (its
+topic, severity, rule, tags); the target is an alert (its route's name, or a
+topic the route takes); ``equal: [story]`` (the only key, and the default)
+ties them to one story: the source may come from this article or from an
+earlier copy of the story (remembered for the story window). An alert that
+is itself a source is never inhibited. A suppressed alert is counted in
+``pantau_delivery_inhibited_total``, logged with its explanation, and the
+archive shows it as "inhibited" with that explanation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from pantau.streams.classify import Classified, Match
+from pantau.streams.deliver.alert import Alert
+from pantau.streams.deliver.config import RouteSpec
+
+__all__ = ["InhibitRule", "SourceMatch", "TargetMatch", "Inhibitor"]
+
+
+class SourceMatch(BaseModel):
+    """Which match of a story inhibits: every given field must hold for one match."""
+
+    model_config = ConfigDict(extra="forbid")
+    topic: str | None = None
+    severity: str | None = None
+    rule: str | None = None
+    tags: list[str] = Field(default_factory=list)
+
+    def holds(self, m: Match) -> bool:
+        """True when the match satisfies every given field."""
+        return ((self.topic is None or m.topic == self.topic) and (self.severity is None or m.severity == self.severity)
+                and (self.rule is None or m.rule == self.rule) and set(self.tags) <= set(m.tags))
+
+    def describe(self) -> str:
+        """``north-korea/critical`` for explanations."""
+        parts = [p for p in (self.topic, self.severity, self.rule) if p] + [f"#{t}" for t in self.tags]
+        return "/".join(parts) or "any match"
+
+
+class TargetMatch(BaseModel):
+    """Which alerts are inhibited: by route name, or by a topic the route takes (both must hold when given)."""
+
+    model_config = ConfigDict(extra="forbid")
+    route: str | None = None
+    topic: str | None = None
+
+    @model_validator(mode="after")
+    def _some(self) -> TargetMatch:
+        if self.route is None and self.topic is None:
+            raise ValueError("an inhibit target needs route: or topic:")
+        return self
+
+    def holds(self, alert: Alert, route: RouteSpec | None) -> bool:
+        """True when the alert's route is the named one / takes the topic."""
+        if self.route is not None and alert.route != self.route:
+            return False
+        if self.topic is not None:
+            topics = route.topics if route is not None and route.topics else (
+                alert.classified.topics if alert.classified is not None else ())
+            return self.topic in topics
+        return True
+
+
+class InhibitRule(BaseModel):
+    """One ``inhibit:`` entry of pantau.yaml."""
+
+    model_config = ConfigDict(extra="forbid")
+    source: SourceMatch
+    target: TargetMatch
+    equal: list[Literal["story"]] = Field(default_factory=lambda: ["story"])
+
+
+class Inhibitor:
+    """Applies the inhibit rules to one article's alerts; remembers inhibiting stories for ``memory`` seconds."""
+
+    def __init__(self, rules: Iterable[InhibitRule], routes: Mapping[str, RouteSpec], *,
+                 memory: float = 3 * 86400.0) -> None:
+        self.rules = list(rules)
+        self.routes = dict(routes)
+        self.memory = memory
+        self._sources: dict[tuple[int, str], float] = {}  # (rule, story) -> when last seen
+
+    def split(self, alerts: list[Alert], now: float) -> tuple[list[Alert], list[tuple[Alert, str]]]:
+        """(alerts to deliver, [(inhibited alert, explanation)])."""
+        if not self.rules:
+            return alerts, []
+        self._forget(now)
+        kept: list[Alert] = []
+        muted: list[tuple[Alert, str]] = []
+        for alert in alerts:
+            reason = self._why(alert, now) if alert.classified is not None and alert.update is None else None
+            if reason is None:
+                kept.append(alert)
+            else:
+                muted.append((alert, reason))
+        return kept, muted
+
+    def _why(self, alert: Alert, now: float) -> str | None:
+        c: Classified = alert.classified  # type: ignore[assignment]
+        route = self.routes.get(alert.route)
+        for i, rule in enumerate(self.rules):
+            here = [m for m in c.matches if rule.source.holds(m)]
+            if here:
+                self._sources[(i, alert.story)] = now
+            if not rule.target.holds(alert, route):
+                continue
+            # An alert whose own route takes the source's topic is the source alert itself.
+            if route is not None and rule.source.topic is not None and rule.source.topic in route.topics:
+                continue
+            if here or (i, alert.story) in self._sources:
+                where = "this article" if here else "an earlier copy of the story"
+                return (f"inhibited by inhibit[{i}]: a {rule.source.describe()} match in {where} covers story "
+                        f"{alert.story}, so route {alert.route} does not alert on it")
+        return None
+
+    def _forget(self, now: float) -> None:
+        old = [k for k, at in self._sources.items() if at < now - self.memory]
+        for k in old:
+            del self._sources[k]

@@ -1,0 +1,110 @@
+"""Story updates end to end, both modes: three outlets -> one alert + one batched update, same story id.
+
+Embedded: `pantau run --once` over a real feed server twice (the first outlet,
+then two more outlets' copies). Distributed: a real `pantau worker` on the real
+broker, articles published to the articles topic (first one, then the copies).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from servers import Item, rss
+
+from pantau.adapters.kafka.publisher import KafkaPublisher
+from pantau.core.article import Article, article_id
+from workers import Pantau, free_port, http_status, wait_until
+
+ROOT = Path(__file__).resolve().parents[2]
+T0 = datetime.now(timezone.utc) - timedelta(hours=3)
+BODY = (
+    "Kelompok peretas yang dikaitkan dengan Korea Utara diduga membobol sebuah bursa kripto di Singapura "
+    "dan memindahkan aset digital senilai ratusan juta dolar dalam waktu kurang dari satu jam. Perusahaan "
+    "analisis blockchain menyebut dana curian dipecah ke ratusan alamat lalu dicuci melalui layanan "
+    "pencampur, pola yang sama dengan serangan terhadap bursa lain tahun lalu."
+)
+OUTLETS = [("Kabar", "kabar", "JAKARTA - "), ("Warta", "warta", "SEOUL - "), ("Harian", "harian", "SINGAPURA - ")]
+ROUTE = {"name": "nk", "topics": ["cybercrime", "north-korea"], "to": ["siem"], "update_wait": "1s"}
+
+
+def _bodies(receiver) -> list[dict]:
+    return [r.json() for r in receiver.received]
+
+
+def _check(bodies: list[dict]) -> None:
+    assert [b["type"] for b in bodies] == ["alert", "alert.updated"], [b["type"] for b in bodies]
+    first, update = bodies[0]["alerts"][0], bodies[1]["alerts"][0]
+    assert update["story"] == first["story"]
+    assert update["update"]["of"] == first["key"]
+    assert update["update"]["outlets"] == ["Warta", "Harian"] or update["update"]["outlets"] == ["Harian", "Warta"]
+    assert update["update"]["summary"].startswith("2 more outlets: ")
+
+
+def test_embedded_three_outlets_one_alert_and_one_batched_update(
+    tmp_path, feed_server, webhook_receiver, write_config, small_rules, run_pantau
+):
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    for name, text in small_rules.items():
+        (rules / name).write_text(text, encoding="utf-8")
+    feeds = []
+    for i, (name, slug, dateline) in enumerate(OUTLETS):
+        item = Item(f"Peretas Korut Bobol Bursa Kripto ({name})", f"https://{slug}.example/korut-bursa",
+                    dateline + BODY, T0 + timedelta(minutes=10 * i))
+        feed_server.put(f"/{slug}.xml", rss(name, [item]))
+        feeds.append({"url": feed_server.url(f"/{slug}.xml"), "name": name})
+
+    def config(n):
+        return write_config(tmp_path, feeds=feeds[:n], rules="rules", state="state/pantau.db", metrics=None,
+                            destinations={"siem": {"type": "webhook", "url": webhook_receiver.url, "retry": [0, 0.2]}},
+                            routes=[ROUTE])
+
+    for n in (1, 3):  # the first outlet, then the other two
+        proc = run_pantau("run", "--once", "--config", str(config(n)), "--allow-private", cwd=tmp_path)
+        assert proc.returncode == 0, proc.stderr
+    _check(_bodies(webhook_receiver))
+
+
+def _article(name: str, slug: str, dateline: str, minutes: int) -> Article:
+    url = f"https://{slug}.example/korut-bursa"
+    when = T0 + timedelta(minutes=minutes)
+    return Article(id=article_id(url), url=url, title=f"Peretas Korut Bobol Bursa Kripto ({name})",
+                   summary=dateline + BODY, published=when, fetched=datetime.now(timezone.utc),
+                   feed=f"https://{slug}.example/rss", feed_name=name, language="id")
+
+
+@pytest.mark.kafka
+def test_distributed_three_outlets_one_alert_and_one_batched_update(
+    tmp_path, kafka_bootstrap, webhook_receiver, write_config, small_rules
+):
+    (tmp_path / "rules").mkdir()
+    for name, text in small_rules.items():
+        (tmp_path / "rules" / name).write_text(text, encoding="utf-8")
+    metrics = f"127.0.0.1:{free_port()}"
+    config = write_config(tmp_path, feeds=[], rules="rules", state="state.db", metrics=metrics,
+                          destinations={"siem": {"type": "webhook", "url": webhook_receiver.url, "retry": [0, 0.2]}},
+                          routes=[{**ROUTE, "update_wait": "3s"}])
+    prefix = f"e2e-{uuid.uuid4().hex[:8]}."
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PANTAU_KAFKA": kafka_bootstrap,
+           "PANTAU_TOPIC_PREFIX": prefix, "PANTAU_LOG_FORMAT": "json"}
+    worker = Pantau("worker-u", ["worker", "--config", str(config)], cwd=tmp_path, env=env)
+    publisher = KafkaPublisher(kafka_bootstrap, prefix=prefix)
+    try:
+        wait_until(lambda: http_status(f"http://{metrics}/readyz") == 200, "the worker to be ready",
+                   timeout=90, procs=[worker])
+        first, *copies = [_article(name, slug, dateline, 10 * i) for i, (name, slug, dateline) in enumerate(OUTLETS)]
+        asyncio.run(publisher.publish([first]))
+        wait_until(lambda: len(webhook_receiver.received) >= 1, "the first alert", timeout=60, procs=[worker])
+        asyncio.run(publisher.publish(copies))
+        wait_until(lambda: len(webhook_receiver.received) >= 2, "the batched update", timeout=60, procs=[worker])
+        time.sleep(2)  # a third message (an unbatched copy) would arrive now
+    finally:
+        publisher.close()
+        worker.stop()
+    _check(_bodies(webhook_receiver))
