@@ -40,7 +40,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     sub = parser.add_subparsers(dest="rules_command", metavar="ACTION")
     p = sub.add_parser("check", help="report every error (file:line:col) and warning", description="Validate a rules directory; exit 1 when it has errors.", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("directory", nargs="?", type=Path, help="rules folder, or one rule file for its folder (default: ./rules if it exists, else the shipped rules)")
+    p.add_argument("directory", nargs="?", type=Path,
+                   help="rules folder, or one rule file for its folder (default: ./rules if it exists, else the shipped rules)")
     add_rules_options(p)
     p.set_defaults(handler=check)
     p = sub.add_parser("test", help="run rule examples and the labelled corpus", description="Run every rule's examples and the labelled corpus; print precision and recall per topic.", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -64,8 +65,8 @@ def _directory(args: argparse.Namespace) -> Path:
     """The rules folder to work on, after saying which one and why (a rule file means its folder)."""
     given = args.directory
     if given is not None and given.is_file() and given.suffix not in (".yaml", ".yml"):
-        raise ConfigError(f"{given} is a file, not a rules folder", hint="pass the folder holding the *.yaml rule files, "
-                          "or one of those files")
+        raise ConfigError(f"{given} is a file, not a rules folder",
+                          hint="pass the folder holding the *.yaml rule files, or one of those files")
     if given is not None and given.is_file():
         directory, why = given.parent, f"the folder of {given.name}: rules use lists and topics of the other files"
     elif given is not None:
@@ -194,6 +195,9 @@ def _compiled(directory: Path):
     raise RulesError(report.errors, directory=str(directory))
 
 
+_ONE_PER_LINE = "pass a JSON-lines file, one article per line"
+
+
 def _articles(file: str | None) -> list[tuple[str, object]]:
     """The articles to compare on: a JSON-lines file (every line must be an article) or the corpus."""
     if not file:
@@ -201,11 +205,11 @@ def _articles(file: str | None) -> list[tuple[str, object]]:
     try:
         raw = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
     except OSError as exc:
-        raise ConfigError(f"cannot read {file}: {exc.strerror or exc}", hint="pass a JSON-lines file, one article per line") from None
+        raise ConfigError(f"cannot read {file}: {exc.strerror or exc}", hint=_ONE_PER_LINE) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{file} is not UTF-8 text (byte {exc.start})", hint="pass a JSON-lines file, one article per line") from None
+        raise ConfigError(f"{file} is not UTF-8 text (byte {exc.start})", hint=_ONE_PER_LINE) from None
     articles, errors = [], []
     for n, article, error in read_json_lines(io.StringIO(text)):
         if article is None:

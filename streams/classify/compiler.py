@@ -19,7 +19,9 @@ from pantau.streams.classify.problems import did_you_mean
 from pantau.streams.classify.query import And, ListRef, Near, Not, Or, Regex, Scope, Term, TopicRef
 from pantau.streams.classify.terms import CompileError, TermTable
 
-__all__ = ["CompiledRule", "Leaf", "RegexLeaf", "RuleCompiler", "Context", "ALL_FIELDS", "FIELD_INDEX", "nested_repetition"]
+__all__ = [
+    "CompiledRule", "Leaf", "RegexLeaf", "RuleCompiler", "Context", "ALL_FIELDS", "FIELD_INDEX", "nested_repetition",
+]
 
 ALL_FIELDS = frozenset({0, 1, 2})
 FIELD_INDEX = {"title": 0, "summary": 1, "content": 2}
@@ -193,7 +195,8 @@ class RuleCompiler:
         else:
             if node.name not in self.lists:
                 known = [f"@{name}" for name in self.lists if not name.startswith("~")]  # ~: a rule's inline terms
-                raise CompileError(f"unknown list '@{node.name}'{did_you_mean('@' + node.name, known)}", node.pos, "define it under terms: or fix the name")
+                raise CompileError(f"unknown list '@{node.name}'{did_you_mean('@' + node.name, known)}", node.pos,
+                                   "define it under terms: or fix the name")
             items = self.lists[node.name]
             keys = [self.table.key_for(text, exact) for text, _w, exact in items]
         leaf = Leaf(tuple(keys), tuple(w for _t, w, _x in items), fields)

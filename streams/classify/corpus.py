@@ -239,9 +239,10 @@ def _why(topic: str, classified, here: RuleSet, there: RuleSet, article: Article
         elif added:
             reasons.append(f"rule {match.rule} {'now finds' if gained else 'no longer finds'} {_terms(added)}")
         elif theirs.ok and theirs.score < theirs.min_score:
-            reasons.append(f"rule {match.rule}: score {ours.score:g} now reaches min_score {ours.min_score:g}" if gained
-                           else f"rule {match.rule}: score {theirs.score:g} is now below min_score {theirs.min_score:g}")
+            reasons.append(f"rule {match.rule}: score {ours.score:g} now reaches min_score {ours.min_score:g}" if gained else
+                           f"rule {match.rule}: score {theirs.score:g} is now below min_score {theirs.min_score:g}")
         else:
-            reasons.append(f"rule {match.rule} {'now matches' if gained else 'no longer matches'} (terms: {_terms(terms)})")
+            change = "now matches" if gained else "no longer matches"
+            reasons.append(f"rule {match.rule} {change} (terms: {_terms(terms)})")
     return "; ".join(reasons) or "a topic: reference changed"
 

@@ -46,7 +46,8 @@ def check_examples(files: list[RuleFile], ruleset: RuleSet, report: Report) -> N
                     try:
                         matched = any(m.rule == rule.id for m in ruleset.classify(article).matches)
                     except Exception as exc:  # located refusal, never a traceback
-                        report.errors.append(unexpected(f, ("rules", index, "examples", kind, i), f"rule {rule.id!r} failed on its {kind} example {i + 1}", exc))
+                        what = f"rule {rule.id!r} failed on its {kind} example {i + 1}"
+                        report.errors.append(unexpected(f, ("rules", index, "examples", kind, i), what, exc))
                         continue
                     if matched == (kind == "should_match"):
                         continue

@@ -62,6 +62,11 @@ class LiveRules:
         more = f" (and {len(error.problems) - 1} more)" if len(error.problems) > 1 else ""
         return f"rules on disk refused, still running version {self._current.version}: {first}{more}"
 
+    @property
+    def in_sync(self) -> bool:
+        """True when the files on disk are the ones last loaded, accepted or refused (no edit waiting)."""
+        return fingerprint(self.directory) == self._seen
+
     def degraded(self) -> list[str]:
         """The ``problem`` as a list of reasons (empty when the rules on disk are in force)."""
         problem = self.problem
@@ -130,7 +135,8 @@ class LiveRules:
             version=self._current.version,
             message=f"edit refused, still running version {self._current.version}: {problems[0] if problems else exc}",
             problems=problems,
-            hint="fix the file at the location shown; the next save is picked up (`pantau rules check` lists every error)",
+            hint="fix the file at the location shown; the next save is picked up "
+                 "(`pantau rules check` lists every error)",
         )
 
     def _load_first(self) -> RuleSet:

@@ -78,8 +78,9 @@ def check_ruleset(directory: Path, *, located: bool = True) -> Report:
         return _check(Path(directory), located)
     except Exception as exc:  # never a traceback, never a dead watcher: a refusal naming the directory
         log.error("rules_check_crashed", directory=str(directory), error=repr(exc), exc_info=exc)
-        return Report(None, errors=[Problem(str(directory), 1, 1, f"the rules could not be checked: {type(exc).__name__}: {exc}",
-                                            "undo the last edit; if the rules look right, report this as a pantau bug")])
+        problem = Problem(str(directory), 1, 1, f"the rules could not be checked: {type(exc).__name__}: {exc}",
+                          "undo the last edit; if the rules look right, report this as a pantau bug")
+        return Report(None, errors=[problem])
     finally:
         if collecting:
             gc.enable()
@@ -102,7 +103,8 @@ def _check(directory: Path, located: bool) -> Report:
         try:
             raw = path.read_bytes()
         except OSError as exc:  # deleted or replaced while we read, or unreadable
-            report.errors.append(Problem(_display(path), 1, 1, f"cannot read the file: {exc.strerror or exc}", "check that it exists and is readable"))
+            report.errors.append(Problem(_display(path), 1, 1, f"cannot read the file: {exc.strerror or exc}",
+                                         "check that it exists and is readable"))
             continue
         digest.update(path.name.encode() + b"\0" + raw + b"\0")
         # Keyed by mode and display name too: a located parse keeps line/column marks and file names as shown.
@@ -161,7 +163,8 @@ def _parse(path: Path, raw: bytes, report: Report, located: bool) -> RuleFile | 
         return None
     except Exception as exc:  # the YAML library fails outside its own error type on some input (``%YAML 9.9``)
         report.errors.append(Problem(name, 1, 1, f"YAML cannot be read: {type(exc).__name__}: {exc}",
-                                     "look for a line starting with % or ! that is not part of the rules, or undo the last edit"))
+                                     "look for a line starting with % or ! that is not part of the rules, "
+                                     "or undo the last edit"))
         return None
     if not isinstance(tree, dict):
         report.errors.append(Problem(name, 1, 1, "the file must be a mapping with topic:, title:, owner:, rules:", "see rules/README.md"))

@@ -6,13 +6,15 @@ parenthesis, a bad or catastrophic regex, broken YAML, stray text -- to the
 shipped rule files. Whatever comes out, checking the folder never raises: it
 gives either a valid rule set or located errors (a real file, a line and
 column inside it, a message); and a LiveRules over the folder refuses the
-edit, keeps running its last good set and takes the next valid edit.
+edit, keeps running its last good set and takes the next valid edit -- both
+called directly (60 examples) and through its watcher thread (8 examples).
 """
 
 from __future__ import annotations
 
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,7 @@ from hypothesis import strategies as st
 
 from pantau.core.errors import RulesError
 from pantau.streams.classify import LiveRules, check_ruleset, load_ruleset
+from pantau.streams.classify.loader import fingerprint
 
 from conftest import SHIPPED_RULES
 
@@ -150,3 +153,47 @@ def test_no_edit_raises_and_every_refusal_is_located_and_survived(live_folder, f
         (directory / name).write_text(text + f"\n# valid edit {state['edits']}\n", encoding="utf-8")
     assert live.reload() is True and live.problem is None
     assert live.current.version != running.version
+
+
+@pytest.fixture(scope="module")
+def watching(tmp_path_factory):
+    """A second copy of the shipped rules, with a LiveRules watching it in its thread."""
+    directory = tmp_path_factory.mktemp("watched") / "rules"
+    directory.mkdir()
+    for name in FILES:
+        shutil.copy(SHIPPED_RULES / name, directory / name)
+    live = LiveRules(directory, debounce_ms=50).start()
+    yield directory, live, {"edits": 0}
+    live.stop()
+
+
+def wait_for(predicate, timeout: float = 60.0) -> bool:
+    """Poll until ``predicate()`` holds; a generous bound for a loaded machine, not a timing assertion."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return predicate()
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                 HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(files=edits())
+def test_a_watching_live_rules_refuses_random_edits_and_takes_the_next_valid_one(watching, files) -> None:
+    directory, live, state = watching
+    running = live.current
+    for name, text in files.items():
+        (directory / name).write_text(text, encoding="utf-8")
+    assert wait_for(lambda: live.in_sync)  # the watcher read the edit (accepted or refused)
+    assert live.watching
+    if live.problem is not None:
+        # The files are written one by one, so the watcher may have accepted a valid intermediate state:
+        # what runs is the last set it accepted, never the refused files.
+        assert live.current.version != fingerprint(directory) and live.current.active > 0
+        assert_located(live.last_error.problems, directory, files)
+
+    state["edits"] += 1
+    for name, text in ORIGINAL.items():
+        (directory / name).write_text(text + f"\n# watched edit {state['edits']}\n", encoding="utf-8")
+    assert wait_for(lambda: live.in_sync and live.problem is None and live.current.version != running.version)
