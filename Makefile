@@ -49,7 +49,7 @@ lint: $(STAMP)  ## ruff (lint + format check), mypy (strict for the pure core), 
 kafka: $(STAMP) ## start a local single-node Kafka for development
 	bash deploy/kafka/local-kafka.sh start
 
-kafka-stop:     ## stop the development Kafka started by `make kafka`
+kafka-stop:     ## stop the development Kafka (keeps its data; `deploy/kafka/local-kafka.sh stop --wipe` removes it)
 	bash deploy/kafka/local-kafka.sh stop
 
 clean:          ## remove the virtual environment and local state

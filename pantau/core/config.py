@@ -10,6 +10,7 @@ The file is the one thing a user writes, so it stays small::
     network: {allow_private: false}
     archive: 14d            # how long every article is kept for search and backtests (0 = off)
     web: {listen: 127.0.0.1:8464, public_url: https://pantau.example.org, users: [...]}
+    websub: {callback_url: https://pantau.example.org/websub}   # push feeds (WebSub hubs)
     destinations: {...}
     routes: [...]
 
@@ -26,8 +27,9 @@ from functools import cached_property
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
@@ -42,8 +44,8 @@ from pantau.streams.deliver.inhibit import InhibitRule
 from pantau.web.settings import WebConfig
 
 __all__ = [
-    "Config", "NetworkConfig", "KafkaSettings", "WebConfig", "DEFAULT_ARCHIVE", "load_config", "default_config_path",
-    "shipped_rules_dir", "substitute_env",
+    "Config", "NetworkConfig", "KafkaSettings", "WebConfig", "WebSubConfig", "DEFAULT_ARCHIVE", "load_config",
+    "default_config_path", "shipped_rules_dir", "substitute_env",
 ]
 
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -94,6 +96,30 @@ DEFAULT_ARCHIVE = 14 * 86400.0
 """How long the archive keeps articles unless ``archive:`` says otherwise (seconds)."""
 
 
+class WebSubConfig(BaseModel):
+    """Push delivery of feeds that advertise a WebSub hub (W3C WebSub); polling stays as the safety net."""
+
+    model_config = ConfigDict(extra="forbid")
+    callback_url: str
+    """Public http(s) URL of the callback, served by this process on the ``metrics:`` address under the
+    same path (``https://pantau.example.org/websub`` -> ``/websub/<id>``); a reverse proxy may front it."""
+    lease: Duration = 86400.0
+    """Lease asked of the hub (``1d``); it may grant another, and pantau renews at 80 % of what it granted."""
+    poll_interval: Duration = 3600.0
+    """How often a feed with a live subscription is still polled (the safety net; never more often than
+    the feed's own interval). When a poll finds articles the hub did not push, polling returns to the
+    feed's own interval until pushes arrive again."""
+
+    @field_validator("callback_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in {"http", "https"} or not parts.netloc or parts.path.strip("/") == "":
+            raise ValueError(f"callback_url {value!r} is not an http(s) URL with a path; write the public address "
+                             "hubs reach this process at, e.g. https://pantau.example.org/websub")
+        return value.rstrip("/")
+
+
 class Config(BaseModel):
     """A validated pantau.yaml; paths are absolute, env values substituted."""
 
@@ -107,6 +133,8 @@ class Config(BaseModel):
     archive: Duration = DEFAULT_ARCHIVE
     """Seconds every article is kept in the archive (``14d``); 0 turns the archive off."""
     web: WebConfig = Field(default_factory=WebConfig)
+    websub: WebSubConfig | None = None
+    """Subscribe to the hubs feeds advertise (None: poll only)."""
     destinations: dict[str, DestinationSpec] = Field(default_factory=dict)
     routes: list[RouteSpec] = Field(default_factory=list)
     inhibit: list[InhibitRule] = Field(default_factory=list)

@@ -47,6 +47,7 @@ from pantau.adapters.sqlite.archive import ArchivedAlert, ArchiveStore, Intake
 from pantau.adapters.sqlite.inbox import Inbox
 from pantau.core.logs import get_logger
 from pantau.runtime.observe import start_observer
+from pantau.sources.websub_callback import serve_websub
 from pantau.streams.pipeline import Outcome, process
 from pantau.adapters.sqlite.state import open_state
 from pantau.adapters.sqlite.stories import SqliteStoryStore
@@ -196,6 +197,8 @@ class EmbeddedRunner:
             asyncio.create_task(self.dispatcher.run_forever(), name="dispatcher"),
             asyncio.create_task(self._process_forever(), name="processor"),
         ]
+        if self.poller.websub is not None:
+            tasks.append(asyncio.create_task(self.poller.websub.run(), name="websub"))
         stopper = asyncio.create_task(stop.wait())
         try:
             done, _ = await asyncio.wait([stopper, *tasks], return_when=asyncio.FIRST_COMPLETED)
@@ -278,7 +281,8 @@ async def _main(config: Config, once: bool, console_stream: TextIO | None) -> in
             print(summary.line(), file=sys.stderr)
             return 0
         if config.metrics:  # not for --once: nothing would scrape a process that lives seconds
-            observer = start_observer(config.metrics, _readiness(runner), mode="run",
+            _subscriber, routes = serve_websub(runner.poller, config)
+            observer = start_observer(config.metrics, _readiness(runner), mode="run", routes=routes,
                                       degraded=runner.live.degraded if runner.live is not None else None)
         if config.web.listen:  # the page in its own thread and loop: it never holds up this one
             from pantau.web.app import start_page

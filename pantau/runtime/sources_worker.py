@@ -85,6 +85,7 @@ class FeedShare:
 
 async def run_source_worker(config: Config, *, kafka: KafkaSettings | None = None) -> None:
     """Poll this worker's share of ``config.feeds`` into Kafka until SIGINT/SIGTERM."""
+    from pantau.adapters.kafka.connectivity import watch_broker
     from pantau.adapters.kafka.feed_assignment import SOURCES_GROUP, FeedAssignment
     from pantau.adapters.kafka.feed_states import SharedFeedStateStore
     from pantau.adapters.kafka.publisher import KafkaPublisher
@@ -93,10 +94,12 @@ async def run_source_worker(config: Config, *, kafka: KafkaSettings | None = Non
     from pantau.adapters.sqlite.state import open_state
     from pantau.runtime.observe import start_observer
     from pantau.sources.poller import Poller
+    from pantau.sources.websub_callback import serve_websub
 
     kafka = kafka or config.broker
     bootstrap, prefix = kafka.bootstrap, kafka.prefix
     loop = asyncio.get_running_loop()
+    broker, log_gate = await loop.run_in_executor(None, watch_broker, bootstrap)
     await loop.run_in_executor(
         None, lambda: ensure_topics(bootstrap, ALL_TOPICS, prefix=prefix, replicas=kafka.replicas))
     publisher = await loop.run_in_executor(None, lambda: KafkaPublisher(bootstrap, prefix=prefix))
@@ -110,9 +113,11 @@ async def run_source_worker(config: Config, *, kafka: KafkaSettings | None = Non
     )
 
     def readiness() -> list[str]:
-        return [] if assignment.joined else ["waiting for the feed assignment from Kafka"]
+        return broker.reasons() + ([] if assignment.joined else ["waiting for the feed assignment from Kafka"])
 
-    observer = start_observer(config.metrics, readiness, mode="sources") if config.metrics else None
+    subscriber, routes = serve_websub(poller, config)
+    observer = start_observer(config.metrics, readiness, mode="sources", routes=routes) if config.metrics else None
+    pushes = asyncio.create_task(subscriber.run(), name="websub") if subscriber else None
     main = asyncio.current_task()
     assert main is not None
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -127,6 +132,8 @@ async def run_source_worker(config: Config, *, kafka: KafkaSettings | None = Non
     finally:
         if watcher is not None:
             watcher.cancel()
+        if pushes is not None:
+            pushes.cancel()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
         # Leave the group first, so that the other workers take over our feeds at once.
@@ -137,6 +144,8 @@ async def run_source_worker(config: Config, *, kafka: KafkaSettings | None = Non
         await loop.run_in_executor(None, store.close)
         if observer is not None:
             observer.stop()
+        broker.stop()
+        log_gate.remove()
 
 
 async def _watch_feed_list(config: Config, changed: Callable[[list[FeedSpec]], object]) -> None:

@@ -48,11 +48,10 @@ async def readable(stream: AsyncIterable[bytes], decoder: Callable[[bytes], T], 
             log.error(f"{record}_record_unreadable", error=str(exc), topic=topic.get_topic_name())
 
 
-def add_agents(worker: StreamWorker) -> None:
-    """Register the worker's agents and timers on its Faust app."""
+def add_agents(worker: StreamWorker, *, classifying: bool = True) -> None:
+    """Register the worker's agents and timers on its Faust app (``classifying=False``: no classify agent)."""
     app, topics = worker.app, worker.topics
 
-    @app.agent(topics.articles, name="classify_articles")
     async def classify_articles(stream: Any) -> None:
         async for article in readable(stream, decode, record="article", topic=topics.articles):
             try:
@@ -62,6 +61,9 @@ def add_agents(worker: StreamWorker) -> None:
                 continue
             if classified.matches:
                 await topics.matches.send(key=article.id.encode(), value=encode_classified(classified))
+
+    if classifying:
+        app.agent(topics.articles, name="classify_articles")(classify_articles)
 
     @app.agent(topics.matches, name="deliver_alerts")
     async def deliver_alerts(stream: Any) -> None:

@@ -156,8 +156,13 @@ def create_app(
     destinations: Mapping[str, Any] | None = None,
     silences: Silences | None = None,
     kafka: KafkaSettings | None = None,
+    classifying: bool = True,
 ) -> StreamWorker:
-    """Build the Faust app with its topics, tables, agents and delivery supervisor."""
+    """Build the Faust app with its topics, tables, agents and delivery supervisor.
+
+    ``classifying=False`` leaves the classify agent out (``pantau worker --role deliver``): the
+    articles are classified by ``--role classify`` processes (pantau/runtime/classify_worker.py).
+    """
     from pantau.adapters.faust.agents import add_agents
     from pantau.streams.deliver import Dispatcher, Router, build_destinations
 
@@ -197,5 +202,5 @@ def create_app(
         outbox=outbox,
         delivery=DeliverySupervisor(app, dispatcher, outbox, tables["story_members"], TP(MATCHES.name(kafka.prefix), 0)),
     )
-    add_agents(worker)
+    add_agents(worker, classifying=classifying)
     return worker
