@@ -57,13 +57,14 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICKS
 
 
-def make_articles(n: int, seed: int = 14) -> list[bytes]:
+def make_articles(n: int, seed: int = 14, *, zipf: bool = True) -> list[bytes]:
     """``n`` encoded Articles of ~3 KB; every 20th carries an on-topic phrase (each with its own words)."""
     from pantau.core.article import Article, encode
 
     rng = random.Random(seed)
     vocab = list(dict.fromkeys("".join(rng.choice(_SYL) for _ in range(rng.randint(2, 4))) for _ in range(6000)))
-    weights = [1 / (i + 1) for i in range(len(vocab))]
+    # Zipf-like word frequencies, as in real text; uniform ones keep every article its own story.
+    weights = [1 / (i + 1) for i in range(len(vocab))] if zipf else None
     now = datetime.now(timezone.utc)
     out = []
     for i in range(n):
@@ -224,7 +225,7 @@ def _latency(bootstrap: str, prefix: str, receiver: _Receiver, roles: list[str],
     producer = KafkaProducer(bootstrap_servers=bootstrap, acks=1, linger_ms=0)
     rate, seconds = 20, 10 if quick else 20
     sent: dict[str, float] = {}
-    fresh = make_articles(rate * seconds * 20, seed=sum(map(ord, prefix)) % 1000 + 100)[::20]  # the on-topic ones
+    fresh = make_articles(rate * seconds * 20, seed=sum(map(ord, prefix)) % 1000 + 100, zipf=False)[::20]  # on topic
     for value in fresh[: rate * seconds]:
         article_id = decode(value).id
         sent[article_id] = time.time()
