@@ -31,10 +31,25 @@ test: $(STAMP)  ## the whole suite, with a local Kafka broker and promtool
 bench: $(STAMP) ## benchmarks: JSON lines of figures (not part of make test)
 	$(PY) tests/bench/run.py $(BENCH_ARGS)
 
+# mypy sees the packages as installed: pantau/ with sources/, streams/ and rules/ inside
+# (as pyproject.toml maps them), through a tree of symlinks; errors name pantau/streams/...
+# for files in streams/ (and pantau/sources/... for sources/).
+TYPES := $(abspath $(VENV))/typecheck
+
+lint: $(STAMP)  ## ruff (lint + format check), mypy (strict for the pure core), import layering
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	@rm -rf $(TYPES) && mkdir -p $(TYPES)/pantau
+	@for path in pantau/*; do ln -s "$(CURDIR)/$$path" $(TYPES)/pantau/; done
+	@for path in sources streams rules; do ln -s "$(CURDIR)/$$path" $(TYPES)/pantau/$$path; done
+	cd $(TYPES) && $(abspath $(VENV))/bin/mypy --config-file $(CURDIR)/pyproject.toml \
+		--cache-dir $(abspath $(VENV))/.mypy_cache -p pantau
+	$(PY) -m pytest -q -p no:cacheprovider tests/test_layers.py
+
 kafka: $(STAMP) ## start a local single-node Kafka for development
 	bash deploy/kafka/local-kafka.sh start
 
-kafka-stop:     ## stop the development Kafka started by `make kafka`
+kafka-stop:     ## stop the development Kafka (keeps its data; `deploy/kafka/local-kafka.sh stop --wipe` removes it)
 	bash deploy/kafka/local-kafka.sh stop
 
 clean:          ## remove the virtual environment and local state

@@ -52,7 +52,7 @@ install_debian_tools() {
 BROKER_RUN=""
 stop_broker() {
     if [[ -n "$BROKER_RUN" ]]; then
-        PANTAU_KAFKA_RUN="$BROKER_RUN" bash "$HERE/kafka/local-kafka.sh" stop || true
+        PANTAU_KAFKA_RUN="$BROKER_RUN" bash "$HERE/kafka/local-kafka.sh" stop --wipe || true
         rm -rf "$BROKER_RUN"
         BROKER_RUN=""
     fi

@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from pantau.core.errors import ConfigError
 
 __all__ = ["FeedSpec", "FeedAuth", "warn_short_intervals", "MIN_INTERVAL"]
 

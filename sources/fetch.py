@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import re
 import ssl
 import time
 from importlib.metadata import PackageNotFoundError, version
@@ -62,6 +63,10 @@ class FetchResult(msgspec.Struct, frozen=True, kw_only=True):
     moved_to: str | None = None
     """Set when every hop was a permanent redirect: the feed's new address."""
     elapsed: float = 0.0
+    hub: str = ""
+    """The WebSub hub of an HTTP ``Link: <...>; rel="hub"`` header (empty when none)."""
+    self_url: str = ""
+    """The topic of a ``Link: <...>; rel="self"`` header."""
 
     @property
     def not_modified(self) -> bool:
@@ -153,6 +158,20 @@ async def fetch_feed(
                          hint="check the host name and that the site is up") from None
 
 
+def _websub_links(response: httpx.Response, base: str) -> dict[str, str]:
+    """``hub`` and ``self_url`` from the response's Link headers (WebSub discovery), absolute."""
+    found: dict[str, str] = {}
+    for value in response.headers.get_list("link")[:20]:
+        for part in value.split(","):
+            url, _, params = part.partition(";")
+            rels = re.findall(r'rel\s*=\s*"?([^";]+)"?', params, re.IGNORECASE)
+            for rel in " ".join(rels).lower().split():
+                if rel in {"hub", "self"} and url.strip().startswith("<"):
+                    key = "hub" if rel == "hub" else "self_url"
+                    found.setdefault(key, urljoin(base, url.strip().strip("<>"))[:2048])
+    return found
+
+
 async def _follow(client: httpx.AsyncClient, url: str, *, etag: str | None,
                   last_modified: str | None, headers: dict[str, str] | None, auth: FeedAuth | None,
                   max_bytes: int, started: float) -> FetchResult:
@@ -171,7 +190,7 @@ async def _follow(client: httpx.AsyncClient, url: str, *, etag: str | None,
                     raise FetchError(url, f"HTTP {status} without a Location header", status=status)
                 try:
                     target = urljoin(current, location.strip())
-                    urlsplit(target).port  # raises on malformed hosts and ports
+                    urlsplit(target).port  # noqa: B018 - raises on malformed hosts and ports
                 except ValueError:
                     raise FetchError(url, f"redirect to a malformed address {location[:200]!r}",
                                      status=status, hint="the server's redirect is broken") from None
@@ -190,7 +209,7 @@ async def _follow(client: httpx.AsyncClient, url: str, *, etag: str | None,
                 url=url, final_url=current, status=status, body=body,
                 content_type=response.headers.get("content-type", ""),
                 etag=response.headers.get("etag"), last_modified=response.headers.get("last-modified"),
-                moved_to=moved_to, elapsed=time.monotonic() - started,
+                moved_to=moved_to, elapsed=time.monotonic() - started, **_websub_links(response, current),
             )
     raise FetchError(url, f"more than {MAX_REDIRECTS} redirects (last to {current})",
                      hint="the feed's server redirects in a loop; check the URL", outcome="error")

@@ -28,7 +28,7 @@ from pantau.sources.outcome import FeedOutcome
 from pantau.sources.parse import FeedItem, parse_feed
 from pantau.sources.politeness import HostLimiter
 from pantau.sources.schedule import adapt_interval, jittered, next_delay
-from pantau.adapters.sqlite.feed_state import FeedState, FeedStateStore
+from pantau.sources.feed_state import FeedState, FeedStateStore
 from pantau.core import metrics
 from pantau.core.config import NetworkConfig
 from pantau.core.errors import FeedError, FetchError, ParseError
@@ -51,14 +51,20 @@ THREAD_NORMALISE_ITEMS = 200
 Keyed = list[tuple[str, FeedItem]]
 
 
-def _parse_keyed(result: FetchResult, spec: FeedSpec) -> Keyed:
-    """Parse the body and key every item by its future Article id, first occurrence wins."""
+def _parse_keyed(result: FetchResult, spec: FeedSpec) -> tuple[Keyed, str, str]:
+    """Parse the body and key every item by its future Article id, first occurrence wins.
+
+    Also returns the WebSub hub and topic the response advertises (HTTP Link header first, as
+    WebSub prefers it, then the document's links); both empty when there is no hub.
+    """
     parsed = parse_feed(result.body, url=result.final_url, content_type=result.content_type,
                         language=spec.language)
     keyed: dict[str, FeedItem] = {}
     for item in parsed.items:
         keyed.setdefault(item_id(item, feed=spec, base_url=result.final_url), item)
-    return list(keyed.items())
+    hub = result.hub or parsed.hub
+    topic = (result.self_url or parsed.self_url or result.final_url) if hub else ""
+    return list(keyed.items()), hub, topic
 
 
 def _normalise_all(keyed: Keyed, spec: FeedSpec, fetched: datetime, base_url: str) -> list[Article]:
@@ -111,13 +117,32 @@ class Harvester:
                 log.info("feed_moved", old=state.url, new=result.moved_to)
                 state.url = result.moved_to
             keyed: Keyed = []
+            hub = topic = ""
             if not result.not_modified:
                 if len(result.body) > THREAD_PARSE_BYTES:
-                    keyed = await asyncio.to_thread(_parse_keyed, result, spec)
+                    keyed, hub, topic = await asyncio.to_thread(_parse_keyed, result, spec)
                 else:
-                    keyed = _parse_keyed(result, spec)
+                    keyed, hub, topic = _parse_keyed(result, spec)
         except FeedError as exc:
             return await self._failed(spec, state, exc, time.monotonic() - started, log)
+        outcome = await self._succeeded(spec, state, result, keyed, started, log)
+        return msgspec.structs.replace(outcome, hub=hub, topic=topic) if hub else outcome
+
+    async def take_pushed(self, spec: FeedSpec, body: bytes, content_type: str) -> FeedOutcome:
+        """Content a WebSub hub pushed for ``spec``: the poll's parse/normalise/publish/commit path.
+
+        The feed's validators (ETag, Last-Modified) stay as the last poll left them; unreadable
+        content is refused (ParseError) without counting as a failure of the feed.
+        """
+        log = get_logger(feed=spec.key)
+        state = self.state_for(spec)
+        started = time.monotonic()
+        result = FetchResult(url=state.url, final_url=state.url, status=200, body=body,
+                             content_type=content_type, etag=state.etag, last_modified=state.last_modified)
+        if len(body) > THREAD_PARSE_BYTES:
+            keyed, _hub, _topic = await asyncio.to_thread(_parse_keyed, result, spec)
+        else:
+            keyed, _hub, _topic = _parse_keyed(result, spec)
         return await self._succeeded(spec, state, result, keyed, started, log)
 
     async def _succeeded(self, spec: FeedSpec, state: FeedState, result: FetchResult,

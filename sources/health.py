@@ -12,7 +12,7 @@ import time
 import msgspec
 
 from pantau.sources.feeds import FeedSpec
-from pantau.adapters.sqlite.feed_state import FeedState
+from pantau.sources.feed_state import FeedState
 from pantau.core import metrics
 
 __all__ = [

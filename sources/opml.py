@@ -64,9 +64,10 @@ def to_opml(feeds: list[FeedSpec], *, title: str = "pantau feeds") -> str:
     for spec in feeds:
         parent = body
         if spec.tags:
-            parent = groups.get(spec.tags[0])
-            if parent is None:
-                parent = groups[spec.tags[0]] = ET.SubElement(body, "outline", text=spec.tags[0])
+            group = groups.get(spec.tags[0])
+            if group is None:
+                group = groups[spec.tags[0]] = ET.SubElement(body, "outline", text=spec.tags[0])
+            parent = group
         attrs = {"type": "rss", "text": spec.name or spec.url, "title": spec.name or spec.url,
                  "xmlUrl": spec.url}
         if spec.language:

@@ -23,6 +23,10 @@ class FeedOutcome(msgspec.Struct, frozen=True, kw_only=True):
     error: str | None = None
     next_due: float = 0.0
     """Unix time the feed should be polled again (0 when unchanged)."""
+    hub: str = ""
+    """The WebSub hub the feed advertised in this response (Link header or the document)."""
+    topic: str = ""
+    """The topic URL to subscribe to at ``hub`` (the feed's self link, else the fetched URL)."""
 
     @property
     def failed(self) -> bool:

@@ -14,10 +14,12 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from contextlib import suppress
+from functools import partial
 from itertools import chain, zip_longest
 from pathlib import Path
 
 import httpx
+import msgspec
 
 from pantau.sources.feed_list import load_feed_list
 from pantau.sources.feeds import FeedSpec
@@ -26,9 +28,10 @@ from pantau.sources.harvest import Harvester, OnHealth, Publish
 from pantau.sources.health import forget_metrics, verdict
 from pantau.sources.outcome import FeedOutcome, PollSummary, summarise
 from pantau.sources.politeness import HostLimiter, host_of
-from pantau.adapters.sqlite.feed_state import FeedStateStore
+from pantau.sources.feed_state import FeedStateStore
+from pantau.sources.websub import Subscriber
 from pantau.core import metrics
-from pantau.core.config import NetworkConfig
+from pantau.core.config import NetworkConfig, WebSubConfig
 from pantau.core.errors import PantauError
 from pantau.core.logs import get_logger
 
@@ -90,6 +93,7 @@ class Poller:
         self._running: dict[str, asyncio.Task] = {}
         self._changed = asyncio.Event()
         self.log = get_logger()
+        self.websub: Subscriber | None = None
         self._first_round: dict[str, bool] = {}
         """Feeds of the first round since start -> reached; reported once, when all were tried."""
         self._first_round_told = False
@@ -106,6 +110,8 @@ class Poller:
         for key in set(self._feeds) - set(fresh):
             self._due.pop(key, None)
             forget_metrics(key)
+            if self.websub is not None:
+                self.websub.forget(key)
         now = self.clock()
         starting = not self._feeds
         for key, spec in fresh.items():
@@ -150,6 +156,9 @@ class Poller:
         self._record_feed_counts()
         return summarise(outcomes, time.monotonic() - started)
 
+    def _finished(self, key: str, _task: asyncio.Task[FeedOutcome]) -> None:
+        self._running.pop(key, None)
+
     async def _poll_guarded(self, spec: FeedSpec) -> FeedOutcome:
         try:
             outcome = await self.harvester.poll(spec)
@@ -159,10 +168,33 @@ class Poller:
             self.log.exception("feed_poll_crashed", feed=spec.key, error=repr(exc))
             outcome = FeedOutcome(feed=spec.key, outcome="error", error=f"internal error: {exc!r}",
                                   next_due=self.clock() + spec.interval)
+        if self.websub is not None and not outcome.failed:
+            self.websub.observed(spec.key, outcome)
+            slow = self.websub.poll_delay(spec.key)
+            if slow is not None and outcome.next_due:  # pushed: polling is only the safety net
+                outcome = msgspec.structs.replace(outcome, next_due=max(outcome.next_due, self.clock() + slow))
         if outcome.next_due:
             self._due[spec.key] = outcome.next_due
         self._count_first_round(spec, outcome)
         return outcome
+
+    def use_websub(self, config: WebSubConfig) -> Subscriber:
+        """Subscribe to the hubs feeds advertise; returns the Subscriber (run it, and serve its callback)."""
+        self.websub = Subscriber(config, self.client, self.take_pushed, clock=self.clock, poll_soon=self.poll_soon)
+        return self.websub
+
+    def poll_soon(self, feed: str) -> None:
+        """Poll ``feed`` within a few seconds (its push subscription lapsed: polling takes over)."""
+        if feed in self._feeds:
+            self._due[feed] = min(self._due.get(feed, 0.0), self.clock() + self.rng.uniform(0, 2))
+            self._changed.set()
+
+    async def take_pushed(self, feed: str, body: bytes, content_type: str) -> FeedOutcome:
+        """Content a hub pushed for ``feed``, through the poll's parse/normalise/publish path."""
+        spec = self._feeds.get(feed)
+        if spec is None or not spec.enabled:
+            return FeedOutcome(feed=feed, outcome="disabled")
+        return await self.harvester.take_pushed(spec, body, content_type)
 
     def _count_first_round(self, spec: FeedSpec, outcome: FeedOutcome) -> None:
         """Say once, when every enabled feed was tried since start, how many could be reached."""
@@ -196,7 +228,7 @@ class Poller:
                         continue
                     task = asyncio.create_task(self._poll_guarded(spec))
                     self._running[spec.key] = task
-                    task.add_done_callback(lambda _t, key=spec.key: self._running.pop(key, None))
+                    task.add_done_callback(partial(self._finished, spec.key))
                 upcoming = min((self._due.get(s.key, now) for s in enabled if s.key not in self._running),
                                default=now + TICK)
                 self._changed.clear()

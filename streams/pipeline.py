@@ -55,8 +55,14 @@ def classify(article: Article, rules: RuleSet, *, clock: Callable[[], float] = t
     CLASSIFY_DURATION.observe(time.perf_counter() - started)
     CLASSIFY_LAG.set(max(0.0, clock() - article.fetched.timestamp()))
     for match in classified.matches:
-        MATCHES.labels(topic=match.topic, rule=match.rule).inc()
+        child = _MATCH_COUNTERS.get((match.topic, match.rule))
+        if child is None:  # labels() once per rule, not per match
+            child = _MATCH_COUNTERS[(match.topic, match.rule)] = MATCHES.labels(topic=match.topic, rule=match.rule)
+        child.inc()
     return classified
+
+
+_MATCH_COUNTERS: dict[tuple[str, str], object] = {}
 
 
 def route(classified: Classified, stories: StoryIndex, router: Router) -> Routed:

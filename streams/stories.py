@@ -236,7 +236,7 @@ class StoryIndex:
 
     def _similarity(self, a: MinHash, size_a: int, b: MinHash, size_b: int) -> float | None:
         """The estimated similarity when it makes the two one story, else None."""
-        j = a.jaccard(b)
+        j = float(a.jaccard(b))
         if min(size_a, size_b) < self.min_shingles:
             # Two short headlines share a phrase easily: demand near identity.
             return j if j >= 0.7 else None

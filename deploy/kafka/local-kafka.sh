@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # A real single-node Apache Kafka (KRaft) on 127.0.0.1, for development and tests. No Docker.
 #
-#   deploy/kafka/local-kafka.sh start    fetch the broker jars once, start a node on free ports
-#   deploy/kafka/local-kafka.sh status   say whether it runs, and where
-#   deploy/kafka/local-kafka.sh env      print `export PANTAU_KAFKA=...` for the running node
-#   deploy/kafka/local-kafka.sh stop     stop the node started here (by its pid) and remove its data
+#   deploy/kafka/local-kafka.sh start        fetch the broker jars once, start a node on free ports;
+#                                            if a stopped node's data is kept, start it again on that
+#                                            data and the same ports
+#   deploy/kafka/local-kafka.sh restart      stop the node and start it again on its data (try an outage)
+#   deploy/kafka/local-kafka.sh status       say whether it runs, and where
+#   deploy/kafka/local-kafka.sh env          print `export PANTAU_KAFKA=...` for the running node
+#   deploy/kafka/local-kafka.sh stop         stop the node started here (by its pid); keep its data
+#   deploy/kafka/local-kafka.sh stop --wipe  stop it and remove its data (the next start is fresh)
 #
 # Environment:
 #   PANTAU_KAFKA_RUN    run directory (pid, bootstrap, config, log); default deploy/kafka/.run.
@@ -144,16 +148,23 @@ start() {
     need_tools
     fetch_jars
     mkdir -p "$RUN"
-    local data port ctrl
-    data="$(mktemp -d "${TMPDIR:-/tmp}/pantau-kafka-data.XXXXXX")"
-    echo "$data" >"$RUN/data-dir"
-    read -r port ctrl < <(free_ports)
-    write_config "$port" "$ctrl" "$data"
-    local cp="$LIB/*" cluster
-    cluster="$(java -cp "$cp" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)"
-    java -cp "$cp" -Dlog4j.configuration="file:$RUN/log4j.properties" kafka.tools.StorageTool \
-        format -t "$cluster" -c "$RUN/server.properties" --ignore-formatted >"$RUN/format.log" 2>&1 \
-        || { cat "$RUN/format.log" >&2; die "formatting KRaft storage in $data failed"; }
+    local data port ctrl cp="$LIB/*"
+    if kept_data; then
+        # A node stopped without --wipe: the same data, the same ports (clients keep their address).
+        data="$(cat "$RUN/data-dir")"
+        port="$(sed -n 's/^advertised.listeners=PLAINTEXT:\/\/127.0.0.1://p' "$RUN/server.properties")"
+        say "starting again on the kept data in $data (port $port; \`stop --wipe\` starts fresh)"
+    else
+        data="$(mktemp -d "${TMPDIR:-/tmp}/pantau-kafka-data.XXXXXX")"
+        echo "$data" >"$RUN/data-dir"
+        read -r port ctrl < <(free_ports)
+        write_config "$port" "$ctrl" "$data"
+        local cluster
+        cluster="$(java -cp "$cp" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)"
+        java -cp "$cp" -Dlog4j.configuration="file:$RUN/log4j.properties" kafka.tools.StorageTool \
+            format -t "$cluster" -c "$RUN/server.properties" --ignore-formatted >"$RUN/format.log" 2>&1 \
+            || { cat "$RUN/format.log" >&2; die "formatting KRaft storage in $data failed"; }
+    fi
     # setsid: the broker must not die with the shell that started it (make, a CI step).
     # shellcheck disable=SC2086
     setsid java $HEAP -XX:+UseG1GC -Djava.awt.headless=true \
@@ -171,11 +182,12 @@ start() {
 }
 
 stop() {
-    local pid
+    local wipe="${1:-}" pid
+    [[ -z "$wipe" || "$wipe" == "--wipe" ]] || die "unknown option to stop: $wipe (only --wipe)"
     if ! pid="$(running_pid)"; then
         say "not running (run dir $RUN)"
-        cleanup_run
-        return
+        [[ -n "$wipe" ]] && cleanup_run
+        return 0
     fi
     kill -TERM "$pid"
     # A controlled shutdown takes a few seconds; past 30 s it is stuck, so end it hard.
@@ -187,8 +199,25 @@ stop() {
         say "broker pid $pid ignored SIGTERM for 30 s; sending SIGKILL"
         kill -KILL "$pid" 2>/dev/null || true
     fi
-    say "stopped (pid $pid)"
-    cleanup_run
+    rm -f "$RUN/kafka.pid"
+    if [[ -n "$wipe" ]]; then
+        cleanup_run
+        say "stopped (pid $pid), data removed"
+    else
+        say "stopped (pid $pid); data kept in $(cat "$RUN/data-dir" 2>/dev/null) (\`start\` resumes it, \`stop --wipe\` removes it)"
+    fi
+}
+
+# True when a stopped node left its config and formatted data behind here.
+kept_data() {
+    [[ -f "$RUN/data-dir" && -f "$RUN/server.properties" ]] || return 1
+    [[ -f "$(cat "$RUN/data-dir")/meta.properties" ]]
+}
+
+restart() {
+    running_pid >/dev/null || die "no broker running (run dir $RUN); start one with: $0 start"
+    stop
+    start
 }
 
 cleanup_run() {
@@ -217,11 +246,12 @@ print_env() {
 
 case "${1:-}" in
     start) start ;;
-    stop) stop ;;
+    stop) stop "${2:-}" ;;
+    restart) restart ;;
     status) status ;;
     env) print_env ;;
     *)
-        sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'
         exit 2
         ;;
 esac

@@ -90,13 +90,13 @@ def _topic(args: argparse.Namespace):
 
     from pantau.core.config import load_config
     from pantau.adapters.kafka.dead_letters import DeadLetterTopic
-    from pantau.adapters.kafka.topics import kafka_bootstrap, require_broker
+    from pantau.adapters.kafka.topics import require_broker
 
-    bootstrap = kafka_bootstrap(load_config(args.config))
+    kafka = load_config(args.config).broker
     # kafka-python logs every reconnect attempt: the command's own error says it once.
     logging.getLogger("kafka").setLevel(logging.DEBUG if args.log_level == "debug" else logging.CRITICAL)
-    require_broker(bootstrap)
-    return DeadLetterTopic(bootstrap)
+    require_broker(kafka.bootstrap)
+    return DeadLetterTopic(kafka.bootstrap, prefix=kafka.prefix)
 
 
 def _when(ts: float) -> str:

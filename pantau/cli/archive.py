@@ -187,14 +187,13 @@ def handle_follow(args: argparse.Namespace) -> int:
     import threading
 
     from pantau.adapters.kafka.archive_reader import ArchiveReader
-    from pantau.adapters.kafka.topics import kafka_bootstrap
     from pantau.adapters.sqlite.archive import ArchiveStore
     from pantau.adapters.sqlite.state import open_state
     from pantau.core.config import load_config
 
     config = load_config(args.config)
-    reader = ArchiveReader(kafka_bootstrap(config), ArchiveStore(open_state(config.state)),
-                           retention=config.archive or None)
+    reader = ArchiveReader(config.broker.bootstrap, ArchiveStore(open_state(config.state)),
+                           prefix=config.broker.prefix, retention=config.archive or None)
     try:
         stored = reader.catch_up(timeout=600)
         print(f"archive: caught up ({stored} records stored) into {config.state}", file=sys.stderr)

@@ -84,16 +84,16 @@ def _store(args: argparse.Namespace):
         # Only `add` may create the state file (silences may be set before the first run).
         return SqliteSilences(open_state(config.state, create=args.silence_command == "add"))
     from pantau.adapters.kafka.silences import TopicSilences
-    from pantau.adapters.kafka.topics import SILENCES, ensure_topics, kafka_bootstrap, require_broker
+    from pantau.adapters.kafka.topics import SILENCES, ensure_topics, require_broker
 
-    bootstrap = kafka_bootstrap(config)
+    kafka = config.broker
     # kafka-python logs every reconnect attempt: the command's own error says it once.
     logging.getLogger("kafka").setLevel(logging.DEBUG if args.log_level == "debug" else logging.CRITICAL)
-    require_broker(bootstrap)
+    require_broker(kafka.bootstrap)
     adding = args.silence_command == "add"
     if adding:  # silences may be set before any worker ever ran; reading never creates topics
-        ensure_topics(bootstrap, (SILENCES,))
-    store = TopicSilences(bootstrap, missing_ok=not adding)
+        ensure_topics(kafka.bootstrap, (SILENCES,), prefix=kafka.prefix, replicas=kafka.replicas)
+    store = TopicSilences(kafka.bootstrap, prefix=kafka.prefix, missing_ok=not adding)
     store.catch_up()
     return store
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import shutil
 
 from pantau.cli.options import add_config_option, config_from_args
 
@@ -18,6 +17,13 @@ Run as many as you like: Kafka spreads the articles' partitions over them
 (classification scales out), and exactly one of them delivers alerts at a time
 (the owner of the matches partition); if it dies another takes over within
 seconds, from the same delivery state, so no alert is lost or sent twice.
+Roles (--role): `all` (the default) classifies and delivers in one Faust app.
+For headroom, run `classify` processes (a plain consumer group reading the
+articles in batches: about five times less CPU per article than `all`) beside
+one or two `deliver` processes (stories, outbox and delivery, no
+classification). Do not mix `all` with the other two on one deployment: both
+would classify every article.
+
 Rules are reloaded when files in `rules:` change; silences and replays come
 from `pantau silence --kafka` and `pantau alerts replay --kafka`. /metrics,
 /healthz and /readyz are served on the `metrics:` address.
@@ -35,45 +41,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_config_option(parser)
+    parser.add_argument("--role", choices=("all", "classify", "deliver"), default="all",
+                        help="all: classify and deliver (default); classify: only classify, in batches, "
+                             "without Faust; deliver: stories and delivery only")
     parser.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace) -> int:
     """Start the worker and block until SIGINT/SIGTERM; returns the exit status."""
-    import faust
+    from pantau.runtime.stream_worker import run_stream_worker
 
-    from pantau.adapters.faust.app import create_app
-    from pantau.streams.classify import LiveRules
-    from pantau.runtime.observe import start_observer
-    from pantau.adapters.kafka.silences import TopicSilences
-    from pantau.adapters.kafka.topics import ALL_TOPICS, ensure_topics, kafka_bootstrap, require_broker
-
-    config = config_from_args(args, with_rules=True)
-    bootstrap = kafka_bootstrap(config)
-    require_broker(bootstrap)  # one clear line within seconds, not a minute of client retries
-    ensure_topics(bootstrap, ALL_TOPICS)
-    # Read every silence before consuming anything, then follow the topic (any worker may deliver).
-    silences = TopicSilences(bootstrap).start()
-    rules = LiveRules(config.rules).start()
-    streams = create_app(config, rules=rules, silences=silences, bootstrap=bootstrap)
-    app = streams.app
-
-    # /readyz runs in the observer's thread: it reads the snapshot the event loop keeps.
-    observer = (start_observer(config.metrics, lambda: list(streams.not_ready), mode="worker", degraded=rules.degraded)
-                if config.metrics else None)
-    # Faust's worker owns the event loop and handles SIGINT/SIGTERM (a clean leave of the group).
-    worker = faust.Worker(app, quiet=True, override_logging=False, redirect_stdouts=False,
-                          loglevel=getattr(args, "log_level", "info"))
-    worker.spinner = None  # its terminal escapes would corrupt JSON log lines
-    try:
-        worker.execute_from_commandline()
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    finally:
-        rules.stop()
-        silences.close()
-        if observer is not None:
-            observer.stop()
-        # Faust's data dir (a fresh temporary one: tables live in memory and changelogs).
-        shutil.rmtree(app.conf.datadir, ignore_errors=True)
-    return 0
+    return run_stream_worker(config_from_args(args, with_rules=True), log_level=getattr(args, "log_level", "info"),
+                             role=getattr(args, "role", "all"))

@@ -9,12 +9,12 @@ speaks this schema and converts only at its edges with :func:`encode` /
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Generic, TypeVar
 
 import msgspec
 
-__all__ = ["Article", "article_id", "encode", "decode", "JsonCodec", "SCHEMA_VERSION"]
+__all__ = ["Article", "article_id", "synthetic_article", "encode", "decode", "JsonCodec", "SCHEMA_VERSION"]
 
 T = TypeVar("T")
 
@@ -50,6 +50,13 @@ class Article(msgspec.Struct, frozen=True, kw_only=True):
     def text_length(self) -> int:
         """Characters of title, summary and content together."""
         return len(self.title) + len(self.summary) + len(self.content)
+
+
+def synthetic_article(id: str, *, feed: str, title: str = "", summary: str = "", content: str = "", url: str = "",
+                      language: str | None = None) -> Article:
+    """An Article no feed delivered (a rule's example, a corpus item, pasted text), fetched now."""
+    return Article(id=id, url=url, title=title, summary=summary, content=content,
+                   fetched=datetime.now(timezone.utc), feed=feed, language=language)
 
 
 def article_id(canonical_key: str) -> str:

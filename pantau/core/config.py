@@ -10,6 +10,7 @@ The file is the one thing a user writes, so it stays small::
     network: {allow_private: false}
     archive: 14d            # how long every article is kept for search and backtests (0 = off)
     web: {listen: 127.0.0.1:8464, public_url: https://pantau.example.org, users: [...]}
+    websub: {callback_url: https://pantau.example.org/websub}   # push feeds (WebSub hubs)
     destinations: {...}
     routes: [...]
 
@@ -21,11 +22,14 @@ from __future__ import annotations
 import difflib
 import os
 import re
+from collections.abc import Mapping
+from functools import cached_property
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
@@ -39,9 +43,15 @@ from pantau.core.yaml_errors import describe, kind_of, locate
 from pantau.streams.deliver.inhibit import InhibitRule
 from pantau.web.settings import WebConfig
 
-__all__ = ["Config", "NetworkConfig", "WebConfig", "DEFAULT_ARCHIVE", "load_config", "default_config_path", "shipped_rules_dir", "substitute_env"]
+__all__ = [
+    "Config", "NetworkConfig", "KafkaSettings", "WebConfig", "WebSubConfig", "DEFAULT_ARCHIVE", "load_config",
+    "default_config_path", "shipped_rules_dir", "substitute_env",
+]
 
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+BOOTSTRAP_ENV = "PANTAU_KAFKA"
+PREFIX_ENV = "PANTAU_TOPIC_PREFIX"
+REPLICAS_ENV = "PANTAU_KAFKA_REPLICAS"
 
 
 class NetworkConfig(BaseModel):
@@ -57,8 +67,57 @@ class NetworkConfig(BaseModel):
     concurrency: int = 32
 
 
+class KafkaSettings(BaseModel):
+    """The broker and how pantau names and replicates its topics (distributed mode), resolved once.
+
+    ``PANTAU_KAFKA`` overrides ``kafka:`` (containers, tests); ``PANTAU_TOPIC_PREFIX``
+    puts a deployment or a test run in its own namespace of topics and groups;
+    ``PANTAU_KAFKA_REPLICAS`` sets replicas per partition (None: the broker's default).
+    """
+
+    model_config = ConfigDict(frozen=True)
+    bootstrap: str = "127.0.0.1:9092"
+    prefix: str = ""
+    replicas: int | None = None
+
+    @classmethod
+    def resolve(cls, kafka: str, env: Mapping[str, str] | None = None) -> KafkaSettings:
+        """Settings from the config's ``kafka:`` and the environment (``os.environ`` by default)."""
+        env = os.environ if env is None else env
+        value = env.get(REPLICAS_ENV, "").strip()
+        if value and (not value.isdigit() or int(value) < 1):
+            raise ConfigError(f"{REPLICAS_ENV}={value!r} is not a positive number",
+                              hint="set it to the replication factor your cluster allows, e.g. 3, or unset it")
+        return cls(bootstrap=env.get(BOOTSTRAP_ENV) or kafka, prefix=env.get(PREFIX_ENV, ""),
+                   replicas=int(value) if value else None)
+
+
 DEFAULT_ARCHIVE = 14 * 86400.0
 """How long the archive keeps articles unless ``archive:`` says otherwise (seconds)."""
+
+
+class WebSubConfig(BaseModel):
+    """Push delivery of feeds that advertise a WebSub hub (W3C WebSub); polling stays as the safety net."""
+
+    model_config = ConfigDict(extra="forbid")
+    callback_url: str
+    """Public http(s) URL of the callback, served by this process on the ``metrics:`` address under the
+    same path (``https://pantau.example.org/websub`` -> ``/websub/<id>``); a reverse proxy may front it."""
+    lease: Duration = 86400.0
+    """Lease asked of the hub (``1d``); it may grant another, and pantau renews at 80 % of what it granted."""
+    poll_interval: Duration = 3600.0
+    """How often a feed with a live subscription is still polled (the safety net; never more often than
+    the feed's own interval). When a poll finds articles the hub did not push, polling returns to the
+    feed's own interval until pushes arrive again."""
+
+    @field_validator("callback_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in {"http", "https"} or not parts.netloc or parts.path.strip("/") == "":
+            raise ValueError(f"callback_url {value!r} is not an http(s) URL with a path; write the public address "
+                             "hubs reach this process at, e.g. https://pantau.example.org/websub")
+        return value.rstrip("/")
 
 
 class Config(BaseModel):
@@ -74,6 +133,8 @@ class Config(BaseModel):
     archive: Duration = DEFAULT_ARCHIVE
     """Seconds every article is kept in the archive (``14d``); 0 turns the archive off."""
     web: WebConfig = Field(default_factory=WebConfig)
+    websub: WebSubConfig | None = None
+    """Subscribe to the hubs feeds advertise (None: poll only)."""
     destinations: dict[str, DestinationSpec] = Field(default_factory=dict)
     routes: list[RouteSpec] = Field(default_factory=list)
     inhibit: list[InhibitRule] = Field(default_factory=list)
@@ -82,6 +143,11 @@ class Config(BaseModel):
     """The file this configuration was read from (None for built-in defaults)."""
     feeds_file: Path | None = None
     """The feed list file ``feeds:`` names (watched for edits); None for an inline list."""
+
+    @cached_property
+    def broker(self) -> KafkaSettings:
+        """Kafka settings: ``kafka:`` and the PANTAU_KAFKA* environment, read once per configuration."""
+        return KafkaSettings.resolve(self.kafka)
 
 
 def shipped_rules_dir() -> Path:
@@ -94,7 +160,7 @@ def default_config_path() -> Path:
     return Path(str(files("pantau.defaults") / "pantau.yaml"))
 
 
-def substitute_env(value: Any, *, where: str, env: dict[str, str] | None = None,
+def substitute_env(value: Any, *, where: str, env: Mapping[str, str] | None = None,
                    _missing: list[tuple[tuple, str]] | None = None, _loc: tuple = ()) -> Any:
     """Replace every ``${NAME}`` in strings nested in ``value`` from the environment.
 

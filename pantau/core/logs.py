@@ -13,7 +13,10 @@ import threading
 
 import structlog
 
-__all__ = ["configure_logging", "get_logger", "default_format"]
+__all__ = ["configure_logging", "get_logger", "default_format", "BoundLogger"]
+
+BoundLogger = structlog.stdlib.BoundLogger
+"""What :func:`get_logger` returns (for annotations)."""
 
 # One lock for every line written to stderr: structlog's events and the stdlib
 # handler (kafka-python's and aiokafka's threads) would otherwise interleave
@@ -41,7 +44,7 @@ def configure_logging(fmt: str | None = None, level: str = "info") -> None:
     """Route structlog and stdlib logging to stderr in the chosen format."""
     fmt = fmt or default_format()
     lvl = getattr(logging, level.upper(), logging.INFO)
-    shared = [
+    shared: list[structlog.typing.Processor] = [
         structlog.contextvars.merge_contextvars,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
@@ -52,7 +55,7 @@ def configure_logging(fmt: str | None = None, level: str = "info") -> None:
         else structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
     )
     # JSON gets the traceback as a string field; the console renderer prints it itself.
-    exc = [structlog.processors.format_exc_info] if fmt == "json" else []
+    exc: list[structlog.typing.Processor] = [structlog.processors.format_exc_info] if fmt == "json" else []
     structlog.configure(
         processors=[*shared, *exc, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(lvl),
@@ -106,7 +109,7 @@ class _StderrHandler(logging.StreamHandler):
             self.handleError(record)
 
 
-def get_logger(**context: object) -> structlog.stdlib.BoundLogger:
+def get_logger(**context: object) -> BoundLogger:
     """A logger with ``context`` bound once for every event it logs."""
     # Initial values, not .bind(): binding now would build the logger from the
     # configuration of import time, so module-level loggers would ignore

@@ -31,6 +31,12 @@ FEED_FAILURES = Gauge("pantau_sources_feed_consecutive_failures", "Consecutive f
 FEED_SILENT_THRESHOLD = Gauge("pantau_sources_feed_silent_threshold_seconds", "Seconds without a new item after which the feed counts as silent.", ["feed"])
 FEEDS = Gauge("pantau_sources_feeds", "Feeds by state (enabled, disabled, failing).", ["state"])
 
+# sources: WebSub push
+WEBSUB_SUBSCRIPTIONS = Gauge("pantau_websub_subscriptions", "WebSub subscriptions by state (requested, active, expired, denied, failed).", ["state"])
+WEBSUB_DELIVERIES = Counter("pantau_websub_deliveries_total", "Content pushed to the WebSub callback by outcome (accepted, forged, unknown, unreadable, error).", ["outcome"])
+WEBSUB_REQUESTS = Counter("pantau_websub_requests_total", "Subscribe and unsubscribe requests sent to hubs, by mode and result (accepted, failed).", ["mode", "result"])
+WEBSUB_QUIET = Counter("pantau_websub_quiet_hubs_total", "Times a poll found articles a subscribed hub had not pushed (polling took over).")
+
 # streams: classify
 ARTICLES_INGESTED = Counter("pantau_classify_articles_ingested_total", "Articles taken in by the classifier.")
 CLASSIFY_DURATION = Histogram("pantau_classify_duration_seconds", "Time to classify one article.", buckets=(0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5))
@@ -59,6 +65,10 @@ FEEDBACK = Counter("pantau_feedback_total", "Verdicts recorded on alerts, by the
 
 # distributed mode: Kafka consumers (Faust's own sensors add their faust_* series)
 KAFKA_CONSUMER_LAG = Gauge("pantau_kafka_consumer_lag_messages", "Messages the consumer group is behind the end of the topic, summed over partitions.", ["topic"])
+KAFKA_BROKER_CONNECTED = Gauge("pantau_kafka_broker_connected", "1 while this process reaches the Kafka broker (a silent ApiVersions probe every second), 0 during an outage.", ["bootstrap"])
+KAFKA_OUTAGES = Counter("pantau_kafka_outages_total", "Outages of the Kafka broker this process has lived through (counted when the broker answers again).", ["bootstrap"])
+KAFKA_OUTAGE_SECONDS = Counter("pantau_kafka_outage_seconds_total", "Seconds this process spent without an answer from the Kafka broker, over ended outages.", ["bootstrap"])
+KAFKA_CLIENT_LINES_HELD = Counter("pantau_kafka_client_log_lines_held_total", "Log lines of the Kafka client libraries held back (connection noise, lines during outages, repeats).")
 # Replaces Faust's pantau_faust_events_runtime_ms (milliseconds, which promtool refuses); see pantau/adapters/faust/app.py.
 FAUST_EVENT_RUNTIME = Histogram("pantau_faust_events_runtime_seconds", "Time the worker's agents spend on one event.", buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))
 

@@ -56,7 +56,7 @@ def locate(path: Path, data: Any, loc: tuple) -> str:
             node = node[key]
         except (KeyError, IndexError, TypeError):
             break
-    if line is None:
+    if line is None or col is None:
         return str(path)
     return f"{path}:{line + 1}:{col + 1}"
 

@@ -32,6 +32,7 @@ from typing import TextIO
 
 from pantau.core.article import Article
 from pantau.sources.health import HealthEvent
+from pantau.sources.outcome import PollSummary
 from pantau.sources.poller import Poller
 from pantau.adapters.sqlite.feed_state import SqliteFeedStateStore
 from pantau.streams.classify import LiveRules, RuleSet, load_ruleset
@@ -39,13 +40,14 @@ from pantau.core.config import Config
 from pantau.adapters.sqlite.outbox import SqliteOutbox
 from pantau.adapters.sqlite.silences import SqliteSilences
 from pantau.streams.deliver.retention import delivery_retention
-from pantau.streams.deliver import Dispatcher, Router, build_destinations
+from pantau.streams.deliver import Dispatcher, DrainSummary, Router, build_destinations
 from pantau.streams.deliver.events import OpsEvent, from_health
 from pantau.streams.deliver.feedback import signer_for
 from pantau.adapters.sqlite.archive import ArchivedAlert, ArchiveStore, Intake
 from pantau.adapters.sqlite.inbox import Inbox
 from pantau.core.logs import get_logger
 from pantau.runtime.observe import start_observer
+from pantau.sources.websub_callback import serve_websub
 from pantau.streams.pipeline import Outcome, process
 from pantau.adapters.sqlite.state import open_state
 from pantau.adapters.sqlite.stories import SqliteStoryStore
@@ -61,24 +63,32 @@ INBOX_RETENTION = 30 * 86400
 
 @dataclass
 class RunSummary:
-    """Counts of one ``--once`` run, for the summary line."""
+    """One ``--once`` run: the poll's and the drain's own summaries, and what the pipeline made in between."""
 
-    feeds: int = 0
-    feeds_failed: int = 0
+    polled: PollSummary = field(default_factory=PollSummary)
+    drained: DrainSummary = field(default_factory=lambda: DrainSummary(sent=0, pending=0, dead=0))
     articles: int = 0
     matched: int = 0
     alerts: int = 0
-    delivered: int = 0
-    waiting: int = 0
-    dead: int = 0
-    errors: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[str]:
+        """One line per failed feed, naming the feed."""
+        errors = []
+        for outcome in self.polled.outcomes:
+            if outcome.failed:
+                error = outcome.error or outcome.outcome
+                # FeedError messages start with the URL, which is the feed's id unless it has its own.
+                errors.append(error if error.startswith(outcome.feed) else f"{outcome.feed}: {error}")
+        return errors
 
     def line(self) -> str:
         """The one-line summary printed on stderr."""
+        polled, drained = self.polled, self.drained
         return (
-            f"pantau: {self.feeds} feeds polled ({self.feeds_failed} failed), {self.articles} new articles, "
-            f"{self.matched} matched, {self.alerts} new alerts: {self.delivered} delivered, "
-            f"{self.waiting} waiting for retry, {self.dead} dead-lettered"
+            f"pantau: {polled.feeds} feeds polled ({polled.failed} failed), {self.articles} new articles, "
+            f"{self.matched} matched, {self.alerts} new alerts: {drained.sent} delivered, "
+            f"{drained.pending} waiting for retry, {drained.dead} dead-lettered"
         )
 
 
@@ -113,7 +123,10 @@ class EmbeddedRunner:
     @property
     def rules(self) -> RuleSet:
         """The rule set in force now (the last good one while an edit is refused)."""
-        return self._rules if self.live is None else self.live.current
+        if self.live is not None:
+            return self.live.current
+        assert self._rules is not None  # no LiveRules only when the caller fixed the rule set
+        return self._rules
 
     async def publish(self, articles: list[Article]) -> None:
         """The poller's publish callback: returns once the articles are committed to the inbox."""
@@ -170,18 +183,11 @@ class EmbeddedRunner:
     async def once(self, max_wait: float = 60.0) -> RunSummary:
         """Poll every feed once, process, deliver, and wait until delivered or parked."""
         await self.process_pending()  # left over from a run that stopped early
-        polled = await self.poller.poll_once()
-        self.summary.feeds, self.summary.feeds_failed = polled.feeds, polled.failed
-        for outcome in polled.outcomes:
-            if outcome.failed:
-                error = outcome.error or outcome.outcome
-                # FeedError messages start with the URL, which is the feed's id unless it has its own.
-                self.summary.errors.append(error if error.startswith(outcome.feed) else f"{outcome.feed}: {error}")
+        self.summary.polled = await self.poller.poll_once()
         await self.process_pending()
-        drained = await self.dispatcher.drain(max_wait)
+        self.summary.drained = await self.dispatcher.drain(max_wait)
         if self.archive is not None:
             self.archive.sync_fates()
-        self.summary.delivered, self.summary.waiting, self.summary.dead = drained.sent, drained.pending, drained.dead
         return self.summary
 
     async def forever(self, stop: asyncio.Event) -> None:
@@ -191,12 +197,14 @@ class EmbeddedRunner:
             asyncio.create_task(self.dispatcher.run_forever(), name="dispatcher"),
             asyncio.create_task(self._process_forever(), name="processor"),
         ]
+        if self.poller.websub is not None:
+            tasks.append(asyncio.create_task(self.poller.websub.run(), name="websub"))
         stopper = asyncio.create_task(stop.wait())
         try:
             done, _ = await asyncio.wait([stopper, *tasks], return_when=asyncio.FIRST_COMPLETED)
             for task in done:
-                if task is not stopper and task.exception():
-                    raise task.exception()
+                if task is not stopper and (failure := task.exception()) is not None:
+                    raise failure
         finally:
             for task in [stopper, *tasks]:
                 task.cancel()
@@ -273,7 +281,8 @@ async def _main(config: Config, once: bool, console_stream: TextIO | None) -> in
             print(summary.line(), file=sys.stderr)
             return 0
         if config.metrics:  # not for --once: nothing would scrape a process that lives seconds
-            observer = start_observer(config.metrics, _readiness(runner), mode="run",
+            _subscriber, routes = serve_websub(runner.poller, config)
+            observer = start_observer(config.metrics, _readiness(runner), mode="run", routes=routes,
                                       degraded=runner.live.degraded if runner.live is not None else None)
         if config.web.listen:  # the page in its own thread and loop: it never holds up this one
             from pantau.web.app import start_page

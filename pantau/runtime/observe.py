@@ -21,7 +21,7 @@ from __future__ import annotations
 import socket
 import sys
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
 from socketserver import ThreadingMixIn
@@ -120,11 +120,16 @@ def _reasons(readiness: Readiness | None) -> list[str]:
         return [f"readiness check failed: {exc!r}"]
 
 
-def _app(registry: CollectorRegistry, readiness: Readiness | None, degraded: Readiness | None = None) -> Callable:
+def _app(registry: CollectorRegistry, readiness: Readiness | None, degraded: Readiness | None = None,
+         routes: Mapping[str, Callable] | None = None) -> Callable:
+    routes = routes or {}
     metrics = make_wsgi_app(registry)
 
     def app(environ: dict, start_response: Callable) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "/")
+        for prefix, routed in routes.items():
+            if path.startswith(prefix.rstrip("/") + "/"):
+                return routed(environ, start_response)
         if path == "/metrics":
             return metrics(environ, start_response)
         if path == "/healthz":
@@ -158,15 +163,19 @@ def start_observer(
     degraded: Readiness | None = None,
     mode: str | None = None,
     registry: CollectorRegistry = REGISTRY,
+    routes: Mapping[str, Callable] | None = None,
 ) -> Observer:
     """Serve /metrics, /healthz and /readyz on ``address`` in a background thread.
 
     ``readiness`` lists why the process cannot work (503); ``degraded`` what is wrong while it works (200).
+    ``routes`` maps path prefixes to further WSGI apps served by the same server (the WebSub
+    callback: hubs reach the process at the address ops already expose).
     """
     host, port = parse_address(address)
     server_class = _Server6 if ":" in host else _Server
     try:
-        server = make_server(host, port, _app(registry, readiness, degraded), server_class, handler_class=_QuietHandler)
+        server = make_server(host, port, _app(registry, readiness, degraded, routes), server_class,
+                             handler_class=_QuietHandler)
     except OSError as exc:
         raise ConfigError(
             f"cannot serve metrics on {address}: {exc.strerror or exc}",

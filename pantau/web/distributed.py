@@ -19,12 +19,12 @@ from pantau.adapters.kafka.archive_reader import ArchiveReader
 from pantau.adapters.kafka.feed_states import FeedRecord
 from pantau.adapters.kafka.silences import TopicSilences
 from pantau.adapters.kafka.topic_reader import TopicReader
-from pantau.adapters.kafka.topics import FEEDS_STATE, kafka_bootstrap, topic_prefix
+from pantau.adapters.kafka.topics import FEEDS_STATE
 from pantau.adapters.sqlite.archive import ArchiveStore
-from pantau.adapters.sqlite.feed_state import FeedState
 from pantau.adapters.sqlite.state import open_state
 from pantau.core.config import Config
 from pantau.core.logs import get_logger
+from pantau.sources.feed_state import FeedState
 
 __all__ = ["TopicFeedStates", "Followers", "follow"]
 
@@ -35,8 +35,8 @@ _decode = msgspec.json.Decoder(FeedRecord).decode
 class TopicFeedStates:
     """The feed states the sources workers share, brought up to date on each ``load_all``."""
 
-    def __init__(self, bootstrap: str, *, prefix: str | None = None) -> None:
-        topic = FEEDS_STATE.name(topic_prefix() if prefix is None else prefix)
+    def __init__(self, bootstrap: str, *, prefix: str = "") -> None:
+        topic = FEEDS_STATE.name(prefix)
         self._reader = TopicReader(bootstrap, topic, client_id="pantau-web-feeds")
         self._states: dict[str, FeedState] = {}
         self._lock = threading.Lock()
@@ -79,7 +79,9 @@ class Followers:
 
 def follow(config: Config) -> Followers:
     """Start the archive view reader and the silences follower for ``config``'s broker."""
-    bootstrap = kafka_bootstrap(config)
-    reader = ArchiveReader(bootstrap, ArchiveStore(open_state(config.state)), retention=config.archive)
+    kafka = config.broker
+    reader = ArchiveReader(kafka.bootstrap, ArchiveStore(open_state(config.state)), prefix=kafka.prefix,
+                           retention=config.archive)
     reader.start()
-    return Followers(reader, TopicSilences(bootstrap).start(), TopicFeedStates(bootstrap))
+    return Followers(reader, TopicSilences(kafka.bootstrap, prefix=kafka.prefix).start(),
+                     TopicFeedStates(kafka.bootstrap, prefix=kafka.prefix))

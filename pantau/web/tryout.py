@@ -11,12 +11,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from datetime import datetime, timezone
 from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from pantau.core.article import Article
+from pantau.core.article import Article, synthetic_article
 from pantau.streams.classify import Match, RuleSet
 from pantau.streams.classify.loader import rule_files
 from pantau.streams.classify.schema import TopicFile
@@ -66,8 +65,8 @@ def text_article(text: str, *, title: str = "", url: str = "", language: str | N
     if not title:
         title, _, text = text.partition("\n")
     digest = hashlib.sha256(f"{title}\n{text}".encode()).hexdigest()[:16]
-    return Article(id=f"try-{digest}", url=url, title=title.strip(), content=text.strip(),
-                   fetched=datetime.now(timezone.utc), feed="web-try", language=language or None)
+    return synthetic_article(f"try-{digest}", url=url, title=title.strip(), content=text.strip(), feed="web-try",
+                             language=language or None)
 
 
 def rule_infos(directory: Path) -> tuple[dict[str, str], dict[str, RuleInfo]]:

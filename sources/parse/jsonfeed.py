@@ -32,10 +32,17 @@ class _Item(msgspec.Struct):
     language: str | None = None
 
 
+class _Hub(msgspec.Struct):
+    type: str = ""
+    url: str = ""
+
+
 class _Feed(msgspec.Struct):
     version: str = ""
     title: str = ""
     home_page_url: str | None = None
+    feed_url: str | None = None
+    hubs: list[_Hub] = []
     language: str | None = None
     items: list[_Item] = []
 
@@ -75,4 +82,6 @@ def parse_json_feed(body: bytes, *, url: str, language: str | None = None) -> Pa
         title=feed.title, link=feed.home_page_url or "", language=language or feed_lang,
         format=f"json{feed.version.rsplit('/', 1)[-1]}",
         items=tuple(_item(i, language, feed_lang) for i in feed.items),
+        hub=next((h.url for h in feed.hubs if h.type.lower() == "websub" and h.url), "")[:2048],
+        self_url=(feed.feed_url or "")[:2048],
     )

@@ -36,6 +36,10 @@ class ParsedFeed(msgspec.Struct, frozen=True, kw_only=True):
     language: str | None = None
     format: str = ""
     items: tuple[FeedItem, ...] = ()
+    hub: str = ""
+    """The WebSub hub the feed advertises (``<link rel="hub">``), empty when none."""
+    self_url: str = ""
+    """The feed's canonical address (``<link rel="self">``): the topic to subscribe to at the hub."""
 
 
 def language_code(value: str | None) -> str | None:

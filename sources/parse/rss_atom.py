@@ -60,11 +60,12 @@ def strip_nul(body: bytes) -> bytes:
     return body.replace(b"\x00", b"")
 
 
-def _struct_to_dt(value) -> datetime | None:
+def _struct_to_dt(value: tuple[int, ...] | None) -> datetime | None:
     if not value:
         return None
     try:
-        return datetime(*value[:6], tzinfo=timezone.utc)
+        year, month, day, hour, minute, second = value[:6]
+        return datetime(year, month, day, hour, minute, second, tzinfo=timezone.utc)
     except (TypeError, ValueError):
         return None
 
@@ -125,10 +126,13 @@ def parse_rss_atom(body: bytes, *, url: str, content_type: str = "", language: s
     if not version and not data.entries:
         raise not_a_feed(url, body)
     feed_lang = language_code(feed.get("language"))
+    links = {link.get("rel"): link.get("href") or "" for link in feed.get("links", []) if link.get("href")}
     return ParsedFeed(
         title=feed.get("title", "") or "",
         link=feed.get("link", "") or "",
         language=language or feed_lang,
         format=version,
+        hub=links.get("hub", "")[:2048],
+        self_url=links.get("self", "")[:2048],
         items=tuple(_entry_item(e, language, feed_lang) for e in data.entries),
     )

@@ -17,7 +17,7 @@ import msgspec
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ruamel.yaml import YAML
 
-from pantau.core.article import Article, article_id
+from pantau.core.article import Article, article_id, synthetic_article
 from pantau.streams.classify.engine import RuleSet
 from pantau.core.errors import RulesError
 
@@ -49,16 +49,8 @@ class CorpusItem(BaseModel):
 
     def article(self) -> Article:
         """The item as an Article (language declared, as a feed would)."""
-        return Article(
-            id=article_id(f"corpus:{self.id}"),
-            url=f"corpus:{self.id}",
-            title=self.title,
-            summary=self.summary,
-            content=self.content,
-            fetched=datetime.now(timezone.utc),
-            feed="corpus",
-            language=self.language,
-        )
+        return synthetic_article(article_id(f"corpus:{self.id}"), url=f"corpus:{self.id}", feed="corpus",
+                                 title=self.title, summary=self.summary, content=self.content, language=self.language)
 
 
 class InputArticle(msgspec.Struct, kw_only=True):

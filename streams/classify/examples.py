@@ -6,9 +6,8 @@ silently changes what a rule means never goes live.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 
-from pantau.core.article import Article
+from pantau.core.article import Article, synthetic_article
 from pantau.streams.classify.build import unexpected
 from pantau.streams.classify.engine import RuleSet
 from pantau.streams.classify.problems import Problem, Report, RuleFile, locate
@@ -20,16 +19,8 @@ __all__ = ["example_article", "check_examples"]
 def example_article(example: str | ExampleSpec, rule_id: str) -> Article:
     """An Article for a rule's example text (plain text goes into content)."""
     spec = example if isinstance(example, ExampleSpec) else ExampleSpec(content=str(example))
-    return Article(
-        id=f"example-{rule_id}",
-        url="",
-        title=spec.title,
-        summary=spec.summary,
-        content=spec.content,
-        fetched=datetime.now(timezone.utc),
-        feed="rules-example",
-        language=spec.language,
-    )
+    return synthetic_article(f"example-{rule_id}", feed="rules-example", title=spec.title, summary=spec.summary,
+                             content=spec.content, language=spec.language)
 
 
 def check_examples(files: list[RuleFile], ruleset: RuleSet, report: Report) -> None:

@@ -16,7 +16,7 @@ from typing import Literal
 
 import msgspec
 
-from pantau.core.article import JsonCodec
+from pantau.core.article import Article, JsonCodec
 from pantau.streams.classify import Classified
 from pantau.streams.deliver.events import OpsEvent
 from pantau.streams.deliver.feedback import FeedbackLinks
@@ -77,6 +77,9 @@ class StoryUpdate(msgspec.Struct, frozen=True, kw_only=True):
             parts.append(f"new topic{'s' if len(self.topics) > 1 else ''}: {', '.join(self.topics)}")
         return "; ".join(parts) or "more coverage"
 
+MessageKind = Literal["alert", "digest", "storm", "ops_event", "update"]
+"""What a message carries: one alert, a digest, a storm summary, an ops event or a story update."""
+
 
 class Alert(msgspec.Struct, frozen=True, kw_only=True):
     """A classified story (or an ops event) bound for one destination through one route."""
@@ -97,7 +100,7 @@ class Alert(msgspec.Struct, frozen=True, kw_only=True):
     """Signed "relevant" / "not relevant" links (pantau.streams.deliver.feedback); None for ops events."""
 
     @property
-    def article(self):
+    def article(self) -> Article | None:
         """The article that made the story alert first (None for an ops event)."""
         return self.classified.article if self.classified is not None else None
 
@@ -122,7 +125,7 @@ class Message(msgspec.Struct, frozen=True, kw_only=True):
     """Stable across retries: the alert key, or a hash of the batch's keys."""
     destination: str
     route: str
-    kind: Literal["alert", "digest", "storm", "ops_event", "update"]
+    kind: MessageKind
     alerts: tuple[Alert, ...]
 
 

@@ -132,7 +132,7 @@ class RouteSpec(BaseModel):
             # Derived from what the route matches and where it sends, not its
             # position, so that reordering routes keeps idempotency keys (and
             # so "sent once") stable.
-            matchers = {k: sorted(getattr(self, k)) for k in ("topics", "rules", "severity", "tags", "feeds", "languages", "to")}
+            matchers: dict[str, object] = {k: sorted(getattr(self, k)) for k in ("topics", "rules", "severity", "tags", "feeds", "languages", "to")}
             matchers["default"] = self.default
             if self.events:  # only when set, so article routes keep the names (and keys) they had
                 matchers["events"] = sorted(self.events)

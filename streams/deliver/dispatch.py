@@ -21,6 +21,7 @@ import random
 import time
 from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 import msgspec
 
@@ -37,7 +38,7 @@ from pantau.streams.deliver import updates
 from pantau.streams.deliver.retention import PRUNE_EVERY
 from pantau.streams.deliver.silences import Silences, silencing
 from pantau.core.errors import PermanentDelivery, RetryableDelivery
-from pantau.core.logs import get_logger
+from pantau.core.logs import BoundLogger, get_logger
 
 __all__ = ["Dispatcher", "DrainSummary", "OnEvent"]
 
@@ -235,14 +236,15 @@ class Dispatcher:
         self.sent += len(keys)
         metrics.ALERTS.labels(dest.name, "sent").inc(len(keys))
         for e in planned.entries:
-            if e.alert.classified is None:
+            article = e.alert.article
+            if article is None:
                 continue  # ops events have no fetch time to measure from
-            metrics.DELIVERY_LATENCY.labels(dest.name).observe(max(0.0, now - e.alert.article.fetched.timestamp()))
+            metrics.DELIVERY_LATENCY.labels(dest.name).observe(max(0.0, now - article.fetched.timestamp()))
         log.info("alert_delivered", kind=planned.message.kind)
         return True
 
     def _retry(self, dest: Destination, planned: Planned, keys: list[str], tries: int,
-               exc: RetryableDelivery, log) -> bool:
+               exc: RetryableDelivery, log: BoundLogger) -> bool:
         schedule = dest.spec.schedule
         if tries >= len(schedule):
             log.error("delivery_gave_up", error=exc.message, attempts=tries)
@@ -339,8 +341,8 @@ class Dispatcher:
 
     async def run_forever(self) -> None:
         """Deliver until cancelled; each destination is served on its own task, so a slow one delays no other."""
-        self._wake = asyncio.Event()
-        busy: dict[str, asyncio.Task] = {}
+        wake = self._wake = asyncio.Event()
+        busy: dict[str, asyncio.Task[Any]] = {}
         try:
             while True:
                 now = self.clock()
@@ -352,7 +354,7 @@ class Dispatcher:
                     if not any(e.due <= now for e in entries) or self._wake_time(name, entries) > now:
                         continue
                     busy[name] = asyncio.create_task(self._serve(name, entries, False))
-                    busy[name].add_done_callback(lambda _t: self._wake.set())
+                    busy[name].add_done_callback(lambda _t: wake.set())
                 self._save_timers()
                 self.housekeep()
                 self._refresh_gauges()
@@ -361,10 +363,10 @@ class Dispatcher:
                 # cancellation that races with the wake-up, and the loop would never stop.
                 try:
                     async with asyncio.timeout(delay):
-                        await self._wake.wait()
+                        await wake.wait()
                 except TimeoutError:
                     pass
-                self._wake.clear()
+                wake.clear()
         finally:
             for task in busy.values():
                 task.cancel()
@@ -384,7 +386,7 @@ class Dispatcher:
             by_dest[entry.alert.destination].append(entry)
         return by_dest
 
-    def _logger(self, name: str):
+    def _logger(self, name: str) -> BoundLogger:
         if name not in self._log:
             self._log[name] = get_logger(destination=name)
         return self._log[name]

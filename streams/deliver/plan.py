@@ -22,7 +22,7 @@ from collections.abc import Mapping
 
 import msgspec
 
-from pantau.streams.deliver.alert import Message, message_id
+from pantau.streams.deliver.alert import Message, MessageKind, message_id
 from pantau.streams.deliver.config import RouteSpec
 from pantau.streams.deliver.outbox import Entry
 
@@ -50,7 +50,7 @@ class Planned(msgspec.Struct, frozen=True):
     entries: tuple[Entry, ...]
 
 
-def _message(destination: str, route: str, kind: str, entries: list[Entry], batch: str | None = None) -> Planned:
+def _message(destination: str, route: str, kind: MessageKind, entries: list[Entry], batch: str | None = None) -> Planned:
     alerts = tuple(e.alert for e in entries)
     kind = "alert" if len(alerts) == 1 and kind != "storm" else kind
     if alerts[0].event is not None:  # ops routes are never grouped: one event per message

@@ -129,6 +129,8 @@ def _when(value: datetime | None) -> str:
 def view(alert: Alert, *, snippet_chars: int = 600) -> AlertView:
     """The reader's view of an alert (snippet cut to ``snippet_chars``)."""
     c = alert.classified
+    if c is None:
+        raise ValueError(f"alert {alert.key} is an ops event: render it with event_view")
     a = c.article
     matches = sorted(c.matches, key=lambda m: -m.score)
     terms = tuple(dict.fromkeys(h.text or h.term for m in matches for h in m.hits))

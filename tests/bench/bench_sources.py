@@ -97,7 +97,8 @@ def work(port: int, feeds: int, state_path: str) -> dict:
     from pantau.sources.canonical import canonical_url
     from pantau.sources.feeds import FeedSpec
     from pantau.sources.poller import Poller
-    from pantau.adapters.sqlite.feed_state import FeedState, SqliteFeedStateStore
+    from pantau.adapters.sqlite.feed_state import SqliteFeedStateStore
+    from pantau.sources.feed_state import FeedState
     from pantau.core.config import NetworkConfig
     from pantau.core.logs import configure_logging
     from pantau.adapters.sqlite.state import open_state

@@ -1,4 +1,4 @@
-"""Source workers share the feed list through a Kafka consumer group (pantau/runtime/sources_worker.py)."""
+"""Source workers share the feed list through a Kafka consumer group (pantau/adapters/kafka/feed_assignment.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from pantau.sources.feeds import FeedSpec
-from pantau.runtime.sources_worker import FeedAssignment, feed_partition, feeds_for
+from pantau.adapters.kafka.feed_assignment import FeedAssignment, feed_partition, feeds_for
 from pantau.adapters.kafka.topics import FEEDS, ensure_topics
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,7 +42,7 @@ async def _wait_for(check, timeout: float) -> bool:
 
 MEMBER = textwrap.dedent("""
     import asyncio, json, sys
-    from pantau.runtime.sources_worker import FeedAssignment
+    from pantau.adapters.kafka.feed_assignment import FeedAssignment
 
     async def main():
         loop = asyncio.get_running_loop()

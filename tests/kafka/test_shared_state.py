@@ -7,7 +7,8 @@ import asyncio
 import pytest
 
 from pantau.adapters.kafka.feed_states import SharedFeedStateStore
-from pantau.adapters.sqlite.feed_state import FeedState, SqliteFeedStateStore
+from pantau.adapters.sqlite.feed_state import SqliteFeedStateStore
+from pantau.sources.feed_state import FeedState
 from pantau.adapters.sqlite.state import open_state
 from pantau.adapters.kafka.topics import FEEDS_STATE
 

@@ -18,7 +18,7 @@ from ruamel.yaml import YAML
 
 from pantau.adapters.kafka.feed_states import FeedRecord
 from pantau.adapters.kafka.topics import ARTICLES, FEEDS_STATE, MATCHES, SILENCES
-from pantau.adapters.sqlite.feed_state import FeedState
+from pantau.sources.feed_state import FeedState
 from pantau.core.article import Article, article_id, encode
 from pantau.streams.classify import Classified, Match, encode_classified
 

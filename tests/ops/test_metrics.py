@@ -18,7 +18,9 @@ pytestmark = pytest.mark.prometheus
 # the one per-feed label, so 10,000 feeds cost 10,000 series per feed gauge.
 # route: one value per configured route, like destination.
 # "directory": the one rules directory a process watches (a label so that processes without rules export nothing).
-BOUNDED_LABELS = {"feed", "topic", "rule", "destination", "route", "outcome", "result", "state", "verdict", "directory"}
+# "bootstrap": the Kafka address of the process (one per deployment); "mode": subscribe or unsubscribe.
+BOUNDED_LABELS = {"feed", "topic", "rule", "destination", "route", "outcome", "result", "state", "verdict", "directory",
+                  "bootstrap", "mode"}
 
 
 def _promtool_check(promtool: str, text: str) -> subprocess.CompletedProcess[str]:

@@ -31,7 +31,7 @@ pytestmark = pytest.mark.prometheus
 
 ROOT = Path(__file__).resolve().parents[2]
 # Only a distributed worker exports these; `pantau run` has no Kafka consumer.
-DISTRIBUTED_ONLY = {"pantau_kafka_consumer_lag_messages"}
+DISTRIBUTED_ONLY = {"pantau_kafka_consumer_lag_messages", "pantau_kafka_broker_connected"}
 # Panel targets allowed to be empty in this scenario, and why. Their panel's
 # other target must still return data.
 MAY_BE_EMPTY = {

@@ -14,7 +14,8 @@ import pytest
 
 from pantau.core.article import Article
 from pantau.sources.feeds import FeedSpec
-from pantau.adapters.sqlite.feed_state import FeedState, SqliteFeedStateStore
+from pantau.adapters.sqlite.feed_state import SqliteFeedStateStore
+from pantau.sources.feed_state import FeedState
 from pantau.core import metrics
 from pantau.streams.classify import Classified
 from pantau.cli.status import collect_status, render

@@ -9,7 +9,8 @@ import time
 
 import pytest
 
-from pantau.adapters.sqlite.feed_state import FeedState, SqliteFeedStateStore
+from pantau.adapters.sqlite.feed_state import SqliteFeedStateStore
+from pantau.sources.feed_state import FeedState
 from pantau.adapters.sqlite.state import open_state
 from pantau.core.logs import configure_logging
 from pantau.sources.feeds import FeedSpec

@@ -1,12 +1,12 @@
-"""streams/topics.py: the topic definitions both the producer side and the Faust app use."""
+"""pantau/adapters/kafka/topics.py: the topic definitions both sides use; Kafka settings resolved once."""
 
 from __future__ import annotations
 
 import pytest
 
-from pantau.core.config import Config
+from pantau.core.config import Config, KafkaSettings
 from pantau.core.errors import ConfigError
-from pantau.adapters.kafka.topics import ALL_TOPICS, ARTICLES, FEEDS_STATE, MATCHES, kafka_bootstrap, replication_factor
+from pantau.adapters.kafka.topics import ALL_TOPICS, ARTICLES, FEEDS_STATE, MATCHES
 
 
 def test_names_carry_the_prefix_and_are_unique():
@@ -25,19 +25,20 @@ def test_configs_state_cleanup_and_retention_for_the_broker():
     assert MATCHES.partitions == 1
 
 
-def test_replicas_come_from_the_environment_and_nonsense_is_refused(monkeypatch):
-    monkeypatch.delenv("PANTAU_KAFKA_REPLICAS", raising=False)
-    assert replication_factor() is None
-    monkeypatch.setenv("PANTAU_KAFKA_REPLICAS", "3")
-    assert replication_factor() == 3
-    monkeypatch.setenv("PANTAU_KAFKA_REPLICAS", "three")
+def test_replicas_come_from_the_environment_and_nonsense_is_refused():
+    assert KafkaSettings.resolve("k:9092", {}).replicas is None
+    assert KafkaSettings.resolve("k:9092", {"PANTAU_KAFKA_REPLICAS": "3"}).replicas == 3
     with pytest.raises(ConfigError, match="PANTAU_KAFKA_REPLICAS"):
-        replication_factor()
+        KafkaSettings.resolve("k:9092", {"PANTAU_KAFKA_REPLICAS": "three"})
 
 
 def test_pantau_kafka_overrides_the_config_file(monkeypatch):
-    config = Config(kafka="kafka.internal:9092")
     monkeypatch.delenv("PANTAU_KAFKA", raising=False)
-    assert kafka_bootstrap(config) == "kafka.internal:9092"
+    monkeypatch.delenv("PANTAU_TOPIC_PREFIX", raising=False)
+    assert Config(kafka="kafka.internal:9092").broker.bootstrap == "kafka.internal:9092"
     monkeypatch.setenv("PANTAU_KAFKA", "127.0.0.1:29092")
-    assert kafka_bootstrap(config) == "127.0.0.1:29092"
+    monkeypatch.setenv("PANTAU_TOPIC_PREFIX", "acme.")
+    config = Config(kafka="kafka.internal:9092")
+    assert (config.broker.bootstrap, config.broker.prefix) == ("127.0.0.1:29092", "acme.")
+    monkeypatch.setenv("PANTAU_KAFKA", "elsewhere:9092")
+    assert config.broker.bootstrap == "127.0.0.1:29092"  # resolved once per configuration

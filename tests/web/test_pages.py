@@ -142,7 +142,8 @@ def test_silences_are_created_listed_and_expired_by_editors(client):
 
 
 def test_feeds_show_their_health(client, site, app):
-    from pantau.adapters.sqlite.feed_state import FeedState, SqliteFeedStateStore
+    from pantau.adapters.sqlite.feed_state import SqliteFeedStateStore
+    from pantau.sources.feed_state import FeedState
     from pantau.sources.feeds import FeedSpec
 
     config, _live = site

@@ -1,7 +1,7 @@
 """Distributed mode's archive: follow the pipeline's topics into a SQLite view, never holding the pipeline up.
 
-    reader = ArchiveReader(kafka_bootstrap(config), ArchiveStore(open_state(config.state)),
-                           retention=config.archive)
+    reader = ArchiveReader(config.broker.bootstrap, ArchiveStore(open_state(config.state)),
+                           prefix=config.broker.prefix, retention=config.archive)
     reader.start()        # a daemon thread: catches up, then follows; reader.stop() to end it
     reader.poll_once()    # or drive it yourself (tests, the CLI): returns how many records it stored
 
@@ -33,7 +33,8 @@ import msgspec
 from kafka import KafkaConsumer, TopicPartition
 from kafka.errors import KafkaError
 
-from pantau.adapters.kafka.topics import ALERTS_DEAD, ARTICLES, MATCHES, topic_prefix
+from pantau.adapters.kafka.errors import broker_errors
+from pantau.adapters.kafka.topics import ALERTS_DEAD, ARTICLES, MATCHES
 from pantau.adapters.sqlite.archive import ArchivedAlert, ArchiveStore, Intake
 from pantau.core.article import decode as decode_article
 from pantau.core.errors import BrokerError
@@ -52,9 +53,8 @@ _OFFSETS = ("CREATE TABLE IF NOT EXISTS archive_offsets (topic TEXT NOT NULL, pa
 class ArchiveReader:
     """Follows articles, matches and dead letters into an ArchiveStore with offsets kept beside the rows."""
 
-    def __init__(self, bootstrap: str, store: ArchiveStore, *, prefix: str | None = None,
+    def __init__(self, bootstrap: str, store: ArchiveStore, *, prefix: str = "",
                  retention: float | None = None, clock: Callable[[], float] = time.time) -> None:
-        prefix = topic_prefix() if prefix is None else prefix
         self.store = store
         self.retention = retention
         self._clock = clock
@@ -62,14 +62,11 @@ class ArchiveReader:
         self.articles, self.matches, self.dead = (ARTICLES.name(prefix), MATCHES.name(prefix),
                                                   ALERTS_DEAD.name(prefix))
         store.conn.execute(_OFFSETS)
-        try:
+        with broker_errors(f"cannot reach Kafka at {bootstrap} to follow the archive topics"):
             self._consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
                                            client_id="pantau-archive-reader")
             partitions = [TopicPartition(t, p) for t in (self.articles, self.matches, self.dead)
                           for p in sorted(self._consumer.partitions_for_topic(t) or ())]
-        except KafkaError as exc:
-            raise BrokerError(f"cannot reach Kafka at {bootstrap} to follow the archive topics: {exc}",
-                              hint="check `kafka:` in pantau.yaml or PANTAU_KAFKA, and that the broker runs") from exc
         if not partitions:
             self._consumer.close()
             raise BrokerError(f"none of {self.articles}, {self.matches} exists at {bootstrap}",

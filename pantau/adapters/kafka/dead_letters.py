@@ -21,20 +21,18 @@ from collections.abc import Iterable
 
 import msgspec
 from kafka import KafkaProducer
-from kafka.errors import KafkaError
 
-from pantau.streams.deliver.outbox import DeadLetter
-from pantau.core.errors import BrokerError
-from pantau.core.logs import get_logger
+from pantau.adapters.kafka.errors import broker_errors
 from pantau.adapters.kafka.topic_reader import TopicReader
-from pantau.adapters.kafka.topics import ALERTS_DEAD, ALERTS_REPLAY, topic_prefix
+from pantau.adapters.kafka.topics import ALERTS_DEAD, ALERTS_REPLAY
+from pantau.core.logs import get_logger
+from pantau.streams.deliver.outbox import DeadLetter
 
 __all__ = ["ReplayRequest", "DeadLetterTopic"]
 
 log = get_logger(component="dead_letters")
 _dead = msgspec.json.Decoder(DeadLetter).decode
 _encode = msgspec.json.Encoder().encode
-_HINT = "check `kafka:` in pantau.yaml or PANTAU_KAFKA, and that the broker runs"
 
 
 class ReplayRequest(msgspec.Struct, frozen=True, kw_only=True):
@@ -47,8 +45,7 @@ class ReplayRequest(msgspec.Struct, frozen=True, kw_only=True):
 class DeadLetterTopic:
     """The CLI's view of the dead-letter topic, and its way to ask the worker for replays."""
 
-    def __init__(self, bootstrap: str, *, prefix: str | None = None, timeout: float = 30.0) -> None:
-        prefix = topic_prefix() if prefix is None else prefix
+    def __init__(self, bootstrap: str, *, prefix: str = "", timeout: float = 30.0) -> None:
         self.bootstrap = bootstrap
         self.dead_topic = ALERTS_DEAD.name(prefix)
         self.replay_topic = ALERTS_REPLAY.name(prefix)
@@ -79,18 +76,14 @@ class DeadLetterTopic:
         """Ask the delivering worker to send these dead letters again; returns once Kafka has every request."""
         keys = list(keys)
         record = _encode(ReplayRequest(requested=time.time(), requested_by=requested_by))
-        try:
+        with broker_errors(f"cannot reach Kafka at {self.bootstrap} to request replays"):
             producer = KafkaProducer(bootstrap_servers=self.bootstrap, client_id="pantau-alerts-cli", acks="all",
                                      max_block_ms=int(self.timeout * 1000))
-        except KafkaError as exc:
-            raise BrokerError(f"cannot reach Kafka at {self.bootstrap} to request replays: {exc}", hint=_HINT) from exc
         try:
-            futures = [producer.send(self.replay_topic, key=key.encode("utf-8"), value=record) for key in keys]
-            for future in futures:
-                future.get(timeout=self.timeout)
-        except KafkaError as exc:
-            raise BrokerError(f"Kafka at {self.bootstrap} did not take the replay requests on "
-                              f"{self.replay_topic!r}: {exc}", hint=_HINT) from exc
+            with broker_errors(f"Kafka at {self.bootstrap} did not take the replay requests on {self.replay_topic!r}"):
+                futures = [producer.send(self.replay_topic, key=key.encode("utf-8"), value=record) for key in keys]
+                for future in futures:
+                    future.get(timeout=self.timeout)
         finally:
             producer.close(timeout=10)
         return len(keys)

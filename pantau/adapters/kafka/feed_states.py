@@ -24,10 +24,11 @@ import msgspec
 from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
-from pantau.adapters.sqlite.feed_state import SEEN_RETENTION, FeedState, SqliteFeedStateStore
-from pantau.core.errors import BrokerError
-from pantau.core.logs import get_logger
+from pantau.adapters.kafka.errors import broker_errors
 from pantau.adapters.kafka.topic_reader import TopicReader
+from pantau.adapters.sqlite.feed_state import SqliteFeedStateStore
+from pantau.sources.feed_state import SEEN_RETENTION, FeedState
+from pantau.core.logs import get_logger
 
 __all__ = ["FeedRecord", "SharedFeedStateStore"]
 
@@ -57,14 +58,11 @@ class SharedFeedStateStore:
         self.writer = uuid.uuid4().hex
         self._seen: dict[str, list[str]] = {}
         self._lock = threading.Lock()  # one catch-up at a time uses the consumer
-        try:
+        with broker_errors(f"cannot reach Kafka at {bootstrap} for feed states"):
             self._producer = KafkaProducer(
                 bootstrap_servers=bootstrap, client_id="pantau-sources-state",
                 acks="all", enable_idempotence=True, compression_type="gzip", linger_ms=50,
             )
-        except KafkaError as exc:
-            raise BrokerError(f"cannot reach Kafka at {bootstrap} for feed states: {exc}",
-                              hint="check `kafka:` in pantau.yaml or PANTAU_KAFKA") from exc
         self._reader = TopicReader(bootstrap, topic, client_id="pantau-sources-state",
                                    created_by="`pantau sources` at start")
 

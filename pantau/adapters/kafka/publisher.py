@@ -16,31 +16,28 @@ from collections.abc import Sequence
 
 import msgspec
 from kafka import KafkaProducer
-from kafka.errors import KafkaError
 
+from pantau.adapters.kafka.errors import broker_errors
+from pantau.adapters.kafka.topics import ARTICLES, EVENTS
 from pantau.core.article import Article, encode
-from pantau.sources.health import HealthEvent
-from pantau.core.errors import BrokerError
 from pantau.core.logs import get_logger
-from pantau.adapters.kafka.topics import ARTICLES, EVENTS, topic_prefix
+from pantau.sources.health import HealthEvent
 
 __all__ = ["KafkaPublisher"]
 
 _health_encoder = msgspec.json.Encoder()
-_HINT = "check `kafka:` in pantau.yaml or PANTAU_KAFKA, and that the broker runs (make kafka starts one)"
 
 
 class KafkaPublisher:
     """An idempotent, acks=all producer: Articles keyed by article id, health events keyed by feed id."""
 
-    def __init__(self, bootstrap: str, *, prefix: str | None = None, timeout: float = 60.0) -> None:
+    def __init__(self, bootstrap: str, *, prefix: str = "", timeout: float = 60.0) -> None:
         self.bootstrap = bootstrap
-        prefix = topic_prefix() if prefix is None else prefix
         self.topic = ARTICLES.name(prefix)
         self.events_topic = EVENTS.name(prefix)
         self.timeout = timeout
         self._log = get_logger(topic=self.topic, bootstrap=bootstrap)
-        try:
+        with broker_errors(f"cannot connect to Kafka at {bootstrap}"):
             self._producer = KafkaProducer(
                 bootstrap_servers=bootstrap,
                 client_id="pantau-sources",
@@ -56,8 +53,6 @@ class KafkaPublisher:
                 # kafka-python insists delivery_timeout > linger + request timeout.
                 request_timeout_ms=min(30000, int(timeout * 1000) // 2),
             )
-        except KafkaError as exc:
-            raise BrokerError(f"cannot connect to Kafka at {bootstrap}: {exc}", hint=_HINT) from exc
 
     @property
     def idempotent(self) -> bool:
@@ -80,16 +75,11 @@ class KafkaPublisher:
         self._log.debug("articles_acknowledged", count=len(articles))
 
     def _send(self, topic: str, records: list[tuple[bytes, bytes]]) -> None:
-        try:
+        with broker_errors(f"Kafka at {self.bootstrap} did not acknowledge {len(records)} record(s) for topic {topic}"):
             futures = [self._producer.send(topic, key=key, value=value) for key, value in records]
             self._producer.flush(timeout=self.timeout)
             for future in futures:
                 future.get(timeout=self.timeout)
-        except KafkaError as exc:
-            raise BrokerError(
-                f"Kafka at {self.bootstrap} did not acknowledge {len(records)} record(s) for topic {topic}: {exc}",
-                hint=_HINT,
-            ) from exc
 
     def close(self) -> None:
         """Flush what is pending and close the connection to the broker."""

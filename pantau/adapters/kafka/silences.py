@@ -23,27 +23,26 @@ import msgspec
 from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
-from pantau.streams.deliver.silences import Kind, Silence, new_silence
-from pantau.core.errors import BrokerError
-from pantau.core.logs import get_logger
+from pantau.adapters.kafka.errors import broker_errors
 from pantau.adapters.kafka.topic_reader import TopicReader
-from pantau.adapters.kafka.topics import SILENCES, topic_prefix
+from pantau.adapters.kafka.topics import SILENCES
+from pantau.core.logs import get_logger
+from pantau.streams.deliver.silences import Kind, Silence, new_silence
 
 __all__ = ["TopicSilences"]
 
 log = get_logger(component="silences")
 _encode = msgspec.json.Encoder().encode
 _decode = msgspec.json.Decoder(Silence).decode
-_HINT = "check `kafka:` in pantau.yaml or PANTAU_KAFKA, and that the broker runs"
 
 
 class TopicSilences:
     """Silences kept on the silences topic: the ``Silences`` a worker's Dispatcher reads, and what the CLI writes."""
 
-    def __init__(self, bootstrap: str, *, prefix: str | None = None, timeout: float = 30.0,
+    def __init__(self, bootstrap: str, *, prefix: str = "", timeout: float = 30.0,
                  missing_ok: bool = False) -> None:
         self.bootstrap = bootstrap
-        self.topic = SILENCES.name(topic_prefix() if prefix is None else prefix)
+        self.topic = SILENCES.name(prefix)
         self.timeout = timeout
         self._silences: dict[str, Silence] = {}
         self._lock = threading.Lock()
@@ -137,14 +136,11 @@ class TopicSilences:
         return True
 
     def _send(self, key: str, value: bytes | None) -> None:
-        try:
+        with broker_errors(f"Kafka at {self.bootstrap} did not take silence {key} on {self.topic!r}"):
             if self._producer is None:
                 self._producer = KafkaProducer(bootstrap_servers=self.bootstrap, client_id="pantau-silence-cli",
                                                acks="all", max_block_ms=int(self.timeout * 1000))
             self._producer.send(self.topic, key=key.encode("utf-8"), value=value).get(timeout=self.timeout)
-        except KafkaError as exc:
-            raise BrokerError(f"Kafka at {self.bootstrap} did not take silence {key} on {self.topic!r}: {exc}",
-                              hint=_HINT) from exc
 
     def close(self) -> None:
         """Stop following and close both clients."""

@@ -15,13 +15,12 @@ from collections.abc import Iterator
 
 from kafka import KafkaConsumer, TopicPartition
 from kafka.consumer.fetcher import ConsumerRecord
-from kafka.errors import KafkaError
 
+from pantau.adapters.kafka.errors import BROKER_HINT, broker_errors
 from pantau.core.errors import BrokerError
 
 __all__ = ["TopicReader"]
 
-_HINT = "check `kafka:` in pantau.yaml or PANTAU_KAFKA, and that the broker runs"
 
 
 class TopicReader:
@@ -30,14 +29,12 @@ class TopicReader:
     def __init__(self, bootstrap: str, topic: str, *, client_id: str = "pantau-topic-reader",
                  missing_ok: bool = False, created_by: str = "`pantau worker` at start") -> None:
         self.bootstrap, self.topic = bootstrap, topic
-        try:
+        with broker_errors(f"cannot reach Kafka at {bootstrap} to read {topic!r}"):
             # A reader never creates the topic it asks about: a broker's auto-creation
             # would give it default settings (not compacted, one partition) for good.
             self._consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
                                            client_id=client_id, allow_auto_create_topics=False)
             numbers = sorted(self._consumer.partitions_for_topic(topic) or ())
-        except KafkaError as exc:
-            raise BrokerError(f"cannot reach Kafka at {bootstrap} to read {topic!r}: {exc}", hint=_HINT) from exc
         self.partitions = [TopicPartition(topic, p) for p in numbers]
         if not self.partitions and not missing_ok:
             self._consumer.close()
@@ -63,7 +60,7 @@ class TopicReader:
         while any(self._consumer.position(tp) < end[tp] for tp in self.partitions):
             if time.monotonic() > deadline:
                 raise BrokerError(f"reading {self.topic!r} at {self.bootstrap} took over {timeout:.0f} s",
-                                  hint=_HINT)
+                                  hint=BROKER_HINT)
             yield from self.poll(1000)
 
     def close(self) -> None:

@@ -28,20 +28,22 @@ A prefix (``PANTAU_TOPIC_PREFIX``) puts a whole deployment, or one test run,
 in its own namespace of topics and consumer groups. ``PANTAU_KAFKA_REPLICAS``
 sets the replicas per partition on a multi-broker cluster (Faust's changelog
 topics included); unset, the broker's default applies (1 on a single node).
+Both, and the broker address, are resolved once with the configuration
+(:class:`pantau.core.config.KafkaSettings`, ``config.broker``) and passed down.
 """
 
 from __future__ import annotations
 
-import os
 import socket
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Literal
 
-from pantau.core.errors import BrokerError, ConfigError
+from pantau.adapters.kafka.errors import broker_errors
+from pantau.core.errors import BrokerError
 
 if TYPE_CHECKING:
-    from pantau.core.config import Config
+    from kafka.admin import KafkaAdminClient
 
 __all__ = [
     "TopicSpec",
@@ -54,17 +56,9 @@ __all__ = [
     "SILENCES",
     "ALERTS_REPLAY",
     "ALL_TOPICS",
-    "topic_prefix",
-    "replication_factor",
-    "kafka_bootstrap",
     "ensure_topics",
     "require_broker",
 ]
-
-PREFIX_ENV = "PANTAU_TOPIC_PREFIX"
-BOOTSTRAP_ENV = "PANTAU_KAFKA"
-REPLICAS_ENV = "PANTAU_KAFKA_REPLICAS"
-
 
 @dataclass(frozen=True)
 class TopicSpec:
@@ -84,7 +78,7 @@ class TopicSpec:
 
     def configs(self) -> dict[str, str]:
         """Broker-side topic configs (as kafka-admin and Faust's ``config=`` take them)."""
-        configs = {"cleanup.policy": self.cleanup}
+        configs: dict[str, str] = {"cleanup.policy": self.cleanup}
         ms = -1 if self.retention is None else int(self.retention.total_seconds() * 1000)
         configs["retention.ms"] = str(ms)
         return configs
@@ -114,27 +108,6 @@ ALERTS_REPLAY = TopicSpec("pantau.alerts.replay", 1, timedelta(days=7), "delete"
 ALL_TOPICS = (ARTICLES, MATCHES, ALERTS_DEAD, EVENTS, FEEDS, FEEDS_STATE, SILENCES, ALERTS_REPLAY)
 
 
-def topic_prefix() -> str:
-    """The deployment's topic prefix from ``PANTAU_TOPIC_PREFIX`` ('' when unset)."""
-    return os.environ.get(PREFIX_ENV, "")
-
-
-def replication_factor() -> int | None:
-    """Replicas per partition from ``PANTAU_KAFKA_REPLICAS`` (None: the broker's default, 1 locally)."""
-    value = os.environ.get(REPLICAS_ENV, "").strip()
-    if not value:
-        return None
-    if not value.isdigit() or int(value) < 1:
-        raise ConfigError(f"{REPLICAS_ENV}={value!r} is not a positive number",
-                          hint="set it to the replication factor your cluster allows, e.g. 3, or unset it")
-    return int(value)
-
-
-def kafka_bootstrap(config: Config) -> str:
-    """The broker address: ``PANTAU_KAFKA`` when set (containers, tests), else ``kafka:`` of the config."""
-    return os.environ.get(BOOTSTRAP_ENV) or config.kafka
-
-
 PROBE_TIMEOUT = 5.0
 """Seconds a command waits for a broker to accept a connection before saying none answers."""
 
@@ -162,62 +135,63 @@ def require_broker(bootstrap: str, *, timeout: float = PROBE_TIMEOUT) -> None:
     )
 
 
-
 def ensure_topics(
     bootstrap: str,
     specs: tuple[TopicSpec, ...] = ALL_TOPICS,
     *,
-    prefix: str | None = None,
+    prefix: str = "",
+    replicas: int | None = None,
     timeout: float = 30.0,
 ) -> list[str]:
-    """Create the missing topics of ``specs`` on the broker; return the names created."""
-    from kafka.admin import KafkaAdminClient
-    from kafka.errors import KafkaError, TopicAlreadyExistsError
+    """Create the missing topics of ``specs`` on the broker; return the names created.
 
-    prefix = topic_prefix() if prefix is None else prefix
-    try:
+    ``replicas`` per partition (None: the broker's default); pass ``config.broker``'s
+    settings, resolved once from the config and the environment.
+    """
+    from kafka.admin import KafkaAdminClient
+
+    with broker_errors(f"cannot reach Kafka at {bootstrap} to create topics"):
         admin = KafkaAdminClient(
             bootstrap_servers=bootstrap,
             client_id="pantau-admin",
             request_timeout_ms=int(timeout * 1000),
         )
-    except KafkaError as exc:
-        raise BrokerError(
-            f"cannot reach Kafka at {bootstrap} to create topics: {exc}",
-            hint="check `kafka:` in pantau.yaml or PANTAU_KAFKA, and that the broker runs (make kafka)",
-        ) from exc
     try:
-        existing = set(admin.list_topics())
-        wanted = {
-            spec.name(prefix): {
-                "num_partitions": spec.partitions,
-                "replication_factor": replication_factor() or -1,
-                "configs": spec.configs(),
-            }
-            for spec in specs
-            if spec.name(prefix) not in existing
-        }
-        if not wanted:
-            return []
-        result = admin.create_topics(wanted, timeout_ms=int(timeout * 1000), raise_errors=False)
-        created = []
-        for topic in result["topics"]:
-            error = topic.get("error_code", 0)
-            # Another worker may have created it between our list and our create: fine.
-            if error in (0, TopicAlreadyExistsError.errno):
-                created.append(topic["name"])
-                continue
-            raise BrokerError(
-                f"Kafka at {bootstrap} refused to create topic {topic['name']!r}: "
-                f"error {error} {topic.get('error_message') or ''}".strip(),
-                hint="create it by hand with the settings in streams/topics.py, or check broker ACLs",
-            )
-        admin.wait_for_topics(created, timeout_ms=int(timeout * 1000))
-        return sorted(created)
-    except KafkaError as exc:
-        raise BrokerError(
-            f"creating topics on Kafka at {bootstrap} failed: {exc}",
-            hint="check that the broker runs and accepts admin requests",
-        ) from exc
+        with broker_errors(f"creating topics on Kafka at {bootstrap} failed",
+                           hint="check that the broker runs and accepts admin requests"):
+            return _create_missing(admin, bootstrap, specs, prefix=prefix, replicas=replicas, timeout=timeout)
     finally:
         admin.close()
+
+
+def _create_missing(admin: KafkaAdminClient, bootstrap: str, specs: tuple[TopicSpec, ...], *, prefix: str, replicas: int | None,
+                    timeout: float) -> list[str]:
+    from kafka.errors import TopicAlreadyExistsError
+
+    existing = set(admin.list_topics())
+    wanted = {
+        spec.name(prefix): {
+            "num_partitions": spec.partitions,
+            "replication_factor": replicas or -1,
+            "configs": spec.configs(),
+        }
+        for spec in specs
+        if spec.name(prefix) not in existing
+    }
+    if not wanted:
+        return []
+    result = admin.create_topics(wanted, timeout_ms=int(timeout * 1000), raise_errors=False)
+    created = []
+    for topic in result["topics"]:
+        error = topic.get("error_code", 0)
+        # Another worker may have created it between our list and our create: fine.
+        if error in (0, TopicAlreadyExistsError.errno):
+            created.append(topic["name"])
+            continue
+        raise BrokerError(
+            f"Kafka at {bootstrap} refused to create topic {topic['name']!r}: "
+            f"error {error} {topic.get('error_message') or ''}".strip(),
+            hint="create it by hand with the settings in pantau/adapters/kafka/topics.py, or check broker ACLs",
+        )
+    admin.wait_for_topics(created, timeout_ms=int(timeout * 1000))
+    return sorted(created)

@@ -71,14 +71,15 @@ def build_destination(name: str, spec: DestinationSettings, *, base: Path | None
     """One destination from its settings (paths relative to ``base``)."""
     spec = spec.with_paths(base, name)
     _, sender = REGISTRY[spec.type]
-    if sender is ConsoleDestination:
-        return ConsoleDestination(name, spec, stream=stream)  # type: ignore[arg-type]
-    return sender(name, spec)  # type: ignore[no-any-return]
+    if isinstance(spec, ConsoleSettings):
+        return ConsoleDestination(name, spec, stream=stream)
+    destination: Destination = sender(name, spec)
+    return destination
 
 
 def build_destinations(config: Config, *, stream: TextIO | None = None) -> dict[str, Destination]:
     """Every destination in ``config.destinations`` plus an implicit ``console``."""
-    base = config.source.parent if getattr(config, "source", None) else None
+    base = config.source.parent if config.source is not None else None
     specs: dict[str, DestinationSettings] = dict(config.destinations)
     specs.setdefault("console", ConsoleSettings())
     return {name: build_destination(name, spec, base=base, stream=stream) for name, spec in specs.items()}

@@ -51,7 +51,7 @@ class DestinationSettings(BaseModel):
                 raise ValueError(f"{field} must be smtp://host:587 or smtps://host:465 (got {mask_url(value)!r})")
         for field in urls:
             try:
-                urlsplit(getattr(self, field) or "").port
+                urlsplit(getattr(self, field) or "").port  # noqa: B018 - reading .port validates it
             except ValueError:
                 raise ValueError(f"{field} has an invalid port (got {mask_url(getattr(self, field))!r})") from None
         if self.retry is not None and not self.retry:
@@ -94,9 +94,12 @@ class Destination(Protocol):
 
     name: str
     kind: str
-    spec: DestinationSettings
     rate: float | None
     """Messages per second at most (None: unlimited)."""
+
+    @property
+    def spec(self) -> DestinationSettings:
+        """The destination's settings (its own type's model)."""
 
     async def send(self, message: Message) -> None:
         """Deliver one message or raise RetryableDelivery / PermanentDelivery."""

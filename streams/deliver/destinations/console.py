@@ -88,7 +88,7 @@ class ConsoleDestination:
     def __init__(self, name: str, spec: ConsoleSettings, stream: TextIO | None = None) -> None:
         self.name = name
         self.spec = spec
-        self.rate = None
+        self.rate: float | None = None
         self.console = Console(
             file=stream or sys.stdout,
             force_terminal=spec.color,

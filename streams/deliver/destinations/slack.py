@@ -11,7 +11,7 @@ events get a header, their message and details, escaped and cut the same way.
 from __future__ import annotations
 
 import json
-from typing import Literal
+from typing import Any, Literal
 
 import httpx
 from pydantic import model_validator
@@ -75,16 +75,16 @@ def _meta(v: AlertView) -> str:
     return " · ".join(parts)
 
 
-def _mrkdwn(text: str, limit: int = TEXT_LIMIT) -> dict:
+def _mrkdwn(text: str, limit: int = TEXT_LIMIT) -> dict[str, Any]:
     return {"type": "mrkdwn", "text": _fit(text, limit), "verbatim": True}
 
 
-def _header(text: str) -> dict:
+def _header(text: str) -> dict[str, Any]:
     # Slack decodes entities in plain_text too, so headers are escaped like the rest.
     return {"type": "header", "text": {"type": "plain_text", "text": _fit(escape(shorten(text, HEADER_LIMIT)), HEADER_LIMIT), "emoji": False}}
 
 
-def _alert_blocks(v: AlertView) -> list[dict]:
+def _alert_blocks(v: AlertView) -> list[dict[str, Any]]:
     fields = [
         _mrkdwn(f"*Topics*\n{escape(', '.join(v.topics))}", FIELD_LIMIT),
         _mrkdwn(f"*Rule*\n{escape(', '.join(v.rules))}" + (f" ({escape(v.severity)})" if v.severity else ""), FIELD_LIMIT),
@@ -107,10 +107,10 @@ def _feedback(v: AlertView) -> str:
     return f"{_link(v.feedback.relevant, 'Relevant')} · {_link(v.feedback.not_relevant, 'Not relevant')} · "
 
 
-def _digest_blocks(message: Message, views: list[AlertView]) -> list[dict]:
+def _digest_blocks(message: Message, views: list[AlertView]) -> list[dict[str, Any]]:
     word = "Alert storm" if message.kind == "storm" else "Digest"
     head = f"{word}: {len(views)} alerts ({message.route})"
-    blocks: list[dict] = [_header(head)]
+    blocks: list[dict[str, Any]] = [_header(head)]
     room = MAX_BLOCKS - 2  # the header and the closing context
     shown = views[:room]
     for v in shown:
@@ -130,7 +130,7 @@ def _digest_blocks(message: Message, views: list[AlertView]) -> list[dict]:
 _ICON = {"error": "🔴", "warning": "🟠", "info": "🟢"}
 
 
-def _event_blocks(v: EventView) -> list[dict]:
+def _event_blocks(v: EventView) -> list[dict[str, Any]]:
     fields = [_mrkdwn(f"*{escape(label)}*\n{escape(shorten(value, 600))}", FIELD_LIMIT) for label, value in v.details]
     return [
         _header(f"{_ICON.get(v.severity, '')} {v.title}".strip()),
@@ -140,7 +140,7 @@ def _event_blocks(v: EventView) -> list[dict]:
     ]
 
 
-def _event_payload(message: Message) -> dict:
+def _event_payload(message: Message) -> dict[str, Any]:
     views = [event_view(a.event, a.key) for a in message.alerts if a.event is not None]
     # Ops routes send one event per message; a list keeps this total anyway.
     blocks = [block for v in views for block in _event_blocks(v)]
@@ -148,7 +148,7 @@ def _event_payload(message: Message) -> dict:
     return {"text": _fit(escape(shorten(text, 1000))), "blocks": blocks[:MAX_BLOCKS], "unfurl_links": False}
 
 
-def _update_payload(message: Message) -> dict:
+def _update_payload(message: Message) -> dict[str, Any]:
     # Incoming webhooks cannot reply in a thread: a compact follow-up naming the story instead.
     update = message.alerts[0].update
     assert update is not None
@@ -159,7 +159,7 @@ def _update_payload(message: Message) -> dict:
     return {"text": _fit(escape(shorten(head, 1000))), "blocks": blocks, "unfurl_links": False}
 
 
-def slack_payload(message: Message) -> dict:
+def slack_payload(message: Message) -> dict[str, Any]:
     """The JSON body Slack's incoming webhook receives for this message."""
     if message.kind == "ops_event":
         return _event_payload(message)

@@ -203,7 +203,10 @@ def _event_body(message: Message, alert: Alert, event: OpsEvent, sent: datetime)
 
 
 def _alert_out(alert: Alert, text: int | None) -> AlertOut:
-    c, a = alert.classified, alert.classified.article
+    c = alert.classified
+    if c is None:
+        raise ValueError(f"alert {alert.key} is an ops event: it has its own body (_event_body)")
+    a = c.article
 
     def cut(value: str, factor: float = 1.0) -> str:
         return value if text is None else shorten(value, max(int(text * factor), 40))

@@ -32,8 +32,8 @@ from pathlib import Path
 
 import pytest
 
-from pantau.streams.classify import default_rules_dir, load_ruleset
-from pantau.streams.classify.corpus import evaluate, load_corpus
+from pantau.streams.classify.corpus import load_corpus
+from tests.streams.classify.heldout import assert_floor, assert_shape, evaluate_shipped
 
 DEVSET3 = Path(__file__).resolve().parents[2] / "fixtures" / "devset3"
 
@@ -52,22 +52,14 @@ def items():
 
 @pytest.fixture(scope="module")
 def evaluation(items):
-    return evaluate(load_ruleset(default_rules_dir()), items)
+    return evaluate_shipped(items)
 
 
 def test_dev_set_has_every_language_and_hard_negatives(items):
-    assert len(items) >= 140
-    assert {i.language for i in items} == {"id", "en", "vi", "ko"}
-    assert sum(1 for i in items if i.language == "id") / len(items) >= 0.5
-    assert sum(1 for i in items if not i.topics) >= 60
-    for topic in FLOOR:
-        assert sum(1 for i in items if topic in i.topics) >= 15, topic
+    assert_shape(items, at_least=140, languages={"id", "en", "vi", "ko"}, indonesian_share=0.5, negatives=60,
+                 per_topic=15, topics=FLOOR)
 
 
 @pytest.mark.parametrize("topic", sorted(FLOOR))
 def test_topic_meets_its_floor_on_the_dev_set(topic, evaluation):
-    score = evaluation.topics[topic]
-    wrong = evaluation.mistakes_on(topic)
-    precision, recall = FLOOR[topic]
-    assert score.precision >= precision, wrong
-    assert score.recall >= recall, wrong
+    assert_floor(evaluation, topic, FLOOR[topic], blind=False)

@@ -31,8 +31,8 @@ from pathlib import Path
 
 import pytest
 
-from pantau.streams.classify import default_rules_dir, load_ruleset
-from pantau.streams.classify.corpus import evaluate, load_corpus
+from pantau.streams.classify.corpus import load_corpus
+from tests.streams.classify.heldout import assert_floor, assert_shape, evaluate_shipped
 
 HELDOUT2 = Path(__file__).resolve().parents[2] / "fixtures" / "heldout2"
 
@@ -51,22 +51,14 @@ def items():
 
 @pytest.fixture(scope="module")
 def evaluation(items):
-    return evaluate(load_ruleset(default_rules_dir()), items)
+    return evaluate_shipped(items)
 
 
 def test_blind_set_is_mostly_indonesian_with_hard_negatives(items):
-    assert len(items) >= 50
-    assert {i.language for i in items} == {"id", "en", "vi", "ko"}
-    assert sum(1 for i in items if i.language == "id") / len(items) >= 0.55
-    assert sum(1 for i in items if not i.topics) >= 15
-    for topic in FLOOR:
-        assert sum(1 for i in items if topic in i.topics) >= 8, topic
+    assert_shape(items, at_least=50, languages={"id", "en", "vi", "ko"}, indonesian_share=0.55, negatives=15,
+                 per_topic=8, topics=FLOOR)
 
 
 @pytest.mark.parametrize("topic", sorted(FLOOR))
 def test_topic_meets_its_floor_on_blind_articles(topic, evaluation):
-    score = evaluation.topics[topic]
-    wrong = evaluation.mistakes_on(topic)
-    precision, recall = FLOOR[topic]
-    assert score.precision >= precision, wrong
-    assert score.recall >= recall, wrong
+    assert_floor(evaluation, topic, FLOOR[topic], blind=False)

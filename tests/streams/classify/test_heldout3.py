@@ -37,8 +37,8 @@ from pathlib import Path
 
 import pytest
 
-from pantau.streams.classify import default_rules_dir, load_ruleset
-from pantau.streams.classify.corpus import evaluate, load_corpus
+from pantau.streams.classify.corpus import load_corpus
+from tests.streams.classify.heldout import assert_floor, assert_shape, evaluate_shipped
 
 HELDOUT3 = Path(__file__).resolve().parents[2] / "fixtures" / "heldout3"
 
@@ -57,22 +57,15 @@ def items():
 
 @pytest.fixture(scope="module")
 def evaluation(items):
-    return evaluate(load_ruleset(default_rules_dir()), items)
+    return evaluate_shipped(items)
 
 
 def test_blind_set_has_every_language_and_hard_negatives(items):
-    assert len(items) >= 160
-    assert {i.language for i in items} == {"id", "en", "vi", "ko"}
-    assert sum(1 for i in items if i.language == "id") / len(items) >= 0.55
-    assert sum(1 for i in items if not i.topics) >= 70
-    for topic in FLOOR:
-        assert sum(1 for i in items if topic in i.topics) >= 20, topic
+    assert_shape(items, at_least=160, languages={"id", "en", "vi", "ko"}, indonesian_share=0.55, negatives=70,
+                 per_topic=20, topics=FLOOR)
 
 
 @pytest.mark.parametrize("topic", sorted(FLOOR))
 def test_topic_meets_its_floor_on_blind_articles(topic, evaluation):
     """Only the aggregate is asserted; the failure message lists no articles (the set stays blind)."""
-    score = evaluation.topics[topic]
-    precision, recall = FLOOR[topic]
-    assert score.precision >= precision, f"{topic}: precision {score.precision:.3f} < {precision}"
-    assert score.recall >= recall, f"{topic}: recall {score.recall:.3f} < {recall}"
+    assert_floor(evaluation, topic, FLOOR[topic], blind=True)

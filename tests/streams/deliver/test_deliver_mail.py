@@ -8,7 +8,7 @@ import pytest
 
 from pantau.streams.deliver.alert import Message
 from pantau.streams.deliver.config import RouteSpec
-from pantau.streams.deliver.destinations import DestinationSpec, parse_destination
+from pantau.streams.deliver.destinations import parse_destination
 from pantau.streams.deliver.destinations.mail import EmailDestination
 from pantau.streams.deliver.route import Router
 from pantau.core.errors import PermanentDelivery, RetryableDelivery

@@ -14,7 +14,7 @@ from standardwebhooks import Webhook
 
 from pantau.sources.feeds import FeedSpec
 from pantau.sources.health import health_event
-from pantau.adapters.sqlite.feed_state import FeedState
+from pantau.sources.feed_state import FeedState
 from pantau.streams.deliver.alert import Alert, Message, decode_alert, encode_alert
 from pantau.streams.deliver.config import RouteSpec
 from pantau.streams.deliver.destinations import parse_destination

@@ -1,0 +1,120 @@
+"""The worker's agents: thin loops over a stream around the same pure steps the embedded mode runs.
+
+    classify_articles      pantau.articles -> pipeline.classify -> pantau.matches
+    deliver_alerts         pantau.matches  -> pipeline.route    -> Dispatcher (outbox tables)
+    announce_feed_health   pantau.events   -> Router.events_for -> Dispatcher
+    replay_dead_letters    pantau.alerts.replay -> dead letters back to the outbox
+    supervise_delivery     every 0.5 s: deliver only while owning the matches partition
+    measure_lag            every 2 s: consumer lag gauges
+
+A record that cannot be decoded is logged and skipped (:func:`readable`); an
+error with one record never stops the stream.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterable, AsyncIterator, Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import faust
+import msgspec
+
+from pantau.adapters.faust.sensors import measure_lag
+from pantau.core.article import decode
+from pantau.core.logs import get_logger
+from pantau.sources.health import HealthEvent
+from pantau.streams.classify import decode_classified, encode_classified
+from pantau.streams.deliver.events import from_health
+from pantau.streams.pipeline import classify, route
+
+if TYPE_CHECKING:
+    from pantau.adapters.faust.app import StreamWorker
+
+__all__ = ["add_agents", "readable"]
+
+log = get_logger(component="worker")
+T = TypeVar("T")
+_health_decoder = msgspec.json.Decoder(HealthEvent)
+
+
+async def readable(stream: AsyncIterable[bytes], decoder: Callable[[bytes], T], *, record: str,
+                   topic: faust.TopicT) -> AsyncIterator[T]:
+    """The stream's values decoded; an unreadable one is logged as ``<record>_record_unreadable`` and skipped."""
+    async for value in stream:
+        try:
+            yield decoder(value)
+        except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+            log.error(f"{record}_record_unreadable", error=str(exc), topic=topic.get_topic_name())
+
+
+def add_agents(worker: StreamWorker, *, classifying: bool = True) -> None:
+    """Register the worker's agents and timers on its Faust app (``classifying=False``: no classify agent)."""
+    app, topics = worker.app, worker.topics
+
+    async def classify_articles(stream: Any) -> None:
+        async for article in readable(stream, decode, record="article", topic=topics.articles):
+            try:
+                classified = classify(article, worker.rules.current)
+            except Exception:  # one article's bad data must not stop the stream
+                log.exception("classify_failed", article=article.id, feed=article.feed)
+                continue
+            if classified.matches:
+                await topics.matches.send(key=article.id.encode(), value=encode_classified(classified))
+
+    if classifying:
+        app.agent(topics.articles, name="classify_articles")(classify_articles)
+
+    @app.agent(topics.matches, name="deliver_alerts")
+    async def deliver_alerts(stream: Any) -> None:
+        async for classified in readable(stream, decode_classified, record="match", topic=topics.matches):
+            try:
+                routed = route(classified, worker.delivery.stories(), worker.router)
+                await worker.dispatcher.submit(routed.alerts)
+            except Exception:  # a bug with one match must not stop delivery of the others
+                log.exception("routing_failed", article=classified.article.id)
+
+    @app.agent(topics.events, name="announce_feed_health")
+    async def announce_feed_health(stream: Any) -> None:
+        # The events topic has one partition, assigned with the matches partition (Faust
+        # co-assigns topics of equal partition count): it runs where delivery runs.
+        async for health in readable(stream, _health_decoder.decode, record="event", topic=topics.events):
+            event = from_health(health)
+            try:
+                await worker.announce(event)
+            except Exception:
+                log.exception("event_routing_failed", feed=event.subject)
+
+    @app.agent(topics.replay, name="replay_dead_letters")
+    async def replay_dead_letters(stream: Any) -> None:
+        # One partition, assigned with the matches partition: this worker holds the outbox tables.
+        async for key, _ in stream.items():
+            alert_key = (key or b"").decode("utf-8", "replace")
+            try:
+                moved = worker.outbox.replay([alert_key], time.time())
+            except Exception:
+                log.exception("replay_failed", alert=alert_key)
+                continue
+            if not moved:  # sent, still pending or unknown: replaying must not send it (again)
+                log.warning("replay_refused", alert=alert_key, reason="not a dead letter")
+                continue
+            # An empty record: `pantau alerts dead --kafka` no longer lists the key.
+            await topics.dead.send(key=key, value=b"")
+            log.info("dead_letter_replayed", alert=alert_key)
+
+    @app.timer(0.5, name="supervise_delivery")
+    async def supervise_delivery() -> None:
+        worker.delivery.tick()
+
+    @app.on_partitions_revoked.connect  # type: ignore[arg-type]  # Faust types receivers loosely
+    async def on_revoked(app: faust.App, revoked: set[Any], **kwargs: Any) -> None:
+        worker.delivery.revoked(revoked)
+
+    @app.timer(2.0, name="measure_lag")
+    async def measure_lag_now() -> None:
+        try:
+            await measure_lag(app, {topics.articles.get_topic_name(), topics.matches.get_topic_name()})
+        except Exception as exc:  # metrics must never take the worker down
+            log.debug("lag_measure_failed", error=repr(exc))
+
+

@@ -1,0 +1,274 @@
+"""WebSub subscriber: feeds that advertise a hub are pushed to pantau within seconds; polling stays.
+
+    poll finds <link rel="hub"> --> subscribe (POST hub) --> hub verifies intent (GET callback, echo)
+    hub POSTs new content, signed with our hub.secret --> callback checks X-Hub-Signature
+        --> Harvester.take_pushed (the poll's parse / normalise / publish / commit path)
+    lease at 80 % --> renew;  lease over --> expired, the feed's own polling interval again, resubscribe
+    feed removed --> unsubscribe;  a poll finds articles the hub never pushed --> the hub is quiet:
+        the feed's own interval until the hub pushes again (and a fresh subscription)
+
+While a subscription is live the feed is polled only every ``websub.poll_interval`` (the safety
+net). State is kept in memory: after a restart the first poll rediscovers the hub and
+subscribes again under the same callback id (the hub replaces the old subscription and secret).
+The HTTP side (verification, signatures) is :mod:`pantau.sources.websub_callback`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import secrets
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+import httpx
+
+from pantau.core import metrics
+from pantau.core.config import WebSubConfig
+from pantau.core.logs import get_logger
+from pantau.sources.outcome import FeedOutcome
+
+__all__ = ["Subscription", "Subscriber", "callback_id"]
+
+log = get_logger(component="websub")
+
+VERIFY_WITHIN = 60.0
+"""Seconds a hub has to verify our intent before we ask again."""
+RETRY = (5.0, 30.0, 120.0, 600.0, 3600.0)
+"""Waits between failed subscription attempts."""
+RENEW_AT = 0.8
+"""Share of the granted lease after which the subscription is renewed."""
+STATES = ("requested", "active", "expired", "denied", "failed")
+
+TakePushed = Callable[[str, bytes, str], Awaitable[FeedOutcome]]
+
+
+def callback_id(feed_key: str) -> str:
+    """The callback path segment of a feed: stable across restarts, reveals nothing of the feed."""
+    return hashlib.blake2b(feed_key.encode("utf-8"), digest_size=12, person=b"pantau-websub").hexdigest()
+
+
+@dataclass
+class Subscription:
+    """One feed's subscription at its hub."""
+
+    feed: str
+    hub: str
+    topic: str
+    callback: str
+    secret: str
+    state: str = "requested"
+    requested_at: float = 0.0
+    verified_at: float = 0.0
+    lease: float = 0.0
+    attempts: int = 0
+    retry_at: float = 0.0
+    last_push: float = 0.0
+    quiet: bool = False
+    """The hub missed articles a poll found: polling runs at the feed's own interval again."""
+
+    @property
+    def expires_at(self) -> float:
+        """When the granted lease ends (0 before verification)."""
+        return self.verified_at + self.lease if self.verified_at else 0.0
+
+
+class Subscriber:
+    """Subscriptions of one process, keyed by feed; thread-safe for the callback server's threads."""
+
+    def __init__(self, config: WebSubConfig, client: httpx.AsyncClient, take_pushed: TakePushed, *,
+                 clock: Callable[[], float] = time.time, poll_soon: Callable[[str], None] = lambda _feed: None) -> None:
+        self.config = config
+        self.poll_soon = poll_soon
+        """Called when a feed's subscription lapses, so that polling takes over at once."""
+        self.client = client
+        self.take_pushed = take_pushed
+        self.clock = clock
+        self._subs: dict[str, Subscription] = {}
+        self._by_callback: dict[str, str] = {}
+        self._unsubscribing: dict[str, Subscription] = {}
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._tasks: set[asyncio.Task] = set()
+
+    # --- what the poller tells us -------------------------------------------------------------------
+    def observed(self, feed: str, outcome: FeedOutcome) -> None:
+        """After a poll: subscribe to a newly advertised hub, notice a hub that went quiet."""
+        sub = self._subs.get(feed)
+        if outcome.hub and (sub is None or (sub.hub, sub.topic) != (outcome.hub, outcome.topic)):
+            self._spawn(self._subscribe_new(feed, outcome.hub, outcome.topic))
+            return
+        if sub is not None and sub.state == "active" and outcome.published and not sub.quiet:
+            # The safety net caught what the hub should have pushed: poll at the feed's pace again.
+            sub.quiet = True
+            metrics.WEBSUB_QUIET.inc()
+            log.warning("websub_hub_quiet", feed=feed, hub=sub.hub, missed=outcome.published,
+                        hint="polling runs at the feed's own interval until the hub pushes again; "
+                             "pantau subscribes afresh")
+            self._spawn(self._request(sub, "subscribe"))
+
+    def poll_delay(self, feed: str) -> float | None:
+        """Seconds between safety-net polls while a live subscription pushes; None: poll as usual."""
+        sub = self._subs.get(feed)
+        if sub is None or sub.state != "active" or sub.quiet:
+            return None
+        return self.config.poll_interval
+
+    def forget(self, feed: str) -> None:
+        """The feed left the list: unsubscribe at its hub."""
+        with self._lock:
+            sub = self._subs.pop(feed, None)
+            if sub is None:
+                return
+            self._unsubscribing[sub.callback] = sub
+        self._publish_gauges()
+        self._spawn(self._request(sub, "unsubscribe"))
+
+    # --- what the callback server asks (any thread) ------------------------------------------------
+    def lookup(self, callback: str) -> Subscription | None:
+        """The subscription (or pending unsubscription) behind a callback id."""
+        with self._lock:
+            feed = self._by_callback.get(callback)
+            sub = self._subs.get(feed) if feed else None
+            return sub or self._unsubscribing.get(callback)
+
+    def is_current(self, sub: Subscription) -> bool:
+        """True while ``sub`` is its feed's subscription (not one being unsubscribed)."""
+        return self._subs.get(sub.feed) is sub
+
+    def verify(self, callback: str, mode: str, topic: str, lease: float | None) -> bool:
+        """A hub asks whether we want ``mode`` of ``topic``: True (echo the challenge) only if we asked."""
+        with self._lock:
+            if mode == "unsubscribe":
+                sub = self._unsubscribing.get(callback)
+                if sub is None or sub.topic != topic:
+                    return False
+                self._unsubscribing.pop(callback, None)
+                if self._by_callback.get(callback) not in self._subs:  # not re-used by the feed's new hub
+                    self._by_callback.pop(callback, None)
+                log.info("websub_unsubscribed", feed=sub.feed, hub=sub.hub)
+                return True
+            feed = self._by_callback.get(callback)
+            sub = self._subs.get(feed) if feed else None
+            if mode != "subscribe" or sub is None or sub.topic != topic:
+                return False
+            fresh = sub.state != "active"
+            sub.state, sub.verified_at, sub.attempts, sub.retry_at = "active", self.clock(), 0, 0.0
+            sub.lease = float(lease) if lease else self.config.lease
+        self._publish_gauges()
+        if fresh:
+            log.info("websub_subscribed", feed=sub.feed, hub=sub.hub, lease_seconds=round(sub.lease))
+        return True
+
+    def denied(self, callback: str, topic: str, reason: str) -> None:
+        """The hub refused the subscription: polling as usual; try again later."""
+        with self._lock:
+            feed = self._by_callback.get(callback)
+            sub = self._subs.get(feed) if feed else None
+            if sub is None or sub.topic != topic:
+                return
+            sub.state = "denied"
+            sub.retry_at = self.clock() + RETRY[min(sub.attempts, len(RETRY) - 1)]
+        self._publish_gauges()
+        log.warning("websub_denied", feed=sub.feed, hub=sub.hub, reason=reason[:300])
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self.poll_soon, sub.feed)
+
+    def pushed(self, sub: Subscription, body: bytes, content_type: str, timeout: float = 30.0) -> FeedOutcome:
+        """Hand verified pushed content to the loop and wait until it is published (from a server thread)."""
+        assert self._loop is not None, "Subscriber.run() is not running"
+        sub.last_push = self.clock()
+        sub.quiet = False
+        future = asyncio.run_coroutine_threadsafe(self.take_pushed(sub.feed, body, content_type), self._loop)
+        return future.result(timeout=timeout)
+
+    # --- the loop's side --------------------------------------------------------------------------
+    async def run(self, tick: float = 1.0) -> None:
+        """Renew leases, notice expired ones, retry failed requests; until cancelled."""
+        self._loop = asyncio.get_running_loop()
+        try:
+            while True:
+                self.maintain()
+                await asyncio.sleep(tick)
+        finally:
+            for task in list(self._tasks):
+                task.cancel()
+
+    def maintain(self) -> None:
+        """One round of lease keeping (the loop calls it every second)."""
+        now = self.clock()
+        for sub in list(self._subs.values()):
+            if sub.state == "active" and now >= sub.expires_at:
+                sub.state = "expired"
+                sub.retry_at = now
+                log.warning("websub_lease_expired", feed=sub.feed, hub=sub.hub,
+                            hint="polling runs at the feed's own interval; pantau subscribes again")
+                self._publish_gauges()
+                self.poll_soon(sub.feed)
+            elif sub.state == "active" and now >= sub.verified_at + sub.lease * RENEW_AT and now >= sub.retry_at:
+                # Renew; the hub's verification moves verified_at on. Until then, ask again only
+                # after VERIFY_WITHIN (or the failure's backoff).
+                sub.retry_at = now + VERIFY_WITHIN
+                self._spawn(self._request(sub, "subscribe"))
+                continue
+            if sub.state == "requested" and now - sub.requested_at > VERIFY_WITHIN:
+                sub.retry_at, sub.state = now, "failed"
+            if sub.state in ("expired", "denied", "failed") and now >= sub.retry_at:
+                sub.retry_at = now + VERIFY_WITHIN  # until the request below says otherwise
+                self._spawn(self._request(sub, "subscribe"))
+
+    async def _subscribe_new(self, feed: str, hub: str, topic: str) -> None:
+        cid = callback_id(feed)
+        sub = Subscription(feed=feed, hub=hub, topic=topic, callback=cid, secret=secrets.token_urlsafe(32))
+        with self._lock:
+            old = self._subs.get(feed)
+            self._subs[feed] = sub
+            self._by_callback[cid] = feed
+        if old is not None and old.hub != hub:  # the feed moved to another hub: leave the old one
+            with self._lock:
+                self._unsubscribing[cid] = old
+            await self._request(old, "unsubscribe")
+        await self._request(sub, "subscribe")
+
+    async def _request(self, sub: Subscription, mode: str) -> None:
+        """POST a (un)subscription request to the hub; the hub verifies it with a GET to the callback."""
+        form = {"hub.mode": mode, "hub.topic": sub.topic,
+                "hub.callback": f"{self.config.callback_url}/{sub.callback}"}
+        if mode == "subscribe":
+            form |= {"hub.secret": sub.secret, "hub.lease_seconds": str(int(self.config.lease))}
+            sub.requested_at = self.clock()
+            if sub.state != "active":
+                sub.state = "requested"
+        try:
+            response = await self.client.post(sub.hub, data=form)
+            ok = response.status_code in (202, 204)
+            why = f"HTTP {response.status_code}: {response.text[:200]}"
+        except httpx.HTTPError as exc:
+            ok, why = False, str(exc) or type(exc).__name__
+        metrics.WEBSUB_REQUESTS.labels(mode, "accepted" if ok else "failed").inc()
+        if not ok:
+            sub.attempts += 1
+            if mode == "subscribe" and sub.state != "active":
+                sub.state = "failed"
+            sub.retry_at = self.clock() + RETRY[min(sub.attempts - 1, len(RETRY) - 1)]
+            log.warning("websub_request_failed", feed=sub.feed, hub=sub.hub, mode=mode, error=why,
+                        retry_in=round(sub.retry_at - self.clock()))
+        self._publish_gauges()
+
+    def _spawn(self, coro: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _publish_gauges(self) -> None:
+        counts = dict.fromkeys(STATES, 0)
+        for sub in list(self._subs.values()):
+            counts[sub.state] = counts.get(sub.state, 0) + 1
+        for state, count in counts.items():
+            metrics.WEBSUB_SUBSCRIPTIONS.labels(state).set(count)
+
+    def subscriptions(self) -> list[Subscription]:
+        """A snapshot of the subscriptions (for status pages and tests)."""
+        return list(self._subs.values())

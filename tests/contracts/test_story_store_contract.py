@@ -1,0 +1,61 @@
+"""The StoryStore protocol (streams/stories.py) against memory, SQLite and the Faust-table implementation."""
+
+from __future__ import annotations
+
+import pytest
+
+from pantau.adapters.faust.stories_table import TableStoryStore
+from pantau.adapters.sqlite.state import open_state
+from pantau.adapters.sqlite.stories import SqliteStoryStore
+from pantau.streams.stories import MemoryStoryStore, StoryMember
+from tests.contracts.conftest import Backend, closing
+
+
+@pytest.fixture(params=["memory", "sqlite", "faust-table"])
+def stories(request, tmp_path):
+    if request.param == "memory":
+        store = MemoryStoryStore()  # memory is one instance: "reopening" it is the same store
+        yield from closing(Backend("memory", lambda: store))
+    elif request.param == "sqlite":
+        path = tmp_path / "state.db"
+        yield from closing(Backend("sqlite", lambda: SqliteStoryStore(open_state(path))))
+    else:
+        table: dict[str, bytes] = {}
+        yield from closing(Backend("faust-table", lambda: TableStoryStore(table)))
+
+
+def member(n: int, at: float, story: str = "s1") -> StoryMember:
+    return StoryMember(article_id=f"a{n}", story_id=story, at=at, size=40 + n, signature=bytes([n]) * 16)
+
+
+def test_members_are_kept_and_read_back_whole(stories):
+    store = stories.open()
+    assert store.get("a1") is None and store.latest() is None
+    store.add(member(1, 100.0))
+    assert stories.open().get("a1") == member(1, 100.0)
+
+
+def test_the_first_write_of_an_article_wins(stories):
+    store = stories.open()
+    store.add(member(1, 100.0, story="first"))
+    store.add(member(1, 200.0, story="second"))
+    assert stories.open().get("a1").story_id == "first"
+
+
+def test_recent_is_oldest_first_from_a_time_and_latest_is_the_newest(stories):
+    store = stories.open()
+    for n, at in ((1, 300.0), (2, 100.0), (3, 200.0)):
+        store.add(member(n, at))
+    again = stories.open()
+    assert [m.article_id for m in again.recent(150.0)] == ["a3", "a1"]
+    assert again.latest() == 300.0
+
+
+def test_prune_forgets_members_older_than_a_time(stories):
+    store = stories.open()
+    for n, at in ((1, 100.0), (2, 200.0), (3, 300.0)):
+        store.add(member(n, at))
+    assert store.prune(250.0) == 2
+    again = stories.open()
+    assert [m.article_id for m in again.recent(0.0)] == ["a3"]
+    assert again.get("a1") is None

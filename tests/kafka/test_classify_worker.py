@@ -1,0 +1,55 @@
+"""The batch classifier (``pantau worker --role classify``) against the real broker."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timezone
+
+import pytest
+from kafka import KafkaProducer
+
+from pantau.adapters.kafka.topics import ARTICLES, MATCHES
+from pantau.core.article import Article, encode
+from pantau.core.config import shipped_rules_dir
+from pantau.runtime.classify_worker import Classifier
+from pantau.streams.classify import LiveRules, decode_classified
+
+pytestmark = pytest.mark.kafka
+NOW = datetime.now(timezone.utc)
+
+
+def article(i: int, text: str) -> Article:
+    return Article(id=f"a{i}", url=f"https://kabar.example/{i}", title=text, content=text, fetched=NOW,
+                   feed="kabar", language="id")
+
+
+def test_batches_are_classified_matches_produced_and_offsets_committed(kafka_bootstrap, topic_prefix, read_topic):
+    items = [article(0, "Serangan ransomware melumpuhkan layanan rumah sakit daerah"),
+             article(1, "Harga cabai naik menjelang libur panjang"),
+             article(2, "Festival layang-layang digelar di pantai")]
+    producer = KafkaProducer(bootstrap_servers=kafka_bootstrap)
+    for a in items:
+        producer.send(ARTICLES.name(topic_prefix), key=a.id.encode(), value=encode(a))
+    producer.send(ARTICLES.name(topic_prefix), key=b"junk", value=b"{not an article")
+    producer.flush()
+    producer.close()
+    rules = LiveRules(shipped_rules_dir())
+
+    async def run(limit: float) -> int:
+        classifier = Classifier(rules, kafka_bootstrap, topic_prefix)
+        await classifier.start()
+        done = 0
+        try:
+            deadline = asyncio.get_running_loop().time() + limit
+            while asyncio.get_running_loop().time() < deadline and done < 4:
+                done += await classifier.step()
+        finally:
+            await classifier.stop()
+        return done
+
+    assert asyncio.run(run(60)) == 4  # the unreadable record is logged and skipped, not retried forever
+    matches = read_topic(MATCHES.name(topic_prefix))
+    assert [m.key for m in matches] == [b"a0"]
+    assert decode_classified(matches[0].value).matches[0].topic == "cybercrime"
+    # The batch was committed after its matches were acknowledged: the group's next member starts after it.
+    assert asyncio.run(run(8)) == 0
