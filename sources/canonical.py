@@ -14,11 +14,34 @@ from pantau.core.article import article_id
 __all__ = ["canonical_url", "item_key", "TRACKING_PARAMS"]
 
 # Exact names of parameters that only track the reader, never select content.
-TRACKING_PARAMS = frozenset({
-    "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid",
-    "igshid", "mc_cid", "mc_eid", "_ga", "_gl", "ref_src", "ref_url", "cmpid",
-    "ocid", "spm", "vero_id", "mkt_tok", "s_cid", "wt_mc", "rss", "from_rss",
-})
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "_ga",
+        "_gl",
+        "ref_src",
+        "ref_url",
+        "cmpid",
+        "ocid",
+        "spm",
+        "vero_id",
+        "mkt_tok",
+        "s_cid",
+        "wt_mc",
+        "rss",
+        "from_rss",
+    }
+)
 # Prefixes of tracking families (utm_source, utm_medium, ..., pk_campaign, hsa_*).
 TRACKING_PREFIXES = ("utm_", "pk_", "hsa_", "mtm_", "itm_")
 _DEFAULT_PORTS = {"http": 80, "https": 443}

@@ -17,16 +17,51 @@ __all__ = ["parse_date", "LOCAL_OFFSETS"]
 
 # Month names and abbreviations: Indonesian, Vietnamese (romanised forms), English.
 _MONTHS = {
-    "januari": 1, "februari": 2, "pebruari": 2, "maret": 3, "april": 4, "mei": 5, "juni": 6,
-    "juli": 7, "agustus": 8, "september": 9, "oktober": 10, "november": 11, "nopember": 11,
-    "desember": 12, "agu": 8, "agt": 8, "ags": 8, "okt": 10, "des": 12, "peb": 2, "nop": 11,
-    "january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7, "august": 8,
-    "october": 10, "december": 12, "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6,
-    "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+    "januari": 1,
+    "februari": 2,
+    "pebruari": 2,
+    "maret": 3,
+    "april": 4,
+    "mei": 5,
+    "juni": 6,
+    "juli": 7,
+    "agustus": 8,
+    "september": 9,
+    "oktober": 10,
+    "november": 11,
+    "nopember": 11,
+    "desember": 12,
+    "agu": 8,
+    "agt": 8,
+    "ags": 8,
+    "okt": 10,
+    "des": 12,
+    "peb": 2,
+    "nop": 11,
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "october": 10,
+    "december": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
 }
 # Zone names local outlets print instead of offsets (hours east of UTC).
-_ZONES = {"wib": 7, "wita": 8, "wit": 9, "ict": 7, "kst": 9, "sgt": 8, "pht": 8, "myt": 8,
-          "utc": 0, "gmt": 0, "z": 0}
+_ZONES = {"wib": 7, "wita": 8, "wit": 9, "ict": 7, "kst": 9, "sgt": 8, "pht": 8, "myt": 8, "utc": 0, "gmt": 0, "z": 0}
 # Offsets to assume when a date carries no zone, by the feed's language.
 LOCAL_OFFSETS = {"id": 7, "vi": 7, "ko": 9, "ms": 8, "th": 7, "tl": 8}
 
@@ -41,7 +76,9 @@ _YMD = re.compile(r"\b(?P<y>\d{4})[\-/.](?P<m>\d{1,2})[\-/.](?P<d>\d{1,2})\b")
 _TIME = re.compile(r"\b(?P<h>\d{1,2})[:.h](?P<mi>\d{2})(?:[:.](?P<s>\d{2}))?\s*(?P<ampm>am|pm)?")
 _OFFSET = re.compile(r"(?:gmt|utc)?\s*(?P<sign>[+\-])(?P<oh>\d{1,2}):?(?P<om>\d{2})?\b")
 _ZONE = re.compile(r"\b(" + "|".join(_ZONES) + r")\b")
-_RFC822 = re.compile(r"^(?:[A-Za-z]{3,9},?\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s+\d{1,2}:\d{2}(?::\d{2})?\s*(?:[+\-]\d{4}|[A-Za-z]{1,5})?\s*$")
+_RFC822 = re.compile(
+    r"^(?:[A-Za-z]{3,9},?\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s+\d{1,2}:\d{2}(?::\d{2})?\s*(?:[+\-]\d{4}|[A-Za-z]{1,5})?\s*$"
+)
 _VI_MONTH = re.compile(r"th[aá]ng\s*(\d{1,2})")
 
 

@@ -27,8 +27,10 @@ def load_feed_list(path: Path) -> list[FeedSpec]:
         raise ConfigError(f"{path}: not valid YAML: {exc}", hint="fix the indentation or quoting") from None
     items = data.get("feeds", []) if isinstance(data, dict) else data
     if not isinstance(items, list):
-        raise ConfigError(f"{path}: expected a list of feeds, got {kind_of(items)}",
-                          hint="write `feeds:` followed by `- url: ...` entries")
+        raise ConfigError(
+            f"{path}: expected a list of feeds, got {kind_of(items)}",
+            hint="write `feeds:` followed by `- url: ...` entries",
+        )
     feeds, problems = [], []
     for index, item in enumerate(items):
         try:
@@ -37,6 +39,8 @@ def load_feed_list(path: Path) -> list[FeedSpec]:
             prefix = ("feeds", index) if isinstance(data, dict) else (index,)
             problems.append(describe(exc, path, data, FeedSpec, prefix=prefix, quiet=frozenset({"headers", "auth"})))
     if problems:  # every broken entry at once, not one per restart
-        raise ConfigError(f"{path} has errors:\n" + "\n".join(problems),
-                          hint="see pantau/defaults/feeds.yaml for the fields a feed takes")
+        raise ConfigError(
+            f"{path} has errors:\n" + "\n".join(problems),
+            hint="see pantau/defaults/feeds.yaml for the fields a feed takes",
+        )
     return warn_short_intervals(feeds, where=str(path))

@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-
 __all__ = ["FeedSpec", "FeedAuth", "warn_short_intervals", "MIN_INTERVAL"]
 
 MIN_INTERVAL = 60.0
@@ -75,7 +74,10 @@ def warn_short_intervals(feeds: list[FeedSpec], *, where: str) -> list[FeedSpec]
     for feed in feeds:
         if feed.interval < MIN_INTERVAL:
             get_logger(feed=feed.key).warning(
-                "feed_interval_below_minimum", interval=feed.interval, minimum=MIN_INTERVAL, where=where,
+                "feed_interval_below_minimum",
+                interval=feed.interval,
+                minimum=MIN_INTERVAL,
+                where=where,
                 hint=f"pantau polls a feed at most once every {MIN_INTERVAL:g} s; set interval: {MIN_INTERVAL:g} "
                 "or more",
             )

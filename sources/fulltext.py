@@ -14,9 +14,9 @@ import httpx
 import msgspec
 
 from pantau.core.article import Article
+from pantau.core.config import NetworkConfig
 from pantau.sources.fetch import fetch_feed
 from pantau.sources.textclean import html_to_text
-from pantau.core.config import NetworkConfig
 
 __all__ = ["extract_main_text", "fetch_full_text", "with_full_text"]
 
@@ -26,8 +26,13 @@ def extract_main_text(page: bytes | str, *, url: str = "") -> str:
     import trafilatura
 
     text = trafilatura.extract(
-        page, url=url or None, include_comments=False, include_tables=False,
-        include_links=False, favor_precision=True, deduplicate=True,
+        page,
+        url=url or None,
+        include_comments=False,
+        include_tables=False,
+        include_links=False,
+        favor_precision=True,
+        deduplicate=True,
     )
     # Run the same cleaning as feed text: control characters, NFC, boilerplate lines.
     return html_to_text(text or "")

@@ -47,9 +47,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
     async def _resolve(self, host: str, port: int, timeout: float | None) -> list[str]:
         loop = asyncio.get_running_loop()
         try:
-            infos = await asyncio.wait_for(
-                loop.getaddrinfo(host, port, type=socket.SOCK_STREAM), timeout
-            )
+            infos = await asyncio.wait_for(loop.getaddrinfo(host, port, type=socket.SOCK_STREAM), timeout)
         except (OSError, asyncio.TimeoutError) as exc:
             raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from None
         seen: dict[str, None] = {}
@@ -83,7 +81,10 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         for address in allowed:
             try:
                 stream = await self._inner.connect_tcp(
-                    address, port, timeout=timeout, local_address=local_address,
+                    address,
+                    port,
+                    timeout=timeout,
+                    local_address=local_address,
                     socket_options=socket_options,
                 )
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
@@ -98,8 +99,9 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         assert last is not None
         raise last
 
-    async def connect_unix_socket(self, path: str, timeout: float | None = None,
-                                  socket_options: Iterable[Any] | None = None):
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ):
         """Unix sockets are never a feed address."""
         raise BlockedAddressError(path, "unix sockets are not feed addresses", outcome="blocked")
 

@@ -18,7 +18,12 @@ from datetime import datetime, timezone
 import httpx
 import msgspec
 
+from pantau.core import metrics
 from pantau.core.article import Article
+from pantau.core.config import NetworkConfig
+from pantau.core.errors import FeedError, FetchError, ParseError
+from pantau.core.logs import get_logger
+from pantau.sources.feed_state import FeedState, FeedStateStore
 from pantau.sources.feeds import FeedSpec
 from pantau.sources.fetch import FetchResult, fetch_feed
 from pantau.sources.fulltext import with_full_text
@@ -28,11 +33,6 @@ from pantau.sources.outcome import FeedOutcome
 from pantau.sources.parse import FeedItem, parse_feed
 from pantau.sources.politeness import HostLimiter
 from pantau.sources.schedule import adapt_interval, jittered, next_delay
-from pantau.sources.feed_state import FeedState, FeedStateStore
-from pantau.core import metrics
-from pantau.core.config import NetworkConfig
-from pantau.core.errors import FeedError, FetchError, ParseError
-from pantau.core.logs import get_logger
 
 __all__ = ["Harvester", "Publish", "OnHealth", "THREAD_PARSE_BYTES"]
 
@@ -57,8 +57,7 @@ def _parse_keyed(result: FetchResult, spec: FeedSpec) -> tuple[Keyed, str, str]:
     Also returns the WebSub hub and topic the response advertises (HTTP Link header first, as
     WebSub prefers it, then the document's links); both empty when there is no hub.
     """
-    parsed = parse_feed(result.body, url=result.final_url, content_type=result.content_type,
-                        language=spec.language)
+    parsed = parse_feed(result.body, url=result.final_url, content_type=result.content_type, language=spec.language)
     keyed: dict[str, FeedItem] = {}
     for item in parsed.items:
         keyed.setdefault(item_id(item, feed=spec, base_url=result.final_url), item)
@@ -74,9 +73,18 @@ def _normalise_all(keyed: Keyed, spec: FeedSpec, fetched: datetime, base_url: st
 class Harvester:
     """Polls single feeds against a store, a publisher and shared network limits."""
 
-    def __init__(self, *, store: FeedStateStore, publish: Publish, network: NetworkConfig,
-                 client: httpx.AsyncClient, limiter: HostLimiter, on_health: OnHealth | None = None,
-                 clock: Callable[[], float] = time.time, rng: random.Random | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        store: FeedStateStore,
+        publish: Publish,
+        network: NetworkConfig,
+        client: httpx.AsyncClient,
+        limiter: HostLimiter,
+        on_health: OnHealth | None = None,
+        clock: Callable[[], float] = time.time,
+        rng: random.Random | None = None,
+    ) -> None:
         self.store, self.publish, self.network = store, publish, network
         self.client, self.limiter, self.on_health = client, limiter, on_health
         self.clock, self.rng = clock, rng or random.Random()
@@ -90,8 +98,9 @@ class Harvester:
         if state is None or state.spec_url != spec.url:
             fresh = FeedState(feed=spec.key, url=spec.url, spec_url=spec.url)
             if state is not None:  # keep history, forget the old address's validators
-                fresh = msgspec.structs.replace(state, url=spec.url, spec_url=spec.url, etag=None,
-                                                last_modified=None, disabled=None, failures=0)
+                fresh = msgspec.structs.replace(
+                    state, url=spec.url, spec_url=spec.url, etag=None, last_modified=None, disabled=None, failures=0
+                )
             state = fresh
         return state
 
@@ -104,15 +113,26 @@ class Harvester:
         if state.failures and state.last_status in {429, 503} and state.next_due > self.clock():
             # The server asked us to wait (Retry-After): even `--once` runs from cron honour it.
             wait = state.next_due - self.clock()
-            return FeedOutcome(feed=spec.key, outcome="deferred", status=state.last_status,
-                               error=f"server asked to wait; next try in {wait:.0f}s", next_due=state.next_due)
+            return FeedOutcome(
+                feed=spec.key,
+                outcome="deferred",
+                status=state.last_status,
+                error=f"server asked to wait; next try in {wait:.0f}s",
+                next_due=state.next_due,
+            )
         started = time.monotonic()
         state.last_attempt = self.clock()
         try:
             async with self.limiter.slot(state.url):
                 result = await fetch_feed(
-                    self.client, state.url, network=self.network, etag=state.etag,
-                    last_modified=state.last_modified, headers=spec.headers, auth=spec.auth)
+                    self.client,
+                    state.url,
+                    network=self.network,
+                    etag=state.etag,
+                    last_modified=state.last_modified,
+                    headers=spec.headers,
+                    auth=spec.auth,
+                )
             if result.moved_to and result.moved_to != state.url:
                 log.info("feed_moved", old=state.url, new=result.moved_to)
                 state.url = result.moved_to
@@ -137,16 +157,24 @@ class Harvester:
         log = get_logger(feed=spec.key)
         state = self.state_for(spec)
         started = time.monotonic()
-        result = FetchResult(url=state.url, final_url=state.url, status=200, body=body,
-                             content_type=content_type, etag=state.etag, last_modified=state.last_modified)
+        result = FetchResult(
+            url=state.url,
+            final_url=state.url,
+            status=200,
+            body=body,
+            content_type=content_type,
+            etag=state.etag,
+            last_modified=state.last_modified,
+        )
         if len(body) > THREAD_PARSE_BYTES:
             keyed, _hub, _topic = await asyncio.to_thread(_parse_keyed, result, spec)
         else:
             keyed, _hub, _topic = _parse_keyed(result, spec)
         return await self._succeeded(spec, state, result, keyed, started, log)
 
-    async def _succeeded(self, spec: FeedSpec, state: FeedState, result: FetchResult,
-                         keyed: Keyed, started: float, log) -> FeedOutcome:
+    async def _succeeded(
+        self, spec: FeedSpec, state: FeedState, result: FetchResult, keyed: Keyed, started: float, log
+    ) -> FeedOutcome:
         ids = [key for key, _item in keyed]
         unseen = self.store.unseen(ids) if ids else set()
         # Ids another feed is publishing right now are its to commit: if its publish
@@ -175,9 +203,14 @@ class Harvester:
             # Validators and seen ids stay as they were; only the retry time is stored.
             state.next_due = self.clock() + jittered(PUBLISH_RETRY, self.rng)
             self.store.save(state)
-            return FeedOutcome(feed=spec.key, outcome="publish_error", status=result.status,
-                               items=len(keyed), error=f"publish failed: {exc}",
-                               next_due=state.next_due)
+            return FeedOutcome(
+                feed=spec.key,
+                outcome="publish_error",
+                status=result.status,
+                items=len(keyed),
+                error=f"publish failed: {exc}",
+                next_due=state.next_due,
+            )
         finally:
             self._claimed.difference_update(unseen)
         elapsed = time.monotonic() - started
@@ -192,8 +225,9 @@ class Harvester:
         if new:
             state.last_new_item = now
         state.interval = adapt_interval(state.interval, spec.interval, new_items=len(new))
-        state.next_due = now + next_delay(interval=state.interval, declared=spec.interval,
-                                          failures=0, retry_after=None, rng=self.rng)
+        state.next_due = now + next_delay(
+            interval=state.interval, declared=spec.interval, failures=0, retry_after=None, rng=self.rng
+        )
         await self._announce_then_keep(state, spec, now)
         self.store.commit(state, [i for i in ids if i not in others])
         outcome = "not_modified" if result.not_modified else "ok"
@@ -204,9 +238,17 @@ class Harvester:
         metrics.ARTICLES_DUPLICATE.inc(len(keyed) - len(new))
         record_metrics(state, spec)
         log.debug("feed_polled", outcome=outcome, items=len(keyed), new=len(new), seconds=round(elapsed, 3))
-        return FeedOutcome(feed=spec.key, outcome=outcome, status=result.status, items=len(keyed),
-                           published=len(new), duplicates=len(keyed) - len(new),
-                           bytes=len(result.body), elapsed=elapsed, next_due=state.next_due)
+        return FeedOutcome(
+            feed=spec.key,
+            outcome=outcome,
+            status=result.status,
+            items=len(keyed),
+            published=len(new),
+            duplicates=len(keyed) - len(new),
+            bytes=len(result.body),
+            elapsed=elapsed,
+            next_due=state.next_due,
+        )
 
     async def _full_text(self, article: Article, log) -> Article:
         try:
@@ -216,8 +258,7 @@ class Harvester:
             log.warning("full_text_failed", article=article.id, error=str(exc))
             return article
 
-    async def _failed(self, spec: FeedSpec, state: FeedState, exc: FeedError, elapsed: float,
-                      log) -> FeedOutcome:
+    async def _failed(self, spec: FeedSpec, state: FeedState, exc: FeedError, elapsed: float, log) -> FeedOutcome:
         outcome = "parse_error" if isinstance(exc, ParseError) else getattr(exc, "outcome", "error")
         status = exc.status if isinstance(exc, FetchError) else None
         retry_after = exc.retry_after if isinstance(exc, FetchError) else None
@@ -228,17 +269,29 @@ class Harvester:
         if outcome == "gone":
             stamp = datetime.fromtimestamp(now, timezone.utc).isoformat(timespec="seconds")
             state.disabled = f"410 Gone since {stamp}; remove it from the feed list or change its URL"
-        state.next_due = now + next_delay(interval=state.interval or spec.interval, declared=spec.interval,
-                                          failures=state.failures, retry_after=retry_after, rng=self.rng)
+        state.next_due = now + next_delay(
+            interval=state.interval or spec.interval,
+            declared=spec.interval,
+            failures=state.failures,
+            retry_after=retry_after,
+            rng=self.rng,
+        )
         await self._announce_then_keep(state, spec, now)
         self.store.save(state)
         metrics.FETCHES.labels(outcome).inc()
         metrics.FETCH_DURATION.observe(elapsed)
         record_metrics(state, spec)
-        log.warning("feed_failed", outcome=outcome, status=status, error=exc.message,
-                    failures=state.failures, retry_in=round(state.next_due - now))
-        return FeedOutcome(feed=spec.key, outcome=outcome, status=status, elapsed=elapsed, error=str(exc),
-                           next_due=state.next_due)
+        log.warning(
+            "feed_failed",
+            outcome=outcome,
+            status=status,
+            error=exc.message,
+            failures=state.failures,
+            retry_in=round(state.next_due - now),
+        )
+        return FeedOutcome(
+            feed=spec.key, outcome=outcome, status=status, elapsed=elapsed, error=str(exc), next_due=state.next_due
+        )
 
     async def _announce_then_keep(self, state: FeedState, spec: FeedSpec, now: float) -> None:
         """Announce a change of verdict *before* the state that records it is committed.

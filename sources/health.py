@@ -11,12 +11,18 @@ import time
 
 import msgspec
 
-from pantau.sources.feeds import FeedSpec
-from pantau.sources.feed_state import FeedState
 from pantau.core import metrics
+from pantau.sources.feed_state import FeedState
+from pantau.sources.feeds import FeedSpec
 
 __all__ = [
-    "HealthEvent", "verdict", "shown_verdict", "health_event", "record_metrics", "forget_metrics", "FAILING_AFTER",
+    "HealthEvent",
+    "verdict",
+    "shown_verdict",
+    "health_event",
+    "record_metrics",
+    "forget_metrics",
+    "FAILING_AFTER",
 ]
 
 FAILING_AFTER = 3
@@ -89,8 +95,14 @@ def health_event(state: FeedState, spec: FeedSpec, *, now: float | None = None) 
     state.health = current
     kind = "recovered" if current == "ok" else current
     return HealthEvent(
-        feed=spec.key, feed_name=spec.name, kind=kind, message=_message(kind, state, spec, now),
-        failures=state.failures, last_error=state.last_error, last_success=state.last_success, at=now,
+        feed=spec.key,
+        feed_name=spec.name,
+        kind=kind,
+        message=_message(kind, state, spec, now),
+        failures=state.failures,
+        last_error=state.last_error,
+        last_success=state.last_success,
+        at=now,
     )
 
 
@@ -106,8 +118,12 @@ def record_metrics(state: FeedState, spec: FeedSpec) -> None:
 
 def forget_metrics(feed: str) -> None:
     """Drop a removed feed's series so they do not linger in /metrics."""
-    for gauge in (metrics.FEED_LAST_SUCCESS, metrics.FEED_LAST_ITEM, metrics.FEED_FAILURES,
-                  metrics.FEED_SILENT_THRESHOLD):
+    for gauge in (
+        metrics.FEED_LAST_SUCCESS,
+        metrics.FEED_LAST_ITEM,
+        metrics.FEED_FAILURES,
+        metrics.FEED_SILENT_THRESHOLD,
+    ):
         try:
             gauge.remove(feed)
         except KeyError:

@@ -10,9 +10,9 @@ from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
 
 from pantau.core.article import Article, article_id
+from pantau.core.language import resolve_language
 from pantau.sources.canonical import canonical_url, item_key
 from pantau.sources.feeds import FeedSpec
-from pantau.core.language import resolve_language
 from pantau.sources.parse import FeedItem
 from pantau.sources.textclean import clean_line, html_to_text
 
@@ -57,8 +57,9 @@ def item_id(item: FeedItem, *, feed: FeedSpec, base_url: str = "") -> str:
     return key
 
 
-def normalise(item: FeedItem, *, feed: FeedSpec, fetched: datetime, base_url: str = "",
-              key: str | None = None) -> Article:
+def normalise(
+    item: FeedItem, *, feed: FeedSpec, fetched: datetime, base_url: str = "", key: str | None = None
+) -> Article:
     """One Article for one feed item: stable id, clean text, UTC date, language.
 
     ``key`` is the item's :func:`item_id` when the caller has it already (the
@@ -78,8 +79,16 @@ def normalise(item: FeedItem, *, feed: FeedSpec, fetched: datetime, base_url: st
     language = resolve_language(item.language, title, summary, content)
     published = item.published.astimezone(timezone.utc) if item.published else None
     return Article(
-        id=key, url=url, title=title, summary=summary, content=content, published=published,
-        fetched=fetched, feed=feed.key, feed_name=feed.name, language=language.code,
+        id=key,
+        url=url,
+        title=title,
+        summary=summary,
+        content=content,
+        published=published,
+        fetched=fetched,
+        feed=feed.key,
+        feed_name=feed.name,
+        language=language.code,
         language_source=language.source,
         authors=_unique(item.authors, MAX_PEOPLE, 200),
         tags=_unique([*item.tags, *feed.tags], MAX_TAGS, 100),

@@ -13,8 +13,8 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 from pydantic import ValidationError
 
-from pantau.sources.feeds import FeedSpec
 from pantau.core.errors import ConfigError
+from pantau.sources.feeds import FeedSpec
 
 __all__ = ["parse_opml", "to_opml"]
 
@@ -24,12 +24,15 @@ def parse_opml(text: str | bytes, *, where: str = "OPML") -> list[FeedSpec]:
     try:
         root = fromstring(text)
     except (ET.ParseError, DefusedXmlException) as exc:
-        raise ConfigError(f"{where}: not usable OPML: {exc}",
-                          hint="export the list again from your feed reader") from None
+        raise ConfigError(
+            f"{where}: not usable OPML: {exc}", hint="export the list again from your feed reader"
+        ) from None
     body = root.find("body")
     if root.tag != "opml" or body is None:
-        raise ConfigError(f"{where}: not an OPML document (root <{root.tag}>, no <body>)",
-                          hint="pantau imports OPML 1.0/2.0 subscription lists")
+        raise ConfigError(
+            f"{where}: not an OPML document (root <{root.tag}>, no <body>)",
+            hint="pantau imports OPML 1.0/2.0 subscription lists",
+        )
     feeds: list[FeedSpec] = []
     seen: set[str] = set()
 
@@ -42,8 +45,14 @@ def parse_opml(text: str | bytes, *, where: str = "OPML") -> list[FeedSpec]:
                     continue
                 seen.add(url)
                 try:
-                    feeds.append(FeedSpec(url=url, name="" if label == url else label, tags=list(tags),
-                                          language=outline.get("language") or None))
+                    feeds.append(
+                        FeedSpec(
+                            url=url,
+                            name="" if label == url else label,
+                            tags=list(tags),
+                            language=outline.get("language") or None,
+                        )
+                    )
                 except ValidationError as exc:
                     raise ConfigError(f"{where}: outline {url!r}: {exc.errors()[0]['msg']}") from None
             else:
@@ -68,8 +77,7 @@ def to_opml(feeds: list[FeedSpec], *, title: str = "pantau feeds") -> str:
             if group is None:
                 group = groups[spec.tags[0]] = ET.SubElement(body, "outline", text=spec.tags[0])
             parent = group
-        attrs = {"type": "rss", "text": spec.name or spec.url, "title": spec.name or spec.url,
-                 "xmlUrl": spec.url}
+        attrs = {"type": "rss", "text": spec.name or spec.url, "title": spec.name or spec.url, "xmlUrl": spec.url}
         if spec.language:
             attrs["language"] = spec.language
         ET.SubElement(parent, "outline", attrs)

@@ -21,19 +21,19 @@ from pathlib import Path
 import httpx
 import msgspec
 
+from pantau.core import metrics
+from pantau.core.config import NetworkConfig, WebSubConfig
+from pantau.core.errors import PantauError
+from pantau.core.logs import get_logger
 from pantau.sources.feed_list import load_feed_list
+from pantau.sources.feed_state import FeedStateStore
 from pantau.sources.feeds import FeedSpec
 from pantau.sources.fetch import make_client
 from pantau.sources.harvest import Harvester, OnHealth, Publish
 from pantau.sources.health import forget_metrics, verdict
 from pantau.sources.outcome import FeedOutcome, PollSummary, summarise
 from pantau.sources.politeness import HostLimiter, host_of
-from pantau.sources.feed_state import FeedStateStore
 from pantau.sources.websub import Subscriber
-from pantau.core import metrics
-from pantau.core.config import NetworkConfig, WebSubConfig
-from pantau.core.errors import PantauError
-from pantau.core.logs import get_logger
 
 __all__ = ["Poller", "PollSummary", "interleave_hosts"]
 
@@ -72,11 +72,20 @@ def interleave_hosts(feeds: list[FeedSpec]) -> list[FeedSpec]:
 class Poller:
     """Polls a feed list into ``publish``, committing progress to ``store`` only after it."""
 
-    def __init__(self, feeds: list[FeedSpec], store: FeedStateStore, publish: Publish, *,
-                 network: NetworkConfig, on_health: OnHealth | None = None,
-                 client: httpx.AsyncClient | None = None, feeds_path: Path | None = None,
-                 clock: Callable[[], float] = time.time, rng: random.Random | None = None,
-                 start_spread: float | None = None) -> None:
+    def __init__(
+        self,
+        feeds: list[FeedSpec],
+        store: FeedStateStore,
+        publish: Publish,
+        *,
+        network: NetworkConfig,
+        on_health: OnHealth | None = None,
+        client: httpx.AsyncClient | None = None,
+        feeds_path: Path | None = None,
+        clock: Callable[[], float] = time.time,
+        rng: random.Random | None = None,
+        start_spread: float | None = None,
+    ) -> None:
         self.network = network
         self._spread = start_spread if start_spread is not None else max(1.0, len(feeds) / START_RATE)
         self.store = store
@@ -86,8 +95,16 @@ class Poller:
         self._own_client = client is None
         self.client = client or make_client(network)
         self.limiter = HostLimiter(per_host=network.per_host, total=network.concurrency)
-        self.harvester = Harvester(store=store, publish=publish, network=network, client=self.client,
-                                   limiter=self.limiter, on_health=on_health, clock=clock, rng=self.rng)
+        self.harvester = Harvester(
+            store=store,
+            publish=publish,
+            network=network,
+            client=self.client,
+            limiter=self.limiter,
+            on_health=on_health,
+            clock=clock,
+            rng=self.rng,
+        )
         self._feeds: dict[str, FeedSpec] = {}
         self._due: dict[str, float] = {}
         self._running: dict[str, asyncio.Task] = {}
@@ -166,8 +183,9 @@ class Poller:
             raise
         except Exception as exc:  # a bug with one feed's data must not stop the others
             self.log.exception("feed_poll_crashed", feed=spec.key, error=repr(exc))
-            outcome = FeedOutcome(feed=spec.key, outcome="error", error=f"internal error: {exc!r}",
-                                  next_due=self.clock() + spec.interval)
+            outcome = FeedOutcome(
+                feed=spec.key, outcome="error", error=f"internal error: {exc!r}", next_due=self.clock() + spec.interval
+            )
         if self.websub is not None and not outcome.failed:
             self.websub.observed(spec.key, outcome)
             slow = self.websub.poll_delay(spec.key)
@@ -229,8 +247,9 @@ class Poller:
                     task = asyncio.create_task(self._poll_guarded(spec))
                     self._running[spec.key] = task
                     task.add_done_callback(partial(self._finished, spec.key))
-                upcoming = min((self._due.get(s.key, now) for s in enabled if s.key not in self._running),
-                               default=now + TICK)
+                upcoming = min(
+                    (self._due.get(s.key, now) for s in enabled if s.key not in self._running), default=now + TICK
+                )
                 self._changed.clear()
                 # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a
                 # cancel that lands as the wait ends, and the poller would not stop.

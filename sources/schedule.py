@@ -13,8 +13,13 @@ import random
 from pantau.sources.feeds import MIN_INTERVAL  # one minimum, declared and documented with the feed fields
 
 __all__ = [
-    "interval_bounds", "adapt_interval", "backoff_delay", "jittered", "next_delay",
-    "MAX_BACKOFF", "JITTER",
+    "interval_bounds",
+    "adapt_interval",
+    "backoff_delay",
+    "jittered",
+    "next_delay",
+    "MAX_BACKOFF",
+    "JITTER",
 ]
 
 MAX_BACKOFF = 6 * 3600.0
@@ -49,8 +54,9 @@ def jittered(delay: float, rng: random.Random | None = None) -> float:
     return max(1.0, delay * (1 + r))
 
 
-def next_delay(*, interval: float, declared: float, failures: int, retry_after: float | None,
-               rng: random.Random | None = None) -> float:
+def next_delay(
+    *, interval: float, declared: float, failures: int, retry_after: float | None, rng: random.Random | None = None
+) -> float:
     """Seconds until the next poll: backoff when failing, never earlier than Retry-After."""
     delay = backoff_delay(failures, declared) if failures else interval
     delay = jittered(delay, rng)

@@ -78,8 +78,15 @@ class Subscription:
 class Subscriber:
     """Subscriptions of one process, keyed by feed; thread-safe for the callback server's threads."""
 
-    def __init__(self, config: WebSubConfig, client: httpx.AsyncClient, take_pushed: TakePushed, *,
-                 clock: Callable[[], float] = time.time, poll_soon: Callable[[str], None] = lambda _feed: None) -> None:
+    def __init__(
+        self,
+        config: WebSubConfig,
+        client: httpx.AsyncClient,
+        take_pushed: TakePushed,
+        *,
+        clock: Callable[[], float] = time.time,
+        poll_soon: Callable[[str], None] = lambda _feed: None,
+    ) -> None:
         self.config = config
         self.poll_soon = poll_soon
         """Called when a feed's subscription lapses, so that polling takes over at once."""
@@ -104,9 +111,13 @@ class Subscriber:
             # The safety net caught what the hub should have pushed: poll at the feed's pace again.
             sub.quiet = True
             metrics.WEBSUB_QUIET.inc()
-            log.warning("websub_hub_quiet", feed=feed, hub=sub.hub, missed=outcome.published,
-                        hint="polling runs at the feed's own interval until the hub pushes again; "
-                             "pantau subscribes afresh")
+            log.warning(
+                "websub_hub_quiet",
+                feed=feed,
+                hub=sub.hub,
+                missed=outcome.published,
+                hint="polling runs at the feed's own interval until the hub pushes again; pantau subscribes afresh",
+            )
             self._spawn(self._request(sub, "subscribe"))
 
     def poll_delay(self, feed: str) -> float | None:
@@ -203,8 +214,12 @@ class Subscriber:
             if sub.state == "active" and now >= sub.expires_at:
                 sub.state = "expired"
                 sub.retry_at = now
-                log.warning("websub_lease_expired", feed=sub.feed, hub=sub.hub,
-                            hint="polling runs at the feed's own interval; pantau subscribes again")
+                log.warning(
+                    "websub_lease_expired",
+                    feed=sub.feed,
+                    hub=sub.hub,
+                    hint="polling runs at the feed's own interval; pantau subscribes again",
+                )
                 self._publish_gauges()
                 self.poll_soon(sub.feed)
             elif sub.state == "active" and now >= sub.verified_at + sub.lease * RENEW_AT and now >= sub.retry_at:
@@ -234,8 +249,7 @@ class Subscriber:
 
     async def _request(self, sub: Subscription, mode: str) -> None:
         """POST a (un)subscription request to the hub; the hub verifies it with a GET to the callback."""
-        form = {"hub.mode": mode, "hub.topic": sub.topic,
-                "hub.callback": f"{self.config.callback_url}/{sub.callback}"}
+        form = {"hub.mode": mode, "hub.topic": sub.topic, "hub.callback": f"{self.config.callback_url}/{sub.callback}"}
         if mode == "subscribe":
             form |= {"hub.secret": sub.secret, "hub.lease_seconds": str(int(self.config.lease))}
             sub.requested_at = self.clock()
@@ -253,8 +267,14 @@ class Subscriber:
             if mode == "subscribe" and sub.state != "active":
                 sub.state = "failed"
             sub.retry_at = self.clock() + RETRY[min(sub.attempts - 1, len(RETRY) - 1)]
-            log.warning("websub_request_failed", feed=sub.feed, hub=sub.hub, mode=mode, error=why,
-                        retry_in=round(sub.retry_at - self.clock()))
+            log.warning(
+                "websub_request_failed",
+                feed=sub.feed,
+                hub=sub.hub,
+                mode=mode,
+                error=why,
+                retry_in=round(sub.retry_at - self.clock()),
+            )
         self._publish_gauges()
 
     def _spawn(self, coro: Awaitable[None]) -> None:

@@ -54,7 +54,7 @@ def websub_app(subscriber: Subscriber, *, prefix: str, max_bytes: int) -> Callab
     """A WSGI app answering hubs at ``prefix/<callback id>``."""
 
     def app(environ: dict, start_response: Callable) -> Iterable[bytes]:
-        callback = environ.get("PATH_INFO", "")[len(prefix):].strip("/")
+        callback = environ.get("PATH_INFO", "")[len(prefix) :].strip("/")
         method = environ.get("REQUEST_METHOD", "GET")
         if method == "GET":
             return _verify(subscriber, callback, parse_qs(environ.get("QUERY_STRING", "")), start_response)
@@ -70,8 +70,10 @@ def serve_websub(poller: Poller, config: Config) -> tuple[Subscriber | None, dic
     if config.websub is None:
         return None, {}
     if not config.metrics:
-        raise ConfigError("websub: needs the `metrics:` address, where its callback is served",
-                          hint="set metrics: to the address your reverse proxy forwards callback_url to")
+        raise ConfigError(
+            "websub: needs the `metrics:` address, where its callback is served",
+            hint="set metrics: to the address your reverse proxy forwards callback_url to",
+        )
     subscriber = poller.use_websub(config.websub)
     prefix = urlsplit(config.websub.callback_url).path.rstrip("/")
     log.info("websub_enabled", callback_url=config.websub.callback_url, serves=f"{prefix}/<id>")
@@ -104,14 +106,22 @@ def _content(subscriber: Subscriber, callback: str, environ: dict, start_respons
     except ValueError:
         length = -1
     if not 0 < length <= max_bytes:
-        return _reply(start_response, "413 Content Too Large" if length > max_bytes else "411 Length Required",
-                      f"a body of 1 to {max_bytes} bytes with its Content-Length\n")
+        return _reply(
+            start_response,
+            "413 Content Too Large" if length > max_bytes else "411 Length Required",
+            f"a body of 1 to {max_bytes} bytes with its Content-Length\n",
+        )
     body = environ["wsgi.input"].read(length)
     if not signature_ok(sub.secret, body, environ.get("HTTP_X_HUB_SIGNATURE")):
         metrics.WEBSUB_DELIVERIES.labels("forged").inc()
-        log.warning("websub_signature_invalid", feed=sub.feed, hub=sub.hub, bytes=len(body),
-                    client=environ.get("REMOTE_ADDR", ""),
-                    hint="content without our hub.secret's signature is dropped; check who posts to the callback")
+        log.warning(
+            "websub_signature_invalid",
+            feed=sub.feed,
+            hub=sub.hub,
+            bytes=len(body),
+            client=environ.get("REMOTE_ADDR", ""),
+            hint="content without our hub.secret's signature is dropped; check who posts to the callback",
+        )
         return _reply(start_response, "403 Forbidden", "signature missing or wrong\n")
     try:
         outcome = subscriber.pushed(sub, body, environ.get("CONTENT_TYPE", ""))

@@ -41,8 +41,16 @@ if TYPE_CHECKING:
     from pantau.streams.classify import RuleSet
     from pantau.streams.deliver.config import RouteSpec
 
-__all__ = ["backtest", "BacktestResult", "RuleChange", "TopicChange", "DeliveryChange", "Sample", "Archived",
-           "proposed_ruleset"]
+__all__ = [
+    "backtest",
+    "BacktestResult",
+    "RuleChange",
+    "TopicChange",
+    "DeliveryChange",
+    "Sample",
+    "Archived",
+    "proposed_ruleset",
+]
 
 
 class Archived(Protocol):
@@ -145,8 +153,10 @@ class BacktestResult:
                 continue
             delta = after - before
             word = "more" if delta > 0 else "fewer"
-            lines.append(f"this change would have sent {abs(delta):.1f} {word} {d.kind} alerts a day to "
-                         f"{d.destination} (route {d.route}: {before:.1f} -> {after:.1f} a day)")
+            lines.append(
+                f"this change would have sent {abs(delta):.1f} {word} {d.kind} alerts a day to "
+                f"{d.destination} (route {d.route}: {before:.1f} -> {after:.1f} a day)"
+            )
         return lines
 
 
@@ -162,8 +172,9 @@ class _Side:
         self.keys: set[str] = set()
         self.counts: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
 
-    def take(self, classified: Classified, at: float, day: str, story: str | None = None,
-             member: StoryMember | None = None) -> None:
+    def take(
+        self, classified: Classified, at: float, day: str, story: str | None = None, member: StoryMember | None = None
+    ) -> None:
         self._now = at
         if member is not None:  # signed when it first alerted: index the stored signature, hash nothing
             self.stories.replay(member, classified.article.fetched.timestamp())
@@ -227,8 +238,9 @@ def backtest(
             before_side.take(Classified(article=article, matches=old, ruleset_version=running_version), at, day, story)
         if new:
             member = members.get(article.id) if members is not None and old and story is not None else None
-            after_side.take(Classified(article=article, matches=new, ruleset_version=proposed.version), at, day,
-                            member=member)
+            after_side.take(
+                Classified(article=article, matches=new, ruleset_version=proposed.version), at, day, member=member
+            )
         if not old and not new:
             continue
         old_by = {(m.topic, m.rule): m for m in old}
@@ -262,10 +274,14 @@ def backtest(
     return BacktestResult(
         since=since if since is not None else (first if first is not None else now),
         until=until if until is not None else (last if last is not None else now),
-        articles=count, running_version=running_version, proposed_version=proposed.version,
+        articles=count,
+        running_version=running_version,
+        proposed_version=proposed.version,
         topics=sorted(topics.values(), key=lambda t: t.topic),
         rules=sorted(rules.values(), key=lambda r: (r.topic, r.rule)),
-        deliveries=deliveries, seconds=time.perf_counter() - started, reused=reused,
+        deliveries=deliveries,
+        seconds=time.perf_counter() - started,
+        reused=reused,
     )
 
 

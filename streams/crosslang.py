@@ -34,7 +34,8 @@ _WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
 _NUMBER = re.compile(r"\d[\d.,]*\d|\d")
 _SENTENCE = re.compile(r"(?:^|[.!?:;\"“”]\s+|\n)")
 # Capitalised function words and generic title words, Indonesian and English: never entities.
-_STOP = frozenset("""
+_STOP = frozenset(
+    """
 a an the in on at of for to from by with and or but not no as is are was were be been this that these those it its
 he she they we you i his her their our after before over under about into during since until while when where who what
 why how new says said say will would could may might also than then there here more most one two three
@@ -43,17 +44,36 @@ setelah sebelum saat ketika juga namun tetapi bahwa para kata menurut hari senin
 minggu monday tuesday wednesday thursday friday saturday sunday januari februari maret april mei juni juli agustus
 september oktober november desember january february march may june july august october december pukul jam
 baca berita news report update breaking terkini
-""".split())
+""".split()
+)
 _ALIASES = {
-    "korea utara": "north korea", "korut": "north korea", "korea selatan": "south korea", "korsel": "south korea",
-    "amerika serikat": "united states", "as": "united states", "us": "united states", "usa": "united states",
-    "tiongkok": "china", "cina": "china", "jepang": "japan", "rusia": "russia", "filipina": "philippines",
-    "malaysia": "malaysia", "singapura": "singapore", "thailand": "thailand", "vietnam": "vietnam",
-    "laut cina selatan": "south china sea", "laut china selatan": "south china sea",
-    "perserikatan bangsa-bangsa": "united nations", "pbb": "united nations",  # not "UN": Kim Jong Un
+    "korea utara": "north korea",
+    "korut": "north korea",
+    "korea selatan": "south korea",
+    "korsel": "south korea",
+    "amerika serikat": "united states",
+    "as": "united states",
+    "us": "united states",
+    "usa": "united states",
+    "tiongkok": "china",
+    "cina": "china",
+    "jepang": "japan",
+    "rusia": "russia",
+    "filipina": "philippines",
+    "malaysia": "malaysia",
+    "singapura": "singapore",
+    "thailand": "thailand",
+    "vietnam": "vietnam",
+    "laut cina selatan": "south china sea",
+    "laut china selatan": "south china sea",
+    "perserikatan bangsa-bangsa": "united nations",
+    "pbb": "united nations",  # not "UN": Kim Jong Un
     # English multi-word names map to themselves, so their words are not counted apart.
-    "north korea": "north korea", "south korea": "south korea", "united states": "united states",
-    "south china sea": "south china sea", "united nations": "united nations",
+    "north korea": "north korea",
+    "south korea": "south korea",
+    "united states": "united states",
+    "south china sea": "south china sea",
+    "united nations": "united nations",
 }
 _MULTI = sorted((k for k in _ALIASES if " " in k), key=len, reverse=True)
 _MULTI_RE = re.compile(r"\b(?:" + "|".join(re.escape(k) for k in _MULTI) + r")\b", re.IGNORECASE)
@@ -119,12 +139,14 @@ def fingerprint(article: Article) -> Fingerprint:
     # Headlines in Title Case capitalise every word: names come from the body when there is one.
     entities = _entities(body or article.title)
     at = (article.published or article.fetched).timestamp()
-    return Fingerprint(frozenset(entities), frozenset(_numbers(f"{article.title}\n{body}")), at,
-                       (article.language or "").lower())
+    return Fingerprint(
+        frozenset(entities), frozenset(_numbers(f"{article.title}\n{body}")), at, (article.language or "").lower()
+    )
 
 
-def same_story(a: Fingerprint, b: Fingerprint, *, window: float = 36 * 3600.0, min_entities: int = 3,
-               min_overlap: float = 0.5) -> float | None:
+def same_story(
+    a: Fingerprint, b: Fingerprint, *, window: float = 36 * 3600.0, min_entities: int = 3, min_overlap: float = 0.5
+) -> float | None:
     """The entity overlap when two articles in different languages tell the same story, else None."""
     if not a.language or not b.language or a.language == b.language or abs(a.at - b.at) > window:
         return None

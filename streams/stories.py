@@ -272,5 +272,6 @@ def _freeze(sig: MinHash) -> bytes:
 
 
 def _restore(blob: bytes) -> MinHash:
-    return MinHash(num_perm=NUM_PERM, scheme=SCHEME, hashvalues=np.frombuffer(blob, dtype="<u4"),
-                   permutations=_PERMUTATIONS)
+    return MinHash(
+        num_perm=NUM_PERM, scheme=SCHEME, hashvalues=np.frombuffer(blob, dtype="<u4"), permutations=_PERMUTATIONS
+    )

@@ -66,7 +66,10 @@ def promtool() -> str:
 def chromium() -> tuple[Path, Path]:
     """Debian's Chromium and ChromeDriver (packages chromium, chromium-driver; deploy/test-env.sh installs them)."""
     paths = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
-    require(all(p.exists() for p in paths), "Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver)")
+    require(
+        all(p.exists() for p in paths),
+        "Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver)",
+    )
     return paths
 
 

@@ -23,8 +23,13 @@ FOLDERS = {"pantau": ROOT / "pantau", "pantau.sources": ROOT / "sources", "panta
 
 TECH = ("kafka", "faust", "aiokafka", "mode", "sqlite3")
 SHELLS = ("pantau.adapters", "pantau.runtime", "pantau.cli")
-PURE_CORE = ("pantau.core", "pantau.streams.classify", "pantau.streams.deliver", "pantau.streams.stories",
-             "pantau.streams.pipeline")
+PURE_CORE = (
+    "pantau.core",
+    "pantau.streams.classify",
+    "pantau.streams.deliver",
+    "pantau.streams.stories",
+    "pantau.streams.pipeline",
+)
 CONTRACTS = [
     # (modules under these names, must not import these)
     (PURE_CORE, TECH + SHELLS),
@@ -88,11 +93,14 @@ def test_the_layers_hold():
     assert not broken, "import layering broken (see tests/test_layers.py):\n" + "\n".join(broken)
 
 
-@pytest.mark.parametrize("source, expected", [
-    ("import sqlite3\n", "sqlite3"),
-    ("from kafka.errors import KafkaError\n", "kafka.errors"),
-    ("def f():\n    from pantau.runtime import embedded\n", "pantau.runtime"),
-])
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        ("import sqlite3\n", "sqlite3"),
+        ("from kafka.errors import KafkaError\n", "kafka.errors"),
+        ("def f():\n    from pantau.runtime import embedded\n", "pantau.runtime"),
+    ],
+)
 def test_the_check_sees_every_kind_of_import(tmp_path, source, expected):
     path = tmp_path / "mod.py"
     path.write_text(source)

@@ -49,36 +49,62 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--config", metavar="FILE", help="pantau.yaml whose state and destinations to use")
     kafka = argparse.ArgumentParser(add_help=False)
-    kafka.add_argument("--kafka", action="store_true",
-                       help="dead letters of the distributed workers (topic pantau.alerts.dead), not the state file")
+    kafka.add_argument(
+        "--kafka",
+        action="store_true",
+        help="dead letters of the distributed workers (topic pantau.alerts.dead), not the state file",
+    )
     sub = parser.add_subparsers(dest="alerts_command", metavar="ACTION", required=True)
-    pending = sub.add_parser("pending", parents=[common], help="list alerts waiting for delivery or retry",
-                             description="List alerts waiting for delivery or their next retry, with the last error.",
-                             epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    pending = sub.add_parser(
+        "pending",
+        parents=[common],
+        help="list alerts waiting for delivery or retry",
+        description="List alerts waiting for delivery or their next retry, with the last error.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     pending.set_defaults(handler=handle_pending)
-    dead = sub.add_parser("dead", parents=[common, kafka], help="list dead letters",
-                          description="List alerts that exhausted their retries or were refused, with the last error.",
-                          epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    dead = sub.add_parser(
+        "dead",
+        parents=[common, kafka],
+        help="list dead letters",
+        description="List alerts that exhausted their retries or were refused, with the last error.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     dead.set_defaults(handler=handle_dead)
-    replay = sub.add_parser("replay", parents=[common, kafka], help="send dead letters again", epilog=EPILOG,
-                            description="Send dead letters again (by key, or a unique start of it, or --all) "
-                            "with a fresh retry schedule.",
-                            formatter_class=argparse.RawDescriptionHelpFormatter)
-    replay.add_argument("keys", nargs="*", metavar="KEY",
-                        help="alert keys from `pantau alerts dead` (a unique start of one is enough)")
+    replay = sub.add_parser(
+        "replay",
+        parents=[common, kafka],
+        help="send dead letters again",
+        epilog=EPILOG,
+        description="Send dead letters again (by key, or a unique start of it, or --all) with a fresh retry schedule.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    replay.add_argument(
+        "keys", nargs="*", metavar="KEY", help="alert keys from `pantau alerts dead` (a unique start of one is enough)"
+    )
     replay.add_argument("--all", action="store_true", help="replay every dead letter")
-    replay.add_argument("--queue-only", action="store_true",
-                        help="only move them back to the outbox (a running `pantau run` sends them)")
-    replay.add_argument("--max-wait", type=non_negative_seconds, default=60.0, metavar="SECONDS",
-                        help="how long to wait for short retries before leaving the rest queued "
-                        "(--kafka: for the worker to take them back) (default: 60)")
+    replay.add_argument(
+        "--queue-only",
+        action="store_true",
+        help="only move them back to the outbox (a running `pantau run` sends them)",
+    )
+    replay.add_argument(
+        "--max-wait",
+        type=non_negative_seconds,
+        default=60.0,
+        metavar="SECONDS",
+        help="how long to wait for short retries before leaving the rest queued "
+        "(--kafka: for the worker to take them back) (default: 60)",
+    )
     replay.set_defaults(handler=handle_replay)
 
 
 def _open(args: argparse.Namespace):
-    from pantau.core.config import load_config
     from pantau.adapters.sqlite.outbox import SqliteOutbox
     from pantau.adapters.sqlite.state import open_state
+    from pantau.core.config import load_config
 
     config = load_config(args.config)
     # Read-only, or replaying what is there: a missing state file is an error, never created.
@@ -88,9 +114,9 @@ def _open(args: argparse.Namespace):
 def _topic(args: argparse.Namespace):
     import logging
 
-    from pantau.core.config import load_config
     from pantau.adapters.kafka.dead_letters import DeadLetterTopic
     from pantau.adapters.kafka.topics import require_broker
+    from pantau.core.config import load_config
 
     kafka = load_config(args.config).broker
     # kafka-python logs every reconnect attempt: the command's own error says it once.
@@ -145,8 +171,9 @@ def handle_replay(args: argparse.Namespace) -> int:
         return _replay_on_kafka(args)
     config, outbox = _open(args)
     known = [d.alert.key for d in outbox.dead()]
-    keys = [resolve_prefix(k, known, what="dead letter", hint="see `pantau alerts dead`",
-                           label="key") for k in args.keys]
+    keys = [
+        resolve_prefix(k, known, what="dead letter", hint="see `pantau alerts dead`", label="key") for k in args.keys
+    ]
     moved = outbox.replay(None if args.all else keys, time.time())
     print(f"{moved} alert(s) back in the outbox")
     if args.queue_only or not moved:
@@ -162,9 +189,16 @@ def _replay_on_kafka(args: argparse.Namespace) -> int:
 
     topic = _topic(args)
     known = [d.alert.key for d in topic.dead()]
-    given = [resolve_prefix(k, known, what="dead letter", label="key",
-                            hint=f"see `pantau alerts dead --kafka` (topic {topic.dead_topic})")
-             for k in args.keys]
+    given = [
+        resolve_prefix(
+            k,
+            known,
+            what="dead letter",
+            label="key",
+            hint=f"see `pantau alerts dead --kafka` (topic {topic.dead_topic})",
+        )
+        for k in args.keys
+    ]
     keys = known if args.all else list(dict.fromkeys(given))
     if not keys:
         print("no dead letters")
@@ -173,8 +207,10 @@ def _replay_on_kafka(args: argparse.Namespace) -> int:
     print(f"{len(keys)} replay request(s) sent to {topic.replay_topic}")
     left = topic.wait_taken_back(keys, args.max_wait)
     if left:
-        print(f"{len(keys) - len(left)} alert(s) back in the worker's outbox; {len(left)} not yet taken back "
-              f"after {args.max_wait:g} s (is a `pantau worker` running? it takes them when it runs)")
+        print(
+            f"{len(keys) - len(left)} alert(s) back in the worker's outbox; {len(left)} not yet taken back "
+            f"after {args.max_wait:g} s (is a `pantau worker` running? it takes them when it runs)"
+        )
         return 1
     print(f"{len(keys)} alert(s) back in the worker's outbox; it sends them now")
     return 0

@@ -35,13 +35,20 @@ from the Kafka topics.
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``archive`` and its sub-commands to the command line."""
     parser = subparsers.add_parser(
-        "archive", help="search the articles pantau saw, with their matches and alerts",
+        "archive",
+        help="search the articles pantau saw, with their matches and alerts",
         description="Search and inspect the archive of every article pantau took in.",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = parser.add_subparsers(dest="archive_command", metavar="ACTION")
-    p = sub.add_parser("search", help="full-text search, newest first", epilog=EPILOG,
-                       formatter_class=argparse.RawDescriptionHelpFormatter,
-                       description="Full-text search over the archived articles, newest first.")
+    p = sub.add_parser(
+        "search",
+        help="full-text search, newest first",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Full-text search over the archived articles, newest first.",
+    )
     p.add_argument("query", help='words, "a phrase", OR, -exclude, prefix*; "" lists the newest')
     p.add_argument("--since", metavar="AGE", default="7d", help="only articles taken in within AGE (default: 7d)")
     p.add_argument("--topic", metavar="TOPIC", help="only articles that matched this topic")
@@ -50,24 +57,36 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="one JSON object per line instead of text")
     add_config_option(p)
     p.set_defaults(handler=handle_search)
-    p = sub.add_parser("show", help="one archived article in full", epilog=EPILOG,
-                       formatter_class=argparse.RawDescriptionHelpFormatter,
-                       description="Show one archived article in full: its text, matches and hits, story and alerts.")
+    p = sub.add_parser(
+        "show",
+        help="one archived article in full",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Show one archived article in full: its text, matches and hits, story and alerts.",
+    )
     p.add_argument("article_id", help="the id printed by `pantau archive search`")
     p.add_argument("--json", action="store_true", help="JSON instead of text")
     add_config_option(p)
     p.set_defaults(handler=handle_show)
-    p = sub.add_parser("follow", help="distributed mode: follow the Kafka topics into the archive",
-                       description="Follow pantau.articles, pantau.matches and pantau.alerts.dead into the archive "
-                       "of this config's state file (no consumer group: the pipeline never waits for it). "
-                       "Runs until Ctrl-C; --once catches up and exits.",
-                       epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "follow",
+        help="distributed mode: follow the Kafka topics into the archive",
+        description="Follow pantau.articles, pantau.matches and pantau.alerts.dead into the archive "
+        "of this config's state file (no consumer group: the pipeline never waits for it). "
+        "Runs until Ctrl-C; --once catches up and exits.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--once", action="store_true", help="catch up to the end of the topics, then exit")
     add_config_option(p)
     p.set_defaults(handler=handle_follow)
-    p = sub.add_parser("stats", help="articles kept, time span and disk use", epilog=EPILOG,
-                       formatter_class=argparse.RawDescriptionHelpFormatter,
-                       description="Archive size: articles kept, the time span they cover and the disk they use.")
+    p = sub.add_parser(
+        "stats",
+        help="articles kept, time span and disk use",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Archive size: articles kept, the time span they cover and the disk they use.",
+    )
     add_config_option(p)
     p.set_defaults(handler=handle_stats)
     parser.set_defaults(handler=lambda args: parser.print_help() or 2)
@@ -92,8 +111,10 @@ def _store(args: argparse.Namespace):
 
     config = load_config(args.config)
     if not config.state.exists():
-        raise ConfigError(f"no state file at {config.state}: nothing archived yet",
-                          hint="run `pantau run` (or `pantau web` in distributed mode) first, or pass --config")
+        raise ConfigError(
+            f"no state file at {config.state}: nothing archived yet",
+            hint="run `pantau run` (or `pantau web` in distributed mode) first, or pass --config",
+        )
     store = ArchiveStore(open_state(config.state))
     store.sync_fates()
     return store
@@ -126,9 +147,16 @@ def handle_search(args: argparse.Namespace) -> int:
     hits = store.search(args.query, since=since, topic=args.topic, matched_only=args.matched, limit=args.limit)
     if args.json:
         for hit in hits:
-            print(json.dumps(_entry_json(hit.entry) | {
-                "title_marked": [[s.text, s.hit] for s in hit.title],
-                "snippet": [[s.text, s.hit] for s in hit.snippet]}, ensure_ascii=False))
+            print(
+                json.dumps(
+                    _entry_json(hit.entry)
+                    | {
+                        "title_marked": [[s.text, s.hit] for s in hit.title],
+                        "snippet": [[s.text, s.hit] for s in hit.snippet],
+                    },
+                    ensure_ascii=False,
+                )
+            )
         return 0
     tty = sys.stdout.isatty()
     total = store.count(args.query, since=since, topic=args.topic)
@@ -153,22 +181,28 @@ def handle_show(args: argparse.Namespace) -> int:
     store = _store(args)
     entry = store.get(args.article_id)
     if entry is None:
-        raise ConfigError(f"article {args.article_id!r} is not in the archive",
-                          hint="take the id from `pantau archive search`; articles older than `archive:` are pruned")
+        raise ConfigError(
+            f"article {args.article_id!r} is not in the archive",
+            hint="take the id from `pantau archive search`; articles older than `archive:` are pruned",
+        )
     if args.json:
         print(json.dumps(_entry_json(entry), ensure_ascii=False))
         return 0
     a = entry.article
     print(f"{a.title}\n{a.url}\n{a.feed_name or a.feed}, taken in {_when(entry.at)}, language {a.language or '?'}")
-    print(f"rule set {entry.ruleset_version or '?'}: " + (", ".join(f"{m.topic}/{m.rule}" for m in entry.matches)
-                                                          or "no match"))
+    print(
+        f"rule set {entry.ruleset_version or '?'}: "
+        + (", ".join(f"{m.topic}/{m.rule}" for m in entry.matches) or "no match")
+    )
     for m in entry.matches:
         terms = ", ".join(sorted({h.text for h in m.hits}))
         print(f"  {m.topic}/{m.rule} ({m.severity}, score {m.score:g}): {terms}\n    {m.snippet}")
     if entry.story_id:
         copies = store.story(entry.story_id)
-        print(f"story {entry.story_id}: {len(copies)} cop{'y' if len(copies) == 1 else 'ies'}: "
-              + ", ".join(c.article.feed_name or c.article.feed for c in copies))
+        print(
+            f"story {entry.story_id}: {len(copies)} cop{'y' if len(copies) == 1 else 'ies'}: "
+            + ", ".join(c.article.feed_name or c.article.feed for c in copies)
+        )
     for alert in entry.alerts:
         print(f"  alert {alert.key} -> {alert.destination} via {alert.route}: {alert.status}")
     return 0
@@ -192,8 +226,12 @@ def handle_follow(args: argparse.Namespace) -> int:
     from pantau.core.config import load_config
 
     config = load_config(args.config)
-    reader = ArchiveReader(config.broker.bootstrap, ArchiveStore(open_state(config.state)),
-                           prefix=config.broker.prefix, retention=config.archive or None)
+    reader = ArchiveReader(
+        config.broker.bootstrap,
+        ArchiveStore(open_state(config.state)),
+        prefix=config.broker.prefix,
+        retention=config.archive or None,
+    )
     try:
         stored = reader.catch_up(timeout=600)
         print(f"archive: caught up ({stored} records stored) into {config.state}", file=sys.stderr)

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import msgspec
 
+from pantau.core.errors import InputError
+from pantau.core.files import why_unreadable
 from pantau.streams.classify import load_ruleset
 from pantau.streams.classify.corpus import read_json_lines
 from pantau.streams.classify.explain import near_misses, render
-from pantau.core.errors import InputError
-from pantau.core.files import why_unreadable
 
 __all__ = ["register", "handle", "rules_directory"]
 
@@ -50,14 +50,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("file", nargs="?", default="-", help="JSON-lines file, or - for standard input (default)")
-    parser.add_argument("--explain", action="store_true", help="human-readable: why each topic matched, and for the others what the closest rule lacked")
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="human-readable: why each topic matched, and for the others what the closest rule lacked",
+    )
     add_rules_options(parser)
     parser.set_defaults(handler=handle)
 
 
 def add_rules_options(parser: argparse.ArgumentParser) -> None:
     """``--rules DIR`` and ``--config FILE``, shared by the rules commands."""
-    parser.add_argument("--rules", metavar="DIR", type=Path, help="rules directory (default: the config's rules:, else the shipped rules/)")
+    parser.add_argument(
+        "--rules",
+        metavar="DIR",
+        type=Path,
+        help="rules directory (default: the config's rules:, else the shipped rules/)",
+    )
     parser.add_argument("--config", metavar="FILE", type=Path, help="take the rules directory from this pantau.yaml")
 
 
@@ -84,8 +93,7 @@ def _lines(stream, name: str):
         for number, article, error in read_json_lines(stream):
             yield number, article, error
     except UnicodeDecodeError as exc:
-        raise InputError(f"{name}, after line {number}, {why_unreadable(Path(name), exc)}",
-                         hint=_INPUT_HINT) from None
+        raise InputError(f"{name}, after line {number}, {why_unreadable(Path(name), exc)}", hint=_INPUT_HINT) from None
 
 
 def handle(args: argparse.Namespace) -> int:

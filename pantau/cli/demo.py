@@ -36,8 +36,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Run the offline demo; returns the exit status."""
-    from pantau.demo import run_demo
     from pantau.core.logs import configure_logging
+    from pantau.demo import run_demo
 
     if args.log_level == "info":  # the default: the demo's output is the alerts, not delivery logs
         configure_logging(args.log_format, "warning")

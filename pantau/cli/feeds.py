@@ -21,37 +21,52 @@ examples:
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``feeds`` command group to the CLI."""
     parser = subparsers.add_parser(
-        "feeds", help="import/export OPML, show feed health",
+        "feeds",
+        help="import/export OPML, show feed health",
         description="Manage the feed list and see how each feed is doing.",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="feeds_command", metavar="ACTION", required=True)
-    imp = sub.add_parser("import", help="read an OPML file (from any feed reader) into a YAML feed list",
-                         description="Read feeds from OPML; print them as YAML or merge them into a list.",
-                         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    imp = sub.add_parser(
+        "import",
+        help="read an OPML file (from any feed reader) into a YAML feed list",
+        description="Read feeds from OPML; print them as YAML or merge them into a list.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     imp.add_argument("opml", metavar="FILE.opml", type=Path)
-    imp.add_argument("--into", metavar="FILE", type=Path,
-                     help="YAML feed list to add the new feeds to (created if missing)")
+    imp.add_argument(
+        "--into", metavar="FILE", type=Path, help="YAML feed list to add the new feeds to (created if missing)"
+    )
     imp.set_defaults(handler=handle_import)
-    exp = sub.add_parser("export", help="print the configured feeds as OPML",
-                         description="Print the feed list as OPML 2.0 for any feed reader.",
-                         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    exp = sub.add_parser(
+        "export",
+        help="print the configured feeds as OPML",
+        description="Print the feed list as OPML 2.0 for any feed reader.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     exp.add_argument("--config", metavar="FILE", help="pantau.yaml (default: the shipped one)")
     exp.add_argument("--feeds", metavar="FILE", type=Path, help="a YAML or OPML feed list instead of --config")
     exp.set_defaults(handler=handle_export)
-    status = sub.add_parser("status", help="a table of every feed's health from the state file",
-                            description="Last success, last error, consecutive failures, items seen "
-                            "and fetch time of every feed, read from the SQLite state; a feed never fetched "
-                            "successfully shows as unreachable.",
-                            epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    status = sub.add_parser(
+        "status",
+        help="a table of every feed's health from the state file",
+        description="Last success, last error, consecutive failures, items seen "
+        "and fetch time of every feed, read from the SQLite state; a feed never fetched "
+        "successfully shows as unreachable.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     status.add_argument("--config", metavar="FILE", help="pantau.yaml (default: the shipped one)")
     status.add_argument("--state", metavar="FILE", help="state file (default: `state:` of the config)")
     status.set_defaults(handler=handle_status)
 
 
 def _configured_feeds(config: str | None, feeds: Path | None):
-    from pantau.sources.feed_list import load_feed_list
     from pantau.core.config import load_config
+    from pantau.sources.feed_list import load_feed_list
 
     return load_feed_list(feeds) if feeds else load_config(config).feeds
 
@@ -60,9 +75,9 @@ def handle_import(args: argparse.Namespace) -> int:
     """Print or merge the feeds of an OPML file; returns the exit status."""
     from ruamel.yaml import YAML
 
+    from pantau.core.errors import ConfigError
     from pantau.sources.feed_list import load_feed_list
     from pantau.sources.opml import parse_opml
-    from pantau.core.errors import ConfigError
 
     try:
         text = args.opml.read_bytes()
@@ -79,8 +94,10 @@ def handle_import(args: argparse.Namespace) -> int:
     if document is None:
         document = {"feeds": []}
     if not isinstance(document, dict) or not isinstance(document.get("feeds", []), list):
-        raise ConfigError(f"{args.into}: expected a `feeds:` list to add to",
-                          hint="give --into a YAML feed list (feeds: [...]) or a new file name")
+        raise ConfigError(
+            f"{args.into}: expected a `feeds:` list to add to",
+            hint="give --into a YAML feed list (feeds: [...]) or a new file name",
+        )
     entries = document.setdefault("feeds", [])
     new = [f for f in imported if f.url not in known]
     entries.extend(f.model_dump(exclude_defaults=True) for f in new)
@@ -115,11 +132,11 @@ def handle_status(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
+    from pantau.adapters.sqlite.feed_state import SqliteFeedStateStore
+    from pantau.adapters.sqlite.state import open_state
+    from pantau.core.config import load_config
     from pantau.sources.feeds import FeedSpec
     from pantau.sources.health import shown_verdict
-    from pantau.adapters.sqlite.feed_state import SqliteFeedStateStore
-    from pantau.core.config import load_config
-    from pantau.adapters.sqlite.state import open_state
 
     specs: dict[str, FeedSpec] = {}
     state_path = args.state
@@ -131,8 +148,7 @@ def handle_status(args: argparse.Namespace) -> int:
     states = {s.feed: s for s in store.load_all()}
     now = time.time()
     table = Table(title=f"feeds in {state_path}")
-    for column in ("feed", "health", "last success", "failures", "last error", "items seen",
-                   "fetch time", "next poll"):
+    for column in ("feed", "health", "last success", "failures", "last error", "items seen", "fetch time", "next poll"):
         table.add_column(column, overflow="fold")
     for key in sorted(set(specs) | set(states)):
         spec = specs.get(key) or FeedSpec(url=states[key].url, id=key)
@@ -143,9 +159,14 @@ def handle_status(args: argparse.Namespace) -> int:
         health = shown_verdict(state, spec, now=now)
         colour = {"ok": "green", "silent": "yellow"}.get(health, "red")
         table.add_row(
-            spec.name or key, f"[{colour}]{health}[/]", _age(state.last_success, now), str(state.failures),
-            (state.disabled or state.last_error or "")[:200], str(state.items_seen),
-            f"{state.fetch_time:.2f}s", "" if state.disabled else f"in {_span(state.next_due - now)}",
+            spec.name or key,
+            f"[{colour}]{health}[/]",
+            _age(state.last_success, now),
+            str(state.failures),
+            (state.disabled or state.last_error or "")[:200],
+            str(state.items_seen),
+            f"{state.fetch_time:.2f}s",
+            "" if state.disabled else f"in {_span(state.next_due - now)}",
         )
     # Piped output (grep, files) gets wide rows instead of rich's 80-column default.
     Console(soft_wrap=False, width=None if sys.stdout.isatty() else 200).print(table)

@@ -76,8 +76,14 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["console", "json"],
         help="log format on stderr (default: json in containers or pipes, console on a terminal)",
     )
-    parser.add_argument("--log-level", default="info", type=str.lower, choices=LOG_LEVELS, metavar="LEVEL",
-                        help="debug, info, warning or error (default: info)")
+    parser.add_argument(
+        "--log-level",
+        default="info",
+        type=str.lower,
+        choices=LOG_LEVELS,
+        metavar="LEVEL",
+        help="debug, info, warning or error (default: info)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         importlib.import_module(f"pantau.cli.{name}").register(sub)
@@ -107,8 +113,10 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(_describe(exc), "check the paths given on the command line and in pantau.yaml")
     except Exception as exc:  # noqa: BLE001 - the last resort: never show users a traceback
         _debug_traceback(args)
-        return _fail(f"unexpected {type(exc).__name__}: {_one_line(str(exc)) or 'no details'}",
-                     "rerun with --log-level debug for details, and report it if it persists")
+        return _fail(
+            f"unexpected {type(exc).__name__}: {_one_line(str(exc)) or 'no details'}",
+            "rerun with --log-level debug for details, and report it if it persists",
+        )
 
 
 MAX_LINE = 400

@@ -11,9 +11,15 @@ if TYPE_CHECKING:  # the CLI imports commands eagerly; config pulls in pydantic 
     from pantau.core.config import Config
 
 __all__ = [
-    "add_config_option", "add_allow_private_option", "config_from_args", "positive_int", "non_negative_int",
+    "add_config_option",
+    "add_allow_private_option",
+    "config_from_args",
+    "positive_int",
+    "non_negative_int",
     "non_negative_seconds",
-    "non_empty", "resolve_prefix", "check_config_and_rules",
+    "non_empty",
+    "resolve_prefix",
+    "check_config_and_rules",
 ]
 
 

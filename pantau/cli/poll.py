@@ -24,28 +24,34 @@ only what is new. A summary, and one line per failed feed, go to stderr.
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``poll`` command to the CLI."""
     parser = subparsers.add_parser(
-        "poll", help="poll a feed list; new articles as JSON lines, no Kafka",
+        "poll",
+        help="poll a feed list; new articles as JSON lines, no Kafka",
         description="Poll every feed of a YAML or OPML feed list with pantau's fetcher and print "
         "the new articles as JSON lines on stdout.",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--feeds", metavar="FILE", required=True, type=Path,
-                        help="feed list: YAML (a `feeds:` list) or OPML")
+    parser.add_argument(
+        "--feeds", metavar="FILE", required=True, type=Path, help="feed list: YAML (a `feeds:` list) or OPML"
+    )
     parser.add_argument("--once", action="store_true", help="poll every feed once, print a summary, exit")
     parser.add_argument("--state", metavar="FILE", help="SQLite file for ETags and seen articles (default: none)")
-    parser.add_argument("--allow-private", action="store_true",
-                        help="allow private, loopback and link-local addresses (local test servers)")
+    parser.add_argument(
+        "--allow-private",
+        action="store_true",
+        help="allow private, loopback and link-local addresses (local test servers)",
+    )
     parser.set_defaults(handler=handle)
 
 
 async def _poll(args: argparse.Namespace) -> int:
-    from pantau.core.article import encode
-    from pantau.sources.feed_list import load_feed_list
-    from pantau.sources.poller import Poller
     from pantau.adapters.sqlite.feed_state import SqliteFeedStateStore
+    from pantau.adapters.sqlite.state import open_state
+    from pantau.core.article import encode
     from pantau.core.config import NetworkConfig
     from pantau.core.errors import ConfigError
-    from pantau.adapters.sqlite.state import open_state
+    from pantau.sources.feed_list import load_feed_list
+    from pantau.sources.poller import Poller
 
     if not args.feeds.exists():
         raise ConfigError(f"feed list {args.feeds} does not exist", hint="pass --feeds FILE (YAML or OPML)")
@@ -58,8 +64,7 @@ async def _poll(args: argparse.Namespace) -> int:
         out.flush()  # printed is as durable as this command gets
 
     network = NetworkConfig(allow_private=args.allow_private)
-    async with Poller(feeds, store, publish, network=network,
-                      feeds_path=None if args.once else args.feeds) as poller:
+    async with Poller(feeds, store, publish, network=network, feeds_path=None if args.once else args.feeds) as poller:
         if not args.once:
             await poller.run_forever()
             return 0

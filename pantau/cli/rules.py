@@ -7,12 +7,12 @@ import io
 import sys
 from pathlib import Path
 
+from pantau.cli.classify import add_rules_options, rules_directory
+from pantau.core.errors import ConfigError, RulesError
 from pantau.streams.classify import check_ruleset, default_rules_dir
 from pantau.streams.classify.corpus import default_corpus_dir, diff_rulesets, evaluate, load_corpus, read_json_lines
 from pantau.streams.classify.examples import example_article
 from pantau.streams.classify.schema import TopicFile
-from pantau.cli.classify import add_rules_options, rules_directory
-from pantau.core.errors import ConfigError, RulesError
 
 __all__ = ["register", "check", "test", "diff"]
 
@@ -39,18 +39,46 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="rules_command", metavar="ACTION")
-    p = sub.add_parser("check", help="report every error (file:line:col) and warning", description="Validate a rules directory; exit 1 when it has errors.", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("directory", nargs="?", type=Path,
-                   help="rules folder, or one rule file for its folder (default: ./rules if it exists, else the shipped rules)")
+    p = sub.add_parser(
+        "check",
+        help="report every error (file:line:col) and warning",
+        description="Validate a rules directory; exit 1 when it has errors.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "directory",
+        nargs="?",
+        type=Path,
+        help="rules folder, or one rule file for its folder (default: ./rules if it exists, else the shipped rules)",
+    )
     add_rules_options(p)
     p.set_defaults(handler=check)
-    p = sub.add_parser("test", help="run rule examples and the labelled corpus", description="Run every rule's examples and the labelled corpus; print precision and recall per topic.", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "test",
+        help="run rule examples and the labelled corpus",
+        description="Run every rule's examples and the labelled corpus; print precision and recall per topic.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("directory", nargs="?", type=Path, help="rules directory (default: the shipped rules/)")
-    p.add_argument("--corpus", type=Path, action="append", metavar="DIR", help="labelled corpus directory; repeat for several (default: rules/corpus)")
+    p.add_argument(
+        "--corpus",
+        type=Path,
+        action="append",
+        metavar="DIR",
+        help="labelled corpus directory; repeat for several (default: rules/corpus)",
+    )
     p.add_argument("-v", "--verbose", action="store_true", help="list every example, not only failures")
     add_rules_options(p)
     p.set_defaults(handler=test)
-    p = sub.add_parser("diff", help="articles that gain or lose topics between two rule sets", description="Compare two rule directories on a set of articles.", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "diff",
+        help="articles that gain or lose topics between two rule sets",
+        description="Compare two rule directories on a set of articles.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("old", type=Path, help="rules directory in force")
     p.add_argument("new", type=Path, help="edited rules directory")
     p.add_argument("file", nargs="?", help="JSON-lines articles (default: the labelled corpus)")
@@ -65,8 +93,10 @@ def _directory(args: argparse.Namespace) -> Path:
     """The rules folder to work on, after saying which one and why (a rule file means its folder)."""
     given = args.directory
     if given is not None and given.is_file() and given.suffix not in (".yaml", ".yml"):
-        raise ConfigError(f"{given} is a file, not a rules folder",
-                          hint="pass the folder holding the *.yaml rule files, or one of those files")
+        raise ConfigError(
+            f"{given} is a file, not a rules folder",
+            hint="pass the folder holding the *.yaml rule files, or one of those files",
+        )
     if given is not None and given.is_file():
         directory, why = given.parent, f"the folder of {given.name}: rules use lists and topics of the other files"
     elif given is not None:
@@ -92,7 +122,10 @@ def check(args: argparse.Namespace) -> int:
             print(f"{problem.file}:{problem.line}:{problem.col}: {label}: {problem.message}{fix}")
     if report.ruleset is not None:
         rs = report.ruleset
-        print(f"ok: {directory}: {rs.active} rules in {len(rs.topics)} topics ({', '.join(rs.topics)}), version {rs.version}; {len(report.warnings)} warning(s)")
+        print(
+            f"ok: {directory}: {rs.active} rules in {len(rs.topics)} topics ({', '.join(rs.topics)}), "
+            f"version {rs.version}; {len(report.warnings)} warning(s)"
+        )
         return 0
     print(f"refused: {directory}: {len(report.errors)} error(s), {len(report.warnings)} warning(s)", file=sys.stderr)
     return 1
@@ -104,8 +137,11 @@ def test(args: argparse.Namespace) -> int:
     for corpus_dir in corpora:
         if not corpus_dir.is_dir():  # before the examples: a typo in the path should not wait for them
             what = "is not a folder" if corpus_dir.exists() else "does not exist"
-            raise ConfigError(f"corpus {corpus_dir} {what}", hint="pass --corpus with a folder of labelled *.yaml articles, "
-                              "like rules/corpus (leave it out to use that one)")
+            raise ConfigError(
+                f"corpus {corpus_dir} {what}",
+                hint="pass --corpus with a folder of labelled *.yaml articles, "
+                "like rules/corpus (leave it out to use that one)",
+            )
     directory = _directory(args)
     report = check_ruleset(directory)
     # compiled but refused: every error is a failing example
@@ -176,7 +212,10 @@ def diff(args: argparse.Namespace) -> int:
             print(f"    {reason}")
     gained = sum(len(c.gained) for c in changes)
     lost = sum(len(c.lost) for c in changes)
-    print(f"{len(changes)} of {len(articles)} articles change: {gained} topic(s) gained, {lost} lost ({old.version} -> {new.version})")
+    print(
+        f"{len(changes)} of {len(articles)} articles change: {gained} topic(s) gained, {lost} lost "
+        f"({old.version} -> {new.version})"
+    )
     if failing:
         print(f"\n{len(failing)} example(s) of the edited rules now fail; they would refuse the edit live:")
         for problem in failing:
@@ -219,6 +258,8 @@ def _articles(file: str | None) -> list[tuple[str, object]]:
     if errors:
         for error in errors:
             print(error, file=sys.stderr)
-        raise ConfigError(f"{len(errors)} malformed line(s) in {file}; nothing compared",
-                          hint='each line must be one JSON article, e.g. {"title": "...", "content": "..."}')
+        raise ConfigError(
+            f"{len(errors)} malformed line(s) in {file}; nothing compared",
+            hint='each line must be one JSON article, e.g. {"title": "...", "content": "..."}',
+        )
     return articles

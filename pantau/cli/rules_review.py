@@ -49,28 +49,49 @@ sent them (silences and digests aside).
 
 def add_subcommands(sub: argparse._SubParsersAction) -> None:
     """Add ``backtest`` to the ``pantau rules`` sub-commands."""
-    p = sub.add_parser("backtest", help="replay the archive under an edited rule set: gained, lost, alerts a day",
-                       description="Compare the running rules with a proposed rules directory over the archive.",
-                       epilog=BACKTEST_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--rules", type=Path, metavar="PROPOSED_DIR",
-                   help="the edited rules directory (default: the rules on disk against the archived decisions)")
+    p = sub.add_parser(
+        "backtest",
+        help="replay the archive under an edited rule set: gained, lost, alerts a day",
+        description="Compare the running rules with a proposed rules directory over the archive.",
+        epilog=BACKTEST_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "--rules",
+        type=Path,
+        metavar="PROPOSED_DIR",
+        help="the edited rules directory (default: the rules on disk against the archived decisions)",
+    )
     p.add_argument("--since", default="7d", metavar="AGE", help="archive window to replay (default: 7d)")
-    p.add_argument("--samples", type=non_negative_int, default=3, metavar="N",
-                   help="articles shown per rule gained/lost (default: 3)")
+    p.add_argument(
+        "--samples",
+        type=non_negative_int,
+        default=3,
+        metavar="N",
+        help="articles shown per rule gained/lost (default: 3)",
+    )
     p.add_argument("--json", action="store_true", help="print the result as one JSON object")
     add_config_option(p)
     p.set_defaults(handler=handle_backtest)
-    p = sub.add_parser("quality", help="alerts, verdicts and observed precision per rule and topic",
-                       description="What the desk's verdicts say about each rule.", epilog=QUALITY_EPILOG,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "quality",
+        help="alerts, verdicts and observed precision per rule and topic",
+        description="What the desk's verdicts say about each rule.",
+        epilog=QUALITY_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--since", default="30d", metavar="AGE", help="verdicts and alerts within AGE (default: 30d)")
     p.add_argument("--topic", metavar="TOPIC", help="only this topic")
     p.add_argument("--json", action="store_true", help="print JSON")
     add_config_option(p)
     p.set_defaults(handler=handle_quality)
-    p = sub.add_parser("candidates", help="articles the desk judged, offered as rule examples",
-                       description="Articles marked not relevant or missed, offered as rule examples.",
-                       epilog=QUALITY_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "candidates",
+        help="articles the desk judged, offered as rule examples",
+        description="Articles marked not relevant or missed, offered as rule examples.",
+        epilog=QUALITY_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--topic", metavar="TOPIC", help="only this topic")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
     add_config_option(p)
@@ -90,8 +111,10 @@ def handle_backtest(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     window = since_seconds(args.since)
     if not config.state.exists():
-        raise ConfigError(f"no state file at {config.state}: the archive is empty",
-                          hint="run `pantau run` for a while first (the archive fills as articles arrive)")
+        raise ConfigError(
+            f"no state file at {config.state}: the archive is empty",
+            hint="run `pantau run` for a while first (the archive fills as articles arrive)",
+        )
     if args.rules is not None and not args.rules.is_dir():
         raise ConfigError(f"--rules {args.rules}: not a directory", hint="pass the folder holding the edited *.yaml")
     running = load_ruleset(config.rules) if args.rules is not None else None
@@ -102,15 +125,27 @@ def handle_backtest(args: argparse.Namespace) -> int:
     print(f"backtest: replaying the archive of the last {args.since} ...", file=sys.stderr)
     from pantau.adapters.sqlite.stories import SqliteStoryStore
 
-    result = backtest(store.scan(since, until), running, proposed, routes=config.routes,
-                      destinations={name: spec.type for name, spec in config.destinations.items()},
-                      since=since, until=until, samples=max(0, args.samples),
-                      members=SqliteStoryStore(store.conn))
+    result = backtest(
+        store.scan(since, until),
+        running,
+        proposed,
+        routes=config.routes,
+        destinations={name: spec.type for name, spec in config.destinations.items()},
+        since=since,
+        until=until,
+        samples=max(0, args.samples),
+        members=SqliteStoryStore(store.conn),
+    )
     if args.json:
         import dataclasses
 
-        print(json.dumps(dataclasses.asdict(result) | {"days": result.days, "headline": result.headline()},
-                         ensure_ascii=False, default=_json_default))
+        print(
+            json.dumps(
+                dataclasses.asdict(result) | {"days": result.days, "headline": result.headline()},
+                ensure_ascii=False,
+                default=_json_default,
+            )
+        )
         return 0
     print_backtest(result, sys.stdout)
     return 0
@@ -133,8 +168,11 @@ def _marked(title: str, snippet: str, hits) -> str:
 
 def print_backtest(result, out) -> None:
     """The backtest as an editor reads it: headline, topics, rules with samples, deliveries."""
-    print(f"{result.articles} archived articles, {_day(result.since)} .. {_day(result.until)} UTC "
-          f"({result.days:.1f} days): rules {result.running_version} -> {result.proposed_version}", file=out)
+    print(
+        f"{result.articles} archived articles, {_day(result.since)} .. {_day(result.until)} UTC "
+        f"({result.days:.1f} days): rules {result.running_version} -> {result.proposed_version}",
+        file=out,
+    )
     for line in result.headline() or ["no route or destination would have sent a different number of alerts"]:
         print(f"  {line}", file=out)
     if not result.changed:
@@ -144,8 +182,10 @@ def print_backtest(result, out) -> None:
         print(f"{t.topic:<20}{t.before:>8}{t.after:>8}{'+' + str(t.gained):>8}{'-' + str(t.lost):>8}", file=out)
     print(f"\n{'topic/rule':<40}{'before':>8}{'after':>8}{'gained':>8}{'lost':>8}", file=out)
     for r in result.rules:
-        print(f"{r.topic + '/' + r.rule:<40}{r.before:>8}{r.after:>8}{'+' + str(r.gained):>8}{'-' + str(r.lost):>8}",
-              file=out)
+        print(
+            f"{r.topic + '/' + r.rule:<40}{r.before:>8}{r.after:>8}{'+' + str(r.gained):>8}{'-' + str(r.lost):>8}",
+            file=out,
+        )
         for s in r.gained_samples:
             print(f"    + {_marked(s.title, s.snippet, s.hits)}  {s.url}", file=out)
         for s in r.lost_samples:
@@ -154,8 +194,9 @@ def print_backtest(result, out) -> None:
         print(f"\n{'route -> destination':<40}{'before/day':>12}{'after/day':>12}{'change':>10}", file=out)
         for d in result.deliveries:
             before, after = d.per_day(result.days)
-            print(f"{d.route + ' -> ' + d.destination:<40}{before:>12.1f}{after:>12.1f}{after - before:>+10.1f}",
-                  file=out)
+            print(
+                f"{d.route + ' -> ' + d.destination:<40}{before:>12.1f}{after:>12.1f}{after - before:>+10.1f}", file=out
+            )
     print(f"\n({result.seconds:.1f} s; {result.reused} articles reused their archived classification)", file=out)
 
 
@@ -167,8 +208,10 @@ def _feedback(args: argparse.Namespace):
 
     config = load_config(args.config)
     if not config.state.exists():
-        raise ConfigError(f"no state file at {config.state}: no alerts or verdicts yet",
-                          hint="run `pantau run` first, or pass --config")
+        raise ConfigError(
+            f"no state file at {config.state}: no alerts or verdicts yet",
+            hint="run `pantau run` first, or pass --config",
+        )
     return FeedbackStore(open_state(config.state))
 
 
@@ -187,19 +230,29 @@ def handle_quality(args: argparse.Namespace) -> int:
     if args.json:
         import msgspec
 
-        print(json.dumps({"since": since,
-                          "topics": [msgspec.to_builtins(t) | {"precision": t.precision} for t in q.topics],
-                          "rules": [msgspec.to_builtins(r) | {"precision": r.precision} for r in q.rules]},
-                         ensure_ascii=False))
+        print(
+            json.dumps(
+                {
+                    "since": since,
+                    "topics": [msgspec.to_builtins(t) | {"precision": t.precision} for t in q.topics],
+                    "rules": [msgspec.to_builtins(r) | {"precision": r.precision} for r in q.rules],
+                },
+                ensure_ascii=False,
+            )
+        )
         return 0
     print(f"{'topic':<32}{'alerts':>8}{'verdicts':>10}{'relevant':>10}{'not':>6}{'precision':>11}{'missed':>8}")
     for t in q.topics:
-        print(f"{t.topic:<32}{t.alerts:>8}{t.verdicts:>10}{t.relevant:>10}{t.not_relevant:>6}"
-              f"{_pct(t.precision):>11}{t.missed:>8}")
+        print(
+            f"{t.topic:<32}{t.alerts:>8}{t.verdicts:>10}{t.relevant:>10}{t.not_relevant:>6}"
+            f"{_pct(t.precision):>11}{t.missed:>8}"
+        )
     print(f"\n{'topic/rule':<32}{'alerts':>8}{'verdicts':>10}{'relevant':>10}{'not':>6}{'precision':>11}")
     for r in q.rules:
-        print(f"{r.topic + '/' + r.rule:<32}{r.alerts:>8}{r.verdicts:>10}{r.relevant:>10}{r.not_relevant:>6}"
-              f"{_pct(r.precision):>11}")
+        print(
+            f"{r.topic + '/' + r.rule:<32}{r.alerts:>8}{r.verdicts:>10}{r.relevant:>10}{r.not_relevant:>6}"
+            f"{_pct(r.precision):>11}"
+        )
     if not q.topics and not q.rules:
         print(f"no alerts or verdicts in the last {args.since}", file=sys.stderr)
     return 0
@@ -222,6 +275,7 @@ def handle_candidates(args: argparse.Namespace) -> int:
         print(f"      content: {json.dumps(c.text, ensure_ascii=False)}")
         if c.language:
             print(f"      language: {c.language}")
-    print(f"{len(cands)} candidate(s); paste one under the rule's examples: and run `pantau rules test`",
-          file=sys.stderr)
+    print(
+        f"{len(cands)} candidate(s); paste one under the rule's examples: and run `pantau rules test`", file=sys.stderr
+    )
     return 0

@@ -47,37 +47,56 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", metavar="FILE",
-                        help="pantau.yaml whose state file (or broker, with --kafka) to use")
-    common.add_argument("--kafka", action="store_true",
-                        help="silences of the distributed workers (the pantau.silences topic), not the state file")
+    common.add_argument(
+        "--config", metavar="FILE", help="pantau.yaml whose state file (or broker, with --kafka) to use"
+    )
+    common.add_argument(
+        "--kafka",
+        action="store_true",
+        help="silences of the distributed workers (the pantau.silences topic), not the state file",
+    )
     sub = parser.add_subparsers(dest="silence_command", metavar="ACTION", required=True)
-    add = sub.add_parser("add", parents=[common], help="add a silence", epilog=EPILOG,
-                         formatter_class=argparse.RawDescriptionHelpFormatter,
-                         description="Mute alerts by topic, rule, feed or term for 1m to 366d; a name no rule "
-                         "file or feed list defines is warned about.")
+    add = sub.add_parser(
+        "add",
+        parents=[common],
+        help="add a silence",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Mute alerts by topic, rule, feed or term for 1m to 366d; a name no rule "
+        "file or feed list defines is warned about.",
+    )
     what = add.add_mutually_exclusive_group(required=True)
     for kind in ("topic", "rule", "feed", "term"):
         what.add_argument(f"--{kind}", metavar=kind.upper(), help=f"silence alerts by {kind}")
     add.add_argument("--for", dest="duration", required=True, metavar="DURATION", help="how long: 30m, 4h, 2d")
     add.add_argument("--reason", required=True, type=non_empty, help="why (shown in `silence list`)")
     add.set_defaults(handler=handle_add)
-    lst = sub.add_parser("list", parents=[common], help="list silences in force", epilog=EPILOG,
-                         formatter_class=argparse.RawDescriptionHelpFormatter,
-                         description="List the silences in force (--all: expired ones too), with who set them and why.")
+    lst = sub.add_parser(
+        "list",
+        parents=[common],
+        help="list silences in force",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="List the silences in force (--all: expired ones too), with who set them and why.",
+    )
     lst.add_argument("--all", action="store_true", help="include expired silences")
     lst.set_defaults(handler=handle_list)
-    exp = sub.add_parser("expire", parents=[common], help="end a silence now", epilog=EPILOG,
-                         formatter_class=argparse.RawDescriptionHelpFormatter,
-                         description="End a silence now, by its id or a unique start of it.")
+    exp = sub.add_parser(
+        "expire",
+        parents=[common],
+        help="end a silence now",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="End a silence now, by its id or a unique start of it.",
+    )
     exp.add_argument("id", help="the silence id shown by `silence add` / `silence list` (a unique start is enough)")
     exp.set_defaults(handler=handle_expire)
 
 
 def _store(args: argparse.Namespace):
-    from pantau.core.config import load_config
     from pantau.adapters.sqlite.silences import SqliteSilences
     from pantau.adapters.sqlite.state import open_state
+    from pantau.core.config import load_config
 
     config = load_config(args.config)
     if not args.kafka:
@@ -115,8 +134,10 @@ def handle_add(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise InputError(f"--for {args.duration!r}: {exc}", hint="write e.g. --for 4h") from None
     if not MIN_SILENCE <= seconds <= MAX_SILENCE:
-        raise InputError(f"--for {args.duration!r}: a silence lasts from 1m to 366d",
-                         hint="write e.g. --for 4h; to mute something for good, change the rules instead")
+        raise InputError(
+            f"--for {args.duration!r}: a silence lasts from 1m to 366d",
+            hint="write e.g. --for 4h; to mute something for good, change the rules instead",
+        )
     _warn_unknown(args, kind, getattr(args, kind))
     silence = _store(args).add(kind, getattr(args, kind), seconds, args.reason, created_by=getpass.getuser())
     print(f"silence {silence.id}: {kind} {silence.value!r} until {_when(silence.expires)} ({silence.reason})")
@@ -135,8 +156,9 @@ def _warn_unknown(args: argparse.Namespace, kind: str, value: str) -> None:
         return
     config = load_config(args.config)
     if kind == "feed":
-        known = sorted({f.key for f in config.feeds} | {f.url for f in config.feeds}
-                       | {f.name for f in config.feeds if f.name})
+        known = sorted(
+            {f.key for f in config.feeds} | {f.url for f in config.feeds} | {f.name for f in config.feeds if f.name}
+        )
         where = "in the feed list"
     else:
         from pantau.streams.classify import load_ruleset
@@ -166,7 +188,9 @@ def handle_list(args: argparse.Namespace) -> int:
         return 0
     for s in silences:
         state = "active" if s.active(now) else "expired"
-        print(f"{s.id}  {state:7}  {s.kind}={s.value!r}  until {_when(s.expires)}  by {s.created_by or '?'}: {s.reason}")
+        print(
+            f"{s.id}  {state:7}  {s.kind}={s.value!r}  until {_when(s.expires)}  by {s.created_by or '?'}: {s.reason}"
+        )
     return 0
 
 
@@ -175,8 +199,9 @@ def handle_expire(args: argparse.Namespace) -> int:
     from pantau.core.errors import PantauError
 
     store = _store(args)
-    silence_id = resolve_prefix(args.id, [s.id for s in store.active(time.time())], what="active silence",
-                                hint="see `pantau silence list`")
+    silence_id = resolve_prefix(
+        args.id, [s.id for s in store.active(time.time())], what="active silence", hint="see `pantau silence list`"
+    )
     if not store.expire(silence_id):
         raise PantauError(f"no active silence with id {args.id!r}", hint="see `pantau silence list`")
     print(f"silence {silence_id} expired")

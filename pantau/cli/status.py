@@ -128,13 +128,14 @@ def _live(metrics_address: str | None) -> Live:
                 version = sample.labels["version"]
             if sample.name == "pantau_alerts_destination_enabled" and sample.value == 0:
                 disabled.append(sample.labels["destination"])
-    return Live(running=True, ready=ready.status_code == 200, reasons=reasons, rules_version=version,
-                disabled=sorted(disabled))
+    return Live(
+        running=True, ready=ready.status_code == 200, reasons=reasons, rules_version=version, disabled=sorted(disabled)
+    )
 
 
 def _feeds(config: Config, conn: sqlite3.Connection, now: float) -> list[FeedLine]:
-    from pantau.sources.health import shown_verdict
     from pantau.adapters.sqlite.feed_state import SqliteFeedStateStore
+    from pantau.sources.health import shown_verdict
 
     states = {s.feed: s for s in SqliteFeedStateStore(conn).load_all()}
     lines = []
@@ -143,18 +144,27 @@ def _feeds(config: Config, conn: sqlite3.Connection, now: float) -> list[FeedLin
         if state is None or state.last_attempt is None:
             lines.append(FeedLine(spec.key, spec.name, "new" if spec.enabled else "disabled"))
             continue
-        lines.append(FeedLine(
-            spec.key, spec.name, shown_verdict(state, spec, now=now) if spec.enabled else "disabled", state.failures,
-            state.last_success, state.last_new_item, state.last_error if state.failures or state.disabled else None,
-        ))
+        lines.append(
+            FeedLine(
+                spec.key,
+                spec.name,
+                shown_verdict(state, spec, now=now) if spec.enabled else "disabled",
+                state.failures,
+                state.last_success,
+                state.last_new_item,
+                state.last_error if state.failures or state.disabled else None,
+            )
+        )
     return lines
 
 
-def collect_status(config: Config, *, now: float | None = None, limit: int = 10, ask_process: bool = True) -> StatusReport:
+def collect_status(
+    config: Config, *, now: float | None = None, limit: int = 10, ask_process: bool = True
+) -> StatusReport:
     """Gather the report from the state file (and the running process when ``ask_process``)."""
+    from pantau.adapters.sqlite.inbox import Inbox
     from pantau.adapters.sqlite.outbox import SqliteOutbox
     from pantau.adapters.sqlite.silences import SqliteSilences
-    from pantau.adapters.sqlite.inbox import Inbox
     from pantau.adapters.sqlite.state import open_state, require_state
 
     now = time.time() if now is None else now
@@ -174,15 +184,19 @@ def collect_status(config: Config, *, now: float | None = None, limit: int = 10,
             count, last = sent.get(name, (0, None))
             error = failing[-1] if failing else graves[-1].error if graves else ""
             destinations.append(DestinationLine(name, spec.type, state, len(mine), len(graves), count, last, error))
-        alerts = [AlertLine(r.updated, r.destination, r.route, r.status, r.title)
-                  for r in outbox.recent(limit)]
-        queues = {"inbox": Inbox(conn).count_pending(), "outbox": len(pending), "dead_letters": len(dead),
-                  "silences": len(SqliteSilences(conn).active(now))}
+        alerts = [AlertLine(r.updated, r.destination, r.route, r.status, r.title) for r in outbox.recent(limit)]
+        queues = {
+            "inbox": Inbox(conn).count_pending(),
+            "outbox": len(pending),
+            "dead_letters": len(dead),
+            "silences": len(SqliteSilences(conn).active(now)),
+        }
     finally:
         conn.close()
     version, problem = _rules_on_disk(config)
-    return StatusReport(str(config.state), feeds, destinations, alerts, queues, live.rules_version or version,
-                        problem, live)
+    return StatusReport(
+        str(config.state), feeds, destinations, alerts, queues, live.rules_version or version, problem, live
+    )
 
 
 def _rules_on_disk(config: Config) -> tuple[str | None, str | None]:
@@ -220,10 +234,16 @@ def render(report: StatusReport, console, now: float) -> None:
     else:
         console.print("pantau process: [yellow]not answering[/] on the metrics address (state file only)")
     rules = report.rules_version or "[red]none loaded[/]"
-    console.print(f"rule set: {rules}" + (f"  [red]rules on disk refused:[/] {report.rules_problem}" if report.rules_problem else ""))
+    console.print(
+        f"rule set: {rules}"
+        + (f"  [red]rules on disk refused:[/] {report.rules_problem}" if report.rules_problem else "")
+    )
     q = report.queues
-    console.print(f"queues: {q['inbox']} articles to classify, {q['outbox']} alerts to deliver, "
-                  f"{q['dead_letters']} dead letters, {q['silences']} silences active", soft_wrap=True)
+    console.print(
+        f"queues: {q['inbox']} articles to classify, {q['outbox']} alerts to deliver, "
+        f"{q['dead_letters']} dead letters, {q['silences']} silences active",
+        soft_wrap=True,
+    )
     verdicts = ("ok", "unreachable", "failing", "silent", "gone", "new", "disabled")
     counts = ", ".join(f"{report.count(v)} {v}" for v in verdicts)
     console.print(f"feeds: {len(report.feeds)} ({counts})")
@@ -234,17 +254,32 @@ def render(report: StatusReport, console, now: float) -> None:
         # table squeezed into 80 columns wraps them into unreadable slivers.
         console.print("[bold]feeds needing attention[/]")
         for f in trouble:
-            colour = {"failing": "red", "gone": "red", "unreachable": "red", "silent": "yellow"}.get(f.verdict, "default")
+            colour = {"failing": "red", "gone": "red", "unreachable": "red", "silent": "yellow"}.get(
+                f.verdict, "default"
+            )
             error = (f.last_error or "").removeprefix(f"{f.feed}: ")  # errors start with the URL already shown
             console.print(f"  [{colour}]{f.verdict:<11}[/] {f.feed}", soft_wrap=True)
-            console.print(f"              {f.failures} failure(s), last success {_ago(f.last_success, now)}, "
-                          f"last new item {_ago(f.last_new_item, now)}" + (f": {_cut(error, 120)}" if error else ""),
-                          soft_wrap=True, highlight=False)
-    table = Table("destination", "type", "state", "pending", "dead", "sent", "last sent", "last error", title="Destinations")
+            console.print(
+                f"              {f.failures} failure(s), last success {_ago(f.last_success, now)}, "
+                f"last new item {_ago(f.last_new_item, now)}" + (f": {_cut(error, 120)}" if error else ""),
+                soft_wrap=True,
+                highlight=False,
+            )
+    table = Table(
+        "destination", "type", "state", "pending", "dead", "sent", "last sent", "last error", title="Destinations"
+    )
     for d in report.destinations:
         colour = {"ok": "green", "retrying": "yellow"}.get(d.state, "red")
-        table.add_row(d.name, d.type, f"[{colour}]{d.state}[/]", str(d.pending), str(d.dead), str(d.sent),
-                      _ago(d.last_sent, now), d.last_error)
+        table.add_row(
+            d.name,
+            d.type,
+            f"[{colour}]{d.state}[/]",
+            str(d.pending),
+            str(d.dead),
+            str(d.sent),
+            _ago(d.last_sent, now),
+            d.last_error,
+        )
     console.print(table)
     table = Table("when", "destination", "route", "status", "title", title="Last alerts")
     for a in report.alerts:
@@ -270,7 +305,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--config", metavar="FILE", help="pantau.yaml of the monitor (default: the shipped one)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
-    parser.add_argument("--limit", type=positive_int, default=10, metavar="N", help="how many recent alerts to list (default: 10)")
+    parser.add_argument(
+        "--limit", type=positive_int, default=10, metavar="N", help="how many recent alerts to list (default: 10)"
+    )
     parser.set_defaults(handler=handle)
 
 

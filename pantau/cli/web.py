@@ -35,20 +35,29 @@ kept next to the state file and a login link is logged at start.
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``web`` (and ``web hash-password``) to the command line."""
     parser = subparsers.add_parser(
-        "web", help="serve the editors' web page (archive, rules, silences, feedback)",
+        "web",
+        help="serve the editors' web page (archive, rules, silences, feedback)",
         description="Serve the editors' web page for a configuration's state, rules and feeds.",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_config_option(parser)
     parser.add_argument("--listen", metavar="HOST:PORT", help="address to listen on (default: web.listen)")
-    parser.add_argument("--no-kafka", action="store_true",
-                        help="serve the state file as it is (beside `pantau run` with web: null) instead of "
-                        "following the distributed pipeline's topics")
+    parser.add_argument(
+        "--no-kafka",
+        action="store_true",
+        help="serve the state file as it is (beside `pantau run` with web: null) instead of "
+        "following the distributed pipeline's topics",
+    )
     sub = parser.add_subparsers(dest="web_command", metavar="ACTION")
-    hasher = sub.add_parser("hash-password", help="print an argon2 hash of a password for web.users",
-                            description="Read a password (asked twice on a terminal, else one line of stdin) "
-                            "and print its argon2id hash for web.users[].password_hash.",
-                            epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    hasher = sub.add_parser(
+        "hash-password",
+        help="print an argon2 hash of a password for web.users",
+        description="Read a password (asked twice on a terminal, else one line of stdin) "
+        "and print its argon2id hash for web.users[].password_hash.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     hasher.set_defaults(handler=hash_password_command)
     parser.set_defaults(handler=handle)
 
@@ -93,9 +102,14 @@ def handle(args: argparse.Namespace) -> int:
         from pantau.web.distributed import follow
 
         followers = follow(config)
-    context = make_context(config, lambda: live.current, mode="distributed" if followers else "web",
-                           rules_problem=problem, silences=followers.silences if followers else None,
-                           feed_states=followers.feed_states if followers else None)
+    context = make_context(
+        config,
+        lambda: live.current,
+        mode="distributed" if followers else "web",
+        rules_problem=problem,
+        silences=followers.silences if followers else None,
+        feed_states=followers.feed_states if followers else None,
+    )
     app = build_app(context)
     log = get_logger(component="web")
     generated = not config.web.users and not config.web.token

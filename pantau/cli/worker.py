@@ -41,9 +41,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_config_option(parser)
-    parser.add_argument("--role", choices=("all", "classify", "deliver"), default="all",
-                        help="all: classify and deliver (default); classify: only classify, in batches, "
-                             "without Faust; deliver: stories and delivery only")
+    parser.add_argument(
+        "--role",
+        choices=("all", "classify", "deliver"),
+        default="all",
+        help="all: classify and deliver (default); classify: only classify, in batches, "
+        "without Faust; deliver: stories and delivery only",
+    )
     parser.set_defaults(handler=handle)
 
 
@@ -51,5 +55,8 @@ def handle(args: argparse.Namespace) -> int:
     """Start the worker and block until SIGINT/SIGTERM; returns the exit status."""
     from pantau.runtime.stream_worker import run_stream_worker
 
-    return run_stream_worker(config_from_args(args, with_rules=True), log_level=getattr(args, "log_level", "info"),
-                             role=getattr(args, "role", "all"))
+    return run_stream_worker(
+        config_from_args(args, with_rules=True),
+        log_level=getattr(args, "log_level", "info"),
+        role=getattr(args, "role", "all"),
+    )

@@ -52,11 +52,27 @@ class Article(msgspec.Struct, frozen=True, kw_only=True):
         return len(self.title) + len(self.summary) + len(self.content)
 
 
-def synthetic_article(id: str, *, feed: str, title: str = "", summary: str = "", content: str = "", url: str = "",
-                      language: str | None = None) -> Article:
+def synthetic_article(
+    id: str,
+    *,
+    feed: str,
+    title: str = "",
+    summary: str = "",
+    content: str = "",
+    url: str = "",
+    language: str | None = None,
+) -> Article:
     """An Article no feed delivered (a rule's example, a corpus item, pasted text), fetched now."""
-    return Article(id=id, url=url, title=title, summary=summary, content=content,
-                   fetched=datetime.now(timezone.utc), feed=feed, language=language)
+    return Article(
+        id=id,
+        url=url,
+        title=title,
+        summary=summary,
+        content=content,
+        fetched=datetime.now(timezone.utc),
+        feed=feed,
+        language=language,
+    )
 
 
 def article_id(canonical_key: str) -> str:

@@ -33,19 +33,27 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+from pantau.core.errors import ConfigError, MissingEnvError
+from pantau.core.files import read_text
+from pantau.core.yaml_errors import describe, kind_of, locate
 from pantau.sources.feed_list import load_feed_list
 from pantau.sources.feeds import FeedSpec, warn_short_intervals
 from pantau.streams.deliver.config import Duration, RouteSpec
 from pantau.streams.deliver.destinations import DestinationSpec
-from pantau.core.errors import ConfigError, MissingEnvError
-from pantau.core.files import read_text
-from pantau.core.yaml_errors import describe, kind_of, locate
 from pantau.streams.deliver.inhibit import InhibitRule
 from pantau.web.settings import WebConfig
 
 __all__ = [
-    "Config", "NetworkConfig", "KafkaSettings", "WebConfig", "WebSubConfig", "DEFAULT_ARCHIVE", "load_config",
-    "default_config_path", "shipped_rules_dir", "substitute_env",
+    "Config",
+    "NetworkConfig",
+    "KafkaSettings",
+    "WebConfig",
+    "WebSubConfig",
+    "DEFAULT_ARCHIVE",
+    "load_config",
+    "default_config_path",
+    "shipped_rules_dir",
+    "substitute_env",
 ]
 
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -86,10 +94,15 @@ class KafkaSettings(BaseModel):
         env = os.environ if env is None else env
         value = env.get(REPLICAS_ENV, "").strip()
         if value and (not value.isdigit() or int(value) < 1):
-            raise ConfigError(f"{REPLICAS_ENV}={value!r} is not a positive number",
-                              hint="set it to the replication factor your cluster allows, e.g. 3, or unset it")
-        return cls(bootstrap=env.get(BOOTSTRAP_ENV) or kafka, prefix=env.get(PREFIX_ENV, ""),
-                   replicas=int(value) if value else None)
+            raise ConfigError(
+                f"{REPLICAS_ENV}={value!r} is not a positive number",
+                hint="set it to the replication factor your cluster allows, e.g. 3, or unset it",
+            )
+        return cls(
+            bootstrap=env.get(BOOTSTRAP_ENV) or kafka,
+            prefix=env.get(PREFIX_ENV, ""),
+            replicas=int(value) if value else None,
+        )
 
 
 DEFAULT_ARCHIVE = 14 * 86400.0
@@ -115,8 +128,10 @@ class WebSubConfig(BaseModel):
     def _http_url(cls, value: str) -> str:
         parts = urlsplit(value)
         if parts.scheme not in {"http", "https"} or not parts.netloc or parts.path.strip("/") == "":
-            raise ValueError(f"callback_url {value!r} is not an http(s) URL with a path; write the public address "
-                             "hubs reach this process at, e.g. https://pantau.example.org/websub")
+            raise ValueError(
+                f"callback_url {value!r} is not an http(s) URL with a path; write the public address "
+                "hubs reach this process at, e.g. https://pantau.example.org/websub"
+            )
         return value.rstrip("/")
 
 
@@ -160,8 +175,14 @@ def default_config_path() -> Path:
     return Path(str(files("pantau.defaults") / "pantau.yaml"))
 
 
-def substitute_env(value: Any, *, where: str, env: Mapping[str, str] | None = None,
-                   _missing: list[tuple[tuple, str]] | None = None, _loc: tuple = ()) -> Any:
+def substitute_env(
+    value: Any,
+    *,
+    where: str,
+    env: Mapping[str, str] | None = None,
+    _missing: list[tuple[tuple, str]] | None = None,
+    _loc: tuple = (),
+) -> Any:
     """Replace every ``${NAME}`` in strings nested in ``value`` from the environment.
 
     Every unset variable is reported at once, each located at its line when
@@ -180,11 +201,13 @@ def substitute_env(value: Any, *, where: str, env: Mapping[str, str] | None = No
 
         result: Any = _ENV.sub(repl, value)
     elif isinstance(value, dict):
-        result = {k: substitute_env(v, where=where, env=env, _missing=missing, _loc=(*_loc, k))
-                  for k, v in value.items()}
+        result = {
+            k: substitute_env(v, where=where, env=env, _missing=missing, _loc=(*_loc, k)) for k, v in value.items()
+        }
     elif isinstance(value, list):
-        result = [substitute_env(v, where=where, env=env, _missing=missing, _loc=(*_loc, i))
-                  for i, v in enumerate(value)]
+        result = [
+            substitute_env(v, where=where, env=env, _missing=missing, _loc=(*_loc, i)) for i, v in enumerate(value)
+        ]
     else:
         result = value
     if top and missing:
@@ -194,7 +217,9 @@ def substitute_env(value: Any, *, where: str, env: Mapping[str, str] | None = No
             dotted = ".".join(str(p) for p in loc)
             lines.append(f"{place}: {dotted + ': ' if dotted else ''}environment variable {name} is not set")
         names = " ".join(dict.fromkeys(f"{name}=..." for _loc, name in missing))
-        message = lines[0] if len(lines) == 1 else f"{where}: {len(lines)} unset environment variables:\n" + "\n".join(lines)
+        message = (
+            lines[0] if len(lines) == 1 else f"{where}: {len(lines)} unset environment variables:\n" + "\n".join(lines)
+        )
         raise MissingEnvError(message, hint=f"export {names} before starting pantau, or write the value in the file")
     return result
 
@@ -210,18 +235,25 @@ def load_config(path: str | Path | None = None, *, env: dict[str, str] | None = 
     """
     shipped = not path
     path = Path(path) if path else default_config_path()
-    text = read_text(path, what="configuration file",
-                     hint="pass --config FILE naming a pantau.yaml, or copy pantau/defaults/pantau.yaml as a start")
+    text = read_text(
+        path,
+        what="configuration file",
+        hint="pass --config FILE naming a pantau.yaml, or copy pantau/defaults/pantau.yaml as a start",
+    )
     try:
         raw = YAML(typ="rt").load(text)
     except YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML: {exc}", hint="fix the indentation or quoting") from None
     if raw is None:
-        raise ConfigError(f"configuration file {path} is empty: it needs {_NEEDS}",
-                          hint="write e.g. `feeds: feeds.yaml` and `rules: rules/`")
+        raise ConfigError(
+            f"configuration file {path} is empty: it needs {_NEEDS}",
+            hint="write e.g. `feeds: feeds.yaml` and `rules: rules/`",
+        )
     if not isinstance(raw, dict):
-        raise ConfigError(f"{path}: expected a mapping of settings (key: value), got {kind_of(raw)}",
-                          hint=f"a configuration needs {_NEEDS}")
+        raise ConfigError(
+            f"{path}: expected a mapping of settings (key: value), got {kind_of(raw)}",
+            hint=f"a configuration needs {_NEEDS}",
+        )
     data = substitute_env(raw, where=str(path), env=env)
     base = path.resolve().parent
     feeds = data.get("feeds", [])
@@ -235,7 +267,9 @@ def load_config(path: str | Path | None = None, *, env: dict[str, str] | None = 
     try:
         cfg = Config.model_validate({**data, "source": path.resolve(), "feeds_file": feeds_file})
     except ValidationError as exc:
-        raise ConfigError(f"{path} has errors:\n{describe(exc, path, raw, Config, quiet=frozenset({'destinations'}))}") from None
+        raise ConfigError(
+            f"{path} has errors:\n{describe(exc, path, raw, Config, quiet=frozenset({'destinations'}))}"
+        ) from None
     # Relative paths are relative to the config file, as users expect; the
     # shipped file lives inside the package, so its state goes where pantau
     # was started, not next to the installed files.
@@ -256,10 +290,17 @@ def _check_routes(cfg: Config, path: Path, raw: Any) -> None:
             if dest not in names and dest != "console":
                 close = difflib.get_close_matches(dest, sorted(names), n=1)
                 fix = f"did you mean {close[0]!r}?" if close else "declare it under destinations:"
-                problems.append((f"{locate(path, raw, ('routes', i, 'to', j))}: routes[{i}] sends to unknown "
-                                 f"destination {dest!r}", fix))
+                problems.append(
+                    (
+                        f"{locate(path, raw, ('routes', i, 'to', j))}: routes[{i}] sends to unknown "
+                        f"destination {dest!r}",
+                        fix,
+                    )
+                )
     if len(problems) == 1:
         raise ConfigError(problems[0][0], hint=problems[0][1])
     if problems:
-        raise ConfigError(f"{path} has errors:\n" + "\n".join(f"{what} ({fix})" for what, fix in problems),
-                          hint="destinations are declared under `destinations:`; `console` is built in")
+        raise ConfigError(
+            f"{path} has errors:\n" + "\n".join(f"{what} ({fix})" for what, fix in problems),
+            hint="destinations are declared under `destinations:`; `console` is built in",
+        )

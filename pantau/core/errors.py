@@ -152,9 +152,7 @@ class RetryableDelivery(DeliveryError):
 class PermanentDelivery(DeliveryError):
     """The destination will never accept this alert as configured."""
 
-    def __init__(
-        self, destination: str, message: str, *, hint: str | None = None, disable: bool = False
-    ) -> None:
+    def __init__(self, destination: str, message: str, *, hint: str | None = None, disable: bool = False) -> None:
         super().__init__(destination, message, hint=hint)
         self.disable = disable
 

@@ -17,7 +17,7 @@ __all__ = ["read_text", "why_unreadable"]
 def why_unreadable(path: Path, exc: BaseException) -> str:
     """Plain words for why ``path`` could not be read: missing, a folder, no permission, binary..."""
     if isinstance(exc, UnicodeDecodeError):
-        return f"is not UTF-8 text (byte {exc.start}: {exc.object[exc.start:exc.start + 1]!r}; a binary file?)"
+        return f"is not UTF-8 text (byte {exc.start}: {exc.object[exc.start : exc.start + 1]!r}; a binary file?)"
     if isinstance(exc, FileNotFoundError):
         return "does not exist"
     if isinstance(exc, IsADirectoryError):

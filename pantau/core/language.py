@@ -21,8 +21,16 @@ import threading
 from typing import NamedTuple
 
 __all__ = [
-    "HANDLED", "OTHER", "DECLARED", "DETECTED", "Language", "declared_code", "detect_language",
-    "resolve_language", "article_language", "same_family",
+    "HANDLED",
+    "OTHER",
+    "DECLARED",
+    "DETECTED",
+    "Language",
+    "declared_code",
+    "detect_language",
+    "resolve_language",
+    "article_language",
+    "same_family",
 ]
 
 HANDLED = ("id", "en", "vi", "ko")

@@ -16,8 +16,15 @@ from pydantic import BaseModel, ValidationError
 
 __all__ = ["describe", "locate", "fields_at", "kind_of", "plain_message"]
 
-_KINDS = ((bool, "true/false"), (dict, "a mapping"), (list, "a list"), (str, "text"), (int, "a number"),
-          (float, "a number"), (type(None), "nothing"))
+_KINDS = (
+    (bool, "true/false"),
+    (dict, "a mapping"),
+    (list, "a list"),
+    (str, "text"),
+    (int, "a number"),
+    (float, "a number"),
+    (type(None), "nothing"),
+)
 
 
 def kind_of(value: Any) -> str:
@@ -104,8 +111,15 @@ def _untagged(data: Any, loc: tuple) -> tuple:
     return tuple(out)
 
 
-def describe(exc: ValidationError, path: Path, data: Any, model: type[BaseModel], *,
-             prefix: tuple = (), quiet: frozenset[str] = frozenset()) -> str:
+def describe(
+    exc: ValidationError,
+    path: Path,
+    data: Any,
+    model: type[BaseModel],
+    *,
+    prefix: tuple = (),
+    quiet: frozenset[str] = frozenset(),
+) -> str:
     """One ``file:line:col: message`` line per error; ``prefix`` places ``model`` inside ``data``.
 
     Values are echoed only when scalar and not under a key in ``quiet`` (a
@@ -114,7 +128,7 @@ def describe(exc: ValidationError, path: Path, data: Any, model: type[BaseModel]
     lines = []
     for err in exc.errors():
         tagged = tuple(err["loc"])
-        loc = _untagged(data, prefix + tagged)[len(prefix):]
+        loc = _untagged(data, prefix + tagged)[len(prefix) :]
         if err["type"] in ("union_tag_not_found", "union_tag_invalid"):
             loc += (err.get("ctx", {}).get("discriminator", "'type'").strip("'"),)
         where = locate(path, data, prefix + loc)

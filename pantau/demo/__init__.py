@@ -21,8 +21,8 @@ from pathlib import Path
 
 from defusedxml import ElementTree
 
-from pantau.sources.feeds import FeedSpec
 from pantau.core.config import Config, NetworkConfig, load_config
+from pantau.sources.feeds import FeedSpec
 
 __all__ = ["FEEDS_DIR", "DemoServer", "demo_feeds", "demo_config", "run_demo"]
 
@@ -61,12 +61,14 @@ def demo_feeds(base_url: str, directory: Path = FEEDS_DIR) -> list[FeedSpec]:
     specs = []
     for path in sorted(directory.glob("*.xml")):
         channel = ElementTree.parse(path).getroot().find("channel")
-        specs.append(FeedSpec(
-            url=f"{base_url}/{path.name}",
-            id=f"demo-{path.stem}",
-            name=channel.findtext("title", path.stem),
-            language=channel.findtext("language"),
-        ))
+        specs.append(
+            FeedSpec(
+                url=f"{base_url}/{path.name}",
+                id=f"demo-{path.stem}",
+                name=channel.findtext("title", path.stem),
+                language=channel.findtext("language"),
+            )
+        )
     return specs
 
 
@@ -87,12 +89,16 @@ def run_demo(*, keep_serving: bool = False) -> int:
     from pantau.runtime.embedded import run_embedded
 
     with DemoServer() as server, tempfile.TemporaryDirectory(prefix="pantau-demo-") as tmp:
-        print(f"pantau demo: serving {len(list(FEEDS_DIR.glob('*.xml')))} sample feeds on {server.url}",
-              file=sys.stderr)
+        print(
+            f"pantau demo: serving {len(list(FEEDS_DIR.glob('*.xml')))} sample feeds on {server.url}", file=sys.stderr
+        )
         status = run_embedded(demo_config(server.url, Path(tmp) / "state.db"), once=True)
         if keep_serving:
-            print(f"pantau demo: still serving on {server.url}/ (try `pantau fetch "
-                  f"{server.url}/asia-wire.xml --allow-private`); Ctrl-C stops", file=sys.stderr)
+            print(
+                f"pantau demo: still serving on {server.url}/ (try `pantau fetch "
+                f"{server.url}/asia-wire.xml --allow-private`); Ctrl-C stops",
+                file=sys.stderr,
+            )
             try:
                 threading.Event().wait()
             except KeyboardInterrupt:

@@ -75,11 +75,15 @@ def check_routes_against_rules(config: Config, ruleset: RuleSet) -> list[str]:
     typos, unknown = route_problems(config, ruleset.topics, _rule_ids(ruleset))
     if typos:
         head = typos[0] if len(typos) == 1 else f"{config.source} has errors:\n" + "\n".join(typos)
-        raise ConfigError(head, hint=f"routes match the topic ids and rule ids of the rule files in {config.rules}; "
-                          "fix the name")
+        raise ConfigError(
+            head, hint=f"routes match the topic ids and rule ids of the rule files in {config.rules}; fix the name"
+        )
     for line in unknown:
-        get_logger().warning("route_names_undefined", problem=line,
-                             hint="its alerts are routed once a rule file defines it (rules reload live)")
+        get_logger().warning(
+            "route_names_undefined",
+            problem=line,
+            hint="its alerts are routed once a rule file defines it (rules reload live)",
+        )
     return unknown
 
 

@@ -49,11 +49,19 @@ class Classifier:
         self.batch = batch
         self.articles_topic, self.matches_topic = ARTICLES.name(prefix), MATCHES.name(prefix)
         self.consumer = AIOKafkaConsumer(
-            self.articles_topic, bootstrap_servers=bootstrap, group_id=f"{prefix}{CLASSIFY_GROUP}",
-            client_id="pantau-classify", enable_auto_commit=False, auto_offset_reset="earliest",
-            max_poll_records=batch, session_timeout_ms=10000, heartbeat_interval_ms=3000)
-        self.producer = AIOKafkaProducer(bootstrap_servers=bootstrap, client_id="pantau-classify",
-                                         acks="all", enable_idempotence=True, linger_ms=5)
+            self.articles_topic,
+            bootstrap_servers=bootstrap,
+            group_id=f"{prefix}{CLASSIFY_GROUP}",
+            client_id="pantau-classify",
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            max_poll_records=batch,
+            session_timeout_ms=10000,
+            heartbeat_interval_ms=3000,
+        )
+        self.producer = AIOKafkaProducer(
+            bootstrap_servers=bootstrap, client_id="pantau-classify", acks="all", enable_idempotence=True, linger_ms=5
+        )
         self.assigned = False
 
     async def start(self) -> None:
@@ -89,8 +97,11 @@ class Classifier:
                     log.exception("classify_failed", article=article.id, feed=article.feed)
                     continue
                 if classified.matches:
-                    sends.append(await self.producer.send(self.matches_topic, key=article.id.encode(),
-                                                          value=encode_classified(classified)))
+                    sends.append(
+                        await self.producer.send(
+                            self.matches_topic, key=article.id.encode(), value=encode_classified(classified)
+                        )
+                    )
         if not count:
             return 0
         await asyncio.gather(*sends)  # the broker has every match of the batch ...

@@ -30,27 +30,27 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import TextIO
 
+from pantau.adapters.sqlite.archive import ArchivedAlert, ArchiveStore, Intake
+from pantau.adapters.sqlite.feed_state import SqliteFeedStateStore
+from pantau.adapters.sqlite.inbox import Inbox
+from pantau.adapters.sqlite.outbox import SqliteOutbox
+from pantau.adapters.sqlite.silences import SqliteSilences
+from pantau.adapters.sqlite.state import open_state
+from pantau.adapters.sqlite.stories import SqliteStoryStore
 from pantau.core.article import Article
+from pantau.core.config import Config
+from pantau.core.logs import get_logger
+from pantau.runtime.observe import start_observer
 from pantau.sources.health import HealthEvent
 from pantau.sources.outcome import PollSummary
 from pantau.sources.poller import Poller
-from pantau.adapters.sqlite.feed_state import SqliteFeedStateStore
+from pantau.sources.websub_callback import serve_websub
 from pantau.streams.classify import LiveRules, RuleSet, load_ruleset
-from pantau.core.config import Config
-from pantau.adapters.sqlite.outbox import SqliteOutbox
-from pantau.adapters.sqlite.silences import SqliteSilences
-from pantau.streams.deliver.retention import delivery_retention
 from pantau.streams.deliver import Dispatcher, DrainSummary, Router, build_destinations
 from pantau.streams.deliver.events import OpsEvent, from_health
 from pantau.streams.deliver.feedback import signer_for
-from pantau.adapters.sqlite.archive import ArchivedAlert, ArchiveStore, Intake
-from pantau.adapters.sqlite.inbox import Inbox
-from pantau.core.logs import get_logger
-from pantau.runtime.observe import start_observer
-from pantau.sources.websub_callback import serve_websub
+from pantau.streams.deliver.retention import delivery_retention
 from pantau.streams.pipeline import Outcome, process
-from pantau.adapters.sqlite.state import open_state
-from pantau.adapters.sqlite.stories import SqliteStoryStore
 from pantau.streams.stories import StoryIndex
 
 __all__ = ["RunSummary", "EmbeddedRunner", "run_embedded"]
@@ -112,11 +112,22 @@ class EmbeddedRunner:
         retention = delivery_retention(self.router.routes)
         self.stories = StoryIndex(SqliteStoryStore(self.conn), retention=retention)
         self.dispatcher = Dispatcher(
-            destinations, SqliteOutbox(self.conn), routes=self.router.routes, silences=SqliteSilences(self.conn),
-            on_event=self.announce, retention=retention, inhibit=config.inhibit,
+            destinations,
+            SqliteOutbox(self.conn),
+            routes=self.router.routes,
+            silences=SqliteSilences(self.conn),
+            on_event=self.announce,
+            retention=retention,
+            inhibit=config.inhibit,
         )
-        self.poller = Poller(config.feeds, SqliteFeedStateStore(self.conn), self.publish,
-                             network=config.network, feeds_path=config.feeds_file, on_health=self.feed_health)
+        self.poller = Poller(
+            config.feeds,
+            SqliteFeedStateStore(self.conn),
+            self.publish,
+            network=config.network,
+            feeds_path=config.feeds_file,
+            on_health=self.feed_health,
+        )
         self.summary = RunSummary()
         self._arrived = asyncio.Event()
 
@@ -241,13 +252,19 @@ def _intake(outcome: Outcome, queued: set[str], inhibited: dict[str, str] | None
     """The archive record of one processed article; an alert not queued was inhibited, silenced or queued before."""
     inhibited = inhibited or {}
     alerts = tuple(
-        ArchivedAlert(key=a.key, route=a.route, destination=a.destination, created=a.created,
-                      status="pending" if a.key in queued else "inhibited" if a.key in inhibited else "silenced",
-                      why=inhibited.get(a.key, ""))
+        ArchivedAlert(
+            key=a.key,
+            route=a.route,
+            destination=a.destination,
+            created=a.created,
+            status="pending" if a.key in queued else "inhibited" if a.key in inhibited else "silenced",
+            why=inhibited.get(a.key, ""),
+        )
         for a in outcome.alerts
     )
-    return Intake(classified=outcome.classified, story_id=outcome.story.story_id if outcome.story else None,
-                  alerts=alerts)
+    return Intake(
+        classified=outcome.classified, story_id=outcome.story.story_id if outcome.story else None, alerts=alerts
+    )
 
 
 def _readiness(runner: EmbeddedRunner):
@@ -282,8 +299,13 @@ async def _main(config: Config, once: bool, console_stream: TextIO | None) -> in
             return 0
         if config.metrics:  # not for --once: nothing would scrape a process that lives seconds
             _subscriber, routes = serve_websub(runner.poller, config)
-            observer = start_observer(config.metrics, _readiness(runner), mode="run", routes=routes,
-                                      degraded=runner.live.degraded if runner.live is not None else None)
+            observer = start_observer(
+                config.metrics,
+                _readiness(runner),
+                mode="run",
+                routes=routes,
+                degraded=runner.live.degraded if runner.live is not None else None,
+            )
         if config.web.listen:  # the page in its own thread and loop: it never holds up this one
             from pantau.web.app import start_page
 

@@ -120,8 +120,12 @@ def _reasons(readiness: Readiness | None) -> list[str]:
         return [f"readiness check failed: {exc!r}"]
 
 
-def _app(registry: CollectorRegistry, readiness: Readiness | None, degraded: Readiness | None = None,
-         routes: Mapping[str, Callable] | None = None) -> Callable:
+def _app(
+    registry: CollectorRegistry,
+    readiness: Readiness | None,
+    degraded: Readiness | None = None,
+    routes: Mapping[str, Callable] | None = None,
+) -> Callable:
     routes = routes or {}
     metrics = make_wsgi_app(registry)
 
@@ -174,8 +178,9 @@ def start_observer(
     host, port = parse_address(address)
     server_class = _Server6 if ":" in host else _Server
     try:
-        server = make_server(host, port, _app(registry, readiness, degraded, routes), server_class,
-                             handler_class=_QuietHandler)
+        server = make_server(
+            host, port, _app(registry, readiness, degraded, routes), server_class, handler_class=_QuietHandler
+        )
     except OSError as exc:
         raise ConfigError(
             f"cannot serve metrics on {address}: {exc.strerror or exc}",

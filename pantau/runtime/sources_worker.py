@@ -44,8 +44,14 @@ class FeedShare:
     other workers shared.
     """
 
-    def __init__(self, feeds: Iterable[FeedSpec], poller: _Reloads, catch_up: Callable[[], Awaitable[object]],
-                 *, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(
+        self,
+        feeds: Iterable[FeedSpec],
+        poller: _Reloads,
+        catch_up: Callable[[], Awaitable[object]],
+        *,
+        loop: asyncio.AbstractEventLoop,
+    ) -> None:
         self.feeds = list(feeds)
         self.partitions: frozenset[int] = frozenset()
         self._poller = poller
@@ -101,7 +107,8 @@ async def run_source_worker(config: Config, *, kafka: KafkaSettings | None = Non
     loop = asyncio.get_running_loop()
     broker, log_gate = await loop.run_in_executor(None, watch_broker, bootstrap)
     await loop.run_in_executor(
-        None, lambda: ensure_topics(bootstrap, ALL_TOPICS, prefix=prefix, replicas=kafka.replicas))
+        None, lambda: ensure_topics(bootstrap, ALL_TOPICS, prefix=prefix, replicas=kafka.replicas)
+    )
     publisher = await loop.run_in_executor(None, lambda: KafkaPublisher(bootstrap, prefix=prefix))
     local = SqliteFeedStateStore(open_state(config.state))
     store = await loop.run_in_executor(None, lambda: SharedFeedStateStore(local, bootstrap, FEEDS_STATE.name(prefix)))

@@ -17,8 +17,9 @@ from pantau.core.config import Config, KafkaSettings
 __all__ = ["run_stream_worker"]
 
 
-def run_stream_worker(config: Config, *, log_level: str = "info", kafka: KafkaSettings | None = None,
-                      role: str = "all") -> int:
+def run_stream_worker(
+    config: Config, *, log_level: str = "info", kafka: KafkaSettings | None = None, role: str = "all"
+) -> int:
     """Start the worker in ``role`` (all, classify, deliver) and block until SIGINT/SIGTERM; returns the exit status."""
     import faust
 
@@ -47,8 +48,9 @@ def run_stream_worker(config: Config, *, log_level: str = "info", kafka: KafkaSe
     def readiness() -> list[str]:
         return broker.reasons() + list(worker.not_ready)
 
-    observer = (start_observer(config.metrics, readiness, mode="worker", degraded=rules.degraded)
-                if config.metrics else None)
+    observer = (
+        start_observer(config.metrics, readiness, mode="worker", degraded=rules.degraded) if config.metrics else None
+    )
     # Faust's worker owns the event loop and handles SIGINT/SIGTERM (a clean leave of the group).
     runner = faust.Worker(app, quiet=True, override_logging=False, redirect_stdouts=False, loglevel=log_level)
     runner.spinner = None  # its terminal escapes would corrupt JSON log lines
@@ -75,8 +77,11 @@ def _classify_only(config: Config, rules: Any, kafka: KafkaSettings, broker: Any
     from pantau.runtime.classify_worker import run_classifier
     from pantau.runtime.observe import start_observer
 
-    observer = (start_observer(config.metrics, broker.reasons, mode="worker", degraded=rules.degraded)
-                if config.metrics else None)
+    observer = (
+        start_observer(config.metrics, broker.reasons, mode="worker", degraded=rules.degraded)
+        if config.metrics
+        else None
+    )
     try:
         asyncio.run(run_classifier(rules, kafka.bootstrap, kafka.prefix))
     finally:

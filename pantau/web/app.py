@@ -13,9 +13,9 @@ import hmac
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -94,8 +94,11 @@ def _secure(config: Config) -> bool:
 _HEADERS = [
     # Scripts and styles only from this site (htmx is vendored); no framing; no referrer leaves the
     # page (feedback links carry signatures); forms post only here.
-    (b"content-security-policy", b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-                                 b"frame-ancestors 'none'; form-action 'self'; base-uri 'none'"),
+    (
+        b"content-security-policy",
+        b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        b"frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    ),
     (b"x-frame-options", b"DENY"),
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
@@ -125,8 +128,12 @@ class SecurityHeaders:
 
 
 def _context(request: Request) -> dict:
-    return {"csrf_token": csrf_token(request), "user": current_user(request), "path": request.url.path,
-            "mode": request.app.state.web.mode}
+    return {
+        "csrf_token": csrf_token(request),
+        "user": current_user(request),
+        "path": request.url.path,
+        "mode": request.app.state.web.mode,
+    }
 
 
 async def _refused(request: Request, exc: Exception) -> Response:
@@ -160,12 +167,18 @@ def build_app(context: WebContext) -> Starlette:
 
     filters.install(templates.env)
     context.templates = templates
-    middleware = [Middleware(SecurityHeaders),
-                  Middleware(SessionMiddleware, secret_key=cookie_key(config), session_cookie="pantau_session",
-                             max_age=int(config.web.session_hours * 3600), same_site="strict",
-                             https_only=_secure(config))]
-    app = Starlette(routes=routes(), middleware=middleware,
-                    exception_handlers={Refused: _refused, 404: _not_found})
+    middleware = [
+        Middleware(SecurityHeaders),
+        Middleware(
+            SessionMiddleware,
+            secret_key=cookie_key(config),
+            session_cookie="pantau_session",
+            max_age=int(config.web.session_hours * 3600),
+            same_site="strict",
+            https_only=_secure(config),
+        ),
+    ]
+    app = Starlette(routes=routes(), middleware=middleware, exception_handlers={Refused: _refused, 404: _not_found})
     app.state.web = context
     return app
 
@@ -182,9 +195,15 @@ def check_route(route: Route) -> tuple[str, str] | None:
     return getattr(route.endpoint, "guard", None) if isinstance(route, Route) else None
 
 
-def make_context(config: Config, rules: Callable[[], RuleSet], *, mode: str = "embedded",
-                 rules_problem: Callable[[], str | None] = lambda: None, silences: Any = None,
-                 feed_states: Any = None) -> WebContext:
+def make_context(
+    config: Config,
+    rules: Callable[[], RuleSet],
+    *,
+    mode: str = "embedded",
+    rules_problem: Callable[[], str | None] = lambda: None,
+    silences: Any = None,
+    feed_states: Any = None,
+) -> WebContext:
     """A context with its own connection to the state file, the accounts and a login limiter.
 
     Silences and feed states default to the state file's (embedded mode).
@@ -195,15 +214,26 @@ def make_context(config: Config, rules: Callable[[], RuleSet], *, mode: str = "e
 
     web = config.web
     conn = open_state(config.state)
-    return WebContext(config=config, rules=rules, conn=conn,
-                      accounts=Accounts(web, token=login_token(config)),
-                      limiter=LoginLimiter(web.login_attempts, web.login_window), mode=mode,
-                      rules_problem=rules_problem, silences=silences or SqliteSilences(conn),
-                      feed_states=feed_states or SqliteFeedStateStore(conn))
+    return WebContext(
+        config=config,
+        rules=rules,
+        conn=conn,
+        accounts=Accounts(web, token=login_token(config)),
+        limiter=LoginLimiter(web.login_attempts, web.login_window),
+        mode=mode,
+        rules_problem=rules_problem,
+        silences=silences or SqliteSilences(conn),
+        feed_states=feed_states or SqliteFeedStateStore(conn),
+    )
 
 
-def start_page(config: Config, rules: Callable[[], RuleSet], *, mode: str = "embedded",
-               rules_problem: Callable[[], str | None] = lambda: None):
+def start_page(
+    config: Config,
+    rules: Callable[[], RuleSet],
+    *,
+    mode: str = "embedded",
+    rules_problem: Callable[[], str | None] = lambda: None,
+):
     """Start the page in a thread (None when ``web.listen`` is null or the port is taken); logs its address."""
     from pantau.core.logs import get_logger
     from pantau.web.server import start_in_thread

@@ -29,8 +29,15 @@ def run_backtest(web, name: str, text: str, *, days: float) -> BacktestResult:
     conn = open_state(config.state)
     try:
         store = ArchiveStore(conn)
-        return backtest(store.scan(since, until), web.rules(), proposed, routes=config.routes,
-                        destinations={n: s.type for n, s in config.destinations.items()},
-                        since=since, until=until, samples=5)
+        return backtest(
+            store.scan(since, until),
+            web.rules(),
+            proposed,
+            routes=config.routes,
+            destinations={n: s.type for n, s in config.destinations.items()},
+            since=since,
+            until=until,
+            samples=5,
+        )
     finally:
         conn.close()

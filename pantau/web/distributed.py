@@ -80,8 +80,12 @@ class Followers:
 def follow(config: Config) -> Followers:
     """Start the archive view reader and the silences follower for ``config``'s broker."""
     kafka = config.broker
-    reader = ArchiveReader(kafka.bootstrap, ArchiveStore(open_state(config.state)), prefix=kafka.prefix,
-                           retention=config.archive)
+    reader = ArchiveReader(
+        kafka.bootstrap, ArchiveStore(open_state(config.state)), prefix=kafka.prefix, retention=config.archive
+    )
     reader.start()
-    return Followers(reader, TopicSilences(kafka.bootstrap, prefix=kafka.prefix).start(),
-                     TopicFeedStates(kafka.bootstrap, prefix=kafka.prefix))
+    return Followers(
+        reader,
+        TopicSilences(kafka.bootstrap, prefix=kafka.prefix).start(),
+        TopicFeedStates(kafka.bootstrap, prefix=kafka.prefix),
+    )

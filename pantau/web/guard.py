@@ -110,8 +110,11 @@ async def check_csrf(request: Request) -> FormData:
     sent = str(form.get("csrf_token") or request.headers.get("x-csrf-token") or "")
     expected = request.session.get("csrf") or ""
     if not expected or not sent or not hmac.compare_digest(sent.encode(), expected.encode()):
-        raise Refused(403, "The form's security token is missing or wrong (an old tab, or a forged request). "
-                           "Reload the page and try again.")
+        raise Refused(
+            403,
+            "The form's security token is missing or wrong (an old tab, or a forged request). "
+            "Reload the page and try again.",
+        )
     if not _same_site(request):
         raise Refused(403, "This form was posted from another site; pantau refuses cross-site posts.")
     return form
@@ -137,6 +140,7 @@ def refused_response(request: Request, exc: Refused) -> Response:
     """The page (or htmx fragment) shown for a refused request."""
     templates = request.app.state.web.templates
     if "text/html" in request.headers.get("accept", "") or request.headers.get("hx-request"):
-        return templates.TemplateResponse(request, "refused.html", {"message": exc.message, "status": exc.status},
-                                          status_code=exc.status)
+        return templates.TemplateResponse(
+            request, "refused.html", {"message": exc.message, "status": exc.status}, status_code=exc.status
+        )
     return PlainTextResponse(exc.message, status_code=exc.status)

@@ -29,8 +29,18 @@ from pantau.streams.classify.loader import check_ruleset, rule_files
 from pantau.streams.classify.problems import Problem
 from pantau.web.auth import User
 
-__all__ = ["EditCheck", "Saved", "EditRefused", "topic_names", "read_topic", "text_sha", "check_edit",
-           "proposed_rules", "save_edit", "git_root"]
+__all__ = [
+    "EditCheck",
+    "Saved",
+    "EditRefused",
+    "topic_names",
+    "read_topic",
+    "text_sha",
+    "check_edit",
+    "proposed_rules",
+    "save_edit",
+    "git_root",
+]
 
 _SAVE_LOCK = threading.Lock()
 
@@ -103,8 +113,12 @@ def check_edit(directory: Path, name: str, text: str) -> EditCheck:
     with proposed_rules(directory, name, text) as folder:
         report = check_ruleset(folder)
     ruleset = report.ruleset
-    return EditCheck(_renamed(report.errors), _renamed(report.warnings),
-                     ruleset.version if ruleset is not None else None, ruleset.active if ruleset is not None else 0)
+    return EditCheck(
+        _renamed(report.errors),
+        _renamed(report.warnings),
+        ruleset.version if ruleset is not None else None,
+        ruleset.active if ruleset is not None else 0,
+    )
 
 
 def save_edit(directory: Path, name: str, text: str, *, base: str, user: User) -> Saved:
@@ -114,14 +128,22 @@ def save_edit(directory: Path, name: str, text: str, *, base: str, user: User) -
         path = _path(directory, name)
         current = path.read_text(encoding="utf-8")
         if text_sha(current) != base:
-            raise EditRefused(f"{name} changed since you opened it",
-                              hint="reload the page to see the new text, then edit again")
+            raise EditRefused(
+                f"{name} changed since you opened it", hint="reload the page to see the new text, then edit again"
+            )
         checked = check_edit(directory, name, text)
         if checked.errors:
-            raise EditRefused(f"{name} has {len(checked.errors)} error(s); nothing was saved",
-                              hint=str(checked.errors[0]))
-        diff = "".join(difflib.unified_diff(current.splitlines(keepends=True), text.splitlines(keepends=True),
-                                            fromfile=f"a/{name}", tofile=f"b/{name}"))
+            raise EditRefused(
+                f"{name} has {len(checked.errors)} error(s); nothing was saved", hint=str(checked.errors[0])
+            )
+        diff = "".join(
+            difflib.unified_diff(
+                current.splitlines(keepends=True),
+                text.splitlines(keepends=True),
+                fromfile=f"a/{name}",
+                tofile=f"b/{name}",
+            )
+        )
         temp = directory / f".{name}.saving"  # a dot file: the loader ignores it
         temp.write_text(text, encoding="utf-8")
         os.replace(temp, path)
@@ -133,8 +155,9 @@ def git_root(directory: Path) -> Path | None:
     """The git work tree holding ``directory``, or None."""
     if shutil.which("git") is None:
         return None
-    proc = subprocess.run(["git", "-C", str(directory), "rev-parse", "--show-toplevel"],
-                          capture_output=True, text=True, timeout=10)
+    proc = subprocess.run(
+        ["git", "-C", str(directory), "rev-parse", "--show-toplevel"], capture_output=True, text=True, timeout=10
+    )
     return Path(proc.stdout.strip()) if proc.returncode == 0 else None
 
 
@@ -146,15 +169,28 @@ def _commit(directory: Path, path: Path, user: User) -> str | None:
     author = f"{user.name} <{user.email or user.name + '@pantau.invalid'}>"
     # The committer is pantau itself: the machine may have no git identity configured.
     base = ["git", "-C", str(root), "-c", "user.name=pantau web", "-c", "user.email=pantau@pantau.invalid"]
-    steps = [base + ["add", "--", str(path)],
-             base + ["commit", "--quiet", "--author", author,
-                     "-m", f"rules: {path.name} edited on the web page by {user.name}", "--", str(path)],
-             base + ["rev-parse", "HEAD"]]
+    steps = [
+        base + ["add", "--", str(path)],
+        base
+        + [
+            "commit",
+            "--quiet",
+            "--author",
+            author,
+            "-m",
+            f"rules: {path.name} edited on the web page by {user.name}",
+            "--",
+            str(path),
+        ],
+        base + ["rev-parse", "HEAD"],
+    ]
     out = ""
     for step in steps:
         proc = subprocess.run(step, capture_output=True, text=True, timeout=30)
         if proc.returncode != 0:
-            raise EditRefused(f"saved {path.name}, but git refused the commit: {proc.stderr.strip()[:300]}",
-                              hint=f"commit it by hand in {root}")
+            raise EditRefused(
+                f"saved {path.name}, but git refused the commit: {proc.stderr.strip()[:300]}",
+                hint=f"commit it by hand in {root}",
+            )
         out = proc.stdout.strip()
     return out

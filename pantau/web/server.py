@@ -24,8 +24,17 @@ log = get_logger(component="web")
 
 def _uvicorn_config(app: Starlette, listen: str) -> uvicorn.Config:
     host, port = parse_address(listen)
-    return uvicorn.Config(app, host=host, port=port, log_config=None, access_log=False, lifespan="off",
-                          server_header=False, proxy_headers=False, ws="none")
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,
+        lifespan="off",
+        server_header=False,
+        proxy_headers=False,
+        ws="none",
+    )
 
 
 @dataclass
@@ -62,9 +71,12 @@ def start_in_thread(app: Starlette, listen: str, *, ready_timeout: float = 10.0)
         waited += 0.02
     if not server.started:
         server.should_exit = True
-        log.error("web_not_started", listen=listen, error=repr(failed[0]) if failed else "timed out",
-                  hint="another program uses the port: set web.listen to a free host:port, "
-                  "or null to turn the page off")
+        log.error(
+            "web_not_started",
+            listen=listen,
+            error=repr(failed[0]) if failed else "timed out",
+            hint="another program uses the port: set web.listen to a free host:port, or null to turn the page off",
+        )
         return None
     host, port = _bound(server, listen)
     return WebServer(server, thread, f"http://{host}:{port}")

@@ -1,4 +1,4 @@
-""""Try": how each topic judges a text, with the near misses explained.
+""" "Try": how each topic judges a text, with the near misses explained.
 
 A near miss is a rule that found some of its terms but did not match: either
 its conditions are not met (a required term is missing, a ``none:`` term
@@ -65,8 +65,9 @@ def text_article(text: str, *, title: str = "", url: str = "", language: str | N
     if not title:
         title, _, text = text.partition("\n")
     digest = hashlib.sha256(f"{title}\n{text}".encode()).hexdigest()[:16]
-    return synthetic_article(f"try-{digest}", url=url, title=title.strip(), content=text.strip(), feed="web-try",
-                             language=language or None)
+    return synthetic_article(
+        f"try-{digest}", url=url, title=title.strip(), content=text.strip(), feed="web-try", language=language or None
+    )
 
 
 def rule_infos(directory: Path) -> tuple[dict[str, str], dict[str, RuleInfo]]:
@@ -89,8 +90,11 @@ def _infos(stamp: tuple[tuple[str, int, int], ...]) -> tuple[dict[str, str], dic
         topics[spec.topic] = spec.title
         for rule in spec.rules:
             parts = [rule.query] if rule.query else []
-            parts += [f"{kind}: {', '.join(map(str, getattr(rule, kind)))}" for kind in ("any", "all", "none")
-                      if getattr(rule, kind)]
+            parts += [
+                f"{kind}: {', '.join(map(str, getattr(rule, kind)))}"
+                for kind in ("any", "all", "none")
+                if getattr(rule, kind)
+            ]
             rules[rule.id] = RuleInfo(rule.title or rule.id, "; ".join(parts), rule.min_score)
     return topics, rules
 
@@ -117,6 +121,7 @@ def judge(ruleset: RuleSet, article: Article, *, directory: Path | None = None) 
         else:
             reason = "its conditions are not met" + (f": {info.condition}" if info.condition else "")
         verdicts.setdefault(rule.topic, TopicVerdict(rule.topic, titles.get(rule.topic, rule.topic)))
-        verdicts[rule.topic].near.append(NearMiss(rule.id, info.title, tuple(found), round(score, 3),
-                                                  rule.min_score, reason))
+        verdicts[rule.topic].near.append(
+            NearMiss(rule.id, info.title, tuple(found), round(score, 3), rule.min_score, reason)
+        )
     return sorted(verdicts.values(), key=lambda v: (not v.matched, v.topic))

@@ -56,9 +56,17 @@ async def recent(request: Request) -> Response:
     everything = request.query_params.get("all") == "1"
     # Read-only: the monitor keeps alert fates current (sync_fates after deliveries).
     entries = store.recent(limit=50, matched_only=not everything, topic=topic)
-    return web.templates.TemplateResponse(request, "recent.html", {
-        "entries": entries, "topic": topic, "everything": everything, "topics": web.rules().topics,
-        "running": web.rules()})
+    return web.templates.TemplateResponse(
+        request,
+        "recent.html",
+        {
+            "entries": entries,
+            "topic": topic,
+            "everything": everything,
+            "topics": web.rules().topics,
+            "running": web.rules(),
+        },
+    )
 
 
 async def search(request: Request) -> Response:
@@ -77,9 +85,20 @@ async def search(request: Request) -> Response:
     hits = []
     if q or topic:
         hits = store.search(q, since=since, topic=topic, matched_only=matched, limit=PAGE, offset=offset)
-    return web.templates.TemplateResponse(request, "search.html", {
-        "q": q, "topic": topic, "since": since_text, "matched": matched, "hits": hits, "offset": offset,
-        "page": PAGE, "topics": web.rules().topics})
+    return web.templates.TemplateResponse(
+        request,
+        "search.html",
+        {
+            "q": q,
+            "topic": topic,
+            "since": since_text,
+            "matched": matched,
+            "hits": hits,
+            "offset": offset,
+            "page": PAGE,
+            "topics": web.rules().topics,
+        },
+    )
 
 
 async def article(request: Request) -> Response:
@@ -90,9 +109,16 @@ async def article(request: Request) -> Response:
     if entry is None:
         raise Refused(404, "No such article in the archive (it may have been pruned).")
     story = store.story(entry.story_id) if entry.story_id else [entry]
-    return web.templates.TemplateResponse(request, "article.html", {
-        "entry": entry, "story": story, "missing": [t for t in web.rules().topics if t not in entry.topics],
-        "marked": request.query_params.get("marked")})
+    return web.templates.TemplateResponse(
+        request,
+        "article.html",
+        {
+            "entry": entry,
+            "story": story,
+            "missing": [t for t in web.rules().topics if t not in entry.topics],
+            "marked": request.query_params.get("marked"),
+        },
+    )
 
 
 def routes() -> list[Route]:

@@ -49,9 +49,20 @@ async def confirm(request: Request) -> Response:
     """The confirmation form for a feedback link (records nothing)."""
     key, verdict, article, exp, sig = _verified(request, request.query_params)
     context = _feedback(request).describe(key, article)
-    return request.app.state.web.templates.TemplateResponse(request, "feedback.html", {
-        "key": key, "verdict": verdict, "label": LABELS[verdict], "a": article, "exp": exp, "sig": sig,
-        "context": context, "recorded": None})
+    return request.app.state.web.templates.TemplateResponse(
+        request,
+        "feedback.html",
+        {
+            "key": key,
+            "verdict": verdict,
+            "label": LABELS[verdict],
+            "a": article,
+            "exp": exp,
+            "sig": sig,
+            "context": context,
+            "recorded": None,
+        },
+    )
 
 
 async def record(request: Request, form: FormData) -> Response:
@@ -65,11 +76,23 @@ async def record(request: Request, form: FormData) -> Response:
     except ConfigError as exc:
         raise Refused(404, f"{exc.message} ({exc.hint})") from None
     note = str(form.get("note") or "").strip()[:500]
-    audit.record(request, "feedback", f"alert {key}: {verdict} ({', '.join('/'.join(r) for r in recorded.rules)})"
-                 + (f"; note: {note}" if note else ""))
-    return request.app.state.web.templates.TemplateResponse(request, "feedback.html", {
-        "key": key, "verdict": verdict, "label": LABELS[verdict], "context": store.describe(key, article),
-        "recorded": recorded})
+    audit.record(
+        request,
+        "feedback",
+        f"alert {key}: {verdict} ({', '.join('/'.join(r) for r in recorded.rules)})"
+        + (f"; note: {note}" if note else ""),
+    )
+    return request.app.state.web.templates.TemplateResponse(
+        request,
+        "feedback.html",
+        {
+            "key": key,
+            "verdict": verdict,
+            "label": LABELS[verdict],
+            "context": store.describe(key, article),
+            "recorded": recorded,
+        },
+    )
 
 
 async def quality(request: Request) -> Response:
@@ -78,18 +101,26 @@ async def quality(request: Request) -> Response:
     topic = request.query_params.get("topic") or None
     store = _feedback(request)
     web = request.app.state.web
-    return web.templates.TemplateResponse(request, "quality.html", {
-        "report": store.quality(since=parse_since(since_text, default=30 * 86400), topic=topic),
-        "candidates": store.candidates(topic=topic, limit=50), "since": since_text, "topic": topic,
-        "topics": web.rules().topics})
+    return web.templates.TemplateResponse(
+        request,
+        "quality.html",
+        {
+            "report": store.quality(since=parse_since(since_text, default=30 * 86400), topic=topic),
+            "candidates": store.candidates(topic=topic, limit=50),
+            "since": since_text,
+            "topic": topic,
+            "topics": web.rules().topics,
+        },
+    )
 
 
 async def should_have_alerted(request: Request, form: FormData) -> Response:
     """An editor marks an archived article as one a topic should have taken (a should_match candidate)."""
     article_id, topic = request.path_params["id"], str(form.get("topic") or "")
     try:
-        _feedback(request).should_have_alerted(article_id, topic, who=request.state.user.name,
-                                               note=str(form.get("note") or "")[:500])
+        _feedback(request).should_have_alerted(
+            article_id, topic, who=request.state.user.name, note=str(form.get("note") or "")[:500]
+        )
     except ConfigError as exc:
         raise Refused(422, f"{exc.message} ({exc.hint})") from None
     audit.record(request, "feedback.missed", f"article {article_id} should have alerted {topic}")

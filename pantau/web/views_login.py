@@ -31,10 +31,17 @@ def _keys(request: Request, name: str) -> list[str]:
 def _form(request: Request, *, error: str = "", status: int = 200, name: str = "", retry: int = 0) -> Response:
     web = request.app.state.web
     return web.templates.TemplateResponse(
-        request, "login.html",
-        {"error": error, "next": _next(request.query_params.get("next")), "name": name,
-         "users": bool(web.config.web.users), "token": bool(web.accounts.token)},
-        status_code=status, headers={"Retry-After": str(retry)} if retry else None,
+        request,
+        "login.html",
+        {
+            "error": error,
+            "next": _next(request.query_params.get("next")),
+            "name": name,
+            "users": bool(web.config.web.users),
+            "token": bool(web.accounts.token),
+        },
+        status_code=status,
+        headers={"Retry-After": str(retry)} if retry else None,
     )
 
 
@@ -53,8 +60,13 @@ def _attempt(request: Request, name: str, password: str, token: str, target: str
     wait = web.limiter.retry_after(keys)
     if wait > 0:
         log.warning("web_login_throttled", name=name, client=keys[0])
-        return _form(request, error=f"Too many failed logins. Try again in {math.ceil(wait)} s.", status=429,
-                     name=name, retry=math.ceil(wait))
+        return _form(
+            request,
+            error=f"Too many failed logins. Try again in {math.ceil(wait)} s.",
+            status=429,
+            name=name,
+            retry=math.ceil(wait),
+        )
     user = web.accounts.login_token(token) if token else web.accounts.login(name, password) if name else None
     if user is None:
         web.limiter.failed(keys)
@@ -68,8 +80,13 @@ def _attempt(request: Request, name: str, password: str, token: str, target: str
 
 async def login(request: Request, form: FormData) -> Response:
     """Check the posted name and password (or token) and start a session."""
-    return _attempt(request, str(form.get("name") or "").strip(), str(form.get("password") or ""),
-                    str(form.get("token") or "").strip(), _next(str(form.get("next") or "")))
+    return _attempt(
+        request,
+        str(form.get("name") or "").strip(),
+        str(form.get("password") or ""),
+        str(form.get("token") or "").strip(),
+        _next(str(form.get("next") or "")),
+    )
 
 
 async def logout(request: Request, form: FormData) -> Response:

@@ -39,8 +39,9 @@ async def feeds(request: Request) -> Response:
     rows = []
     for spec in web.config.feeds:
         state = states.get(spec.key)
-        rows.append({"spec": spec, "state": state,
-                     "verdict": verdict(state, spec, now=now) if state is not None else "new"})
+        rows.append(
+            {"spec": spec, "state": state, "verdict": verdict(state, spec, now=now) if state is not None else "new"}
+        )
     order = {"failing": 0, "gone": 1, "silent": 2, "new": 3, "ok": 4}
     rows.sort(key=lambda r: (order.get(r["verdict"], 5), (r["spec"].name or r["spec"].key).casefold()))
     counts = {v: sum(1 for r in rows if r["verdict"] == v) for v in order}
@@ -51,9 +52,19 @@ def _silences_page(request: Request, *, error: str = "", status: int = 200) -> R
     web = request.app.state.web
     now = time.time()
     everything = web.silences.all()
-    return web.templates.TemplateResponse(request, "silences.html", {
-        "active": [s for s in everything if s.active(now)], "ended": [s for s in everything if not s.active(now)][:50],
-        "kinds": KINDS, "error": error, "now": now, "topics": web.rules().topics}, status_code=status)
+    return web.templates.TemplateResponse(
+        request,
+        "silences.html",
+        {
+            "active": [s for s in everything if s.active(now)],
+            "ended": [s for s in everything if not s.active(now)][:50],
+            "kinds": KINDS,
+            "error": error,
+            "now": now,
+            "topics": web.rules().topics,
+        },
+        status_code=status,
+    )
 
 
 async def silences(request: Request) -> Response:
@@ -95,5 +106,3 @@ def routes() -> list[Route]:
         Route("/silences", action(silence_add, role="editor"), methods=["POST"]),
         Route("/silences/{id}/expire", action(silence_expire, role="editor"), methods=["POST"]),
     ]
-
-

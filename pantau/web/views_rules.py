@@ -20,8 +20,7 @@ from starlette.routing import Route
 from pantau.core.errors import RulesError
 from pantau.web import audit
 from pantau.web.guard import Refused, action, page
-from pantau.web.rules_edit import (EditRefused, check_edit, git_root, read_topic, save_edit, text_sha,
-                                   topic_names)
+from pantau.web.rules_edit import EditRefused, check_edit, git_root, read_topic, save_edit, text_sha, topic_names
 
 __all__ = ["routes"]
 
@@ -37,9 +36,17 @@ async def rules_index(request: Request) -> Response:
     """The rule files, the version running and any refused reload."""
     web = request.app.state.web
     running = web.rules()
-    return web.templates.TemplateResponse(request, "rules.html", {
-        "files": topic_names(web.rules_dir), "running": running, "problem": web.rules_problem(),
-        "directory": web.rules_dir, "git": git_root(web.rules_dir)})
+    return web.templates.TemplateResponse(
+        request,
+        "rules.html",
+        {
+            "files": topic_names(web.rules_dir),
+            "running": running,
+            "problem": web.rules_problem(),
+            "directory": web.rules_dir,
+            "git": git_root(web.rules_dir),
+        },
+    )
 
 
 async def rules_edit(request: Request) -> Response:
@@ -47,8 +54,11 @@ async def rules_edit(request: Request) -> Response:
     web = request.app.state.web
     name = _name(request)
     text = read_topic(web.rules_dir, name)
-    return web.templates.TemplateResponse(request, "rule_edit.html", {
-        "name": name, "text": text, "base": text_sha(text), "running": web.rules(), "git": git_root(web.rules_dir)})
+    return web.templates.TemplateResponse(
+        request,
+        "rule_edit.html",
+        {"name": name, "text": text, "base": text_sha(text), "running": web.rules(), "git": git_root(web.rules_dir)},
+    )
 
 
 async def rules_check(request: Request, form: FormData) -> Response:
@@ -92,27 +102,55 @@ async def rules_save(request: Request, form: FormData) -> Response:
     name = _name(request)
     text = str(form.get("text") or "")
     try:
-        saved = await asyncio.to_thread(save_edit, web.rules_dir, name, text, base=str(form.get("base") or ""),
-                                        user=request.state.user)
+        saved = await asyncio.to_thread(
+            save_edit, web.rules_dir, name, text, base=str(form.get("base") or ""), user=request.state.user
+        )
     except EditRefused as exc:
         checked = await asyncio.to_thread(check_edit, web.rules_dir, name, text.replace("\r\n", "\n"))
-        return web.templates.TemplateResponse(request, "rule_edit.html", {
-            "name": name, "text": text, "base": str(form.get("base") or ""), "running": web.rules(),
-            "git": git_root(web.rules_dir), "refused": exc, "check": checked}, status_code=409)
+        return web.templates.TemplateResponse(
+            request,
+            "rule_edit.html",
+            {
+                "name": name,
+                "text": text,
+                "base": str(form.get("base") or ""),
+                "running": web.rules(),
+                "git": git_root(web.rules_dir),
+                "refused": exc,
+                "check": checked,
+            },
+            status_code=409,
+        )
     if saved.diff:
-        audit.record(request, "rules.save", f"{name} -> version {saved.version}"
-                     + (f" (commit {saved.commit[:10]})" if saved.commit else ""), diff=saved.diff)
+        audit.record(
+            request,
+            "rules.save",
+            f"{name} -> version {saved.version}" + (f" (commit {saved.commit[:10]})" if saved.commit else ""),
+            diff=saved.diff,
+        )
     text = read_topic(web.rules_dir, name)
-    return web.templates.TemplateResponse(request, "rule_edit.html", {
-        "name": name, "text": text, "base": text_sha(text), "running": web.rules(), "git": git_root(web.rules_dir),
-        "saved": saved})
+    return web.templates.TemplateResponse(
+        request,
+        "rule_edit.html",
+        {
+            "name": name,
+            "text": text,
+            "base": text_sha(text),
+            "running": web.rules(),
+            "git": git_root(web.rules_dir),
+            "saved": saved,
+        },
+    )
 
 
 async def rules_version(request: Request) -> Response:
     """The running version (an htmx fragment polled after a save until it shows ``expect``)."""
     web = request.app.state.web
-    return web.templates.TemplateResponse(request, "_version.html", {
-        "running": web.rules(), "expect": request.query_params.get("expect", ""), "problem": web.rules_problem()})
+    return web.templates.TemplateResponse(
+        request,
+        "_version.html",
+        {"running": web.rules(), "expect": request.query_params.get("expect", ""), "problem": web.rules_problem()},
+    )
 
 
 def routes() -> list[Route]:

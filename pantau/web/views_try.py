@@ -1,4 +1,4 @@
-""""Try": paste a text or a URL (or pick an archived article) and see how each topic judges it."""
+""" "Try": paste a text or a URL (or pick an archived article) and see how each topic judges it."""
 
 from __future__ import annotations
 
@@ -18,13 +18,21 @@ MAX_TEXT = 200_000
 """Characters of pasted text judged (a whole long article; more is cut)."""
 
 
-def _render(request: Request, *, verdicts=None, article=None, text: str = "", url: str = "", error: str = "",
-            status: int = 200) -> Response:
+def _render(
+    request: Request, *, verdicts=None, article=None, text: str = "", url: str = "", error: str = "", status: int = 200
+) -> Response:
     web = request.app.state.web
     return web.templates.TemplateResponse(
-        request, "try.html",
-        {"verdicts": verdicts, "article": article, "text": text, "url": url, "error": error,
-         "version": web.rules().version},
+        request,
+        "try.html",
+        {
+            "verdicts": verdicts,
+            "article": article,
+            "text": text,
+            "url": url,
+            "error": error,
+            "version": web.rules().version,
+        },
         status_code=status,
     )
 

@@ -153,8 +153,12 @@ async def read_bounded(response: httpx.Response, max_bytes: int, *, url: str) ->
     async for raw in response.aiter_raw():
         raw_seen += len(raw)
         if raw_seen > max_bytes:  # compressed bodies are never larger than the plain cap
-            raise FetchError(url, f"body larger than {max_bytes} bytes", outcome="too_large",
-                             hint="raise network.max_bytes if this feed is really that large")
+            raise FetchError(
+                url,
+                f"body larger than {max_bytes} bytes",
+                outcome="too_large",
+                hint="raise network.max_bytes if this feed is really that large",
+            )
         for piece in decoder.feed(raw):
             body += piece
     return bytes(body)

@@ -75,11 +75,16 @@ def parse_json_feed(body: bytes, *, url: str, language: str | None = None) -> Pa
     except (msgspec.DecodeError, msgspec.ValidationError) as exc:
         raise ParseError(url, f"not a JSON Feed: {exc}", hint="check the URL returns a feed") from None
     if "jsonfeed.org" not in feed.version:
-        raise ParseError(url, f"JSON without a JSON Feed version (got {feed.version[:80]!r})",
-                         hint="pantau reads JSON Feed 1.0/1.1 (https://jsonfeed.org)")
+        raise ParseError(
+            url,
+            f"JSON without a JSON Feed version (got {feed.version[:80]!r})",
+            hint="pantau reads JSON Feed 1.0/1.1 (https://jsonfeed.org)",
+        )
     feed_lang = language_code(feed.language)
     return ParsedFeed(
-        title=feed.title, link=feed.home_page_url or "", language=language or feed_lang,
+        title=feed.title,
+        link=feed.home_page_url or "",
+        language=language or feed_lang,
         format=f"json{feed.version.rsplit('/', 1)[-1]}",
         items=tuple(_item(i, language, feed_lang) for i in feed.items),
         hub=next((h.url for h in feed.hubs if h.type.lower() == "websub" and h.url), "")[:2048],

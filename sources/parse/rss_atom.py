@@ -28,9 +28,7 @@ _LONG_FIELD = re.compile(
     rb"\b[^>]{0,512}>\s*(?:<!\[CDATA\[)?)([^<\]]{%d,})" % (MAX_FIELD_BYTES + 1),
     re.IGNORECASE,
 )
-_ALTERNATE = re.compile(
-    rb"<link\b[^>]*type=[\"']application/(?:rss|atom)\+xml[\"'][^>]*>", re.IGNORECASE
-)
+_ALTERNATE = re.compile(rb"<link\b[^>]*type=[\"']application/(?:rss|atom)\+xml[\"'][^>]*>", re.IGNORECASE)
 _HREF = re.compile(rb"href=[\"']([^\"']+)[\"']", re.IGNORECASE)
 
 
@@ -53,8 +51,10 @@ def clamp_fields(body: bytes) -> bytes:
 def strip_nul(body: bytes) -> bytes:
     """Drop NUL bytes (never valid in XML) unless the body is UTF-16/32, where they are the text."""
     head = body[:4]
-    if b"\x00" not in body or head.startswith((b"\xfe\xff", b"\xff\xfe", b"\x00\x00\xfe\xff")) or (
-        len(head) >= 2 and (head[0] == 0 or head[1] == 0)
+    if (
+        b"\x00" not in body
+        or head.startswith((b"\xfe\xff", b"\xff\xfe", b"\x00\x00\xfe\xff"))
+        or (len(head) >= 2 and (head[0] == 0 or head[1] == 0))
     ):
         return body
     return body.replace(b"\x00", b"")
@@ -83,9 +83,7 @@ def _entry_item(entry, hint: str | None, feed_lang: str | None) -> FeedItem:
     if not any(authors) and entry.get("author"):
         authors = [entry["author"]]
     tags = [t.get("term") or t.get("label") or "" for t in entry.get("tags", ()) if isinstance(t, dict)]
-    link = entry.get("link") or next(
-        (lk.get("href") for lk in entry.get("links", ()) if lk.get("href")), None
-    )
+    link = entry.get("link") or next((lk.get("href") for lk in entry.get("links", ()) if lk.get("href")), None)
     return FeedItem(
         guid=entry.get("id") or None,
         link=link,
@@ -106,8 +104,11 @@ def not_a_feed(url: str, body: bytes) -> ParseError:
     if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head[:1024]:
         alt = _ALTERNATE.search(body[:262144])
         href = _HREF.search(alt.group(0)) if alt else None
-        hint = (f"the page names its feed: {href.group(1).decode('utf-8', 'replace')}" if href
-                else "use the site's RSS/Atom link instead of the web page")
+        hint = (
+            f"the page names its feed: {href.group(1).decode('utf-8', 'replace')}"
+            if href
+            else "use the site's RSS/Atom link instead of the web page"
+        )
         return ParseError(url, "got an HTML page, not a feed", hint=hint)
     return ParseError(url, "not an RSS, Atom or JSON feed", hint="check the URL returns a feed")
 

@@ -13,15 +13,15 @@ from typing import Any
 
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 
+from pantau.core.logs import get_logger
 from pantau.streams.classify.compiler import ALL_FIELDS, FIELD_INDEX, CompiledRule, RuleCompiler
-from pantau.streams.classify.terms import CompileError, TermTable
 from pantau.streams.classify.engine import RuleSet, TopicJudgement, run_regex
 from pantau.streams.classify.judgement import CLAUSE_BREAKS, SENTENCE_BREAKS, Cue, Salience
 from pantau.streams.classify.problems import Problem, Report, RuleFile, did_you_mean, locate
 from pantau.streams.classify.query import ListRef, Or, QueryError, Term, parse_item, parse_query
 from pantau.streams.classify.schema import RuleSpec, TermSpec
+from pantau.streams.classify.terms import CompileError, TermTable
 from pantau.streams.classify.text import fold_term
-from pantau.core.logs import get_logger
 
 __all__ = ["build_ruleset", "unexpected"]
 
@@ -49,18 +49,40 @@ def _resolve_lists(files: list[RuleFile], report: Report) -> dict[str, dict[str,
             if item.startswith("@"):
                 ref = item[1:] if "." in item else f"{f.spec.topic}.{item[1:]}"
                 if ref in stack:
-                    report.errors.append(Problem(f.name, *where, f"list '@{name}' refers to itself through {item!r}", "remove the circular reference"))
+                    report.errors.append(
+                        Problem(
+                            f.name,
+                            *where,
+                            f"list '@{name}' refers to itself through {item!r}",
+                            "remove the circular reference",
+                        )
+                    )
                 elif ref not in raw:
                     names = [q.split(".", 1)[1] for q in raw if q.startswith(f.spec.topic + ".")] + list(raw)
-                    report.errors.append(Problem(f.name, *where, f"unknown list {item!r}{did_you_mean(item[1:], names)}", "define it under terms:"))
+                    report.errors.append(
+                        Problem(
+                            f.name,
+                            *where,
+                            f"unknown list {item!r}{did_you_mean(item[1:], names)}",
+                            "define it under terms:",
+                        )
+                    )
                 else:
                     out.extend((t, w * weight, x) for t, w, x in expand(ref, stack + (ref,)))
                 continue
             if item.startswith(("topic:", "regex:")):
-                report.errors.append(Problem(f.name, *where, f"{item!r} cannot be in a term list", "use it in a rule's any/all/none or query"))
+                report.errors.append(
+                    Problem(
+                        f.name, *where, f"{item!r} cannot be in a term list", "use it in a rule's any/all/none or query"
+                    )
+                )
                 continue
             if fold_term(item.rstrip("*")) in seen:
-                report.warnings.append(Problem(f.name, *where, f"term {item!r} is listed twice in '@{name}'", "remove the duplicate", "warning"))
+                report.warnings.append(
+                    Problem(
+                        f.name, *where, f"term {item!r} is listed twice in '@{name}'", "remove the duplicate", "warning"
+                    )
+                )
             seen.add(fold_term(item.rstrip("*")))
             out.append((item, weight, exact))
         return out
@@ -91,7 +113,14 @@ def build_ruleset(files: list[RuleFile], version: str, report: Report, directory
             index = f.rule_index[position]
             base = ("rules", index)
             if rule.id in seen_ids:
-                report.errors.append(Problem(f.name, *locate(f.tree, base + ("id",)), f"rule id {rule.id!r} is already used in {seen_ids[rule.id]}", "give every rule a unique id"))
+                report.errors.append(
+                    Problem(
+                        f.name,
+                        *locate(f.tree, base + ("id",)),
+                        f"rule id {rule.id!r} is already used in {seen_ids[rule.id]}",
+                        "give every rule a unique id",
+                    )
+                )
             seen_ids[rule.id] = f.name
             try:
                 result = _compile_rule(f, index, rule, table, lists[f.spec.topic], topics, report, used_lists, located)
@@ -101,13 +130,37 @@ def build_ruleset(files: list[RuleFile], version: str, report: Report, directory
             if result is not None and rule.enabled and f.spec.enabled:
                 compiled.append(result)
             if not rule.enabled:
-                report.warnings.append(Problem(f.name, *locate(f.tree, base + ("enabled",)), f"rule {rule.id!r} is disabled", "set enabled: true to use it", "warning"))
+                report.warnings.append(
+                    Problem(
+                        f.name,
+                        *locate(f.tree, base + ("enabled",)),
+                        f"rule {rule.id!r} is disabled",
+                        "set enabled: true to use it",
+                        "warning",
+                    )
+                )
             if not (rule.examples.should_match or rule.examples.should_not_match):
-                report.warnings.append(Problem(f.name, *locate(f.tree, base), f"rule {rule.id!r} has no examples", "add examples: should_match / should_not_match so every edit is checked", "warning"))
+                report.warnings.append(
+                    Problem(
+                        f.name,
+                        *locate(f.tree, base),
+                        f"rule {rule.id!r} has no examples",
+                        "add examples: should_match / should_not_match so every edit is checked",
+                        "warning",
+                    )
+                )
         cues[f.spec.topic] = _judgement(f, table, lists[f.spec.topic], report, used_lists)
         for name in f.spec.terms:
             if name not in used_lists and f"{f.spec.topic}.{name}" not in used_lists:
-                report.warnings.append(Problem(f.name, *locate(f.tree, ("terms", name), key=True), f"list '@{name}' is not used by any rule", "use it or remove it", "warning"))
+                report.warnings.append(
+                    Problem(
+                        f.name,
+                        *locate(f.tree, ("terms", name), key=True),
+                        f"list '@{name}' is not used by any rule",
+                        "use it or remove it",
+                        "warning",
+                    )
+                )
     if report.errors:
         return None
     key_rules: dict[int, list[int]] = {}
@@ -132,7 +185,17 @@ def build_ruleset(files: list[RuleFile], version: str, report: Report, directory
     )
 
 
-def _compile_rule(f: RuleFile, index: int, rule: RuleSpec, table: TermTable, lists: dict, topics: frozenset[str], report: Report, used: set[str], lint: bool) -> CompiledRule | None:
+def _compile_rule(
+    f: RuleFile,
+    index: int,
+    rule: RuleSpec,
+    table: TermTable,
+    lists: dict,
+    topics: frozenset[str],
+    report: Report,
+    used: set[str],
+    lint: bool,
+) -> CompiledRule | None:
     base = ("rules", index)
     fields = frozenset(FIELD_INDEX[x] for x in rule.fields) or ALL_FIELDS
     acc: dict[str, list] = {"leaves": [], "regexes": [], "topics": []}
@@ -165,10 +228,14 @@ def _compile_rule(f: RuleFile, index: int, rule: RuleSpec, table: TermTable, lis
                     nodes.append(node)
             except CompileError as exc:
                 ok = False
-                report.errors.append(Problem(f.name, *locate(f.tree, base + (group, i)), f"rule {rule.id!r}: {exc.message}", exc.hint))
+                report.errors.append(
+                    Problem(f.name, *locate(f.tree, base + (group, i)), f"rule {rule.id!r}: {exc.message}", exc.hint)
+                )
         if nodes and ok:
             # Plain terms of an any/none group become one leaf: a single set test per article.
-            test = compiler.compile(Or(tuple(nodes)) if len(nodes) > 1 else nodes[0], fields, group != "none", acc, merge=True)
+            test = compiler.compile(
+                Or(tuple(nodes)) if len(nodes) > 1 else nodes[0], fields, group != "none", acc, merge=True
+            )
             parts.append(_negate(test, group == "none"))
     if rule.query is not None:
         raw_query = f.tree["rules"][index].get("query", rule.query)  # keeps its quoting style, for columns
@@ -182,15 +249,29 @@ def _compile_rule(f: RuleFile, index: int, rule: RuleSpec, table: TermTable, lis
         except (QueryError, CompileError) as exc:
             ok = False
             pos = exc.pos if exc.pos is not None else 0
-            report.errors.append(Problem(f.name, *_query_pos(f.tree, base, raw_query, pos), f"rule {rule.id!r} query: {exc.message}", exc.hint))
+            report.errors.append(
+                Problem(
+                    f.name,
+                    *_query_pos(f.tree, base, raw_query, pos),
+                    f"rule {rule.id!r} query: {exc.message}",
+                    exc.hint,
+                )
+            )
     if not ok:
         return None
     if not (acc["leaves"] or acc["regexes"] or acc["topics"]):
-        report.errors.append(Problem(f.name, *locate(f.tree, base + ("id",)), f"rule {rule.id!r} has nothing to look for", "add terms under any: or all:, or a query:"))
+        report.errors.append(
+            Problem(
+                f.name,
+                *locate(f.tree, base + ("id",)),
+                f"rule {rule.id!r} has nothing to look for",
+                "add terms under any: or all:, or a query:",
+            )
+        )
         return None
     weights: dict[int, tuple[float, frozenset[int]]] = {}
     for leaf in acc["leaves"]:
-        for key, weight in zip(leaf.keys, leaf.weights):
+        for key, weight in zip(leaf.keys, leaf.weights, strict=False):
             w, fs = weights.get(key, (0.0, frozenset()))
             weights[key] = (max(w, weight), fs | leaf.fields)
     test_parts = tuple(parts)
@@ -223,6 +304,7 @@ def _salience(spec) -> Salience | None:
 
 def _source(rule: RuleSpec) -> str:
     """The rule's conditions in one line, as an editor wrote them."""
+
     def items(group: list) -> str:
         return ", ".join(i.term if isinstance(i, TermSpec) else i for i in group)
 
@@ -232,7 +314,9 @@ def _source(rule: RuleSpec) -> str:
     return "; ".join(parts)
 
 
-def _cue_keys(items: list, table: TermTable, lists: dict, where: tuple, f: RuleFile, report: Report, used: set[str]) -> frozenset[int]:
+def _cue_keys(
+    items: list, table: TermTable, lists: dict, where: tuple, f: RuleFile, report: Report, used: set[str]
+) -> frozenset[int]:
     """Key ids of denial/sense cue items (terms or @lists)."""
     keys: set[int] = set()
     for i, item in enumerate(items):
@@ -243,7 +327,11 @@ def _cue_keys(items: list, table: TermTable, lists: dict, where: tuple, f: RuleF
             node = parse_item(item)
             if isinstance(node, ListRef):
                 if node.name not in lists:
-                    raise CompileError(f"unknown list '@{node.name}'{did_you_mean(node.name, lists)}", 0, "define it under terms: or fix the name")
+                    raise CompileError(
+                        f"unknown list '@{node.name}'{did_you_mean(node.name, lists)}",
+                        0,
+                        "define it under terms: or fix the name",
+                    )
                 used.add(node.name)
                 keys.update(table.key_for(t, x) for t, _w, x in lists[node.name])
             elif isinstance(node, Term):
@@ -251,7 +339,14 @@ def _cue_keys(items: list, table: TermTable, lists: dict, where: tuple, f: RuleF
             else:
                 raise CompileError(f"{item!r} cannot be a cue", 0, "cues are terms or @lists")
         except (QueryError, CompileError) as exc:
-            report.errors.append(Problem(f.name, *locate(f.tree, where + (i,)), exc.message if hasattr(exc, "message") else str(exc), getattr(exc, "hint", "")))
+            report.errors.append(
+                Problem(
+                    f.name,
+                    *locate(f.tree, where + (i,)),
+                    exc.message if hasattr(exc, "message") else str(exc),
+                    getattr(exc, "hint", ""),
+                )
+            )
     return frozenset(keys)
 
 
@@ -260,34 +355,44 @@ def _judgement(f: RuleFile, table: TermTable, lists: dict, report: Report, used:
     spec, cues = f.spec, []
     if spec.denials is not None:
         d = spec.denials
-        cues.append(Cue(
-            why="denied",
-            targets=None,
-            before=_cue_keys(d.before, table, lists, ("denials", "before"), f, report, used),
-            after=_cue_keys(d.after, table, lists, ("denials", "after"), f, report, used),
-            unless=_cue_keys(d.unless, table, lists, ("denials", "unless"), f, report, used),
-            window=d.window,
-            min_cues=1,
-            breaks=CLAUSE_BREAKS,
-        ))
+        cues.append(
+            Cue(
+                why="denied",
+                targets=None,
+                before=_cue_keys(d.before, table, lists, ("denials", "before"), f, report, used),
+                after=_cue_keys(d.after, table, lists, ("denials", "after"), f, report, used),
+                unless=_cue_keys(d.unless, table, lists, ("denials", "unless"), f, report, used),
+                window=d.window,
+                min_cues=1,
+                breaks=CLAUSE_BREAKS,
+            )
+        )
     for n, s in enumerate(spec.senses):
         base = ("senses", n)
-        cues.append(Cue(
-            why=s.why,
-            targets=_cue_keys(s.terms, table, lists, base + ("terms",), f, report, used) if s.terms else None,
-            before=_cue_keys(s.before, table, lists, base + ("before",), f, report, used),
-            after=_cue_keys(s.after, table, lists, base + ("after",), f, report, used),
-            unless=frozenset(),
-            window=-1 if s.anywhere else s.window,
-            min_cues=s.min_cues,
-            breaks=SENTENCE_BREAKS,
-        ))
+        cues.append(
+            Cue(
+                why=s.why,
+                targets=_cue_keys(s.terms, table, lists, base + ("terms",), f, report, used) if s.terms else None,
+                before=_cue_keys(s.before, table, lists, base + ("before",), f, report, used),
+                after=_cue_keys(s.after, table, lists, base + ("after",), f, report, used),
+                unless=frozenset(),
+                window=-1 if s.anywhere else s.window,
+                min_cues=s.min_cues,
+                breaks=SENTENCE_BREAKS,
+            )
+        )
     return tuple(cues)
+
+
 def unexpected(f: RuleFile, path: tuple, what: str, exc: Exception) -> Problem:
     """A located error for an exception the checks did not foresee (a pantau bug, but never a traceback)."""
     log.error("rules_check_crashed", file=f.name, what=what, error=repr(exc), exc_info=exc)
-    return Problem(f.name, *locate(f.tree, path), f"{what}: {type(exc).__name__}: {exc}",
-                   "simplify this rule to find the part pantau cannot handle, and report it as a pantau bug")
+    return Problem(
+        f.name,
+        *locate(f.tree, path),
+        f"{what}: {type(exc).__name__}: {exc}",
+        "simplify this rule to find the part pantau cannot handle, and report it as a pantau bug",
+    )
 
 
 def _negate(test, negate: bool):
@@ -306,9 +411,25 @@ def _lint_item(f: RuleFile, path: tuple, node, report: Report) -> None:
     if isinstance(node, Term):
         folded = fold_term(node.text.rstrip("*"))
         if node.text.endswith("*") and len(folded) < 3:
-            report.warnings.append(Problem(f.name, *locate(f.tree, path), f"wildcard {node.text!r} has a very short stem and will match many words", "write at least three letters before *", "warning"))
+            report.warnings.append(
+                Problem(
+                    f.name,
+                    *locate(f.tree, path),
+                    f"wildcard {node.text!r} has a very short stem and will match many words",
+                    "write at least three letters before *",
+                    "warning",
+                )
+            )
         elif len(folded) <= 2 and folded.isascii():
-            report.warnings.append(Problem(f.name, *locate(f.tree, path), f"term {node.text!r} is very short and may match unrelated words", "prefer a phrase", "warning"))
+            report.warnings.append(
+                Problem(
+                    f.name,
+                    *locate(f.tree, path),
+                    f"term {node.text!r} is very short and may match unrelated words",
+                    "prefer a phrase",
+                    "warning",
+                )
+            )
 
 
 def _query_pos(tree: Any, base: tuple, query: Any, pos: int) -> tuple[int, int]:

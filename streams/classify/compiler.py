@@ -20,7 +20,14 @@ from pantau.streams.classify.query import And, ListRef, Near, Not, Or, Regex, Sc
 from pantau.streams.classify.terms import CompileError, TermTable
 
 __all__ = [
-    "CompiledRule", "Leaf", "RegexLeaf", "RuleCompiler", "Context", "ALL_FIELDS", "FIELD_INDEX", "nested_repetition",
+    "CompiledRule",
+    "Leaf",
+    "RegexLeaf",
+    "RuleCompiler",
+    "Context",
+    "ALL_FIELDS",
+    "FIELD_INDEX",
+    "nested_repetition",
 ]
 
 ALL_FIELDS = frozenset({0, 1, 2})
@@ -109,7 +116,7 @@ class CompiledRule:
                     if n >= cap:
                         break
         total, reach = 0.0, -1
-        for start, neg_end, value in sorted(counted):
+        for _start, neg_end, value in sorted(counted):
             if -neg_end <= reach:
                 continue  # nested in a longer hit already counted
             reach = -neg_end
@@ -130,7 +137,9 @@ class RuleCompiler:
     run_regex: Callable[[Context, RegexLeaf], list]
     regex_count: int = 0
 
-    def compile(self, node, fields: frozenset[int], positive: bool, acc: dict, *, merge: bool = False) -> Callable[[Context], bool]:
+    def compile(
+        self, node, fields: frozenset[int], positive: bool, acc: dict, *, merge: bool = False
+    ) -> Callable[[Context], bool]:
         """A test closure for ``node``; positive leaves are recorded in ``acc`` for scoring.
 
         ``merge=True``: ``node`` is a term, list or OR of those, tested as one leaf.
@@ -140,13 +149,19 @@ class RuleCompiler:
         if isinstance(node, Scope):
             inner = fields & {FIELD_INDEX[node.field]}
             if not inner:
-                raise CompileError(f"{node.field}: is outside the rule's fields", node.pos, f"add {node.field} to fields:")
+                raise CompileError(
+                    f"{node.field}: is outside the rule's fields", node.pos, f"add {node.field} to fields:"
+                )
             return self.compile(node.item, frozenset(inner), positive, acc)
         if isinstance(node, (Term, ListRef)):
             return self._leaf_test(self.leaf(node, fields, positive, acc))
         if isinstance(node, TopicRef):
             if node.topic not in self.topics:
-                raise CompileError(f"unknown topic {node.topic!r}{did_you_mean(node.topic, self.topics)}", node.pos, "topics are the rule file names")
+                raise CompileError(
+                    f"unknown topic {node.topic!r}{did_you_mean(node.topic, self.topics)}",
+                    node.pos,
+                    "topics are the rule file names",
+                )
             if positive:
                 acc["topics"].append(node.topic)
             topic = node.topic
@@ -155,11 +170,14 @@ class RuleCompiler:
             try:
                 pattern = regex.compile(node.pattern, regex.IGNORECASE | regex.UNICODE)
             except regex.error as exc:
-                raise CompileError(f"invalid regular expression {node.pattern!r}: {exc}", node.pos, "check brackets and escapes") from None
+                raise CompileError(
+                    f"invalid regular expression {node.pattern!r}: {exc}", node.pos, "check brackets and escapes"
+                ) from None
             if nested_repetition(node.pattern):
                 raise CompileError(
                     f"regular expression {node.pattern!r} repeats a repetition, which can take minutes on one article",
-                    node.pos, "repeat the inner part only once: write (a+)+ as a+, (\\w+\\s?)+ as [\\w\\s]+",
+                    node.pos,
+                    "repeat the inner part only once: write (a+)+ as a+, (\\w+\\s?)+ as [\\w\\s]+",
                 )
             self.regex_count += 1
             leaf = RegexLeaf(self.regex_count, pattern, node.pattern, fields)
@@ -195,8 +213,11 @@ class RuleCompiler:
         else:
             if node.name not in self.lists:
                 known = [f"@{name}" for name in self.lists if not name.startswith("~")]  # ~: a rule's inline terms
-                raise CompileError(f"unknown list '@{node.name}'{did_you_mean('@' + node.name, known)}", node.pos,
-                                   "define it under terms: or fix the name")
+                raise CompileError(
+                    f"unknown list '@{node.name}'{did_you_mean('@' + node.name, known)}",
+                    node.pos,
+                    "define it under terms: or fix the name",
+                )
             items = self.lists[node.name]
             keys = [self.table.key_for(text, exact) for text, _w, exact in items]
         leaf = Leaf(tuple(keys), tuple(w for _t, w, _x in items), fields)
@@ -236,7 +257,7 @@ def nested_repetition(pattern: str) -> bool:
                 return True
             if stack and (inner or repeated):
                 stack[-1] = True
-        elif stack and unbounded.match(plain, i) and plain[i - 1:i] not in ("(", "?"):
+        elif stack and unbounded.match(plain, i) and plain[i - 1 : i] not in ("(", "?"):
             stack[-1] = True
         i += 1
     return False

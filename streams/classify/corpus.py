@@ -18,8 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ruamel.yaml import YAML
 
 from pantau.core.article import Article, article_id, synthetic_article
-from pantau.streams.classify.engine import RuleSet
 from pantau.core.errors import RulesError
+from pantau.streams.classify.engine import RuleSet
 
 __all__ = [
     "CorpusItem",
@@ -49,8 +49,15 @@ class CorpusItem(BaseModel):
 
     def article(self) -> Article:
         """The item as an Article (language declared, as a feed would)."""
-        return synthetic_article(article_id(f"corpus:{self.id}"), url=f"corpus:{self.id}", feed="corpus",
-                                 title=self.title, summary=self.summary, content=self.content, language=self.language)
+        return synthetic_article(
+            article_id(f"corpus:{self.id}"),
+            url=f"corpus:{self.id}",
+            feed="corpus",
+            title=self.title,
+            summary=self.summary,
+            content=self.content,
+            language=self.language,
+        )
 
 
 class InputArticle(msgspec.Struct, kw_only=True):
@@ -157,8 +164,11 @@ class Evaluation:
 
     def mistakes_on(self, topic: str) -> list[str]:
         """``id: want [...] got [...]`` for each item the rules got wrong on this topic."""
-        return [f"{item.id}: want {list(want)} got {list(got)}"
-                for item, want, got in self.mistakes if (topic in want) != (topic in got)]
+        return [
+            f"{item.id}: want {list(want)} got {list(got)}"
+            for item, want, got in self.mistakes
+            if (topic in want) != (topic in got)
+        ]
 
 
 def evaluate(ruleset: RuleSet, items: list[CorpusItem]) -> Evaluation:
@@ -221,8 +231,11 @@ def _why(topic: str, classified, here: RuleSet, there: RuleSet, article: Article
         ours, theirs = here.diagnose(match.rule, article), there.diagnose(match.rule, article)
         terms = sorted({h.term for h in match.hits})
         if theirs is None:
-            reasons.append(f"new rule {match.rule} on {_terms(terms)}" if gained
-                           else f"rule {match.rule} is gone (it matched on {_terms(terms)})")
+            reasons.append(
+                f"new rule {match.rule} on {_terms(terms)}"
+                if gained
+                else f"rule {match.rule} is gone (it matched on {_terms(terms)})"
+            )
             continue
         added = sorted(set(ours.found) - set(theirs.found))
         if not theirs.ok and theirs.blocking:
@@ -231,10 +244,12 @@ def _why(topic: str, classified, here: RuleSet, there: RuleSet, article: Article
         elif added:
             reasons.append(f"rule {match.rule} {'now finds' if gained else 'no longer finds'} {_terms(added)}")
         elif theirs.ok and theirs.score < theirs.min_score:
-            reasons.append(f"rule {match.rule}: score {ours.score:g} now reaches min_score {ours.min_score:g}" if gained else
-                           f"rule {match.rule}: score {theirs.score:g} is now below min_score {theirs.min_score:g}")
+            reasons.append(
+                f"rule {match.rule}: score {ours.score:g} now reaches min_score {ours.min_score:g}"
+                if gained
+                else f"rule {match.rule}: score {theirs.score:g} is now below min_score {theirs.min_score:g}"
+            )
         else:
             change = "now matches" if gained else "no longer matches"
             reasons.append(f"rule {match.rule} {change} (terms: {_terms(terms)})")
     return "; ".join(reasons) or "a topic: reference changed"
-

@@ -17,14 +17,14 @@ from typing import NamedTuple
 import ahocorasick
 
 from pantau.core.article import Article
+from pantau.core.language import article_language, same_family
+from pantau.core.logs import get_logger
 from pantau.streams.classify.compiler import CompiledRule, Context, RegexLeaf
 from pantau.streams.classify.judgement import Cue, Voided, discount, salient
-from pantau.streams.classify.terms import PARTICLE, SUFFIX, WILD
-from pantau.core.language import article_language, same_family
 from pantau.streams.classify.morphology import PARTICLES, SUFFIXES
 from pantau.streams.classify.records import Classified, Hit, Match
+from pantau.streams.classify.terms import PARTICLE, SUFFIX, WILD
 from pantau.streams.classify.text import build_shadow, mask_boilerplate
-from pantau.core.logs import get_logger
 
 __all__ = ["RuleSet", "TopicJudgement", "Diagnosis", "scan"]
 
@@ -56,8 +56,11 @@ def scan(automaton, text: str, starts: tuple[int, int, int]) -> dict[int, list[t
                         continue  # "북한" in "북한산"
                 elif shared != WILD:
                     entries = tuple(
-                        e for e in entries
-                        if e[0] & WILD or (e[0] & SUFFIX and rest in SUFFIXES) or (e[0] & PARTICLE and rest in PARTICLES)
+                        e
+                        for e in entries
+                        if e[0] & WILD
+                        or (e[0] & SUFFIX and rest in SUFFIXES)
+                        or (e[0] & PARTICLE and rest in PARTICLES)
                     )
                 end = tail
         f = 0 if start < b1 else 1 if start < b2 else 2
@@ -112,9 +115,7 @@ class RuleSet:
     def __post_init__(self) -> None:
         self._plain_always = tuple(i for i, r in enumerate(self.rules) if r.always and not r.topic_refs)
         self._with_topics = tuple(i for i, r in enumerate(self.rules) if r.topic_refs)
-        self._cue_keys = frozenset(
-            k for j in self.judgement.values() for c in j.cues for k in c.before | c.after
-        )
+        self._cue_keys = frozenset(k for j in self.judgement.values() for c in j.cues for k in c.before | c.after)
 
     def prepare(self, article: Article) -> tuple[Context, dict[str, dict], dict[str, list[Voided]]]:
         """Scan the article once; per topic, the hits its denials and senses leave (only topics with voided hits)."""
@@ -238,7 +239,11 @@ class RuleSet:
         ]
         for leaf in rule.regexes:
             for f, s, e in ctx.regex_hits.get(leaf.ident, ()):
-                hits.append(Hit(term=f"regex:{leaf.source}", field=FIELD_NAMES[f], start=s, end=e, text=shadow.originals[f][s:e]))
+                hits.append(
+                    Hit(
+                        term=f"regex:{leaf.source}", field=FIELD_NAMES[f], start=s, end=e, text=shadow.originals[f][s:e]
+                    )
+                )
         if rule.topic_refs:
             for other, *_rest in base:
                 if other.topic in rule.topic_refs:

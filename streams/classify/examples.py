@@ -6,7 +6,6 @@ silently changes what a rule means never goes live.
 
 from __future__ import annotations
 
-
 from pantau.core.article import Article, synthetic_article
 from pantau.streams.classify.build import unexpected
 from pantau.streams.classify.engine import RuleSet
@@ -19,8 +18,14 @@ __all__ = ["example_article", "check_examples"]
 def example_article(example: str | ExampleSpec, rule_id: str) -> Article:
     """An Article for a rule's example text (plain text goes into content)."""
     spec = example if isinstance(example, ExampleSpec) else ExampleSpec(content=str(example))
-    return synthetic_article(f"example-{rule_id}", feed="rules-example", title=spec.title, summary=spec.summary,
-                             content=spec.content, language=spec.language)
+    return synthetic_article(
+        f"example-{rule_id}",
+        feed="rules-example",
+        title=spec.title,
+        summary=spec.summary,
+        content=spec.content,
+        language=spec.language,
+    )
 
 
 def check_examples(files: list[RuleFile], ruleset: RuleSet, report: Report) -> None:
@@ -46,7 +51,25 @@ def check_examples(files: list[RuleFile], ruleset: RuleSet, report: Report) -> N
                     where = locate(f.tree, ("rules", index, "examples", kind, i))
                     terms = ", ".join(found) or "none"
                     if kind == "should_match":
-                        why = f"score {score:g} is below min_score {rule.min_score:g}" if ok else "its conditions are not met"
-                        report.errors.append(Problem(f.name, *where, f"rule {rule.id!r} does not match its should_match example {i + 1}", f"{why}; terms found: {terms}"))
+                        why = (
+                            f"score {score:g} is below min_score {rule.min_score:g}"
+                            if ok
+                            else "its conditions are not met"
+                        )
+                        report.errors.append(
+                            Problem(
+                                f.name,
+                                *where,
+                                f"rule {rule.id!r} does not match its should_match example {i + 1}",
+                                f"{why}; terms found: {terms}",
+                            )
+                        )
                     else:
-                        report.errors.append(Problem(f.name, *where, f"rule {rule.id!r} matches its should_not_match example {i + 1}", f"terms found: {terms}; add a none: term or tighten the rule"))
+                        report.errors.append(
+                            Problem(
+                                f.name,
+                                *where,
+                                f"rule {rule.id!r} matches its should_not_match example {i + 1}",
+                                f"terms found: {terms}; add a none: term or tighten the rule",
+                            )
+                        )

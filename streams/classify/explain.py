@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pantau.core.article import Article
+from pantau.core.language import same_family
 from pantau.streams.classify.engine import Language, RuleSet
 from pantau.streams.classify.judgement import salient
-from pantau.core.language import same_family
 from pantau.streams.classify.records import Classified
 
 __all__ = ["NearMiss", "near_misses", "render"]
@@ -62,7 +62,11 @@ def near_misses(ruleset: RuleSet, article: Article, matched_topics: set[str]) ->
 def _lacked(ruleset, rule, ctx, view, base, language, voided, keys) -> tuple[int, str]:
     """(how close, what was missing): 5 salience, 4 score, 3 a denial or sense, 2 language, 1 conditions."""
     if rule.languages and not same_family(language.code, rule.languages):
-        return 2, f"the article is in {language.code or 'an unknown language'}; the rule is for {', '.join(sorted(rule.languages))}"
+        return (
+            2,
+            f"the article is in {language.code or 'an unknown language'}; "
+            f"the rule is for {', '.join(sorted(rule.languages))}",
+        )
     ctx.hits = view
     if rule.test(ctx):
         score = rule.score(ctx)
@@ -101,4 +105,3 @@ def render(classified: Classified, misses: list[NearMiss]) -> str:
         lines.append(f"  - {miss.topic}: not matched. closest rule {miss.rule}{found}")
         lines.append(f"      lacked: {miss.lacked}")
     return "\n".join(lines)
-

@@ -120,10 +120,16 @@ def discount(hits: dict, cues: tuple[Cue, ...], topic_keys: frozenset[int], shad
                 else:
                     lo = bisect_left(starts_b, hit[0] - reach)
                     hi = bisect_right(starts_b, hit[0])
-                    near = [c for c in before[lo:hi] if c[2] == hit[2] and c != hit and _near_before(shadow, c, hit, cue)]
+                    near = [
+                        c for c in before[lo:hi] if c[2] == hit[2] and c != hit and _near_before(shadow, c, hit, cue)
+                    ]
                     lo = bisect_left(starts_a, hit[1])
                     hi = bisect_right(starts_a, hit[1] + reach)
-                    near += [c for c in after[lo:hi] if c[2] == hit[2] and c != hit and _close(shadow, hit[1], c[0], cue.window, cue.breaks)]
+                    near += [
+                        c
+                        for c in after[lo:hi]
+                        if c[2] == hit[2] and c != hit and _close(shadow, hit[1], c[0], cue.window, cue.breaks)
+                    ]
                 if len(near) >= cue.min_cues:
                     gone.add((key, hit))
                     voided.append(Voided(key, hit, cue.why, near[0]))
@@ -142,7 +148,9 @@ def discount(hits: dict, cues: tuple[Cue, ...], topic_keys: frozenset[int], shad
 def salient(rule, ctx, salience: Salience) -> tuple[bool, str]:
     """Whether the rule's hits make the story about its topic, and why (for explanations)."""
     shadow, hits = ctx.shadow, ctx.hits
-    spans = sorted({(h[0], h[1], h[2]) for key, _w, fields in rule.score_keys for h in hits.get(key, ()) if h[2] in fields})
+    spans = sorted(
+        {(h[0], h[1], h[2]) for key, _w, fields in rule.score_keys for h in hits.get(key, ()) if h[2] in fields}
+    )
     count, reach, first = 0, -1, None
     for start, end, f in spans:
         if start < reach:

@@ -107,9 +107,20 @@ class LiveRules:
             return False
         except Exception as exc:  # the loader reports what it foresaw; anything else is refused too
             self._log.error("rules_reload_crashed", error=repr(exc), exc_info=exc)
-            self._refuse(RulesError([Problem(str(self.directory), 1, 1, f"{type(exc).__name__}: {exc}",
-                                             "undo the last edit; report this as a pantau bug")],
-                                    directory=str(self.directory)))
+            self._refuse(
+                RulesError(
+                    [
+                        Problem(
+                            str(self.directory),
+                            1,
+                            1,
+                            f"{type(exc).__name__}: {exc}",
+                            "undo the last edit; report this as a pantau bug",
+                        )
+                    ],
+                    directory=str(self.directory),
+                )
+            )
             return False
         was_refused = self.last_error is not None
         self.last_error, self.refused_at = None, None
@@ -118,7 +129,12 @@ class LiveRules:
         if fresh.version != self._current.version:
             self._publish(fresh)
             self._current = fresh  # the swap: one reference assignment, after the metrics say so
-            self._log.info("rules_reloaded", version=fresh.version, rules=fresh.active, seconds=round(time.perf_counter() - began, 3))
+            self._log.info(
+                "rules_reloaded",
+                version=fresh.version,
+                rules=fresh.active,
+                seconds=round(time.perf_counter() - began, 3),
+            )
         elif was_refused:
             self._log.info("rules_restored", version=fresh.version, message="rules on disk match the running set again")
         return True
@@ -136,7 +152,7 @@ class LiveRules:
             message=f"edit refused, still running version {self._current.version}: {problems[0] if problems else exc}",
             problems=problems,
             hint="fix the file at the location shown; the next save is picked up "
-                 "(`pantau rules check` lists every error)",
+            "(`pantau rules check` lists every error)",
         )
 
     def _load_first(self) -> RuleSet:

@@ -18,14 +18,14 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+from pantau.core.errors import RulesError
+from pantau.core.logs import get_logger
 from pantau.streams.classify.build import build_ruleset
 from pantau.streams.classify.engine import RuleSet
 from pantau.streams.classify.examples import check_examples
 from pantau.streams.classify.problems import Problem, Report, RuleFile, locate
 from pantau.streams.classify.schema import TopicFile
 from pantau.streams.classify.validate import schema_problems
-from pantau.core.errors import RulesError
-from pantau.core.logs import get_logger
 
 __all__ = ["Report", "check_ruleset", "load_ruleset", "rule_files", "fingerprint"]
 
@@ -39,7 +39,9 @@ _PARSED: dict[tuple[str, str, bool, str], RuleFile] = {}
 
 def rule_files(directory: Path) -> list[Path]:
     """The rule files of a directory (``*.yaml``/``*.yml``), sorted by name."""
-    return sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file() and not p.name.startswith("."))
+    return sorted(
+        p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file() and not p.name.startswith(".")
+    )
 
 
 def fingerprint(directory: Path) -> str | None:
@@ -67,7 +69,9 @@ def load_ruleset(directory: Path) -> RuleSet:
             # break to libyaml, not to ruamel's pure reader): the located reader is what
             # `pantau rules check` shows editors, so it has the last word.
             return report.ruleset
-        raise RulesError(report.errors or [Problem(str(directory), 1, 1, "rule set changed while loading")], directory=str(directory))
+        raise RulesError(
+            report.errors or [Problem(str(directory), 1, 1, "rule set changed while loading")], directory=str(directory)
+        )
     assert report.ruleset is not None
     return report.ruleset
 
@@ -83,8 +87,13 @@ def check_ruleset(directory: Path, *, located: bool = True) -> Report:
         return _check(Path(directory), located)
     except Exception as exc:  # never a traceback, never a dead watcher: a refusal naming the directory
         log.error("rules_check_crashed", directory=str(directory), error=repr(exc), exc_info=exc)
-        problem = Problem(str(directory), 1, 1, f"the rules could not be checked: {type(exc).__name__}: {exc}",
-                          "undo the last edit; if the rules look right, report this as a pantau bug")
+        problem = Problem(
+            str(directory),
+            1,
+            1,
+            f"the rules could not be checked: {type(exc).__name__}: {exc}",
+            "undo the last edit; if the rules look right, report this as a pantau bug",
+        )
         return Report(None, errors=[problem])
     finally:
         if collecting:
@@ -94,11 +103,27 @@ def check_ruleset(directory: Path, *, located: bool = True) -> Report:
 def _check(directory: Path, located: bool) -> Report:
     report = Report(None)
     if not directory.is_dir():
-        report.errors.append(Problem(str(directory), 1, 1, f"rules directory {str(directory)!r} does not exist", "pass the directory holding the *.yaml rule files"))
+        report.errors.append(
+            Problem(
+                str(directory),
+                1,
+                1,
+                f"rules directory {str(directory)!r} does not exist",
+                "pass the directory holding the *.yaml rule files",
+            )
+        )
         return report
     paths = rule_files(directory)
     if not paths:
-        report.errors.append(Problem(str(directory), 1, 1, "no rule files (*.yaml) in the directory", "add one file per topic, e.g. cybercrime.yaml"))
+        report.errors.append(
+            Problem(
+                str(directory),
+                1,
+                1,
+                "no rule files (*.yaml) in the directory",
+                "add one file per topic, e.g. cybercrime.yaml",
+            )
+        )
         return report
     digest = hashlib.sha256()
     files: list[RuleFile] = []
@@ -108,8 +133,15 @@ def _check(directory: Path, located: bool) -> Report:
         try:
             raw = path.read_bytes()
         except OSError as exc:  # deleted or replaced while we read, or unreadable
-            report.errors.append(Problem(_display(path), 1, 1, f"cannot read the file: {exc.strerror or exc}",
-                                         "check that it exists and is readable"))
+            report.errors.append(
+                Problem(
+                    _display(path),
+                    1,
+                    1,
+                    f"cannot read the file: {exc.strerror or exc}",
+                    "check that it exists and is readable",
+                )
+            )
             continue
         digest.update(path.name.encode() + b"\0" + raw + b"\0")
         # Keyed by mode and display name too: a located parse keeps line/column marks and file names as shown.
@@ -164,15 +196,25 @@ def _parse(path: Path, raw: bytes, report: Report, located: bool) -> RuleFile | 
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        report.errors.append(Problem(name, line, col, f"YAML syntax: {what}", "check the indentation, colons and quotes on this line"))
+        report.errors.append(
+            Problem(name, line, col, f"YAML syntax: {what}", "check the indentation, colons and quotes on this line")
+        )
         return None
     except Exception as exc:  # the YAML library fails outside its own error type on some input (``%YAML 9.9``)
-        report.errors.append(Problem(name, 1, 1, f"YAML cannot be read: {type(exc).__name__}: {exc}",
-                                     "look for a line starting with % or ! that is not part of the rules, "
-                                     "or undo the last edit"))
+        report.errors.append(
+            Problem(
+                name,
+                1,
+                1,
+                f"YAML cannot be read: {type(exc).__name__}: {exc}",
+                "look for a line starting with % or ! that is not part of the rules, or undo the last edit",
+            )
+        )
         return None
     if not isinstance(tree, dict):
-        report.errors.append(Problem(name, 1, 1, "the file must be a mapping with topic:, title:, owner:, rules:", "see rules/README.md"))
+        report.errors.append(
+            Problem(name, 1, 1, "the file must be a mapping with topic:, title:, owner:, rules:", "see rules/README.md")
+        )
         return None
     try:
         spec, kept = TopicFile.model_validate(tree), list(range(len(tree.get("rules") or [])))
@@ -184,7 +226,15 @@ def _parse(path: Path, raw: bytes, report: Report, located: bool) -> RuleFile | 
         spec, kept = partial
     if spec.topic != path.stem:
         line, col = locate(tree, ("topic",))
-        report.errors.append(Problem(name, line, col, f"topic {spec.topic!r} does not match the file name {path.name!r}", f"write topic: {path.stem}, or rename the file"))
+        report.errors.append(
+            Problem(
+                name,
+                line,
+                col,
+                f"topic {spec.topic!r} does not match the file name {path.name!r}",
+                f"write topic: {path.stem}, or rename the file",
+            )
+        )
     return RuleFile(path, name, tree, spec, kept)
 
 
@@ -206,5 +256,3 @@ def _without_bad_rules(tree: Any, exc: ValidationError) -> tuple[TopicFile, list
         return TopicFile.model_validate(data), kept
     except ValidationError:
         return None
-
-

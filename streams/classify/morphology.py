@@ -27,10 +27,7 @@ __all__ = [
 
 # Suffixes accepted after a root: Indonesian (-an, -kan, -i, -nya, clitics) and
 # the regular English endings, which Indonesian news also borrows (dihack, hacking).
-SUFFIXES = frozenset(
-    "an kan i nya lah kah pun annya kannya inya anlah ku mu "
-    "s es ed ing er ers".split()
-)
+SUFFIXES = frozenset("an kan i nya lah kah pun annya kannya inya anlah ku mu s es ed ing er ers".split())
 
 # Korean case and topic particles and the commonest combinations.
 PARTICLES = frozenset(

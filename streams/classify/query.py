@@ -225,13 +225,17 @@ def _atom(p: _Parser) -> Node:
         return node
     if tok.kind == "scope":
         if p.peek().kind in ("end", "rp", "and", "or", "near"):
-            raise QueryError(f"{tok.value}: needs a term", tok.pos, f'write {tok.value}:"a phrase" or {tok.value}:(a OR b)')
+            raise QueryError(
+                f"{tok.value}: needs a term", tok.pos, f'write {tok.value}:"a phrase" or {tok.value}:(a OR b)'
+            )
         return Scope(tok.value, _atom(p), tok.pos)
     if tok.kind == "phrase":
         return Term(tok.value, tok.pos)
     if tok.kind == "word":
         if tok.value.lower() in ("and", "or", "not") or tok.value.lower().startswith("near/"):
-            p.warnings.append((tok.pos, f"lower-case {tok.value!r} is searched as a word; write {tok.value.upper()} for the operator"))
+            p.warnings.append(
+                (tok.pos, f"lower-case {tok.value!r} is searched as a word; write {tok.value.upper()} for the operator")
+            )
         return Term(tok.value, tok.pos)
     if tok.kind == "ref":
         return ListRef(tok.value, tok.pos)
@@ -242,7 +246,9 @@ def _atom(p: _Parser) -> Node:
     if tok.kind == "rp":
         raise QueryError("')' without a matching '('", tok.pos, "remove it or add '(' before")
     if tok.kind == "end":
-        raise QueryError("the query ends where a term was expected", tok.pos, "finish the query or remove the last operator")
+        raise QueryError(
+            "the query ends where a term was expected", tok.pos, "finish the query or remove the last operator"
+        )
     raise QueryError(f"{tok.value!r} where a term was expected", tok.pos, "put a term before the operator")
 
 

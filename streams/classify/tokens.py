@@ -9,7 +9,7 @@ from pantau.streams.classify.problems import did_you_mean
 
 __all__ = ["QueryError", "Token", "tokenize", "QUOTES", "SCOPES"]
 
-QUOTES = "\"“”„«»"
+QUOTES = '"“”„«»'
 SCOPES = ("title", "summary", "content")
 
 
@@ -52,7 +52,7 @@ def tokenize(text: str) -> list[Token]:
             if end < 0:
                 raise QueryError("unterminated quote", i, 'close the phrase with a matching "')
             if end == i + 1:
-                raise QueryError("empty phrase \"\"", i, "write words between the quotes")
+                raise QueryError('empty phrase ""', i, "write words between the quotes")
             toks.append(Token("phrase", text[i + 1 : end], i))
             i = end + 1
         elif text.startswith("regex:", i):
@@ -80,8 +80,8 @@ def tokenize(text: str) -> list[Token]:
 
 def _regex(text: str, i: int, toks: list[Token]) -> int:
     j = i + 6
-    if j >= len(text) or text[j] not in "/\"":
-        raise QueryError("regex: needs /pattern/ or \"pattern\"", i, "write regex:/kim\\s+jong/")
+    if j >= len(text) or text[j] not in '/"':
+        raise QueryError('regex: needs /pattern/ or "pattern"', i, "write regex:/kim\\s+jong/")
     close = text[j]
     k = j + 1
     while k < len(text) and (text[k] != close or text[k - 1] == "\\"):

@@ -13,7 +13,9 @@ from pantau.streams.classify.schema import ExampleSpec, ExamplesSpec, RuleSpec, 
 __all__ = ["schema_problems", "model_at"]
 
 # Union branches and validator names that pydantic puts in error locations.
-_TYPE_STEP = re.compile(r"^(str|int|float|bool|none|[A-Z]\w*|list\[.*\]|dict\[.*\]|function-.*|literal\[.*\]|lax-.*|strict-.*)$")
+_TYPE_STEP = re.compile(
+    r"^(str|int|float|bool|none|[A-Z]\w*|list\[.*\]|dict\[.*\]|function-.*|literal\[.*\]|lax-.*|strict-.*)$"
+)
 
 
 # Words editors bring from other tools, and where that idea lives in pantau rules.
@@ -89,7 +91,10 @@ def _describe(loc: tuple, err: dict) -> tuple[str, str]:
     if kind == "literal_error":
         expected = err.get("ctx", {}).get("expected", "")
         choices = re.findall(r"'([^']*)'", expected)
-        return f"{_parent_name(loc)} {value!r} is not allowed{did_you_mean(value, choices)}", f"use one of: {', '.join(choices)}"
+        return (
+            f"{_parent_name(loc)} {value!r} is not allowed{did_you_mean(value, choices)}",
+            f"use one of: {', '.join(choices)}",
+        )
     if kind == "string_pattern_mismatch":
         slug = re.sub(r"[^a-z0-9]+", "-", str(value).lower()).strip("-") or "my-rule"
         return f"{name} {value!r} may contain only lower-case letters, digits and hyphens", f"write e.g. {slug}"

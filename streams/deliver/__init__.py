@@ -28,15 +28,35 @@ if TYPE_CHECKING:
     from pantau.streams.deliver.silences import Silence, Silences
 
 __all__ = [
-    "Alert", "Message", "Router", "Outbox", "Entry", "DeadLetter", "Dispatcher",
-    "DrainSummary", "Destination", "build_destinations", "Silences", "Silence", "OpsEvent",
+    "Alert",
+    "Message",
+    "Router",
+    "Outbox",
+    "Entry",
+    "DeadLetter",
+    "Dispatcher",
+    "DrainSummary",
+    "Destination",
+    "build_destinations",
+    "Silences",
+    "Silence",
+    "OpsEvent",
 ]
 
 _WHERE = {
-    "Alert": "alert", "Message": "alert", "Router": "route", "Outbox": "outbox",
-    "Entry": "outbox", "DeadLetter": "outbox", "Dispatcher": "dispatch", "DrainSummary": "dispatch",
-    "Destination": "destinations", "build_destinations": "destinations", "Silences": "silences",
-    "Silence": "silences", "OpsEvent": "events",
+    "Alert": "alert",
+    "Message": "alert",
+    "Router": "route",
+    "Outbox": "outbox",
+    "Entry": "outbox",
+    "DeadLetter": "outbox",
+    "Dispatcher": "dispatch",
+    "DrainSummary": "dispatch",
+    "Destination": "destinations",
+    "build_destinations": "destinations",
+    "Silences": "silences",
+    "Silence": "silences",
+    "OpsEvent": "events",
 }
 
 

@@ -77,6 +77,7 @@ class StoryUpdate(msgspec.Struct, frozen=True, kw_only=True):
             parts.append(f"new topic{'s' if len(self.topics) > 1 else ''}: {', '.join(self.topics)}")
         return "; ".join(parts) or "more coverage"
 
+
 MessageKind = Literal["alert", "digest", "storm", "ops_event", "update"]
 """What a message carries: one alert, a digest, a storm summary, an ops event or a story update."""
 

@@ -27,6 +27,7 @@ def mask_secret_url(url: str | None) -> str | None:
     scheme = url.split("://", 1)[0] if "://" in url else ""
     return f"{scheme}://***" if scheme else "***"
 
+
 _ZWSP = "\u200b"
 # @everyone / @here / @channel / @all (Discord, Slack, Mattermost, Rocket.Chat, Telegram usernames)
 # and <@123>, <!channel>, <#C1>, <@&role> (Discord and Slack mention syntax).

@@ -117,8 +117,10 @@ class RouteSpec(BaseModel):
         if self.default:
             wrong.append("default")
         if wrong:
-            raise ValueError(f"a route with events: matches only events and feeds; remove {', '.join(wrong)} "
-                             "(put article matchers on a separate route)")
+            raise ValueError(
+                f"a route with events: matches only events and feeds; remove {', '.join(wrong)} "
+                "(put article matchers on a separate route)"
+            )
         return self
 
     @property
@@ -132,7 +134,9 @@ class RouteSpec(BaseModel):
             # Derived from what the route matches and where it sends, not its
             # position, so that reordering routes keeps idempotency keys (and
             # so "sent once") stable.
-            matchers: dict[str, object] = {k: sorted(getattr(self, k)) for k in ("topics", "rules", "severity", "tags", "feeds", "languages", "to")}
+            matchers: dict[str, object] = {
+                k: sorted(getattr(self, k)) for k in ("topics", "rules", "severity", "tags", "feeds", "languages", "to")
+            }
             matchers["default"] = self.default
             if self.events:  # only when set, so article routes keep the names (and keys) they had
                 matchers["events"] = sorted(self.events)

@@ -26,19 +26,19 @@ from typing import Any
 import msgspec
 
 from pantau.core import metrics
+from pantau.core.errors import PermanentDelivery, RetryableDelivery
+from pantau.core.logs import BoundLogger, get_logger
+from pantau.streams.deliver import updates
 from pantau.streams.deliver.alert import Alert
 from pantau.streams.deliver.config import RouteSpec
 from pantau.streams.deliver.destinations import Destination
 from pantau.streams.deliver.events import OpsEvent, destination_disabled
+from pantau.streams.deliver.inhibit import Inhibitor, InhibitRule
 from pantau.streams.deliver.outbox import Entry, Outbox
 from pantau.streams.deliver.pace import Pacer
-from pantau.streams.deliver.inhibit import InhibitRule, Inhibitor
 from pantau.streams.deliver.plan import Planned, Planner
-from pantau.streams.deliver import updates
 from pantau.streams.deliver.retention import PRUNE_EVERY
 from pantau.streams.deliver.silences import Silences, silencing
-from pantau.core.errors import PermanentDelivery, RetryableDelivery
-from pantau.core.logs import BoundLogger, get_logger
 
 __all__ = ["Dispatcher", "DrainSummary", "OnEvent"]
 
@@ -152,8 +152,9 @@ class Dispatcher:
             return []
         opened: list[Alert] = []
         if ledger.sent:
-            waiting = next((e for e in self.outbox.pending() if e.alert.key == ledger.open), None) \
-                if ledger.open else None
+            waiting = (
+                next((e for e in self.outbox.pending() if e.alert.key == ledger.open), None) if ledger.open else None
+            )
             if waiting is None or not self.outbox.amend(ledger.open, updates.add_item(waiting.alert, item)):
                 update = updates.new_update(ledger, copy, copy, item, now)
                 opened = self.outbox.enqueue([update], [updates.due(route, ledger, now)])
@@ -243,8 +244,9 @@ class Dispatcher:
         log.info("alert_delivered", kind=planned.message.kind)
         return True
 
-    def _retry(self, dest: Destination, planned: Planned, keys: list[str], tries: int,
-               exc: RetryableDelivery, log: BoundLogger) -> bool:
+    def _retry(
+        self, dest: Destination, planned: Planned, keys: list[str], tries: int, exc: RetryableDelivery, log: BoundLogger
+    ) -> bool:
         schedule = dest.spec.schedule
         if tries >= len(schedule):
             log.error("delivery_gave_up", error=exc.message, attempts=tries)
@@ -268,16 +270,23 @@ class Dispatcher:
         self.dead_lettered += len(keys)
         self._gauges_at = -math.inf
         metrics.ALERTS.labels(name, "dead_lettered").inc(len(keys))
-        self._logger(name).error("alert_dead_lettered", alerts=len(keys), error=reason,
-                                 hint="`pantau alerts dead` lists them, `pantau alerts replay` sends them again")
+        self._logger(name).error(
+            "alert_dead_lettered",
+            alerts=len(keys),
+            error=reason,
+            hint="`pantau alerts dead` lists them, `pantau alerts replay` sends them again",
+        )
 
     def _disable(self, name: str, reason: str) -> OpsEvent:
         """Stop using a destination (410 Gone): a gauge at 0, its queue dead-lettered; returns the ops event."""
         now = self.clock()
         self.disabled[name] = f"destination {name!r} disabled: {reason}"
         metrics.DESTINATION_UP.labels(name).set(0)
-        self._logger(name).error("destination_disabled", reason=reason,
-                                 hint="fix the destination in pantau.yaml, restart, then `pantau alerts replay`")
+        self._logger(name).error(
+            "destination_disabled",
+            reason=reason,
+            hint="fix the destination in pantau.yaml, restart, then `pantau alerts replay`",
+        )
         rest = [e.alert.key for e in self.outbox.pending() if e.alert.destination == name]
         self._dead(rest, name, self.disabled[name])
         return destination_disabled(name, reason, now)
@@ -336,8 +345,9 @@ class Dispatcher:
         self._save_timers()
         self.housekeep()
         self._refresh_gauges(force=True)
-        return DrainSummary(sent=self.sent - sent_before, pending=len(self.outbox.pending()),
-                            dead=self.dead_lettered - dead_before)
+        return DrainSummary(
+            sent=self.sent - sent_before, pending=len(self.outbox.pending()), dead=self.dead_lettered - dead_before
+        )
 
     async def run_forever(self) -> None:
         """Deliver until cancelled; each destination is served on its own task, so a slow one delays no other."""

@@ -18,16 +18,32 @@ import msgspec
 from pantau.sources.health import HealthEvent
 
 __all__ = [
-    "OpsEvent", "EventKind", "EVENT_KINDS", "from_health", "destination_disabled", "EventView", "event_view",
+    "OpsEvent",
+    "EventKind",
+    "EVENT_KINDS",
+    "from_health",
+    "destination_disabled",
+    "EventView",
+    "event_view",
 ]
 
 EventKind = Literal["feed_failing", "feed_silent", "feed_gone", "feed_recovered", "destination_disabled"]
 EVENT_KINDS: tuple[str, ...] = get_args(EventKind)
 
-_SEVERITY = {"feed_failing": "error", "feed_silent": "warning", "feed_gone": "error",
-             "feed_recovered": "info", "destination_disabled": "error"}
-_TITLE = {"feed_failing": "Feed failing", "feed_silent": "Feed silent", "feed_gone": "Feed gone",
-          "feed_recovered": "Feed recovered", "destination_disabled": "Destination disabled"}
+_SEVERITY = {
+    "feed_failing": "error",
+    "feed_silent": "warning",
+    "feed_gone": "error",
+    "feed_recovered": "info",
+    "destination_disabled": "error",
+}
+_TITLE = {
+    "feed_failing": "Feed failing",
+    "feed_silent": "Feed silent",
+    "feed_gone": "Feed gone",
+    "feed_recovered": "Feed recovered",
+    "destination_disabled": "Destination disabled",
+}
 
 
 class OpsEvent(msgspec.Struct, frozen=True, kw_only=True):
@@ -78,15 +94,27 @@ def from_health(event: HealthEvent) -> OpsEvent:
     # A health event is announced once per change of verdict, at the time of the change.
     return OpsEvent(
         kind=f"feed_{event.kind}",  # type: ignore[arg-type]  # failing/silent/gone/recovered
-        subject=event.feed, subject_name=event.feed_name, message=event.message, episode=_episode(event.at),
-        at=event.at, failures=event.failures, last_error=event.last_error, last_success=event.last_success,
+        subject=event.feed,
+        subject_name=event.feed_name,
+        message=event.message,
+        episode=_episode(event.at),
+        at=event.at,
+        failures=event.failures,
+        last_error=event.last_error,
+        last_success=event.last_success,
     )
 
 
 def destination_disabled(name: str, reason: str, at: float) -> OpsEvent:
     """The ops event for a destination the dispatcher stopped using (410 Gone)."""
-    return OpsEvent(kind="destination_disabled", subject=name, message=f"destination {name!r} disabled: {reason}",
-                    episode=_episode(at), at=at, last_error=reason)
+    return OpsEvent(
+        kind="destination_disabled",
+        subject=name,
+        message=f"destination {name!r} disabled: {reason}",
+        episode=_episode(at),
+        at=at,
+        last_error=reason,
+    )
 
 
 class EventView(msgspec.Struct, frozen=True, kw_only=True):
@@ -130,7 +158,14 @@ def event_view(event: OpsEvent, key: str) -> EventView:
             details.append(("Failures in a row", str(event.failures)))
     if event.last_error and event.kind != "destination_disabled":
         details.append(("Last error", event.last_error))
-    return EventView(key=key, kind=event.kind, severity=event.severity, title=_clean(event.title),
-                     message=_clean(event.message), about=event.about, subject=_clean(event.subject),
-                     at=_when(event.at), details=tuple((label, _clean(value)) for label, value in details))
-
+    return EventView(
+        key=key,
+        kind=event.kind,
+        severity=event.severity,
+        title=_clean(event.title),
+        message=_clean(event.message),
+        about=event.about,
+        subject=_clean(event.subject),
+        at=_when(event.at),
+        details=tuple((label, _clean(value)) for label, value in details),
+    )

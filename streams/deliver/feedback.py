@@ -35,8 +35,7 @@ from pantau.core.errors import FeedbackLinkError
 if TYPE_CHECKING:
     from pantau.core.config import Config
 
-__all__ = ["FeedbackLinks", "LinkSigner", "Verdict", "VERDICTS", "LINK_TTL", "link_key", "public_base",
-           "signer_for"]
+__all__ = ["FeedbackLinks", "LinkSigner", "Verdict", "VERDICTS", "LINK_TTL", "link_key", "public_base", "signer_for"]
 
 Verdict = Literal["relevant", "not_relevant"]
 VERDICTS: tuple[str, ...] = ("relevant", "not_relevant")
@@ -60,8 +59,9 @@ def _message(key: str, article: str, verdict: str, expires: int) -> bytes:
 class LinkSigner:
     """Makes and checks the signed feedback links of alerts."""
 
-    def __init__(self, key: bytes, base_url: str, *, ttl: float = LINK_TTL,
-                 clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, key: bytes, base_url: str, *, ttl: float = LINK_TTL, clock: Callable[[], float] = time.time
+    ) -> None:
         if len(key) < 16:
             raise ValueError("a feedback link key needs at least 16 bytes")
         self._key = key
@@ -75,31 +75,41 @@ class LinkSigner:
 
     def url(self, alert_key: str, verdict: str, expires: int, article: str = "") -> str:
         """The link for one verdict: ``<base>/feedback/<key>/<verdict>?a=<article>&exp=<expiry>&sig=<signature>``."""
-        return (f"{self.base_url}/feedback/{quote(alert_key, safe='')}/{verdict}?a={quote(article, safe='')}"
-                f"&exp={expires}&sig={self.sign(alert_key, verdict, expires, article)}")
+        return (
+            f"{self.base_url}/feedback/{quote(alert_key, safe='')}/{verdict}?a={quote(article, safe='')}"
+            f"&exp={expires}&sig={self.sign(alert_key, verdict, expires, article)}"
+        )
 
     def links(self, alert_key: str, article: str = "") -> FeedbackLinks:
         """Both links of an alert (about ``article``) made now, expiring after ``ttl``."""
         expires = int(self._clock() + self.ttl)
-        return FeedbackLinks(relevant=self.url(alert_key, "relevant", expires, article),
-                             not_relevant=self.url(alert_key, "not_relevant", expires, article), expires=expires)
+        return FeedbackLinks(
+            relevant=self.url(alert_key, "relevant", expires, article),
+            not_relevant=self.url(alert_key, "not_relevant", expires, article),
+            expires=expires,
+        )
 
     def verify(self, alert_key: str, verdict: str, expires: str | int, signature: str, *, article: str = "") -> Verdict:
         """The verdict when the link is genuine and current; FeedbackLinkError saying why not otherwise."""
         if verdict not in VERDICTS:
-            raise FeedbackLinkError(f"feedback link: unknown verdict {verdict!r}",
-                                    hint="use the link from the alert as it was sent")
+            raise FeedbackLinkError(
+                f"feedback link: unknown verdict {verdict!r}", hint="use the link from the alert as it was sent"
+            )
         try:
             exp = int(expires)
         except (TypeError, ValueError):
-            raise FeedbackLinkError(f"feedback link: bad expiry {expires!r}",
-                                    hint="use the link from the alert as it was sent") from None
+            raise FeedbackLinkError(
+                f"feedback link: bad expiry {expires!r}", hint="use the link from the alert as it was sent"
+            ) from None
         if not hmac.compare_digest(self.sign(alert_key, verdict, exp, article), str(signature or "")):
-            raise FeedbackLinkError("feedback link: the signature does not match (altered, or signed with another key)",
-                                    hint="use the link from the alert as it was sent; give feedback on the web page")
+            raise FeedbackLinkError(
+                "feedback link: the signature does not match (altered, or signed with another key)",
+                hint="use the link from the alert as it was sent; give feedback on the web page",
+            )
         if exp < self._clock():
-            raise FeedbackLinkError("feedback link: expired",
-                                    hint="links work for 30 days; give feedback on the alert's page instead")
+            raise FeedbackLinkError(
+                "feedback link: expired", hint="links work for 30 days; give feedback on the alert's page instead"
+            )
         return verdict  # type: ignore[return-value]
 
 

@@ -41,8 +41,12 @@ class SourceMatch(BaseModel):
 
     def holds(self, m: Match) -> bool:
         """True when the match satisfies every given field."""
-        return ((self.topic is None or m.topic == self.topic) and (self.severity is None or m.severity == self.severity)
-                and (self.rule is None or m.rule == self.rule) and set(self.tags) <= set(m.tags))
+        return (
+            (self.topic is None or m.topic == self.topic)
+            and (self.severity is None or m.severity == self.severity)
+            and (self.rule is None or m.rule == self.rule)
+            and set(self.tags) <= set(m.tags)
+        )
 
     def describe(self) -> str:
         """``north-korea/critical`` for explanations."""
@@ -68,8 +72,11 @@ class TargetMatch(BaseModel):
         if self.route is not None and alert.route != self.route:
             return False
         if self.topic is not None:
-            topics = route.topics if route is not None and route.topics else (
-                alert.classified.topics if alert.classified is not None else ())
+            topics = (
+                route.topics
+                if route is not None and route.topics
+                else (alert.classified.topics if alert.classified is not None else ())
+            )
             return self.topic in topics
         return True
 
@@ -86,8 +93,9 @@ class InhibitRule(BaseModel):
 class Inhibitor:
     """Applies the inhibit rules to one article's alerts; remembers inhibiting stories for ``memory`` seconds."""
 
-    def __init__(self, rules: Iterable[InhibitRule], routes: Mapping[str, RouteSpec], *,
-                 memory: float = 3 * 86400.0) -> None:
+    def __init__(
+        self, rules: Iterable[InhibitRule], routes: Mapping[str, RouteSpec], *, memory: float = 3 * 86400.0
+    ) -> None:
         self.rules = list(rules)
         self.routes = dict(routes)
         self.memory = memory
@@ -122,8 +130,10 @@ class Inhibitor:
                 continue
             if here or (i, alert.story) in self._sources:
                 where = "this article" if here else "an earlier copy of the story"
-                return (f"inhibited by inhibit[{i}]: a {rule.source.describe()} match in {where} covers story "
-                        f"{alert.story}, so route {alert.route} does not alert on it")
+                return (
+                    f"inhibited by inhibit[{i}]: a {rule.source.describe()} match in {where} covers story "
+                    f"{alert.story}, so route {alert.route} does not alert on it"
+                )
         return None
 
     def _forget(self, now: float) -> None:

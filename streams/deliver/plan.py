@@ -50,7 +50,9 @@ class Planned(msgspec.Struct, frozen=True):
     entries: tuple[Entry, ...]
 
 
-def _message(destination: str, route: str, kind: MessageKind, entries: list[Entry], batch: str | None = None) -> Planned:
+def _message(
+    destination: str, route: str, kind: MessageKind, entries: list[Entry], batch: str | None = None
+) -> Planned:
     alerts = tuple(e.alert for e in entries)
     kind = "alert" if len(alerts) == 1 and kind != "storm" else kind
     if alerts[0].event is not None:  # ops routes are never grouped: one event per message
@@ -75,11 +77,13 @@ class Planner:
     def snapshot(self) -> bytes:
         """The timers as bytes to save with the outbox (clears ``changed``)."""
         self.changed = False
-        return msgspec.json.encode(_Timers(
-            last_flush={_SEP.join(k): v for k, v in self.last_flush.items()},
-            storm_until={_SEP.join(k): v for k, v in self.storm_until.items()},
-            recent={_SEP.join(k): list(v) for k, v in self.recent.items() if v},
-        ))
+        return msgspec.json.encode(
+            _Timers(
+                last_flush={_SEP.join(k): v for k, v in self.last_flush.items()},
+                storm_until={_SEP.join(k): v for k, v in self.storm_until.items()},
+                recent={_SEP.join(k): list(v) for k, v in self.recent.items() if v},
+            )
+        )
 
     def restore(self, raw: bytes | None) -> None:
         """Take the timers saved by :meth:`snapshot` (groups of routes no longer configured are dropped)."""

@@ -14,13 +14,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Mapping
 
+from pantau.core.errors import ConfigError
+from pantau.core.language import article_language, same_family
 from pantau.streams.classify import Classified, Match
 from pantau.streams.deliver.alert import Alert, alert_key
 from pantau.streams.deliver.config import RouteSpec
 from pantau.streams.deliver.events import OpsEvent
 from pantau.streams.deliver.feedback import FeedbackLinks
-from pantau.core.errors import ConfigError
-from pantau.core.language import article_language, same_family
 
 __all__ = ["Router", "route_matches", "event_matches", "default_routes"]
 
@@ -126,8 +126,15 @@ class Router:
                 reached.add(dest)
                 key = alert_key(story, route.name, dest, epoch=epoch)
                 alerts.append(
-                    Alert(key=key, destination=dest, route=route.name, classified=classified, story=story, created=now,
-                          feedback=self._links(key, classified.article.id) if self._links is not None else None)
+                    Alert(
+                        key=key,
+                        destination=dest,
+                        route=route.name,
+                        classified=classified,
+                        story=story,
+                        created=now,
+                        feedback=self._links(key, classified.article.id) if self._links is not None else None,
+                    )
                 )
         return alerts
 
@@ -146,8 +153,16 @@ class Router:
                 if dest in reached:
                     continue
                 reached.add(dest)
-                alerts.append(Alert(key=alert_key(story, route.name, dest), destination=dest, route=route.name,
-                                    story=story, created=now, event=event))
+                alerts.append(
+                    Alert(
+                        key=alert_key(story, route.name, dest),
+                        destination=dest,
+                        route=route.name,
+                        story=story,
+                        created=now,
+                        event=event,
+                    )
+                )
             # A route left with no destination (only the disabled one) passes the event on.
             if not route.continue_ and len(alerts) > before:
                 break

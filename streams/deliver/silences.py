@@ -60,8 +60,15 @@ def new_silence(kind: Kind, value: str, duration: float, reason: str, *, now: fl
     """A fresh silence with a random id, lasting ``duration`` seconds from ``now``."""
     if kind not in KINDS:
         raise ValueError(f"silence kind must be one of {', '.join(KINDS)}, got {kind!r}")
-    return Silence(id=secrets.token_hex(4), kind=kind, value=value, reason=reason, created=now,
-                   expires=now + duration, created_by=created_by)
+    return Silence(
+        id=secrets.token_hex(4),
+        kind=kind,
+        value=value,
+        reason=reason,
+        created=now,
+        expires=now + duration,
+        created_by=created_by,
+    )
 
 
 def silencing(silences: Sequence[Silence], classified: Classified, now: float) -> Silence | None:

@@ -14,9 +14,9 @@ from collections.abc import Callable
 
 import httpx
 
+from pantau.core.errors import PermanentDelivery, RetryableDelivery
 from pantau.sources.politeness import parse_retry_after
 from pantau.streams.deliver.config import mask_url
-from pantau.core.errors import PermanentDelivery, RetryableDelivery
 
 __all__ = ["post", "request", "make_client", "Answer"]
 
@@ -45,22 +45,32 @@ def _plain(resp: httpx.Response) -> tuple[int, str, float | None]:
     return resp.status_code, " ".join(resp.text[:200].split()), parse_retry_after(resp.headers.get("retry-after"))
 
 
-async def request(client: httpx.AsyncClient, destination: str, url: str, body: bytes, headers: dict[str, str], *,
-                  shown: str | None = None, answer: Answer = _plain) -> httpx.Response:
+async def request(
+    client: httpx.AsyncClient,
+    destination: str,
+    url: str,
+    body: bytes,
+    headers: dict[str, str],
+    *,
+    shown: str | None = None,
+    answer: Answer = _plain,
+) -> httpx.Response:
     """POST ``body``; return the 2xx response or raise Retryable/PermanentDelivery (``shown`` names the receiver)."""
     shown = shown or mask_url(url)
     try:
         resp = await client.post(url, content=body, headers=headers)
     except httpx.TimeoutException:
         raise RetryableDelivery(
-            destination, f"no answer from {shown} within {client.timeout.read:g} s",
+            destination,
+            f"no answer from {shown} within {client.timeout.read:g} s",
             hint="the receiver is slow or down; pantau retries with backoff",
         ) from None
     except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
         raise PermanentDelivery(destination, f"unusable url {shown}: {exc}", hint="fix url: in pantau.yaml") from None
     except httpx.TransportError as exc:
         raise RetryableDelivery(
-            destination, f"cannot reach {shown}: {exc or type(exc).__name__}",
+            destination,
+            f"cannot reach {shown}: {exc or type(exc).__name__}",
             hint="check the url and that the receiver is up; pantau retries with backoff",
         ) from None
     status, excerpt, retry_after = answer(resp)
@@ -69,11 +79,16 @@ async def request(client: httpx.AsyncClient, destination: str, url: str, body: b
     what = f"{shown} answered {status}" + (f": {excerpt}" if excerpt else "")
     if 300 <= status < 400:
         raise RetryableDelivery(
-            destination, f"{what} (redirect to {resp.headers.get('location', '?')} not followed)",
+            destination,
+            f"{what} (redirect to {resp.headers.get('location', '?')} not followed)",
             hint="point url: at the final address",
         )
     if status == 410:
-        raise PermanentDelivery(destination, f"{what} (gone)", hint="the receiver was removed; fix url: and replay", disable=True)
+        raise PermanentDelivery(
+            destination, f"{what} (gone)", hint="the receiver was removed; fix url: and replay", disable=True
+        )
     if status in _THROTTLE or status >= 500 or status in _RETRY_4XX:
         raise RetryableDelivery(destination, what, retry_after=retry_after)
-    raise PermanentDelivery(destination, what, hint="the receiver refused the alert; fix the destination, then `pantau alerts replay`")
+    raise PermanentDelivery(
+        destination, what, hint="the receiver refused the alert; fix the destination, then `pantau alerts replay`"
+    )

@@ -69,9 +69,14 @@ def _outlet(alert: Alert) -> str:
 def first_ledger(alert: Alert) -> Ledger:
     """The ledger of a first alert: its outlet, language and topics are what the desk knows."""
     a = alert.classified.article  # type: ignore[union-attr]
-    return Ledger(title=a.title, first_topics=list(alert.classified.topics),  # type: ignore[union-attr]
-                  outlets=[_outlet(alert)], languages=[a.language] if a.language else [],
-                  topics=list(alert.classified.topics), at=alert.created)  # type: ignore[union-attr]
+    return Ledger(
+        title=a.title,
+        first_topics=list(alert.classified.topics),  # type: ignore[union-attr]
+        outlets=[_outlet(alert)],
+        languages=[a.language] if a.language else [],
+        topics=list(alert.classified.topics),
+        at=alert.created,
+    )  # type: ignore[union-attr]
 
 
 def fold(ledger: Ledger, copy: Alert) -> UpdateItem | None:
@@ -88,8 +93,15 @@ def fold(ledger: Ledger, copy: Alert) -> UpdateItem | None:
     if new_language:
         ledger.languages.append(language)
     ledger.topics.extend(topics)
-    return UpdateItem(outlet=outlet, title=a.title, url=a.url, language=language, new_outlet=new_outlet,
-                      new_language=new_language, new_topics=tuple(topics))
+    return UpdateItem(
+        outlet=outlet,
+        title=a.title,
+        url=a.url,
+        language=language,
+        new_outlet=new_outlet,
+        new_language=new_language,
+        new_topics=tuple(topics),
+    )
 
 
 def update_key(first: str, seq: int) -> str:
@@ -102,17 +114,31 @@ def new_update(ledger: Ledger, first: Alert, copy: Alert, item: UpdateItem, now:
     ledger.seq += 1
     key = update_key(first.key, ledger.seq)
     ledger.open = key
-    update = StoryUpdate(of=first.key, seq=ledger.seq, title=ledger.title, first_topics=tuple(ledger.first_topics),
-                         reply_to=ledger.ref, items=(item,))
-    return Alert(key=key, destination=first.destination, route=first.route, classified=copy.classified,
-                 story=first.story, created=now, update=update)
+    update = StoryUpdate(
+        of=first.key,
+        seq=ledger.seq,
+        title=ledger.title,
+        first_topics=tuple(ledger.first_topics),
+        reply_to=ledger.ref,
+        items=(item,),
+    )
+    return Alert(
+        key=key,
+        destination=first.destination,
+        route=first.route,
+        classified=copy.classified,
+        story=first.story,
+        created=now,
+        update=update,
+    )
 
 
 def add_item(alert: Alert, item: UpdateItem) -> Alert:
     """The waiting update with one more item."""
     assert alert.update is not None
-    return msgspec.structs.replace(alert, update=msgspec.structs.replace(alert.update,
-                                                                         items=alert.update.items + (item,)))
+    return msgspec.structs.replace(
+        alert, update=msgspec.structs.replace(alert.update, items=alert.update.items + (item,))
+    )
 
 
 def due(route: RouteSpec | None, ledger: Ledger, now: float) -> float:

@@ -36,17 +36,17 @@ from ruamel.yaml import YAML
 
 from pantau.adapters.sqlite.archive import ArchiveStore, Intake
 from pantau.adapters.sqlite.state import open_state
+from pantau.adapters.sqlite.stories import SqliteStoryStore
 from pantau.core.article import Article
 from pantau.core.logs import configure_logging
 from pantau.streams.backtest import backtest, proposed_ruleset
 from pantau.streams.classify import default_rules_dir, load_ruleset
 from pantau.streams.deliver.config import RouteSpec
 from pantau.streams.stories import StoryIndex
-from pantau.adapters.sqlite.stories import SqliteStoryStore
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE.parent / "fixtures" / "heldout"
-_SYL = "ba be bi bo bu da de di do du ga gi gu ha ka ke ki ko ku la le li lo lu ma me mi mo mu na ne ni no nu pa pe pi po pu ra re ri ro ru sa se si so su ta te ti to tu wa ya ng an en in un ar er ir".split()
+_SYL = "ba be bi bo bu da de di do du ga gi gu ha ka ke ki ko ku la le li lo lu ma me mi mo mu na ne ni no nu pa pe pi po pu ra re ri ro ru sa se si so su ta te ti to tu wa ya ng an en in un ar er ir".split()  # noqa: E501
 QUERIES = ["kelapa", "peretas", '"kebocoran data"', "tin tặc", "북한", "ransomware OR peretas -polisi", "zzzqqq"]
 EXTRA_TOPIC = """\
 topic: bench-extra
@@ -74,14 +74,22 @@ def _articles(count: int, rng: random.Random, start: datetime, span_days: float)
     for i in range(count):
         words = rng.choices(vocab, weights, k=380)
         title = " ".join(words[:8]).capitalize()
-        content = ". ".join(" ".join(words[j:j + 19]).capitalize() for j in range(8, len(words), 19))
+        content = ". ".join(" ".join(words[j : j + 19]).capitalize() for j in range(8, len(words), 19))
         language = "id"
         if i % 10 == 0:
             (t1, c1, language), (_, c2, _) = rng.choice(held), rng.choice(held)
             title, content = t1, f"{c1} {content} {c2}"
         at = start + timedelta(seconds=i * step)
-        yield Article(id=f"bench-{i}", url=f"https://bench.example/{i}", title=title, content=content,
-                      fetched=at, published=at, feed=f"feed-{i % 50}", language=language)
+        yield Article(
+            id=f"bench-{i}",
+            url=f"https://bench.example/{i}",
+            title=title,
+            content=content,
+            fetched=at,
+            published=at,
+            feed=f"feed-{i % 50}",
+            language=language,
+        )
 
 
 def _file_mb(path: Path) -> float:
@@ -92,13 +100,18 @@ def _trigram_ratio(db: Path, sample: int) -> dict:
     """FTS bytes per article, unicode61 (as shipped) vs trigram, over the same ``sample`` articles."""
     sizes = {}
     src = sqlite3.connect(db)
-    rows = src.execute("SELECT json_extract(article, '$.title'), json_extract(article, '$.summary'),"
-                       " json_extract(article, '$.content') FROM archive_articles LIMIT ?", (sample,)).fetchall()
+    rows = src.execute(
+        "SELECT json_extract(article, '$.title'), json_extract(article, '$.summary'),"
+        " json_extract(article, '$.content') FROM archive_articles LIMIT ?",
+        (sample,),
+    ).fetchall()
     src.close()
     for tokenizer in ("unicode61 remove_diacritics 2", "trigram"):
         with tempfile.TemporaryDirectory() as tmp:
             conn = sqlite3.connect(Path(tmp) / "fts.db")
-            conn.execute(f"CREATE VIRTUAL TABLE f USING fts5(title, summary, content, content='', tokenize='{tokenizer}')")
+            conn.execute(
+                f"CREATE VIRTUAL TABLE f USING fts5(title, summary, content, content='', tokenize='{tokenizer}')"
+            )
             conn.executemany("INSERT INTO f (title, summary, content) VALUES (?,?,?)", rows)
             conn.commit()
             conn.execute("INSERT INTO f(f) VALUES ('optimize')")
@@ -135,8 +148,10 @@ def cases(args):
             classified = [running.classify(a) for a in batch]
             t1 = time.process_time()
             # Stories as the pipeline assigns them (matched articles only), outside both timings.
-            intakes = [Intake(classified=c, story_id=stories.assign(c.article).story_id if c.matches else None)
-                       for c in classified]
+            intakes = [
+                Intake(classified=c, story_id=stories.assign(c.article).story_id if c.matches else None)
+                for c in classified
+            ]
             t2 = time.process_time()
             store.record(intakes)
             t3 = time.process_time()
@@ -151,19 +166,28 @@ def cases(args):
                 flush()
         if batch:
             flush()
-        yield {"case": "archive_intake", "articles": count, "matched": matched,
-               "classify_per_s": round(count / classify_s), "archive_per_s": round(count / archive_s),
-               "archive_ms_per_article": round(archive_s / count * 1000, 3),
-               "overhead_ratio": round((classify_s + archive_s) / classify_s, 2)}
+        yield {
+            "case": "archive_intake",
+            "articles": count,
+            "matched": matched,
+            "classify_per_s": round(count / classify_s),
+            "archive_per_s": round(count / archive_s),
+            "archive_ms_per_article": round(archive_s / count * 1000, 3),
+            "overhead_ratio": round((classify_s + archive_s) / classify_s, 2),
+        }
 
         usage = store.usage()
         per_100k = usage.file_bytes / count * 100_000
         tri = _trigram_ratio(db, min(count, 5000))
-        yield {"case": "archive_disk", "articles": count, "mb_per_100k_articles": round(per_100k / 1e6, 1),
-               "file_mb": round(_file_mb(db), 1),
-               "fts_bytes_per_article_unicode61": round(tri["unicode61"]),
-               "fts_bytes_per_article_trigram": round(tri["trigram"]),
-               "trigram_to_unicode61": round(tri["trigram"] / tri["unicode61"], 2)}
+        yield {
+            "case": "archive_disk",
+            "articles": count,
+            "mb_per_100k_articles": round(per_100k / 1e6, 1),
+            "file_mb": round(_file_mb(db), 1),
+            "fts_bytes_per_article_unicode61": round(tri["unicode61"]),
+            "fts_bytes_per_article_trigram": round(tri["trigram"]),
+            "trigram_to_unicode61": round(tri["trigram"] / tri["unicode61"], 2),
+        }
 
         worst = {}
         week = time.time() - 7 * 86400
@@ -176,30 +200,53 @@ def cases(args):
                 times.append((time.perf_counter() - t0) / 2)
             worst[q] = round(max(times) * 1000, 1)
         slowest = max(worst.values())
-        yield {"case": "archive_search", "articles": count, "worst_ms_by_query": worst, "worst_ms": slowest,
-               "target_ms": 300, "meets_target": slowest < 300}
+        yield {
+            "case": "archive_search",
+            "articles": count,
+            "worst_ms_by_query": worst,
+            "worst_ms": slowest,
+            "target_ms": 300,
+            "meets_target": slowest < 300,
+        }
 
         words = ", ".join(sorted({w for t, _, _ in _heldout()[:40] for w in t.split()[:1] if w.isalpha()})[:5])
         proposed = proposed_ruleset(default_rules_dir(), {"bench-extra.yaml": EXTRA_TOPIC.format(words=words)})
-        routes = [RouteSpec(name="cyber", topics=["cybercrime"], to=["desk"]),
-                  RouteSpec(name="rest", default=True, to=["console"])]
+        routes = [
+            RouteSpec(name="cyber", topics=["cybercrime"], to=["desk"]),
+            RouteSpec(name="rest", default=True, to=["console"]),
+        ]
         t0, c0 = time.perf_counter(), time.process_time()
-        result = backtest(store.scan(), running, proposed, routes=routes, destinations={"desk": "slack"},
-                          members=members)
+        result = backtest(
+            store.scan(), running, proposed, routes=routes, destinations={"desk": "slack"}, members=members
+        )
         seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
         scale = 100_000 / count
-        yield {"case": "backtest", "articles": result.articles, "seconds": round(seconds, 2), "cpu_s": round(cpu, 2),
-               "seconds_per_100k": round(seconds * scale, 1), "reused": result.reused,
-               "gained": sum(r.gained for r in result.rules), "lost": sum(r.lost for r in result.rules),
-               "alerts_before": sum(d.before for d in result.deliveries),
-               "alerts_after": sum(d.after for d in result.deliveries),
-               "target_s_per_100k": 30, "meets_target": cpu * scale < 30,
-               "wall_meets_target": seconds * scale < 30}
+        yield {
+            "case": "backtest",
+            "articles": result.articles,
+            "seconds": round(seconds, 2),
+            "cpu_s": round(cpu, 2),
+            "seconds_per_100k": round(seconds * scale, 1),
+            "reused": result.reused,
+            "gained": sum(r.gained for r in result.rules),
+            "lost": sum(r.lost for r in result.rules),
+            "alerts_before": sum(d.before for d in result.deliveries),
+            "alerts_after": sum(d.after for d in result.deliveries),
+            "target_s_per_100k": 30,
+            "meets_target": cpu * scale < 30,
+            "wall_meets_target": seconds * scale < 30,
+        }
 
         t0 = time.perf_counter()
         gone = store.prune(7 * 86400)
         prune_s = time.perf_counter() - t0
         after = store.usage()
-        yield {"case": "archive_prune", "pruned": gone, "seconds": round(prune_s, 2), "left": after.articles,
-               "in_use_mb_after": round(after.file_bytes / 1e6, 1), "file_mb_after": round(_file_mb(db), 1)}
+        yield {
+            "case": "archive_prune",
+            "pruned": gone,
+            "seconds": round(prune_s, 2),
+            "left": after.articles,
+            "in_use_mb_after": round(after.file_bytes / 1e6, 1),
+            "file_mb_after": round(_file_mb(db), 1),
+        }
         conn.close()

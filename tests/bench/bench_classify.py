@@ -21,12 +21,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from pantau.core.article import Article
+from pantau.core.logs import configure_logging
 from pantau.streams.classify import LiveRules, check_ruleset, load_ruleset
 from pantau.streams.classify.text import build_shadow
-from pantau.core.logs import configure_logging
 
 TARGETS = {"ratio_to_raw_scan": 2.5, "articles_per_s": 3000, "compile_s": 2.0, "memory_mb": 200, "reload_s": 2.0}
-_SYL = "ba be bi bo bu da de di do du ga gi gu ha ka ke ki ko ku la le li lo lu ma me mi mo mu na ne ni no nu pa pe pi po pu ra re ri ro ru sa se si so su ta te ti to tu wa ya ng an en in un ar er ir".split()
+_SYL = "ba be bi bo bu da de di do du ga gi gu ha ka ke ki ko ku la le li lo lu ma me mi mo mu na ne ni no nu pa pe pi po pu ra re ri ro ru sa se si so su ta te ti to tu wa ya ng an en in un ar er ir".split()  # noqa: E501
 
 
 def _vocabulary(rng: random.Random, size: int, syllables: tuple[int, int]) -> list[str]:
@@ -50,7 +50,7 @@ def write_rules(directory: Path, n: int, terms: list[str], rng: random.Random, c
         lines = [f"topic: t{t}", f"title: Topic {t}", "owner: bench"]
         if cues:
             lines += [
-                f"denials: {{before: [{cues[t % len(cues)]}, {cues[(t + 1) % len(cues)]}], after: [{cues[(t + 2) % len(cues)]}], window: 4}}",
+                f"denials: {{before: [{cues[t % len(cues)]}, {cues[(t + 1) % len(cues)]}], after: [{cues[(t + 2) % len(cues)]}], window: 4}}",  # noqa: E501
                 f"senses: [{{why: bench, before: [{cues[(t + 3) % len(cues)]}], window: 2}}]",
                 "salience: {lead_words: 60, min_hits: 2}",
             ]
@@ -77,8 +77,17 @@ def articles(count: int, common: list[str], terms: list[str], rng: random.Random
             words[rng.randrange(len(words))] = rng.choice(terms)
         body = " ".join(words)
         sentences = [s.capitalize() for s in body[:5000].split(" ta ")]
-        out.append(Article(id=str(i), url="", title=" ".join(words[:8]).title(), content=". ".join(sentences),
-                           fetched=datetime.now(timezone.utc), feed="bench", language="id"))
+        out.append(
+            Article(
+                id=str(i),
+                url="",
+                title=" ".join(words[:8]).title(),
+                content=". ".join(sentences),
+                fetched=datetime.now(timezone.utc),
+                feed="bench",
+                language="id",
+            )
+        )
     return out
 
 
@@ -166,7 +175,9 @@ def cases(args):
             classify_s, raw_s, first_s = measure(ruleset, batch)
             live = LiveRules(directory)
             edited = directory / "t0.yaml"
-            edited.write_text(edited.read_text(encoding="utf-8") + "  - id: t0-extra\n    any: [tambahan]\n", encoding="utf-8")
+            edited.write_text(
+                edited.read_text(encoding="utf-8") + "  - id: t0-extra\n    any: [tambahan]\n", encoding="utf-8"
+            )
             t0 = time.perf_counter()
             assert live.reload() and live.current.version != ruleset.version
             reload_s = time.perf_counter() - t0

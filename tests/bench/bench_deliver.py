@@ -15,32 +15,47 @@ import time
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from pantau.adapters.sqlite.outbox import SqliteOutbox
+from pantau.adapters.sqlite.state import open_state
 from pantau.core.article import Article, article_id
 from pantau.streams.classify import Classified, Hit, Match
 from pantau.streams.deliver.alert import Message
 from pantau.streams.deliver.config import RouteSpec
-from pantau.streams.deliver.destinations.console import ConsoleSettings
-from pantau.streams.deliver.destinations.webhook import WebhookSettings
 from pantau.streams.deliver.destinations import build_destination
-from pantau.streams.deliver.dispatch import Dispatcher
-from pantau.adapters.sqlite.outbox import SqliteOutbox
-from pantau.streams.deliver.route import Router
+from pantau.streams.deliver.destinations.console import ConsoleSettings
 from pantau.streams.deliver.destinations.slack import slack_payload
-from pantau.streams.deliver.destinations.webhook import webhook_body
-from pantau.adapters.sqlite.state import open_state
+from pantau.streams.deliver.destinations.webhook import WebhookSettings, webhook_body
+from pantau.streams.deliver.dispatch import Dispatcher
+from pantau.streams.deliver.route import Router
 
-SUMMARY = ("Kepolisian mengungkap jaringan penipuan daring lintas negara ASEAN yang memakai "
-           "aplikasi palsu untuk menguras rekening korban di beberapa kota. ") * 4
+SUMMARY = (
+    "Kepolisian mengungkap jaringan penipuan daring lintas negara ASEAN yang memakai "
+    "aplikasi palsu untuk menguras rekening korban di beberapa kota. "
+) * 4
 
 
 def _classified(n: int) -> Classified:
     url = f"https://bench.example/berita/{n}"
-    article = Article(id=article_id(url), url=url, title=f"Penipuan daring lintas negara nomor {n}",
-                      summary=SUMMARY, fetched=datetime.now(timezone.utc), feed="https://bench.example/rss",
-                      feed_name="Bench", language="id")
+    article = Article(
+        id=article_id(url),
+        url=url,
+        title=f"Penipuan daring lintas negara nomor {n}",
+        summary=SUMMARY,
+        fetched=datetime.now(timezone.utc),
+        feed="https://bench.example/rss",
+        feed_name="Bench",
+        language="id",
+    )
     hit = Hit(term="penipuan daring", field="summary", start=22, end=37, text="penipuan daring")
-    match = Match(rule="online-fraud", topic="cybercrime", score=2.0, severity="medium", hits=(hit,),
-                  snippet=SUMMARY[:180], ruleset_version="bench")
+    match = Match(
+        rule="online-fraud",
+        topic="cybercrime",
+        score=2.0,
+        severity="medium",
+        hits=(hit,),
+        snippet=SUMMARY[:180],
+        ruleset_version="bench",
+    )
     return Classified(article=article, matches=(match,), ruleset_version="bench")
 
 
@@ -84,9 +99,14 @@ def cases(args):
         due = box.due(1.0)
         handout = time.perf_counter() - started
         box.conn.close()
-    yield {"bench": "outbox_burst", "alerts": burst, "enqueue_seconds": round(enqueue, 4),
-           "due_seconds": round(handout, 4), "handed_out": len(due),
-           "meets_target": enqueue + handout < 1.0 and len(due) == burst}
+    yield {
+        "bench": "outbox_burst",
+        "alerts": burst,
+        "enqueue_seconds": round(enqueue, 4),
+        "due_seconds": round(handout, 4),
+        "handed_out": len(due),
+        "meets_target": enqueue + handout < 1.0 and len(due) == burst,
+    }
 
     one = Message(id=alerts[0].key, destination="siem", route=alerts[0].route, kind="alert", alerts=(alerts[0],))
     runs = 200 if args.quick else 1_000
@@ -98,8 +118,12 @@ def cases(args):
     for _ in range(runs):
         webhook_body(one)
     hook_us = (time.perf_counter() - started) / runs * 1e6
-    yield {"bench": "render_alert", "slack_us": round(slack_us, 1), "webhook_us": round(hook_us, 1),
-           "meets_target": slack_us < 5_000 and hook_us < 5_000}
+    yield {
+        "bench": "render_alert",
+        "slack_us": round(slack_us, 1),
+        "webhook_us": round(hook_us, 1),
+        "meets_target": slack_us < 5_000 and hook_us < 5_000,
+    }
 
     server, count = _receiver()
     sends = alerts[: 200 if args.quick else 1_000]
@@ -107,8 +131,11 @@ def cases(args):
     try:
         with tempfile.TemporaryDirectory() as tmp:
             spec = WebhookSettings(url=url, secret="bench-secret")
-            dispatcher = Dispatcher({"siem": build_destination("siem", spec)}, SqliteOutbox(open_state(Path(tmp) / "d.db")),
-                                    routes=router.routes)
+            dispatcher = Dispatcher(
+                {"siem": build_destination("siem", spec)},
+                SqliteOutbox(open_state(Path(tmp) / "d.db")),
+                routes=router.routes,
+            )
 
             async def go():
                 await dispatcher.submit(sends)
@@ -122,8 +149,13 @@ def cases(args):
         server.shutdown()
         server.server_close()
     rate = summary.sent / seconds if seconds else 0.0
-    yield {"bench": "webhook_throughput", "alerts": len(sends), "received": count[0],
-           "alerts_per_second": round(rate, 1), "meets_target": count[0] == len(sends) and rate >= 100}
+    yield {
+        "bench": "webhook_throughput",
+        "alerts": len(sends),
+        "received": count[0],
+        "alerts_per_second": round(rate, 1),
+        "meets_target": count[0] == len(sends) and rate >= 100,
+    }
 
     storm_route = RouteSpec(topics=["cybercrime"], to=["console"], storm={"max": 5, "window": "15m"})
     storm_router = Router([storm_route], ["console"])
@@ -141,13 +173,19 @@ def cases(args):
             async def aclose(self):
                 pass
 
-        dispatcher = Dispatcher({"console": Counting()}, SqliteOutbox(open_state(Path(tmp) / "s.db")),
-                                routes=[storm_route])
+        dispatcher = Dispatcher(
+            {"console": Counting()}, SqliteOutbox(open_state(Path(tmp) / "s.db")), routes=[storm_route]
+        )
 
         async def storm():
             await dispatcher.submit(storm_alerts)
             return await dispatcher.drain(5)
 
         asyncio.run(storm())
-    yield {"bench": "storm_collapse", "alerts": burst, "messages": len(sent_messages),
-           "storm_summaries": sent_messages.count("storm"), "meets_target": len(sent_messages) <= 6}
+    yield {
+        "bench": "storm_collapse",
+        "alerts": burst,
+        "messages": len(sent_messages),
+        "storm_summaries": sent_messages.count("storm"),
+        "meets_target": len(sent_messages) <= 6,
+    }

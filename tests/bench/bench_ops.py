@@ -44,9 +44,13 @@ def cases(args):
             generate_latest(REGISTRY)
             render = time.perf_counter() - render_started
             yield {
-                "bench": "metrics_scrape", "feeds": feeds, "series_added": _series() - before,
-                "bytes": len(page.content), "gzip_bytes": int(gzipped.headers.get("content-length") or 0),
-                "scrape_seconds": round(seconds, 4), "render_seconds": round(render, 4),
+                "bench": "metrics_scrape",
+                "feeds": feeds,
+                "series_added": _series() - before,
+                "bytes": len(page.content),
+                "gzip_bytes": int(gzipped.headers.get("content-length") or 0),
+                "scrape_seconds": round(seconds, 4),
+                "render_seconds": round(render, 4),
                 "meets_target": seconds < 1.0 and len(page.content) < 5_000_000,
             }
         finally:

@@ -25,11 +25,18 @@ def cases(args) -> Iterator[dict]:
     mid = result.days[min(29, days - 1)]
     last = result.last
     yield {
-        "bench": "retention", "days": days, "articles_per_day": per_day, "matched": result.matched,
-        "alerts_sent": result.alerts_sent, "retention_days": result.retention_days,
-        "sqlite_bytes_day30": mid.sqlite_bytes, "sqlite_bytes_last": last.sqlite_bytes,
-        "sqlite_rows_last": last.sqlite_rows, "table_entries_last": last.table_entries,
-        "table_bytes_day30": mid.table_bytes, "table_bytes_last": last.table_bytes,
+        "bench": "retention",
+        "days": days,
+        "articles_per_day": per_day,
+        "matched": result.matched,
+        "alerts_sent": result.alerts_sent,
+        "retention_days": result.retention_days,
+        "sqlite_bytes_day30": mid.sqlite_bytes,
+        "sqlite_bytes_last": last.sqlite_bytes,
+        "sqlite_rows_last": last.sqlite_rows,
+        "table_entries_last": last.table_entries,
+        "table_bytes_day30": mid.table_bytes,
+        "table_bytes_last": last.table_bytes,
         "seconds": round(took, 1),
         "meets_target": last.sqlite_bytes <= 1.15 * mid.sqlite_bytes and last.table_bytes <= 1.15 * mid.table_bytes,
     }

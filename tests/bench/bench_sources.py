@@ -32,7 +32,7 @@ def _item(n: int, k: int) -> str:
     return (
         f"<item><title>Berita {k} dari sumber {n}: pemerintah membahas keamanan siber kawasan</title>"
         f"<link>https://bench{n % 500}.example/{n}/{k}?utm_source=rss</link>"
-        f"<guid isPermaLink=\"false\">bench-{n}-{k}</guid>"
+        f'<guid isPermaLink="false">bench-{n}-{k}</guid>'
         f"<description>&lt;p&gt;Ringkasan berita {k}: pejabat menyampaikan langkah baru untuk "
         f"menangani serangan peretas terhadap layanan publik dan kerja sama dengan negara ASEAN.&lt;/p&gt;"
         f"&lt;p&gt;Baca juga: berita lain {k}&lt;/p&gt;</description>"
@@ -46,9 +46,11 @@ def feed_body(n: int, cycle: int) -> bytes:
     count = 20 + n % 31
     lang = "<language>id</language>" if n % 2 == 0 else ""
     items = "".join(_item(n, k) for k in range(2 * cycle, 2 * cycle + count))
-    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0" '
-            f'xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>Bench {n}</title>'
-            f"<link>https://bench{n % 500}.example/</link>{lang}{items}</channel></rss>").encode()
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0" '
+        f'xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>Bench {n}</title>'
+        f"<link>https://bench{n % 500}.example/</link>{lang}{items}</channel></rss>"
+    ).encode()
 
 
 def is_static(n: int) -> bool:
@@ -61,6 +63,7 @@ def etag(n: int, cycle: int) -> str:
 
 
 # --- server process -------------------------------------------------------------------------
+
 
 def serve(port: int) -> None:
     from aiohttp import web
@@ -84,6 +87,7 @@ def serve(port: int) -> None:
 
 # --- worker process -------------------------------------------------------------------------
 
+
 def _high_water_mb() -> float:
     with open("/proc/self/status") as fh:
         for line in fh:
@@ -93,15 +97,15 @@ def _high_water_mb() -> float:
 
 
 def work(port: int, feeds: int, state_path: str) -> dict:
-    from pantau.core.article import article_id
-    from pantau.sources.canonical import canonical_url
-    from pantau.sources.feeds import FeedSpec
-    from pantau.sources.poller import Poller
     from pantau.adapters.sqlite.feed_state import SqliteFeedStateStore
-    from pantau.sources.feed_state import FeedState
+    from pantau.adapters.sqlite.state import open_state
+    from pantau.core.article import article_id
     from pantau.core.config import NetworkConfig
     from pantau.core.logs import configure_logging
-    from pantau.adapters.sqlite.state import open_state
+    from pantau.sources.canonical import canonical_url
+    from pantau.sources.feed_state import FeedState
+    from pantau.sources.feeds import FeedSpec
+    from pantau.sources.poller import Poller
 
     configure_logging("json", "info")  # as in production: per-feed debug events filtered out
     specs = [FeedSpec(url=f"http://127.0.0.1:{port}/feed/{n}", id=f"bench-{n}") for n in range(feeds)]
@@ -110,13 +114,19 @@ def work(port: int, feeds: int, state_path: str) -> dict:
     with store.conn:
         store.conn.execute("BEGIN")
         for n, spec in enumerate(specs):
-            seen = [article_id(canonical_url(f"https://bench{n % 500}.example/{n}/{k}"))
-                    for k in range(0, 20 + n % 31)]
-            state = FeedState(feed=spec.key, url=spec.url, spec_url=spec.url, etag=etag(n, 0),
-                              last_success=time.time() - 300, interval=300)
+            seen = [article_id(canonical_url(f"https://bench{n % 500}.example/{n}/{k}")) for k in range(0, 20 + n % 31)]
+            state = FeedState(
+                feed=spec.key,
+                url=spec.url,
+                spec_url=spec.url,
+                etag=etag(n, 0),
+                last_success=time.time() - 300,
+                interval=300,
+            )
             store.save(state)
-            store.conn.executemany("INSERT OR IGNORE INTO sources_seen VALUES (?, ?, ?)",
-                                   [(i, time.time(), time.time()) for i in seen])
+            store.conn.executemany(
+                "INSERT OR IGNORE INTO sources_seen VALUES (?, ?, ?)", [(i, time.time(), time.time()) for i in seen]
+            )
     published = 0
 
     async def publish(articles) -> None:
@@ -133,12 +143,20 @@ def work(port: int, feeds: int, state_path: str) -> dict:
     cpu0, wall0 = time.process_time(), time.perf_counter()
     summary = asyncio.run(cycle())
     cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
-    return {"feeds": summary.feeds, "ok": summary.ok, "not_modified": summary.not_modified,
-            "failed": summary.failed, "published": published, "wall_s": wall, "cpu_s": cpu,
-            "peak_rss_mb": _high_water_mb()}
+    return {
+        "feeds": summary.feeds,
+        "ok": summary.ok,
+        "not_modified": summary.not_modified,
+        "failed": summary.failed,
+        "published": published,
+        "wall_s": wall,
+        "cpu_s": cpu,
+        "peak_rss_mb": _high_water_mb(),
+    }
 
 
 # --- cases ----------------------------------------------------------------------------------
+
 
 def _free_port() -> int:
     with socket.socket() as sock:
@@ -166,7 +184,12 @@ def poll_cycle(feeds: int, tmp: Path) -> dict:
         _wait_listening(port)
         proc = subprocess.run(
             [sys.executable, __file__, "--work", str(port), str(feeds), str(tmp / "bench-state.db")],
-            env=env, cwd=ROOT, capture_output=True, text=True, timeout=1800)
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=1800,
+        )
         if proc.returncode != 0:
             raise RuntimeError(proc.stderr[-3000:])
         report = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -177,12 +200,20 @@ def poll_cycle(feeds: int, tmp: Path) -> dict:
     cpu_per_1000 = report["cpu_s"] / report["feeds"] * 1000
     core_share = cpu_per_1000 * 10 / CYCLE  # CPU share for 10,000 feeds every 5 minutes
     return {
-        "case": "sources_poll_cycle", "feeds": report["feeds"], "ok_200": report["ok"],
-        "not_modified_304": report["not_modified"], "failed": report["failed"],
-        "articles_published": report["published"], "wall_s": round(report["wall_s"], 2),
-        "feeds_per_s": round(feeds_per_s, 1), "cpu_s_per_1000_feeds": round(cpu_per_1000, 2),
-        "core_share_at_10k_per_5min": round(core_share, 3), "peak_rss_mb": round(report["peak_rss_mb"], 1),
-        "meets_target": feeds_per_s >= 10_000 / CYCLE and core_share < 0.5 and report["peak_rss_mb"] < 300
+        "case": "sources_poll_cycle",
+        "feeds": report["feeds"],
+        "ok_200": report["ok"],
+        "not_modified_304": report["not_modified"],
+        "failed": report["failed"],
+        "articles_published": report["published"],
+        "wall_s": round(report["wall_s"], 2),
+        "feeds_per_s": round(feeds_per_s, 1),
+        "cpu_s_per_1000_feeds": round(cpu_per_1000, 2),
+        "core_share_at_10k_per_5min": round(core_share, 3),
+        "peak_rss_mb": round(report["peak_rss_mb"], 1),
+        "meets_target": feeds_per_s >= 10_000 / CYCLE
+        and core_share < 0.5
+        and report["peak_rss_mb"] < 300
         and report["failed"] == 0,
     }
 
@@ -204,8 +235,13 @@ def parse_timing(rounds: int) -> dict:
 
     default_ms = timed(lambda: feedparser.parse(body))
     pantau_ms = timed(lambda: parse_feed(body, url="bench"))
-    return {"case": "sources_parse_50_items", "bytes": len(body), "feedparser_default_ms": round(default_ms, 2),
-            "pantau_parse_feed_ms": round(pantau_ms, 2), "speedup": round(default_ms / pantau_ms, 2)}
+    return {
+        "case": "sources_parse_50_items",
+        "bytes": len(body),
+        "feedparser_default_ms": round(default_ms, 2),
+        "pantau_parse_feed_ms": round(pantau_ms, 2),
+        "speedup": round(default_ms / pantau_ms, 2),
+    }
 
 
 def author_timing(size: int) -> dict:
@@ -214,16 +250,23 @@ def author_timing(size: int) -> dict:
 
     from pantau.sources.parse import parse_feed
 
-    body = (f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><title>x</title>'
-            f"<link>https://a.example/1</link><author>{'a' * size}</author></item></channel></rss>").encode()
+    body = (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><title>x</title>'
+        f"<link>https://a.example/1</link><author>{'a' * size}</author></item></channel></rss>"
+    ).encode()
     start = time.perf_counter()
     feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
     raw = time.perf_counter() - start
     start = time.perf_counter()
     parse_feed(body, url="bench")
     clamped = time.perf_counter() - start
-    return {"case": "sources_parse_long_author", "author_bytes": size, "feedparser_raw_s": round(raw, 3),
-            "pantau_parse_feed_s": round(clamped, 4), "speedup": round(raw / clamped, 1)}
+    return {
+        "case": "sources_parse_long_author",
+        "author_bytes": size,
+        "feedparser_raw_s": round(raw, 3),
+        "pantau_parse_feed_s": round(clamped, 4),
+        "speedup": round(raw / clamped, 1),
+    }
 
 
 def nested_html_timing(depth: int) -> dict:
@@ -233,16 +276,23 @@ def nested_html_timing(depth: int) -> dict:
     from pantau.sources.parse import parse_feed
 
     nested = "&lt;div&gt;" * depth + "x" + "&lt;/div&gt;" * depth
-    body = (f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><title>x</title>'
-            f"<link>https://a.example/1</link><description>{nested}</description></item></channel></rss>").encode()
+    body = (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><title>x</title>'
+        f"<link>https://a.example/1</link><description>{nested}</description></item></channel></rss>"
+    ).encode()
     start = time.perf_counter()
     feedparser.parse(body)
     default = time.perf_counter() - start
     start = time.perf_counter()
     parse_feed(body, url="bench")
     ours = time.perf_counter() - start
-    return {"case": "sources_parse_nested_html", "bytes": len(body), "feedparser_default_s": round(default, 3),
-            "pantau_parse_feed_s": round(ours, 3), "speedup": round(default / ours, 1)}
+    return {
+        "case": "sources_parse_nested_html",
+        "bytes": len(body),
+        "feedparser_default_s": round(default, 3),
+        "pantau_parse_feed_s": round(ours, 3),
+        "speedup": round(default / ours, 1),
+    }
 
 
 def cases(args):

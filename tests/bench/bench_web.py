@@ -93,8 +93,11 @@ with httpx.Client(base_url=url, cookies={"pantau_session": cookie}, timeout=30) 
 
 def _browse(url: str, cookie: str, period: float) -> subprocess.Popen:
     """A person browsing in another process: one page every ``period`` seconds until killed."""
-    return subprocess.Popen([sys.executable, "-c", _BROWSER, url, cookie, str(period), *(p for _n, p, _t in PAGES)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [sys.executable, "-c", _BROWSER, url, cookie, str(period), *(p for _n, p, _t in PAGES)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def _classify_seconds(rules, articles) -> tuple[float, float]:
@@ -115,8 +118,9 @@ def cases(args):
         _fill(state, count)
         filled = time.perf_counter() - began
         rules = load_ruleset(default_rules_dir())
-        config = Config.model_validate({"state": str(state), "rules": str(default_rules_dir()),
-                                        "web": {"token": TOKEN}})
+        config = Config.model_validate(
+            {"state": str(state), "rules": str(default_rules_dir()), "web": {"token": TOKEN}}
+        )
         app = build_app(make_context(config, lambda: rules))
         server = start_in_thread(app, "127.0.0.1:0")
         assert server is not None
@@ -132,11 +136,19 @@ def cases(args):
                         times.append(time.perf_counter() - t0)
                         assert reply.status_code == 200
                     p90 = sorted(times)[int(len(times) * 0.9) - 1]
-                    yield {"bench": "web_page", "page": name, "path": path, "archived": count,
-                           "median_ms": round(statistics.median(times) * 1000, 1), "p90_ms": round(p90 * 1000, 1),
-                           "worst_ms": round(max(times) * 1000, 1), "bytes": len(reply.content),
-                           "target_ms": target * 1000, "meets_target": p90 < target,
-                           "archive_fill_s": round(filled, 1)}
+                    yield {
+                        "bench": "web_page",
+                        "page": name,
+                        "path": path,
+                        "archived": count,
+                        "median_ms": round(statistics.median(times) * 1000, 1),
+                        "p90_ms": round(p90 * 1000, 1),
+                        "worst_ms": round(max(times) * 1000, 1),
+                        "bytes": len(reply.content),
+                        "target_ms": target * 1000,
+                        "meets_target": p90 < target,
+                        "archive_fill_s": round(filled, 1),
+                    }
         finally:
             server.stop()
         articles = list(_articles(600 if args.quick else 1500, random.Random(11), datetime.now(timezone.utc), 1.0))
@@ -179,12 +191,18 @@ def _classify_cost(rules, articles, app) -> dict:
     med = {k: statistics.median(v) for k, v in ratios.items()}
     # "Not measurable": the idle page's effect on latency is within the spread of the rounds themselves.
     spread = statistics.pstdev(ratios["idle"])
-    return {"bench": "web_classify_cost", "articles_per_state": len(articles), "rounds": ROUNDS,
-            "us_per_article_no_page": round(statistics.median(absolute["none"]) * 1e6, 1),
-            "us_per_article_page_idle": round(statistics.median(absolute["idle"]) * 1e6, 1),
-            "us_per_article_page_browsed": round(statistics.median(absolute["browsed"]) * 1e6, 1),
-            "browse_period_s": BROWSE_PERIOD,
-            "ratio_idle": round(med["idle"], 3), "ratio_idle_stdev": round(spread, 3),
-            "ratio_browsed": round(med["browsed"], 3),
-            "cpu_ratio_idle": round(med["idle_cpu"], 3), "cpu_ratio_browsed": round(med["browsed_cpu"], 3),
-            "meets_target": abs(med["idle"] - 1) <= max(0.05, spread)}
+    return {
+        "bench": "web_classify_cost",
+        "articles_per_state": len(articles),
+        "rounds": ROUNDS,
+        "us_per_article_no_page": round(statistics.median(absolute["none"]) * 1e6, 1),
+        "us_per_article_page_idle": round(statistics.median(absolute["idle"]) * 1e6, 1),
+        "us_per_article_page_browsed": round(statistics.median(absolute["browsed"]) * 1e6, 1),
+        "browse_period_s": BROWSE_PERIOD,
+        "ratio_idle": round(med["idle"], 3),
+        "ratio_idle_stdev": round(spread, 3),
+        "ratio_browsed": round(med["browsed"], 3),
+        "cpu_ratio_idle": round(med["idle_cpu"], 3),
+        "cpu_ratio_browsed": round(med["browsed_cpu"], 3),
+        "meets_target": abs(med["idle"] - 1) <= max(0.05, spread),
+    }

@@ -37,12 +37,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 LOCAL_KAFKA = ROOT / "deploy" / "kafka" / "local-kafka.sh"
 TICKS = os.sysconf("SC_CLK_TCK")
-_SYL = "ba be bi bo bu da de di do du ga gi gu ka ke ki ko ku la le li lo lu ma me mi mo mu na ne ni no nu pa pe " \
-       "pi po pu ra re ri ro ru sa se si so su ta te ti to tu wa ya an en in un ar er ir".split()
+_SYL = (
+    "ba be bi bo bu da de di do du ga gi gu ka ke ki ko ku la le li lo lu ma me mi mo mu na ne ni no nu pa pe "
+    "pi po pu ra re ri ro ru sa se si so su ta te ti to tu wa ya an en in un ar er ir".split()
+)
 # Phrases the shipped rules alert on (cybercrime, north-korea, asean): the 5 % on topic.
-ON_TOPIC = ["serangan ransomware melumpuhkan layanan", "peretas membobol data nasabah bank",
-            "Korea Utara meluncurkan rudal balistik", "KTT ASEAN membahas Laut China Selatan",
-            "penipuan daring lintas negara dibongkar polisi", "Pyongyang menguji coba rudal"]
+ON_TOPIC = [
+    "serangan ransomware melumpuhkan layanan",
+    "peretas membobol data nasabah bank",
+    "Korea Utara meluncurkan rudal balistik",
+    "KTT ASEAN membahas Laut China Selatan",
+    "penipuan daring lintas negara dibongkar polisi",
+    "Pyongyang menguji coba rudal",
+]
 
 
 def _free_port() -> int:
@@ -72,9 +79,19 @@ def make_articles(n: int, seed: int = 14, *, zipf: bool = True) -> list[bytes]:
         if i % 20 == 0:
             words[rng.randrange(40, 400)] = rng.choice(ON_TOPIC)
         text = " ".join(words)
-        out.append(encode(Article(id=f"bench-{seed}-{i}", url=f"https://bench.example/{seed}/{i}",
-                                  title=" ".join(words[:8]).title(), content=text[:3000], fetched=now,
-                                  feed="bench", language="id")))
+        out.append(
+            encode(
+                Article(
+                    id=f"bench-{seed}-{i}",
+                    url=f"https://bench.example/{seed}/{i}",
+                    title=" ".join(words[:8]).title(),
+                    content=text[:3000],
+                    fetched=now,
+                    feed="bench",
+                    language="id",
+                )
+            )
+        )
     return out
 
 
@@ -82,8 +99,14 @@ def produce(bootstrap: str, topic: str, records: list[bytes]) -> float:
     """Produce records keyed by position; returns seconds taken."""
     from kafka import KafkaProducer
 
-    producer = KafkaProducer(bootstrap_servers=bootstrap, acks=1, linger_ms=20, batch_size=512 * 1024,
-                             compression_type="gzip", max_request_size=8 * 1024 * 1024)
+    producer = KafkaProducer(
+        bootstrap_servers=bootstrap,
+        acks=1,
+        linger_ms=20,
+        batch_size=512 * 1024,
+        compression_type="gzip",
+        max_request_size=8 * 1024 * 1024,
+    )
     started = time.perf_counter()
     for i, value in enumerate(records):
         producer.send(topic, key=f"k{i}".encode(), value=value)
@@ -95,8 +118,9 @@ def produce(bootstrap: str, topic: str, records: list[bytes]) -> float:
 async def _raw_consume(bootstrap: str, topic: str, n: int) -> tuple[float, float]:
     from aiokafka import AIOKafkaConsumer
 
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
-                                enable_auto_commit=False, group_id=None)
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", enable_auto_commit=False, group_id=None
+    )
     await consumer.start()
     got = 0
     t0 = c0 = None
@@ -150,21 +174,35 @@ class _Workers:
 
     def __init__(self, roles: list[str], bootstrap: str, prefix: str, work: Path, receiver: _Receiver) -> None:
         self.procs, self.urls, self.logs = [], [], []
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "PANTAU_KAFKA": bootstrap, "PANTAU_TOPIC_PREFIX": prefix,
-               "PANTAU_LOG_FORMAT": "json"}
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "PANTAU_KAFKA": bootstrap,
+            "PANTAU_TOPIC_PREFIX": prefix,
+            "PANTAU_LOG_FORMAT": "json",
+        }
         for i, role in enumerate(roles):
             directory = work / f"{prefix}w{i}"
             directory.mkdir()
             address = f"127.0.0.1:{_free_port()}"
-            config = {"metrics": address, "state": "state.db",
-                      "destinations": {"siem": {"type": "webhook", "url": receiver.url}},
-                      "routes": [{"topics": ["cybercrime", "north-korea", "asean"], "to": ["siem"]}]}
+            config = {
+                "metrics": address,
+                "state": "state.db",
+                "destinations": {"siem": {"type": "webhook", "url": receiver.url}},
+                "routes": [{"topics": ["cybercrime", "north-korea", "asean"], "to": ["siem"]}],
+            }
             (directory / "pantau.yaml").write_text(json.dumps(config), encoding="utf-8")
             log = (directory / "worker.log").open("w")
             self.logs.append(log)
-            self.procs.append(subprocess.Popen([sys.executable, "-m", "pantau.cli.main", "worker", "--config",
-                                                "pantau.yaml", "--role", role], cwd=directory, env=env, stdout=log,
-                                               stderr=subprocess.STDOUT))
+            self.procs.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "pantau.cli.main", "worker", "--config", "pantau.yaml", "--role", role],
+                    cwd=directory,
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
+            )
             self.urls.append(f"http://{address}")
 
     def ready(self, timeout: float = 120) -> None:
@@ -200,8 +238,11 @@ class _Workers:
             time.sleep(0.1)
         elapsed, cpu = time.perf_counter() - t0, self.cpu() - c0
         counted = done - first
-        return {"articles_per_s": round(counted / elapsed), "cpu_s_per_1000": round(cpu / counted * 1000, 3),
-                "articles_per_cpu_s": round(counted / cpu)}
+        return {
+            "articles_per_s": round(counted / elapsed),
+            "cpu_s_per_1000": round(cpu / counted * 1000, 3),
+            "articles_per_cpu_s": round(counted / cpu),
+        }
 
     def stop(self) -> None:
         for p in self.procs:
@@ -237,17 +278,28 @@ def _latency(bootstrap: str, prefix: str, receiver: _Receiver, roles: list[str],
     while time.time() < deadline and not all(k in receiver.arrived for k in sent):
         time.sleep(0.1)
     lat = sorted(receiver.arrived[k] - t for k, t in sent.items() if k in receiver.arrived)
-    return {"case": "latency", "roles": roles, "rate_per_s": rate, "sent": len(sent), "alerted": len(lat),
-            "p50_s": round(lat[len(lat) // 2], 3) if lat else None,
-            "p99_s": round(lat[min(len(lat) - 1, int(len(lat) * .99))], 3) if lat else None}
+    return {
+        "case": "latency",
+        "roles": roles,
+        "rate_per_s": rate,
+        "sent": len(sent),
+        "alerted": len(lat),
+        "p50_s": round(lat[len(lat) // 2], 3) if lat else None,
+        "p99_s": round(lat[min(len(lat) - 1, int(len(lat) * 0.99))], 3) if lat else None,
+    }
 
 
 def _broker() -> tuple[str, Path | None]:
     if os.environ.get("PANTAU_KAFKA"):
         return os.environ["PANTAU_KAFKA"], None
     run = Path(tempfile.mkdtemp(prefix="pantau-bench-kafka-"))
-    out = subprocess.run(["bash", str(LOCAL_KAFKA), "start"], env={**os.environ, "PANTAU_KAFKA_RUN": str(run)},
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        ["bash", str(LOCAL_KAFKA), "start"],
+        env={**os.environ, "PANTAU_KAFKA_RUN": str(run)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return out.stdout.strip().removeprefix("export PANTAU_KAFKA="), run
 
 
@@ -266,16 +318,26 @@ def cases(args):
     run_id = uuid.uuid4().hex[:6]
     prefixes = [f"bench-{run_id}-{k}." for k in ("one", "two", "roles1", "roles2")]
     records = make_articles(n)
-    common = {"bench": "worker_e2e", "articles": n, "article_bytes": sum(map(len, records)) // n,
-              "on_topic": 0.05, "cores": os.cpu_count(), "note": "shared machine: compare within this run"}
+    common = {
+        "bench": "worker_e2e",
+        "articles": n,
+        "article_bytes": sum(map(len, records)) // n,
+        "on_topic": 0.05,
+        "cores": os.cpu_count(),
+        "note": "shared machine: compare within this run",
+    }
     try:
         for prefix in prefixes:
             ensure_topics(bootstrap, ALL_TOPICS, prefix=prefix)
             produce(bootstrap, ARTICLES.name(prefix), records)
 
         wall, cpu = asyncio.run(_raw_consume(bootstrap, ARTICLES.name(prefixes[0]), n))
-        yield {**common, "case": "raw_consume", "articles_per_s": round(n / wall),
-               "cpu_s_per_1000": round(cpu / n * 1000, 3)}
+        yield {
+            **common,
+            "case": "raw_consume",
+            "articles_per_s": round(n / wall),
+            "cpu_s_per_1000": round(cpu / n * 1000, 3),
+        }
 
         rules = load_ruleset(shipped_rules_dir())
         for value in records[:200]:
@@ -287,22 +349,34 @@ def cases(args):
         alone = {"articles_per_s": round(n / wall), "cpu_s_per_1000": round(cpu / n * 1000, 3)}
         yield {**common, "case": "classify_alone", **alone}
 
-        setups = [("one_worker", ["all"]), ("two_workers", ["all", "all"]),
-                  ("roles_one_classifier", ["classify", "deliver"]),
-                  ("roles_two_classifiers", ["classify", "classify", "deliver"])]
+        setups = [
+            ("one_worker", ["all"]),
+            ("two_workers", ["all", "all"]),
+            ("roles_one_classifier", ["classify", "deliver"]),
+            ("roles_two_classifiers", ["classify", "classify", "deliver"]),
+        ]
         base_rate: dict[str, float] = {}
-        for (name, roles), prefix in zip(setups, prefixes):
+        for (name, roles), prefix in zip(setups, prefixes, strict=False):
             workers = _Workers(roles, bootstrap, prefix, work, receiver)
             try:
                 figures = workers.measure(n)
-                case = {**common, "case": name, "roles": roles, **figures,
-                        "share_of_classify_alone": round(figures["articles_per_cpu_s"] * alone["cpu_s_per_1000"] / 1000, 2)}
+                case = {
+                    **common,
+                    "case": name,
+                    "roles": roles,
+                    **figures,
+                    "share_of_classify_alone": round(figures["articles_per_cpu_s"] * alone["cpu_s_per_1000"] / 1000, 2),
+                }
                 if len(roles) - roles.count("deliver") == 1:
                     base_rate[name.split("_")[0]] = figures["articles_per_s"]
                     case |= {"target_articles_per_cpu_s": 8000, "meets_target": figures["articles_per_cpu_s"] >= 8000}
                 else:
                     speedup = figures["articles_per_s"] / base_rate["one" if name == "two_workers" else "roles"]
-                    case |= {"speedup_over_one": round(speedup, 2), "target_speedup": 1.8, "meets_target": speedup >= 1.8}
+                    case |= {
+                        "speedup_over_one": round(speedup, 2),
+                        "target_speedup": 1.8,
+                        "meets_target": speedup >= 1.8,
+                    }
                 yield case
             finally:
                 workers.stop()
@@ -319,5 +393,8 @@ def cases(args):
     finally:
         receiver.server.shutdown()
         if own_run is not None:
-            subprocess.run(["bash", str(LOCAL_KAFKA), "stop", "--wipe"], env={**os.environ, "PANTAU_KAFKA_RUN": str(own_run)},
-                           capture_output=True)
+            subprocess.run(
+                ["bash", str(LOCAL_KAFKA), "stop", "--wipe"],
+                env={**os.environ, "PANTAU_KAFKA_RUN": str(own_run)},
+                capture_output=True,
+            )

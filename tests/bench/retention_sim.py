@@ -33,16 +33,16 @@ import structlog
 
 from pantau.adapters.faust.outbox_table import TableOutbox
 from pantau.adapters.faust.stories_table import TableStoryStore
+from pantau.adapters.sqlite.outbox import SqliteOutbox
 from pantau.adapters.sqlite.state import open_state
+from pantau.adapters.sqlite.stories import SqliteStoryStore
 from pantau.core.article import Article, article_id
 from pantau.streams.classify import Classified, Match
 from pantau.streams.deliver.alert import Message
 from pantau.streams.deliver.config import RouteSpec
 from pantau.streams.deliver.dispatch import Dispatcher
-from pantau.adapters.sqlite.outbox import SqliteOutbox
 from pantau.streams.deliver.retention import delivery_retention
 from pantau.streams.deliver.route import Router
-from pantau.adapters.sqlite.stories import SqliteStoryStore
 from pantau.streams.stories import NUM_PERM, StoryMember
 
 DAY = 86400.0
@@ -117,14 +117,30 @@ def _article(rng: random.Random, n: int, at: float, copy_of: str | None) -> Arti
         words = rng.choices(_WORDS, k=4) + words[: int(len(words) * 0.85)]
     url = f"https://outlet{n % 17}.example/{n}"
     when = datetime.fromtimestamp(at, timezone.utc)
-    return Article(id=article_id(url), url=url, title=" ".join(words[:8]), content=" ".join(words),
-                   published=when, fetched=when, feed=f"https://outlet{n % 17}.example/rss", language="id")
+    return Article(
+        id=article_id(url),
+        url=url,
+        title=" ".join(words[:8]),
+        content=" ".join(words),
+        published=when,
+        fetched=when,
+        feed=f"https://outlet{n % 17}.example/rss",
+        language="id",
+    )
 
 
 def _classified(article: Article, rng: random.Random) -> Classified:
     topic = rng.choice(("cybercrime", "north-korea", "asean"))
-    match = Match(rule=f"{topic}-rule", topic=topic, score=2.0, severity="medium", tags=(), hits=(),
-                  snippet=article.content[:200], ruleset_version="sim")
+    match = Match(
+        rule=f"{topic}-rule",
+        topic=topic,
+        score=2.0,
+        severity="medium",
+        tags=(),
+        hits=(),
+        snippet=article.content[:200],
+        ruleset_version="sim",
+    )
     return Classified(article=article, matches=(match,), ruleset_version="sim")
 
 
@@ -132,13 +148,16 @@ def _sqlite_usage(conn: sqlite3.Connection) -> tuple[int, int]:
     """Bytes of pages in use (file size less free pages) and rows of the delivery and story tables."""
     page = conn.execute("PRAGMA page_size").fetchone()[0]
     pages = conn.execute("PRAGMA page_count").fetchone()[0] - conn.execute("PRAGMA freelist_count").fetchone()[0]
-    rows = sum(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-               for t in ("alert_outbox", "alert_dead_letters", "story_members"))
+    rows = sum(
+        conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        for t in ("alert_outbox", "alert_dead_letters", "story_members")
+    )
     return pages * page, rows
 
 
-def simulate(days: int = 90, per_day: int = 50_000, match_share: float = 0.02, *, state_dir: Path,
-             seed: int = 13) -> Result:
+def simulate(
+    days: int = 90, per_day: int = 50_000, match_share: float = 0.02, *, state_dir: Path, seed: int = 13
+) -> Result:
     """Run ``days`` days of ``per_day`` articles through both modes' delivery state; the daily sizes."""
     # Hundreds of thousands of "alert_delivered" lines would cost more than the simulation itself.
     saved = structlog.get_config()
@@ -149,12 +168,15 @@ def simulate(days: int = 90, per_day: int = 50_000, match_share: float = 0.02, *
         structlog.configure(**saved)
 
 
-def _simulate(days: int = 90, per_day: int = 50_000, match_share: float = 0.02, *, state_dir: Path,
-             seed: int = 13) -> Result:
+def _simulate(
+    days: int = 90, per_day: int = 50_000, match_share: float = 0.02, *, state_dir: Path, seed: int = 13
+) -> Result:
     """Run ``days`` days of ``per_day`` articles through both modes' delivery state; the daily sizes."""
     rng = random.Random(seed)
-    routes = [RouteSpec(topics=["north-korea"], to=["desk", "siem"], continue_=True),
-              RouteSpec(topics=["cybercrime", "asean"], to=["desk"], repeat_interval=7 * DAY)]
+    routes = [
+        RouteSpec(topics=["north-korea"], to=["desk", "siem"], continue_=True),
+        RouteSpec(topics=["cybercrime", "asean"], to=["desk"], repeat_interval=7 * DAY),
+    ]
     router_clock = Clock(T0)
     router = Router(routes, ["desk", "siem"], clock=router_clock)
     retention = delivery_retention(routes, story_window=3 * DAY)
@@ -163,8 +185,10 @@ def _simulate(days: int = 90, per_day: int = 50_000, match_share: float = 0.02, 
     tables: dict[str, dict] = {name: {} for name in ("outbox", "done", "dead", "stories", "timers")}
     table_side = (TableOutbox(tables["outbox"], tables["done"], tables["dead"], timers=tables["timers"]), None)
     sinks = [{"desk": Sink("desk"), "siem": Sink("siem")} for _ in range(2)]  # one pair per mode
-    dispatchers = [Dispatcher(mode_sinks, outbox, routes=routes, clock=router_clock, retention=retention)
-                   for mode_sinks, (outbox, _) in zip(sinks, (sqlite_side, table_side), strict=True)]
+    dispatchers = [
+        Dispatcher(mode_sinks, outbox, routes=routes, clock=router_clock, retention=retention)
+        for mode_sinks, (outbox, _) in zip(sinks, (sqlite_side, table_side), strict=True)
+    ]
     result = Result(retention_days=retention / DAY)
     matched_per_day = int(per_day * match_share)
     recent_bodies: list[str] = []

@@ -53,8 +53,9 @@ def test_every_command_has_a_description_and_an_example_in_its_help(command: str
     parser = _parsers()[command]
     text = parser.format_help()
     assert parser.description and len(parser.description) > 20, f"`pantau {command} --help` has no description"
-    assert "example" in text.lower() and f"pantau {command.split()[0]}" in text.split("example", 1)[1], \
+    assert "example" in text.lower() and f"pantau {command.split()[0]}" in text.split("example", 1)[1], (
         f"`pantau {command} --help` shows no example"
+    )
 
 
 def test_one_word_for_sub_actions() -> None:
@@ -65,14 +66,18 @@ def test_one_word_for_sub_actions() -> None:
 @pytest.fixture
 def monitor(tmp_path: Path) -> Path:
     path = tmp_path / "pantau.yaml"
-    path.write_text(f"metrics: null\nstate: {tmp_path / 'state.db'}\n"
-                    "feeds:\n  - {url: 'https://kabar.example/rss', name: Kabar}\n", encoding="utf-8")
+    path.write_text(
+        f"metrics: null\nstate: {tmp_path / 'state.db'}\n"
+        "feeds:\n  - {url: 'https://kabar.example/rss', name: Kabar}\n",
+        encoding="utf-8",
+    )
     return path
 
 
 def test_silence_ids_are_taken_by_unique_prefix(capsys, monitor: Path) -> None:
-    code, out, _ = _run(capsys, ["silence", "add", "--config", str(monitor), "--topic", "asean", "--for", "1h",
-                                 "--reason", "summit"])
+    code, out, _ = _run(
+        capsys, ["silence", "add", "--config", str(monitor), "--topic", "asean", "--for", "1h", "--reason", "summit"]
+    )
     silence_id = out.split()[1].rstrip(":")
     assert code == 0 and len(silence_id) > 6
     code, out, _ = _run(capsys, ["silence", "expire", "--config", str(monitor), silence_id[:6]])
@@ -100,10 +105,21 @@ def test_dead_letter_keys_are_taken_by_unique_prefix(capsys, monitor: Path) -> N
     from pantau.streams.deliver.alert import Alert
 
     config = load_config(monitor)
-    article = Article(id="a1", url="https://kabar.example/1", title="Peretas bobol bank", feed="kabar",
-                      fetched=datetime.now(timezone.utc))
-    alert = Alert(key="9f2c7a1b0d", destination="console", route="r", story="s",
-                  classified=Classified(article=article, ruleset_version="v"), created=time.time())
+    article = Article(
+        id="a1",
+        url="https://kabar.example/1",
+        title="Peretas bobol bank",
+        feed="kabar",
+        fetched=datetime.now(timezone.utc),
+    )
+    alert = Alert(
+        key="9f2c7a1b0d",
+        destination="console",
+        route="r",
+        story="s",
+        classified=Classified(article=article, ruleset_version="v"),
+        created=time.time(),
+    )
     outbox = SqliteOutbox(open_state(config.state))
     outbox.enqueue([alert], [time.time()])
     outbox.mark_dead([alert.key], error="gave up", at=time.time())
@@ -112,21 +128,27 @@ def test_dead_letter_keys_are_taken_by_unique_prefix(capsys, monitor: Path) -> N
 
 
 def test_silences_on_names_nothing_defines_are_warned_with_did_you_mean(capsys, monitor: Path) -> None:
-    code, _, err = _run(capsys, ["silence", "add", "--config", str(monitor), "--topic", "asaen", "--for", "1h",
-                                 "--reason", "typo"])
+    code, _, err = _run(
+        capsys, ["silence", "add", "--config", str(monitor), "--topic", "asaen", "--for", "1h", "--reason", "typo"]
+    )
     assert code == 0 and "no rule file defines topic 'asaen'" in err and "did you mean 'asean'" in err
-    code, _, err = _run(capsys, ["silence", "add", "--config", str(monitor), "--feed", "Kabr", "--for", "1h",
-                                 "--reason", "typo"])
+    code, _, err = _run(
+        capsys, ["silence", "add", "--config", str(monitor), "--feed", "Kabr", "--for", "1h", "--reason", "typo"]
+    )
     assert code == 0 and "no feed 'Kabr'" in err and "did you mean 'Kabar'" in err
-    code, _, err = _run(capsys, ["silence", "add", "--config", str(monitor), "--topic", "asean", "--for", "1h",
-                                 "--reason", "fine"])
+    code, _, err = _run(
+        capsys, ["silence", "add", "--config", str(monitor), "--topic", "asean", "--for", "1h", "--reason", "fine"]
+    )
     assert code == 0 and "warning" not in err
 
 
 def test_a_route_to_a_topic_no_rule_file_defines_is_a_located_config_error(capsys, tmp_path: Path) -> None:
     path = tmp_path / "pantau.yaml"
-    path.write_text("metrics: null\nfeeds: []\nroutes:\n  - topics: [asaen, cybercrime]\n    to: [console]\n"
-                    "  - topics: [north-kora]\n    to: [console]\n", encoding="utf-8")
+    path.write_text(
+        "metrics: null\nfeeds: []\nroutes:\n  - topics: [asaen, cybercrime]\n    to: [console]\n"
+        "  - topics: [north-kora]\n    to: [console]\n",
+        encoding="utf-8",
+    )
     code, _, err = _run(capsys, ["run", "--once", "--config", str(path)])
     assert code == 1
     assert f"{path}:4:14: routes[0] topics: no rule file defines topic 'asaen' (did you mean 'asean'?)" in err
@@ -138,9 +160,15 @@ def test_a_route_to_a_topic_no_rule_file_defines_is_a_located_config_error(capsy
 def test_fetch_output_piped_into_classify_keeps_the_article_url(capsys, monkeypatch) -> None:
     from pantau.core.article import Article, encode
 
-    article = Article(id="abc123", url="https://kabar.example/korut-rudal", title="Korut luncurkan rudal balistik",
-                      feed="https://kabar.example/rss", fetched=datetime.now(timezone.utc), language="id",
-                      language_source="declared")
+    article = Article(
+        id="abc123",
+        url="https://kabar.example/korut-rudal",
+        title="Korut luncurkan rudal balistik",
+        feed="https://kabar.example/rss",
+        fetched=datetime.now(timezone.utc),
+        language="id",
+        language_source="declared",
+    )
     line = encode(article).decode() + "\n" + json.dumps({"title": "Korut uji rudal", "link": "https://old.example/1"})
     code, out, _ = _run(capsys, ["classify", "--rules", str(shipped_rules_dir())], line + "\n", monkeypatch)
     first, second = (json.loads(x) for x in out.splitlines())

@@ -32,14 +32,17 @@ def test_a_feed_list_of_the_wrong_shape_names_the_kind(tmp_path: Path) -> None:
 
 
 def test_no_class_names_and_the_value_said_once(tmp_path: Path) -> None:
-    path = _write(tmp_path, """\
+    path = _write(
+        tmp_path,
+        """\
         feeds:
           - url: ftp://x.example/feed
           - 7
         state: [a, b]
         routes:
           - {topics: [cybercrime], to: [console], group_wait: soon}
-        """)
+        """,
+    )
     with pytest.raises(ConfigError) as err:
         load_config(path, env={})
     text = str(err.value)
@@ -51,7 +54,9 @@ def test_no_class_names_and_the_value_said_once(tmp_path: Path) -> None:
 
 
 def test_every_unset_env_value_is_located_at_its_line(tmp_path: Path) -> None:
-    path = _write(tmp_path, """\
+    path = _write(
+        tmp_path,
+        """\
         destinations:
           siem:
             type: webhook
@@ -59,7 +64,8 @@ def test_every_unset_env_value_is_located_at_its_line(tmp_path: Path) -> None:
           chat:
             type: slack
             url: ${NOPE_SLACK_URL}
-        """)
+        """,
+    )
     with pytest.raises(MissingEnvError) as err:
         load_config(path, env={})
     assert f"{path}:4:5: destinations.siem.url: environment variable NOPE_HOST_PART is not set" in err.value.message
@@ -68,7 +74,9 @@ def test_every_unset_env_value_is_located_at_its_line(tmp_path: Path) -> None:
 
 
 def test_every_unknown_destination_of_every_route_at_once_with_lines(tmp_path: Path) -> None:
-    path = _write(tmp_path, """\
+    path = _write(
+        tmp_path,
+        """\
         destinations:
           siem: {type: webhook, url: "https://siem.example/hook"}
         routes:
@@ -76,7 +84,8 @@ def test_every_unknown_destination_of_every_route_at_once_with_lines(tmp_path: P
             to: [sime]
           - topics: [asean]
             to: [console, nowhere]
-        """)
+        """,
+    )
     with pytest.raises(ConfigError) as err:
         load_config(path, env={})
     assert f"{path}:5:10: routes[0] sends to unknown destination 'sime' (did you mean 'siem'?)" in err.value.message
@@ -114,11 +123,14 @@ def test_an_interval_below_the_minimum_is_warned_at_load(tmp_path: Path, capsys:
     from pantau.core.logs import configure_logging
 
     configure_logging("json", "info")
-    path = _write(tmp_path, """\
+    path = _write(
+        tmp_path,
+        """\
         feeds:
           - {url: "https://fast.example/rss", interval: 10}
           - {url: "https://calm.example/rss", interval: 600}
-        """)
+        """,
+    )
     load_config(path, env={})
     err = capsys.readouterr().err
     assert err.count("feed_interval_below_minimum") == 1 and "https://fast.example/rss" in err

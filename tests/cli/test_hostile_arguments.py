@@ -8,8 +8,8 @@ nobody can add a command that was never tried with a bad path.
 from __future__ import annotations
 
 import io
-import re
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -40,30 +40,73 @@ def _case(command: str, argv: list[str], code: int) -> None:
 
 
 # Commands taking --config: every bad configuration file is exit 1.
-for _cmd in (["run", "--once"], ["worker"], ["sources"], ["status"], ["feeds", "export"], ["feeds", "status"],
-             ["alerts", "pending"], ["alerts", "dead"], ["alerts", "replay", "--all"], ["silence", "list"],
-             ["silence", "expire", "abc"], ["silence", "add", "--topic", "asean", "--for", "1h", "--reason", "x"],
-             ["classify"], ["rules", "check"], ["rules", "test"], ["rules", "backtest"], ["archive", "search", "x"],
-             ["archive", "show", "abc"], ["archive", "stats"], ["archive", "follow", "--once"], ["rules", "quality"],
-             ["rules", "candidates"], ["web"]):
+for _cmd in (
+    ["run", "--once"],
+    ["worker"],
+    ["sources"],
+    ["status"],
+    ["feeds", "export"],
+    ["feeds", "status"],
+    ["alerts", "pending"],
+    ["alerts", "dead"],
+    ["alerts", "replay", "--all"],
+    ["silence", "list"],
+    ["silence", "expire", "abc"],
+    ["silence", "add", "--topic", "asean", "--for", "1h", "--reason", "x"],
+    ["classify"],
+    ["rules", "check"],
+    ["rules", "test"],
+    ["rules", "backtest"],
+    ["archive", "search", "x"],
+    ["archive", "show", "abc"],
+    ["archive", "stats"],
+    ["archive", "follow", "--once"],
+    ["rules", "quality"],
+    ["rules", "candidates"],
+    ["web"],
+):
     for _bad in FILES:
-        _case(" ".join(_cmd[:2] if _cmd[0] in {"feeds", "alerts", "silence", "rules", "archive"} else _cmd[:1]),
-              [*_cmd, "--config", "{%s}" % _bad], ERROR)
+        _case(
+            " ".join(_cmd[:2] if _cmd[0] in {"feeds", "alerts", "silence", "rules", "archive"} else _cmd[:1]),
+            [*_cmd, "--config", "{%s}" % _bad],
+            ERROR,
+        )
     for _bad in ("cfg_feeds_dir", "cfg_feeds_missing"):
-        _case(" ".join(_cmd[:2] if _cmd[0] in {"feeds", "alerts", "silence", "rules", "archive"} else _cmd[:1]),
-              [*_cmd, "--config", "{%s}" % _bad], ERROR)
+        _case(
+            " ".join(_cmd[:2] if _cmd[0] in {"feeds", "alerts", "silence", "rules", "archive"} else _cmd[:1]),
+            [*_cmd, "--config", "{%s}" % _bad],
+            ERROR,
+        )
 
 # The state file: a folder, not SQLite, or (for read-only commands) not there.
-for _cmd in (["run", "--once"], ["status"], ["feeds", "status"], ["alerts", "pending"], ["alerts", "dead"],
-             ["alerts", "replay", "--all"], ["silence", "list"], ["silence", "expire", "abc"],
-             ["silence", "add", "--topic", "asean", "--for", "1h", "--reason", "x"]):
+for _cmd in (
+    ["run", "--once"],
+    ["status"],
+    ["feeds", "status"],
+    ["alerts", "pending"],
+    ["alerts", "dead"],
+    ["alerts", "replay", "--all"],
+    ["silence", "list"],
+    ["silence", "expire", "abc"],
+    ["silence", "add", "--topic", "asean", "--for", "1h", "--reason", "x"],
+):
     _name = " ".join(_cmd[:2] if _cmd[0] in {"feeds", "alerts", "silence"} else _cmd[:1])
     for _bad in ("cfg_state_dir", "cfg_state_bad"):
         _case(_name, [*_cmd, "--config", "{%s}" % _bad], ERROR)
-for _cmd in (["status"], ["feeds", "status"], ["alerts", "pending"], ["alerts", "dead"], ["alerts", "replay", "--all"],
-             ["silence", "list"], ["silence", "expire", "abc"]):
-    _case(" ".join(_cmd[:2] if len(_cmd) > 1 and not _cmd[1].startswith("-") else _cmd[:1]),
-          [*_cmd, "--config", "{cfg_state_missing}"], ERROR)
+for _cmd in (
+    ["status"],
+    ["feeds", "status"],
+    ["alerts", "pending"],
+    ["alerts", "dead"],
+    ["alerts", "replay", "--all"],
+    ["silence", "list"],
+    ["silence", "expire", "abc"],
+):
+    _case(
+        " ".join(_cmd[:2] if len(_cmd) > 1 and not _cmd[1].startswith("-") else _cmd[:1]),
+        [*_cmd, "--config", "{cfg_state_missing}"],
+        ERROR,
+    )
 for _bad in ("dir", "binary"):
     _case("feeds status", ["feeds", "status", "--state", "{%s}" % _bad], ERROR)
 
@@ -78,14 +121,25 @@ for _bad in FILES:
     _case("rules check", ["rules", "check", "{%s}" % _bad], ERROR)
     _case("rules test", ["rules", "test", "{%s}" % _bad], ERROR)
     _case("rules diff", ["rules", "diff", "{%s}" % _bad, "{rules}"], ERROR)
-    _case("poll", ["poll", "--once", "--feeds", "{feeds}", "--state", "{%s}" % _bad] if _bad in ("dir", "binary")
-          else ["poll", "--once", "--feeds", "{binary}"], ERROR)
+    _case(
+        "poll",
+        ["poll", "--once", "--feeds", "{feeds}", "--state", "{%s}" % _bad]
+        if _bad in ("dir", "binary")
+        else ["poll", "--once", "--feeds", "{binary}"],
+        ERROR,
+    )
 _case("feeds import", ["feeds", "import", "{empty}"], ERROR)  # an empty OPML file has no feeds to import
 
 for _bad in FILES:
     _case("rules backtest", ["rules", "backtest", "--rules", "{%s}" % _bad], ERROR)
-for _cmd in (["archive", "search", "x"], ["archive", "show", "abc"], ["archive", "stats"], ["rules", "backtest"],
-             ["rules", "quality"], ["rules", "candidates"]):
+for _cmd in (
+    ["archive", "search", "x"],
+    ["archive", "show", "abc"],
+    ["archive", "stats"],
+    ["rules", "backtest"],
+    ["rules", "quality"],
+    ["rules", "candidates"],
+):
     _case(" ".join(_cmd[:2]), [*_cmd, "--config", "{cfg_state_missing}"], ERROR)  # no archive: never created
 
 # Numbers: negative, zero, huge, the wrong type.
@@ -166,8 +220,11 @@ def hostile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     from pantau.core.config import shipped_rules_dir
 
     return {
-        "missing": str(tmp_path / "missing" / "file"), "dir": str(tmp_path / "dir"),
-        "binary": str(tmp_path / "binary"), "empty": str(tmp_path / "empty"), "feeds": str(feeds),
+        "missing": str(tmp_path / "missing" / "file"),
+        "dir": str(tmp_path / "dir"),
+        "binary": str(tmp_path / "binary"),
+        "empty": str(tmp_path / "empty"),
+        "feeds": str(feeds),
         "rules": str(shipped_rules_dir()),
         "cfg_state_dir": config("state-dir", f"state: {tmp_path / 'dir'}\n"),
         "cfg_state_bad": config("state-bad", f"state: {tmp_path / 'not-sqlite.db'}\n"),
@@ -196,9 +253,15 @@ def _check(code: int, err: str, want: int, argv: list[str], out: str = "") -> No
 
 
 @pytest.mark.parametrize(("command", "argv", "want"), CASES, ids=[" ".join(c[1]) for c in CASES])
-def test_hostile_argument_gives_one_line_error(command: str, argv: list[str], want: int, hostile: dict[str, str],
-                                               capsys: pytest.CaptureFixture[str],
-                                               monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_hostile_argument_gives_one_line_error(
+    command: str,
+    argv: list[str],
+    want: int,
+    hostile: dict[str, str],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
     argv = [a.format(**hostile) if "{" in a else a for a in argv]
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
     try:
@@ -225,7 +288,13 @@ SUBPROCESS_CASES = [
 def test_hostile_arguments_through_the_real_console_script(argv: list[str], hostile: dict[str, str]) -> None:
     argv = [a.format(**hostile) if "{" in a else a for a in argv]
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PANTAU_LOG_FORMAT": "json"}
-    proc = subprocess.run([sys.executable, "-m", "pantau.cli.main", *argv], capture_output=True, text=True,
-                          env=env, timeout=120, stdin=subprocess.DEVNULL)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pantau.cli.main", *argv],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
     want = USAGE if "verbose" in argv else ERROR
     _check(proc.returncode, proc.stderr, want, argv)

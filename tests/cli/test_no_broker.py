@@ -19,15 +19,33 @@ def _closed_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.mark.parametrize("argv", [["silence", "list", "--kafka"], ["alerts", "dead", "--kafka"],
-                                  ["silence", "add", "--kafka", "--topic", "asean", "--for", "1h", "--reason", "x"],
-                                  ["alerts", "replay", "--kafka", "--all"], ["worker"]])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["silence", "list", "--kafka"],
+        ["alerts", "dead", "--kafka"],
+        ["silence", "add", "--kafka", "--topic", "asean", "--for", "1h", "--reason", "x"],
+        ["alerts", "replay", "--kafka", "--all"],
+        ["worker"],
+    ],
+)
 def test_no_broker_is_one_clear_error(argv: list[str], tmp_path: Path) -> None:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "PANTAU_KAFKA": f"127.0.0.1:{_closed_port()}",
-           "PANTAU_LOG_FORMAT": "json"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "PANTAU_KAFKA": f"127.0.0.1:{_closed_port()}",
+        "PANTAU_LOG_FORMAT": "json",
+    }
     # The timeout bounds a hang (kafka-python alone retries for a minute); it is no speed check.
-    proc = subprocess.run([sys.executable, "-m", "pantau.cli.main", *argv], capture_output=True, text=True, env=env,
-                          timeout=60, cwd=tmp_path, stdin=subprocess.DEVNULL)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pantau.cli.main", *argv],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+    )
     assert proc.returncode == 1, proc.stderr
     assert proc.stderr.startswith("pantau: error: no Kafka broker answers at 127.0.0.1:"), proc.stderr
     assert len(proc.stderr.splitlines()) <= 2 and "Traceback" not in proc.stderr, proc.stderr

@@ -34,8 +34,9 @@ def feed_states(request, tmp_path):
     def open_worker() -> SharedFeedStateStore:
         for previous in opened:
             previous.flush()  # what the previous worker shared reaches the topic
-        store = SharedFeedStateStore(SqliteFeedStateStore(open_state(tmp_path / f"w{len(opened)}.db")),
-                                     bootstrap, topic)
+        store = SharedFeedStateStore(
+            SqliteFeedStateStore(open_state(tmp_path / f"w{len(opened)}.db")), bootstrap, topic
+        )
         asyncio.run(store.catch_up())
         opened.append(store)
         backend.closers.append(store.close)

@@ -74,7 +74,11 @@ def test_dead_letters_are_kept_and_replayed_with_a_fresh_budget(outbox):
     assert [e.alert.key for e in box.pending()] == [alerts[1].key]
     (letter,) = outbox.open().dead()
     assert (letter.alert.key, letter.attempts, letter.error, letter.died) == (
-        alerts[0].key, 2, "gave up after 8 attempts", 2.0)
+        alerts[0].key,
+        2,
+        "gave up after 8 attempts",
+        2.0,
+    )
     again = outbox.open()
     assert again.replay(["no-such-key"], now=3.0) == 0
     assert again.replay(None, now=3.0) == 1

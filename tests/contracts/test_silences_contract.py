@@ -37,7 +37,12 @@ def test_a_silence_is_active_until_it_expires(silences):
     added = store.add("topic", "asean", 3600, "summit week", now=NOW, created_by="desk")
     (seen,) = silences.open().active(NOW + 10)
     assert (seen.id, seen.kind, seen.value, seen.reason, seen.created_by) == (
-        added.id, "topic", "asean", "summit week", "desk")
+        added.id,
+        "topic",
+        "asean",
+        "summit week",
+        "desk",
+    )
     assert seen.expires == NOW + 3600
     assert silences.open().active(NOW + 3601) == []
 

@@ -34,8 +34,9 @@ def bare_path(tmp_path) -> str:
 
 def run(script: Path, *args: str, path: str, **env: str) -> subprocess.CompletedProcess:
     base = {k: v for k, v in os.environ.items() if k not in ("PANTAU_KAFKA", "CI", "PANTAU_KAFKA_RUN")}
-    return subprocess.run(["bash", str(script), *args], env={**base, "PATH": path, **env},
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        ["bash", str(script), *args], env={**base, "PATH": path, **env}, capture_output=True, text=True, timeout=60
+    )
 
 
 def test_without_java_and_maven_it_says_which_tests_cannot_run_and_runs_the_rest(bare_path):
@@ -58,8 +59,15 @@ def test_under_ci_a_missing_broker_is_a_failure(bare_path):
 def test_the_command_status_is_returned_and_an_empty_selection_is_not_an_error_outside_ci(
     bare_path, ci, status, expected
 ):
-    proc = run(TEST_ENV, "sh", "-c", f'test "$PANTAU_KAFKA" = 127.0.0.1:9 || exit 99; exit {status}',
-               path=bare_path, PANTAU_KAFKA="127.0.0.1:9", CI=ci)
+    proc = run(
+        TEST_ENV,
+        "sh",
+        "-c",
+        f'test "$PANTAU_KAFKA" = 127.0.0.1:9 || exit 99; exit {status}',
+        path=bare_path,
+        PANTAU_KAFKA="127.0.0.1:9",
+        CI=ci,
+    )
     assert proc.returncode == expected, proc.stderr
     assert "using the Kafka broker at PANTAU_KAFKA=127.0.0.1:9" in proc.stderr
 

@@ -24,14 +24,19 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 # Where setuptools finds each package's folder (see [tool.setuptools] in pyproject.toml).
-FOLDERS = {"pantau": ROOT / "pantau", "pantau.sources": ROOT / "sources", "pantau.streams": ROOT / "streams",
-           "pantau.rules": ROOT / "rules"}
+FOLDERS = {
+    "pantau": ROOT / "pantau",
+    "pantau.sources": ROOT / "sources",
+    "pantau.streams": ROOT / "streams",
+    "pantau.rules": ROOT / "rules",
+}
 
 
 def _run(*cmd: str | Path, cwd: Path, timeout: float = 300, env: dict[str, str] | None = None):
     clean = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    return subprocess.run([str(c) for c in cmd], cwd=cwd, capture_output=True, text=True, timeout=timeout,
-                          env={**clean, **(env or {})})
+    return subprocess.run(
+        [str(c) for c in cmd], cwd=cwd, capture_output=True, text=True, timeout=timeout, env={**clean, **(env or {})}
+    )
 
 
 @pytest.fixture(scope="module")
@@ -39,10 +44,26 @@ def wheel(tmp_path_factory) -> Path:
     """The wheel built from a copy of this checkout (a stale build/ folder must not leak into it)."""
     tmp = tmp_path_factory.mktemp("wheel")
     source = tmp / "source"
-    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
-        ".git", ".venv", "build", "*.egg-info", "__pycache__", ".pytest_cache", ".cache", ".run", ".pantau"))
-    built = _run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet",
-                 "-w", tmp / "dist", source, cwd=tmp)
+    shutil.copytree(
+        ROOT,
+        source,
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv", "build", "*.egg-info", "__pycache__", ".pytest_cache", ".cache", ".run", ".pantau"
+        ),
+    )
+    built = _run(
+        sys.executable,
+        "-m",
+        "pip",
+        "wheel",
+        "--no-deps",
+        "--no-build-isolation",
+        "--quiet",
+        "-w",
+        tmp / "dist",
+        source,
+        cwd=tmp,
+    )
     assert built.returncode == 0, built.stderr[-3000:]
     (found,) = (tmp / "dist").glob("pantau-*.whl")
     return found
@@ -73,8 +94,12 @@ def elsewhere(tmp_path) -> Path:
 
 
 def test_the_installed_package_is_the_wheel_not_the_checkout(installed, elsewhere):
-    shown = _run(installed / "python", "-c", "import pantau.rules, pantau.sources; "
-                 "print(pantau.rules.__file__); print(pantau.sources.__file__)", cwd=elsewhere)
+    shown = _run(
+        installed / "python",
+        "-c",
+        "import pantau.rules, pantau.sources; print(pantau.rules.__file__); print(pantau.sources.__file__)",
+        cwd=elsewhere,
+    )
     assert shown.returncode == 0, shown.stderr
     for line in shown.stdout.split():
         assert str(installed.parent) in line and str(ROOT) not in line
@@ -88,8 +113,7 @@ def test_help_lists_the_commands(installed, elsewhere):
 
 
 def test_demo_prints_alerts_offline(installed, elsewhere):
-    shown = _run(installed / "pantau", "demo", cwd=elsewhere,
-                 env={"PANTAU_LOG_FORMAT": "json"})
+    shown = _run(installed / "pantau", "demo", cwd=elsewhere, env={"PANTAU_LOG_FORMAT": "json"})
     assert shown.returncode == 0, shown.stderr[-3000:]
     assert "sample feeds" in shown.stderr
     assert "cybercrime" in shown.stdout and "north-korea" in shown.stdout
@@ -130,8 +154,9 @@ def test_run_once_polls_a_local_feed_and_prints_its_alerts(installed, elsewhere,
         "state: state.db\nmetrics: null\nnetwork:\n  allow_private: true\n",
         encoding="utf-8",
     )
-    shown = _run(installed / "pantau", "run", "--once", "--config", config, cwd=elsewhere,
-                 env={"PANTAU_LOG_FORMAT": "json"})
+    shown = _run(
+        installed / "pantau", "run", "--once", "--config", config, cwd=elsewhere, env={"PANTAU_LOG_FORMAT": "json"}
+    )
     assert shown.returncode == 0, shown.stderr[-3000:]
     assert (elsewhere / "state.db").exists()
     assert any(topic in shown.stdout for topic in ("cybercrime", "north-korea", "asean")), shown.stdout[-2000:]
@@ -171,14 +196,19 @@ def test_the_wheel_holds_every_module_and_data_file_of_the_checkout(wheel):
     with zipfile.ZipFile(wheel) as archive:
         packed = set(archive.namelist())
     missing = sorted(_package_files() - packed)
-    assert not missing, ("not in the wheel (a folder missing from pyproject's packages, "
-                         f"or a data file pattern from package-data?): {missing}")
+    assert not missing, (
+        "not in the wheel (a folder missing from pyproject's packages, "
+        f"or a data file pattern from package-data?): {missing}"
+    )
     assert any(n.startswith("pantau/rules/corpus/") and n.endswith(".yaml") for n in packed)
 
 
 def test_no_module_hides_under_a_folder_name_mapped_elsewhere():
     # pantau.sources/streams/rules live in the top-level folders; a file at pantau/streams/x.py is
     # importable from a checkout but left out of the wheel.
-    hidden = sorted(str(p.relative_to(ROOT)) for name in ("sources", "streams", "rules")
-                    for p in (ROOT / "pantau" / name).rglob("*.py"))
+    hidden = sorted(
+        str(p.relative_to(ROOT))
+        for name in ("sources", "streams", "rules")
+        for p in (ROOT / "pantau" / name).rglob("*.py")
+    )
     assert not hidden, f"move these to the top-level folder of the same name: {hidden}"

@@ -20,9 +20,19 @@ from selenium.webdriver.remote.webelement import WebElement
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-dev-shm-usage", "--window-size=1366,900", "--lang=en-US")
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--window-size=1366,900",
+    "--lang=en-US",
+)
 
 
 def chromium(profile: Path) -> webdriver.Chrome:
@@ -74,8 +84,9 @@ class Page:
             except (StaleElementReferenceException, Exception) as exc:  # noqa: B014 - not found yet
                 last = exc
             time.sleep(0.1)
-        raise AssertionError(f"timed out waiting for {what} on {self.driver.current_url}: {last!r}\n"
-                             f"{self.text()[:1500]}")
+        raise AssertionError(
+            f"timed out waiting for {what} on {self.driver.current_url}: {last!r}\n{self.text()[:1500]}"
+        )
 
     def wait_text(self, needle: str, *, timeout: float = 10.0) -> str:
         """Wait until ``needle`` is in the visible text; returns the text."""
@@ -92,7 +103,9 @@ class Page:
         field = self.find(css)
         self.driver.execute_script(
             "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', {bubbles: true}));",
-            field, value)
+            field,
+            value,
+        )
 
     def console_errors(self) -> list[str]:
         """Console errors since the last call (CSP violations, failed scripts)."""
@@ -101,7 +114,8 @@ class Page:
     def overflows(self) -> bool:
         """True when the page scrolls sideways (a long word or line not wrapped)."""
         return self.driver.execute_script(
-            "return document.documentElement.scrollWidth > document.documentElement.clientWidth")
+            "return document.documentElement.scrollWidth > document.documentElement.clientWidth"
+        )
 
     def shot(self, name: str) -> Path:
         """Save a full-page screenshot as ``NN-name.png``."""

@@ -65,11 +65,16 @@ def write_config() -> Callable[..., Path]:
 def run_pantau() -> Callable[..., subprocess.CompletedProcess]:
     """``run_pantau(*args, cwd=dir, env={...}, timeout=60)``: the real CLI in a subprocess."""
 
-    def run(*args: str, cwd: Path, env: dict[str, str] | None = None,
-            timeout: float = 60) -> subprocess.CompletedProcess:
+    def run(
+        *args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 60
+    ) -> subprocess.CompletedProcess:
         return subprocess.run(
             [sys.executable, "-m", "pantau.cli.main", *args],
-            cwd=cwd, env=_env(env), capture_output=True, text=True, timeout=timeout,
+            cwd=cwd,
+            env=_env(env),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
         )
 
     return run
@@ -87,8 +92,12 @@ class PantauProcess:
         self.log_path = cwd / f"pantau-{args[0]}-{time.monotonic_ns()}.log"
         self._log = self.log_path.open("w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "pantau.cli.main", *args], cwd=cwd, env=_env(env),
-            stdout=subprocess.DEVNULL, stderr=self._log, text=True,
+            [sys.executable, "-m", "pantau.cli.main", *args],
+            cwd=cwd,
+            env=_env(env),
+            stdout=subprocess.DEVNULL,
+            stderr=self._log,
+            text=True,
         )
 
     def events(self) -> list[dict]:

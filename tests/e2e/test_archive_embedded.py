@@ -13,12 +13,13 @@ def archive(run_pantau, cwd, config, *args: str) -> list[dict]:
     return [json.loads(line) for line in proc.stdout.splitlines()]
 
 
-def test_every_article_is_archived_with_its_topics_story_and_delivered_alerts(site, run_pantau, webhook_receiver):
+def test_every_article_is_archived_with_its_topics_story_and_delivered_alerts(site, run_pantau, webhook_receiver):  # noqa: F811
     cwd, config = site
     once(run_pantau, cwd, config)
     everything = archive(run_pantau, cwd, config, "search", "", "--limit", "50")
     assert sorted(e["article"]["title"] for e in everything) == sorted(
-        i.title for i in MATCHING + NOT_MATCHING + [COPY])
+        i.title for i in MATCHING + NOT_MATCHING + [COPY]
+    )
     by_title = {e["article"]["title"]: e for e in everything}
     assert by_title["Harga Beras Turun Jelang Panen"]["topics"] == []
     nk, copy = by_title[MATCHING[0].title], by_title[COPY.title]
@@ -44,7 +45,7 @@ def test_search_before_any_run_says_what_to_do(tmp_path, run_pantau, write_confi
     assert proc.returncode == 1 and "nothing archived yet" in proc.stderr and "hint:" in proc.stderr
 
 
-def test_backtest_of_an_edit_over_what_the_run_archived(site, run_pantau, small_rules):
+def test_backtest_of_an_edit_over_what_the_run_archived(site, run_pantau, small_rules):  # noqa: F811
     cwd, config = site
     once(run_pantau, cwd, config)
     proposed = cwd / "proposed"
@@ -52,11 +53,11 @@ def test_backtest_of_an_edit_over_what_the_run_archived(site, run_pantau, small_
     for name, text in small_rules.items():
         (proposed / name).write_text(text, encoding="utf-8")
     # The edit: ASEAN also takes rice prices; North Korea's rule is gone.
-    (proposed / "asean.yaml").write_text(small_rules["asean.yaml"].replace("[ASEAN]", "[ASEAN, harga beras]"),
-                                         encoding="utf-8")
+    (proposed / "asean.yaml").write_text(
+        small_rules["asean.yaml"].replace("[ASEAN]", "[ASEAN, harga beras]"), encoding="utf-8"
+    )
     (proposed / "north-korea.yaml").unlink()
-    proc = run_pantau("rules", "backtest", "--rules", str(proposed), "--since", "1d", "--config", str(config),
-                     cwd=cwd)
+    proc = run_pantau("rules", "backtest", "--rules", str(proposed), "--since", "1d", "--config", str(config), cwd=cwd)
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
 
@@ -72,7 +73,7 @@ def test_backtest_of_an_edit_over_what_the_run_archived(site, run_pantau, small_
     assert (siem["before"], siem["after"]) == (3, 4)
 
 
-def test_a_delivered_alerts_signed_link_records_a_verdict_that_quality_reports(site, run_pantau, webhook_receiver):
+def test_a_delivered_alerts_signed_link_records_a_verdict_that_quality_reports(site, run_pantau, webhook_receiver):  # noqa: F811
     from urllib.parse import parse_qs, urlsplit
 
     from pantau.adapters.sqlite.feedback import FeedbackStore
@@ -114,8 +115,13 @@ def test_retention_is_enforced_by_the_runner_and_zero_turns_the_archive_off(tmp_
     from pantau.runtime.embedded import EmbeddedRunner
     from pantau.streams.classify import Classified
 
-    old = Article(id="old", url="https://x.example/old", title="Berita lama",
-                  fetched=datetime(2020, 1, 1, tzinfo=timezone.utc), feed="x")
+    old = Article(
+        id="old",
+        url="https://x.example/old",
+        title="Berita lama",
+        fetched=datetime(2020, 1, 1, tzinfo=timezone.utc),
+        feed="x",
+    )
     config = Config(state=tmp_path / "s.db", metrics=None, archive="14d")
     runner = EmbeddedRunner(config)
     try:

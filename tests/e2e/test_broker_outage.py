@@ -18,11 +18,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-
-from tests.conftest import require
-
 from servers import Item, rss
 from workers import Pantau, free_port, http_status, wait_until
+
+from tests.conftest import require
 
 pytestmark = pytest.mark.kafka
 
@@ -62,12 +61,21 @@ def test_a_broker_restart_gives_two_warnings_per_process_flips_readiness_and_los
     (tmp_path / "rules").mkdir()
     (tmp_path / "rules" / "cybercrime.yaml").write_text(RULES, encoding="utf-8")
     feed_server.put("/kabar.xml", rss("Kabar", [BEFORE]))
-    common = dict(feeds=[{"url": feed_server.url("/kabar.xml"), "name": "Kabar", "interval": 1}],
-                  rules="rules", network={"allow_private": True}, state="state.db",
-                  destinations={"siem": {"type": "webhook", "url": webhook_receiver.url}},
-                  routes=[{"topics": ["cybercrime"], "to": ["siem"]}])
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "PANTAU_KAFKA": bootstrap, "PANTAU_TOPIC_PREFIX": "outage.",
-           "PANTAU_LOG_FORMAT": "json"}
+    common = dict(
+        feeds=[{"url": feed_server.url("/kabar.xml"), "name": "Kabar", "interval": 1}],
+        rules="rules",
+        network={"allow_private": True},
+        state="state.db",
+        destinations={"siem": {"type": "webhook", "url": webhook_receiver.url}},
+        routes=[{"topics": ["cybercrime"], "to": ["siem"]}],
+    )
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "PANTAU_KAFKA": bootstrap,
+        "PANTAU_TOPIC_PREFIX": "outage.",
+        "PANTAU_LOG_FORMAT": "json",
+    }
     procs: dict[str, Pantau] = {}
     urls: dict[str, str] = {}
     for name in ("worker", "sources"):
@@ -79,22 +87,39 @@ def test_a_broker_restart_gives_two_warnings_per_process_flips_readiness_and_los
         procs[name] = Pantau(name, [name, "--config", str(config)], cwd=tmp_path / name, env=env)
     everyone = list(procs.values())
     try:
-        wait_until(lambda: all(http_status(u + "/readyz") == 200 for u in urls.values()), "both processes ready",
-                   timeout=120, procs=everyone)
-        wait_until(lambda: len(webhook_receiver.received) >= 1, "the alert before the outage", timeout=90,
-                   procs=everyone)
+        wait_until(
+            lambda: all(http_status(u + "/readyz") == 200 for u in urls.values()),
+            "both processes ready",
+            timeout=120,
+            procs=everyone,
+        )
+        wait_until(
+            lambda: len(webhook_receiver.received) >= 1, "the alert before the outage", timeout=90, procs=everyone
+        )
         lines_before = {name: len(p.output().splitlines()) for name, p in procs.items()}
 
         kafka(run_dir, "stop")  # keeps the data
-        wait_until(lambda: all(http_status(u + "/readyz") == 503 for u in urls.values()),
-                   "readiness to turn false while the broker is down", timeout=30, procs=everyone)
+        wait_until(
+            lambda: all(http_status(u + "/readyz") == 503 for u in urls.values()),
+            "readiness to turn false while the broker is down",
+            timeout=30,
+            procs=everyone,
+        )
         time.sleep(8)  # an outage long enough for the clients' reconnect loops to spin
         feed_server.put("/kabar.xml", rss("Kabar", [BEFORE, AFTER]))
         kafka(run_dir, "start")  # on the kept data, same port
-        wait_until(lambda: all(http_status(u + "/readyz") == 200 for u in urls.values()),
-                   "readiness to turn true again", timeout=120, procs=everyone)
-        wait_until(lambda: len(webhook_receiver.received) >= 2, "the alert published after the outage",
-                   timeout=120, procs=everyone)
+        wait_until(
+            lambda: all(http_status(u + "/readyz") == 200 for u in urls.values()),
+            "readiness to turn true again",
+            timeout=120,
+            procs=everyone,
+        )
+        wait_until(
+            lambda: len(webhook_receiver.received) >= 2,
+            "the alert published after the outage",
+            timeout=120,
+            procs=everyone,
+        )
         time.sleep(3)  # late complaints of the libraries would show now
         scraped = {name: urllib.request.urlopen(u + "/metrics", timeout=5).read().decode() for name, u in urls.items()}
     finally:
@@ -104,13 +129,16 @@ def test_a_broker_restart_gives_two_warnings_per_process_flips_readiness_and_los
     titles = [r.json()["alerts"][0]["article"]["title"] for r in webhook_receiver.received]
     assert sorted(set(titles)) == sorted([BEFORE.title, AFTER.title])
     for name, proc in procs.items():
-        after = proc.output().splitlines()[lines_before[name]:]
+        after = proc.output().splitlines()[lines_before[name] :]
         during = [json.loads(line) for line in after if line.startswith("{")]
         loud = [e for e in during if e.get("level") in ("warning", "error", "critical")]
         assert len(loud) <= MAX_WARNINGS, f"{name}: {len(loud)} warning/error lines:\n" + "\n".join(
-            json.dumps(e)[:300] for e in loud[:40])
+            json.dumps(e)[:300] for e in loud[:40]
+        )
         assert [e["event"] for e in loud if e["event"].startswith("kafka_connection")] == [
-            "kafka_connection_lost", "kafka_connection_restored"], name
+            "kafka_connection_lost",
+            "kafka_connection_restored",
+        ], name
         (restored,) = [e for e in loud if e["event"] == "kafka_connection_restored"]
         assert restored["outage_seconds"] >= 8, restored
         assert not [e for e in during if e.get("level") == "error"], f"{name} logged errors"

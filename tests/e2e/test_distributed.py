@@ -26,14 +26,13 @@ from pathlib import Path
 
 import msgspec
 import pytest
+from servers import Item, WebhookReceiver, rss
 from standardwebhooks import Webhook
+from workers import Pantau, free_port, http_status, topic_records, wait_until
 
 from pantau.core.article import decode
 from pantau.streams.classify import decode_classified
 from pantau.streams.deliver.outbox import DeadLetter
-
-from servers import Item, WebhookReceiver, rss
-from workers import Pantau, free_port, http_status, topic_records, wait_until
 
 pytestmark = pytest.mark.kafka
 
@@ -67,10 +66,18 @@ MATCHING = [
     for i in range(12)
 ]
 NOT_MATCHING = [
-    Item("Harga Cabai Naik Menjelang Libur", "https://kabar.example/cabai",
-         "Harga cabai rawit di pasar tradisional naik dua kali lipat dalam sepekan.", T0),
-    Item("Festival Layang-Layang Digelar di Pantai", "https://kabar.example/layang",
-         "Ratusan peserta menerbangkan layang-layang raksasa pada akhir pekan.", T0),
+    Item(
+        "Harga Cabai Naik Menjelang Libur",
+        "https://kabar.example/cabai",
+        "Harga cabai rawit di pasar tradisional naik dua kali lipat dalam sepekan.",
+        T0,
+    ),
+    Item(
+        "Festival Layang-Layang Digelar di Pantai",
+        "https://kabar.example/layang",
+        "Ratusan peserta menerbangkan layang-layang raksasa pada akhir pekan.",
+        T0,
+    ),
 ]
 ASEAN_RULES = """\
 topic: asean
@@ -81,11 +88,16 @@ rules:
     any: [ASEAN]
 """
 # Published once an editor has added the asean rules to the running worker's rules/.
-ASEAN_ARTICLE = Item("Menlu ASEAN Bahas Pusat Penipuan", "https://kabar.example/asean-menlu",
-                     "Para menteri luar negeri negara anggota ASEAN membahas kerja sama perbatasan.", T0)
+ASEAN_ARTICLE = Item(
+    "Menlu ASEAN Bahas Pusat Penipuan",
+    "https://kabar.example/asean-menlu",
+    "Para menteri luar negeri negara anggota ASEAN membahas kerja sama perbatasan.",
+    T0,
+)
 # A second outlet's copy of MATCHING[0]: the same story, so no alert of its own.
-COPY = Item("Sistem Kota Diserang Peretas", "https://warta.example/kota-diserang",
-            "BANDUNG - " + MATCHING[0].description, T0)
+COPY = Item(
+    "Sistem Kota Diserang Peretas", "https://warta.example/kota-diserang", "BANDUNG - " + MATCHING[0].description, T0
+)
 
 
 def story_title(title: str) -> str:
@@ -100,23 +112,35 @@ def cluster(tmp_path, kafka_bootstrap, feed_server, webhook_receiver, write_conf
     (tmp_path / "rules" / "cybercrime.yaml").write_text(RULES, encoding="utf-8")
     feed_server.put("/kabar.xml", rss("Kabar", MATCHING + NOT_MATCHING))
     feed_server.put("/warta.xml", rss("Warta", [COPY]))
-    feeds = [{"url": feed_server.url("/kabar.xml"), "name": "Kabar", "interval": 1},
-             {"url": feed_server.url("/warta.xml"), "name": "Warta", "interval": 1},
-             # Nothing is served there: a 404, and after one failure the feed counts as failing.
-             {"url": feed_server.url("/hilang.xml"), "name": "Hilang", "interval": 1, "failing_after": 1}]
+    feeds = [
+        {"url": feed_server.url("/kabar.xml"), "name": "Kabar", "interval": 1},
+        {"url": feed_server.url("/warta.xml"), "name": "Warta", "interval": 1},
+        # Nothing is served there: a 404, and after one failure the feed counts as failing.
+        {"url": feed_server.url("/hilang.xml"), "name": "Hilang", "interval": 1, "failing_after": 1},
+    ]
     ops = WebhookReceiver()
     common = dict(
-        feeds=feeds, rules="rules", network={"allow_private": True},
-        destinations={"siem": {"type": "webhook", "url": webhook_receiver.url, "secret": SECRET,
-                               # 5 a second: the worker is still delivering when it is killed.
-                               "rate": 5, "retry": [0, 0.5, 1, 1, 1]},
-                        "ops": {"type": "webhook", "url": ops.url, "secret": SECRET},
-                        # Nobody listens there: its alerts end in the dead-letter topic.
-                        "archive": {"type": "webhook", "url": f"http://127.0.0.1:{free_port()}/gone",
-                                    "retry": [0, 0.2]}},
-        routes=[{"name": "desk", "topics": ["cybercrime", "asean"], "to": ["siem"], "continue": True},
-                {"name": "archive", "topics": ["asean"], "to": ["archive"]},
-                {"name": "ops", "events": ["feed_failing"], "to": ["ops"]}],
+        feeds=feeds,
+        rules="rules",
+        network={"allow_private": True},
+        destinations={
+            "siem": {
+                "type": "webhook",
+                "url": webhook_receiver.url,
+                "secret": SECRET,
+                # 5 a second: the worker is still delivering when it is killed.
+                "rate": 5,
+                "retry": [0, 0.5, 1, 1, 1],
+            },
+            "ops": {"type": "webhook", "url": ops.url, "secret": SECRET},
+            # Nobody listens there: its alerts end in the dead-letter topic.
+            "archive": {"type": "webhook", "url": f"http://127.0.0.1:{free_port()}/gone", "retry": [0, 0.2]},
+        },
+        routes=[
+            {"name": "desk", "topics": ["cybercrime", "asean"], "to": ["siem"], "continue": True},
+            {"name": "archive", "topics": ["asean"], "to": ["archive"]},
+            {"name": "ops", "events": ["feed_failing"], "to": ["ops"]},
+        ],
     )
     worker_dir, sources_dir = tmp_path / "worker", tmp_path / "sources"
     worker_dir.mkdir()
@@ -129,9 +153,15 @@ def cluster(tmp_path, kafka_bootstrap, feed_server, webhook_receiver, write_conf
         feed_server.put(path, body)
         feeds.append({"url": feed_server.url(path), "name": path.strip("/"), "interval": 1})
         write_config(sources_dir, **common, state="state.db", metrics=None)
+
     prefix = f"e2e-{uuid.uuid4().hex[:8]}."
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "PANTAU_KAFKA": kafka_bootstrap,
-           "PANTAU_TOPIC_PREFIX": prefix, "PANTAU_LOG_FORMAT": "json"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "PANTAU_KAFKA": kafka_bootstrap,
+        "PANTAU_TOPIC_PREFIX": prefix,
+        "PANTAU_LOG_FORMAT": "json",
+    }
     started: list[Pantau] = []
 
     def start(name: str, command: str, cwd: Path, config: Path) -> Pantau:
@@ -149,7 +179,11 @@ def cluster(tmp_path, kafka_bootstrap, feed_server, webhook_receiver, write_conf
         return proc
 
     yield {
-        "prefix": prefix, "worker_rules": worker_dir / "rules", "add_feed": add_feed, "worker": start_worker, "ops": ops,
+        "prefix": prefix,
+        "worker_rules": worker_dir / "rules",
+        "add_feed": add_feed,
+        "worker": start_worker,
+        "ops": ops,
         "feed_url": feed_server.url,
         "sources": lambda: start("sources", "sources", sources_dir, sources_cfg),
     }
@@ -177,14 +211,22 @@ def test_two_workers_deliver_once_across_a_kill_a_restart_and_rule_edits(
     cluster, kafka_bootstrap, webhook_receiver, promtool
 ):
     workers = [cluster["worker"]("worker-a"), cluster["worker"]("worker-b")]
-    wait_until(lambda: all(http_status(w.metrics_url + "/readyz") == 200 for w in workers),
-               "both workers to be ready", timeout=90, procs=workers)
+    wait_until(
+        lambda: all(http_status(w.metrics_url + "/readyz") == 200 for w in workers),
+        "both workers to be ready",
+        timeout=90,
+        procs=workers,
+    )
     sources = cluster["sources"]()
 
     # Kill the worker that delivers, in the middle of it (rate-limited to 5 a second),
     # and start it again at once: the group rebalances while alerts are in flight.
-    wait_until(lambda: len(webhook_receiver.received) >= 4 and any(map(delivering, workers)),
-               "the first deliveries", timeout=90, procs=[*workers, sources])
+    wait_until(
+        lambda: len(webhook_receiver.received) >= 4 and any(map(delivering, workers)),
+        "the first deliveries",
+        timeout=90,
+        procs=[*workers, sources],
+    )
     (deliverer,) = [w for w in workers if delivering(w)]
     deliverer.kill()
     assert len(webhook_receiver.received) < len(MATCHING), "the worker finished before it could be killed"
@@ -192,8 +234,12 @@ def test_two_workers_deliver_once_across_a_kill_a_restart_and_rule_edits(
     workers = [survivor, cluster["worker"]("worker-c")]
 
     # The dead member's session (10 s) must expire before its partitions move.
-    wait_until(lambda: len({r.headers["webhook-id"] for r in webhook_receiver.received}) >= len(MATCHING),
-               "every story to be delivered after the kill", timeout=120, procs=[*workers, sources])
+    wait_until(
+        lambda: len({r.headers["webhook-id"] for r in webhook_receiver.received}) >= len(MATCHING),
+        "every story to be delivered after the kill",
+        timeout=120,
+        procs=[*workers, sources],
+    )
     time.sleep(2)  # anything delivered twice would arrive now
     assert any(map(delivering, workers)), "no live worker took delivery over"
 
@@ -213,8 +259,7 @@ def test_two_workers_deliver_once_across_a_kill_a_restart_and_rule_edits(
     prefix = cluster["prefix"]
     articles = topic_records(kafka_bootstrap, f"{prefix}pantau.articles")
     assert all(decode(value).id == key for key, value in articles)
-    assert sorted(decode(v).title for _, v in articles) == sorted(
-        i.title for i in MATCHING + NOT_MATCHING + [COPY])
+    assert sorted(decode(v).title for _, v in articles) == sorted(i.title for i in MATCHING + NOT_MATCHING + [COPY])
     matches = topic_records(kafka_bootstrap, f"{prefix}pantau.matches")
     classified = {key: decode_classified(value) for key, value in matches}
     assert all(c.article.id == key for key, c in classified.items())
@@ -230,7 +275,9 @@ def test_two_workers_deliver_once_across_a_kill_a_restart_and_rule_edits(
     lag = f'pantau_kafka_consumer_lag_messages{{topic="{prefix}pantau.articles"}} 0.0'
     for worker in workers:
         assert http_status(worker.metrics_url + "/healthz") == 200
-        wait_until(lambda: lag in scrape(worker), "the consumer lag gauge at 0", timeout=30, procs=workers)
+        wait_until(
+            lambda worker=worker: lag in scrape(worker), "the consumer lag gauge at 0", timeout=30, procs=workers
+        )
         assert "pantau_faust_messages_received_total" in scrape(worker)
     (deliverer,) = [w for w in workers if delivering(w)]
     text = scrape(deliverer)
@@ -246,20 +293,36 @@ def test_two_workers_deliver_once_across_a_kill_a_restart_and_rule_edits(
     # An editor's first try has a typo: every worker refuses it with its location, keeps classifying with
     # the last good set, says so on /readyz (still ready) and in its gauge; the fix is picked up next.
     (cluster["worker_rules"] / "asean.yaml").write_text(ASEAN_RULES.replace("[ASEAN]", '["@asaen"]'), encoding="utf-8")
-    wait_until(lambda: all("rules_reload_refused" in w.output() and "asean.yaml:6:11" in w.output() for w in workers),
-               "the workers to refuse the typo", timeout=30, procs=workers)
+    wait_until(
+        lambda: all("rules_reload_refused" in w.output() and "asean.yaml:6:11" in w.output() for w in workers),
+        "the workers to refuse the typo",
+        timeout=30,
+        procs=workers,
+    )
     for worker in workers:
-        wait_until(lambda: readyz(worker).startswith("ready, degraded:\n- rules on disk refused"),
-                   "/readyz to report the refused edit", timeout=30, procs=workers)
+        wait_until(
+            lambda worker=worker: readyz(worker).startswith("ready, degraded:\n- rules on disk refused"),
+            "/readyz to report the refused edit",
+            timeout=30,
+            procs=workers,
+        )
         assert re.search(r'^pantau_rules_last_reload_successful\{directory=".+"\} 0\.0$', scrape(worker), re.M)
     # An editor adds a topic while the worker runs: the next article is classified with it ...
     (cluster["worker_rules"] / "asean.yaml").write_text(ASEAN_RULES, encoding="utf-8")
-    wait_until(lambda: all("rules_reloaded" in w.output() for w in workers), "the workers to reload their rules",
-               timeout=30, procs=workers)
+    wait_until(
+        lambda: all("rules_reloaded" in w.output() for w in workers),
+        "the workers to reload their rules",
+        timeout=30,
+        procs=workers,
+    )
     # ... and adds a feed to the running source worker's list: no restart for either.
     cluster["add_feed"]("/asean.xml", rss("Diplomasi", [ASEAN_ARTICLE]))
-    wait_until(lambda: len({r.headers["webhook-id"] for r in webhook_receiver.received}) > len(MATCHING),
-               "the new feed's article, classified by the new rules", timeout=60, procs=[*workers, sources])
+    wait_until(
+        lambda: len({r.headers["webhook-id"] for r in webhook_receiver.received}) > len(MATCHING),
+        "the new feed's article, classified by the new rules",
+        timeout=60,
+        procs=[*workers, sources],
+    )
     latest = hook.verify(webhook_receiver.received[-1].body, webhook_receiver.received[-1].headers)
     assert latest["alerts"][0]["article"]["title"] == ASEAN_ARTICLE.title
 

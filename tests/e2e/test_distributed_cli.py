@@ -20,12 +20,12 @@ from pathlib import Path
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
-
 from servers import WebhookReceiver
-from pantau.core.article import Article, article_id
-from pantau.adapters.kafka.publisher import KafkaPublisher
-from pantau.adapters.kafka.dead_letters import DeadLetterTopic
 from workers import Pantau, free_port, http_status, wait_until
+
+from pantau.adapters.kafka.dead_letters import DeadLetterTopic
+from pantau.adapters.kafka.publisher import KafkaPublisher
+from pantau.core.article import Article, article_id
 
 pytestmark = pytest.mark.kafka
 
@@ -52,13 +52,27 @@ class Deployment:
         import subprocess
         import sys
 
-        return subprocess.run([sys.executable, "-m", "pantau.cli.main", *args, "--kafka", "--config", str(self.config)],
-                              cwd=self.config.parent, env=self.env, capture_output=True, text=True, timeout=60)
+        return subprocess.run(
+            [sys.executable, "-m", "pantau.cli.main", *args, "--kafka", "--config", str(self.config)],
+            cwd=self.config.parent,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
 
     def publish(self, feed: str, title: str) -> Article:
         url = f"https://kabar.example/{uuid.uuid4().hex[:8]}"
-        item = Article(id=article_id(url), url=url, title=title, summary=f"{title}. Laporan lengkap menyusul.",
-                       fetched=datetime.now(timezone.utc), feed=feed, feed_name=feed, language="id")
+        item = Article(
+            id=article_id(url),
+            url=url,
+            title=title,
+            summary=f"{title}. Laporan lengkap menyusul.",
+            fetched=datetime.now(timezone.utc),
+            feed=feed,
+            feed_name=feed,
+            language="id",
+        )
         publisher = KafkaPublisher(self.bootstrap, prefix=self.prefix)
         try:
             asyncio.run(publisher.publish([item]))
@@ -76,8 +90,10 @@ class Deployment:
             text = resp.read().decode()
         for family in text_string_to_metric_families(text):
             for sample in family.samples:
-                if (sample.name == "pantau_alerts_total"
-                        and sample.labels == {"destination": destination, "outcome": outcome}):
+                if sample.name == "pantau_alerts_total" and sample.labels == {
+                    "destination": destination,
+                    "outcome": outcome,
+                }:
                     return sample.value
         return 0.0
 
@@ -92,20 +108,38 @@ def deployment(kafka_bootstrap, tmp_path_factory):
     later.fail(times=10**6, status=503)
     metrics = f"127.0.0.1:{free_port()}"
     config = root / "pantau.yaml"
-    config.write_text(json.dumps({  # JSON is YAML
-        "feeds": [], "rules": "rules", "state": "state.db", "metrics": metrics,
-        "destinations": {"desk": {"type": "webhook", "url": desk.url},
-                         "later": {"type": "webhook", "url": later.url, "retry": [0, 0.2]}},
-        "routes": [{"name": "desk", "feeds": ["desk"], "to": ["desk"]},
-                   {"name": "later", "feeds": ["later"], "to": ["later"]}],
-    }), encoding="utf-8")
+    config.write_text(
+        json.dumps(
+            {  # JSON is YAML
+                "feeds": [],
+                "rules": "rules",
+                "state": "state.db",
+                "metrics": metrics,
+                "destinations": {
+                    "desk": {"type": "webhook", "url": desk.url},
+                    "later": {"type": "webhook", "url": later.url, "retry": [0, 0.2]},
+                },
+                "routes": [
+                    {"name": "desk", "feeds": ["desk"], "to": ["desk"]},
+                    {"name": "later", "feeds": ["later"], "to": ["later"]},
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
     prefix = f"e2e-{uuid.uuid4().hex[:8]}."
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "PANTAU_KAFKA": kafka_bootstrap,
-           "PANTAU_TOPIC_PREFIX": prefix, "PANTAU_LOG_FORMAT": "json"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "PANTAU_KAFKA": kafka_bootstrap,
+        "PANTAU_TOPIC_PREFIX": prefix,
+        "PANTAU_LOG_FORMAT": "json",
+    }
     worker = Pantau("worker", ["worker", "--config", str(config)], cwd=root, env=env)
     try:
-        wait_until(lambda: http_status(f"http://{metrics}/readyz") == 200, "the worker to be ready",
-                   timeout=90, procs=[worker])
+        wait_until(
+            lambda: http_status(f"http://{metrics}/readyz") == 200, "the worker to be ready", timeout=90, procs=[worker]
+        )
         yield Deployment(worker, config, env, kafka_bootstrap, prefix, f"http://{metrics}", desk, later)
     finally:
         worker.stop()
@@ -118,19 +152,26 @@ def test_a_silence_set_by_the_cli_mutes_the_running_worker_until_expired(deploym
     added = d.cli("silence", "add", "--topic", "asean", "--for", "1h", "--reason", "summit week")
     assert added.returncode == 0, added.stderr
     silence_id = re.match(r"silence (\w+):", added.stdout).group(1)
-    wait_until(lambda: any(e["silence"] == silence_id for e in d.events("silence_in_force")),
-               "the worker to apply the silence", timeout=30, procs=[d.worker])
+    wait_until(
+        lambda: any(e["silence"] == silence_id for e in d.events("silence_in_force")),
+        "the worker to apply the silence",
+        timeout=30,
+        procs=[d.worker],
+    )
 
     d.publish("desk", "KTT ASEAN membahas keamanan siber kawasan")
-    wait_until(lambda: d.alerts("desk", "silenced") == 1, "the alert counted as silenced", timeout=30,
-               procs=[d.worker])
+    wait_until(lambda: d.alerts("desk", "silenced") == 1, "the alert counted as silenced", timeout=30, procs=[d.worker])
     listed = d.cli("silence", "list")
     assert listed.returncode == 0 and f"{silence_id}  active   topic='asean'" in listed.stdout
 
     expired = d.cli("silence", "expire", silence_id)
     assert expired.returncode == 0, expired.stderr
-    wait_until(lambda: any(e["silence"] == silence_id for e in d.events("silence_removed")),
-               "the worker to drop the silence", timeout=30, procs=[d.worker])
+    wait_until(
+        lambda: any(e["silence"] == silence_id for e in d.events("silence_removed")),
+        "the worker to drop the silence",
+        timeout=30,
+        procs=[d.worker],
+    )
     after = d.publish("desk", "Menteri ASEAN bertemu di Jakarta")
     wait_until(lambda: d.desk.received, "the alert after the silence ended", timeout=30, procs=[d.worker])
 
@@ -164,7 +205,6 @@ def test_a_dead_letter_is_listed_and_replayed_through_the_worker_once(deployment
     again = d.cli("alerts", "replay", letter.alert.key)
     assert again.returncode == 1 and "no dead letter with key" in again.stderr
     topic.request_replay([letter.alert.key])
-    wait_until(lambda: d.events("replay_refused"), "the worker to refuse the replay", timeout=30,
-               procs=[d.worker])
+    wait_until(lambda: d.events("replay_refused"), "the worker to refuse the replay", timeout=30, procs=[d.worker])
     assert len(d.later.received) == 1 and d.alerts("later", "sent") == 1
     assert d.alerts("later", "dead_lettered") == 1

@@ -17,12 +17,12 @@ from pathlib import Path
 
 import msgspec
 import pytest
-
 from servers import WebhookReceiver
-from pantau.core.article import Article, article_id
-from pantau.adapters.kafka.publisher import KafkaPublisher
-from pantau.streams.deliver.outbox import DeadLetter
 from workers import Pantau, free_port, http_status, topic_records, wait_until
+
+from pantau.adapters.kafka.publisher import KafkaPublisher
+from pantau.core.article import Article, article_id
+from pantau.streams.deliver.outbox import DeadLetter
 
 pytestmark = pytest.mark.kafka
 
@@ -40,9 +40,16 @@ FAULTS = ("flaky", "throttled", "down", "unreachable")
 
 def article(fault: str) -> Article:
     url = f"https://kabar.example/{fault}"
-    return Article(id=article_id(url), url=url, title=f"Peretas menyerang layanan {fault}",
-                   summary=f"Serangan peretas terhadap layanan {fault} masih diselidiki polisi.",
-                   fetched=datetime.now(timezone.utc), feed=fault, feed_name=fault, language="id")
+    return Article(
+        id=article_id(url),
+        url=url,
+        title=f"Peretas menyerang layanan {fault}",
+        summary=f"Serangan peretas terhadap layanan {fault} masih diselidiki polisi.",
+        fetched=datetime.now(timezone.utc),
+        feed=fault,
+        feed_name=fault,
+        language="id",
+    )
 
 
 @pytest.fixture
@@ -63,12 +70,22 @@ def test_worker_retries_waits_survives_a_kill_and_parks_what_cannot_be_sent(
     destinations["unreachable"] = {"type": "webhook", "url": f"http://127.0.0.1:{free_port()}/", "retry": [0, 0.2]}
     metrics = f"127.0.0.1:{free_port()}"
     config = write_config(
-        tmp_path, feeds=[], rules="rules", state="state.db", metrics=metrics, destinations=destinations,
+        tmp_path,
+        feeds=[],
+        rules="rules",
+        state="state.db",
+        metrics=metrics,
+        destinations=destinations,
         routes=[{"name": name, "feeds": [name], "to": [name]} for name in FAULTS],
     )
     prefix = f"e2e-{uuid.uuid4().hex[:8]}."
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "PANTAU_KAFKA": kafka_bootstrap,
-           "PANTAU_TOPIC_PREFIX": prefix, "PANTAU_LOG_FORMAT": "json"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "PANTAU_KAFKA": kafka_bootstrap,
+        "PANTAU_TOPIC_PREFIX": prefix,
+        "PANTAU_LOG_FORMAT": "json",
+    }
     flaky, throttled, down = receivers["flaky"], receivers["throttled"], receivers["down"]
     flaky.fail(times=2, status=500)
     throttled.fail(times=1, status=429, retry_after=1)
@@ -76,8 +93,9 @@ def test_worker_retries_waits_survives_a_kill_and_parks_what_cannot_be_sent(
 
     workers = [Pantau("worker-1", ["worker", "--config", str(config)], cwd=tmp_path, env=env)]
     try:
-        wait_until(lambda: http_status(f"http://{metrics}/readyz") == 200, "the worker to be ready",
-                   timeout=90, procs=workers)
+        wait_until(
+            lambda: http_status(f"http://{metrics}/readyz") == 200, "the worker to be ready", timeout=90, procs=workers
+        )
         publisher = KafkaPublisher(kafka_bootstrap, prefix=prefix)
         try:
             asyncio.run(publisher.publish([article(fault) for fault in FAULTS]))
@@ -85,15 +103,22 @@ def test_worker_retries_waits_survives_a_kill_and_parks_what_cannot_be_sent(
             publisher.close()
 
         dead_topic = f"{prefix}pantau.alerts.dead"
-        wait_until(lambda: flaky.received and throttled.received and len(down.requests) >= 2
-                   and topic_records(kafka_bootstrap, dead_topic), "deliveries, retries and a dead letter",
-                   timeout=60, procs=workers)
+        wait_until(
+            lambda: (
+                flaky.received
+                and throttled.received
+                and len(down.requests) >= 2
+                and topic_records(kafka_bootstrap, dead_topic)
+            ),
+            "deliveries, retries and a dead letter",
+            timeout=60,
+            procs=workers,
+        )
         # Killed while "down" is being retried; the receiver comes back before the restart.
         workers[0].kill()
         down.recover()
         workers.append(Pantau("worker-2", ["worker", "--config", str(config)], cwd=tmp_path, env=env))
-        wait_until(lambda: down.received, "the down receiver's alert after the restart", timeout=90,
-                   procs=workers[1:])
+        wait_until(lambda: down.received, "the down receiver's alert after the restart", timeout=90, procs=workers[1:])
     finally:
         for worker in workers:
             worker.stop()

@@ -14,9 +14,9 @@ from ruamel.yaml import YAML
 from servers import Item, rss
 from standardwebhooks import Webhook
 
-from pantau.core.article import Article, article_id
 from pantau.adapters.sqlite.inbox import Inbox
 from pantau.adapters.sqlite.state import open_state
+from pantau.core.article import Article, article_id
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "whsec_" + base64.b64encode(b"pantau-e2e-secret-0123456789abcd").decode()
@@ -30,20 +30,40 @@ NK_BODY = (
 )
 MATCHING = [
     Item("Peretas Korut Bobol Bursa Kripto", "https://kabar.example/nk-kripto", "JAKARTA - " + NK_BODY, T0),
-    Item("Ransomware Lumpuhkan Rumah Sakit Daerah", "https://kabar.example/ransomware",
-         "Serangan ransomware melumpuhkan sistem rekam medis sebuah rumah sakit sejak Senin.", T0),
-    Item("Menlu ASEAN Bertemu di Kuala Lumpur", "https://kabar.example/asean",
-         "Para menteri luar negeri negara anggota ASEAN membahas kode etik Laut China Selatan.", T0),
+    Item(
+        "Ransomware Lumpuhkan Rumah Sakit Daerah",
+        "https://kabar.example/ransomware",
+        "Serangan ransomware melumpuhkan sistem rekam medis sebuah rumah sakit sejak Senin.",
+        T0,
+    ),
+    Item(
+        "Menlu ASEAN Bertemu di Kuala Lumpur",
+        "https://kabar.example/asean",
+        "Para menteri luar negeri negara anggota ASEAN membahas kode etik Laut China Selatan.",
+        T0,
+    ),
 ]
 NOT_MATCHING = [
-    Item("Harga Beras Turun Jelang Panen", "https://kabar.example/beras",
-         "Harga beras medium di pasar induk turun lima ratus rupiah per kilogram.", T0),
-    Item("Mahasiswa Ikuti Hackathon Kota Pintar", "https://kabar.example/hackathon",
-         "Tiga ratus mahasiswa membuat aplikasi pemantau banjir selama 48 jam.", T0),
+    Item(
+        "Harga Beras Turun Jelang Panen",
+        "https://kabar.example/beras",
+        "Harga beras medium di pasar induk turun lima ratus rupiah per kilogram.",
+        T0,
+    ),
+    Item(
+        "Mahasiswa Ikuti Hackathon Kota Pintar",
+        "https://kabar.example/hackathon",
+        "Tiga ratus mahasiswa membuat aplikasi pemantau banjir selama 48 jam.",
+        T0,
+    ),
 ]
 # The same North Korea story from a second outlet: one story, one alert.
-COPY = Item("Korut Disebut Dalang Pembobolan Bursa", "https://warta.example/korut-bursa",
-            "SEOUL - " + NK_BODY + " Baca juga: Jadwal pemadaman listrik.", T0 + timedelta(hours=2))
+COPY = Item(
+    "Korut Disebut Dalang Pembobolan Bursa",
+    "https://warta.example/korut-bursa",
+    "SEOUL - " + NK_BODY + " Baca juga: Jadwal pemadaman listrik.",
+    T0 + timedelta(hours=2),
+)
 
 
 @pytest.fixture
@@ -57,13 +77,16 @@ def site(tmp_path, feed_server, webhook_receiver, write_config, small_rules):
     feed_server.put("/warta.xml", rss("Warta", [COPY]))
     config = write_config(
         tmp_path,
-        feeds=[{"url": feed_server.url("/kabar.xml"), "name": "Kabar"},
-               {"url": feed_server.url("/warta.xml"), "name": "Warta"}],
+        feeds=[
+            {"url": feed_server.url("/kabar.xml"), "name": "Kabar"},
+            {"url": feed_server.url("/warta.xml"), "name": "Warta"},
+        ],
         rules="rules",
         state="state/pantau.db",
         metrics=None,
-        destinations={"siem": {"type": "webhook", "url": webhook_receiver.url, "secret": SECRET,
-                               "retry": [0, 0.2, 0.2, 0.2]}},
+        destinations={
+            "siem": {"type": "webhook", "url": webhook_receiver.url, "secret": SECRET, "retry": [0, 0.2, 0.2, 0.2]}
+        },
         routes=[{"name": "all-topics", "topics": ["cybercrime", "north-korea", "asean"], "to": ["siem"]}],
     )
     return tmp_path, config
@@ -109,16 +132,21 @@ def test_run_once_delivers_each_matching_story_once_and_nothing_on_a_second_run(
     first = once(run_pantau, cwd, config)
     assert stories(delivered_titles(webhook_receiver)) == EXPECTED
     assert len({r.headers["webhook-id"] for r in webhook_receiver.received}) == 3
-    assert re.search(r"2 feeds polled \(0 failed\), 6 new articles, 4 matched, 3 new alerts: 3 delivered",
-                     first.stderr), first.stderr
+    assert re.search(
+        r"2 feeds polled \(0 failed\), 6 new articles, 4 matched, 3 new alerts: 3 delivered", first.stderr
+    ), first.stderr
 
     second = once(run_pantau, cwd, config)
     assert len(webhook_receiver.received) == 3
     assert "0 new articles" in second.stderr and "0 new alerts" in second.stderr
 
     # A new matching item in the feed: only it is delivered on the next run.
-    extra = Item("Sindikat Penipuan Daring Dibongkar", "https://kabar.example/penipuan",
-                 "Polisi menangkap sembilan tersangka penipuan daring yang menguras rekening nasabah.", T0)
+    extra = Item(
+        "Sindikat Penipuan Daring Dibongkar",
+        "https://kabar.example/penipuan",
+        "Polisi menangkap sembilan tersangka penipuan daring yang menguras rekening nasabah.",
+        T0,
+    )
     feed_server.put("/kabar.xml", rss("Kabar", MATCHING + NOT_MATCHING + [extra]))
     once(run_pantau, cwd, config)
     assert delivered_titles(webhook_receiver)[3:] == [extra.title]
@@ -132,9 +160,21 @@ def test_an_article_accepted_before_a_crash_is_processed_on_restart(site, run_pa
     # the article committed in the inbox, not yet processed.
     url = "https://kabar.example/pending"
     conn = open_state(cwd / "state" / "pantau.db")
-    Inbox(conn).accept([Article(id=article_id(url), url=url, title="Peretas Serang Situs Pemerintah",
-                                content="Peretas merusak tampilan situs pemerintah daerah.", published=T0,
-                                fetched=T0, feed="kabar", feed_name="Kabar", language="id")])
+    Inbox(conn).accept(
+        [
+            Article(
+                id=article_id(url),
+                url=url,
+                title="Peretas Serang Situs Pemerintah",
+                content="Peretas merusak tampilan situs pemerintah daerah.",
+                published=T0,
+                fetched=T0,
+                feed="kabar",
+                feed_name="Kabar",
+                language="id",
+            )
+        ]
+    )
     conn.close()
     once(run_pantau, cwd, config)
     assert delivered_titles(webhook_receiver)[3:] == ["Peretas Serang Situs Pemerintah"]
@@ -155,7 +195,8 @@ def test_a_receiver_asking_to_wait_gets_each_alert_once_after_retry_after(site, 
     proc = once(run_pantau, cwd, config)
     assert stories(delivered_titles(webhook_receiver)) == EXPECTED
     assert [r.headers["webhook-id"] for r in webhook_receiver.requests].count(
-        webhook_receiver.requests[0].headers["webhook-id"]) == 2  # the refused message, sent again
+        webhook_receiver.requests[0].headers["webhook-id"]
+    ) == 2  # the refused message, sent again
     assert "3 delivered, 0 waiting for retry, 0 dead-lettered" in proc.stderr
 
 
@@ -163,8 +204,13 @@ def test_unreachable_feeds_are_reported_and_the_run_completes(tmp_path, run_pant
     (tmp_path / "rules").mkdir()
     for name, text in small_rules.items():
         (tmp_path / "rules" / name).write_text(text, encoding="utf-8")
-    config = write_config(tmp_path, feeds=[{"url": "http://127.0.0.1:9/nothing.xml", "name": "Down"}],
-                          rules="rules", state="s.db", metrics=None)
+    config = write_config(
+        tmp_path,
+        feeds=[{"url": "http://127.0.0.1:9/nothing.xml", "name": "Down"}],
+        rules="rules",
+        state="s.db",
+        metrics=None,
+    )
     proc = run_pantau("run", "--once", "--config", str(config), "--allow-private", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "feed failed: " in proc.stderr and "127.0.0.1:9" in proc.stderr
@@ -185,21 +231,26 @@ def test_demo_prints_alerts_offline(tmp_path, run_pantau):
     assert not list(tmp_path.iterdir())  # the demo leaves no state behind
 
 
-def test_the_monitor_runs_until_ctrl_c_and_serves_metrics(site, pantau_process, webhook_receiver, write_config,
-                                                          feed_server):
+def test_the_monitor_runs_until_ctrl_c_and_serves_metrics(
+    site, pantau_process, webhook_receiver, write_config, feed_server
+):
     cwd, _ = site
     config = write_config(
         cwd,
-        feeds=[{"url": feed_server.url("/kabar.xml"), "name": "Kabar", "interval": 1},
-               {"url": feed_server.url("/warta.xml"), "name": "Warta", "interval": 1}],
-        rules="rules", state="state/pantau.db", metrics="127.0.0.1:0",
+        feeds=[
+            {"url": feed_server.url("/kabar.xml"), "name": "Kabar", "interval": 1},
+            {"url": feed_server.url("/warta.xml"), "name": "Warta", "interval": 1},
+        ],
+        rules="rules",
+        state="state/pantau.db",
+        metrics="127.0.0.1:0",
         network={"allow_private": True},
         destinations={"siem": {"type": "webhook", "url": webhook_receiver.url, "secret": SECRET}},
         routes=[{"name": "all-topics", "topics": ["cybercrime", "north-korea", "asean"], "to": ["siem"]}],
     )
     monitor = pantau_process("run", "--config", str(config), cwd=cwd)
     assert stories(delivered_titles_after(webhook_receiver, 3)) == EXPECTED
-    metrics_url = f'http://{monitor.logged("observer_started")["address"]}/metrics'
+    metrics_url = f"http://{monitor.logged('observer_started')['address']}/metrics"
     # Deliveries can overtake the classification of the unmatched articles: wait for all six.
     assert scrape_until(metrics_url, r"^pantau_classify_articles_ingested_total 6\.0$")
     assert monitor.interrupt() == 0
@@ -207,17 +258,27 @@ def test_the_monitor_runs_until_ctrl_c_and_serves_metrics(site, pantau_process, 
     assert len(webhook_receiver.received) == 3
 
 
-
-def test_a_monitor_killed_mid_retry_delivers_once_after_restart(site, pantau_process, run_pantau,
-                                                                webhook_receiver, write_config, feed_server):
+def test_a_monitor_killed_mid_retry_delivers_once_after_restart(
+    site, pantau_process, run_pantau, webhook_receiver, write_config, feed_server
+):
     cwd, _ = site
     config = write_config(
         cwd,
-        feeds=[{"url": feed_server.url("/kabar.xml"), "name": "Kabar", "interval": 1},
-               {"url": feed_server.url("/warta.xml"), "name": "Warta", "interval": 1}],
-        rules="rules", state="state/pantau.db", metrics=None,
-        destinations={"siem": {"type": "webhook", "url": webhook_receiver.url, "secret": SECRET,
-                               "retry": [0, 1, 1, 1, 1, 1, 1, 1]}},
+        feeds=[
+            {"url": feed_server.url("/kabar.xml"), "name": "Kabar", "interval": 1},
+            {"url": feed_server.url("/warta.xml"), "name": "Warta", "interval": 1},
+        ],
+        rules="rules",
+        state="state/pantau.db",
+        metrics=None,
+        destinations={
+            "siem": {
+                "type": "webhook",
+                "url": webhook_receiver.url,
+                "secret": SECRET,
+                "retry": [0, 1, 1, 1, 1, 1, 1, 1],
+            }
+        },
         routes=[{"name": "all-topics", "topics": ["cybercrime", "north-korea", "asean"], "to": ["siem"]}],
     )
     webhook_receiver.fail(times=1000, status=503)
@@ -234,13 +295,18 @@ def test_a_monitor_killed_mid_retry_delivers_once_after_restart(site, pantau_pro
     assert len(webhook_receiver.received) == 3
 
 
-def test_rule_and_feed_list_edits_take_effect_in_the_running_monitor(site, pantau_process, webhook_receiver,
-                                                                     write_config, feed_server, small_rules):
+def test_rule_and_feed_list_edits_take_effect_in_the_running_monitor(
+    site, pantau_process, webhook_receiver, write_config, feed_server, small_rules
+):
     cwd, _ = site
     feeds = cwd / "feeds.yaml"
     feeds.write_text(f"feeds:\n  - url: {feed_server.url('/kabar.xml')}\n    name: Kabar\n    interval: 1\n")
     config = write_config(
-        cwd, feeds="feeds.yaml", rules="rules", state="state/pantau.db", metrics=None,
+        cwd,
+        feeds="feeds.yaml",
+        rules="rules",
+        state="state/pantau.db",
+        metrics=None,
         network={"allow_private": True},
         destinations={"siem": {"type": "webhook", "url": webhook_receiver.url, "secret": SECRET}},
         routes=[{"name": "all-topics", "topics": ["cybercrime", "north-korea", "asean"], "to": ["siem"]}],
@@ -255,13 +321,18 @@ def test_rule_and_feed_list_edits_take_effect_in_the_running_monitor(site, panta
     rule_file.write_text(small_rules["cybercrime.yaml"].replace("penipuan daring]", "penipuan daring, phishing]"))
     monitor.logged("rules_reloaded")
     # Feeds are polled at most once a minute, so the new article comes from a feed added to the list.
-    phishing = Item("Gelombang Phishing Incar Nasabah Bank", "https://lain.example/phishing",
-                    "Pesan phishing yang meniru bank beredar lewat SMS sejak pekan lalu.", T0)
+    phishing = Item(
+        "Gelombang Phishing Incar Nasabah Bank",
+        "https://lain.example/phishing",
+        "Pesan phishing yang meniru bank beredar lewat SMS sejak pekan lalu.",
+        T0,
+    )
     feed_server.put("/lain.xml", rss("Lain", [phishing]))
     with feeds.open("a") as fh:
         fh.write(f"  - url: {feed_server.url('/lain.xml')}\n    name: Lain\n    interval: 1\n")
     assert delivered_titles_after(webhook_receiver, 4)[3:] == [phishing.title]
     assert monitor.interrupt() == 0
+
 
 def delivered_titles_after(receiver, count: int) -> list[str]:
     receiver.wait_for(count, timeout=30)
@@ -297,9 +368,14 @@ def test_the_seed_articles_served_as_feeds_alert_once_per_story_with_their_topic
     feed_server.put("/b.xml", rss("Seeds B", [items[f] for f in files[1::2]]))
     config = write_config(
         tmp_path,
-        feeds=[{"url": feed_server.url("/a.xml"), "name": "A", "language": "id"},
-               {"url": feed_server.url("/b.xml"), "name": "B", "language": "id"}],
-        rules=str(ROOT / "rules"), state="s.db", metrics=None, network={"allow_private": True},
+        feeds=[
+            {"url": feed_server.url("/a.xml"), "name": "A", "language": "id"},
+            {"url": feed_server.url("/b.xml"), "name": "B", "language": "id"},
+        ],
+        rules=str(ROOT / "rules"),
+        state="s.db",
+        metrics=None,
+        network={"allow_private": True},
         destinations={"siem": {"type": "webhook", "url": webhook_receiver.url, "secret": SECRET}},
         routes=[{"name": "all-topics", "topics": ["cybercrime", "north-korea", "asean"], "to": ["siem"]}],
     )

@@ -30,10 +30,22 @@ rules:
   - id: cyber-terms
     any: [peretas, ransomware]
 """
-QUIET = [Item("Harga Cabai Naik Menjelang Akhir Tahun", "https://pasar.example/cabai",
-              "Pedagang di pasar tradisional menyebut pasokan cabai berkurang karena hujan.", T0)]
-MATCHING = [Item("Peretas Bobol Server Dinas Kependudukan", "https://kabar.example/dukcapil",
-                 "Sekelompok peretas mengaku mengambil data penduduk dari server dinas.", T0)]
+QUIET = [
+    Item(
+        "Harga Cabai Naik Menjelang Akhir Tahun",
+        "https://pasar.example/cabai",
+        "Pedagang di pasar tradisional menyebut pasokan cabai berkurang karena hujan.",
+        T0,
+    )
+]
+MATCHING = [
+    Item(
+        "Peretas Bobol Server Dinas Kependudukan",
+        "https://kabar.example/dukcapil",
+        "Sekelompok peretas mengaku mengambil data penduduk dari server dinas.",
+        T0,
+    )
+]
 
 
 def _hook(url: str) -> dict:
@@ -56,8 +68,15 @@ def _site(tmp_path: Path, write_config, feeds: list[dict], destinations: dict, r
     rules = tmp_path / "rules"
     rules.mkdir()
     (rules / "cybercrime.yaml").write_text(RULES, encoding="utf-8")
-    return write_config(tmp_path, feeds=feeds, rules="rules", state="state/pantau.db", metrics=None,
-                        destinations=destinations, routes=routes)
+    return write_config(
+        tmp_path,
+        feeds=feeds,
+        rules="rules",
+        state="state/pantau.db",
+        metrics=None,
+        destinations=destinations,
+        routes=routes,
+    )
 
 
 def _once(run_pantau, cwd: Path, config: Path):
@@ -66,13 +85,17 @@ def _once(run_pantau, cwd: Path, config: Path):
     return proc
 
 
-def test_failing_and_silent_feeds_reach_ops_once_per_episode(tmp_path, feed_server, webhook_receiver,
-                                                            write_config, run_pantau):
+def test_failing_and_silent_feeds_reach_ops_once_per_episode(
+    tmp_path, feed_server, webhook_receiver, write_config, run_pantau
+):
     feed_server.put("/pasar.xml", rss("Pasar", QUIET))
     config = _site(
-        tmp_path, write_config,
-        feeds=[{"url": feed_server.url("/broken.xml"), "name": "Broken", "failing_after": 2},
-               {"url": feed_server.url("/pasar.xml"), "name": "Pasar", "silent_after": 0.5}],
+        tmp_path,
+        write_config,
+        feeds=[
+            {"url": feed_server.url("/broken.xml"), "name": "Broken", "failing_after": 2},
+            {"url": feed_server.url("/pasar.xml"), "name": "Pasar", "silent_after": 0.5},
+        ],
         destinations={"ops": _hook(webhook_receiver.url)},
         routes=[{"events": OPS_EVENTS, "to": ["ops"]}],
     )
@@ -95,18 +118,22 @@ def test_failing_and_silent_feeds_reach_ops_once_per_episode(tmp_path, feed_serv
     assert kinds.count("feed_recovered") == 1 and len(kinds) == 3
 
 
-def test_a_gone_destination_raises_destination_disabled_at_another(tmp_path, feed_server, webhook_receiver,
-                                                                   write_config, run_pantau):
+def test_a_gone_destination_raises_destination_disabled_at_another(
+    tmp_path, feed_server, webhook_receiver, write_config, run_pantau
+):
     gone = WebhookReceiver()
     try:
         gone.fail(times=100, status=410)
         feed_server.put("/kabar.xml", rss("Kabar", MATCHING))
         config = _site(
-            tmp_path, write_config,
+            tmp_path,
+            write_config,
             feeds=[{"url": feed_server.url("/kabar.xml"), "name": "Kabar"}],
             destinations={"old-siem": _hook(gone.url), "ops": _hook(webhook_receiver.url)},
-            routes=[{"topics": ["cybercrime"], "to": ["old-siem"]},
-                    {"events": ["destination_disabled"], "to": ["old-siem", "ops"]}],
+            routes=[
+                {"topics": ["cybercrime"], "to": ["old-siem"]},
+                {"events": ["destination_disabled"], "to": ["old-siem", "ops"]},
+            ],
         )
         proc = _once(run_pantau, tmp_path, config)
         assert len(gone.requests) == 1 and gone.received == []  # tried once, then disabled

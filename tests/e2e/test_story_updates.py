@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 from servers import Item, rss
+from workers import Pantau, free_port, http_status, wait_until
 
 from pantau.adapters.kafka.publisher import KafkaPublisher
 from pantau.core.article import Article, article_id
-from workers import Pantau, free_port, http_status, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 T0 = datetime.now(timezone.utc) - timedelta(hours=3)
@@ -55,15 +55,25 @@ def test_embedded_three_outlets_one_alert_and_one_batched_update(
         (rules / name).write_text(text, encoding="utf-8")
     feeds = []
     for i, (name, slug, dateline) in enumerate(OUTLETS):
-        item = Item(f"Peretas Korut Bobol Bursa Kripto ({name})", f"https://{slug}.example/korut-bursa",
-                    dateline + BODY, T0 + timedelta(minutes=10 * i))
+        item = Item(
+            f"Peretas Korut Bobol Bursa Kripto ({name})",
+            f"https://{slug}.example/korut-bursa",
+            dateline + BODY,
+            T0 + timedelta(minutes=10 * i),
+        )
         feed_server.put(f"/{slug}.xml", rss(name, [item]))
         feeds.append({"url": feed_server.url(f"/{slug}.xml"), "name": name})
 
     def config(n):
-        return write_config(tmp_path, feeds=feeds[:n], rules="rules", state="state/pantau.db", metrics=None,
-                            destinations={"siem": {"type": "webhook", "url": webhook_receiver.url, "retry": [0, 0.2]}},
-                            routes=[ROUTE])
+        return write_config(
+            tmp_path,
+            feeds=feeds[:n],
+            rules="rules",
+            state="state/pantau.db",
+            metrics=None,
+            destinations={"siem": {"type": "webhook", "url": webhook_receiver.url, "retry": [0, 0.2]}},
+            routes=[ROUTE],
+        )
 
     for n in (1, 3):  # the first outlet, then the other two
         proc = run_pantau("run", "--once", "--config", str(config(n)), "--allow-private", cwd=tmp_path)
@@ -74,9 +84,17 @@ def test_embedded_three_outlets_one_alert_and_one_batched_update(
 def _article(name: str, slug: str, dateline: str, minutes: int) -> Article:
     url = f"https://{slug}.example/korut-bursa"
     when = T0 + timedelta(minutes=minutes)
-    return Article(id=article_id(url), url=url, title=f"Peretas Korut Bobol Bursa Kripto ({name})",
-                   summary=dateline + BODY, published=when, fetched=datetime.now(timezone.utc),
-                   feed=f"https://{slug}.example/rss", feed_name=name, language="id")
+    return Article(
+        id=article_id(url),
+        url=url,
+        title=f"Peretas Korut Bobol Bursa Kripto ({name})",
+        summary=dateline + BODY,
+        published=when,
+        fetched=datetime.now(timezone.utc),
+        feed=f"https://{slug}.example/rss",
+        feed_name=name,
+        language="id",
+    )
 
 
 @pytest.mark.kafka
@@ -87,17 +105,29 @@ def test_distributed_three_outlets_one_alert_and_one_batched_update(
     for name, text in small_rules.items():
         (tmp_path / "rules" / name).write_text(text, encoding="utf-8")
     metrics = f"127.0.0.1:{free_port()}"
-    config = write_config(tmp_path, feeds=[], rules="rules", state="state.db", metrics=metrics,
-                          destinations={"siem": {"type": "webhook", "url": webhook_receiver.url, "retry": [0, 0.2]}},
-                          routes=[{**ROUTE, "update_wait": "3s"}])
+    config = write_config(
+        tmp_path,
+        feeds=[],
+        rules="rules",
+        state="state.db",
+        metrics=metrics,
+        destinations={"siem": {"type": "webhook", "url": webhook_receiver.url, "retry": [0, 0.2]}},
+        routes=[{**ROUTE, "update_wait": "3s"}],
+    )
     prefix = f"e2e-{uuid.uuid4().hex[:8]}."
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "PANTAU_KAFKA": kafka_bootstrap,
-           "PANTAU_TOPIC_PREFIX": prefix, "PANTAU_LOG_FORMAT": "json"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "PANTAU_KAFKA": kafka_bootstrap,
+        "PANTAU_TOPIC_PREFIX": prefix,
+        "PANTAU_LOG_FORMAT": "json",
+    }
     worker = Pantau("worker-u", ["worker", "--config", str(config)], cwd=tmp_path, env=env)
     publisher = KafkaPublisher(kafka_bootstrap, prefix=prefix)
     try:
-        wait_until(lambda: http_status(f"http://{metrics}/readyz") == 200, "the worker to be ready",
-                   timeout=90, procs=[worker])
+        wait_until(
+            lambda: http_status(f"http://{metrics}/readyz") == 200, "the worker to be ready", timeout=90, procs=[worker]
+        )
         first, *copies = [_article(name, slug, dateline, 10 * i) for i, (name, slug, dateline) in enumerate(OUTLETS)]
         asyncio.run(publisher.publish([first]))
         wait_until(lambda: len(webhook_receiver.received) >= 1, "the first alert", timeout=60, procs=[worker])

@@ -18,8 +18,8 @@ import subprocess
 
 import pytest
 from browser import Page
-from selenium.webdriver.common.keys import Keys
 from browser import chromium as start_chromium
+from selenium.webdriver.common.keys import Keys
 from servers import Item, rss
 
 from pantau.web.auth import hash_password
@@ -38,17 +38,32 @@ rules:
 NK = "topic: north-korea\ntitle: North Korea\nowner: desk\nrules:\n  - id: nk-names\n    any: [Korea Utara, Korut]\n"
 T0 = Item("x", "x", "x").published
 
-ALERTING = Item("Penipuan Daring Kuras Rekening Nasabah", "https://kabar.example/penipuan-daring",
-                "Polisi membongkar sindikat penipuan daring yang menguras rekening ratusan nasabah di Surabaya.", T0)
-QUIET = Item("Sindikat Penipuan Lewat Aplikasi Pesan Dibongkar", "https://kabar.example/aplikasi-pesan",
-             "Pelaku penipuan menyebarkan aplikasi pesan palsu berkedok undangan pernikahan kepada warga Makassar.", T0)
+ALERTING = Item(
+    "Penipuan Daring Kuras Rekening Nasabah",
+    "https://kabar.example/penipuan-daring",
+    "Polisi membongkar sindikat penipuan daring yang menguras rekening ratusan nasabah di Surabaya.",
+    T0,
+)
+QUIET = Item(
+    "Sindikat Penipuan Lewat Aplikasi Pesan Dibongkar",
+    "https://kabar.example/aplikasi-pesan",
+    "Pelaku penipuan menyebarkan aplikasi pesan palsu berkedok undangan pernikahan kepada warga Makassar.",
+    T0,
+)
 # Long Indonesian words, diacritics and Hangul: the page must wrap them, never scroll sideways.
-UNRELATED = Item("Ketidakbertanggungjawabannya Pemerintahkabupatenpenyelenggarapemilihanumum: 김치 축제 Đà Nẵng",
-                 "https://kabar.example/cabai",
-                 "Pedagang di pasar induk menyebut pasokan cabai rawit dari Jawa Timur berkurang; "
-                 "memperjualbelikannyalah-ketidakbertanggungjawabannya-pertanggungjawabannya 서울특별시 강남구.", T0)
-NEXT = Item("Penipuan Lewat Aplikasi Investasi Bodong Meningkat", "https://lain.example/investasi",
-            "Otoritas mencatat lonjakan penipuan melalui aplikasi investasi bodong sepanjang bulan ini.", T0)
+UNRELATED = Item(
+    "Ketidakbertanggungjawabannya Pemerintahkabupatenpenyelenggarapemilihanumum: 김치 축제 Đà Nẵng",
+    "https://kabar.example/cabai",
+    "Pedagang di pasar induk menyebut pasokan cabai rawit dari Jawa Timur berkurang; "
+    "memperjualbelikannyalah-ketidakbertanggungjawabannya-pertanggungjawabannya 서울특별시 강남구.",
+    T0,
+)
+NEXT = Item(
+    "Penipuan Lewat Aplikasi Investasi Bodong Meningkat",
+    "https://lain.example/investasi",
+    "Otoritas mencatat lonjakan penipuan melalui aplikasi investasi bodong sepanjang bulan ini.",
+    T0,
+)
 
 
 def _free_port() -> int:
@@ -82,13 +97,27 @@ def monitor(tmp_path, feed_server, webhook_receiver, write_config, pantau_proces
     port = _free_port()
     hashed = hash_password(PASSWORD)
     config = write_config(
-        tmp_path, feeds="feeds.yaml", rules="rules", state="state/pantau.db", metrics=None,
+        tmp_path,
+        feeds="feeds.yaml",
+        rules="rules",
+        state="state/pantau.db",
+        metrics=None,
         network={"allow_private": True},
-        web={"listen": f"127.0.0.1:{port}", "public_url": f"http://127.0.0.1:{port}",
-             "users": [{"name": "sari", "role": "editor", "password_hash": hashed, "email": "sari@desk.example"},
-                       {"name": "budi", "role": "viewer", "password_hash": hashed}]},
-        destinations={"siem": {"type": "webhook", "url": webhook_receiver.url,
-                               "secret": "whsec_cGFudGF1LWUyZS1zZWNyZXQtMDEyMzQ1Njc4OWFiY2Q="}},
+        web={
+            "listen": f"127.0.0.1:{port}",
+            "public_url": f"http://127.0.0.1:{port}",
+            "users": [
+                {"name": "sari", "role": "editor", "password_hash": hashed, "email": "sari@desk.example"},
+                {"name": "budi", "role": "viewer", "password_hash": hashed},
+            ],
+        },
+        destinations={
+            "siem": {
+                "type": "webhook",
+                "url": webhook_receiver.url,
+                "secret": "whsec_cGFudGF1LWUyZS1zZWNyZXQtMDEyMzQ1Njc4OWFiY2Q=",
+            }
+        },
         routes=[{"name": "desk", "topics": ["cybercrime", "north-korea"], "to": ["siem"]}],
     )
     process = pantau_process("run", "--config", str(config), cwd=tmp_path)
@@ -126,8 +155,9 @@ def test_the_editor_story(monitor, browser, feed_server, webhook_receiver, tmp_p
     # Edit the rule with a typo: the located error appears inline, as the editor types.
     page.open("/rules/cybercrime.yaml")
     page.find("#text")
-    typo = RULE.replace("    query: 'penipuan AND (daring OR online)'",
-                        "    qeury: 'penipuan AND (daring OR online OR aplikasi)'")
+    typo = RULE.replace(
+        "    query: 'penipuan AND (daring OR online)'", "    qeury: 'penipuan AND (daring OR online OR aplikasi)'"
+    )
     page.set_value("#text", typo)
     problems = page.wait_text("cybercrime.yaml:8:5")
     assert "qeury" in problems and "did you mean 'query'" in problems
@@ -150,8 +180,12 @@ def test_the_editor_story(monitor, browser, feed_server, webhook_receiver, tmp_p
     page.wait_text(f"Version {proposed} is now running", timeout=20)
     page.shot("saved")
     assert (monitor["rules"] / "cybercrime.yaml").read_text(encoding="utf-8") == fixed
-    author = subprocess.run(["git", "-C", str(monitor["rules"]), "log", "-1", "--format=%an <%ae>"],
-                            capture_output=True, text=True, check=True).stdout.strip()
+    author = subprocess.run(
+        ["git", "-C", str(monitor["rules"]), "log", "-1", "--format=%an <%ae>"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     assert author == "sari <sari@desk.example>"
 
     # The next matching article alerts (a feed added to the list: feeds are polled at most once a minute).
@@ -163,8 +197,13 @@ def test_the_editor_story(monitor, browser, feed_server, webhook_receiver, tmp_p
     assert len(received) == before + 1 and NEXT.title in received[-1].body.decode()
     page.open("/")
     # The monitor records the delivery's fate in the archive after its next pass (within seconds).
-    page.wait(lambda: (NEXT.title in page.find("li.entry").text and "arrived" in page.find("li.entry").text)
-              or browser.refresh(), timeout=30, what="the new alert, arrived, on the page")
+    page.wait(
+        lambda: (
+            (NEXT.title in page.find("li.entry").text and "arrived" in page.find("li.entry").text) or browser.refresh()
+        ),
+        timeout=30,
+        what="the new alert, arrived, on the page",
+    )
     page.shot("recent-after")
 
     # Mark the alert "not relevant" from its signed link (the webhook's feedback field) and see the quality change.
@@ -189,9 +228,12 @@ def test_the_editor_story(monitor, browser, feed_server, webhook_receiver, tmp_p
     page.shot("quality")
 
     # The other pages an editor uses, for the record.
-    for path, name, needle in (("/search?q=penipuan&since=all", "search", ALERTING.title),
-                               ("/feeds", "feeds", "Kabar"), ("/silences", "silences", "Silence alerts"),
-                               ("/rules", "rules", "Running")):
+    for path, name, needle in (
+        ("/search?q=penipuan&since=all", "search", ALERTING.title),
+        ("/feeds", "feeds", "Kabar"),
+        ("/silences", "silences", "Silence alerts"),
+        ("/rules", "rules", "Running"),
+    ):
         page.open(path)
         page.wait_text(needle)
         page.shot(name)

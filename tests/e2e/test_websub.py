@@ -13,7 +13,6 @@ from datetime import datetime, timezone
 
 import pytest
 from ruamel.yaml import YAML
-
 from servers import Item, rss
 from websub_hub import LocalHub
 from workers import free_port, wait_until
@@ -28,10 +27,14 @@ POLLED = Item("Peretas Curi Data Pemilih", "https://kabar.example/3", "Peretas m
 
 def with_hub(body: bytes, hub: str, topic: str) -> bytes:
     """An RSS document advertising ``hub`` and its own address (atom:link rel=hub / rel=self)."""
-    links = (f'<atom:link rel="hub" href="{hub}"/><atom:link rel="self" href="{topic}"/>'
-             '<atom:link rel="alternate" href="https://kabar.example/"/>')
-    return body.replace(b'<rss version="2.0"><channel>',
-                        b'<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel>' + links.encode())
+    links = (
+        f'<atom:link rel="hub" href="{hub}"/><atom:link rel="self" href="{topic}"/>'
+        '<atom:link rel="alternate" href="https://kabar.example/"/>'
+    )
+    return body.replace(
+        b'<rss version="2.0"><channel>',
+        b'<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel>' + links.encode(),
+    )
 
 
 @pytest.fixture
@@ -60,14 +63,24 @@ def monitor(tmp_path, feed_server, webhook_receiver, write_config, pantau_proces
     write_feeds([feed])
     metrics = f"127.0.0.1:{free_port()}"
     config = write_config(
-        tmp_path, feeds="feeds.yaml", rules="rules", network={"allow_private": True}, state="state.db",
-        metrics=metrics, websub={"callback_url": f"http://{metrics}/websub", "poll_interval": "1h"},
+        tmp_path,
+        feeds="feeds.yaml",
+        rules="rules",
+        network={"allow_private": True},
+        state="state.db",
+        metrics=metrics,
+        websub={"callback_url": f"http://{metrics}/websub", "poll_interval": "1h"},
         destinations={"siem": {"type": "webhook", "url": webhook_receiver.url}},
         routes=[{"topics": ["cybercrime"], "to": ["siem"]}],
     )
     process = pantau_process("run", "--config", str(config), cwd=tmp_path)
-    return {"process": process, "topic": topic, "metrics": f"http://{metrics}", "write_feeds": write_feeds,
-            "feed": feed}
+    return {
+        "process": process,
+        "topic": topic,
+        "metrics": f"http://{metrics}",
+        "write_feeds": write_feeds,
+        "feed": feed,
+    }
 
 
 def titles(receiver) -> list[str]:
@@ -108,8 +121,10 @@ def test_pushed_content_arrives_in_seconds_forgeries_are_refused_and_a_removed_f
     assert hub.post(monitor["metrics"] + "/websub/0123456789abcdef", forged, None, "application/rss+xml") == 410
     # A verification pantau did not ask for is refused.
     with pytest.raises(urllib.error.HTTPError) as refused:
-        urllib.request.urlopen(f"{subscription.callback}?hub.mode=subscribe&hub.topic=https%3A%2F%2Fother.example"
-                               "&hub.challenge=abc", timeout=5)
+        urllib.request.urlopen(
+            f"{subscription.callback}?hub.mode=subscribe&hub.topic=https%3A%2F%2Fother.example&hub.challenge=abc",
+            timeout=5,
+        )
     assert refused.value.code == 404
 
     # The feed leaves the list: pantau unsubscribes and confirms the hub's verification.
@@ -140,9 +155,15 @@ def test_the_lease_is_renewed_and_when_it_lapses_polling_takes_over(monitor, hub
     # only the poll the lapse brings forward can find it.
     feed_server.put("/kabar.xml", with_hub(rss("Kabar", [POLLED, OLD]), hub.url, topic))
     # On a loaded machine a renewal may be verified just after a lapse; only a lapse that stays counts.
-    wait_until(lambda: not hub.live(topic) and any(e.get("event") == "websub_lease_expired" for e in process.events())
-               and time.time() > max(s.expires for s in hub.subscriptions.values()) + 1,
-               "the lease to lapse for good", timeout=30)
+    wait_until(
+        lambda: (
+            not hub.live(topic)
+            and any(e.get("event") == "websub_lease_expired" for e in process.events())
+            and time.time() > max(s.expires for s in hub.subscriptions.values()) + 1
+        ),
+        "the lease to lapse for good",
+        timeout=30,
+    )
     late = with_hub(rss("Kabar", [FORGED]), hub.url, topic)
     assert LocalHub.post(callback, late, None, "application/rss+xml") == 410  # no live subscription here
     wait_until(lambda: POLLED.title in titles(webhook_receiver), "the polled article after the lapse", timeout=30)

@@ -79,8 +79,14 @@ class LocalHub:
     def _verify(self, form: dict[str, str]) -> None:
         mode, callback, topic = form["hub.mode"], form["hub.callback"], form["hub.topic"]
         challenge = secrets.token_hex(16)
-        query = urllib.parse.urlencode({"hub.mode": mode, "hub.topic": topic, "hub.challenge": challenge,
-                                        "hub.lease_seconds": str(int(self.lease))})
+        query = urllib.parse.urlencode(
+            {
+                "hub.mode": mode,
+                "hub.topic": topic,
+                "hub.challenge": challenge,
+                "hub.lease_seconds": str(int(self.lease)),
+            }
+        )
         try:
             with urllib.request.urlopen(f"{callback}?{query}", timeout=5) as resp:
                 ok = resp.status == 200 and resp.read().decode() == challenge
@@ -90,8 +96,9 @@ class LocalHub:
         if not ok:
             return
         if mode == "subscribe":
-            self.subscriptions[callback] = HubSubscription(callback, topic, form.get("hub.secret", ""),
-                                                           time.time() + self.lease)
+            self.subscriptions[callback] = HubSubscription(
+                callback, topic, form.get("hub.secret", ""), time.time() + self.lease
+            )
         else:
             self.subscriptions.pop(callback, None)
 

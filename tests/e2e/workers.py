@@ -31,8 +31,11 @@ class Pantau:
         self.log = cwd / f"{name}.log"
         self._out = self.log.open("ab")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "pantau.cli.main", *args], cwd=cwd, env=env,
-            stdout=self._out, stderr=subprocess.STDOUT,
+            [sys.executable, "-m", "pantau.cli.main", *args],
+            cwd=cwd,
+            env=env,
+            stdout=self._out,
+            stderr=subprocess.STDOUT,
         )
 
     def kill(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import msgspec
 from kafka import KafkaProducer
 
 from pantau.adapters.kafka.archive_reader import ArchiveReader
@@ -15,21 +16,30 @@ from pantau.streams.classify import Classified, Match, encode_classified
 from pantau.streams.deliver.alert import Alert
 from pantau.streams.deliver.outbox import DeadLetter
 
-import msgspec
-
 
 def article(n: int, title: str, *, age_days: float = 0) -> Article:
     url = f"https://kabar.example/{n}"
     at = datetime.now(timezone.utc) - timedelta(days=age_days)
-    return Article(id=article_id(url), url=url, title=title, content=f"{title}. Isi berita nomor {n}.",
-                   fetched=at, published=at, feed="kabar", language="id")
+    return Article(
+        id=article_id(url),
+        url=url,
+        title=title,
+        content=f"{title}. Isi berita nomor {n}.",
+        fetched=at,
+        published=at,
+        feed="kabar",
+        language="id",
+    )
 
 
 def test_the_view_follows_articles_matches_and_dead_letters_and_resumes(kafka_bootstrap, topic_prefix, tmp_path):
     producer = KafkaProducer(bootstrap_servers=kafka_bootstrap)
     plain, hacked = article(1, "Harga beras turun"), article(2, "Peretas bobol situs bank")
-    match = Classified(article=hacked, matches=(Match(rule="hackers", topic="cybercrime", score=1.0,
-                                                      severity="high", ruleset_version="v7"),), ruleset_version="v7")
+    match = Classified(
+        article=hacked,
+        matches=(Match(rule="hackers", topic="cybercrime", score=1.0, severity="high", ruleset_version="v7"),),
+        ruleset_version="v7",
+    )
     # The match arrives before its article: order across topics is not guaranteed.
     producer.send(MATCHES.name(topic_prefix), key=hacked.id.encode(), value=encode_classified(match))
     for a in (plain, hacked):
@@ -90,8 +100,9 @@ def test_the_thread_follows_and_retention_prunes(kafka_bootstrap, topic_prefix, 
         producer.close()
 
 
-def test_archive_follow_once_fills_the_state_file_that_search_reads(kafka_bootstrap, topic_prefix, tmp_path,
-                                                                     monkeypatch, capsys, restore_logging):
+def test_archive_follow_once_fills_the_state_file_that_search_reads(
+    kafka_bootstrap, topic_prefix, tmp_path, monkeypatch, capsys, restore_logging
+):
     from pantau.cli.main import main
 
     producer = KafkaProducer(bootstrap_servers=kafka_bootstrap)

@@ -19,14 +19,17 @@ NOW = datetime.now(timezone.utc)
 
 
 def article(i: int, text: str) -> Article:
-    return Article(id=f"a{i}", url=f"https://kabar.example/{i}", title=text, content=text, fetched=NOW,
-                   feed="kabar", language="id")
+    return Article(
+        id=f"a{i}", url=f"https://kabar.example/{i}", title=text, content=text, fetched=NOW, feed="kabar", language="id"
+    )
 
 
 def test_batches_are_classified_matches_produced_and_offsets_committed(kafka_bootstrap, topic_prefix, read_topic):
-    items = [article(0, "Serangan ransomware melumpuhkan layanan rumah sakit daerah"),
-             article(1, "Harga cabai naik menjelang libur panjang"),
-             article(2, "Festival layang-layang digelar di pantai")]
+    items = [
+        article(0, "Serangan ransomware melumpuhkan layanan rumah sakit daerah"),
+        article(1, "Harga cabai naik menjelang libur panjang"),
+        article(2, "Festival layang-layang digelar di pantai"),
+    ]
     producer = KafkaProducer(bootstrap_servers=kafka_bootstrap)
     for a in items:
         producer.send(ARTICLES.name(topic_prefix), key=a.id.encode(), value=encode(a))

@@ -93,8 +93,12 @@ def test_the_gate_holds_connection_noise_lines_during_outages_and_repeats():
     watch.check()
     # Connection noise from the clients is always held; pantau's own lines always pass.
     assert not gate.filter(record("aiokafka", "Unable connect to node with id 1: [Errno 111] Connect call failed"))
-    assert not gate.filter(record("aiokafka.consumer.group_coordinator",
-                                  "Group Coordinator Request failed: [Error 15] CoordinatorNotAvailableError"))
+    assert not gate.filter(
+        record(
+            "aiokafka.consumer.group_coordinator",
+            "Group Coordinator Request failed: [Error 15] CoordinatorNotAvailableError",
+        )
+    )
     assert gate.filter(record("pantau", "kafka_connection_lost"))
     # Another library line passes once a minute, then says how many were held.
     assert gate.filter(record("mode.timers", "Timer measure_lag is overlapping (interval=2.0 runtime=3.1)", 30))
@@ -135,6 +139,10 @@ def test_start_up_conditions_of_a_fresh_broker_stay_below_warning(capsys):
     watch.check()
     for _ in range(10):  # a few seconds of GroupCoordinatorNotAvailable, then it is there
         clock.now += 0.5
-        assert not gate.filter(record("aiokafka.consumer.group_coordinator",
-                                      "Group Coordinator Request failed: [Error 15] GroupCoordinatorNotAvailableError"))
+        assert not gate.filter(
+            record(
+                "aiokafka.consumer.group_coordinator",
+                "Group Coordinator Request failed: [Error 15] GroupCoordinatorNotAvailableError",
+            )
+        )
     assert "kafka_client_errors" not in capsys.readouterr().err

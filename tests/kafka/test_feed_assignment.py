@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from pantau.sources.feeds import FeedSpec
 from pantau.adapters.kafka.feed_assignment import FeedAssignment, feed_partition, feeds_for
 from pantau.adapters.kafka.topics import FEEDS, ensure_topics
+from pantau.sources.feeds import FeedSpec
 
 ROOT = Path(__file__).resolve().parents[2]
 FEED_LIST = [FeedSpec(url=f"https://outlet{i}.example/rss.xml", name=f"Outlet {i}") for i in range(200)]
@@ -65,11 +65,16 @@ def test_workers_split_the_partitions_and_a_dead_ones_feeds_are_taken_over(kafka
     async def scenario() -> None:
         loop = asyncio.get_running_loop()
         seen: list[frozenset[int]] = []
-        survivor = FeedAssignment(kafka_bootstrap, topic, group=group, loop=loop, on_change=seen.append,
-                                  session_timeout=6)
+        survivor = FeedAssignment(
+            kafka_bootstrap, topic, group=group, loop=loop, on_change=seen.append, session_timeout=6
+        )
         survivor.start()
-        other = subprocess.Popen([sys.executable, "-c", MEMBER, kafka_bootstrap, topic, group],
-                                 env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE, text=True)
+        other = subprocess.Popen(
+            [sys.executable, "-c", MEMBER, kafka_bootstrap, topic, group],
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         try:
             # Two members: each gets a share, together they cover every partition once.
             assert await _wait_for(lambda: 0 < len(survivor.partitions) < len(everything), 60), seen

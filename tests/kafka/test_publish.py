@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 import pytest
 from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient
 
-from pantau.core.article import Article, article_id, decode
 from pantau.adapters.kafka.publisher import KafkaPublisher
-from pantau.core.errors import BrokerError
 from pantau.adapters.kafka.topics import ALL_TOPICS, ARTICLES
+from pantau.core.article import Article, article_id, decode
+from pantau.core.errors import BrokerError
 
 pytestmark = pytest.mark.kafka
 

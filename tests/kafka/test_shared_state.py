@@ -7,10 +7,10 @@ import asyncio
 import pytest
 
 from pantau.adapters.kafka.feed_states import SharedFeedStateStore
-from pantau.adapters.sqlite.feed_state import SqliteFeedStateStore
-from pantau.sources.feed_state import FeedState
-from pantau.adapters.sqlite.state import open_state
 from pantau.adapters.kafka.topics import FEEDS_STATE
+from pantau.adapters.sqlite.feed_state import SqliteFeedStateStore
+from pantau.adapters.sqlite.state import open_state
+from pantau.sources.feed_state import FeedState
 
 pytestmark = pytest.mark.kafka
 
@@ -19,8 +19,9 @@ FEED = "https://kabar.example/rss.xml"
 
 def worker_store(tmp_path, name: str, bootstrap: str, prefix: str) -> SharedFeedStateStore:
     """What one `pantau sources` process has: its own SQLite file, the shared topic."""
-    return SharedFeedStateStore(SqliteFeedStateStore(open_state(tmp_path / f"{name}.db")), bootstrap,
-                                FEEDS_STATE.name(prefix))
+    return SharedFeedStateStore(
+        SqliteFeedStateStore(open_state(tmp_path / f"{name}.db")), bootstrap, FEEDS_STATE.name(prefix)
+    )
 
 
 def test_a_worker_taking_a_feed_over_continues_from_what_the_other_shared(tmp_path, kafka_bootstrap, topic_prefix):

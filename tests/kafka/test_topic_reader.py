@@ -3,9 +3,9 @@
 import pytest
 from kafka import KafkaProducer
 
-from pantau.core.errors import BrokerError
 from pantau.adapters.kafka.topic_reader import TopicReader
 from pantau.adapters.kafka.topics import SILENCES
+from pantau.core.errors import BrokerError
 
 
 def test_reads_everything_up_to_the_end_then_follows(kafka_bootstrap, topic_prefix):

@@ -7,11 +7,11 @@ from datetime import datetime, timezone
 
 import pytest
 
+from pantau.adapters.kafka.silences import TopicSilences
+from pantau.adapters.kafka.topics import SILENCES
 from pantau.core.article import Article, article_id
 from pantau.streams.classify import Classified, Hit, Match
 from pantau.streams.deliver.silences import silencing
-from pantau.adapters.kafka.silences import TopicSilences
-from pantau.adapters.kafka.topics import SILENCES
 
 pytestmark = pytest.mark.kafka
 
@@ -70,13 +70,30 @@ def test_the_topic_silences_mute_with_the_embedded_matching_rules(kafka_bootstra
 @pytest.fixture
 def classified_pair():
     url = "https://kabar.example/ktt"
-    article = Article(id=article_id(url), url=url, title="KTT ASEAN", summary="", fetched=datetime.now(timezone.utc),
-                      feed="f", feed_name="f", language="id")
+    article = Article(
+        id=article_id(url),
+        url=url,
+        title="KTT ASEAN",
+        summary="",
+        fetched=datetime.now(timezone.utc),
+        feed="f",
+        feed_name="f",
+        language="id",
+    )
 
     def match(topic: str) -> Match:
-        return Match(rule=f"{topic}-terms", topic=topic, score=1.0, severity="info", tags=(),
-                     hits=(Hit(term=topic, field="title", start=0, end=3, text=topic),), snippet="",
-                     ruleset_version="v")
+        return Match(
+            rule=f"{topic}-terms",
+            topic=topic,
+            score=1.0,
+            severity="info",
+            tags=(),
+            hits=(Hit(term=topic, field="title", start=0, end=3, text=topic),),
+            snippet="",
+            ruleset_version="v",
+        )
 
-    return (Classified(article=article, matches=(match("asean"),), ruleset_version="v"),
-            Classified(article=article, matches=(match("asean"), match("north-korea")), ruleset_version="v"))
+    return (
+        Classified(article=article, matches=(match("asean"),), ruleset_version="v"),
+        Classified(article=article, matches=(match("asean"), match("north-korea")), ruleset_version="v"),
+    )

@@ -18,8 +18,8 @@ from ruamel.yaml import YAML
 
 from pantau.adapters.kafka.feed_states import FeedRecord
 from pantau.adapters.kafka.topics import ARTICLES, FEEDS_STATE, MATCHES, SILENCES
-from pantau.sources.feed_state import FeedState
 from pantau.core.article import Article, article_id, encode
+from pantau.sources.feed_state import FeedState
 from pantau.streams.classify import Classified, Match, encode_classified
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,42 +44,76 @@ def _until(probe, timeout: float = 60.0):
 
 def test_pantau_web_follows_the_topics_and_writes_silences_there(kafka_bootstrap, topic_prefix, tmp_path, read_topic):
     url = "https://kabar.example/peretas"
-    hacked = Article(id=article_id(url), url=url, title="Peretas bobol situs bank daerah", content="Isi berita.",
-                     fetched=datetime.now(timezone.utc), feed="kabar", feed_name="Kabar", language="id")
-    match = Classified(article=hacked, matches=(Match(rule="hackers", topic="cybercrime", score=1.0,
-                                                      severity="high", ruleset_version="v7"),), ruleset_version="v7")
+    hacked = Article(
+        id=article_id(url),
+        url=url,
+        title="Peretas bobol situs bank daerah",
+        content="Isi berita.",
+        fetched=datetime.now(timezone.utc),
+        feed="kabar",
+        feed_name="Kabar",
+        language="id",
+    )
+    match = Classified(
+        article=hacked,
+        matches=(Match(rule="hackers", topic="cybercrime", score=1.0, severity="high", ruleset_version="v7"),),
+        ruleset_version="v7",
+    )
     state = FeedState(feed="kabar", url="https://kabar.example/rss", failures=4, last_error="HTTP 503 from kabar")
     producer = KafkaProducer(bootstrap_servers=kafka_bootstrap)
     producer.send(ARTICLES.name(topic_prefix), key=hacked.id.encode(), value=encode(hacked))
     producer.send(MATCHES.name(topic_prefix), key=hacked.id.encode(), value=encode_classified(match))
-    producer.send(FEEDS_STATE.name(topic_prefix), key=b"kabar",
-                  value=msgspec.json.encode(FeedRecord(writer="sources-1", state=state, seen=[])))
+    producer.send(
+        FEEDS_STATE.name(topic_prefix),
+        key=b"kabar",
+        value=msgspec.json.encode(FeedRecord(writer="sources-1", state=state, seen=[])),
+    )
     producer.flush()
     port = _port()
     config = tmp_path / "pantau.yaml"
-    YAML(typ="safe", pure=True).dump({
-        "feeds": [{"url": "https://kabar.example/rss", "id": "kabar", "name": "Kabar"}],
-        "state": "web.db", "metrics": None, "kafka": kafka_bootstrap,
-        "web": {"listen": f"127.0.0.1:{port}", "token": TOKEN}}, config.open("w"))
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "PANTAU_KAFKA": kafka_bootstrap, "PANTAU_TOPIC_PREFIX": topic_prefix,
-           "PANTAU_LOG_FORMAT": "json"}
+    YAML(typ="safe", pure=True).dump(
+        {
+            "feeds": [{"url": "https://kabar.example/rss", "id": "kabar", "name": "Kabar"}],
+            "state": "web.db",
+            "metrics": None,
+            "kafka": kafka_bootstrap,
+            "web": {"listen": f"127.0.0.1:{port}", "token": TOKEN},
+        },
+        config.open("w"),
+    )
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "PANTAU_KAFKA": kafka_bootstrap,
+        "PANTAU_TOPIC_PREFIX": topic_prefix,
+        "PANTAU_LOG_FORMAT": "json",
+    }
     log = (tmp_path / "web.log").open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "pantau.cli.main", "web", "--config", str(config)], cwd=tmp_path,
-                            env=env, stdout=subprocess.DEVNULL, stderr=log)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pantau.cli.main", "web", "--config", str(config)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         client = httpx.Client(base_url=base, timeout=10)
         _until(lambda: _up(client))
         client.get(f"/login?token={TOKEN}")
-        found = _until(lambda: "bobol situs bank daerah" in (r := client.get("/search?q=peretas&since=all")).text
-                       and r.text)
+        found = _until(
+            lambda: "bobol situs bank daerah" in (r := client.get("/search?q=peretas&since=all")).text and r.text
+        )
         assert "<mark>Peretas</mark> bobol situs bank daerah" in found and "distributed mode" in found
         feeds = client.get("/feeds").text
         assert "failing" in feeds and "HTTP 503 from kabar" in feeds
         page = client.get("/silences").text
         token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-        reply = client.post("/silences", data={"csrf_token": token, "kind": "topic", "value": "asean", "duration": "1h",
-                                               "reason": "KTT week"}, headers={"origin": base})
+        reply = client.post(
+            "/silences",
+            data={"csrf_token": token, "kind": "topic", "value": "asean", "duration": "1h", "reason": "KTT week"},
+            headers={"origin": base},
+        )
         assert reply.status_code in (200, 303)
         records = [r for r in read_topic(SILENCES.name(topic_prefix)) if r.value]
         assert len(records) == 1 and b'"asean"' in records[0].value and b"KTT week" in records[0].value

@@ -88,7 +88,9 @@ def webhook_receiver() -> Iterator[object]:
     server.stop()
 
 
-RANSOMWARE_RULE = "topic: cybercrime\ntitle: Cybercrime\nowner: ops-tests\nrules:\n  - id: ransomware\n    any: [ransomware]\n"
+RANSOMWARE_RULE = (
+    "topic: cybercrime\ntitle: Cybercrime\nowner: ops-tests\nrules:\n  - id: ransomware\n    any: [ransomware]\n"
+)
 
 
 @pytest.fixture
@@ -111,9 +113,14 @@ def write_monitor(tmp_path: Path, rules_dir: Path, feed_server, webhook_receiver
     def write(items: list) -> Path:
         feed_server.put("/feed.xml", E2E.rss("Outlet", items))
         config = {
-            "feeds": [{"url": feed_server.url("/feed.xml"), "id": "outlet"},
-                      {"url": feed_server.url("/404"), "id": "gone"}],
-            "rules": rules_dir.name, "state": "state.db", "metrics": None, "network": {"allow_private": True},
+            "feeds": [
+                {"url": feed_server.url("/feed.xml"), "id": "outlet"},
+                {"url": feed_server.url("/404"), "id": "gone"},
+            ],
+            "rules": rules_dir.name,
+            "state": "state.db",
+            "metrics": None,
+            "network": {"allow_private": True},
             "destinations": {"siem": {"type": "webhook", "url": webhook_receiver.url}},
             "routes": [{"topics": ["cybercrime"], "to": ["siem"]}],
         }

@@ -34,8 +34,6 @@ def exercise(metric: object) -> None:
         child.set(1)
 
 
-
-
 def render_exercised() -> str:
     """The whole registry as /metrics serves it, after giving every labelled metric a sample."""
     from prometheus_client import REGISTRY, generate_latest

@@ -23,11 +23,25 @@ ALERTS = ROOT / "deploy" / "prometheus" / "alerts.yml"
 # scrapes every second, so one minute holds plenty of samples).
 GRAFANA_VARIABLES = {"$__rate_interval": "1m", "$__interval": "15s", "$__range": "5m"}
 # Series Prometheus itself writes for every target.
-PROMETHEUS_BUILTINS = {"up", "scrape_duration_seconds", "scrape_samples_scraped", "scrape_samples_post_metric_relabeling",
-                       "scrape_series_added"}
+PROMETHEUS_BUILTINS = {
+    "up",
+    "scrape_duration_seconds",
+    "scrape_samples_scraped",
+    "scrape_samples_post_metric_relabeling",
+    "scrape_series_added",
+}
 
-__all__ = ["Query", "DASHBOARD", "ALERTS", "PROMETHEUS_BUILTINS", "dashboard_panels", "dashboard_queries",
-           "alert_queries", "metric_names", "expand"]
+__all__ = [
+    "Query",
+    "DASHBOARD",
+    "ALERTS",
+    "PROMETHEUS_BUILTINS",
+    "dashboard_panels",
+    "dashboard_queries",
+    "alert_queries",
+    "metric_names",
+    "expand",
+]
 
 
 @dataclass(frozen=True)

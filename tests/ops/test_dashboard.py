@@ -14,9 +14,18 @@ from ruamel.yaml import YAML
 SCHEMAS = Path(__file__).resolve().parent / "schemas" / "grafana"
 GRAFANA = DASHBOARD.parents[1]
 # What the issue asks the dashboard to show, each as words of some panel title.
-REQUIRED_VIEWS = ["failing feeds", "silent feeds", "articles per minute", "fetch latency", "matches by topic",
-                  "alerts by destination and outcome", "delivery latency", "consumer lag", "rule set version",
-                  "rule reloads"]
+REQUIRED_VIEWS = [
+    "failing feeds",
+    "silent feeds",
+    "articles per minute",
+    "fetch latency",
+    "matches by topic",
+    "alerts by destination and outcome",
+    "delivery latency",
+    "consumer lag",
+    "rule set version",
+    "rule reloads",
+]
 
 
 def _schema(name: str) -> dict:

@@ -29,8 +29,14 @@ def test_a_logger_made_at_import_time_still_follows_the_chosen_format() -> None:
         "log.bind(article='a1').warning('feed_item_skipped', reason='no link')\n"
     )
     line = json.loads(_python(code).stderr.strip())
-    assert line == {**line, "feed": "antara", "article": "a1", "event": "feed_item_skipped", "level": "warning",
-                    "reason": "no link"}
+    assert line == {
+        **line,
+        "feed": "antara",
+        "article": "a1",
+        "event": "feed_item_skipped",
+        "level": "warning",
+        "reason": "no link",
+    }
     assert line["timestamp"].endswith("Z")
 
 
@@ -61,8 +67,14 @@ def test_every_line_of_a_real_run_is_json_and_names_its_feed_article_or_destinat
     write_monitor([e2e.Item("Ransomware lumpuhkan layanan publik", "https://news.example/l/1", "Sistem diserang.")])
     webhook_receiver.fail(times=1, status=503)  # one retry: delivery logs a failure, then a success
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    ran = subprocess.run([sys.executable, "-m", "pantau.cli.main", "--log-format", "json", "run", "--once", "--config",
-                          "pantau.yaml"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=90)
+    ran = subprocess.run(
+        [sys.executable, "-m", "pantau.cli.main", "--log-format", "json", "run", "--once", "--config", "pantau.yaml"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )
     assert ran.returncode == 0, ran.stderr
     # The run ends with plain summary lines meant for people (prefixed "pantau:"); every log line is JSON.
     lines = [json.loads(line) for line in ran.stderr.splitlines() if not line.startswith("pantau:")]

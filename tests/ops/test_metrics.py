@@ -19,8 +19,20 @@ pytestmark = pytest.mark.prometheus
 # route: one value per configured route, like destination.
 # "directory": the one rules directory a process watches (a label so that processes without rules export nothing).
 # "bootstrap": the Kafka address of the process (one per deployment); "mode": subscribe or unsubscribe.
-BOUNDED_LABELS = {"feed", "topic", "rule", "destination", "route", "outcome", "result", "state", "verdict", "directory",
-                  "bootstrap", "mode"}
+BOUNDED_LABELS = {
+    "feed",
+    "topic",
+    "rule",
+    "destination",
+    "route",
+    "outcome",
+    "result",
+    "state",
+    "verdict",
+    "directory",
+    "bootstrap",
+    "mode",
+}
 
 
 def _promtool_check(promtool: str, text: str) -> subprocess.CompletedProcess[str]:
@@ -72,11 +84,15 @@ def test_reload_results_and_primed_destinations_start_at_zero() -> None:
     metrics.prime_destination("ops-test-dest")
     try:
         families = {f.name: f for f in text_string_to_metric_families(generate_latest(REGISTRY).decode())}
-        reloads = {s.labels["result"]: s.value for s in families["pantau_rules_reload"].samples if s.name.endswith("_total")}
+        reloads = {
+            s.labels["result"]: s.value for s in families["pantau_rules_reload"].samples if s.name.endswith("_total")
+        }
         assert reloads.keys() >= {"ok", "error"}
         dead_lettered = [
-            s for s in families["pantau_alerts"].samples
-            if s.name == "pantau_alerts_total" and s.labels == {"destination": "ops-test-dest", "outcome": "dead_lettered"}
+            s
+            for s in families["pantau_alerts"].samples
+            if s.name == "pantau_alerts_total"
+            and s.labels == {"destination": "ops-test-dest", "outcome": "dead_lettered"}
         ]
         assert [s.value for s in dead_lettered] == [0.0]
     finally:

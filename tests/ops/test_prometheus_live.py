@@ -104,7 +104,9 @@ def pantau(tmp_path: Path, e2e, feed_server, webhook_receiver) -> Iterator[tuple
     (tmp_path / "rules").mkdir()
     (tmp_path / "rules" / "cybercrime.yaml").write_text(RULE_FILE)
     busy = [
-        e2e.Item("Serangan ransomware lumpuhkan layanan rumah sakit", "https://news.example/a/1", "Peretas meminta tebusan."),
+        e2e.Item(
+            "Serangan ransomware lumpuhkan layanan rumah sakit", "https://news.example/a/1", "Peretas meminta tebusan."
+        ),
         e2e.Item("Ransomware gang leaks port authority files", "https://news.example/a/2", "The group posted data."),
         e2e.Item("Harga cabai naik menjelang akhir tahun", "https://news.example/a/3", "Pedagang pasar mengeluh."),
     ]
@@ -117,22 +119,33 @@ def pantau(tmp_path: Path, e2e, feed_server, webhook_receiver) -> Iterator[tuple
             # interval 1: the poller's start-up spread is min(30 s, interval); polls stay >= 60 s apart
             {"url": feed_server.url("/busy.xml"), "id": "busy-outlet", "name": "Busy outlet", "interval": 1},
             {"url": feed_server.url("/gone.xml"), "id": "broken-outlet", "name": "Broken outlet", "interval": 1},
-            {"url": feed_server.url("/quiet.xml"), "id": "quiet-outlet", "name": "Quiet outlet", "interval": 1,
-             "silent_after": 1},
+            {
+                "url": feed_server.url("/quiet.xml"),
+                "id": "quiet-outlet",
+                "name": "Quiet outlet",
+                "interval": 1,
+                "silent_after": 1,
+            },
         ],
         "rules": str(tmp_path / "rules"),
         "state": str(tmp_path / "state.db"),
         "metrics": address,
         "network": {"allow_private": True},
-        "destinations": {"siem": {"type": "webhook", "url": webhook_receiver.url, "secret": "whsec_" + "b3BzLXRlc3Qtc2VjcmV0"}},
+        "destinations": {
+            "siem": {"type": "webhook", "url": webhook_receiver.url, "secret": "whsec_" + "b3BzLXRlc3Qtc2VjcmV0"}
+        },
         "routes": [{"topics": ["cybercrime"], "to": ["siem"]}],
     }
     path = tmp_path / "pantau.yaml"
     with path.open("w") as fh:
         YAML(typ="safe", pure=True).dump(config, fh)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PANTAU_LOG_FORMAT": "json"}
-    process = _start([sys.executable, "-m", "pantau.cli.main", "run", "--config", str(path)], tmp_path / "pantau.log",
-                     cwd=tmp_path, env=env)
+    process = _start(
+        [sys.executable, "-m", "pantau.cli.main", "run", "--config", str(path)],
+        tmp_path / "pantau.log",
+        cwd=tmp_path,
+        env=env,
+    )
     try:
         yield process, address
     finally:
@@ -151,15 +164,18 @@ def prometheus(tmp_path: Path, prometheus_binary: str, pantau: tuple[Process, st
     (tmp_path / "prometheus.yml").write_text(json.dumps(config))  # JSON is YAML
     listen = f"127.0.0.1:{_free_port()}"
     process = _start(
-        [prometheus_binary, f"--config.file={tmp_path / 'prometheus.yml'}", f"--storage.tsdb.path={tmp_path / 'tsdb'}",
-         f"--web.listen-address={listen}"],
+        [
+            prometheus_binary,
+            f"--config.file={tmp_path / 'prometheus.yml'}",
+            f"--storage.tsdb.path={tmp_path / 'tsdb'}",
+            f"--web.listen-address={listen}",
+        ],
         tmp_path / "prometheus.log",
     )
     try:
         yield f"http://{listen}"
     finally:
         process.stop()
-
 
 
 def _query(base: str, expr: str) -> dict:
@@ -171,8 +187,10 @@ def test_prometheus_evaluates_every_panel_and_alert_against_live_pantau(
     pantau: tuple[Process, str], prometheus: str, webhook_receiver, exported_names: set[str]
 ) -> None:
     process, address = pantau
-    _wait(lambda: httpx.get(f"http://{address}/healthz", timeout=2).status_code == 200,
-          f"pantau's /healthz on {address}\n{process.tail()}")
+    _wait(
+        lambda: httpx.get(f"http://{address}/healthz", timeout=2).status_code == 200,
+        f"pantau's /healthz on {address}\n{process.tail()}",
+    )
     # The two ransomware articles reach the local receiver: the pipeline really ran.
     delivered = webhook_receiver.wait_for(2, timeout=45)
     assert len(delivered) == 2, process.tail()
@@ -203,8 +221,11 @@ def test_prometheus_evaluates_every_panel_and_alert_against_live_pantau(
         panels_with_data[panel] = panels_with_data.get(panel, False) or has_data
         if not has_data and query.where not in MAY_BE_EMPTY and not names & DISTRIBUTED_ONLY:
             problems.append(f"{query.where}: no data for {query.expr}")
-    problems += [f"{panel}: no target returned data" for panel, ok in panels_with_data.items()
-                 if not ok and panel != "panel 'Consumer lag'"]
+    problems += [
+        f"{panel}: no target returned data"
+        for panel, ok in panels_with_data.items()
+        if not ok and panel != "panel 'Consumer lag'"
+    ]
 
     # Prometheus loaded alerts.yml itself and evaluated every rule without error.
     def evaluated() -> list[dict] | None:

@@ -12,23 +12,23 @@ from pathlib import Path
 
 import pytest
 
-from pantau.core.article import Article
-from pantau.sources.feeds import FeedSpec
 from pantau.adapters.sqlite.feed_state import SqliteFeedStateStore
-from pantau.sources.feed_state import FeedState
-from pantau.core import metrics
-from pantau.streams.classify import Classified
+from pantau.adapters.sqlite.inbox import Inbox
+from pantau.adapters.sqlite.outbox import SqliteOutbox
+from pantau.adapters.sqlite.silences import SqliteSilences
+from pantau.adapters.sqlite.state import open_state
 from pantau.cli.status import collect_status, render
+from pantau.core import metrics
+from pantau.core.article import Article
 from pantau.core.config import Config
+from pantau.core.errors import StateError
+from pantau.runtime.observe import start_observer
+from pantau.sources.feed_state import FeedState
+from pantau.sources.feeds import FeedSpec
+from pantau.streams.classify import Classified
 from pantau.streams.deliver.alert import Alert
 from pantau.streams.deliver.destinations.slack import SlackSettings
 from pantau.streams.deliver.destinations.webhook import WebhookSettings
-from pantau.adapters.sqlite.outbox import SqliteOutbox
-from pantau.adapters.sqlite.silences import SqliteSilences
-from pantau.core.errors import StateError
-from pantau.adapters.sqlite.inbox import Inbox
-from pantau.runtime.observe import start_observer
-from pantau.adapters.sqlite.state import open_state
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = float(int(time.time()))  # the outbox stamps some updates with the real clock
@@ -41,33 +41,71 @@ def _article(n: int, title: str) -> Article:
 
 def _alert(n: int, destination: str, title: str) -> Alert:
     classified = Classified(article=_article(n, title), ruleset_version="v1")
-    return Alert(key=f"k{n}-{destination}", destination=destination, route="route-0", classified=classified,
-                 story=f"s{n}", created=NOW - 500 + n)
+    return Alert(
+        key=f"k{n}-{destination}",
+        destination=destination,
+        route="route-0",
+        classified=classified,
+        story=f"s{n}",
+        created=NOW - 500 + n,
+    )
 
 
 @pytest.fixture
 def config(tmp_path: Path, rules_dir: Path) -> Config:
     """A monitor with four feeds in every state and two destinations, its state file filled through the stores."""
     cfg = Config(
-        feeds=[FeedSpec(url="https://busy.example/rss", id="busy"),
-               FeedSpec(url="https://down.example/rss", id="down", name="Down outlet"),
-               FeedSpec(url="https://quiet.example/rss", id="quiet", silent_after=3600),
-               FeedSpec(url="https://added.example/rss", id="added")],
-        rules=rules_dir, state=tmp_path / "state.db", metrics=None,
-        destinations={"siem": WebhookSettings(url="https://siem.example/hook"),
-                      "slack": SlackSettings(url="https://hooks.slack.example/x")},
+        feeds=[
+            FeedSpec(url="https://busy.example/rss", id="busy"),
+            FeedSpec(url="https://down.example/rss", id="down", name="Down outlet"),
+            FeedSpec(url="https://quiet.example/rss", id="quiet", silent_after=3600),
+            FeedSpec(url="https://added.example/rss", id="added"),
+        ],
+        rules=rules_dir,
+        state=tmp_path / "state.db",
+        metrics=None,
+        destinations={
+            "siem": WebhookSettings(url="https://siem.example/hook"),
+            "slack": SlackSettings(url="https://hooks.slack.example/x"),
+        },
     )
     conn = open_state(cfg.state)
     feeds = SqliteFeedStateStore(conn)
-    feeds.save(FeedState(feed="busy", url="https://busy.example/rss", last_attempt=NOW - 60, last_success=NOW - 60,
-                         last_new_item=NOW - 60))
-    feeds.save(FeedState(feed="down", url="https://down.example/rss", failures=4, last_attempt=NOW - 30,
-                         last_success=NOW - 7200, last_error="HTTP 503 Service Unavailable"))
-    feeds.save(FeedState(feed="quiet", url="https://quiet.example/rss", last_attempt=NOW - 60, last_success=NOW - 60,
-                         last_new_item=NOW - 2 * 86400))
+    feeds.save(
+        FeedState(
+            feed="busy",
+            url="https://busy.example/rss",
+            last_attempt=NOW - 60,
+            last_success=NOW - 60,
+            last_new_item=NOW - 60,
+        )
+    )
+    feeds.save(
+        FeedState(
+            feed="down",
+            url="https://down.example/rss",
+            failures=4,
+            last_attempt=NOW - 30,
+            last_success=NOW - 7200,
+            last_error="HTTP 503 Service Unavailable",
+        )
+    )
+    feeds.save(
+        FeedState(
+            feed="quiet",
+            url="https://quiet.example/rss",
+            last_attempt=NOW - 60,
+            last_success=NOW - 60,
+            last_new_item=NOW - 2 * 86400,
+        )
+    )
     outbox = SqliteOutbox(conn)
-    alerts = [_alert(1, "siem", "Ransomware hits port"), _alert(2, "siem", "Botnet takedown"),
-              _alert(3, "slack", "Phishing wave"), _alert(4, "slack", "Scam centre raid")]
+    alerts = [
+        _alert(1, "siem", "Ransomware hits port"),
+        _alert(2, "siem", "Botnet takedown"),
+        _alert(3, "slack", "Phishing wave"),
+        _alert(4, "slack", "Scam centre raid"),
+    ]
     outbox.enqueue(alerts, [NOW - 400] * 4)
     outbox.mark_sent([alerts[0].key, alerts[1].key], at=NOW - 300)
     outbox.mark_retry([alerts[2].key], at=NOW + 60, error="HTTP 429 Too Many Requests")
@@ -149,15 +187,26 @@ def test_a_missing_state_file_is_a_state_error_with_a_hint(tmp_path: Path) -> No
     assert not (tmp_path / "nope").exists()  # a read-only command creates neither the file nor its folder
 
 
-def test_status_after_a_real_run_once_matches_what_the_receiver_got(tmp_path: Path, e2e, write_monitor,
-                                                                    webhook_receiver) -> None:
-    write_monitor([e2e.Item("Ransomware menyerang bank daerah", "https://news.example/r/1", "Layanan terganggu."),
-                   e2e.Item("Festival kuliner di alun-alun", "https://news.example/r/2", "Ramai pengunjung.")])
+def test_status_after_a_real_run_once_matches_what_the_receiver_got(
+    tmp_path: Path, e2e, write_monitor, webhook_receiver
+) -> None:
+    write_monitor(
+        [
+            e2e.Item("Ransomware menyerang bank daerah", "https://news.example/r/1", "Layanan terganggu."),
+            e2e.Item("Festival kuliner di alun-alun", "https://news.example/r/2", "Ramai pengunjung."),
+        ]
+    )
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PANTAU_LOG_FORMAT": "json"}
 
     def pantau(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "pantau.cli.main", *args, "--config", "pantau.yaml"], cwd=tmp_path,
-                              env=env, capture_output=True, text=True, timeout=60)
+        return subprocess.run(
+            [sys.executable, "-m", "pantau.cli.main", *args, "--config", "pantau.yaml"],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
 
     ran = pantau("run", "--once")
     assert ran.returncode == 0, ran.stderr
@@ -197,8 +246,15 @@ def test_a_refused_rule_edit_shows_in_status_located_while_the_process_stays_rea
 def test_a_feed_never_fetched_successfully_is_unreachable_with_its_error_not_ok(config: Config) -> None:
     config.feeds.append(FeedSpec(url="https://offline.example/rss", id="offline"))
     conn = open_state(config.state)
-    SqliteFeedStateStore(conn).save(FeedState(feed="offline", url="https://offline.example/rss", failures=1,
-                                              last_attempt=NOW - 20, last_error="connection refused"))
+    SqliteFeedStateStore(conn).save(
+        FeedState(
+            feed="offline",
+            url="https://offline.example/rss",
+            failures=1,
+            last_attempt=NOW - 20,
+            last_error="connection refused",
+        )
+    )
     conn.close()
     report = collect_status(config, now=NOW, ask_process=False)
     (offline,) = [f for f in report.feeds if f.feed == "offline"]

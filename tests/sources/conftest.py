@@ -23,8 +23,14 @@ from pantau.core.config import NetworkConfig
 Handler = Callable[[http.server.BaseHTTPRequestHandler], None]
 
 
-def rss(items: list[dict] | int, *, title: str = "Feed", language: str | None = "id",
-        encoding: str = "utf-8", extra_ns: str = "") -> str:
+def rss(
+    items: list[dict] | int,
+    *,
+    title: str = "Feed",
+    language: str | None = "id",
+    encoding: str = "utf-8",
+    extra_ns: str = "",
+) -> str:
     """A small RSS 2.0 document; ``items`` are dicts of title/link/description/pubDate/guid/author."""
     if isinstance(items, int):
         items = [{"title": f"Berita {i}", "link": f"https://news.example.id/{i}"} for i in range(items)]
@@ -33,9 +39,11 @@ def rss(items: list[dict] | int, *, title: str = "Feed", language: str | None = 
         fields = "".join(f"<{k}>{v}</{k}>" for k, v in item.items())
         parts.append(f"<item>{fields}</item>")
     lang = f"<language>{language}</language>" if language else ""
-    return (f'<?xml version="1.0" encoding="{encoding}"?>\n<rss version="2.0"{extra_ns}><channel>'
-            f"<title>{title}</title><link>https://news.example.id/</link>{lang}{''.join(parts)}"
-            "</channel></rss>")
+    return (
+        f'<?xml version="1.0" encoding="{encoding}"?>\n<rss version="2.0"{extra_ns}><channel>'
+        f"<title>{title}</title><link>https://news.example.id/</link>{lang}{''.join(parts)}"
+        "</channel></rss>"
+    )
 
 
 @dataclass
@@ -59,9 +67,17 @@ class FeedServer:
         self.routes[path] = handler
         return self.url(path)
 
-    def feed(self, path: str, body: str | bytes, *, status: int = 200, content_type: str =
-             "application/rss+xml; charset=utf-8", etag: str | None = None,
-             last_modified: float | None = None, headers: dict[str, str] | None = None) -> str:
+    def feed(
+        self,
+        path: str,
+        body: str | bytes,
+        *,
+        status: int = 200,
+        content_type: str = "application/rss+xml; charset=utf-8",
+        etag: str | None = None,
+        last_modified: float | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> str:
         """Serve a fixed body, answering 304 to a matching If-None-Match / If-Modified-Since."""
         data = body.encode("utf-8") if isinstance(body, str) else body
         stamp = formatdate(last_modified, usegmt=True) if last_modified else None
@@ -89,6 +105,7 @@ class FeedServer:
 
     def status(self, path: str, code: int, headers: dict[str, str] | None = None) -> str:
         """Answer ``path`` with a bare status code and headers."""
+
         def handler(req: http.server.BaseHTTPRequestHandler) -> None:
             req.send_response(code)
             for k, v in (headers or {}).items():
@@ -159,8 +176,15 @@ def feed_server():
 @pytest.fixture
 def local_network() -> NetworkConfig:
     """Limits for tests: private addresses allowed (the server is on 127.0.0.1), short deadlines."""
-    return NetworkConfig(allow_private=True, connect_timeout=2, read_timeout=2, total_timeout=5,
-                         max_bytes=10 * 1024 * 1024, per_host=4, concurrency=8)
+    return NetworkConfig(
+        allow_private=True,
+        connect_timeout=2,
+        read_timeout=2,
+        total_timeout=5,
+        max_bytes=10 * 1024 * 1024,
+        per_host=4,
+        concurrency=8,
+    )
 
 
 def trickle(req: http.server.BaseHTTPRequestHandler, *, every: float = 0.5, limit: int = 600) -> None:

@@ -12,9 +12,7 @@ def test_teaser_lines_and_footers_are_dropped():
         "Related Articles\n"
         "Gempa di Maluku"
     )
-    assert strip_boilerplate(text) == (
-        "Polisi menangkap dua tersangka penipuan daring.\nMereka menjual akun palsu."
-    )
+    assert strip_boilerplate(text) == ("Polisi menangkap dua tersangka penipuan daring.\nMereka menjual akun palsu.")
     assert is_boilerplate("Baca juga: Timnas menang") and not is_boilerplate("Polisi menangkap")
 
 

@@ -4,10 +4,9 @@ import json
 
 import pytest
 
-from pantau.core.article import decode
 from pantau.cli.main import main
+from pantau.core.article import decode
 from tests.sources.conftest import rss
-
 
 # main() points logging at the captured stderr: put things back after each test.
 pytestmark = pytest.mark.usefixtures("restore_logging")
@@ -52,7 +51,7 @@ def test_poll_once_prints_every_article_and_a_summary(feed_server, tmp_path, cap
     out, err = capfd.readouterr()
     assert out == "" and "1 not modified" in err
     config = tmp_path / "pantau.yaml"
-    config.write_text(f"feeds: feeds.yaml\nstate: poll.db\n")
+    config.write_text("feeds: feeds.yaml\nstate: poll.db\n")
     assert main(["feeds", "status", "--config", str(config)]) == 0
     rows = [line for line in capfd.readouterr().out.splitlines() if "│" in line]
     good_row = next(r for r in rows if "Baik" in r)

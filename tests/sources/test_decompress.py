@@ -7,8 +7,8 @@ import zlib
 import brotli
 import pytest
 
-from pantau.sources.limits.decompress import STEP, BoundedDecoder
 from pantau.core.errors import FetchError
+from pantau.sources.limits.decompress import STEP, BoundedDecoder
 
 PLAIN = b"<rss>" + os.urandom(50_000).hex().encode() + b"</rss>"
 
@@ -34,8 +34,9 @@ def test_round_trip_in_small_chunks(encoding, compress):
 @pytest.mark.parametrize("encoding", ["gzip", "br", "deflate"])
 def test_bomb_stops_at_the_cap_without_large_pieces(encoding):
     zeros = b"\0" * (64 * 1024 * 1024)
-    body = {"gzip": gzip.compress, "br": lambda d: brotli.compress(d, quality=5),
-            "deflate": zlib.compress}[encoding](zeros)
+    body = {"gzip": gzip.compress, "br": lambda d: brotli.compress(d, quality=5), "deflate": zlib.compress}[encoding](
+        zeros
+    )
     decoder = BoundedDecoder(encoding, 1024 * 1024, url="http://bomb")
     pieces = []
     with pytest.raises(FetchError) as err:

@@ -20,13 +20,13 @@ from pathlib import Path
 import feedparser
 import pytest
 
+from pantau.adapters.sqlite.feed_state import SqliteFeedStateStore
+from pantau.adapters.sqlite.state import open_state
+from pantau.core.errors import ParseError
 from pantau.sources.feeds import FeedSpec
 from pantau.sources.normalise import normalise
 from pantau.sources.parse import parse_feed
 from pantau.sources.poller import Poller
-from pantau.adapters.sqlite.feed_state import SqliteFeedStateStore
-from pantau.core.errors import ParseError
-from pantau.adapters.sqlite.state import open_state
 from tests.conftest import require
 
 HEADER = re.compile(rb"^Header:\s+([^:]+):(.+)$", re.MULTILINE)
@@ -42,11 +42,28 @@ def corpus(request, tmp_path_factory) -> list[tuple[Path, bytes, dict[str, str]]
     tests_dir = base / f"feedparser-{wanted}" / "tests"
     if not tests_dir.exists():
         proc = subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--no-binary", ":all:", "--no-deps", "--quiet",
-             f"feedparser=={wanted}", "-d", str(base)], capture_output=True, text=True, timeout=300)
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--no-binary",
+                ":all:",
+                "--no-deps",
+                "--quiet",
+                f"feedparser=={wanted}",
+                "-d",
+                str(base),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         archives = list(base.glob(f"feedparser-{wanted}.tar.gz"))
-        require(proc.returncode == 0 and bool(archives),
-                f"feedparser {wanted} sdist from PyPI ({proc.stderr.strip()[-300:]})")
+        require(
+            proc.returncode == 0 and bool(archives),
+            f"feedparser {wanted} sdist from PyPI ({proc.stderr.strip()[-300:]})",
+        )
         with tarfile.open(archives[0]) as tar:
             tar.extractall(base, filter="data")
     files = []
@@ -87,8 +104,12 @@ def test_the_poller_survives_the_corpus_served_over_http(corpus, feed_server, lo
     specs = []
     for index, (path, data, headers) in enumerate(corpus):
         route = f"/c/{index}"
-        feed_server.feed(route, data, content_type=headers.get("content-type", "application/xml"),
-                         headers={k: v for k, v in headers.items() if k == "content-encoding"})
+        feed_server.feed(
+            route,
+            data,
+            content_type=headers.get("content-type", "application/xml"),
+            headers={k: v for k, v in headers.items() if k == "content-encoding"},
+        )
         specs.append(FeedSpec(url=feed_server.url(route), id=f"{path.parent.name}/{path.name}#{index}"))
     store = SqliteFeedStateStore(open_state(tmp_path / "state.db"))
     published = []

@@ -2,8 +2,8 @@
 
 import pytest
 
-from pantau.sources.feed_list import load_feed_list
 from pantau.core.errors import ConfigError
+from pantau.sources.feed_list import load_feed_list
 
 
 def test_every_bad_entry_is_located_at_once(tmp_path):
@@ -26,8 +26,9 @@ def test_every_bad_entry_is_located_at_once(tmp_path):
 
 def test_header_values_are_never_echoed(tmp_path):
     path = tmp_path / "feeds.yaml"
-    path.write_text("feeds:\n  - url: https://a.example/rss\n    headers: {Authorization: [s3cr3t]}\n",
-                    encoding="utf-8")
+    path.write_text(
+        "feeds:\n  - url: https://a.example/rss\n    headers: {Authorization: [s3cr3t]}\n", encoding="utf-8"
+    )
     with pytest.raises(ConfigError, match="headers.Authorization") as err:
         load_feed_list(path)
     assert "s3cr3t" not in str(err.value)

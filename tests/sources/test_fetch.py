@@ -7,9 +7,9 @@ import time
 import brotli
 import pytest
 
+from pantau.core.errors import BlockedAddressError, FetchError
 from pantau.sources.feeds import FeedAuth
 from pantau.sources.fetch import MAX_REDIRECTS, USER_AGENT, fetch_feed, make_client
-from pantau.core.errors import BlockedAddressError, FetchError
 from tests.sources.conftest import rss, trickle
 
 
@@ -17,6 +17,7 @@ def fetch(url, network, **kwargs):
     async def go():
         async with make_client(network) as client:
             return await fetch_feed(client, url, network=network, **kwargs)
+
     return asyncio.run(go())
 
 
@@ -139,8 +140,12 @@ def test_hostname_is_kept_in_the_host_header_when_connecting_by_address(feed_ser
 def test_credentials_and_headers_stay_on_the_feeds_host(feed_server, local_network):
     feed_server.status("/private", 302, {"Location": feed_server.url("/elsewhere", host="localhost")})
     feed_server.feed("/elsewhere", rss(1))
-    fetch(feed_server.url("/private"), local_network, auth=FeedAuth(username="u", password="p"),
-          headers={"X-Api-Key": "k"})
+    fetch(
+        feed_server.url("/private"),
+        local_network,
+        auth=FeedAuth(username="u", password="p"),
+        headers={"X-Api-Key": "k"},
+    )
     (first, first_headers), (second, second_headers) = feed_server.requests
     assert first_headers["Authorization"] == "Basic dTpw" and first_headers["X-Api-Key"] == "k"
     assert "Authorization" not in second_headers and "X-Api-Key" not in second_headers

@@ -5,16 +5,30 @@ import asyncio
 import httpcore
 import pytest
 
-from pantau.sources.guard import GuardedBackend, is_public_address
 from pantau.core.errors import BlockedAddressError
+from pantau.sources.guard import GuardedBackend, is_public_address
 
 
-@pytest.mark.parametrize(("address", "public"), [
-    ("127.0.0.1", False), ("10.1.2.3", False), ("172.16.0.1", False), ("192.168.1.1", False),
-    ("169.254.169.254", False), ("100.64.0.1", False), ("0.0.0.0", False), ("224.0.0.1", False),
-    ("::1", False), ("fe80::1", False), ("fc00::1", False), ("::ffff:127.0.0.1", False),
-    ("8.8.8.8", True), ("2001:4860:4860::8888", True), ("not-an-ip", False),
-])
+@pytest.mark.parametrize(
+    ("address", "public"),
+    [
+        ("127.0.0.1", False),
+        ("10.1.2.3", False),
+        ("172.16.0.1", False),
+        ("192.168.1.1", False),
+        ("169.254.169.254", False),
+        ("100.64.0.1", False),
+        ("0.0.0.0", False),
+        ("224.0.0.1", False),
+        ("::1", False),
+        ("fe80::1", False),
+        ("fc00::1", False),
+        ("::ffff:127.0.0.1", False),
+        ("8.8.8.8", True),
+        ("2001:4860:4860::8888", True),
+        ("not-an-ip", False),
+    ],
+)
 def test_public_addresses(address, public):
     assert is_public_address(address) is public
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import brotli
 import pytest
 
-from pantau.sources.feeds import FeedSpec
-from pantau.sources.poller import Poller
 from pantau.adapters.sqlite.feed_state import SqliteFeedStateStore
 from pantau.adapters.sqlite.state import open_state
+from pantau.sources.feeds import FeedSpec
+from pantau.sources.poller import Poller
 from tests.sources.conftest import rss, trickle
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -81,7 +81,8 @@ class Sink:
 
 
 def test_every_hostile_feed_ends_clearly_and_the_good_one_is_published(
-        feed_server, local_network, tmp_path, gzip_bomb, brotli_bomb):
+    feed_server, local_network, tmp_path, gzip_bomb, brotli_bomb
+):
     secret = tmp_path / "secret.txt"
     secret.write_text("SECRET-MARKER")
     s = feed_server
@@ -96,23 +97,31 @@ def test_every_hostile_feed_ends_clearly_and_the_good_one_is_published(
         "gone": s.status("/410", 410),
         "throttled": s.status("/429", 429, {"Retry-After": "600"}),
         "broken": s.status("/500", 500),
-        "html": s.feed("/html", "<!doctype html><html><body><p>Beranda</p></body></html>",
-                       content_type="text/html"),
+        "html": s.feed("/html", "<!doctype html><html><body><p>Beranda</p></body></html>", content_type="text/html"),
         "laughs": s.feed("/laughs", BILLION_LAUGHS),
         "xxe_file": s.feed("/xxe1", external_entity(secret.as_uri())),
         "xxe_http": s.feed("/xxe2", external_entity(s.url("/exfil"))),
-        "wrong_charset": s.feed("/cp1252", rss([{"title": "Café", "link": "https://cs.example/1"}])
-                                .encode("cp1252"), content_type="application/rss+xml; charset=utf-8"),
-        "no_charset": s.feed("/latin1", rss([{"title": "Café", "link": "https://cs.example/2"}],
-                                            encoding="iso-8859-1").encode("iso-8859-1"), content_type="text/xml"),
+        "wrong_charset": s.feed(
+            "/cp1252",
+            rss([{"title": "Café", "link": "https://cs.example/1"}]).encode("cp1252"),
+            content_type="application/rss+xml; charset=utf-8",
+        ),
+        "no_charset": s.feed(
+            "/latin1",
+            rss([{"title": "Café", "link": "https://cs.example/2"}], encoding="iso-8859-1").encode("iso-8859-1"),
+            content_type="text/xml",
+        ),
         "nul": s.feed("/nul", rss([{"title": "Nu\x00l", "link": "https://nul.example/1\x00"}])),
-        "author_50k": s.feed("/author", rss([{"title": "Penulis", "link": "https://au.example/1",
-                                              "author": "a" * 50_000}])),
-        "ten_thousand": s.feed("/10k", rss([{"title": f"Item {i}", "link": f"https://big.example/{i}"}
-                                            for i in range(10_000)])),
+        "author_50k": s.feed(
+            "/author", rss([{"title": "Penulis", "link": "https://au.example/1", "author": "a" * 50_000}])
+        ),
+        "ten_thousand": s.feed(
+            "/10k", rss([{"title": f"Item {i}", "link": f"https://big.example/{i}"} for i in range(10_000)])
+        ),
     }
-    network = local_network.model_copy(update={"total_timeout": 3.0, "read_timeout": 2.0, "concurrency": 32,
-                                               "per_host": 32})
+    network = local_network.model_copy(
+        update={"total_timeout": 3.0, "read_timeout": 2.0, "concurrency": 32, "per_host": 32}
+    )
     store = SqliteFeedStateStore(open_state(tmp_path / "state.db"))
     sink = Sink()
 
@@ -124,10 +133,22 @@ def test_every_hostile_feed_ends_clearly_and_the_good_one_is_published(
     summary = asyncio.run(go())
     outcome = {o.feed: o for o in summary.outcomes}
     expected = {
-        "good": "ok", "gzip_bomb": "too_large", "br_bomb": "too_large", "huge": "too_large",
-        "trickle": "timeout", "loop": "error", "missing": "error", "gone": "gone", "throttled": "throttled",
-        "broken": "error", "html": "parse_error", "wrong_charset": "ok", "no_charset": "ok", "nul": "ok",
-        "author_50k": "ok", "ten_thousand": "ok",
+        "good": "ok",
+        "gzip_bomb": "too_large",
+        "br_bomb": "too_large",
+        "huge": "too_large",
+        "trickle": "timeout",
+        "loop": "error",
+        "missing": "error",
+        "gone": "gone",
+        "throttled": "throttled",
+        "broken": "error",
+        "html": "parse_error",
+        "wrong_charset": "ok",
+        "no_charset": "ok",
+        "nul": "ok",
+        "author_50k": "ok",
+        "ten_thousand": "ok",
     }
     assert {k: outcome[k].outcome for k in expected} == expected
     assert all(outcome[k].error for k, v in expected.items() if v not in {"ok"})
@@ -201,8 +222,9 @@ def test_bombs_and_huge_bodies_keep_process_memory_bounded(feed_server, gzip_bom
         feed_server.feed("/brbomb", brotli_bomb, headers={"Content-Encoding": "br"}),
         feed_server.route("/huge", huge_body),
     ]
-    proc = subprocess.run([sys.executable, "-c", MEMORY_PROBE, *urls], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", MEMORY_PROBE, *urls], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     report = json.loads(proc.stdout.strip().splitlines()[-1])
     assert set(report["outcomes"].values()) == {"too_large"}

@@ -88,17 +88,24 @@ def test_normalised_articles_carry_the_language_and_where_it_came_from() -> None
     from pantau.sources.parse import FeedItem
 
     now = datetime.now(timezone.utc)
-    undeclared = normalise(FeedItem(title="Harga beras naik menjelang lebaran", link="https://x.example/1"),
-                           feed=FeedSpec(url="https://x.example/rss"), fetched=now)
+    undeclared = normalise(
+        FeedItem(title="Harga beras naik menjelang lebaran", link="https://x.example/1"),
+        feed=FeedSpec(url="https://x.example/rss"),
+        fetched=now,
+    )
     assert (undeclared.language, undeclared.language_source) == ("id", "detected")
-    declared = normalise(FeedItem(title="Harga beras naik menjelang lebaran", link="https://x.example/2",
-                                  language="ms"), feed=FeedSpec(url="https://x.example/rss"), fetched=now)
+    declared = normalise(
+        FeedItem(title="Harga beras naik menjelang lebaran", link="https://x.example/2", language="ms"),
+        feed=FeedSpec(url="https://x.example/rss"),
+        fetched=now,
+    )
     assert (declared.language, declared.language_source) == ("ms", "declared")
 
 
 def test_records_written_before_language_source_still_decode() -> None:
-    article = Article(id="a", url="https://x.example/1", title="t", fetched=datetime.now(timezone.utc), feed="f",
-                      language="id")
+    article = Article(
+        id="a", url="https://x.example/1", title="t", fetched=datetime.now(timezone.utc), feed="f", language="id"
+    )
     old = encode(article).replace(b',"language_source":null', b"")
     assert b"language_source" not in old and decode(old).language_source is None
 
@@ -110,10 +117,17 @@ def test_a_rule_and_a_route_restricted_to_id_take_an_undeclared_short_indonesian
 
     (tmp_path / "demo.yaml").write_text(
         "topic: demo\ntitle: Demo\nowner: desk@pantau.example\nrules:\n  - id: rice\n    languages: [id]\n"
-        "    any: [beras]\n", encoding="utf-8")
+        "    any: [beras]\n",
+        encoding="utf-8",
+    )
     ruleset = load_ruleset(tmp_path)
-    article = Article(id="a", url="https://x.example/1", title="Harga beras naik menjelang lebaran",
-                      fetched=datetime.now(timezone.utc), feed="f")
+    article = Article(
+        id="a",
+        url="https://x.example/1",
+        title="Harga beras naik menjelang lebaran",
+        fetched=datetime.now(timezone.utc),
+        feed="f",
+    )
     classified = ruleset.classify(article)
     assert list(classified.topics) == ["demo"]
     assert route_matches(RouteSpec(topics=["demo"], languages=["id"], to=["console"]), classified)

@@ -13,18 +13,22 @@ FEED = FeedSpec(url="https://news.example.id/rss", name="Contoh", tags=["indones
 
 def test_article_fields_are_clean():
     item = FeedItem(
-        guid="g-1", link="/berita/1?utm_source=rss#atas", title=" Peretas &amp; <b>bank</b> ",
-        summary="<p>Ringkasan.</p><p>Baca juga: berita lain</p>", content="<p>Isi lengkap.</p>",
-        published=datetime(2024, 11, 14, 11, 15, tzinfo=timezone.utc), authors=("Budi", "budi", " "),
-        tags=("Siber", "siber"), language="id",
+        guid="g-1",
+        link="/berita/1?utm_source=rss#atas",
+        title=" Peretas &amp; <b>bank</b> ",
+        summary="<p>Ringkasan.</p><p>Baca juga: berita lain</p>",
+        content="<p>Isi lengkap.</p>",
+        published=datetime(2024, 11, 14, 11, 15, tzinfo=timezone.utc),
+        authors=("Budi", "budi", " "),
+        tags=("Siber", "siber"),
+        language="id",
     )
     article = normalise(item, feed=FEED, fetched=FETCHED)
     assert article.url == "https://news.example.id/berita/1"
     assert article.id == article_id("https://news.example.id/berita/1")
     assert (article.title, article.summary, article.content) == ("Peretas & bank", "Ringkasan.", "Isi lengkap.")
     assert article.authors == ("Budi",) and article.tags == ("Siber", "indonesia")
-    assert (article.feed, article.feed_name, article.language, article.fetched) == (
-        FEED.key, "Contoh", "id", FETCHED)
+    assert (article.feed, article.feed_name, article.language, article.fetched) == (FEED.key, "Contoh", "id", FETCHED)
     assert decode(encode(article)) == article
 
 
@@ -46,8 +50,11 @@ def test_items_without_link_or_guid_still_get_a_stable_id():
 
 
 def test_repeats_within_one_body_are_dropped():
-    items = [FeedItem(link="https://x.id/a", title="1"), FeedItem(link="https://x.id/a#c", title="2"),
-             FeedItem(link="https://x.id/b", title="3")]
+    items = [
+        FeedItem(link="https://x.id/a", title="1"),
+        FeedItem(link="https://x.id/a#c", title="2"),
+        FeedItem(link="https://x.id/b", title="3"),
+    ]
     assert [a.title for a in normalise_items(items, feed=FEED, fetched=FETCHED)] == ["1", "3"]
 
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from pantau.sources.parse import MAX_FIELD_BYTES, clamp_fields, parse_feed
 from pantau.core.errors import ParseError
+from pantau.sources.parse import MAX_FIELD_BYTES, clamp_fields, parse_feed
 from tests.sources.conftest import rss
 
 ATOM = """<?xml version="1.0" encoding="utf-8"?>
@@ -17,13 +17,28 @@ ATOM = """<?xml version="1.0" encoding="utf-8"?>
 
 
 def test_rss_items_keep_raw_fields_and_read_local_dates():
-    body = rss([{"title": "Satu", "link": "https://x.id/1", "guid": "g1", "author": "Budi",
-                 "description": "&lt;p&gt;Ringkas&lt;/p&gt;", "pubDate": "Kamis, 14 November 2024 - 18:15 WIB",
-                 "category": "Siber"}])
+    body = rss(
+        [
+            {
+                "title": "Satu",
+                "link": "https://x.id/1",
+                "guid": "g1",
+                "author": "Budi",
+                "description": "&lt;p&gt;Ringkas&lt;/p&gt;",
+                "pubDate": "Kamis, 14 November 2024 - 18:15 WIB",
+                "category": "Siber",
+            }
+        ]
+    )
     feed = parse_feed(body.encode(), url="u")
     (item,) = feed.items
     assert (item.title, item.link, item.guid, item.authors, item.tags) == (
-        "Satu", "https://x.id/1", "g1", ("Budi",), ("Siber",))
+        "Satu",
+        "https://x.id/1",
+        "g1",
+        ("Budi",),
+        ("Siber",),
+    )
     assert item.summary == "<p>Ringkas</p>"
     assert item.published.isoformat() == "2024-11-14T11:15:00+00:00"
     assert feed.language == item.language == "id"
@@ -42,12 +57,21 @@ def test_language_hint_wins_over_a_wrong_declaration():
 
 
 def test_json_feed():
-    body = (b'{"version": "https://jsonfeed.org/version/1.1", "title": "J", "language": "vi",'
-            b'"items": [{"id": 7, "url": "https://j.example/7", "title": "T", "content_html": "<p>x</p>",'
-            b'"date_published": "2024-01-02T03:04:05Z", "authors": [{"name": "A"}], "tags": ["t"]}]}')
+    body = (
+        b'{"version": "https://jsonfeed.org/version/1.1", "title": "J", "language": "vi",'
+        b'"items": [{"id": 7, "url": "https://j.example/7", "title": "T", "content_html": "<p>x</p>",'
+        b'"date_published": "2024-01-02T03:04:05Z", "authors": [{"name": "A"}], "tags": ["t"]}]}'
+    )
     (item,) = parse_feed(body, url="u", content_type="application/feed+json").items
     assert (item.guid, item.link, item.title, item.content, item.authors, item.tags, item.language) == (
-        "7", "https://j.example/7", "T", "<p>x</p>", ("A",), ("t",), "vi")
+        "7",
+        "https://j.example/7",
+        "T",
+        "<p>x</p>",
+        ("A",),
+        ("t",),
+        "vi",
+    )
     assert item.published.isoformat() == "2024-01-02T03:04:05+00:00"
 
 

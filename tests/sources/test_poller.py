@@ -5,13 +5,13 @@ import time
 
 import pytest
 
+from pantau.adapters.sqlite.feed_state import SqliteFeedStateStore
+from pantau.adapters.sqlite.state import open_state
+from pantau.core import metrics
+from pantau.core.errors import BrokerError
 from pantau.sources.feeds import FeedSpec
 from pantau.sources.health import HealthEvent
 from pantau.sources.poller import Poller, interleave_hosts
-from pantau.adapters.sqlite.feed_state import SqliteFeedStateStore
-from pantau.core import metrics
-from pantau.core.errors import BrokerError
-from pantau.adapters.sqlite.state import open_state
 from tests.sources.conftest import rss
 
 
@@ -37,6 +37,7 @@ def poll(feeds, store, publish, network, **kwargs):
     async def go():
         async with Poller(feeds, store, publish, network=network, **kwargs) as poller:
             return await poller.poll_once()
+
     return asyncio.run(go())
 
 
@@ -58,8 +59,9 @@ def test_state_is_committed_only_after_publish_succeeds(feed_server, local_netwo
 
 def test_same_article_in_two_feeds_or_retitled_is_published_once(feed_server, local_network, store):
     a = feed_server.feed("/a", rss([{"title": "Asli", "link": "https://x.id/1?utm_source=a"}]))
-    b = feed_server.feed("/b", rss([{"title": "Asli", "link": "https://x.id/1#top"},
-                                    {"title": "Lain", "link": "https://x.id/2"}]))
+    b = feed_server.feed(
+        "/b", rss([{"title": "Asli", "link": "https://x.id/1#top"}, {"title": "Lain", "link": "https://x.id/2"}])
+    )
     sink = Sink()
     summary = poll([FeedSpec(url=a), FeedSpec(url=b)], store, sink, local_network)
     assert sorted(x.url for x in sink.articles) == ["https://x.id/1", "https://x.id/2"]
@@ -161,8 +163,7 @@ def test_silent_feed_raises_an_event(feed_server, local_network, store):
 
 def test_one_feed_failing_does_not_stop_the_others(feed_server, local_network, store):
     good = feed_server.feed("/good", rss(2))
-    feeds = [FeedSpec(url=feed_server.status("/e", 500)), FeedSpec(url=good),
-             FeedSpec(url="http://127.0.0.1:9/closed")]
+    feeds = [FeedSpec(url=feed_server.status("/e", 500)), FeedSpec(url=good), FeedSpec(url="http://127.0.0.1:9/closed")]
     sink = Sink()
     summary = poll(feeds, store, sink, local_network)
     assert (summary.ok, summary.failed, len(sink.articles)) == (1, 2, 2)
@@ -191,8 +192,9 @@ def test_run_forever_picks_up_feed_file_edits(feed_server, local_network, store,
     sink = Sink()
 
     async def go():
-        async with Poller([FeedSpec(url=a)], store, sink, network=local_network, feeds_path=path,
-                          start_spread=0.2) as poller:
+        async with Poller(
+            [FeedSpec(url=a)], store, sink, network=local_network, feeds_path=path, start_spread=0.2
+        ) as poller:
             task = asyncio.create_task(poller.run_forever())
             for _ in range(300):  # wait for an event, not for a time: up to 30 s on a busy machine
                 if feed_server.hits("/a"):
@@ -212,12 +214,15 @@ def test_run_forever_picks_up_feed_file_edits(feed_server, local_network, store,
 
 
 def test_full_text_replaces_a_teaser_with_the_page_text(feed_server, local_network, store):
-    page = ("<html><body><nav>Menu</nav><article><h1>Judul</h1>"
-            + "<p>Paragraf panjang tentang kebocoran data di sebuah bank daerah yang diselidiki polisi. </p>" * 6
-            + "<p>Baca juga: berita lain</p></article><footer>Hak cipta</footer></body></html>")
+    page = (
+        "<html><body><nav>Menu</nav><article><h1>Judul</h1>"
+        + "<p>Paragraf panjang tentang kebocoran data di sebuah bank daerah yang diselidiki polisi. </p>" * 6
+        + "<p>Baca juga: berita lain</p></article><footer>Hak cipta</footer></body></html>"
+    )
     feed_server.feed("/page", page, content_type="text/html; charset=utf-8")
-    url = feed_server.feed("/teaser", rss([{"title": "Judul", "link": feed_server.url("/page"),
-                                            "description": "Paragraf panjang..."}]))
+    url = feed_server.feed(
+        "/teaser", rss([{"title": "Judul", "link": feed_server.url("/page"), "description": "Paragraf panjang..."}])
+    )
     sink = Sink()
     poll([FeedSpec(url=url, full_text=True)], store, sink, local_network)
     (article,) = sink.articles

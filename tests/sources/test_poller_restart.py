@@ -10,9 +10,9 @@ import time
 import pytest
 
 from pantau.adapters.sqlite.feed_state import SqliteFeedStateStore
-from pantau.sources.feed_state import FeedState
 from pantau.adapters.sqlite.state import open_state
 from pantau.core.logs import configure_logging
+from pantau.sources.feed_state import FeedState
 from pantau.sources.feeds import FeedSpec
 from pantau.sources.poller import Poller, reachability_line
 from tests.sources.conftest import rss
@@ -67,19 +67,44 @@ def test_a_first_round_with_some_feeds_up_counts_them(store, local_network, feed
     assert reachability_line(0, 0) == "0 of 0 feeds reachable"  # no feeds: nothing to suggest
 
 
-def test_a_restart_polls_a_feed_in_backoff_at_once_but_keeps_a_servers_retry_after(store, local_network,
-                                                                                    feed_server) -> None:
+def test_a_restart_polls_a_feed_in_backoff_at_once_but_keeps_a_servers_retry_after(
+    store, local_network, feed_server
+) -> None:
     backing_off = feed_server.feed("/back", rss(1))
     throttled = feed_server.feed("/throttled", rss(1))
     later = time.time() + 6 * 3600
-    store.save(FeedState(feed=backing_off, url=backing_off, spec_url=backing_off, failures=5, next_due=later,
-                         last_attempt=time.time() - 60, last_error="connection refused"))
-    store.save(FeedState(feed=throttled, url=throttled, spec_url=throttled, failures=1, next_due=later,
-                         last_status=429, last_attempt=time.time() - 60, last_error="HTTP 429"))
+    store.save(
+        FeedState(
+            feed=backing_off,
+            url=backing_off,
+            spec_url=backing_off,
+            failures=5,
+            next_due=later,
+            last_attempt=time.time() - 60,
+            last_error="connection refused",
+        )
+    )
+    store.save(
+        FeedState(
+            feed=throttled,
+            url=throttled,
+            spec_url=throttled,
+            failures=1,
+            next_due=later,
+            last_status=429,
+            last_attempt=time.time() - 60,
+            last_error="HTTP 429",
+        )
+    )
 
     async def go() -> None:
-        async with Poller([FeedSpec(url=backing_off), FeedSpec(url=throttled)], store, _nothing,
-                          network=local_network, start_spread=0.0) as poller:
+        async with Poller(
+            [FeedSpec(url=backing_off), FeedSpec(url=throttled)],
+            store,
+            _nothing,
+            network=local_network,
+            start_spread=0.0,
+        ) as poller:
             task = asyncio.create_task(poller.run_forever())
             for _ in range(300):  # until the first poll lands (a bound, not a speed check)
                 if store.load(backing_off).failures == 0:

@@ -7,7 +7,13 @@ from email.utils import format_datetime
 
 from pantau.sources.politeness import MAX_RETRY_AFTER, HostLimiter, parse_retry_after
 from pantau.sources.schedule import (
-    JITTER, MAX_BACKOFF, adapt_interval, backoff_delay, interval_bounds, jittered, next_delay,
+    JITTER,
+    MAX_BACKOFF,
+    adapt_interval,
+    backoff_delay,
+    interval_bounds,
+    jittered,
+    next_delay,
 )
 
 

@@ -5,8 +5,8 @@ import sqlite3
 import pytest
 
 from pantau.adapters.sqlite.feed_state import SqliteFeedStateStore
-from pantau.sources.feed_state import FeedState
 from pantau.adapters.sqlite.state import open_state
+from pantau.sources.feed_state import FeedState
 
 
 @pytest.fixture

@@ -14,8 +14,10 @@ def test_double_escaped_html_is_unwrapped():
 
 
 def test_teasers_and_footers_are_dropped():
-    html = ("<p>Isi utama berita.</p><p>Baca juga: Polandia diserang peretas</p>"
-            "<p>Kalimat kedua.</p><p>Berita Terkait</p><p>Judul lain tentang Israel</p>")
+    html = (
+        "<p>Isi utama berita.</p><p>Baca juga: Polandia diserang peretas</p>"
+        "<p>Kalimat kedua.</p><p>Berita Terkait</p><p>Judul lain tentang Israel</p>"
+    )
     assert html_to_text(html) == "Isi utama berita.\nKalimat kedua."
 
 
@@ -59,10 +61,20 @@ def test_real_pages_lose_their_furniture_and_keep_their_story(seeds_dir):
 
 
 def test_page_furniture_patterns():
-    for line in ["Halaman :", "Halaman 2 dari 3", "Dapatkan berita pilihan setiap pagi di aplikasi kami",
-                 "Sumber: https://contoh.id/berita/1", "Warga mengantre di depan kantor. Foto/Antara",
-                 "Peretas incar bank daerah...", "Baca Berita Lainnya", "loading..."]:
+    for line in [
+        "Halaman :",
+        "Halaman 2 dari 3",
+        "Dapatkan berita pilihan setiap pagi di aplikasi kami",
+        "Sumber: https://contoh.id/berita/1",
+        "Warga mengantre di depan kantor. Foto/Antara",
+        "Peretas incar bank daerah...",
+        "Baca Berita Lainnya",
+        "loading...",
+    ]:
         assert is_boilerplate(line), line
-    for line in ["Polisi mengatakan: pelaku sudah ditangkap.", "Menurut sumber: tidak ada korban jiwa.",
-                 "Serangan itu terjadi pada malam hari... kata saksi, lalu semua layanan mati total."]:
+    for line in [
+        "Polisi mengatakan: pelaku sudah ditangkap.",
+        "Menurut sumber: tidak ada korban jiwa.",
+        "Serangan itu terjadi pada malam hari... kata saksi, lalu semua layanan mati total.",
+    ]:
         assert not is_boilerplate(line), line

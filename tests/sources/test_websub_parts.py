@@ -16,21 +16,27 @@ from pantau.sources.parse import parse_feed
 from pantau.sources.websub import Subscriber, callback_id
 from pantau.sources.websub_callback import signature_ok
 
-RSS = (b'<?xml version="1.0"?><rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel><title>A</title>'
-       b'<atom:link rel="hub" href="https://hub.example/"/><atom:link rel="self" href="https://a.example/feed"/>'
-       b'<item><title>x</title><link>https://a.example/1</link></item></channel></rss>')
+RSS = (
+    b'<?xml version="1.0"?><rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel><title>A</title>'
+    b'<atom:link rel="hub" href="https://hub.example/"/><atom:link rel="self" href="https://a.example/feed"/>'
+    b"<item><title>x</title><link>https://a.example/1</link></item></channel></rss>"
+)
 
 
 def test_discovery_reads_the_document_links_json_feed_hubs_and_http_link_headers():
     parsed = parse_feed(RSS, url="https://a.example/rss")
     assert (parsed.hub, parsed.self_url) == ("https://hub.example/", "https://a.example/feed")
-    json_feed = (b'{"version": "https://jsonfeed.org/version/1.1", "title": "J", "feed_url": "https://j.example/f.json",'
-                 b' "hubs": [{"type": "WebSub", "url": "https://hub.example/j"}], "items": []}')
+    json_feed = (
+        b'{"version": "https://jsonfeed.org/version/1.1", "title": "J", "feed_url": "https://j.example/f.json",'
+        b' "hubs": [{"type": "WebSub", "url": "https://hub.example/j"}], "items": []}'
+    )
     parsed = parse_feed(json_feed, url="https://j.example/f.json")
     assert (parsed.hub, parsed.self_url) == ("https://hub.example/j", "https://j.example/f.json")
     response = httpx.Response(200, headers=[("Link", '</hub>; rel="hub", <https://a.example/feed>; rel="self"')])
-    assert _websub_links(response, "https://a.example/rss") == {"hub": "https://a.example/hub",
-                                                                "self_url": "https://a.example/feed"}
+    assert _websub_links(response, "https://a.example/rss") == {
+        "hub": "https://a.example/hub",
+        "self_url": "https://a.example/feed",
+    }
     assert _websub_links(httpx.Response(200), "https://a.example/rss") == {}
     assert parse_feed(RSS.replace(b'rel="hub"', b'rel="next"'), url="https://a.example/rss").hub == ""
 
@@ -79,8 +85,10 @@ def test_a_verified_lease_is_renewed_at_80_percent_and_lapses_to_polling_when_no
         async with httpx.AsyncClient(transport=httpx.MockTransport(hub)) as client:
             config = WebSubConfig(callback_url="https://p.example/websub", lease=100, poll_interval=900)
             sub = Subscriber(config, client, lambda *a: None, clock=clock, poll_soon=woken.append)
-            sub.observed("kabar", FeedOutcome(feed="kabar", outcome="ok", hub="https://hub.example/",
-                                              topic="https://a.example/feed"))
+            sub.observed(
+                "kabar",
+                FeedOutcome(feed="kabar", outcome="ok", hub="https://hub.example/", topic="https://a.example/feed"),
+            )
             await asyncio.sleep(0.01)
             assert requests[0]["hub.mode"] == "subscribe" and requests[0]["hub.lease_seconds"] == "100"
             cid = requests[0]["hub.callback"].rsplit("/", 1)[1]

@@ -20,16 +20,19 @@ STORY = (
     "Polisi menyebut pelaku masuk lewat akun pegawai yang kata sandinya bocor di forum gelap, lalu "
     "menjual data itu kepada sindikat penipuan yang menghubungi nasabah satu per satu."
 )
-ROUTES = [RouteSpec(name="cyber-desk", topics=["cybercrime"], to=["slack-desk"]),
-          RouteSpec(name="rest", default=True, to=["console"])]
+ROUTES = [
+    RouteSpec(name="cyber-desk", topics=["cybercrime"], to=["slack-desk"]),
+    RouteSpec(name="rest", default=True, to=["console"]),
+]
 DESTS = {"slack-desk": "slack"}
 
 
 def art(n: int, title: str, content: str, *, day: int = 0, feed: str = "a") -> Article:
     at = T0 + timedelta(days=day, minutes=n)
     url = f"https://{feed}.example/{n}"
-    return Article(id=article_id(url), url=url, title=title, content=content, fetched=at, published=at,
-                   feed=feed, language="id")
+    return Article(
+        id=article_id(url), url=url, title=title, content=content, fetched=at, published=at, feed=feed, language="id"
+    )
 
 
 @pytest.fixture
@@ -44,9 +47,11 @@ def rules_dirs(tmp_path, small_rules):
         (proposed / name).write_text(text, encoding="utf-8")
     # The edit: cybercrime learns "judi online"; North Korea forgets "Pyongyang".
     (proposed / "cybercrime.yaml").write_text(
-        small_rules["cybercrime.yaml"].replace("penipuan daring]", "penipuan daring, judi online]"), encoding="utf-8")
+        small_rules["cybercrime.yaml"].replace("penipuan daring]", "penipuan daring, judi online]"), encoding="utf-8"
+    )
     (proposed / "north-korea.yaml").write_text(
-        small_rules["north-korea.yaml"].replace(", Pyongyang]", "]"), encoding="utf-8")
+        small_rules["north-korea.yaml"].replace(", Pyongyang]", "]"), encoding="utf-8"
+    )
     return running, proposed
 
 
@@ -56,7 +61,7 @@ def archive(tmp_path, rules_dirs):
     store = ArchiveStore(open_state(tmp_path / "state.db"))
     articles = [
         art(1, "Peretas bobol bank daerah", STORY, day=0),
-        art(2, "Bank daerah dibobol", "JAKARTA - " + STORY, day=0, feed="b"),   # a copy: same story
+        art(2, "Bank daerah dibobol", "JAKARTA - " + STORY, day=0, feed="b"),  # a copy: same story
         art(3, "Situs judi online diblokir", "Kominfo memblokir ribuan situs judi online pekan ini.", day=0),
         art(4, "Bandar judi online ditangkap", "Polisi menangkap bandar judi online di Medan.", day=1),
         art(5, "Delegasi tiba di Pyongyang", "Rombongan diplomat tiba di Pyongyang untuk pembicaraan.", day=1),
@@ -68,8 +73,9 @@ def archive(tmp_path, rules_dirs):
 
 def test_gained_and_lost_per_topic_and_rule_with_samples(archive, rules_dirs):
     store, running = archive
-    result = backtest(store.scan(), running, load_ruleset(rules_dirs[1]), routes=ROUTES,
-                      destinations={"slack-desk": "slack"})
+    result = backtest(
+        store.scan(), running, load_ruleset(rules_dirs[1]), routes=ROUTES, destinations={"slack-desk": "slack"}
+    )
     assert result.articles == 6 and result.reused == 6  # the running side came from the archive
     by_rule = {(r.topic, r.rule): r for r in result.rules}
     cyber = by_rule[("cybercrime", "cyber-terms")]
@@ -84,8 +90,15 @@ def test_gained_and_lost_per_topic_and_rule_with_samples(archive, rules_dirs):
 def test_alerts_per_route_destination_and_day_count_a_story_once(archive, rules_dirs):
     store, running = archive
     since, until = T0.timestamp(), (T0 + timedelta(days=2)).timestamp()
-    result = backtest(store.scan(since, until), running, load_ruleset(rules_dirs[1]), routes=ROUTES,
-                      destinations={"slack-desk": "slack"}, since=since, until=until)
+    result = backtest(
+        store.scan(since, until),
+        running,
+        load_ruleset(rules_dirs[1]),
+        routes=ROUTES,
+        destinations={"slack-desk": "slack"},
+        since=since,
+        until=until,
+    )
     by = {(d.route, d.destination): d for d in result.deliveries}
     desk = by[("cyber-desk", "slack-desk")]
     # Before: one story (two copies) -> 1 alert. After: + two gambling articles on two days.
@@ -94,8 +107,9 @@ def test_alerts_per_route_destination_and_day_count_a_story_once(archive, rules_
     console = by[("rest", "console")]
     assert (console.before, console.after) == (1, 0)  # the Pyongyang article no longer alerts
     assert result.days == pytest.approx(2.0)
-    assert result.headline()[0] == ("this change would have sent 1.0 more slack alerts a day to slack-desk"
-                                    " (route cyber-desk: 0.5 -> 1.5 a day)")
+    assert result.headline()[0] == (
+        "this change would have sent 1.0 more slack alerts a day to slack-desk (route cyber-desk: 0.5 -> 1.5 a day)"
+    )
 
 
 def test_same_rules_change_nothing(archive, rules_dirs):

@@ -62,7 +62,7 @@ def test_unknown_key_is_located_with_a_suggestion(tmp_path):
 def test_route_to_unknown_destination_is_refused(tmp_path):
     path = _write(
         tmp_path,
-        "destinations:\n  siem:\n    type: webhook\n    url: https://x.example\nroutes:\n  - topics: [asean]\n    to: [sime]\n",
+        "destinations:\n  siem:\n    type: webhook\n    url: https://x.example\nroutes:\n  - topics: [asean]\n    to: [sime]\n",  # noqa: E501
     )
     with pytest.raises(ConfigError, match="unknown destination 'sime'") as err:
         load_config(path, env={})

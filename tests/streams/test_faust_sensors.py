@@ -13,16 +13,23 @@ from pantau.adapters.faust.sensors import install_sensors
 
 
 def test_faust_sensors_join_the_registry_and_event_runtimes_are_recorded_in_seconds():
-    app = faust.App("sensors-test", broker="kafka://127.0.0.1:1", store="memory://", web_enabled=False,
-                    autodiscover=False, datadir=tempfile.mkdtemp(prefix="pantau-faust-test-"))
+    app = faust.App(
+        "sensors-test",
+        broker="kafka://127.0.0.1:1",
+        store="memory://",
+        web_enabled=False,
+        autodiscover=False,
+        datadir=tempfile.mkdtemp(prefix="pantau-faust-test-"),
+    )
     registry = CollectorRegistry()
     install_sensors(app, registry=registry)
 
     app.monitor.on_message_in(TP("pantau.articles", 0), 7, message=SimpleNamespace())
     before = REGISTRY.get_sample_value("pantau_faust_events_runtime_seconds_sum") or 0.0
     # An event that took 1.5 s: Faust reports it in milliseconds, the histogram holds seconds.
-    app.monitor.on_stream_event_out(TP("pantau.articles", 0), 7, stream=None, event=None,
-                                    state={"time_in": app.monitor.time() - 1.5})
+    app.monitor.on_stream_event_out(
+        TP("pantau.articles", 0), 7, stream=None, event=None, state={"time_in": app.monitor.time() - 1.5}
+    )
     after = REGISTRY.get_sample_value("pantau_faust_events_runtime_seconds_sum")
     assert 1.4 < after - before < 2.0
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from pantau.core.article import Article, article_id
 from pantau.adapters.sqlite.inbox import Inbox
 from pantau.adapters.sqlite.state import open_state
+from pantau.core.article import Article, article_id
 
 T0 = datetime(2026, 11, 17, 8, 0, tzinfo=timezone.utc)
 

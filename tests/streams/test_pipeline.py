@@ -47,8 +47,9 @@ def router():
 
 def make(url: str, title: str, content: str, *, minutes: int = 0, feed: str = "a") -> Article:
     at = T0 + timedelta(minutes=minutes)
-    return Article(id=article_id(url), url=url, title=title, content=content, published=at,
-                   fetched=at, feed=feed, language="id")
+    return Article(
+        id=article_id(url), url=url, title=title, content=content, published=at, fetched=at, feed=feed, language="id"
+    )
 
 
 def sample(name: str, **labels: str) -> float:
@@ -74,11 +75,19 @@ def test_an_unmatched_article_stops_before_stories_and_routes(rules, router):
 
 def test_two_outlets_copies_give_the_same_alert_keys(rules, router):
     stories = StoryIndex()
-    first = process(make("https://a.example/3", "Peretas Korut Bobol Bursa Kripto", BODY),
-                    rules=rules, stories=stories, router=router)
+    first = process(
+        make("https://a.example/3", "Peretas Korut Bobol Bursa Kripto", BODY),
+        rules=rules,
+        stories=stories,
+        router=router,
+    )
     before = sample("pantau_stories_duplicates_total")
-    copy = process(make("https://b.example/9", "Korut Disebut Dalang Pembobolan", "SEOUL - " + BODY,
-                        minutes=90, feed="b"), rules=rules, stories=stories, router=router)
+    copy = process(
+        make("https://b.example/9", "Korut Disebut Dalang Pembobolan", "SEOUL - " + BODY, minutes=90, feed="b"),
+        rules=rules,
+        stories=stories,
+        router=router,
+    )
     assert not copy.story.is_new and copy.story.story_id == first.story.story_id
     assert [a.key for a in copy.alerts] == [a.key for a in first.alerts]
     assert sample("pantau_stories_duplicates_total") == before + 1
@@ -108,24 +117,38 @@ def test_seed_copies_of_one_story_alert_once_per_destination(rules, router, seed
     keys = []
     for name in ("000_85e7d224f9f5be52.txt", "001_6545a012e7d75c24.txt"):
         text = (seeds_dir / name).read_text(encoding="utf-8")
-        outcome = process(make(f"https://seed.example/{name}", "", text), rules=rules, stories=stories,
-                          router=router)
+        outcome = process(make(f"https://seed.example/{name}", "", text), rules=rules, stories=stories, router=router)
         keys.append({(a.destination, a.key) for a in outcome.alerts})
     assert keys[0] and keys[0] == keys[1]
 
 
 def test_a_copy_that_adds_a_topic_alerts_only_where_the_story_had_not_gone(rules):
     router = Router(
-        [RouteSpec(name="korea-desk", topics=["north-korea"], to=["siem"], **{"continue": True}),
-         RouteSpec(name="asean-desk", topics=["asean"], to=["desk"])],
-        ["siem", "desk"], clock=lambda: 1000.0,
+        [
+            RouteSpec(name="korea-desk", topics=["north-korea"], to=["siem"], **{"continue": True}),
+            RouteSpec(name="asean-desk", topics=["asean"], to=["desk"]),
+        ],
+        ["siem", "desk"],
+        clock=lambda: 1000.0,
     )
     stories = StoryIndex()
-    first = process(make("https://a.example/6", "Peretas Korut Bobol Bursa Kripto", BODY),
-                    rules=rules, stories=stories, router=router)
-    copy = process(make("https://b.example/6", "Peretas Korut Bobol Bursa Kripto",
-                        BODY + " Negara anggota ASEAN diminta bekerja sama.", feed="b"),
-                   rules=rules, stories=stories, router=router)
+    first = process(
+        make("https://a.example/6", "Peretas Korut Bobol Bursa Kripto", BODY),
+        rules=rules,
+        stories=stories,
+        router=router,
+    )
+    copy = process(
+        make(
+            "https://b.example/6",
+            "Peretas Korut Bobol Bursa Kripto",
+            BODY + " Negara anggota ASEAN diminta bekerja sama.",
+            feed="b",
+        ),
+        rules=rules,
+        stories=stories,
+        router=router,
+    )
     assert copy.story.story_id == first.story.story_id
     assert {a.destination: a.key for a in first.alerts} == {"siem": first.alerts[0].key}
     assert {a.destination for a in copy.alerts} == {"siem", "desk"}

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from ruamel.yaml import YAML
 
-from pantau.core.article import Article, article_id
 from pantau.adapters.sqlite.state import open_state
 from pantau.adapters.sqlite.stories import SqliteStoryStore
+from pantau.core.article import Article, article_id
 from pantau.streams.stories import MemoryStoryStore, StoryIndex, shingles
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
@@ -41,8 +41,14 @@ OTHER = (
 
 def make(url: str, title: str, content: str, *, at: datetime = T0) -> Article:
     return Article(
-        id=article_id(url), url=url, title=title, content=content, published=at,
-        fetched=at + timedelta(minutes=5), feed="test", language="id",
+        id=article_id(url),
+        url=url,
+        title=title,
+        content=content,
+        published=at,
+        fetched=at + timedelta(minutes=5),
+        feed="test",
+        language="id",
     )
 
 
@@ -115,8 +121,14 @@ def test_old_members_are_pruned_from_the_store():
 def seed_articles(seeds_dir):
     entries = YAML(typ="safe").load((seeds_dir / "index.yaml").read_text(encoding="utf-8"))
     return [
-        (entry, make(f"https://seed.example/{entry['file']}", entry.get("title") or "",
-                     (seeds_dir / entry["file"]).read_text(encoding="utf-8")))
+        (
+            entry,
+            make(
+                f"https://seed.example/{entry['file']}",
+                entry.get("title") or "",
+                (seeds_dir / entry["file"]).read_text(encoding="utf-8"),
+            ),
+        )
         for entry in entries
     ]
 
@@ -141,8 +153,14 @@ def test_a_newer_story_seen_first_does_not_evict_older_copies_still_to_come():
 
     def at(url, title, content, published):
         return Article(
-            id=article_id(url), url=url, title=title, content=content,
-            published=published, fetched=fetched, feed="test", language="id",
+            id=article_id(url),
+            url=url,
+            title=title,
+            content=content,
+            published=published,
+            fetched=fetched,
+            feed="test",
+            language="id",
         )
 
     first = index.assign(at("https://a.example/1", *COPY_A, old))

@@ -13,14 +13,14 @@ from datetime import datetime, timedelta, timezone
 import msgspec
 import pytest
 
+from pantau.adapters.faust.outbox_table import TableOutbox
+from pantau.adapters.faust.stories_table import TableStoryStore
 from pantau.core.article import Article, article_id
 from pantau.streams.classify import Classified, Match
 from pantau.streams.deliver.config import RouteSpec
 from pantau.streams.deliver.outbox import DeadLetter
 from pantau.streams.deliver.route import Router
 from pantau.streams.stories import StoryIndex
-from pantau.adapters.faust.outbox_table import TableOutbox
-from pantau.adapters.faust.stories_table import TableStoryStore
 
 T0 = datetime(2026, 11, 20, 7, 30, tzinfo=timezone.utc)
 
@@ -30,12 +30,27 @@ def make_alerts(n: int, dest: str = "siem"):
     alerts = []
     for i in range(n):
         url = f"https://kabar.example/asean/{i}"
-        article = Article(id=article_id(url), url=url, title=f"Pertemuan menteri ASEAN ke-{i}",
-                          fetched=T0, feed="kabar", language="id")
-        match = Match(rule="asean-name", topic="asean", score=1.0, severity="low", tags=(), hits=(),
-                      snippet="", ruleset_version="v1")
-        (alert,) = router.alerts_for(Classified(article=article, matches=(match,), ruleset_version="v1"),
-                                     story=article.id)
+        article = Article(
+            id=article_id(url),
+            url=url,
+            title=f"Pertemuan menteri ASEAN ke-{i}",
+            fetched=T0,
+            feed="kabar",
+            language="id",
+        )
+        match = Match(
+            rule="asean-name",
+            topic="asean",
+            score=1.0,
+            severity="low",
+            tags=(),
+            hits=(),
+            snippet="",
+            ruleset_version="v1",
+        )
+        (alert,) = router.alerts_for(
+            Classified(article=article, matches=(match,), ruleset_version="v1"), story=article.id
+        )
         alerts.append(alert)
     return alerts
 
@@ -100,15 +115,18 @@ def test_dead_letters_are_copied_out_and_can_be_replayed(tables):
 
 
 def test_story_members_in_a_table_rebuild_the_same_index():
-    wire = ("Para menteri luar negeri ASEAN bertemu di Kuala Lumpur untuk membahas kode etik Laut "
-            "China Selatan, krisis di Myanmar dan kerja sama melawan pusat penipuan daring di kawasan "
-            "perbatasan, yang menurut para diplomat kini menjerat ribuan pekerja dari berbagai negara.")
+    wire = (
+        "Para menteri luar negeri ASEAN bertemu di Kuala Lumpur untuk membahas kode etik Laut "
+        "China Selatan, krisis di Myanmar dan kerja sama melawan pusat penipuan daring di kawasan "
+        "perbatasan, yang menurut para diplomat kini menjerat ribuan pekerja dari berbagai negara."
+    )
     table: dict[str, bytes] = {}
 
     def article(url: str, title: str, text: str, hours: int) -> Article:
         at = T0 + timedelta(hours=hours)
-        return Article(id=article_id(url), url=url, title=title, content=text, published=at,
-                       fetched=at, feed="f", language="id")
+        return Article(
+            id=article_id(url), url=url, title=title, content=text, published=at, fetched=at, feed="f", language="id"
+        )
 
     first = StoryIndex(TableStoryStore(table)).assign(article("https://a.example/1", "Menlu ASEAN bertemu", wire, 0))
     assert first.is_new and len(table) == 1

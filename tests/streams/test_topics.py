@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from pantau.adapters.kafka.topics import ALL_TOPICS, ARTICLES, FEEDS_STATE, MATCHES
 from pantau.core.config import Config, KafkaSettings
 from pantau.core.errors import ConfigError
-from pantau.adapters.kafka.topics import ALL_TOPICS, ARTICLES, FEEDS_STATE, MATCHES
 
 
 def test_names_carry_the_prefix_and_are_unique():

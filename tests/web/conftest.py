@@ -6,11 +6,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from webpage import PASSWORD, PASSWORD_HASH, TestClient, csrf_of
 
 from pantau.core.config import Config
 from pantau.streams.classify import LiveRules
 from pantau.web.app import build_app, make_context
-from webpage import PASSWORD, PASSWORD_HASH, TestClient, csrf_of
 
 
 @pytest.fixture
@@ -21,8 +21,13 @@ def site(tmp_path, small_rules) -> tuple[Config, LiveRules]:
     for name, text in small_rules.items():
         (rules / name).write_text(text, encoding="utf-8")
     users = [{"name": role[:3], "role": role, "password_hash": PASSWORD_HASH} for role in ("viewer", "editor", "admin")]
-    config = Config.model_validate({"rules": str(rules), "state": str(tmp_path / "state" / "pantau.db"),
-                                    "web": {"users": users, "login_attempts": 3}})
+    config = Config.model_validate(
+        {
+            "rules": str(rules),
+            "state": str(tmp_path / "state" / "pantau.db"),
+            "web": {"users": users, "login_attempts": 3},
+        }
+    )
     return config, LiveRules(rules)
 
 
@@ -30,8 +35,11 @@ def site(tmp_path, small_rules) -> tuple[Config, LiveRules]:
 def app(site):
     """The page for ``site``; ``app.state.web`` is its context."""
     config, live = site
-    return build_app(make_context(config, lambda: live.current,
-                                  rules_problem=lambda: str(live.last_error) if live.last_error else None))
+    return build_app(
+        make_context(
+            config, lambda: live.current, rules_problem=lambda: str(live.last_error) if live.last_error else None
+        )
+    )
 
 
 @pytest.fixture

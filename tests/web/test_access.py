@@ -32,8 +32,9 @@ def test_a_forged_or_missing_csrf_token_is_refused_on_every_post(client, app):
     for path in posts:
         path = path.replace("{name}", "asean.yaml").replace("{id}", "x").replace("{token}", "x")
         for data in ({"csrf_token": "forged"}, {}):
-            reply = editor.post(path, data={**data, "text": "x", "kind": "topic", "value": "a", "reason": "r",
-                                            "duration": "1h"})
+            reply = editor.post(
+                path, data={**data, "text": "x", "kind": "topic", "value": "a", "reason": "r", "duration": "1h"}
+            )
             assert reply.status_code == 403, (path, data, reply.status_code)
             assert "security token" in reply.text
 
@@ -41,8 +42,11 @@ def test_a_forged_or_missing_csrf_token_is_refused_on_every_post(client, app):
 def test_a_post_from_another_site_is_refused_even_with_the_token(client):
     editor = client("editor")
     token = csrf_of(editor.get("/silences").text)
-    reply = editor.post("/silences", data={"csrf_token": token, "kind": "topic", "value": "asean", "reason": "r",
-                                           "duration": "1h"}, headers={"Origin": "https://evil.example"})
+    reply = editor.post(
+        "/silences",
+        data={"csrf_token": token, "kind": "topic", "value": "asean", "reason": "r", "duration": "1h"},
+        headers={"Origin": "https://evil.example"},
+    )
     assert reply.status_code == 403 and "another site" in reply.text
 
 
@@ -73,16 +77,18 @@ def test_a_viewer_cannot_save_rules_or_silence(client, app):
     reply = viewer.post("/rules/asean.yaml/save", data={"csrf_token": token, "text": text + "\n# edit\n", "base": "x"})
     assert reply.status_code == 403 and "viewer" in reply.text
     assert (app.state.web.rules_dir / "asean.yaml").read_text() == text
-    reply = viewer.post("/silences", data={"csrf_token": token, "kind": "topic", "value": "asean", "reason": "r",
-                                           "duration": "1h"})
+    reply = viewer.post(
+        "/silences", data={"csrf_token": token, "kind": "topic", "value": "asean", "reason": "r", "duration": "1h"}
+    )
     assert reply.status_code == 403
 
 
 def test_wrong_passwords_are_rate_limited_per_name_and_address(client):
     c = client(None)
     token = csrf_of(c.get("/login").text)
-    statuses = [c.post("/login", data={"name": "edi", "password": "wrong", "csrf_token": token}).status_code
-                for _ in range(4)]
+    statuses = [
+        c.post("/login", data={"name": "edi", "password": "wrong", "csrf_token": token}).status_code for _ in range(4)
+    ]
     assert statuses == [401, 401, 401, 429]
     # Even the right password waits now: the limit is on attempts, not on failures alone.
     reply = c.post("/login", data={"name": "edi", "password": PASSWORD, "csrf_token": token})
@@ -108,8 +114,11 @@ def test_the_shared_token_logs_in_as_admin(site):
 def test_login_never_redirects_off_site(client):
     c = client(None)
     token = csrf_of(c.get("/login").text)
-    reply = c.post("/login", data={"name": "edi", "password": PASSWORD, "csrf_token": token,
-                                   "next": "//evil.example/x"}, follow_redirects=False)
+    reply = c.post(
+        "/login",
+        data={"name": "edi", "password": PASSWORD, "csrf_token": token, "next": "//evil.example/x"},
+        follow_redirects=False,
+    )
     assert reply.status_code == 303 and reply.headers["location"] == "/"
 
 
@@ -128,6 +137,9 @@ def test_behind_a_proxy_the_public_url_is_this_site(client, app):
     app.state.web.config.web.public_url = "https://pantau.example.org"
     editor = client("editor")
     token = csrf_of(editor.get("/silences").text)
-    reply = editor.post("/silences", data={"csrf_token": token, "kind": "topic", "value": "asean", "reason": "r",
-                                           "duration": "1h"}, headers={"Origin": "https://pantau.example.org"})
+    reply = editor.post(
+        "/silences",
+        data={"csrf_token": token, "kind": "topic", "value": "asean", "reason": "r", "duration": "1h"},
+        headers={"Origin": "https://pantau.example.org"},
+    )
     assert reply.status_code == 200 and "topic = asean" in reply.text

@@ -15,8 +15,15 @@ NOW = time.time()
 
 
 def _article(n: int, title: str, content: str, feed: str = "kabar") -> Article:
-    return Article(id=f"a{n}", url=f"https://{feed}.example/{n}", title=title, content=content,
-                   fetched=datetime.fromtimestamp(NOW - 3600 + n, timezone.utc), feed=feed, feed_name=feed.title())
+    return Article(
+        id=f"a{n}",
+        url=f"https://{feed}.example/{n}",
+        title=title,
+        content=content,
+        fetched=datetime.fromtimestamp(NOW - 3600 + n, timezone.utc),
+        feed=feed,
+        feed_name=feed.title(),
+    )
 
 
 def _archive(app, site) -> ArchiveStore:
@@ -28,8 +35,13 @@ def _archive(app, site) -> ArchiveStore:
     copy = rules.classify(_article(2, "Server Pemkot dibobol peretas", "Peretas membobol server pemerintah.", "warta"))
     quiet = rules.classify(_article(3, "Harga cabai naik jelang Natal", "Pasokan cabai rawit berkurang."))
     alert = ArchivedAlert(key="k1", route="desk", destination="siem", created=NOW - 3000, status="sent")
-    store.record([Intake(classified=hacked, story_id="s1", alerts=(alert,)),
-                  Intake(classified=copy, story_id="s1"), Intake(classified=quiet)])
+    store.record(
+        [
+            Intake(classified=hacked, story_id="s1", alerts=(alert,)),
+            Intake(classified=copy, story_id="s1"),
+            Intake(classified=quiet),
+        ]
+    )
     return store
 
 
@@ -47,7 +59,7 @@ def test_recent_shows_hits_alert_fates_and_a_why_not_link(client, app, site):
 def test_search_marks_the_words_found_and_keeps_diacritics(client, app, site):
     _archive(app, site)
     html = client("viewer").get("/search?q=da+nang&since=all").text
-    assert "1 result." in html and "<mark>Đà</mark> <mark>Nẵng</mark>" in html, html[html.find("<main"):][:1500]
+    assert "1 result." in html and "<mark>Đà</mark> <mark>Nẵng</mark>" in html, html[html.find("<main") :][:1500]
 
 
 def test_an_article_shows_why_its_alerts_and_every_outlet_of_the_story(client, app, site):
@@ -71,11 +83,14 @@ def test_the_backtest_of_an_edit_counts_gains_over_the_archive(client, app, site
     page = editor.get("/rules/cybercrime.yaml").text
     text = (app.state.web.rules_dir / "cybercrime.yaml").read_text()
     text = text.replace("penipuan daring]", "penipuan daring, cabai]")
-    reply = editor.post("/rules/cybercrime.yaml/backtest",
-                        data={"csrf_token": csrf_of(page), "text": text, "days": "1"})
+    reply = editor.post(
+        "/rules/cybercrime.yaml/backtest", data={"csrf_token": csrf_of(page), "text": text, "days": "1"}
+    )
     assert reply.status_code == 200
     assert re.search(r"3</strong> archived articles replayed", reply.text)
     assert "+1 gained" in reply.text and "Harga cabai naik jelang Natal" in reply.text
-    broken = editor.post("/rules/cybercrime.yaml/backtest",
-                         data={"csrf_token": csrf_of(page), "text": text.replace("rules:", "rulez:"), "days": "1"})
+    broken = editor.post(
+        "/rules/cybercrime.yaml/backtest",
+        data={"csrf_token": csrf_of(page), "text": text.replace("rules:", "rulez:"), "days": "1"},
+    )
     assert "error(s); fix them before a backtest" in broken.text

@@ -31,8 +31,12 @@ def test_a_link_shows_a_form_and_only_the_post_records(client, app, site):
         assert page.status_code == 200 and "Was this alert not relevant?" in page.text
     assert _verdicts(app) == 0
     assert "cyber-terms" in page.text and "siem via desk" in page.text
-    form = {"csrf_token": csrf_of(page.text), "a": "a1", "exp": link.split("exp=")[1].split("&")[0],
-            "sig": link.split("sig=")[1]}
+    form = {
+        "csrf_token": csrf_of(page.text),
+        "a": "a1",
+        "exp": link.split("exp=")[1].split("&")[0],
+        "sig": link.split("sig=")[1],
+    }
     done = anonymous.post(urlsplit(link).path, data={**form, "note": "iklan, bukan berita"})
     assert done.status_code == 200 and "Recorded" in done.text and "cybercrime/cyber-terms" in done.text
     assert _verdicts(app) == 1
@@ -49,11 +53,15 @@ def test_a_logged_in_verdict_is_recorded_under_the_name_and_shown_on_quality(cli
     editor = client("editor")
     link = signer_for(config).links("k1", article="a1").relevant
     page = editor.get(_path(link)).text
-    form = {"csrf_token": csrf_of(page), "a": "a1", "exp": link.split("exp=")[1].split("&")[0],
-            "sig": link.split("sig=")[1]}
+    form = {
+        "csrf_token": csrf_of(page),
+        "a": "a1",
+        "exp": link.split("exp=")[1].split("&")[0],
+        "sig": link.split("sig=")[1],
+    }
     editor.post(urlsplit(link).path, data=form)
     html = editor.get("/quality?since=all").text
-    row = html[html.index('data-rule="cyber-terms"'):]
+    row = html[html.index('data-rule="cyber-terms"') :]
     assert "100 %" in row[:400]
     who = app.state.web.conn.execute("SELECT who FROM feedback_verdicts").fetchone()[0]
     assert who == "edi"
@@ -68,8 +76,11 @@ def test_forged_unsigned_and_expired_links_are_refused_and_record_nothing(client
     unsigned = good.split("&sig=")[0]
     stale = LinkSigner(link_key(config), "http://127.0.0.1:8464", clock=lambda: time.time() - 40 * 86400)
     expired = stale.links("k1", article="a1").not_relevant
-    for link, why in ((forged, "signature does not match"), (unsigned, "signature does not match"),
-                      (expired, "expired")):
+    for link, why in (
+        (forged, "signature does not match"),
+        (unsigned, "signature does not match"),
+        (expired, "expired"),
+    ):
         reply = c.get(_path(link), headers={"accept": "text/html"})
         assert reply.status_code == 403 and why in reply.text and "Nothing was recorded" in reply.text
     token = csrf_of(c.get(_path(good)).text)

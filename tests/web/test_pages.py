@@ -113,31 +113,40 @@ def test_try_explains_a_match_and_a_near_miss(client, app, site):
     config, _live = site
     (config.rules / "north-korea.yaml").write_text(
         "topic: north-korea\ntitle: North Korea\nowner: tests\nrules:\n  - id: nk-missile\n"
-        "    title: Missile launches\n    query: 'Korut AND rudal'\n", encoding="utf-8")
+        "    title: Missile launches\n    query: 'Korut AND rudal'\n",
+        encoding="utf-8",
+    )
     _live.reload()
     viewer = client("viewer")
     token = csrf_of(viewer.get("/try").text)
-    reply = viewer.post("/try", data={"csrf_token": token,
-                                      "text": "Peretas Korut bobol bursa\n"
-                                              "Kelompok peretas dari Korut membobol bursa kripto."})
+    reply = viewer.post(
+        "/try",
+        data={
+            "csrf_token": token,
+            "text": "Peretas Korut bobol bursa\nKelompok peretas dari Korut membobol bursa kripto.",
+        },
+    )
     assert reply.status_code == 200
     html = reply.text
     assert "Cybercrime" in html and "cyber-terms" in html and "<mark>peretas</mark>" in html.lower()
-    near = html[html.index("Near misses"):]
+    near = html[html.index("Near misses") :]
     assert "nk-missile" in near and "Korut AND rudal" in near and "conditions are not met" in near
 
 
 def test_silences_are_created_listed_and_expired_by_editors(client):
     editor = client("editor")
     token = csrf_of(editor.get("/silences").text)
-    page = editor.post("/silences", data={"csrf_token": token, "kind": "topic", "value": "asean",
-                                          "duration": "2h", "reason": "KTT week"}).text
+    page = editor.post(
+        "/silences",
+        data={"csrf_token": token, "kind": "topic", "value": "asean", "duration": "2h", "reason": "KTT week"},
+    ).text
     assert "topic = asean" in page and "KTT week" in page and "by edi" in page
     silence_id = re.search(r'action="/silences/([0-9a-f]+)/expire"', page).group(1)
     page = editor.post(f"/silences/{silence_id}/expire", data={"csrf_token": token}).text
     assert "No alert is silenced" in page
-    bad = editor.post("/silences", data={"csrf_token": token, "kind": "topic", "value": "asean",
-                                         "duration": "forever", "reason": "x"})
+    bad = editor.post(
+        "/silences", data={"csrf_token": token, "kind": "topic", "value": "asean", "duration": "forever", "reason": "x"}
+    )
     assert bad.status_code == 422 and "30m, 2h" in bad.text
 
 
@@ -147,8 +156,10 @@ def test_feeds_show_their_health(client, site, app):
     from pantau.sources.feeds import FeedSpec
 
     config, _live = site
-    config.feeds = [FeedSpec(url="https://kabar.example/rss", name="Kabar"),
-                    FeedSpec(url="https://warta.example/rss", name="Warta")]
+    config.feeds = [
+        FeedSpec(url="https://kabar.example/rss", name="Kabar"),
+        FeedSpec(url="https://warta.example/rss", name="Warta"),
+    ]
     store = SqliteFeedStateStore(app.state.web.conn)
     store.save(FeedState(feed=config.feeds[0].key, url=config.feeds[0].url, failures=5, last_error="HTTP 503"))
     html = client("viewer").get("/feeds").text

@@ -38,8 +38,9 @@ T = TypeVar("T")
 _health_decoder = msgspec.json.Decoder(HealthEvent)
 
 
-async def readable(stream: AsyncIterable[bytes], decoder: Callable[[bytes], T], *, record: str,
-                   topic: faust.TopicT) -> AsyncIterator[T]:
+async def readable(
+    stream: AsyncIterable[bytes], decoder: Callable[[bytes], T], *, record: str, topic: faust.TopicT
+) -> AsyncIterator[T]:
     """The stream's values decoded; an unreadable one is logged as ``<record>_record_unreadable`` and skipped."""
     async for value in stream:
         try:
@@ -116,5 +117,3 @@ def add_agents(worker: StreamWorker, *, classifying: bool = True) -> None:
             await measure_lag(app, {topics.articles.get_topic_name(), topics.matches.get_topic_name()})
         except Exception as exc:  # metrics must never take the worker down
             log.debug("lag_measure_failed", error=repr(exc))
-
-

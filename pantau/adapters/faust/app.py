@@ -182,16 +182,26 @@ def create_app(
     # Every worker and `pantau web` must sign and check links with one key: only with web.secret.
     signer = signer_for(config, shared=True)
     if signer is None:
-        log.warning("feedback_links_off", reason="web.secret is not set in pantau.yaml",
-                    hint="set web.secret (the same on every worker and pantau web) so alerts carry feedback links")
+        log.warning(
+            "feedback_links_off",
+            reason="web.secret is not set in pantau.yaml",
+            hint="set web.secret (the same on every worker and pantau web) so alerts carry feedback links",
+        )
     router = Router(config.routes, destinations, links=signer.links if signer is not None else None)
 
     async def announce(event: OpsEvent) -> None:
         # Ops events the dispatcher raises (a destination disabled) take the same road as feed health.
         await dispatcher.submit(router.events_for(event))
 
-    dispatcher = Dispatcher(destinations, outbox, routes=router.routes, silences=silences, on_event=announce,
-                            retention=delivery_retention(router.routes), inhibit=config.inhibit)
+    dispatcher = Dispatcher(
+        destinations,
+        outbox,
+        routes=router.routes,
+        silences=silences,
+        on_event=announce,
+        retention=delivery_retention(router.routes),
+        inhibit=config.inhibit,
+    )
     worker = StreamWorker(
         app=app,
         config=config,
@@ -200,7 +210,9 @@ def create_app(
         router=router,
         dispatcher=dispatcher,
         outbox=outbox,
-        delivery=DeliverySupervisor(app, dispatcher, outbox, tables["story_members"], TP(MATCHES.name(kafka.prefix), 0)),
+        delivery=DeliverySupervisor(
+            app, dispatcher, outbox, tables["story_members"], TP(MATCHES.name(kafka.prefix), 0)
+        ),
     )
     add_agents(worker, classifying=classifying)
     return worker

@@ -33,8 +33,14 @@ log = get_logger(component="worker")
 class DeliverySupervisor:
     """Starts the dispatcher when this worker owns the matches partition, stops it when it does not."""
 
-    def __init__(self, app: faust.App, dispatcher: Dispatcher, outbox: TableOutbox, story_table: MutableMapping[str, bytes],
-                 matches_tp: TP) -> None:
+    def __init__(
+        self,
+        app: faust.App,
+        dispatcher: Dispatcher,
+        outbox: TableOutbox,
+        story_table: MutableMapping[str, bytes],
+        matches_tp: TP,
+    ) -> None:
         self.app = app
         self.dispatcher = dispatcher
         self.outbox = outbox

@@ -62,6 +62,7 @@ def _ledger_at(raw: bytes) -> float:
     except (msgspec.DecodeError, msgspec.ValidationError):
         return 0.0
 
+
 Table = MutableMapping[str, bytes]
 
 
@@ -136,8 +137,9 @@ class TableOutbox:
         for key in keys:
             entry = self._cache.get(key)
             if entry is not None:
-                self._put(key, msgspec.structs.replace(entry, due=at, attempts=entry.attempts + 1,
-                                                       error=error, batch=batch))
+                self._put(
+                    key, msgspec.structs.replace(entry, due=at, attempts=entry.attempts + 1, error=error, batch=batch)
+                )
 
     def mark_dead(self, keys: Sequence[str], error: str, at: float) -> None:
         """Move these alerts to the dead letters (and hand each to ``on_dead``)."""

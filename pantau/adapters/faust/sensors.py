@@ -73,7 +73,8 @@ class _LeanMonitor(PrometheusMonitor):
         gauge = self._offsets.get(tp)
         if gauge is None:
             gauge = self._offsets[tp] = m.messages_received_per_topics_partition.labels(
-                topic=tp.topic, partition=tp.partition)
+                topic=tp.topic, partition=tp.partition
+            )
         gauge.set(offset)
 
     def on_stream_event_in(self, tp, offset, stream, event):
@@ -85,7 +86,8 @@ class _LeanMonitor(PrometheusMonitor):
         child = self._streams.get(stream)
         if child is None:
             child = self._streams[stream] = m.total_events_per_stream.labels(
-                stream=f"stream.{self._stream_label(stream)}.events")
+                stream=f"stream.{self._stream_label(stream)}.events"
+            )
         child.inc()
         return state
 

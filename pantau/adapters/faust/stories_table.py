@@ -45,9 +45,7 @@ class TableStoryStore:
     def add(self, member: StoryMember) -> None:
         """Record a member; a second add of the same article is ignored (first write wins)."""
         if member.article_id not in self._table:
-            self._table[member.article_id] = _encode(
-                _Member(member.story_id, member.at, member.size, member.signature)
-            )
+            self._table[member.article_id] = _encode(_Member(member.story_id, member.at, member.size, member.signature))
 
     def recent(self, since: float) -> list[StoryMember]:
         """Members at or after ``since``, oldest first."""

@@ -46,31 +46,45 @@ __all__ = ["ArchiveReader"]
 
 log = get_logger(component="archive_reader")
 _dead = msgspec.json.Decoder(DeadLetter).decode
-_OFFSETS = ("CREATE TABLE IF NOT EXISTS archive_offsets (topic TEXT NOT NULL, partition INTEGER NOT NULL,"
-            " next INTEGER NOT NULL, PRIMARY KEY (topic, partition))")
+_OFFSETS = (
+    "CREATE TABLE IF NOT EXISTS archive_offsets (topic TEXT NOT NULL, partition INTEGER NOT NULL,"
+    " next INTEGER NOT NULL, PRIMARY KEY (topic, partition))"
+)
 
 
 class ArchiveReader:
     """Follows articles, matches and dead letters into an ArchiveStore with offsets kept beside the rows."""
 
-    def __init__(self, bootstrap: str, store: ArchiveStore, *, prefix: str = "",
-                 retention: float | None = None, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        bootstrap: str,
+        store: ArchiveStore,
+        *,
+        prefix: str = "",
+        retention: float | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.store = store
         self.retention = retention
         self._clock = clock
         self._pruned = 0.0
-        self.articles, self.matches, self.dead = (ARTICLES.name(prefix), MATCHES.name(prefix),
-                                                  ALERTS_DEAD.name(prefix))
+        self.articles, self.matches, self.dead = (ARTICLES.name(prefix), MATCHES.name(prefix), ALERTS_DEAD.name(prefix))
         store.conn.execute(_OFFSETS)
         with broker_errors(f"cannot reach Kafka at {bootstrap} to follow the archive topics"):
-            self._consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
-                                           client_id="pantau-archive-reader")
-            partitions = [TopicPartition(t, p) for t in (self.articles, self.matches, self.dead)
-                          for p in sorted(self._consumer.partitions_for_topic(t) or ())]
+            self._consumer = KafkaConsumer(
+                bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False, client_id="pantau-archive-reader"
+            )
+            partitions = [
+                TopicPartition(t, p)
+                for t in (self.articles, self.matches, self.dead)
+                for p in sorted(self._consumer.partitions_for_topic(t) or ())
+            ]
         if not partitions:
             self._consumer.close()
-            raise BrokerError(f"none of {self.articles}, {self.matches} exists at {bootstrap}",
-                              hint="start `pantau worker` / `pantau sources` first: they create the topics")
+            raise BrokerError(
+                f"none of {self.articles}, {self.matches} exists at {bootstrap}",
+                hint="start `pantau worker` / `pantau sources` first: they create the topics",
+            )
         self._consumer.assign(partitions)
         stored = {(t, p): n for t, p, n in store.conn.execute("SELECT topic, partition, next FROM archive_offsets")}
         for tp in partitions:
@@ -98,8 +112,13 @@ class ArchiveReader:
                     self._take(tp.topic, record, intakes, later, fates, back)
                 except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError) as exc:
                     # A record we cannot read stays in Kafka; the view skips it, named, and goes on.
-                    log.warning("archive_record_unreadable", topic=tp.topic, partition=tp.partition,
-                                offset=record.offset, error=str(exc)[:200])
+                    log.warning(
+                        "archive_record_unreadable",
+                        topic=tp.topic,
+                        partition=tp.partition,
+                        offset=record.offset,
+                        error=str(exc)[:200],
+                    )
             offsets.append((tp.topic, tp.partition, records[-1].offset + 1))
         conn = self.store.conn
         stored = self.store.record(intakes) if intakes else 0
@@ -109,19 +128,33 @@ class ArchiveReader:
                 self.store.classify_later(classified)
             conn.executemany(
                 "INSERT INTO archive_alerts VALUES (?,?,?,?,?,?,?) ON CONFLICT(key) DO UPDATE SET status = 'dead'",
-                [(a.key, article, story, a.route, a.destination, a.created, "dead") for a, article, story in fates])
+                [(a.key, article, story, a.route, a.destination, a.created, "dead") for a, article, story in fates],
+            )
             # A dead letter names the story the deliverer chose: the article's copies now show its alerts.
-            conn.executemany("UPDATE archive_articles SET story_id = ? WHERE article_id = ? AND story_id IS NULL",
-                             [(story, article) for _, article, story in fates])
-            conn.executemany("UPDATE archive_alerts SET status = 'pending' WHERE key = ? AND status = 'dead'",
-                             [(k,) for k in back])
-            conn.executemany("INSERT INTO archive_offsets VALUES (?,?,?) ON CONFLICT(topic, partition)"
-                             " DO UPDATE SET next = excluded.next", offsets)
+            conn.executemany(
+                "UPDATE archive_articles SET story_id = ? WHERE article_id = ? AND story_id IS NULL",
+                [(story, article) for _, article, story in fates],
+            )
+            conn.executemany(
+                "UPDATE archive_alerts SET status = 'pending' WHERE key = ? AND status = 'dead'", [(k,) for k in back]
+            )
+            conn.executemany(
+                "INSERT INTO archive_offsets VALUES (?,?,?) ON CONFLICT(topic, partition)"
+                " DO UPDATE SET next = excluded.next",
+                offsets,
+            )
         self._maybe_prune()
         return stored + len(later) + len(fates) + len(back)
 
-    def _take(self, topic: str, record, intakes: list[Intake], later: list[Classified],
-              fates: list[tuple[ArchivedAlert, str, str]], back: list[str]) -> None:
+    def _take(
+        self,
+        topic: str,
+        record,
+        intakes: list[Intake],
+        later: list[Classified],
+        fates: list[tuple[ArchivedAlert, str, str]],
+        back: list[str],
+    ) -> None:
         if topic == self.articles:
             intakes.append(Intake(classified=Classified(article=decode_article(record.value))))
         elif topic == self.matches:
@@ -134,9 +167,19 @@ class ArchiveReader:
             letter = _dead(record.value)
             alert = letter.alert
             if alert.classified is not None:
-                fates.append((ArchivedAlert(key=alert.key, route=alert.route, destination=alert.destination,
-                                            created=alert.created, status="dead"),
-                              alert.classified.article.id, alert.story))
+                fates.append(
+                    (
+                        ArchivedAlert(
+                            key=alert.key,
+                            route=alert.route,
+                            destination=alert.destination,
+                            created=alert.created,
+                            status="dead",
+                        ),
+                        alert.classified.article.id,
+                        alert.story,
+                    )
+                )
 
     def _maybe_prune(self) -> None:
         now = self._clock()
@@ -154,8 +197,10 @@ class ArchiveReader:
         total = 0
         while any(self._consumer.position(tp) < end[tp] for tp in assigned):
             if time.monotonic() > deadline:
-                raise BrokerError(f"catching up on the archive topics took over {timeout:.0f} s",
-                                  hint="check that the broker answers; the view resumes where it stopped")
+                raise BrokerError(
+                    f"catching up on the archive topics took over {timeout:.0f} s",
+                    hint="check that the broker answers; the view resumes where it stopped",
+                )
             total += self.poll_once(500)
         return total
 

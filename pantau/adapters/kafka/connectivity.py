@@ -186,8 +186,12 @@ class BrokerWatch:
         self._down_since = self._first_failure
         self._connected = False
         self._gauge.set(0)
-        log.warning("kafka_connection_lost", bootstrap=self.bootstrap, error=self._last_error,
-                    hint="pantau keeps retrying; readiness is false until the broker answers again")
+        log.warning(
+            "kafka_connection_lost",
+            bootstrap=self.bootstrap,
+            error=self._last_error,
+            hint="pantau keeps retrying; readiness is false until the broker answers again",
+        )
 
     def note_client_error(self, text: str) -> None:
         """A client library complained about its connection: probe now, summarise if it persists."""
@@ -202,10 +206,15 @@ class BrokerWatch:
             self._noise_count += 1
             self._noise_sample = text[:300]
             if now - self._noise_since >= self.persist and now - self._last_summary >= 60.0:
-                log.warning("kafka_client_errors", bootstrap=self.bootstrap, lines=self._noise_count,
-                            seconds=round(now - self._noise_since), sample=self._noise_sample,
-                            hint="the broker answers, but the Kafka client keeps failing: check the broker's "
-                                 "advertised.listeners, topic leaders and the consumer group coordinator")
+                log.warning(
+                    "kafka_client_errors",
+                    bootstrap=self.bootstrap,
+                    lines=self._noise_count,
+                    seconds=round(now - self._noise_since),
+                    sample=self._noise_sample,
+                    hint="the broker answers, but the Kafka client keeps failing: check the broker's "
+                    "advertised.listeners, topic leaders and the consumer group coordinator",
+                )
                 self._last_summary = now
                 self._noise_since = None
 

@@ -77,8 +77,12 @@ class DeadLetterTopic:
         keys = list(keys)
         record = _encode(ReplayRequest(requested=time.time(), requested_by=requested_by))
         with broker_errors(f"cannot reach Kafka at {self.bootstrap} to request replays"):
-            producer = KafkaProducer(bootstrap_servers=self.bootstrap, client_id="pantau-alerts-cli", acks="all",
-                                     max_block_ms=int(self.timeout * 1000))
+            producer = KafkaProducer(
+                bootstrap_servers=self.bootstrap,
+                client_id="pantau-alerts-cli",
+                acks="all",
+                max_block_ms=int(self.timeout * 1000),
+            )
         try:
             with broker_errors(f"Kafka at {self.bootstrap} did not take the replay requests on {self.replay_topic!r}"):
                 futures = [producer.send(self.replay_topic, key=key.encode("utf-8"), value=record) for key in keys]

@@ -27,8 +27,8 @@ from kafka.errors import KafkaError
 from pantau.adapters.kafka.errors import broker_errors
 from pantau.adapters.kafka.topic_reader import TopicReader
 from pantau.adapters.sqlite.feed_state import SqliteFeedStateStore
-from pantau.sources.feed_state import SEEN_RETENTION, FeedState
 from pantau.core.logs import get_logger
+from pantau.sources.feed_state import SEEN_RETENTION, FeedState
 
 __all__ = ["FeedRecord", "SharedFeedStateStore"]
 
@@ -60,11 +60,16 @@ class SharedFeedStateStore:
         self._lock = threading.Lock()  # one catch-up at a time uses the consumer
         with broker_errors(f"cannot reach Kafka at {bootstrap} for feed states"):
             self._producer = KafkaProducer(
-                bootstrap_servers=bootstrap, client_id="pantau-sources-state",
-                acks="all", enable_idempotence=True, compression_type="gzip", linger_ms=50,
+                bootstrap_servers=bootstrap,
+                client_id="pantau-sources-state",
+                acks="all",
+                enable_idempotence=True,
+                compression_type="gzip",
+                linger_ms=50,
             )
-        self._reader = TopicReader(bootstrap, topic, client_id="pantau-sources-state",
-                                   created_by="`pantau sources` at start")
+        self._reader = TopicReader(
+            bootstrap, topic, client_id="pantau-sources-state", created_by="`pantau sources` at start"
+        )
 
     # -- the FeedStateStore protocol -------------------------------------------------
 

@@ -39,8 +39,7 @@ _decode = msgspec.json.Decoder(Silence).decode
 class TopicSilences:
     """Silences kept on the silences topic: the ``Silences`` a worker's Dispatcher reads, and what the CLI writes."""
 
-    def __init__(self, bootstrap: str, *, prefix: str = "", timeout: float = 30.0,
-                 missing_ok: bool = False) -> None:
+    def __init__(self, bootstrap: str, *, prefix: str = "", timeout: float = 30.0, missing_ok: bool = False) -> None:
         self.bootstrap = bootstrap
         self.topic = SILENCES.name(prefix)
         self.timeout = timeout
@@ -80,8 +79,13 @@ class TopicSilences:
         with self._lock:
             self._silences[silence_id] = silence
         if self._announce:
-            log.info("silence_in_force" if silence.active(time.time()) else "silence_known", silence=silence_id,
-                     kind=silence.kind, value=silence.value, expires=silence.expires)
+            log.info(
+                "silence_in_force" if silence.active(time.time()) else "silence_known",
+                silence=silence_id,
+                kind=silence.kind,
+                value=silence.value,
+                expires=silence.expires,
+            )
         return 1
 
     def all(self) -> list[Silence]:
@@ -116,8 +120,9 @@ class TopicSilences:
 
     # -- writing (the CLI) -------------------------------------------------------------
 
-    def add(self, kind: Kind, value: str, duration: float, reason: str, *, now: float | None = None,
-            created_by: str = "") -> Silence:
+    def add(
+        self, kind: Kind, value: str, duration: float, reason: str, *, now: float | None = None, created_by: str = ""
+    ) -> Silence:
         """Publish a silence lasting ``duration`` seconds from now; returns once Kafka has it."""
         now = time.time() if now is None else now
         silence = new_silence(kind, value, duration, reason, now=now, created_by=created_by)
@@ -138,8 +143,12 @@ class TopicSilences:
     def _send(self, key: str, value: bytes | None) -> None:
         with broker_errors(f"Kafka at {self.bootstrap} did not take silence {key} on {self.topic!r}"):
             if self._producer is None:
-                self._producer = KafkaProducer(bootstrap_servers=self.bootstrap, client_id="pantau-silence-cli",
-                                               acks="all", max_block_ms=int(self.timeout * 1000))
+                self._producer = KafkaProducer(
+                    bootstrap_servers=self.bootstrap,
+                    client_id="pantau-silence-cli",
+                    acks="all",
+                    max_block_ms=int(self.timeout * 1000),
+                )
             self._producer.send(self.topic, key=key.encode("utf-8"), value=value).get(timeout=self.timeout)
 
     def close(self) -> None:

@@ -22,24 +22,37 @@ from pantau.core.errors import BrokerError
 __all__ = ["TopicReader"]
 
 
-
 class TopicReader:
     """A group-less consumer on every partition of one topic, positioned at the beginning."""
 
-    def __init__(self, bootstrap: str, topic: str, *, client_id: str = "pantau-topic-reader",
-                 missing_ok: bool = False, created_by: str = "`pantau worker` at start") -> None:
+    def __init__(
+        self,
+        bootstrap: str,
+        topic: str,
+        *,
+        client_id: str = "pantau-topic-reader",
+        missing_ok: bool = False,
+        created_by: str = "`pantau worker` at start",
+    ) -> None:
         self.bootstrap, self.topic = bootstrap, topic
         with broker_errors(f"cannot reach Kafka at {bootstrap} to read {topic!r}"):
             # A reader never creates the topic it asks about: a broker's auto-creation
             # would give it default settings (not compacted, one partition) for good.
-            self._consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
-                                           client_id=client_id, allow_auto_create_topics=False)
+            self._consumer = KafkaConsumer(
+                bootstrap_servers=bootstrap,
+                group_id=None,
+                enable_auto_commit=False,
+                client_id=client_id,
+                allow_auto_create_topics=False,
+            )
             numbers = sorted(self._consumer.partitions_for_topic(topic) or ())
         self.partitions = [TopicPartition(topic, p) for p in numbers]
         if not self.partitions and not missing_ok:
             self._consumer.close()
-            raise BrokerError(f"topic {topic!r} does not exist at {bootstrap}",
-                              hint=f"it is created by {created_by} (pantau.adapters.kafka.topics.ensure_topics)")
+            raise BrokerError(
+                f"topic {topic!r} does not exist at {bootstrap}",
+                hint=f"it is created by {created_by} (pantau.adapters.kafka.topics.ensure_topics)",
+            )
         if self.partitions:
             self._consumer.assign(self.partitions)
             self._consumer.seek_to_beginning(*self.partitions)
@@ -59,8 +72,9 @@ class TopicReader:
         end = self._consumer.end_offsets(self.partitions)
         while any(self._consumer.position(tp) < end[tp] for tp in self.partitions):
             if time.monotonic() > deadline:
-                raise BrokerError(f"reading {self.topic!r} at {self.bootstrap} took over {timeout:.0f} s",
-                                  hint=BROKER_HINT)
+                raise BrokerError(
+                    f"reading {self.topic!r} at {self.bootstrap} took over {timeout:.0f} s", hint=BROKER_HINT
+                )
             yield from self.poll(1000)
 
     def close(self) -> None:

@@ -60,6 +60,7 @@ __all__ = [
     "require_broker",
 ]
 
+
 @dataclass(frozen=True)
 class TopicSpec:
     """One topic's definition; ``name(prefix)`` gives the name on the broker."""
@@ -157,15 +158,24 @@ def ensure_topics(
             request_timeout_ms=int(timeout * 1000),
         )
     try:
-        with broker_errors(f"creating topics on Kafka at {bootstrap} failed",
-                           hint="check that the broker runs and accepts admin requests"):
+        with broker_errors(
+            f"creating topics on Kafka at {bootstrap} failed",
+            hint="check that the broker runs and accepts admin requests",
+        ):
             return _create_missing(admin, bootstrap, specs, prefix=prefix, replicas=replicas, timeout=timeout)
     finally:
         admin.close()
 
 
-def _create_missing(admin: KafkaAdminClient, bootstrap: str, specs: tuple[TopicSpec, ...], *, prefix: str, replicas: int | None,
-                    timeout: float) -> list[str]:
+def _create_missing(
+    admin: KafkaAdminClient,
+    bootstrap: str,
+    specs: tuple[TopicSpec, ...],
+    *,
+    prefix: str,
+    replicas: int | None,
+    timeout: float,
+) -> list[str]:
     from kafka.errors import TopicAlreadyExistsError
 
     existing = set(admin.list_topics())

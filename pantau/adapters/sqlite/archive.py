@@ -40,8 +40,17 @@ from pantau.core.article import decode as decode_article
 from pantau.core.article import encode as encode_article
 from pantau.streams.classify import Classified, Match
 
-__all__ = ["ArchiveStore", "ArchiveEntry", "ArchivedAlert", "Intake", "SearchHit", "Segment", "ScanRow", "Usage",
-           "AlertFate"]
+__all__ = [
+    "ArchiveStore",
+    "ArchiveEntry",
+    "ArchivedAlert",
+    "Intake",
+    "SearchHit",
+    "Segment",
+    "ScanRow",
+    "Usage",
+    "AlertFate",
+]
 
 AlertFate = Literal["pending", "sent", "dead", "silenced", "inhibited"]
 
@@ -82,14 +91,14 @@ CREATE TABLE IF NOT EXISTS archive_alert_why (
 );
 CREATE INDEX IF NOT EXISTS archive_alerts_created ON archive_alerts(created);
 CREATE VIEW IF NOT EXISTS archive_text (seq, title, summary, content) AS
-    SELECT seq, {_folded('article')} FROM archive_articles;
+    SELECT seq, {_folded("article")} FROM archive_articles;
 CREATE VIRTUAL TABLE IF NOT EXISTS archive_fts USING fts5(
     title, summary, content, content='archive_text', content_rowid='seq',
     tokenize='unicode61 remove_diacritics 2'
 );
 CREATE TRIGGER IF NOT EXISTS archive_fts_delete AFTER DELETE ON archive_articles BEGIN
     INSERT INTO archive_fts (archive_fts, rowid, title, summary, content)
-        VALUES ('delete', old.seq, {_folded('old.article')});
+        VALUES ('delete', old.seq, {_folded("old.article")});
 END;
 """
 
@@ -196,25 +205,37 @@ class ArchiveStore:
             for item in items:
                 c = item.classified
                 a = c.article
-                alerts.extend((x.key, a.id, item.story_id or a.id, x.route, x.destination, x.created, x.status)
-                              for x in item.alerts)
+                alerts.extend(
+                    (x.key, a.id, item.story_id or a.id, x.route, x.destination, x.created, x.status)
+                    for x in item.alerts
+                )
                 whys.extend((x.key, x.why) for x in item.alerts if x.why)
                 if a.id in known:
                     continue
                 known.add(a.id)
                 seq += 1
                 topics = " ".join(c.topics)
-                articles.append((
-                    seq, a.id, a.fetched.timestamp(), a.feed, f" {topics} " if topics else "", c.ruleset_version,
-                    item.story_id, encode_article(a).decode(),
-                    _match_encoder.encode(c.matches).decode() if c.matches else None,
-                ))
+                articles.append(
+                    (
+                        seq,
+                        a.id,
+                        a.fetched.timestamp(),
+                        a.feed,
+                        f" {topics} " if topics else "",
+                        c.ruleset_version,
+                        item.story_id,
+                        encode_article(a).decode(),
+                        _match_encoder.encode(c.matches).decode() if c.matches else None,
+                    )
+                )
                 # Indexed from here, not by a trigger: reading the text back out of the JSON
                 # three times would cost twice the indexing itself (tests/bench/bench_archive.py).
                 texts.append((seq, fold_text(a.title), fold_text(a.summary), fold_text(a.content)))
             self.conn.executemany(
                 "INSERT INTO archive_articles (seq, article_id, at, feed, topics, ruleset_version, story_id,"
-                " article, matches) VALUES (?,?,?,?,?,?,?,?,?)", articles)
+                " article, matches) VALUES (?,?,?,?,?,?,?,?,?)",
+                articles,
+            )
             self.conn.executemany("INSERT INTO archive_fts (rowid, title, summary, content) VALUES (?,?,?,?)", texts)
             self.conn.executemany("INSERT OR IGNORE INTO archive_alerts VALUES (?,?,?,?,?,?,?)", alerts)
             self.conn.executemany("INSERT OR IGNORE INTO archive_alert_why VALUES (?,?)", whys)
@@ -223,9 +244,13 @@ class ArchiveStore:
     def _known(self, ids: list[str]) -> set[str]:
         found: set[str] = set()
         for start in range(0, len(ids), 500):  # SQLite's bound-parameter limit
-            chunk = ids[start:start + 500]
-            found.update(r[0] for r in self.conn.execute(
-                f"SELECT article_id FROM archive_articles WHERE article_id IN ({','.join('?' * len(chunk))})", chunk))
+            chunk = ids[start : start + 500]
+            found.update(
+                r[0]
+                for r in self.conn.execute(
+                    f"SELECT article_id FROM archive_articles WHERE article_id IN ({','.join('?' * len(chunk))})", chunk
+                )
+            )
         return found
 
     def classify_later(self, classified: Classified, story_id: str | None = None) -> bool:
@@ -234,8 +259,14 @@ class ArchiveStore:
         cur = self.conn.execute(
             "UPDATE archive_articles SET matches = ?, topics = ?, ruleset_version = ?,"
             " story_id = coalesce(?, story_id) WHERE article_id = ?",
-            (_match_encoder.encode(classified.matches).decode() if classified.matches else None,
-             f" {topics} " if topics else "", classified.ruleset_version, story_id, classified.article.id))
+            (
+                _match_encoder.encode(classified.matches).decode() if classified.matches else None,
+                f" {topics} " if topics else "",
+                classified.ruleset_version,
+                story_id,
+                classified.article.id,
+            ),
+        )
         return cur.rowcount > 0
 
     def set_fate(self, keys: Sequence[str], status: AlertFate) -> int:
@@ -246,12 +277,14 @@ class ArchiveStore:
     def sync_fates(self) -> int:
         """Copy alert fates from the embedded outbox (same file), the truth for its keys; returns how many changed."""
         has_outbox = self.conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alert_outbox'").fetchone()
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alert_outbox'"
+        ).fetchone()
         if not has_outbox:
             return 0
         return self.conn.execute(
             "UPDATE archive_alerts SET status = o.status FROM alert_outbox o"
-            " WHERE o.key = archive_alerts.key AND o.status != archive_alerts.status").rowcount
+            " WHERE o.key = archive_alerts.key AND o.status != archive_alerts.status"
+        ).rowcount
 
     def prune(self, retention: float, now: float | None = None) -> int:
         """Forget articles (and their index entries) and alerts older than ``retention`` s; returns articles pruned."""
@@ -259,8 +292,10 @@ class ArchiveStore:
         with self.conn:
             self.conn.execute("BEGIN IMMEDIATE")
             gone = self.conn.execute("DELETE FROM archive_articles WHERE at < ?", (cutoff,)).rowcount
-            self.conn.execute("DELETE FROM archive_alert_why WHERE key IN"
-                              " (SELECT key FROM archive_alerts WHERE created < ?)", (cutoff,))
+            self.conn.execute(
+                "DELETE FROM archive_alert_why WHERE key IN (SELECT key FROM archive_alerts WHERE created < ?)",
+                (cutoff,),
+            )
             self.conn.execute("DELETE FROM archive_alerts WHERE created < ?", (cutoff,))
         return gone
 
@@ -268,41 +303,55 @@ class ArchiveStore:
 
     def get(self, article_id: str) -> ArchiveEntry | None:
         """One archived article with its story's alerts, None when unknown or pruned."""
-        row = self.conn.execute(f"SELECT {_ENTRY_COLS} FROM archive_articles a WHERE a.article_id = ?",
-                                (article_id,)).fetchone()
+        row = self.conn.execute(
+            f"SELECT {_ENTRY_COLS} FROM archive_articles a WHERE a.article_id = ?", (article_id,)
+        ).fetchone()
         return self._entries([row])[0] if row else None
 
-    def recent(self, *, limit: int = 50, matched_only: bool = False, topic: str | None = None,
-               since: float | None = None) -> list[ArchiveEntry]:
+    def recent(
+        self, *, limit: int = 50, matched_only: bool = False, topic: str | None = None, since: float | None = None
+    ) -> list[ArchiveEntry]:
         """The newest archived articles first (only matched ones with ``matched_only``)."""
         where, params = self._filters(since, None, topic, matched_only)
         rows = self.conn.execute(
             f"SELECT {_ENTRY_COLS} FROM archive_articles a {where} ORDER BY a.at DESC, a.seq DESC LIMIT ?",
-            (*params, limit)).fetchall()
+            (*params, limit),
+        ).fetchall()
         return self._entries(rows)
 
     def story(self, story_id: str) -> list[ArchiveEntry]:
         """Every archived copy of a story, oldest first (which outlets carried it)."""
         rows = self.conn.execute(
-            f"SELECT {_ENTRY_COLS} FROM archive_articles a WHERE a.story_id = ? ORDER BY a.at, a.seq",
-            (story_id,)).fetchall()
+            f"SELECT {_ENTRY_COLS} FROM archive_articles a WHERE a.story_id = ? ORDER BY a.at, a.seq", (story_id,)
+        ).fetchall()
         return self._entries(rows)
 
-    def search(self, query: str, *, since: float | None = None, until: float | None = None,
-               topic: str | None = None, matched_only: bool = False, limit: int = 20,
-               offset: int = 0) -> list[SearchHit]:
+    def search(
+        self,
+        query: str,
+        *,
+        since: float | None = None,
+        until: float | None = None,
+        topic: str | None = None,
+        matched_only: bool = False,
+        limit: int = 20,
+        offset: int = 0,
+    ) -> list[SearchHit]:
         """Articles matching a search-box query (see fts_query), newest first; an empty query lists the newest."""
         expr = to_match(query)
         if expr is None:
-            return [SearchHit(entry=e, title=(Segment(e.article.title),), snippet=(Segment(_lead(e.article)),))
-                    for e in self.recent(limit=limit, matched_only=matched_only, topic=topic, since=since)]
+            return [
+                SearchHit(entry=e, title=(Segment(e.article.title),), snippet=(Segment(_lead(e.article)),))
+                for e in self.recent(limit=limit, matched_only=matched_only, topic=topic, since=since)
+            ]
         where, params = self._filters(since, until, topic, matched_only)
-        where = ("AND " + where[len("WHERE "):]) if where else ""
+        where = ("AND " + where[len("WHERE ") :]) if where else ""
         rows = self.conn.execute(
             f"SELECT {_ENTRY_COLS}, highlight(archive_fts, 0, ?, ?), highlight(archive_fts, 1, ?, ?),"
             f" highlight(archive_fts, 2, ?, ?) FROM archive_fts JOIN archive_articles a ON a.seq = archive_fts.rowid"
             f" WHERE archive_fts MATCH ? {where} ORDER BY archive_fts.rowid DESC LIMIT ? OFFSET ?",
-            (*(_MARK_OPEN, _MARK_CLOSE) * 3, expr, *params, limit, offset)).fetchall()
+            (*(_MARK_OPEN, _MARK_CLOSE) * 3, expr, *params, limit, offset),
+        ).fetchall()
         entries = self._entries([r[:5] for r in rows])
         hits = []
         for entry, row in zip(entries, rows, strict=True):
@@ -318,21 +367,30 @@ class ArchiveStore:
         where, params = self._filters(since, None, topic, False)
         if expr is None:
             return self.conn.execute(f"SELECT count(*) FROM archive_articles a {where}", params).fetchone()[0]
-        where = ("AND " + where[len("WHERE "):]) if where else ""
+        where = ("AND " + where[len("WHERE ") :]) if where else ""
         return self.conn.execute(
             f"SELECT count(*) FROM archive_fts JOIN archive_articles a ON a.seq = archive_fts.rowid"
-            f" WHERE archive_fts MATCH ? {where}", (expr, *params)).fetchone()[0]
+            f" WHERE archive_fts MATCH ? {where}",
+            (expr, *params),
+        ).fetchone()[0]
 
     def scan(self, since: float | None = None, until: float | None = None, *, batch: int = 2000) -> Iterator[ScanRow]:
         """Every archived article in the window, oldest first, decoded for a backtest."""
         where, params = self._filters(since, until, None, False)
         cur = self.conn.execute(
             f"SELECT a.article, a.at, a.matches, a.ruleset_version, a.story_id FROM archive_articles a {where}"
-            " ORDER BY a.at, a.seq", params)
+            " ORDER BY a.at, a.seq",
+            params,
+        )
         while rows := cur.fetchmany(batch):
             for body, at, matches, version, story in rows:
-                yield ScanRow(decode_article(body), at, _matches_decoder.decode(matches) if matches else
-                              (() if version else None), version, story)
+                yield ScanRow(
+                    decode_article(body),
+                    at,
+                    _matches_decoder.decode(matches) if matches else (() if version else None),
+                    version,
+                    story,
+                )
 
     def topics(self) -> list[str]:
         """Every topic id that appears in the archive, sorted."""
@@ -345,16 +403,17 @@ class ArchiveStore:
         """Counts, time span and bytes in use (the whole state file)."""
         n, oldest, newest = self.conn.execute("SELECT count(*), min(at), max(at) FROM archive_articles").fetchone()
         alerts = self.conn.execute("SELECT count(*) FROM archive_alerts").fetchone()[0]
-        pages = self.conn.execute("PRAGMA page_count").fetchone()[0] - self.conn.execute(
-            "PRAGMA freelist_count").fetchone()[0]
+        pages = (
+            self.conn.execute("PRAGMA page_count").fetchone()[0]
+            - self.conn.execute("PRAGMA freelist_count").fetchone()[0]
+        )
         size = self.conn.execute("PRAGMA page_size").fetchone()[0]
         return Usage(articles=n, alerts=alerts, oldest=oldest, newest=newest, file_bytes=pages * size)
 
     # -- helpers ------------------------------------------------------------
 
     @staticmethod
-    def _filters(since: float | None, until: float | None, topic: str | None,
-                 matched_only: bool) -> tuple[str, tuple]:
+    def _filters(since: float | None, until: float | None, topic: str | None, matched_only: bool) -> tuple[str, tuple]:
         clauses, params = [], []
         if since is not None:
             clauses.append("a.at >= ?")
@@ -375,15 +434,25 @@ class ArchiveStore:
         if stories:
             marks = ",".join("?" * len(stories))
             for key, story, route, dest, created, status, why in self.conn.execute(
-                    f"SELECT a.key, a.story_id, a.route, a.destination, a.created, a.status, coalesce(w.why, '')"
-                    f" FROM archive_alerts a LEFT JOIN archive_alert_why w ON w.key = a.key"
-                    f" WHERE a.story_id IN ({marks}) ORDER BY a.created, a.key", tuple(stories)):
+                f"SELECT a.key, a.story_id, a.route, a.destination, a.created, a.status, coalesce(w.why, '')"
+                f" FROM archive_alerts a LEFT JOIN archive_alert_why w ON w.key = a.key"
+                f" WHERE a.story_id IN ({marks}) ORDER BY a.created, a.key",
+                tuple(stories),
+            ):
                 alerts.setdefault(story, []).append(
-                    ArchivedAlert(key=key, route=route, destination=dest, created=created, status=status, why=why))
-        return [ArchiveEntry(article=decode_article(body), at=at,
-                             matches=_matches_decoder.decode(matches) if matches else (),
-                             ruleset_version=version, story_id=story, alerts=tuple(alerts.get(story, ())))
-                for body, at, matches, version, story in rows]
+                    ArchivedAlert(key=key, route=route, destination=dest, created=created, status=status, why=why)
+                )
+        return [
+            ArchiveEntry(
+                article=decode_article(body),
+                at=at,
+                matches=_matches_decoder.decode(matches) if matches else (),
+                ruleset_version=version,
+                story_id=story,
+                alerts=tuple(alerts.get(story, ())),
+            )
+            for body, at, matches, version, story in rows
+        ]
 
 
 def _lead(article: Article, width: int = 240) -> str:

@@ -31,6 +31,8 @@ def _ensure(conn: sqlite3.Connection) -> None:
     # execute, not executescript: that would commit a transaction the caller has open.
     for statement in _SCHEMA:
         conn.execute(statement)
+
+
 _MAX_DIFF = 200_000  # a pasted megabyte must not make the log unreadable
 
 
@@ -45,19 +47,28 @@ class AuditEntry(msgspec.Struct, frozen=True, kw_only=True):
     diff: str = ""
 
 
-def record_audit(conn: sqlite3.Connection, *, who: str, action: str, what: str, diff: str = "",
-                 at: float | None = None) -> int:
+def record_audit(
+    conn: sqlite3.Connection, *, who: str, action: str, what: str, diff: str = "", at: float | None = None
+) -> int:
     """Append one change to the audit log; returns its id."""
     _ensure(conn)
     if len(diff) > _MAX_DIFF:
         diff = diff[:_MAX_DIFF] + f"\n... ({len(diff) - _MAX_DIFF} more characters not kept)"
-    cur = conn.execute("INSERT INTO audit_log (at, who, action, what, diff) VALUES (?,?,?,?,?)",
-                       (time.time() if at is None else at, who, action, what, diff))
+    cur = conn.execute(
+        "INSERT INTO audit_log (at, who, action, what, diff) VALUES (?,?,?,?,?)",
+        (time.time() if at is None else at, who, action, what, diff),
+    )
     return int(cur.lastrowid)
 
 
-def list_audit(conn: sqlite3.Connection, *, limit: int = 100, action: str | None = None, who: str | None = None,
-               since: float | None = None) -> list[AuditEntry]:
+def list_audit(
+    conn: sqlite3.Connection,
+    *,
+    limit: int = 100,
+    action: str | None = None,
+    who: str | None = None,
+    since: float | None = None,
+) -> list[AuditEntry]:
     """The latest changes, newest first, optionally of one action, one person, or since a time."""
     _ensure(conn)
     clauses, params = [], []
@@ -69,8 +80,10 @@ def list_audit(conn: sqlite3.Connection, *, limit: int = 100, action: str | None
         clauses.append("at >= ?")
         params.append(since)
     where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
-    rows = conn.execute(f"SELECT id, at, who, action, what, diff FROM audit_log {where} ORDER BY at DESC, id DESC"
-                        " LIMIT ?", (*params, limit)).fetchall()
+    rows = conn.execute(
+        f"SELECT id, at, who, action, what, diff FROM audit_log {where} ORDER BY at DESC, id DESC LIMIT ?",
+        (*params, limit),
+    ).fetchall()
     return [AuditEntry(id=i, at=at, who=w, action=a, what=x, diff=d) for i, at, w, a, x, d in rows]
 
 

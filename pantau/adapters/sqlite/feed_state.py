@@ -75,8 +75,7 @@ class SqliteFeedStateStore:
         for start in range(0, len(wanted), 500):  # SQLite's bound-parameter limit
             chunk = wanted[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            found.update(r[0] for r in self.conn.execute(
-                f"SELECT id FROM sources_seen WHERE id IN ({marks})", chunk))
+            found.update(r[0] for r in self.conn.execute(f"SELECT id FROM sources_seen WHERE id IN ({marks})", chunk))
         return set(wanted) - found
 
     def prune_seen(self, *, older_than: float = SEEN_RETENTION) -> int:

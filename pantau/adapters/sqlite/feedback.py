@@ -134,8 +134,9 @@ class FeedbackStore:
             conn.execute(statement)
 
     def _alert(self, alert_key: str) -> tuple[ArchivedAlert, str] | None:
-        row = self.conn.execute("SELECT route, destination, created, status, article_id FROM archive_alerts"
-                                " WHERE key = ?", (alert_key,)).fetchone()
+        row = self.conn.execute(
+            "SELECT route, destination, created, status, article_id FROM archive_alerts WHERE key = ?", (alert_key,)
+        ).fetchone()
         if row is None:
             return None
         route, dest, created, status, article = row
@@ -147,19 +148,25 @@ class FeedbackStore:
         entry = self.archive.get(found[1] if found else article_id) if (found or article_id) else None
         if entry is None:
             return None
-        verdicts = dict(self.conn.execute(
-            "SELECT who, verdict FROM feedback_verdicts WHERE alert_key = ? GROUP BY who", (alert_key,)).fetchall())
+        verdicts = dict(
+            self.conn.execute(
+                "SELECT who, verdict FROM feedback_verdicts WHERE alert_key = ? GROUP BY who", (alert_key,)
+            ).fetchall()
+        )
         return AlertContext(alert_key=alert_key, entry=entry, alert=found[0] if found else None, verdicts=verdicts)
 
-    def record(self, alert_key: str, verdict: str, *, who: str, article_id: str = "",
-               at: float | None = None) -> Recorded:
+    def record(
+        self, alert_key: str, verdict: str, *, who: str, article_id: str = "", at: float | None = None
+    ) -> Recorded:
         """Store a verdict on an alert for each topic/rule its article matched; counts the metric."""
         if verdict not in ("relevant", "not_relevant"):
             raise ConfigError(f"verdict {verdict!r} is not one of relevant, not_relevant")
         ctx = self.describe(alert_key, article_id)
         if ctx is None or not ctx.entry.matches:
-            raise ConfigError(f"alert {alert_key} is not in the archive (pruned, or never archived here)",
-                              hint="verdicts can be given while the article is archived (`archive:` in pantau.yaml)")
+            raise ConfigError(
+                f"alert {alert_key} is not in the archive (pruned, or never archived here)",
+                hint="verdicts can be given while the article is archived (`archive:` in pantau.yaml)",
+            )
         entry = ctx.entry
         rules = tuple(dict.fromkeys((m.topic, m.rule) for m in entry.matches))
         version = entry.ruleset_version or (entry.matches[0].ruleset_version if entry.matches else "")
@@ -169,29 +176,38 @@ class FeedbackStore:
             self.conn.executemany(
                 "INSERT INTO feedback_verdicts VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(alert_key, topic, rule, who)"
                 " DO UPDATE SET verdict = excluded.verdict, at = excluded.at",
-                [(alert_key, entry.article.id, topic, rule, verdict, version, who, now) for topic, rule in rules])
+                [(alert_key, entry.article.id, topic, rule, verdict, version, who, now) for topic, rule in rules],
+            )
         for topic, rule in rules:
             FEEDBACK.labels(topic=topic, rule=rule, verdict=verdict).inc()
-        return Recorded(alert_key=alert_key, article_id=entry.article.id, verdict=verdict, rules=rules,
-                        ruleset_version=version)
+        return Recorded(
+            alert_key=alert_key, article_id=entry.article.id, verdict=verdict, rules=rules, ruleset_version=version
+        )
 
-    def should_have_alerted(self, article_id: str, topic: str, *, who: str, note: str = "",
-                            at: float | None = None) -> None:
+    def should_have_alerted(
+        self, article_id: str, topic: str, *, who: str, note: str = "", at: float | None = None
+    ) -> None:
         """Record that ``topic`` should have taken this archived article (a should_match candidate)."""
         entry = self.archive.get(article_id)
         if entry is None:
-            raise ConfigError(f"article {article_id!r} is not in the archive",
-                              hint="pick it from `pantau archive search`; older articles are pruned")
+            raise ConfigError(
+                f"article {article_id!r} is not in the archive",
+                hint="pick it from `pantau archive search`; older articles are pruned",
+            )
         if topic in entry.topics:
-            raise ConfigError(f"article {article_id!r} already matched topic {topic!r}",
-                              hint="mark its alert relevant or not relevant instead")
+            raise ConfigError(
+                f"article {article_id!r} already matched topic {topic!r}",
+                hint="mark its alert relevant or not relevant instead",
+            )
         self.conn.execute(
             "INSERT INTO feedback_missed VALUES (?,?,?,?,?,?) ON CONFLICT(article_id, topic, who)"
             " DO UPDATE SET at = excluded.at, note = excluded.note",
-            (article_id, topic, entry.ruleset_version, who, time.time() if at is None else at, note))
+            (article_id, topic, entry.ruleset_version, who, time.time() if at is None else at, note),
+        )
 
-    def quality(self, *, since: float | None = None, topic: str | None = None,
-                ruleset_version: str | None = None) -> Quality:
+    def quality(
+        self, *, since: float | None = None, topic: str | None = None, ruleset_version: str | None = None
+    ) -> Quality:
         """Per rule and topic: alerts archived, verdicts and observed precision (since a time, of one version)."""
         alerts: dict[tuple[str, str], int] = {}
         topic_alerts: dict[str, int] = {}
@@ -199,7 +215,9 @@ class FeedbackStore:
         rows = self.conn.execute(
             "SELECT json_extract(m.value, '$.topic'), json_extract(m.value, '$.rule'), al.key"
             " FROM archive_alerts al JOIN archive_articles a ON a.article_id = al.article_id,"
-            f" json_each(a.matches) m {where}", (since,) if since is not None else ()).fetchall()
+            f" json_each(a.matches) m {where}",
+            (since,) if since is not None else (),
+        ).fetchall()
         seen_topic: set[tuple[str, str]] = set()
         for t, r, key in rows:
             alerts[(t, r)] = alerts.get((t, r), 0) + 1
@@ -218,20 +236,40 @@ class FeedbackStore:
         topic_votes: dict[str, list[int]] = {}
         topic_seen: set[tuple[str, str, str]] = set()
         for t, r, verdict, key, who in self.conn.execute(
-                f"SELECT topic, rule, verdict, alert_key, who FROM feedback_verdicts {vwhere}", params):
+            f"SELECT topic, rule, verdict, alert_key, who FROM feedback_verdicts {vwhere}", params
+        ):
             i = 0 if verdict == "relevant" else 1
             votes.setdefault((t, r), [0, 0])[i] += 1
             if (t, key, who) not in topic_seen:  # one vote per person and alert for the topic
                 topic_seen.add((t, key, who))
                 topic_votes.setdefault(t, [0, 0])[i] += 1
-        missed = dict(self.conn.execute(
-            f"SELECT topic, count(*) FROM feedback_missed {vwhere} GROUP BY topic", params).fetchall())
+        missed = dict(
+            self.conn.execute(f"SELECT topic, count(*) FROM feedback_missed {vwhere} GROUP BY topic", params).fetchall()
+        )
         keys = sorted(alerts.keys() | votes.keys())
-        rules = [RuleQuality(topic=t, rule=r, alerts=alerts.get((t, r), 0), relevant=votes.get((t, r), [0, 0])[0],
-                             not_relevant=votes.get((t, r), [0, 0])[1]) for t, r in keys if topic in (None, t)]
-        topics = [TopicQuality(topic=t, rule="", alerts=topic_alerts.get(t, 0), relevant=topic_votes.get(t, [0, 0])[0],
-                               not_relevant=topic_votes.get(t, [0, 0])[1], missed=missed.get(t, 0))
-                  for t in sorted(topic_alerts.keys() | topic_votes.keys() | missed.keys()) if topic in (None, t)]
+        rules = [
+            RuleQuality(
+                topic=t,
+                rule=r,
+                alerts=alerts.get((t, r), 0),
+                relevant=votes.get((t, r), [0, 0])[0],
+                not_relevant=votes.get((t, r), [0, 0])[1],
+            )
+            for t, r in keys
+            if topic in (None, t)
+        ]
+        topics = [
+            TopicQuality(
+                topic=t,
+                rule="",
+                alerts=topic_alerts.get(t, 0),
+                relevant=topic_votes.get(t, [0, 0])[0],
+                not_relevant=topic_votes.get(t, [0, 0])[1],
+                missed=missed.get(t, 0),
+            )
+            for t in sorted(topic_alerts.keys() | topic_votes.keys() | missed.keys())
+            if topic in (None, t)
+        ]
         return Quality(since=since, rules=rules, topics=topics)
 
     def candidates(self, *, topic: str | None = None, limit: int = 200) -> list[Candidate]:
@@ -240,10 +278,14 @@ class FeedbackStore:
         out: list[Candidate] = []
         rows = self.conn.execute(
             "SELECT topic, rule, article_id, who, max(at) FROM feedback_verdicts WHERE verdict = 'not_relevant'"
-            " GROUP BY topic, rule, article_id ORDER BY max(at) DESC LIMIT ?", (limit,)).fetchall()
+            " GROUP BY topic, rule, article_id ORDER BY max(at) DESC LIMIT ?",
+            (limit,),
+        ).fetchall()
         missed = self.conn.execute(
             "SELECT topic, '', article_id, who, max(at) FROM feedback_missed GROUP BY topic, article_id"
-            " ORDER BY max(at) DESC LIMIT ?", (limit,)).fetchall()
+            " ORDER BY max(at) DESC LIMIT ?",
+            (limit,),
+        ).fetchall()
         for kind, batch in (("should_not_match", rows), ("should_match", missed)):
             for t, r, article_id, who, at in batch:
                 cid = f"{kind}:{t}:{r}:{article_id}"
@@ -252,9 +294,20 @@ class FeedbackStore:
                 entry = self.archive.get(article_id)
                 if entry is None:  # pruned since: nothing left to offer
                     continue
-                out.append(Candidate(id=cid, kind=kind, topic=t, rule=r, article_id=article_id,
-                                     title=entry.article.title, text=_excerpt(entry),
-                                     language=entry.article.language or "", who=who, at=at))
+                out.append(
+                    Candidate(
+                        id=cid,
+                        kind=kind,
+                        topic=t,
+                        rule=r,
+                        article_id=article_id,
+                        title=entry.article.title,
+                        text=_excerpt(entry),
+                        language=entry.article.language or "",
+                        who=who,
+                        at=at,
+                    )
+                )
         return sorted(out, key=lambda c: -c.at)[:limit]
 
     def dismiss(self, candidate_id: str, *, who: str) -> None:

@@ -38,16 +38,12 @@ class Inbox:
         with self._conn:  # BEGIN ... COMMIT even though the connection is in autocommit
             self._conn.execute("BEGIN IMMEDIATE")
             before = self._conn.total_changes
-            self._conn.executemany(
-                "INSERT OR IGNORE INTO inbox (article_id, body, received) VALUES (?,?,?)", rows
-            )
+            self._conn.executemany("INSERT OR IGNORE INTO inbox (article_id, body, received) VALUES (?,?,?)", rows)
             return self._conn.total_changes - before
 
     def pending(self, limit: int = 500) -> list[Article]:
         """Accepted articles not yet processed, in arrival order."""
-        rows = self._conn.execute(
-            "SELECT body FROM inbox WHERE done IS NULL ORDER BY seq LIMIT ?", (limit,)
-        ).fetchall()
+        rows = self._conn.execute("SELECT body FROM inbox WHERE done IS NULL ORDER BY seq LIMIT ?", (limit,)).fetchall()
         return [decode(body) for (body,) in rows]
 
     def mark_done(self, article_id: str, now: float | None = None) -> None:

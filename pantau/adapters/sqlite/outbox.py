@@ -83,8 +83,16 @@ class SqliteOutbox:
                 cur = self.conn.execute(
                     "INSERT OR IGNORE INTO alert_outbox (key, destination, route, due, created, updated, alert, title)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (alert.key, alert.destination, alert.route, when, alert.created, now, encode_alert(alert),
-                     alert.headline[:300]),
+                    (
+                        alert.key,
+                        alert.destination,
+                        alert.route,
+                        when,
+                        alert.created,
+                        now,
+                        encode_alert(alert),
+                        alert.headline[:300],
+                    ),
                 )
                 if cur.rowcount:
                     stored.append(alert)
@@ -170,13 +178,19 @@ class SqliteOutbox:
         """Delete the rows of alerts sent before ``before`` (dead letters stay); return how many."""
         with self._tx():
             self.conn.execute("DELETE FROM story_ledger WHERE at < ?", (before,))
-            return self.conn.execute("DELETE FROM alert_outbox WHERE status = 'sent' AND updated < ?",
-                                     (before,)).rowcount
+            return self.conn.execute(
+                "DELETE FROM alert_outbox WHERE status = 'sent' AND updated < ?", (before,)
+            ).rowcount
 
     def amend(self, key: str, alert: Alert) -> bool:
         """Replace a pending, never attempted alert's payload; False when it was sent or tried meanwhile."""
-        return self.conn.execute("UPDATE alert_outbox SET alert = ? WHERE key = ? AND status = 'pending'"
-                                 " AND attempts = 0", (encode_alert(alert), key)).rowcount == 1
+        return (
+            self.conn.execute(
+                "UPDATE alert_outbox SET alert = ? WHERE key = ? AND status = 'pending' AND attempts = 0",
+                (encode_alert(alert), key),
+            ).rowcount
+            == 1
+        )
 
     def ledger(self, key: str) -> bytes | None:
         """The story-update ledger of the first alert ``key``."""
@@ -212,6 +226,14 @@ class SqliteOutbox:
         recent = []
         for u, d, r, s, a, title in rows:
             alert = decode_alert(a) if a else None
-            recent.append(Recent(updated=u, destination=d, route=r, status=s, alert=alert,
-                                 title=title or (alert.headline if alert else "")))
+            recent.append(
+                Recent(
+                    updated=u,
+                    destination=d,
+                    route=r,
+                    status=s,
+                    alert=alert,
+                    title=title or (alert.headline if alert else ""),
+                )
+            )
         return recent

@@ -33,8 +33,9 @@ class SqliteSilences:
         self.conn = conn
         conn.executescript(_SCHEMA)
 
-    def add(self, kind: Kind, value: str, duration: float, reason: str, *, now: float | None = None,
-            created_by: str = "") -> Silence:
+    def add(
+        self, kind: Kind, value: str, duration: float, reason: str, *, now: float | None = None, created_by: str = ""
+    ) -> Silence:
         """Create a silence lasting ``duration`` seconds from now."""
         now = time.time() if now is None else now
         silence = new_silence(kind, value, duration, reason, now=now, created_by=created_by)
@@ -48,11 +49,11 @@ class SqliteSilences:
     def all(self) -> list[Silence]:
         """Every silence ever added, newest first."""
         rows = self.conn.execute(
-            "SELECT id, kind, value, reason, created, expires, created_by FROM alert_silences"
-            " ORDER BY created DESC, id"
+            "SELECT id, kind, value, reason, created, expires, created_by FROM alert_silences ORDER BY created DESC, id"
         ).fetchall()
-        return [Silence(id=i, kind=k, value=v, reason=r, created=c, expires=e, created_by=b)
-                for i, k, v, r, c, e, b in rows]
+        return [
+            Silence(id=i, kind=k, value=v, reason=r, created=c, expires=e, created_by=b) for i, k, v, r, c, e, b in rows
+        ]
 
     def active(self, now: float | None = None) -> list[Silence]:
         """Silences in force at ``now``."""

@@ -51,8 +51,9 @@ def open_state(path: str | Path, *, create: bool = True) -> sqlite3.Connection:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StateError(f"cannot create the folder of state file {path}: {exc.strerror or exc}",
-                             hint=_HINT) from None
+            raise StateError(
+                f"cannot create the folder of state file {path}: {exc.strerror or exc}", hint=_HINT
+            ) from None
     try:
         conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=30)
     except sqlite3.Error as exc:
@@ -64,6 +65,7 @@ def open_state(path: str | Path, *, create: bool = True) -> sqlite3.Connection:
     except sqlite3.DatabaseError as exc:
         conn.close()
         what = "is not a pantau state file (not SQLite)" if "not a database" in str(exc) else f"is unusable: {exc}"
-        raise StateError(f"state file {path} {what}",
-                         hint="point `state:` at a new file name; pantau creates it on its first run") from None
+        raise StateError(
+            f"state file {path} {what}", hint="point `state:` at a new file name; pantau creates it on its first run"
+        ) from None
     return conn

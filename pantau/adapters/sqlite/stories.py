@@ -47,8 +47,7 @@ class SqliteStoryStore:
     def recent(self, since: float) -> list[StoryMember]:
         """Members at or after ``since``, oldest first."""
         rows = self._conn.execute(
-            "SELECT article_id, story_id, at, size, signature FROM story_members"
-            " WHERE at >= ? ORDER BY at",
+            "SELECT article_id, story_id, at, size, signature FROM story_members WHERE at >= ? ORDER BY at",
             (since,),
         ).fetchall()
         return [StoryMember(*r) for r in rows]

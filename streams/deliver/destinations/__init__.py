@@ -22,21 +22,26 @@ from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 from pydantic import ConfigDict, Field, TypeAdapter
 
+from pantau.streams.deliver.destinations.apprise import AppriseDestination, AppriseSettings
 from pantau.streams.deliver.destinations.base import Destination, DestinationSettings
 from pantau.streams.deliver.destinations.console import ConsoleDestination, ConsoleSettings
 from pantau.streams.deliver.destinations.mail import EmailDestination, EmailSettings
 from pantau.streams.deliver.destinations.slack import SlackDestination, SlackSettings
-from pantau.streams.deliver.destinations.webhook import WebhookDestination, WebhookSettings
-from pantau.streams.deliver.destinations.apprise import AppriseDestination, AppriseSettings
 from pantau.streams.deliver.destinations.teams import TeamsDestination, TeamsSettings
 from pantau.streams.deliver.destinations.telegram import TelegramDestination, TelegramSettings
+from pantau.streams.deliver.destinations.webhook import WebhookDestination, WebhookSettings
 
 if TYPE_CHECKING:
     from pantau.core.config import Config
 
 __all__ = [
-    "Destination", "DestinationSettings", "DestinationSpec", "REGISTRY", "parse_destination",
-    "build_destinations", "build_destination",
+    "Destination",
+    "DestinationSettings",
+    "DestinationSpec",
+    "REGISTRY",
+    "parse_destination",
+    "build_destinations",
+    "build_destination",
 ]
 
 REGISTRY: dict[str, tuple[type[DestinationSettings], type[Any]]] = {
@@ -51,7 +56,12 @@ REGISTRY: dict[str, tuple[type[DestinationSettings], type[Any]]] = {
 """type -> (settings model, sender class); the sender is built as ``cls(name, settings)``."""
 
 DestinationSpec = Annotated[
-    WebhookSettings | SlackSettings | EmailSettings | ConsoleSettings | TelegramSettings | TeamsSettings
+    WebhookSettings
+    | SlackSettings
+    | EmailSettings
+    | ConsoleSettings
+    | TelegramSettings
+    | TeamsSettings
     | AppriseSettings,
     Field(discriminator="type"),
 ]
@@ -66,8 +76,9 @@ def parse_destination(data: object) -> DestinationSettings:
     return _adapter.validate_python(data)
 
 
-def build_destination(name: str, spec: DestinationSettings, *, base: Path | None = None,
-                      stream: TextIO | None = None) -> Destination:
+def build_destination(
+    name: str, spec: DestinationSettings, *, base: Path | None = None, stream: TextIO | None = None
+) -> Destination:
     """One destination from its settings (paths relative to ``base``)."""
     spec = spec.with_paths(base, name)
     _, sender = REGISTRY[spec.type]

@@ -53,8 +53,9 @@ def _instantiate(url: str):
     """The Apprise plugin for ``url`` and, when there is none, Apprise's reason (scrubbed)."""
     with _apprise.LogCapture(level=logging.WARNING) as out:
         plugin = _apprise.Apprise.instantiate(url)
-    reason = scrub(" ".join(line.split(" - ", 2)[-1] for line in out.getvalue().splitlines() if line.strip()),
-                   secret_parts(url))
+    reason = scrub(
+        " ".join(line.split(" - ", 2)[-1] for line in out.getvalue().splitlines() if line.strip()), secret_parts(url)
+    )
     return plugin, reason
 
 
@@ -84,16 +85,22 @@ class AppriseSettings(DestinationSettings):
         url = self.url.get_secret_value().strip() if self.url else ""
         scheme = _scheme(url)
         if not scheme:
-            raise ValueError("apprise destination: url must be an Apprise service URL such as tgram://, "
-                             "discord://, ntfys:// (see https://github.com/caronc/apprise/wiki)")
+            raise ValueError(
+                "apprise destination: url must be an Apprise service URL such as tgram://, "
+                "discord://, ntfys:// (see https://github.com/caronc/apprise/wiki)"
+            )
         plugin, reason = _instantiate(url)
         if plugin is None:
             known = scheme in _apprise.manager_plugins.NotificationManager()
-            what = (f"the {service_of(url)} URL is not valid" if known
-                    else f"no Apprise service has the scheme {scheme}://")
-            raise ValueError("apprise destination: url: " + what
-                             + (f" (Apprise says: {reason})" if reason and known else "")
-                             + "; check it against the service's page in the Apprise wiki")
+            what = (
+                f"the {service_of(url)} URL is not valid" if known else f"no Apprise service has the scheme {scheme}://"
+            )
+            raise ValueError(
+                "apprise destination: url: "
+                + what
+                + (f" (Apprise says: {reason})" if reason and known else "")
+                + "; check it against the service's page in the Apprise wiki"
+            )
         self.url = SecretStr(url)
         return self
 
@@ -143,7 +150,10 @@ def _link(label: str, url: str, fmt: str) -> str:
 
 def _alert_lines(v: AlertView, fmt: str, snippet: bool) -> list[str]:
     rule = ", ".join(v.rules) + (f" ({v.severity})" if v.severity else "")
-    lines = [_esc(" · ".join(p for p in (v.outlet, v.published) if p), fmt), _esc(f"{', '.join(v.topics)} · {rule}", fmt)]
+    lines = [
+        _esc(" · ".join(p for p in (v.outlet, v.published) if p), fmt),
+        _esc(f"{', '.join(v.topics)} · {rule}", fmt),
+    ]
     if snippet and v.snippet:
         lines += ["", "".join(_bold(_esc(s.text, fmt), fmt) if s.marked else _esc(s.text, fmt) for s in v.snippet)]
     lines += ["", _link("Open the article", v.url, fmt)]
@@ -161,7 +171,8 @@ def apprise_body(message: Message, fmt: str, *, body_max: int = 0, title_max: in
         update = message.alerts[0].update
         title = f"Update: {shorten(update.title, 200)}"
         lines = [_bold(_esc(update.summary(), fmt), fmt)] + [
-            f"• {_link(shorten(i.title, 200), i.url, fmt)} — {_esc(i.outlet, fmt)}" for i in update.items]
+            f"• {_link(shorten(i.title, 200), i.url, fmt)} — {_esc(i.outlet, fmt)}" for i in update.items
+        ]
         candidates = [lines[: n + 1] for n in _shrinking(len(lines) - 1)]
     elif message.kind == "ops_event":
         v = event_view(message.alerts[0].event, message.alerts[0].key)
@@ -177,8 +188,10 @@ def apprise_body(message: Message, fmt: str, *, body_max: int = 0, title_max: in
             word = "Alert storm" if message.kind == "storm" else "Digest"
             title = f"{word}: {len(views)} alerts ({message.route})"
             items = [f"• {_link(shorten(v.title, 200), v.url, fmt)} — {_esc(v.outlet, fmt)}" for v in views]
-            candidates = [items[:n] + ([_esc(f"… and {len(items) - n} more", fmt)] if n < len(items) else [])
-                          for n in _shrinking(len(items))]
+            candidates = [
+                items[:n] + ([_esc(f"… and {len(items) - n} more", fmt)] if n < len(items) else [])
+                for n in _shrinking(len(items))
+            ]
     title = defuse_mentions(title)  # titles go as plain text, but a chat still pings on @everyone
     if title_max:
         title = shorten(title, title_max)
@@ -235,8 +248,9 @@ class AppriseDestination:
         try:
             result = await asyncio.to_thread(self._apprise.notify, body=body, title=title, body_format=self.format)
         except Exception as exc:  # a plugin bug: keep the alert, say which service, hide the URL
-            raise RetryableDelivery(self.name, f"apprise {self.service} failed: "
-                                    f"{scrub(f'{type(exc).__name__}: {exc}', self._secrets)}") from None
+            raise RetryableDelivery(
+                self.name, f"apprise {self.service} failed: {scrub(f'{type(exc).__name__}: {exc}', self._secrets)}"
+            ) from None
         if result:
             return
         reason = self._reason(result)
@@ -244,8 +258,12 @@ class AppriseDestination:
         status = int(m.group(1) or m.group(2)) if m else None
         what = f"apprise {self.service} refused the alert" + (f": {reason}" if reason else "")
         if status is not None and 400 <= status < 500 and status not in _RETRY_4XX:
-            raise PermanentDelivery(self.name, what, hint="check the service URL and its permissions, then "
-                                    "`pantau alerts replay`", disable=status == 410)
+            raise PermanentDelivery(
+                self.name,
+                what,
+                hint="check the service URL and its permissions, then `pantau alerts replay`",
+                disable=status == 410,
+            )
         raise RetryableDelivery(self.name, what, hint="pantau retries with backoff")
 
     def _reason(self, result) -> str:

@@ -42,7 +42,9 @@ class DestinationSettings(BaseModel):
         """Raise ValueError for a missing required field, a URL of the wrong scheme or port, a bad retry."""
         missing = [f.rstrip("_") for f in needs if not getattr(self, f)]
         if missing:
-            raise ValueError(f"{'an' if self.type[0] in 'aeiou' else 'a'} {self.type} destination needs {', '.join(missing)}")
+            raise ValueError(
+                f"{'an' if self.type[0] in 'aeiou' else 'a'} {self.type} destination needs {', '.join(missing)}"
+            )
         for field in urls:
             value = getattr(self, field) or ""
             if schemes and urlsplit(value).scheme not in schemes:

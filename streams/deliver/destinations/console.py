@@ -35,6 +35,7 @@ class ConsoleSettings(DestinationSettings):
         self.check()
         return self
 
+
 _SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}
 
 
@@ -100,7 +101,9 @@ class ConsoleDestination:
     async def send(self, message: Message) -> None:
         """Print the message's alerts (a storm prints a one-line summary first)."""
         if message.kind == "storm":
-            self.console.print(Text(f"⚡ alert storm on {message.route}: {len(message.alerts)} alerts", style="bold red"))
+            self.console.print(
+                Text(f"⚡ alert storm on {message.route}: {len(message.alerts)} alerts", style="bold red")
+            )
         for alert in message.alerts:
             if alert.update is not None:
                 self.console.print(Text(f"↳ update on “{alert.update.title}”: {alert.update.summary()}", style="cyan"))

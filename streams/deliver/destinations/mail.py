@@ -24,12 +24,12 @@ from urllib.parse import unquote, urlsplit
 import jinja2
 from pydantic import Field, model_validator
 
+from pantau.core.errors import PermanentDelivery, RetryableDelivery
 from pantau.streams.deliver.alert import Message
 from pantau.streams.deliver.config import mask_url
 from pantau.streams.deliver.destinations.base import DestinationSettings
 from pantau.streams.deliver.events import event_view
 from pantau.streams.deliver.render import view
-from pantau.core.errors import PermanentDelivery, RetryableDelivery
 
 __all__ = ["EmailSettings", "EmailDestination", "build_email", "template_env"]
 
@@ -54,6 +54,7 @@ class EmailSettings(DestinationSettings):
     def _checked(self) -> EmailSettings:
         self.check(needs=("smtp", "from_", "to"), urls=("smtp",), schemes=("smtp", "smtps"))
         return self
+
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -91,8 +92,9 @@ def build_email(message: Message, spec: EmailSettings, env: jinja2.Environment) 
         context["alerts"] = views
     msg = EmailMessage()
     # Headers cannot hold line breaks: collapse whatever the template produced.
-    msg["Subject"] = ("Re: " if message.kind == "update" else "") + \
-        " ".join(env.get_template(subject).render(context).split())[:250]
+    msg["Subject"] = ("Re: " if message.kind == "update" else "") + " ".join(
+        env.get_template(subject).render(context).split()
+    )[:250]
     msg["From"] = spec.from_ or ""
     msg["To"] = ", ".join(spec.to)
     msg["Date"] = formatdate(localtime=False)
@@ -137,7 +139,9 @@ class EmailDestination:
         where = f"SMTP server {mask_url(self.spec.smtp)}"
         try:
             if self._implicit_tls:
-                client: smtplib.SMTP = smtplib.SMTP_SSL(self._host, self._port, timeout=self.spec.timeout, context=self._tls)
+                client: smtplib.SMTP = smtplib.SMTP_SSL(
+                    self._host, self._port, timeout=self.spec.timeout, context=self._tls
+                )
             else:
                 client = smtplib.SMTP(self._host, self._port, timeout=self.spec.timeout)
             with client:
@@ -148,17 +152,24 @@ class EmailDestination:
                 if self._user:
                     if not isinstance(client.sock, ssl.SSLSocket):
                         raise PermanentDelivery(
-                            self.name, f"{where} offers no STARTTLS; refusing to send the password in clear",
+                            self.name,
+                            f"{where} offers no STARTTLS; refusing to send the password in clear",
                             hint="use smtps:// or a server that offers STARTTLS",
                         )
                     self._login(client)
                 client.send_message(email)
         except ssl.SSLCertVerificationError as exc:
-            raise PermanentDelivery(self.name, f"{where}: certificate not trusted: {exc.verify_message}",
-                                    hint="set ca_file: to the CA that signed the server's certificate") from None
+            raise PermanentDelivery(
+                self.name,
+                f"{where}: certificate not trusted: {exc.verify_message}",
+                hint="set ca_file: to the CA that signed the server's certificate",
+            ) from None
         except smtplib.SMTPAuthenticationError as exc:
-            raise PermanentDelivery(self.name, f"{where} refused the login: {exc.smtp_code} {_text(exc.smtp_error)}",
-                                    hint="check the user and password in smtp:") from None
+            raise PermanentDelivery(
+                self.name,
+                f"{where} refused the login: {exc.smtp_code} {_text(exc.smtp_error)}",
+                hint="check the user and password in smtp:",
+            ) from None
         except smtplib.SMTPRecipientsRefused as exc:
             refused = ", ".join(f"{r} ({c} {_text(m)})" for r, (c, m) in exc.recipients.items())
             raise PermanentDelivery(self.name, f"{where} refused recipients {refused}", hint="fix to:") from None
@@ -166,10 +177,15 @@ class EmailDestination:
             what = f"{where} answered {exc.smtp_code} {_text(exc.smtp_error)}"
             if 400 <= exc.smtp_code < 500:
                 raise RetryableDelivery(self.name, what) from None
-            raise PermanentDelivery(self.name, what, hint="see the server's message; then `pantau alerts replay`") from None
+            raise PermanentDelivery(
+                self.name, what, hint="see the server's message; then `pantau alerts replay`"
+            ) from None
         except (smtplib.SMTPException, OSError) as exc:
-            raise RetryableDelivery(self.name, f"cannot reach {where}: {exc or type(exc).__name__}",
-                                    hint="check host and port in smtp:; pantau retries with backoff") from None
+            raise RetryableDelivery(
+                self.name,
+                f"cannot reach {where}: {exc or type(exc).__name__}",
+                hint="check host and port in smtp:; pantau retries with backoff",
+            ) from None
 
     def _login(self, client: smtplib.SMTP) -> None:
         # PLAIN when offered: one attempt, so a wrong password fails once and

@@ -81,13 +81,18 @@ def _mrkdwn(text: str, limit: int = TEXT_LIMIT) -> dict[str, Any]:
 
 def _header(text: str) -> dict[str, Any]:
     # Slack decodes entities in plain_text too, so headers are escaped like the rest.
-    return {"type": "header", "text": {"type": "plain_text", "text": _fit(escape(shorten(text, HEADER_LIMIT)), HEADER_LIMIT), "emoji": False}}
+    return {
+        "type": "header",
+        "text": {"type": "plain_text", "text": _fit(escape(shorten(text, HEADER_LIMIT)), HEADER_LIMIT), "emoji": False},
+    }
 
 
 def _alert_blocks(v: AlertView) -> list[dict[str, Any]]:
     fields = [
         _mrkdwn(f"*Topics*\n{escape(', '.join(v.topics))}", FIELD_LIMIT),
-        _mrkdwn(f"*Rule*\n{escape(', '.join(v.rules))}" + (f" ({escape(v.severity)})" if v.severity else ""), FIELD_LIMIT),
+        _mrkdwn(
+            f"*Rule*\n{escape(', '.join(v.rules))}" + (f" ({escape(v.severity)})" if v.severity else ""), FIELD_LIMIT
+        ),
     ]
     blocks = [
         _header(v.title),
@@ -135,8 +140,10 @@ def _event_blocks(v: EventView) -> list[dict[str, Any]]:
     return [
         _header(f"{_ICON.get(v.severity, '')} {v.title}".strip()),
         {"type": "section", "text": _mrkdwn(escape(shorten(v.message, 2500))), "fields": fields[:10]},
-        {"type": "context",
-         "elements": [_mrkdwn(f"{escape(v.kind)} · {escape(v.severity)} · since {v.at} · pantau ops")]},
+        {
+            "type": "context",
+            "elements": [_mrkdwn(f"{escape(v.kind)} · {escape(v.severity)} · since {v.at} · pantau ops")],
+        },
     ]
 
 
@@ -154,8 +161,10 @@ def _update_payload(message: Message) -> dict[str, Any]:
     assert update is not None
     head = f"↳ Update on “{shorten(update.title, 200)}”: {update.summary()}"
     links = " · ".join(_link(i.url, shorten(f"{i.outlet}: {i.title}", 120)) for i in update.items[:20])
-    blocks = [{"type": "context", "elements": [_mrkdwn(f"*{escape(head)}*")]},
-              {"type": "context", "elements": [_mrkdwn(links or " ")]}]
+    blocks = [
+        {"type": "context", "elements": [_mrkdwn(f"*{escape(head)}*")]},
+        {"type": "context", "elements": [_mrkdwn(links or " ")]},
+    ]
     return {"text": _fit(escape(shorten(head, 1000))), "blocks": blocks, "unfurl_links": False}
 
 
@@ -190,7 +199,9 @@ class SlackDestination:
     async def send(self, message: Message) -> None:
         """Post one message; raises RetryableDelivery / PermanentDelivery on failure."""
         body = json.dumps(slack_payload(message), ensure_ascii=False).encode("utf-8")
-        await post(self._client, self.name, self.spec.url or "", body, {"Content-Type": "application/json; charset=utf-8"})
+        await post(
+            self._client, self.name, self.spec.url or "", body, {"Content-Type": "application/json; charset=utf-8"}
+        )
 
     async def aclose(self) -> None:
         """Close the HTTP client."""

@@ -51,8 +51,10 @@ class TeamsSettings(DestinationSettings):
         self.check(needs=("url",))
         self.url = (self.url or "").strip()
         if not re.match(r"^https?://[^/\s]+/\S", self.url):
-            raise ValueError("teams destination: url must be the https:// URL Teams gave for the incoming "
-                             "webhook or Workflows trigger")
+            raise ValueError(
+                "teams destination: url must be the https:// URL Teams gave for the incoming "
+                "webhook or Workflows trigger"
+            )
         return self
 
     def __repr_args__(self):
@@ -81,8 +83,13 @@ def _alert_body(v: AlertView, with_snippet: bool) -> list[dict]:
     body = [
         _text(card_escape(shorten(v.title, 300)), weight="Bolder", size="Medium"),
         _text(card_escape(" · ".join(p for p in (v.outlet, v.published) if p)), isSubtle=True, spacing="None"),
-        {"type": "FactSet", "facts": [{"title": "Topics", "value": card_escape(", ".join(v.topics))},
-                                      {"title": "Rule", "value": card_escape(rule)}]},
+        {
+            "type": "FactSet",
+            "facts": [
+                {"title": "Topics", "value": card_escape(", ".join(v.topics))},
+                {"title": "Rule", "value": card_escape(rule)},
+            ],
+        },
     ]
     if with_snippet and v.snippet:
         body.append(_text(_snippet(v.snippet)))
@@ -105,12 +112,19 @@ def _digest_body(message: Message, views: list[AlertView], with_snippet: bool) -
 def _card(body: list[dict], actions: list[dict]) -> dict:
     content = {
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
-        "type": "AdaptiveCard", "version": "1.4", "msteams": {"width": "Full"}, "body": body,
+        "type": "AdaptiveCard",
+        "version": "1.4",
+        "msteams": {"width": "Full"},
+        "body": body,
     }
     if actions:
         content["actions"] = actions
-    return {"type": "message", "attachments": [
-        {"contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": None, "content": content}]}
+    return {
+        "type": "message",
+        "attachments": [
+            {"contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": None, "content": content}
+        ],
+    }
 
 
 def _size(payload: dict) -> int:
@@ -124,26 +138,41 @@ def teams_payload(message: Message) -> dict:
         for a in message.alerts:
             if a.event is not None:
                 v = event_view(a.event, a.key)
-                body += [_text(card_escape(shorten(v.title, 300)), weight="Bolder", size="Medium"),
-                         _text(card_escape(shorten(v.message, 2000))),
-                         {"type": "FactSet", "facts": [{"title": card_escape(k), "value": card_escape(shorten(x, 300))}
-                                                       for k, x in v.details]},
-                         _text(card_escape(f"{v.kind} · {v.severity} · since {v.at} · pantau ops"), isSubtle=True)]
+                body += [
+                    _text(card_escape(shorten(v.title, 300)), weight="Bolder", size="Medium"),
+                    _text(card_escape(shorten(v.message, 2000))),
+                    {
+                        "type": "FactSet",
+                        "facts": [
+                            {"title": card_escape(k), "value": card_escape(shorten(x, 300))} for k, x in v.details
+                        ],
+                    },
+                    _text(card_escape(f"{v.kind} · {v.severity} · since {v.at} · pantau ops"), isSubtle=True),
+                ]
         return _card(body, [])
     if message.kind == "update" and message.alerts[0].update is not None:
         update = message.alerts[0].update
-        body = [_text(card_escape(f"↳ {update.summary()}"), weight="Bolder"),
-                _text(card_escape(f"Update on: {shorten(update.title, 200)}"), isSubtle=True, spacing="None")]
-        body += [_text(f"[{card_escape(shorten(i.title, 200))}]({i.url.replace(')', '%29').replace(' ', '%20')})"
-                       f" — {card_escape(i.outlet)}") for i in update.items[:40]]
+        body = [
+            _text(card_escape(f"↳ {update.summary()}"), weight="Bolder"),
+            _text(card_escape(f"Update on: {shorten(update.title, 200)}"), isSubtle=True, spacing="None"),
+        ]
+        body += [
+            _text(
+                f"[{card_escape(shorten(i.title, 200))}]({i.url.replace(')', '%29').replace(' ', '%20')})"
+                f" — {card_escape(i.outlet)}"
+            )
+            for i in update.items[:40]
+        ]
         return _card(body, [])
     views = [view(a, snippet_chars=600 if message.kind == "alert" else 200) for a in message.alerts]
     if message.kind == "alert" and len(views) == 1:
         v = views[0]
         action = [{"type": "Action.OpenUrl", "title": "Open the article", "url": v.url}]
         if v.feedback is not None:  # plain links: the page asks to confirm, nothing is recorded by opening one
-            action += [{"type": "Action.OpenUrl", "title": "Relevant", "url": v.feedback.relevant},
-                       {"type": "Action.OpenUrl", "title": "Not relevant", "url": v.feedback.not_relevant}]
+            action += [
+                {"type": "Action.OpenUrl", "title": "Relevant", "url": v.feedback.relevant},
+                {"type": "Action.OpenUrl", "title": "Not relevant", "url": v.feedback.not_relevant},
+            ]
         for with_snippet in (True, False):
             payload = _card(_alert_body(v, with_snippet), action)
             if _size(payload) <= MAX_BYTES:
@@ -191,8 +220,15 @@ class TeamsDestination:
     async def send(self, message: Message) -> None:
         """Post one card; raises RetryableDelivery / PermanentDelivery naming the Teams webhook, not its URL."""
         body = json.dumps(teams_payload(message), ensure_ascii=False).encode("utf-8")
-        await request(self._client, self.name, self.settings.url or "", body,
-                      {"Content-Type": "application/json; charset=utf-8"}, shown="Teams webhook", answer=_teams_answer)
+        await request(
+            self._client,
+            self.name,
+            self.settings.url or "",
+            body,
+            {"Content-Type": "application/json; charset=utf-8"},
+            shown="Teams webhook",
+            answer=_teams_answer,
+        )
 
     async def aclose(self) -> None:
         """Close the HTTP client."""

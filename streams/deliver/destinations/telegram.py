@@ -56,11 +56,15 @@ class TelegramSettings(DestinationSettings):
         self.check(needs=("token", "chat_id"))
         token = self.token.get_secret_value().strip() if self.token else ""
         if not _TOKEN.match(token):
-            raise ValueError("telegram destination: token is not a bot token "
-                             "(expected digits, a colon and ~35 characters, as @BotFather gives it)")
+            raise ValueError(
+                "telegram destination: token is not a bot token "
+                "(expected digits, a colon and ~35 characters, as @BotFather gives it)"
+            )
         if not _CHAT.match(self.chat_id or ""):
-            raise ValueError("telegram destination: chat_id must be a number such as -1001234567890 "
-                             "or a channel name such as @pantau_desk")
+            raise ValueError(
+                "telegram destination: chat_id must be a number such as -1001234567890 "
+                "or a channel name such as @pantau_desk"
+            )
         if not re.match(r"^https?://[^/\s]+", self.api):
             raise ValueError("telegram destination: api must be an http(s) base URL such as https://api.telegram.org")
         self.token = SecretStr(token)
@@ -102,8 +106,10 @@ def _alert_text(v: AlertView, title_chars: int, with_snippet: bool) -> str:
         lines += ["", _snippet(v.snippet)]
     lines += ["", f"[{md2('Open the article')}]({md2_url(v.url)})"]
     if v.feedback is not None:
-        lines.append(f"[{md2('Relevant')}]({md2_url(v.feedback.relevant)}) · "
-                     f"[{md2('Not relevant')}]({md2_url(v.feedback.not_relevant)})")
+        lines.append(
+            f"[{md2('Relevant')}]({md2_url(v.feedback.relevant)}) · "
+            f"[{md2('Not relevant')}]({md2_url(v.feedback.not_relevant)})"
+        )
     return "\n".join(lines)
 
 
@@ -179,8 +185,11 @@ def _telegram_answer(resp: httpx.Response) -> tuple[int, str, float | None]:
     status = int(data.get("error_code") or resp.status_code)
     params = data.get("parameters") or {}
     retry_after = params.get("retry_after") if isinstance(params, dict) else None
-    return (status if status >= 300 else 502), str(data.get("description", ""))[:300], \
-        float(retry_after) if isinstance(retry_after, (int, float)) else None
+    return (
+        (status if status >= 300 else 502),
+        str(data.get("description", ""))[:300],
+        float(retry_after) if isinstance(retry_after, (int, float)) else None,
+    )
 
 
 class TelegramDestination:
@@ -222,9 +231,15 @@ class TelegramDestination:
         """Post one message; raises RetryableDelivery / PermanentDelivery naming the Bot API, never the token."""
         body = json.dumps(self.payload(message), ensure_ascii=False).encode("utf-8")
         try:
-            resp = await request(self._client, self.name, self._url, body,
-                                 {"Content-Type": "application/json; charset=utf-8"},
-                                 shown="Telegram Bot API", answer=_telegram_answer)
+            resp = await request(
+                self._client,
+                self.name,
+                self._url,
+                body,
+                {"Content-Type": "application/json; charset=utf-8"},
+                shown="Telegram Bot API",
+                answer=_telegram_answer,
+            )
         except PermanentDelivery as exc:
             if "can't parse entities" in exc.message:
                 exc.hint = "a pantau escaping bug: report it with the alert (pantau alerts dead shows it)"

@@ -20,14 +20,22 @@ import msgspec
 from pydantic import SecretStr, model_validator
 from standardwebhooks import Webhook
 
+from pantau.core.logs import get_logger
 from pantau.streams.deliver.alert import Alert, Message
 from pantau.streams.deliver.destinations.base import DestinationSettings
 from pantau.streams.deliver.events import OpsEvent
 from pantau.streams.deliver.render import shorten
 from pantau.streams.deliver.transport import make_client, post
-from pantau.core.logs import get_logger
 
-__all__ = ["WebhookSettings", "WebhookDestination", "webhook_body", "signer", "SCHEMA_PATH", "EVENT_SCHEMA_PATH", "SCHEMA_VERSION"]
+__all__ = [
+    "WebhookSettings",
+    "WebhookDestination",
+    "webhook_body",
+    "signer",
+    "SCHEMA_PATH",
+    "EVENT_SCHEMA_PATH",
+    "SCHEMA_VERSION",
+]
 
 
 class WebhookSettings(DestinationSettings):
@@ -59,6 +67,7 @@ class WebhookSettings(DestinationSettings):
         if self.secret_file is not None:
             return self.secret_file.read_text(encoding="utf-8").strip()
         return None
+
 
 SCHEMA_VERSION = 1
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "alert-webhook.v1.json"
@@ -192,14 +201,32 @@ def _event_body(message: Message, alert: Alert, event: OpsEvent, sent: datetime)
     error = shorten(event.last_error, EVENT_TEXT) if event.last_error is not None else None
     truncated = len(event.message) > EVENT_TEXT or len(event.last_error or "") > EVENT_TEXT
     out = EventOut(
-        key=alert.key, kind=event.kind, severity=event.severity, about=event.about, subject=event.subject,
-        subject_name=event.subject_name, title=shorten(event.title, 300), message=message_text,
-        episode=event.episode, at=datetime.fromtimestamp(event.at, timezone.utc), failures=event.failures,
-        last_error=error, last_success=_stamp(event.last_success),
+        key=alert.key,
+        kind=event.kind,
+        severity=event.severity,
+        about=event.about,
+        subject=event.subject,
+        subject_name=event.subject_name,
+        title=shorten(event.title, 300),
+        message=message_text,
+        episode=event.episode,
+        at=datetime.fromtimestamp(event.at, timezone.utc),
+        failures=event.failures,
+        last_error=error,
+        last_success=_stamp(event.last_success),
     )
-    return msgspec.json.encode(EventPayload(version=SCHEMA_VERSION, type="ops_event", id=message.id,
-                                            destination=message.destination, route=message.route, sent=sent,
-                                            event=out, truncated=truncated))
+    return msgspec.json.encode(
+        EventPayload(
+            version=SCHEMA_VERSION,
+            type="ops_event",
+            id=message.id,
+            destination=message.destination,
+            route=message.route,
+            sent=sent,
+            event=out,
+            truncated=truncated,
+        )
+    )
 
 
 def _alert_out(alert: Alert, text: int | None) -> AlertOut:
@@ -219,23 +246,51 @@ def _alert_out(alert: Alert, text: int | None) -> AlertOut:
         topics=tuple(c.topics),
         ruleset_version=c.ruleset_version,
         article=ArticleOut(
-            id=a.id, url=a.url, title=cut(a.title, 0.5), summary=cut(a.summary), published=a.published,
-            fetched=a.fetched, feed=a.feed, feed_name=a.feed_name, language=a.language, tags=tuple(a.tags),
+            id=a.id,
+            url=a.url,
+            title=cut(a.title, 0.5),
+            summary=cut(a.summary),
+            published=a.published,
+            fetched=a.fetched,
+            feed=a.feed,
+            feed_name=a.feed_name,
+            language=a.language,
+            tags=tuple(a.tags),
         ),
         matches=[
-            MatchOut(rule=m.rule, topic=m.topic, score=m.score, severity=m.severity, tags=tuple(m.tags),
-                     terms=tuple(dict.fromkeys(h.term for h in m.hits)), snippet=cut(m.snippet))
+            MatchOut(
+                rule=m.rule,
+                topic=m.topic,
+                score=m.score,
+                severity=m.severity,
+                tags=tuple(m.tags),
+                terms=tuple(dict.fromkeys(h.term for h in m.hits)),
+                snippet=cut(m.snippet),
+            )
             for m in c.matches
         ],
-        update=None if alert.update is None else UpdateOut(
-            of=alert.update.of, seq=alert.update.seq, title=cut(alert.update.title, 0.5),
-            summary=alert.update.summary(), outlets=alert.update.outlets, languages=alert.update.languages,
+        update=None
+        if alert.update is None
+        else UpdateOut(
+            of=alert.update.of,
+            seq=alert.update.seq,
+            title=cut(alert.update.title, 0.5),
+            summary=alert.update.summary(),
+            outlets=alert.update.outlets,
+            languages=alert.update.languages,
             topics=alert.update.topics,
-            items=[UpdateItemOut(outlet=i.outlet, title=cut(i.title, 0.5), url=i.url, language=i.language)
-                   for i in alert.update.items]),
-        feedback=None if alert.feedback is None else FeedbackOut(
-            relevant=alert.feedback.relevant, not_relevant=alert.feedback.not_relevant,
-            expires=datetime.fromtimestamp(alert.feedback.expires, timezone.utc)),
+            items=[
+                UpdateItemOut(outlet=i.outlet, title=cut(i.title, 0.5), url=i.url, language=i.language)
+                for i in alert.update.items
+            ],
+        ),
+        feedback=None
+        if alert.feedback is None
+        else FeedbackOut(
+            relevant=alert.feedback.relevant,
+            not_relevant=alert.feedback.not_relevant,
+            expires=datetime.fromtimestamp(alert.feedback.expires, timezone.utc),
+        ),
     )
 
 
@@ -268,10 +323,15 @@ def webhook_body(message: Message, *, max_bytes: int = 20_000, now: float | None
 
 def _encode(message: Message, alerts: list[Alert], text: int | None, sent: datetime, *, omitted: int) -> bytes:
     payload = Payload(
-        version=SCHEMA_VERSION, type="alert.updated" if message.kind == "update" else message.kind, id=message.id,
+        version=SCHEMA_VERSION,
+        type="alert.updated" if message.kind == "update" else message.kind,
+        id=message.id,
         destination=message.destination,
-        route=message.route, sent=sent, alerts=[_alert_out(a, text) for a in alerts],
-        omitted=omitted, truncated=text is not None,
+        route=message.route,
+        sent=sent,
+        alerts=[_alert_out(a, text) for a in alerts],
+        omitted=omitted,
+        truncated=text is not None,
     )
     return msgspec.json.encode(payload)
 

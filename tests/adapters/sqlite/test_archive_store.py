@@ -8,11 +8,11 @@ import pytest
 
 from pantau.adapters.sqlite.archive import ArchivedAlert, ArchiveStore, Intake
 from pantau.adapters.sqlite.fts_query import to_match
+from pantau.adapters.sqlite.outbox import SqliteOutbox
 from pantau.adapters.sqlite.state import open_state
 from pantau.core.article import Article, article_id
 from pantau.streams.classify import Classified, Hit, Match
 from pantau.streams.deliver.alert import Alert
-from pantau.adapters.sqlite.outbox import SqliteOutbox
 
 T0 = datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)
 
@@ -28,13 +28,27 @@ def article(lang: str, *, hours: float = 0, n: int = 0) -> Article:
     title, content = TEXTS[lang]
     at = T0 + timedelta(hours=hours)
     url = f"https://{lang}.example/{n}"
-    return Article(id=article_id(url), url=url, title=title, content=content, fetched=at, published=at,
-                   feed=f"feed-{lang}", language=lang)
+    return Article(
+        id=article_id(url),
+        url=url,
+        title=title,
+        content=content,
+        fetched=at,
+        published=at,
+        feed=f"feed-{lang}",
+        language=lang,
+    )
 
 
 def match(topic: str, rule: str) -> Match:
-    return Match(rule=rule, topic=topic, score=1.0, severity="medium",
-                 hits=(Hit(term="x", field="title", start=0, end=1, text="x"),), ruleset_version="v1")
+    return Match(
+        rule=rule,
+        topic=topic,
+        score=1.0,
+        severity="medium",
+        hits=(Hit(term="x", field="title", start=0, end=1, text="x"),),
+        ruleset_version="v1",
+    )
 
 
 @pytest.fixture
@@ -59,11 +73,11 @@ def test_each_article_is_kept_once_with_its_classification_story_and_alerts(stor
 @pytest.mark.parametrize(
     ("lang", "query"),
     [
-        ("vi", "tin tặc"),   # as written
-        ("vi", "tin tac"),   # without tone marks
-        ("vi", "da nang"),   # đ typed as d
+        ("vi", "tin tặc"),  # as written
+        ("vi", "tin tac"),  # without tone marks
+        ("vi", "da nang"),  # đ typed as d
         ("vi", "lừa đảo"),
-        ("ko", "북한"),       # the noun without the particle 이/은
+        ("ko", "북한"),  # the noun without the particle 이/은
         ("ko", "미사일"),
         ("id", "peretas"),
         ("id", "PERETASAN"),
@@ -123,10 +137,20 @@ def test_filters_by_topic_and_time(store):
 def test_every_copy_of_a_story_and_its_alerts(store):
     first, copy = article("id", n=1), article("id", n=2, hours=1)
     alert = ArchivedAlert(key="k", route="r", destination="d", created=T0.timestamp())
-    store.record([Intake(classified=Classified(article=first, matches=(match("cybercrime", "r"),)),
-                         story_id=first.id, alerts=(alert,)),
-                  Intake(classified=Classified(article=copy, matches=(match("cybercrime", "r"),)),
-                         story_id=first.id, alerts=(alert,))])
+    store.record(
+        [
+            Intake(
+                classified=Classified(article=first, matches=(match("cybercrime", "r"),)),
+                story_id=first.id,
+                alerts=(alert,),
+            ),
+            Intake(
+                classified=Classified(article=copy, matches=(match("cybercrime", "r"),)),
+                story_id=first.id,
+                alerts=(alert,),
+            ),
+        ]
+    )
     assert [e.article.id for e in store.story(first.id)] == [first.id, copy.id]
     assert store.get(copy.id).alerts[0].key == "k"
 
@@ -134,12 +158,21 @@ def test_every_copy_of_a_story_and_its_alerts(store):
 def test_alert_fates_follow_the_embedded_outbox(store):
     a = article("en")
     c = Classified(article=a, matches=(match("cybercrime", "r"),))
-    alerts = [Alert(key=f"k{i}", destination="hook", route="r", classified=c, story=a.id, created=1.0)
-              for i in range(3)]
+    alerts = [
+        Alert(key=f"k{i}", destination="hook", route="r", classified=c, story=a.id, created=1.0) for i in range(3)
+    ]
     outbox = SqliteOutbox(store.conn)
     outbox.enqueue(alerts[:2], [0.0, 0.0])
-    archived = tuple(ArchivedAlert(key=x.key, route=x.route, destination=x.destination, created=x.created,
-                                   status="pending" if i < 2 else "silenced") for i, x in enumerate(alerts))
+    archived = tuple(
+        ArchivedAlert(
+            key=x.key,
+            route=x.route,
+            destination=x.destination,
+            created=x.created,
+            status="pending" if i < 2 else "silenced",
+        )
+        for i, x in enumerate(alerts)
+    )
     store.record([Intake(classified=c, story_id=a.id, alerts=archived)])
     outbox.mark_sent(["k0"], at=2.0)
     outbox.mark_dead(["k1"], "410 Gone", at=2.0)
@@ -152,8 +185,12 @@ def test_alert_fates_follow_the_embedded_outbox(store):
 
 
 def test_retention_prunes_rows_and_their_index_entries(store):
-    store.record([Intake(classified=Classified(article=article("id", hours=-24 * 20, n=1))),
-                  Intake(classified=Classified(article=article("id", hours=0, n=2)))])
+    store.record(
+        [
+            Intake(classified=Classified(article=article("id", hours=-24 * 20, n=1))),
+            Intake(classified=Classified(article=article("id", hours=0, n=2))),
+        ]
+    )
     assert store.prune(14 * 86400, now=T0.timestamp()) == 1
     assert store.count("peretas") == 1 and store.usage().articles == 1
     # The FTS index itself forgot the old row, not only the table: an integrity check agrees.

@@ -19,20 +19,36 @@ T0 = datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)
 
 def entry(n: int, matches: list[tuple[str, str]], *, alert: bool = True) -> Intake:
     url = f"https://kabar.example/{n}"
-    a = Article(id=article_id(url), url=url, title=f"Judul berita {n}", summary=f"Ringkasan berita nomor {n}.",
-                fetched=T0, feed="kabar", language="id")
+    a = Article(
+        id=article_id(url),
+        url=url,
+        title=f"Judul berita {n}",
+        summary=f"Ringkasan berita nomor {n}.",
+        fetched=T0,
+        feed="kabar",
+        language="id",
+    )
     ms = tuple(Match(rule=r, topic=t, score=1.0, severity="medium", ruleset_version="v1") for t, r in matches)
     alerts = (ArchivedAlert(key=f"key{n}", route="desk", destination="slack", created=T0.timestamp(), status="sent"),)
-    return Intake(classified=Classified(article=a, matches=ms, ruleset_version="v1"), story_id=a.id,
-                  alerts=alerts if alert and ms else ())
+    return Intake(
+        classified=Classified(article=a, matches=ms, ruleset_version="v1"),
+        story_id=a.id,
+        alerts=alerts if alert and ms else (),
+    )
 
 
 @pytest.fixture
 def stores(tmp_path):
     conn = open_state(tmp_path / "state.db")
     archive = ArchiveStore(conn)
-    archive.record([entry(1, [("cybercrime", "hackers"), ("north-korea", "nk")]), entry(2, [("cybercrime", "hackers")]),
-                    entry(3, [("cybercrime", "fraud")]), entry(4, [])])
+    archive.record(
+        [
+            entry(1, [("cybercrime", "hackers"), ("north-korea", "nk")]),
+            entry(2, [("cybercrime", "hackers")]),
+            entry(3, [("cybercrime", "fraud")]),
+            entry(4, []),
+        ]
+    )
     yield archive, FeedbackStore(conn, archive)
     conn.close()
 
@@ -54,7 +70,7 @@ def test_a_verdict_counts_for_every_rule_the_article_matched(stores):
 def test_quality_per_rule_and_topic_one_vote_per_person_and_alert(stores):
     _, fb = stores
     fb.record("key1", "not_relevant", who="ana")
-    fb.record("key1", "relevant", who="ana")   # changed her mind: replaces
+    fb.record("key1", "relevant", who="ana")  # changed her mind: replaces
     fb.record("key2", "not_relevant", who="ana")
     fb.record("key2", "not_relevant", who="budi")
     q = fb.quality()
@@ -87,13 +103,15 @@ def test_the_article_id_of_a_link_finds_an_alert_the_archive_never_saw(stores):
 
 def test_candidates_are_offered_until_dismissed(stores):
     archive, fb = stores
-    fraud_article = entry(3, []).classified.article.id      # key3's article, matched by cybercrime/fraud
-    unmatched = entry(4, []).classified.article.id          # matched nothing
+    fraud_article = entry(3, []).classified.article.id  # key3's article, matched by cybercrime/fraud
+    unmatched = entry(4, []).classified.article.id  # matched nothing
     fb.record("key3", "not_relevant", who="ana")
     fb.should_have_alerted(unmatched, "cybercrime", who="budi")
     cands = fb.candidates()
     assert {(c.kind, c.topic, c.rule, c.article_id) for c in cands} == {
-        ("should_not_match", "cybercrime", "fraud", fraud_article), ("should_match", "cybercrime", "", unmatched)}
+        ("should_not_match", "cybercrime", "fraud", fraud_article),
+        ("should_match", "cybercrime", "", unmatched),
+    }
     missed = next(c for c in cands if c.kind == "should_match")
     assert missed.example() == {"title": "Judul berita 4", "content": "Ringkasan berita nomor 4.", "language": "id"}
     assert fb.quality().topics[0].missed == 1

@@ -39,8 +39,16 @@ def assert_floor(evaluation: Evaluation, topic: str, floor: tuple[float, float],
     assert score.recall >= recall, wrong
 
 
-def assert_shape(items: list[CorpusItem], *, at_least: int, languages: Iterable[str], negatives: int,
-                 per_topic: int, topics: Iterable[str], indonesian_share: float = 0.0) -> None:
+def assert_shape(
+    items: list[CorpusItem],
+    *,
+    at_least: int,
+    languages: Iterable[str],
+    negatives: int,
+    per_topic: int,
+    topics: Iterable[str],
+    indonesian_share: float = 0.0,
+) -> None:
     """Fail when the set is smaller, less multilingual or has fewer hard negatives than it promises."""
     assert len(items) >= at_least
     assert {i.language for i in items} == set(languages)

@@ -6,9 +6,9 @@ import io
 import json
 import sys
 
-from pantau.cli.main import main
-
 from conftest import CORPUS, SHIPPED_RULES
+
+from pantau.cli.main import main
 
 
 def run(capsys, monkeypatch, argv: list[str], stdin: str = "") -> tuple[int, str, str]:
@@ -29,7 +29,13 @@ def test_classify_json_lines_in_order(capsys, monkeypatch):
     records = [json.loads(line) for line in out.splitlines()]
     assert code == 1 and len(records) == 4
     assert records[0]["topics"] == ["north-korea"] and records[0]["url"] == "https://x/1"
-    assert records[0]["matches"][0]["hits"][0] == {"term": "Korut", "field": "title", "start": 0, "end": 5, "text": "Korut"}
+    assert records[0]["matches"][0]["hits"][0] == {
+        "term": "Korut",
+        "field": "title",
+        "start": 0,
+        "end": 5,
+        "text": "Korut",
+    }
     assert records[1]["topics"] == []
     assert records[2]["topics"] == ["asean", "cybercrime", "north-korea"]
     assert records[3]["line"] == 4 and "error" in records[3]
@@ -53,14 +59,20 @@ def test_rules_test_prints_precision_and_recall(capsys, monkeypatch):
 
 
 def test_rules_test_fails_on_a_mislabelled_corpus(capsys, monkeypatch, tmp_path):
-    (tmp_path / "c.yaml").write_text("- id: x\n  language: id\n  title: Korut uji rudal\n  topics: []\n", encoding="utf-8")
+    (tmp_path / "c.yaml").write_text(
+        "- id: x\n  language: id\n  title: Korut uji rudal\n  topics: []\n", encoding="utf-8"
+    )
     code, out, _ = run(capsys, monkeypatch, ["rules", "test", str(SHIPPED_RULES), "--corpus", str(tmp_path)])
     assert code == 1 and "MISS x: expected [] got [north-korea]" in out
 
 
 def test_rules_test_scores_several_corpora_each_with_its_mistakes(capsys, monkeypatch, tmp_path):
-    (tmp_path / "c.yaml").write_text("- id: x\n  language: id\n  title: Korut uji rudal\n  topics: []\n", encoding="utf-8")
-    code, out, _ = run(capsys, monkeypatch, ["rules", "test", str(SHIPPED_RULES), "--corpus", str(CORPUS), "--corpus", str(tmp_path)])
+    (tmp_path / "c.yaml").write_text(
+        "- id: x\n  language: id\n  title: Korut uji rudal\n  topics: []\n", encoding="utf-8"
+    )
+    code, out, _ = run(
+        capsys, monkeypatch, ["rules", "test", str(SHIPPED_RULES), "--corpus", str(CORPUS), "--corpus", str(tmp_path)]
+    )
     assert code == 1
     first, second = out.split(f"from {tmp_path}")
     assert f"from {CORPUS}" in first and "MISS" not in first
@@ -74,8 +86,12 @@ def test_rules_diff_shows_gains_and_losses(capsys, monkeypatch, rules_dir, tmp_p
     articles.write_text('{"title": "alpha news"}\n{"title": "beta news"}\n{"title": "gamma"}\n', encoding="utf-8")
     code, out, _ = run(capsys, monkeypatch, ["rules", "diff", str(old), str(new), str(articles)])
     assert code == 0
-    assert out.splitlines()[:4] == [f"{'-t':<30} alpha news", "    -t: rule r no longer finds 'alpha'",
-                                    f"{'+t':<30} beta news", "    +t: rule r now finds 'beta'"]
+    assert out.splitlines()[:4] == [
+        f"{'-t':<30} alpha news",
+        "    -t: rule r no longer finds 'alpha'",
+        f"{'+t':<30} beta news",
+        "    +t: rule r now finds 'beta'",
+    ]
     assert "2 of 3 articles change" in out
 
 

@@ -14,12 +14,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import SHIPPED_RULES
 
 from pantau.cli.main import main
-from pantau.streams.classify import check_ruleset, load_ruleset
 from pantau.core.errors import RulesError
-
-from conftest import SHIPPED_RULES
+from pantau.streams.classify import check_ruleset, load_ruleset
 
 
 def shipped_copy(tmp_path: Path, name: str = "rules") -> Path:
@@ -127,7 +126,10 @@ def test_every_command_reports_the_typo_located_without_a_traceback(capsys, monk
         code, printed = run(capsys, monkeypatch, argv, article)
         assert code == 1, (name, printed)
         assert "Traceback" not in printed, name
-        assert "asean.yaml:" in printed and "'@sprot'" in printed and "did you mean '@sport'?" in printed, (name, printed)
+        assert "asean.yaml:" in printed and "'@sprot'" in printed and "did you mean '@sport'?" in printed, (
+            name,
+            printed,
+        )
         assert "north-korea.yaml:" in printed and "'@hacker_grops'" in printed, (name, printed)  # all at once
     # status reports the refused rules on disk and carries on with the rest of the report
     code, printed = run(capsys, monkeypatch, ["status", "--config", str(config)])
@@ -135,7 +137,9 @@ def test_every_command_reports_the_typo_located_without_a_traceback(capsys, monk
     assert "rules on disk refused" in " ".join(printed.split()) and "@sprot" in printed, printed
 
 
-def test_rules_check_without_a_folder_checks_dot_rules_else_the_shipped_rules_and_says_so(capsys, monkeypatch, tmp_path):
+def test_rules_check_without_a_folder_checks_dot_rules_else_the_shipped_rules_and_says_so(
+    capsys, monkeypatch, tmp_path
+):
     here = tmp_path / "desk"
     (here / "rules").mkdir(parents=True)
     (here / "rules" / "t.yaml").write_text("topic: t\ntitle: t\nowner: o\nrules:\n  - id: r\n    any: [retas]\n")
@@ -145,14 +149,18 @@ def test_rules_check_without_a_folder_checks_dot_rules_else_the_shipped_rules_an
     assert "1 rules in 1 topics (t)" in printed
     monkeypatch.chdir(tmp_path)
     code, printed = run(capsys, monkeypatch, ["rules", "check"])
-    assert code == 0 and "(the rules shipped with pantau: no folder given and no ./rules here)" in printed.splitlines()[0]
+    assert (
+        code == 0 and "(the rules shipped with pantau: no folder given and no ./rules here)" in printed.splitlines()[0]
+    )
     assert "3 topics" in printed
 
 
 def test_rules_check_of_one_file_checks_its_folder_and_says_so(capsys, monkeypatch, misspelled):
     code, printed = run(capsys, monkeypatch, ["rules", "check", str(misspelled / "cybercrime.yaml")])
     first = printed.splitlines()[0]
-    assert first == f"checking {misspelled} (the folder of cybercrime.yaml: rules use lists and topics of the other files)"
+    assert (
+        first == f"checking {misspelled} (the folder of cybercrime.yaml: rules use lists and topics of the other files)"
+    )
     assert code == 1 and "asean.yaml:" in printed and "'@sprot'" in printed  # the typo is in another file
 
 
@@ -183,9 +191,11 @@ rules:
 def test_rules_diff_previews_an_edit_whose_examples_fail_and_names_the_term(capsys, monkeypatch, rules_dir, tmp_path):
     old, new = rules_dir(tmp_path / "old", t=OLD), rules_dir(tmp_path / "new", t=NEW)
     articles = tmp_path / "articles.jsonl"
-    articles.write_text('{"title": "Gelombang phishing incar nasabah"}\n'
-                        '{"title": "Latihan tim siber: server diretas"}\n'
-                        '{"title": "Harga cabai naik"}\n')
+    articles.write_text(
+        '{"title": "Gelombang phishing incar nasabah"}\n'
+        '{"title": "Latihan tim siber: server diretas"}\n'
+        '{"title": "Harga cabai naik"}\n'
+    )
     code, printed = run(capsys, monkeypatch, ["rules", "diff", str(old), str(new), str(articles)])
     lines = printed.splitlines()
     assert "+t: rule r now finds 'phishing'" in [line.strip() for line in lines]

@@ -116,7 +116,9 @@ def test_language_restriction(rules_dir, article):
     rs = ruleset(rules_dir)
     assert "english-only" in rules_of(rs, article("a hacker", language="en"))
     assert "english-only" not in rules_of(rs, article("a hacker", language="id"))
-    assert "english-only" in rules_of(rs, article("Police said a hacker broke into the city council network overnight.", language=None))
+    assert "english-only" in rules_of(
+        rs, article("Police said a hacker broke into the city council network overnight.", language=None)
+    )
 
 
 def test_disabled_rules_do_not_run(rules_dir, article):

@@ -56,7 +56,9 @@ def test_a_denied_hit_does_not_count_and_the_match_says_which_did_not(rules_dir,
     assert rs.classify(article("Sự cố không phải do hacker.", language="vi")).topics == ()
     assert rs.classify(article("행안부는 해킹은 아닌 것으로 파악했다.", language="ko")).topics == ()
     assert rs.classify(article("Sistem tidak diretas, kata Kominfo.")).topics == ()
-    got = rs.classify(article("Bukan gangguan biasa, ini serangan siber. Peretas meminta tebusan bukan serangan siber lagi."))
+    got = rs.classify(
+        article("Bukan gangguan biasa, ini serangan siber. Peretas meminta tebusan bukan serangan siber lagi.")
+    )
     assert got.topics == ("cybercrime",)  # the comma ends the denial's clause
     assert any("not counted: «serangan siber»" in n and "denied" in n for n in got.matches[0].notes)
 
@@ -65,23 +67,31 @@ def test_not_only_is_no_denial_and_a_denial_stops_at_the_clause(rules_dir, artic
     rs = load_ruleset(rules_dir(cybercrime=CYBER))
     assert rs.classify(article("Korban bukan hanya serangan siber tetapi juga pemerasan.")).topics == ("cybercrime",)
     assert rs.classify(article("Bukan rahasia lagi. Serangan siber melumpuhkan bank.")).topics == ("cybercrime",)
-    assert rs.classify(article("Bukan satu dua kali, kata polisi, tapi lima kali situs itu diretas.")).topics == ("cybercrime",)
+    assert rs.classify(article("Bukan satu dua kali, kata polisi, tapi lima kali situs itu diretas.")).topics == (
+        "cybercrime",
+    )
 
 
 def test_another_sense_anywhere_in_the_article(rules_dir, article):
     rs = load_ruleset(rules_dir(cybercrime=CYBER))
-    assert rs.classify(article("Para hacker membangun aplikasi banjir.", title="Mahasiswa juara hackathon")).topics == ()
+    assert (
+        rs.classify(article("Para hacker membangun aplikasi banjir.", title="Mahasiswa juara hackathon")).topics == ()
+    )
     assert rs.classify(article("Para hacker mencuri data.", title="Hacker bobol data")).topics == ("cybercrime",)
 
 
 def test_a_country_in_a_list_and_a_passing_mention_do_not_make_the_story(rules_dir, article):
     rs = load_ruleset(rules_dir(north_korea=NK))
-    listed = "Paspor Indonesia naik peringkat. " * 4 + "Di posisi bawah ada Suriah, Korea Utara, Afganistan dan lainnya."
+    listed = (
+        "Paspor Indonesia naik peringkat. " * 4 + "Di posisi bawah ada Suriah, Korea Utara, Afganistan dan lainnya."
+    )
     assert rs.classify(article(listed)).topics == ()
-    once = "Paspor Indonesia naik peringkat tahun ini menurut indeks terbaru. Pemerintah senang. Di akhir daftar Korea Utara."
+    once = "Paspor Indonesia naik peringkat tahun ini menurut indeks terbaru. Pemerintah senang. Di akhir daftar Korea Utara."  # noqa: E501
     assert rs.classify(article(once)).topics == ()
     assert rs.classify(article("Korea Utara meluncurkan rudal.")).topics == ("north-korea",)
-    twice = "Pemerintah senang dengan hasil indeks terbaru tahun ini sekali lagi. Korea Utara menolak. Korea Utara marah."
+    twice = (
+        "Pemerintah senang dengan hasil indeks terbaru tahun ini sekali lagi. Korea Utara menolak. Korea Utara marah."
+    )
     match = rs.classify(article(twice)).matches[0]
     assert match.notes == ("about the topic: 2 hits",)
     titled = rs.classify(article("Rudal diluncurkan.", title="Korea Utara uji rudal")).matches[0]
@@ -90,8 +100,10 @@ def test_a_country_in_a_list_and_a_passing_mention_do_not_make_the_story(rules_d
 
 def test_near_misses_name_what_the_closest_rule_lacked(rules_dir, article):
     rs = load_ruleset(rules_dir(cybercrime=CYBER, north_korea=NK))
-    a = article("Pemerintah senang dengan hasil indeks terbaru tahun ini sekali lagi. Di akhir daftar ada Korea Utara.",
-                title="Bank: gangguan bukan serangan siber")
+    a = article(
+        "Pemerintah senang dengan hasil indeks terbaru tahun ini sekali lagi. Di akhir daftar ada Korea Utara.",
+        title="Bank: gangguan bukan serangan siber",
+    )
     misses = {m.topic: m for m in near_misses(rs, a, set(rs.classify(a).topics))}
     assert misses["cybercrime"].rule == "incident"
     assert "denied" in misses["cybercrime"].lacked and "serangan siber" in misses["cybercrime"].lacked
@@ -104,7 +116,9 @@ def test_judgement_can_be_switched_off_for_benchmarks(rules_dir, article):
     rs.use_cues = False
     assert rs.classify(a).topics == ("cybercrime",)
     nk = load_ruleset(rules_dir(north_korea=NK))
-    once = article("Paspor Indonesia naik peringkat tahun ini menurut indeks terbaru. Pemerintah senang. Di akhir Korea Utara.")
+    once = article(
+        "Paspor Indonesia naik peringkat tahun ini menurut indeks terbaru. Pemerintah senang. Di akhir Korea Utara."
+    )
     assert nk.classify(once).topics == ()
     nk.use_salience = False
     assert nk.classify(once).topics == ("north-korea",)

@@ -6,8 +6,8 @@ import time
 
 from prometheus_client import REGISTRY
 
-from pantau.streams.classify import LiveRules
 from pantau.core.logs import configure_logging
+from pantau.streams.classify import LiveRules
 
 V1 = "rules:\n  - id: r\n    any: [alpha]\n"
 V2 = "rules:\n  - id: r\n    any: [beta]\n"
@@ -35,7 +35,10 @@ def test_valid_edit_swaps_and_broken_edit_keeps_the_last_good_set(rules_dir, art
     try:
         first = live.current
         assert [m.rule for m in first.classify(article("alpha")).matches] == ["r"]
-        assert REGISTRY.get_sample_value("pantau_rules_info", {"version": first.version, "directory": str(directory)}) == 1.0
+        assert (
+            REGISTRY.get_sample_value("pantau_rules_info", {"version": first.version, "directory": str(directory)})
+            == 1.0
+        )
         ok_before = reloads("ok")
 
         rules_dir(directory, t=V2)
@@ -82,7 +85,7 @@ def test_a_typo_never_freezes_the_watcher_and_every_refusal_is_counted_and_locat
         for attempt in range(2):  # each failed edit is one more refusal
             before = reloads("error")
             rules_dir(directory, t=TYPO + f"# attempt {attempt}\n")
-            assert wait_for(lambda: reloads("error") > before and "@sprot" in (live.problem or ""))
+            assert wait_for(lambda before=before: reloads("error") > before and "@sprot" in (live.problem or ""))
             assert live.current is good and live.watching
         assert gauge(directory) == 0.0
         assert "t.yaml:9:12: rule 'r': unknown list '@sprot' (did you mean '@sport'?)" in live.problem

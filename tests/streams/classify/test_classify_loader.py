@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pantau.streams.classify import check_ruleset, load_ruleset
 from pantau.core.errors import RulesError
+from pantau.streams.classify import check_ruleset, load_ruleset
 
 BROKEN = """\
 topic: cybercrime
@@ -30,8 +30,8 @@ def test_every_error_is_reported_with_file_line_and_column(rules_dir):
     lines = [str(p).split("rules/", 1)[1] for p in report.errors]
     assert lines == [
         "cybercrime.yaml:5:14: unknown list '@missing' (define it under terms:)",
-        "cybercrime.yaml:8:5: unknown field 'keywrods' (did you mean 'keywords'?) (keywords is not a field: put the terms under any: (one is enough), all: (every one) or none: (none may appear))",
-        "cybercrime.yaml:10:15: severity 'hgih' is not allowed (did you mean 'high'?) (use one of: low, medium, high, critical)",
+        "cybercrime.yaml:8:5: unknown field 'keywrods' (did you mean 'keywords'?) (keywords is not a field: put the terms under any: (one is enough), all: (every one) or none: (none may appear))",  # noqa: E501
+        "cybercrime.yaml:10:15: severity 'hgih' is not allowed (did you mean 'high'?) (use one of: low, medium, high, critical)",  # noqa: E501
         "cybercrime.yaml:12:30: rule 'two' query: 'OR' has nothing after it (put a term after OR or remove it)",
         "cybercrime.yaml:14:11: rule 'three': unknown topic 'nope' (topics are the rule file names)",
     ]
@@ -62,7 +62,9 @@ def test_topic_must_match_file_name(rules_dir):
 
 def test_duplicate_rule_ids_across_files(rules_dir):
     report = check_ruleset(rules_dir(a="rules:\n  - id: r\n    any: [x]\n", b="rules:\n  - id: r\n    any: [y]\n"))
-    assert [p.message for p in report.errors] == ["rule id 'r' is already used in " + report.errors[0].message.split("used in ")[1]]
+    assert [p.message for p in report.errors] == [
+        "rule id 'r' is already used in " + report.errors[0].message.split("used in ")[1]
+    ]
 
 
 def test_failing_examples_refuse_the_rule_set(rules_dir):
@@ -76,7 +78,10 @@ rules:
 """
     report = check_ruleset(rules_dir(t=body))
     messages = [p.message for p in report.errors]
-    assert messages == ["rule 'r' does not match its should_match example 1", "rule 'r' matches its should_not_match example 1"]
+    assert messages == [
+        "rule 'r' does not match its should_match example 1",
+        "rule 'r' matches its should_not_match example 1",
+    ]
     assert report.errors[0].line == 9 and "terms found: retas" in report.errors[1].hint
 
 

@@ -54,7 +54,9 @@ def test_trailing_wildcard_extends_to_the_word_end(rules_dir, article):
 
 
 def test_hyphen_and_space_variants(rules_dir, article):
-    found = matched(rules_dir, article, "Kim Jong-un", "Kim Jong Un, KIM JONG-UN, Kim Jongun, Kim Jong-kook", language="en")
+    found = matched(
+        rules_dir, article, "Kim Jong-un", "Kim Jong Un, KIM JONG-UN, Kim Jongun, Kim Jong-kook", language="en"
+    )
     assert found == ["Kim Jong Un", "KIM JONG-UN", "Kim Jongun"]
 
 

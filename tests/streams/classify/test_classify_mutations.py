@@ -18,14 +18,13 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import SHIPPED_RULES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pantau.core.errors import RulesError
 from pantau.streams.classify import LiveRules, check_ruleset, load_ruleset
 from pantau.streams.classify.loader import fingerprint
-
-from conftest import SHIPPED_RULES
 
 FILES = sorted(p.name for p in SHIPPED_RULES.glob("*.yaml"))
 ORIGINAL = {name: (SHIPPED_RULES / name).read_text(encoding="utf-8") for name in FILES}
@@ -39,8 +38,23 @@ REF = re.compile(r"@[\w.-]+")
 def mutation(draw: st.DrawFn, text: str) -> str:
     """One edit of a rule file's text."""
     lines = text.split("\n")
-    kind = draw(st.sampled_from(["delete_key", "wrong_type", "misspell_ref", "quote", "paren", "regex", "indent",
-                                 "yaml_junk", "insert_text", "truncate", "rename_key"]))
+    kind = draw(
+        st.sampled_from(
+            [
+                "delete_key",
+                "wrong_type",
+                "misspell_ref",
+                "quote",
+                "paren",
+                "regex",
+                "indent",
+                "yaml_junk",
+                "insert_text",
+                "truncate",
+                "rename_key",
+            ]
+        )
+    )
     keyed = [i for i, line in enumerate(lines) if KEY.match(line)]
     if kind == "delete_key" and keyed:
         del lines[draw(st.sampled_from(keyed))]
@@ -49,7 +63,7 @@ def mutation(draw: st.DrawFn, text: str) -> str:
         m = KEY.match(lines[i])
         name = m.group(2)
         pos = draw(st.integers(0, len(name) - 1))
-        lines[i] = m.group(1) + name[:pos] + name[pos + 1:] + lines[i][m.end() - 1:]
+        lines[i] = m.group(1) + name[:pos] + name[pos + 1 :] + lines[i][m.end() - 1 :]
     elif kind == "wrong_type" and keyed:
         i = draw(st.sampled_from(keyed))
         m = KEY.match(lines[i])
@@ -60,9 +74,12 @@ def mutation(draw: st.DrawFn, text: str) -> str:
         ref = m.group(0)
         pos = draw(st.integers(1, len(ref) - 1))
         typo = draw(st.sampled_from(["drop", "double", "swap"]))
-        new = {"drop": ref[:pos] + ref[pos + 1:], "double": ref[:pos] + ref[pos] + ref[pos:],
-               "swap": ref[:pos - 1] + ref[pos:pos + 1] + ref[pos - 1:pos] + ref[pos + 1:] if pos > 1 else ref + "x"}[typo]
-        lines[i] = lines[i][: m.start()] + new + lines[i][m.end():]
+        new = {
+            "drop": ref[:pos] + ref[pos + 1 :],
+            "double": ref[:pos] + ref[pos] + ref[pos:],
+            "swap": ref[: pos - 1] + ref[pos : pos + 1] + ref[pos - 1 : pos] + ref[pos + 1 :] if pos > 1 else ref + "x",
+        }[typo]
+        lines[i] = lines[i][: m.start()] + new + lines[i][m.end() :]
     elif kind in ("quote", "paren"):
         i = draw(st.integers(0, len(lines) - 1))
         pos = draw(st.integers(0, len(lines[i])))
@@ -78,8 +95,26 @@ def mutation(draw: st.DrawFn, text: str) -> str:
         lines[i] = draw(st.sampled_from(["\t", " ", "   "])) + lines[i] if draw(st.booleans()) else lines[i].lstrip()
     elif kind == "yaml_junk":
         i = draw(st.integers(0, len(lines)))
-        lines.insert(i, draw(st.sampled_from(["- - -", ": :", "{", "]", "&a *b", "!!python/object:os.system x",
-                                               "key: [unclosed", "? complex", "%YAML 9.9", "---", "..."])))
+        lines.insert(
+            i,
+            draw(
+                st.sampled_from(
+                    [
+                        "- - -",
+                        ": :",
+                        "{",
+                        "]",
+                        "&a *b",
+                        "!!python/object:os.system x",
+                        "key: [unclosed",
+                        "? complex",
+                        "%YAML 9.9",
+                        "---",
+                        "...",
+                    ]
+                )
+            ),
+        )
     elif kind == "insert_text":
         i = draw(st.integers(0, len(lines) - 1))
         pos = draw(st.integers(0, len(lines[i])))
@@ -120,8 +155,11 @@ def live_folder(tmp_path_factory):
     return directory, live, {"edits": 0}
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                  HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(files=edits())
 def test_no_edit_raises_and_every_refusal_is_located_and_survived(live_folder, files: dict[str, str]) -> None:
     directory, live, state = live_folder
@@ -177,8 +215,11 @@ def wait_for(predicate, timeout: float = 60.0) -> bool:
     return predicate()
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                 HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(files=edits())
 def test_a_watching_live_rules_refuses_random_edits_and_takes_the_next_valid_one(watching, files) -> None:
     directory, live, state = watching

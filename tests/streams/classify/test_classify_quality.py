@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from conftest import CORPUS, make_article
 from ruamel.yaml import YAML
 
 from pantau.streams.classify import default_rules_dir, load_ruleset
 from pantau.streams.classify.corpus import load_corpus
-
-from conftest import CORPUS, make_article
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +20,9 @@ def test_every_seed_gets_exactly_its_expected_topics(seeds_dir, shipped):
     assert index
     for entry in index:
         text = (seeds_dir / entry["file"]).read_text(encoding="utf-8")
-        got = shipped.classify(make_article(text, title=entry.get("title") or "", language=entry.get("language"))).topics
+        got = shipped.classify(
+            make_article(text, title=entry.get("title") or "", language=entry.get("language"))
+        ).topics
         assert got == tuple(sorted(entry["expected_topics"])), entry["file"]
 
 

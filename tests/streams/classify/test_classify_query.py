@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from pantau.streams.classify.query import And, ListRef, Near, Not, Or, QueryError, Regex, Scope, Term, TopicRef, parse_query
+from pantau.streams.classify.query import (
+    And,
+    ListRef,
+    Near,
+    Not,
+    Or,
+    QueryError,
+    Regex,
+    Scope,
+    Term,
+    TopicRef,
+    parse_query,
+)
 
 
 def tree(text: str):
@@ -20,7 +32,9 @@ def test_adjacent_terms_mean_and_and_not_binds_tightest():
 
 
 def test_parentheses_and_phrases_with_curly_quotes():
-    assert tree("(a OR “kejahatan siber”) AND c") == And((Or((Term("a", 1), Term("kejahatan siber", 6))), Term("c", 29)))
+    assert tree("(a OR “kejahatan siber”) AND c") == And(
+        (Or((Term("a", 1), Term("kejahatan siber", 6))), Term("c", 29))
+    )
 
 
 def test_near_with_distance_lists_and_scopes():

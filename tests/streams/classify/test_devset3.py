@@ -56,8 +56,15 @@ def evaluation(items):
 
 
 def test_dev_set_has_every_language_and_hard_negatives(items):
-    assert_shape(items, at_least=140, languages={"id", "en", "vi", "ko"}, indonesian_share=0.5, negatives=60,
-                 per_topic=15, topics=FLOOR)
+    assert_shape(
+        items,
+        at_least=140,
+        languages={"id", "en", "vi", "ko"},
+        indonesian_share=0.5,
+        negatives=60,
+        per_topic=15,
+        topics=FLOOR,
+    )
 
 
 @pytest.mark.parametrize("topic", sorted(FLOOR))

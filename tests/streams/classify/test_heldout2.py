@@ -55,8 +55,15 @@ def evaluation(items):
 
 
 def test_blind_set_is_mostly_indonesian_with_hard_negatives(items):
-    assert_shape(items, at_least=50, languages={"id", "en", "vi", "ko"}, indonesian_share=0.55, negatives=15,
-                 per_topic=8, topics=FLOOR)
+    assert_shape(
+        items,
+        at_least=50,
+        languages={"id", "en", "vi", "ko"},
+        indonesian_share=0.55,
+        negatives=15,
+        per_topic=8,
+        topics=FLOOR,
+    )
 
 
 @pytest.mark.parametrize("topic", sorted(FLOOR))

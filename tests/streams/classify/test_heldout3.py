@@ -61,8 +61,15 @@ def evaluation(items):
 
 
 def test_blind_set_has_every_language_and_hard_negatives(items):
-    assert_shape(items, at_least=160, languages={"id", "en", "vi", "ko"}, indonesian_share=0.55, negatives=70,
-                 per_topic=20, topics=FLOOR)
+    assert_shape(
+        items,
+        at_least=160,
+        languages={"id", "en", "vi", "ko"},
+        indonesian_share=0.55,
+        negatives=70,
+        per_topic=20,
+        topics=FLOOR,
+    )
 
 
 @pytest.mark.parametrize("topic", sorted(FLOOR))

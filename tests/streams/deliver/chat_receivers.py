@@ -56,7 +56,9 @@ def parse_markdown_v2(text: str) -> tuple[str, list[tuple]]:
             continue
         if c == "]" and stack and stack[-1][0] == "[":
             if not text.startswith("(", i + 1):
-                raise EntityError("can't parse entities: Character ']' is reserved and must be escaped with the preceding '\\'")
+                raise EntityError(
+                    "can't parse entities: Character ']' is reserved and must be escaped with the preceding '\\'"
+                )
             j, url = i + 2, []
             while j < len(text) and text[j] != ")":
                 if text[j] == "\\":
@@ -79,7 +81,9 @@ def parse_markdown_v2(text: str) -> tuple[str, list[tuple]]:
             i = j + 1
             continue
         if c in RESERVED:
-            raise EntityError(f"can't parse entities: Character '{c}' is reserved and must be escaped with the preceding '\\'")
+            raise EntityError(
+                f"can't parse entities: Character '{c}' is reserved and must be escaped with the preceding '\\'"
+            )
         out.append(c)
         i += 1
     if stack:
@@ -153,8 +157,12 @@ class TelegramBotApi(_Base):
         with self.lock:
             if self._throttle:
                 wait = self._throttle.pop(0)
-                return 429, {"ok": False, "error_code": 429, "description": f"Too Many Requests: retry after {wait}",
-                             "parameters": {"retry_after": wait}}
+                return 429, {
+                    "ok": False,
+                    "error_code": 429,
+                    "description": f"Too Many Requests: retry after {wait}",
+                    "parameters": {"retry_after": wait},
+                }
         if str(data.get("chat_id")) not in self.chats:
             return 400, {"ok": False, "error_code": 400, "description": "Bad Request: chat not found"}
         text = data.get("text") or ""
@@ -169,8 +177,15 @@ class TelegramBotApi(_Base):
         with self.lock:
             msg = SentMessage(len(self.messages) + 1, str(data["chat_id"]), data, plain, entities)
             self.messages.append(msg)
-        return 200, {"ok": True, "result": {"message_id": msg.message_id, "date": int(time.time()),
-                                            "chat": {"id": data["chat_id"], "type": "supergroup"}, "text": plain}}
+        return 200, {
+            "ok": True,
+            "result": {
+                "message_id": msg.message_id,
+                "date": int(time.time()),
+                "chat": {"id": data["chat_id"], "type": "supergroup"},
+                "text": plain,
+            },
+        }
 
 
 class _TelegramHandler(_Handler):
@@ -242,10 +257,18 @@ class TeamsWebhook(_Base):
         if plan and plan[0] == "429":
             return 429, b"", {"Retry-After": str(plan[1])}
         if plan and plan[0] == "embedded":
-            return 200, b"Webhook message delivery failed with error: Microsoft Teams endpoint returned HTTP error 429 " \
-                        b"with ContextId tcid=0,server=msgapi-production-eus-azsc1-4-170,cv=deadbeef.0..", {}
+            return (
+                200,
+                b"Webhook message delivery failed with error: Microsoft Teams endpoint returned HTTP error 429 "
+                b"with ContextId tcid=0,server=msgapi-production-eus-azsc1-4-170,cv=deadbeef.0..",
+                {},
+            )
         if len(raw) > 28 * 1024:
-            return 413, b"Webhook message delivery failed with error: Microsoft Teams endpoint returned HTTP error 413", {}
+            return (
+                413,
+                b"Webhook message delivery failed with error: Microsoft Teams endpoint returned HTTP error 413",
+                {},
+            )
         if not headers.get("Content-Type", "").startswith("application/json"):
             return 400, b"Bad payload received by generic incoming webhook.", {}
         try:

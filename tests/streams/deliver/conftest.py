@@ -36,18 +36,39 @@ def make_classified(
     """A classified article built from hand-written text (never copied from seeds)."""
     url = url or f"https://kabar.example/berita/{abs(hash(title)) % 10**8}"
     article = Article(
-        id=article_id(url), url=url, title=title, summary=summary,
+        id=article_id(url),
+        url=url,
+        title=title,
+        summary=summary,
         published=datetime(2026, 11, 22, 8, 15, tzinfo=timezone.utc),
         fetched=fetched or datetime.now(timezone.utc) - timedelta(seconds=3),
-        feed=feed, feed_name=feed_name, language=language,
+        feed=feed,
+        feed_name=feed_name,
+        language=language,
     )
     hits = []
     for term in terms:
         pos = summary.lower().find(term.lower())
         if pos >= 0:
-            hits.append(Hit(term=term.lower(), field="summary", start=pos, end=pos + len(term), text=summary[pos:pos + len(term)]))
-    match = Match(rule=rule, topic=topic, score=1.0 + len(hits), severity=severity, tags=tags, hits=tuple(hits),
-                  snippet=summary, ruleset_version="rs-test-1")
+            hits.append(
+                Hit(
+                    term=term.lower(),
+                    field="summary",
+                    start=pos,
+                    end=pos + len(term),
+                    text=summary[pos : pos + len(term)],
+                )
+            )
+    match = Match(
+        rule=rule,
+        topic=topic,
+        score=1.0 + len(hits),
+        severity=severity,
+        tags=tags,
+        hits=tuple(hits),
+        snippet=summary,
+        ruleset_version="rs-test-1",
+    )
     return Classified(article=article, matches=(match, *extra), ruleset_version="rs-test-1")
 
 
@@ -206,8 +227,11 @@ def smtp_server(tls_ca, tmp_path):
         box = Mailbox()
 
         def authenticate(server, session, envelope, mechanism, auth_data):
-            ok = isinstance(auth_data, LoginPassword) and users is not None and \
-                users.get(auth_data.login.decode()) == auth_data.password.decode()
+            ok = (
+                isinstance(auth_data, LoginPassword)
+                and users is not None
+                and users.get(auth_data.login.decode()) == auth_data.password.decode()
+            )
             return AuthResult(success=ok, handled=False, auth_data=auth_data if ok else None)
 
         kwargs = {"hostname": "127.0.0.1", "port": free_port()}

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from pantau.adapters.sqlite.outbox import SqliteOutbox
 from pantau.adapters.sqlite.state import open_state
 from pantau.streams.deliver.alert import Message
-from pantau.streams.deliver.destinations.apprise import apprise_body, service_of
 from pantau.streams.deliver.config import RouteSpec
 from pantau.streams.deliver.destinations import build_destination, parse_destination
+from pantau.streams.deliver.destinations.apprise import apprise_body, service_of
 from pantau.streams.deliver.dispatch import Dispatcher
-from pantau.adapters.sqlite.outbox import SqliteOutbox
 from pantau.streams.deliver.route import Router
 
 
@@ -46,8 +46,12 @@ def root_log():
 def _run(url, classifieds, route=None, retry=(0, 0.1, 0.1), **extra):
     route = route or RouteSpec(topics=["asean"], to=["ap"])
     spec = parse_destination({"type": "apprise", "url": url, "retry": list(retry), "rate": 100, **extra})
-    d = Dispatcher({"ap": build_destination("ap", spec)}, SqliteOutbox(open_state(Path(tempfile.mkdtemp()) / "s.db")),
-                   routes=[route], jitter=0.0)
+    d = Dispatcher(
+        {"ap": build_destination("ap", spec)},
+        SqliteOutbox(open_state(Path(tempfile.mkdtemp()) / "s.db")),
+        routes=[route],
+        jitter=0.0,
+    )
     router = Router([route], ["ap"])
 
     async def go():
@@ -95,8 +99,11 @@ def test_plain_text_services_get_no_markup(classified, receiver):
 
 def test_a_digest_is_one_notification(classified, receiver):
     stories = [classified(title=f"ASEAN kabar {i}", url=f"https://k.example/{i}") for i in range(3)]
-    summary, _ = _run(receiver.url.replace("http://", "json://"), stories,
-                      route=RouteSpec(topics=["asean"], to=["ap"], group_wait=0.2))
+    summary, _ = _run(
+        receiver.url.replace("http://", "json://"),
+        stories,
+        route=RouteSpec(topics=["asean"], to=["ap"], group_wait=0.2),
+    )
     assert summary.sent == 3 and len(receiver.requests) == 1
     body = receiver.requests[0].json()
     assert body["title"].startswith("Digest: 3 alerts")
@@ -137,12 +144,15 @@ def test_an_unreachable_service_is_retried_then_a_dead_letter_without_the_url(cl
     assert "Starting new HTTP connection" in root_log.text  # the handler does see library logs (urllib3's)
 
 
-@pytest.mark.parametrize("url, says", [
-    ("bogus://abcdefsecret", "no Apprise service has the scheme bogus://"),
-    ("tgram://notatokensecret/", "the tgram (Telegram) URL is not valid"),
-    ("discord://", "the discord (Discord) URL is not valid"),
-    ("no-scheme-secret", "url must be an Apprise service URL"),
-])
+@pytest.mark.parametrize(
+    "url, says",
+    [
+        ("bogus://abcdefsecret", "no Apprise service has the scheme bogus://"),
+        ("tgram://notatokensecret/", "the tgram (Telegram) URL is not valid"),
+        ("discord://", "the discord (Discord) URL is not valid"),
+        ("no-scheme-secret", "url must be an Apprise service URL"),
+    ],
+)
 def test_config_errors_name_the_service_never_the_url(url, says, root_log):
     with pytest.raises(ValueError) as err:
         parse_destination({"type": "apprise", "url": url})

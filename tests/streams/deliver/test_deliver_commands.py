@@ -4,13 +4,12 @@ import textwrap
 
 import pytest
 
-from pantau.cli.main import main
-from pantau.core.config import load_config
 from pantau.adapters.sqlite.outbox import SqliteOutbox
-from pantau.streams.deliver.route import Router
 from pantau.adapters.sqlite.silences import SqliteSilences
 from pantau.adapters.sqlite.state import open_state
-
+from pantau.cli.main import main
+from pantau.core.config import load_config
+from pantau.streams.deliver.route import Router
 
 # cli.main() points logging at pytest's captured stderr: undo that after each test.
 pytestmark = pytest.mark.usefixtures("restore_logging")
@@ -19,7 +18,8 @@ pytestmark = pytest.mark.usefixtures("restore_logging")
 @pytest.fixture
 def config_file(tmp_path, receiver):
     path = tmp_path / "pantau.yaml"
-    path.write_text(textwrap.dedent(f"""\
+    path.write_text(
+        textwrap.dedent(f"""\
         state: state.db
         destinations:
           siem:
@@ -29,13 +29,29 @@ def config_file(tmp_path, receiver):
         routes:
           - topics: [asean]
             to: [siem]
-        """))
+        """)
+    )
     return path
 
 
 def test_silence_add_list_expire(config_file, capsys):
-    assert main(["silence", "add", "--config", str(config_file), "--topic", "asean", "--for", "4h",
-                 "--reason", "summit week"]) == 0
+    assert (
+        main(
+            [
+                "silence",
+                "add",
+                "--config",
+                str(config_file),
+                "--topic",
+                "asean",
+                "--for",
+                "4h",
+                "--reason",
+                "summit week",
+            ]
+        )
+        == 0
+    )
     added = capsys.readouterr().out
     silence_id = added.split()[1].rstrip(":")
     assert "topic 'asean' until" in added

@@ -5,10 +5,10 @@ import textwrap
 import pytest
 
 from pantau.core.config import load_config
-from pantau.streams.deliver.config import RouteSpec, parse_duration
-from pantau.streams.deliver.destinations.webhook import WebhookSettings
-from pantau.streams.deliver.destinations import build_destinations
 from pantau.core.errors import ConfigError
+from pantau.streams.deliver.config import RouteSpec, parse_duration
+from pantau.streams.deliver.destinations import build_destinations
+from pantau.streams.deliver.destinations.webhook import WebhookSettings
 
 ISSUE_SHAPE = """\
 destinations:
@@ -83,7 +83,9 @@ def test_a_url_with_an_impossible_port_is_refused(tmp_path):
 
 def test_secret_file_is_read_relative_to_the_config_and_checked(tmp_path):
     (tmp_path / "hook.secret").write_text("raw-secret-value\n")
-    text = "destinations:\n  siem:\n    type: webhook\n    url: https://siem.example.org/h\n    secret_file: hook.secret\n"
+    text = (
+        "destinations:\n  siem:\n    type: webhook\n    url: https://siem.example.org/h\n    secret_file: hook.secret\n"
+    )
     cfg = load_config(_write(tmp_path, text), env={})
     built = build_destinations(cfg)
     assert built["siem"].spec.signing_secret() == "raw-secret-value"
@@ -92,7 +94,9 @@ def test_secret_file_is_read_relative_to_the_config_and_checked(tmp_path):
         build_destinations(cfg)
 
 
-@pytest.mark.parametrize("value,seconds", [(30, 30.0), ("30s", 30.0), ("5m", 300.0), ("4h", 14400.0), ("1d", 86400.0), ("1.5h", 5400.0)])
+@pytest.mark.parametrize(
+    "value,seconds", [(30, 30.0), ("30s", 30.0), ("5m", 300.0), ("4h", 14400.0), ("1d", 86400.0), ("1.5h", 5400.0)]
+)
 def test_durations(value, seconds):
     assert parse_duration(value) == seconds
 

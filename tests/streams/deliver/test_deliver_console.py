@@ -5,8 +5,7 @@ import io
 
 from pantau.streams.deliver.alert import Message
 from pantau.streams.deliver.config import RouteSpec
-from pantau.streams.deliver.destinations.console import ConsoleSettings
-from pantau.streams.deliver.destinations.console import ConsoleDestination
+from pantau.streams.deliver.destinations.console import ConsoleDestination, ConsoleSettings
 from pantau.streams.deliver.route import Router
 
 
@@ -14,7 +13,9 @@ def _print(classified, color=None, **kw):
     alert = Router([RouteSpec(topics=["asean"], to=["console"])], ["console"]).alerts_for(classified(**kw))[0]
     out = io.StringIO()
     dest = ConsoleDestination("console", ConsoleSettings(color=color), stream=out)
-    asyncio.run(dest.send(Message(id=alert.key, destination="console", route=alert.route, kind="alert", alerts=(alert,))))
+    asyncio.run(
+        dest.send(Message(id=alert.key, destination="console", route=alert.route, kind="alert", alerts=(alert,)))
+    )
     return alert, out.getvalue()
 
 
@@ -40,10 +41,17 @@ def test_snippet_marks_from_the_classifier_are_used_and_cut_cleanly():
 
     segs = snippet_segments("…polisi menangkap «peretas» yang membobol «bursa kripto» di Jakarta…", ("x",), 500)
     assert [(s.text, s.marked) for s in segs] == [
-        ("…polisi menangkap ", False), ("peretas", True), (" yang membobol ", False),
-        ("bursa kripto", True), (" di Jakarta…", False),
+        ("…polisi menangkap ", False),
+        ("peretas", True),
+        (" yang membobol ", False),
+        ("bursa kripto", True),
+        (" di Jakarta…", False),
     ]
     short = snippet_segments("awal «peretas» " + "kata " * 100, (), 40)
-    assert sum(len(s.text) for s in short) <= 40 and (short[1].text, short[1].marked) == ("peretas", True) and short[-1].text.endswith("…")
+    assert (
+        sum(len(s.text) for s in short) <= 40
+        and (short[1].text, short[1].marked) == ("peretas", True)
+        and short[-1].text.endswith("…")
+    )
     plain = snippet_segments("Serangan siber ke ASEAN", ("asean", "siber"), 100)
     assert [s.text for s in plain if s.marked] == ["siber", "ASEAN"]

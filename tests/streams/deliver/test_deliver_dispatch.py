@@ -6,13 +6,13 @@ import threading
 from prometheus_client import REGISTRY
 from standardwebhooks import Webhook
 
+from pantau.adapters.sqlite.outbox import SqliteOutbox
+from pantau.adapters.sqlite.silences import SqliteSilences
+from pantau.adapters.sqlite.state import open_state
 from pantau.streams.deliver.config import RouteSpec
 from pantau.streams.deliver.destinations import build_destination, parse_destination
 from pantau.streams.deliver.dispatch import Dispatcher
-from pantau.adapters.sqlite.outbox import SqliteOutbox
 from pantau.streams.deliver.route import Router
-from pantau.adapters.sqlite.silences import SqliteSilences
-from pantau.adapters.sqlite.state import open_state
 
 SECRET = "a raw test secret"
 FAST = [0, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2]
@@ -28,7 +28,9 @@ class Setup:
     def __init__(self, tmp_path, destinations: dict, routes: list[dict] | None = None, silences=False):
         self.path = tmp_path / "state.db"
         self.specs = {n: parse_destination(s) for n, s in destinations.items()}
-        self.routes = [RouteSpec.model_validate(r) for r in (routes or [{"topics": ["asean"], "to": list(destinations)}])]
+        self.routes = [
+            RouteSpec.model_validate(r) for r in (routes or [{"topics": ["asean"], "to": list(destinations)}])
+        ]
         self.router = Router(self.routes, self.specs)
         self.conn = open_state(self.path)
         self.silences = SqliteSilences(self.conn) if silences else None
@@ -37,7 +39,9 @@ class Setup:
     def fresh(self, conn=None):
         """A new dispatcher over the same state file (a restarted process)."""
         dests = {n: build_destination(n, s) for n, s in self.specs.items()}
-        return Dispatcher(dests, SqliteOutbox(conn or self.conn), routes=self.routes, silences=self.silences, jitter=0.0)
+        return Dispatcher(
+            dests, SqliteOutbox(conn or self.conn), routes=self.routes, silences=self.silences, jitter=0.0
+        )
 
     def run(self, classifieds, max_wait=10.0, dispatcher=None):
         d = dispatcher or self.dispatcher
@@ -60,8 +64,10 @@ def _hook(url, **kw):
 def test_500_twice_then_200_is_delivered_exactly_once(classified, receiver, tmp_path):
     receiver.script = [(500, {}), (500, {})]
     s = Setup(tmp_path, {"siem": _hook(receiver.url)})
-    sent0, retried0 = _metric("pantau_alerts_total", destination="siem", outcome="sent"), \
-        _metric("pantau_alerts_total", destination="siem", outcome="retried")
+    sent0, retried0 = (
+        _metric("pantau_alerts_total", destination="siem", outcome="sent"),
+        _metric("pantau_alerts_total", destination="siem", outcome="retried"),
+    )
     story = classified()
     summary = s.run([story])
     assert summary.sent == 1 and summary.pending == 0 and summary.dead == 0
@@ -109,13 +115,22 @@ def test_restart_mid_retry_delivers_once_and_loses_nothing(classified, receiver,
 
 
 def test_bad_destinations_fail_clearly_and_others_are_unaffected(classified, receiver, unused_port, tmp_path):
-    s = Setup(tmp_path, {
-        "chat": {"type": "slack", "url": receiver.url},
-        "nowhere-hook": _hook(f"http://127.0.0.1:{unused_port}/hook", retry=[0, 0.1]),
-        "desk-mail": {"type": "email", "smtp": f"smtp://127.0.0.1:{unused_port}", "from": "p@example.org",
-                      "to": ["d@example.org"], "retry": [0, 0.1], "timeout": 2},
-        "typo-hook": _hook("http://no-such-host.invalid/hook", retry=[0]),
-    })
+    s = Setup(
+        tmp_path,
+        {
+            "chat": {"type": "slack", "url": receiver.url},
+            "nowhere-hook": _hook(f"http://127.0.0.1:{unused_port}/hook", retry=[0, 0.1]),
+            "desk-mail": {
+                "type": "email",
+                "smtp": f"smtp://127.0.0.1:{unused_port}",
+                "from": "p@example.org",
+                "to": ["d@example.org"],
+                "retry": [0, 0.1],
+                "timeout": 2,
+            },
+            "typo-hook": _hook("http://no-such-host.invalid/hook", retry=[0]),
+        },
+    )
     summary = s.run([classified()])
     assert summary.sent == 1 and len(receiver.requests) == 1
     dead = {d.alert.destination: d.error for d in s.dispatcher.outbox.dead()}
@@ -161,8 +176,11 @@ def test_drain_parks_long_retries_for_the_next_run(classified, receiver, tmp_pat
 
 
 def test_grouped_routes_send_one_digest_and_drain_flushes_it(classified, receiver, tmp_path):
-    s = Setup(tmp_path, {"siem": _hook(receiver.url)},
-              routes=[{"topics": ["asean"], "to": ["siem"], "group_wait": "1h", "group_interval": "1h"}])
+    s = Setup(
+        tmp_path,
+        {"siem": _hook(receiver.url)},
+        routes=[{"topics": ["asean"], "to": ["siem"], "group_wait": "1h", "group_interval": "1h"}],
+    )
     summary = s.run([classified(url=f"https://kabar.example/{i}") for i in range(3)])
     assert summary.sent == 3
     (got,) = receiver.requests
@@ -224,8 +242,10 @@ def test_a_process_killed_mid_retry_delivers_once_after_restart(classified, rece
     s = Setup(tmp_path, {"siem": _hook(receiver.url, retry=[0, 0.3, 0.3])})
     (alert,) = s.router.alerts_for(classified())
     (tmp_path / "alert.json").write_bytes(encode_alert(alert))
-    proc = subprocess.Popen([sys.executable, "-c", WORKER, str(s.path), receiver.url, str(tmp_path / "alert.json"), SECRET],
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", WORKER, str(s.path), receiver.url, str(tmp_path / "alert.json"), SECRET],
+        stderr=subprocess.DEVNULL,
+    )
     try:
         for _ in range(300):  # the worker's first attempt fails; kill it while it waits to retry
             if receiver.failures or proc.poll() is not None:
@@ -263,9 +283,11 @@ def test_run_forever_serves_each_destination_on_its_own(classified, receiver, ma
                 break
             await asyncio.sleep(0.02)
         else:
-            raise AssertionError(f"stuck: fast={len(receiver.requests)} slow={len(slow.requests)} "
-                                 f"pending={[(e.alert.destination, e.due, e.attempts, e.error) for e in s.dispatcher.outbox.pending()]} "
-                                 f"task={task}")
+            raise AssertionError(
+                f"stuck: fast={len(receiver.requests)} slow={len(slow.requests)} "
+                f"pending={[(e.alert.destination, e.due, e.attempts, e.error) for e in s.dispatcher.outbox.pending()]} "
+                f"task={task}"
+            )
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
         await s.dispatcher.aclose()
@@ -276,8 +298,11 @@ def test_run_forever_serves_each_destination_on_its_own(classified, receiver, ma
 
 
 def test_a_storm_sends_the_first_alerts_then_one_summary(classified, receiver, tmp_path):
-    s = Setup(tmp_path, {"siem": _hook(receiver.url)},
-              routes=[{"topics": ["asean"], "to": ["siem"], "storm": {"max": 2, "window": "10m"}}])
+    s = Setup(
+        tmp_path,
+        {"siem": _hook(receiver.url)},
+        routes=[{"topics": ["asean"], "to": ["siem"], "storm": {"max": 2, "window": "10m"}}],
+    )
     summary = s.run([classified(url=f"https://kabar.example/{i}") for i in range(6)])
     assert summary.sent == 6
     kinds = [(r.json()["type"], len(r.json()["alerts"])) for r in receiver.requests]
@@ -310,8 +335,11 @@ def test_delivery_latency_is_measured_from_the_fetch(classified, receiver, tmp_p
 
 def test_run_forever_honours_retry_after_and_holds_storms(classified, receiver, tmp_path):
     receiver.script = [(429, {"Retry-After": "1"})]
-    s = Setup(tmp_path, {"siem": _hook(receiver.url)},
-              routes=[{"topics": ["asean"], "to": ["siem"], "storm": {"max": 1, "window": "1s"}}])
+    s = Setup(
+        tmp_path,
+        {"siem": _hook(receiver.url)},
+        routes=[{"topics": ["asean"], "to": ["siem"], "storm": {"max": 1, "window": "1s"}}],
+    )
     served = []
     serve = s.dispatcher._serve
 
@@ -371,9 +399,19 @@ def test_an_email_digest_route_sends_one_mail_for_the_group(classified, smtp_ser
     import email.policy
 
     box = smtp_server(mode="starttls", users={"desk": "pw"})
-    s = Setup(tmp_path, {"desk": {"type": "email", "smtp": f"smtp://desk:pw@127.0.0.1:{box.port}",
-                                  "ca_file": str(box.ca_file), "from": "pantau@example.org", "to": ["desk@example.org"]}},
-              routes=[{"topics": ["asean"], "to": ["desk"], "group_wait": "15m", "group_interval": "1d"}])
+    s = Setup(
+        tmp_path,
+        {
+            "desk": {
+                "type": "email",
+                "smtp": f"smtp://desk:pw@127.0.0.1:{box.port}",
+                "ca_file": str(box.ca_file),
+                "from": "pantau@example.org",
+                "to": ["desk@example.org"],
+            }
+        },
+        routes=[{"topics": ["asean"], "to": ["desk"], "group_wait": "15m", "group_interval": "1d"}],
+    )
     stories = [classified(url=f"https://kabar.example/{i}", title=f"ASEAN berita {i}") for i in range(3)]
     assert s.run(stories).sent == 3
     ((raw, tls, _),) = box.messages
@@ -385,8 +423,10 @@ def test_an_email_digest_route_sends_one_mail_for_the_group(classified, smtp_ser
 
 def test_copies_of_one_story_from_several_outlets_alert_once(classified, receiver, tmp_path):
     s = Setup(tmp_path, {"siem": _hook(receiver.url)})
-    copies = [classified(url=f"https://{outlet}.example/berita/1", feed=f"https://{outlet}.example/rss")
-              for outlet in ("kabar", "warta", "harian")]
+    copies = [
+        classified(url=f"https://{outlet}.example/berita/1", feed=f"https://{outlet}.example/rss")
+        for outlet in ("kabar", "warta", "harian")
+    ]
 
     async def go():
         stored = []

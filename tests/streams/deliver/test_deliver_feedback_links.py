@@ -51,10 +51,15 @@ def test_a_link_verifies_for_its_alert_and_verdict_only(signer):
     key, verdict, exp, sig, article = parts(links.relevant)
     with pytest.raises(FeedbackLinkError):
         signer.verify(key, verdict, exp, sig, article="another-article")
-    for forged in [(key, "not_relevant", exp, sig), ("other", verdict, exp, sig),
-                   (key, verdict, str(int(exp) + 9), sig),
-                   (key, verdict, exp, sig[:-1] + "0"), (key, verdict, exp, ""), (key, "delete", exp, sig),
-                   (key, verdict, "soon", sig)]:
+    for forged in [
+        (key, "not_relevant", exp, sig),
+        ("other", verdict, exp, sig),
+        (key, verdict, str(int(exp) + 9), sig),
+        (key, verdict, exp, sig[:-1] + "0"),
+        (key, verdict, exp, ""),
+        (key, "delete", exp, sig),
+        (key, verdict, "soon", sig),
+    ]:
         with pytest.raises(FeedbackLinkError):
             signer.verify(*forged, article=article)
     other_key = LinkSigner(b"x" * 32, "https://pantau.example.org", clock=lambda: NOW)
@@ -89,8 +94,13 @@ def alerts(classified, signer):
 
 
 def message(alerts, kind="alert"):
-    return Message(id=alerts[0].key if len(alerts) == 1 else "batch_x", destination="desk", route=alerts[0].route,
-                   kind=kind, alerts=tuple(alerts))
+    return Message(
+        id=alerts[0].key if len(alerts) == 1 else "batch_x",
+        destination="desk",
+        route=alerts[0].route,
+        kind=kind,
+        alerts=tuple(alerts),
+    )
 
 
 def test_the_router_gives_every_alert_its_own_links(alerts, signer):
@@ -98,8 +108,10 @@ def test_the_router_gives_every_alert_its_own_links(alerts, signer):
         assert parts(alert.feedback.relevant)[0] == alert.key
         assert parts(alert.feedback.relevant)[4] == alert.article.id
         assert check(signer, alert.feedback.not_relevant) == "not_relevant"
-    assert Router([RouteSpec(topics=["asean"], to=["desk"])], ["desk"]).alerts_for(
-        alerts[0].classified)[0].feedback is None  # no signer, no links
+    assert (
+        Router([RouteSpec(topics=["asean"], to=["desk"])], ["desk"]).alerts_for(alerts[0].classified)[0].feedback
+        is None
+    )  # no signer, no links
 
 
 def test_webhook_bodies_carry_the_links_and_follow_the_schema(alerts, receiver):
@@ -148,8 +160,9 @@ def test_emails_carry_the_links(alerts, smtp_server):
     import email.policy
 
     box = smtp_server(mode="plain")
-    spec = parse_destination({"type": "email", "smtp": f"smtp://127.0.0.1:{box.port}", "from": "p@example.org",
-                              "to": ["desk@example.org"]})
+    spec = parse_destination(
+        {"type": "email", "smtp": f"smtp://127.0.0.1:{box.port}", "from": "p@example.org", "to": ["desk@example.org"]}
+    )
     asyncio.run(EmailDestination("desk", spec).send(message(alerts[:1])))
     asyncio.run(EmailDestination("desk", spec).send(message(alerts, kind="digest")))
     for raw, kinds in ((box.messages[0][0], alerts[:1]), (box.messages[1][0], alerts)):
@@ -173,8 +186,9 @@ def test_telegram_and_teams_messages_carry_the_links(alerts, signer):
     token, chat = "7012345678:AAH4feedbackTestTokenPart0000000001", "-1001"
     bot, teams = TelegramBotApi(token, {chat}), TeamsWebhook()
     try:
-        tg = build_destination("desk", parse_destination({"type": "telegram", "token": token, "chat_id": chat,
-                                                          "api": bot.base_url}))
+        tg = build_destination(
+            "desk", parse_destination({"type": "telegram", "token": token, "chat_id": chat, "api": bot.base_url})
+        )
         ms = build_destination("desk", parse_destination({"type": "teams", "url": teams.url}))
 
         async def go():
@@ -200,8 +214,9 @@ def test_telegram_and_teams_messages_carry_the_links(alerts, signer):
 def test_apprise_notifications_carry_the_links(alerts, receiver):
     from pantau.streams.deliver.destinations import build_destination
 
-    dest = build_destination("desk", parse_destination({"type": "apprise", "url": receiver.url.replace("http://",
-                                                                                                         "json://")}))
+    dest = build_destination(
+        "desk", parse_destination({"type": "apprise", "url": receiver.url.replace("http://", "json://")})
+    )
 
     async def go():
         try:

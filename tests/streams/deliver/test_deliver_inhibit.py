@@ -20,13 +20,22 @@ from pantau.streams.deliver.route import Router
 from pantau.streams.pipeline import Outcome
 from pantau.streams.stories import StoryRef
 
-RULE = InhibitRule.model_validate({"source": {"topic": "north-korea", "severity": "critical"},
-                                   "target": {"topic": "asean"}, "equal": ["story"]})
+RULE = InhibitRule.model_validate(
+    {"source": {"topic": "north-korea", "severity": "critical"}, "target": {"topic": "asean"}, "equal": ["story"]}
+)
 
 
 def _nk(severity="critical"):
-    return Match(rule="nk-missile", topic="north-korea", score=3.0, severity=severity, tags=(), hits=(),
-                 snippet="rudal", ruleset_version="rs-test-1")
+    return Match(
+        rule="nk-missile",
+        topic="north-korea",
+        score=3.0,
+        severity=severity,
+        tags=(),
+        hits=(),
+        snippet="rudal",
+        ruleset_version="rs-test-1",
+    )
 
 
 def _inhibited(dest, route):
@@ -36,10 +45,14 @@ def _inhibited(dest, route):
 class Desk:
     def __init__(self, tmp_path, make_receiver, rules):
         self.security, self.asean = make_receiver().start(), make_receiver().start()
-        self.routes = [RouteSpec(name="nk", topics=["north-korea"], to=["security"], continue_=True),
-                       RouteSpec(name="asean-desk", topics=["asean"], to=["desk"])]
-        specs = {"security": {"type": "webhook", "url": self.security.url, "retry": [0]},
-                 "desk": {"type": "webhook", "url": self.asean.url, "retry": [0]}}
+        self.routes = [
+            RouteSpec(name="nk", topics=["north-korea"], to=["security"], continue_=True),
+            RouteSpec(name="asean-desk", topics=["asean"], to=["desk"]),
+        ]
+        specs = {
+            "security": {"type": "webhook", "url": self.security.url, "retry": [0]},
+            "desk": {"type": "webhook", "url": self.asean.url, "retry": [0]},
+        }
         dests = {n: build_destination(n, parse_destination(s)) for n, s in specs.items()}
         self.router = Router(self.routes, dests)
         self.d = Dispatcher(dests, SqliteOutbox(open_state(tmp_path / "s.db")), routes=self.routes, inhibit=rules)
@@ -86,7 +99,7 @@ def test_the_archive_shows_the_explanation_of_the_inhibited_alert(classified, ma
     desk = Desk(tmp_path, make_receiver, [RULE])
     story = classified(extra=(_nk(),))
     alerts = desk.router.alerts_for(story, story="story-1")
-    (_, queued, why), = desk.run([story])
+    ((_, queued, why),) = desk.run([story])
     archive = ArchiveStore(open_state(tmp_path / "archive.db"))
     outcome = Outcome(classified=story, story=StoryRef("story-1", True, story.article.id, 1.0), alerts=alerts)
     archive.record([_intake(outcome, {a.key for a in queued}, why)])
@@ -98,8 +111,10 @@ def test_the_archive_shows_the_explanation_of_the_inhibited_alert(classified, ma
 
 def test_config_takes_inhibit_rules_and_names_a_bad_one(tmp_path):
     good = tmp_path / "good.yaml"
-    good.write_text("inhibit:\n  - source: {topic: north-korea, severity: critical}\n"
-                    "    target: {topic: asean}\n    equal: [story]\n")
+    good.write_text(
+        "inhibit:\n  - source: {topic: north-korea, severity: critical}\n"
+        "    target: {topic: asean}\n    equal: [story]\n"
+    )
     (rule,) = load_config(good).inhibit
     assert rule.source.topic == "north-korea" and rule.target.topic == "asean"
     bad = tmp_path / "bad.yaml"

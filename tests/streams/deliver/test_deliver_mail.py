@@ -6,12 +6,12 @@ import email.policy
 
 import pytest
 
+from pantau.core.errors import PermanentDelivery, RetryableDelivery
 from pantau.streams.deliver.alert import Message
 from pantau.streams.deliver.config import RouteSpec
 from pantau.streams.deliver.destinations import parse_destination
 from pantau.streams.deliver.destinations.mail import EmailDestination
 from pantau.streams.deliver.route import Router
-from pantau.core.errors import PermanentDelivery, RetryableDelivery
 
 
 def _alerts(classified, n=1, **kw):
@@ -26,8 +26,15 @@ def _send(spec, alerts, kind="alert"):
 
 
 def _spec(url, **kw):
-    return parse_destination({"type": "email", "smtp": url, "from": "pantau@example.org",
-                                           "to": ["desk@example.org", "oncall@example.org"], **kw})
+    return parse_destination(
+        {
+            "type": "email",
+            "smtp": url,
+            "from": "pantau@example.org",
+            "to": ["desk@example.org", "oncall@example.org"],
+            **kw,
+        }
+    )
 
 
 def _parts(raw: bytes):

@@ -12,23 +12,21 @@ from pydantic import ValidationError
 from slack_sdk.models.blocks import Block
 from standardwebhooks import Webhook
 
+from pantau.adapters.sqlite.outbox import SqliteOutbox
+from pantau.adapters.sqlite.state import open_state
+from pantau.sources.feed_state import FeedState
 from pantau.sources.feeds import FeedSpec
 from pantau.sources.health import health_event
-from pantau.sources.feed_state import FeedState
 from pantau.streams.deliver.alert import Alert, Message, decode_alert, encode_alert
 from pantau.streams.deliver.config import RouteSpec
-from pantau.streams.deliver.destinations import parse_destination
-from pantau.streams.deliver.destinations.console import ConsoleSettings
-from pantau.streams.deliver.destinations.console import ConsoleDestination
-from pantau.streams.deliver.destinations import build_destination
-from pantau.streams.deliver.dispatch import Dispatcher
-from pantau.streams.deliver.events import OpsEvent, destination_disabled, event_view, from_health
+from pantau.streams.deliver.destinations import build_destination, parse_destination
+from pantau.streams.deliver.destinations.console import ConsoleDestination, ConsoleSettings
 from pantau.streams.deliver.destinations.mail import EmailDestination
-from pantau.adapters.sqlite.outbox import SqliteOutbox
-from pantau.streams.deliver.route import Router
 from pantau.streams.deliver.destinations.slack import slack_payload
 from pantau.streams.deliver.destinations.webhook import EVENT_SCHEMA_PATH, SCHEMA_PATH, webhook_body
-from pantau.adapters.sqlite.state import open_state
+from pantau.streams.deliver.dispatch import Dispatcher
+from pantau.streams.deliver.events import OpsEvent, destination_disabled, event_view, from_health
+from pantau.streams.deliver.route import Router
 
 SECRET = "an ops test secret"
 EVENT_SCHEMA = json.loads(EVENT_SCHEMA_PATH.read_text())
@@ -110,8 +108,9 @@ def test_a_disabled_destination_never_carries_its_own_event():
     router = _router([{"events": ["destination_disabled"], "to": ["ops", "desk"]}])
     assert [a.destination for a in router.events_for(event)] == ["desk"]
     # A route whose only destination is the disabled one passes the event to the next route.
-    chained = _router([{"events": ["destination_disabled"], "to": ["ops"]},
-                       {"events": ["destination_disabled"], "to": ["desk"]}])
+    chained = _router(
+        [{"events": ["destination_disabled"], "to": ["ops"]}, {"events": ["destination_disabled"], "to": ["desk"]}]
+    )
     assert [a.destination for a in chained.events_for(event)] == ["desk"]
 
 
@@ -185,8 +184,14 @@ def test_console_prints_the_event():
 
 def test_email_renders_events_from_templates_to_a_real_smtp_server(smtp_server):
     box = smtp_server(mode="plain")
-    spec = parse_destination({"type": "email", "smtp": f"smtp://127.0.0.1:{box.port}",
-                                           "from": "pantau@example.org", "to": ["ops@example.org"]})
+    spec = parse_destination(
+        {
+            "type": "email",
+            "smtp": f"smtp://127.0.0.1:{box.port}",
+            "from": "pantau@example.org",
+            "to": ["ops@example.org"],
+        }
+    )
     alert = _ops_alert(failing_event(name="Kabar <b>Contoh</b>"))
     asyncio.run(EmailDestination("ops", spec).send(_message(alert)))
     ((raw, _tls, _auth),) = box.messages
@@ -207,15 +212,17 @@ def test_event_view_names_the_destination_for_a_disabled_one():
 # -- the dispatcher --------------------------------------------------------------
 
 
-def test_a_410_destination_raises_a_signed_event_at_another_destination_once(classified, receiver, make_receiver,
-                                                                             tmp_path):
+def test_a_410_destination_raises_a_signed_event_at_another_destination_once(
+    classified, receiver, make_receiver, tmp_path
+):
     gone = make_receiver().start()
     gone.script = [(410, {})]
     hook = {"type": "webhook", "secret": SECRET, "retry": [0, 0.2]}
-    specs = {"old": parse_destination({**hook, "url": gone.url}),
-             "ops": parse_destination({**hook, "url": receiver.url})}
-    routes = [RouteSpec(topics=["asean"], to=["old"]),
-              RouteSpec(events=["destination_disabled"], to=["old", "ops"])]
+    specs = {
+        "old": parse_destination({**hook, "url": gone.url}),
+        "ops": parse_destination({**hook, "url": receiver.url}),
+    }
+    routes = [RouteSpec(topics=["asean"], to=["old"]), RouteSpec(events=["destination_disabled"], to=["old", "ops"])]
     router = Router(routes, specs)
     conn = open_state(tmp_path / "state.db")
 
@@ -225,8 +232,13 @@ def test_a_410_destination_raises_a_signed_event_at_another_destination_once(cla
         async def on_event(event: OpsEvent) -> None:
             await dispatcher.submit(router.events_for(event))
 
-        dispatcher = Dispatcher({n: build_destination(n, s) for n, s in specs.items()}, SqliteOutbox(conn),
-                                routes=router.routes, jitter=0.0, on_event=on_event)
+        dispatcher = Dispatcher(
+            {n: build_destination(n, s) for n, s in specs.items()},
+            SqliteOutbox(conn),
+            routes=router.routes,
+            jitter=0.0,
+            on_event=on_event,
+        )
         for url in ("https://kabar.example/a", "https://kabar.example/b"):
             await dispatcher.submit(router.alerts_for(classified(url=url)))
         try:
@@ -243,8 +255,13 @@ def test_a_410_destination_raises_a_signed_event_at_another_destination_once(cla
     jsonschema.validate(body, EVENT_SCHEMA, format_checker=jsonschema.FormatChecker())
     assert summary.sent == 1
     # Announced again (a retry of the same episode), it is not queued twice.
-    event = OpsEvent(kind="destination_disabled", subject="old", message=body["event"]["message"],
-                     episode=body["event"]["episode"], at=float(body["event"]["episode"]))
+    event = OpsEvent(
+        kind="destination_disabled",
+        subject="old",
+        message=body["event"]["message"],
+        episode=body["event"]["episode"],
+        at=float(body["event"]["episode"]),
+    )
     outbox = SqliteOutbox(conn)
     assert outbox.enqueue(router.events_for(event), [0.0]) == []
 
@@ -253,8 +270,10 @@ def test_dead_and_pending_listings_name_the_ops_event(tmp_path, capsys, restore_
     from pantau.cli.main import main
 
     config = tmp_path / "pantau.yaml"
-    config.write_text("state: state.db\ndestinations:\n  ops: {type: webhook, url: 'http://127.0.0.1:9/hook'}\n"
-                      "routes:\n  - events: [feed_failing]\n    to: [ops]\n")
+    config.write_text(
+        "state: state.db\ndestinations:\n  ops: {type: webhook, url: 'http://127.0.0.1:9/hook'}\n"
+        "routes:\n  - events: [feed_failing]\n    to: [ops]\n"
+    )
     conn = open_state(tmp_path / "state.db")
     outbox = SqliteOutbox(conn)
     router = _router([{"events": ["feed_failing"], "to": ["ops"]}], ("ops", "console"))

@@ -1,10 +1,10 @@
 """SqliteOutbox: once per key, due times, retries, dead letters, replay, restarts."""
 
+from pantau.adapters.sqlite.outbox import SqliteOutbox
+from pantau.adapters.sqlite.state import open_state
 from pantau.streams.deliver.alert import decode_alert, encode_alert
 from pantau.streams.deliver.config import RouteSpec
-from pantau.adapters.sqlite.outbox import SqliteOutbox
 from pantau.streams.deliver.route import Router
-from pantau.adapters.sqlite.state import open_state
 
 
 def _alerts(classified, n=1, dest="siem"):

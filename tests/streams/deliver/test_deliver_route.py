@@ -2,11 +2,11 @@
 
 import pytest
 
+from pantau.core.errors import ConfigError
 from pantau.streams.classify import Hit, Match
 from pantau.streams.deliver.alert import alert_key
 from pantau.streams.deliver.config import RouteSpec
 from pantau.streams.deliver.route import Router
-from pantau.core.errors import ConfigError
 
 DESTS = ["slack", "mail", "siem", "console"]
 
@@ -32,8 +32,14 @@ def test_default_route_takes_only_what_nothing_else_took(classified):
 
 
 def test_every_matcher_must_hold(classified):
-    c = classified(topic="cybercrime", rule="ransomware", severity="high", tags=("malware",),
-                        feed="https://siber.example/rss", language="id")
+    c = classified(
+        topic="cybercrime",
+        rule="ransomware",
+        severity="high",
+        tags=("malware",),
+        feed="https://siber.example/rss",
+        language="id",
+    )
     assert _router({"topics": ["cybercrime"], "severity": ["high"], "languages": ["id"], "to": ["siem"]}).alerts_for(c)
     assert not _router({"topics": ["cybercrime"], "severity": ["critical"], "to": ["siem"]}).alerts_for(c)
     assert not _router({"rules": ["phishing"], "to": ["siem"]}).alerts_for(c)
@@ -84,8 +90,13 @@ def test_a_route_to_an_unknown_destination_is_refused():
 
 
 def test_any_match_can_satisfy_the_route(classified):
-    extra = Match(rule="dprk-missile", topic="north-korea", score=2.0, severity="high",
-                  hits=(Hit(term="rudal", field="title", start=0, end=5, text="rudal"),))
+    extra = Match(
+        rule="dprk-missile",
+        topic="north-korea",
+        score=2.0,
+        severity="high",
+        hits=(Hit(term="rudal", field="title", start=0, end=5, text="rudal"),),
+    )
     c = classified(topic="asean", extra=(extra,))
     assert c.topics == ("asean", "north-korea")
     assert [a.destination for a in _router({"topics": ["north-korea"], "to": ["siem"]}).alerts_for(c)] == ["siem"]

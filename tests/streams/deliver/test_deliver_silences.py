@@ -2,10 +2,10 @@
 
 import pytest
 
-from pantau.streams.classify import Hit, Match
 from pantau.adapters.sqlite.silences import SqliteSilences
-from pantau.streams.deliver.silences import silencing
 from pantau.adapters.sqlite.state import open_state
+from pantau.streams.classify import Hit, Match
+from pantau.streams.deliver.silences import silencing
 
 
 @pytest.fixture
@@ -23,15 +23,24 @@ def test_topic_silence_mutes_until_it_expires(classified, store):
 
 def test_rule_feed_and_term_silences(classified, store):
     c = classified(rule="asean-diplomacy", feed="https://kabar.example/rss", terms=("Laut Cina Selatan",))
-    for kind, value in (("rule", "asean-diplomacy"), ("feed", "https://kabar.example/rss"), ("term", "laut cina selatan")):
+    for kind, value in (
+        ("rule", "asean-diplomacy"),
+        ("feed", "https://kabar.example/rss"),
+        ("term", "laut cina selatan"),
+    ):
         s = store.add(kind, value, 60, "test", now=0.0)
         assert silencing([s], c, 1.0) == s, kind
     assert silencing([store.add("term", "rudal", 60, "other", now=0.0)], c, 1.0) is None
 
 
 def test_a_live_topic_still_alerts_when_another_is_silenced(classified, store):
-    extra = Match(rule="dprk", topic="north-korea", score=1.0, severity="high",
-                  hits=(Hit(term="rudal", field="title", start=0, end=5, text="rudal"),))
+    extra = Match(
+        rule="dprk",
+        topic="north-korea",
+        score=1.0,
+        severity="high",
+        hits=(Hit(term="rudal", field="title", start=0, end=5, text="rudal"),),
+    )
     c = classified(topic="asean", extra=(extra,))
     store.add("topic", "asean", 60, "noisy", now=0.0)
     assert silencing(store.active(1.0), c, 1.0) is None

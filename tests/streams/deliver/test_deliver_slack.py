@@ -6,9 +6,8 @@ from slack_sdk.models.blocks import Block
 
 from pantau.streams.deliver.alert import Message
 from pantau.streams.deliver.config import RouteSpec
-from pantau.streams.deliver.destinations.slack import SlackSettings
+from pantau.streams.deliver.destinations.slack import SlackDestination, SlackSettings, slack_payload
 from pantau.streams.deliver.route import Router
-from pantau.streams.deliver.destinations.slack import SlackDestination, slack_payload
 
 
 def _alert(classified, **kw):
@@ -47,12 +46,20 @@ def test_a_single_alert_has_linked_headline_outlet_time_topics_rule_snippet_vers
     assert "Kabar Contoh" in text and "2026-11-22 08:15 UTC" in text
     assert "asean" in text and "asean-diplomacy" in text and "rs-test-1" in text
     assert "*ASEAN*" in text and "*Laut Cina Selatan*" in text  # matched terms marked
-    assert all(o.get("verbatim") is True for b in payload["blocks"] for o in [b.get("text")] + b.get("fields", []) if o and o["type"] == "mrkdwn")
+    assert all(
+        o.get("verbatim") is True
+        for b in payload["blocks"]
+        for o in [b.get("text")] + b.get("fields", [])
+        if o and o["type"] == "mrkdwn"
+    )
 
 
 def test_mentions_smuggled_into_articles_ping_nobody(classified):
-    alert = _alert(classified, title="<!channel> <!here> <@U123ABC> & <https://evil.example|klik>",
-                   summary="ASEAN <!everyone> berita")
+    alert = _alert(
+        classified,
+        title="<!channel> <!here> <@U123ABC> & <https://evil.example|klik>",
+        summary="ASEAN <!everyone> berita",
+    )
     payload = _checked(slack_payload(_message([alert])))
     joined = "\n".join(_texts(payload))
     for mention in ("<!channel>", "<!here>", "<@U123ABC>", "<!everyone>", "<https://evil.example"):

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from pantau.adapters.sqlite.outbox import SqliteOutbox
 from pantau.adapters.sqlite.state import open_state
 from pantau.streams.deliver.alert import Message
 from pantau.streams.deliver.config import RouteSpec
 from pantau.streams.deliver.destinations import build_destination, parse_destination
-from pantau.streams.deliver.dispatch import Dispatcher
-from pantau.adapters.sqlite.outbox import SqliteOutbox
-from pantau.streams.deliver.route import Router
 from pantau.streams.deliver.destinations.teams import MAX_BYTES, card_escape, teams_payload
+from pantau.streams.deliver.dispatch import Dispatcher
+from pantau.streams.deliver.route import Router
 from tests.streams.deliver.chat_receivers import TeamsWebhook, check_adaptive_card_message
 
 
@@ -33,8 +33,12 @@ def _alerts(classifieds, route):
 def _run(url, classifieds, route=None, retry=(0, 0.1, 0.1)):
     route = route or RouteSpec(topics=["asean"], to=["desk"])
     spec = parse_destination({"type": "teams", "url": url, "retry": list(retry), "rate": 100})
-    d = Dispatcher({"desk": build_destination("desk", spec)}, SqliteOutbox(open_state(Path(tempfile.mkdtemp()) / "s.db")),
-                   routes=[route], jitter=0.0)
+    d = Dispatcher(
+        {"desk": build_destination("desk", spec)},
+        SqliteOutbox(open_state(Path(tempfile.mkdtemp()) / "s.db")),
+        routes=[route],
+        jitter=0.0,
+    )
 
     async def go():
         await d.submit(_alerts(classifieds, route))
@@ -89,12 +93,17 @@ def test_a_digest_is_one_card_listing_each_story(classified, teams):
 
 
 def test_a_huge_digest_stays_under_teams_28kb(classified):
-    stories = [classified(title="ASEAN " + "panjang " * 40 + str(i), url=f"https://k.example/{i}",
-                          summary="ASEAN " + "isi " * 300) for i in range(300)]
+    stories = [
+        classified(
+            title="ASEAN " + "panjang " * 40 + str(i), url=f"https://k.example/{i}", summary="ASEAN " + "isi " * 300
+        )
+        for i in range(300)
+    ]
     route = RouteSpec(topics=["asean"], to=["desk"], group_wait=1)
     alerts = _alerts(stories, route)
     payload = teams_payload(Message(id="b", destination="desk", route=route.name, kind="digest", alerts=tuple(alerts)))
     import json
+
     assert len(json.dumps(payload, ensure_ascii=False).encode()) <= MAX_BYTES
     card = check_adaptive_card_message(payload)
     assert "more not shown" in _texts(card)

@@ -5,15 +5,15 @@ import asyncio
 import pytest
 from prometheus_client import REGISTRY
 
+from pantau.adapters.sqlite.outbox import SqliteOutbox
 from pantau.adapters.sqlite.state import open_state
 from pantau.core.errors import PermanentDelivery
 from pantau.streams.deliver.alert import Message
 from pantau.streams.deliver.config import RouteSpec
 from pantau.streams.deliver.destinations import build_destination, parse_destination
-from pantau.streams.deliver.dispatch import Dispatcher
-from pantau.adapters.sqlite.outbox import SqliteOutbox
-from pantau.streams.deliver.route import Router
 from pantau.streams.deliver.destinations.telegram import LIMIT, md2, telegram_text
+from pantau.streams.deliver.dispatch import Dispatcher
+from pantau.streams.deliver.route import Router
 from tests.streams.deliver.chat_receivers import TelegramBotApi, parse_markdown_v2
 
 TOKEN = "7012345678:AAH4secretTokenPartThatMustNeverShow9"
@@ -29,8 +29,17 @@ def bot():
 
 
 def _spec(bot, **kw):
-    return parse_destination({"type": "telegram", "token": TOKEN, "chat_id": CHAT, "api": bot.base_url,
-                                           "retry": [0, 0.1, 0.1], "rate": 100, **kw})
+    return parse_destination(
+        {
+            "type": "telegram",
+            "token": TOKEN,
+            "chat_id": CHAT,
+            "api": bot.base_url,
+            "retry": [0, 0.1, 0.1],
+            "rate": 100,
+            **kw,
+        }
+    )
 
 
 def _alerts(classifieds, route=None):
@@ -90,8 +99,10 @@ def test_matched_terms_are_bold(classified):
 def test_a_huge_alert_and_a_huge_digest_fit_4096_utf16_units(classified, bot):
     # Emoji count twice in UTF-16: the limit is Telegram's unit, not Python's.
     long_title = "🚨 " + "Serangan siber. " * 400
-    stories = [classified(title=f"{long_title} {i}", summary="ASEAN " + "dana. " * 2000, url=f"https://k.example/{i}")
-               for i in range(60)]
+    stories = [
+        classified(title=f"{long_title} {i}", summary="ASEAN " + "dana. " * 2000, url=f"https://k.example/{i}")
+        for i in range(60)
+    ]
     single = telegram_text(_message(_alerts(stories[:1])[0]))
     digest = telegram_text(_message(_alerts(stories)[0], kind="digest"))
     for text in (single, digest):
@@ -150,13 +161,16 @@ def test_md2_escapes_all_eighteen_reserved_characters():
             parse_markdown_v2(raw)
 
 
-@pytest.mark.parametrize("fields, says", [
-    ({"chat_id": CHAT}, "a telegram destination needs token"),
-    ({"token": TOKEN}, "a telegram destination needs chat_id"),
-    ({"token": "not-a-token-but-a-secret", "chat_id": CHAT}, "token is not a bot token"),
-    ({"token": TOKEN, "chat_id": "general chat"}, "chat_id must be a number"),
-    ({"token": TOKEN, "chat_id": CHAT, "smtp": "smtp://x"}, "Extra inputs are not permitted"),
-])
+@pytest.mark.parametrize(
+    "fields, says",
+    [
+        ({"chat_id": CHAT}, "a telegram destination needs token"),
+        ({"token": TOKEN}, "a telegram destination needs chat_id"),
+        ({"token": "not-a-token-but-a-secret", "chat_id": CHAT}, "token is not a bot token"),
+        ({"token": TOKEN, "chat_id": "general chat"}, "chat_id must be a number"),
+        ({"token": TOKEN, "chat_id": CHAT, "smtp": "smtp://x"}, "Extra inputs are not permitted"),
+    ],
+)
 def test_config_errors_name_the_service_and_field_never_the_secret(fields, says):
     with pytest.raises(ValueError) as err:
         parse_destination({"type": "telegram", **fields})

@@ -3,10 +3,10 @@
 import asyncio
 
 from pantau.adapters.faust.outbox_table import TableOutbox
+from pantau.adapters.sqlite.outbox import SqliteOutbox
 from pantau.adapters.sqlite.state import open_state
 from pantau.streams.deliver.config import RouteSpec
 from pantau.streams.deliver.dispatch import Dispatcher
-from pantau.adapters.sqlite.outbox import SqliteOutbox
 from pantau.streams.deliver.retention import MIN_RETENTION, delivery_retention
 from pantau.streams.deliver.route import Router
 from tests.bench.retention_sim import Clock, Sink
@@ -25,8 +25,14 @@ class World:
         self.outbox_factory = outbox_factory
 
     def dispatcher(self):
-        return Dispatcher({"desk": self.sink}, self.outbox_factory(), routes=self.routes, clock=self.clock,
-                          jitter=0.0, retention=delivery_retention(self.routes))
+        return Dispatcher(
+            {"desk": self.sink},
+            self.outbox_factory(),
+            routes=self.routes,
+            clock=self.clock,
+            jitter=0.0,
+            retention=delivery_retention(self.routes),
+        )
 
     def feed(self, d, classified):
         return asyncio.run(d.submit(self.router.alerts_for(classified)))

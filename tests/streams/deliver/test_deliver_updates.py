@@ -8,8 +8,8 @@ from email import policy
 import jsonschema
 import pytest
 
-from pantau.adapters.sqlite.outbox import SqliteOutbox
 from pantau.adapters.faust.outbox_table import TableOutbox
+from pantau.adapters.sqlite.outbox import SqliteOutbox
 from pantau.adapters.sqlite.state import open_state
 from pantau.streams.deliver.config import RouteSpec
 from pantau.streams.deliver.destinations import build_destination, parse_destination
@@ -20,13 +20,19 @@ from tests.streams.deliver.chat_receivers import TelegramBotApi
 
 TOKEN = "7012345678:AAH4secretTokenPartThatMustNeverShow9"
 CHAT = "-1001234567890"
-OUTLETS = [("Antara", "https://antara.example"), ("Kompas", "https://kompas.example"),
-           ("Tempo", "https://tempo.example"), ("VnExpress", "https://vnexpress.example")]
+OUTLETS = [
+    ("Antara", "https://antara.example"),
+    ("Kompas", "https://kompas.example"),
+    ("Tempo", "https://tempo.example"),
+    ("VnExpress", "https://vnexpress.example"),
+]
 
 
 def _copies(classified, outlets, language="id"):
-    return [classified(url=f"{base}/berita/asean-1", feed=f"{base}/rss", feed_name=name, language=language)
-            for name, base in outlets]
+    return [
+        classified(url=f"{base}/berita/asean-1", feed=f"{base}/rss", feed_name=name, language=language)
+        for name, base in outlets
+    ]
 
 
 class Desk:
@@ -65,14 +71,19 @@ def bot():
 
 
 @pytest.mark.parametrize("mode", ["sqlite", "tables"])
-def test_three_outlets_make_one_alert_and_one_batched_update_in_each_thread(classified, receiver, bot, smtp_server,
-                                                                          tmp_path, mode):
+def test_three_outlets_make_one_alert_and_one_batched_update_in_each_thread(
+    classified, receiver, bot, smtp_server, tmp_path, mode
+):
     box = smtp_server(mode="plain")
     specs = {
         "siem": {"type": "webhook", "url": receiver.url, "secret": "s", "retry": [0, 0.1]},
         "tg": {"type": "telegram", "token": TOKEN, "chat_id": CHAT, "api": bot.base_url, "rate": 100},
-        "desk": {"type": "email", "smtp": f"smtp://127.0.0.1:{box.port}", "from": "pantau@example.org",
-                 "to": ["desk@example.org"]},
+        "desk": {
+            "type": "email",
+            "smtp": f"smtp://127.0.0.1:{box.port}",
+            "from": "pantau@example.org",
+            "to": ["desk@example.org"],
+        },
     }
     route = RouteSpec(topics=["asean"], to=list(specs), update_wait=0.2)
     outbox = SqliteOutbox(open_state(tmp_path / "s.db")) if mode == "sqlite" else TableOutbox({}, {}, {})
@@ -106,8 +117,11 @@ def test_three_outlets_make_one_alert_and_one_batched_update_in_each_thread(clas
 
 def test_a_new_language_and_a_new_topic_are_updates_too_and_a_known_outlet_is_not(classified, receiver, tmp_path):
     route = RouteSpec(topics=["asean", "cybercrime"], to=["siem"], update_wait=0.1)
-    desk = Desk({"siem": {"type": "webhook", "url": receiver.url, "retry": [0]}},
-                SqliteOutbox(open_state(tmp_path / "s.db")), route)
+    desk = Desk(
+        {"siem": {"type": "webhook", "url": receiver.url, "retry": [0]}},
+        SqliteOutbox(open_state(tmp_path / "s.db")),
+        route,
+    )
     first = classified(feed_name="Antara", url="https://antara.example/1")
     same_outlet_again = classified(feed_name="Antara", url="https://antara.example/2")
     english = classified(feed_name="Antara English", url="https://en.antara.example/1", language="en")
@@ -121,8 +135,11 @@ def test_a_new_language_and_a_new_topic_are_updates_too_and_a_known_outlet_is_no
 
 def test_updates_are_rate_limited_per_story_and_routes_can_turn_them_off(classified, receiver, tmp_path):
     route = RouteSpec(topics=["asean"], to=["siem"], update_wait=0.1, update_interval=3600)
-    desk = Desk({"siem": {"type": "webhook", "url": receiver.url, "retry": [0]}},
-                SqliteOutbox(open_state(tmp_path / "s.db")), route)
+    desk = Desk(
+        {"siem": {"type": "webhook", "url": receiver.url, "retry": [0]}},
+        SqliteOutbox(open_state(tmp_path / "s.db")),
+        route,
+    )
     a, b, c = _copies(classified, OUTLETS[:3])
     desk.run([a], [b])
     assert len(receiver.requests) == 2  # alert + update
@@ -132,8 +149,11 @@ def test_updates_are_rate_limited_per_story_and_routes_can_turn_them_off(classif
     desk.close()
 
     off = RouteSpec(topics=["asean"], to=["siem"], updates=False)
-    quiet = Desk({"siem": {"type": "webhook", "url": receiver.url, "retry": [0]}},
-                 SqliteOutbox(open_state(tmp_path / "quiet.db")), off)
+    quiet = Desk(
+        {"siem": {"type": "webhook", "url": receiver.url, "retry": [0]}},
+        SqliteOutbox(open_state(tmp_path / "quiet.db")),
+        off,
+    )
     quiet.run([a], [b, c], story="story-2")
     quiet.close()
     assert [r.json()["type"] for r in receiver.requests[2:]] == ["alert"]

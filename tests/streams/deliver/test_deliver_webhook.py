@@ -10,9 +10,8 @@ from standardwebhooks import Webhook, WebhookVerificationError
 
 from pantau.streams.deliver.alert import Message
 from pantau.streams.deliver.config import RouteSpec
-from pantau.streams.deliver.destinations.webhook import WebhookSettings
+from pantau.streams.deliver.destinations.webhook import SCHEMA_PATH, WebhookDestination, WebhookSettings, webhook_body
 from pantau.streams.deliver.route import Router
-from pantau.streams.deliver.destinations.webhook import SCHEMA_PATH, WebhookDestination, webhook_body
 
 SCHEMA = json.loads(SCHEMA_PATH.read_text())
 WHSEC = "whsec_" + base64.b64encode(b"pantau-test-signing-key-0123456789").decode()

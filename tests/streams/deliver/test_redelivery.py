@@ -31,8 +31,12 @@ def test_a_match_record_delivered_twice_queues_its_alerts_once(classified, unuse
     outbox = TableOutbox(tables["outbox"], tables["done"], tables["dead"])
     dispatcher = Dispatcher({"siem": build_destination("siem", specs["siem"])}, outbox, routes=routes, jitter=0.0)
     record = encode_classified(classified())  # what the classifier produced, once per classification
-    other = encode_classified(classified("Pertemuan ASEAN di Manila membahas perdagangan beras dan pupuk",
-                                         summary="Para menteri membahas harga beras di kawasan."))
+    other = encode_classified(
+        classified(
+            "Pertemuan ASEAN di Manila membahas perdagangan beras dan pupuk",
+            summary="Para menteri membahas harga beras di kawasan.",
+        )
+    )
 
     async def deliver(value: bytes, stories: StoryIndex) -> list:
         routed = route(decode_classified(value), stories, router)

@@ -23,8 +23,19 @@ def test_ninety_days_of_state_stay_bounded(tmp_path, capsys):
     # ...while without pruning day 90 would hold about three times day 30's rows.
     assert last.sqlite_rows < 1.2 * days[29].sqlite_rows and last.table_entries < 1.2 * days[29].table_entries
     with capsys.disabled():
-        print("\nretention after 90 days:", json.dumps({
-            "articles": result.articles, "matched": result.matched, "alerts_sent": result.alerts_sent,
-            "retention_days": result.retention_days, "sqlite_bytes": last.sqlite_bytes,
-            "sqlite_rows": last.sqlite_rows, "table_entries": last.table_entries, "table_bytes": last.table_bytes,
-            "sqlite_bytes_day30": days[29].sqlite_bytes}))
+        print(
+            "\nretention after 90 days:",
+            json.dumps(
+                {
+                    "articles": result.articles,
+                    "matched": result.matched,
+                    "alerts_sent": result.alerts_sent,
+                    "retention_days": result.retention_days,
+                    "sqlite_bytes": last.sqlite_bytes,
+                    "sqlite_rows": last.sqlite_rows,
+                    "table_entries": last.table_entries,
+                    "table_bytes": last.table_bytes,
+                    "sqlite_bytes_day30": days[29].sqlite_bytes,
+                }
+            ),
+        )
