@@ -365,6 +365,7 @@ def _judgement(f: RuleFile, table: TermTable, lists: dict, report: Report, used:
                 window=d.window,
                 min_cues=1,
                 breaks=CLAUSE_BREAKS,
+                windows=tuple(sorted(d.windows.items())),
             )
         )
     for n, s in enumerate(spec.senses):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pantau.core.article import Article
 from pantau.core.language import same_family
 from pantau.streams.classify.engine import Language, RuleSet
-from pantau.streams.classify.judgement import salient
+from pantau.streams.classify.judgement import headline_voided, salient
 from pantau.streams.classify.records import Classified
 
 __all__ = ["NearMiss", "near_misses", "render"]
@@ -60,10 +60,14 @@ def near_misses(ruleset: RuleSet, article: Article, matched_topics: set[str]) ->
 
 
 def _lacked(ruleset, rule, ctx, view, base, language, voided, keys) -> tuple[int, str]:
-    """(how close, what was missing): 5 salience, 4 score, 3 a denial or sense, 2 language, 1 conditions."""
+    """(how close, what was missing): 5 salience, 4 score, 3 a denial or sense, 2 conditions, 1 language.
+
+    A rule for another language ranks below the article's own rules' near
+    misses: "the rule is for vi" tells an editor of an Indonesian story nothing.
+    """
     if rule.languages and not same_family(language.code, rule.languages):
         return (
-            2,
+            1,
             f"the article is in {language.code or 'an unknown language'}; "
             f"the rule is for {', '.join(sorted(rule.languages))}",
         )
@@ -73,7 +77,8 @@ def _lacked(ruleset, rule, ctx, view, base, language, voided, keys) -> tuple[int
         if score < rule.min_score:
             return 4, f"score {score:g} is below min_score {rule.min_score:g}"
         if rule.salience is not None:
-            ok, note = salient(rule, ctx, rule.salience)
+            keys_voided = [v for v in voided if v.key in keys]
+            ok, note = salient(rule, ctx, rule.salience, headline_voided(keys_voided, keys))
             if not ok:
                 return 5, note
         return 0, "conditions met (a topic: reference rule evaluated later)"
@@ -83,10 +88,10 @@ def _lacked(ruleset, rule, ctx, view, base, language, voided, keys) -> tuple[int
         return 3, "; ".join(ruleset.describe_voided(v, ctx.shadow) for v in mine[:3]) or "hits did not count"
     vetoes = sorted({ruleset.labels[k] for k in rule.veto_keys if k in base})
     if vetoes and any(k in base for k in keys):
-        return 1, f"vetoed by {', '.join(vetoes)}"
+        return 2, f"vetoed by {', '.join(vetoes)}"
     if not any(k in base for k in keys):
         return 0, f"none of its terms ({rule.source})"
-    return 1, f"its conditions are not met: {rule.source}"
+    return 2, f"its conditions are not met: {rule.source}"
 
 
 def render(classified: Classified, misses: list[NearMiss]) -> str:
