@@ -210,7 +210,9 @@ class RuleSet:
             return None
         if rule.salience is None or not self.use_salience:
             return score, ""
-        ok, note = salient(rule, ctx, rule.salience, bool(voided) and headline_voided(voided, {k for k, _w, _f in rule.score_keys}))
+        ok, note = salient(
+            rule, ctx, rule.salience, bool(voided) and headline_voided(voided, {k for k, _w, _f in rule.score_keys})
+        )
         return (score, note) if ok else None
 
     def evaluate_rule(self, rule_id: str, article: Article) -> tuple[bool, float, list[str]]:

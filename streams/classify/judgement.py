@@ -33,7 +33,7 @@ CLAUSE_BREAKS = re.compile(
     r"[.!?;,:\n\u2013\u2014]|(?<!\w)(?:tetapi|tapi|melainkan|namun|but|instead|nhưng|mà là|하지만|그러나)(?!\w)",
     re.IGNORECASE,
 )
-"""A denial reaches to the end of its clause: "bukan X, tetapi serangan siber" (or "bukan X melainkan Y") denies X only."""
+"""A denial reaches to the end of its clause: "bukan X, tetapi (or melainkan) serangan siber" denies X only."""
 SENTENCE_BREAKS = re.compile(r"[.!?;\n]")
 """A sense cue reaches across commas (a list of countries) but not across sentences."""
 _CHARS_PER_WORD = 30  # a generous upper bound, to skip far-apart pairs without counting words
