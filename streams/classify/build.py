@@ -178,6 +178,7 @@ def build_ruleset(files: list[RuleFile], version: str, report: Report, directory
         rules=tuple(compiled),
         automaton=table.automaton(),
         labels=tuple(table.labels),
+        accented=table.accented(),
         key_rules={k: tuple(v) for k, v in key_rules.items()},
         regex_budget=budget,
         directory=directory,

@@ -23,7 +23,7 @@ from pantau.streams.classify.compiler import CompiledRule, Context, RegexLeaf
 from pantau.streams.classify.judgement import Cue, Voided, discount, headline_voided, salient
 from pantau.streams.classify.morphology import PARTICLES, SUFFIXES
 from pantau.streams.classify.records import Classified, Hit, Match
-from pantau.streams.classify.terms import PARTICLE, SUFFIX, WILD
+from pantau.streams.classify.terms import ACCENTED, PARTICLE, SUFFIX, WILD, accent_form
 from pantau.streams.classify.text import build_shadow, mask_boilerplate
 
 __all__ = ["RuleSet", "TopicJudgement", "Diagnosis", "scan"]
@@ -119,6 +119,8 @@ class RuleSet:
     judgement: dict[str, TopicJudgement] = field(default_factory=dict)
     use_cues: bool = True  # False: denials and senses off (benchmarks measure their cost)
     use_salience: bool = True  # False: salience off (likewise)
+    accented: dict[int, frozenset[str]] = field(default_factory=dict)
+    """Keys of terms written with accents ("giả", "Triều Tiên") and their spellings; see ``_scan``."""
 
     def __post_init__(self) -> None:
         self._plain_always = tuple(i for i, r in enumerate(self.rules) if r.always and not r.topic_refs)
@@ -130,7 +132,7 @@ class RuleSet:
     ) -> tuple[Context, dict[str, dict], dict[str, list[Voided]]]:
         """Scan the article once; per topic, the hits its denials and senses leave (only topics with voided hits)."""
         shadow = build_shadow(article.title, article.summary, article.content)
-        ctx = Context(scan(self.automaton, shadow.text, shadow.starts), shadow, self.regex_budget)
+        ctx = Context(self._scan(shadow), shadow, self.regex_budget)
         views: dict[str, dict] = {}
         voided: dict[str, list[Voided]] = {}
         if self.use_cues and not self._cue_keys.isdisjoint(ctx.hits):
@@ -140,6 +142,35 @@ class RuleSet:
                 if gone:
                     views[topic], voided[topic] = view, gone
         return ctx, views, voided
+
+    def _scan(self, shadow) -> dict[int, list[tuple[int, int, int]]]:
+        """Every hit, less those of accented terms that lost their accents in accented text.
+
+        Folding strips accents so "Trieu Tien" typed without them still finds
+        "Triều Tiên"; but in a field written with accents, "giá" (price) is not
+        "giả" (fake) and "triệu tiền" is not "Triều Tiên". Only hits of
+        accented terms pay for this check, and only in fields with accents.
+        """
+        hits = scan(self.automaton, shadow.text, shadow.starts)
+        accented = self.accented
+        if not accented or accented.keys().isdisjoint(hits):
+            return hits
+        marked: dict[int, bool] = {}
+        for key in [k for k in hits if k in accented]:
+            forms = accented[key]
+            kept = []
+            for hit in hits[key]:
+                f, s, e = shadow.to_original(hit[0], hit[1])
+                with_accents = marked.get(f)
+                if with_accents is None:
+                    with_accents = marked[f] = ACCENTED.search(shadow.originals[f]) is not None
+                if not with_accents or accent_form(shadow.originals[f][s:e]).startswith(tuple(forms)):
+                    kept.append(hit)
+            if kept:
+                hits[key] = kept
+            else:
+                del hits[key]
+        return hits
 
     @property
     def active(self) -> int:
@@ -219,7 +250,7 @@ class RuleSet:
         """For editors' diagnostics: (conditions met, score, terms found) of one rule."""
         rule = next(r for r in self.rules if r.id == rule_id)
         shadow = build_shadow(article.title, article.summary, article.content)
-        ctx = Context(scan(self.automaton, shadow.text, shadow.starts), shadow, self.regex_budget)
+        ctx = Context(self._scan(shadow), shadow, self.regex_budget)
         found = sorted({self.labels[k] for k, _w, _f in rule.score_keys if k in ctx.hits})
         language = article_language(article.language, article.title, article.summary, article.content)
         ok = (not rule.languages or same_family(language, rule.languages)) and rule.test(ctx)
