@@ -367,6 +367,7 @@ def _judgement(f: RuleFile, table: TermTable, lists: dict, report: Report, used:
                 min_cues=1,
                 breaks=CLAUSE_BREAKS,
                 windows=tuple(sorted(d.windows.items())),
+                contrast=True,
             )
         )
     for n, s in enumerate(spec.senses):

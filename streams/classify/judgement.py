@@ -29,11 +29,11 @@ from dataclasses import dataclass, field
 
 __all__ = ["Cue", "Salience", "Voided", "discount", "salient", "headline_voided", "CLAUSE_BREAKS", "SENTENCE_BREAKS"]
 
-CLAUSE_BREAKS = re.compile(
-    r"[.!?;,:\n\u2013\u2014]|(?<!\w)(?:tetapi|tapi|melainkan|namun|but|instead|nhưng|mà là|하지만|그러나)(?!\w)",
-    re.IGNORECASE,
-)
-"""A denial reaches to the end of its clause: "bukan X, tetapi (or melainkan) serangan siber" denies X only."""
+CLAUSE_BREAKS = re.compile(r"[.!?;,:\n\u2013\u2014]")
+"""A denial reaches to the end of its clause: "bukan X, tetapi serangan siber" denies X only."""
+CONTRAST = frozenset("tetapi tapi melainkan namun but instead nhung 하지만 그러나".split())
+"""Folded words that end a denial's clause without punctuation ("bukan X melainkan Y", "nhưng")."""
+_CONTRAST_PAIRS = (("ma", "la"),)  # Vietnamese "mà là" (but rather), folded
 SENTENCE_BREAKS = re.compile(r"[.!?;\n]")
 """A sense cue reaches across commas (a list of countries) but not across sentences."""
 _CHARS_PER_WORD = 30  # a generous upper bound, to skip far-apart pairs without counting words
@@ -56,6 +56,7 @@ class Cue:
     min_cues: int
     breaks: re.Pattern
     windows: tuple[tuple[str, int], ...] = ()  # per article language: ("vi", 8) overrides ``window``
+    contrast: bool = False  # True (denials): a "but" between cue and hit ends the clause
     cue_keys: frozenset[int] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -97,11 +98,18 @@ def _cue_hits(hits: dict, keys: frozenset[int], unless: frozenset[int]) -> list[
     return found
 
 
-def _close(shadow, a: int, b: int, window: int, breaks: re.Pattern) -> bool:
+def _close(shadow, a: int, b: int, window: int, breaks: re.Pattern, contrast: bool = False) -> bool:
     """At most ``window`` words between offsets a < b of the scan text, and no break between."""
     if b < a or b - a > (window + 1) * _CHARS_PER_WORD:
         return False
-    if len(shadow.text[a:b].split()) > window:
+    words = shadow.text[a:b].split()
+    if len(words) > window:
+        return False
+    if (
+        contrast
+        and words
+        and (not CONTRAST.isdisjoint(words) or any(p in zip(words, words[1:], strict=False) for p in _CONTRAST_PAIRS))
+    ):
         return False
     f, s, e = shadow.to_original(a, b)
     return breaks.search(shadow.originals[f], s, e) is None
@@ -111,7 +119,7 @@ def _near_before(shadow, c: tuple[int, int, int], hit: tuple[int, int, int], cue
     """The cue ends shortly before the hit, or is a phrase that contains it ("tidak diretas")."""
     if c[0] <= hit[0] and hit[1] <= c[1]:
         return True
-    return _close(shadow, c[1], hit[0], window, cue.breaks)
+    return _close(shadow, c[1], hit[0], window, cue.breaks, cue.contrast)
 
 
 def discount(
@@ -157,7 +165,9 @@ def discount(
                     near += [
                         c
                         for c in after[lo:hi]
-                        if c[2] == hit[2] and c != hit and _close(shadow, hit[1], c[0], window, cue.breaks)
+                        if c[2] == hit[2]
+                        and c != hit
+                        and _close(shadow, hit[1], c[0], window, cue.breaks, cue.contrast)
                     ]
                 if len(near) >= cue.min_cues:
                     gone.add((key, hit))
