@@ -47,6 +47,8 @@ def near_misses(ruleset: RuleSet, article: Article, matched_topics: set[str]) ->
             keys = {k for k, _w, _f in rule.score_keys}
             found = tuple(sorted({labels[k] for k in keys if k in base}))
             stage, lacked = _lacked(ruleset, rule, ctx, view, base, language, voided.get(topic, ()), keys)
+            if stage == 1 and not found:
+                stage = 0  # a rule for another language that found nothing is no nearer than any other
             rank = (stage, len(found))
             if best is None or rank > best[0]:
                 best = (rank, NearMiss(topic, rule.id, found, lacked))
