@@ -25,7 +25,7 @@ import secrets
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Literal, Protocol, overload
 from urllib.parse import quote
 
 import msgspec
@@ -48,6 +48,7 @@ class LinkSettings(Protocol):
 
 Verdict = Literal["relevant", "not_relevant"]
 VERDICTS: tuple[str, ...] = ("relevant", "not_relevant")
+_VERDICT: dict[str, Verdict] = {"relevant": "relevant", "not_relevant": "not_relevant"}
 LINK_TTL = 30 * 86400.0
 """Links work this long after the alert was made (a month of inbox archaeology)."""
 _KEY_FILE = "feedback-link-key"
@@ -100,7 +101,8 @@ class LinkSigner:
 
     def verify(self, alert_key: str, verdict: str, expires: str | int, signature: str, *, article: str = "") -> Verdict:
         """The verdict when the link is genuine and current; FeedbackLinkError saying why not otherwise."""
-        if verdict not in VERDICTS:
+        checked = _VERDICT.get(verdict)
+        if checked is None:
             raise FeedbackLinkError(
                 f"feedback link: unknown verdict {verdict!r}", hint="use the link from the alert as it was sent"
             )
@@ -119,7 +121,7 @@ class LinkSigner:
             raise FeedbackLinkError(
                 "feedback link: expired", hint="links work for 30 days; give feedback on the alert's page instead"
             )
-        return verdict  # type: ignore[return-value]
+        return checked
 
 
 def link_key(config: LinkSettings) -> bytes:
@@ -151,6 +153,14 @@ def public_base(config: LinkSettings) -> str:
     if url:
         return str(url)
     return f"http://{getattr(web, 'listen', None) or '127.0.0.1:8464'}"
+
+
+@overload
+def signer_for(config: LinkSettings, *, shared: Literal[False] = False) -> LinkSigner: ...
+
+
+@overload
+def signer_for(config: LinkSettings, *, shared: bool) -> LinkSigner | None: ...
 
 
 def signer_for(config: LinkSettings, *, shared: bool = False) -> LinkSigner | None:
