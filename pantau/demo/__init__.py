@@ -21,7 +21,8 @@ from pathlib import Path
 
 from defusedxml import ElementTree
 
-from pantau.core.config import Config, NetworkConfig, load_config
+from pantau.config import Config, load_config
+from pantau.core.config import NetworkConfig
 from pantau.core.errors import ConfigError
 from pantau.sources.feeds import FeedSpec
 
