@@ -11,6 +11,7 @@ each match is explained (hits with original offsets, a marked snippet).
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -19,23 +20,25 @@ import ahocorasick
 from pantau.core.article import Article
 from pantau.core.language import article_language, same_family
 from pantau.core.logs import get_logger
-from pantau.streams.classify.compiler import CompiledRule, Context, RegexLeaf
+from pantau.streams.classify.compiler import CompiledRule, Context, Hits, RegexHit, RegexLeaf
 from pantau.streams.classify.judgement import Cue, Voided, discount, headline_voided, salient
 from pantau.streams.classify.morphology import PARTICLES, SUFFIXES
 from pantau.streams.classify.records import Classified, Hit, Match
 from pantau.streams.classify.terms import ACCENTED, PARTICLE, SUFFIX, WILD, accent_form
-from pantau.streams.classify.text import build_shadow, mask_boilerplate
+from pantau.streams.classify.text import Shadow, build_shadow, mask_boilerplate
 
 __all__ = ["RuleSet", "TopicJudgement", "Diagnosis", "scan"]
 
 FIELD_NAMES = ("title", "summary", "content")
 _MAX_HITS = 20
+Matched = tuple[CompiledRule, float, str]
+"""A rule that matched, its score and its salience note."""
 log = get_logger()
 
 
-def scan(automaton, text: str, starts: tuple[int, int, int]) -> dict[int, list[tuple[int, int, int]]]:
+def scan(automaton: ahocorasick.Automaton, text: str, starts: tuple[int, int, int]) -> Hits:
     """Every whole-word hit in ``text``: key -> [(start, end, field)]."""
-    hits: dict[int, list[tuple[int, int, int]]] = {}
+    hits: Hits = {}
     if automaton.kind == ahocorasick.EMPTY:
         return hits
     b1, b2 = starts[1], starts[2]
@@ -111,7 +114,7 @@ class RuleSet:
     version: str
     topics: tuple[str, ...]
     rules: tuple[CompiledRule, ...]
-    automaton: object
+    automaton: ahocorasick.Automaton
     labels: tuple[str, ...]
     key_rules: dict[int, tuple[int, ...]]
     regex_budget: float
@@ -128,12 +131,12 @@ class RuleSet:
         self._cue_keys = frozenset(k for j in self.judgement.values() for c in j.cues for k in c.before | c.after)
 
     def prepare(
-        self, article: Article, language: "Language | None" = None
-    ) -> tuple[Context, dict[str, dict], dict[str, list[Voided]]]:
+        self, article: Article, language: Language | None = None
+    ) -> tuple[Context, dict[str, Hits], dict[str, list[Voided]]]:
         """Scan the article once; per topic, the hits its denials and senses leave (only topics with voided hits)."""
         shadow = build_shadow(article.title, article.summary, article.content)
         ctx = Context(self._scan(shadow), shadow, self.regex_budget)
-        views: dict[str, dict] = {}
+        views: dict[str, Hits] = {}
         voided: dict[str, list[Voided]] = {}
         if self.use_cues and not self._cue_keys.isdisjoint(ctx.hits):
             lang = language or Language(article)
@@ -143,7 +146,7 @@ class RuleSet:
                     views[topic], voided[topic] = view, gone
         return ctx, views, voided
 
-    def _scan(self, shadow) -> dict[int, list[tuple[int, int, int]]]:
+    def _scan(self, shadow: Shadow) -> Hits:
         """Every hit, less those of accented terms that lost their accents in accented text.
 
         Folding strips accents so "Trieu Tien" typed without them still finds
@@ -186,7 +189,7 @@ class RuleSet:
         key_rules = self.key_rules
         for key in base:
             candidates.update(key_rules.get(key, ()))
-        matched: list[tuple[CompiledRule, float, str]] = []
+        matched: list[Matched] = []
         for index in sorted(candidates):
             rule = self.rules[index]
             if rule.topic_refs:
@@ -197,14 +200,20 @@ class RuleSet:
                 matched.append((rule, *found))
                 ctx.topics.add(rule.topic)
         self._chain(matched, ctx, language, views, base, voided)
-        matches = []
+        matches: list[Match] = []
         for rule, score, note in matched:
             ctx.hits = views.get(rule.topic, base) if views else base
             matches.append(self._explain(rule, score, ctx, matched, note, voided.get(rule.topic, ())))
         return Classified(article=article, matches=tuple(matches), ruleset_version=self.version)
 
     def _chain(
-        self, matched: list, ctx: Context, language: "Language", views: dict, base: dict, voided: dict | None = None
+        self,
+        matched: list[Matched],
+        ctx: Context,
+        language: Language,
+        views: dict[str, Hits],
+        base: Hits,
+        voided: dict[str, list[Voided]] | None = None,
     ) -> None:
         """Run the ``topic:`` rules until no more match, so references chain.
 
@@ -229,7 +238,7 @@ class RuleSet:
                     progressed = True
 
     def _evaluate(
-        self, rule: CompiledRule, ctx: Context, language: "Language", voided: list[Voided] | tuple = ()
+        self, rule: CompiledRule, ctx: Context, language: Language, voided: Sequence[Voided] = ()
     ) -> tuple[float, str] | None:
         """(score, salience note) when the rule matches ``ctx.hits``; None otherwise."""
         if rule.languages and not same_family(language.code, rule.languages):
@@ -285,7 +294,15 @@ class RuleSet:
             tuple(dict.fromkeys(self.describe_voided(v, ctx.shadow) for v in mine)),
         )
 
-    def _explain(self, rule: CompiledRule, score: float, ctx: Context, base: list, note: str = "", voided=()) -> Match:
+    def _explain(
+        self,
+        rule: CompiledRule,
+        score: float,
+        ctx: Context,
+        base: list[Matched],
+        note: str = "",
+        voided: Sequence[Voided] = (),
+    ) -> Match:
         shadow = ctx.shadow
         starts, folded, originals, labels = shadow.starts, shadow.fields, shadow.originals, self.labels
         spans: dict[tuple[int, int, int], str] = {}
@@ -325,7 +342,7 @@ class RuleSet:
             notes=tuple(dict.fromkeys(notes))[:_MAX_HITS],
         )
 
-    def describe_voided(self, v: Voided, shadow) -> str:
+    def describe_voided(self, v: Voided, shadow: Shadow) -> str:
         """``not counted: «bukan» «serangan siber» (title): denied`` for one voided hit."""
         f, s, e = shadow.to_original(v.hit[0], v.hit[1])
         cf, cs, ce = shadow.to_original(v.cue[0], v.cue[1])
@@ -339,7 +356,9 @@ class Language:
     __slots__ = ("_article", "_code", "_known")
 
     def __init__(self, article: Article) -> None:
-        self._article, self._code, self._known = article, None, False
+        self._article = article
+        self._code: str | None = None
+        self._known = False
 
     @property
     def code(self) -> str | None:
@@ -350,12 +369,12 @@ class Language:
         return self._code
 
 
-def run_regex(ctx: Context, leaf: RegexLeaf) -> list[tuple[int, int, int]]:
+def run_regex(ctx: Context, leaf: RegexLeaf) -> list[RegexHit]:
     """Hits of a regex leaf in the original fields, within the article's time budget."""
     cached = ctx.regex_hits.get(leaf.ident)
     if cached is not None:
         return cached
-    found: list[tuple[int, int, int]] = []
+    found: list[RegexHit] = []
     for f in sorted(leaf.fields):
         text = ctx.shadow.originals[f]
         if f:

@@ -24,8 +24,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from pantau.streams.classify.text import Shadow
+
+if TYPE_CHECKING:  # the compiler's types (it imports Salience from here)
+    from pantau.streams.classify.compiler import CompiledRule, Context, Hits, Span
 
 __all__ = ["Cue", "Salience", "Voided", "discount", "salient", "headline_voided", "CLAUSE_BREAKS", "SENTENCE_BREAKS"]
 
@@ -54,7 +60,7 @@ class Cue:
     unless: frozenset[int]
     window: int  # -1: a cue anywhere in the article
     min_cues: int
-    breaks: re.Pattern
+    breaks: re.Pattern[str]
     windows: tuple[tuple[str, int], ...] = ()  # per article language: ("vi", 8) overrides ``window``
     contrast: bool = False  # True (denials): a "but" between cue and hit ends the clause
     cue_keys: frozenset[int] = field(init=False)
@@ -85,12 +91,12 @@ class Voided:
     """A hit that does not count: the key, its span, why, and the cue's span."""
 
     key: int
-    hit: tuple[int, int, int]
+    hit: Span
     why: str
-    cue: tuple[int, int, int]
+    cue: Span
 
 
-def _cue_hits(hits: dict, keys: frozenset[int], unless: frozenset[int]) -> list[tuple[int, int, int]]:
+def _cue_hits(hits: Hits, keys: frozenset[int], unless: frozenset[int]) -> list[Span]:
     found = [h for k in keys for h in hits.get(k, ())]
     if found and unless:
         covers = [u for k in unless for u in hits.get(k, ())]
@@ -98,7 +104,7 @@ def _cue_hits(hits: dict, keys: frozenset[int], unless: frozenset[int]) -> list[
     return found
 
 
-def _close(shadow, a: int, b: int, window: int, breaks: re.Pattern, contrast: bool = False) -> bool:
+def _close(shadow: Shadow, a: int, b: int, window: int, breaks: re.Pattern[str], contrast: bool = False) -> bool:
     """At most ``window`` words between offsets a < b of the scan text, and no break between."""
     if b < a or b - a > (window + 1) * _CHARS_PER_WORD:
         return False
@@ -115,7 +121,7 @@ def _close(shadow, a: int, b: int, window: int, breaks: re.Pattern, contrast: bo
     return breaks.search(shadow.originals[f], s, e) is None
 
 
-def _near_before(shadow, c: tuple[int, int, int], hit: tuple[int, int, int], cue: Cue, window: int) -> bool:
+def _near_before(shadow: Shadow, c: Span, hit: Span, cue: Cue, window: int) -> bool:
     """The cue ends shortly before the hit, or is a phrase that contains it ("tidak diretas")."""
     if c[0] <= hit[0] and hit[1] <= c[1]:
         return True
@@ -123,15 +129,19 @@ def _near_before(shadow, c: tuple[int, int, int], hit: tuple[int, int, int], cue
 
 
 def discount(
-    hits: dict, cues: tuple[Cue, ...], topic_keys: frozenset[int], shadow, language: Callable[[], str | None] = _unknown
-) -> tuple[dict, list[Voided]]:
+    hits: Hits,
+    cues: tuple[Cue, ...],
+    topic_keys: frozenset[int],
+    shadow: Shadow,
+    language: Callable[[], str | None] = _unknown,
+) -> tuple[Hits, list[Voided]]:
     """``hits`` without the hits the cues void (same dict when none), and what was voided.
 
     ``language`` gives the article's language; it is asked only when a cue
     with per-language windows has something to judge (detection is not free).
     """
     voided: list[Voided] = []
-    gone: set[tuple[int, tuple[int, int, int]]] = set()
+    gone: set[tuple[int, Span]] = set()
     for cue in cues:
         if cue.cue_keys.isdisjoint(hits):
             continue  # set tests in C: most articles stop here
@@ -184,12 +194,12 @@ def discount(
     return view, voided
 
 
-def headline_voided(voided: list[Voided] | tuple[Voided, ...], keys: set[int] | frozenset[int]) -> bool:
+def headline_voided(voided: Sequence[Voided], keys: set[int] | frozenset[int]) -> bool:
     """True when a hit of ``keys`` in the title was denied or of another sense ("Hotel ASEAN ...")."""
     return any(v.hit[2] == 0 and v.key in keys for v in voided)
 
 
-def salient(rule, ctx, salience: Salience, headline_other: bool = False) -> tuple[bool, str]:
+def salient(rule: CompiledRule, ctx: Context, salience: Salience, headline_other: bool = False) -> tuple[bool, str]:
     """Whether the rule's hits make the story about its topic, and why (for explanations).
 
     ``headline_other``: the title's hit was denied or of another sense (a hotel,
