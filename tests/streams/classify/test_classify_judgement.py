@@ -169,6 +169,7 @@ def test_a_denial_after_the_hit_korean_endings_and_passives(rules_dir, article):
     assert rs.classify(article("A cyberattack was ruled out.", language="en")).topics == ()
     # a noun term finds its 하다/당하다 verb forms: 해킹당했다 is hacked
     assert rs.classify(article("은행 서버가 해킹당했다.", language="ko")).topics == ("cybercrime",)
+    assert rs.classify(article("경찰이 해킹범을 검거했다.", language="ko")).topics == ("cybercrime",)  # the offender
 
 
 def test_a_denial_stops_at_but_and_at_a_colon(rules_dir, article):
