@@ -155,6 +155,8 @@ def test_a_denial_reaches_as_far_as_its_language_needs(rules_dir, article):
     rs = load_ruleset(rules_dir(cybercrime=PER_LANGUAGE))
     # Vietnamese counts every syllable as a word: four syllables between cue and hit are still one clause
     assert rs.classify(article("Đây không phải là một cuộc tấn công mạng.", language="vi")).topics == ()
+    # with no declared language, the letters tell Vietnamese apart (no detector run for a window)
+    assert rs.classify(article("Đây không phải là một cuộc tấn công mạng.", language=None)).topics == ()
     assert rs.classify(article("It was not a hack or any kind of cyberattack.", language="en")).topics == ()
     # the same distance in Indonesian is beyond its window of one word
     assert rs.classify(article("Ini bukan gangguan teknis biasa melainkan serangan siber.")).topics == ("cybercrime",)
