@@ -128,6 +128,9 @@ class RuleSet:
 
     def __post_init__(self) -> None:
         self._plain_always = tuple(i for i, r in enumerate(self.rules) if r.always and not r.topic_refs)
+        # One accented syllable ("giả", "bán", "dụ") folds into a common word of other
+        # languages ("gia", "ban", "du"): such terms need their accents even in unaccented text.
+        self._one_syllable = frozenset(k for k, forms in self.accented.items() if all(" " not in f for f in forms))
         self._with_topics = tuple(i for i, r in enumerate(self.rules) if r.topic_refs)
         self._cue_keys = frozenset(k for j in self.judgement.values() for c in j.cues for k in c.before | c.after)
 
@@ -150,8 +153,10 @@ class RuleSet:
 
         Folding strips accents so "Trieu Tien" typed without them still finds
         "Triều Tiên"; but in a field written with accents, "giá" (price) is not
-        "giả" (fake) and "triệu tiền" is not "Triều Tiên". Only hits of
-        accented terms pay for this check, and only in fields with accents.
+        "giả" (fake) and "triệu tiền" is not "Triều Tiên". A one-syllable
+        accented term needs its accents everywhere: unaccented, "bán" (sell)
+        is the English "ban" and "dụ" the Indonesian "du". Only hits of
+        accented terms pay for this check.
         """
         hits = scan(self.automaton, shadow.text, shadow.starts)
         accented = self.accented
@@ -166,7 +171,9 @@ class RuleSet:
                 with_accents = marked.get(f)
                 if with_accents is None:
                     with_accents = marked[f] = ACCENTED.search(shadow.originals[f]) is not None
-                if not with_accents or accent_form(shadow.originals[f][s:e]).startswith(tuple(forms)):
+                if (not with_accents and key not in self._one_syllable) or accent_form(
+                    shadow.originals[f][s:e]
+                ).startswith(tuple(forms)):
                     kept.append(hit)
             if kept:
                 hits[key] = kept

@@ -230,6 +230,8 @@ def test_accented_terms_keep_their_accents_in_accented_text(rules_dir, article):
     assert rs.classify(article("Giá 2 triệu tiền mặt.", language="vi")).topics == ()
     # typed without accents, the folded form is all there is to go on
     assert rs.classify(article("Trieu Tien phong ten lua.", language="vi")).topics == ("t",)
+    # but one accented syllable never finds another language's word: "giả" is not "gia"
+    assert rs.classify(article("The GIA certificate came with the diamond.", language="en")).topics == ()
 
 
 LANGS = """\
