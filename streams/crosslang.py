@@ -12,9 +12,10 @@ least one number of two or more digits. Precision matters more than recall
 (two unrelated stories merged is worse than a missed link), so every bar must
 hold; measured on hand-written pairs in tests/streams/test_crosslang.py.
 
-Fingerprints are kept in memory for the story window (an inverted index
-entity -> members), not in the story store: after a restart, cross-language
-links start again from the articles seen since.
+Fingerprints are indexed in memory for the window (an inverted index entity
+-> members) and kept with the story members (:func:`encode_fingerprint`, in
+SQLite or the Faust story table, pruned with them): a restart rebuilds the
+index and keeps linking another language's copies of the stories before it.
 """
 
 from __future__ import annotations
@@ -26,9 +27,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
+import msgspec
+
 from pantau.core.article import Article
 
-__all__ = ["Fingerprint", "fingerprint", "CrossLingual", "same_story"]
+__all__ = ["Fingerprint", "fingerprint", "CrossLingual", "same_story", "encode_fingerprint", "decode_fingerprint"]
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
 _NUMBER = re.compile(r"\d[\d.,]*\d|\d")
@@ -97,6 +100,35 @@ class Fingerprint:
     numbers: frozenset[str]
     at: float
     language: str
+
+
+class _Stored(msgspec.Struct, array_like=True):
+    entities: list[str]
+    numbers: list[str]
+    at: float
+    language: str
+
+
+_encode = msgspec.json.Encoder().encode
+_decode = msgspec.json.Decoder(_Stored).decode
+
+
+def encode_fingerprint(fp: Fingerprint | None) -> bytes:
+    """The fingerprint as compact JSON for the story store (empty for none)."""
+    if fp is None or not fp.entities:
+        return b""
+    return _encode(_Stored(sorted(fp.entities), sorted(fp.numbers), fp.at, fp.language))
+
+
+def decode_fingerprint(raw: bytes) -> Fingerprint | None:
+    """The fingerprint stored by :func:`encode_fingerprint` (None when empty or unreadable)."""
+    if not raw:
+        return None
+    try:
+        d = _decode(raw)
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        return None
+    return Fingerprint(frozenset(d.entities), frozenset(d.numbers), d.at, d.language)
 
 
 def _entities(text: str) -> set[str]:
