@@ -143,14 +143,14 @@ def test_worker_retries_waits_survives_a_kill_and_parks_what_cannot_be_sent(
 
 
 def _pending(metrics: str, destination: str) -> float:
-    """The worker's ``pantau_outbox_pending`` gauge for one destination (-1 when not readable)."""
+    """The worker's ``pantau_alerts_pending`` gauge for one destination (-1 when not readable)."""
     try:
         with urllib.request.urlopen(f"http://{metrics}/metrics", timeout=2) as resp:
             text = resp.read().decode()
     except OSError:
         return -1.0
     for line in text.splitlines():
-        if line.startswith(f'pantau_outbox_pending{{destination="{destination}"}}'):
+        if line.startswith(f'pantau_alerts_pending{{destination="{destination}"}}'):
             return float(line.rsplit(" ", 1)[1])
     return -1.0
 
