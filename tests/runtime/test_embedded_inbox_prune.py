@@ -6,8 +6,8 @@ import asyncio
 import time
 from datetime import datetime, timezone
 
+from pantau.config import Config
 from pantau.core.article import Article, article_id
-from pantau.core.config import Config
 from pantau.runtime.embedded import INBOX_RETENTION, EmbeddedRunner
 
 
