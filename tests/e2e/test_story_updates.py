@@ -7,18 +7,14 @@ broker, articles published to the articles topic (first one, then the copies).
 
 from __future__ import annotations
 
-import asyncio
-import os
 import time
-import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from processes import free_port, pantau_env, private_prefix, publish, start_worker, wait_until
 from servers import Item, rss
-from workers import Pantau, free_port, http_status, wait_until
 
-from pantau.adapters.kafka.publisher import KafkaPublisher
 from pantau.core.article import Article, article_id
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -114,27 +110,16 @@ def test_distributed_three_outlets_one_alert_and_one_batched_update(
         destinations={"siem": {"type": "webhook", "url": webhook_receiver.url, "retry": [0, 0.2]}},
         routes=[{**ROUTE, "update_wait": "3s"}],
     )
-    prefix = f"e2e-{uuid.uuid4().hex[:8]}."
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "PANTAU_KAFKA": kafka_bootstrap,
-        "PANTAU_TOPIC_PREFIX": prefix,
-        "PANTAU_LOG_FORMAT": "json",
-    }
-    worker = Pantau("worker-u", ["worker", "--config", str(config)], cwd=tmp_path, env=env)
-    publisher = KafkaPublisher(kafka_bootstrap, prefix=prefix)
+    prefix = private_prefix()
+    env = pantau_env(kafka=kafka_bootstrap, prefix=prefix)
+    worker = start_worker(config, env=env, metrics=metrics, name="worker-u")
     try:
-        wait_until(
-            lambda: http_status(f"http://{metrics}/readyz") == 200, "the worker to be ready", timeout=90, procs=[worker]
-        )
         first, *copies = [_article(name, slug, dateline, 10 * i) for i, (name, slug, dateline) in enumerate(OUTLETS)]
-        asyncio.run(publisher.publish([first]))
+        publish(kafka_bootstrap, prefix, [first])
         wait_until(lambda: len(webhook_receiver.received) >= 1, "the first alert", timeout=60, procs=[worker])
-        asyncio.run(publisher.publish(copies))
+        publish(kafka_bootstrap, prefix, copies)
         wait_until(lambda: len(webhook_receiver.received) >= 2, "the batched update", timeout=60, procs=[worker])
         time.sleep(2)  # a third message (an unbatched copy) would arrive now
     finally:
-        publisher.close()
         worker.stop()
     _check(_bodies(webhook_receiver))
