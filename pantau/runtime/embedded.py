@@ -41,7 +41,7 @@ from pantau.config import Config
 from pantau.core.article import Article
 from pantau.core.logs import get_logger
 from pantau.runtime.observe import start_observer
-from pantau.sources.health import HealthEvent
+from pantau.sources.health import FeedHealth
 from pantau.sources.outcome import PollSummary
 from pantau.sources.poller import Poller
 from pantau.sources.websub_callback import serve_websub
@@ -150,7 +150,7 @@ class EmbeddedRunner:
         """Route an ops event into the outbox (the dispatcher's ``on_event``)."""
         self.summary.alerts += len(await self.dispatcher.submit(self.router.events_for(event)))
 
-    async def feed_health(self, event: HealthEvent) -> None:
+    async def feed_health(self, event: FeedHealth) -> None:
         """The poller's ``on_health``: a feed-health change becomes an ops event."""
         await self.announce(from_health(event))
 

@@ -23,7 +23,7 @@ import msgspec
 from pantau.adapters.faust.sensors import measure_lag
 from pantau.core.article import decode
 from pantau.core.logs import get_logger
-from pantau.sources.health import HealthEvent
+from pantau.sources.health import FeedHealth
 from pantau.streams.classify import decode_classified, encode_classified
 from pantau.streams.deliver.events import from_health
 from pantau.streams.pipeline import classify, route
@@ -35,7 +35,7 @@ __all__ = ["add_agents", "readable"]
 
 log = get_logger(component="worker")
 T = TypeVar("T")
-_health_decoder = msgspec.json.Decoder(HealthEvent)
+_health_decoder = msgspec.json.Decoder(FeedHealth)
 
 
 async def readable(
