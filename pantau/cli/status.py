@@ -274,7 +274,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Summarise the monitor's state: feeds healthy, failing or silent; destinations and their "
         "queues; the last alerts; the rule set version; queue depths.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--config", metavar="FILE", help="pantau.yaml of the monitor (default: the shipped one)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
