@@ -14,7 +14,7 @@ import importlib
 import sqlite3
 import sys
 import traceback
-from typing import Any
+from typing import Any, NoReturn
 
 from pantau.core.errors import PantauError
 from pantau.core.logs import configure_logging
@@ -66,7 +66,7 @@ class Parser(argparse.ArgumentParser):
         kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
         super().__init__(*args, **kwargs)
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         """Print ``pantau ...: error: message`` and where to read more; exit 2."""
         self.exit(2, f"{self.prog}: error: {message}\n  hint: see `{self.prog} --help`\n")
 
