@@ -34,7 +34,6 @@ from pantau.streams.deliver.outbox import DeadLetter
 
 pytestmark = pytest.mark.kafka
 
-ROOT = Path(__file__).resolve().parents[2]
 SECRET = "whsec_" + base64.b64encode(b"pantau-distributed-e2e-secret-01").decode()
 T0 = datetime(2026, 11, 18, 6, 0, tzinfo=timezone.utc)
 

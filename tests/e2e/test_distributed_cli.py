@@ -26,7 +26,6 @@ from pantau.core.article import Article, article_id
 
 pytestmark = pytest.mark.kafka
 
-ROOT = Path(__file__).resolve().parents[2]
 RULES = {
     "asean": "topic: asean\ntitle: ASEAN\nowner: e2e\nrules:\n  - id: asean-terms\n    any: [asean]\n",
     "cybercrime": "topic: cybercrime\ntitle: Cybercrime\nowner: e2e\nrules:\n  - id: cyber-terms\n    any: [peretas]\n",
