@@ -106,6 +106,7 @@ def handle_backtest(args: argparse.Namespace) -> int:
     from pantau.core.config import load_config
     from pantau.core.errors import ConfigError
     from pantau.streams.backtest import backtest
+    from pantau.streams.backtest_scope import edit_scope
     from pantau.streams.classify import load_ruleset
 
     config = load_config(args.config)
@@ -135,6 +136,7 @@ def handle_backtest(args: argparse.Namespace) -> int:
         until=until,
         samples=max(0, args.samples),
         members=SqliteStoryStore(store.conn),
+        scope=edit_scope(config.rules, args.rules) if args.rules is not None else None,
     )
     if args.json:
         import dataclasses
