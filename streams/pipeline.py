@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from prometheus_client import Counter
+
 from pantau.core.article import Article
 from pantau.core.metrics import ARTICLES_INGESTED, CLASSIFY_DURATION, CLASSIFY_LAG, MATCHES, STORY_DUPLICATES
 from pantau.streams.stories import StoryIndex, StoryRef
@@ -62,7 +64,7 @@ def classify(article: Article, rules: RuleSet, *, clock: Callable[[], float] = t
     return classified
 
 
-_MATCH_COUNTERS: dict[tuple[str, str], object] = {}
+_MATCH_COUNTERS: dict[tuple[str, str], Counter] = {}
 
 
 def route(classified: Classified, stories: StoryIndex, router: Router) -> Routed:

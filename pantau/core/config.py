@@ -190,7 +190,7 @@ def substitute_env(
     """
     env = os.environ if env is None else env
     top = _missing is None
-    missing: list[tuple[tuple, str]] = [] if top else _missing
+    missing: list[tuple[tuple, str]] = [] if _missing is None else _missing
     if isinstance(value, str):
 
         def repl(m: re.Match[str]) -> str:

@@ -36,13 +36,13 @@ class Problem:
         return self.severity == "error"
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
+def did_you_mean(word: object, choices: Iterable[str]) -> str:
     """`` (did you mean 'x'?)`` for the closest choice, or an empty string."""
     close = difflib.get_close_matches(str(word), sorted(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def locate(root: Any, path: tuple, *, key: bool = False) -> tuple[int, int]:
+def locate(root: Any, path: tuple[str | int, ...], *, key: bool = False) -> tuple[int, int]:
     """1-based (line, col) of the node at ``path`` in a ruamel round-trip tree.
 
     ``key=True`` points at the mapping key itself (for unknown fields); paths

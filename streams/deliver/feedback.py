@@ -25,7 +25,7 @@ import secrets
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, overload
 from urllib.parse import quote
 
 import msgspec
@@ -39,6 +39,7 @@ __all__ = ["FeedbackLinks", "LinkSigner", "Verdict", "VERDICTS", "LINK_TTL", "li
 
 Verdict = Literal["relevant", "not_relevant"]
 VERDICTS: tuple[str, ...] = ("relevant", "not_relevant")
+_VERDICT: dict[str, Verdict] = {"relevant": "relevant", "not_relevant": "not_relevant"}
 LINK_TTL = 30 * 86400.0
 """Links work this long after the alert was made (a month of inbox archaeology)."""
 _KEY_FILE = "feedback-link-key"
@@ -91,7 +92,8 @@ class LinkSigner:
 
     def verify(self, alert_key: str, verdict: str, expires: str | int, signature: str, *, article: str = "") -> Verdict:
         """The verdict when the link is genuine and current; FeedbackLinkError saying why not otherwise."""
-        if verdict not in VERDICTS:
+        checked = _VERDICT.get(verdict)
+        if checked is None:
             raise FeedbackLinkError(
                 f"feedback link: unknown verdict {verdict!r}", hint="use the link from the alert as it was sent"
             )
@@ -110,7 +112,7 @@ class LinkSigner:
             raise FeedbackLinkError(
                 "feedback link: expired", hint="links work for 30 days; give feedback on the alert's page instead"
             )
-        return verdict  # type: ignore[return-value]
+        return checked
 
 
 def link_key(config: Config) -> bytes:
@@ -142,6 +144,14 @@ def public_base(config: Config) -> str:
     if url:
         return str(url)
     return f"http://{getattr(web, 'listen', None) or '127.0.0.1:8464'}"
+
+
+@overload
+def signer_for(config: Config, *, shared: Literal[False] = False) -> LinkSigner: ...
+
+
+@overload
+def signer_for(config: Config, *, shared: bool) -> LinkSigner | None: ...
 
 
 def signer_for(config: Config, *, shared: bool = False) -> LinkSigner | None:

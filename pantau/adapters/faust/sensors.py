@@ -14,7 +14,7 @@ from typing import cast
 
 import faust
 from faust.sensors.prometheus import FaustMetrics, PrometheusMonitor
-from prometheus_client import REGISTRY, CollectorRegistry, Histogram
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.registry import Collector
 
 from pantau.core import metrics
@@ -51,10 +51,10 @@ class _LeanMonitor(PrometheusMonitor):
 
     def __init__(self, metrics: FaustMetrics, **kwargs: object) -> None:
         super().__init__(metrics, **kwargs)
-        self._received: dict[str, object] = {}
-        self._offsets: dict[object, object] = {}
-        self._streams: dict[object, object] = {}
-        self._sent: dict[str, object] = {}
+        self._received: dict[str, Counter] = {}
+        self._offsets: dict[object, Gauge] = {}
+        self._streams: dict[object, Counter] = {}
+        self._sent: dict[str, Counter] = {}
 
     def on_message_in(self, tp, offset, message) -> None:
         """Count a message in (called for every message)."""

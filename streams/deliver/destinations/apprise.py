@@ -174,7 +174,7 @@ def apprise_body(message: Message, fmt: str, *, body_max: int = 0, title_max: in
             f"• {_link(shorten(i.title, 200), i.url, fmt)} — {_esc(i.outlet, fmt)}" for i in update.items
         ]
         candidates = [lines[: n + 1] for n in _shrinking(len(lines) - 1)]
-    elif message.kind == "ops_event":
+    elif message.kind == "ops_event" and message.alerts[0].event is not None:
         v = event_view(message.alerts[0].event, message.alerts[0].key)
         title = shorten(v.title, 200)
         lines = [_esc(shorten(v.message, 1500), fmt)] + [_esc(f"{k}: {shorten(x, 300)}", fmt) for k, x in v.details]

@@ -166,15 +166,15 @@ def teams_payload(message: Message) -> dict:
         return _card(body, [])
     views = [view(a, snippet_chars=600 if message.kind == "alert" else 200) for a in message.alerts]
     if message.kind == "alert" and len(views) == 1:
-        v = views[0]
-        action = [{"type": "Action.OpenUrl", "title": "Open the article", "url": v.url}]
-        if v.feedback is not None:  # plain links: the page asks to confirm, nothing is recorded by opening one
+        only = views[0]
+        action = [{"type": "Action.OpenUrl", "title": "Open the article", "url": only.url}]
+        if only.feedback is not None:  # plain links: the page asks to confirm, nothing is recorded by opening one
             action += [
-                {"type": "Action.OpenUrl", "title": "Relevant", "url": v.feedback.relevant},
-                {"type": "Action.OpenUrl", "title": "Not relevant", "url": v.feedback.not_relevant},
+                {"type": "Action.OpenUrl", "title": "Relevant", "url": only.feedback.relevant},
+                {"type": "Action.OpenUrl", "title": "Not relevant", "url": only.feedback.not_relevant},
             ]
         for with_snippet in (True, False):
-            payload = _card(_alert_body(v, with_snippet), action)
+            payload = _card(_alert_body(only, with_snippet), action)
             if _size(payload) <= MAX_BYTES:
                 return payload
         return payload

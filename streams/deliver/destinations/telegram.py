@@ -209,7 +209,11 @@ class TelegramDestination:
 
     @property
     def _url(self) -> str:
-        return f"{self.settings.api}/bot{self.settings.token.get_secret_value()}/sendMessage"
+        token = self.settings.token
+        if token is None:  # TelegramSettings' validator requires one; settings built around it have none
+            hint = "set token: ${TELEGRAM_BOT_TOKEN}"
+            raise PermanentDelivery(self.name, "telegram destination has no bot token", hint=hint, disable=True)
+        return f"{self.settings.api}/bot{token.get_secret_value()}/sendMessage"
 
     def payload(self, message: Message) -> dict:
         """The sendMessage JSON for this message."""
