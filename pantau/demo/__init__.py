@@ -21,7 +21,8 @@ from pathlib import Path
 
 from defusedxml import ElementTree
 
-from pantau.core.config import Config, NetworkConfig, load_config
+from pantau.config import Config, load_config
+from pantau.core.config import NetworkConfig
 from pantau.sources.feeds import FeedSpec
 
 __all__ = ["FEEDS_DIR", "DemoServer", "demo_feeds", "demo_config", "run_demo"]

@@ -24,7 +24,7 @@ import sys
 import threading
 from dataclasses import dataclass
 
-from pantau.core.config import Config
+from pantau.config import Config
 from pantau.core.logs import get_logger, logging_settings
 from pantau.runtime.observe import parse_address
 

@@ -42,7 +42,8 @@ from pantau.adapters.kafka.topics import (
     MATCHES,
     TopicSpec,
 )
-from pantau.core.config import Config, KafkaSettings
+from pantau.config import Config
+from pantau.core.config import KafkaSettings
 from pantau.core.logs import get_logger
 from pantau.streams.deliver.feedback import signer_for
 from pantau.streams.deliver.retention import delivery_retention
