@@ -15,7 +15,7 @@ from typing import cast
 import faust
 from faust.sensors.prometheus import FaustMetrics, PrometheusMonitor
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram
-from prometheus_client.registry import Collector
+from prometheus_client.metrics import MetricWrapperBase
 
 from pantau.core import metrics
 
@@ -28,8 +28,9 @@ class _FaustRegistry:
     def __init__(self, target: CollectorRegistry) -> None:
         self._target = target
 
-    def register(self, collector: Collector) -> None:
-        if any(m.name.endswith("_events_runtime_ms") for m in collector.describe()):  # type: ignore[attr-defined]
+    def register(self, collector: MetricWrapperBase) -> None:
+        """Faust registers only metrics (Counter, Gauge, Histogram): they describe themselves."""
+        if any(m.name.endswith("_events_runtime_ms") for m in collector.describe()):
             return
         self._target.register(collector)
 
