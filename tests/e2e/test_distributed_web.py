@@ -144,7 +144,8 @@ def test_the_web_view_shows_the_workers_fates_and_stories_and_takes_its_signed_l
             assert forged.status_code == 403
             with httpx.Client(base_url=base, timeout=30) as admin:
                 admin.get(f"/login?token={TOKEN}")
-                assert _rule_row(admin.get("/quality").text) == (2, 0, 0)  # two alerts (desk, down); the GET recorded nothing
+                # Two alerts (desk, down); the GET recorded nothing.
+                assert _rule_row(admin.get("/quality").text) == (2, 0, 0)
                 recorded = anonymous.post(
                     link.split("?")[0],
                     data={"csrf_token": _csrf(confirm.text), **dict(httpx.URL(link).params)},
