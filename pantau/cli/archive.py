@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 
 from pantau.cli.options import add_config_option, since_seconds, state_to_read
 
-__all__ = ["register", "handle_search", "handle_show", "handle_stats", "handle_follow", "since_seconds"]
+__all__ = ["register", "handle_search", "handle_show", "handle_stats", "handle_follow"]
 
 EPILOG = """\
 examples:

@@ -38,12 +38,18 @@ examples:
   pantau rules backtest                              what the rules on disk change against what
                                                      pantau decided at the time (after an edit)
   pantau rules backtest --rules my-rules/ --json     the whole result as JSON
+  pantau rules backtest --kafka --rules my-rules/ --since 3d
+                                                     distributed mode: the articles read from the
+                                                     pantau.articles topic by time, not the archive
 
 Every archived article of the window is classified again: per topic and rule
 you see the articles gained (+) and lost (-) with a sample of each and the
 words that matched, then the alerts each route would have sent to each
 destination per day, copies of one story counted once, as pantau would have
-sent them (silences and digests aside).
+sent them (silences and digests aside). Only the topics an edit can change
+are classified again (the edited files, and the topics whose files name them).
+With --kafka both sides are classified: the rules on disk (the config's
+`rules:`) against --rules.
 """
 
 
@@ -70,6 +76,12 @@ def add_subcommands(sub: argparse._SubParsersAction) -> None:
         help="articles shown per rule gained/lost (default: 3)",
     )
     p.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    p.add_argument(
+        "--kafka",
+        action="store_true",
+        help="read the window from the pantau.articles topic (distributed mode, `kafka:` in the config) "
+        "instead of the archive",
+    )
     add_config_option(p)
     p.set_defaults(handler=handle_backtest)
     p = sub.add_parser(
@@ -102,36 +114,40 @@ def handle_backtest(args: argparse.Namespace) -> int:
     from pantau.config import load_config
     from pantau.core.errors import ConfigError
     from pantau.streams.backtest import backtest
+    from pantau.streams.backtest_scope import edit_scope
     from pantau.streams.classify import load_ruleset
 
     config = load_config(args.config)
     window = since_seconds(args.since)
-    state_to_read(
-        config,
-        empty="the archive is empty",
-        hint="run `pantau run` for a while first (the archive fills as articles arrive)",
-    )
     if args.rules is not None and not args.rules.is_dir():
         raise ConfigError(f"--rules {args.rules}: not a directory", hint="pass the folder holding the edited *.yaml")
-    running = load_ruleset(config.rules) if args.rules is not None else None
-    proposed = load_ruleset(args.rules if args.rules is not None else config.rules)
     until = time.time()
     since = until - window
-    store = ArchiveStore(open_state(config.state))
-    print(f"backtest: replaying the archive of the last {args.since} ...", file=sys.stderr)
-    from pantau.adapters.sqlite.stories import SqliteStoryStore
+    scope = edit_scope(config.rules, args.rules) if args.rules is not None else None
+    routing = {
+        "routes": config.routes,
+        "destinations": {name: spec.type for name, spec in config.destinations.items()},
+        "since": since,
+        "until": until,
+        "samples": max(0, args.samples),
+        "scope": scope,
+    }
+    if args.kafka:
+        result = _backtest_from_topic(args, config, **routing)
+    else:
+        state_to_read(
+            config,
+            empty="the archive is empty",
+            hint="run `pantau run` for a while first (the archive fills as articles arrive), "
+            "or pass --kafka in distributed mode",
+        )
+        running = load_ruleset(config.rules) if args.rules is not None else None
+        proposed = load_ruleset(args.rules if args.rules is not None else config.rules)
+        store = ArchiveStore(open_state(config.state))
+        print(f"backtest: replaying the archive of the last {args.since} ...", file=sys.stderr)
+        from pantau.adapters.sqlite.stories import SqliteStoryStore
 
-    result = backtest(
-        store.scan(since, until),
-        running,
-        proposed,
-        routes=config.routes,
-        destinations={name: spec.type for name, spec in config.destinations.items()},
-        since=since,
-        until=until,
-        samples=max(0, args.samples),
-        members=SqliteStoryStore(store.conn),
-    )
+        result = backtest(store.scan(since, until), running, proposed, members=SqliteStoryStore(store.conn), **routing)
     if args.json:
         import dataclasses
 
@@ -145,6 +161,29 @@ def handle_backtest(args: argparse.Namespace) -> int:
         return 0
     print_backtest(result, sys.stdout)
     return 0
+
+
+def _backtest_from_topic(args: argparse.Namespace, config, **routing):
+    """The window read from pantau.articles by time: both sides classified (the topic carries no decisions)."""
+    import logging
+
+    from pantau.adapters.kafka.article_window import articles_between
+    from pantau.adapters.kafka.topics import require_broker
+    from pantau.streams.backtest import backtest
+    from pantau.streams.classify import load_ruleset
+
+    kafka = config.broker
+    # kafka-python logs every reconnect attempt: the command's own error says it once.
+    logging.getLogger("kafka").setLevel(logging.DEBUG if args.log_level == "debug" else logging.CRITICAL)
+    require_broker(kafka.bootstrap)
+    running = load_ruleset(config.rules)
+    proposed = load_ruleset(args.rules) if args.rules is not None else running
+    print(
+        f"backtest: reading the last {args.since} of {kafka.prefix}pantau.articles at {kafka.bootstrap} ...",
+        file=sys.stderr,
+    )
+    rows = articles_between(kafka.bootstrap, prefix=kafka.prefix, since=routing["since"], until=routing["until"])
+    return backtest(rows, running, proposed, **routing)
 
 
 def _json_default(value: object) -> object:

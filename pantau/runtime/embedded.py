@@ -291,14 +291,6 @@ def _readiness(runner: EmbeddedRunner):
     return reasons
 
 
-def _rules_problem(runner: EmbeddedRunner):
-    def problem() -> str | None:
-        error = runner.live.last_error if runner.live is not None else None
-        return "; ".join(str(p) for p in error.problems[:3]) if error is not None else None
-
-    return problem
-
-
 async def _main(config: Config, once: bool, console_stream: TextIO | None) -> int:
     rules = None
     if once:  # one pass: no need to watch the rules directory
@@ -322,10 +314,10 @@ async def _main(config: Config, once: bool, console_stream: TextIO | None) -> in
                 routes=routes,
                 degraded=runner.live.degraded if runner.live is not None else None,
             )
-        if config.web.listen:  # the page in its own thread and loop: it never holds up this one
+        if config.web.listen:  # the page in its own process: it never holds up this one, nor its interpreter
             from pantau.web.app import start_page
 
-            page = start_page(config, lambda: runner.rules, rules_problem=_rules_problem(runner))
+            page = start_page(config)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):

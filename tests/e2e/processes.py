@@ -166,12 +166,18 @@ def http_status(url: str) -> int:
 
 
 def start_worker(
-    config: Path, *, env: dict[str, str], metrics: str, name: str = "worker", args: Sequence[str] = ()
+    config: Path,
+    *,
+    env: dict[str, str],
+    metrics: str,
+    name: str = "worker",
+    args: Sequence[str] = (),
+    timeout: float = 90,
 ) -> PantauProcess:
     """``pantau worker --config CONFIG`` in the config's folder, once its /readyz answers 200 (it joined its group).
 
-    ``metrics`` is the config's ``metrics:`` address; a worker that is not ready in 90 s is stopped and the
-    test fails with its log.
+    ``metrics`` is the config's ``metrics:`` address; a worker that is not ready in ``timeout`` seconds is
+    stopped and the test fails with its log.
     """
     worker = PantauProcess(["worker", "--config", str(config), *args], cwd=config.parent, env=env, name=name)
     worker.metrics_url = f"http://{metrics}"
@@ -179,7 +185,7 @@ def start_worker(
         wait_until(
             lambda: http_status(f"{worker.metrics_url}/readyz") == 200,
             "the worker to be ready",
-            timeout=90,
+            timeout=timeout,
             procs=[worker],
         )
     except BaseException:
