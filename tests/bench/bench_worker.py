@@ -22,19 +22,21 @@ import asyncio
 import json
 import os
 import random
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 import uuid
 from datetime import datetime, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+
+from processes import PantauProcess, free_port, pantau_env  # noqa: E402
+from servers import WebhookReceiver  # noqa: E402
+
 LOCAL_KAFKA = ROOT / "deploy" / "kafka" / "local-kafka.sh"
 TICKS = os.sysconf("SC_CLK_TCK")
 _SYL = (
@@ -50,12 +52,6 @@ ON_TOPIC = [
     "penipuan daring lintas negara dibongkar polisi",
     "Pyongyang menguji coba rudal",
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -135,29 +131,6 @@ async def _raw_consume(bootstrap: str, topic: str, n: int) -> tuple[float, float
     return time.perf_counter() - t0, time.process_time() - c0
 
 
-class _Receiver:
-    def __init__(self) -> None:
-        self.arrived: dict[str, float] = {}
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                now = time.time()
-                for alert in json.loads(body).get("alerts", []):
-                    receiver.arrived.setdefault(alert["article"]["id"], now)
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-
-
 def _ingested(metrics_url: str) -> float:
     try:
         text = urllib.request.urlopen(metrics_url + "/metrics", timeout=5).read().decode()
@@ -172,19 +145,14 @@ def _ingested(metrics_url: str) -> float:
 class _Workers:
     """`pantau worker` processes on one prefix, with a config delivering to ``receiver``."""
 
-    def __init__(self, roles: list[str], bootstrap: str, prefix: str, work: Path, receiver: _Receiver) -> None:
-        self.procs, self.urls, self.logs = [], [], []
-        env = {
-            **os.environ,
-            "PYTHONPATH": str(ROOT),
-            "PANTAU_KAFKA": bootstrap,
-            "PANTAU_TOPIC_PREFIX": prefix,
-            "PANTAU_LOG_FORMAT": "json",
-        }
+    def __init__(self, roles: list[str], bootstrap: str, prefix: str, work: Path, receiver: WebhookReceiver) -> None:
+        self.procs: list[PantauProcess] = []
+        self.urls: list[str] = []
+        env = pantau_env(kafka=bootstrap, prefix=prefix)
         for i, role in enumerate(roles):
             directory = work / f"{prefix}w{i}"
             directory.mkdir()
-            address = f"127.0.0.1:{_free_port()}"
+            address = f"127.0.0.1:{free_port()}"
             config = {
                 "metrics": address,
                 "state": "state.db",
@@ -192,17 +160,8 @@ class _Workers:
                 "routes": [{"topics": ["cybercrime", "north-korea", "asean"], "to": ["siem"]}],
             }
             (directory / "pantau.yaml").write_text(json.dumps(config), encoding="utf-8")
-            log = (directory / "worker.log").open("w")
-            self.logs.append(log)
-            self.procs.append(
-                subprocess.Popen(
-                    [sys.executable, "-m", "pantau.cli.main", "worker", "--config", "pantau.yaml", "--role", role],
-                    cwd=directory,
-                    env=env,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                )
-            )
+            args = ["worker", "--config", "pantau.yaml", "--role", role]
+            self.procs.append(PantauProcess(args, cwd=directory, env=env, name="worker"))
             self.urls.append(f"http://{address}")
 
     def ready(self, timeout: float = 120) -> None:
@@ -222,7 +181,7 @@ class _Workers:
         return sum(_ingested(u) for u in self.urls)
 
     def cpu(self) -> float:
-        return sum(_cpu_seconds(p.pid) for p in self.procs)
+        return sum(_cpu_seconds(p.proc.pid) for p in self.procs)
 
     def measure(self, n: int, timeout: float = 600) -> dict:
         """Wait for the first article, then for all ``n``; rate and CPU between the two."""
@@ -246,17 +205,12 @@ class _Workers:
 
     def stop(self) -> None:
         for p in self.procs:
-            p.terminate()
+            p.proc.terminate()  # all at once: they leave the group together
         for p in self.procs:
-            try:
-                p.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                p.kill()
-        for log in self.logs:
-            log.close()
+            p.stop(grace=30)
 
 
-def _latency(bootstrap: str, prefix: str, receiver: _Receiver, roles: list[str], *, quick: bool) -> dict:
+def _latency(bootstrap: str, prefix: str, receiver: WebhookReceiver, roles: list[str], *, quick: bool) -> dict:
     """Produce -> webhook at a steady 20/s, every article on topic and its own story."""
     from kafka import KafkaProducer
 
@@ -269,15 +223,17 @@ def _latency(bootstrap: str, prefix: str, receiver: _Receiver, roles: list[str],
     fresh = make_articles(rate * seconds * 20, seed=sum(map(ord, prefix)) % 1000 + 100, zipf=False)[::20]  # on topic
     for value in fresh[: rate * seconds]:
         article_id = decode(value).id
-        sent[article_id] = time.time()
+        sent[article_id] = time.monotonic()  # the receiver's clock
         producer.send(ARTICLES.name(prefix), key=article_id.encode(), value=value)
         producer.flush()
-        time.sleep(max(0.0, sent[article_id] + 1 / rate - time.time()))
+        time.sleep(max(0.0, sent[article_id] + 1 / rate - time.monotonic()))
     producer.close()
-    deadline = time.time() + 30
-    while time.time() < deadline and not all(k in receiver.arrived for k in sent):
+    deadline = time.monotonic() + 30
+    arrived: dict[str, float] = {}
+    while time.monotonic() < deadline and not all(k in arrived for k in sent):
         time.sleep(0.1)
-    lat = sorted(receiver.arrived[k] - t for k, t in sent.items() if k in receiver.arrived)
+        arrived = receiver.arrivals(lambda alert: alert["article"]["id"])
+    lat = sorted(arrived[k] - t for k, t in sent.items() if k in arrived)
     return {
         "case": "latency",
         "roles": roles,
@@ -314,7 +270,7 @@ def cases(args):
     n = 6000 if args.quick else 30000
     bootstrap, own_run = _broker()
     work = Path(tempfile.mkdtemp(prefix="pantau-bench-worker-"))
-    receiver = _Receiver()
+    receiver = WebhookReceiver()
     run_id = uuid.uuid4().hex[:6]
     prefixes = [f"bench-{run_id}-{k}." for k in ("one", "two", "roles1", "roles2")]
     records = make_articles(n)
@@ -391,7 +347,7 @@ def cases(args):
                 finally:
                     workers.stop()
     finally:
-        receiver.server.shutdown()
+        receiver.stop()
         if own_run is not None:
             subprocess.run(
                 ["bash", str(LOCAL_KAFKA), "stop", "--wipe"],
