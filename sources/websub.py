@@ -20,8 +20,9 @@ import hashlib
 import secrets
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 
@@ -42,7 +43,7 @@ RENEW_AT = 0.8
 """Share of the granted lease after which the subscription is renewed."""
 STATES = ("requested", "active", "expired", "denied", "failed")
 
-TakePushed = Callable[[str, bytes, str], Awaitable[FeedOutcome]]
+TakePushed = Callable[[str, bytes, str], Coroutine[Any, Any, FeedOutcome]]
 
 
 def callback_id(feed_key: str) -> str:

@@ -20,11 +20,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import parse_qs, urlsplit
 
 from pantau.core import metrics
-from pantau.core.config import Config
+from pantau.core.config import NetworkConfig, WebSubConfig
 from pantau.core.errors import ConfigError, FeedError
 from pantau.core.logs import get_logger
 from pantau.sources.websub import Subscriber
@@ -65,7 +65,18 @@ def websub_app(subscriber: Subscriber, *, prefix: str, max_bytes: int) -> Callab
     return app
 
 
-def serve_websub(poller: Poller, config: Config) -> tuple[Subscriber | None, dict[str, Callable]]:
+class WebSubSettings(Protocol):
+    """What serving WebSub needs of pantau.yaml (a :class:`pantau.config.Config` has it; sources sit below it)."""
+
+    @property
+    def websub(self) -> WebSubConfig | None: ...
+    @property
+    def metrics(self) -> str | None: ...
+    @property
+    def network(self) -> NetworkConfig: ...
+
+
+def serve_websub(poller: Poller, config: WebSubSettings) -> tuple[Subscriber | None, dict[str, Callable]]:
     """Turn WebSub on for ``poller`` when the config asks: its Subscriber and the observer routes to serve."""
     if config.websub is None:
         return None, {}

@@ -56,11 +56,17 @@ __all__ = [
 class Archived(Protocol):
     """One archived article as a backtest reads it (pantau.adapters.sqlite.archive.ScanRow)."""
 
-    article: Article
-    at: float
-    matches: tuple[Match, ...] | None
-    ruleset_version: str
-    story_id: str | None
+    # Read-only: the archive's rows are frozen records.
+    @property
+    def article(self) -> Article: ...
+    @property
+    def at(self) -> float: ...
+    @property
+    def matches(self) -> tuple[Match, ...] | None: ...
+    @property
+    def ruleset_version(self) -> str: ...
+    @property
+    def story_id(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -218,7 +224,8 @@ def backtest(
     rules: dict[tuple[str, str], RuleChange] = {}
     topics: dict[str, TopicChange] = {}
     count = reused = 0
-    first = last = None
+    first: float | None = None
+    last: float | None = None
     running_version = running.version if running is not None else "archived"
     for row in rows:
         count += 1
@@ -260,20 +267,20 @@ def backtest(
                 del change.lost_samples[:-samples]
         old_topics, new_topics = {t for t, _ in old_by}, {t for t, _ in new_by}
         for topic in old_topics | new_topics:
-            change = topics.get(topic) or topics.setdefault(topic, TopicChange(topic))
-            change.before += topic in old_topics
-            change.after += topic in new_topics
-            change.gained += topic in new_topics - old_topics
-            change.lost += topic in old_topics - new_topics
+            topic_change = topics.get(topic) or topics.setdefault(topic, TopicChange(topic))
+            topic_change.before += topic in old_topics
+            topic_change.after += topic in new_topics
+            topic_change.gained += topic in new_topics - old_topics
+            topic_change.lost += topic in old_topics - new_topics
     deliveries: list[DeliveryChange] = []
     for route, dest in sorted(before_side.counts.keys() | after_side.counts.keys()):
         b, a = before_side.counts.get((route, dest), {}), after_side.counts.get((route, dest), {})
         days = {d: [b.get(d, 0), a.get(d, 0)] for d in sorted(b.keys() | a.keys())}
         deliveries.append(DeliveryChange(route, dest, kinds.get(dest, dest), sum(b.values()), sum(a.values()), days))
-    now = time.time()
+    ended = time.time()
     return BacktestResult(
-        since=since if since is not None else (first if first is not None else now),
-        until=until if until is not None else (last if last is not None else now),
+        since=since if since is not None else (first if first is not None else ended),
+        until=until if until is not None else (last if last is not None else ended),
         articles=count,
         running_version=running_version,
         proposed_version=proposed.version,

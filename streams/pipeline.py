@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from prometheus_client import Counter
+
 from pantau.core.article import Article
 from pantau.core.logs import get_logger
 from pantau.core.metrics import ARTICLES_INGESTED, CLASSIFY_DURATION, CLASSIFY_LAG, MATCHES, STORY_DUPLICATES
@@ -65,7 +67,7 @@ def classify(article: Article, rules: RuleSet, *, clock: Callable[[], float] = t
     return classified
 
 
-_MATCH_COUNTERS: dict[tuple[str, str], object] = {}
+_MATCH_COUNTERS: dict[tuple[str, str], Counter] = {}
 
 
 def classify_batch(

@@ -104,7 +104,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _open(args: argparse.Namespace):
     from pantau.adapters.sqlite.outbox import SqliteOutbox
     from pantau.adapters.sqlite.state import open_state
-    from pantau.core.config import load_config
+    from pantau.config import load_config
 
     config = load_config(args.config)
     # Read-only, or replaying what is there: a missing state file is an error, never created.
@@ -116,7 +116,7 @@ def _topic(args: argparse.Namespace):
 
     from pantau.adapters.kafka.dead_letters import DeadLetterTopic
     from pantau.adapters.kafka.topics import require_broker
-    from pantau.core.config import load_config
+    from pantau.config import load_config
 
     kafka = load_config(args.config).broker
     # kafka-python logs every reconnect attempt: the command's own error says it once.

@@ -106,7 +106,7 @@ def since_seconds(value: str) -> float:
 def _store(args: argparse.Namespace):
     from pantau.adapters.sqlite.archive import ArchiveStore
     from pantau.adapters.sqlite.state import open_state
-    from pantau.core.config import load_config
+    from pantau.config import load_config
     from pantau.core.errors import ConfigError
 
     config = load_config(args.config)
@@ -223,7 +223,7 @@ def handle_follow(args: argparse.Namespace) -> int:
     from pantau.adapters.kafka.archive_reader import ArchiveReader
     from pantau.adapters.sqlite.archive import ArchiveStore
     from pantau.adapters.sqlite.state import open_state
-    from pantau.core.config import load_config
+    from pantau.config import load_config
 
     config = load_config(args.config)
     reader = ArchiveReader(

@@ -75,7 +75,7 @@ def rules_directory(explicit: Path | None, config: Path | None) -> Path:
     if explicit is not None:
         return explicit
     if config is not None:
-        from pantau.core.config import load_config
+        from pantau.config import load_config
 
         return load_config(config).rules
     from pantau.streams.classify import default_rules_dir

@@ -65,7 +65,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _configured_feeds(config: str | None, feeds: Path | None):
-    from pantau.core.config import load_config
+    from pantau.config import load_config
     from pantau.sources.feed_list import load_feed_list
 
     return load_feed_list(feeds) if feeds else load_config(config).feeds
@@ -134,7 +134,7 @@ def handle_status(args: argparse.Namespace) -> int:
 
     from pantau.adapters.sqlite.feed_state import SqliteFeedStateStore
     from pantau.adapters.sqlite.state import open_state
-    from pantau.core.config import load_config
+    from pantau.config import load_config
     from pantau.sources.feeds import FeedSpec
     from pantau.sources.health import shown_verdict
 

@@ -14,6 +14,7 @@ import importlib
 import sqlite3
 import sys
 import traceback
+from typing import NoReturn
 
 from pantau.core.errors import PantauError
 from pantau.core.logs import configure_logging
@@ -56,7 +57,7 @@ LOG_LEVELS = ("debug", "info", "warning", "error")
 class Parser(argparse.ArgumentParser):
     """argparse with pantau's error shape: one error line and a hint, exit status 2."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         """Print ``pantau ...: error: message`` and where to read more; exit 2."""
         self.exit(2, f"{self.prog}: error: {message}\n  hint: see `{self.prog} --help`\n")
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # the CLI imports commands eagerly; config pulls in pydantic lazily
     from collections.abc import Iterable
 
-    from pantau.core.config import Config
+    from pantau.config import Config
 
 __all__ = [
     "add_config_option",
@@ -77,7 +77,7 @@ def add_allow_private_option(parser: argparse.ArgumentParser) -> None:
 
 def config_from_args(args: argparse.Namespace, *, with_rules: bool = False) -> "Config":
     """Load ``--config`` (or the shipped one), apply ``--allow-private``; ``with_rules``: check routes vs rules."""
-    from pantau.core.config import load_config
+    from pantau.config import load_config
 
     config = load_config(args.config)
     if getattr(args, "allow_private", False):

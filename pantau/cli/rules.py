@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from pantau.cli.classify import add_rules_options, rules_directory
+from pantau.core.article import Article
 from pantau.core.errors import ConfigError, RulesError
 from pantau.streams.classify import check_ruleset, default_rules_dir
 from pantau.streams.classify.corpus import default_corpus_dir, diff_rulesets, evaluate, load_corpus, read_json_lines
@@ -237,7 +238,7 @@ def _compiled(directory: Path):
 _ONE_PER_LINE = "pass a JSON-lines file, one article per line"
 
 
-def _articles(file: str | None) -> list[tuple[str, object]]:
+def _articles(file: str | None) -> list[tuple[str, Article]]:
     """The articles to compare on: a JSON-lines file (every line must be an article) or the corpus."""
     if not file:
         return [(f"{i.id}: {i.title}", i.article()) for i in load_corpus(default_corpus_dir())]
@@ -249,7 +250,8 @@ def _articles(file: str | None) -> list[tuple[str, object]]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{file} is not UTF-8 text (byte {exc.start})", hint=_ONE_PER_LINE) from None
-    articles, errors = [], []
+    articles: list[tuple[str, Article]] = []
+    errors: list[str] = []
     for n, article, error in read_json_lines(io.StringIO(text)):
         if article is None:
             errors.append(f"{file}:{n}: {error.removeprefix(f'line {n}: ')}")

@@ -103,7 +103,7 @@ def handle_backtest(args: argparse.Namespace) -> int:
     from pantau.adapters.sqlite.archive import ArchiveStore
     from pantau.adapters.sqlite.state import open_state
     from pantau.cli.archive import since_seconds
-    from pantau.core.config import load_config
+    from pantau.config import load_config
     from pantau.core.errors import ConfigError
     from pantau.streams.backtest import backtest
     from pantau.streams.classify import load_ruleset
@@ -203,7 +203,7 @@ def print_backtest(result, out) -> None:
 def _feedback(args: argparse.Namespace):
     from pantau.adapters.sqlite.feedback import FeedbackStore
     from pantau.adapters.sqlite.state import open_state
-    from pantau.core.config import load_config
+    from pantau.config import load_config
     from pantau.core.errors import ConfigError
 
     config = load_config(args.config)

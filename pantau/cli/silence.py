@@ -96,7 +96,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _store(args: argparse.Namespace):
     from pantau.adapters.sqlite.silences import SqliteSilences
     from pantau.adapters.sqlite.state import open_state
-    from pantau.core.config import load_config
+    from pantau.config import load_config
 
     config = load_config(args.config)
     if not args.kafka:
@@ -149,7 +149,7 @@ def _warn_unknown(args: argparse.Namespace, kind: str, value: str) -> None:
     import difflib
     import sys
 
-    from pantau.core.config import load_config
+    from pantau.config import load_config
     from pantau.core.errors import RulesError
 
     if kind == "term":

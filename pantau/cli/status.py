@@ -19,7 +19,7 @@ import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
 from pantau.cli.options import positive_int
-from pantau.core.config import Config
+from pantau.config import Config
 from pantau.core.errors import RulesError
 
 __all__ = ["register", "handle", "collect_status", "StatusReport", "FeedLine", "DestinationLine", "AlertLine", "Live"]
@@ -315,7 +315,7 @@ def handle(args: argparse.Namespace) -> int:
     """Print the status report; returns 0."""
     from rich.console import Console
 
-    from pantau.core.config import load_config
+    from pantau.config import load_config
 
     config = load_config(args.config)
     now = time.time()

@@ -18,6 +18,7 @@ whether its language was ``declared`` or ``detected`` (``language_source``).
 from __future__ import annotations
 
 import threading
+from collections.abc import Collection
 from typing import NamedTuple
 
 __all__ = [
@@ -108,7 +109,7 @@ def article_language(declared: str | None, title: str, summary: str, content: st
     return resolve_language(declared, title, summary, content).code
 
 
-def same_family(language: str | None, allowed: frozenset[str] | set[str] | tuple[str, ...]) -> bool:
+def same_family(language: str | None, allowed: Collection[str]) -> bool:
     """True when ``language`` (or its family, ms -> id) is among ``allowed``."""
     if language is None:
         return False

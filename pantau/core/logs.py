@@ -95,7 +95,7 @@ class _StderrLogger:
 class _StderrHandler(logging.StreamHandler):
     """A stdlib handler that always writes to the current ``sys.stderr``."""
 
-    @property  # type: ignore[override]
+    @property
     def stream(self):  # noqa: D401
         return sys.stderr
 

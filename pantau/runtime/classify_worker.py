@@ -26,7 +26,8 @@ async def run_classifier(rules: LiveRules, bootstrap: str, prefix: str, *, exact
     """Classify until SIGINT/SIGTERM."""
     loop = asyncio.get_running_loop()
     main = asyncio.current_task()
-    assert main is not None
+    if main is None:  # only when called outside a task, which asyncio.run never does
+        raise RuntimeError("run_classifier must run inside an asyncio task (asyncio.run(run_classifier(...)))")
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, main.cancel)
     try:

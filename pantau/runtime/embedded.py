@@ -37,8 +37,8 @@ from pantau.adapters.sqlite.outbox import SqliteOutbox
 from pantau.adapters.sqlite.silences import SqliteSilences
 from pantau.adapters.sqlite.state import open_state
 from pantau.adapters.sqlite.stories import SqliteStoryStore
+from pantau.config import Config
 from pantau.core.article import Article
-from pantau.core.config import Config
 from pantau.core.logs import get_logger
 from pantau.runtime.observe import start_observer
 from pantau.sources.health import HealthEvent

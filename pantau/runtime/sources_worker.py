@@ -21,7 +21,8 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Protocol
 
-from pantau.core.config import Config, KafkaSettings
+from pantau.config import Config
+from pantau.core.config import KafkaSettings
 from pantau.core.errors import BrokerError, PantauError
 from pantau.core.logs import get_logger
 from pantau.sources.feeds import FeedSpec
@@ -159,7 +160,7 @@ async def _watch_feed_list(config: Config, changed: Callable[[list[FeedSpec]], o
     """Re-read the configuration when a YAML/OPML file next to it changes; keep the last good list."""
     from watchfiles import awatch
 
-    from pantau.core.config import load_config
+    from pantau.config import load_config
 
     assert config.source is not None
     # The folder, not the file: editors save by writing a new file and renaming it over the old.

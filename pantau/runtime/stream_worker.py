@@ -12,7 +12,8 @@ from __future__ import annotations
 import shutil
 from typing import Any
 
-from pantau.core.config import Config, KafkaSettings
+from pantau.config import Config
+from pantau.core.config import KafkaSettings
 
 __all__ = ["run_stream_worker"]
 

@@ -26,7 +26,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from pantau.core.config import Config
+from pantau.config import Config
 from pantau.streams.classify import RuleSet
 from pantau.web import views_archive, views_feedback, views_login, views_ops, views_rules, views_try
 from pantau.web.auth import Accounts, LoginLimiter, stored_secret

@@ -22,7 +22,7 @@ from pantau.adapters.kafka.topic_reader import TopicReader
 from pantau.adapters.kafka.topics import FEEDS_STATE
 from pantau.adapters.sqlite.archive import ArchiveStore
 from pantau.adapters.sqlite.state import open_state
-from pantau.core.config import Config
+from pantau.config import Config
 from pantau.core.logs import get_logger
 from pantau.sources.feed_state import FeedState
 

@@ -11,6 +11,7 @@ each match is explained (hits with original offsets, a marked snippet).
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -19,23 +20,25 @@ import ahocorasick
 from pantau.core.article import Article
 from pantau.core.language import article_language, same_family
 from pantau.core.logs import get_logger
-from pantau.streams.classify.compiler import CompiledRule, Context, RegexLeaf
+from pantau.streams.classify.compiler import CompiledRule, Context, Hits, RegexHit, RegexLeaf
 from pantau.streams.classify.judgement import Cue, Voided, discount, salient
 from pantau.streams.classify.morphology import PARTICLES, SUFFIXES
 from pantau.streams.classify.records import Classified, Hit, Match
 from pantau.streams.classify.terms import PARTICLE, SUFFIX, WILD
-from pantau.streams.classify.text import build_shadow, mask_boilerplate
+from pantau.streams.classify.text import Shadow, build_shadow, mask_boilerplate
 
 __all__ = ["RuleSet", "TopicJudgement", "Diagnosis", "scan"]
 
 FIELD_NAMES = ("title", "summary", "content")
 _MAX_HITS = 20
+Matched = tuple[CompiledRule, float, str]
+"""A rule that matched, its score and its salience note."""
 log = get_logger()
 
 
-def scan(automaton, text: str, starts: tuple[int, int, int]) -> dict[int, list[tuple[int, int, int]]]:
+def scan(automaton: ahocorasick.Automaton, text: str, starts: tuple[int, int, int]) -> Hits:
     """Every whole-word hit in ``text``: key -> [(start, end, field)]."""
-    hits: dict[int, list[tuple[int, int, int]]] = {}
+    hits: Hits = {}
     if automaton.kind == ahocorasick.EMPTY:
         return hits
     b1, b2 = starts[1], starts[2]
@@ -103,7 +106,7 @@ class RuleSet:
     version: str
     topics: tuple[str, ...]
     rules: tuple[CompiledRule, ...]
-    automaton: object
+    automaton: ahocorasick.Automaton
     labels: tuple[str, ...]
     key_rules: dict[int, tuple[int, ...]]
     regex_budget: float
@@ -117,11 +120,11 @@ class RuleSet:
         self._with_topics = tuple(i for i, r in enumerate(self.rules) if r.topic_refs)
         self._cue_keys = frozenset(k for j in self.judgement.values() for c in j.cues for k in c.before | c.after)
 
-    def prepare(self, article: Article) -> tuple[Context, dict[str, dict], dict[str, list[Voided]]]:
+    def prepare(self, article: Article) -> tuple[Context, dict[str, Hits], dict[str, list[Voided]]]:
         """Scan the article once; per topic, the hits its denials and senses leave (only topics with voided hits)."""
         shadow = build_shadow(article.title, article.summary, article.content)
         ctx = Context(scan(self.automaton, shadow.text, shadow.starts), shadow, self.regex_budget)
-        views: dict[str, dict] = {}
+        views: dict[str, Hits] = {}
         voided: dict[str, list[Voided]] = {}
         if self.use_cues and not self._cue_keys.isdisjoint(ctx.hits):
             for topic, j in self.judgement.items():
@@ -144,7 +147,7 @@ class RuleSet:
         key_rules = self.key_rules
         for key in base:
             candidates.update(key_rules.get(key, ()))
-        matched: list[tuple[CompiledRule, float, str]] = []
+        matched: list[Matched] = []
         for index in sorted(candidates):
             rule = self.rules[index]
             if rule.topic_refs:
@@ -155,13 +158,15 @@ class RuleSet:
                 matched.append((rule, *found))
                 ctx.topics.add(rule.topic)
         self._chain(matched, ctx, language, views, base)
-        matches = []
+        matches: list[Match] = []
         for rule, score, note in matched:
             ctx.hits = views.get(rule.topic, base) if views else base
             matches.append(self._explain(rule, score, ctx, matched, note, voided.get(rule.topic, ())))
         return Classified(article=article, matches=tuple(matches), ruleset_version=self.version)
 
-    def _chain(self, matched: list, ctx: Context, language: "Language", views: dict, base: dict) -> None:
+    def _chain(
+        self, matched: list[Matched], ctx: Context, language: Language, views: dict[str, Hits], base: Hits
+    ) -> None:
         """Run the ``topic:`` rules until no more match, so references chain.
 
         A topic a reference rule finds can satisfy another reference rule
@@ -223,7 +228,15 @@ class RuleSet:
         ok = (not rule.languages or same_family(language, rule.languages)) and rule.test(ctx)
         return Diagnosis(ok, rule.score(ctx), rule.min_score, tuple(found), tuple(blocking))
 
-    def _explain(self, rule: CompiledRule, score: float, ctx: Context, base: list, note: str = "", voided=()) -> Match:
+    def _explain(
+        self,
+        rule: CompiledRule,
+        score: float,
+        ctx: Context,
+        base: list[Matched],
+        note: str = "",
+        voided: Sequence[Voided] = (),
+    ) -> Match:
         shadow = ctx.shadow
         starts, folded, originals, labels = shadow.starts, shadow.fields, shadow.originals, self.labels
         spans: dict[tuple[int, int, int], str] = {}
@@ -263,7 +276,7 @@ class RuleSet:
             notes=tuple(dict.fromkeys(notes))[:_MAX_HITS],
         )
 
-    def describe_voided(self, v: Voided, shadow) -> str:
+    def describe_voided(self, v: Voided, shadow: Shadow) -> str:
         """``not counted: «bukan» «serangan siber» (title): denied`` for one voided hit."""
         f, s, e = shadow.to_original(v.hit[0], v.hit[1])
         cf, cs, ce = shadow.to_original(v.cue[0], v.cue[1])
@@ -277,7 +290,9 @@ class Language:
     __slots__ = ("_article", "_code", "_known")
 
     def __init__(self, article: Article) -> None:
-        self._article, self._code, self._known = article, None, False
+        self._article = article
+        self._code: str | None = None
+        self._known = False
 
     @property
     def code(self) -> str | None:
@@ -288,12 +303,12 @@ class Language:
         return self._code
 
 
-def run_regex(ctx: Context, leaf: RegexLeaf) -> list[tuple[int, int, int]]:
+def run_regex(ctx: Context, leaf: RegexLeaf) -> list[RegexHit]:
     """Hits of a regex leaf in the original fields, within the article's time budget."""
     cached = ctx.regex_hits.get(leaf.ident)
     if cached is not None:
         return cached
-    found: list[tuple[int, int, int]] = []
+    found: list[RegexHit] = []
     for f in sorted(leaf.fields):
         text = ctx.shadow.originals[f]
         if f:

@@ -8,12 +8,14 @@ article's language. ``pantau classify --explain`` prints this.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pantau.core.article import Article
 from pantau.core.language import same_family
+from pantau.streams.classify.compiler import CompiledRule, Context, Hits
 from pantau.streams.classify.engine import Language, RuleSet
-from pantau.streams.classify.judgement import salient
+from pantau.streams.classify.judgement import Voided, salient
 from pantau.streams.classify.records import Classified
 
 __all__ = ["NearMiss", "near_misses", "render"]
@@ -35,7 +37,7 @@ def near_misses(ruleset: RuleSet, article: Article, matched_topics: set[str]) ->
     base = ctx.hits
     language = Language(article)
     labels = ruleset.labels
-    out = []
+    out: list[NearMiss] = []
     for topic in ruleset.topics:
         if topic in matched_topics:
             continue
@@ -59,7 +61,16 @@ def near_misses(ruleset: RuleSet, article: Article, matched_topics: set[str]) ->
     return out
 
 
-def _lacked(ruleset, rule, ctx, view, base, language, voided, keys) -> tuple[int, str]:
+def _lacked(
+    ruleset: RuleSet,
+    rule: CompiledRule,
+    ctx: Context,
+    view: Hits,
+    base: Hits,
+    language: Language,
+    voided: Sequence[Voided],
+    keys: set[int],
+) -> tuple[int, str]:
     """(how close, what was missing): 5 salience, 4 score, 3 a denial or sense, 2 language, 1 conditions."""
     if rule.languages and not same_family(language.code, rule.languages):
         return (

@@ -23,6 +23,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from pantau.streams.classify.text import Shadow
+
+if TYPE_CHECKING:  # the compiler's types (it imports Salience from here)
+    from pantau.streams.classify.compiler import CompiledRule, Context, Hits, Span
 
 __all__ = ["Cue", "Salience", "Voided", "discount", "salient", "CLAUSE_BREAKS", "SENTENCE_BREAKS"]
 
@@ -44,7 +50,7 @@ class Cue:
     unless: frozenset[int]
     window: int  # -1: a cue anywhere in the article
     min_cues: int
-    breaks: re.Pattern
+    breaks: re.Pattern[str]
     cue_keys: frozenset[int] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -64,12 +70,12 @@ class Voided:
     """A hit that does not count: the key, its span, why, and the cue's span."""
 
     key: int
-    hit: tuple[int, int, int]
+    hit: Span
     why: str
-    cue: tuple[int, int, int]
+    cue: Span
 
 
-def _cue_hits(hits: dict, keys: frozenset[int], unless: frozenset[int]) -> list[tuple[int, int, int]]:
+def _cue_hits(hits: Hits, keys: frozenset[int], unless: frozenset[int]) -> list[Span]:
     found = [h for k in keys for h in hits.get(k, ())]
     if found and unless:
         covers = [u for k in unless for u in hits.get(k, ())]
@@ -77,7 +83,7 @@ def _cue_hits(hits: dict, keys: frozenset[int], unless: frozenset[int]) -> list[
     return found
 
 
-def _close(shadow, a: int, b: int, window: int, breaks: re.Pattern) -> bool:
+def _close(shadow: Shadow, a: int, b: int, window: int, breaks: re.Pattern[str]) -> bool:
     """At most ``window`` words between offsets a < b of the scan text, and no break between."""
     if b < a or b - a > (window + 1) * _CHARS_PER_WORD:
         return False
@@ -87,17 +93,19 @@ def _close(shadow, a: int, b: int, window: int, breaks: re.Pattern) -> bool:
     return breaks.search(shadow.originals[f], s, e) is None
 
 
-def _near_before(shadow, c: tuple[int, int, int], hit: tuple[int, int, int], cue: Cue) -> bool:
+def _near_before(shadow: Shadow, c: Span, hit: Span, cue: Cue) -> bool:
     """The cue ends shortly before the hit, or is a phrase that contains it ("tidak diretas")."""
     if c[0] <= hit[0] and hit[1] <= c[1]:
         return True
     return _close(shadow, c[1], hit[0], cue.window, cue.breaks)
 
 
-def discount(hits: dict, cues: tuple[Cue, ...], topic_keys: frozenset[int], shadow) -> tuple[dict, list[Voided]]:
+def discount(
+    hits: Hits, cues: tuple[Cue, ...], topic_keys: frozenset[int], shadow: Shadow
+) -> tuple[Hits, list[Voided]]:
     """``hits`` without the hits the cues void (same dict when none), and what was voided."""
     voided: list[Voided] = []
-    gone: set[tuple[int, tuple[int, int, int]]] = set()
+    gone: set[tuple[int, Span]] = set()
     for cue in cues:
         if cue.cue_keys.isdisjoint(hits):
             continue  # set tests in C: most articles stop here
@@ -145,7 +153,7 @@ def discount(hits: dict, cues: tuple[Cue, ...], topic_keys: frozenset[int], shad
     return view, voided
 
 
-def salient(rule, ctx, salience: Salience) -> tuple[bool, str]:
+def salient(rule: CompiledRule, ctx: Context, salience: Salience) -> tuple[bool, str]:
     """Whether the rule's hits make the story about its topic, and why (for explanations)."""
     shadow, hits = ctx.shadow, ctx.hits
     spans = sorted(

@@ -26,11 +26,11 @@ __all__ = [
     "SEVERITIES",
 ]
 
-FIELDS = ("title", "summary", "content")
+Field_ = Literal["title", "summary", "content"]
+FIELDS: tuple[Field_, ...] = ("title", "summary", "content")
 LANGUAGES = ("id", "en", "vi", "ko", "ms")
 SEVERITIES = ("low", "medium", "high", "critical")
 
-Field_ = Literal["title", "summary", "content"]
 Language = Literal["id", "en", "vi", "ko", "ms"]
 Severity = Literal["low", "medium", "high", "critical"]
 _STRICT = ConfigDict(extra="forbid", str_strip_whitespace=True)

@@ -118,10 +118,10 @@ class Dispatcher:
         keep: list[Alert] = []
         for alert in alerts:
             # Silences mute stories; ops events about pantau itself are not theirs to mute.
-            muted = silencing(live, alert.classified, now) if live and alert.classified is not None else None
-            if muted is not None:
+            silence = silencing(live, alert.classified, now) if live and alert.classified is not None else None
+            if silence is not None:
                 metrics.ALERTS.labels(alert.destination, "silenced").inc()
-                self._logger(alert.destination).info("alert_silenced", alert=alert.key, silence=muted.id)
+                self._logger(alert.destination).info("alert_silenced", alert=alert.key, silence=silence.id)
                 continue
             keep.append(alert)
         stored = self.outbox.enqueue(keep, [self.planner.due_time(a.route, a.destination, now) for a in keep])

@@ -89,11 +89,25 @@ def _episode(at: float) -> str:
     return repr(float(at))
 
 
+_FEED_KINDS: dict[str, EventKind] = {
+    "failing": "feed_failing",
+    "silent": "feed_silent",
+    "gone": "feed_gone",
+    "recovered": "feed_recovered",
+}
+
+
+def _feed_kind(health: str) -> EventKind:
+    if health not in _FEED_KINDS:
+        raise ValueError(f"feed health event of unknown kind {health!r} (expected one of {', '.join(_FEED_KINDS)})")
+    return _FEED_KINDS[health]
+
+
 def from_health(event: HealthEvent) -> OpsEvent:
     """The ops event for a feed health change announced by the poller."""
     # A health event is announced once per change of verdict, at the time of the change.
     return OpsEvent(
-        kind=f"feed_{event.kind}",  # type: ignore[arg-type]  # failing/silent/gone/recovered
+        kind=_feed_kind(event.kind),
         subject=event.feed,
         subject_name=event.feed_name,
         message=event.message,

@@ -23,7 +23,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from pantau.streams.classify import Classified, Match
+from pantau.streams.classify import Match
 from pantau.streams.deliver.alert import Alert
 from pantau.streams.deliver.config import RouteSpec
 
@@ -81,13 +81,17 @@ class TargetMatch(BaseModel):
         return True
 
 
+EqualBy = Literal["story"]
+_BY_STORY: tuple[EqualBy, ...] = ("story",)
+
+
 class InhibitRule(BaseModel):
     """One ``inhibit:`` entry of pantau.yaml."""
 
     model_config = ConfigDict(extra="forbid")
     source: SourceMatch
     target: TargetMatch
-    equal: list[Literal["story"]] = Field(default_factory=lambda: ["story"])
+    equal: list[EqualBy] = Field(default_factory=lambda: list(_BY_STORY))
 
 
 class Inhibitor:
@@ -117,7 +121,9 @@ class Inhibitor:
         return kept, muted
 
     def _why(self, alert: Alert, now: float) -> str | None:
-        c: Classified = alert.classified  # type: ignore[assignment]
+        c = alert.classified
+        if c is None:  # split() asks only about story alerts; ops events are never inhibited
+            return None
         route = self.routes.get(alert.route)
         for i, rule in enumerate(self.rules):
             here = [m for m in c.matches if rule.source.holds(m)]

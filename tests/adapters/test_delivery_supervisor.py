@@ -9,11 +9,13 @@ broker, is exercised by tests/e2e/test_distributed*.py.
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime, timezone
 from types import SimpleNamespace
 
 from faust.types import TP
 
 from pantau.adapters.faust.delivery import DeliverySupervisor
+from pantau.core.article import Article, article_id
 
 MATCHES = TP("pantau.matches", 0)
 
@@ -148,3 +150,23 @@ def test_a_closing_worker_stops_delivering_and_never_starts_again():
         return before, supervisor.delivering
 
     assert asyncio.run(scenario()) == (True, False)
+
+
+def test_a_dispatcher_that_keeps_sent_keys_forever_keeps_story_members_as_long():
+    # Dispatcher.retention None means "never prune"; the story index used to be given None and
+    # crashed (a time minus None) on the first new day of articles.
+    table: dict[str, bytes] = {}
+    supervisor = DeliverySupervisor(FakeApp(), Dispatcher(), Outbox(), table, MATCHES)  # type: ignore[arg-type]
+    stories = supervisor.stories()
+
+    def article(n: int, at: datetime) -> Article:
+        url = f"https://a.example/{n}"
+        text = f"Story {n}: a bank in city {n} reported a data breach affecting its customers. " * 3
+        return Article(
+            id=article_id(url), url=url, title=f"Breach {n}", content=text, published=at, fetched=at, feed="t"
+        )
+
+    first = article(1, datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc))
+    stories.assign(first)
+    stories.assign(article(2, datetime(2027, 4, 2, 8, 0, tzinfo=timezone.utc)))  # a new day: the store is pruned
+    assert stories.store.get(first.id) is not None

@@ -38,7 +38,7 @@ from bench_archive import _articles  # noqa: E402  (the same synthetic articles 
 
 from pantau.adapters.sqlite.archive import ArchiveStore, Intake  # noqa: E402
 from pantau.adapters.sqlite.state import open_state  # noqa: E402
-from pantau.core.config import Config  # noqa: E402
+from pantau.config import Config  # noqa: E402
 from pantau.core.logs import configure_logging  # noqa: E402
 from pantau.streams.classify import default_rules_dir, load_ruleset  # noqa: E402
 from pantau.web.app import build_app, make_context  # noqa: E402

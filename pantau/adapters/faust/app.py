@@ -33,7 +33,8 @@ from pantau.adapters.faust.delivery import DeliverySupervisor
 from pantau.adapters.faust.outbox_table import TableOutbox
 from pantau.adapters.faust.sensors import install_sensors
 from pantau.adapters.kafka.topics import ALERTS_DEAD, ALERTS_REPLAY, ARTICLES, EVENTS, MATCHES, TopicSpec
-from pantau.core.config import Config, KafkaSettings
+from pantau.config import Config
+from pantau.core.config import KafkaSettings
 from pantau.core.logs import get_logger
 from pantau.streams.deliver.feedback import signer_for
 from pantau.streams.deliver.retention import delivery_retention

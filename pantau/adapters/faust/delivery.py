@@ -11,6 +11,7 @@ is never sent again. ``tick()`` is called by a Faust timer; it never raises.
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import MutableMapping
 from typing import TYPE_CHECKING
 
@@ -56,7 +57,10 @@ class DeliverySupervisor:
     def stories(self) -> StoryIndex:
         """The story index, rebuilt from the recovered table after each takeover."""
         if self._stories is None:
-            self._stories = StoryIndex(TableStoryStore(self.story_table), retention=self.dispatcher.retention)
+            # The dispatcher's None keeps sent keys forever; story members then stay as long.
+            kept = self.dispatcher.retention
+            retention = math.inf if kept is None else kept
+            self._stories = StoryIndex(TableStoryStore(self.story_table), retention=retention)
         return self._stories
 
     def owns_delivery(self) -> bool:

@@ -201,7 +201,10 @@ class ArchiveStore:
             self.conn.execute("BEGIN IMMEDIATE")  # the write lock: seq numbers below are ours to hand out
             known = self._known([i.classified.article.id for i in items])
             (seq,) = self.conn.execute("SELECT coalesce(max(seq), 0) FROM archive_articles").fetchone()
-            articles, texts, alerts, whys = [], [], [], []
+            articles: list[tuple[object, ...]] = []
+            texts: list[tuple[object, ...]] = []
+            alerts: list[tuple[object, ...]] = []
+            whys: list[tuple[object, ...]] = []
             for item in items:
                 c = item.classified
                 a = c.article
@@ -414,7 +417,8 @@ class ArchiveStore:
 
     @staticmethod
     def _filters(since: float | None, until: float | None, topic: str | None, matched_only: bool) -> tuple[str, tuple]:
-        clauses, params = [], []
+        clauses: list[str] = []
+        params: list[object] = []
         if since is not None:
             clauses.append("a.at >= ?")
             params.append(since)

@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 from pydantic import SecretStr
 
-from pantau.core.config import Config
+from pantau.config import Config
 from pantau.core.errors import FeedbackLinkError
 from pantau.streams.deliver.alert import Message
 from pantau.streams.deliver.config import RouteSpec

@@ -8,7 +8,7 @@ from prometheus_client import REGISTRY
 from pantau.adapters.sqlite.archive import ArchiveStore
 from pantau.adapters.sqlite.outbox import SqliteOutbox
 from pantau.adapters.sqlite.state import open_state
-from pantau.core.config import load_config
+from pantau.config import load_config
 from pantau.core.errors import ConfigError
 from pantau.runtime.embedded import _intake
 from pantau.streams.classify import Match
