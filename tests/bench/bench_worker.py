@@ -534,7 +534,15 @@ def cases(args):
                 workers = _Workers(roles, bootstrap, quiet, work, receiver)
                 try:
                     workers.settle()
-                    yield {**common, **_latency(bootstrap, quiet, receiver, roles, quick=args.quick)}
+                    c0 = workers.cpus()
+                    latency = _latency(bootstrap, quiet, receiver, roles, quick=args.quick)
+                    spent = [b - a for a, b in zip(c0, workers.cpus(), strict=True)]
+                    # At a steady rate, every article an alert: what one alert costs end to end.
+                    latency["cpu_ms_per_alert"] = {
+                        role: round(cpu / max(1, latency["alerted"]) * 1000, 2)
+                        for role, cpu in zip(roles, spent, strict=True)
+                    }
+                    yield {**common, **latency}
                 finally:
                     workers.stop()
     finally:
