@@ -42,6 +42,8 @@ from pantau.streams.pipeline import classify_batch
 __all__ = ["CLASSIFY_GROUP", "BATCH", "BatchClassifier", "classify_forever"]
 
 CLASSIFY_GROUP = "pantau-classify"
+FAUST_GROUP = "pantau"
+"""Faust's group (the app id): where `--role all` committed its articles offsets before it used this classifier."""
 BATCH = 500
 log = get_logger(component="classifier")
 
@@ -79,6 +81,8 @@ class BatchClassifier:
         self.batch = batch
         self.exactly_once = exactly_once
         self.group = f"{prefix}{CLASSIFY_GROUP}"
+        self.faust_group = f"{prefix}{FAUST_GROUP}"
+        self.bootstrap = bootstrap
         self.articles_topic, self.matches_topic = ARTICLES.name(prefix), MATCHES.name(prefix)
         self.in_batch = asyncio.Lock()
         self.assignment: frozenset[Any] = frozenset()
@@ -106,6 +110,7 @@ class BatchClassifier:
     async def start(self) -> None:
         """Connect and join the group."""
         await self.producer.start()
+        await self.adopt_faust_offsets()
         self.consumer.subscribe([self.articles_topic], listener=_FinishBatchFirst(self))
         await self.consumer.start()
 
@@ -115,6 +120,25 @@ class BatchClassifier:
             await self.consumer.stop()
         with suppress(Exception):
             await self.producer.stop()
+
+    async def adopt_faust_offsets(self) -> None:
+        """A group that never committed starts where Faust's classify agent stopped (when it ran).
+
+        Workers of earlier releases classified in Faust's group; without this, the first start of
+        this release would classify the whole retained articles topic again (``earliest``). Done
+        before joining, while the group has no member (the broker refuses it otherwise: then
+        another worker of this release did it first).
+        """
+        loop = asyncio.get_running_loop()
+        try:
+            adopted = await loop.run_in_executor(
+                None, _adopt, self.bootstrap, self.group, self.faust_group, self.articles_topic
+            )
+        except Exception as exc:  # nothing to adopt, or another member was first: earliest / its commits
+            log.debug("classify_offsets_not_adopted", error=str(exc))
+            return
+        if adopted:
+            log.info("classify_offsets_adopted", group=self.faust_group, offsets=adopted)
 
     def _decoded(self, records: list[Any]) -> list[Article]:
         articles = []
@@ -160,6 +184,28 @@ class BatchClassifier:
                 if c.matches:
                     await self.producer.send(self.matches_topic, key=c.article.id.encode(), value=encode_classified(c))
             await self.producer.send_offsets_to_transaction(offsets, self.group)
+
+
+def _adopt(bootstrap: str, group: str, faust_group: str, topic: str) -> dict[int, int]:
+    """Copy ``faust_group``'s offsets on ``topic`` to ``group`` if it has none (blocking: use an executor)."""
+    from kafka import KafkaAdminClient
+    from kafka.structs import OffsetAndMetadata
+
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="pantau-classify-offsets")
+    try:
+        found = admin.list_group_offsets({group: None, faust_group: None})
+        if any(tp.topic == topic and meta.offset >= 0 for tp, meta in (found.get(group) or {}).items()):
+            return {}  # this group has its own commits
+        legacy = {
+            tp: OffsetAndMetadata(meta.offset, "", -1)
+            for tp, meta in (found.get(faust_group) or {}).items()
+            if tp.topic == topic and meta.offset >= 0
+        }
+        if legacy:
+            admin.alter_group_offsets(group, legacy)
+        return {tp.partition: meta.offset for tp, meta in legacy.items()}
+    finally:
+        admin.close()
 
 
 async def classify_forever(classifier: BatchClassifier) -> None:
