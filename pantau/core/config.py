@@ -23,7 +23,7 @@ from ruamel.yaml.error import YAMLError
 
 from pantau.core.errors import ConfigError, MissingEnvError
 from pantau.core.files import read_text
-from pantau.core.yaml_errors import kind_of, locate
+from pantau.core.yaml_errors import Loc, kind_of, locate
 
 __all__ = [
     "NetworkConfig",
@@ -164,8 +164,8 @@ def substitute_env(
     *,
     where: str,
     env: Mapping[str, str] | None = None,
-    _missing: list[tuple[tuple, str]] | None = None,
-    _loc: tuple = (),
+    _missing: list[tuple[Loc, str]] | None = None,
+    _loc: Loc = (),
 ) -> Any:
     """Replace every ``${NAME}`` in strings nested in ``value`` from the environment.
 
@@ -174,7 +174,7 @@ def substitute_env(
     """
     env = os.environ if env is None else env
     top = _missing is None
-    missing: list[tuple[tuple, str]] = [] if _missing is None else _missing
+    missing: list[tuple[Loc, str]] = [] if _missing is None else _missing
     if isinstance(value, str):
 
         def repl(m: re.Match[str]) -> str:

@@ -10,6 +10,7 @@ import logging
 import os
 import sys
 import threading
+from typing import TextIO
 
 import structlog
 
@@ -92,15 +93,15 @@ class _StderrLogger:
     log = debug = info = warn = warning = err = error = critical = exception = fatal = msg
 
 
-class _StderrHandler(logging.StreamHandler):
+class _StderrHandler(logging.StreamHandler[TextIO]):
     """A stdlib handler that always writes to the current ``sys.stderr``."""
 
-    @property
-    def stream(self):  # noqa: D401
+    @property  # always the current sys.stderr, whatever StreamHandler.__init__ assigns
+    def stream(self) -> TextIO:  # noqa: D401
         return sys.stderr
 
     @stream.setter
-    def stream(self, value) -> None:  # StreamHandler.__init__ assigns it; ignore.
+    def stream(self, value: TextIO) -> None:  # StreamHandler.__init__ assigns it; ignore.
         pass
 
     def emit(self, record: logging.LogRecord) -> None:
@@ -115,4 +116,5 @@ def get_logger(**context: object) -> BoundLogger:
     # Initial values, not .bind(): binding now would build the logger from the
     # configuration of import time, so module-level loggers would ignore
     # --log-format. The lazy proxy builds it when the first event is logged.
-    return structlog.get_logger("pantau", **context)
+    logger: BoundLogger = structlog.get_logger("pantau", **context)  # a lazy proxy, typed as what it becomes
+    return logger

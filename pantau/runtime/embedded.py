@@ -9,7 +9,9 @@ only after the articles are committed there, and only then does the poller
 commit the feed's progress, so a crash loses nothing. An article stays
 ``pending`` until its alerts are in the outbox; one left pending by a crash
 is processed at the next start, and since story assignment and alert keys
-are deterministic, processing it twice still delivers once.
+are deterministic, processing it twice still delivers once. Processed inbox
+rows are forgotten after INBOX_RETENTION, at start and hourly while running,
+so a process that runs for months keeps the inbox at a month's size.
 
 Every processed article is archived (pantau.adapters.sqlite.archive) with its
 classification, story and alerts, one transaction per batch, before the
@@ -23,6 +25,7 @@ events and the dispatcher's "destination disabled" go through
 from __future__ import annotations
 
 import asyncio
+import math
 import signal
 import sys
 import time
@@ -103,7 +106,8 @@ class EmbeddedRunner:
         # A LiveRules (watching the directory) unless the caller fixed the rule set.
         self.live = None if rules is not None else LiveRules(config.rules)
         self._rules = rules
-        self.inbox.prune(INBOX_RETENTION)
+        self._inbox_pruned_at = -math.inf
+        self.prune_inbox()
         self.archive = ArchiveStore(self.conn) if config.archive else None
         self._pruned_at = 0.0
         self.prune_archive()
@@ -181,6 +185,17 @@ class EmbeddedRunner:
             await asyncio.sleep(0)  # let fetches and deliveries progress between batches
         return done
 
+    def prune_inbox(self, now: float | None = None) -> int:
+        """Forget processed inbox rows older than INBOX_RETENTION (at most hourly); returns how many."""
+        now = time.time() if now is None else now
+        if now - self._inbox_pruned_at < 3600:
+            return 0  # one indexed DELETE an hour keeps a months-long run's inbox flat, at no cost per batch
+        self._inbox_pruned_at = now
+        gone = self.inbox.prune(INBOX_RETENTION, now=now)
+        if gone:
+            log.info("inbox_pruned", articles=gone, retention_days=INBOX_RETENTION / 86400)
+        return gone
+
     def prune_archive(self, now: float | None = None) -> int:
         """Enforce ``archive:`` retention (at most hourly); returns how many articles were forgotten."""
         now = time.time() if now is None else now
@@ -225,6 +240,7 @@ class EmbeddedRunner:
     async def _process_forever(self) -> None:
         while True:
             await self.process_pending()
+            self.prune_inbox()
             if self.archive is not None:
                 self.archive.sync_fates()  # deliveries since the last pass
                 self.prune_archive()

@@ -193,6 +193,7 @@ def build_ruleset(files: list[RuleFile], version: str, report: Report, directory
         rules=tuple(compiled),
         automaton=table.automaton(),
         labels=tuple(table.labels),
+        accented=table.accented(),
         key_rules={k: tuple(v) for k, v in key_rules.items()},
         regex_budget=budget,
         directory=directory,
@@ -388,6 +389,8 @@ def _judgement(f: RuleFile, table: TermTable, lists: TermLists, report: Report, 
                 window=d.window,
                 min_cues=1,
                 breaks=CLAUSE_BREAKS,
+                windows=tuple(sorted(d.windows.items())),
+                contrast=True,
             )
         )
     for n, s in enumerate(spec.senses):

@@ -241,9 +241,19 @@ def _why(topic: str, classified: Classified, here: RuleSet, there: RuleSet, arti
             )
             continue
         added = sorted(set(ours.found) - set(theirs.found))
+        judged = [v for v in theirs.voided if v not in ours.voided]  # denials and senses only the other set applies
         if not theirs.ok and theirs.blocking:
             verb = "is no longer blocked by" if gained else "is now blocked by"
             reasons.append(f"rule {match.rule} {verb} {_terms(theirs.blocking)}")
+        elif judged:
+            verb = "now counts what was" if gained else "no longer counts:"
+            reasons.append(f"rule {match.rule} {verb} {'; '.join(judged[:2])}")
+        elif theirs.ok and theirs.score >= theirs.min_score and not theirs.salient:
+            reasons.append(
+                f"rule {match.rule}: salience now passes ({ours.salience})"
+                if gained
+                else f"rule {match.rule}: salience decided, {theirs.salience}"
+            )
         elif added:
             reasons.append(f"rule {match.rule} {'now finds' if gained else 'no longer finds'} {_terms(added)}")
         elif theirs.ok and theirs.score < theirs.min_score:

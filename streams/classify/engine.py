@@ -19,10 +19,10 @@ from pantau.core.article import Article
 from pantau.core.language import article_language, same_family
 from pantau.core.logs import get_logger
 from pantau.streams.classify.compiler import CompiledRule, Context, Hits, RegexHit, RegexLeaf
-from pantau.streams.classify.judgement import Cue, Voided, discount, salient
+from pantau.streams.classify.judgement import Cue, Voided, discount, headline_voided, salient
 from pantau.streams.classify.morphology import PARTICLES, SUFFIXES
 from pantau.streams.classify.records import Classified, Hit, Match
-from pantau.streams.classify.terms import PARTICLE, SUFFIX, WILD, Automaton
+from pantau.streams.classify.terms import ACCENTED, PARTICLE, SUFFIX, WILD, Automaton, accent_form
 from pantau.streams.classify.text import Shadow, build_shadow, mask_boilerplate
 
 __all__ = ["RuleSet", "TopicJudgement", "Diagnosis", "scan"]
@@ -83,18 +83,26 @@ class TopicJudgement:
 
 
 class Diagnosis(NamedTuple):
-    """One rule on one article: conditions met, score against min_score, terms found, terms blocking."""
+    """One rule on one article: conditions met, score against min_score, terms found, terms blocking.
+
+    ``salient`` and ``salience`` say whether the hits make the story about the
+    topic (and why not); ``voided`` describes the hits a denial or another
+    sense took away, so ``rules diff`` can say when those decided.
+    """
 
     ok: bool
     score: float
     min_score: float
     found: tuple[str, ...]
     blocking: tuple[str, ...]
+    salient: bool = True
+    salience: str = ""
+    voided: tuple[str, ...] = ()
 
     @property
     def matches(self) -> bool:
-        """True when the rule matches (conditions met and score high enough)."""
-        return self.ok and self.score >= self.min_score
+        """True when the rule matches (conditions met, score high enough, and a salient story)."""
+        return self.ok and self.score >= self.min_score and self.salient
 
 
 @dataclass
@@ -112,24 +120,58 @@ class RuleSet:
     judgement: dict[str, TopicJudgement] = field(default_factory=dict)
     use_cues: bool = True  # False: denials and senses off (benchmarks measure their cost)
     use_salience: bool = True  # False: salience off (likewise)
+    accented: dict[int, frozenset[str]] = field(default_factory=dict)
+    """Keys of terms written with accents ("giả", "Triều Tiên") and their spellings; see ``_scan``."""
 
     def __post_init__(self) -> None:
         self._plain_always = tuple(i for i, r in enumerate(self.rules) if r.always and not r.topic_refs)
         self._with_topics = tuple(i for i, r in enumerate(self.rules) if r.topic_refs)
         self._cue_keys = frozenset(k for j in self.judgement.values() for c in j.cues for k in c.before | c.after)
 
-    def prepare(self, article: Article) -> tuple[Context, dict[str, Hits], dict[str, list[Voided]]]:
+    def prepare(
+        self, article: Article, language: Language | None = None
+    ) -> tuple[Context, dict[str, Hits], dict[str, list[Voided]]]:
         """Scan the article once; per topic, the hits its denials and senses leave (only topics with voided hits)."""
         shadow = build_shadow(article.title, article.summary, article.content)
-        ctx = Context(scan(self.automaton, shadow.text, shadow.starts), shadow, self.regex_budget)
+        ctx = Context(self._scan(shadow), shadow, self.regex_budget)
         views: dict[str, Hits] = {}
         voided: dict[str, list[Voided]] = {}
         if self.use_cues and not self._cue_keys.isdisjoint(ctx.hits):
+            lang = language or Language(article)
             for topic, j in self.judgement.items():
-                view, gone = discount(ctx.hits, j.cues, j.keys, shadow)
+                view, gone = discount(ctx.hits, j.cues, j.keys, shadow, lambda: lang.code)
                 if gone:
                     views[topic], voided[topic] = view, gone
         return ctx, views, voided
+
+    def _scan(self, shadow: Shadow) -> Hits:
+        """Every hit, less those of accented terms that lost their accents in accented text.
+
+        Folding strips accents so "Trieu Tien" typed without them still finds
+        "Triều Tiên"; but in a field written with accents, "giá" (price) is not
+        "giả" (fake) and "triệu tiền" is not "Triều Tiên". Only hits of
+        accented terms pay for this check, and only in fields with accents.
+        """
+        hits = scan(self.automaton, shadow.text, shadow.starts)
+        accented = self.accented
+        if not accented or accented.keys().isdisjoint(hits):
+            return hits
+        marked: dict[int, bool] = {}
+        for key in [k for k in hits if k in accented]:
+            forms = accented[key]
+            kept = []
+            for hit in hits[key]:
+                f, s, e = shadow.to_original(hit[0], hit[1])
+                with_accents = marked.get(f)
+                if with_accents is None:
+                    with_accents = marked[f] = ACCENTED.search(shadow.originals[f]) is not None
+                if not with_accents or accent_form(shadow.originals[f][s:e]).startswith(tuple(forms)):
+                    kept.append(hit)
+            if kept:
+                hits[key] = kept
+            else:
+                del hits[key]
+        return hits
 
     @property
     def active(self) -> int:
@@ -138,8 +180,8 @@ class RuleSet:
 
     def classify(self, article: Article) -> Classified:
         """Every rule that matches ``article``, each with its evidence."""
-        language = Language(article)  # detected only if a candidate rule is language-restricted
-        ctx, views, voided = self.prepare(article)
+        language = Language(article)  # detected only if a rule or a denial window depends on it
+        ctx, views, voided = self.prepare(article, language)
         base = ctx.hits
         candidates: set[int] = set(self._plain_always)
         key_rules = self.key_rules
@@ -151,11 +193,11 @@ class RuleSet:
             if rule.topic_refs:
                 continue
             ctx.hits = views.get(rule.topic, base) if views else base
-            found = self._evaluate(rule, ctx, language)
+            found = self._evaluate(rule, ctx, language, voided.get(rule.topic, ()) if voided else ())
             if found is not None:
                 matched.append((rule, *found))
                 ctx.topics.add(rule.topic)
-        self._chain(matched, ctx, language, views, base)
+        self._chain(matched, ctx, language, views, base, voided)
         matches: list[Match] = []
         for rule, score, note in matched:
             ctx.hits = views.get(rule.topic, base) if views else base
@@ -163,7 +205,13 @@ class RuleSet:
         return Classified(article=article, matches=tuple(matches), ruleset_version=self.version)
 
     def _chain(
-        self, matched: list[Matched], ctx: Context, language: Language, views: dict[str, Hits], base: Hits
+        self,
+        matched: list[Matched],
+        ctx: Context,
+        language: Language,
+        views: dict[str, Hits],
+        base: Hits,
+        voided: dict[str, list[Voided]] | None = None,
     ) -> None:
         """Run the ``topic:`` rules until no more match, so references chain.
 
@@ -180,14 +228,16 @@ class RuleSet:
             for index in tuple(pending):
                 rule = self.rules[index]
                 ctx.hits = views.get(rule.topic, base) if views else base
-                found = self._evaluate(rule, ctx, language)
+                found = self._evaluate(rule, ctx, language, voided.get(rule.topic, ()) if voided else ())
                 if found is not None:
                     matched.append((rule, *found))
                     ctx.topics.add(rule.topic)
                     pending.remove(index)
                     progressed = True
 
-    def _evaluate(self, rule: CompiledRule, ctx: Context, language: "Language") -> tuple[float, str] | None:
+    def _evaluate(
+        self, rule: CompiledRule, ctx: Context, language: Language, voided: Sequence[Voided] = ()
+    ) -> tuple[float, str] | None:
         """(score, salience note) when the rule matches ``ctx.hits``; None otherwise."""
         if rule.languages and not same_family(language.code, rule.languages):
             return None
@@ -198,14 +248,16 @@ class RuleSet:
             return None
         if rule.salience is None or not self.use_salience:
             return score, ""
-        ok, note = salient(rule, ctx, rule.salience)
+        ok, note = salient(
+            rule, ctx, rule.salience, bool(voided) and headline_voided(voided, {k for k, _w, _f in rule.score_keys})
+        )
         return (score, note) if ok else None
 
     def evaluate_rule(self, rule_id: str, article: Article) -> tuple[bool, float, list[str]]:
         """For editors' diagnostics: (conditions met, score, terms found) of one rule."""
         rule = next(r for r in self.rules if r.id == rule_id)
         shadow = build_shadow(article.title, article.summary, article.content)
-        ctx = Context(scan(self.automaton, shadow.text, shadow.starts), shadow, self.regex_budget)
+        ctx = Context(self._scan(shadow), shadow, self.regex_budget)
         found = sorted({self.labels[k] for k, _w, _f in rule.score_keys if k in ctx.hits})
         language = article_language(article.language, article.title, article.summary, article.content)
         ok = (not rule.languages or same_family(language, rule.languages)) and rule.test(ctx)
@@ -216,15 +268,29 @@ class RuleSet:
         rule = next((r for r in self.rules if r.id == rule_id), None)
         if rule is None:
             return None
-        ctx, views, _voided = self.prepare(article)
+        language = Language(article)
+        ctx, views, voided = self.prepare(article, language)
         ctx.hits = views.get(rule.topic, ctx.hits)  # denied and other-sense hits do not count here either
         if rule.topic_refs:
             ctx.topics.update(self.classify(article).topics)
         found = sorted({self.labels[k] for k, _w, _f in rule.score_keys if k in ctx.hits})
         blocking = sorted({self.labels[k] for k in rule.veto_keys if k in ctx.hits})
-        language = article_language(article.language, article.title, article.summary, article.content)
-        ok = (not rule.languages or same_family(language, rule.languages)) and rule.test(ctx)
-        return Diagnosis(ok, rule.score(ctx), rule.min_score, tuple(found), tuple(blocking))
+        ok = (not rule.languages or same_family(language.code, rule.languages)) and rule.test(ctx)
+        keys = {k for k, _w, _f in rule.score_keys}
+        mine = [v for v in voided.get(rule.topic, ()) if v.key in keys]
+        good, note = True, ""
+        if rule.salience is not None and self.use_salience:
+            good, note = salient(rule, ctx, rule.salience, headline_voided(mine, keys))
+        return Diagnosis(
+            ok,
+            rule.score(ctx),
+            rule.min_score,
+            tuple(found),
+            tuple(blocking),
+            good,
+            note,
+            tuple(dict.fromkeys(self.describe_voided(v, ctx.shadow) for v in mine)),
+        )
 
     def _explain(
         self,

@@ -8,6 +8,8 @@ stored once, so 10,000 rules cost one automaton pass.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import ahocorasick_rs
@@ -15,7 +17,17 @@ import ahocorasick_rs
 from pantau.streams.classify.morphology import expands, indonesian_stems, is_hangul
 from pantau.streams.classify.text import fold_term
 
-__all__ = ["WILD", "SUFFIX", "PARTICLE", "Automaton", "TermTable", "CompileError"]
+__all__ = ["WILD", "SUFFIX", "PARTICLE", "Automaton", "TermTable", "CompileError", "accent_form", "ACCENTED"]
+
+ACCENTED = re.compile("[\u00c0-\u024f\u1e00-\u1eff]")
+"""Latin letters with diacritics: Vietnamese tones, đ, Indonesian loan accents (é)."""
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def accent_form(text: str) -> str:
+    """``text`` case-folded with its accents kept, punctuation as single spaces ("Triều Tiên" -> "triều tiên")."""
+    return _NON_WORD.sub(" ", unicodedata.normalize("NFC", text).casefold()).strip()
+
 
 WILD, SUFFIX, PARTICLE = 1, 2, 4
 """How a hit may continue past the term: any letters, an Indonesian/English suffix, a Korean particle."""
@@ -37,6 +49,13 @@ class TermTable:
     labels: list[str] = field(default_factory=list)
     patterns: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     written: dict[tuple[str, bool], int] = field(default_factory=dict)
+    accents: dict[int, frozenset[str] | None] = field(default_factory=dict)
+    """Key -> the accented spellings its terms were written with; None when one was written without accents.
+
+    Folding makes "giả" (fake) find "giá" (price) and "Triều Tiên" find
+    "triệu tiền" (a million dong); in text typed with accents, such a hit must
+    carry the accents the editor wrote (see ``RuleSet`` accent check).
+    """
 
     def key_for(self, written: str, exact: bool) -> int:
         """The key id of a term as an editor wrote it (``retas*``, ``Kim Jong-un``)."""
@@ -45,6 +64,11 @@ class TermTable:
             return known
         key = self._new_key(written, exact)
         self.written[(written, exact)] = key
+        body = written.rstrip("*").strip()
+        if ACCENTED.search(body) and self.accents.get(key, frozenset()) is not None:
+            self.accents[key] = (self.accents.get(key) or frozenset()) | {accent_form(body)}
+        else:
+            self.accents[key] = None  # written (also) without accents: any spelling will do
         return key
 
     def _new_key(self, written: str, exact: bool) -> int:
@@ -75,6 +99,10 @@ class TermTable:
         for form in forms:
             self.patterns.setdefault(form, []).append((flags, key))
         return key
+
+    def accented(self) -> dict[int, frozenset[str]]:
+        """The keys whose hits must keep their accents in accented text, with their spellings."""
+        return {k: v for k, v in self.accents.items() if v}
 
     def automaton(self) -> Automaton:
         """One automaton over every pattern; values are (length, closed, ((flags, key), ...), shared flags).

@@ -81,7 +81,7 @@ class Dispatcher:
         self.silences = silences
         routes = list(routes)
         self.planner = Planner({r.name: r for r in routes})
-        self.inhibitor = Inhibitor(inhibit, self.planner.routes)
+        self.inhibitor = Inhibitor(inhibit, self.planner.routes, store=outbox)
         self.inhibited: dict[str, str] = {}
         """Alert key -> why it was inhibited, for the alerts of the last ``submit`` (the archive shows it)."""
         self.planner.restore(outbox.load_timers())

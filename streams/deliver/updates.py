@@ -2,9 +2,9 @@
 
 The destination then hears about it as an *update* of the first alert, not a
 new alert and not silence: a threaded reply where the channel has threads
-(Telegram ``reply_to_message_id``, email ``In-Reply-To``), an
-``alert.updated`` webhook event with the same story id, a compact follow-up
-elsewhere. For each first alert a :class:`Ledger` records what the desk has
+(Slack app ``thread_ts``, Telegram ``reply_to_message_id``, email
+``In-Reply-To``), an ``alert.updated`` webhook event with the same story id,
+a compact follow-up elsewhere. For each first alert a :class:`Ledger` records what the desk has
 been told (outlets, languages, topics) and the destination's reference of the
 first message. A copy that adds something opens an update that waits
 ``update_wait`` for more copies (so an editor reads "3 more outlets: Kompas,
@@ -40,7 +40,7 @@ class Ledger(msgspec.Struct, kw_only=True):
     """When the first alert was made (for pruning with the sent keys)."""
     sent: bool = False
     ref: str = ""
-    """The destination's id of the first message (Telegram message_id), when it gives one."""
+    """The destination's id of the first message (Telegram message_id, Slack ``channel:ts``), when it gives one."""
     seq: int = 0
     """Updates opened so far."""
     open: str = ""

@@ -9,6 +9,7 @@ partition (after a crash, restart or rebalance) rebuilds the same state:
     alert_dead     alert key -> DeadLetter     parked after exhausting retries
     delivery_timers  "planner" -> timers       group flushes and storms, for a restart
     story_ledger   first alert key -> Ledger   what a destination was told of a story (updates)
+                   "inhibit\x1f" + source -> at   an inhibition source seen (streams/deliver/inhibit.py)
 
 ``prune`` deletes ``alert_done`` entries of alerts sent before the retention
 (tombstones in the changelog, which compaction then drops), so the tables
@@ -64,6 +65,9 @@ def _ledger_at(raw: bytes) -> float:
 
 
 Table = MutableMapping[str, bytes]
+
+_INHIBIT = "inhibit\x1f"
+"""Prefix of inhibition sources in the ledger table (no alert key, a hex digest, starts with it)."""
 
 
 class TableOutbox:
@@ -203,6 +207,15 @@ class TableOutbox:
     def save_ledger(self, key: str, raw: bytes, at: float) -> None:
         """Store the ledger of the first alert ``key`` (its ``at`` travels inside it)."""
         self._ledger[key] = raw
+
+    def inhibit_source(self, key: str) -> float | None:
+        """When the inhibition source ``key`` was last seen, if ever (kept in the ledger table)."""
+        raw = self._ledger.get(_INHIBIT + key)
+        return _ledger_at(raw) if raw is not None else None
+
+    def save_inhibit_source(self, key: str, at: float) -> None:
+        """Record that the inhibition source ``key`` was seen at ``at`` (pruned with the ledgers, by ``at``)."""
+        self._ledger[_INHIBIT + key] = _encode(_At(at))
 
     def load_timers(self) -> bytes | None:
         """The planner's saved timers (None when never saved)."""

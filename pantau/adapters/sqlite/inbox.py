@@ -30,6 +30,8 @@ class Inbox:
             " done REAL)"
         )
         conn.execute("CREATE INDEX IF NOT EXISTS inbox_pending ON inbox(done) WHERE done IS NULL")
+        # Pruning runs hourly on a long-lived process: by index, not a scan of a month of rows.
+        conn.execute("CREATE INDEX IF NOT EXISTS inbox_done ON inbox(done) WHERE done IS NOT NULL")
 
     def accept(self, articles: Iterable[Article], now: float | None = None) -> int:
         """Durably store articles not seen before (one transaction); returns how many were new."""
