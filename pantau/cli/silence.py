@@ -44,7 +44,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="mute alerts by topic, rule, feed or term for a while",
         description="Add, list and expire silences: alerts they match are not sent until they expire.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -61,7 +60,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         parents=[common],
         help="add a silence",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Mute alerts by topic, rule, feed or term for 1m to 366d; a name no rule "
         "file or feed list defines is warned about.",
     )
@@ -76,7 +74,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         parents=[common],
         help="list silences in force",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
         description="List the silences in force (--all: expired ones too), with who set them and why.",
     )
     lst.add_argument("--all", action="store_true", help="include expired silences")
@@ -86,7 +83,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         parents=[common],
         help="end a silence now",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
         description="End a silence now, by its id or a unique start of it.",
     )
     exp.add_argument("id", help="the silence id shown by `silence add` / `silence list` (a unique start is enough)")

@@ -40,7 +40,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Run the Faust stream worker: classify every article of the articles topic "
         "against the live rules, group stories and deliver alerts to the configured destinations.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_config_option(parser)
     parser.add_argument(

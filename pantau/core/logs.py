@@ -14,7 +14,7 @@ from typing import TextIO
 
 import structlog
 
-__all__ = ["configure_logging", "get_logger", "default_format", "BoundLogger"]
+__all__ = ["configure_logging", "logging_settings", "get_logger", "default_format", "BoundLogger"]
 
 BoundLogger = structlog.stdlib.BoundLogger
 """What :func:`get_logger` returns (for annotations)."""
@@ -41,9 +41,19 @@ def default_format() -> str:
     return "console" if sys.stderr.isatty() else "json"
 
 
+_settings: tuple[str, str] | None = None
+
+
+def logging_settings() -> tuple[str, str]:
+    """The (format, level) last configured, for a child process to log alike."""
+    return _settings or (default_format(), "info")
+
+
 def configure_logging(fmt: str | None = None, level: str = "info") -> None:
     """Route structlog and stdlib logging to stderr in the chosen format."""
+    global _settings
     fmt = fmt or default_format()
+    _settings = (fmt, level)
     lvl = getattr(logging, level.upper(), logging.INFO)
     shared: list[structlog.typing.Processor] = [
         structlog.contextvars.merge_contextvars,

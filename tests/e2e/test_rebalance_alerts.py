@@ -13,26 +13,23 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import random
 import threading
 import time
 import uuid
 from collections import Counter
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
 from kafka import KafkaProducer
+from processes import PantauProcess, free_port, http_status, pantau_env, topic_records, wait_until
 from servers import WebhookReceiver
-from workers import Pantau, free_port, http_status, topic_records, wait_until
 
 from pantau.adapters.kafka.publisher import KafkaPublisher
 from pantau.core.article import Article, article_id
 
 pytestmark = pytest.mark.kafka
 
-ROOT = Path(__file__).resolve().parents[2]
 RULES = """\
 topic: cybercrime
 title: Cybercrime
@@ -98,14 +95,8 @@ def test_rebalances_mid_stream_deliver_every_alert_exactly_once(tmp_path, kafka_
     (tmp_path / "rules" / "cybercrime.yaml").write_text(RULES, encoding="utf-8")
     receiver = WebhookReceiver()
     prefix = f"e2e-{uuid.uuid4().hex[:8]}."
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "PANTAU_KAFKA": kafka_bootstrap,
-        "PANTAU_TOPIC_PREFIX": prefix,
-        "PANTAU_LOG_FORMAT": "json",
-    }
-    workers: dict[str, Pantau] = {}
+    env = pantau_env(kafka=kafka_bootstrap, prefix=prefix)
+    workers: dict[str, PantauProcess] = {}
     ended: dict[str, datetime] = {}
 
     def start(name: str, role: str) -> str:
@@ -120,7 +111,8 @@ def test_rebalances_mid_stream_deliver_every_alert_exactly_once(tmp_path, kafka_
             destinations={"siem": {"type": "webhook", "url": receiver.url}},
             routes=[{"name": "cyber", "topics": ["cybercrime"], "to": ["siem"]}],
         )
-        workers[name] = Pantau(name, ["worker", "--config", str(config), "--role", role], cwd=tmp_path, env=env)
+        args = ["worker", "--config", str(config), "--role", role]
+        workers[name] = PantauProcess(args, cwd=tmp_path, env=env, name=name)
         return f"http://{metrics}"
 
     def ready(url: str, who: str) -> None:

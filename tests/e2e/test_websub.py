@@ -12,10 +12,10 @@ import urllib.request
 from datetime import datetime, timezone
 
 import pytest
+from processes import free_port, wait_until
 from ruamel.yaml import YAML
 from servers import Item, rss
-from websub_hub import LocalHub
-from workers import free_port, wait_until
+from websub_hub import LocalHub, with_hub
 
 T0 = datetime(2026, 11, 27, 8, 0, tzinfo=timezone.utc)
 RULES = "topic: cybercrime\ntitle: Cybercrime\nowner: e2e\nrules:\n  - id: cyber\n    any: [peretas]\n"
@@ -23,18 +23,6 @@ OLD = Item("Peretas Bobol Server Dinas", "https://kabar.example/1", "Peretas mem
 PUSHED = Item("Peretas Serang Bank Daerah", "https://kabar.example/2", "Peretas menyerang bank daerah.", T0)
 FORGED = Item("Peretas Palsu Menyusup", "https://kabar.example/forged", "Peretas palsu, isi palsu.", T0)
 POLLED = Item("Peretas Curi Data Pemilih", "https://kabar.example/3", "Peretas mencuri data pemilih.", T0)
-
-
-def with_hub(body: bytes, hub: str, topic: str) -> bytes:
-    """An RSS document advertising ``hub`` and its own address (atom:link rel=hub / rel=self)."""
-    links = (
-        f'<atom:link rel="hub" href="{hub}"/><atom:link rel="self" href="{topic}"/>'
-        '<atom:link rel="alternate" href="https://kabar.example/"/>'
-    )
-    return body.replace(
-        b'<rss version="2.0"><channel>',
-        b'<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel>' + links.encode(),
-    )
 
 
 @pytest.fixture

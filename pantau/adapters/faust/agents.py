@@ -2,6 +2,7 @@
 
     classify_articles      pantau.articles -> BatchClassifier (batches, no Faust) -> pantau.matches
     deliver_alerts         pantau.matches  -> pipeline.route    -> Dispatcher (outbox tables)
+                                                              -> each alert's fate on pantau.alerts.outcomes
     announce_feed_health   pantau.events   -> Router.events_for -> Dispatcher
     replay_dead_letters    pantau.alerts.replay -> dead letters back to the outbox
     supervise_delivery     every 0.5 s: deliver only while owning the matches partition
@@ -14,7 +15,7 @@ error with one record never stops the stream.
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterable, AsyncIterator, Callable
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import faust
@@ -23,19 +24,20 @@ import msgspec
 from pantau.adapters.faust.sensors import measure_lag
 from pantau.adapters.kafka.batch_classifier import BatchClassifier, classify_forever
 from pantau.core.logs import get_logger
-from pantau.sources.health import HealthEvent
+from pantau.sources.health import FeedHealth
 from pantau.streams.classify import decode_classified
 from pantau.streams.deliver.events import from_health
 from pantau.streams.pipeline import route
 
 if TYPE_CHECKING:
     from pantau.adapters.faust.app import StreamWorker
+    from pantau.streams.deliver.alert import Alert
 
 __all__ = ["add_agents", "readable"]
 
 log = get_logger(component="worker")
 T = TypeVar("T")
-_health_decoder = msgspec.json.Decoder(HealthEvent)
+_health_decoder = msgspec.json.Decoder(FeedHealth)
 
 
 async def readable(
@@ -47,6 +49,22 @@ async def readable(
             yield decoder(value)
         except (msgspec.DecodeError, msgspec.ValidationError) as exc:
             log.error(f"{record}_record_unreadable", error=str(exc), topic=topic.get_topic_name())
+
+
+def report_fates(worker: StreamWorker, alerts: Sequence[Alert], queued: set[str]) -> None:
+    """Each routed alert's fate on the outcomes topic; a copy of a story already alerted says only its story."""
+    from pantau.adapters.faust.app import report_outcome
+
+    dispatcher, now = worker.dispatcher, time.time()
+    for alert in alerts:
+        if alert.key in queued:
+            report_outcome(worker.topics, alert, "pending", now)
+        elif alert.key in dispatcher.inhibited:
+            report_outcome(worker.topics, alert, "inhibited", now, dispatcher.inhibited[alert.key])
+        elif alert.key in dispatcher.silenced:
+            report_outcome(worker.topics, alert, "silenced", now)
+        else:  # the story's alert exists: its fate stands, this article joins the story
+            report_outcome(worker.topics, alert, None, now)
 
 
 def add_agents(worker: StreamWorker, *, classifying: bool = True) -> None:
@@ -70,7 +88,8 @@ def add_agents(worker: StreamWorker, *, classifying: bool = True) -> None:
         async for classified in readable(stream, decode_classified, record="match", topic=topics.matches):
             try:
                 routed = route(classified, worker.delivery.stories(), worker.router)
-                await worker.dispatcher.submit(routed.alerts)
+                queued = {a.key for a in await worker.dispatcher.submit(routed.alerts)}
+                report_fates(worker, routed.alerts, queued)
             except Exception:  # a bug with one match must not stop delivery of the others
                 log.exception("routing_failed", article=classified.article.id)
 

@@ -32,7 +32,16 @@ from faust.types import TP, TableT
 from pantau.adapters.faust.delivery import DeliverySupervisor
 from pantau.adapters.faust.outbox_table import TableOutbox
 from pantau.adapters.faust.sensors import install_sensors
-from pantau.adapters.kafka.topics import ALERTS_DEAD, ALERTS_REPLAY, ARTICLES, EVENTS, MATCHES, TopicSpec
+from pantau.adapters.kafka.outcomes import outcome
+from pantau.adapters.kafka.topics import (
+    ALERTS_DEAD,
+    ALERTS_OUTCOMES,
+    ALERTS_REPLAY,
+    ARTICLES,
+    EVENTS,
+    MATCHES,
+    TopicSpec,
+)
 from pantau.config import Config
 from pantau.core.config import KafkaSettings
 from pantau.core.logs import get_logger
@@ -40,11 +49,13 @@ from pantau.streams.deliver.feedback import signer_for
 from pantau.streams.deliver.retention import delivery_retention
 
 if TYPE_CHECKING:  # the worker imports these anyway; keep `import pantau.adapters.faust.app` light
+    from pantau.adapters.kafka.outcomes import Status
     from pantau.streams.classify import LiveRules
     from pantau.streams.deliver import Dispatcher, OpsEvent, Router
+    from pantau.streams.deliver.alert import Alert
     from pantau.streams.deliver.silences import Silences
 
-__all__ = ["StreamWorker", "WorkerTopics", "create_app", "TABLES"]
+__all__ = ["StreamWorker", "WorkerTopics", "create_app", "report_outcome", "TABLES"]
 
 log = get_logger(component="worker")
 TABLES = ("alert_outbox", "alert_done", "alert_dead", "story_members", "delivery_timers", "story_ledger")
@@ -59,6 +70,7 @@ class WorkerTopics:
     dead: faust.TopicT
     events: faust.TopicT
     replay: faust.TopicT
+    outcomes: faust.TopicT
 
 
 @dataclass
@@ -136,6 +148,7 @@ def declare_topics(app: faust.App, prefix: str) -> WorkerTopics:
         dead=declare_topic(app, ALERTS_DEAD, prefix),
         events=declare_topic(app, EVENTS, prefix),
         replay=declare_topic(app, ALERTS_REPLAY, prefix),
+        outcomes=declare_topic(app, ALERTS_OUTCOMES, prefix),
     )
 
 
@@ -152,6 +165,13 @@ def declare_tables(app: faust.App) -> dict[str, TableT[str, bytes]]:
 def _send_soon(topic: faust.TopicT, key: bytes, value: bytes) -> None:
     # Outside a stream the record is buffered and sent by the producer's next flush.
     topic.send_soon(key=key, value=value)
+
+
+def report_outcome(topics: WorkerTopics, alert: Alert, status: Status | None, at: float, why: str = "") -> None:
+    """Put one alert's fate on the outcomes topic (the web page's archive view reads it); soon, not awaited."""
+    raw = outcome(alert, status, at, why)
+    if raw is not None:
+        _send_soon(topics.outcomes, alert.key.encode(), raw)
 
 
 def create_app(
@@ -182,6 +202,7 @@ def create_app(
         on_dead=lambda key, raw: _send_soon(topics.dead, key.encode(), raw),
         timers=tables["delivery_timers"],
         ledger=tables["story_ledger"],
+        on_outcome=lambda alert, status, at: report_outcome(topics, alert, status, at),
     )
     destinations = build_destinations(config) if destinations is None else destinations
     # Every worker and `pantau web` must sign and check links with one key: only with web.secret.
