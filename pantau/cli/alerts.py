@@ -6,7 +6,7 @@ import argparse
 import asyncio
 from datetime import datetime, timezone
 
-from pantau.cli.options import non_negative_seconds, resolve_prefix
+from pantau.cli.options import add_config_option, non_negative_seconds, resolve_prefix
 
 __all__ = ["register", "handle_pending", "handle_dead", "handle_replay"]
 
@@ -46,7 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         epilog=EPILOG,
     )
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", metavar="FILE", help="pantau.yaml whose state and destinations to use")
+    add_config_option(common, help="pantau.yaml whose state and destinations to use")
     kafka = argparse.ArgumentParser(add_help=False)
     kafka.add_argument(
         "--kafka",

@@ -7,6 +7,8 @@ import sys
 import time
 from pathlib import Path
 
+from pantau.cli.options import add_config_option
+
 __all__ = ["register", "handle_import", "handle_export", "handle_status"]
 
 EPILOG = """\
@@ -44,7 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Print the feed list as OPML 2.0 for any feed reader.",
         epilog=EPILOG,
     )
-    exp.add_argument("--config", metavar="FILE", help="pantau.yaml (default: the shipped one)")
+    add_config_option(exp, help="pantau.yaml (default: the shipped one)")
     exp.add_argument("--feeds", metavar="FILE", type=Path, help="a YAML or OPML feed list instead of --config")
     exp.set_defaults(handler=handle_export)
     status = sub.add_parser(
@@ -55,7 +57,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "successfully shows as unreachable.",
         epilog=EPILOG,
     )
-    status.add_argument("--config", metavar="FILE", help="pantau.yaml (default: the shipped one)")
+    add_config_option(status, help="pantau.yaml (default: the shipped one)")
     status.add_argument("--state", metavar="FILE", help="state file (default: `state:` of the config)")
     status.set_defaults(handler=handle_status)
 

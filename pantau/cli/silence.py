@@ -7,7 +7,7 @@ import logging
 import time
 from datetime import datetime, timezone
 
-from pantau.cli.options import non_empty, resolve_prefix
+from pantau.cli.options import add_config_option, non_empty, resolve_prefix
 
 MIN_SILENCE, MAX_SILENCE = 60.0, 366 * 86400.0
 """Shortest and longest silence: a minute (alerts are not paced finer) and a year (longer: change the rules)."""
@@ -46,9 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         epilog=EPILOG,
     )
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--config", metavar="FILE", help="pantau.yaml whose state file (or broker, with --kafka) to use"
-    )
+    add_config_option(common, help="pantau.yaml whose state file (or broker, with --kafka) to use")
     common.add_argument(
         "--kafka",
         action="store_true",
