@@ -40,11 +40,12 @@ from pantau.adapters.sqlite.outbox import SqliteOutbox
 from pantau.adapters.sqlite.silences import SqliteSilences
 from pantau.adapters.sqlite.state import open_state
 from pantau.adapters.sqlite.stories import SqliteStoryStore
+from pantau.adapters.sqlite.websub import SqliteSubscriptionStore
 from pantau.config import Config
 from pantau.core.article import Article
 from pantau.core.logs import get_logger
 from pantau.runtime.observe import start_observer
-from pantau.sources.health import HealthEvent
+from pantau.sources.health import FeedHealth
 from pantau.sources.outcome import PollSummary
 from pantau.sources.poller import Poller
 from pantau.sources.websub_callback import serve_websub
@@ -154,7 +155,7 @@ class EmbeddedRunner:
         """Route an ops event into the outbox (the dispatcher's ``on_event``)."""
         self.summary.alerts += len(await self.dispatcher.submit(self.router.events_for(event)))
 
-    async def feed_health(self, event: HealthEvent) -> None:
+    async def feed_health(self, event: FeedHealth) -> None:
         """The poller's ``on_health``: a feed-health change becomes an ops event."""
         await self.announce(from_health(event))
 
@@ -291,14 +292,6 @@ def _readiness(runner: EmbeddedRunner):
     return reasons
 
 
-def _rules_problem(runner: EmbeddedRunner):
-    def problem() -> str | None:
-        error = runner.live.last_error if runner.live is not None else None
-        return "; ".join(str(p) for p in error.problems[:3]) if error is not None else None
-
-    return problem
-
-
 async def _main(config: Config, once: bool, console_stream: TextIO | None) -> int:
     rules = None
     if once:  # one pass: no need to watch the rules directory
@@ -314,7 +307,7 @@ async def _main(config: Config, once: bool, console_stream: TextIO | None) -> in
             print(summary.line(), file=sys.stderr)
             return 0
         if config.metrics:  # not for --once: nothing would scrape a process that lives seconds
-            _subscriber, routes = serve_websub(runner.poller, config)
+            _subscriber, routes = serve_websub(runner.poller, config, SqliteSubscriptionStore(runner.conn))
             observer = start_observer(
                 config.metrics,
                 _readiness(runner),
@@ -322,10 +315,10 @@ async def _main(config: Config, once: bool, console_stream: TextIO | None) -> in
                 routes=routes,
                 degraded=runner.live.degraded if runner.live is not None else None,
             )
-        if config.web.listen:  # the page in its own thread and loop: it never holds up this one
+        if config.web.listen:  # the page in its own process: it never holds up this one, nor its interpreter
             from pantau.web.app import start_page
 
-            page = start_page(config, lambda: runner.rules, rules_problem=_rules_problem(runner))
+            page = start_page(config)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
