@@ -40,6 +40,7 @@ from pantau.adapters.sqlite.outbox import SqliteOutbox
 from pantau.adapters.sqlite.silences import SqliteSilences
 from pantau.adapters.sqlite.state import open_state
 from pantau.adapters.sqlite.stories import SqliteStoryStore
+from pantau.adapters.sqlite.websub import SqliteSubscriptionStore
 from pantau.config import Config
 from pantau.core.article import Article
 from pantau.core.logs import get_logger
@@ -306,7 +307,7 @@ async def _main(config: Config, once: bool, console_stream: TextIO | None) -> in
             print(summary.line(), file=sys.stderr)
             return 0
         if config.metrics:  # not for --once: nothing would scrape a process that lives seconds
-            _subscriber, routes = serve_websub(runner.poller, config)
+            _subscriber, routes = serve_websub(runner.poller, config, SqliteSubscriptionStore(runner.conn))
             observer = start_observer(
                 config.metrics,
                 _readiness(runner),

@@ -68,6 +68,7 @@ def monitor(tmp_path, feed_server, webhook_receiver, write_config, pantau_proces
         "metrics": f"http://{metrics}",
         "write_feeds": write_feeds,
         "feed": feed,
+        "config": config,
     }
 
 
@@ -158,3 +159,26 @@ def test_the_lease_is_renewed_and_when_it_lapses_polling_takes_over(monitor, hub
     failed = [e for e in process.events() if e.get("event") == "websub_request_failed"]
     assert failed and all("retry_in" in e for e in failed)
     assert json.dumps(failed[0]).count("503") >= 1
+
+
+def test_a_restart_resumes_the_subscription_without_asking_the_hub_again(
+    monitor, hub, feed_server, webhook_receiver, pantau_process, tmp_path
+):
+    topic = monitor["topic"]
+    wait_until(lambda: hub.live(topic), "the subscription", timeout=60)
+    wait_until(lambda: titles(webhook_receiver) == [OLD.title], "the first poll's alert", timeout=60)
+    asked = [r for r in hub.requests if r["hub.mode"] == "subscribe"]
+    assert monitor["process"].interrupt() == 0
+
+    again = pantau_process("run", "--config", str(monitor["config"]), cwd=tmp_path)
+    restored = again.logged("websub_restored", timeout=60)
+    assert (restored["subscriptions"], restored["active"]) == (1, 1)
+    # A push signed with the secret of the first run is taken: the secret came back with the record.
+    pushed = with_hub(rss("Kabar", [PUSHED, OLD]), hub.url, topic)
+    wait_until(lambda: hub.publish(topic, pushed) == [204], "the restarted callback to take the push", timeout=60)
+    wait_until(lambda: PUSHED.title in titles(webhook_receiver), "the pushed article's alert", timeout=15)
+    # The restarted process polled the feed (its first round) and found the same hub: no new request.
+    again.logged("feeds_reachable", timeout=60)
+    time.sleep(1)  # a subscription request would be on its way by now
+    assert [r for r in hub.requests if r["hub.mode"] == "subscribe"] == asked
+    assert "websub_subscribed" not in {e.get("event") for e in again.events()}
