@@ -13,6 +13,7 @@ from pantau.adapters.sqlite.archive import ArchiveStore
 from pantau.adapters.sqlite.state import open_state
 from pantau.adapters.sqlite.stories import SqliteStoryStore
 from pantau.streams.backtest import BacktestResult, backtest, proposal
+from pantau.streams.backtest_pool import default_workers
 
 __all__ = ["run_backtest"]
 
@@ -39,6 +40,7 @@ def run_backtest(web, name: str, text: str, *, days: float) -> BacktestResult:
             until=until,
             samples=5,
             scope=scope,
+            workers=default_workers(),
             members=SqliteStoryStore(conn),
         )
     finally:
