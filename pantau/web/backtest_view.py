@@ -13,7 +13,6 @@ from pantau.adapters.sqlite.archive import ArchiveStore
 from pantau.adapters.sqlite.state import open_state
 from pantau.adapters.sqlite.stories import SqliteStoryStore
 from pantau.streams.backtest import BacktestResult, backtest, proposal
-from pantau.streams.backtest_pool import default_workers
 
 __all__ = ["run_backtest"]
 
@@ -40,7 +39,9 @@ def run_backtest(web, name: str, text: str, *, days: float) -> BacktestResult:
             until=until,
             samples=5,
             scope=scope,
-            workers=default_workers(),
+            # One process: forking a server that runs threads (its loop, the rules watcher) can
+            # leave a worker waiting on a lock some thread held at the fork. `pantau rules backtest` forks.
+            workers=1,
             members=SqliteStoryStore(conn),
         )
     finally:
