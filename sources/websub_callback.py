@@ -27,7 +27,7 @@ from pantau.core import metrics
 from pantau.core.config import NetworkConfig, WebSubConfig
 from pantau.core.errors import ConfigError, FeedError
 from pantau.core.logs import get_logger
-from pantau.sources.websub import Subscriber
+from pantau.sources.websub import Subscriber, SubscriptionStore
 
 if TYPE_CHECKING:
     from pantau.sources.poller import Poller
@@ -76,8 +76,13 @@ class WebSubSettings(Protocol):
     def network(self) -> NetworkConfig: ...
 
 
-def serve_websub(poller: Poller, config: WebSubSettings) -> tuple[Subscriber | None, dict[str, Callable]]:
-    """Turn WebSub on for ``poller`` when the config asks: its Subscriber and the observer routes to serve."""
+def serve_websub(
+    poller: Poller, config: WebSubSettings, store: SubscriptionStore | None = None
+) -> tuple[Subscriber | None, dict[str, Callable]]:
+    """Turn WebSub on for ``poller`` when the config asks: its Subscriber and the observer routes to serve.
+
+    ``store`` keeps the subscriptions across restarts (the process's state file).
+    """
     if config.websub is None:
         return None, {}
     if not config.metrics:
@@ -85,7 +90,7 @@ def serve_websub(poller: Poller, config: WebSubSettings) -> tuple[Subscriber | N
             "websub: needs the `metrics:` address, where its callback is served",
             hint="set metrics: to the address your reverse proxy forwards callback_url to",
         )
-    subscriber = poller.use_websub(config.websub)
+    subscriber = poller.use_websub(config.websub, store)
     prefix = urlsplit(config.websub.callback_url).path.rstrip("/")
     log.info("websub_enabled", callback_url=config.websub.callback_url, serves=f"{prefix}/<id>")
     return subscriber, {prefix: websub_app(subscriber, prefix=prefix, max_bytes=config.network.max_bytes)}

@@ -47,7 +47,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="classify JSON-lines articles against the topic rules",
         description="Classify articles (JSON lines) against the topic rules and explain every match.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("file", nargs="?", default="-", help="JSON-lines file, or - for standard input (default)")
     parser.add_argument(

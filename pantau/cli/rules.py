@@ -37,7 +37,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="check, test and compare topic rule files",
         description="Check, test and compare the YAML topic rules before they go live.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="rules_command", metavar="ACTION")
     p = sub.add_parser(
@@ -45,7 +44,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="report every error (file:line:col) and warning",
         description="Validate a rules directory; exit 1 when it has errors.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(
         "directory",
@@ -60,7 +58,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="run rule examples and the labelled corpus",
         description="Run every rule's examples and the labelled corpus; print precision and recall per topic.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("directory", nargs="?", type=Path, help="rules directory (default: the shipped rules/)")
     p.add_argument(
@@ -78,7 +75,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="articles that gain or lose topics between two rule sets",
         description="Compare two rule directories on a set of articles.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("old", type=Path, help="rules directory in force")
     p.add_argument("new", type=Path, help="edited rules directory")

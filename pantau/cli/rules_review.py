@@ -12,7 +12,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pantau.cli.options import add_config_option, non_negative_int
+from pantau.cli.options import add_config_option, non_negative_int, since_seconds, state_to_read
 
 __all__ = ["add_subcommands", "handle_backtest", "print_backtest", "handle_quality", "handle_candidates"]
 
@@ -60,7 +60,6 @@ def add_subcommands(sub: argparse._SubParsersAction) -> None:
         help="replay the archive under an edited rule set: gained, lost, alerts a day",
         description="Compare the running rules with a proposed rules directory over the archive.",
         epilog=BACKTEST_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(
         "--rules",
@@ -90,7 +89,6 @@ def add_subcommands(sub: argparse._SubParsersAction) -> None:
         help="alerts, verdicts and observed precision per rule and topic",
         description="What the desk's verdicts say about each rule.",
         epilog=QUALITY_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--since", default="30d", metavar="AGE", help="verdicts and alerts within AGE (default: 30d)")
     p.add_argument("--topic", metavar="TOPIC", help="only this topic")
@@ -102,7 +100,6 @@ def add_subcommands(sub: argparse._SubParsersAction) -> None:
         help="articles the desk judged, offered as rule examples",
         description="Articles marked not relevant or missed, offered as rule examples.",
         epilog=QUALITY_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--topic", metavar="TOPIC", help="only this topic")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
@@ -114,7 +111,6 @@ def handle_backtest(args: argparse.Namespace) -> int:
     """Run the backtest over the archive window and print it; 0 whether or not anything changes."""
     from pantau.adapters.sqlite.archive import ArchiveStore
     from pantau.adapters.sqlite.state import open_state
-    from pantau.cli.archive import since_seconds
     from pantau.config import load_config
     from pantau.core.errors import ConfigError
     from pantau.streams.backtest import backtest
@@ -141,12 +137,12 @@ def handle_backtest(args: argparse.Namespace) -> int:
     if args.kafka:
         result = _backtest_from_topic(args, config, **routing)
     else:
-        if not config.state.exists():
-            raise ConfigError(
-                f"no state file at {config.state}: the archive is empty",
-                hint="run `pantau run` for a while first (the archive fills as articles arrive), "
-                "or pass --kafka in distributed mode",
-            )
+        state_to_read(
+            config,
+            empty="the archive is empty",
+            hint="run `pantau run` for a while first (the archive fills as articles arrive), "
+            "or pass --kafka in distributed mode",
+        )
         running = load_ruleset(config.rules) if args.rules is not None else None
         proposed = load_ruleset(args.rules if args.rules is not None else config.rules)
         store = ArchiveStore(open_state(config.state))
@@ -245,15 +241,10 @@ def _feedback(args: argparse.Namespace):
     from pantau.adapters.sqlite.feedback import FeedbackStore
     from pantau.adapters.sqlite.state import open_state
     from pantau.config import load_config
-    from pantau.core.errors import ConfigError
 
     config = load_config(args.config)
-    if not config.state.exists():
-        raise ConfigError(
-            f"no state file at {config.state}: no alerts or verdicts yet",
-            hint="run `pantau run` first, or pass --config",
-        )
-    return FeedbackStore(open_state(config.state))
+    state = state_to_read(config, empty="no alerts or verdicts yet", hint="run `pantau run` first, or pass --config")
+    return FeedbackStore(open_state(state))
 
 
 def _pct(value: float | None) -> str:
@@ -262,7 +253,6 @@ def _pct(value: float | None) -> str:
 
 def handle_quality(args: argparse.Namespace) -> int:
     """Print alerts, verdicts and precision per topic, then per rule."""
-    from pantau.cli.archive import since_seconds
 
     since = time.time() - since_seconds(args.since)
     fb = _feedback(args)

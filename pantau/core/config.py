@@ -42,6 +42,7 @@ _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 BOOTSTRAP_ENV = "PANTAU_KAFKA"
 PREFIX_ENV = "PANTAU_TOPIC_PREFIX"
 REPLICAS_ENV = "PANTAU_KAFKA_REPLICAS"
+EXACTLY_ONCE_ENV = "PANTAU_EXACTLY_ONCE"
 
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
@@ -84,13 +85,15 @@ class KafkaSettings(BaseModel):
 
     ``PANTAU_KAFKA`` overrides ``kafka:`` (containers, tests); ``PANTAU_TOPIC_PREFIX``
     puts a deployment or a test run in its own namespace of topics and groups;
-    ``PANTAU_KAFKA_REPLICAS`` sets replicas per partition (None: the broker's default).
+    ``PANTAU_KAFKA_REPLICAS`` sets replicas per partition (None: the broker's default);
+    ``PANTAU_EXACTLY_ONCE=1`` turns on Kafka transactions in the workers (see README, "Exactly once").
     """
 
     model_config = ConfigDict(frozen=True)
     bootstrap: str = "127.0.0.1:9092"
     prefix: str = ""
     replicas: int | None = None
+    exactly_once: bool = False
 
     @classmethod
     def resolve(cls, kafka: str, env: Mapping[str, str] | None = None) -> KafkaSettings:
@@ -102,10 +105,17 @@ class KafkaSettings(BaseModel):
                 f"{REPLICAS_ENV}={value!r} is not a positive number",
                 hint="set it to the replication factor your cluster allows, e.g. 3, or unset it",
             )
+        once = env.get(EXACTLY_ONCE_ENV, "").strip().lower()
+        if once not in ("", "0", "1", "true", "false", "yes", "no"):
+            raise ConfigError(
+                f"{EXACTLY_ONCE_ENV}={once!r} is not a yes/no value",
+                hint="set it to 1 (Kafka transactions on) or 0, or unset it",
+            )
         return cls(
             bootstrap=env.get(BOOTSTRAP_ENV) or kafka,
             prefix=env.get(PREFIX_ENV, ""),
             replicas=int(value) if value else None,
+            exactly_once=once in ("1", "true", "yes"),
         )
 
 

@@ -46,11 +46,12 @@ from pantau.adapters.sqlite.outbox import SqliteOutbox
 from pantau.adapters.sqlite.silences import SqliteSilences
 from pantau.adapters.sqlite.state import open_state
 from pantau.adapters.sqlite.stories import SqliteStoryStore
+from pantau.adapters.sqlite.websub import SqliteSubscriptionStore
 from pantau.config import Config
 from pantau.core.article import Article
 from pantau.core.logs import get_logger
 from pantau.runtime.observe import start_observer
-from pantau.sources.health import HealthEvent
+from pantau.sources.health import FeedHealth
 from pantau.sources.outcome import PollSummary
 from pantau.sources.poller import Poller
 from pantau.sources.websub_callback import serve_websub
@@ -168,7 +169,7 @@ class EmbeddedRunner:
         """Route an ops event into the outbox (the dispatcher's ``on_event``)."""
         self.summary.alerts += len(await self.dispatcher.submit(self.router.events_for(event)))
 
-    async def feed_health(self, event: HealthEvent) -> None:
+    async def feed_health(self, event: FeedHealth) -> None:
         """The poller's ``on_health``: a feed-health change becomes an ops event."""
         await self.announce(from_health(event))
 
@@ -351,7 +352,7 @@ async def _main(config: Config, once: bool, console_stream: TextIO | None) -> in
             print(summary.line(), file=sys.stderr)
             return 0
         if config.metrics:  # not for --once: nothing would scrape a process that lives seconds
-            _subscriber, routes = serve_websub(runner.poller, config)
+            _subscriber, routes = serve_websub(runner.poller, config, SqliteSubscriptionStore(runner.conn))
             observer = start_observer(
                 config.metrics,
                 _readiness(runner),

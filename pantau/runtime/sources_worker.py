@@ -99,6 +99,7 @@ async def run_source_worker(config: Config, *, kafka: KafkaSettings | None = Non
     from pantau.adapters.kafka.topics import ALL_TOPICS, FEEDS, FEEDS_STATE, ensure_topics
     from pantau.adapters.sqlite.feed_state import SqliteFeedStateStore
     from pantau.adapters.sqlite.state import open_state
+    from pantau.adapters.sqlite.websub import SqliteSubscriptionStore
     from pantau.runtime.observe import start_observer
     from pantau.sources.poller import Poller
     from pantau.sources.websub_callback import serve_websub
@@ -123,7 +124,7 @@ async def run_source_worker(config: Config, *, kafka: KafkaSettings | None = Non
     def readiness() -> list[str]:
         return broker.reasons() + ([] if assignment.joined else ["waiting for the feed assignment from Kafka"])
 
-    subscriber, routes = serve_websub(poller, config)
+    subscriber, routes = serve_websub(poller, config, SqliteSubscriptionStore(local.conn))
     observer = start_observer(config.metrics, readiness, mode="sources", routes=routes) if config.metrics else None
     pushes = asyncio.create_task(subscriber.run(), name="websub") if subscriber else None
     main = asyncio.current_task()

@@ -15,8 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-import ahocorasick
-
 from pantau.core.article import Article
 from pantau.core.language import article_language, same_family
 from pantau.core.logs import get_logger
@@ -24,7 +22,7 @@ from pantau.streams.classify.compiler import CompiledRule, Context, Hits, RegexH
 from pantau.streams.classify.judgement import Cue, Voided, discount, headline_voided, salient
 from pantau.streams.classify.morphology import PARTICLES, SUFFIXES
 from pantau.streams.classify.records import Classified, Hit, Match
-from pantau.streams.classify.terms import ACCENTED, PARTICLE, SUFFIX, WILD, accent_form
+from pantau.streams.classify.terms import ACCENTED, PARTICLE, SUFFIX, WILD, Automaton, accent_form
 from pantau.streams.classify.text import Shadow, build_shadow, mask_boilerplate
 
 __all__ = ["RuleSet", "TopicJudgement", "Diagnosis", "scan"]
@@ -36,18 +34,18 @@ Matched = tuple[CompiledRule, float, str]
 log = get_logger()
 
 
-def scan(automaton: ahocorasick.Automaton, text: str, starts: tuple[int, int, int]) -> Hits:
+def scan(automaton: Automaton, text: str, starts: tuple[int, int, int]) -> dict[int, list[tuple[int, int, int]]]:
     """Every whole-word hit in ``text``: key -> [(start, end, field)]."""
-    hits: Hits = {}
-    if automaton.kind == ahocorasick.EMPTY:
-        return hits
+    hits: dict[int, list[tuple[int, int, int]]] = {}
+    values = automaton.values
     b1, b2 = starts[1], starts[2]
-    for last, (length, closed, entries, shared) in automaton.iter(text):
-        start = last - length + 2
+    for index, first, stop in automaton.matches(text):
+        _length, closed, entries, shared = values[index]
+        start = first + 1  # past the pattern's leading space
         if closed:
-            end = last
+            end = stop - 1  # before its trailing space
         else:
-            end = last + 1
+            end = stop
             if text[end] != " ":  # the word goes on: a wildcard, a suffix, a particle, or no match
                 tail = text.find(" ", end)
                 rest = text[end:tail]
@@ -114,7 +112,7 @@ class RuleSet:
     version: str
     topics: tuple[str, ...]
     rules: tuple[CompiledRule, ...]
-    automaton: ahocorasick.Automaton
+    automaton: Automaton
     labels: tuple[str, ...]
     key_rules: dict[int, tuple[int, ...]]
     regex_budget: float

@@ -12,12 +12,12 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-import ahocorasick
+import ahocorasick_rs
 
 from pantau.streams.classify.morphology import expands, indonesian_stems, is_hangul
 from pantau.streams.classify.text import fold_term
 
-__all__ = ["WILD", "SUFFIX", "PARTICLE", "TermTable", "CompileError", "accent_form", "ACCENTED"]
+__all__ = ["WILD", "SUFFIX", "PARTICLE", "Automaton", "TermTable", "CompileError", "accent_form", "ACCENTED"]
 
 ACCENTED = re.compile("[\u00c0-\u024f\u1e00-\u1eff]")
 """Latin letters with diacritics: Vietnamese tones, đ, Indonesian loan accents (é)."""
@@ -104,7 +104,7 @@ class TermTable:
         """The keys whose hits must keep their accents in accented text, with their spellings."""
         return {k: v for k, v in self.accents.items() if v}
 
-    def automaton(self) -> ahocorasick.Automaton:
+    def automaton(self) -> Automaton:
         """One automaton over every pattern; values are (length, closed, ((flags, key), ...), shared flags).
 
         Patterns start with a space (the folded text puts one before every
@@ -112,16 +112,40 @@ class TermTable:
         must end where the word ends also carry the trailing space ("closed");
         wildcards, suffixes and particles are checked per hit instead.
         """
-        auto = ahocorasick.Automaton()
+        patterns: list[str] = []
+        values: list[tuple[int, bool, tuple[tuple[int, int], ...], int]] = []
         for form, entries in self.patterns.items():
             closed = [e for e in entries if not e[0]]
             open_ = [e for e in entries if e[0]]
             if closed:
-                auto.add_word(f" {form} ", (len(form) + 2, True, tuple(closed), 0))
+                patterns.append(f" {form} ")
+                values.append((len(form) + 2, True, tuple(closed), 0))
             if open_:
                 # flags shared by every entry let the scan test the word's rest once
                 shared = open_[0][0] if len({e[0] for e in open_}) == 1 else 0
-                auto.add_word(f" {form}", (len(form) + 1, False, tuple(open_), shared))
-        if len(auto):
-            auto.make_automaton()
-        return auto
+                patterns.append(f" {form}")
+                values.append((len(form) + 1, False, tuple(open_), shared))
+        return Automaton(patterns, values)
+
+
+class Automaton:
+    """Every pattern of a rule set in one Aho-Corasick automaton, with each pattern's value.
+
+    The automaton is ahocorasick_rs (Rust's aho-corasick), which returns character offsets into
+    the str, as the scan needs. Measured on the shipped rules and ~3 KB articles (one run, same
+    matches on 4,085 articles): the raw pass 17.7 vs 20.5 us with pyahocorasick, classification
+    0.048 vs 0.059 ms per article (hits come back as plain tuples, values are looked up once).
+    """
+
+    __slots__ = ("_ac", "values")
+
+    def __init__(self, patterns: list[str], values: list[tuple[int, bool, tuple[tuple[int, int], ...], int]]) -> None:
+        self.values = tuple(values)
+        self._ac = ahocorasick_rs.AhoCorasick(patterns) if patterns else None
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def matches(self, text: str) -> list[tuple[int, int, int]]:
+        """Every occurrence of every pattern, overlapping: (pattern index, start, end), by end position."""
+        return self._ac.find_matches_as_indexes(text, overlapping=True) if self._ac is not None else []

@@ -15,7 +15,7 @@ from typing import Literal, get_args
 
 import msgspec
 
-from pantau.sources.health import HealthEvent
+from pantau.sources.health import FeedHealth
 
 __all__ = [
     "OpsEvent",
@@ -103,13 +103,13 @@ def _feed_kind(health: str) -> EventKind:
     return _FEED_KINDS[health]
 
 
-def from_health(event: HealthEvent) -> OpsEvent:
+def from_health(event: FeedHealth) -> OpsEvent:
     """The ops event for a feed health change announced by the poller."""
     # A health event is announced once per change of verdict, at the time of the change.
     return OpsEvent(
-        kind=_feed_kind(event.kind),
+        kind=_feed_kind(event.verdict),
         subject=event.feed,
-        subject_name=event.feed_name,
+        subject_name=event.name,
         message=event.message,
         episode=_episode(event.at),
         at=event.at,

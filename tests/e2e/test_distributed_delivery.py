@@ -8,27 +8,30 @@ after it came back: the retry state survives in the worker's tables.
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
 import time
 import urllib.request
-import uuid
 from datetime import datetime, timezone
-from pathlib import Path
 
 import msgspec
 import pytest
+from processes import (
+    PantauProcess,
+    free_port,
+    pantau_env,
+    private_prefix,
+    publish,
+    start_worker,
+    topic_records,
+    wait_until,
+)
 from servers import WebhookReceiver
-from workers import Pantau, free_port, http_status, topic_records, wait_until
 
-from pantau.adapters.kafka.publisher import KafkaPublisher
 from pantau.core.article import Article, article_id
 from pantau.streams.deliver.outbox import DeadLetter
 
 pytestmark = pytest.mark.kafka
 
-ROOT = Path(__file__).resolve().parents[2]
 RULES = """\
 topic: cybercrime
 title: Cybercrime
@@ -80,29 +83,16 @@ def test_worker_retries_waits_survives_a_kill_and_parks_what_cannot_be_sent(
         destinations=destinations,
         routes=[{"name": name, "feeds": [name], "to": [name]} for name in FAULTS],
     )
-    prefix = f"e2e-{uuid.uuid4().hex[:8]}."
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "PANTAU_KAFKA": kafka_bootstrap,
-        "PANTAU_TOPIC_PREFIX": prefix,
-        "PANTAU_LOG_FORMAT": "json",
-    }
+    prefix = private_prefix()
+    env = pantau_env(kafka=kafka_bootstrap, prefix=prefix)
     flaky, throttled, down = receivers["flaky"], receivers["throttled"], receivers["down"]
     flaky.fail(times=2, status=500)
     throttled.fail(times=1, status=429, retry_after=1)
     down.fail(times=10**6, status=503)
 
-    workers = [Pantau("worker-1", ["worker", "--config", str(config)], cwd=tmp_path, env=env)]
+    workers = [start_worker(config, env=env, metrics=metrics, name="worker-1")]
     try:
-        wait_until(
-            lambda: http_status(f"http://{metrics}/readyz") == 200, "the worker to be ready", timeout=90, procs=workers
-        )
-        publisher = KafkaPublisher(kafka_bootstrap, prefix=prefix)
-        try:
-            asyncio.run(publisher.publish([article(fault) for fault in FAULTS]))
-        finally:
-            publisher.close()
+        publish(kafka_bootstrap, prefix, [article(fault) for fault in FAULTS])
 
         dead_topic = f"{prefix}pantau.alerts.dead"
         wait_until(
@@ -119,7 +109,7 @@ def test_worker_retries_waits_survives_a_kill_and_parks_what_cannot_be_sent(
         # Killed while "down" is being retried; the receiver comes back before the restart.
         workers[0].kill()
         down.recover()
-        workers.append(Pantau("worker-2", ["worker", "--config", str(config)], cwd=tmp_path, env=env))
+        workers.append(PantauProcess(["worker", "--config", str(config)], cwd=tmp_path, env=env, name="worker-2"))
         wait_until(lambda: down.received, "the down receiver's alert after the restart", timeout=90, procs=workers[1:])
     finally:
         for worker in workers:
@@ -209,34 +199,23 @@ def test_a_worker_killed_mid_group_sends_the_next_digest_once_and_not_before_gro
             }
         ],
     )
-    prefix = f"e2e-{uuid.uuid4().hex[:8]}."
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "PANTAU_KAFKA": kafka_bootstrap,
-        "PANTAU_TOPIC_PREFIX": prefix,
-        "PANTAU_LOG_FORMAT": "json",
-    }
-    ready = lambda: http_status(f"http://{metrics}/readyz") == 200  # noqa: E731
-    publisher = KafkaPublisher(kafka_bootstrap, prefix=prefix)
-    workers = [Pantau("worker-g1", ["worker", "--config", str(config)], cwd=tmp_path, env=env)]
+    prefix = private_prefix()
+    env = pantau_env(kafka=kafka_bootstrap, prefix=prefix)
+    workers = [start_worker(config, env=env, metrics=metrics, name="worker-g1")]
     try:
-        wait_until(ready, "the worker to be ready", timeout=90, procs=workers)
-        asyncio.run(publisher.publish([grouped_article("one")]))
+        publish(kafka_bootstrap, prefix, [grouped_article("one")])
         wait_until(lambda: desk.received, "the first digest (after group_wait)", timeout=60, procs=workers)
         first_at = time.time()
-        asyncio.run(publisher.publish([grouped_article("two")]))  # waits for group_interval after the first digest
+        publish(kafka_bootstrap, prefix, [grouped_article("two")])  # waits for group_interval after the first digest
         wait_until(lambda: _pending(metrics, "desk") == 1, "the second alert in the outbox", timeout=60, procs=workers)
         time.sleep(3)  # the tables' changelog records go out within the producer's linger
         workers[0].kill()
-        workers.append(Pantau("worker-g2", ["worker", "--config", str(config)], cwd=tmp_path, env=env))
-        wait_until(ready, "the restarted worker to be ready", timeout=90, procs=workers[1:])
+        workers.append(start_worker(config, env=env, metrics=metrics, name="worker-g2"))
         assert len(desk.received) == 1, "the restarted worker sent the waiting alert before group_interval"
         wait_until(lambda: len(desk.received) >= 2, "the second digest", timeout=interval + 60, procs=workers[1:])
         second_at = time.time()
         time.sleep(3)  # a repeat of either digest would arrive now
     finally:
-        publisher.close()
         for worker in workers:
             worker.stop()
         desk.stop()

@@ -9,25 +9,29 @@ shared ``web.secret``, recording the verdict only on the confirming POST.
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
 import re
 import uuid
 from datetime import datetime, timezone
-from pathlib import Path
 
 import httpx
 import pytest
+from processes import (
+    PantauProcess,
+    free_port,
+    http_status,
+    pantau_env,
+    private_prefix,
+    publish,
+    start_worker,
+    wait_until,
+)
 from servers import WebhookReceiver
-from workers import Pantau, free_port, http_status, wait_until
 
-from pantau.adapters.kafka.publisher import KafkaPublisher
 from pantau.core.article import Article, article_id
 
 pytestmark = pytest.mark.kafka
 
-ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "distributed-web-e2e-token-01"
 RULES = "topic: cybercrime\ntitle: Cybercrime\nowner: e2e\nrules:\n  - id: cyber-terms\n    any: [peretas]\n"
 BODY = (
@@ -49,14 +53,6 @@ def _article(feed: str, title: str, text: str) -> Article:
         feed_name=feed.title(),
         language="id",
     )
-
-
-def _publish(bootstrap: str, prefix: str, *articles: Article) -> None:
-    publisher = KafkaPublisher(bootstrap, prefix=prefix)
-    try:
-        asyncio.run(publisher.publish(list(articles)))
-    finally:
-        publisher.close()
 
 
 def _csrf(html: str) -> str:
@@ -93,27 +89,20 @@ def test_the_web_view_shows_the_workers_fates_and_stories_and_takes_its_signed_l
         ),
         encoding="utf-8",
     )
-    prefix = f"e2e-{uuid.uuid4().hex[:8]}."
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "PANTAU_KAFKA": kafka_bootstrap,
-        "PANTAU_TOPIC_PREFIX": prefix,
-        "PANTAU_LOG_FORMAT": "json",
-    }
-    worker = Pantau("worker", ["worker", "--config", str(config)], cwd=tmp_path, env=env)
-    web: Pantau | None = None
+    prefix = private_prefix()
+    env = pantau_env(kafka=kafka_bootstrap, prefix=prefix)
+    worker = start_worker(config, env=env, metrics=metrics, timeout=120)
+    web: PantauProcess | None = None
     try:
-        wait_until(lambda: http_status(f"http://{metrics}/readyz") == 200, "the worker", timeout=120, procs=[worker])
         # Only now: the worker has made the topics the page follows.
-        web = Pantau("web", ["web", "--config", str(config)], cwd=tmp_path, env=env)
+        web = PantauProcess(["web", "--config", str(config)], cwd=tmp_path, env=env, name="web")
         wait_until(lambda: http_status(base + "/login") == 200, "pantau web", timeout=60, procs=[worker, web])
         first = _article("kabar", "Peretas bobol bank daerah", BODY)
         copy = _article("warta", "Bank daerah dibobol peretas", "JAKARTA - " + BODY)
         doomed = _article("lain", "Peretas serang situs kampus", "Situs sebuah kampus diserang peretas pagi ini.")
-        _publish(kafka_bootstrap, prefix, first)
+        publish(kafka_bootstrap, prefix, [first])
         desk.wait_for(1, timeout=90)
-        _publish(kafka_bootstrap, prefix, copy, doomed)
+        publish(kafka_bootstrap, prefix, [copy, doomed])
         wait_until(
             lambda: "alert_dead_lettered" in worker.output(),
             "the down destination's alert to be given up",
@@ -162,7 +151,7 @@ def test_the_web_view_shows_the_workers_fates_and_stories_and_takes_its_signed_l
         down.stop()
 
 
-def _wait(probe, procs: list[Pantau], timeout: float = 60.0):
+def _wait(probe, procs: list[PantauProcess], timeout: float = 60.0):
     found: list = []
     wait_until(lambda: bool(found.append(probe()) or found[-1]), "the web view", timeout=timeout, procs=procs)
     return found[-1]

@@ -12,22 +12,17 @@ a real `pantau worker` on the real broker, stopped and started again.
 
 from __future__ import annotations
 
-import asyncio
-import os
 import time
 import urllib.request
-import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from processes import free_port, pantau_env, private_prefix, publish, start_worker, wait_until
 from servers import Item, WebhookReceiver, rss
-from workers import Pantau, free_port, http_status, wait_until
 
-from pantau.adapters.kafka.publisher import KafkaPublisher
 from pantau.core.article import Article, article_id
 
-ROOT = Path(__file__).resolve().parents[2]
 T0 = datetime.now(timezone.utc) - timedelta(hours=2)
 RULES = {
     "north-korea.yaml": "topic: north-korea\ntitle: North Korea\nowner: e2e\nrules:\n"
@@ -161,32 +156,17 @@ def test_distributed_restart_keeps_inhibiting_and_linking_languages(tmp_path, ka
         routes=ROUTES,
         inhibit=INHIBIT,
     )
-    prefix = f"e2e-{uuid.uuid4().hex[:8]}."
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "PANTAU_KAFKA": kafka_bootstrap,
-        "PANTAU_TOPIC_PREFIX": prefix,
-        "PANTAU_LOG_FORMAT": "json",
-    }
-
-    def started(name: str) -> Pantau:
-        worker = Pantau(name, ["worker", "--config", str(config)], cwd=tmp_path, env=env)
-        wait_until(
-            lambda: http_status(f"http://{metrics}/readyz") == 200, "the worker to be ready", timeout=90, procs=[worker]
-        )
-        return worker
-
-    publisher = KafkaPublisher(kafka_bootstrap, prefix=prefix)
-    worker = started("worker-m1")
+    prefix = private_prefix()
+    env = pantau_env(kafka=kafka_bootstrap, prefix=prefix)
+    worker = start_worker(config, env=env, metrics=metrics, name="worker-m1")
     try:
-        asyncio.run(publisher.publish([_article("id")]))
+        publish(kafka_bootstrap, prefix, [_article("id")])
         wait_until(lambda: receivers["security"].received, "the security alert", timeout=60, procs=[worker])
         time.sleep(2)  # the tables' changelog records go out
         worker.stop()
-        worker = started("worker-m2")
-        asyncio.run(publisher.publish([_article("en")]))
-        asyncio.run(publisher.publish([_article("other")]))  # after the English one, on the one matches partition
+        worker = start_worker(config, env=env, metrics=metrics, name="worker-m2")
+        publish(kafka_bootstrap, prefix, [_article("en")])
+        publish(kafka_bootstrap, prefix, [_article("other")])  # after the English one, on the one matches partition
         wait_until(
             lambda: receivers["desk"].received and _inhibited(metrics) >= 1,
             "the English telling inhibited and the unrelated article at the desk",
@@ -195,6 +175,5 @@ def test_distributed_restart_keeps_inhibiting_and_linking_languages(tmp_path, ka
         )
         time.sleep(2)  # anything else would arrive now
     finally:
-        publisher.close()
         worker.stop()
     _check(receivers)

@@ -11,22 +11,16 @@ first message's thread, its ``ts`` kept across the restart.
 
 from __future__ import annotations
 
-import asyncio
-import os
 import time
-import uuid
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
+from processes import free_port, pantau_env, private_prefix, publish, start_worker, wait_until
 from servers import Item, rss
-from workers import Pantau, free_port, http_status, wait_until
 
-from pantau.adapters.kafka.publisher import KafkaPublisher
 from pantau.core.article import Article, article_id
 from tests.streams.deliver.chat_receivers import SlackWebApi
 
-ROOT = Path(__file__).resolve().parents[2]
 T0 = datetime.now(timezone.utc) - timedelta(hours=3)
 BODY = (
     "Kelompok peretas yang dikaitkan dengan Korea Utara diduga membobol sebuah bursa kripto di Singapura "
@@ -141,27 +135,12 @@ def test_distributed_three_outlets_one_alert_and_one_batched_update_across_a_res
         destinations=_destinations(webhook_receiver, slack),
         routes=[{**ROUTE, "update_wait": "3s"}],
     )
-    prefix = f"e2e-{uuid.uuid4().hex[:8]}."
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "PANTAU_KAFKA": kafka_bootstrap,
-        "PANTAU_TOPIC_PREFIX": prefix,
-        "PANTAU_LOG_FORMAT": "json",
-    }
-
-    def started(name: str) -> Pantau:
-        worker = Pantau(name, ["worker", "--config", str(config)], cwd=tmp_path, env=env)
-        wait_until(
-            lambda: http_status(f"http://{metrics}/readyz") == 200, "the worker to be ready", timeout=90, procs=[worker]
-        )
-        return worker
-
-    publisher = KafkaPublisher(kafka_bootstrap, prefix=prefix)
-    worker = started("worker-u")
+    prefix = private_prefix()
+    env = pantau_env(kafka=kafka_bootstrap, prefix=prefix)
+    worker = start_worker(config, env=env, metrics=metrics, name="worker-u")
     try:
         first, *copies = [_article(name, slug, dateline, 10 * i) for i, (name, slug, dateline) in enumerate(OUTLETS)]
-        asyncio.run(publisher.publish([first]))
+        publish(kafka_bootstrap, prefix, [first])
         wait_until(
             lambda: len(webhook_receiver.received) >= 1 and len(slack.posts) >= 1,
             "the first alert",
@@ -169,8 +148,8 @@ def test_distributed_three_outlets_one_alert_and_one_batched_update_across_a_res
             procs=[worker],
         )
         worker.stop()  # a restart (a deploy) between the first alert and the copies
-        worker = started("worker-u2")
-        asyncio.run(publisher.publish(copies))
+        worker = start_worker(config, env=env, metrics=metrics, name="worker-u2")
+        publish(kafka_bootstrap, prefix, copies)
         wait_until(
             lambda: len(webhook_receiver.received) >= 2 and len(slack.posts) >= 2,
             "the batched update",
@@ -179,7 +158,6 @@ def test_distributed_three_outlets_one_alert_and_one_batched_update_across_a_res
         )
         time.sleep(2)  # a third message (an unbatched copy) would arrive now
     finally:
-        publisher.close()
         worker.stop()
     _check(_bodies(webhook_receiver))
     _check_thread(slack)

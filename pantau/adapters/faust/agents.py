@@ -1,6 +1,6 @@
 """The worker's agents: thin loops over a stream around the same pure steps the embedded mode runs.
 
-    classify_articles      pantau.articles -> pipeline.classify -> pantau.matches
+    classify_articles      pantau.articles -> BatchClassifier (batches, no Faust) -> pantau.matches
     deliver_alerts         pantau.matches  -> pipeline.route    -> Dispatcher (outbox tables)
                                                               -> each alert's fate on pantau.alerts.outcomes
     announce_feed_health   pantau.events   -> Router.events_for -> Dispatcher
@@ -22,12 +22,12 @@ import faust
 import msgspec
 
 from pantau.adapters.faust.sensors import measure_lag
-from pantau.core.article import decode
+from pantau.adapters.kafka.batch_classifier import BatchClassifier, classify_forever
 from pantau.core.logs import get_logger
-from pantau.sources.health import HealthEvent
-from pantau.streams.classify import decode_classified, encode_classified
+from pantau.sources.health import FeedHealth
+from pantau.streams.classify import decode_classified
 from pantau.streams.deliver.events import from_health
-from pantau.streams.pipeline import classify, route
+from pantau.streams.pipeline import route
 
 if TYPE_CHECKING:
     from pantau.adapters.faust.app import StreamWorker
@@ -37,7 +37,7 @@ __all__ = ["add_agents", "readable"]
 
 log = get_logger(component="worker")
 T = TypeVar("T")
-_health_decoder = msgspec.json.Decoder(HealthEvent)
+_health_decoder = msgspec.json.Decoder(FeedHealth)
 
 
 async def readable(
@@ -71,18 +71,17 @@ def add_agents(worker: StreamWorker, *, classifying: bool = True) -> None:
     """Register the worker's agents and timers on its Faust app (``classifying=False``: no classify agent)."""
     app, topics = worker.app, worker.topics
 
-    async def classify_articles(stream: Any) -> None:
-        async for article in readable(stream, decode, record="article", topic=topics.articles):
-            try:
-                classified = classify(article, worker.rules.current)
-            except Exception:  # one article's bad data must not stop the stream
-                log.exception("classify_failed", article=article.id, feed=article.feed)
-                continue
-            if classified.matches:
-                await topics.matches.send(key=article.id.encode(), value=encode_classified(classified))
-
     if classifying:
-        app.agent(topics.articles, name="classify_articles")(classify_articles)
+        # Not a Faust agent: Faust's per-event machinery cost several times what the rules cost.
+        # The batch classifier joins the classify group in this worker's event loop.
+        @app.task
+        async def classify_articles() -> None:
+            kafka = worker.kafka
+            classifier = BatchClassifier(worker.rules, kafka.bootstrap, kafka.prefix, exactly_once=kafka.exactly_once)
+            try:
+                await classify_forever(classifier)
+            except Exception:  # the classifier must not take delivery down with it
+                log.exception("classifier_crashed")
 
     @app.agent(topics.matches, name="deliver_alerts")
     async def deliver_alerts(stream: Any) -> None:
@@ -129,6 +128,14 @@ def add_agents(worker: StreamWorker, *, classifying: bool = True) -> None:
     @app.on_partitions_revoked.connect  # type: ignore[arg-type]  # Faust types receivers loosely
     async def on_revoked(app: faust.App, revoked: set[Any], **kwargs: Any) -> None:
         worker.delivery.revoked(revoked)
+
+    @app.on_before_shutdown.connect  # type: ignore[arg-type]
+    async def on_shutdown(app: faust.App, **kwargs: Any) -> None:
+        worker.delivery.close()  # late in Faust's shutdown; the worker's signal handler does it first
+
+    @app.on_partitions_assigned.connect  # type: ignore[arg-type]
+    async def on_assigned(app: faust.App, assigned: set[Any], **kwargs: Any) -> None:
+        worker.delivery.assigned(assigned)
 
     @app.timer(2.0, name="measure_lag")
     async def measure_lag_now() -> None:

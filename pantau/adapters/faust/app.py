@@ -1,7 +1,7 @@
 """The Faust app behind ``pantau worker``: classify articles, deliver alerts, on Kafka.
 
     pantau.articles --classify_articles--> pantau.matches --deliver_alerts--> outbox --> destinations
-      (6 partitions)   pipeline.classify     (1 partition)   pipeline.route    tables     Dispatcher
+      (6 partitions)   BatchClassifier       (1 partition)   pipeline.route    tables     Dispatcher
                        with LiveRules                         + StoryIndex                 given up:
     pantau.events --announce_feed_health--> Router.events_for ---^                         pantau.alerts.dead
     pantau.alerts.replay --replay_dead_letters--> dead letters back to the outbox
@@ -79,6 +79,7 @@ class StreamWorker:
 
     app: faust.App
     config: Config
+    kafka: KafkaSettings
     topics: WorkerTopics
     rules: LiveRules
     """The rule set in force is ``rules.current``, read once per article."""
@@ -115,6 +116,9 @@ def make_app(kafka: KafkaSettings) -> faust.App:
         broker_heartbeat_interval=3.0,
         broker_commit_every=100,
         broker_commit_interval=1.0,
+        # PANTAU_EXACTLY_ONCE=1: tables, changelogs and sends in Kafka transactions; the deliver
+        # agent then reads committed matches only (the batch classifier writes them in transactions).
+        processing_guarantee="exactly_once" if kafka.exactly_once else "at_least_once",
     )
     install_sensors(app)
     return app
@@ -181,8 +185,8 @@ def create_app(
 ) -> StreamWorker:
     """Build the Faust app with its topics, tables, agents and delivery supervisor.
 
-    ``classifying=False`` leaves the classify agent out (``pantau worker --role deliver``): the
-    articles are classified by ``--role classify`` processes (pantau/runtime/classify_worker.py).
+    ``classifying=False`` leaves the batch classifier out (``pantau worker --role deliver``): the
+    articles are classified by ``--role classify`` (or ``all``) processes, one consumer group.
     """
     from pantau.adapters.faust.agents import add_agents
     from pantau.streams.deliver import Dispatcher, Router, build_destinations
@@ -227,6 +231,7 @@ def create_app(
     worker = StreamWorker(
         app=app,
         config=config,
+        kafka=kafka,
         topics=topics,
         rules=rules,
         router=router,

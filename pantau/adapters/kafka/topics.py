@@ -15,7 +15,7 @@ Flow::
     pantau silence --(silence id, Silence; empty on expire)--> pantau.silences --> every worker's Dispatcher
     pantau.feeds       no records: its partitions are what source workers share (see pantau/runtime/sources_worker.py)
     pantau.feeds.state (feed id, latest progress) shared by source workers (sources/shared_state.py)
-    pantau sources --(feed id, HealthEvent)--> pantau.events --announce_feed_health--> ops routes
+    pantau sources --(feed id, FeedHealth)--> pantau.events --announce_feed_health--> ops routes
 
 Classification is stateless and CPU-bound: articles have 6 partitions, so up to
 6 workers share it. Matches are few (a small share of articles) and delivery
