@@ -10,13 +10,14 @@ each match is explained (hits with original offsets, a marked snippet).
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from pantau.core.article import Article
-from pantau.core.language import article_language, same_family
+from pantau.core.language import article_language, declared_code, same_family
 from pantau.core.logs import get_logger
 from pantau.streams.classify.compiler import CompiledRule, Context, Hits, RegexHit, RegexLeaf
 from pantau.streams.classify.judgement import Cue, Voided, discount, headline_voided, salient
@@ -125,21 +126,22 @@ class RuleSet:
 
     def __post_init__(self) -> None:
         self._plain_always = tuple(i for i, r in enumerate(self.rules) if r.always and not r.topic_refs)
+        # One accented syllable ("giả", "bán", "dụ") folds into a common word of other
+        # languages ("gia", "ban", "du"): such terms need their accents even in unaccented text.
+        self._one_syllable = frozenset(k for k, forms in self.accented.items() if all(" " not in f for f in forms))
         self._with_topics = tuple(i for i, r in enumerate(self.rules) if r.topic_refs)
         self._cue_keys = frozenset(k for j in self.judgement.values() for c in j.cues for k in c.before | c.after)
 
-    def prepare(
-        self, article: Article, language: Language | None = None
-    ) -> tuple[Context, dict[str, Hits], dict[str, list[Voided]]]:
+    def prepare(self, article: Article) -> tuple[Context, dict[str, Hits], dict[str, list[Voided]]]:
         """Scan the article once; per topic, the hits its denials and senses leave (only topics with voided hits)."""
         shadow = build_shadow(article.title, article.summary, article.content)
         ctx = Context(self._scan(shadow), shadow, self.regex_budget)
         views: dict[str, Hits] = {}
         voided: dict[str, list[Voided]] = {}
         if self.use_cues and not self._cue_keys.isdisjoint(ctx.hits):
-            lang = language or Language(article)
+            reach = _ReachLanguage(article, shadow)
             for topic, j in self.judgement.items():
-                view, gone = discount(ctx.hits, j.cues, j.keys, shadow, lambda: lang.code)
+                view, gone = discount(ctx.hits, j.cues, j.keys, shadow, reach)
                 if gone:
                     views[topic], voided[topic] = view, gone
         return ctx, views, voided
@@ -149,8 +151,10 @@ class RuleSet:
 
         Folding strips accents so "Trieu Tien" typed without them still finds
         "Triều Tiên"; but in a field written with accents, "giá" (price) is not
-        "giả" (fake) and "triệu tiền" is not "Triều Tiên". Only hits of
-        accented terms pay for this check, and only in fields with accents.
+        "giả" (fake) and "triệu tiền" is not "Triều Tiên". A one-syllable
+        accented term needs its accents everywhere: unaccented, "bán" (sell)
+        is the English "ban" and "dụ" the Indonesian "du". Only hits of
+        accented terms pay for this check.
         """
         hits = scan(self.automaton, shadow.text, shadow.starts)
         accented = self.accented
@@ -165,7 +169,9 @@ class RuleSet:
                 with_accents = marked.get(f)
                 if with_accents is None:
                     with_accents = marked[f] = ACCENTED.search(shadow.originals[f]) is not None
-                if not with_accents or accent_form(shadow.originals[f][s:e]).startswith(tuple(forms)):
+                if (not with_accents and key not in self._one_syllable) or accent_form(
+                    shadow.originals[f][s:e]
+                ).startswith(tuple(forms)):
                     kept.append(hit)
             if kept:
                 hits[key] = kept
@@ -181,7 +187,7 @@ class RuleSet:
     def classify(self, article: Article) -> Classified:
         """Every rule that matches ``article``, each with its evidence."""
         language = Language(article)  # detected only if a rule or a denial window depends on it
-        ctx, views, voided = self.prepare(article, language)
+        ctx, views, voided = self.prepare(article)
         base = ctx.hits
         candidates: set[int] = set(self._plain_always)
         key_rules = self.key_rules
@@ -269,7 +275,7 @@ class RuleSet:
         if rule is None:
             return None
         language = Language(article)
-        ctx, views, voided = self.prepare(article, language)
+        ctx, views, voided = self.prepare(article)
         ctx.hits = views.get(rule.topic, ctx.hits)  # denied and other-sense hits do not count here either
         if rule.topic_refs:
             ctx.topics.update(self.classify(article).topics)
@@ -346,6 +352,37 @@ class RuleSet:
         cf, cs, ce = shadow.to_original(v.cue[0], v.cue[1])
         text, cue = shadow.originals[f][s:e], shadow.originals[cf][cs:ce]
         return f"not counted: «{text}» ({FIELD_NAMES[f]}, next to «{cue}»): {v.why}"
+
+
+_VIETNAMESE = re.compile("[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
+_HANGUL = re.compile("[\uac00-\ud7a3]")
+
+
+class _ReachLanguage:
+    """The language a denial's reach depends on: declared, else told by the script (no detector run).
+
+    Denial windows differ where the writing differs: Vietnamese syllables,
+    Korean particles. A full language detection costs more than all the
+    clause checks, and feeds' articles come with a language resolved at
+    ingestion; an undeclared article is told apart by its letters alone
+    (Indonesian and English share the default window).
+    """
+
+    __slots__ = ("_article", "_shadow", "_code", "_known")
+
+    def __init__(self, article: Article, shadow: Shadow) -> None:
+        self._article, self._shadow = article, shadow
+        self._code: str | None = None
+        self._known = False
+
+    def __call__(self) -> str | None:
+        if not self._known:
+            code = declared_code(self._article.language)
+            if code is None:
+                sample = " ".join(f[:600] for f in self._shadow.originals)
+                code = "ko" if _HANGUL.search(sample) else "vi" if _VIETNAMESE.search(sample) else None
+            self._code, self._known = code, True
+        return self._code
 
 
 class Language:

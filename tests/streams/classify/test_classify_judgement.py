@@ -155,6 +155,8 @@ def test_a_denial_reaches_as_far_as_its_language_needs(rules_dir, article):
     rs = load_ruleset(rules_dir(cybercrime=PER_LANGUAGE))
     # Vietnamese counts every syllable as a word: four syllables between cue and hit are still one clause
     assert rs.classify(article("Đây không phải là một cuộc tấn công mạng.", language="vi")).topics == ()
+    # with no declared language, the letters tell Vietnamese apart (no detector run for a window)
+    assert rs.classify(article("Đây không phải là một cuộc tấn công mạng.", language=None)).topics == ()
     assert rs.classify(article("It was not a hack or any kind of cyberattack.", language="en")).topics == ()
     # the same distance in Indonesian is beyond its window of one word
     assert rs.classify(article("Ini bukan gangguan teknis biasa melainkan serangan siber.")).topics == ("cybercrime",)
@@ -169,6 +171,7 @@ def test_a_denial_after_the_hit_korean_endings_and_passives(rules_dir, article):
     assert rs.classify(article("A cyberattack was ruled out.", language="en")).topics == ()
     # a noun term finds its 하다/당하다 verb forms: 해킹당했다 is hacked
     assert rs.classify(article("은행 서버가 해킹당했다.", language="ko")).topics == ("cybercrime",)
+    assert rs.classify(article("경찰이 해킹범을 검거했다.", language="ko")).topics == ("cybercrime",)  # the offender
 
 
 def test_a_denial_stops_at_but_and_at_a_colon(rules_dir, article):
@@ -227,6 +230,8 @@ def test_accented_terms_keep_their_accents_in_accented_text(rules_dir, article):
     assert rs.classify(article("Giá 2 triệu tiền mặt.", language="vi")).topics == ()
     # typed without accents, the folded form is all there is to go on
     assert rs.classify(article("Trieu Tien phong ten lua.", language="vi")).topics == ("t",)
+    # but one accented syllable never finds another language's word: "giả" is not "gia"
+    assert rs.classify(article("The GIA certificate came with the diamond.", language="en")).topics == ()
 
 
 LANGS = """\
