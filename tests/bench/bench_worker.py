@@ -321,12 +321,12 @@ class _Workers:
         while (first := sum(self.counts()) - sum(n0)) == 0:
             if time.monotonic() > deadline:
                 raise TimeoutError("no article ingested")
-            time.sleep(0.02)
+            time.sleep(0.25)  # each look is a /metrics scrape of every worker: not too often
         t0 = time.perf_counter()
         while (done := sum(self.counts()) - sum(n0)) < n:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"only {done} of {n} ingested")
-            time.sleep(0.05)
+            time.sleep(0.25)
         elapsed = time.perf_counter() - t0
         # Matches still flow to delivery after the last article is classified: wait until the
         # alerts stop coming and the processes are quiet, so that delivery's CPU is counted too.
