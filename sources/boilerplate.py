@@ -24,6 +24,14 @@ _LINE = re.compile(
         sumber\s*:\s*https?://\S+\s*$   |   # a bare source URL line
         (?:read|see)\s+(?:also|more)\s*:.*  |
         also\s+read\s*:.*               |
+        related(?:\s+(?:news|stories|story|reading|coverage))?\s*:.*  |   # "Related: <headline>"
+        more\s+(?:news|stories)\s*:.*   |
+        baca\s*:.*                      |   # "BACA: ..."
+        (?:berita|artikel)\s+(?:lainnya|terkait)\s*:.*  |
+        tonton\s+juga\s*:.*            |
+        tin\s+khác\s*:.*                |   # Vietnamese "other news"
+        함께\s*(?:보면|읽으면)\s*좋은.*   |   # Korean "worth reading too"
+        추천\s*기사.*                    |
         đọc\s+thêm\s*:.*                |   # Vietnamese "read more"
         xem\s+thêm\s*:.*                |   # Vietnamese "see more"
         tin\s+liên\s+quan\s*:.*         |   # Vietnamese "related news"
@@ -55,7 +63,8 @@ _FOOTER = re.compile(
 # A teaser glued into a paragraph ("... kata polisi. Baca juga: KTT ASEAN ...",
 # common once HTML is flattened): the colon marks it, and it runs to the line's end.
 _INLINE = re.compile(
-    r"(?<!\w)(?:baca\s+(?:juga|pula)|lihat\s+juga|simak\s+juga|(?:read|see)\s+(?:also|more)|also\s+read|xem\s+thêm|đọc\s+thêm)\s*:",
+    r"(?<!\w)(?:baca\s+(?:juga|pula)|lihat\s+juga|simak\s+juga|(?:read|see)\s+(?:also|more)|also\s+read|xem\s+thêm|đọc\s+thêm"
+    r"|related(?:\s+(?:news|stories|story))?|tin\s+liên\s+quan)\s*:",
     re.IGNORECASE,
 )
 

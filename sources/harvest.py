@@ -27,7 +27,7 @@ from pantau.sources.feed_state import FeedState, FeedStateStore
 from pantau.sources.feeds import FeedSpec
 from pantau.sources.fetch import FetchResult, fetch_feed
 from pantau.sources.fulltext import with_full_text
-from pantau.sources.health import HealthEvent, health_event, record_metrics
+from pantau.sources.health import FeedHealth, health_event, record_metrics
 from pantau.sources.normalise import item_id, normalise
 from pantau.sources.outcome import FeedOutcome
 from pantau.sources.parse import FeedItem, parse_feed
@@ -37,7 +37,7 @@ from pantau.sources.schedule import adapt_interval, jittered, next_delay
 __all__ = ["Harvester", "Publish", "OnHealth", "THREAD_PARSE_BYTES"]
 
 Publish = Callable[[list[Article]], Awaitable[None]]
-OnHealth = Callable[[HealthEvent], Awaitable[None]]
+OnHealth = Callable[[FeedHealth], Awaitable[None]]
 
 THREAD_PARSE_BYTES = 256 * 1024
 """Bodies larger than this are parsed in a worker thread so the event loop keeps serving fetches."""
@@ -304,7 +304,7 @@ class Harvester:
         event = health_event(state, spec, now=now)
         if event is None:
             return
-        get_logger(feed=event.feed).warning("feed_health", kind=event.kind, message=event.message)
+        get_logger(feed=event.feed).warning("feed_health", kind=event.verdict, message=event.message)
         if self.on_health is not None:
             try:
                 await self.on_health(event)

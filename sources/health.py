@@ -1,8 +1,10 @@
-"""Never silent: per-feed health verdicts, metrics and health events.
+"""Never silent: per-feed health verdicts, metrics, and the one record of a feed's health.
 
 A feed that fails, or stops producing items, for longer than its threshold
-produces one :class:`HealthEvent` when it enters that state and one when it
+produces one :class:`FeedHealth` when it enters that state and one when it
 recovers, so routes can tell ops without repeating themselves every poll.
+``pantau status`` shows the same record for every feed (:func:`feed_health`);
+ops routes deliver it as an ``OpsEvent`` (``pantau.streams.deliver.events``).
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ from pantau.sources.feed_state import FeedState
 from pantau.sources.feeds import FeedSpec
 
 __all__ = [
-    "HealthEvent",
+    "FeedHealth",
     "verdict",
     "shown_verdict",
+    "feed_health",
     "health_event",
     "record_metrics",
     "forget_metrics",
@@ -29,18 +32,27 @@ FAILING_AFTER = 3
 """Consecutive failed polls after which a feed counts as failing (FeedSpec.failing_after's default)."""
 
 
-class HealthEvent(msgspec.Struct, frozen=True, kw_only=True):
-    """A change in a feed's health that ops may want to hear about."""
+class FeedHealth(msgspec.Struct, frozen=True, kw_only=True):
+    """A feed's health at one moment: its verdict and the figures behind it.
+
+    Announced when the verdict changes (:func:`health_event`: failing, silent,
+    gone or recovered), and shown per feed by ``pantau status``
+    (:func:`feed_health`: ok, unreachable, failing, silent, gone, new or disabled).
+    """
 
     feed: str
-    feed_name: str
-    kind: str
-    """failing, silent, gone or recovered."""
-    message: str
+    # The events topic carries these records between processes; the encoded names
+    # stay those of earlier releases so sources and workers of either still read each other.
+    name: str = msgspec.field(default="", name="feed_name")
+    verdict: str = msgspec.field(name="kind")
+    message: str = ""
+    """What happened, in a sentence for ops (announced changes only)."""
     failures: int = 0
     last_error: str | None = None
     last_success: float | None = None
-    at: float
+    last_new_item: float | None = None
+    at: float = 0.0
+    """When the verdict was reached (Unix time)."""
 
 
 def verdict(state: FeedState, spec: FeedSpec, *, now: float | None = None) -> str:
@@ -69,6 +81,22 @@ def shown_verdict(state: FeedState, spec: FeedSpec, *, now: float | None = None)
     return current
 
 
+def feed_health(state: FeedState | None, spec: FeedSpec, *, now: float) -> FeedHealth:
+    """What ``pantau status`` shows of a feed: :func:`shown_verdict`, ``new`` before its first poll, or ``disabled``."""
+    if state is None or state.last_attempt is None:
+        return FeedHealth(feed=spec.key, name=spec.name, verdict="new" if spec.enabled else "disabled", at=now)
+    return FeedHealth(
+        feed=spec.key,
+        name=spec.name,
+        verdict=shown_verdict(state, spec, now=now) if spec.enabled else "disabled",
+        failures=state.failures,
+        last_success=state.last_success,
+        last_new_item=state.last_new_item,
+        last_error=state.last_error if state.failures or state.disabled else None,
+        at=now,
+    )
+
+
 def _quiet_since(state: FeedState) -> float | None:
     # A feed that never gave an item is silent counting from its first good poll.
     return state.last_new_item or state.first_success or state.last_success
@@ -86,7 +114,7 @@ def _message(kind: str, state: FeedState, spec: FeedSpec, now: float) -> str:
     return f"feed {name!r} is healthy again"
 
 
-def health_event(state: FeedState, spec: FeedSpec, *, now: float | None = None) -> HealthEvent | None:
+def health_event(state: FeedState, spec: FeedSpec, *, now: float | None = None) -> FeedHealth | None:
     """The event for a change of verdict since the last one announced (updates ``state.health``)."""
     now = time.time() if now is None else now
     current = verdict(state, spec, now=now)
@@ -94,14 +122,15 @@ def health_event(state: FeedState, spec: FeedSpec, *, now: float | None = None) 
         return None
     state.health = current
     kind = "recovered" if current == "ok" else current
-    return HealthEvent(
+    return FeedHealth(
         feed=spec.key,
-        feed_name=spec.name,
-        kind=kind,
+        name=spec.name,
+        verdict=kind,
         message=_message(kind, state, spec, now),
         failures=state.failures,
         last_error=state.last_error,
         last_success=state.last_success,
+        last_new_item=state.last_new_item,
         at=now,
     )
 

@@ -33,7 +33,7 @@ from pantau.sources.harvest import Harvester, OnHealth, Publish
 from pantau.sources.health import forget_metrics, verdict
 from pantau.sources.outcome import FeedOutcome, PollSummary, summarise
 from pantau.sources.politeness import HostLimiter, host_of
-from pantau.sources.websub import Subscriber
+from pantau.sources.websub import Subscriber, SubscriptionStore
 
 __all__ = ["Poller", "PollSummary", "interleave_hosts"]
 
@@ -196,9 +196,11 @@ class Poller:
         self._count_first_round(spec, outcome)
         return outcome
 
-    def use_websub(self, config: WebSubConfig) -> Subscriber:
+    def use_websub(self, config: WebSubConfig, store: SubscriptionStore | None = None) -> Subscriber:
         """Subscribe to the hubs feeds advertise; returns the Subscriber (run it, and serve its callback)."""
-        self.websub = Subscriber(config, self.client, self.take_pushed, clock=self.clock, poll_soon=self.poll_soon)
+        self.websub = Subscriber(
+            config, self.client, self.take_pushed, clock=self.clock, poll_soon=self.poll_soon, store=store
+        )
         return self.websub
 
     def poll_soon(self, feed: str) -> None:

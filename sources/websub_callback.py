@@ -20,14 +20,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import parse_qs, urlsplit
 
 from pantau.core import metrics
-from pantau.core.config import Config
+from pantau.core.config import NetworkConfig, WebSubConfig
 from pantau.core.errors import ConfigError, FeedError
 from pantau.core.logs import get_logger
-from pantau.sources.websub import Subscriber
+from pantau.sources.websub import Subscriber, SubscriptionStore
 
 if TYPE_CHECKING:
     from pantau.sources.poller import Poller
@@ -65,8 +65,24 @@ def websub_app(subscriber: Subscriber, *, prefix: str, max_bytes: int) -> Callab
     return app
 
 
-def serve_websub(poller: Poller, config: Config) -> tuple[Subscriber | None, dict[str, Callable]]:
-    """Turn WebSub on for ``poller`` when the config asks: its Subscriber and the observer routes to serve."""
+class WebSubSettings(Protocol):
+    """What serving WebSub needs of pantau.yaml (a :class:`pantau.config.Config` has it; sources sit below it)."""
+
+    @property
+    def websub(self) -> WebSubConfig | None: ...
+    @property
+    def metrics(self) -> str | None: ...
+    @property
+    def network(self) -> NetworkConfig: ...
+
+
+def serve_websub(
+    poller: Poller, config: WebSubSettings, store: SubscriptionStore | None = None
+) -> tuple[Subscriber | None, dict[str, Callable]]:
+    """Turn WebSub on for ``poller`` when the config asks: its Subscriber and the observer routes to serve.
+
+    ``store`` keeps the subscriptions across restarts (the process's state file).
+    """
     if config.websub is None:
         return None, {}
     if not config.metrics:
@@ -74,7 +90,7 @@ def serve_websub(poller: Poller, config: Config) -> tuple[Subscriber | None, dic
             "websub: needs the `metrics:` address, where its callback is served",
             hint="set metrics: to the address your reverse proxy forwards callback_url to",
         )
-    subscriber = poller.use_websub(config.websub)
+    subscriber = poller.use_websub(config.websub, store)
     prefix = urlsplit(config.websub.callback_url).path.rstrip("/")
     log.info("websub_enabled", callback_url=config.websub.callback_url, serves=f"{prefix}/<id>")
     return subscriber, {prefix: websub_app(subscriber, prefix=prefix, max_bytes=config.network.max_bytes)}

@@ -38,7 +38,7 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from pantau.core.article import Article
-from pantau.streams.crosslang import CrossLingual, fingerprint
+from pantau.streams.crosslang import CrossLingual, decode_fingerprint, encode_fingerprint, fingerprint
 
 __all__ = [
     "StoryRef",
@@ -71,13 +71,15 @@ class StoryRef:
 
 @dataclass(frozen=True)
 class StoryMember:
-    """One indexed article: its story, time, shingle count and MinHash signature."""
+    """One indexed article: its story, time, shingle count, MinHash signature and cross-language fingerprint."""
 
     article_id: str
     story_id: str
     at: float
     size: int
     signature: bytes
+    fingerprint: bytes = b""
+    """streams/crosslang.py's fingerprint, encoded (empty when the article has none)."""
 
 
 class StoryStore(Protocol):
@@ -179,6 +181,9 @@ class StoryIndex:
         self._high_water = self.store.latest() or 0.0
         for member in self.store.recent(self._high_water - window):
             self._index(member, _restore(member.signature), member.at)
+            fp = decode_fingerprint(member.fingerprint) if self.cross_language else None
+            if fp is not None:  # after a restart, another language's copies still find these stories
+                self._cross.add(member.article_id, member.story_id, fp, member.at)
 
     def __len__(self) -> int:
         return len(self._live)
@@ -199,7 +204,7 @@ class StoryIndex:
             found = self._cross.find(fp)
             if found is not None:
                 story_id, similarity = found
-        member = StoryMember(article.id, story_id or article.id, at, len(grams), _freeze(sig))
+        member = StoryMember(article.id, story_id or article.id, at, len(grams), _freeze(sig), encode_fingerprint(fp))
         self.store.add(member)
         # Eviction runs on the processing clock (fetch time), not publication time:
         # feeds finish in any order, and a newer story seen first must not evict

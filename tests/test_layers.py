@@ -1,7 +1,12 @@
-"""The import layering contract: the pure core and sources stay free of the technologies around them.
+"""The import layering contract: dependencies point one way, and the pure core stays free of technology.
 
+    pantau.core   (the shared kernel)
+        imports nothing of pantau: not sources, streams, adapters, runtime, cli, web,
+        nor pantau.config (the whole file's model, composed above the parts)
     pantau.core, pantau.streams.{classify,deliver,stories,pipeline}   (pure core)
         never import Kafka, Faust, SQLite, pantau.adapters, pantau.runtime or pantau.cli
+    pantau.sources, pantau.streams
+        never import pantau.config, pantau.web, pantau.adapters, pantau.runtime or pantau.cli (all above them)
     pantau.sources
         never imports the streams runtime, pantau.adapters, pantau.runtime or pantau.cli
     pantau.adapters
@@ -14,6 +19,7 @@ functions and TYPE_CHECKING blocks), so a lazy import cannot hide a violation.
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 import pytest
@@ -30,8 +36,11 @@ PURE_CORE = (
     "pantau.streams.stories",
     "pantau.streams.pipeline",
 )
+KERNEL_ABOVE = ("pantau.sources", "pantau.streams", "pantau.web", "pantau.config", "pantau.demo", "pantau.rules")
 CONTRACTS = [
     # (modules under these names, must not import these)
+    (("pantau.core",), KERNEL_ABOVE + SHELLS),
+    (("pantau.sources", "pantau.streams"), ("pantau.config", "pantau.web") + SHELLS),
     (PURE_CORE, TECH + SHELLS),
     (("pantau.sources",), ("faust", "aiokafka", "mode", "sqlite3", "kafka") + SHELLS),
     (("pantau.adapters",), ("pantau.runtime", "pantau.cli")),
@@ -99,9 +108,21 @@ def test_the_layers_hold():
         ("import sqlite3\n", "sqlite3"),
         ("from kafka.errors import KafkaError\n", "kafka.errors"),
         ("def f():\n    from pantau.runtime import embedded\n", "pantau.runtime"),
+        ("if TYPE_CHECKING:\n    from pantau.config import Config\n", "pantau.config"),
     ],
 )
 def test_the_check_sees_every_kind_of_import(tmp_path, source, expected):
     path = tmp_path / "mod.py"
     path.write_text(source)
     assert any(name.startswith(expected) for _, name in imports_of(path, "pantau.core.mod"))
+
+
+def test_the_kernel_rule_catches_an_upward_import(tmp_path, monkeypatch):
+    # A kernel module importing a part above it (as pantau/core/config.py once imported feeds) is reported.
+    kernel = tmp_path / "pantau" / "core"
+    kernel.mkdir(parents=True)
+    (kernel / "config.py").write_text("from pantau.sources.feeds import FeedSpec\n")
+    here = sys.modules[__name__]
+    monkeypatch.setattr(here, "FOLDERS", {"pantau": tmp_path / "pantau"})
+    monkeypatch.setattr(here, "ROOT", tmp_path)
+    assert any("pantau.core.config imports pantau.sources.feeds" in line for line in violations())

@@ -6,7 +6,7 @@ import argparse
 import asyncio
 from datetime import datetime, timezone
 
-from pantau.cli.options import non_negative_seconds, resolve_prefix
+from pantau.cli.options import add_config_option, non_negative_seconds, resolve_prefix
 
 __all__ = ["register", "handle_pending", "handle_dead", "handle_replay"]
 
@@ -44,10 +44,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="list dead-lettered alerts and replay them",
         description="Inspect alerts that could not be delivered and send them again.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", metavar="FILE", help="pantau.yaml whose state and destinations to use")
+    add_config_option(common, help="pantau.yaml whose state and destinations to use")
     kafka = argparse.ArgumentParser(add_help=False)
     kafka.add_argument(
         "--kafka",
@@ -61,7 +60,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="list alerts waiting for delivery or retry",
         description="List alerts waiting for delivery or their next retry, with the last error.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     pending.set_defaults(handler=handle_pending)
     dead = sub.add_parser(
@@ -70,7 +68,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="list dead letters",
         description="List alerts that exhausted their retries or were refused, with the last error.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     dead.set_defaults(handler=handle_dead)
     replay = sub.add_parser(
@@ -79,7 +76,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="send dead letters again",
         epilog=EPILOG,
         description="Send dead letters again (by key, or a unique start of it, or --all) with a fresh retry schedule.",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     replay.add_argument(
         "keys", nargs="*", metavar="KEY", help="alert keys from `pantau alerts dead` (a unique start of one is enough)"
@@ -104,7 +100,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _open(args: argparse.Namespace):
     from pantau.adapters.sqlite.outbox import SqliteOutbox
     from pantau.adapters.sqlite.state import open_state
-    from pantau.core.config import load_config
+    from pantau.config import load_config
 
     config = load_config(args.config)
     # Read-only, or replaying what is there: a missing state file is an error, never created.
@@ -116,7 +112,7 @@ def _topic(args: argparse.Namespace):
 
     from pantau.adapters.kafka.dead_letters import DeadLetterTopic
     from pantau.adapters.kafka.topics import require_broker
-    from pantau.core.config import load_config
+    from pantau.config import load_config
 
     kafka = load_config(args.config).broker
     # kafka-python logs every reconnect attempt: the command's own error says it once.

@@ -8,9 +8,9 @@ import sys
 import time
 from datetime import datetime, timezone
 
-from pantau.cli.options import add_config_option
+from pantau.cli.options import add_config_option, since_seconds, state_to_read
 
-__all__ = ["register", "handle_search", "handle_show", "handle_stats", "handle_follow", "since_seconds"]
+__all__ = ["register", "handle_search", "handle_show", "handle_stats", "handle_follow"]
 
 EPILOG = """\
 examples:
@@ -39,14 +39,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="search the articles pantau saw, with their matches and alerts",
         description="Search and inspect the archive of every article pantau took in.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="archive_command", metavar="ACTION")
     p = sub.add_parser(
         "search",
         help="full-text search, newest first",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Full-text search over the archived articles, newest first.",
     )
     p.add_argument("query", help='words, "a phrase", OR, -exclude, prefix*; "" lists the newest')
@@ -61,7 +59,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "show",
         help="one archived article in full",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Show one archived article in full: its text, matches and hits, story and alerts.",
     )
     p.add_argument("article_id", help="the id printed by `pantau archive search`")
@@ -75,7 +72,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "of this config's state file (no consumer group: the pipeline never waits for it). "
         "Runs until Ctrl-C; --once catches up and exits.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--once", action="store_true", help="catch up to the end of the topics, then exit")
     add_config_option(p)
@@ -84,7 +80,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "stats",
         help="articles kept, time span and disk use",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Archive size: articles kept, the time span they cover and the disk they use.",
     )
     add_config_option(p)
@@ -92,30 +87,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=lambda args: parser.print_help() or 2)
 
 
-def since_seconds(value: str) -> float:
-    """Seconds in an age such as ``7d``, ``36h``, ``30m`` (ConfigError naming the flag when unreadable)."""
-    from pantau.core.errors import ConfigError
-    from pantau.streams.deliver.config import parse_duration
-
-    try:
-        return parse_duration(value)
-    except ValueError as exc:
-        raise ConfigError(f"--since {value!r}: {exc}", hint="write an age such as 7d, 36h or 30m") from None
-
-
 def _store(args: argparse.Namespace):
     from pantau.adapters.sqlite.archive import ArchiveStore
     from pantau.adapters.sqlite.state import open_state
-    from pantau.core.config import load_config
-    from pantau.core.errors import ConfigError
+    from pantau.config import load_config
 
-    config = load_config(args.config)
-    if not config.state.exists():
-        raise ConfigError(
-            f"no state file at {config.state}: nothing archived yet",
-            hint="run `pantau run` (or `pantau web` in distributed mode) first, or pass --config",
-        )
-    store = ArchiveStore(open_state(config.state))
+    state = state_to_read(
+        load_config(args.config),
+        empty="nothing archived yet",
+        hint="run `pantau run` (or `pantau web` in distributed mode) first, or pass --config",
+    )
+    store = ArchiveStore(open_state(state))
     store.sync_fates()
     return store
 
@@ -223,7 +205,7 @@ def handle_follow(args: argparse.Namespace) -> int:
     from pantau.adapters.kafka.archive_reader import ArchiveReader
     from pantau.adapters.sqlite.archive import ArchiveStore
     from pantau.adapters.sqlite.state import open_state
-    from pantau.core.config import load_config
+    from pantau.config import load_config
 
     config = load_config(args.config)
     reader = ArchiveReader(

@@ -47,7 +47,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="classify JSON-lines articles against the topic rules",
         description="Classify articles (JSON lines) against the topic rules and explain every match.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("file", nargs="?", default="-", help="JSON-lines file, or - for standard input (default)")
     parser.add_argument(
@@ -75,7 +74,7 @@ def rules_directory(explicit: Path | None, config: Path | None) -> Path:
     if explicit is not None:
         return explicit
     if config is not None:
-        from pantau.core.config import load_config
+        from pantau.config import load_config
 
         return load_config(config).rules
     from pantau.streams.classify import default_rules_dir

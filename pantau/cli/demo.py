@@ -24,7 +24,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Serve the bundled sample feeds on a local port, run the embedded pipeline "
         "over them once with the shipped rules, and print the alerts on this terminal.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "--keep-serving",

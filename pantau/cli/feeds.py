@@ -7,6 +7,8 @@ import sys
 import time
 from pathlib import Path
 
+from pantau.cli.options import add_config_option
+
 __all__ = ["register", "handle_import", "handle_export", "handle_status"]
 
 EPILOG = """\
@@ -25,7 +27,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="import/export OPML, show feed health",
         description="Manage the feed list and see how each feed is doing.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="feeds_command", metavar="ACTION", required=True)
     imp = sub.add_parser(
@@ -33,7 +34,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="read an OPML file (from any feed reader) into a YAML feed list",
         description="Read feeds from OPML; print them as YAML or merge them into a list.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     imp.add_argument("opml", metavar="FILE.opml", type=Path)
     imp.add_argument(
@@ -45,9 +45,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="print the configured feeds as OPML",
         description="Print the feed list as OPML 2.0 for any feed reader.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    exp.add_argument("--config", metavar="FILE", help="pantau.yaml (default: the shipped one)")
+    add_config_option(exp, help="pantau.yaml (default: the shipped one)")
     exp.add_argument("--feeds", metavar="FILE", type=Path, help="a YAML or OPML feed list instead of --config")
     exp.set_defaults(handler=handle_export)
     status = sub.add_parser(
@@ -57,15 +56,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "and fetch time of every feed, read from the SQLite state; a feed never fetched "
         "successfully shows as unreachable.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    status.add_argument("--config", metavar="FILE", help="pantau.yaml (default: the shipped one)")
+    add_config_option(status, help="pantau.yaml (default: the shipped one)")
     status.add_argument("--state", metavar="FILE", help="state file (default: `state:` of the config)")
     status.set_defaults(handler=handle_status)
 
 
 def _configured_feeds(config: str | None, feeds: Path | None):
-    from pantau.core.config import load_config
+    from pantau.config import load_config
     from pantau.sources.feed_list import load_feed_list
 
     return load_feed_list(feeds) if feeds else load_config(config).feeds
@@ -134,7 +132,7 @@ def handle_status(args: argparse.Namespace) -> int:
 
     from pantau.adapters.sqlite.feed_state import SqliteFeedStateStore
     from pantau.adapters.sqlite.state import open_state
-    from pantau.core.config import load_config
+    from pantau.config import load_config
     from pantau.sources.feeds import FeedSpec
     from pantau.sources.health import shown_verdict
 

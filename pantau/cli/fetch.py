@@ -29,7 +29,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Fetch one feed with pantau's limits, parse and normalise it, and print "
         "every article as a JSON line. Nothing is stored or published.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("url", metavar="URL", help="the feed's http(s) address")
     parser.add_argument(

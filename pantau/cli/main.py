@@ -14,6 +14,7 @@ import importlib
 import sqlite3
 import sys
 import traceback
+from typing import Any, NoReturn
 
 from pantau.core.errors import PantauError
 from pantau.core.logs import configure_logging
@@ -54,9 +55,18 @@ LOG_LEVELS = ("debug", "info", "warning", "error")
 
 
 class Parser(argparse.ArgumentParser):
-    """argparse with pantau's error shape: one error line and a hint, exit status 2."""
+    """argparse with pantau's error shape (one error line and a hint, exit status 2) and help as written.
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    Every command's parser is one of these (``add_subparsers`` makes its parsers
+    of the parent's class), so descriptions and example epilogs keep their lines
+    without each command asking for ``RawDescriptionHelpFormatter``.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        super().__init__(*args, **kwargs)
+
+    def error(self, message: str) -> NoReturn:
         """Print ``pantau ...: error: message`` and where to read more; exit 2."""
         self.exit(2, f"{self.prog}: error: {message}\n  hint: see `{self.prog} --help`\n")
 
@@ -65,11 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The full argument parser with every registered command."""
     from pantau import __version__
 
-    parser = Parser(
-        prog="pantau",
-        description=DESCRIPTION,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = Parser(prog="pantau", description=DESCRIPTION)
     parser.add_argument("--version", action="version", version=f"pantau {__version__}")
     parser.add_argument(
         "--log-format",

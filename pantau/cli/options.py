@@ -1,4 +1,4 @@
-"""Options several commands share, declared once so their help reads the same."""
+"""Commands and options several commands share, declared once so their help reads the same."""
 
 from __future__ import annotations
 
@@ -7,10 +7,13 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the CLI imports commands eagerly; config pulls in pydantic lazily
     from collections.abc import Iterable
+    from pathlib import Path
 
-    from pantau.core.config import Config
+    from pantau.config import Config
 
 __all__ = [
+    "since_seconds",
+    "state_to_read",
     "add_config_option",
     "add_allow_private_option",
     "config_from_args",
@@ -61,6 +64,26 @@ def non_empty(text: str) -> str:
     return text.strip()
 
 
+def since_seconds(value: str) -> float:
+    """Seconds in an age such as ``7d``, ``36h``, ``30m`` (ConfigError naming the flag when unreadable)."""
+    from pantau.core.config import parse_duration
+    from pantau.core.errors import ConfigError
+
+    try:
+        return parse_duration(value)
+    except ValueError as exc:
+        raise ConfigError(f"--since {value!r}: {exc}", hint="write an age such as 7d, 36h or 30m") from None
+
+
+def state_to_read(config: "Config", *, empty: str, hint: str) -> "Path":
+    """The state file of a command that only reads it; a ConfigError saying what is not there yet when absent."""
+    from pantau.core.errors import ConfigError
+
+    if not config.state.exists():
+        raise ConfigError(f"no state file at {config.state}: {empty}", hint=hint)
+    return config.state
+
+
 def add_config_option(parser: argparse.ArgumentParser, help: str | None = None) -> None:
     """Add ``--config FILE`` (default: the shipped pantau.yaml)."""
     parser.add_argument("--config", metavar="FILE", help=help or "pantau.yaml to use (default: the shipped one)")
@@ -77,7 +100,7 @@ def add_allow_private_option(parser: argparse.ArgumentParser) -> None:
 
 def config_from_args(args: argparse.Namespace, *, with_rules: bool = False) -> "Config":
     """Load ``--config`` (or the shipped one), apply ``--allow-private``; ``with_rules``: check routes vs rules."""
-    from pantau.core.config import load_config
+    from pantau.config import load_config
 
     config = load_config(args.config)
     if getattr(args, "allow_private", False):

@@ -29,7 +29,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Poll every feed of a YAML or OPML feed list with pantau's fetcher and print "
         "the new articles as JSON lines on stdout.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "--feeds", metavar="FILE", required=True, type=Path, help="feed list: YAML (a `feeds:` list) or OPML"

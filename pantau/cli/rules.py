@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from pantau.cli.classify import add_rules_options, rules_directory
+from pantau.core.article import Article
 from pantau.core.errors import ConfigError, RulesError
 from pantau.streams.classify import check_ruleset, default_rules_dir
 from pantau.streams.classify.corpus import default_corpus_dir, diff_rulesets, evaluate, load_corpus, read_json_lines
@@ -36,7 +37,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="check, test and compare topic rule files",
         description="Check, test and compare the YAML topic rules before they go live.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="rules_command", metavar="ACTION")
     p = sub.add_parser(
@@ -44,7 +44,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="report every error (file:line:col) and warning",
         description="Validate a rules directory; exit 1 when it has errors.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(
         "directory",
@@ -59,7 +58,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="run rule examples and the labelled corpus",
         description="Run every rule's examples and the labelled corpus; print precision and recall per topic.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("directory", nargs="?", type=Path, help="rules directory (default: the shipped rules/)")
     p.add_argument(
@@ -77,7 +75,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="articles that gain or lose topics between two rule sets",
         description="Compare two rule directories on a set of articles.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("old", type=Path, help="rules directory in force")
     p.add_argument("new", type=Path, help="edited rules directory")
@@ -237,7 +234,7 @@ def _compiled(directory: Path):
 _ONE_PER_LINE = "pass a JSON-lines file, one article per line"
 
 
-def _articles(file: str | None) -> list[tuple[str, object]]:
+def _articles(file: str | None) -> list[tuple[str, Article]]:
     """The articles to compare on: a JSON-lines file (every line must be an article) or the corpus."""
     if not file:
         return [(f"{i.id}: {i.title}", i.article()) for i in load_corpus(default_corpus_dir())]
@@ -249,7 +246,8 @@ def _articles(file: str | None) -> list[tuple[str, object]]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{file} is not UTF-8 text (byte {exc.start})", hint=_ONE_PER_LINE) from None
-    articles, errors = [], []
+    articles: list[tuple[str, Article]] = []
+    errors: list[str] = []
     for n, article, error in read_json_lines(io.StringIO(text)):
         if article is None:
             errors.append(f"{file}:{n}: {error.removeprefix(f'line {n}: ')}")

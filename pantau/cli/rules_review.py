@@ -12,7 +12,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pantau.cli.options import add_config_option, non_negative_int
+from pantau.cli.options import add_config_option, non_negative_int, since_seconds, state_to_read
 
 __all__ = ["add_subcommands", "handle_backtest", "print_backtest", "handle_quality", "handle_candidates"]
 
@@ -38,12 +38,18 @@ examples:
   pantau rules backtest                              what the rules on disk change against what
                                                      pantau decided at the time (after an edit)
   pantau rules backtest --rules my-rules/ --json     the whole result as JSON
+  pantau rules backtest --kafka --rules my-rules/ --since 3d
+                                                     distributed mode: the articles read from the
+                                                     pantau.articles topic by time, not the archive
 
 Every archived article of the window is classified again: per topic and rule
 you see the articles gained (+) and lost (-) with a sample of each and the
 words that matched, then the alerts each route would have sent to each
 destination per day, copies of one story counted once, as pantau would have
-sent them (silences and digests aside).
+sent them (silences and digests aside). Only the topics an edit can change
+are classified again (the edited files, and the topics whose files name them).
+With --kafka both sides are classified: the rules on disk (the config's
+`rules:`) against --rules.
 """
 
 
@@ -54,7 +60,6 @@ def add_subcommands(sub: argparse._SubParsersAction) -> None:
         help="replay the archive under an edited rule set: gained, lost, alerts a day",
         description="Compare the running rules with a proposed rules directory over the archive.",
         epilog=BACKTEST_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(
         "--rules",
@@ -71,6 +76,12 @@ def add_subcommands(sub: argparse._SubParsersAction) -> None:
         help="articles shown per rule gained/lost (default: 3)",
     )
     p.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    p.add_argument(
+        "--kafka",
+        action="store_true",
+        help="read the window from the pantau.articles topic (distributed mode, `kafka:` in the config) "
+        "instead of the archive",
+    )
     add_config_option(p)
     p.set_defaults(handler=handle_backtest)
     p = sub.add_parser(
@@ -78,7 +89,6 @@ def add_subcommands(sub: argparse._SubParsersAction) -> None:
         help="alerts, verdicts and observed precision per rule and topic",
         description="What the desk's verdicts say about each rule.",
         epilog=QUALITY_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--since", default="30d", metavar="AGE", help="verdicts and alerts within AGE (default: 30d)")
     p.add_argument("--topic", metavar="TOPIC", help="only this topic")
@@ -90,7 +100,6 @@ def add_subcommands(sub: argparse._SubParsersAction) -> None:
         help="articles the desk judged, offered as rule examples",
         description="Articles marked not relevant or missed, offered as rule examples.",
         epilog=QUALITY_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--topic", metavar="TOPIC", help="only this topic")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
@@ -102,40 +111,45 @@ def handle_backtest(args: argparse.Namespace) -> int:
     """Run the backtest over the archive window and print it; 0 whether or not anything changes."""
     from pantau.adapters.sqlite.archive import ArchiveStore
     from pantau.adapters.sqlite.state import open_state
-    from pantau.cli.archive import since_seconds
-    from pantau.core.config import load_config
+    from pantau.config import load_config
     from pantau.core.errors import ConfigError
     from pantau.streams.backtest import backtest
+    from pantau.streams.backtest_pool import default_workers
+    from pantau.streams.backtest_scope import edit_scope
     from pantau.streams.classify import load_ruleset
 
     config = load_config(args.config)
     window = since_seconds(args.since)
-    if not config.state.exists():
-        raise ConfigError(
-            f"no state file at {config.state}: the archive is empty",
-            hint="run `pantau run` for a while first (the archive fills as articles arrive)",
-        )
     if args.rules is not None and not args.rules.is_dir():
         raise ConfigError(f"--rules {args.rules}: not a directory", hint="pass the folder holding the edited *.yaml")
-    running = load_ruleset(config.rules) if args.rules is not None else None
-    proposed = load_ruleset(args.rules if args.rules is not None else config.rules)
     until = time.time()
     since = until - window
-    store = ArchiveStore(open_state(config.state))
-    print(f"backtest: replaying the archive of the last {args.since} ...", file=sys.stderr)
-    from pantau.adapters.sqlite.stories import SqliteStoryStore
+    scope = edit_scope(config.rules, args.rules) if args.rules is not None else None
+    routing = {
+        "routes": config.routes,
+        "destinations": {name: spec.type for name, spec in config.destinations.items()},
+        "since": since,
+        "until": until,
+        "samples": max(0, args.samples),
+        "scope": scope,
+        "workers": default_workers(),
+    }
+    if args.kafka:
+        result = _backtest_from_topic(args, config, **routing)
+    else:
+        state_to_read(
+            config,
+            empty="the archive is empty",
+            hint="run `pantau run` for a while first (the archive fills as articles arrive), "
+            "or pass --kafka in distributed mode",
+        )
+        running = load_ruleset(config.rules) if args.rules is not None else None
+        proposed = load_ruleset(args.rules if args.rules is not None else config.rules)
+        store = ArchiveStore(open_state(config.state))
+        print(f"backtest: replaying the archive of the last {args.since} ...", file=sys.stderr)
+        from pantau.adapters.sqlite.stories import SqliteStoryStore
 
-    result = backtest(
-        store.scan(since, until),
-        running,
-        proposed,
-        routes=config.routes,
-        destinations={name: spec.type for name, spec in config.destinations.items()},
-        since=since,
-        until=until,
-        samples=max(0, args.samples),
-        members=SqliteStoryStore(store.conn),
-    )
+        result = backtest(store.scan(since, until), running, proposed, members=SqliteStoryStore(store.conn), **routing)
     if args.json:
         import dataclasses
 
@@ -149,6 +163,29 @@ def handle_backtest(args: argparse.Namespace) -> int:
         return 0
     print_backtest(result, sys.stdout)
     return 0
+
+
+def _backtest_from_topic(args: argparse.Namespace, config, **routing):
+    """The window read from pantau.articles by time: both sides classified (the topic carries no decisions)."""
+    import logging
+
+    from pantau.adapters.kafka.article_window import articles_between
+    from pantau.adapters.kafka.topics import require_broker
+    from pantau.streams.backtest import backtest
+    from pantau.streams.classify import load_ruleset
+
+    kafka = config.broker
+    # kafka-python logs every reconnect attempt: the command's own error says it once.
+    logging.getLogger("kafka").setLevel(logging.DEBUG if args.log_level == "debug" else logging.CRITICAL)
+    require_broker(kafka.bootstrap)
+    running = load_ruleset(config.rules)
+    proposed = load_ruleset(args.rules) if args.rules is not None else running
+    print(
+        f"backtest: reading the last {args.since} of {kafka.prefix}pantau.articles at {kafka.bootstrap} ...",
+        file=sys.stderr,
+    )
+    rows = articles_between(kafka.bootstrap, prefix=kafka.prefix, since=routing["since"], until=routing["until"])
+    return backtest(rows, running, proposed, **routing)
 
 
 def _json_default(value: object) -> object:
@@ -203,16 +240,11 @@ def print_backtest(result, out) -> None:
 def _feedback(args: argparse.Namespace):
     from pantau.adapters.sqlite.feedback import FeedbackStore
     from pantau.adapters.sqlite.state import open_state
-    from pantau.core.config import load_config
-    from pantau.core.errors import ConfigError
+    from pantau.config import load_config
 
     config = load_config(args.config)
-    if not config.state.exists():
-        raise ConfigError(
-            f"no state file at {config.state}: no alerts or verdicts yet",
-            hint="run `pantau run` first, or pass --config",
-        )
-    return FeedbackStore(open_state(config.state))
+    state = state_to_read(config, empty="no alerts or verdicts yet", hint="run `pantau run` first, or pass --config")
+    return FeedbackStore(open_state(state))
 
 
 def _pct(value: float | None) -> str:
@@ -221,7 +253,6 @@ def _pct(value: float | None) -> str:
 
 def handle_quality(args: argparse.Namespace) -> int:
     """Print alerts, verdicts and precision per topic, then per rule."""
-    from pantau.cli.archive import since_seconds
 
     since = time.time() - since_seconds(args.since)
     fb = _feedback(args)

@@ -27,7 +27,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Poll feeds, classify articles against the rules, group stories and deliver "
         "alerts, all in one process with a local SQLite state file.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_config_option(parser)
     parser.add_argument("--once", action="store_true", help="poll every feed once, deliver, then exit")

@@ -7,7 +7,7 @@ import logging
 import time
 from datetime import datetime, timezone
 
-from pantau.cli.options import non_empty, resolve_prefix
+from pantau.cli.options import add_config_option, non_empty, resolve_prefix
 
 MIN_SILENCE, MAX_SILENCE = 60.0, 366 * 86400.0
 """Shortest and longest silence: a minute (alerts are not paced finer) and a year (longer: change the rules)."""
@@ -44,12 +44,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="mute alerts by topic, rule, feed or term for a while",
         description="Add, list and expire silences: alerts they match are not sent until they expire.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--config", metavar="FILE", help="pantau.yaml whose state file (or broker, with --kafka) to use"
-    )
+    add_config_option(common, help="pantau.yaml whose state file (or broker, with --kafka) to use")
     common.add_argument(
         "--kafka",
         action="store_true",
@@ -61,7 +58,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         parents=[common],
         help="add a silence",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Mute alerts by topic, rule, feed or term for 1m to 366d; a name no rule "
         "file or feed list defines is warned about.",
     )
@@ -76,7 +72,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         parents=[common],
         help="list silences in force",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
         description="List the silences in force (--all: expired ones too), with who set them and why.",
     )
     lst.add_argument("--all", action="store_true", help="include expired silences")
@@ -86,7 +81,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         parents=[common],
         help="end a silence now",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
         description="End a silence now, by its id or a unique start of it.",
     )
     exp.add_argument("id", help="the silence id shown by `silence add` / `silence list` (a unique start is enough)")
@@ -96,7 +90,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _store(args: argparse.Namespace):
     from pantau.adapters.sqlite.silences import SqliteSilences
     from pantau.adapters.sqlite.state import open_state
-    from pantau.core.config import load_config
+    from pantau.config import load_config
 
     config = load_config(args.config)
     if not args.kafka:
@@ -149,7 +143,7 @@ def _warn_unknown(args: argparse.Namespace, kind: str, value: str) -> None:
     import difflib
     import sys
 
-    from pantau.core.config import load_config
+    from pantau.config import load_config
     from pantau.core.errors import RulesError
 
     if kind == "term":

@@ -31,7 +31,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "Kafka (acks=all, idempotent, keyed by article id). Feed progress is committed only "
         "after Kafka acknowledged the articles.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_config_option(parser)
     add_allow_private_option(parser)

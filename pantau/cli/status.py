@@ -16,13 +16,15 @@ import time
 from dataclasses import asdict, dataclass, field
 
 import httpx
+import msgspec
 from prometheus_client.parser import text_string_to_metric_families
 
 from pantau.cli.options import positive_int
-from pantau.core.config import Config
+from pantau.config import Config
 from pantau.core.errors import RulesError
+from pantau.sources.health import FeedHealth
 
-__all__ = ["register", "handle", "collect_status", "StatusReport", "FeedLine", "DestinationLine", "AlertLine", "Live"]
+__all__ = ["register", "handle", "collect_status", "StatusReport", "DestinationLine", "AlertLine", "Live"]
 
 EPILOG = """\
 examples:
@@ -36,19 +38,6 @@ item for longer than their silent_after. Readiness, the rule set in force and
 disabled destinations come from the running process, when it answers on the
 configuration's metrics address.
 """
-
-
-@dataclass(frozen=True)
-class FeedLine:
-    """One feed: its verdict (ok, unreachable, failing, silent, gone, new) and what explains it."""
-
-    feed: str
-    name: str
-    verdict: str
-    failures: int = 0
-    last_success: float | None = None
-    last_new_item: float | None = None
-    last_error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -93,7 +82,8 @@ class StatusReport:
     """Everything ``pantau status`` prints."""
 
     state: str
-    feeds: list[FeedLine]
+    feeds: list[FeedHealth]
+    """One per configured feed: its verdict (ok, unreachable, failing, silent, gone, new, disabled) and why."""
     destinations: list[DestinationLine]
     alerts: list[AlertLine]
     queues: dict[str, int]
@@ -133,29 +123,12 @@ def _live(metrics_address: str | None) -> Live:
     )
 
 
-def _feeds(config: Config, conn: sqlite3.Connection, now: float) -> list[FeedLine]:
+def _feeds(config: Config, conn: sqlite3.Connection, now: float) -> list[FeedHealth]:
     from pantau.adapters.sqlite.feed_state import SqliteFeedStateStore
-    from pantau.sources.health import shown_verdict
+    from pantau.sources.health import feed_health
 
     states = {s.feed: s for s in SqliteFeedStateStore(conn).load_all()}
-    lines = []
-    for spec in config.feeds:
-        state = states.get(spec.key)
-        if state is None or state.last_attempt is None:
-            lines.append(FeedLine(spec.key, spec.name, "new" if spec.enabled else "disabled"))
-            continue
-        lines.append(
-            FeedLine(
-                spec.key,
-                spec.name,
-                shown_verdict(state, spec, now=now) if spec.enabled else "disabled",
-                state.failures,
-                state.last_success,
-                state.last_new_item,
-                state.last_error if state.failures or state.disabled else None,
-            )
-        )
-    return lines
+    return [feed_health(states.get(spec.key), spec, now=now) for spec in config.feeds]
 
 
 def collect_status(
@@ -301,7 +274,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Summarise the monitor's state: feeds healthy, failing or silent; destinations and their "
         "queues; the last alerts; the rule set version; queue depths.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--config", metavar="FILE", help="pantau.yaml of the monitor (default: the shipped one)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -315,13 +287,14 @@ def handle(args: argparse.Namespace) -> int:
     """Print the status report; returns 0."""
     from rich.console import Console
 
-    from pantau.core.config import load_config
+    from pantau.config import load_config
 
     config = load_config(args.config)
     now = time.time()
     report = collect_status(config, now=now, limit=args.limit)
     if args.json:
-        print(json.dumps(asdict(report), indent=2, sort_keys=True))
+        # FeedHealth is a msgspec record: written with the names it has in Python (name, verdict).
+        print(json.dumps(asdict(report), indent=2, sort_keys=True, default=msgspec.structs.asdict))
     else:
         render(report, Console(), now)
     return 0

@@ -39,7 +39,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="serve the editors' web page (archive, rules, silences, feedback)",
         description="Serve the editors' web page for a configuration's state, rules and feeds.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_config_option(parser)
     parser.add_argument("--listen", metavar="HOST:PORT", help="address to listen on (default: web.listen)")
@@ -56,7 +55,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Read a password (asked twice on a terminal, else one line of stdin) "
         "and print its argon2id hash for web.users[].password_hash.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     hasher.set_defaults(handler=hash_password_command)
     parser.set_defaults(handler=handle)

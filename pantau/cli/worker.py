@@ -17,12 +17,14 @@ Run as many as you like: Kafka spreads the articles' partitions over them
 (classification scales out), and exactly one of them delivers alerts at a time
 (the owner of the matches partition); if it dies another takes over within
 seconds, from the same delivery state, so no alert is lost or sent twice.
-Roles (--role): `all` (the default) classifies and delivers in one Faust app.
-For headroom, run `classify` processes (a plain consumer group reading the
-articles in batches: about five times less CPU per article than `all`) beside
-one or two `deliver` processes (stories, outbox and delivery, no
-classification). Do not mix `all` with the other two on one deployment: both
-would classify every article.
+Roles (--role): `all` (the default) classifies (a plain consumer group reading
+the articles in batches, not Faust) and delivers (the Faust app) in one
+process. `classify` only classifies; `deliver` only groups stories and
+delivers. All classifying processes share one consumer group, so the roles
+mix freely: for headroom run one `all` (or `deliver`) and add `classify`
+processes, so that the one place where every copy of a story meets does not
+also carry a full share of classification. Set PANTAU_EXACTLY_ONCE=1 for
+Kafka transactions (see README: its cost is measured by `make bench worker`).
 
 Rules are reloaded when files in `rules:` change; silences and replays come
 from `pantau silence --kafka` and `pantau alerts replay --kafka`. /metrics,
@@ -38,7 +40,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Run the Faust stream worker: classify every article of the articles topic "
         "against the live rules, group stories and deliver alerts to the configured destinations.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_config_option(parser)
     parser.add_argument(

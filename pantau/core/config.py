@@ -1,56 +1,38 @@
-"""pantau.yaml: load, substitute ``${ENV}`` values, validate, report located errors.
+"""Settings every part of pantau shares, and reading a pantau.yaml into checked, located data.
 
-The file is the one thing a user writes, so it stays small::
-
-    feeds: [...]            # a list, or the path of a YAML or OPML feed list
-    rules: rules/
-    state: .pantau/state.db
-    kafka: 127.0.0.1:9092
-    metrics: 127.0.0.1:9464
-    network: {allow_private: false}
-    archive: 14d            # how long every article is kept for search and backtests (0 = off)
-    web: {listen: 127.0.0.1:8464, public_url: https://pantau.example.org, users: [...]}
-    websub: {callback_url: https://pantau.example.org/websub}   # push feeds (WebSub hubs)
-    destinations: {...}
-    routes: [...]
-
-Unknown keys are refused with a "did you mean" hint, never ignored.
+Only what the kernel's users share lives here: network limits (sources), the
+Kafka settings (adapters), WebSub (sources), durations (``14d``) and the
+``${ENV}`` substitution. The whole file's model, :class:`pantau.config.Config`,
+composes these with the sections each part owns (feeds, routes, destinations,
+the web UI), so the kernel imports none of those parts.
 """
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from collections.abc import Mapping
-from functools import cached_property
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, field_validator
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from pantau.core.errors import ConfigError, MissingEnvError
 from pantau.core.files import read_text
-from pantau.core.yaml_errors import describe, kind_of, locate
-from pantau.sources.feed_list import load_feed_list
-from pantau.sources.feeds import FeedSpec, warn_short_intervals
-from pantau.streams.deliver.config import Duration, RouteSpec
-from pantau.streams.deliver.destinations import DestinationSpec
-from pantau.streams.deliver.inhibit import InhibitRule
-from pantau.web.settings import WebConfig
+from pantau.core.yaml_errors import Loc, kind_of, locate
 
 __all__ = [
-    "Config",
     "NetworkConfig",
     "KafkaSettings",
-    "WebConfig",
     "WebSubConfig",
+    "Duration",
+    "parse_duration",
     "DEFAULT_ARCHIVE",
-    "load_config",
+    "read_config_file",
     "default_config_path",
     "shipped_rules_dir",
     "substitute_env",
@@ -60,6 +42,29 @@ _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 BOOTSTRAP_ENV = "PANTAU_KAFKA"
 PREFIX_ENV = "PANTAU_TOPIC_PREFIX"
 REPLICAS_ENV = "PANTAU_KAFKA_REPLICAS"
+EXACTLY_ONCE_ENV = "PANTAU_EXACTLY_ONCE"
+
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
+_UNIT = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, None: 1}
+
+
+def parse_duration(value: object) -> float:
+    """Seconds from ``30``, ``"30s"``, ``"5m"``, ``"4h"``, ``"1d"`` (a bare number is seconds)."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a duration like 30s, 5m, 4h, got {value!r}")
+    if isinstance(value, (int, float)):
+        if value < 0:
+            raise ValueError(f"a duration cannot be negative, got {value!r}")
+        return float(value)
+    m = _DURATION.match(str(value))
+    if not m:
+        raise ValueError(f"expected a duration like 30s, 5m, 4h or 1d, got {value!r}")
+    return float(m.group(1)) * _UNIT[m.group(2)]
+
+
+Duration = Annotated[float, BeforeValidator(parse_duration)]
+"""A number of seconds written ``30``, ``30s``, ``5m``, ``4h``, ``1d`` or ``2w`` in pantau.yaml."""
 
 
 class NetworkConfig(BaseModel):
@@ -80,13 +85,15 @@ class KafkaSettings(BaseModel):
 
     ``PANTAU_KAFKA`` overrides ``kafka:`` (containers, tests); ``PANTAU_TOPIC_PREFIX``
     puts a deployment or a test run in its own namespace of topics and groups;
-    ``PANTAU_KAFKA_REPLICAS`` sets replicas per partition (None: the broker's default).
+    ``PANTAU_KAFKA_REPLICAS`` sets replicas per partition (None: the broker's default);
+    ``PANTAU_EXACTLY_ONCE=1`` turns on Kafka transactions in the workers (see README, "Exactly once").
     """
 
     model_config = ConfigDict(frozen=True)
     bootstrap: str = "127.0.0.1:9092"
     prefix: str = ""
     replicas: int | None = None
+    exactly_once: bool = False
 
     @classmethod
     def resolve(cls, kafka: str, env: Mapping[str, str] | None = None) -> KafkaSettings:
@@ -98,10 +105,17 @@ class KafkaSettings(BaseModel):
                 f"{REPLICAS_ENV}={value!r} is not a positive number",
                 hint="set it to the replication factor your cluster allows, e.g. 3, or unset it",
             )
+        once = env.get(EXACTLY_ONCE_ENV, "").strip().lower()
+        if once not in ("", "0", "1", "true", "false", "yes", "no"):
+            raise ConfigError(
+                f"{EXACTLY_ONCE_ENV}={once!r} is not a yes/no value",
+                hint="set it to 1 (Kafka transactions on) or 0, or unset it",
+            )
         return cls(
             bootstrap=env.get(BOOTSTRAP_ENV) or kafka,
             prefix=env.get(PREFIX_ENV, ""),
             replicas=int(value) if value else None,
+            exactly_once=once in ("1", "true", "yes"),
         )
 
 
@@ -135,36 +149,6 @@ class WebSubConfig(BaseModel):
         return value.rstrip("/")
 
 
-class Config(BaseModel):
-    """A validated pantau.yaml; paths are absolute, env values substituted."""
-
-    model_config = ConfigDict(extra="forbid")
-    feeds: list[FeedSpec] = Field(default_factory=list)
-    rules: Path = Field(default_factory=lambda: shipped_rules_dir())
-    state: Path = Path(".pantau/state.db")
-    kafka: str = "127.0.0.1:9092"
-    metrics: str | None = "127.0.0.1:9464"
-    network: NetworkConfig = Field(default_factory=NetworkConfig)
-    archive: Duration = DEFAULT_ARCHIVE
-    """Seconds every article is kept in the archive (``14d``); 0 turns the archive off."""
-    web: WebConfig = Field(default_factory=WebConfig)
-    websub: WebSubConfig | None = None
-    """Subscribe to the hubs feeds advertise (None: poll only)."""
-    destinations: dict[str, DestinationSpec] = Field(default_factory=dict)
-    routes: list[RouteSpec] = Field(default_factory=list)
-    inhibit: list[InhibitRule] = Field(default_factory=list)
-    """Alertmanager-style inhibition: a source match on a story mutes target routes' alerts on it."""
-    source: Path | None = None
-    """The file this configuration was read from (None for built-in defaults)."""
-    feeds_file: Path | None = None
-    """The feed list file ``feeds:`` names (watched for edits); None for an inline list."""
-
-    @cached_property
-    def broker(self) -> KafkaSettings:
-        """Kafka settings: ``kafka:`` and the PANTAU_KAFKA* environment, read once per configuration."""
-        return KafkaSettings.resolve(self.kafka)
-
-
 def shipped_rules_dir() -> Path:
     """The rules shipped with pantau: package data ``pantau.rules`` (the ``rules/`` folder of a checkout)."""
     return Path(str(files("pantau.rules")))
@@ -180,8 +164,8 @@ def substitute_env(
     *,
     where: str,
     env: Mapping[str, str] | None = None,
-    _missing: list[tuple[tuple, str]] | None = None,
-    _loc: tuple = (),
+    _missing: list[tuple[Loc, str]] | None = None,
+    _loc: Loc = (),
 ) -> Any:
     """Replace every ``${NAME}`` in strings nested in ``value`` from the environment.
 
@@ -190,7 +174,7 @@ def substitute_env(
     """
     env = os.environ if env is None else env
     top = _missing is None
-    missing: list[tuple[tuple, str]] = [] if top else _missing
+    missing: list[tuple[Loc, str]] = [] if _missing is None else _missing
     if isinstance(value, str):
 
         def repl(m: re.Match[str]) -> str:
@@ -227,14 +211,12 @@ def substitute_env(
 _NEEDS = "feeds: (a list of feeds, or the path of a feed list) at least; see pantau/defaults/pantau.yaml"
 
 
-def load_config(path: str | Path | None = None, *, env: dict[str, str] | None = None) -> Config:
-    """Read and validate a pantau.yaml (the shipped default when ``path`` is None).
+def read_config_file(path: Path, *, env: Mapping[str, str] | None = None) -> tuple[Any, dict[str, Any]]:
+    """``(raw, data)`` of a pantau.yaml: the round-trip YAML (its line marks locate errors), ``${ENV}`` substituted.
 
-    Relative paths are relative to the file, except the shipped default's
-    ``state:``, which is relative to the current directory.
+    Refuses, naming the file, what is not YAML, is empty or is not a mapping,
+    and every unset environment variable at once.
     """
-    shipped = not path
-    path = Path(path) if path else default_config_path()
     text = read_text(
         path,
         what="configuration file",
@@ -254,53 +236,4 @@ def load_config(path: str | Path | None = None, *, env: dict[str, str] | None = 
             f"{path}: expected a mapping of settings (key: value), got {kind_of(raw)}",
             hint=f"a configuration needs {_NEEDS}",
         )
-    data = substitute_env(raw, where=str(path), env=env)
-    base = path.resolve().parent
-    feeds = data.get("feeds", [])
-    feeds_file = (base / feeds).resolve() if isinstance(feeds, str) else None
-    if feeds_file is not None:
-        try:
-            data["feeds"] = [f.model_dump() for f in load_feed_list(base / feeds)]
-        except ConfigError as exc:
-            where = locate(path, raw, ("feeds",))
-            raise ConfigError(f"{where}: feeds: {exc.message}", hint=exc.hint) from None
-    try:
-        cfg = Config.model_validate({**data, "source": path.resolve(), "feeds_file": feeds_file})
-    except ValidationError as exc:
-        raise ConfigError(
-            f"{path} has errors:\n{describe(exc, path, raw, Config, quiet=frozenset({'destinations'}))}"
-        ) from None
-    # Relative paths are relative to the config file, as users expect; the
-    # shipped file lives inside the package, so its state goes where pantau
-    # was started, not next to the installed files.
-    cfg.rules = cfg.rules if cfg.rules.is_absolute() else (base / cfg.rules).resolve()
-    cfg.state = cfg.state if cfg.state.is_absolute() else ((Path.cwd() if shipped else base) / cfg.state)
-    _check_routes(cfg, path, raw)
-    if feeds_file is None:  # a feed list file warned when it was read
-        warn_short_intervals(cfg.feeds, where=str(path))
-    return cfg
-
-
-def _check_routes(cfg: Config, path: Path, raw: Any) -> None:
-    """Every route sends to declared destinations; all unknown ones reported at once, located."""
-    names = set(cfg.destinations)
-    problems: list[tuple[str, str]] = []
-    for i, route in enumerate(cfg.routes):
-        for j, dest in enumerate(route.to):
-            if dest not in names and dest != "console":
-                close = difflib.get_close_matches(dest, sorted(names), n=1)
-                fix = f"did you mean {close[0]!r}?" if close else "declare it under destinations:"
-                problems.append(
-                    (
-                        f"{locate(path, raw, ('routes', i, 'to', j))}: routes[{i}] sends to unknown "
-                        f"destination {dest!r}",
-                        fix,
-                    )
-                )
-    if len(problems) == 1:
-        raise ConfigError(problems[0][0], hint=problems[0][1])
-    if problems:
-        raise ConfigError(
-            f"{path} has errors:\n" + "\n".join(f"{what} ({fix})" for what, fix in problems),
-            hint="destinations are declared under `destinations:`; `console` is built in",
-        )
+    return raw, substitute_env(raw, where=str(path), env=env)

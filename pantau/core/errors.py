@@ -24,6 +24,9 @@ print it on its own line.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 __all__ = [
     "PantauError",
     "ConfigError",
@@ -102,7 +105,8 @@ class ParseError(FeedError):
 class RulesError(PantauError):
     """A rule set failed to load; ``problems`` lists every located error."""
 
-    def __init__(self, problems: list, *, directory: str = "") -> None:
+    def __init__(self, problems: Sequence[Any], *, directory: str = "") -> None:
+        # pantau.streams.classify.problems.Problem, which sits above this kernel: Any, not imported.
         self.problems = list(problems)
         where = directory or "?"
         if len(self.problems) <= 1:

@@ -18,7 +18,11 @@ whether its language was ``declared`` or ``detected`` (``language_source``).
 from __future__ import annotations
 
 import threading
-from typing import NamedTuple
+from collections.abc import Collection
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:  # loaded on first use (the model takes ~0.5 s)
+    from py3langid.langid import LanguageIdentifier
 
 __all__ = [
     "HANDLED",
@@ -49,10 +53,10 @@ OTHER_MARGIN = 40.0
 """How far (py3langid log-probability) a language pantau does not handle must lead for "other"."""
 
 _lock = threading.Lock()
-_identifier = None
+_identifier: LanguageIdentifier | None = None
 
 
-def _model():
+def _model() -> LanguageIdentifier:
     global _identifier
     with _lock:  # loading takes ~0.5 s: once per process, on first use, from any thread
         if _identifier is None:
@@ -75,7 +79,8 @@ def detect_language(text: str) -> str | None:
     sample = text[:2000]
     if sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
         return None
-    best_handled, handled_score, other_score = None, float("-inf"), float("-inf")
+    best_handled: str | None = None
+    handled_score = other_score = float("-inf")
     for code, score in _model().rank(sample):
         if code in _CANDIDATES:
             if score > handled_score:
@@ -108,7 +113,7 @@ def article_language(declared: str | None, title: str, summary: str, content: st
     return resolve_language(declared, title, summary, content).code
 
 
-def same_family(language: str | None, allowed: frozenset[str] | set[str] | tuple[str, ...]) -> bool:
+def same_family(language: str | None, allowed: Collection[str]) -> bool:
     """True when ``language`` (or its family, ms -> id) is among ``allowed``."""
     if language is None:
         return False

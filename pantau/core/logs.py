@@ -10,10 +10,11 @@ import logging
 import os
 import sys
 import threading
+from typing import TextIO
 
 import structlog
 
-__all__ = ["configure_logging", "get_logger", "default_format", "BoundLogger"]
+__all__ = ["configure_logging", "logging_settings", "get_logger", "default_format", "BoundLogger"]
 
 BoundLogger = structlog.stdlib.BoundLogger
 """What :func:`get_logger` returns (for annotations)."""
@@ -40,9 +41,19 @@ def default_format() -> str:
     return "console" if sys.stderr.isatty() else "json"
 
 
+_settings: tuple[str, str] | None = None
+
+
+def logging_settings() -> tuple[str, str]:
+    """The (format, level) last configured, for a child process to log alike."""
+    return _settings or (default_format(), "info")
+
+
 def configure_logging(fmt: str | None = None, level: str = "info") -> None:
     """Route structlog and stdlib logging to stderr in the chosen format."""
+    global _settings
     fmt = fmt or default_format()
+    _settings = (fmt, level)
     lvl = getattr(logging, level.upper(), logging.INFO)
     shared: list[structlog.typing.Processor] = [
         structlog.contextvars.merge_contextvars,
@@ -92,15 +103,15 @@ class _StderrLogger:
     log = debug = info = warn = warning = err = error = critical = exception = fatal = msg
 
 
-class _StderrHandler(logging.StreamHandler):
+class _StderrHandler(logging.StreamHandler[TextIO]):
     """A stdlib handler that always writes to the current ``sys.stderr``."""
 
-    @property  # type: ignore[override]
-    def stream(self):  # noqa: D401
+    @property  # always the current sys.stderr, whatever StreamHandler.__init__ assigns
+    def stream(self) -> TextIO:  # noqa: D401
         return sys.stderr
 
     @stream.setter
-    def stream(self, value) -> None:  # StreamHandler.__init__ assigns it; ignore.
+    def stream(self, value: TextIO) -> None:  # StreamHandler.__init__ assigns it; ignore.
         pass
 
     def emit(self, record: logging.LogRecord) -> None:
@@ -115,4 +126,5 @@ def get_logger(**context: object) -> BoundLogger:
     # Initial values, not .bind(): binding now would build the logger from the
     # configuration of import time, so module-level loggers would ignore
     # --log-format. The lazy proxy builds it when the first event is logged.
-    return structlog.get_logger("pantau", **context)
+    logger: BoundLogger = structlog.get_logger("pantau", **context)  # a lazy proxy, typed as what it becomes
+    return logger

@@ -14,6 +14,9 @@ from typing import Annotated, Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
+Loc = tuple[str | int, ...]
+"""A place in a YAML tree: mapping keys and list indexes, from the top."""
+
 __all__ = ["describe", "locate", "fields_at", "kind_of", "plain_message"]
 
 _KINDS = (
@@ -50,7 +53,7 @@ def plain_message(message: str) -> str:
     return message
 
 
-def locate(path: Path, data: Any, loc: tuple) -> str:
+def locate(path: Path, data: Any, loc: Loc) -> str:
     """Turn a location of keys and indexes into ``file:line:col`` using ruamel's marks."""
     node, line, col = data, None, None
     for key in loc:
@@ -75,7 +78,7 @@ def _members(ann: Any) -> list[Any]:
     return [a for a in get_args(ann) if isinstance(a, type) and issubclass(a, BaseModel)]
 
 
-def fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
+def fields_at(model: type[BaseModel], loc: Loc) -> list[str]:
     """Known field names of the model found at ``loc`` below ``model``."""
     current: Any = model
     keyed = False  # the previous field was a list or mapping: this key is an index or a name
@@ -97,7 +100,7 @@ def fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
     return list(getattr(current, "model_fields", {}).keys())
 
 
-def _untagged(data: Any, loc: tuple) -> tuple:
+def _untagged(data: Any, loc: Loc) -> Loc:
     """``loc`` without the tags pydantic inserts for a discriminated union (``destinations.x.slack.url``)."""
     out, node = [], data
     for key in loc:
@@ -117,7 +120,7 @@ def describe(
     data: Any,
     model: type[BaseModel],
     *,
-    prefix: tuple = (),
+    prefix: Loc = (),
     quiet: frozenset[str] = frozenset(),
 ) -> str:
     """One ``file:line:col: message`` line per error; ``prefix`` places ``model`` inside ``data``.

@@ -21,7 +21,9 @@ from pathlib import Path
 
 from defusedxml import ElementTree
 
-from pantau.core.config import Config, NetworkConfig, load_config
+from pantau.config import Config, load_config
+from pantau.core.config import NetworkConfig
+from pantau.core.errors import ConfigError
 from pantau.sources.feeds import FeedSpec
 
 __all__ = ["FEEDS_DIR", "DemoServer", "demo_feeds", "demo_config", "run_demo"]
@@ -60,7 +62,10 @@ def demo_feeds(base_url: str, directory: Path = FEEDS_DIR) -> list[FeedSpec]:
     """One FeedSpec per sample feed, named and language-tagged from its channel."""
     specs = []
     for path in sorted(directory.glob("*.xml")):
-        channel = ElementTree.parse(path).getroot().find("channel")
+        root = ElementTree.parse(path).getroot()
+        channel = root.find("channel") if root is not None else None
+        if channel is None:
+            raise ConfigError(f"demo feed {path} has no <channel>", hint="demo feeds are RSS 2.0 files")
         specs.append(
             FeedSpec(
                 url=f"{base_url}/{path.name}",

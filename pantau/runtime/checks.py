@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from pantau.core.errors import ConfigError, RulesError
 
 if TYPE_CHECKING:
-    from pantau.core.config import Config
+    from pantau.config import Config
     from pantau.streams.classify import RuleSet
 
 __all__ = ["route_problems", "check_routes_against_rules", "check_config_and_rules"]

@@ -9,11 +9,19 @@ only after the articles are committed there, and only then does the poller
 commit the feed's progress, so a crash loses nothing. An article stays
 ``pending`` until its alerts are in the outbox; one left pending by a crash
 is processed at the next start, and since story assignment and alert keys
-are deterministic, processing it twice still delivers once.
+are deterministic, processing it twice still delivers once. Processed inbox
+rows are forgotten after INBOX_RETENTION, at start and hourly while running,
+so a process that runs for months keeps the inbox at a month's size.
 
 Every processed article is archived (pantau.adapters.sqlite.archive) with its
-classification, story and alerts, one transaction per batch, before the
-batch is marked done; alert fates are copied from the outbox after each pass.
+classification, story and alerts. Archiving costs mostly the full-text index,
+and an index write costs less per article the more articles it takes at once
+(tests/bench/bench_embedded_archive.py): processed articles are held (at
+most ``FLUSH_ARTICLES`` or ``FLUSH_SECONDS``) and written in one transaction
+that also marks them done in the inbox. Until then they stay pending there,
+so a crash re-processes them (delivering once, as above) and archives them
+then: nothing accepted is lost. Alert fates are copied from the outbox after
+each write and each pass.
 
 Ops events take the same road from the router on: the poller's feed-health
 events and the dispatcher's "destination disabled" go through
@@ -23,6 +31,7 @@ events and the dispatcher's "destination disabled" go through
 from __future__ import annotations
 
 import asyncio
+import math
 import signal
 import sys
 import time
@@ -37,11 +46,12 @@ from pantau.adapters.sqlite.outbox import SqliteOutbox
 from pantau.adapters.sqlite.silences import SqliteSilences
 from pantau.adapters.sqlite.state import open_state
 from pantau.adapters.sqlite.stories import SqliteStoryStore
+from pantau.adapters.sqlite.websub import SqliteSubscriptionStore
+from pantau.config import Config
 from pantau.core.article import Article
-from pantau.core.config import Config
 from pantau.core.logs import get_logger
 from pantau.runtime.observe import start_observer
-from pantau.sources.health import HealthEvent
+from pantau.sources.health import FeedHealth
 from pantau.sources.outcome import PollSummary
 from pantau.sources.poller import Poller
 from pantau.sources.websub_callback import serve_websub
@@ -58,6 +68,10 @@ __all__ = ["RunSummary", "EmbeddedRunner", "run_embedded"]
 log = get_logger(component="embedded")
 
 INBOX_RETENTION = 30 * 86400
+FLUSH_ARTICLES = 500
+"""Processed articles held for one archive write at most."""
+FLUSH_SECONDS = 2.0
+"""How long the first of them waits for the write at most (search shows an article this late at most)."""
 """Processed articles are kept this long (the sources' own seen-ids cover re-listing)."""
 
 
@@ -102,7 +116,8 @@ class EmbeddedRunner:
         # A LiveRules (watching the directory) unless the caller fixed the rule set.
         self.live = None if rules is not None else LiveRules(config.rules)
         self._rules = rules
-        self.inbox.prune(INBOX_RETENTION)
+        self._inbox_pruned_at = -math.inf
+        self.prune_inbox()
         self.archive = ArchiveStore(self.conn) if config.archive else None
         self._pruned_at = 0.0
         self.prune_archive()
@@ -130,6 +145,10 @@ class EmbeddedRunner:
         )
         self.summary = RunSummary()
         self._arrived = asyncio.Event()
+        self._cursor = 0  # the last inbox seq taken: held articles are still pending there
+        self._held: list[Intake] = []
+        self._held_ids: list[str] = []
+        self._held_since = 0.0
 
     @property
     def rules(self) -> RuleSet:
@@ -150,14 +169,16 @@ class EmbeddedRunner:
         """Route an ops event into the outbox (the dispatcher's ``on_event``)."""
         self.summary.alerts += len(await self.dispatcher.submit(self.router.events_for(event)))
 
-    async def feed_health(self, event: HealthEvent) -> None:
+    async def feed_health(self, event: FeedHealth) -> None:
         """The poller's ``on_health``: a feed-health change becomes an ops event."""
         await self.announce(from_health(event))
 
     async def process_pending(self) -> int:
         """Classify, group, route and archive every article waiting in the inbox; returns how many."""
         done = 0
-        while batch := self.inbox.pending():
+        while taken := self.inbox.pending_after(self._cursor):
+            self._cursor = taken[-1][0]
+            batch = [article for _seq, article in taken]
             intakes: list[Intake] = []
             for article in batch:
                 try:
@@ -172,13 +193,49 @@ class EmbeddedRunner:
                     self.summary.alerts += len(queued)
                 intakes.append(_intake(outcome, {a.key for a in queued}, self.dispatcher.inhibited))
                 done += 1
-            if self.archive is not None:  # before "done": a crash re-processes, it never loses the record
-                self.archive.record(intakes)
-                self.archive.sync_fates()
-            for article in batch:
-                self.inbox.mark_done(article.id)
+            self._hold(intakes, [a.id for a in batch])
             await asyncio.sleep(0)  # let fetches and deliveries progress between batches
         return done
+
+    def _hold(self, intakes: list[Intake], ids: list[str]) -> None:
+        if not self._held_ids:
+            self._held_since = time.monotonic()
+        self._held.extend(intakes)
+        self._held_ids.extend(ids)
+        if self.archive is None or len(self._held_ids) >= FLUSH_ARTICLES:
+            self.flush_archive()
+
+    def _flush_due_in(self) -> float:
+        """Seconds until the held articles must be written (inf when none are held)."""
+        if not self._held_ids:
+            return float("inf")
+        return max(0.0, self._held_since + FLUSH_SECONDS - time.monotonic())
+
+    def flush_archive(self) -> int:
+        """Archive the held articles and mark them done, in one transaction; returns how many were written."""
+        intakes, ids = self._held, self._held_ids
+        if not ids:
+            return 0
+        self._held, self._held_ids = [], []
+        with self.conn:
+            self.conn.execute("BEGIN IMMEDIATE")
+            if self.archive is not None:  # in the same transaction as "done": both happen, or neither
+                self.archive.record(intakes)
+            self.inbox.mark_all_done(ids)
+        if self.archive is not None:
+            self.archive.sync_fates()
+        return len(ids)
+
+    def prune_inbox(self, now: float | None = None) -> int:
+        """Forget processed inbox rows older than INBOX_RETENTION (at most hourly); returns how many."""
+        now = time.time() if now is None else now
+        if now - self._inbox_pruned_at < 3600:
+            return 0  # one indexed DELETE an hour keeps a months-long run's inbox flat, at no cost per batch
+        self._inbox_pruned_at = now
+        gone = self.inbox.prune(INBOX_RETENTION, now=now)
+        if gone:
+            log.info("inbox_pruned", articles=gone, retention_days=INBOX_RETENTION / 86400)
+        return gone
 
     def prune_archive(self, now: float | None = None) -> int:
         """Enforce ``archive:`` retention (at most hourly); returns how many articles were forgotten."""
@@ -196,6 +253,7 @@ class EmbeddedRunner:
         await self.process_pending()  # left over from a run that stopped early
         self.summary.polled = await self.poller.poll_once()
         await self.process_pending()
+        self.flush_archive()
         self.summary.drained = await self.dispatcher.drain(max_wait)
         if self.archive is not None:
             self.archive.sync_fates()
@@ -224,13 +282,16 @@ class EmbeddedRunner:
     async def _process_forever(self) -> None:
         while True:
             await self.process_pending()
+            if self._flush_due_in() <= 0:
+                self.flush_archive()
+            self.prune_inbox()
             if self.archive is not None:
                 self.archive.sync_fates()  # deliveries since the last pass
                 self.prune_archive()
             # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancel
             # that lands as the wait ends, and the loop would never stop.
             with suppress(TimeoutError):
-                async with asyncio.timeout(5.0):
+                async with asyncio.timeout(min(5.0, self._flush_due_in())):
                     await self._arrived.wait()
             self._arrived.clear()
 
@@ -244,6 +305,7 @@ class EmbeddedRunner:
         if self.live is not None:
             self.live.stop()
         await self.poller.aclose()
+        self.flush_archive()  # what was processed is archived and done before the file closes
         await self.dispatcher.aclose()
         self.conn.close()
 
@@ -275,14 +337,6 @@ def _readiness(runner: EmbeddedRunner):
     return reasons
 
 
-def _rules_problem(runner: EmbeddedRunner):
-    def problem() -> str | None:
-        error = runner.live.last_error if runner.live is not None else None
-        return "; ".join(str(p) for p in error.problems[:3]) if error is not None else None
-
-    return problem
-
-
 async def _main(config: Config, once: bool, console_stream: TextIO | None) -> int:
     rules = None
     if once:  # one pass: no need to watch the rules directory
@@ -298,7 +352,7 @@ async def _main(config: Config, once: bool, console_stream: TextIO | None) -> in
             print(summary.line(), file=sys.stderr)
             return 0
         if config.metrics:  # not for --once: nothing would scrape a process that lives seconds
-            _subscriber, routes = serve_websub(runner.poller, config)
+            _subscriber, routes = serve_websub(runner.poller, config, SqliteSubscriptionStore(runner.conn))
             observer = start_observer(
                 config.metrics,
                 _readiness(runner),
@@ -306,10 +360,10 @@ async def _main(config: Config, once: bool, console_stream: TextIO | None) -> in
                 routes=routes,
                 degraded=runner.live.degraded if runner.live is not None else None,
             )
-        if config.web.listen:  # the page in its own thread and loop: it never holds up this one
+        if config.web.listen:  # the page in its own process: it never holds up this one, nor its interpreter
             from pantau.web.app import start_page
 
-            page = start_page(config, lambda: runner.rules, rules_problem=_rules_problem(runner))
+            page = start_page(config)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):

@@ -21,7 +21,8 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Protocol
 
-from pantau.core.config import Config, KafkaSettings
+from pantau.config import Config
+from pantau.core.config import KafkaSettings
 from pantau.core.errors import BrokerError, PantauError
 from pantau.core.logs import get_logger
 from pantau.sources.feeds import FeedSpec
@@ -98,6 +99,7 @@ async def run_source_worker(config: Config, *, kafka: KafkaSettings | None = Non
     from pantau.adapters.kafka.topics import ALL_TOPICS, FEEDS, FEEDS_STATE, ensure_topics
     from pantau.adapters.sqlite.feed_state import SqliteFeedStateStore
     from pantau.adapters.sqlite.state import open_state
+    from pantau.adapters.sqlite.websub import SqliteSubscriptionStore
     from pantau.runtime.observe import start_observer
     from pantau.sources.poller import Poller
     from pantau.sources.websub_callback import serve_websub
@@ -122,7 +124,7 @@ async def run_source_worker(config: Config, *, kafka: KafkaSettings | None = Non
     def readiness() -> list[str]:
         return broker.reasons() + ([] if assignment.joined else ["waiting for the feed assignment from Kafka"])
 
-    subscriber, routes = serve_websub(poller, config)
+    subscriber, routes = serve_websub(poller, config, SqliteSubscriptionStore(local.conn))
     observer = start_observer(config.metrics, readiness, mode="sources", routes=routes) if config.metrics else None
     pushes = asyncio.create_task(subscriber.run(), name="websub") if subscriber else None
     main = asyncio.current_task()
@@ -159,7 +161,7 @@ async def _watch_feed_list(config: Config, changed: Callable[[list[FeedSpec]], o
     """Re-read the configuration when a YAML/OPML file next to it changes; keep the last good list."""
     from watchfiles import awatch
 
-    from pantau.core.config import load_config
+    from pantau.config import load_config
 
     assert config.source is not None
     # The folder, not the file: editors save by writing a new file and renaming it over the old.

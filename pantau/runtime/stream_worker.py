@@ -12,7 +12,8 @@ from __future__ import annotations
 import shutil
 from typing import Any
 
-from pantau.core.config import Config, KafkaSettings
+from pantau.config import Config
+from pantau.core.config import KafkaSettings
 
 __all__ = ["run_stream_worker"]
 
@@ -51,8 +52,21 @@ def run_stream_worker(
     observer = (
         start_observer(config.metrics, readiness, mode="worker", degraded=rules.degraded) if config.metrics else None
     )
+
     # Faust's worker owns the event loop and handles SIGINT/SIGTERM (a clean leave of the group).
-    runner = faust.Worker(app, quiet=True, override_logging=False, redirect_stdouts=False, loglevel=log_level)
+    class Runner(faust.Worker):
+        """Faust's worker, stopping delivery the moment SIGTERM/SIGINT arrives.
+
+        Faust leaves the consumer group early in its shutdown, and another worker takes the
+        matches partition over while this one is still stopping (seconds, waiting for streams):
+        the dispatcher, a task of ours that Faust does not know, must not send meanwhile.
+        """
+
+        def _schedule_shutdown(self, signal: Any) -> None:
+            worker.delivery.close()
+            super()._schedule_shutdown(signal)
+
+    runner = Runner(app, quiet=True, override_logging=False, redirect_stdouts=False, loglevel=log_level)
     runner.spinner = None  # its terminal escapes would corrupt JSON log lines
     try:
         runner.execute_from_commandline()
@@ -83,7 +97,7 @@ def _classify_only(config: Config, rules: Any, kafka: KafkaSettings, broker: Any
         else None
     )
     try:
-        asyncio.run(run_classifier(rules, kafka.bootstrap, kafka.prefix))
+        asyncio.run(run_classifier(rules, kafka.bootstrap, kafka.prefix, exactly_once=kafka.exactly_once))
     finally:
         rules.stop()
         broker.stop()

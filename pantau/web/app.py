@@ -26,7 +26,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from pantau.core.config import Config
+from pantau.config import Config
 from pantau.streams.classify import RuleSet
 from pantau.web import views_archive, views_feedback, views_login, views_ops, views_rules, views_try
 from pantau.web.auth import Accounts, LoginLimiter, stored_secret
@@ -227,24 +227,22 @@ def make_context(
     )
 
 
-def start_page(
-    config: Config,
-    rules: Callable[[], RuleSet],
-    *,
-    mode: str = "embedded",
-    rules_problem: Callable[[], str | None] = lambda: None,
-):
-    """Start the page in a thread (None when ``web.listen`` is null or the port is taken); logs its address."""
+def start_page(config: Config, *, mode: str = "embedded"):
+    """Start the page in a child process (None when ``web.listen`` is null or the port is taken); logs its address.
+
+    The child (pantau.web.process) watches the rules directory itself and shows the
+    version its files hold, as the monitor's own watcher loads them.
+    """
     from pantau.core.logs import get_logger
-    from pantau.web.server import start_in_thread
+    from pantau.web.process import start_in_process
 
     if not config.web.listen:
         return None
-    context = make_context(config, rules, mode=mode, rules_problem=rules_problem)
-    server = start_in_thread(build_app(context), config.web.listen)
+    token = login_token(config)  # made (when generated) before the child reads it
+    server = start_in_process(config, config.web.listen, mode=mode)
     if server is not None:
         extra = {}
         if not config.web.token and not config.web.users:  # a generated token: say how to get in
-            extra["login"] = f"{server.url}/login?token={context.accounts.token}"
+            extra["login"] = f"{server.url}/login?token={token}"
         get_logger(component="web").info("web_started", url=server.url, **extra)
     return server

@@ -11,8 +11,8 @@ import time
 
 from pantau.adapters.sqlite.archive import ArchiveStore
 from pantau.adapters.sqlite.state import open_state
-from pantau.streams.backtest import BacktestResult, backtest, proposed_ruleset
-from pantau.streams.classify import RuleSet
+from pantau.adapters.sqlite.stories import SqliteStoryStore
+from pantau.streams.backtest import BacktestResult, backtest, proposal
 
 __all__ = ["run_backtest"]
 
@@ -23,7 +23,7 @@ def run_backtest(web, name: str, text: str, *, days: float) -> BacktestResult:
     Raises RulesError (located problems) when the edit does not load.
     """
     config = web.config
-    proposed: RuleSet = proposed_ruleset(config.rules, {name: text})
+    proposed, scope = proposal(config.rules, {name: text})
     until = time.time()
     since = until - days * 86400
     conn = open_state(config.state)
@@ -38,6 +38,11 @@ def run_backtest(web, name: str, text: str, *, days: float) -> BacktestResult:
             since=since,
             until=until,
             samples=5,
+            scope=scope,
+            # One process: forking a server that runs threads (its loop, the rules watcher) can
+            # leave a worker waiting on a lock some thread held at the fork. `pantau rules backtest` forks.
+            workers=1,
+            members=SqliteStoryStore(conn),
         )
     finally:
         conn.close()

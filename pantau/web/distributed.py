@@ -13,23 +13,20 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-import msgspec
-
 from pantau.adapters.kafka.archive_reader import ArchiveReader
-from pantau.adapters.kafka.feed_states import FeedRecord
+from pantau.adapters.kafka.feed_states import read_record
 from pantau.adapters.kafka.silences import TopicSilences
 from pantau.adapters.kafka.topic_reader import TopicReader
 from pantau.adapters.kafka.topics import FEEDS_STATE
 from pantau.adapters.sqlite.archive import ArchiveStore
 from pantau.adapters.sqlite.state import open_state
-from pantau.core.config import Config
+from pantau.config import Config
 from pantau.core.logs import get_logger
 from pantau.sources.feed_state import FeedState
 
 __all__ = ["TopicFeedStates", "Followers", "follow"]
 
 log = get_logger(component="web")
-_decode = msgspec.json.Decoder(FeedRecord).decode
 
 
 class TopicFeedStates:
@@ -49,12 +46,9 @@ class TopicFeedStates:
                 if message.value is None:
                     self._states.pop(key, None)
                     continue
-                try:
-                    record = _decode(message.value)
-                except msgspec.MsgspecError as exc:
-                    log.warning("feed_state_unreadable", offset=message.offset, error=str(exc))
-                    continue
-                self._states[record.state.feed] = record.state
+                record = read_record(message.value, message.offset, log)
+                if record is not None:
+                    self._states[record.state.feed] = record.state
             return list(self._states.values())
 
     def close(self) -> None:

@@ -87,7 +87,7 @@ def page(handler: Page, role: str = "viewer") -> Page:
         return await handler(request)
 
     endpoint.__name__ = handler.__name__
-    endpoint.guard = ("page", role)  # type: ignore[attr-defined]
+    endpoint.guard = ("page", role)  # type: ignore[attr-defined]  # a function attribute
     return endpoint
 
 
@@ -132,7 +132,7 @@ def action(handler: Action, role: str = "editor", *, public: bool = False) -> Pa
         return await handler(request, form)
 
     endpoint.__name__ = handler.__name__
-    endpoint.guard = ("action", "public" if public else role)  # type: ignore[attr-defined]
+    endpoint.guard = ("action", "public" if public else role)  # type: ignore[attr-defined]  # a function attribute
     return endpoint
 
 

@@ -141,7 +141,7 @@ async def audit_page(request: Request) -> Response:
     return request.app.state.web.templates.TemplateResponse(request, "audit.html", {"entries": entries})
 
 
-confirm.guard = ("public", "")  # type: ignore[attr-defined]
+confirm.guard = ("public", "")  # type: ignore[attr-defined]  # a function attribute
 
 
 def routes() -> list[Route]:

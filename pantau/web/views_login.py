@@ -95,7 +95,7 @@ async def logout(request: Request, form: FormData) -> Response:
     return RedirectResponse("/login", status_code=303)
 
 
-login_page.guard = ("public", "")  # type: ignore[attr-defined]
+login_page.guard = ("public", "")  # type: ignore[attr-defined]  # a function attribute
 
 
 def routes() -> list[Route]:

@@ -83,7 +83,7 @@ async def silence_add(request: Request, form: FormData) -> Response:
         return _silences_page(request, error="Say what to silence and why (both are required).", status=422)
     if duration is None:
         return _silences_page(request, error="Duration like 30m, 2h, 1d or 1w.", status=422)
-    silence = web.silences.add(kind, value, duration, reason, created_by=request.state.user.name)  # type: ignore[arg-type]
+    silence = web.silences.add(kind, value, duration, reason, created_by=request.state.user.name)
     audit.record(request, "silence.create", f"{silence.id}: {kind}={value} for {form.get('duration')} ({reason})")
     return RedirectResponse("/silences", status_code=303)
 

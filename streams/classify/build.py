@@ -14,12 +14,24 @@ from typing import Any
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 
 from pantau.core.logs import get_logger
-from pantau.streams.classify.compiler import ALL_FIELDS, FIELD_INDEX, CompiledRule, RuleCompiler
+from pantau.streams.classify.compiler import ALL_FIELDS, FIELD_INDEX, Collected, CompiledRule, RuleCompiler, Test
 from pantau.streams.classify.engine import RuleSet, TopicJudgement, run_regex
 from pantau.streams.classify.judgement import CLAUSE_BREAKS, SENTENCE_BREAKS, Cue, Salience
-from pantau.streams.classify.problems import Problem, Report, RuleFile, did_you_mean, locate
-from pantau.streams.classify.query import ListRef, Or, QueryError, Term, parse_item, parse_query
-from pantau.streams.classify.schema import RuleSpec, TermSpec
+from pantau.streams.classify.problems import Loc, Problem, Report, RuleFile, did_you_mean, locate
+from pantau.streams.classify.query import (
+    And,
+    ListRef,
+    Near,
+    Node,
+    Not,
+    Or,
+    QueryError,
+    Scope,
+    Term,
+    parse_item,
+    parse_query,
+)
+from pantau.streams.classify.schema import RuleSpec, SalienceSpec, TermSpec
 from pantau.streams.classify.terms import CompileError, TermTable
 from pantau.streams.classify.text import fold_term
 
@@ -27,8 +39,11 @@ __all__ = ["build_ruleset", "unexpected"]
 
 log = get_logger(component="rules")
 
+TermLists = dict[str, list[tuple[str, float, bool]]]
+"""Visible list name -> [(term, weight, exact)]."""
 
-def _resolve_lists(files: list[RuleFile], report: Report) -> dict[str, dict[str, list[tuple[str, float, bool]]]]:
+
+def _resolve_lists(files: list[RuleFile], report: Report) -> dict[str, TermLists]:
     """Per file: visible list name -> [(term, weight, exact)], @refs expanded."""
     raw: dict[str, tuple[RuleFile, str, Any]] = {}
     for f in files:
@@ -87,7 +102,7 @@ def _resolve_lists(files: list[RuleFile], report: Report) -> dict[str, dict[str,
             out.append((item, weight, exact))
         return out
 
-    view: dict[str, dict[str, list]] = {f.spec.topic: {} for f in files}
+    view: dict[str, TermLists] = {f.spec.topic: {} for f in files}
     resolved = {qual: expand(qual, (qual,)) for qual in raw}
     for f in files:
         for qual, items in resolved.items():
@@ -178,6 +193,7 @@ def build_ruleset(files: list[RuleFile], version: str, report: Report, directory
         rules=tuple(compiled),
         automaton=table.automaton(),
         labels=tuple(table.labels),
+        accented=table.accented(),
         key_rules={k: tuple(v) for k, v in key_rules.items()},
         regex_budget=budget,
         directory=directory,
@@ -190,7 +206,7 @@ def _compile_rule(
     index: int,
     rule: RuleSpec,
     table: TermTable,
-    lists: dict,
+    lists: TermLists,
     topics: frozenset[str],
     report: Report,
     used: set[str],
@@ -198,11 +214,12 @@ def _compile_rule(
 ) -> CompiledRule | None:
     base = ("rules", index)
     fields = frozenset(FIELD_INDEX[x] for x in rule.fields) or ALL_FIELDS
-    acc: dict[str, list] = {"leaves": [], "regexes": [], "topics": []}
+    acc = Collected()
     compiler = RuleCompiler(table, dict(lists), topics, run_regex)
-    parts, ok = [], True
+    parts: list[Test] = []
+    ok = True
 
-    def item_node(group: str, i: int, item: str | TermSpec):
+    def item_node(group: str, i: int, item: str | TermSpec) -> Node:
         if isinstance(item, TermSpec):
             name = f"~{rule.id}.{group}.{i}"
             compiler.lists[name] = [(item.term, item.weight, item.exact)]
@@ -213,7 +230,7 @@ def _compile_rule(
         return node
 
     for group in ("any", "all", "none"):
-        nodes = []
+        nodes: list[Node] = []
         for i, item in enumerate(getattr(rule, group)):
             try:
                 node = item_node(group, i, item)
@@ -224,7 +241,7 @@ def _compile_rule(
                 else:
                     # Resolved one by one here, so an unknown @list or an empty term is located at its
                     # own item; the group is then compiled as one leaf below.
-                    compiler.leaf(node, fields, False, {"leaves": [], "vetoes": []})
+                    compiler.leaf(node, fields, False, Collected())
                     nodes.append(node)
             except CompileError as exc:
                 ok = False
@@ -259,7 +276,7 @@ def _compile_rule(
             )
     if not ok:
         return None
-    if not (acc["leaves"] or acc["regexes"] or acc["topics"]):
+    if not (acc.leaves or acc.regexes or acc.topics):
         report.errors.append(
             Problem(
                 f.name,
@@ -270,7 +287,7 @@ def _compile_rule(
         )
         return None
     weights: dict[int, tuple[float, frozenset[int]]] = {}
-    for leaf in acc["leaves"]:
+    for leaf in acc.leaves:
         for key, weight in zip(leaf.keys, leaf.weights, strict=False):
             w, fs = weights.get(key, (0.0, frozenset()))
             weights[key] = (max(w, weight), fs | leaf.fields)
@@ -287,16 +304,16 @@ def _compile_rule(
         max_per_term=rule.max_per_term,
         test=test,
         score_keys=tuple((k, w, fs) for k, (w, fs) in weights.items()),
-        regexes=tuple(acc["regexes"]),
-        topic_refs=tuple(dict.fromkeys(acc["topics"])),
-        always=bool(acc["regexes"]) or rule.min_score <= 0,
+        regexes=tuple(acc.regexes),
+        topic_refs=tuple(dict.fromkeys(acc.topics)),
+        always=bool(acc.regexes) or rule.min_score <= 0,
         salience=_salience(rule.salience or f.spec.salience),
         source=_source(rule),
-        veto_keys=tuple(sorted({k for leaf in acc.get("vetoes", ()) for k in leaf.keys})),
+        veto_keys=tuple(sorted({k for leaf in acc.vetoes for k in leaf.keys})),
     )
 
 
-def _salience(spec) -> Salience | None:
+def _salience(spec: SalienceSpec | None) -> Salience | None:
     if spec is None or (spec.lead_words == 0 and spec.min_hits <= 1):
         return None  # any hit will do: no check at all
     return Salience(spec.lead_words, spec.min_hits)
@@ -305,7 +322,7 @@ def _salience(spec) -> Salience | None:
 def _source(rule: RuleSpec) -> str:
     """The rule's conditions in one line, as an editor wrote them."""
 
-    def items(group: list) -> str:
+    def items(group: list[str | TermSpec]) -> str:
         return ", ".join(i.term if isinstance(i, TermSpec) else i for i in group)
 
     parts = [f"{g}: [{items(getattr(rule, g))}]" for g in ("any", "all", "none") if getattr(rule, g)]
@@ -315,7 +332,13 @@ def _source(rule: RuleSpec) -> str:
 
 
 def _cue_keys(
-    items: list, table: TermTable, lists: dict, where: tuple, f: RuleFile, report: Report, used: set[str]
+    items: list[str | TermSpec],
+    table: TermTable,
+    lists: TermLists,
+    where: Loc,
+    f: RuleFile,
+    report: Report,
+    used: set[str],
 ) -> frozenset[int]:
     """Key ids of denial/sense cue items (terms or @lists)."""
     keys: set[int] = set()
@@ -350,9 +373,10 @@ def _cue_keys(
     return frozenset(keys)
 
 
-def _judgement(f: RuleFile, table: TermTable, lists: dict, report: Report, used: set[str]) -> tuple[Cue, ...]:
+def _judgement(f: RuleFile, table: TermTable, lists: TermLists, report: Report, used: set[str]) -> tuple[Cue, ...]:
     """The file's denials and senses as compiled cues."""
-    spec, cues = f.spec, []
+    spec = f.spec
+    cues: list[Cue] = []
     if spec.denials is not None:
         d = spec.denials
         cues.append(
@@ -365,6 +389,8 @@ def _judgement(f: RuleFile, table: TermTable, lists: dict, report: Report, used:
                 window=d.window,
                 min_cues=1,
                 breaks=CLAUSE_BREAKS,
+                windows=tuple(sorted(d.windows.items())),
+                contrast=True,
             )
         )
     for n, s in enumerate(spec.senses):
@@ -384,7 +410,7 @@ def _judgement(f: RuleFile, table: TermTable, lists: dict, report: Report, used:
     return tuple(cues)
 
 
-def unexpected(f: RuleFile, path: tuple, what: str, exc: Exception) -> Problem:
+def unexpected(f: RuleFile, path: Loc, what: str, exc: Exception) -> Problem:
     """A located error for an exception the checks did not foresee (a pantau bug, but never a traceback)."""
     log.error("rules_check_crashed", file=f.name, what=what, error=repr(exc), exc_info=exc)
     return Problem(
@@ -395,19 +421,25 @@ def unexpected(f: RuleFile, path: tuple, what: str, exc: Exception) -> Problem:
     )
 
 
-def _negate(test, negate: bool):
+def _negate(test: Test, negate: bool) -> Test:
     """``test``, or its negation for a none: group."""
     return (lambda ctx: not test(ctx)) if negate else test
 
 
-def _list_refs(node) -> list[str]:
+def _list_refs(node: Node) -> list[str]:
     if isinstance(node, ListRef):
         return [node.name]
-    children = getattr(node, "items", None) or [getattr(node, a) for a in ("item", "left", "right") if hasattr(node, a)]
+    children: tuple[Node, ...] = ()
+    if isinstance(node, (And, Or)):
+        children = node.items
+    elif isinstance(node, (Not, Scope)):
+        children = (node.item,)
+    elif isinstance(node, Near):
+        children = (node.left, node.right)
     return [ref for child in children for ref in _list_refs(child)]
 
 
-def _lint_item(f: RuleFile, path: tuple, node, report: Report) -> None:
+def _lint_item(f: RuleFile, path: Loc, node: Node, report: Report) -> None:
     if isinstance(node, Term):
         folded = fold_term(node.text.rstrip("*"))
         if node.text.endswith("*") and len(folded) < 3:
@@ -432,7 +464,7 @@ def _lint_item(f: RuleFile, path: tuple, node, report: Report) -> None:
             )
 
 
-def _query_pos(tree: Any, base: tuple, query: Any, pos: int) -> tuple[int, int]:
+def _query_pos(tree: Any, base: Loc, query: Any, pos: int) -> tuple[int, int]:
     """File line/col of character ``pos`` of a rule's query string."""
     line, col = locate(tree, base + ("query",))
     if isinstance(query, (LiteralScalarString, FoldedScalarString)):

@@ -10,14 +10,18 @@ evaluated only for rules that one of their own terms made a candidate.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
-from typing import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable
 
 import regex
 
 from pantau.streams.classify.problems import did_you_mean
-from pantau.streams.classify.query import And, ListRef, Near, Not, Or, Regex, Scope, Term, TopicRef
+from pantau.streams.classify.query import And, ListRef, Near, Node, Not, Or, Regex, Scope, Term, TopicRef
 from pantau.streams.classify.terms import CompileError, TermTable
+from pantau.streams.classify.text import Shadow
+
+if TYPE_CHECKING:  # judgement reads hits, so it imports this module
+    from pantau.streams.classify.judgement import Salience
 
 __all__ = [
     "CompiledRule",
@@ -25,6 +29,11 @@ __all__ = [
     "RegexLeaf",
     "RuleCompiler",
     "Context",
+    "Collected",
+    "Span",
+    "Hits",
+    "RegexHit",
+    "Test",
     "ALL_FIELDS",
     "FIELD_INDEX",
     "nested_repetition",
@@ -33,18 +42,27 @@ __all__ = [
 ALL_FIELDS = frozenset({0, 1, 2})
 FIELD_INDEX = {"title": 0, "summary": 1, "content": 2}
 
+Span = tuple[int, int, int]
+"""(start, end, field) of a hit: offsets in the scan text, the field 0 title, 1 summary, 2 content."""
+Hits = dict[int, list[Span]]
+"""Term key -> where the scan found it."""
+RegexHit = tuple[int, int, int]
+"""(field, start, end) of a regex match, offsets in the original field text (not the scan text)."""
+Test = Callable[["Context"], bool]
+"""A compiled condition: true when it holds for the article in the context."""
+
 
 class Context:
     """Everything one article's evaluation needs; built once per article."""
 
     __slots__ = ("hits", "shadow", "topics", "budget", "regex_hits", "words", "timed_out")
 
-    def __init__(self, hits: dict, shadow, budget: float) -> None:
+    def __init__(self, hits: Hits, shadow: Shadow, budget: float) -> None:
         self.hits = hits
         self.shadow = shadow
         self.topics: set[str] = set()
         self.budget = budget
-        self.regex_hits: dict[int, list[tuple[int, int, int]]] = {}
+        self.regex_hits: dict[int, list[RegexHit]] = {}
         self.words: list[int] | None = None
         self.timed_out = False
 
@@ -69,7 +87,7 @@ class RegexLeaf:
     """A ``regex:`` item, run on the original text with the rule set's time budget."""
 
     ident: int
-    pattern: object
+    pattern: regex.Pattern[str]
     source: str
     fields: frozenset[int]
 
@@ -91,7 +109,7 @@ class CompiledRule:
     regexes: tuple[RegexLeaf, ...]
     topic_refs: tuple[str, ...]
     always: bool
-    salience: object = None  # judgement.Salience, or None: any hit makes the story
+    salience: Salience | None = None  # None: any hit makes the story
     source: str = ""  # the conditions as written, for explaining a miss
     veto_keys: tuple[int, ...] = ()
     """Keys of terms under none: or NOT: what can block the rule (``rules diff`` names them)."""
@@ -122,9 +140,22 @@ class CompiledRule:
             reach = -neg_end
             total += value
         for leaf in self.regexes:
-            found = ctx.regex_hits.get(leaf.ident, ())
-            total += sum(boost if f == 0 else 1.0 for f, _s, _e in found[:cap])
+            matched = ctx.regex_hits.get(leaf.ident, [])
+            total += sum(boost if f == 0 else 1.0 for f, _s, _e in matched[:cap])
         return total + sum(1.0 for t in self.topic_refs if t in ctx.topics)
+
+
+@dataclass
+class Collected:
+    """What compiling one rule's items gathered, for scoring and explaining it."""
+
+    leaves: list[Leaf] = field(default_factory=list)
+    """Positive terms: their hits add to the score."""
+    regexes: list[RegexLeaf] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+    """Topics referred to with topic: (each adds 1 when matched)."""
+    vetoes: list[Leaf] = field(default_factory=list)
+    """Terms whose presence can block the rule, for explanations."""
 
 
 @dataclass
@@ -134,11 +165,11 @@ class RuleCompiler:
     table: TermTable
     lists: dict[str, list[tuple[str, float, bool]]]
     topics: frozenset[str]
-    run_regex: Callable[[Context, RegexLeaf], list]
+    run_regex: Callable[[Context, RegexLeaf], list[RegexHit]]
     regex_count: int = 0
 
     def compile(
-        self, node, fields: frozenset[int], positive: bool, acc: dict, *, merge: bool = False
+        self, node: Node, fields: frozenset[int], positive: bool, acc: Collected, *, merge: bool = False
     ) -> Callable[[Context], bool]:
         """A test closure for ``node``; positive leaves are recorded in ``acc`` for scoring.
 
@@ -163,7 +194,7 @@ class RuleCompiler:
                     "topics are the rule file names",
                 )
             if positive:
-                acc["topics"].append(node.topic)
+                acc.topics.append(node.topic)
             topic = node.topic
             return lambda ctx: topic in ctx.topics
         if isinstance(node, Regex):
@@ -182,12 +213,12 @@ class RuleCompiler:
             self.regex_count += 1
             leaf = RegexLeaf(self.regex_count, pattern, node.pattern, fields)
             if positive:
-                acc["regexes"].append(leaf)
+                acc.regexes.append(leaf)
             run = self.run_regex
             return lambda ctx: bool(run(ctx, leaf))
         if isinstance(node, Not):
-            inner = self.compile(node.item, fields, not positive, acc)
-            return lambda ctx: not inner(ctx)
+            negated = self.compile(node.item, fields, not positive, acc)
+            return lambda ctx: not negated(ctx)
         if isinstance(node, (And, Or)):
             parts = tuple(self.compile(item, fields, positive, acc) for item in node.items)
             if isinstance(node, And):
@@ -199,7 +230,7 @@ class RuleCompiler:
             return _near_test(left, right, node.distance)
         raise CompileError(f"cannot compile {node!r}")  # pragma: no cover - parser makes no other nodes
 
-    def leaf(self, node, fields: frozenset[int], positive: bool, acc: dict) -> Leaf:
+    def leaf(self, node: Node, fields: frozenset[int], positive: bool, acc: Collected) -> Leaf:
         """Resolve a term, @list or OR of those into key ids with weights."""
         if isinstance(node, Or):
             parts = [self.leaf(item, fields, positive, acc) for item in node.items]
@@ -211,6 +242,8 @@ class RuleCompiler:
             except CompileError as exc:
                 raise CompileError(exc.message, node.pos, exc.hint) from None
         else:
+            if not isinstance(node, ListRef):  # pragma: no cover - the parser lets only these reach here
+                raise CompileError(f"cannot use {node!r} as terms", getattr(node, "pos", 0))
             if node.name not in self.lists:
                 known = [f"@{name}" for name in self.lists if not name.startswith("~")]  # ~: a rule's inline terms
                 raise CompileError(
@@ -222,9 +255,9 @@ class RuleCompiler:
             keys = [self.table.key_for(text, exact) for text, _w, exact in items]
         leaf = Leaf(tuple(keys), tuple(w for _t, w, _x in items), fields)
         if positive:
-            acc["leaves"].append(leaf)
+            acc.leaves.append(leaf)
         else:
-            acc.setdefault("vetoes", []).append(leaf)  # terms whose presence can block the rule, for explanations
+            acc.vetoes.append(leaf)
         return leaf
 
     @staticmethod
@@ -264,7 +297,7 @@ def nested_repetition(pattern: str) -> bool:
 
 
 def _near_test(left: Leaf, right: Leaf, distance: int) -> Callable[[Context], bool]:
-    def hits_of(ctx: Context, leaf: Leaf) -> list:
+    def hits_of(ctx: Context, leaf: Leaf) -> list[Span]:
         return [h for k in leaf.keys for h in ctx.hits.get(k, ()) if h[2] in leaf.fields]
 
     def test(ctx: Context) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO, Iterable, Iterator
 
 import msgspec
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -20,6 +20,7 @@ from ruamel.yaml import YAML
 from pantau.core.article import Article, article_id, synthetic_article
 from pantau.core.errors import RulesError
 from pantau.streams.classify.engine import RuleSet
+from pantau.streams.classify.records import Classified
 
 __all__ = [
     "CorpusItem",
@@ -215,21 +216,23 @@ def diff_rulesets(old: RuleSet, new: RuleSet, articles: list[tuple[str, Article]
     return changes
 
 
-def _terms(terms) -> str:
+def _terms(terms: Iterable[str]) -> str:
     return ", ".join(repr(t) for t in terms) or "no term"
 
 
-def _why(topic: str, classified, here: RuleSet, there: RuleSet, article: Article, *, gained: bool) -> str:
+def _why(topic: str, classified: Classified, here: RuleSet, there: RuleSet, article: Article, *, gained: bool) -> str:
     """Which rule, and which term, made ``article`` gain (or lose) ``topic``.
 
     ``here`` is the set that matches the topic (new for a gain, old for a loss), ``there`` the other.
     """
-    reasons = []
+    reasons: list[str] = []
     for match in classified.matches:
         if match.topic != topic:
             continue
         ours, theirs = here.diagnose(match.rule, article), there.diagnose(match.rule, article)
         terms = sorted({h.term for h in match.hits})
+        if ours is None:  # cannot happen: the match came from ``here``, so ``here`` has the rule
+            continue
         if theirs is None:
             reasons.append(
                 f"new rule {match.rule} on {_terms(terms)}"
@@ -238,9 +241,19 @@ def _why(topic: str, classified, here: RuleSet, there: RuleSet, article: Article
             )
             continue
         added = sorted(set(ours.found) - set(theirs.found))
+        judged = [v for v in theirs.voided if v not in ours.voided]  # denials and senses only the other set applies
         if not theirs.ok and theirs.blocking:
             verb = "is no longer blocked by" if gained else "is now blocked by"
             reasons.append(f"rule {match.rule} {verb} {_terms(theirs.blocking)}")
+        elif judged:
+            verb = "now counts what was" if gained else "no longer counts:"
+            reasons.append(f"rule {match.rule} {verb} {'; '.join(judged[:2])}")
+        elif theirs.ok and theirs.score >= theirs.min_score and not theirs.salient:
+            reasons.append(
+                f"rule {match.rule}: salience now passes ({ours.salience})"
+                if gained
+                else f"rule {match.rule}: salience decided, {theirs.salience}"
+            )
         elif added:
             reasons.append(f"rule {match.rule} {'now finds' if gained else 'no longer finds'} {_terms(added)}")
         elif theirs.ok and theirs.score < theirs.min_score:

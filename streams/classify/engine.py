@@ -10,41 +10,43 @@ each match is explained (hits with original offsets, a marked snippet).
 
 from __future__ import annotations
 
+import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-import ahocorasick
-
 from pantau.core.article import Article
-from pantau.core.language import article_language, same_family
+from pantau.core.language import article_language, declared_code, same_family
 from pantau.core.logs import get_logger
-from pantau.streams.classify.compiler import CompiledRule, Context, RegexLeaf
-from pantau.streams.classify.judgement import Cue, Voided, discount, salient
+from pantau.streams.classify.compiler import CompiledRule, Context, Hits, RegexHit, RegexLeaf
+from pantau.streams.classify.judgement import Cue, Voided, discount, headline_voided, salient
 from pantau.streams.classify.morphology import PARTICLES, SUFFIXES
 from pantau.streams.classify.records import Classified, Hit, Match
-from pantau.streams.classify.terms import PARTICLE, SUFFIX, WILD
-from pantau.streams.classify.text import build_shadow, mask_boilerplate
+from pantau.streams.classify.terms import ACCENTED, PARTICLE, SUFFIX, WILD, Automaton, accent_form
+from pantau.streams.classify.text import Shadow, build_shadow, mask_boilerplate
 
 __all__ = ["RuleSet", "TopicJudgement", "Diagnosis", "scan"]
 
 FIELD_NAMES = ("title", "summary", "content")
 _MAX_HITS = 20
+Matched = tuple[CompiledRule, float, str]
+"""A rule that matched, its score and its salience note."""
 log = get_logger()
 
 
-def scan(automaton, text: str, starts: tuple[int, int, int]) -> dict[int, list[tuple[int, int, int]]]:
+def scan(automaton: Automaton, text: str, starts: tuple[int, int, int]) -> dict[int, list[tuple[int, int, int]]]:
     """Every whole-word hit in ``text``: key -> [(start, end, field)]."""
     hits: dict[int, list[tuple[int, int, int]]] = {}
-    if automaton.kind == ahocorasick.EMPTY:
-        return hits
+    values = automaton.values
     b1, b2 = starts[1], starts[2]
-    for last, (length, closed, entries, shared) in automaton.iter(text):
-        start = last - length + 2
+    for index, first, stop in automaton.matches(text):
+        _length, closed, entries, shared = values[index]
+        start = first + 1  # past the pattern's leading space
         if closed:
-            end = last
+            end = stop - 1  # before its trailing space
         else:
-            end = last + 1
+            end = stop
             if text[end] != " ":  # the word goes on: a wildcard, a suffix, a particle, or no match
                 tail = text.find(" ", end)
                 rest = text[end:tail]
@@ -82,18 +84,26 @@ class TopicJudgement:
 
 
 class Diagnosis(NamedTuple):
-    """One rule on one article: conditions met, score against min_score, terms found, terms blocking."""
+    """One rule on one article: conditions met, score against min_score, terms found, terms blocking.
+
+    ``salient`` and ``salience`` say whether the hits make the story about the
+    topic (and why not); ``voided`` describes the hits a denial or another
+    sense took away, so ``rules diff`` can say when those decided.
+    """
 
     ok: bool
     score: float
     min_score: float
     found: tuple[str, ...]
     blocking: tuple[str, ...]
+    salient: bool = True
+    salience: str = ""
+    voided: tuple[str, ...] = ()
 
     @property
     def matches(self) -> bool:
-        """True when the rule matches (conditions met and score high enough)."""
-        return self.ok and self.score >= self.min_score
+        """True when the rule matches (conditions met, score high enough, and a salient story)."""
+        return self.ok and self.score >= self.min_score and self.salient
 
 
 @dataclass
@@ -103,7 +113,7 @@ class RuleSet:
     version: str
     topics: tuple[str, ...]
     rules: tuple[CompiledRule, ...]
-    automaton: object
+    automaton: Automaton
     labels: tuple[str, ...]
     key_rules: dict[int, tuple[int, ...]]
     regex_budget: float
@@ -111,24 +121,63 @@ class RuleSet:
     judgement: dict[str, TopicJudgement] = field(default_factory=dict)
     use_cues: bool = True  # False: denials and senses off (benchmarks measure their cost)
     use_salience: bool = True  # False: salience off (likewise)
+    accented: dict[int, frozenset[str]] = field(default_factory=dict)
+    """Keys of terms written with accents ("giả", "Triều Tiên") and their spellings; see ``_scan``."""
 
     def __post_init__(self) -> None:
         self._plain_always = tuple(i for i, r in enumerate(self.rules) if r.always and not r.topic_refs)
+        # One accented syllable ("giả", "bán", "dụ") folds into a common word of other
+        # languages ("gia", "ban", "du"): such terms need their accents even in unaccented text.
+        self._one_syllable = frozenset(k for k, forms in self.accented.items() if all(" " not in f for f in forms))
         self._with_topics = tuple(i for i, r in enumerate(self.rules) if r.topic_refs)
         self._cue_keys = frozenset(k for j in self.judgement.values() for c in j.cues for k in c.before | c.after)
 
-    def prepare(self, article: Article) -> tuple[Context, dict[str, dict], dict[str, list[Voided]]]:
+    def prepare(self, article: Article) -> tuple[Context, dict[str, Hits], dict[str, list[Voided]]]:
         """Scan the article once; per topic, the hits its denials and senses leave (only topics with voided hits)."""
         shadow = build_shadow(article.title, article.summary, article.content)
-        ctx = Context(scan(self.automaton, shadow.text, shadow.starts), shadow, self.regex_budget)
-        views: dict[str, dict] = {}
+        ctx = Context(self._scan(shadow), shadow, self.regex_budget)
+        views: dict[str, Hits] = {}
         voided: dict[str, list[Voided]] = {}
         if self.use_cues and not self._cue_keys.isdisjoint(ctx.hits):
+            reach = _ReachLanguage(article, shadow)
             for topic, j in self.judgement.items():
-                view, gone = discount(ctx.hits, j.cues, j.keys, shadow)
+                view, gone = discount(ctx.hits, j.cues, j.keys, shadow, reach)
                 if gone:
                     views[topic], voided[topic] = view, gone
         return ctx, views, voided
+
+    def _scan(self, shadow: Shadow) -> Hits:
+        """Every hit, less those of accented terms that lost their accents in accented text.
+
+        Folding strips accents so "Trieu Tien" typed without them still finds
+        "Triều Tiên"; but in a field written with accents, "giá" (price) is not
+        "giả" (fake) and "triệu tiền" is not "Triều Tiên". A one-syllable
+        accented term needs its accents everywhere: unaccented, "bán" (sell)
+        is the English "ban" and "dụ" the Indonesian "du". Only hits of
+        accented terms pay for this check.
+        """
+        hits = scan(self.automaton, shadow.text, shadow.starts)
+        accented = self.accented
+        if not accented or accented.keys().isdisjoint(hits):
+            return hits
+        marked: dict[int, bool] = {}
+        for key in [k for k in hits if k in accented]:
+            forms = accented[key]
+            kept = []
+            for hit in hits[key]:
+                f, s, e = shadow.to_original(hit[0], hit[1])
+                with_accents = marked.get(f)
+                if with_accents is None:
+                    with_accents = marked[f] = ACCENTED.search(shadow.originals[f]) is not None
+                if (not with_accents and key not in self._one_syllable) or accent_form(
+                    shadow.originals[f][s:e]
+                ).startswith(tuple(forms)):
+                    kept.append(hit)
+            if kept:
+                hits[key] = kept
+            else:
+                del hits[key]
+        return hits
 
     @property
     def active(self) -> int:
@@ -137,31 +186,39 @@ class RuleSet:
 
     def classify(self, article: Article) -> Classified:
         """Every rule that matches ``article``, each with its evidence."""
-        language = Language(article)  # detected only if a candidate rule is language-restricted
+        language = Language(article)  # detected only if a rule or a denial window depends on it
         ctx, views, voided = self.prepare(article)
         base = ctx.hits
         candidates: set[int] = set(self._plain_always)
         key_rules = self.key_rules
         for key in base:
             candidates.update(key_rules.get(key, ()))
-        matched: list[tuple[CompiledRule, float, str]] = []
+        matched: list[Matched] = []
         for index in sorted(candidates):
             rule = self.rules[index]
             if rule.topic_refs:
                 continue
             ctx.hits = views.get(rule.topic, base) if views else base
-            found = self._evaluate(rule, ctx, language)
+            found = self._evaluate(rule, ctx, language, voided.get(rule.topic, ()) if voided else ())
             if found is not None:
                 matched.append((rule, *found))
                 ctx.topics.add(rule.topic)
-        self._chain(matched, ctx, language, views, base)
-        matches = []
+        self._chain(matched, ctx, language, views, base, voided)
+        matches: list[Match] = []
         for rule, score, note in matched:
             ctx.hits = views.get(rule.topic, base) if views else base
             matches.append(self._explain(rule, score, ctx, matched, note, voided.get(rule.topic, ())))
         return Classified(article=article, matches=tuple(matches), ruleset_version=self.version)
 
-    def _chain(self, matched: list, ctx: Context, language: "Language", views: dict, base: dict) -> None:
+    def _chain(
+        self,
+        matched: list[Matched],
+        ctx: Context,
+        language: Language,
+        views: dict[str, Hits],
+        base: Hits,
+        voided: dict[str, list[Voided]] | None = None,
+    ) -> None:
         """Run the ``topic:`` rules until no more match, so references chain.
 
         A topic a reference rule finds can satisfy another reference rule
@@ -177,14 +234,16 @@ class RuleSet:
             for index in tuple(pending):
                 rule = self.rules[index]
                 ctx.hits = views.get(rule.topic, base) if views else base
-                found = self._evaluate(rule, ctx, language)
+                found = self._evaluate(rule, ctx, language, voided.get(rule.topic, ()) if voided else ())
                 if found is not None:
                     matched.append((rule, *found))
                     ctx.topics.add(rule.topic)
                     pending.remove(index)
                     progressed = True
 
-    def _evaluate(self, rule: CompiledRule, ctx: Context, language: "Language") -> tuple[float, str] | None:
+    def _evaluate(
+        self, rule: CompiledRule, ctx: Context, language: Language, voided: Sequence[Voided] = ()
+    ) -> tuple[float, str] | None:
         """(score, salience note) when the rule matches ``ctx.hits``; None otherwise."""
         if rule.languages and not same_family(language.code, rule.languages):
             return None
@@ -195,14 +254,16 @@ class RuleSet:
             return None
         if rule.salience is None or not self.use_salience:
             return score, ""
-        ok, note = salient(rule, ctx, rule.salience)
+        ok, note = salient(
+            rule, ctx, rule.salience, bool(voided) and headline_voided(voided, {k for k, _w, _f in rule.score_keys})
+        )
         return (score, note) if ok else None
 
     def evaluate_rule(self, rule_id: str, article: Article) -> tuple[bool, float, list[str]]:
         """For editors' diagnostics: (conditions met, score, terms found) of one rule."""
         rule = next(r for r in self.rules if r.id == rule_id)
         shadow = build_shadow(article.title, article.summary, article.content)
-        ctx = Context(scan(self.automaton, shadow.text, shadow.starts), shadow, self.regex_budget)
+        ctx = Context(self._scan(shadow), shadow, self.regex_budget)
         found = sorted({self.labels[k] for k, _w, _f in rule.score_keys if k in ctx.hits})
         language = article_language(article.language, article.title, article.summary, article.content)
         ok = (not rule.languages or same_family(language, rule.languages)) and rule.test(ctx)
@@ -213,17 +274,39 @@ class RuleSet:
         rule = next((r for r in self.rules if r.id == rule_id), None)
         if rule is None:
             return None
-        ctx, views, _voided = self.prepare(article)
+        language = Language(article)
+        ctx, views, voided = self.prepare(article)
         ctx.hits = views.get(rule.topic, ctx.hits)  # denied and other-sense hits do not count here either
         if rule.topic_refs:
             ctx.topics.update(self.classify(article).topics)
         found = sorted({self.labels[k] for k, _w, _f in rule.score_keys if k in ctx.hits})
         blocking = sorted({self.labels[k] for k in rule.veto_keys if k in ctx.hits})
-        language = article_language(article.language, article.title, article.summary, article.content)
-        ok = (not rule.languages or same_family(language, rule.languages)) and rule.test(ctx)
-        return Diagnosis(ok, rule.score(ctx), rule.min_score, tuple(found), tuple(blocking))
+        ok = (not rule.languages or same_family(language.code, rule.languages)) and rule.test(ctx)
+        keys = {k for k, _w, _f in rule.score_keys}
+        mine = [v for v in voided.get(rule.topic, ()) if v.key in keys]
+        good, note = True, ""
+        if rule.salience is not None and self.use_salience:
+            good, note = salient(rule, ctx, rule.salience, headline_voided(mine, keys))
+        return Diagnosis(
+            ok,
+            rule.score(ctx),
+            rule.min_score,
+            tuple(found),
+            tuple(blocking),
+            good,
+            note,
+            tuple(dict.fromkeys(self.describe_voided(v, ctx.shadow) for v in mine)),
+        )
 
-    def _explain(self, rule: CompiledRule, score: float, ctx: Context, base: list, note: str = "", voided=()) -> Match:
+    def _explain(
+        self,
+        rule: CompiledRule,
+        score: float,
+        ctx: Context,
+        base: list[Matched],
+        note: str = "",
+        voided: Sequence[Voided] = (),
+    ) -> Match:
         shadow = ctx.shadow
         starts, folded, originals, labels = shadow.starts, shadow.fields, shadow.originals, self.labels
         spans: dict[tuple[int, int, int], str] = {}
@@ -263,12 +346,43 @@ class RuleSet:
             notes=tuple(dict.fromkeys(notes))[:_MAX_HITS],
         )
 
-    def describe_voided(self, v: Voided, shadow) -> str:
+    def describe_voided(self, v: Voided, shadow: Shadow) -> str:
         """``not counted: «bukan» «serangan siber» (title): denied`` for one voided hit."""
         f, s, e = shadow.to_original(v.hit[0], v.hit[1])
         cf, cs, ce = shadow.to_original(v.cue[0], v.cue[1])
         text, cue = shadow.originals[f][s:e], shadow.originals[cf][cs:ce]
         return f"not counted: «{text}» ({FIELD_NAMES[f]}, next to «{cue}»): {v.why}"
+
+
+_VIETNAMESE = re.compile("[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
+_HANGUL = re.compile("[\uac00-\ud7a3]")
+
+
+class _ReachLanguage:
+    """The language a denial's reach depends on: declared, else told by the script (no detector run).
+
+    Denial windows differ where the writing differs: Vietnamese syllables,
+    Korean particles. A full language detection costs more than all the
+    clause checks, and feeds' articles come with a language resolved at
+    ingestion; an undeclared article is told apart by its letters alone
+    (Indonesian and English share the default window).
+    """
+
+    __slots__ = ("_article", "_shadow", "_code", "_known")
+
+    def __init__(self, article: Article, shadow: Shadow) -> None:
+        self._article, self._shadow = article, shadow
+        self._code: str | None = None
+        self._known = False
+
+    def __call__(self) -> str | None:
+        if not self._known:
+            code = declared_code(self._article.language)
+            if code is None:
+                sample = " ".join(f[:600] for f in self._shadow.originals)
+                code = "ko" if _HANGUL.search(sample) else "vi" if _VIETNAMESE.search(sample) else None
+            self._code, self._known = code, True
+        return self._code
 
 
 class Language:
@@ -277,7 +391,9 @@ class Language:
     __slots__ = ("_article", "_code", "_known")
 
     def __init__(self, article: Article) -> None:
-        self._article, self._code, self._known = article, None, False
+        self._article = article
+        self._code: str | None = None
+        self._known = False
 
     @property
     def code(self) -> str | None:
@@ -288,12 +404,12 @@ class Language:
         return self._code
 
 
-def run_regex(ctx: Context, leaf: RegexLeaf) -> list[tuple[int, int, int]]:
+def run_regex(ctx: Context, leaf: RegexLeaf) -> list[RegexHit]:
     """Hits of a regex leaf in the original fields, within the article's time budget."""
     cached = ctx.regex_hits.get(leaf.ident)
     if cached is not None:
         return cached
-    found: list[tuple[int, int, int]] = []
+    found: list[RegexHit] = []
     for f in sorted(leaf.fields):
         text = ctx.shadow.originals[f]
         if f:

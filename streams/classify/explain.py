@@ -8,12 +8,14 @@ article's language. ``pantau classify --explain`` prints this.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pantau.core.article import Article
 from pantau.core.language import same_family
+from pantau.streams.classify.compiler import CompiledRule, Context, Hits
 from pantau.streams.classify.engine import Language, RuleSet
-from pantau.streams.classify.judgement import salient
+from pantau.streams.classify.judgement import Voided, headline_voided, salient
 from pantau.streams.classify.records import Classified
 
 __all__ = ["NearMiss", "near_misses", "render"]
@@ -35,7 +37,7 @@ def near_misses(ruleset: RuleSet, article: Article, matched_topics: set[str]) ->
     base = ctx.hits
     language = Language(article)
     labels = ruleset.labels
-    out = []
+    out: list[NearMiss] = []
     for topic in ruleset.topics:
         if topic in matched_topics:
             continue
@@ -47,6 +49,8 @@ def near_misses(ruleset: RuleSet, article: Article, matched_topics: set[str]) ->
             keys = {k for k, _w, _f in rule.score_keys}
             found = tuple(sorted({labels[k] for k in keys if k in base}))
             stage, lacked = _lacked(ruleset, rule, ctx, view, base, language, voided.get(topic, ()), keys)
+            if stage == 1 and not found:
+                stage = 0  # a rule for another language that found nothing is no nearer than any other
             rank = (stage, len(found))
             if best is None or rank > best[0]:
                 best = (rank, NearMiss(topic, rule.id, found, lacked))
@@ -59,11 +63,24 @@ def near_misses(ruleset: RuleSet, article: Article, matched_topics: set[str]) ->
     return out
 
 
-def _lacked(ruleset, rule, ctx, view, base, language, voided, keys) -> tuple[int, str]:
-    """(how close, what was missing): 5 salience, 4 score, 3 a denial or sense, 2 language, 1 conditions."""
+def _lacked(
+    ruleset: RuleSet,
+    rule: CompiledRule,
+    ctx: Context,
+    view: Hits,
+    base: Hits,
+    language: Language,
+    voided: Sequence[Voided],
+    keys: set[int],
+) -> tuple[int, str]:
+    """(how close, what was missing): 5 salience, 4 score, 3 a denial or sense, 2 conditions, 1 language.
+
+    A rule for another language ranks below the article's own rules' near
+    misses: "the rule is for vi" tells an editor of an Indonesian story nothing.
+    """
     if rule.languages and not same_family(language.code, rule.languages):
         return (
-            2,
+            1,
             f"the article is in {language.code or 'an unknown language'}; "
             f"the rule is for {', '.join(sorted(rule.languages))}",
         )
@@ -73,7 +90,8 @@ def _lacked(ruleset, rule, ctx, view, base, language, voided, keys) -> tuple[int
         if score < rule.min_score:
             return 4, f"score {score:g} is below min_score {rule.min_score:g}"
         if rule.salience is not None:
-            ok, note = salient(rule, ctx, rule.salience)
+            keys_voided = [v for v in voided if v.key in keys]
+            ok, note = salient(rule, ctx, rule.salience, headline_voided(keys_voided, keys))
             if not ok:
                 return 5, note
         return 0, "conditions met (a topic: reference rule evaluated later)"
@@ -83,10 +101,10 @@ def _lacked(ruleset, rule, ctx, view, base, language, voided, keys) -> tuple[int
         return 3, "; ".join(ruleset.describe_voided(v, ctx.shadow) for v in mine[:3]) or "hits did not count"
     vetoes = sorted({ruleset.labels[k] for k in rule.veto_keys if k in base})
     if vetoes and any(k in base for k in keys):
-        return 1, f"vetoed by {', '.join(vetoes)}"
+        return 2, f"vetoed by {', '.join(vetoes)}"
     if not any(k in base for k in keys):
         return 0, f"none of its terms ({rule.source})"
-    return 1, f"its conditions are not met: {rule.source}"
+    return 2, f"its conditions are not met: {rule.source}"
 
 
 def render(classified: Classified, misses: list[NearMiss]) -> str:

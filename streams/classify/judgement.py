@@ -6,7 +6,9 @@ file can therefore say
 
 - ``denials:`` cues that deny a hit in the same clause: before the hit in
   Indonesian, English and Vietnamese ("bukan", "ruled out", "không phải"),
-  after it in Korean ("아닌");
+  after it in Korean ("아닌") and in passives ("dibantah", "was ruled out");
+  how far a cue reaches depends on the article's language (``windows:``):
+  Vietnamese counts every syllable as a word, Korean glues particles on;
 - ``senses:`` cues that give the topic's words another sense: a brand or a
   tournament ("ASEAN Cup"), a builder's "hackathon", a name in a list of
   countries (two country names around it);
@@ -22,15 +24,29 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-__all__ = ["Cue", "Salience", "Voided", "discount", "salient", "CLAUSE_BREAKS", "SENTENCE_BREAKS"]
+from pantau.streams.classify.text import Shadow
 
-CLAUSE_BREAKS = re.compile(r"[.!?;,\n]")
+if TYPE_CHECKING:  # the compiler's types (it imports Salience from here)
+    from pantau.streams.classify.compiler import CompiledRule, Context, Hits, Span
+
+__all__ = ["Cue", "Salience", "Voided", "discount", "salient", "headline_voided", "CLAUSE_BREAKS", "SENTENCE_BREAKS"]
+
+CLAUSE_BREAKS = re.compile(r"[.!?;,:\n\u2013\u2014]")
 """A denial reaches to the end of its clause: "bukan X, tetapi serangan siber" denies X only."""
+CONTRAST = frozenset("tetapi tapi melainkan namun but instead nhung 하지만 그러나".split())
+"""Folded words that end a denial's clause without punctuation ("bukan X melainkan Y", "nhưng")."""
+_CONTRAST_PAIRS = (("ma", "la"),)  # Vietnamese "mà là" (but rather), folded
 SENTENCE_BREAKS = re.compile(r"[.!?;\n]")
 """A sense cue reaches across commas (a list of countries) but not across sentences."""
 _CHARS_PER_WORD = 30  # a generous upper bound, to skip far-apart pairs without counting words
+
+
+def _unknown() -> str | None:
+    return None
 
 
 @dataclass(frozen=True)
@@ -44,11 +60,22 @@ class Cue:
     unless: frozenset[int]
     window: int  # -1: a cue anywhere in the article
     min_cues: int
-    breaks: re.Pattern
+    breaks: re.Pattern[str]
+    windows: tuple[tuple[str, int], ...] = ()  # per article language: ("vi", 8) overrides ``window``
+    contrast: bool = False  # True (denials): a "but" between cue and hit ends the clause
     cue_keys: frozenset[int] = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "cue_keys", self.before | self.after)
+
+    def window_for(self, language: str | None) -> int:
+        """How many words the cue reaches in an article of ``language`` (-1: anywhere)."""
+        if self.window < 0 or not self.windows or language is None:
+            return self.window
+        for code, words in self.windows:
+            if code == language or (language == "ms" and code == "id"):
+                return words
+        return self.window
 
 
 @dataclass(frozen=True)
@@ -64,12 +91,12 @@ class Voided:
     """A hit that does not count: the key, its span, why, and the cue's span."""
 
     key: int
-    hit: tuple[int, int, int]
+    hit: Span
     why: str
-    cue: tuple[int, int, int]
+    cue: Span
 
 
-def _cue_hits(hits: dict, keys: frozenset[int], unless: frozenset[int]) -> list[tuple[int, int, int]]:
+def _cue_hits(hits: Hits, keys: frozenset[int], unless: frozenset[int]) -> list[Span]:
     found = [h for k in keys for h in hits.get(k, ())]
     if found and unless:
         covers = [u for k in unless for u in hits.get(k, ())]
@@ -77,27 +104,44 @@ def _cue_hits(hits: dict, keys: frozenset[int], unless: frozenset[int]) -> list[
     return found
 
 
-def _close(shadow, a: int, b: int, window: int, breaks: re.Pattern) -> bool:
+def _close(shadow: Shadow, a: int, b: int, window: int, breaks: re.Pattern[str], contrast: bool = False) -> bool:
     """At most ``window`` words between offsets a < b of the scan text, and no break between."""
     if b < a or b - a > (window + 1) * _CHARS_PER_WORD:
         return False
-    if len(shadow.text[a:b].split()) > window:
+    words = shadow.text[a:b].split()
+    if len(words) > window:
+        return False
+    if (
+        contrast
+        and words
+        and (not CONTRAST.isdisjoint(words) or any(p in zip(words, words[1:], strict=False) for p in _CONTRAST_PAIRS))
+    ):
         return False
     f, s, e = shadow.to_original(a, b)
     return breaks.search(shadow.originals[f], s, e) is None
 
 
-def _near_before(shadow, c: tuple[int, int, int], hit: tuple[int, int, int], cue: Cue) -> bool:
+def _near_before(shadow: Shadow, c: Span, hit: Span, cue: Cue, window: int) -> bool:
     """The cue ends shortly before the hit, or is a phrase that contains it ("tidak diretas")."""
     if c[0] <= hit[0] and hit[1] <= c[1]:
         return True
-    return _close(shadow, c[1], hit[0], cue.window, cue.breaks)
+    return _close(shadow, c[1], hit[0], window, cue.breaks, cue.contrast)
 
 
-def discount(hits: dict, cues: tuple[Cue, ...], topic_keys: frozenset[int], shadow) -> tuple[dict, list[Voided]]:
-    """``hits`` without the hits the cues void (same dict when none), and what was voided."""
+def discount(
+    hits: Hits,
+    cues: tuple[Cue, ...],
+    topic_keys: frozenset[int],
+    shadow: Shadow,
+    language: Callable[[], str | None] = _unknown,
+) -> tuple[Hits, list[Voided]]:
+    """``hits`` without the hits the cues void (same dict when none), and what was voided.
+
+    ``language`` gives the article's language; it is asked only when a cue
+    with per-language windows has something to judge (detection is not free).
+    """
     voided: list[Voided] = []
-    gone: set[tuple[int, tuple[int, int, int]]] = set()
+    gone: set[tuple[int, Span]] = set()
     for cue in cues:
         if cue.cue_keys.isdisjoint(hits):
             continue  # set tests in C: most articles stop here
@@ -108,27 +152,32 @@ def discount(hits: dict, cues: tuple[Cue, ...], topic_keys: frozenset[int], shad
         after = sorted(_cue_hits(hits, cue.after, cue.unless))
         if not before and not after:
             continue
-        reach = (cue.window + 1) * _CHARS_PER_WORD
+        window = cue.window_for(language()) if cue.windows else cue.window
+        reach = (window + 1) * _CHARS_PER_WORD
         starts_b = [c[0] for c in before]
         starts_a = [c[0] for c in after]
         for key in [k for k in hits if k in targets]:
             for hit in hits[key]:
                 if (key, hit) in gone:
                     continue
-                if cue.window < 0:  # anywhere in the article: the story is of another sense
+                if window < 0:  # anywhere in the article: the story is of another sense
                     near = [c for c in before + after if c != hit]
                 else:
                     lo = bisect_left(starts_b, hit[0] - reach)
                     hi = bisect_right(starts_b, hit[0])
                     near = [
-                        c for c in before[lo:hi] if c[2] == hit[2] and c != hit and _near_before(shadow, c, hit, cue)
+                        c
+                        for c in before[lo:hi]
+                        if c[2] == hit[2] and c != hit and _near_before(shadow, c, hit, cue, window)
                     ]
                     lo = bisect_left(starts_a, hit[1])
                     hi = bisect_right(starts_a, hit[1] + reach)
                     near += [
                         c
                         for c in after[lo:hi]
-                        if c[2] == hit[2] and c != hit and _close(shadow, hit[1], c[0], cue.window, cue.breaks)
+                        if c[2] == hit[2]
+                        and c != hit
+                        and _close(shadow, hit[1], c[0], window, cue.breaks, cue.contrast)
                     ]
                 if len(near) >= cue.min_cues:
                     gone.add((key, hit))
@@ -145,8 +194,19 @@ def discount(hits: dict, cues: tuple[Cue, ...], topic_keys: frozenset[int], shad
     return view, voided
 
 
-def salient(rule, ctx, salience: Salience) -> tuple[bool, str]:
-    """Whether the rule's hits make the story about its topic, and why (for explanations)."""
+def headline_voided(voided: Sequence[Voided], keys: set[int] | frozenset[int]) -> bool:
+    """True when a hit of ``keys`` in the title was denied or of another sense ("Hotel ASEAN ...")."""
+    return any(v.hit[2] == 0 and v.key in keys for v in voided)
+
+
+def salient(rule: CompiledRule, ctx: Context, salience: Salience, headline_other: bool = False) -> tuple[bool, str]:
+    """Whether the rule's hits make the story about its topic, and why (for explanations).
+
+    ``headline_other``: the title's hit was denied or of another sense (a hotel,
+    a cup, "bukan serangan siber"). The headline says what the story is about,
+    so a counted hit in the summary or the lead is then no longer enough: only
+    ``min_hits`` hits make the story.
+    """
     shadow, hits = ctx.shadow, ctx.hits
     spans = sorted(
         {(h[0], h[1], h[2]) for key, _w, fields in rule.score_keys for h in hits.get(key, ()) if h[2] in fields}
@@ -164,16 +224,22 @@ def salient(rule, ctx, salience: Salience) -> tuple[bool, str]:
         return True, "found through other topics"  # topic: references: those topics passed their own check
     if any(f == 0 for _s, _e, f in spans) or any(h[0] == 0 for h in regex_hits):
         return True, "about the topic: a hit in the title"
-    if any(f == 1 for _s, _e, f in spans) or any(h[0] == 1 for h in regex_hits):
-        return True, "about the topic: a hit in the summary"
-    if salience.lead_words:
-        base = shadow.starts[2]
-        for start, _end, f in spans:
-            if f == 2 and start - base <= salience.lead_words * _CHARS_PER_WORD:
-                if len(shadow.text[base:start].split()) < salience.lead_words:
-                    return True, f"about the topic: a hit in the first {salience.lead_words} words"
-                break  # spans are sorted: later hits are further in
+    if not headline_other:
+        if any(f == 1 for _s, _e, f in spans) or any(h[0] == 1 for h in regex_hits):
+            return True, "about the topic: a hit in the summary"
+        if salience.lead_words:
+            base = shadow.starts[2]
+            for start, _end, f in spans:
+                if f == 2 and start - base <= salience.lead_words * _CHARS_PER_WORD:
+                    if len(shadow.text[base:start].split()) < salience.lead_words:
+                        return True, f"about the topic: a hit in the first {salience.lead_words} words"
+                    break  # spans are sorted: later hits are further in
     if count >= salience.min_hits:
         return True, f"about the topic: {count} hits"
+    if headline_other:
+        return False, (
+            f"a passing mention: the title's hit did not count (denied or another sense), "
+            f"and {count} hit(s) elsewhere (needs {salience.min_hits})"
+        )
     lead = f"none in the title or the first {salience.lead_words} words" if salience.lead_words else "none in the title"
     return False, f"a passing mention: {count} hit(s), {lead} (needs one there, or {salience.min_hits} hits)"

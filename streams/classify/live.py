@@ -45,6 +45,8 @@ class LiveRules:
         self.last_error: RulesError | None = None
         """The refusal of the rules now on disk; None while they are the running set."""
         self.refused_at: float | None = None
+        self._seen: str | None = None
+        """The files' fingerprint at the last load: an edit made before the watch began is caught up."""
         self._current = self._load_first()
 
     @property
@@ -157,8 +159,7 @@ class LiveRules:
 
     def _load_first(self) -> RuleSet:
         ruleset = load_ruleset(self.directory)  # a broken set at start is the caller's error to report
-        self._seen: str | None = ruleset.version
-        """The files' fingerprint at the last load: an edit made before the watch began is caught up."""
+        self._seen = ruleset.version
         self._publish(ruleset)
         self._reload_ok = metrics.RULES_RELOAD_OK.labels(str(self.directory))  # only once there is a set to run
         self._reload_ok.set(1)

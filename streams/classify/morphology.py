@@ -29,12 +29,19 @@ __all__ = [
 # the regular English endings, which Indonesian news also borrows (dihack, hacking).
 SUFFIXES = frozenset("an kan i nya lah kah pun annya kannya inya anlah ku mu s es ed ing er ers".split())
 
-# Korean case and topic particles and the commonest combinations.
+# Korean case and topic particles, the commonest combinations, and the endings
+# that make a noun a verb (a noun term finds its verb forms too).
 PARTICLES = frozenset(
     "은 는 이 가 을 를 의 에 에서 에게 에겐 와 과 도 만 로 으로 으로는 으로의 "
     "에서는 에서도 에는 에도 와의 과의 과는 와는 이나 나 까지 부터 보다 처럼 "
     "측 측은 측의 측이 측과 측에 이다 이며 이고 이라고 라고 이란 란 께 한테 "
-    "들 들이 들은 들의 들을 조차 마저 뿐".split()
+    "들 들이 들은 들의 들을 조차 마저 뿐 "
+    # 하다/되다/당하다 verbs built on the noun: 해킹한, 유출된, 해킹당했다, 송금했다, 사칭해
+    "하다 한 하는 하고 하며 하여 해 해서 했다 했고 했던 했으며 할 함 하다고 했다고 한다 한다고 하지 하게 "
+    "된 되는 되어 돼 됐다 되고 됐던 됐으며 된다 된다고 됐다고 되지 "
+    "당한 당했다 당해 당하는 당하고 당했던 당했으며 시킨 시켜 시켰다 "
+    # the offender built on the crime: 사기범, 해킹범, 피싱범
+    "범 범이 범을 범은 범의 범들 범들이 범들을".split()
 )
 
 _VOWELS = set("aeiou")

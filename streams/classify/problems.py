@@ -10,9 +10,15 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
-__all__ = ["Problem", "Report", "RuleFile", "locate", "did_you_mean"]
+if TYPE_CHECKING:
+    from pantau.streams.classify.engine import RuleSet
+
+__all__ = ["Problem", "Report", "RuleFile", "Loc", "locate", "did_you_mean"]
+
+Loc = tuple[str | int, ...]
+"""A place in a rule file's tree: mapping keys and list indexes, from the top."""
 
 
 @dataclass(frozen=True, order=True)
@@ -36,13 +42,13 @@ class Problem:
         return self.severity == "error"
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
+def did_you_mean(word: object, choices: Iterable[str]) -> str:
     """`` (did you mean 'x'?)`` for the closest choice, or an empty string."""
     close = difflib.get_close_matches(str(word), sorted(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def locate(root: Any, path: tuple, *, key: bool = False) -> tuple[int, int]:
+def locate(root: Any, path: Loc, *, key: bool = False) -> tuple[int, int]:
     """1-based (line, col) of the node at ``path`` in a ruamel round-trip tree.
 
     ``key=True`` points at the mapping key itself (for unknown fields); paths
@@ -69,11 +75,11 @@ def locate(root: Any, path: tuple, *, key: bool = False) -> tuple[int, int]:
 class Report:
     """The outcome of checking a rules directory: a rule set only when there are no errors."""
 
-    ruleset: Any
+    ruleset: RuleSet | None
     """The compiled RuleSet, only when there are no errors."""
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
-    compiled: Any = None
+    compiled: RuleSet | None = None
     """The compiled RuleSet even when only its examples fail (``rules diff`` previews it); None otherwise."""
     timings: dict[str, float] = field(default_factory=dict)
     """Seconds spent reading/validating (``parse``), compiling and running examples."""

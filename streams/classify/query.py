@@ -72,21 +72,21 @@ class Regex:
 class And:
     """Every item holds."""
 
-    items: tuple
+    items: tuple[Node, ...]
 
 
 @dataclass(frozen=True)
 class Or:
     """At least one item holds."""
 
-    items: tuple
+    items: tuple[Node, ...]
 
 
 @dataclass(frozen=True)
 class Not:
     """The item does not hold (its terms never add to the score)."""
 
-    item: object
+    item: Node
     pos: int = 0
 
 
@@ -94,8 +94,8 @@ class Not:
 class Near:
     """Some hit of ``left`` and some hit of ``right`` with at most ``distance`` words between."""
 
-    left: object
-    right: object
+    left: Node
+    right: Node
     distance: int
     pos: int = 0
 
@@ -105,7 +105,7 @@ class Scope:
     """``item`` looked for in one field only."""
 
     field: str
-    item: object
+    item: Node
     pos: int = 0
 
 
@@ -117,9 +117,9 @@ class _Parser:
     """Recursive-descent state: the tokens, where we are, and advice gathered."""
 
     text: str
-    toks: list = field(default_factory=list)
+    toks: list[Token] = field(default_factory=list)
     i: int = 0
-    warnings: list = field(default_factory=list)
+    warnings: list[tuple[int, str]] = field(default_factory=list)
 
     def peek(self) -> Token:
         return self.toks[self.i]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 __all__ = [
     "TermSpec",
@@ -26,11 +26,11 @@ __all__ = [
     "SEVERITIES",
 ]
 
-FIELDS = ("title", "summary", "content")
+Field_ = Literal["title", "summary", "content"]
+FIELDS: tuple[Field_, ...] = ("title", "summary", "content")
 LANGUAGES = ("id", "en", "vi", "ko", "ms")
 SEVERITIES = ("low", "medium", "high", "critical")
 
-Field_ = Literal["title", "summary", "content"]
 Language = Literal["id", "en", "vi", "ko", "ms"]
 Severity = Literal["low", "medium", "high", "critical"]
 _STRICT = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -98,9 +98,12 @@ class DenialSpec(BaseModel):
     """Cues that deny a hit in the same clause ("bukan serangan siber", "해킹은 아닌").
 
     ``before`` cues come before the hit (Indonesian, English, Vietnamese),
-    ``after`` cues follow it (Korean), at most ``window`` words away, with no
-    sentence or comma break between; a cue inside an ``unless`` phrase
-    ("bukan hanya", "not only") denies nothing.
+    ``after`` cues follow it (Korean; passives like "dibantah"), at most
+    ``window`` words away, with no sentence, comma or "but" between; a cue
+    inside an ``unless`` phrase ("bukan hanya", "not only") denies nothing.
+    ``windows`` sets the reach per article language: Vietnamese counts every
+    syllable as a word ("không phải là một cuộc tấn công mạng"), Korean glues
+    particles to the noun ("해킹은 아닌"), so one size does not fit all.
     """
 
     model_config = _STRICT
@@ -108,6 +111,16 @@ class DenialSpec(BaseModel):
     after: list[Item] = Field(default_factory=list)
     unless: list[Item] = Field(default_factory=list)
     window: int = Field(default=4, ge=0, le=20)
+    windows: dict[Language, int] = Field(default_factory=dict)
+    """Per article language, e.g. ``{vi: 8, ko: 3}``; other languages use ``window``."""
+
+    @field_validator("windows")
+    @classmethod
+    def _reach(cls, value: dict[str, int]) -> dict[str, int]:
+        for code, words in value.items():
+            if not 0 <= words <= 20:
+                raise ValueError(f"windows: {code}: {words} is out of range; give 0 to 20 words")
+        return value
 
 
 class SenseSpec(BaseModel):

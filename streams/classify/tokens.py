@@ -71,6 +71,8 @@ def tokenize(text: str) -> list[Token]:
                 i = w.end()
                 continue
             w = _WORD.match(text, i)
+            if w is None:  # cannot happen: text[i] is no space, bracket or quote, so a word starts here
+                raise QueryError(f"unexpected {text[i]!r}", i, "remove it")
             word = w.group()
             toks.append(_classify_word(word, i, text))
             i = w.end()
@@ -104,8 +106,9 @@ def _classify_word(word: str, pos: int, text: str) -> Token:
         if len(word) == 1:
             raise QueryError("'@' needs a list name", pos, "write @name of a list under terms:")
         return Token("ref", word[1:], pos)
-    if ":" in word and _PREFIX.match(word):
-        name = _PREFIX.match(word).group(1)
+    field = _PREFIX.match(word) if ":" in word else None
+    if field is not None:
+        name = field.group(1)
         raise QueryError(
             f"unknown field {name + ':'!r}{did_you_mean(name, SCOPES + ('topic', 'regex'))}",
             pos,

@@ -6,8 +6,9 @@ import re
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
-from pantau.streams.classify.problems import Problem, did_you_mean, locate
+from pantau.streams.classify.problems import Loc, Problem, did_you_mean, locate
 from pantau.streams.classify.schema import ExampleSpec, ExamplesSpec, RuleSpec, TermListSpec, TermSpec, TopicFile
 
 __all__ = ["schema_problems", "model_at"]
@@ -30,7 +31,7 @@ _RULE_SYNONYMS = {
 }
 
 
-def model_at(loc: tuple) -> type[BaseModel] | None:
+def model_at(loc: Loc) -> type[BaseModel] | None:
     """The schema model that owns the mapping at ``loc`` (a cleaned location)."""
     if not loc:
         return TopicFile
@@ -49,7 +50,7 @@ def model_at(loc: tuple) -> type[BaseModel] | None:
     return None
 
 
-def _clean(loc: tuple) -> tuple:
+def _clean(loc: Loc) -> Loc:
     return tuple(step for step in loc if not (isinstance(step, str) and _TYPE_STEP.match(step)))
 
 
@@ -57,12 +58,12 @@ def schema_problems(exc: ValidationError, tree: Any, file: str) -> list[Problem]
     """One located problem per distinct place pydantic complained about."""
     errors = [(_clean(e["loc"]), e) for e in exc.errors(include_url=False)]
     # A union (text or mapping) reports every branch: keep the deepest explanation per place.
-    keep: dict[tuple, dict] = {}
+    keep: dict[Loc, ErrorDetails] = {}
     for loc, err in errors:
         if any(other[: len(loc)] == loc and len(other) > len(loc) for other, _ in errors):
             continue
         keep.setdefault(loc, err)
-    problems = []
+    problems: list[Problem] = []
     for loc, err in keep.items():
         message, hint = _describe(loc, err)
         line, col = locate(tree, loc, key=err["type"] == "extra_forbidden")
@@ -72,7 +73,7 @@ def schema_problems(exc: ValidationError, tree: Any, file: str) -> list[Problem]
     return problems
 
 
-def _describe(loc: tuple, err: dict) -> tuple[str, str]:
+def _describe(loc: Loc, err: ErrorDetails) -> tuple[str, str]:
     kind, value = err["type"], err.get("input")
     name = str(loc[-1]) if loc else "file"
     where = ".".join(str(s) for s in loc)
@@ -110,7 +111,7 @@ def _describe(loc: tuple, err: dict) -> tuple[str, str]:
     return f"{where}: {err['msg']} (got {_short(value)})", "fix the value"
 
 
-def _parent_name(loc: tuple) -> str:
+def _parent_name(loc: Loc) -> str:
     for step in reversed(loc):
         if isinstance(step, str):
             return step

@@ -1,4 +1,4 @@
-"""Route declarations of pantau.yaml (``routes:``) and the durations and URL masking destinations share.
+"""Route declarations of pantau.yaml (``routes:``) and the URL masking destinations share (durations: core).
 
 Each destination type declares its own settings model (streams/deliver/destinations/);
 routes follow Alertmanager:
@@ -15,33 +15,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
-from typing import Annotated, Literal
+from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+# Durations are shared with settings outside delivery (archive:, websub:); re-exported for destinations.
+from pantau.core.config import Duration, parse_duration
 
 __all__ = ["RouteSpec", "StormSpec", "EventName", "parse_duration", "Duration", "mask_url", "STANDARD_SCHEDULE"]
-
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
-_UNIT = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, None: 1}
-
-
-def parse_duration(value: object) -> float:
-    """Seconds from ``30``, ``"30s"``, ``"5m"``, ``"4h"``, ``"1d"`` (a bare number is seconds)."""
-    if isinstance(value, bool):
-        raise ValueError(f"expected a duration like 30s, 5m, 4h, got {value!r}")
-    if isinstance(value, (int, float)):
-        if value < 0:
-            raise ValueError(f"a duration cannot be negative, got {value!r}")
-        return float(value)
-    m = _DURATION.match(str(value))
-    if not m:
-        raise ValueError(f"expected a duration like 30s, 5m, 4h or 1d, got {value!r}")
-    return float(m.group(1)) * _UNIT[m.group(2)]
-
-
-Duration = Annotated[float, BeforeValidator(parse_duration)]
 
 # The Standard Webhooks retry schedule: the first attempt at once, then these waits.
 STANDARD_SCHEDULE = (0.0, 5.0, 300.0, 1800.0, 7200.0, 18000.0, 36000.0, 36000.0)

@@ -81,9 +81,11 @@ class Dispatcher:
         self.silences = silences
         routes = list(routes)
         self.planner = Planner({r.name: r for r in routes})
-        self.inhibitor = Inhibitor(inhibit, self.planner.routes)
+        self.inhibitor = Inhibitor(inhibit, self.planner.routes, store=outbox)
         self.inhibited: dict[str, str] = {}
         """Alert key -> why it was inhibited, for the alerts of the last ``submit`` (the archive shows it)."""
+        self.silenced: dict[str, str] = {}
+        """Alert key -> silence id, for the alerts the last ``submit`` muted (as ``inhibited``)."""
         self.planner.restore(outbox.load_timers())
         self.clock = clock
         self.jitter = jitter
@@ -111,6 +113,7 @@ class Dispatcher:
         metrics.SILENCES_ACTIVE.set(len(live))
         alerts, muted = self.inhibitor.split(list(alerts), now)
         self.inhibited = {}
+        self.silenced = {}
         for alert, why in muted:
             self.inhibited[alert.key] = why
             metrics.INHIBITED.labels(alert.destination, alert.route).inc()
@@ -118,10 +121,11 @@ class Dispatcher:
         keep: list[Alert] = []
         for alert in alerts:
             # Silences mute stories; ops events about pantau itself are not theirs to mute.
-            muted = silencing(live, alert.classified, now) if live and alert.classified is not None else None
-            if muted is not None:
+            silence = silencing(live, alert.classified, now) if live and alert.classified is not None else None
+            if silence is not None:
+                self.silenced[alert.key] = silence.id
                 metrics.ALERTS.labels(alert.destination, "silenced").inc()
-                self._logger(alert.destination).info("alert_silenced", alert=alert.key, silence=muted.id)
+                self._logger(alert.destination).info("alert_silenced", alert=alert.key, silence=silence.id)
                 continue
             keep.append(alert)
         stored = self.outbox.enqueue(keep, [self.planner.due_time(a.route, a.destination, now) for a in keep])

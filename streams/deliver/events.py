@@ -15,7 +15,7 @@ from typing import Literal, get_args
 
 import msgspec
 
-from pantau.sources.health import HealthEvent
+from pantau.sources.health import FeedHealth
 
 __all__ = [
     "OpsEvent",
@@ -89,13 +89,27 @@ def _episode(at: float) -> str:
     return repr(float(at))
 
 
-def from_health(event: HealthEvent) -> OpsEvent:
+_FEED_KINDS: dict[str, EventKind] = {
+    "failing": "feed_failing",
+    "silent": "feed_silent",
+    "gone": "feed_gone",
+    "recovered": "feed_recovered",
+}
+
+
+def _feed_kind(health: str) -> EventKind:
+    if health not in _FEED_KINDS:
+        raise ValueError(f"feed health event of unknown kind {health!r} (expected one of {', '.join(_FEED_KINDS)})")
+    return _FEED_KINDS[health]
+
+
+def from_health(event: FeedHealth) -> OpsEvent:
     """The ops event for a feed health change announced by the poller."""
     # A health event is announced once per change of verdict, at the time of the change.
     return OpsEvent(
-        kind=f"feed_{event.kind}",  # type: ignore[arg-type]  # failing/silent/gone/recovered
+        kind=_feed_kind(event.verdict),
         subject=event.feed,
-        subject_name=event.feed_name,
+        subject_name=event.name,
         message=event.message,
         episode=_episode(event.at),
         at=event.at,

@@ -25,20 +25,30 @@ import secrets
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import Literal, Protocol, overload
 from urllib.parse import quote
 
 import msgspec
 
 from pantau.core.errors import FeedbackLinkError
 
-if TYPE_CHECKING:
-    from pantau.core.config import Config
-
 __all__ = ["FeedbackLinks", "LinkSigner", "Verdict", "VERDICTS", "LINK_TTL", "link_key", "public_base", "signer_for"]
+
+
+class LinkSettings(Protocol):
+    """What signing links needs of pantau.yaml: the state file (the key is kept beside it).
+
+    ``web:`` (secret, public_url, listen) is read when the object has it: a
+    :class:`pantau.config.Config` does, and sits above this module.
+    """
+
+    @property
+    def state(self) -> Path: ...
+
 
 Verdict = Literal["relevant", "not_relevant"]
 VERDICTS: tuple[str, ...] = ("relevant", "not_relevant")
+_VERDICT: dict[str, Verdict] = {"relevant": "relevant", "not_relevant": "not_relevant"}
 LINK_TTL = 30 * 86400.0
 """Links work this long after the alert was made (a month of inbox archaeology)."""
 _KEY_FILE = "feedback-link-key"
@@ -91,7 +101,8 @@ class LinkSigner:
 
     def verify(self, alert_key: str, verdict: str, expires: str | int, signature: str, *, article: str = "") -> Verdict:
         """The verdict when the link is genuine and current; FeedbackLinkError saying why not otherwise."""
-        if verdict not in VERDICTS:
+        checked = _VERDICT.get(verdict)
+        if checked is None:
             raise FeedbackLinkError(
                 f"feedback link: unknown verdict {verdict!r}", hint="use the link from the alert as it was sent"
             )
@@ -110,10 +121,10 @@ class LinkSigner:
             raise FeedbackLinkError(
                 "feedback link: expired", hint="links work for 30 days; give feedback on the alert's page instead"
             )
-        return verdict  # type: ignore[return-value]
+        return checked
 
 
-def link_key(config: Config) -> bytes:
+def link_key(config: LinkSettings) -> bytes:
     """The link-signing key: derived from ``web.secret``, else random and kept beside the state file."""
     web = getattr(config, "web", None)
     secret = getattr(web, "secret", None)
@@ -135,7 +146,7 @@ def link_key(config: Config) -> bytes:
     return bytes.fromhex(value)
 
 
-def public_base(config: Config) -> str:
+def public_base(config: LinkSettings) -> str:
     """Where people reach the web page: ``web.public_url``, else ``http://`` + ``web.listen`` (127.0.0.1:8464)."""
     web = getattr(config, "web", None)
     url = getattr(web, "public_url", None)
@@ -144,7 +155,15 @@ def public_base(config: Config) -> str:
     return f"http://{getattr(web, 'listen', None) or '127.0.0.1:8464'}"
 
 
-def signer_for(config: Config, *, shared: bool = False) -> LinkSigner | None:
+@overload
+def signer_for(config: LinkSettings, *, shared: Literal[False] = False) -> LinkSigner: ...
+
+
+@overload
+def signer_for(config: LinkSettings, *, shared: bool) -> LinkSigner | None: ...
+
+
+def signer_for(config: LinkSettings, *, shared: bool = False) -> LinkSigner | None:
     """The configured signer; with ``shared`` (several processes sign) only when ``web.secret`` is set."""
     web = getattr(config, "web", None)
     if shared and getattr(web, "secret", None) is None:

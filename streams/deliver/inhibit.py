@@ -10,7 +10,9 @@ route's alert for the same story." The source is a match of the story (its
 topic, severity, rule, tags); the target is an alert (its route's name, or a
 topic the route takes); ``equal: [story]`` (the only key, and the default)
 ties them to one story: the source may come from this article or from an
-earlier copy of the story (remembered for the story window). An alert that
+earlier copy of the story (remembered for ``memory``, 3 days by default, in
+the outbox's store: SQLite ``inhibit_sources`` or the Faust ``story_ledger``
+table, so a restart keeps inhibiting; pruned with the sent keys). An alert that
 is itself a source is never inhibited. A suppressed alert is counted in
 ``pantau_delivery_inhibited_total``, logged with its explanation, and the
 archive shows it as "inhibited" with that explanation.
@@ -18,16 +20,17 @@ archive shows it as "inhibited" with that explanation.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
-from typing import Literal
+from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from pantau.streams.classify import Classified, Match
+from pantau.streams.classify import Match
 from pantau.streams.deliver.alert import Alert
 from pantau.streams.deliver.config import RouteSpec
 
-__all__ = ["InhibitRule", "SourceMatch", "TargetMatch", "Inhibitor"]
+__all__ = ["InhibitRule", "SourceMatch", "TargetMatch", "Inhibitor", "SourceStore"]
 
 
 class SourceMatch(BaseModel):
@@ -81,25 +84,47 @@ class TargetMatch(BaseModel):
         return True
 
 
+EqualBy = Literal["story"]
+_BY_STORY: tuple[EqualBy, ...] = ("story",)
+
+
 class InhibitRule(BaseModel):
     """One ``inhibit:`` entry of pantau.yaml."""
 
     model_config = ConfigDict(extra="forbid")
     source: SourceMatch
     target: TargetMatch
-    equal: list[Literal["story"]] = Field(default_factory=lambda: ["story"])
+    equal: list[EqualBy] = Field(default_factory=lambda: list(_BY_STORY))
+
+
+class SourceStore(Protocol):
+    """Where inhibition sources outlive the process (the outbox in both modes)."""
+
+    def inhibit_source(self, key: str) -> float | None:
+        """When the source ``key`` was last seen, if ever."""
+
+    def save_inhibit_source(self, key: str, at: float) -> None:
+        """Record that the source ``key`` was seen at ``at``."""
 
 
 class Inhibitor:
     """Applies the inhibit rules to one article's alerts; remembers inhibiting stories for ``memory`` seconds."""
 
     def __init__(
-        self, rules: Iterable[InhibitRule], routes: Mapping[str, RouteSpec], *, memory: float = 3 * 86400.0
+        self,
+        rules: Iterable[InhibitRule],
+        routes: Mapping[str, RouteSpec],
+        *,
+        memory: float = 3 * 86400.0,
+        store: SourceStore | None = None,
     ) -> None:
         self.rules = list(rules)
         self.routes = dict(routes)
         self.memory = memory
-        self._sources: dict[tuple[int, str], float] = {}  # (rule, story) -> when last seen
+        self.store = store
+        self._sources: dict[tuple[int, str], float] = {}  # (rule, story) -> when last seen (a cache of the store)
+        # A rule is known by its content, not its place: reordering inhibit: keeps what was remembered.
+        self._ids = [hashlib.blake2b(r.model_dump_json().encode(), digest_size=8).hexdigest() for r in self.rules]
 
     def split(self, alerts: list[Alert], now: float) -> tuple[list[Alert], list[tuple[Alert, str]]]:
         """(alerts to deliver, [(inhibited alert, explanation)])."""
@@ -117,24 +142,45 @@ class Inhibitor:
         return kept, muted
 
     def _why(self, alert: Alert, now: float) -> str | None:
-        c: Classified = alert.classified  # type: ignore[assignment]
+        c = alert.classified
+        if c is None:  # split() asks only about story alerts; ops events are never inhibited
+            return None
         route = self.routes.get(alert.route)
         for i, rule in enumerate(self.rules):
             here = [m for m in c.matches if rule.source.holds(m)]
             if here:
-                self._sources[(i, alert.story)] = now
+                self._seen(i, alert.story, now)
             if not rule.target.holds(alert, route):
                 continue
             # An alert whose own route takes the source's topic is the source alert itself.
             if route is not None and rule.source.topic is not None and rule.source.topic in route.topics:
                 continue
-            if here or (i, alert.story) in self._sources:
+            if here or self._remembered(i, alert.story, now):
                 where = "this article" if here else "an earlier copy of the story"
                 return (
                     f"inhibited by inhibit[{i}]: a {rule.source.describe()} match in {where} covers story "
                     f"{alert.story}, so route {alert.route} does not alert on it"
                 )
         return None
+
+    def _key(self, rule: int, story: str) -> str:
+        return f"{self._ids[rule]}\x1f{story}"
+
+    def _seen(self, rule: int, story: str, now: float) -> None:
+        last = self._sources.get((rule, story))
+        self._sources[(rule, story)] = now
+        # Written through, but at most once a minute per story: a burst of copies costs one write.
+        if self.store is not None and (last is None or now - last >= 60.0):
+            self.store.save_inhibit_source(self._key(rule, story), now)
+
+    def _remembered(self, rule: int, story: str, now: float) -> bool:
+        if (rule, story) in self._sources:
+            return True
+        at = self.store.inhibit_source(self._key(rule, story)) if self.store is not None else None
+        if at is None or at < now - self.memory:
+            return False
+        self._sources[(rule, story)] = at  # seen before a restart: cached again
+        return True
 
     def _forget(self, now: float) -> None:
         old = [k for k, at in self._sources.items() if at < now - self.memory]

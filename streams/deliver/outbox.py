@@ -103,3 +103,9 @@ class Outbox(Protocol):
 
     def save_ledger(self, key: str, raw: bytes, at: float) -> None:
         """Store the ledger of the first alert ``key`` (pruned with the sent keys, by ``at``)."""
+
+    def inhibit_source(self, key: str) -> float | None:
+        """When an inhibition source (streams/deliver/inhibit.py) keyed ``key`` was last seen, if ever."""
+
+    def save_inhibit_source(self, key: str, at: float) -> None:
+        """Record that the inhibition source ``key`` was seen at ``at`` (pruned with the sent keys)."""

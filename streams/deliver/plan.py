@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict, deque
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from typing import TypeVar
 
 import msgspec
 
@@ -30,6 +31,7 @@ __all__ = ["Planner", "Planned"]
 
 Group = tuple[str, str]  # (route, destination)
 _SEP = "\x1f"
+_V = TypeVar("_V")
 
 
 class _Timers(msgspec.Struct, kw_only=True):
@@ -94,7 +96,7 @@ class Planner:
         except (msgspec.DecodeError, msgspec.ValidationError):
             return  # unreadable timers: start afresh, as before timers were saved
 
-        def groups(d: dict[str, object]):
+        def groups(d: dict[str, _V]) -> Iterator[tuple[tuple[str, str], _V]]:
             for key, value in d.items():
                 route, _, destination = key.partition(_SEP)
                 if route in self.routes:

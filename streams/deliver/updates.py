@@ -2,9 +2,9 @@
 
 The destination then hears about it as an *update* of the first alert, not a
 new alert and not silence: a threaded reply where the channel has threads
-(Telegram ``reply_to_message_id``, email ``In-Reply-To``), an
-``alert.updated`` webhook event with the same story id, a compact follow-up
-elsewhere. For each first alert a :class:`Ledger` records what the desk has
+(Slack app ``thread_ts``, Telegram ``reply_to_message_id``, email
+``In-Reply-To``), an ``alert.updated`` webhook event with the same story id,
+a compact follow-up elsewhere. For each first alert a :class:`Ledger` records what the desk has
 been told (outlets, languages, topics) and the destination's reference of the
 first message. A copy that adds something opens an update that waits
 ``update_wait`` for more copies (so an editor reads "3 more outlets: Kompas,
@@ -21,6 +21,7 @@ import hashlib
 
 import msgspec
 
+from pantau.streams.classify.records import Classified
 from pantau.streams.deliver.alert import Alert, StoryUpdate, UpdateItem
 from pantau.streams.deliver.config import RouteSpec
 
@@ -39,7 +40,7 @@ class Ledger(msgspec.Struct, kw_only=True):
     """When the first alert was made (for pruning with the sent keys)."""
     sent: bool = False
     ref: str = ""
-    """The destination's id of the first message (Telegram message_id), when it gives one."""
+    """The destination's id of the first message (Telegram message_id, Slack ``channel:ts``), when it gives one."""
     seq: int = 0
     """Updates opened so far."""
     open: str = ""
@@ -61,29 +62,38 @@ def decode_ledger(raw: bytes | None) -> Ledger | None:
         return None
 
 
+def _classified(alert: Alert) -> Classified:
+    # Only story alerts have ledgers: ops events (classified None) are never folded (see Dispatcher.submit).
+    if alert.classified is None:
+        raise ValueError(f"alert {alert.key} is an ops event: story updates are kept for story alerts only")
+    return alert.classified
+
+
 def _outlet(alert: Alert) -> str:
-    a = alert.classified.article  # type: ignore[union-attr]
+    a = _classified(alert).article
     return a.feed_name or a.feed
 
 
 def first_ledger(alert: Alert) -> Ledger:
     """The ledger of a first alert: its outlet, language and topics are what the desk knows."""
-    a = alert.classified.article  # type: ignore[union-attr]
+    classified = _classified(alert)
+    a = classified.article
     return Ledger(
         title=a.title,
-        first_topics=list(alert.classified.topics),  # type: ignore[union-attr]
+        first_topics=list(classified.topics),
         outlets=[_outlet(alert)],
         languages=[a.language] if a.language else [],
-        topics=list(alert.classified.topics),
+        topics=list(classified.topics),
         at=alert.created,
-    )  # type: ignore[union-attr]
+    )
 
 
 def fold(ledger: Ledger, copy: Alert) -> UpdateItem | None:
     """Note a copy in the ledger; the item to announce when it adds an outlet, a language or a topic."""
-    a = copy.classified.article  # type: ignore[union-attr]
+    classified = _classified(copy)
+    a = classified.article
     outlet, language = _outlet(copy), a.language or ""
-    topics = [t for t in copy.classified.topics if t not in ledger.topics]  # type: ignore[union-attr]
+    topics = [t for t in classified.topics if t not in ledger.topics]
     new_outlet = outlet not in ledger.outlets
     new_language = bool(language) and language not in ledger.languages
     if not (new_outlet or new_language or topics):

@@ -9,11 +9,13 @@ broker, is exercised by tests/e2e/test_distributed*.py.
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime, timezone
 from types import SimpleNamespace
 
 from faust.types import TP
 
 from pantau.adapters.faust.delivery import DeliverySupervisor
+from pantau.core.article import Article, article_id
 
 MATCHES = TP("pantau.matches", 0)
 
@@ -72,7 +74,7 @@ def test_delivers_only_while_owning_the_partition_with_tables_recovered():
         return seen, dispatcher.runs, outbox.resets, dispatcher.restored
 
     seen, runs, resets, restored = asyncio.run(scenario())
-    assert seen[0] == (False, ["kafka: no partitions assigned to this worker yet"])
+    assert seen[0] == (False, ["kafka: not in the consumer group yet"])
     assert seen[1] == (False, ["kafka: rebalancing or recovering tables"])
     assert seen[2] == (True, []) and seen[3] == (True, [])
     assert seen[4] == (False, [])
@@ -118,3 +120,53 @@ def test_a_crashed_dispatcher_is_restarted_on_the_next_tick():
         return crashed, supervisor.delivering, dispatcher.runs
 
     assert asyncio.run(scenario()) == (False, True, 2)
+
+
+def test_a_member_the_group_gave_nothing_is_ready_but_does_not_deliver():
+    async def scenario():
+        app = FakeApp()
+        supervisor = DeliverySupervisor(app, Dispatcher(), Outbox(), {}, MATCHES)  # type: ignore[arg-type]
+        supervisor.tick()
+        before = list(supervisor.not_ready)
+        supervisor.assigned(set())  # another worker holds the matches partition: a standby
+        supervisor.tick()
+        await asyncio.sleep(0)
+        return before, list(supervisor.not_ready), supervisor.delivering
+
+    assert asyncio.run(scenario()) == (["kafka: not in the consumer group yet"], [], False)
+
+
+def test_a_closing_worker_stops_delivering_and_never_starts_again():
+    async def scenario():
+        app = FakeApp()
+        app.assigned = {MATCHES}
+        supervisor = DeliverySupervisor(app, Dispatcher(), Outbox(), {}, MATCHES)  # type: ignore[arg-type]
+        supervisor.tick()
+        await asyncio.sleep(0)
+        before = supervisor.delivering
+        supervisor.close()  # SIGTERM: the partition is still assigned until Faust leaves the group
+        supervisor.tick()
+        await asyncio.sleep(0)
+        return before, supervisor.delivering
+
+    assert asyncio.run(scenario()) == (True, False)
+
+
+def test_a_dispatcher_that_keeps_sent_keys_forever_keeps_story_members_as_long():
+    # Dispatcher.retention None means "never prune"; the story index used to be given None and
+    # crashed (a time minus None) on the first new day of articles.
+    table: dict[str, bytes] = {}
+    supervisor = DeliverySupervisor(FakeApp(), Dispatcher(), Outbox(), table, MATCHES)  # type: ignore[arg-type]
+    stories = supervisor.stories()
+
+    def article(n: int, at: datetime) -> Article:
+        url = f"https://a.example/{n}"
+        text = f"Story {n}: a bank in city {n} reported a data breach affecting its customers. " * 3
+        return Article(
+            id=article_id(url), url=url, title=f"Breach {n}", content=text, published=at, fetched=at, feed="t"
+        )
+
+    first = article(1, datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc))
+    stories.assign(first)
+    stories.assign(article(2, datetime(2027, 4, 2, 8, 0, tzinfo=timezone.utc)))  # a new day: the store is pruned
+    assert stories.store.get(first.id) is not None

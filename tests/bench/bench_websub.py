@@ -10,24 +10,20 @@ alert measured came by push.
 from __future__ import annotations
 
 import json
-import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from datetime import datetime, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 
-from servers import FeedServer, Item, rss  # noqa: E402
-from websub_hub import LocalHub  # noqa: E402
+from processes import PantauProcess, free_port  # noqa: E402
+from servers import FeedServer, Item, WebhookReceiver, rss  # noqa: E402
+from websub_hub import LocalHub, with_hub  # noqa: E402
 
 RULES = "topic: cybercrime\ntitle: Cybercrime\nowner: bench\nrules:\n  - id: cyber\n    any: [peretas]\n"
 T0 = datetime(2026, 11, 27, 8, 0, tzinfo=timezone.utc)
@@ -38,43 +34,9 @@ WORDS = (
 ).split()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _with_hub(body: bytes, hub: str, topic: str) -> bytes:
-    links = f'<atom:link rel="hub" href="{hub}"/><atom:link rel="self" href="{topic}"/>'
-    return body.replace(
-        b'<rss version="2.0"><channel>',
-        b'<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel>' + links.encode(),
-    )
-
-
-class _Receiver:
-    """Records the arrival time of each alert, by article title."""
-
-    def __init__(self) -> None:
-        self.arrived: dict[str, float] = {}
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                now = time.monotonic()
-                for alert in json.loads(body).get("alerts", []):
-                    receiver.arrived.setdefault(alert["article"]["title"], now)
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+def arrivals(receiver: WebhookReceiver) -> dict[str, float]:
+    """When each alert first arrived, by article title (the clock of ``started``: time.monotonic)."""
+    return receiver.arrivals(lambda alert: alert["article"]["title"])
 
 
 def _wait(check, timeout: float) -> bool:
@@ -88,13 +50,13 @@ def _wait(check, timeout: float) -> bool:
 
 def cases(args):
     pushes, rate = (10, 2.0) if args.quick else (60, 2.0)
-    hub, feeds, receiver = LocalHub(), FeedServer(), _Receiver()
+    hub, feeds, receiver = LocalHub(), FeedServer(), WebhookReceiver()
     work = Path(tempfile.mkdtemp(prefix="pantau-bench-websub-"))
     (work / "rules").mkdir()
     (work / "rules" / "cybercrime.yaml").write_text(RULES, encoding="utf-8")
     topic = feeds.url("/feed.xml")
-    feeds.put("/feed.xml", _with_hub(rss("Kabar", []), hub.url, topic))
-    metrics = f"127.0.0.1:{_free_port()}"
+    feeds.put("/feed.xml", with_hub(rss("Kabar", []), hub.url, topic))
+    metrics = f"127.0.0.1:{free_port()}"
     config = {
         "feeds": [{"url": topic, "name": "Kabar", "interval": 60}],
         "rules": "rules",
@@ -106,22 +68,14 @@ def cases(args):
         "routes": [{"topics": ["cybercrime"], "to": ["siem"]}],
     }
     (work / "pantau.yaml").write_text(json.dumps(config), encoding="utf-8")  # JSON is YAML
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "PANTAU_LOG_FORMAT": "json"}
-    log = (work / "pantau.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "pantau.cli.main", "run", "--config", "pantau.yaml"],
-        cwd=work,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=log,
-    )
+    proc = PantauProcess(["run", "--config", "pantau.yaml"], cwd=work, name="pantau")
     try:
         if not _wait(lambda: hub.live(topic), 60):
             yield {
                 "bench": "websub_publish_to_alert",
                 "error": "no subscription within 60 s",
                 "meets_target": False,
-                "log": (work / "pantau.log").read_text()[-2000:],
+                "log": proc.output()[-2000:],
             }
             return
         rng = random.Random(20261127)
@@ -137,17 +91,17 @@ def cases(args):
                 T0,
             )
             items.insert(0, item)
-            body = _with_hub(rss("Kabar", items[:20]), hub.url, topic)
+            body = with_hub(rss("Kabar", items[:20]), hub.url, topic)
             started = time.monotonic()
             statuses = hub.publish(topic, body)
-            if statuses != [204] or not _wait(lambda item=item: item.title in receiver.arrived, 30):
+            if statuses != [204] or not _wait(lambda item=item: item.title in arrivals(receiver), 30):
                 yield {
                     "bench": "websub_publish_to_alert",
                     "error": f"push {n} not delivered (hub got {statuses})",
                     "meets_target": False,
                 }
                 return
-            latencies.append(receiver.arrived[item.title] - started)
+            latencies.append(arrivals(receiver)[item.title] - started)
             time.sleep(max(0.0, 1 / rate - (time.monotonic() - started)))
         latencies.sort()
         p99 = latencies[min(len(latencies) - 1, int(round(0.99 * len(latencies))) - 1)]
@@ -163,9 +117,7 @@ def cases(args):
             "meets_target": p99 < 2.0,
         }
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        log.close()
+        proc.stop()
         hub.stop()
         feeds.stop()
-        receiver.server.shutdown()
+        receiver.stop()

@@ -38,6 +38,7 @@ from pantau.adapters.sqlite.state import open_state
 from pantau.adapters.sqlite.stories import SqliteStoryStore
 from pantau.core.article import Article, article_id
 from pantau.streams.classify import Classified, Match
+from pantau.streams.crosslang import Fingerprint, encode_fingerprint
 from pantau.streams.deliver.alert import Message
 from pantau.streams.deliver.config import RouteSpec
 from pantau.streams.deliver.dispatch import Dispatcher
@@ -214,8 +215,15 @@ def _simulate(
                 for gone in recent_bodies[:-200]:
                     story_of.pop(gone, None)
                 del recent_bodies[:-200]
-            # What StoryIndex.assign stores for a matched article: its story, time, size and signature.
-            member = StoryMember(article.id, story, now, 40, rng.randbytes(4 * NUM_PERM))
+            # What StoryIndex.assign stores for a matched article: its story, time, size, signature and
+            # cross-language fingerprint (a typical one: ~15 names, ~4 numbers).
+            fp = Fingerprint(
+                frozenset(f"entity{rng.randrange(5000)}" for _ in range(15)),
+                frozenset(str(rng.randrange(10, 10**6)) for _ in range(4)),
+                now,
+                "id",
+            )
+            member = StoryMember(article.id, story, now, 40, rng.randbytes(4 * NUM_PERM), encode_fingerprint(fp))
             for store in stores:
                 store.add(member)
             batch += router.alerts_for(_classified(article, rng), story=story)

@@ -99,8 +99,8 @@ def test_an_ambiguous_prefix_names_the_candidates(capsys, monitor: Path) -> None
 def test_dead_letter_keys_are_taken_by_unique_prefix(capsys, monitor: Path) -> None:
     from pantau.adapters.sqlite.outbox import SqliteOutbox
     from pantau.adapters.sqlite.state import open_state
+    from pantau.config import load_config
     from pantau.core.article import Article
-    from pantau.core.config import load_config
     from pantau.streams.classify import Classified
     from pantau.streams.deliver.alert import Alert
 
@@ -178,7 +178,7 @@ def test_fetch_output_piped_into_classify_keeps_the_article_url(capsys, monkeypa
 
 def test_a_route_to_a_topic_like_nothing_defined_is_only_warned_about(tmp_path: Path) -> None:
     """A topic an editor is about to add while pantau runs (rules reload live) is not a typo."""
-    from pantau.core.config import load_config
+    from pantau.config import load_config
     from pantau.runtime.checks import check_config_and_rules
 
     path = tmp_path / "pantau.yaml"

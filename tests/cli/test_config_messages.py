@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pantau.core.config import load_config
+from pantau.config import load_config
 from pantau.core.errors import ConfigError, MissingEnvError
 
 

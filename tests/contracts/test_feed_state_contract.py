@@ -15,7 +15,7 @@ from pantau.adapters.kafka.topics import FEEDS_STATE
 from pantau.adapters.sqlite.feed_state import SqliteFeedStateStore
 from pantau.adapters.sqlite.state import open_state
 from pantau.sources.feed_state import FeedState
-from tests.contracts.conftest import Backend, closing
+from tests.contracts.conftest import Backend, closing, sqlite
 
 FEED = "https://kabar.example/rss.xml"
 
@@ -23,26 +23,20 @@ FEED = "https://kabar.example/rss.xml"
 @pytest.fixture(params=["sqlite", pytest.param("kafka-shared", marks=pytest.mark.kafka)])
 def feed_states(request, tmp_path):
     if request.param == "sqlite":
-        path = tmp_path / "state.db"
-        yield from closing(Backend("sqlite", lambda: SqliteFeedStateStore(open_state(path))))
+        yield from closing(sqlite(tmp_path, SqliteFeedStateStore))
         return
     bootstrap = request.getfixturevalue("kafka_bootstrap")
     topic = FEEDS_STATE.name(request.getfixturevalue("kafka_prefix"))
-    backend = Backend("kafka-shared", lambda: None)
-    opened: list[SharedFeedStateStore] = []
 
     def open_worker() -> SharedFeedStateStore:
-        for previous in opened:
+        for previous in backend.opened:
             previous.flush()  # what the previous worker shared reaches the topic
-        store = SharedFeedStateStore(
-            SqliteFeedStateStore(open_state(tmp_path / f"w{len(opened)}.db")), bootstrap, topic
-        )
+        own = SqliteFeedStateStore(open_state(tmp_path / f"w{len(backend.opened)}.db"))
+        store = SharedFeedStateStore(own, bootstrap, topic)
         asyncio.run(store.catch_up())
-        opened.append(store)
-        backend.closers.append(store.close)
         return store
 
-    backend.opener = open_worker
+    backend = Backend("kafka-shared", open_worker)
     yield from closing(backend)
 
 

@@ -12,16 +12,14 @@ import pytest
 
 from pantau.adapters.faust.outbox_table import TableOutbox
 from pantau.adapters.sqlite.outbox import SqliteOutbox
-from pantau.adapters.sqlite.state import open_state
-from tests.contracts.conftest import Backend, closing
+from tests.contracts.conftest import Backend, closing, sqlite
 from tests.streams.test_table_outbox import make_alerts
 
 
 @pytest.fixture(params=["sqlite", "faust-table"])
 def outbox(request, tmp_path):
     if request.param == "sqlite":
-        path = tmp_path / "state.db"
-        yield from closing(Backend("sqlite", lambda: SqliteOutbox(open_state(path))))
+        yield from closing(sqlite(tmp_path, SqliteOutbox))
     else:
         tables: tuple[dict, dict, dict] = ({}, {}, {})
         yield from closing(Backend("faust-table", lambda: TableOutbox(*tables)))

@@ -6,8 +6,7 @@ import pytest
 
 from pantau.adapters.kafka.silences import TopicSilences
 from pantau.adapters.sqlite.silences import SqliteSilences
-from pantau.adapters.sqlite.state import open_state
-from tests.contracts.conftest import Backend, closing
+from tests.contracts.conftest import Backend, closing, sqlite
 
 NOW = 1_800_000_000.0
 
@@ -15,21 +14,17 @@ NOW = 1_800_000_000.0
 @pytest.fixture(params=["sqlite", pytest.param("kafka-topic", marks=pytest.mark.kafka)])
 def silences(request, tmp_path):
     if request.param == "sqlite":
-        path = tmp_path / "state.db"
-        yield from closing(Backend("sqlite", lambda: SqliteSilences(open_state(path))))
+        yield from closing(sqlite(tmp_path, SqliteSilences))
         return
     bootstrap = request.getfixturevalue("kafka_bootstrap")
     prefix = request.getfixturevalue("kafka_prefix")
-    backend = Backend("kafka-topic", lambda: None)
 
     def open_topic() -> TopicSilences:
         store = TopicSilences(bootstrap, prefix=prefix)
         store.catch_up()  # what every worker and the CLI do before reading
-        backend.closers.append(store.close)
         return store
 
-    backend.opener = open_topic
-    yield from closing(backend)
+    yield from closing(Backend("kafka-topic", open_topic))
 
 
 def test_a_silence_is_active_until_it_expires(silences):

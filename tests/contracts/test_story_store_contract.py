@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 
 from pantau.adapters.faust.stories_table import TableStoryStore
-from pantau.adapters.sqlite.state import open_state
 from pantau.adapters.sqlite.stories import SqliteStoryStore
 from pantau.streams.stories import MemoryStoryStore, StoryMember
-from tests.contracts.conftest import Backend, closing
+from tests.contracts.conftest import Backend, closing, sqlite
 
 
 @pytest.fixture(params=["memory", "sqlite", "faust-table"])
@@ -17,8 +16,7 @@ def stories(request, tmp_path):
         store = MemoryStoryStore()  # memory is one instance: "reopening" it is the same store
         yield from closing(Backend("memory", lambda: store))
     elif request.param == "sqlite":
-        path = tmp_path / "state.db"
-        yield from closing(Backend("sqlite", lambda: SqliteStoryStore(open_state(path))))
+        yield from closing(sqlite(tmp_path, SqliteStoryStore))
     else:
         table: dict[str, bytes] = {}
         yield from closing(Backend("faust-table", lambda: TableStoryStore(table)))

@@ -3,29 +3,25 @@
 ``feed_server``       a :class:`servers.FeedServer` (``put(path, rss(...))``, ``url(path)``)
 ``webhook_receiver``  a :class:`servers.WebhookReceiver` (``.url``, ``.received``, ``fail(...)``)
 ``run_pantau``        runs ``python -m pantau.cli.main ARGS`` in a subprocess, in a chosen directory
-``pantau_process``    starts a long-running ``pantau`` (run, worker, sources) as a :class:`PantauProcess`
+``pantau_process``    starts a long-running ``pantau`` (run, worker, sources) as a ``processes.PantauProcess``
 ``write_config``      writes a pantau.yaml from plain sections
+``worker_config``     writes a stream worker's pantau.yaml (no feeds, a free metrics port)
 
-Tests import the record helpers directly: ``from servers import Item, rss``
-(pytest puts this folder on ``sys.path``, as it has no ``__init__.py``).
+Tests import the helpers directly: ``from servers import Item, rss``, ``from processes import
+start_worker, wait_until`` (pytest puts this folder on ``sys.path``, as it has no ``__init__.py``).
 """
 
 from __future__ import annotations
 
-import json
-import os
-import signal
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from processes import PantauProcess, free_port, pantau_env
 from ruamel.yaml import YAML
 from servers import FeedServer, WebhookReceiver
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -62,6 +58,22 @@ def write_config() -> Callable[..., Path]:
 
 
 @pytest.fixture
+def worker_config(write_config: Callable[..., Path]) -> Callable[..., tuple[Path, str]]:
+    """``worker_config(dir, destinations=..., routes=...)`` -> (pantau.yaml, its ``metrics:`` address).
+
+    A stream worker's config: no feeds (tests publish articles to the topic), ``rules/`` and the
+    state file beside it, /metrics and /readyz on a free port (what ``start_worker`` waits on).
+    """
+
+    def write(directory: Path, **sections: object) -> tuple[Path, str]:
+        metrics = f"127.0.0.1:{free_port()}"
+        defaults: dict[str, object] = {"feeds": [], "rules": "rules", "state": "state.db", "metrics": metrics}
+        return write_config(directory, **{**defaults, **sections}), metrics
+
+    return write
+
+
+@pytest.fixture
 def run_pantau() -> Callable[..., subprocess.CompletedProcess]:
     """``run_pantau(*args, cwd=dir, env={...}, timeout=60)``: the real CLI in a subprocess."""
 
@@ -71,7 +83,7 @@ def run_pantau() -> Callable[..., subprocess.CompletedProcess]:
         return subprocess.run(
             [sys.executable, "-m", "pantau.cli.main", *args],
             cwd=cwd,
-            env=_env(env),
+            env=pantau_env(env),
             capture_output=True,
             text=True,
             timeout=timeout,
@@ -80,75 +92,15 @@ def run_pantau() -> Callable[..., subprocess.CompletedProcess]:
     return run
 
 
-def _env(extra: dict[str, str] | None) -> dict[str, str]:
-    # JSON logs so that tests can read events; the repo root first on the path.
-    return {**os.environ, "PYTHONPATH": str(ROOT), "PANTAU_LOG_FORMAT": "json", **(extra or {})}
-
-
-class PantauProcess:
-    """A running ``pantau`` command whose stderr (JSON log lines) goes to a file."""
-
-    def __init__(self, args: tuple[str, ...], cwd: Path, env: dict[str, str] | None) -> None:
-        self.log_path = cwd / f"pantau-{args[0]}-{time.monotonic_ns()}.log"
-        self._log = self.log_path.open("w")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "pantau.cli.main", *args],
-            cwd=cwd,
-            env=_env(env),
-            stdout=subprocess.DEVNULL,
-            stderr=self._log,
-            text=True,
-        )
-
-    def events(self) -> list[dict]:
-        """Every JSON log event written so far."""
-        found = []
-        for line in self.log_path.read_text(encoding="utf-8", errors="replace").splitlines():
-            try:
-                found.append(json.loads(line))
-            except ValueError:
-                continue  # a partly written line or a non-JSON message
-        return found
-
-    def logged(self, event: str, timeout: float = 30.0) -> dict:
-        """Wait (up to ``timeout``) for a log event by name; returns it (fails the test if absent)."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            hit = next((e for e in self.events() if e.get("event") == event), None)
-            if hit is not None:
-                return hit
-            if self.proc.poll() is not None and time.monotonic() > deadline - timeout + 1:
-                break
-            time.sleep(0.05)
-        pytest.fail(f"no {event!r} event logged; log:\n{self.log_path.read_text()[-3000:]}")
-
-    def interrupt(self, timeout: float = 20.0) -> int:
-        """Send Ctrl-C (SIGINT) and wait for the exit status."""
-        self.proc.send_signal(signal.SIGINT)
-        return self.proc.wait(timeout=timeout)
-
-    def kill(self) -> int:
-        """SIGKILL, as a crash would; returns the exit status."""
-        self.proc.kill()
-        return self.proc.wait(timeout=10)
-
-    def stop(self) -> None:
-        """Make sure the process is gone and the log file closed."""
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(timeout=10)
-        self._log.close()
-
-
 @pytest.fixture
 def pantau_process() -> Iterator[Callable[..., PantauProcess]]:
     """``pantau_process(*args, cwd=dir, env={...})``: a long-running CLI process, killed at teardown."""
     started: list[PantauProcess] = []
 
     def start(*args: str, cwd: Path, env: dict[str, str] | None = None) -> PantauProcess:
-        started.append(PantauProcess(args, cwd, env))
+        started.append(PantauProcess(args, cwd=cwd, env=pantau_env(env)))
         return started[-1]
 
     yield start
     for process in started:
-        process.stop()
+        process.stop(grace=0)

@@ -15,6 +15,7 @@ import hashlib
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import format_datetime
@@ -58,6 +59,8 @@ class Request:
     path: str
     headers: dict[str, str]
     body: bytes = b""
+    at: float = field(default_factory=time.monotonic)
+    """When it arrived (``time.monotonic()``): benchmarks time alerts by it."""
 
     def json(self) -> object:
         """The body parsed as JSON."""
@@ -189,6 +192,14 @@ class WebhookReceiver(_Server):
         while len(self.received) < count and time.monotonic() < deadline:
             time.sleep(0.05)
         return self.received
+
+    def arrivals(self, key: Callable[[dict], str]) -> dict[str, float]:
+        """When each alert first arrived (``time.monotonic()``), by ``key(alert)`` of the payload's alerts."""
+        first: dict[str, float] = {}
+        for request in self.received:
+            for alert in request.json().get("alerts", []):  # type: ignore[union-attr]
+                first.setdefault(key(alert), request.at)
+        return first
 
     def _next_answer(self) -> _Plan:
         with self._lock:

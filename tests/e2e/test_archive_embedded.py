@@ -78,7 +78,7 @@ def test_a_delivered_alerts_signed_link_records_a_verdict_that_quality_reports(s
 
     from pantau.adapters.sqlite.feedback import FeedbackStore
     from pantau.adapters.sqlite.state import open_state
-    from pantau.core.config import load_config
+    from pantau.config import load_config
     from pantau.streams.deliver.feedback import signer_for
 
     cwd, config = site
@@ -110,8 +110,8 @@ def test_retention_is_enforced_by_the_runner_and_zero_turns_the_archive_off(tmp_
     from datetime import datetime, timezone
 
     from pantau.adapters.sqlite.archive import Intake
+    from pantau.config import Config
     from pantau.core.article import Article
-    from pantau.core.config import Config
     from pantau.runtime.embedded import EmbeddedRunner
     from pantau.streams.classify import Classified
 

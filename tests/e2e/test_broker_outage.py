@@ -18,8 +18,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from processes import PantauProcess, free_port, http_status, pantau_env, wait_until
 from servers import Item, rss
-from workers import Pantau, free_port, http_status, wait_until
 
 from tests.conftest import require
 
@@ -69,14 +69,8 @@ def test_a_broker_restart_gives_two_warnings_per_process_flips_readiness_and_los
         destinations={"siem": {"type": "webhook", "url": webhook_receiver.url}},
         routes=[{"topics": ["cybercrime"], "to": ["siem"]}],
     )
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "PANTAU_KAFKA": bootstrap,
-        "PANTAU_TOPIC_PREFIX": "outage.",
-        "PANTAU_LOG_FORMAT": "json",
-    }
-    procs: dict[str, Pantau] = {}
+    env = pantau_env(kafka=bootstrap, prefix="outage.")
+    procs: dict[str, PantauProcess] = {}
     urls: dict[str, str] = {}
     for name in ("worker", "sources"):
         (tmp_path / name).mkdir()
@@ -84,7 +78,7 @@ def test_a_broker_restart_gives_two_warnings_per_process_flips_readiness_and_los
         address = f"127.0.0.1:{free_port()}"
         config = write_config(tmp_path / name, **common, metrics=address)
         urls[name] = f"http://{address}"
-        procs[name] = Pantau(name, [name, "--config", str(config)], cwd=tmp_path / name, env=env)
+        procs[name] = PantauProcess([name, "--config", str(config)], cwd=tmp_path / name, env=env, name=name)
     everyone = list(procs.values())
     try:
         wait_until(

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import random
 import re
 import shutil
@@ -20,15 +19,14 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
-import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
 import msgspec
 import pytest
+from processes import PantauProcess, free_port, http_status, pantau_env, private_prefix, topic_records, wait_until
 from servers import Item, WebhookReceiver, rss
 from standardwebhooks import Webhook
-from workers import Pantau, free_port, http_status, topic_records, wait_until
 
 from pantau.core.article import decode
 from pantau.streams.classify import decode_classified
@@ -36,7 +34,6 @@ from pantau.streams.deliver.outbox import DeadLetter
 
 pytestmark = pytest.mark.kafka
 
-ROOT = Path(__file__).resolve().parents[2]
 SECRET = "whsec_" + base64.b64encode(b"pantau-distributed-e2e-secret-01").decode()
 T0 = datetime(2026, 11, 18, 6, 0, tzinfo=timezone.utc)
 
@@ -154,22 +151,16 @@ def cluster(tmp_path, kafka_bootstrap, feed_server, webhook_receiver, write_conf
         feeds.append({"url": feed_server.url(path), "name": path.strip("/"), "interval": 1})
         write_config(sources_dir, **common, state="state.db", metrics=None)
 
-    prefix = f"e2e-{uuid.uuid4().hex[:8]}."
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "PANTAU_KAFKA": kafka_bootstrap,
-        "PANTAU_TOPIC_PREFIX": prefix,
-        "PANTAU_LOG_FORMAT": "json",
-    }
-    started: list[Pantau] = []
+    prefix = private_prefix()
+    env = pantau_env(kafka=kafka_bootstrap, prefix=prefix)
+    started: list[PantauProcess] = []
 
-    def start(name: str, command: str, cwd: Path, config: Path) -> Pantau:
-        proc = Pantau(name, [command, "--config", str(config)], cwd=cwd, env=env)
+    def start(name: str, command: str, cwd: Path, config: Path) -> PantauProcess:
+        proc = PantauProcess([command, "--config", str(config)], cwd=cwd, env=env, name=name)
         started.append(proc)
         return proc
 
-    def start_worker(name: str) -> Pantau:
+    def start_worker(name: str) -> PantauProcess:
         # Workers share rules/ (as compose mounts it into every replica); each has its own port.
         metrics = f"127.0.0.1:{free_port()}"
         (worker_dir / name).mkdir()
@@ -192,7 +183,7 @@ def cluster(tmp_path, kafka_bootstrap, feed_server, webhook_receiver, write_conf
     ops.stop()
 
 
-def readyz(worker: Pantau) -> str:
+def readyz(worker: PantauProcess) -> str:
     """The worker's /readyz body, whatever its status."""
     try:
         with urllib.request.urlopen(worker.metrics_url + "/readyz", timeout=5) as resp:
@@ -201,7 +192,7 @@ def readyz(worker: Pantau) -> str:
         return exc.read().decode()
 
 
-def delivering(worker: Pantau) -> bool:
+def delivering(worker: PantauProcess) -> bool:
     """True when the worker's log says it runs delivery now (it owns the matches partition)."""
     events = [json.loads(line)["event"] for line in worker.output().splitlines() if line.startswith("{")]
     return events.count("delivery_started") > events.count("delivery_stopped")
@@ -268,7 +259,7 @@ def test_two_workers_deliver_once_across_a_kill_a_restart_and_rule_edits(
     assert topic_records(kafka_bootstrap, f"{prefix}pantau.alerts.dead") == []
 
     # The workers serve health and metrics, Faust's sensors and consumer lag included.
-    def scrape(worker: Pantau) -> str:
+    def scrape(worker: PantauProcess) -> str:
         with urllib.request.urlopen(worker.metrics_url + "/metrics", timeout=5) as resp:
             return resp.read().decode()
 

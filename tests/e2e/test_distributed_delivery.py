@@ -8,25 +8,30 @@ after it came back: the retry state survives in the worker's tables.
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
-import uuid
+import time
+import urllib.request
 from datetime import datetime, timezone
-from pathlib import Path
 
 import msgspec
 import pytest
+from processes import (
+    PantauProcess,
+    free_port,
+    pantau_env,
+    private_prefix,
+    publish,
+    start_worker,
+    topic_records,
+    wait_until,
+)
 from servers import WebhookReceiver
-from workers import Pantau, free_port, http_status, topic_records, wait_until
 
-from pantau.adapters.kafka.publisher import KafkaPublisher
 from pantau.core.article import Article, article_id
 from pantau.streams.deliver.outbox import DeadLetter
 
 pytestmark = pytest.mark.kafka
 
-ROOT = Path(__file__).resolve().parents[2]
 RULES = """\
 topic: cybercrime
 title: Cybercrime
@@ -61,46 +66,28 @@ def receivers():
 
 
 def test_worker_retries_waits_survives_a_kill_and_parks_what_cannot_be_sent(
-    tmp_path, kafka_bootstrap, receivers, write_config
+    tmp_path, kafka_bootstrap, receivers, worker_config
 ):
     (tmp_path / "rules").mkdir()
     (tmp_path / "rules" / "cybercrime.yaml").write_text(RULES, encoding="utf-8")
     often = [0] + [0.5] * 60  # ~30 s of attempts: outlasts the worker's restart
     destinations = {name: {"type": "webhook", "url": server.url, "retry": often} for name, server in receivers.items()}
     destinations["unreachable"] = {"type": "webhook", "url": f"http://127.0.0.1:{free_port()}/", "retry": [0, 0.2]}
-    metrics = f"127.0.0.1:{free_port()}"
-    config = write_config(
+    config, metrics = worker_config(
         tmp_path,
-        feeds=[],
-        rules="rules",
-        state="state.db",
-        metrics=metrics,
         destinations=destinations,
         routes=[{"name": name, "feeds": [name], "to": [name]} for name in FAULTS],
     )
-    prefix = f"e2e-{uuid.uuid4().hex[:8]}."
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "PANTAU_KAFKA": kafka_bootstrap,
-        "PANTAU_TOPIC_PREFIX": prefix,
-        "PANTAU_LOG_FORMAT": "json",
-    }
+    prefix = private_prefix()
+    env = pantau_env(kafka=kafka_bootstrap, prefix=prefix)
     flaky, throttled, down = receivers["flaky"], receivers["throttled"], receivers["down"]
     flaky.fail(times=2, status=500)
     throttled.fail(times=1, status=429, retry_after=1)
     down.fail(times=10**6, status=503)
 
-    workers = [Pantau("worker-1", ["worker", "--config", str(config)], cwd=tmp_path, env=env)]
+    workers = [start_worker(config, env=env, metrics=metrics, name="worker-1")]
     try:
-        wait_until(
-            lambda: http_status(f"http://{metrics}/readyz") == 200, "the worker to be ready", timeout=90, procs=workers
-        )
-        publisher = KafkaPublisher(kafka_bootstrap, prefix=prefix)
-        try:
-            asyncio.run(publisher.publish([article(fault) for fault in FAULTS]))
-        finally:
-            publisher.close()
+        publish(kafka_bootstrap, prefix, [article(fault) for fault in FAULTS])
 
         dead_topic = f"{prefix}pantau.alerts.dead"
         wait_until(
@@ -117,7 +104,7 @@ def test_worker_retries_waits_survives_a_kill_and_parks_what_cannot_be_sent(
         # Killed while "down" is being retried; the receiver comes back before the restart.
         workers[0].kill()
         down.recover()
-        workers.append(Pantau("worker-2", ["worker", "--config", str(config)], cwd=tmp_path, env=env))
+        workers.append(PantauProcess(["worker", "--config", str(config)], cwd=tmp_path, env=env, name="worker-2"))
         wait_until(lambda: down.received, "the down receiver's alert after the restart", timeout=90, procs=workers[1:])
     finally:
         for worker in workers:
@@ -138,3 +125,93 @@ def test_worker_retries_waits_survives_a_kill_and_parks_what_cannot_be_sent(
     assert (letter.alert.key, letter.alert.destination, letter.attempts) == (key, "unreachable", 2)
     events = [json.loads(line) for line in workers[0].output().splitlines() if line.startswith("{")]
     assert any(e["event"] == "alert_dead_lettered" and e.get("destination") == "unreachable" for e in events)
+
+
+def _pending(metrics: str, destination: str) -> float:
+    """The worker's ``pantau_alerts_pending`` gauge for one destination (-1 when not readable)."""
+    try:
+        with urllib.request.urlopen(f"http://{metrics}/metrics", timeout=2) as resp:
+            text = resp.read().decode()
+    except OSError:
+        return -1.0
+    for line in text.splitlines():
+        if line.startswith(f'pantau_alerts_pending{{destination="{destination}"}}'):
+            return float(line.rsplit(" ", 1)[1])
+    return -1.0
+
+
+GROUPED = {
+    "one": (
+        "Peretas membobol server dinas kependudukan di Medan",
+        "Data kependudukan jutaan warga diduga bocor setelah peretas masuk lewat akun admin yang lemah.",
+    ),
+    "two": (
+        "Polisi tangkap peretas situs bank daerah",
+        "Tersangka mengaku menjual akses panel bank kepada pembeli di forum gelap seharga ribuan dolar.",
+    ),
+}
+
+
+def grouped_article(name: str) -> Article:
+    url = f"https://kabar.example/{name}"
+    title, summary = GROUPED[name]
+    return Article(
+        id=article_id(url),
+        url=url,
+        title=title,
+        summary=summary,
+        fetched=datetime.now(timezone.utc),
+        feed=name,
+        feed_name=name,
+        language="id",
+    )
+
+
+def test_a_worker_killed_mid_group_sends_the_next_digest_once_and_not_before_group_interval(
+    tmp_path, kafka_bootstrap, worker_config
+):
+    # The embedded and dict-backed twins are in tests/streams/deliver/test_deliver_timers.py; here a real
+    # worker is SIGKILLed with an alert waiting in its group, and a new one takes over from the changelogs.
+    interval = 60.0  # longer than a kill, a rejoin after the 10 s session timeout and the tables' recovery
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "cybercrime.yaml").write_text(RULES, encoding="utf-8")
+    desk = WebhookReceiver()
+    config, metrics = worker_config(
+        tmp_path,
+        destinations={"desk": {"type": "webhook", "url": desk.url, "retry": [0, 0.5]}},
+        routes=[
+            {
+                "name": "grouped",
+                "feeds": ["one", "two"],
+                "to": ["desk"],
+                "group_wait": "2s",
+                "group_interval": f"{interval:g}s",
+            }
+        ],
+    )
+    prefix = private_prefix()
+    env = pantau_env(kafka=kafka_bootstrap, prefix=prefix)
+    workers = [start_worker(config, env=env, metrics=metrics, name="worker-g1")]
+    try:
+        publish(kafka_bootstrap, prefix, [grouped_article("one")])
+        wait_until(lambda: desk.received, "the first digest (after group_wait)", timeout=60, procs=workers)
+        first_at = time.time()
+        publish(kafka_bootstrap, prefix, [grouped_article("two")])  # waits for group_interval after the first digest
+        wait_until(lambda: _pending(metrics, "desk") == 1, "the second alert in the outbox", timeout=60, procs=workers)
+        time.sleep(3)  # the tables' changelog records go out within the producer's linger
+        workers[0].kill()
+        workers.append(start_worker(config, env=env, metrics=metrics, name="worker-g2"))
+        assert len(desk.received) == 1, "the restarted worker sent the waiting alert before group_interval"
+        wait_until(lambda: len(desk.received) >= 2, "the second digest", timeout=interval + 60, procs=workers[1:])
+        second_at = time.time()
+        time.sleep(3)  # a repeat of either digest would arrive now
+    finally:
+        for worker in workers:
+            worker.stop()
+        desk.stop()
+
+    assert second_at - first_at >= interval - 1.0, (first_at, second_at)
+    bodies = [r.json() for r in desk.received]
+    assert len(bodies) == 2, [b["alerts"] for b in bodies]
+    keys = [[a["article"]["url"] for a in b["alerts"]] for b in bodies]
+    assert keys == [["https://kabar.example/one"], ["https://kabar.example/two"]], keys

@@ -1,27 +1,26 @@
 """Story updates end to end, both modes: three outlets -> one alert + one batched update, same story id.
 
 Embedded: `pantau run --once` over a real feed server twice (the first outlet,
-then two more outlets' copies). Distributed: a real `pantau worker` on the real
-broker, articles published to the articles topic (first one, then the copies).
+then two more outlets' copies: two processes, so a restart between them).
+Distributed: a real `pantau worker` on the real broker, articles published to
+the articles topic: the first one, then the worker is restarted, then the
+copies. A signed webhook gets ``alert.updated``; a Slack app (a local server
+speaking the Web API's chat.postMessage) gets the update as a reply in the
+first message's thread, its ``ts`` kept across the restart.
 """
 
 from __future__ import annotations
 
-import asyncio
-import os
 import time
-import uuid
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
+from processes import pantau_env, private_prefix, publish, start_worker, wait_until
 from servers import Item, rss
-from workers import Pantau, free_port, http_status, wait_until
 
-from pantau.adapters.kafka.publisher import KafkaPublisher
 from pantau.core.article import Article, article_id
+from tests.streams.deliver.chat_receivers import SlackWebApi
 
-ROOT = Path(__file__).resolve().parents[2]
 T0 = datetime.now(timezone.utc) - timedelta(hours=3)
 BODY = (
     "Kelompok peretas yang dikaitkan dengan Korea Utara diduga membobol sebuah bursa kripto di Singapura "
@@ -30,7 +29,28 @@ BODY = (
     "pencampur, pola yang sama dengan serangan terhadap bursa lain tahun lalu."
 )
 OUTLETS = [("Kabar", "kabar", "JAKARTA - "), ("Warta", "warta", "SEOUL - "), ("Harian", "harian", "SINGAPURA - ")]
-ROUTE = {"name": "nk", "topics": ["cybercrime", "north-korea"], "to": ["siem"], "update_wait": "1s"}
+ROUTE = {"name": "nk", "topics": ["cybercrime", "north-korea"], "to": ["siem", "desk"], "update_wait": "1s"}
+SLACK_TOKEN = "xoxb-2001-3001-e2eSecretTokenValue"
+
+
+@pytest.fixture
+def slack():
+    api = SlackWebApi(SLACK_TOKEN, {"#desk": "C0DESK0001"})
+    yield api
+    api.stop()
+
+
+def _destinations(webhook_receiver, slack) -> dict:
+    return {
+        "siem": {"type": "webhook", "url": webhook_receiver.url, "retry": [0, 0.2]},
+        "desk": {"type": "slack", "token": SLACK_TOKEN, "channel": "#desk", "api": slack.api, "retry": [0, 0.2]},
+    }
+
+
+def _check_thread(slack) -> None:
+    top, reply = slack.posts
+    assert top.thread_ts is None and reply.thread_ts == top.ts and reply.channel == top.channel == "C0DESK0001"
+    assert reply.raw["text"].startswith("2 more outlets: ")
 
 
 def _bodies(receiver) -> list[dict]:
@@ -47,7 +67,7 @@ def _check(bodies: list[dict]) -> None:
 
 
 def test_embedded_three_outlets_one_alert_and_one_batched_update(
-    tmp_path, feed_server, webhook_receiver, write_config, small_rules, run_pantau
+    tmp_path, feed_server, webhook_receiver, slack, write_config, small_rules, run_pantau
 ):
     rules = tmp_path / "rules"
     rules.mkdir()
@@ -71,7 +91,7 @@ def test_embedded_three_outlets_one_alert_and_one_batched_update(
             rules="rules",
             state="state/pantau.db",
             metrics=None,
-            destinations={"siem": {"type": "webhook", "url": webhook_receiver.url, "retry": [0, 0.2]}},
+            destinations=_destinations(webhook_receiver, slack),
             routes=[ROUTE],
         )
 
@@ -79,6 +99,7 @@ def test_embedded_three_outlets_one_alert_and_one_batched_update(
         proc = run_pantau("run", "--once", "--config", str(config(n)), "--allow-private", cwd=tmp_path)
         assert proc.returncode == 0, proc.stderr
     _check(_bodies(webhook_receiver))
+    _check_thread(slack)
 
 
 def _article(name: str, slug: str, dateline: str, minutes: int) -> Article:
@@ -98,43 +119,40 @@ def _article(name: str, slug: str, dateline: str, minutes: int) -> Article:
 
 
 @pytest.mark.kafka
-def test_distributed_three_outlets_one_alert_and_one_batched_update(
-    tmp_path, kafka_bootstrap, webhook_receiver, write_config, small_rules
+def test_distributed_three_outlets_one_alert_and_one_batched_update_across_a_restart(
+    tmp_path, kafka_bootstrap, webhook_receiver, slack, worker_config, small_rules
 ):
     (tmp_path / "rules").mkdir()
     for name, text in small_rules.items():
         (tmp_path / "rules" / name).write_text(text, encoding="utf-8")
-    metrics = f"127.0.0.1:{free_port()}"
-    config = write_config(
+    config, metrics = worker_config(
         tmp_path,
-        feeds=[],
-        rules="rules",
-        state="state.db",
-        metrics=metrics,
-        destinations={"siem": {"type": "webhook", "url": webhook_receiver.url, "retry": [0, 0.2]}},
+        destinations=_destinations(webhook_receiver, slack),
         routes=[{**ROUTE, "update_wait": "3s"}],
     )
-    prefix = f"e2e-{uuid.uuid4().hex[:8]}."
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "PANTAU_KAFKA": kafka_bootstrap,
-        "PANTAU_TOPIC_PREFIX": prefix,
-        "PANTAU_LOG_FORMAT": "json",
-    }
-    worker = Pantau("worker-u", ["worker", "--config", str(config)], cwd=tmp_path, env=env)
-    publisher = KafkaPublisher(kafka_bootstrap, prefix=prefix)
+    prefix = private_prefix()
+    env = pantau_env(kafka=kafka_bootstrap, prefix=prefix)
+    worker = start_worker(config, env=env, metrics=metrics, name="worker-u")
     try:
-        wait_until(
-            lambda: http_status(f"http://{metrics}/readyz") == 200, "the worker to be ready", timeout=90, procs=[worker]
-        )
         first, *copies = [_article(name, slug, dateline, 10 * i) for i, (name, slug, dateline) in enumerate(OUTLETS)]
-        asyncio.run(publisher.publish([first]))
-        wait_until(lambda: len(webhook_receiver.received) >= 1, "the first alert", timeout=60, procs=[worker])
-        asyncio.run(publisher.publish(copies))
-        wait_until(lambda: len(webhook_receiver.received) >= 2, "the batched update", timeout=60, procs=[worker])
+        publish(kafka_bootstrap, prefix, [first])
+        wait_until(
+            lambda: len(webhook_receiver.received) >= 1 and len(slack.posts) >= 1,
+            "the first alert",
+            timeout=60,
+            procs=[worker],
+        )
+        worker.stop()  # a restart (a deploy) between the first alert and the copies
+        worker = start_worker(config, env=env, metrics=metrics, name="worker-u2")
+        publish(kafka_bootstrap, prefix, copies)
+        wait_until(
+            lambda: len(webhook_receiver.received) >= 2 and len(slack.posts) >= 2,
+            "the batched update",
+            timeout=60,
+            procs=[worker],
+        )
         time.sleep(2)  # a third message (an unbatched copy) would arrive now
     finally:
-        publisher.close()
         worker.stop()
     _check(_bodies(webhook_receiver))
+    _check_thread(slack)

@@ -13,12 +13,12 @@ cannot save rules, and a forged CSRF token is refused.
 
 from __future__ import annotations
 
-import socket
 import subprocess
 
 import pytest
 from browser import Page
 from browser import chromium as start_chromium
+from processes import free_port
 from selenium.webdriver.common.keys import Keys
 from servers import Item, rss
 
@@ -66,12 +66,6 @@ NEXT = Item(
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def browser(tmp_path, chromium):
     """Headless Chromium (Debian's, from deploy/test-env.sh) with a fresh profile."""
@@ -94,7 +88,7 @@ def monitor(tmp_path, feed_server, webhook_receiver, write_config, pantau_proces
     feed_server.put("/kabar.xml", rss("Kabar", [ALERTING, QUIET, UNRELATED]))
     feeds = tmp_path / "feeds.yaml"
     feeds.write_text(f"feeds:\n  - url: {feed_server.url('/kabar.xml')}\n    name: Kabar\n    interval: 1\n")
-    port = _free_port()
+    port = free_port()
     hashed = hash_password(PASSWORD)
     config = write_config(
         tmp_path,

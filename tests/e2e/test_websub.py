@@ -12,10 +12,10 @@ import urllib.request
 from datetime import datetime, timezone
 
 import pytest
+from processes import free_port, wait_until
 from ruamel.yaml import YAML
 from servers import Item, rss
-from websub_hub import LocalHub
-from workers import free_port, wait_until
+from websub_hub import LocalHub, with_hub
 
 T0 = datetime(2026, 11, 27, 8, 0, tzinfo=timezone.utc)
 RULES = "topic: cybercrime\ntitle: Cybercrime\nowner: e2e\nrules:\n  - id: cyber\n    any: [peretas]\n"
@@ -23,18 +23,6 @@ OLD = Item("Peretas Bobol Server Dinas", "https://kabar.example/1", "Peretas mem
 PUSHED = Item("Peretas Serang Bank Daerah", "https://kabar.example/2", "Peretas menyerang bank daerah.", T0)
 FORGED = Item("Peretas Palsu Menyusup", "https://kabar.example/forged", "Peretas palsu, isi palsu.", T0)
 POLLED = Item("Peretas Curi Data Pemilih", "https://kabar.example/3", "Peretas mencuri data pemilih.", T0)
-
-
-def with_hub(body: bytes, hub: str, topic: str) -> bytes:
-    """An RSS document advertising ``hub`` and its own address (atom:link rel=hub / rel=self)."""
-    links = (
-        f'<atom:link rel="hub" href="{hub}"/><atom:link rel="self" href="{topic}"/>'
-        '<atom:link rel="alternate" href="https://kabar.example/"/>'
-    )
-    return body.replace(
-        b'<rss version="2.0"><channel>',
-        b'<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel>' + links.encode(),
-    )
 
 
 @pytest.fixture
@@ -80,6 +68,7 @@ def monitor(tmp_path, feed_server, webhook_receiver, write_config, pantau_proces
         "metrics": f"http://{metrics}",
         "write_feeds": write_feeds,
         "feed": feed,
+        "config": config,
     }
 
 
@@ -170,3 +159,26 @@ def test_the_lease_is_renewed_and_when_it_lapses_polling_takes_over(monitor, hub
     failed = [e for e in process.events() if e.get("event") == "websub_request_failed"]
     assert failed and all("retry_in" in e for e in failed)
     assert json.dumps(failed[0]).count("503") >= 1
+
+
+def test_a_restart_resumes_the_subscription_without_asking_the_hub_again(
+    monitor, hub, feed_server, webhook_receiver, pantau_process, tmp_path
+):
+    topic = monitor["topic"]
+    wait_until(lambda: hub.live(topic), "the subscription", timeout=60)
+    wait_until(lambda: titles(webhook_receiver) == [OLD.title], "the first poll's alert", timeout=60)
+    asked = [r for r in hub.requests if r["hub.mode"] == "subscribe"]
+    assert monitor["process"].interrupt() == 0
+
+    again = pantau_process("run", "--config", str(monitor["config"]), cwd=tmp_path)
+    restored = again.logged("websub_restored", timeout=60)
+    assert (restored["subscriptions"], restored["active"]) == (1, 1)
+    # A push signed with the secret of the first run is taken: the secret came back with the record.
+    pushed = with_hub(rss("Kabar", [PUSHED, OLD]), hub.url, topic)
+    wait_until(lambda: hub.publish(topic, pushed) == [204], "the restarted callback to take the push", timeout=60)
+    wait_until(lambda: PUSHED.title in titles(webhook_receiver), "the pushed article's alert", timeout=15)
+    # The restarted process polled the feed (its first round) and found the same hub: no new request.
+    again.logged("feeds_reachable", timeout=60)
+    time.sleep(1)  # a subscription request would be on its way by now
+    assert [r for r in hub.requests if r["hub.mode"] == "subscribe"] == asked
+    assert "websub_subscribed" not in {e.get("event") for e in again.events()}

@@ -5,6 +5,7 @@ subscriber's callback with a random ``hub.challenge`` that must come back verbat
 subscription counts. ``publish(topic, body)`` POSTs content to every live subscriber of the topic,
 signed ``X-Hub-Signature: sha256=HMAC(hub.secret, body)``. The test controls the lease it grants
 (``lease``), can make it refuse requests (``refuse``), and can post forged content (``forge``).
+``with_hub(body, hub, topic)`` makes an RSS document advertise the hub.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-__all__ = ["LocalHub", "HubSubscription"]
+__all__ = ["LocalHub", "HubSubscription", "with_hub"]
 
 
 @dataclass
@@ -134,3 +135,15 @@ class LocalHub:
 
 def _sign(secret: str, body: bytes, method: str = "sha256") -> str:
     return f"{method}=" + hmac.new(secret.encode(), body, getattr(hashlib, method)).hexdigest()
+
+
+def with_hub(body: bytes, hub: str, topic: str) -> bytes:
+    """An RSS document advertising ``hub`` and its own address (atom:link rel=hub / rel=self)."""
+    links = (
+        f'<atom:link rel="hub" href="{hub}"/><atom:link rel="self" href="{topic}"/>'
+        '<atom:link rel="alternate" href="https://kabar.example/"/>'
+    )
+    return body.replace(
+        b'<rss version="2.0"><channel>',
+        b'<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel>' + links.encode(),
+    )

@@ -117,3 +117,71 @@ def test_archive_follow_once_fills_the_state_file_that_search_reads(
     assert "caught up" in capsys.readouterr().err
     assert main(["archive", "search", "peretas", "--config", str(config), "--json"]) == 0
     assert "Peretas serang situs kampus" in capsys.readouterr().out
+
+
+def test_alert_fates_and_story_ids_come_from_the_outcomes_topic(kafka_bootstrap, topic_prefix, tmp_path):
+    """What the worker's outbox reports (TableOutbox -> outcomes) is what the view shows, in either arrival order."""
+    from pantau.adapters.faust.outbox_table import TableOutbox
+    from pantau.adapters.kafka.outcomes import outcome
+    from pantau.adapters.kafka.topics import ALERTS_OUTCOMES
+
+    producer = KafkaProducer(bootstrap_servers=kafka_bootstrap)
+    outcomes_topic = ALERTS_OUTCOMES.name(topic_prefix)
+
+    def report(alert: Alert, status, at: float) -> None:
+        producer.send(outcomes_topic, key=alert.key.encode(), value=outcome(alert, status, at))
+
+    first, copy, other = (
+        article(1, "Peretas bobol bank"),
+        article(2, "Bank dibobol peretas"),
+        article(3, "Peretas lagi"),
+    )
+    story = f"story-{first.id}"
+
+    def alert(a: Article, key: str, dest: str, story: str = story) -> Alert:
+        match = Match(rule="hackers", topic="cybercrime", score=1.0, severity="high", ruleset_version="v7")
+        classified = Classified(article=a, matches=(match,), ruleset_version="v7")
+        return Alert(key=key, destination=dest, route="desk", classified=classified, story=story, created=5.0)
+
+    sent, dead = alert(first, "k-desk", "desk"), alert(first, "k-siem", "siem")
+    outbox = TableOutbox({}, {}, {}, on_outcome=report)
+    outbox.enqueue([sent, dead], [0.0, 0.0])
+    for a in (sent, dead):  # what deliver_alerts reports for the queued alerts
+        producer.send(outcomes_topic, key=a.key.encode(), value=outcome(a, "pending", 6.0))
+    # The copy joins the story (its outcome names no fate) before its article reaches the view.
+    producer.send(outcomes_topic, key=b"k-desk", value=outcome(alert(copy, "k-desk", "desk"), None, 7.0))
+    muted = alert(other, "k-muted", "desk", story=f"story-{other.id}")
+    producer.send(outcomes_topic, key=b"k-muted", value=outcome(muted, "inhibited", 7.5, "maintenance window"))
+    outbox.mark_sent(["k-desk"], 8.0)
+    outbox.mark_dead(["k-siem"], "HTTP 500", 9.0)
+    for a in (first, other):
+        producer.send(ARTICLES.name(topic_prefix), key=a.id.encode(), value=encode(a))
+    producer.flush()
+
+    store = ArchiveStore(open_state(tmp_path / "web.db"))
+    reader = ArchiveReader(kafka_bootstrap, store, prefix=topic_prefix)
+    reader.catch_up(timeout=60)
+    got = store.get(first.id)
+    assert got.story_id == story
+    assert {(a.key, a.destination, a.status) for a in got.alerts} == {
+        ("k-desk", "desk", "sent"),
+        ("k-siem", "siem", "dead"),
+    }
+    assert store.get(copy.id) is None  # not in the view yet
+    assert [(a.key, a.status, a.why) for a in store.get(other.id).alerts] == [
+        ("k-muted", "inhibited", "maintenance window")
+    ]
+
+    producer.send(ARTICLES.name(topic_prefix), key=copy.id.encode(), value=encode(copy))  # the copy arrives last
+    producer.flush()
+    reader.catch_up(timeout=60)
+    late = store.get(copy.id)
+    assert late.story_id == story and {a.status for a in late.alerts} == {"sent", "dead"}
+    assert [e.article.id for e in store.story(story)] == [first.id, copy.id]
+
+    outbox.replay(["k-siem"], 10.0)  # a replayed dead letter is waiting again
+    producer.flush()
+    reader.catch_up(timeout=60)
+    assert {a.key: a.status for a in store.get(first.id).alerts} == {"k-desk": "sent", "k-siem": "pending"}
+    reader.stop()
+    producer.close()

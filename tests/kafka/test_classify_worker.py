@@ -56,3 +56,41 @@ def test_batches_are_classified_matches_produced_and_offsets_committed(kafka_boo
     assert decode_classified(matches[0].value).matches[0].topic == "cybercrime"
     # The batch was committed after its matches were acknowledged: the group's next member starts after it.
     assert asyncio.run(run(8)) == 0
+
+
+def test_a_first_start_continues_where_the_faust_classify_agent_of_earlier_releases_stopped(
+    kafka_bootstrap, topic_prefix, read_topic
+):
+    from kafka import KafkaConsumer, TopicPartition
+    from kafka.structs import OffsetAndMetadata
+
+    items = [article(10 + i, f"Peretas membobol server dinas ke-{i}") for i in range(3)]
+    producer = KafkaProducer(bootstrap_servers=kafka_bootstrap)
+    for a in items:
+        producer.send(ARTICLES.name(topic_prefix), key=a.id.encode(), value=encode(a), partition=0)
+    producer.flush()
+    producer.close()
+    # Faust's group (the app id) had classified the first two of partition 0.
+    tp = TopicPartition(ARTICLES.name(topic_prefix), 0)
+    legacy = KafkaConsumer(
+        bootstrap_servers=kafka_bootstrap, group_id=f"{topic_prefix}pantau", enable_auto_commit=False
+    )
+    legacy.commit({tp: OffsetAndMetadata(2, "", -1)})
+    legacy.close()
+
+    async def run() -> int:
+        classifier = Classifier(LiveRules(shipped_rules_dir()), kafka_bootstrap, topic_prefix)
+        await classifier.start()
+        done = 0
+        try:
+            deadline = asyncio.get_running_loop().time() + 20
+            while asyncio.get_running_loop().time() < deadline and done < 1:
+                done += await classifier.step()
+            await asyncio.sleep(1.0)
+            done += await classifier.step()  # nothing more: the first two are not classified again
+        finally:
+            await classifier.stop()
+        return done
+
+    assert asyncio.run(run()) == 1
+    assert [m.key for m in read_topic(MATCHES.name(topic_prefix))] == [items[2].id.encode()]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import msgspec
 import pytest
 
 from pantau.adapters.kafka.feed_states import SharedFeedStateStore
@@ -54,3 +55,15 @@ def test_a_worker_taking_a_feed_over_continues_from_what_the_other_shared(tmp_pa
         assert third.unseen(["item-3", "item-4"]) == {"item-4"}
     finally:
         third.close()
+
+
+def test_every_reader_skips_an_unreadable_record_and_says_where_it_is():
+    from structlog.testing import capture_logs
+
+    from pantau.adapters.kafka.feed_states import FeedRecord, read_record
+
+    good = FeedRecord(writer="w1", state=FeedState(feed=FEED, url=FEED, failures=1), seen=["a"])
+    assert read_record(msgspec.json.encode(good), 0) == good
+    with capture_logs() as logs:
+        assert read_record(b'{"writer": "w1"}', 7) is None
+    assert [(e["event"], e["offset"]) for e in logs] == [("feed_state_unreadable", 7)]

@@ -12,15 +12,9 @@ from pantau.adapters.kafka.topics import SILENCES
 from pantau.core.article import Article, article_id
 from pantau.streams.classify import Classified, Hit, Match
 from pantau.streams.deliver.silences import silencing
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.kafka
-
-
-def _wait(check, what: str, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.1)
 
 
 def test_a_following_reader_sees_silences_added_and_expired_by_another_client(
@@ -35,13 +29,13 @@ def test_a_following_reader_sees_silences_added_and_expired_by_another_client(
         assert [s.id for s in worker.active()] == [before.id]
         ran_out = cli.add("rule", "cyber-terms", 1, "short", now=now - 10)
         later = cli.add("topic", "asean", 3600, "summit week", now=now + 1)
-        _wait(lambda: len(worker.all()) == 3, "the reader to follow the new silences")
+        wait_until(lambda: len(worker.all()) == 3, "the reader to follow the new silences")
         assert [s.id for s in worker.all()] == [later.id, before.id, ran_out.id]  # newest first
         assert {s.id for s in worker.active(now + 2)} == {before.id, later.id}
 
         assert cli.expire(before.id) is True
         assert cli.expire(ran_out.id) is False  # not in force: nothing to end
-        _wait(lambda: before.id not in {s.id for s in worker.all()}, "the reader to drop the expired silence")
+        wait_until(lambda: before.id not in {s.id for s in worker.all()}, "the reader to drop the expired silence")
         assert [s.id for s in worker.active(now + 2)] == [later.id]
     finally:
         worker.close()

@@ -7,7 +7,6 @@ import re
 import socket
 import subprocess
 import sys
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from pantau.adapters.kafka.topics import ARTICLES, FEEDS_STATE, MATCHES, SILENCE
 from pantau.core.article import Article, article_id, encode
 from pantau.sources.feed_state import FeedState
 from pantau.streams.classify import Classified, Match, encode_classified
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "distributed-web-token-0123"
@@ -30,16 +30,6 @@ def _port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def _until(probe, timeout: float = 60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = probe()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError("timed out")
 
 
 def test_pantau_web_follows_the_topics_and_writes_silences_there(kafka_bootstrap, topic_prefix, tmp_path, read_topic):
@@ -99,10 +89,11 @@ def test_pantau_web_follows_the_topics_and_writes_silences_there(kafka_bootstrap
     try:
         base = f"http://127.0.0.1:{port}"
         client = httpx.Client(base_url=base, timeout=10)
-        _until(lambda: _up(client))
+        wait_until(lambda: _up(client), "pantau web to answer")
         client.get(f"/login?token={TOKEN}")
-        found = _until(
-            lambda: "bobol situs bank daerah" in (r := client.get("/search?q=peretas&since=all")).text and r.text
+        found = wait_until(
+            lambda: "bobol situs bank daerah" in (r := client.get("/search?q=peretas&since=all")).text and r.text,
+            "the archived article in search",
         )
         assert "<mark>Peretas</mark> bobol situs bank daerah" in found and "distributed mode" in found
         feeds = client.get("/feeds").text
@@ -117,7 +108,9 @@ def test_pantau_web_follows_the_topics_and_writes_silences_there(kafka_bootstrap
         assert reply.status_code in (200, 303)
         records = [r for r in read_topic(SILENCES.name(topic_prefix)) if r.value]
         assert len(records) == 1 and b'"asean"' in records[0].value and b"KTT week" in records[0].value
-        assert "topic = asean" in _until(lambda: "topic = asean" in (t := client.get("/silences").text) and t)
+        assert "topic = asean" in wait_until(
+            lambda: "topic = asean" in (t := client.get("/silences").text) and t, "the silence on the page"
+        )
     finally:
         proc.terminate()
         proc.wait(timeout=20)

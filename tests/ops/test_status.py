@@ -18,9 +18,9 @@ from pantau.adapters.sqlite.outbox import SqliteOutbox
 from pantau.adapters.sqlite.silences import SqliteSilences
 from pantau.adapters.sqlite.state import open_state
 from pantau.cli.status import collect_status, render
+from pantau.config import Config
 from pantau.core import metrics
 from pantau.core.article import Article
-from pantau.core.config import Config
 from pantau.core.errors import StateError
 from pantau.runtime.observe import start_observer
 from pantau.sources.feed_state import FeedState

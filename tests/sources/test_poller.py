@@ -10,7 +10,7 @@ from pantau.adapters.sqlite.state import open_state
 from pantau.core import metrics
 from pantau.core.errors import BrokerError
 from pantau.sources.feeds import FeedSpec
-from pantau.sources.health import HealthEvent
+from pantau.sources.health import FeedHealth
 from pantau.sources.poller import Poller, interleave_hosts
 from tests.sources.conftest import rss
 
@@ -75,13 +75,13 @@ def test_gone_feed_is_disabled_and_says_so(feed_server, local_network, store):
     url = feed_server.status("/gone", 410)
     events = []
 
-    async def on_health(event: HealthEvent):
+    async def on_health(event: FeedHealth):
         events.append(event)
 
     summary = poll([FeedSpec(url=url, name="Hilang")], store, Sink(), local_network, on_health=on_health)
     assert summary.outcomes[0].outcome == "gone"
     assert "410 Gone" in store.load(url).disabled
-    assert [e.kind for e in events] == ["gone"] and "Hilang" in events[0].message
+    assert [e.verdict for e in events] == ["gone"] and "Hilang" in events[0].message
     assert poll([FeedSpec(url=url)], store, Sink(), local_network).outcomes[0].outcome == "disabled"
     assert feed_server.hits("/gone") == 1
     # Editing the feed's URL in the list brings it back.
@@ -116,7 +116,7 @@ def test_failures_back_off_raise_health_events_and_recover(feed_server, local_ne
     events = []
 
     async def on_health(event):
-        events.append(event.kind)
+        events.append(event.verdict)
 
     delays = []
     for _ in range(4):
@@ -137,7 +137,7 @@ def test_a_health_event_whose_route_failed_is_announced_again(feed_server, local
     attempts = []
 
     async def broken_then_fine(event):
-        attempts.append(event.kind)
+        attempts.append(event.verdict)
         if len(attempts) == 1:
             raise RuntimeError("ops route unavailable")
 
@@ -153,7 +153,7 @@ def test_silent_feed_raises_an_event(feed_server, local_network, store):
     events = []
 
     async def on_health(event):
-        events.append(event.kind)
+        events.append(event.verdict)
 
     poll([spec], store, Sink(), local_network, on_health=on_health)
     later = time.time() + 7200
@@ -242,7 +242,7 @@ def test_a_feed_that_never_gives_an_item_turns_silent(feed_server, local_network
     events = []
 
     async def on_health(event):
-        events.append(event.kind)
+        events.append(event.verdict)
 
     poll([spec], store, Sink(), local_network, on_health=on_health)
     later = time.time() + 7200

@@ -4,7 +4,8 @@ import textwrap
 
 import pytest
 
-from pantau.core.config import default_config_path, load_config
+from pantau.config import load_config
+from pantau.core.config import default_config_path
 from pantau.core.errors import ConfigError, MissingEnvError
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from pantau.adapters.kafka.topics import ALL_TOPICS, ARTICLES, FEEDS_STATE, MATCHES
-from pantau.core.config import Config, KafkaSettings
+from pantau.config import Config
+from pantau.core.config import KafkaSettings
 from pantau.core.errors import ConfigError
 
 

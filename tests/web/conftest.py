@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from webpage import PASSWORD, PASSWORD_HASH, TestClient, csrf_of
 
-from pantau.core.config import Config
+from pantau.config import Config
 from pantau.streams.classify import LiveRules
 from pantau.web.app import build_app, make_context
 

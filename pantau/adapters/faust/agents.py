@@ -1,7 +1,8 @@
 """The worker's agents: thin loops over a stream around the same pure steps the embedded mode runs.
 
-    classify_articles      pantau.articles -> pipeline.classify -> pantau.matches
+    classify_articles      pantau.articles -> BatchClassifier (batches, no Faust) -> pantau.matches
     deliver_alerts         pantau.matches  -> pipeline.route    -> Dispatcher (outbox tables)
+                                                              -> each alert's fate on pantau.alerts.outcomes
     announce_feed_health   pantau.events   -> Router.events_for -> Dispatcher
     replay_dead_letters    pantau.alerts.replay -> dead letters back to the outbox
     supervise_delivery     every 0.5 s: deliver only while owning the matches partition
@@ -14,28 +15,29 @@ error with one record never stops the stream.
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterable, AsyncIterator, Callable
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import faust
 import msgspec
 
 from pantau.adapters.faust.sensors import measure_lag
-from pantau.core.article import decode
+from pantau.adapters.kafka.batch_classifier import BatchClassifier, classify_forever
 from pantau.core.logs import get_logger
-from pantau.sources.health import HealthEvent
-from pantau.streams.classify import decode_classified, encode_classified
+from pantau.sources.health import FeedHealth
+from pantau.streams.classify import decode_classified
 from pantau.streams.deliver.events import from_health
-from pantau.streams.pipeline import classify, route
+from pantau.streams.pipeline import route
 
 if TYPE_CHECKING:
     from pantau.adapters.faust.app import StreamWorker
+    from pantau.streams.deliver.alert import Alert
 
 __all__ = ["add_agents", "readable"]
 
 log = get_logger(component="worker")
 T = TypeVar("T")
-_health_decoder = msgspec.json.Decoder(HealthEvent)
+_health_decoder = msgspec.json.Decoder(FeedHealth)
 
 
 async def readable(
@@ -49,29 +51,45 @@ async def readable(
             log.error(f"{record}_record_unreadable", error=str(exc), topic=topic.get_topic_name())
 
 
+def report_fates(worker: StreamWorker, alerts: Sequence[Alert], queued: set[str]) -> None:
+    """Each routed alert's fate on the outcomes topic; a copy of a story already alerted says only its story."""
+    from pantau.adapters.faust.app import report_outcome
+
+    dispatcher, now = worker.dispatcher, time.time()
+    for alert in alerts:
+        if alert.key in queued:
+            report_outcome(worker.topics, alert, "pending", now)
+        elif alert.key in dispatcher.inhibited:
+            report_outcome(worker.topics, alert, "inhibited", now, dispatcher.inhibited[alert.key])
+        elif alert.key in dispatcher.silenced:
+            report_outcome(worker.topics, alert, "silenced", now)
+        else:  # the story's alert exists: its fate stands, this article joins the story
+            report_outcome(worker.topics, alert, None, now)
+
+
 def add_agents(worker: StreamWorker, *, classifying: bool = True) -> None:
     """Register the worker's agents and timers on its Faust app (``classifying=False``: no classify agent)."""
     app, topics = worker.app, worker.topics
 
-    async def classify_articles(stream: Any) -> None:
-        async for article in readable(stream, decode, record="article", topic=topics.articles):
-            try:
-                classified = classify(article, worker.rules.current)
-            except Exception:  # one article's bad data must not stop the stream
-                log.exception("classify_failed", article=article.id, feed=article.feed)
-                continue
-            if classified.matches:
-                await topics.matches.send(key=article.id.encode(), value=encode_classified(classified))
-
     if classifying:
-        app.agent(topics.articles, name="classify_articles")(classify_articles)
+        # Not a Faust agent: Faust's per-event machinery cost several times what the rules cost.
+        # The batch classifier joins the classify group in this worker's event loop.
+        @app.task
+        async def classify_articles() -> None:
+            kafka = worker.kafka
+            classifier = BatchClassifier(worker.rules, kafka.bootstrap, kafka.prefix, exactly_once=kafka.exactly_once)
+            try:
+                await classify_forever(classifier)
+            except Exception:  # the classifier must not take delivery down with it
+                log.exception("classifier_crashed")
 
     @app.agent(topics.matches, name="deliver_alerts")
     async def deliver_alerts(stream: Any) -> None:
         async for classified in readable(stream, decode_classified, record="match", topic=topics.matches):
             try:
                 routed = route(classified, worker.delivery.stories(), worker.router)
-                await worker.dispatcher.submit(routed.alerts)
+                queued = {a.key for a in await worker.dispatcher.submit(routed.alerts)}
+                report_fates(worker, routed.alerts, queued)
             except Exception:  # a bug with one match must not stop delivery of the others
                 log.exception("routing_failed", article=classified.article.id)
 
@@ -110,6 +128,14 @@ def add_agents(worker: StreamWorker, *, classifying: bool = True) -> None:
     @app.on_partitions_revoked.connect  # type: ignore[arg-type]  # Faust types receivers loosely
     async def on_revoked(app: faust.App, revoked: set[Any], **kwargs: Any) -> None:
         worker.delivery.revoked(revoked)
+
+    @app.on_before_shutdown.connect  # type: ignore[arg-type]
+    async def on_shutdown(app: faust.App, **kwargs: Any) -> None:
+        worker.delivery.close()  # late in Faust's shutdown; the worker's signal handler does it first
+
+    @app.on_partitions_assigned.connect  # type: ignore[arg-type]
+    async def on_assigned(app: faust.App, assigned: set[Any], **kwargs: Any) -> None:
+        worker.delivery.assigned(assigned)
 
     @app.timer(2.0, name="measure_lag")
     async def measure_lag_now() -> None:

@@ -1,7 +1,7 @@
 """The Faust app behind ``pantau worker``: classify articles, deliver alerts, on Kafka.
 
     pantau.articles --classify_articles--> pantau.matches --deliver_alerts--> outbox --> destinations
-      (6 partitions)   pipeline.classify     (1 partition)   pipeline.route    tables     Dispatcher
+      (6 partitions)   BatchClassifier       (1 partition)   pipeline.route    tables     Dispatcher
                        with LiveRules                         + StoryIndex                 given up:
     pantau.events --announce_feed_health--> Router.events_for ---^                         pantau.alerts.dead
     pantau.alerts.replay --replay_dead_letters--> dead letters back to the outbox
@@ -32,18 +32,30 @@ from faust.types import TP, TableT
 from pantau.adapters.faust.delivery import DeliverySupervisor
 from pantau.adapters.faust.outbox_table import TableOutbox
 from pantau.adapters.faust.sensors import install_sensors
-from pantau.adapters.kafka.topics import ALERTS_DEAD, ALERTS_REPLAY, ARTICLES, EVENTS, MATCHES, TopicSpec
-from pantau.core.config import Config, KafkaSettings
+from pantau.adapters.kafka.outcomes import outcome
+from pantau.adapters.kafka.topics import (
+    ALERTS_DEAD,
+    ALERTS_OUTCOMES,
+    ALERTS_REPLAY,
+    ARTICLES,
+    EVENTS,
+    MATCHES,
+    TopicSpec,
+)
+from pantau.config import Config
+from pantau.core.config import KafkaSettings
 from pantau.core.logs import get_logger
 from pantau.streams.deliver.feedback import signer_for
 from pantau.streams.deliver.retention import delivery_retention
 
 if TYPE_CHECKING:  # the worker imports these anyway; keep `import pantau.adapters.faust.app` light
+    from pantau.adapters.kafka.outcomes import Status
     from pantau.streams.classify import LiveRules
     from pantau.streams.deliver import Dispatcher, OpsEvent, Router
+    from pantau.streams.deliver.alert import Alert
     from pantau.streams.deliver.silences import Silences
 
-__all__ = ["StreamWorker", "WorkerTopics", "create_app", "TABLES"]
+__all__ = ["StreamWorker", "WorkerTopics", "create_app", "report_outcome", "TABLES"]
 
 log = get_logger(component="worker")
 TABLES = ("alert_outbox", "alert_done", "alert_dead", "story_members", "delivery_timers", "story_ledger")
@@ -58,6 +70,7 @@ class WorkerTopics:
     dead: faust.TopicT
     events: faust.TopicT
     replay: faust.TopicT
+    outcomes: faust.TopicT
 
 
 @dataclass
@@ -66,6 +79,7 @@ class StreamWorker:
 
     app: faust.App
     config: Config
+    kafka: KafkaSettings
     topics: WorkerTopics
     rules: LiveRules
     """The rule set in force is ``rules.current``, read once per article."""
@@ -102,6 +116,9 @@ def make_app(kafka: KafkaSettings) -> faust.App:
         broker_heartbeat_interval=3.0,
         broker_commit_every=100,
         broker_commit_interval=1.0,
+        # PANTAU_EXACTLY_ONCE=1: tables, changelogs and sends in Kafka transactions; the deliver
+        # agent then reads committed matches only (the batch classifier writes them in transactions).
+        processing_guarantee="exactly_once" if kafka.exactly_once else "at_least_once",
     )
     install_sensors(app)
     return app
@@ -131,6 +148,7 @@ def declare_topics(app: faust.App, prefix: str) -> WorkerTopics:
         dead=declare_topic(app, ALERTS_DEAD, prefix),
         events=declare_topic(app, EVENTS, prefix),
         replay=declare_topic(app, ALERTS_REPLAY, prefix),
+        outcomes=declare_topic(app, ALERTS_OUTCOMES, prefix),
     )
 
 
@@ -149,6 +167,13 @@ def _send_soon(topic: faust.TopicT, key: bytes, value: bytes) -> None:
     topic.send_soon(key=key, value=value)
 
 
+def report_outcome(topics: WorkerTopics, alert: Alert, status: Status | None, at: float, why: str = "") -> None:
+    """Put one alert's fate on the outcomes topic (the web page's archive view reads it); soon, not awaited."""
+    raw = outcome(alert, status, at, why)
+    if raw is not None:
+        _send_soon(topics.outcomes, alert.key.encode(), raw)
+
+
 def create_app(
     config: Config,
     *,
@@ -160,8 +185,8 @@ def create_app(
 ) -> StreamWorker:
     """Build the Faust app with its topics, tables, agents and delivery supervisor.
 
-    ``classifying=False`` leaves the classify agent out (``pantau worker --role deliver``): the
-    articles are classified by ``--role classify`` processes (pantau/runtime/classify_worker.py).
+    ``classifying=False`` leaves the batch classifier out (``pantau worker --role deliver``): the
+    articles are classified by ``--role classify`` (or ``all``) processes, one consumer group.
     """
     from pantau.adapters.faust.agents import add_agents
     from pantau.streams.deliver import Dispatcher, Router, build_destinations
@@ -177,6 +202,7 @@ def create_app(
         on_dead=lambda key, raw: _send_soon(topics.dead, key.encode(), raw),
         timers=tables["delivery_timers"],
         ledger=tables["story_ledger"],
+        on_outcome=lambda alert, status, at: report_outcome(topics, alert, status, at),
     )
     destinations = build_destinations(config) if destinations is None else destinations
     # Every worker and `pantau web` must sign and check links with one key: only with web.secret.
@@ -205,6 +231,7 @@ def create_app(
     worker = StreamWorker(
         app=app,
         config=config,
+        kafka=kafka,
         topics=topics,
         rules=rules,
         router=router,

@@ -11,6 +11,7 @@ is never sent again. ``tick()`` is called by a Faust timer; it never raises.
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import MutableMapping
 from typing import TYPE_CHECKING
 
@@ -50,11 +51,16 @@ class DeliverySupervisor:
         """Why the worker cannot do its work yet; refreshed in the event loop, read by /readyz."""
         self._stories: StoryIndex | None = None
         self._delivering: asyncio.Future[None] | None = None
+        self._joined = False
+        self._closed = False
 
     def stories(self) -> StoryIndex:
         """The story index, rebuilt from the recovered table after each takeover."""
         if self._stories is None:
-            self._stories = StoryIndex(TableStoryStore(self.story_table), retention=self.dispatcher.retention)
+            # The dispatcher's None keeps sent keys forever; story members then stay as long.
+            kept = self.dispatcher.retention
+            retention = math.inf if kept is None else kept
+            self._stories = StoryIndex(TableStoryStore(self.story_table), retention=retention)
         return self._stories
 
     def owns_delivery(self) -> bool:
@@ -72,8 +78,10 @@ class DeliverySupervisor:
         reasons = []
         if self.app.rebalancing or self.app.in_recovery:
             reasons.append("kafka: rebalancing or recovering tables")
-        if not self.app.consumer.assignment():
-            reasons.append("kafka: no partitions assigned to this worker yet")
+        # A member the group gave nothing is ready: a standby for delivery (and, in --role all,
+        # classifying with its own consumer group). Only one that has not joined yet is not.
+        if not self._joined and not self.app.consumer.assignment():
+            reasons.append("kafka: not in the consumer group yet")
         self.not_ready = reasons
 
     def tick(self) -> None:
@@ -83,12 +91,16 @@ class DeliverySupervisor:
             self.refresh_readiness()
             owns = self.owns_delivery()
             running = self.delivering
-            if owns and not running:
+            if owns and not running and not self._closed:
                 self.start()
             elif running and not owns:
                 self.stop("partition not owned")
         except Exception:
             log.exception("delivery_supervisor_failed")
+
+    def assigned(self, partitions: set[TP]) -> None:
+        """The group gave this worker its partitions (perhaps none): it has joined."""
+        self._joined = True
 
     def revoked(self, partitions: set[TP]) -> None:
         """Stop delivering at once when the matches partition is among those revoked."""
@@ -112,6 +124,11 @@ class DeliverySupervisor:
             self._stories = None
             self.outbox.reset_cache()
             log.info("delivery_stopped", reason=reason)
+
+    def close(self) -> None:
+        """The worker is shutting down: stop delivering for good (another worker takes over)."""
+        self._closed = True
+        self.stop("worker shutting down")
 
     async def _deliver(self) -> None:
         try:

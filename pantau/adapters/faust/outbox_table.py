@@ -9,6 +9,7 @@ partition (after a crash, restart or rebalance) rebuilds the same state:
     alert_dead     alert key -> DeadLetter     parked after exhausting retries
     delivery_timers  "planner" -> timers       group flushes and storms, for a restart
     story_ledger   first alert key -> Ledger   what a destination was told of a story (updates)
+                   "inhibit\x1f" + source -> at   an inhibition source seen (streams/deliver/inhibit.py)
 
 ``prune`` deletes ``alert_done`` entries of alerts sent before the retention
 (tombstones in the changelog, which compaction then drops), so the tables
@@ -18,8 +19,9 @@ Pending entries are also kept decoded in memory (rebuilt lazily from the table
 after recovery): the dispatcher asks for them every second.
 
 The class only needs mutable mappings, so tests drive it with dicts; the Faust
-app (pantau/adapters/faust/app.py) passes its tables and a callback that copies each new dead
-letter to the dead-letter topic.
+app (pantau/adapters/faust/app.py) passes its tables, a callback that copies each new dead
+letter to the dead-letter topic and one that reports each fate (sent, dead, pending
+again after a replay) on the outcomes topic (pantau/adapters/kafka/outcomes.py).
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ from pantau.streams.deliver.alert import Alert
 from pantau.streams.deliver.outbox import DeadLetter, Entry
 
 __all__ = ["TableOutbox", "Done"]
+
+Status = Literal["pending", "sent", "dead"]
 
 
 class Done(msgspec.Struct, frozen=True, kw_only=True):
@@ -65,6 +69,9 @@ def _ledger_at(raw: bytes) -> float:
 
 Table = MutableMapping[str, bytes]
 
+_INHIBIT = "inhibit\x1f"
+"""Prefix of inhibition sources in the ledger table (no alert key, a hex digest, starts with it)."""
+
 
 class TableOutbox:
     """The ``Outbox`` protocol over three key -> bytes tables (Faust tables in the worker)."""
@@ -78,6 +85,7 @@ class TableOutbox:
         on_dead: Callable[[str, bytes], None] | None = None,
         timers: Table | None = None,
         ledger: Table | None = None,
+        on_outcome: Callable[[Alert, Status, float], None] | None = None,
     ) -> None:
         self._outbox = outbox
         self._done = done
@@ -85,6 +93,7 @@ class TableOutbox:
         self._timers: Table = timers if timers is not None else {}
         self._ledger: Table = ledger if ledger is not None else {}
         self._on_dead = on_dead
+        self._on_outcome = on_outcome
         self._pending: dict[str, Entry] | None = None
 
     def reset_cache(self) -> None:
@@ -131,6 +140,8 @@ class TableOutbox:
             entry = self._drop(key)
             attempts = entry.attempts + 1 if entry else 1
             self._done[key] = _encode(Done(status="sent", at=at, attempts=attempts))
+            if entry is not None and self._on_outcome is not None:
+                self._on_outcome(entry.alert, "sent", at)
 
     def mark_retry(self, keys: Sequence[str], at: float, error: str, batch: str | None = None) -> None:
         """Count a failed attempt and schedule the next one at ``at``."""
@@ -153,6 +164,8 @@ class TableOutbox:
             self._done[key] = _encode(Done(status="dead", at=at, attempts=letter.attempts))
             if self._on_dead is not None:
                 self._on_dead(key, raw)
+            if self._on_outcome is not None:
+                self._on_outcome(entry.alert, "dead", at)
 
     def dead(self) -> list[DeadLetter]:
         """Every dead letter, oldest first."""
@@ -171,6 +184,8 @@ class TableOutbox:
             if key in self._done:
                 del self._done[key]
             self._put(key, Entry(alert=letter.alert, due=now))
+            if self._on_outcome is not None:
+                self._on_outcome(letter.alert, "pending", now)
             moved += 1
         return moved
 
@@ -203,6 +218,15 @@ class TableOutbox:
     def save_ledger(self, key: str, raw: bytes, at: float) -> None:
         """Store the ledger of the first alert ``key`` (its ``at`` travels inside it)."""
         self._ledger[key] = raw
+
+    def inhibit_source(self, key: str) -> float | None:
+        """When the inhibition source ``key`` was last seen, if ever (kept in the ledger table)."""
+        raw = self._ledger.get(_INHIBIT + key)
+        return _ledger_at(raw) if raw is not None else None
+
+    def save_inhibit_source(self, key: str, at: float) -> None:
+        """Record that the inhibition source ``key`` was seen at ``at`` (pruned with the ledgers, by ``at``)."""
+        self._ledger[_INHIBIT + key] = _encode(_At(at))
 
     def load_timers(self) -> bytes | None:
         """The planner's saved timers (None when never saved)."""

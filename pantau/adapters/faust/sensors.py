@@ -14,8 +14,8 @@ from typing import cast
 
 import faust
 from faust.sensors.prometheus import FaustMetrics, PrometheusMonitor
-from prometheus_client import REGISTRY, CollectorRegistry, Histogram
-from prometheus_client.registry import Collector
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client.metrics import MetricWrapperBase
 
 from pantau.core import metrics
 
@@ -28,8 +28,9 @@ class _FaustRegistry:
     def __init__(self, target: CollectorRegistry) -> None:
         self._target = target
 
-    def register(self, collector: Collector) -> None:
-        if any(m.name.endswith("_events_runtime_ms") for m in collector.describe()):  # type: ignore[attr-defined]
+    def register(self, collector: MetricWrapperBase) -> None:
+        """Faust registers only metrics (Counter, Gauge, Histogram): they describe themselves."""
+        if any(m.name.endswith("_events_runtime_ms") for m in collector.describe()):
             return
         self._target.register(collector)
 
@@ -51,10 +52,10 @@ class _LeanMonitor(PrometheusMonitor):
 
     def __init__(self, metrics: FaustMetrics, **kwargs: object) -> None:
         super().__init__(metrics, **kwargs)
-        self._received: dict[str, object] = {}
-        self._offsets: dict[object, object] = {}
-        self._streams: dict[object, object] = {}
-        self._sent: dict[str, object] = {}
+        self._received: dict[str, Counter] = {}
+        self._offsets: dict[object, Gauge] = {}
+        self._streams: dict[object, Counter] = {}
+        self._sent: dict[str, Counter] = {}
 
     def on_message_in(self, tp, offset, message) -> None:
         """Count a message in (called for every message)."""

@@ -22,6 +22,7 @@ class _Member(msgspec.Struct, array_like=True):
     at: float
     size: int
     signature: bytes
+    fingerprint: bytes = b""  # absent in records written before fingerprints were kept
 
 
 _encode = msgspec.json.Encoder().encode
@@ -40,12 +41,14 @@ class TableStoryStore:
         if raw is None:
             return None
         m = _decode(raw)
-        return StoryMember(article_id, m.story_id, m.at, m.size, m.signature)
+        return StoryMember(article_id, m.story_id, m.at, m.size, m.signature, m.fingerprint)
 
     def add(self, member: StoryMember) -> None:
         """Record a member; a second add of the same article is ignored (first write wins)."""
         if member.article_id not in self._table:
-            self._table[member.article_id] = _encode(_Member(member.story_id, member.at, member.size, member.signature))
+            self._table[member.article_id] = _encode(
+                _Member(member.story_id, member.at, member.size, member.signature, member.fingerprint)
+            )
 
     def recent(self, since: float) -> list[StoryMember]:
         """Members at or after ``since``, oldest first."""

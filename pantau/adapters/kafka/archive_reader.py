@@ -7,9 +7,13 @@
 
 It reads ``pantau.articles`` (every article, unclassified), ``pantau.matches``
 (the classification of matched articles, which carries the article too, so
-arrival order does not matter) and ``pantau.alerts.dead`` (alerts that gave
+arrival order does not matter), ``pantau.alerts.dead`` (alerts that gave
 up: fate ``dead``; the empty record of a replay puts them back to
-``pending``). It uses no consumer group: partitions are assigned directly
+``pending``) and ``pantau.alerts.outcomes`` (the delivering worker's account of
+each alert: queued, sent, dead, silenced, inhibited, and the story of every
+article that joined one; pantau.adapters.kafka.outcomes). An outcome may
+arrive before its article: the story ids are kept (``archive_story_links``)
+and given to the article when it comes. It uses no consumer group: partitions are assigned directly
 and the position reached is stored in the view's own table
 (``archive_offsets``) right after the rows it produced; every write is
 idempotent (keyed by article id and alert key), so a restart resumes where it
@@ -18,9 +22,8 @@ pipeline's waits for it or is rebalanced by it. Give it its own SQLite
 connection (``open_state``): it writes from its own thread. Kafka's own retention of the
 articles topic (14 days) bounds what a fresh view can catch up on.
 
-Not in the view (nothing on the topics says it): the story ids the delivering
-worker chose, and alerts that were delivered. Backtests still group stories
-themselves; the feedback links carry the article id for the same reason.
+Not in the view: the story of an article that matched but alerted nowhere
+(no route took it). Backtests group stories themselves.
 """
 
 from __future__ import annotations
@@ -34,7 +37,8 @@ from kafka import KafkaConsumer, TopicPartition
 from kafka.errors import KafkaError
 
 from pantau.adapters.kafka.errors import broker_errors
-from pantau.adapters.kafka.topics import ALERTS_DEAD, ARTICLES, MATCHES
+from pantau.adapters.kafka.outcomes import AlertOutcome, decode_outcome
+from pantau.adapters.kafka.topics import ALERTS_DEAD, ALERTS_OUTCOMES, ARTICLES, MATCHES
 from pantau.adapters.sqlite.archive import ArchivedAlert, ArchiveStore, Intake
 from pantau.core.article import decode as decode_article
 from pantau.core.errors import BrokerError
@@ -48,7 +52,9 @@ log = get_logger(component="archive_reader")
 _dead = msgspec.json.Decoder(DeadLetter).decode
 _OFFSETS = (
     "CREATE TABLE IF NOT EXISTS archive_offsets (topic TEXT NOT NULL, partition INTEGER NOT NULL,"
-    " next INTEGER NOT NULL, PRIMARY KEY (topic, partition))"
+    " next INTEGER NOT NULL, PRIMARY KEY (topic, partition));"
+    "CREATE TABLE IF NOT EXISTS archive_story_links (article_id TEXT PRIMARY KEY, story_id TEXT NOT NULL,"
+    " at REAL NOT NULL)"
 )
 
 
@@ -69,14 +75,15 @@ class ArchiveReader:
         self._clock = clock
         self._pruned = 0.0
         self.articles, self.matches, self.dead = (ARTICLES.name(prefix), MATCHES.name(prefix), ALERTS_DEAD.name(prefix))
-        store.conn.execute(_OFFSETS)
+        self.outcomes = ALERTS_OUTCOMES.name(prefix)
+        store.conn.executescript(_OFFSETS)
         with broker_errors(f"cannot reach Kafka at {bootstrap} to follow the archive topics"):
             self._consumer = KafkaConsumer(
                 bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False, client_id="pantau-archive-reader"
             )
             partitions = [
                 TopicPartition(t, p)
-                for t in (self.articles, self.matches, self.dead)
+                for t in (self.articles, self.matches, self.dead, self.outcomes)
                 for p in sorted(self._consumer.partitions_for_topic(t) or ())
             ]
         if not partitions:
@@ -105,10 +112,14 @@ class ArchiveReader:
         later: list[Classified] = []
         fates: list[tuple[ArchivedAlert, str, str]] = []
         back: list[str] = []
+        outcomes: list[AlertOutcome] = []
         offsets = []
         for tp, records in batches.items():
             for record in records:
                 try:
+                    if tp.topic == self.outcomes:
+                        outcomes.append(decode_outcome(record.value))
+                        continue
                     self._take(tp.topic, record, intakes, later, fates, back)
                 except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError) as exc:
                     # A record we cannot read stays in Kafka; the view skips it, named, and goes on.
@@ -138,13 +149,44 @@ class ArchiveReader:
             conn.executemany(
                 "UPDATE archive_alerts SET status = 'pending' WHERE key = ? AND status = 'dead'", [(k,) for k in back]
             )
+            self._apply_outcomes(outcomes, [i.classified.article.id for i in intakes])
             conn.executemany(
                 "INSERT INTO archive_offsets VALUES (?,?,?) ON CONFLICT(topic, partition)"
                 " DO UPDATE SET next = excluded.next",
                 offsets,
             )
         self._maybe_prune()
-        return stored + len(later) + len(fates) + len(back)
+        return stored + len(later) + len(fates) + len(back) + len(outcomes)
+
+    def _apply_outcomes(self, outcomes: list[AlertOutcome], arrived: list[str]) -> None:
+        """Alert fates and story ids from the outcomes topic, in their order (the last record of a key wins)."""
+        conn = self.store.conn
+        for o in outcomes:
+            if o.status is None:  # one more article of the story: the fate stands
+                conn.execute(
+                    "INSERT OR IGNORE INTO archive_alerts VALUES (?,?,?,?,?,?,'pending')",
+                    (o.key, o.article, o.story, o.route, o.destination, o.created),
+                )
+            else:
+                conn.execute(
+                    "INSERT INTO archive_alerts VALUES (?,?,?,?,?,?,?)"
+                    " ON CONFLICT(key) DO UPDATE SET status = excluded.status, story_id = excluded.story_id",
+                    (o.key, o.article, o.story, o.route, o.destination, o.created, o.status),
+                )
+            if o.why:
+                conn.execute("INSERT OR REPLACE INTO archive_alert_why VALUES (?,?)", (o.key, o.why))
+        links = {o.article: (o.story, o.at) for o in outcomes}
+        conn.executemany(
+            "INSERT INTO archive_story_links VALUES (?,?,?) ON CONFLICT(article_id)"
+            " DO UPDATE SET story_id = excluded.story_id, at = excluded.at",
+            [(article, story, at) for article, (story, at) in links.items()],
+        )
+        # The deliverer's story is the truth for an article, whichever of the two arrived first.
+        conn.executemany(
+            "UPDATE archive_articles SET story_id = l.story_id FROM archive_story_links l"
+            " WHERE l.article_id = ? AND archive_articles.article_id = l.article_id",
+            [(a,) for a in [*links, *arrived]],
+        )
 
     def _take(
         self,
@@ -186,6 +228,7 @@ class ArchiveReader:
         if self.retention and now - self._pruned >= 3600:
             self._pruned = now
             gone = self.store.prune(self.retention, now=now)
+            self.store.conn.execute("DELETE FROM archive_story_links WHERE at < ?", (now - self.retention,))
             if gone:
                 log.info("archive_pruned", articles=gone, retention_s=self.retention)
 

@@ -27,10 +27,10 @@ from kafka.errors import KafkaError
 from pantau.adapters.kafka.errors import broker_errors
 from pantau.adapters.kafka.topic_reader import TopicReader
 from pantau.adapters.sqlite.feed_state import SqliteFeedStateStore
-from pantau.core.logs import get_logger
+from pantau.core.logs import BoundLogger, get_logger
 from pantau.sources.feed_state import SEEN_RETENTION, FeedState
 
-__all__ = ["FeedRecord", "SharedFeedStateStore"]
+__all__ = ["FeedRecord", "SharedFeedStateStore", "read_record"]
 
 log = get_logger(component="sources")
 
@@ -47,6 +47,17 @@ class FeedRecord(msgspec.Struct, frozen=True, kw_only=True):
 
 _encode = msgspec.json.Encoder().encode
 _decode = msgspec.json.Decoder(FeedRecord).decode
+
+
+def read_record(value: bytes, offset: int, logger: BoundLogger = log) -> FeedRecord | None:
+    """The record a message's value holds; None, logged as ``feed_state_unreadable``, when it does not decode."""
+    # Every reader of the topic (source workers, the web page) skips a bad record the same way:
+    # one unreadable write must not stop anyone catching up.
+    try:
+        return _decode(value)
+    except msgspec.MsgspecError as exc:
+        logger.warning("feed_state_unreadable", offset=offset, error=str(exc))
+        return None
 
 
 class SharedFeedStateStore:
@@ -118,12 +129,8 @@ class SharedFeedStateStore:
             for message in self._reader.read_to_end():
                 if message.value is None:
                     continue
-                try:
-                    record = _decode(message.value)
-                except msgspec.MsgspecError as exc:
-                    log.warning("feed_state_unreadable", offset=message.offset, error=str(exc))
-                    continue
-                if record.writer != self.writer:
+                record = read_record(message.value, message.offset)
+                if record is not None and record.writer != self.writer:
                     records.append(record)
             return records
 

@@ -21,7 +21,7 @@ from pantau.adapters.kafka.errors import broker_errors
 from pantau.adapters.kafka.topics import ARTICLES, EVENTS
 from pantau.core.article import Article, encode
 from pantau.core.logs import get_logger
-from pantau.sources.health import HealthEvent
+from pantau.sources.health import FeedHealth
 
 __all__ = ["KafkaPublisher"]
 
@@ -65,7 +65,7 @@ class KafkaPublisher:
             return
         await asyncio.get_running_loop().run_in_executor(None, self._send_all, list(articles))
 
-    async def publish_health(self, event: HealthEvent) -> None:
+    async def publish_health(self, event: FeedHealth) -> None:
         """Send a feed-health change to the events topic (the poller's ``on_health``) and wait for the ack."""
         record = [(event.feed.encode("utf-8"), _health_encoder.encode(event))]
         await asyncio.get_running_loop().run_in_executor(None, self._send, self.events_topic, record)

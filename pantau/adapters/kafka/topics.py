@@ -9,12 +9,13 @@ Flow::
     pantau sources --(article id, Article)--> pantau.articles
     classify_articles  pantau.articles --(article id, Classified)--> pantau.matches
     deliver_alerts     pantau.matches --> destinations; given up --(alert key, DeadLetter)--> pantau.alerts.dead
+                       every alert's fate (queued, sent, dead...) --(alert key, AlertOutcome)--> pantau.alerts.outcomes
     pantau alerts replay --(alert key, ReplayRequest)--> pantau.alerts.replay --replay_dead_letters--> outbox
                        (taken back: an empty record for the key on pantau.alerts.dead)
     pantau silence --(silence id, Silence; empty on expire)--> pantau.silences --> every worker's Dispatcher
     pantau.feeds       no records: its partitions are what source workers share (see pantau/runtime/sources_worker.py)
     pantau.feeds.state (feed id, latest progress) shared by source workers (sources/shared_state.py)
-    pantau sources --(feed id, HealthEvent)--> pantau.events --announce_feed_health--> ops routes
+    pantau sources --(feed id, FeedHealth)--> pantau.events --announce_feed_health--> ops routes
 
 Classification is stateless and CPU-bound: articles have 6 partitions, so up to
 6 workers share it. Matches are few (a small share of articles) and delivery
@@ -106,7 +107,11 @@ SILENCES = TopicSpec("pantau.silences", 1, None, "compact", "silence id")
 # with the matches partition, so the worker holding the outbox tables reads it.
 ALERTS_REPLAY = TopicSpec("pantau.alerts.replay", 1, timedelta(days=7), "delete", "alert idempotency key")
 
-ALL_TOPICS = (ARTICLES, MATCHES, ALERTS_DEAD, EVENTS, FEEDS, FEEDS_STATE, SILENCES, ALERTS_REPLAY)
+# What became of each alert, for the web page's archive view (pantau/adapters/kafka/outcomes.py).
+# One partition: a key's records stay in order; kept as long as the archive keeps articles.
+ALERTS_OUTCOMES = TopicSpec("pantau.alerts.outcomes", 1, timedelta(days=14), "delete", "alert idempotency key")
+
+ALL_TOPICS = (ARTICLES, MATCHES, ALERTS_DEAD, EVENTS, FEEDS, FEEDS_STATE, SILENCES, ALERTS_REPLAY, ALERTS_OUTCOMES)
 
 
 PROBE_TIMEOUT = 5.0

@@ -58,7 +58,8 @@ def record_audit(
         "INSERT INTO audit_log (at, who, action, what, diff) VALUES (?,?,?,?,?)",
         (time.time() if at is None else at, who, action, what, diff),
     )
-    return int(cur.lastrowid)
+    assert cur.lastrowid is not None  # set by every INSERT
+    return cur.lastrowid
 
 
 def list_audit(
@@ -71,7 +72,8 @@ def list_audit(
 ) -> list[AuditEntry]:
     """The latest changes, newest first, optionally of one action, one person, or since a time."""
     _ensure(conn)
-    clauses, params = [], []
+    clauses: list[str] = []
+    params: list[object] = []
     for column, value in (("action", action), ("who", who)):
         if value is not None:
             clauses.append(f"{column} = ?")

@@ -97,12 +97,15 @@ class Quality(msgspec.Struct, frozen=True, kw_only=True):
     topics: list[TopicQuality]
 
 
+CandidateKind = Literal["should_match", "should_not_match"]
+
+
 class Candidate(msgspec.Struct, frozen=True, kw_only=True):
     """An article offered as a rule example: should_not_match (marked not relevant) or should_match (missed)."""
 
     id: str
     """Stable id (for dismissing): ``kind:topic:rule:article``."""
-    kind: Literal["should_match", "should_not_match"]
+    kind: CandidateKind
     topic: str
     rule: str
     """The rule that wrongly matched (should_not_match), or "" for a topic that missed the article."""
@@ -224,7 +227,8 @@ class FeedbackStore:
             if (t, key) not in seen_topic:
                 seen_topic.add((t, key))
                 topic_alerts[t] = topic_alerts.get(t, 0) + 1
-        clauses, params = [], []
+        clauses: list[str] = []
+        params: list[object] = []
         if since is not None:
             clauses.append("at >= ?")
             params.append(since)
@@ -286,7 +290,11 @@ class FeedbackStore:
             " ORDER BY max(at) DESC LIMIT ?",
             (limit,),
         ).fetchall()
-        for kind, batch in (("should_not_match", rows), ("should_match", missed)):
+        offers: tuple[tuple[CandidateKind, list[tuple[str, str, str, str, float]]], ...] = (
+            ("should_not_match", rows),
+            ("should_match", missed),
+        )
+        for kind, batch in offers:
             for t, r, article_id, who, at in batch:
                 cid = f"{kind}:{t}:{r}:{article_id}"
                 if cid in dismissed or (topic is not None and t != topic):

@@ -63,7 +63,7 @@ def _term(raw: str) -> str | None:
 
 def to_match(query: str) -> str | None:
     """The FTS5 MATCH expression for a search-box query; None when it has no searchable word."""
-    parts: list[str] = []
+    parts: list[tuple[str, str]] = []  # (AND or NOT, FTS5 expression)
     pending_or = False
     count = 0
     for m in _TOKEN.finditer(query):

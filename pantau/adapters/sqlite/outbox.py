@@ -37,6 +37,10 @@ CREATE TABLE IF NOT EXISTS story_ledger (
     value BLOB NOT NULL,
     at REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS inhibit_sources (
+    key TEXT PRIMARY KEY,
+    at REAL NOT NULL
+);
 CREATE TABLE IF NOT EXISTS delivery_timers (
     name TEXT PRIMARY KEY,
     value BLOB NOT NULL
@@ -178,6 +182,7 @@ class SqliteOutbox:
         """Delete the rows of alerts sent before ``before`` (dead letters stay); return how many."""
         with self._tx():
             self.conn.execute("DELETE FROM story_ledger WHERE at < ?", (before,))
+            self.conn.execute("DELETE FROM inhibit_sources WHERE at < ?", (before,))
             return self.conn.execute(
                 "DELETE FROM alert_outbox WHERE status = 'sent' AND updated < ?", (before,)
             ).rowcount
@@ -200,6 +205,15 @@ class SqliteOutbox:
     def save_ledger(self, key: str, raw: bytes, at: float) -> None:
         """Store the ledger of the first alert ``key``."""
         self.conn.execute("INSERT OR REPLACE INTO story_ledger (key, value, at) VALUES (?, ?, ?)", (key, raw, at))
+
+    def inhibit_source(self, key: str) -> float | None:
+        """When the inhibition source ``key`` was last seen, if ever."""
+        row = self.conn.execute("SELECT at FROM inhibit_sources WHERE key = ?", (key,)).fetchone()
+        return float(row[0]) if row else None
+
+    def save_inhibit_source(self, key: str, at: float) -> None:
+        """Record that the inhibition source ``key`` was seen at ``at``."""
+        self.conn.execute("INSERT OR REPLACE INTO inhibit_sources (key, at) VALUES (?, ?)", (key, at))
 
     def load_timers(self) -> bytes | None:
         """The planner's saved timers (None when never saved)."""

@@ -28,11 +28,14 @@ class SqliteStoryStore:
             " size INTEGER NOT NULL, signature BLOB NOT NULL)"
         )
         self._conn.execute("CREATE INDEX IF NOT EXISTS story_members_at ON story_members(at)")
+        columns = {row[1] for row in self._conn.execute("PRAGMA table_info(story_members)")}
+        if "fingerprint" not in columns:  # state files from before cross-language fingerprints were kept
+            self._conn.execute("ALTER TABLE story_members ADD COLUMN fingerprint BLOB NOT NULL DEFAULT x''")
 
     def get(self, article_id: str) -> StoryMember | None:
         """The member recorded for ``article_id``, if any."""
         row = self._conn.execute(
-            "SELECT article_id, story_id, at, size, signature FROM story_members WHERE article_id=?",
+            "SELECT article_id, story_id, at, size, signature, fingerprint FROM story_members WHERE article_id=?",
             (article_id,),
         ).fetchone()
         return StoryMember(*row) if row else None
@@ -40,14 +43,16 @@ class SqliteStoryStore:
     def add(self, member: StoryMember) -> None:
         """Record a member; a second add of the same article is ignored."""
         self._conn.execute(
-            "INSERT OR IGNORE INTO story_members VALUES (?,?,?,?,?)",
-            (member.article_id, member.story_id, member.at, member.size, member.signature),
+            "INSERT OR IGNORE INTO story_members (article_id, story_id, at, size, signature, fingerprint)"
+            " VALUES (?,?,?,?,?,?)",
+            (member.article_id, member.story_id, member.at, member.size, member.signature, member.fingerprint),
         )
 
     def recent(self, since: float) -> list[StoryMember]:
         """Members at or after ``since``, oldest first."""
         rows = self._conn.execute(
-            "SELECT article_id, story_id, at, size, signature FROM story_members WHERE at >= ? ORDER BY at",
+            "SELECT article_id, story_id, at, size, signature, fingerprint FROM story_members WHERE at >= ?"
+            " ORDER BY at",
             (since,),
         ).fetchall()
         return [StoryMember(*r) for r in rows]

@@ -17,8 +17,9 @@ exists, so the embedded mode prints alerts when nothing else is configured.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TextIO
+from typing import Annotated, Any, Protocol, TextIO
 
 from pydantic import ConfigDict, Field, TypeAdapter
 
@@ -30,9 +31,6 @@ from pantau.streams.deliver.destinations.slack import SlackDestination, SlackSet
 from pantau.streams.deliver.destinations.teams import TeamsDestination, TeamsSettings
 from pantau.streams.deliver.destinations.telegram import TelegramDestination, TelegramSettings
 from pantau.streams.deliver.destinations.webhook import WebhookDestination, WebhookSettings
-
-if TYPE_CHECKING:
-    from pantau.core.config import Config
 
 __all__ = [
     "Destination",
@@ -88,7 +86,16 @@ def build_destination(
     return destination
 
 
-def build_destinations(config: Config, *, stream: TextIO | None = None) -> dict[str, Destination]:
+class DestinationsConfig(Protocol):
+    """What building destinations needs of pantau.yaml (a :class:`pantau.config.Config` has it)."""
+
+    @property
+    def destinations(self) -> Mapping[str, DestinationSettings]: ...
+    @property
+    def source(self) -> Path | None: ...
+
+
+def build_destinations(config: DestinationsConfig, *, stream: TextIO | None = None) -> dict[str, Destination]:
     """Every destination in ``config.destinations`` plus an implicit ``console``."""
     base = config.source.parent if config.source is not None else None
     specs: dict[str, DestinationSettings] = dict(config.destinations)

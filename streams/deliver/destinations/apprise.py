@@ -19,9 +19,12 @@ import asyncio
 import html
 import logging
 import re
-from typing import Literal
+from collections.abc import Iterator
+from typing import Any, Literal
 
 import apprise as _apprise
+from apprise import AppriseResult
+from apprise.plugins.base import NotifyBase
 from pydantic import SecretStr, model_validator
 
 from pantau.core.errors import PermanentDelivery, RetryableDelivery
@@ -49,7 +52,7 @@ def _scheme(url: str) -> str:
     return url.split("://", 1)[0].lower() if "://" in url else ""
 
 
-def _instantiate(url: str):
+def _instantiate(url: str) -> tuple[NotifyBase | None, str]:
     """The Apprise plugin for ``url`` and, when there is none, Apprise's reason (scrubbed)."""
     with _apprise.LogCapture(level=logging.WARNING) as out:
         plugin = _apprise.Apprise.instantiate(url)
@@ -104,20 +107,20 @@ class AppriseSettings(DestinationSettings):
         self.url = SecretStr(url)
         return self
 
-    def __repr_args__(self):
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
         for name, value in super().__repr_args__():
             if name == "url" and value is not None:
                 value = mask_secret_url(value.get_secret_value())
             yield name, value
 
 
-def _formats(plugin) -> tuple[str, ...]:
+def _formats(plugin: NotifyBase) -> tuple[str, ...]:
     fmt = plugin.notify_format
     values = fmt if isinstance(fmt, (tuple, list)) else (fmt,)
     return tuple(str(getattr(v, "value", v)) for v in values)
 
 
-def _pick(plugin, wanted: Format) -> str:
+def _pick(plugin: NotifyBase, wanted: Format) -> str:
     if wanted != "auto":
         return wanted
     formats = _formats(plugin)
@@ -174,7 +177,7 @@ def apprise_body(message: Message, fmt: str, *, body_max: int = 0, title_max: in
             f"• {_link(shorten(i.title, 200), i.url, fmt)} — {_esc(i.outlet, fmt)}" for i in update.items
         ]
         candidates = [lines[: n + 1] for n in _shrinking(len(lines) - 1)]
-    elif message.kind == "ops_event":
+    elif message.kind == "ops_event" and message.alerts[0].event is not None:
         v = event_view(message.alerts[0].event, message.alerts[0].key)
         title = shorten(v.title, 200)
         lines = [_esc(shorten(v.message, 1500), fmt)] + [_esc(f"{k}: {shorten(x, 300)}", fmt) for k, x in v.details]
@@ -208,7 +211,8 @@ def apprise_body(message: Message, fmt: str, *, body_max: int = 0, title_max: in
 
 
 def _shrinking(n: int) -> list[int]:
-    out, k = [], n
+    out: list[int] = []
+    k = n
     while k > 1:
         out.append(k)
         k = k * 2 // 3
@@ -266,8 +270,8 @@ class AppriseDestination:
             )
         raise RetryableDelivery(self.name, what, hint="pantau retries with backoff")
 
-    def _reason(self, result) -> str:
-        lines = []
+    def _reason(self, result: AppriseResult) -> str:
+        lines: list[str] = []
         for service in result:
             for attempt in service:
                 lines += [str(entry).split(" - ", 2)[-1] for entry in attempt]

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Literal
+from collections.abc import Iterator
+from typing import Any, Literal
 
 import httpx
 from pydantic import model_validator
@@ -36,6 +37,8 @@ MAX_BYTES = 27_000
 """Teams refuses messages over about 28 KB; keep a margin for the envelope."""
 _MD = re.compile(r"([\\*_\[\]~`>#])")
 _EMBEDDED = re.compile(r"HTTP error (\d{3})")
+Json = dict[str, Any]
+"""A JSON object of the card."""
 
 
 class TeamsSettings(DestinationSettings):
@@ -57,7 +60,7 @@ class TeamsSettings(DestinationSettings):
             )
         return self
 
-    def __repr_args__(self):
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
         for name, value in super().__repr_args__():
             yield name, mask_secret_url(value) if name == "url" else value
 
@@ -70,7 +73,7 @@ def card_escape(text: str) -> str:
     return re.sub(r"(?m)^(\s*\d+)\.(\s)", r"\1\\.\2", text)
 
 
-def _text(text: str, **extra) -> dict:
+def _text(text: str, **extra: object) -> Json:
     return {"type": "TextBlock", "text": text, "wrap": True, **extra}
 
 
@@ -78,7 +81,7 @@ def _snippet(segments: tuple[Segment, ...]) -> str:
     return "".join(f"**{card_escape(s.text)}**" if s.marked else card_escape(s.text) for s in segments)
 
 
-def _alert_body(v: AlertView, with_snippet: bool) -> list[dict]:
+def _alert_body(v: AlertView, with_snippet: bool) -> list[Json]:
     rule = ", ".join(v.rules) + (f" ({v.severity})" if v.severity else "")
     body = [
         _text(card_escape(shorten(v.title, 300)), weight="Bolder", size="Medium"),
@@ -97,7 +100,7 @@ def _alert_body(v: AlertView, with_snippet: bool) -> list[dict]:
     return body
 
 
-def _digest_body(message: Message, views: list[AlertView], with_snippet: bool) -> list[dict]:
+def _digest_body(message: Message, views: list[AlertView], with_snippet: bool) -> list[Json]:
     word = "Alert storm" if message.kind == "storm" else "Digest"
     body = [_text(card_escape(f"{word}: {len(views)} alerts ({message.route})"), weight="Bolder", size="Medium")]
     for v in views:
@@ -109,7 +112,7 @@ def _digest_body(message: Message, views: list[AlertView], with_snippet: bool) -
     return body
 
 
-def _card(body: list[dict], actions: list[dict]) -> dict:
+def _card(body: list[Json], actions: list[Json]) -> Json:
     content = {
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
         "type": "AdaptiveCard",
@@ -127,11 +130,11 @@ def _card(body: list[dict], actions: list[dict]) -> dict:
     }
 
 
-def _size(payload: dict) -> int:
+def _size(payload: Json) -> int:
     return len(json.dumps(payload, ensure_ascii=False).encode("utf-8"))
 
 
-def teams_payload(message: Message) -> dict:
+def teams_payload(message: Message) -> Json:
     """The webhook body (a message with one Adaptive Card) for this message, under Teams' size limit."""
     if message.kind == "ops_event":
         body = []
@@ -166,15 +169,15 @@ def teams_payload(message: Message) -> dict:
         return _card(body, [])
     views = [view(a, snippet_chars=600 if message.kind == "alert" else 200) for a in message.alerts]
     if message.kind == "alert" and len(views) == 1:
-        v = views[0]
-        action = [{"type": "Action.OpenUrl", "title": "Open the article", "url": v.url}]
-        if v.feedback is not None:  # plain links: the page asks to confirm, nothing is recorded by opening one
+        only = views[0]
+        action = [{"type": "Action.OpenUrl", "title": "Open the article", "url": only.url}]
+        if only.feedback is not None:  # plain links: the page asks to confirm, nothing is recorded by opening one
             action += [
-                {"type": "Action.OpenUrl", "title": "Relevant", "url": v.feedback.relevant},
-                {"type": "Action.OpenUrl", "title": "Not relevant", "url": v.feedback.not_relevant},
+                {"type": "Action.OpenUrl", "title": "Relevant", "url": only.feedback.relevant},
+                {"type": "Action.OpenUrl", "title": "Not relevant", "url": only.feedback.not_relevant},
             ]
         for with_snippet in (True, False):
-            payload = _card(_alert_body(v, with_snippet), action)
+            payload = _card(_alert_body(only, with_snippet), action)
             if _size(payload) <= MAX_BYTES:
                 return payload
         return payload

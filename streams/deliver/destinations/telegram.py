@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import httpx
 from pydantic import BeforeValidator, SecretStr, model_validator
@@ -209,11 +209,15 @@ class TelegramDestination:
 
     @property
     def _url(self) -> str:
-        return f"{self.settings.api}/bot{self.settings.token.get_secret_value()}/sendMessage"
+        token = self.settings.token
+        if token is None:  # TelegramSettings' validator requires one; settings built around it have none
+            hint = "set token: ${TELEGRAM_BOT_TOKEN}"
+            raise PermanentDelivery(self.name, "telegram destination has no bot token", hint=hint, disable=True)
+        return f"{self.settings.api}/bot{token.get_secret_value()}/sendMessage"
 
-    def payload(self, message: Message) -> dict:
+    def payload(self, message: Message) -> dict[str, Any]:
         """The sendMessage JSON for this message."""
-        body: dict = {
+        body: dict[str, Any] = {
             "chat_id": self.settings.chat_id,
             "text": telegram_text(message),
             "parse_mode": "MarkdownV2",

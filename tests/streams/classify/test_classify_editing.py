@@ -222,3 +222,39 @@ def test_rules_check_of_a_file_that_is_no_rule_file_is_an_error(capsys, monkeypa
     notes.write_text("not rules\n")
     code, printed = run(capsys, monkeypatch, ["rules", "check", str(notes)])
     assert code == 1 and f"pantau: error: {notes} is a file, not a rules folder" in printed
+
+
+JUDGED_OLD = """
+terms:
+  incident: [serangan siber, ransomware]
+rules:
+  - id: r
+    any: ["@incident"]
+"""
+JUDGED_NEW = """
+terms:
+  incident: [serangan siber, ransomware]
+denials:
+  before: [bukan]
+salience:
+  lead_words: 5
+  min_hits: 2
+rules:
+  - id: r
+    any: ["@incident"]
+"""
+
+
+def test_rules_diff_says_when_a_denial_or_salience_decided(capsys, monkeypatch, rules_dir, tmp_path):
+    old, new = rules_dir(tmp_path / "old", t=JUDGED_OLD), rules_dir(tmp_path / "new", t=JUDGED_NEW)
+    articles = tmp_path / "articles.jsonl"
+    articles.write_text(
+        '{"title": "Bank: gangguan bukan serangan siber"}\n'
+        '{"title": "Harga cabai naik", "content": "Pedagang mengeluh harga naik lagi minggu ini, kata mereka. '
+        'Di tempat lain ada ransomware."}\n'
+    )
+    code, printed = run(capsys, monkeypatch, ["rules", "diff", str(old), str(new), str(articles)])
+    lines = [line.strip() for line in printed.splitlines()]
+    assert "-t: rule r no longer counts: not counted: «serangan siber» (title, next to «bukan»): denied" in lines
+    assert any(line.startswith("-t: rule r: salience decided, a passing mention: 1 hit(s)") for line in lines)
+    assert code == 0

@@ -133,3 +133,122 @@ def test_classify_explain_prints_matches_and_near_misses(rules_dir, monkeypatch,
     assert "+ north-korea: rule dprk" in out
     assert "- cybercrime: not matched. closest rule incident" in out
     assert "lacked: not counted: «serangan siber» (title, next to «bukan»): denied" in out
+
+
+PER_LANGUAGE = """\
+terms:
+  incident: [serangan siber, tấn công mạng, hacker, 해킹, cyberattack, retas]
+  before: [bukan, không phải, not a]
+  after: [아닌, 무관, dibantah, ruled out]
+denials:
+  before: ["@before"]
+  after: ["@after"]
+  window: 1
+  windows: {vi: 6, en: 6}
+rules:
+  - id: incident
+    any: ["@incident"]
+"""
+
+
+def test_a_denial_reaches_as_far_as_its_language_needs(rules_dir, article):
+    rs = load_ruleset(rules_dir(cybercrime=PER_LANGUAGE))
+    # Vietnamese counts every syllable as a word: four syllables between cue and hit are still one clause
+    assert rs.classify(article("Đây không phải là một cuộc tấn công mạng.", language="vi")).topics == ()
+    # with no declared language, the letters tell Vietnamese apart (no detector run for a window)
+    assert rs.classify(article("Đây không phải là một cuộc tấn công mạng.", language=None)).topics == ()
+    assert rs.classify(article("It was not a hack or any kind of cyberattack.", language="en")).topics == ()
+    # the same distance in Indonesian is beyond its window of one word
+    assert rs.classify(article("Ini bukan gangguan teknis biasa melainkan serangan siber.")).topics == ("cybercrime",)
+    assert rs.classify(article("Ini bukan lagi sekadar serangan siber.")).topics == ("cybercrime",)
+    assert rs.classify(article("Ini bukan serangan siber.")).topics == ()
+
+
+def test_a_denial_after_the_hit_korean_endings_and_passives(rules_dir, article):
+    rs = load_ruleset(rules_dir(cybercrime=PER_LANGUAGE))
+    assert rs.classify(article("회사는 해킹과는 무관하다고 밝혔다.", language="ko")).topics == ()
+    assert rs.classify(article("Kabar portal diretas dibantah kementerian.")).topics == ()
+    assert rs.classify(article("A cyberattack was ruled out.", language="en")).topics == ()
+    # a noun term finds its 하다/당하다 verb forms: 해킹당했다 is hacked
+    assert rs.classify(article("은행 서버가 해킹당했다.", language="ko")).topics == ("cybercrime",)
+    assert rs.classify(article("경찰이 해킹범을 검거했다.", language="ko")).topics == ("cybercrime",)  # the offender
+
+
+def test_a_denial_stops_at_but_and_at_a_colon(rules_dir, article):
+    rs = load_ruleset(rules_dir(cybercrime=PER_LANGUAGE))
+    assert rs.classify(article("It was not a drill: a cyberattack hit the port.", language="en")).topics == (
+        "cybercrime",
+    )
+    assert rs.classify(article("Nguyên nhân không phải lỗi mà là tấn công mạng.", language="vi")).topics == (
+        "cybercrime",
+    )
+
+
+BRAND = """\
+terms:
+  asean: [ASEAN]
+senses:
+  - why: a hotel named after ASEAN
+    terms: ["@asean"]
+    before: [hotel]
+    window: 1
+salience:
+  lead_words: 30
+  min_hits: 2
+rules:
+  - id: asean
+    any: ["@asean"]
+"""
+
+
+def test_a_headline_of_another_sense_makes_the_lead_not_enough(rules_dir, article):
+    rs = load_ruleset(rules_dir(asean=BRAND))
+    hotel = article("Hotel itu dibuka tahun 1990. Nama ASEAN dipertahankan pemiliknya.", title="Hotel ASEAN direnovasi")
+    assert rs.classify(hotel).topics == ()
+    misses = {m.topic: m for m in near_misses(rs, hotel, set())}
+    assert "the title's hit did not count" in misses["asean"].lacked
+    # without the hotel in the headline the same lead makes the story
+    assert rs.classify(article("Nama ASEAN dipertahankan.", title="Gedung direnovasi")).topics == ("asean",)
+    # and two counted hits still do
+    twice = article("Menteri ASEAN bertemu. Sekretariat ASEAN menyiapkan KTT.", title="Hotel ASEAN jadi tuan rumah")
+    assert rs.classify(twice).topics == ("asean",)
+
+
+ACCENTS = """\
+terms:
+  fake: [giả, Triều Tiên]
+rules:
+  - id: fake
+    any: ["@fake"]
+"""
+
+
+def test_accented_terms_keep_their_accents_in_accented_text(rules_dir, article):
+    rs = load_ruleset(rules_dir(t=ACCENTS))
+    assert rs.classify(article("Ứng dụng giả mạo ngân hàng.", language="vi")).topics == ("t",)
+    assert rs.classify(article("Sản phẩm có giá rẻ cho quốc gia.", language="vi")).topics == ()
+    assert rs.classify(article("Giá 2 triệu tiền mặt.", language="vi")).topics == ()
+    # typed without accents, the folded form is all there is to go on
+    assert rs.classify(article("Trieu Tien phong ten lua.", language="vi")).topics == ("t",)
+    # but one accented syllable never finds another language's word: "giả" is not "gia"
+    assert rs.classify(article("The GIA certificate came with the diamond.", language="en")).topics == ()
+
+
+LANGS = """\
+terms:
+  fraud: [penipuan, lừa đảo]
+  online: [online, aplikasi, trực tuyến]
+rules:
+  - id: fraud-vi
+    query: 'lừa đảo NEAR/10 @online'
+    languages: [vi]
+  - id: fraud-id
+    query: 'penipuan NEAR/2 @online'
+"""
+
+
+def test_a_near_miss_prefers_the_articles_own_language(rules_dir, article):
+    rs = load_ruleset(rules_dir(cybercrime=LANGS))
+    a = article("Polisi menyelidiki penipuan yang terjadi lewat sebuah aplikasi pinjaman.")
+    (miss,) = near_misses(rs, a, set())
+    assert miss.rule == "fraud-id" and "conditions are not met" in miss.lacked

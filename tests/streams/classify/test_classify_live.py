@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-import time
-
 from prometheus_client import REGISTRY
 
 from pantau.core.logs import configure_logging
 from pantau.streams.classify import LiveRules
+from tests.waiting import wait_for
 
 V1 = "rules:\n  - id: r\n    any: [alpha]\n"
 V2 = "rules:\n  - id: r\n    any: [beta]\n"
 BROKEN = "rules:\n  - id: r\n    any: [beta]\n    severity: hgih\n"
-
-
-def wait_for(predicate, timeout: float = 30.0) -> bool:
-    """Poll until ``predicate()`` holds; generous bound, not a timing assertion."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return predicate()
 
 
 def reloads(result: str) -> float:

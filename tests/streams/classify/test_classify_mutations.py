@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -25,6 +24,7 @@ from hypothesis import strategies as st
 from pantau.core.errors import RulesError
 from pantau.streams.classify import LiveRules, check_ruleset, load_ruleset
 from pantau.streams.classify.loader import fingerprint
+from tests.waiting import wait_for
 
 FILES = sorted(p.name for p in SHIPPED_RULES.glob("*.yaml"))
 ORIGINAL = {name: (SHIPPED_RULES / name).read_text(encoding="utf-8") for name in FILES}
@@ -203,16 +203,6 @@ def watching(tmp_path_factory):
     live = LiveRules(directory, debounce_ms=50).start()
     yield directory, live, {"edits": 0}
     live.stop()
-
-
-def wait_for(predicate, timeout: float = 60.0) -> bool:
-    """Poll until ``predicate()`` holds; a generous bound for a loaded machine, not a timing assertion."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return predicate()
 
 
 @settings(

@@ -22,7 +22,8 @@ by construction):
   1.00/0.89 (one breach report missed).
 
 The floor is what the rules achieve on all 277 articles now (asean and
-north-korea 1.00/1.00, cybercrime 0.99/0.95) minus a margin of a few articles, so a rule
+north-korea 1.00/1.00, cybercrime 0.99/0.95; 0.99/1.00 after issue 11's
+round 3, which fixed the general causes of its last misses) minus a margin of a few articles, so a rule
 edit that loses ground on unseen-style text fails here even when the corpus
 still passes. Add new held-out articles as a new round file; do not edit the
 texts or labels to make a rule pass.
@@ -44,7 +45,7 @@ FLOOR = {
     # topic: (precision, recall)
     "asean": (0.95, 0.95),
     "north-korea": (0.95, 0.95),
-    "cybercrime": (0.95, 0.92),
+    "cybercrime": (0.97, 0.97),
 }
 
 

@@ -288,3 +288,92 @@ class _TeamsHandler(_Handler):
         with server.lock:
             server.seen.append((time.time(), status, None))
         self._answer(status, body, "text/plain", headers)
+
+
+@dataclass
+class SlackPost:
+    """One message the fake Slack Web API accepted."""
+
+    channel: str
+    ts: str
+    thread_ts: str | None
+    raw: dict
+
+
+class SlackWebApi(_Base):
+    """Slack's ``chat.postMessage`` for one bot token and named channels, answering as the Web API does.
+
+    Bearer token in the Authorization header (``not_authed`` / ``invalid_auth`` in a 200 otherwise), a
+    JSON body, ``channel`` as an id or ``#name`` (``channel_not_found``), ``thread_ts`` only of a message
+    posted before in that channel (``thread_not_found``); ``{"ok": true, "channel": <id>, "ts": ...}``.
+    ``throttle(n)`` answers 429 with Retry-After and ``ratelimited``; ``refuse(error)`` one ``ok: false``.
+    """
+
+    def __init__(self, token: str, channels: dict[str, str]) -> None:
+        self.token = token
+        self.channels = channels  # "#name" -> id
+        self.posts: list[SlackPost] = []
+        self._plans: list[tuple[str, int]] = []
+        self._clock = 1_700_000_000
+        super().__init__(_SlackHandler)
+
+    @property
+    def api(self) -> str:
+        return f"{self.base_url}/api"
+
+    def throttle(self, retry_after: int) -> None:
+        self._plans.append(("ratelimited", retry_after))
+
+    def refuse(self, error: str) -> None:
+        self._plans.append((error, 0))
+
+    def replies(self, ts: str) -> list[SlackPost]:
+        return [p for p in self.posts if p.thread_ts == ts]
+
+    def _handle(self, path: str, headers, raw: bytes) -> tuple[int, dict, dict]:
+        if path != "/api/chat.postMessage":
+            return 404, {"ok": False, "error": "unknown_method"}, {}
+        auth = headers.get("Authorization") or ""
+        if not auth.startswith("Bearer "):
+            return 200, {"ok": False, "error": "not_authed"}, {}
+        if auth.removeprefix("Bearer ") != self.token:
+            return 200, {"ok": False, "error": "invalid_auth"}, {}
+        with self.lock:
+            plan = self._plans.pop(0) if self._plans else None
+        if plan is not None and plan[0] == "ratelimited":
+            return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(plan[1])}
+        if plan is not None:
+            return 200, {"ok": False, "error": plan[0]}, {}
+        if not (headers.get("Content-Type") or "").startswith("application/json"):
+            return 200, {"ok": False, "error": "invalid_arguments"}, {}
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            return 200, {"ok": False, "error": "invalid_json"}, {}
+        channel = str(data.get("channel") or "")
+        channel = self.channels.get(channel, channel)
+        if channel not in self.channels.values():
+            return 200, {"ok": False, "error": "channel_not_found"}, {}
+        if not data.get("text") and not data.get("blocks"):
+            return 200, {"ok": False, "error": "no_text"}, {}
+        thread = data.get("thread_ts")
+        with self.lock:
+            if thread is not None and not any(p.ts == thread and p.channel == channel for p in self.posts):
+                return 200, {"ok": False, "error": "thread_not_found"}, {}
+            self._clock += 1
+            post = SlackPost(channel, f"{self._clock}.000100", thread, data)
+            self.posts.append(post)
+        message = {"type": "message", "text": data.get("text", ""), "ts": post.ts}
+        if thread is not None:
+            message["thread_ts"] = thread
+        return 200, {"ok": True, "channel": channel, "ts": post.ts, "message": message}, {}
+
+
+class _SlackHandler(_Handler):
+    def do_POST(self) -> None:  # noqa: N802
+        server: SlackWebApi = self.server.owner  # type: ignore[attr-defined]
+        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        status, answer, headers = server._handle(self.path, self.headers, raw)
+        with server.lock:
+            server.seen.append((time.time(), status, None))
+        self._answer(status, json.dumps(answer).encode(), headers=headers)

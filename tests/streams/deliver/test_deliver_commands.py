@@ -8,7 +8,7 @@ from pantau.adapters.sqlite.outbox import SqliteOutbox
 from pantau.adapters.sqlite.silences import SqliteSilences
 from pantau.adapters.sqlite.state import open_state
 from pantau.cli.main import main
-from pantau.core.config import load_config
+from pantau.config import load_config
 from pantau.streams.deliver.route import Router
 
 # cli.main() points logging at pytest's captured stderr: undo that after each test.

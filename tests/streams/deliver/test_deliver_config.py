@@ -4,7 +4,7 @@ import textwrap
 
 import pytest
 
-from pantau.core.config import load_config
+from pantau.config import load_config
 from pantau.core.errors import ConfigError
 from pantau.streams.deliver.config import RouteSpec, parse_duration
 from pantau.streams.deliver.destinations import build_destinations

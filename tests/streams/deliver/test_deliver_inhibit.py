@@ -1,14 +1,16 @@
 """Inhibition: a critical north-korea match mutes the asean route's alert on the same story (real receivers)."""
 
 import asyncio
+import time
 
 import pytest
 from prometheus_client import REGISTRY
 
+from pantau.adapters.faust.outbox_table import TableOutbox
 from pantau.adapters.sqlite.archive import ArchiveStore
 from pantau.adapters.sqlite.outbox import SqliteOutbox
 from pantau.adapters.sqlite.state import open_state
-from pantau.core.config import load_config
+from pantau.config import load_config
 from pantau.core.errors import ConfigError
 from pantau.runtime.embedded import _intake
 from pantau.streams.classify import Match
@@ -121,3 +123,58 @@ def test_config_takes_inhibit_rules_and_names_a_bad_one(tmp_path):
     bad.write_text("inhibit:\n  - source: {topic: north-korea}\n    target: {}\n")
     with pytest.raises(ConfigError, match="inhibit target needs route: or topic:"):
         load_config(bad)
+
+
+@pytest.mark.parametrize("mode", ["sqlite", "tables"])
+def test_a_restart_keeps_inhibiting_a_story_whose_source_came_before_it(classified, make_receiver, tmp_path, mode):
+    ledger: dict[str, bytes] = {}
+    tables = ({}, {}, {})
+
+    def outbox():
+        if mode == "sqlite":
+            return SqliteOutbox(open_state(tmp_path / "state.db"))
+        return TableOutbox(*tables, ledger=ledger)
+
+    security, desk = make_receiver().start(), make_receiver().start()
+    routes = [
+        RouteSpec(name="nk", topics=["north-korea"], to=["security"], continue_=True),
+        RouteSpec(name="asean-desk", topics=["asean"], to=["desk"]),
+    ]
+    specs = {"security": {"type": "webhook", "url": security.url}, "desk": {"type": "webhook", "url": desk.url}}
+
+    def process(c, *, clock, rules=(RULE,)):
+        dests = {n: build_destination(n, parse_destination(s)) for n, s in specs.items()}
+        d = Dispatcher(dests, outbox(), routes=routes, inhibit=rules, clock=clock)
+
+        async def go():
+            queued = await d.submit(Router(routes, dests).alerts_for(c, story="story-9"))
+            await d.drain(5)
+            await d.aclose()
+            return queued, dict(d.inhibited)
+
+        return asyncio.run(go())
+
+    now = time.time()
+    process(classified(extra=(_nk(),)), clock=lambda: now)  # the critical source, then the process stops
+    copy = classified(url="https://lain.example/9", feed_name="Lain")  # asean only
+    queued, why = process(copy, clock=lambda: now + 3600)  # a new process, an hour later
+    assert queued == [] and "an earlier copy of the story" in next(iter(why.values()))
+    assert desk.requests == [] and len(security.requests) == 1
+    # Rules reordered by an edit: still the same rule, still remembered.
+    other = InhibitRule.model_validate({"source": {"topic": "cybercrime"}, "target": {"route": "nk"}})
+    again = classified(url="https://lain.example/10", feed_name="Lain Lagi")
+    queued, why = process(again, clock=lambda: now + 7200, rules=(other, RULE))
+    assert queued == [] and "inhibit[1]" in next(iter(why.values()))
+    # Past the memory (3 days) the story alerts again.
+    late = classified(url="https://lain.example/11", feed_name="Lambat")
+    queued, _ = process(late, clock=lambda: now + 4 * 86400)
+    assert [a.destination for a in queued] == ["desk"]
+
+
+@pytest.mark.parametrize("mode", ["sqlite", "tables"])
+def test_remembered_sources_are_pruned_with_the_sent_keys(tmp_path, mode):
+    box = SqliteOutbox(open_state(tmp_path / "s.db")) if mode == "sqlite" else TableOutbox({}, {}, {}, ledger={})
+    box.save_inhibit_source("rule\x1fold-story", 1000.0)
+    box.save_inhibit_source("rule\x1fnew-story", 5000.0)
+    box.prune(before=3000.0)
+    assert box.inhibit_source("rule\x1fold-story") is None and box.inhibit_source("rule\x1fnew-story") == 5000.0

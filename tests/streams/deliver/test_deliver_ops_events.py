@@ -16,7 +16,7 @@ from pantau.adapters.sqlite.outbox import SqliteOutbox
 from pantau.adapters.sqlite.state import open_state
 from pantau.sources.feed_state import FeedState
 from pantau.sources.feeds import FeedSpec
-from pantau.sources.health import health_event
+from pantau.sources.health import FeedHealth, health_event
 from pantau.streams.deliver.alert import Alert, Message, decode_alert, encode_alert
 from pantau.streams.deliver.config import RouteSpec
 from pantau.streams.deliver.destinations import build_destination, parse_destination
@@ -122,6 +122,13 @@ def test_health_events_map_to_ops_events():
     # Below its threshold a feed is not failing: no event at all.
     spec = FeedSpec(url="http://kabar.example/rss", failing_after=3)
     assert health_event(FeedState(feed=spec.key, url=spec.url, failures=2), spec, now=1.0) is None
+
+
+def test_a_health_event_of_unknown_kind_is_refused_by_name_not_turned_into_a_bad_event():
+    # It used to become OpsEvent(kind="feed_flaky"), which failed later, far away (its severity lookup).
+    event = FeedHealth(feed="http://kabar.example/rss", verdict="flaky", message="?", at=1.0)
+    with pytest.raises(ValueError, match="unknown kind 'flaky'"):
+        from_health(event)
 
 
 def test_alerts_with_events_round_trip_and_old_records_still_decode(classified):

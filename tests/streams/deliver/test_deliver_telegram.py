@@ -146,6 +146,23 @@ def test_send_raises_permanent_with_a_hint_on_a_wrong_chat(classified, bot):
     assert "bot is a member" in str(err.value) and TOKEN not in str(err.value)
 
 
+def test_settings_without_a_token_are_a_permanent_failure_that_disables_not_a_crash(classified, bot):
+    # The validator requires a token; settings built around it (model_copy) have none.
+    # That used to be an AttributeError from inside send().
+    dest = build_destination("tg", _spec(bot).model_copy(update={"token": None}))
+    alerts, _ = _alerts([classified()])
+
+    async def go():
+        try:
+            await dest.send(_message(alerts))
+        finally:
+            await dest.aclose()
+
+    with pytest.raises(PermanentDelivery) as err:
+        asyncio.run(go())
+    assert "no bot token" in str(err.value) and err.value.disable
+
+
 def test_metrics_count_telegram_like_every_destination(classified, bot):
     before = REGISTRY.get_sample_value("pantau_alerts_total", {"destination": "tg", "outcome": "sent"}) or 0
     _run(bot, [classified()])

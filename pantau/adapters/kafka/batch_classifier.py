@@ -1,0 +1,225 @@
+"""Classification at the rules engine's speed: the articles topic read in batches, without Faust.
+
+Faust handles every record as its own event (stream iteration, acks, sensors, a task per send):
+measured through a real broker, that machinery cost a worker several times what the rules cost.
+A classifier needs none of it (no tables, no state, no per-key order), so every worker role that
+classifies (``all`` and ``classify``) reads the articles topic with a plain aiokafka consumer group
+in batches (``getmany``), decodes and classifies each batch (metrics counted per batch), produces
+the matches with an idempotent ``acks=all`` producer, waits for the broker to acknowledge them,
+and only then commits the batch's offsets.
+
+Rebalances: a batch in progress is finished and committed before its partitions are given up (the
+rebalance listener waits for it), so a member joining or leaving cleanly never makes another
+classify those articles again. Only a crash (or a member evicted mid-batch) leaves an uncommitted
+batch, which the new owner classifies again: that cannot duplicate an alert, because the delivering
+worker places a match by article id (a known article gets its recorded story) and alert keys are
+(story, route, destination), which the outbox keeps once (tests/e2e/test_rebalance_alerts.py).
+
+With ``exactly_once=True`` the matches and the offsets go in one Kafka transaction per batch
+(a transactional producer, ``send_offsets_to_transaction``): a batch is visible to the delivering
+worker (which reads committed records only) exactly once even across crashes. Its cost is measured
+by ``make bench`` (tests/bench/bench_worker.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from contextlib import suppress
+from typing import Any
+
+import msgspec
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener
+from aiokafka.errors import CommitFailedError, KafkaError
+
+from pantau.adapters.kafka.topics import ARTICLES, MATCHES
+from pantau.core.article import Article, decode
+from pantau.core.logs import get_logger
+from pantau.streams.classify import LiveRules, encode_classified
+from pantau.streams.pipeline import classify_batch
+
+__all__ = ["CLASSIFY_GROUP", "BATCH", "BatchClassifier", "classify_forever"]
+
+CLASSIFY_GROUP = "pantau-classify"
+FAUST_GROUP = "pantau"
+"""Faust's group (the app id): where `--role all` committed its articles offsets before it used this classifier."""
+BATCH = 500
+log = get_logger(component="classifier")
+
+
+class _FinishBatchFirst(ConsumerRebalanceListener):
+    """Holds a rebalance until the batch in progress is produced and committed."""
+
+    def __init__(self, classifier: BatchClassifier) -> None:
+        self.classifier = classifier
+
+    async def on_partitions_revoked(self, revoked: Any) -> None:
+        async with self.classifier.in_batch:  # the batch that owned them is done (or none ran)
+            pass
+        self.classifier.rebalances += 1
+
+    async def on_partitions_assigned(self, assigned: Any) -> None:
+        self.classifier.assignment = frozenset(assigned)
+        log.info("classify_partitions_assigned", partitions=sorted(tp.partition for tp in assigned))
+
+
+class BatchClassifier:
+    """One consumer-group member classifying the articles topic into the matches topic."""
+
+    def __init__(
+        self,
+        rules: LiveRules,
+        bootstrap: str,
+        prefix: str,
+        *,
+        batch: int = BATCH,
+        exactly_once: bool = False,
+        client_id: str = "pantau-classify",
+    ) -> None:
+        self.rules = rules
+        self.batch = batch
+        self.exactly_once = exactly_once
+        self.group = f"{prefix}{CLASSIFY_GROUP}"
+        self.faust_group = f"{prefix}{FAUST_GROUP}"
+        self.bootstrap = bootstrap
+        self.articles_topic, self.matches_topic = ARTICLES.name(prefix), MATCHES.name(prefix)
+        self.in_batch = asyncio.Lock()
+        self.assignment: frozenset[Any] = frozenset()
+        self.rebalances = 0
+        self.consumer = AIOKafkaConsumer(
+            bootstrap_servers=bootstrap,
+            group_id=self.group,
+            client_id=client_id,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            max_poll_records=batch,
+            session_timeout_ms=10000,
+            heartbeat_interval_ms=3000,
+        )
+        extra: dict[str, Any] = {"transactional_id": f"{self.group}-{uuid.uuid4().hex}"} if exactly_once else {}
+        self.producer = AIOKafkaProducer(
+            bootstrap_servers=bootstrap, client_id=client_id, acks="all", enable_idempotence=True, linger_ms=5, **extra
+        )
+
+    @property
+    def assigned(self) -> bool:
+        """True while this member holds at least one articles partition."""
+        return bool(self.assignment)
+
+    async def start(self) -> None:
+        """Connect and join the group."""
+        await self.producer.start()
+        await self.adopt_faust_offsets()
+        self.consumer.subscribe([self.articles_topic], listener=_FinishBatchFirst(self))
+        await self.consumer.start()
+
+    async def stop(self) -> None:
+        """Leave the group (the others take over at once) and flush the producer."""
+        with suppress(Exception):
+            await self.consumer.stop()
+        with suppress(Exception):
+            await self.producer.stop()
+
+    async def adopt_faust_offsets(self) -> None:
+        """A group that never committed starts where Faust's classify agent stopped (when it ran).
+
+        Workers of earlier releases classified in Faust's group; without this, the first start of
+        this release would classify the whole retained articles topic again (``earliest``). Done
+        before joining, while the group has no member (the broker refuses it otherwise: then
+        another worker of this release did it first).
+        """
+        loop = asyncio.get_running_loop()
+        try:
+            adopted = await loop.run_in_executor(
+                None, _adopt, self.bootstrap, self.group, self.faust_group, self.articles_topic
+            )
+        except Exception as exc:  # nothing to adopt, or another member was first: earliest / its commits
+            log.debug("classify_offsets_not_adopted", error=str(exc))
+            return
+        if adopted:
+            log.info("classify_offsets_adopted", group=self.faust_group, offsets=adopted)
+
+    def _decoded(self, records: list[Any]) -> list[Article]:
+        articles = []
+        for record in records:
+            try:
+                articles.append(decode(record.value))
+            except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+                log.error("article_record_unreadable", error=str(exc), topic=record.topic, offset=record.offset)
+        return articles
+
+    async def step(self) -> int:
+        """Classify one batch; returns how many records it held (0 when none arrived)."""
+        batches = await self.consumer.getmany(timeout_ms=500, max_records=self.batch)
+        if not batches:
+            return 0
+        async with self.in_batch:
+            return await self._handle(batches)
+
+    async def _handle(self, batches: dict[Any, list[Any]]) -> int:
+        rules = self.rules.current  # one rule set per batch: an edit applies from the next batch on
+        count = sum(len(records) for records in batches.values())
+        articles = self._decoded([record for records in batches.values() for record in records])
+        classified = classify_batch(articles, rules)
+        if self.exactly_once:
+            await self._produce_in_transaction(batches, classified)
+            return count
+        sends = [
+            await self.producer.send(self.matches_topic, key=c.article.id.encode(), value=encode_classified(c))
+            for c in classified
+            if c.matches
+        ]
+        await asyncio.gather(*sends)  # the broker has every match of the batch ...
+        try:
+            await self.consumer.commit()  # ... before the batch counts as done
+        except CommitFailedError as exc:  # evicted mid-batch: the new owner redoes it (no alert twice)
+            log.info("classify_commit_skipped", reason=str(exc)[:200])
+        return count
+
+    async def _produce_in_transaction(self, batches: dict[Any, list[Any]], classified: list[Any]) -> None:
+        offsets = {tp: records[-1].offset + 1 for tp, records in batches.items() if records}
+        async with self.producer.transaction():
+            for c in classified:
+                if c.matches:
+                    await self.producer.send(self.matches_topic, key=c.article.id.encode(), value=encode_classified(c))
+            await self.producer.send_offsets_to_transaction(offsets, self.group)
+
+
+def _adopt(bootstrap: str, group: str, faust_group: str, topic: str) -> dict[int, int]:
+    """Copy ``faust_group``'s offsets on ``topic`` to ``group`` if it has none (blocking: use an executor)."""
+    from kafka import KafkaAdminClient
+    from kafka.structs import OffsetAndMetadata
+
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="pantau-classify-offsets")
+    try:
+        found = admin.list_group_offsets({group: None, faust_group: None})
+        if any(tp.topic == topic and meta.offset >= 0 for tp, meta in (found.get(group) or {}).items()):
+            return {}  # this group has its own commits
+        legacy = {
+            tp: OffsetAndMetadata(meta.offset, "", -1)
+            for tp, meta in (found.get(faust_group) or {}).items()
+            if tp.topic == topic and meta.offset >= 0
+        }
+        if legacy:
+            admin.alter_group_offsets(group, legacy)
+        return {tp.partition: meta.offset for tp, meta in legacy.items()}
+    finally:
+        admin.close()
+
+
+async def classify_forever(classifier: BatchClassifier) -> None:
+    """Run ``step`` until cancelled; broker errors are retried calmly (the broker watch reports outages)."""
+    started, done = time.monotonic(), 0
+    await classifier.start()
+    log.info("classifier_started", topic=classifier.articles_topic, group=classifier.group)
+    try:
+        while True:
+            try:
+                done += await classifier.step()
+            except KafkaError as exc:
+                log.debug("classify_step_failed", error=str(exc))
+                await asyncio.sleep(1.0)
+    finally:
+        log.info("classifier_stopping", articles=done, seconds=round(time.monotonic() - started))
+        await classifier.stop()

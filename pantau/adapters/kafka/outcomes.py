@@ -1,0 +1,70 @@
+"""Alert outcomes on ``pantau.alerts.outcomes``: what the delivering worker decided and what became of each alert.
+
+    deliver_alerts (queued, silenced, inhibited; a copy of a known story) --(alert key, AlertOutcome)--> topic
+    TableOutbox.mark_sent / mark_dead / replay                              --(alert key, AlertOutcome)--> topic
+    ArchiveReader (pantau web, pantau archive follow) --> archive_alerts.status, archive_articles.story_id
+
+The delivery state itself lives in the worker's Faust tables, whose
+changelogs are Faust's business; this small record is the public account of
+it, keyed by alert key (one partition: a key's records stay in order, the
+last one is its fate). ``status`` None says "this article is a copy of the
+alert's story": the reader then records the story id of the copy and leaves
+the fate as it was. Story updates (follow-up messages about a story) are not
+reported: the archive shows the story's alerts, as in embedded mode.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import msgspec
+
+from pantau.streams.deliver.alert import Alert
+
+__all__ = ["AlertOutcome", "outcome", "decode_outcome"]
+
+Status = Literal["pending", "sent", "dead", "silenced", "inhibited"]
+
+
+class AlertOutcome(msgspec.Struct, frozen=True, kw_only=True):
+    """One alert's fate (or, with ``status`` None, one more article of its story)."""
+
+    key: str
+    article: str
+    """The id of the article that produced (or joined) the alert."""
+    story: str
+    route: str
+    destination: str
+    created: float
+    status: Status | None
+    at: float
+    why: str = ""
+    """For an inhibited alert: which inhibit rule suppressed it."""
+
+
+_encode = msgspec.json.Encoder().encode
+_decoder = msgspec.json.Decoder(AlertOutcome)
+
+
+def outcome(alert: Alert, status: Status | None, at: float, why: str = "") -> bytes | None:
+    """The encoded outcome of ``alert`` (None for ops events and story updates: they have no archived article)."""
+    if alert.classified is None or alert.update is not None:
+        return None
+    return _encode(
+        AlertOutcome(
+            key=alert.key,
+            article=alert.classified.article.id,
+            story=alert.story,
+            route=alert.route,
+            destination=alert.destination,
+            created=alert.created,
+            status=status,
+            at=at,
+            why=why,
+        )
+    )
+
+
+def decode_outcome(raw: bytes) -> AlertOutcome:
+    """An outcome record's value (msgspec errors when it is not one)."""
+    return _decoder.decode(raw)
