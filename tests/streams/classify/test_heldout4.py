@@ -25,7 +25,13 @@ Scored BEFORE any rule or engine change of round 3 (the rules of commit
 
 AFTER the round-3 tuning (which never read this set), measured once:
 
-AFTER_FIGURES
+    asean        0.926 / 0.980 / 0.952   (tp 50, fp 4, fn 1)
+    cybercrime   0.864 / 0.986 / 0.921   (tp 70, fp 11, fn 1)
+    north-korea  0.926 / 0.980 / 0.952   (tp 50, fp 4, fn 1)
+
+Recall is near the 0.95 target everywhere; precision is not (passing mentions
+in a story's lead still make a story, and cybercrime takes security stories
+with scam words for crimes).
 
 Those are the honest estimates for unseen news. The floor is the AFTER figure
 minus a margin of about one article. Do not edit the texts or labels, and do
@@ -45,9 +51,9 @@ HELDOUT4 = Path(__file__).resolve().parents[2] / "fixtures" / "heldout4"
 
 FLOOR = {
     # topic: (precision, recall)
-    "asean": (0.87, 0.96),
-    "north-korea": (0.9, 0.94),
-    "cybercrime": (0.78, 0.88),
+    "asean": (0.89, 0.96),
+    "north-korea": (0.89, 0.96),
+    "cybercrime": (0.84, 0.97),
 }
 
 
