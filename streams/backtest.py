@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from pantau.core.article import Article
+from pantau.streams.backtest_pool import Job, ahead
 from pantau.streams.classify import Classified, Hit, Match
 from pantau.streams.stories import StoryIndex, StoryMember, StoryStore
 
@@ -217,6 +218,7 @@ def backtest(
     samples: int = 5,
     members: StoryStore | None = None,
     scope: Scope | None = None,
+    workers: int = 1,
 ) -> BacktestResult:
     """Replay the archived articles under the running and the proposed rule set; compare what each would do.
 
@@ -227,6 +229,8 @@ def backtest(
     signatures of articles that were matched then, so only newly matched ones
     are hashed. ``scope`` (:func:`pantau.streams.backtest_scope.edit_scope`)
     limits the proposed side's classification to the topics the edit can change.
+    ``workers`` > 1 classifies in that many forked processes, ahead of the replay
+    (:mod:`pantau.streams.backtest_pool`); the result is the same.
     """
     started = time.perf_counter()
     kinds = {"console": "console", **(destinations or {})}
@@ -240,29 +244,50 @@ def backtest(
     first: float | None = None
     last: float | None = None
     running_version = running.version if running is not None else "archived"
-    for row in rows:
+    classifiers = {"proposed": proposed}
+    if running is not None:
+        classifiers["running"] = running
+    if scoped is not None:
+        classifiers["scoped"] = scoped
+
+    def plan(row: Archived) -> tuple[bool, str, str]:
+        """(archived matches reused, the version the old matches are of, how the new ones are found)."""
+        if running is None or (row.matches is not None and row.ruleset_version == running.version):
+            reuse, old_version = True, row.ruleset_version if row.matches is not None else ""
+        else:
+            reuse, old_version = False, running.version
+        if old_version == proposed.version:
+            return reuse, old_version, "same"  # the same rules judged it then
+        if scope is not None and scope.applies(old_version):
+            return reuse, old_version, "scoped"  # topics outside the edit judge as before
+        return reuse, old_version, "proposed"
+
+    def job(row: Archived) -> Job:
+        reuse, _version, how = plan(row)
+        wanted = how if how == "proposed" or (how == "scoped" and scoped is not None) else None
+        return row.article, None if reuse else "running", wanted
+
+    for row, judged, fresh in ahead(rows, job, classifiers, workers=workers):
         count += 1
         article, at = row.article, row.at
         first = at if first is None else first
         last = at
         story = None
-        if running is None or (row.matches is not None and row.ruleset_version == running.version):
+        reuse, old_version, how = plan(row)
+        if reuse:
             old = row.matches or ()
-            old_version = row.ruleset_version if row.matches is not None else ""
             story = row.story_id  # the story the pipeline chose then: no need to group again
             reused += 1
         else:
-            old, old_version = running.classify(article).matches, running.version
-        if old_version == proposed.version:
-            new = old  # the same rules judged it then
-        elif scope is not None and scope.applies(old_version):
-            # Topics outside the edit judge as before: classify only the edited ones again.
-            kept = tuple(m for m in old if m.topic not in scope.topics)
-            fresh = scoped.classify(article).matches if scoped is not None else ()
-            new = kept + tuple(m for m in fresh if m.topic in scope.topics)
+            old = judged or ()
+        if how == "same":
+            new = old
+        elif how == "scoped":
+            kept = tuple(m for m in old if m.topic not in scope.topics)  # type: ignore[union-attr]
+            new = kept + tuple(m for m in fresh or () if m.topic in scope.topics)  # type: ignore[union-attr]
             narrowed += 1
         else:
-            new = proposed.classify(article).matches
+            new = fresh or ()
         day = datetime.fromtimestamp(at, timezone.utc).strftime("%Y-%m-%d")
         if old:
             before_side.take(Classified(article=article, matches=old, ruleset_version=running_version), at, day, story)

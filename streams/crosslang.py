@@ -12,8 +12,8 @@ least one number of two or more digits. Precision matters more than recall
 (two unrelated stories merged is worse than a missed link), so every bar must
 hold; measured on hand-written pairs in tests/streams/test_crosslang.py.
 
-Fingerprints are indexed in memory for the window (an inverted index entity
--> members) and kept with the story members (:func:`encode_fingerprint`, in
+Fingerprints are indexed in memory for the window (by language, then entity
+and number: see :class:`CrossLingual`) and kept with the story members (:func:`encode_fingerprint`, in
 SQLite or the Faust story table, pruned with them): a restart rebuilds the
 index and keeps linking another language's copies of the stories before it.
 """
@@ -176,8 +176,17 @@ def fingerprint(article: Article) -> Fingerprint:
     )
 
 
+MIN_OVERLAP = 0.5
+"""Shared entities needed, as a share of the smaller entity set."""
+
+
 def same_story(
-    a: Fingerprint, b: Fingerprint, *, window: float = 36 * 3600.0, min_entities: int = 3, min_overlap: float = 0.5
+    a: Fingerprint,
+    b: Fingerprint,
+    *,
+    window: float = 36 * 3600.0,
+    min_entities: int = 3,
+    min_overlap: float = MIN_OVERLAP,
 ) -> float | None:
     """The entity overlap when two articles in different languages tell the same story, else None."""
     if not a.language or not b.language or a.language == b.language or abs(a.at - b.at) > window:
@@ -240,7 +249,7 @@ class CrossLingual:
             story, other = self._members[member]
             # same_story's bars, cheapest first (this loop is the hot one): shared entities, then the rest.
             shared = len(entities & other.entities)
-            if shared < need or shared < 0.5 * min(size, len(other.entities)):
+            if shared < need or shared < MIN_OVERLAP * min(size, len(other.entities)):
                 continue
             score = same_story(fp, other, window=self.window, min_entities=need)
             if score is not None and (best is None or (score, -other.at, story) > best):

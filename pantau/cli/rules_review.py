@@ -114,6 +114,7 @@ def handle_backtest(args: argparse.Namespace) -> int:
     from pantau.config import load_config
     from pantau.core.errors import ConfigError
     from pantau.streams.backtest import backtest
+    from pantau.streams.backtest_pool import default_workers
     from pantau.streams.backtest_scope import edit_scope
     from pantau.streams.classify import load_ruleset
 
@@ -131,6 +132,7 @@ def handle_backtest(args: argparse.Namespace) -> int:
         "until": until,
         "samples": max(0, args.samples),
         "scope": scope,
+        "workers": default_workers(),
     }
     if args.kafka:
         result = _backtest_from_topic(args, config, **routing)

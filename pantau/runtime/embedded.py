@@ -14,8 +14,14 @@ rows are forgotten after INBOX_RETENTION, at start and hourly while running,
 so a process that runs for months keeps the inbox at a month's size.
 
 Every processed article is archived (pantau.adapters.sqlite.archive) with its
-classification, story and alerts, one transaction per batch, before the
-batch is marked done; alert fates are copied from the outbox after each pass.
+classification, story and alerts. Archiving costs mostly the full-text index,
+and an index write costs less per article the more articles it takes at once
+(tests/bench/bench_embedded_archive.py): processed articles are held (at
+most ``FLUSH_ARTICLES`` or ``FLUSH_SECONDS``) and written in one transaction
+that also marks them done in the inbox. Until then they stay pending there,
+so a crash re-processes them (delivering once, as above) and archives them
+then: nothing accepted is lost. Alert fates are copied from the outbox after
+each write and each pass.
 
 Ops events take the same road from the router on: the poller's feed-health
 events and the dispatcher's "destination disabled" go through
@@ -62,6 +68,10 @@ __all__ = ["RunSummary", "EmbeddedRunner", "run_embedded"]
 log = get_logger(component="embedded")
 
 INBOX_RETENTION = 30 * 86400
+FLUSH_ARTICLES = 500
+"""Processed articles held for one archive write at most."""
+FLUSH_SECONDS = 2.0
+"""How long the first of them waits for the write at most (search shows an article this late at most)."""
 """Processed articles are kept this long (the sources' own seen-ids cover re-listing)."""
 
 
@@ -135,6 +145,10 @@ class EmbeddedRunner:
         )
         self.summary = RunSummary()
         self._arrived = asyncio.Event()
+        self._cursor = 0  # the last inbox seq taken: held articles are still pending there
+        self._held: list[Intake] = []
+        self._held_ids: list[str] = []
+        self._held_since = 0.0
 
     @property
     def rules(self) -> RuleSet:
@@ -162,7 +176,9 @@ class EmbeddedRunner:
     async def process_pending(self) -> int:
         """Classify, group, route and archive every article waiting in the inbox; returns how many."""
         done = 0
-        while batch := self.inbox.pending():
+        while taken := self.inbox.pending_after(self._cursor):
+            self._cursor = taken[-1][0]
+            batch = [article for _seq, article in taken]
             intakes: list[Intake] = []
             for article in batch:
                 try:
@@ -177,13 +193,38 @@ class EmbeddedRunner:
                     self.summary.alerts += len(queued)
                 intakes.append(_intake(outcome, {a.key for a in queued}, self.dispatcher.inhibited))
                 done += 1
-            if self.archive is not None:  # before "done": a crash re-processes, it never loses the record
-                self.archive.record(intakes)
-                self.archive.sync_fates()
-            for article in batch:
-                self.inbox.mark_done(article.id)
+            self._hold(intakes, [a.id for a in batch])
             await asyncio.sleep(0)  # let fetches and deliveries progress between batches
         return done
+
+    def _hold(self, intakes: list[Intake], ids: list[str]) -> None:
+        if not self._held_ids:
+            self._held_since = time.monotonic()
+        self._held.extend(intakes)
+        self._held_ids.extend(ids)
+        if self.archive is None or len(self._held_ids) >= FLUSH_ARTICLES:
+            self.flush_archive()
+
+    def _flush_due_in(self) -> float:
+        """Seconds until the held articles must be written (inf when none are held)."""
+        if not self._held_ids:
+            return float("inf")
+        return max(0.0, self._held_since + FLUSH_SECONDS - time.monotonic())
+
+    def flush_archive(self) -> int:
+        """Archive the held articles and mark them done, in one transaction; returns how many were written."""
+        intakes, ids = self._held, self._held_ids
+        if not ids:
+            return 0
+        self._held, self._held_ids = [], []
+        with self.conn:
+            self.conn.execute("BEGIN IMMEDIATE")
+            if self.archive is not None:  # in the same transaction as "done": both happen, or neither
+                self.archive.record(intakes)
+            self.inbox.mark_all_done(ids)
+        if self.archive is not None:
+            self.archive.sync_fates()
+        return len(ids)
 
     def prune_inbox(self, now: float | None = None) -> int:
         """Forget processed inbox rows older than INBOX_RETENTION (at most hourly); returns how many."""
@@ -212,6 +253,7 @@ class EmbeddedRunner:
         await self.process_pending()  # left over from a run that stopped early
         self.summary.polled = await self.poller.poll_once()
         await self.process_pending()
+        self.flush_archive()
         self.summary.drained = await self.dispatcher.drain(max_wait)
         if self.archive is not None:
             self.archive.sync_fates()
@@ -240,6 +282,8 @@ class EmbeddedRunner:
     async def _process_forever(self) -> None:
         while True:
             await self.process_pending()
+            if self._flush_due_in() <= 0:
+                self.flush_archive()
             self.prune_inbox()
             if self.archive is not None:
                 self.archive.sync_fates()  # deliveries since the last pass
@@ -247,7 +291,7 @@ class EmbeddedRunner:
             # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancel
             # that lands as the wait ends, and the loop would never stop.
             with suppress(TimeoutError):
-                async with asyncio.timeout(5.0):
+                async with asyncio.timeout(min(5.0, self._flush_due_in())):
                     await self._arrived.wait()
             self._arrived.clear()
 
@@ -261,6 +305,7 @@ class EmbeddedRunner:
         if self.live is not None:
             self.live.stop()
         await self.poller.aclose()
+        self.flush_archive()  # what was processed is archived and done before the file closes
         await self.dispatcher.aclose()
         self.conn.close()
 

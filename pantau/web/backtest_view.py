@@ -39,6 +39,9 @@ def run_backtest(web, name: str, text: str, *, days: float) -> BacktestResult:
             until=until,
             samples=5,
             scope=scope,
+            # One process: forking a server that runs threads (its loop, the rules watcher) can
+            # leave a worker waiting on a lock some thread held at the fork. `pantau rules backtest` forks.
+            workers=1,
             members=SqliteStoryStore(conn),
         )
     finally:

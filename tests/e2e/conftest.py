@@ -5,6 +5,7 @@
 ``run_pantau``        runs ``python -m pantau.cli.main ARGS`` in a subprocess, in a chosen directory
 ``pantau_process``    starts a long-running ``pantau`` (run, worker, sources) as a ``processes.PantauProcess``
 ``write_config``      writes a pantau.yaml from plain sections
+``worker_config``     writes a stream worker's pantau.yaml (no feeds, a free metrics port)
 
 Tests import the helpers directly: ``from servers import Item, rss``, ``from processes import
 start_worker, wait_until`` (pytest puts this folder on ``sys.path``, as it has no ``__init__.py``).
@@ -18,7 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from processes import PantauProcess, pantau_env
+from processes import PantauProcess, free_port, pantau_env
 from ruamel.yaml import YAML
 from servers import FeedServer, WebhookReceiver
 
@@ -54,6 +55,22 @@ def _write_config(directory: Path, **sections: object) -> Path:
 def write_config() -> Callable[..., Path]:
     """``write_config(dir, feeds=[...], destinations={...}, ...)`` -> path of pantau.yaml."""
     return _write_config
+
+
+@pytest.fixture
+def worker_config(write_config: Callable[..., Path]) -> Callable[..., tuple[Path, str]]:
+    """``worker_config(dir, destinations=..., routes=...)`` -> (pantau.yaml, its ``metrics:`` address).
+
+    A stream worker's config: no feeds (tests publish articles to the topic), ``rules/`` and the
+    state file beside it, /metrics and /readyz on a free port (what ``start_worker`` waits on).
+    """
+
+    def write(directory: Path, **sections: object) -> tuple[Path, str]:
+        metrics = f"127.0.0.1:{free_port()}"
+        defaults: dict[str, object] = {"feeds": [], "rules": "rules", "state": "state.db", "metrics": metrics}
+        return write_config(directory, **{**defaults, **sections}), metrics
+
+    return write
 
 
 @pytest.fixture

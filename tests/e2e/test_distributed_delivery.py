@@ -66,20 +66,15 @@ def receivers():
 
 
 def test_worker_retries_waits_survives_a_kill_and_parks_what_cannot_be_sent(
-    tmp_path, kafka_bootstrap, receivers, write_config
+    tmp_path, kafka_bootstrap, receivers, worker_config
 ):
     (tmp_path / "rules").mkdir()
     (tmp_path / "rules" / "cybercrime.yaml").write_text(RULES, encoding="utf-8")
     often = [0] + [0.5] * 60  # ~30 s of attempts: outlasts the worker's restart
     destinations = {name: {"type": "webhook", "url": server.url, "retry": often} for name, server in receivers.items()}
     destinations["unreachable"] = {"type": "webhook", "url": f"http://127.0.0.1:{free_port()}/", "retry": [0, 0.2]}
-    metrics = f"127.0.0.1:{free_port()}"
-    config = write_config(
+    config, metrics = worker_config(
         tmp_path,
-        feeds=[],
-        rules="rules",
-        state="state.db",
-        metrics=metrics,
         destinations=destinations,
         routes=[{"name": name, "feeds": [name], "to": [name]} for name in FAULTS],
     )
@@ -173,7 +168,7 @@ def grouped_article(name: str) -> Article:
 
 
 def test_a_worker_killed_mid_group_sends_the_next_digest_once_and_not_before_group_interval(
-    tmp_path, kafka_bootstrap, write_config
+    tmp_path, kafka_bootstrap, worker_config
 ):
     # The embedded and dict-backed twins are in tests/streams/deliver/test_deliver_timers.py; here a real
     # worker is SIGKILLed with an alert waiting in its group, and a new one takes over from the changelogs.
@@ -181,13 +176,8 @@ def test_a_worker_killed_mid_group_sends_the_next_digest_once_and_not_before_gro
     (tmp_path / "rules").mkdir()
     (tmp_path / "rules" / "cybercrime.yaml").write_text(RULES, encoding="utf-8")
     desk = WebhookReceiver()
-    metrics = f"127.0.0.1:{free_port()}"
-    config = write_config(
+    config, metrics = worker_config(
         tmp_path,
-        feeds=[],
-        rules="rules",
-        state="state.db",
-        metrics=metrics,
         destinations={"desk": {"type": "webhook", "url": desk.url, "retry": [0, 0.5]}},
         routes=[
             {

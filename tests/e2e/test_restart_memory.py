@@ -18,7 +18,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from processes import free_port, pantau_env, private_prefix, publish, start_worker, wait_until
+from processes import pantau_env, private_prefix, publish, start_worker, wait_until
 from servers import Item, WebhookReceiver, rss
 
 from pantau.core.article import Article, article_id
@@ -143,15 +143,12 @@ def _inhibited(metrics: str) -> float:
 
 
 @pytest.mark.kafka
-def test_distributed_restart_keeps_inhibiting_and_linking_languages(tmp_path, kafka_bootstrap, receivers, write_config):
+def test_distributed_restart_keeps_inhibiting_and_linking_languages(
+    tmp_path, kafka_bootstrap, receivers, worker_config
+):
     _rules(tmp_path)
-    metrics = f"127.0.0.1:{free_port()}"
-    config = write_config(
+    config, metrics = worker_config(
         tmp_path,
-        feeds=[],
-        rules="rules",
-        state="state.db",
-        metrics=metrics,
         destinations=_destinations(receivers),
         routes=ROUTES,
         inhibit=INHIBIT,

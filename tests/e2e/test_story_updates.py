@@ -15,7 +15,7 @@ import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from processes import free_port, pantau_env, private_prefix, publish, start_worker, wait_until
+from processes import pantau_env, private_prefix, publish, start_worker, wait_until
 from servers import Item, rss
 
 from pantau.core.article import Article, article_id
@@ -120,18 +120,13 @@ def _article(name: str, slug: str, dateline: str, minutes: int) -> Article:
 
 @pytest.mark.kafka
 def test_distributed_three_outlets_one_alert_and_one_batched_update_across_a_restart(
-    tmp_path, kafka_bootstrap, webhook_receiver, slack, write_config, small_rules
+    tmp_path, kafka_bootstrap, webhook_receiver, slack, worker_config, small_rules
 ):
     (tmp_path / "rules").mkdir()
     for name, text in small_rules.items():
         (tmp_path / "rules" / name).write_text(text, encoding="utf-8")
-    metrics = f"127.0.0.1:{free_port()}"
-    config = write_config(
+    config, metrics = worker_config(
         tmp_path,
-        feeds=[],
-        rules="rules",
-        state="state.db",
-        metrics=metrics,
         destinations=_destinations(webhook_receiver, slack),
         routes=[{**ROUTE, "update_wait": "3s"}],
     )

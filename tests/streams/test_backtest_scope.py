@@ -165,3 +165,27 @@ def test_scoped_backtest_equals_the_whole_one_with_the_shipped_rules(tmp_path, n
     scoped = backtest(store.scan(), running, proposed, routes=routes, destinations={"slack-desk": "slack"}, scope=scope)
     assert whole.changed and scoped.narrowed == whole.articles
     assert _figures(scoped) == _figures(whole)
+    # Classified ahead in two forked workers (small chunks, so many are in flight): the same again.
+    forked = backtest(
+        store.scan(), running, proposed, routes=routes, destinations={"slack-desk": "slack"}, scope=scope, workers=2
+    )
+    assert _figures(forked) == _figures(whole) and forked.narrowed == whole.articles
+
+
+def test_classifying_ahead_keeps_the_order_and_asks_only_what_is_needed(rules):
+    from pantau.streams.backtest_pool import ahead
+
+    ruleset = load_ruleset(rules)
+    items = [art(i, "Peretas" if i % 3 == 0 else "Cabai", "Isi berita.") for i in range(40)]
+
+    def job(a):
+        return a, ("rules" if int(a.url.rsplit("/", 1)[1]) % 2 == 0 else None), None
+
+    for workers in (1, 2):
+        out = list(ahead(items, job, {"rules": ruleset}, workers=workers, chunk=3))
+        assert [a for a, _m, _n in out] == items
+        for a, first, second in out:
+            n = int(a.url.rsplit("/", 1)[1])
+            assert second is None
+            assert first == (ruleset.classify(a).matches if n % 2 == 0 else None)
+        assert any(first for _a, first, _s in out)

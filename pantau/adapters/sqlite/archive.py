@@ -30,6 +30,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Literal
 
 import msgspec
@@ -195,10 +196,13 @@ class ArchiveStore:
     # -- writing ------------------------------------------------------------
 
     def record(self, items: Iterable[Intake]) -> int:
-        """Archive articles (one transaction; an article already archived keeps its row); returns how many new."""
+        """Archive articles (one transaction, or the caller's; an article already archived keeps its row).
+
+        Returns how many were new. Inside a transaction the caller opened (``BEGIN
+        IMMEDIATE``), the rows commit with the caller's other writes.
+        """
         items = list(items)
-        with self.conn:
-            self.conn.execute("BEGIN IMMEDIATE")  # the write lock: seq numbers below are ours to hand out
+        with self._transaction():
             known = self._known([i.classified.article.id for i in items])
             (seq,) = self.conn.execute("SELECT coalesce(max(seq), 0) FROM archive_articles").fetchone()
             articles: list[tuple[object, ...]] = []
@@ -243,6 +247,15 @@ class ArchiveStore:
             self.conn.executemany("INSERT OR IGNORE INTO archive_alerts VALUES (?,?,?,?,?,?,?)", alerts)
             self.conn.executemany("INSERT OR IGNORE INTO archive_alert_why VALUES (?,?)", whys)
         return len(articles)
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        if self.conn.in_transaction:  # the caller's: it holds the write lock and commits
+            yield
+            return
+        with self.conn:
+            self.conn.execute("BEGIN IMMEDIATE")  # the write lock: seq numbers are ours to hand out
+            yield
 
     def _known(self, ids: list[str]) -> set[str]:
         found: set[str] = set()

@@ -45,8 +45,22 @@ class Inbox:
 
     def pending(self, limit: int = 500) -> list[Article]:
         """Accepted articles not yet processed, in arrival order."""
-        rows = self._conn.execute("SELECT body FROM inbox WHERE done IS NULL ORDER BY seq LIMIT ?", (limit,)).fetchall()
-        return [decode(body) for (body,) in rows]
+        return [article for _seq, article in self.pending_after(0, limit)]
+
+    def pending_after(self, seq: int, limit: int = 500) -> list[tuple[int, Article]]:
+        """(seq, article) of articles not yet marked done that arrived after ``seq``, in arrival order.
+
+        The embedded runner marks articles done in batches: it asks past the last one it took.
+        """
+        rows = self._conn.execute(
+            "SELECT seq, body FROM inbox WHERE done IS NULL AND seq > ? ORDER BY seq LIMIT ?", (seq, limit)
+        ).fetchall()
+        return [(n, decode(body)) for n, body in rows]
+
+    def mark_all_done(self, article_ids: Iterable[str], now: float | None = None) -> None:
+        """:meth:`mark_done` for many (one statement; inside the caller's transaction when there is one)."""
+        when = time.time() if now is None else now
+        self._conn.executemany("UPDATE inbox SET done=? WHERE article_id=?", [(when, i) for i in article_ids])
 
     def mark_done(self, article_id: str, now: float | None = None) -> None:
         """Record that the article's alerts are safely in the outbox."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 import threading
@@ -9,6 +10,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import msgspec
 import pytest
@@ -185,6 +187,23 @@ def make_receiver():
     yield make
     for r in made:
         r.stop()
+
+
+@pytest.fixture
+def send() -> Callable[..., None]:
+    """``send(destination, *messages)``: each message through the destination in turn, then it is closed."""
+
+    def run(destination: Any, *messages: Any) -> None:
+        async def go() -> None:
+            try:
+                for message in messages:
+                    await destination.send(message)
+            finally:
+                await destination.aclose()  # as the dispatcher does: no client left open
+
+        asyncio.run(go())
+
+    return run
 
 
 class Mailbox:

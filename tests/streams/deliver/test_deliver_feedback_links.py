@@ -114,16 +114,10 @@ def test_the_router_gives_every_alert_its_own_links(alerts, signer):
     )  # no signer, no links
 
 
-def test_webhook_bodies_carry_the_links_and_follow_the_schema(alerts, receiver):
+def test_webhook_bodies_carry_the_links_and_follow_the_schema(alerts, receiver, send):
     dest = WebhookDestination("desk", WebhookSettings(url=receiver.url))
 
-    async def go():
-        try:
-            await dest.send(message(alerts[:1]))
-        finally:
-            await dest.aclose()
-
-    asyncio.run(go())
+    send(dest, message(alerts[:1]))
     (got,) = receiver.requests
     data = json.loads(got.body)
     jsonschema.validate(data, json.loads(SCHEMA_PATH.read_text()), format_checker=jsonschema.FormatChecker())
@@ -133,17 +127,10 @@ def test_webhook_bodies_carry_the_links_and_follow_the_schema(alerts, receiver):
     assert feedback["expires"].startswith("20")
 
 
-def test_slack_messages_carry_the_links(alerts, receiver):
+def test_slack_messages_carry_the_links(alerts, receiver, send):
     dest = SlackDestination("desk", SlackSettings(url=receiver.url))
 
-    async def go():
-        try:
-            await dest.send(message(alerts[:1]))
-            await dest.send(message(alerts, kind="digest"))
-        finally:
-            await dest.aclose()
-
-    asyncio.run(go())
+    send(dest, message(alerts[:1]), message(alerts, kind="digest"))
     single, digest = (json.loads(r.body) for r in receiver.requests)
     text = json.dumps(single["blocks"])
 
@@ -211,20 +198,14 @@ def test_telegram_and_teams_messages_carry_the_links(alerts, signer):
         teams.stop()
 
 
-def test_apprise_notifications_carry_the_links(alerts, receiver):
+def test_apprise_notifications_carry_the_links(alerts, receiver, send):
     from pantau.streams.deliver.destinations import build_destination
 
     dest = build_destination(
         "desk", parse_destination({"type": "apprise", "url": receiver.url.replace("http://", "json://")})
     )
 
-    async def go():
-        try:
-            await dest.send(message(alerts[:1]))
-        finally:
-            await dest.aclose()
-
-    asyncio.run(go())
+    send(dest, message(alerts[:1]))
     (got,) = receiver.requests
     body = got.json()["message"]
     assert f"[Relevant]({alerts[0].feedback.relevant})" in body

@@ -1,7 +1,5 @@
 """Slack: Block Kit checked with slack-sdk's models, escaping, limits, a real HTTP receiver."""
 
-import asyncio
-
 from slack_sdk.models.blocks import Block
 
 from pantau.streams.deliver.alert import Message
@@ -85,17 +83,11 @@ def test_a_digest_of_many_alerts_keeps_to_50_blocks(classified):
     assert "32 more not shown" in payload["blocks"][-1]["elements"][0]["text"]
 
 
-def test_posts_to_a_real_receiver(classified, receiver):
+def test_posts_to_a_real_receiver(classified, receiver, send):
     alert = _alert(classified, title="<!channel> Menteri luar negeri ASEAN bertemu")
     dest = SlackDestination("chat", SlackSettings(url=receiver.url))
 
-    async def go():
-        try:
-            await dest.send(_message([alert]))
-        finally:
-            await dest.aclose()
-
-    asyncio.run(go())
+    send(dest, _message([alert]))
     (got,) = receiver.requests
     assert got.headers["Content-Type"].startswith("application/json")
     _checked(got.json())

@@ -91,17 +91,11 @@ def test_an_update_is_a_reply_in_the_first_alerts_thread_across_a_restart(classi
     assert slack.replies(top.ts) == [reply]
 
 
-def test_each_request_carries_the_bearer_token_json_and_the_channel(classified, slack):
+def test_each_request_carries_the_bearer_token_json_and_the_channel(classified, slack, send):
     dest = build_destination("chat", parse_destination(_spec(slack)))
     alert = Router([RouteSpec(topics=["asean"], to=["chat"])], ["chat"]).alerts_for(classified())[0]
 
-    async def go():
-        try:
-            await dest.send(Message(id=alert.key, destination="chat", route=alert.route, kind="alert", alerts=(alert,)))
-        finally:
-            await dest.aclose()
-
-    asyncio.run(go())
+    send(dest, Message(id=alert.key, destination="chat", route=alert.route, kind="alert", alerts=(alert,)))
     (post,) = slack.posts
     assert post.raw["channel"] == "#desk" and post.raw["unfurl_links"] is False
     assert post.raw["blocks"][0]["type"] == "header"

@@ -1,6 +1,5 @@
 """Signed webhooks: Standard Webhooks signatures, the repo's JSON Schema, the 20 KB cap."""
 
-import asyncio
 import base64
 import json
 
@@ -69,17 +68,11 @@ def test_big_digests_drop_alerts_and_say_how_many(classified):
 
 
 @pytest.mark.parametrize("secret", [WHSEC, "a raw shared secret, not base64!"])
-def test_signed_deliveries_verify_with_the_standardwebhooks_library(classified, receiver, secret):
+def test_signed_deliveries_verify_with_the_standardwebhooks_library(classified, receiver, secret, send):
     alert = _alerts(classified)[0]
     dest = WebhookDestination("siem", WebhookSettings(url=receiver.url, secret=secret))
 
-    async def go():
-        try:
-            await dest.send(_message([alert]))
-        finally:
-            await dest.aclose()
-
-    asyncio.run(go())
+    send(dest, _message([alert]))
     (got,) = receiver.requests
     verifier = Webhook(secret) if secret.startswith("whsec_") else Webhook(secret.encode())
     data = verifier.verify(got.body, got.headers)
