@@ -34,6 +34,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListen
 from aiokafka.errors import CommitFailedError, KafkaError
 
 from pantau.adapters.kafka.topics import ARTICLES, MATCHES
+from pantau.core import metrics
 from pantau.core.article import Article, decode
 from pantau.core.logs import get_logger
 from pantau.streams.classify import LiveRules, encode_classified
@@ -87,6 +88,7 @@ class BatchClassifier:
         self.in_batch = asyncio.Lock()
         self.assignment: frozenset[Any] = frozenset()
         self.rebalances = 0
+        self._lag: dict[Any, int] = {}
         self.consumer = AIOKafkaConsumer(
             bootstrap_servers=bootstrap,
             group_id=self.group,
@@ -121,6 +123,20 @@ class BatchClassifier:
         with suppress(Exception):
             await self.producer.stop()
 
+    def _measure_lag(self, batches: dict[Any, list[Any]]) -> None:
+        """Consumer lag of the articles topic: the fetched high watermark minus what this batch reaches."""
+        for tp in list(self._lag):
+            if tp not in self.assignment:
+                del self._lag[tp]
+        for tp in self.assignment:
+            records = batches.get(tp)
+            if records:
+                high = self.consumer.highwater(tp)
+                self._lag[tp] = max(0, (high or 0) - (records[-1].offset + 1))
+            elif not batches:
+                self._lag[tp] = 0  # nothing came within the poll: caught up
+        metrics.KAFKA_CONSUMER_LAG.labels(topic=self.articles_topic).set(sum(self._lag.values()))
+
     async def adopt_faust_offsets(self) -> None:
         """A group that never committed starts where Faust's classify agent stopped (when it ran).
 
@@ -152,6 +168,7 @@ class BatchClassifier:
     async def step(self) -> int:
         """Classify one batch; returns how many records it held (0 when none arrived)."""
         batches = await self.consumer.getmany(timeout_ms=500, max_records=self.batch)
+        self._measure_lag(batches)
         if not batches:
             return 0
         async with self.in_batch:
