@@ -39,6 +39,11 @@ def _case(command: str, argv: list[str], code: int) -> None:
     CASES.append((command, argv, code))
 
 
+def _name(cmd: list[str]) -> str:
+    """The command a row exercises: the subcommand too, when there is one ("rules check", "run")."""
+    return " ".join(cmd[:2] if len(cmd) > 1 and not cmd[1].startswith("-") else cmd[:1])
+
+
 # Commands taking --config: every bad configuration file is exit 1.
 for _cmd in (
     ["run", "--once"],
@@ -65,18 +70,8 @@ for _cmd in (
     ["rules", "candidates"],
     ["web"],
 ):
-    for _bad in FILES:
-        _case(
-            " ".join(_cmd[:2] if _cmd[0] in {"feeds", "alerts", "silence", "rules", "archive"} else _cmd[:1]),
-            [*_cmd, "--config", "{%s}" % _bad],
-            ERROR,
-        )
-    for _bad in ("cfg_feeds_dir", "cfg_feeds_missing"):
-        _case(
-            " ".join(_cmd[:2] if _cmd[0] in {"feeds", "alerts", "silence", "rules", "archive"} else _cmd[:1]),
-            [*_cmd, "--config", "{%s}" % _bad],
-            ERROR,
-        )
+    for _bad in (*FILES, "cfg_feeds_dir", "cfg_feeds_missing"):
+        _case(_name(_cmd), [*_cmd, "--config", "{%s}" % _bad], ERROR)
 
 # The state file: a folder, not SQLite, or (for read-only commands) not there.
 for _cmd in (
@@ -90,9 +85,8 @@ for _cmd in (
     ["silence", "expire", "abc"],
     ["silence", "add", "--topic", "asean", "--for", "1h", "--reason", "x"],
 ):
-    _name = " ".join(_cmd[:2] if _cmd[0] in {"feeds", "alerts", "silence"} else _cmd[:1])
     for _bad in ("cfg_state_dir", "cfg_state_bad"):
-        _case(_name, [*_cmd, "--config", "{%s}" % _bad], ERROR)
+        _case(_name(_cmd), [*_cmd, "--config", "{%s}" % _bad], ERROR)
 for _cmd in (
     ["status"],
     ["feeds", "status"],
@@ -103,7 +97,7 @@ for _cmd in (
     ["silence", "expire", "abc"],
 ):
     _case(
-        " ".join(_cmd[:2] if len(_cmd) > 1 and not _cmd[1].startswith("-") else _cmd[:1]),
+        _name(_cmd),
         [*_cmd, "--config", "{cfg_state_missing}"],
         ERROR,
     )
