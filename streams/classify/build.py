@@ -405,6 +405,7 @@ def _judgement(f: RuleFile, table: TermTable, lists: TermLists, report: Report, 
                 window=-1 if s.anywhere else s.window,
                 min_cues=s.min_cues,
                 breaks=SENTENCE_BREAKS,
+                fields=frozenset(FIELD_INDEX[name] for name in s.fields),
             )
         )
     return tuple(cues)

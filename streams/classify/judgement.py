@@ -63,6 +63,7 @@ class Cue:
     breaks: re.Pattern[str]
     windows: tuple[tuple[str, int], ...] = ()  # per article language: ("vi", 8) overrides ``window``
     contrast: bool = False  # True (denials): a "but" between cue and hit ends the clause
+    fields: frozenset[int] = frozenset({0, 1, 2})  # where the hits it voids may be: 0 title, 1 summary, 2 content
     cue_keys: frozenset[int] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -158,7 +159,7 @@ def discount(
         starts_a = [c[0] for c in after]
         for key in [k for k in hits if k in targets]:
             for hit in hits[key]:
-                if (key, hit) in gone:
+                if (key, hit) in gone or hit[2] not in cue.fields:
                     continue
                 if window < 0:  # anywhere in the article: the story is of another sense
                     near = [c for c in before + after if c != hit]

@@ -130,7 +130,9 @@ class SenseSpec(BaseModel):
     ``after`` cue within ``window`` words in the same sentence; with
     ``min_cues: 2`` a hit needs two cues around it (a name in a list of
     countries); ``anywhere: true`` voids the terms when a cue is anywhere in
-    the article. ``why`` is shown in explanations.
+    the article; ``fields`` limits the hits it may void to those fields (advice
+    in the body is a tip, in the headline it is the story). ``why`` is shown in
+    explanations.
     """
 
     model_config = _STRICT
@@ -142,6 +144,8 @@ class SenseSpec(BaseModel):
     anywhere: bool = False
     """True: a cue anywhere in the article voids every hit of ``terms`` (a story about a hackathon)."""
     min_cues: int = Field(default=1, ge=1, le=10)
+    fields: list[Field_] = Field(default_factory=lambda: list(FIELDS), min_length=1)
+    """Where the hits it voids may be: ``[summary, content]`` leaves the headline's hits counting."""
 
 
 class RuleSpec(BaseModel):

@@ -6,7 +6,10 @@ import io
 import json
 import sys
 
+import pytest
+
 from pantau.cli.main import main
+from pantau.core.errors import RulesError
 from pantau.streams.classify import load_ruleset
 from pantau.streams.classify.explain import near_misses
 
@@ -252,3 +255,40 @@ def test_a_near_miss_prefers_the_articles_own_language(rules_dir, article):
     a = article("Polisi menyelidiki penipuan yang terjadi lewat sebuah aplikasi pinjaman.")
     (miss,) = near_misses(rs, a, set())
     assert miss.rule == "fraud-id" and "conditions are not met" in miss.lacked
+
+
+ADVICE = """\
+terms:
+  scam: [mengaku petugas, penipuan online]
+senses:
+  - why: advice in the story, not a report
+    before: [waspadai, mewaspadai]
+    window: 3
+    fields: [summary, content]
+rules:
+  - id: scam
+    any: ["@scam"]
+"""
+
+
+def test_a_sense_limited_to_the_body_leaves_the_headline_counting(rules_dir, article):
+    rs = load_ruleset(rules_dir(cybercrime=ADVICE))
+    tip = article("Sistem diperbarui malam ini. Bank meminta nasabah mewaspadai pihak yang mengaku petugas.")
+    assert rs.classify(tip).topics == ()
+    misses = {m.topic: m for m in near_misses(rs, tip, set())}
+    assert "advice in the story, not a report" in misses["cybercrime"].lacked
+    # the same warning as the headline is the story (a scam wave), and counts
+    wave = article("Modusnya menyebar lewat WhatsApp.", title="Waspadai Penipuan Online Catut Nama Bank")
+    assert rs.classify(wave).topics == ("cybercrime",)
+    # a report of the crime in the body still counts next to the tip
+    told = article("Pelaku mengaku petugas dan menguras rekening. Polisi minta warga mewaspadai penipuan online.")
+    got = rs.classify(told)
+    assert got.topics == ("cybercrime",)
+    assert any("not counted: «penipuan online»" in n for n in got.matches[0].notes)
+
+
+def test_a_sense_with_an_unknown_field_is_refused_with_its_line(rules_dir):
+    bad = ADVICE.replace("fields: [summary, content]", "fields: [body]")
+    with pytest.raises(RulesError) as caught:
+        load_ruleset(rules_dir(cybercrime=bad))
+    assert "fields" in str(caught.value)
