@@ -94,6 +94,14 @@ class SalienceSpec(BaseModel):
     min_hits: int = Field(default=1, ge=1)
 
 
+class HeadlineSpec(BaseModel):
+    """A denial in the headline scopes the whole story: only these terms, this often, can overturn it."""
+
+    model_config = _STRICT
+    needs: list[Item] = Field(min_length=1)
+    min_hits: int = Field(default=2, ge=1, le=20)
+
+
 class DenialSpec(BaseModel):
     """Cues that deny a hit in the same clause ("bukan serangan siber", "해킹은 아닌").
 
@@ -113,6 +121,8 @@ class DenialSpec(BaseModel):
     window: int = Field(default=4, ge=0, le=20)
     windows: dict[Language, int] = Field(default_factory=dict)
     """Per article language, e.g. ``{vi: 8, ko: 3}``; other languages use ``window``."""
+    headline: HeadlineSpec | None = None
+    """When the title's hit is denied ("BKN Bantah Diretas"), the story needs ``min_hits`` of ``needs``."""
 
     @field_validator("windows")
     @classmethod

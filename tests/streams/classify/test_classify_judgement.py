@@ -292,3 +292,71 @@ def test_a_sense_with_an_unknown_field_is_refused_with_its_line(rules_dir):
     with pytest.raises(RulesError) as caught:
         load_ruleset(rules_dir(cybercrime=bad))
     assert "fields" in str(caught.value)
+
+
+HEADLINE = """\
+terms:
+  incident: [retas, ransomware, forum gelap, web gelap]
+  site: [situs]
+  fake: [tiruan, palsu]
+denials:
+  before: [bantah, tidak ada]
+  window: 3
+  headline:
+    needs: ["@incident"]
+    min_hits: 2
+rules:
+  - id: incident
+    any: ["@incident"]
+  - id: fake-site
+    query: '@site NEAR/3 @fake'
+"""
+
+
+def test_a_denying_headline_scopes_the_story_to_strong_terms(rules_dir, article):
+    rs = load_ruleset(rules_dir(cybercrime=HEADLINE))
+    denial = article(
+        "Situs sempat lambat. Situs tiruan beredar di grup WhatsApp.", title="Kementerian Bantah Situs Diretas"
+    )
+    assert rs.classify(denial).topics == ()
+    misses = {m.topic: m for m in near_misses(rs, denial, set())}
+    assert misses["cybercrime"].rule == "fake-site"
+    assert misses["cybercrime"].lacked.startswith("the headline denies the topic: 0 hit(s)")
+    # without the denying headline the same body is a fake-site story
+    plain = article("Situs sempat lambat. Situs tiruan beredar di grup WhatsApp.", title="Pendaftaran sekolah dibuka")
+    assert rs.classify(plain).topics == ("cybercrime",)
+    # two counted names of the crime in the body overturn the headline
+    claim = article(
+        "Kelompok ransomware mengklaim mencuri data dan mengunggahnya ke web gelap.", title="Bank Bantah Diretas"
+    )
+    assert rs.classify(claim).topics == ("cybercrime",)
+    # one is not enough
+    once = article("Kelompok ransomware disebut-sebut, tetapi tak terbukti.", title="Bank Bantah Diretas")
+    assert rs.classify(once).topics == ()
+    # a headline that also asserts the crime is no denial of the story
+    both = article("", title="BKN Bantah Diretas, tetapi Data Dijual di Forum Gelap")
+    assert rs.classify(both).topics == ("cybercrime",)
+
+
+def test_without_a_headline_scope_a_denied_title_needs_only_salience(rules_dir, article):
+    plain = HEADLINE.replace('  headline:\n    needs: ["@incident"]\n    min_hits: 2\n', "")
+    rs = load_ruleset(rules_dir(cybercrime=plain))
+    denial = article(
+        "Situs sempat lambat. Situs tiruan beredar di grup WhatsApp.", title="Kementerian Bantah Situs Diretas"
+    )
+    assert rs.classify(denial).topics == ("cybercrime",)
+
+
+def test_rules_diff_names_the_headline_denial_as_what_decided(capsys, monkeypatch, rules_dir, tmp_path):
+    plain = HEADLINE.replace('  headline:\n    needs: ["@incident"]\n    min_hits: 2\n', "")
+    old, new = rules_dir(tmp_path / "old", cybercrime=plain), rules_dir(tmp_path / "new", cybercrime=HEADLINE)
+    articles = tmp_path / "articles.jsonl"
+    articles.write_text(
+        json.dumps({"title": "Kementerian Bantah Situs Diretas", "content": "Situs tiruan beredar di grup WhatsApp."})
+        + "\n"
+    )
+    monkeypatch.setattr(sys, "argv", ["pantau"])
+    code = main(["rules", "diff", str(old), str(new), str(articles)])
+    printed = capsys.readouterr().out
+    assert "rule fake-site: the headline's denial decided, the headline denies the topic: 0 hit(s)" in printed
+    assert code == 0
