@@ -116,6 +116,11 @@ def make_app(kafka: KafkaSettings) -> faust.App:
         broker_heartbeat_interval=3.0,
         broker_commit_every=100,
         broker_commit_interval=1.0,
+        # Each alert writes several small records (outbox, done, story member, ledger, outcomes):
+        # without a linger each turn of the event loop sent its own produce request (~3 a alert
+        # in `make bench worker`); 10 ms gathers them into fewer requests at no cost to latency
+        # that a reader would notice (alerts leave within milliseconds, not per record).
+        producer_linger=0.01,
         # PANTAU_EXACTLY_ONCE=1: tables, changelogs and sends in Kafka transactions; the deliver
         # agent then reads committed matches only (the batch classifier writes them in transactions).
         processing_guarantee="exactly_once" if kafka.exactly_once else "at_least_once",
