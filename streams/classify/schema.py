@@ -94,6 +94,14 @@ class SalienceSpec(BaseModel):
     min_hits: int = Field(default=1, ge=1)
 
 
+def _windows_in_range(value: dict[str, int]) -> dict[str, int]:
+    """Per-language reaches of 0 to 20 words, else an error naming the language."""
+    for code, words in value.items():
+        if not 0 <= words <= 20:
+            raise ValueError(f"windows: {code}: {words} is out of range; give 0 to 20 words")
+    return value
+
+
 class DenialSpec(BaseModel):
     """Cues that deny a hit in the same clause ("bukan serangan siber", "해킹은 아닌").
 
@@ -117,10 +125,7 @@ class DenialSpec(BaseModel):
     @field_validator("windows")
     @classmethod
     def _reach(cls, value: dict[str, int]) -> dict[str, int]:
-        for code, words in value.items():
-            if not 0 <= words <= 20:
-                raise ValueError(f"windows: {code}: {words} is out of range; give 0 to 20 words")
-        return value
+        return _windows_in_range(value)
 
 
 class SenseSpec(BaseModel):
@@ -130,7 +135,8 @@ class SenseSpec(BaseModel):
     ``after`` cue within ``window`` words in the same sentence; with
     ``min_cues: 2`` a hit needs two cues around it (a name in a list of
     countries); ``anywhere: true`` voids the terms when a cue is anywhere in
-    the article. ``why`` is shown in explanations.
+    the article; ``in_list: 4`` voids a hit listed among at least four names.
+    ``why`` is shown in explanations.
     """
 
     model_config = _STRICT
@@ -139,9 +145,19 @@ class SenseSpec(BaseModel):
     before: list[Item] = Field(default_factory=list)
     after: list[Item] = Field(default_factory=list)
     window: int = Field(default=1, ge=0, le=20)
+    windows: dict[Language, int] = Field(default_factory=dict)
+    """Per article language, like a denial's: Vietnamese counts every syllable as a word."""
     anywhere: bool = False
     """True: a cue anywhere in the article voids every hit of ``terms`` (a story about a hackathon)."""
     min_cues: int = Field(default=1, ge=1, le=10)
+    in_list: int = Field(default=0, ge=0, le=20)
+    """N > 0: a hit that is one of at least N short names listed in its sentence ("Jepang, Iran, Korea Utara,
+    dan Kuba": a medal table, a draw, a ranking) does not count; no cue words needed."""
+
+    @field_validator("windows")
+    @classmethod
+    def _reach(cls, value: dict[str, int]) -> dict[str, int]:
+        return _windows_in_range(value)
 
 
 class RuleSpec(BaseModel):
