@@ -11,7 +11,8 @@ file can therefore say
   Vietnamese counts every syllable as a word, Korean glues particles on;
 - ``senses:`` cues that give the topic's words another sense: a brand or a
   tournament ("ASEAN Cup"), a builder's "hackathon", a name in a list of
-  countries (two country names around it);
+  countries (two country names around it), or, with ``in_list``, any name
+  listed among many (a medal table, a group draw: lists.py);
 - ``salience:`` the story must be about the topic: a hit in the title or the
   lead, or enough hits.
 
