@@ -42,6 +42,8 @@ from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from tests.bench.run_queue import Watch
+
 ROOT = Path(__file__).resolve().parents[2]
 LOCAL_KAFKA = ROOT / "deploy" / "kafka" / "local-kafka.sh"
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -535,13 +537,26 @@ def cases(args):
                 try:
                     workers.settle()
                     c0 = workers.cpus()
+                    watch = Watch([p.pid for p in workers.procs])
                     latency = _latency(bootstrap, quiet, receiver, roles, quick=args.quick)
+                    loops = watch.stop()
                     spent = [b - a for a, b in zip(c0, workers.cpus(), strict=True)]
                     # At a steady rate, every article an alert: what one alert costs end to end.
                     latency["cpu_ms_per_alert"] = {
                         role: round(cpu / max(1, latency["alerted"]) * 1000, 2)
                         for role, cpu in zip(roles, spent, strict=True)
                     }
+                    # A miss on a shared machine: the event loops' CPU and run-queue wait say whether the
+                    # worker waited on something or the machine gave its CPU to others (run_queue.py).
+                    latency["event_loops"] = dict(zip(roles, loops, strict=True))
+                    latency["load_1m"] = watch.load
+                    latency["starved_s"] = max(loop["starved_s"] for loop in loops)
+                    if not latency["meets_target"]:
+                        latency["miss"] = (
+                            "starved: an event loop was never idle and waited for a CPU longer than it ran"
+                            if latency["starved_s"]
+                            else "not starved: the worker waited on something (broker, commit, receiver)"
+                        )
                     yield {**common, **latency}
                 finally:
                     workers.stop()
