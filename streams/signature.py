@@ -34,6 +34,9 @@ BANDS, ROWS = 28, 2
 """datasketch's band layout for threshold 0.2 and 128 permutations (its false positive/negative optimum)."""
 
 _WORD = re.compile(r"\w+")
+# In ASCII text \w is [A-Za-z0-9_]: the other ASCII characters become spaces and str.split finds the same words,
+# three times faster than the regex.
+_ASCII_GAPS = str.maketrans({c: " " for c in range(128) if not _WORD.fullmatch(chr(c))})
 # datasketch's affine32 permutations for seed 1, drawn once (not for every signature).
 _A, _B = (np.asarray(p, dtype=np.uint32) for p in MinHash(num_perm=NUM_PERM, scheme="affine32").permutations)
 _B_COL = _B.reshape(-1, 1)
@@ -45,12 +48,19 @@ _digest = type(_sha1()).digest
 _encode = str.encode
 
 
+def words(text: str) -> list[str]:
+    """The words (runs of Unicode word characters) of NFC, case-folded ``text``."""
+    if text.isascii():
+        return text.lower().translate(_ASCII_GAPS).split()
+    return _WORD.findall(unicodedata.normalize("NFC", text).casefold())
+
+
 def shingles(text: str, size: int = SHINGLE) -> set[str]:
     """Word ``size``-shingles of NFC, case-folded text (Unicode word characters)."""
-    words = _WORD.findall(unicodedata.normalize("NFC", text).casefold())
-    if len(words) <= size:
-        return {" ".join(words)} if words else set()
-    return set(map(" ".join, zip(*(words[i:] for i in range(size)), strict=False)))
+    words_ = words(text)
+    if len(words_) <= size:
+        return {" ".join(words_)} if words_ else set()
+    return set(map(" ".join, zip(*(words_[i:] for i in range(size)), strict=False)))
 
 
 def shingle_hashes(grams: set[str]) -> np.ndarray:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+import re
+import unicodedata
 
 import numpy as np
 import pytest
@@ -21,6 +23,26 @@ from pantau.streams.signature import (
 )
 
 _PERMUTATIONS = MinHash(num_perm=NUM_PERM, scheme="affine32").permutations
+
+
+def _reference_shingles(text: str, size: int = 3) -> set[str]:
+    """Shingles as first written: the words by regex, joined one shingle at a time."""
+    words = re.findall(r"\w+", unicodedata.normalize("NFC", text).casefold())
+    if len(words) <= size:
+        return {" ".join(words)} if words else set()
+    return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
+def test_shingles_are_the_regex_readings_on_ascii_and_unicode_text(seeds_dir):
+    rng = random.Random(8)
+    ascii_only = [chr(c) for c in range(128)] + ["word", "Kata", "x_y", "42"] * 8
+    unicode = ascii_only + list("éÉßẞİıſKΩ한국어\u0301\u00a0“”’—…½²٣") + ["tiếng", "Việt"]
+    for alphabet in (ascii_only, unicode):
+        for _ in range(500):
+            text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 120)))
+            assert shingles(text) == _reference_shingles(text), repr(text)
+    for text in _texts(seeds_dir):
+        assert shingles(text) == _reference_shingles(text)
 
 
 def _datasketch(text: str) -> MinHash:
