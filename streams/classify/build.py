@@ -16,7 +16,7 @@ from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 from pantau.core.logs import get_logger
 from pantau.streams.classify.compiler import ALL_FIELDS, FIELD_INDEX, Collected, CompiledRule, RuleCompiler, Test
 from pantau.streams.classify.engine import RuleSet, TopicJudgement, run_regex
-from pantau.streams.classify.judgement import CLAUSE_BREAKS, SENTENCE_BREAKS, Cue, Salience
+from pantau.streams.classify.judgement import CLAUSE_BREAKS, DENIED, SENTENCE_BREAKS, Cue, HeadlineScope, Salience
 from pantau.streams.classify.problems import Loc, Problem, Report, RuleFile, did_you_mean, locate
 from pantau.streams.classify.query import (
     And,
@@ -123,6 +123,7 @@ def build_ruleset(files: list[RuleFile], version: str, report: Report, directory
     budget = min((f.spec.regex_budget_ms for f in files), default=50.0) / 1000
     used_lists: set[str] = set()
     cues: dict[str, tuple[Cue, ...]] = {}
+    scopes: dict[str, HeadlineScope] = {}
     for f in files:
         for position, rule in enumerate(f.spec.rules):
             index = f.rule_index[position]
@@ -165,6 +166,11 @@ def build_ruleset(files: list[RuleFile], version: str, report: Report, directory
                     )
                 )
         cues[f.spec.topic] = _judgement(f, table, lists[f.spec.topic], report, used_lists)
+        headline = f.spec.denials.headline if f.spec.denials is not None else None
+        if headline is not None:
+            where = ("denials", "headline", "needs")
+            needs = _cue_keys(headline.needs, table, lists[f.spec.topic], where, f, report, used_lists)
+            scopes[f.spec.topic] = HeadlineScope(needs, headline.min_hits)
         for name in f.spec.terms:
             if name not in used_lists and f"{f.spec.topic}.{name}" not in used_lists:
                 report.warnings.append(
@@ -186,7 +192,7 @@ def build_ruleset(files: list[RuleFile], version: str, report: Report, directory
     for topic, topic_cues in cues.items():
         keys = frozenset(k for r in compiled if r.topic == topic for k, _w, _f in r.score_keys)
         if topic_cues:
-            judgement[topic] = TopicJudgement(keys, topic_cues)
+            judgement[topic] = TopicJudgement(keys, topic_cues, scopes.get(topic))
     return RuleSet(
         version=version,
         topics=tuple(sorted(f.spec.topic for f in files if f.spec.enabled)),
@@ -381,7 +387,7 @@ def _judgement(f: RuleFile, table: TermTable, lists: TermLists, report: Report, 
         d = spec.denials
         cues.append(
             Cue(
-                why="denied",
+                why=DENIED,
                 targets=None,
                 before=_cue_keys(d.before, table, lists, ("denials", "before"), f, report, used),
                 after=_cue_keys(d.after, table, lists, ("denials", "after"), f, report, used),
@@ -405,6 +411,7 @@ def _judgement(f: RuleFile, table: TermTable, lists: TermLists, report: Report, 
                 window=-1 if s.anywhere else s.window,
                 min_cues=s.min_cues,
                 breaks=SENTENCE_BREAKS,
+                fields=frozenset(FIELD_INDEX[name] for name in s.fields),
             )
         )
     return tuple(cues)

@@ -20,6 +20,7 @@ from ruamel.yaml import YAML
 from pantau.core.article import Article, article_id, synthetic_article
 from pantau.core.errors import RulesError
 from pantau.streams.classify.engine import RuleSet
+from pantau.streams.classify.judgement import HEADLINE_DENIES
 from pantau.streams.classify.records import Classified
 
 __all__ = [
@@ -220,6 +221,11 @@ def _terms(terms: Iterable[str]) -> str:
     return ", ".join(repr(t) for t in terms) or "no term"
 
 
+def _decided(note: str) -> str:
+    """What took the topic away: the headline's denial, or salience (a passing mention)."""
+    return "the headline's denial decided" if note.startswith(HEADLINE_DENIES) else "salience decided"
+
+
 def _why(topic: str, classified: Classified, here: RuleSet, there: RuleSet, article: Article, *, gained: bool) -> str:
     """Which rule, and which term, made ``article`` gain (or lose) ``topic``.
 
@@ -252,7 +258,7 @@ def _why(topic: str, classified: Classified, here: RuleSet, there: RuleSet, arti
             reasons.append(
                 f"rule {match.rule}: salience now passes ({ours.salience})"
                 if gained
-                else f"rule {match.rule}: salience decided, {theirs.salience}"
+                else f"rule {match.rule}: {_decided(theirs.salience)}, {theirs.salience}"
             )
         elif added:
             reasons.append(f"rule {match.rule} {'now finds' if gained else 'no longer finds'} {_terms(added)}")

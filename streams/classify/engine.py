@@ -20,7 +20,15 @@ from pantau.core.article import Article
 from pantau.core.language import article_language, declared_code, same_family
 from pantau.core.logs import get_logger
 from pantau.streams.classify.compiler import CompiledRule, Context, Hits, RegexHit, RegexLeaf
-from pantau.streams.classify.judgement import Cue, Voided, discount, headline_voided, salient
+from pantau.streams.classify.judgement import (
+    Cue,
+    HeadlineScope,
+    Voided,
+    discount,
+    headline_scope,
+    headline_voided,
+    salient,
+)
 from pantau.streams.classify.morphology import PARTICLES, SUFFIXES
 from pantau.streams.classify.records import Classified, Hit, Match
 from pantau.streams.classify.terms import ACCENTED, PARTICLE, SUFFIX, WILD, Automaton, accent_form
@@ -77,10 +85,11 @@ def scan(automaton: Automaton, text: str, starts: tuple[int, int, int]) -> dict[
 
 @dataclass(frozen=True)
 class TopicJudgement:
-    """A topic's denial and sense cues, and the term keys its rules use (the hits cues may void)."""
+    """A topic's denial and sense cues, the term keys its rules use (the hits cues may void), its headline scope."""
 
     keys: frozenset[int]
     cues: tuple[Cue, ...]
+    headline: HeadlineScope | None = None
 
 
 class Diagnosis(NamedTuple):
@@ -252,12 +261,19 @@ class RuleSet:
         score = rule.score(ctx)
         if score < rule.min_score:
             return None
+        if voided and not self.headline_holds(rule, ctx, voided)[0]:
+            return None
         if rule.salience is None or not self.use_salience:
             return score, ""
         ok, note = salient(
             rule, ctx, rule.salience, bool(voided) and headline_voided(voided, {k for k, _w, _f in rule.score_keys})
         )
         return (score, note) if ok else None
+
+    def headline_holds(self, rule: CompiledRule, ctx: Context, voided: Sequence[Voided]) -> tuple[bool, str]:
+        """False (and why) when the headline denies the rule's topic and the story does not overturn it."""
+        j = self.judgement.get(rule.topic)
+        return headline_scope(j.headline if j is not None else None, voided, ctx.hits)
 
     def evaluate_rule(self, rule_id: str, article: Article) -> tuple[bool, float, list[str]]:
         """For editors' diagnostics: (conditions met, score, terms found) of one rule."""
@@ -284,8 +300,8 @@ class RuleSet:
         ok = (not rule.languages or same_family(language.code, rule.languages)) and rule.test(ctx)
         keys = {k for k, _w, _f in rule.score_keys}
         mine = [v for v in voided.get(rule.topic, ()) if v.key in keys]
-        good, note = True, ""
-        if rule.salience is not None and self.use_salience:
+        good, note = self.headline_holds(rule, ctx, voided.get(rule.topic, ()))
+        if good and rule.salience is not None and self.use_salience:
             good, note = salient(rule, ctx, rule.salience, headline_voided(mine, keys))
         return Diagnosis(
             ok,

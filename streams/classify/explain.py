@@ -89,6 +89,9 @@ def _lacked(
         score = rule.score(ctx)
         if score < rule.min_score:
             return 4, f"score {score:g} is below min_score {rule.min_score:g}"
+        held, why = ruleset.headline_holds(rule, ctx, voided)
+        if not held:
+            return 5, why
         if rule.salience is not None:
             keys_voided = [v for v in voided if v.key in keys]
             ok, note = salient(rule, ctx, rule.salience, headline_voided(keys_voided, keys))

@@ -33,7 +33,25 @@ from pantau.streams.classify.text import Shadow
 if TYPE_CHECKING:  # the compiler's types (it imports Salience from here)
     from pantau.streams.classify.compiler import CompiledRule, Context, Hits, Span
 
-__all__ = ["Cue", "Salience", "Voided", "discount", "salient", "headline_voided", "CLAUSE_BREAKS", "SENTENCE_BREAKS"]
+__all__ = [
+    "Cue",
+    "Salience",
+    "Voided",
+    "HeadlineScope",
+    "DENIED",
+    "HEADLINE_DENIES",
+    "discount",
+    "salient",
+    "headline_voided",
+    "headline_scope",
+    "CLAUSE_BREAKS",
+    "SENTENCE_BREAKS",
+]
+
+DENIED = "denied"
+"""The ``why`` of a denial cue's voided hits (senses carry their own ``why``)."""
+HEADLINE_DENIES = "the headline denies the topic"
+"""How a headline-scope note begins (``rules diff`` names the denial as what decided)."""
 
 CLAUSE_BREAKS = re.compile(r"[.!?;,:\n\u2013\u2014]")
 """A denial reaches to the end of its clause: "bukan X, tetapi serangan siber" denies X only."""
@@ -63,6 +81,7 @@ class Cue:
     breaks: re.Pattern[str]
     windows: tuple[tuple[str, int], ...] = ()  # per article language: ("vi", 8) overrides ``window``
     contrast: bool = False  # True (denials): a "but" between cue and hit ends the clause
+    fields: frozenset[int] = frozenset({0, 1, 2})  # where the hits it voids may be: 0 title, 1 summary, 2 content
     cue_keys: frozenset[int] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -83,6 +102,14 @@ class Salience:
     """A hit in the title or the first ``lead_words`` words, or ``min_hits`` hits."""
 
     lead_words: int
+    min_hits: int
+
+
+@dataclass(frozen=True)
+class HeadlineScope:
+    """A denying headline scopes the story: ``min_hits`` counted hits of ``keys`` (strong terms) overturn it."""
+
+    keys: frozenset[int]
     min_hits: int
 
 
@@ -158,7 +185,7 @@ def discount(
         starts_a = [c[0] for c in after]
         for key in [k for k in hits if k in targets]:
             for hit in hits[key]:
-                if (key, hit) in gone:
+                if (key, hit) in gone or hit[2] not in cue.fields:
                     continue
                 if window < 0:  # anywhere in the article: the story is of another sense
                     near = [c for c in before + after if c != hit]
@@ -243,3 +270,32 @@ def salient(rule: CompiledRule, ctx: Context, salience: Salience, headline_other
         )
     lead = f"none in the title or the first {salience.lead_words} words" if salience.lead_words else "none in the title"
     return False, f"a passing mention: {count} hit(s), {lead} (needs one there, or {salience.min_hits} hits)"
+
+
+def headline_scope(scope: HeadlineScope | None, voided: Sequence[Voided], hits: Hits) -> tuple[bool, str]:
+    """Whether a story whose headline denies the topic still makes it, and why not (for explanations).
+
+    "Kemkomdigi Bantah Situs PPDB Diretas": the headline says what the story
+    is, a denial, so weak company words in the body (a site, "cannot
+    withdraw") do not make it a crime story; only ``scope.min_hits`` counted
+    hits of the topic's strong terms do (a ransomware gang's claim told in the
+    body). Only a denied title hit of a strong term makes the headline a denial
+    ("OJK: bukan investasi berizin" denies a company word, not the crime). No
+    such hit, or a counted strong hit in the title: no scope.
+    """
+    if scope is None or not any(v.hit[2] == 0 and v.why == DENIED and v.key in scope.keys for v in voided):
+        return True, ""
+    spans = sorted({h for k, found in hits.items() if k in scope.keys for h in found})
+    if any(f == 0 for _s, _e, f in spans):
+        return True, ""  # "Bantah Diretas, namun data dijual di forum gelap": the headline also asserts
+    count, reach = 0, -1
+    for start, end, _f in spans:
+        if start >= reach:
+            count += 1
+            reach = end
+    if count >= scope.min_hits:
+        return True, ""
+    return False, (
+        f"{HEADLINE_DENIES}: {count} hit(s) of its strong terms in the story "
+        f"(needs {scope.min_hits} to overturn the headline)"
+    )

@@ -94,6 +94,14 @@ class SalienceSpec(BaseModel):
     min_hits: int = Field(default=1, ge=1)
 
 
+class HeadlineSpec(BaseModel):
+    """A denial in the headline scopes the whole story: only these terms, this often, can overturn it."""
+
+    model_config = _STRICT
+    needs: list[Item] = Field(min_length=1)
+    min_hits: int = Field(default=2, ge=1, le=20)
+
+
 class DenialSpec(BaseModel):
     """Cues that deny a hit in the same clause ("bukan serangan siber", "해킹은 아닌").
 
@@ -113,6 +121,8 @@ class DenialSpec(BaseModel):
     window: int = Field(default=4, ge=0, le=20)
     windows: dict[Language, int] = Field(default_factory=dict)
     """Per article language, e.g. ``{vi: 8, ko: 3}``; other languages use ``window``."""
+    headline: HeadlineSpec | None = None
+    """When the title's hit is denied ("BKN Bantah Diretas"), the story needs ``min_hits`` of ``needs``."""
 
     @field_validator("windows")
     @classmethod
@@ -130,7 +140,9 @@ class SenseSpec(BaseModel):
     ``after`` cue within ``window`` words in the same sentence; with
     ``min_cues: 2`` a hit needs two cues around it (a name in a list of
     countries); ``anywhere: true`` voids the terms when a cue is anywhere in
-    the article. ``why`` is shown in explanations.
+    the article; ``fields`` limits the hits it may void to those fields (advice
+    in the body is a tip, in the headline it is the story). ``why`` is shown in
+    explanations.
     """
 
     model_config = _STRICT
@@ -142,6 +154,8 @@ class SenseSpec(BaseModel):
     anywhere: bool = False
     """True: a cue anywhere in the article voids every hit of ``terms`` (a story about a hackathon)."""
     min_cues: int = Field(default=1, ge=1, le=10)
+    fields: list[Field_] = Field(default_factory=lambda: list(FIELDS), min_length=1)
+    """Where the hits it voids may be: ``[summary, content]`` leaves the headline's hits counting."""
 
 
 class RuleSpec(BaseModel):

@@ -6,7 +6,10 @@ import io
 import json
 import sys
 
+import pytest
+
 from pantau.cli.main import main
+from pantau.core.errors import RulesError
 from pantau.streams.classify import load_ruleset
 from pantau.streams.classify.explain import near_misses
 
@@ -252,3 +255,118 @@ def test_a_near_miss_prefers_the_articles_own_language(rules_dir, article):
     a = article("Polisi menyelidiki penipuan yang terjadi lewat sebuah aplikasi pinjaman.")
     (miss,) = near_misses(rs, a, set())
     assert miss.rule == "fraud-id" and "conditions are not met" in miss.lacked
+
+
+ADVICE = """\
+terms:
+  scam: [mengaku petugas, penipuan online]
+senses:
+  - why: advice in the story, not a report
+    before: [waspadai, mewaspadai]
+    window: 3
+    fields: [summary, content]
+rules:
+  - id: scam
+    any: ["@scam"]
+"""
+
+
+def test_a_sense_limited_to_the_body_leaves_the_headline_counting(rules_dir, article):
+    rs = load_ruleset(rules_dir(cybercrime=ADVICE))
+    tip = article("Sistem diperbarui malam ini. Bank meminta nasabah mewaspadai pihak yang mengaku petugas.")
+    assert rs.classify(tip).topics == ()
+    misses = {m.topic: m for m in near_misses(rs, tip, set())}
+    assert "advice in the story, not a report" in misses["cybercrime"].lacked
+    # the same warning as the headline is the story (a scam wave), and counts
+    wave = article("Modusnya menyebar lewat WhatsApp.", title="Waspadai Penipuan Online Catut Nama Bank")
+    assert rs.classify(wave).topics == ("cybercrime",)
+    # a report of the crime in the body still counts next to the tip
+    told = article("Pelaku mengaku petugas dan menguras rekening. Polisi minta warga mewaspadai penipuan online.")
+    got = rs.classify(told)
+    assert got.topics == ("cybercrime",)
+    assert any("not counted: «penipuan online»" in n for n in got.matches[0].notes)
+
+
+def test_a_sense_with_an_unknown_field_is_refused_with_its_line(rules_dir):
+    bad = ADVICE.replace("fields: [summary, content]", "fields: [body]")
+    with pytest.raises(RulesError) as caught:
+        load_ruleset(rules_dir(cybercrime=bad))
+    assert "fields" in str(caught.value)
+
+
+HEADLINE = """\
+terms:
+  incident: [retas, ransomware, forum gelap, web gelap]
+  site: [situs]
+  fake: [tiruan, palsu]
+denials:
+  before: [bantah, tidak ada]
+  window: 3
+  headline:
+    needs: ["@incident"]
+    min_hits: 2
+rules:
+  - id: incident
+    any: ["@incident"]
+  - id: fake-site
+    query: '@site NEAR/3 @fake'
+"""
+
+
+def test_a_denying_headline_scopes_the_story_to_strong_terms(rules_dir, article):
+    rs = load_ruleset(rules_dir(cybercrime=HEADLINE))
+    denial = article(
+        "Situs sempat lambat. Situs tiruan beredar di grup WhatsApp.", title="Kementerian Bantah Situs Diretas"
+    )
+    assert rs.classify(denial).topics == ()
+    misses = {m.topic: m for m in near_misses(rs, denial, set())}
+    assert misses["cybercrime"].rule == "fake-site"
+    assert misses["cybercrime"].lacked.startswith("the headline denies the topic: 0 hit(s)")
+    # without the denying headline the same body is a fake-site story
+    plain = article("Situs sempat lambat. Situs tiruan beredar di grup WhatsApp.", title="Pendaftaran sekolah dibuka")
+    assert rs.classify(plain).topics == ("cybercrime",)
+    # two counted names of the crime in the body overturn the headline
+    claim = article(
+        "Kelompok ransomware mengklaim mencuri data dan mengunggahnya ke web gelap.", title="Bank Bantah Diretas"
+    )
+    assert rs.classify(claim).topics == ("cybercrime",)
+    # one is not enough
+    once = article("Kelompok ransomware disebut-sebut, tetapi tak terbukti.", title="Bank Bantah Diretas")
+    assert rs.classify(once).topics == ()
+    # a headline that also asserts the crime is no denial of the story
+    both = article("", title="BKN Bantah Diretas, tetapi Data Dijual di Forum Gelap")
+    assert rs.classify(both).topics == ("cybercrime",)
+
+
+def test_a_headline_denying_only_a_weak_word_does_not_scope_the_story(rules_dir, article):
+    # "OJK: bukan investasi berizin" denies a company word, not the crime: the body still counts
+    rs = load_ruleset(rules_dir(cybercrime=HEADLINE))
+    weak = article("Situs tiruan beredar di grup WhatsApp.", title="Tidak ada situs resmi untuk bansos")
+    assert rs.classify(weak).topics == ("cybercrime",)
+    # denying a name of the crime still scopes the same body
+    strong = article("Situs tiruan beredar di grup WhatsApp.", title="Kementerian bantah diretas")
+    assert rs.classify(strong).topics == ()
+
+
+def test_without_a_headline_scope_a_denied_title_needs_only_salience(rules_dir, article):
+    plain = HEADLINE.replace('  headline:\n    needs: ["@incident"]\n    min_hits: 2\n', "")
+    rs = load_ruleset(rules_dir(cybercrime=plain))
+    denial = article(
+        "Situs sempat lambat. Situs tiruan beredar di grup WhatsApp.", title="Kementerian Bantah Situs Diretas"
+    )
+    assert rs.classify(denial).topics == ("cybercrime",)
+
+
+def test_rules_diff_names_the_headline_denial_as_what_decided(capsys, monkeypatch, rules_dir, tmp_path):
+    plain = HEADLINE.replace('  headline:\n    needs: ["@incident"]\n    min_hits: 2\n', "")
+    old, new = rules_dir(tmp_path / "old", cybercrime=plain), rules_dir(tmp_path / "new", cybercrime=HEADLINE)
+    articles = tmp_path / "articles.jsonl"
+    articles.write_text(
+        json.dumps({"title": "Kementerian Bantah Situs Diretas", "content": "Situs tiruan beredar di grup WhatsApp."})
+        + "\n"
+    )
+    monkeypatch.setattr(sys, "argv", ["pantau"])
+    code = main(["rules", "diff", str(old), str(new), str(articles)])
+    printed = capsys.readouterr().out
+    assert "rule fake-site: the headline's denial decided, the headline denies the topic: 0 hit(s)" in printed
+    assert code == 0
