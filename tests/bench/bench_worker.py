@@ -6,6 +6,8 @@ publisher's codec) to a private topic prefix per case, then measured:
 
 - ``raw_consume``     reading them back with aiokafka (no processing): the floor of any worker;
 - ``classify_alone``  decode + the shipped rules in this process, no Kafka: the ceiling;
+- ``deliver_alone``   one `pantau worker --role deliver`, the matches of ``classify_alone`` put on its
+                      matches topic in one burst: CPU per alert of delivery with nothing beside it;
 - ``one_worker``      one `pantau worker` (role all: batch classifier + delivery in one process);
 - ``two_workers``     two of them; ``roles_*``: `--role classify` processes (one, then two) beside
                       one `--role deliver`; ``one_worker_exactly_once``: PANTAU_EXACTLY_ONCE=1.
@@ -17,7 +19,18 @@ batches compressed beforehand. CPU seconds come from /proc for every worker proc
 until the processes are quiet again (delivery included), with each process's share of articles: the
 main figure on a shared machine. ``speedup_cpu_estimate`` (one worker's classifying CPU over the
 busiest classifying process's CPU with two) is what two free cores would give; ``speedup_wall`` is
-what this machine gave, with the broker and the other helpers on the same two cores.
+what this machine gave, with the broker and the other helpers on the same two cores. For two
+classifiers, ``speedup_cpu_per_article`` (the target's figure) divides one classifier's CPU by the
+pair's CPU per article times the larger share, both until the last article is classified: side-to-side
+CPU noise between two equal processes does not count as imbalance. The latency cases add each event
+loop's CPU and run-queue wait per second (``event_loops``, ``starved_s``; see run_queue.py), so that a
+miss says whether the machine starved the worker. The webhook
+receiver and the process harness are the end-to-end tests' (tests/e2e/servers.py, processes.py).
+
+Before and after in one run: PANTAU_BENCH_BASELINE=<another checkout with its .venv> (say a worktree
+at main) runs ``deliver_alone``, ``one_worker`` and ``roles_one_classifier`` with that checkout's
+workers first, then with this one's, and adds ``*_vs_baseline`` ratios. PANTAU_BENCH_WORKER_CASES=
+deliver_alone,one_worker runs only those cases (names as above).
 
 The broker is PANTAU_KAFKA when set, else a private one (deploy/kafka/local-kafka.sh). The machine
 is shared: compare ratios within one run; absolute figures move with the load.
@@ -30,21 +43,26 @@ import json
 import logging
 import os
 import random
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+
+from processes import PantauProcess, free_port, http_status, pantau_env  # noqa: E402
+from servers import WebhookReceiver  # noqa: E402
+
+from tests.bench.run_queue import Watch  # noqa: E402
+
 LOCAL_KAFKA = ROOT / "deploy" / "kafka" / "local-kafka.sh"
-TICKS = os.sysconf("SC_CLK_TCK")
 _SYL = (
     "ba be bi bo bu da de di do du ga gi gu ka ke ki ko ku la le li lo lu ma me mi mo mu na ne ni no nu pa pe "
     "pi po pu ra re ri ro ru sa se si so su ta te ti to tu wa ya an en in un ar er ir".split()
@@ -58,18 +76,6 @@ ON_TOPIC = [
     "penipuan daring lintas negara dibongkar polisi",
     "Pyongyang menguji coba rudal",
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _cpu_seconds(pid: int) -> float:
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS
 
 
 def make_articles(n: int, seed: int = 14, *, zipf: bool = True) -> list[bytes]:
@@ -172,35 +178,6 @@ async def _raw_consume(bootstrap: str, topic: str, n: int) -> tuple[float, float
     return time.perf_counter() - (t0 or 0.0), time.process_time() - c0
 
 
-class _Receiver:
-    """The webhook destination: first arrival time per article id, and how many alerts came."""
-
-    def __init__(self) -> None:
-        self.arrived: dict[str, float] = {}
-        self.alerts = 0
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"  # keep-alive, as any real receiver: no TCP connect per alert
-
-            def do_POST(self):  # noqa: N802
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                now = time.time()
-                for alert in json.loads(body).get("alerts", []):
-                    receiver.alerts += 1
-                    receiver.arrived.setdefault(alert["article"]["id"], now)
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-
-
 def _ingested(metrics_url: str) -> float:
     try:
         text = urllib.request.urlopen(metrics_url + "/metrics", timeout=5).read().decode()
@@ -228,22 +205,23 @@ class _Workers:
     """`pantau worker` processes on one prefix, with a config delivering to ``receiver``."""
 
     def __init__(
-        self, roles: list[str], bootstrap: str, prefix: str, work: Path, receiver: _Receiver, env: dict | None = None
+        self,
+        roles: list[str],
+        bootstrap: str,
+        prefix: str,
+        work: Path,
+        receiver: WebhookReceiver,
+        env: dict[str, str] | None = None,
+        checkout: Checkout | None = None,
     ) -> None:
         self.roles, self.bootstrap, self.prefix = roles, bootstrap, prefix
-        self.procs, self.urls, self.logs = [], [], []
-        env = {
-            **os.environ,
-            "PYTHONPATH": str(ROOT),
-            "PANTAU_KAFKA": bootstrap,
-            "PANTAU_TOPIC_PREFIX": prefix,
-            "PANTAU_LOG_FORMAT": "json",
-            **(env or {}),
-        }
+        self.procs: list[PantauProcess] = []
+        checkout = checkout or THIS
+        environment = pantau_env({**(env or {}), "PYTHONPATH": str(checkout.root)}, kafka=bootstrap, prefix=prefix)
         for i, role in enumerate(roles):
             directory = work / f"{prefix}w{i}"
             directory.mkdir()
-            address = f"127.0.0.1:{_free_port()}"
+            address = f"127.0.0.1:{free_port()}"
             config = {
                 "metrics": address,
                 "state": "state.db",
@@ -251,46 +229,38 @@ class _Workers:
                 "routes": [{"topics": ["cybercrime", "north-korea", "asean"], "to": ["siem"]}],
             }
             (directory / "pantau.yaml").write_text(json.dumps(config), encoding="utf-8")
-            log = (directory / "worker.log").open("w")
-            self.logs.append(log)
-            self.procs.append(
-                subprocess.Popen(
-                    [sys.executable, "-m", "pantau.cli.main", "worker", "--config", "pantau.yaml", "--role", role],
-                    cwd=directory,
-                    env=env,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                )
+            proc = PantauProcess(
+                ["worker", "--config", "pantau.yaml", "--role", role],
+                cwd=directory,
+                env=environment,
+                name="worker",
+                python=checkout.python,
             )
-            self.urls.append(f"http://{address}")
+            proc.metrics_url = f"http://{address}"
+            self.procs.append(proc)
 
     def _ready(self) -> bool:
-        for url in self.urls:
-            try:
-                if urllib.request.urlopen(url + "/readyz", timeout=2).status != 200:
-                    return False
-            except OSError:
-                return False
-        return True
+        return all(http_status(f"{p.metrics_url}/readyz") == 200 for p in self.procs)
 
     def _groups_settled(self) -> bool:
         from pantau.adapters.kafka.batch_classifier import CLASSIFY_GROUP
 
         classifiers = sum(r in ("all", "classify") for r in self.roles)
         fausts = sum(r in ("all", "deliver") for r in self.roles)
-        classify = _group(self.bootstrap, f"{self.prefix}{CLASSIFY_GROUP}")
-        members = classify.get("members") or []
-        owned = [
-            sum(len(part["partitions"]) for part in (m.get("member_assignment") or {}).get("assigned_partitions", []))
-            for m in members
-        ]
-        if not (
-            classify.get("group_state") == "Stable"
-            and len(members) == classifiers
-            and sum(owned) == 6
-            and all(owned)  # every classifier holds articles partitions
-        ):
-            return False
+        if classifiers:
+            classify = _group(self.bootstrap, f"{self.prefix}{CLASSIFY_GROUP}")
+            members = classify.get("members") or []
+            owned = [
+                sum(len(p["partitions"]) for p in (m.get("member_assignment") or {}).get("assigned_partitions", []))
+                for m in members
+            ]
+            if not (
+                classify.get("group_state") == "Stable"
+                and len(members) == classifiers
+                and sum(owned) == 6
+                and all(owned)  # every classifier holds articles partitions
+            ):
+                return False
         if not fausts:
             return True
         faust = _group(self.bootstrap, f"{self.prefix}pantau")
@@ -301,19 +271,43 @@ class _Workers:
         started = time.monotonic()
         deadline = started + timeout
         while not (self._ready() and self._groups_settled()):
-            if time.monotonic() > deadline or any(p.poll() is not None for p in self.procs):
-                raise TimeoutError(f"workers {self.roles} did not settle (see {self.logs[0].name})")
+            if time.monotonic() > deadline or any(p.proc.poll() is not None for p in self.procs):
+                raise TimeoutError(f"workers {self.roles} did not settle (see {self.procs[0].log})")
             time.sleep(0.3)
         time.sleep(1.0)  # the delivering member starts its dispatcher on its next supervision tick
         return time.monotonic() - started
 
     def counts(self) -> list[float]:
-        return [_ingested(u) for u in self.urls]
+        """Articles each process classified so far (a `deliver` process classifies none: not scraped)."""
+        pairs = zip(self.roles, self.procs, strict=True)
+        return [_ingested(p.metrics_url or "") if r != "deliver" else 0.0 for r, p in pairs]
 
     def cpus(self) -> list[float]:
-        return [_cpu_seconds(p.pid) for p in self.procs]
+        return [p.cpu_seconds() for p in self.procs]
 
-    def measure(self, n: int, send, receiver: _Receiver, timeout: float = 600) -> dict:
+    def _quiet(self, receiver: WebhookReceiver, deadline: float) -> None:
+        """Wait until the alerts stop coming and the processes are idle: delivery's CPU is counted too."""
+        previous, alerts = self.cpus(), -1
+        while time.monotonic() < deadline:
+            time.sleep(1.0)
+            now, arrived = self.cpus(), receiver.alert_count()
+            if arrived == alerts and sum(now) - sum(previous) < 0.05 * len(now):
+                return
+            previous, alerts = now, arrived
+
+    def _figures(self, c0: list[float], n0: list[float], classified: list[float] | None = None) -> list[dict]:
+        spent = [b - a for a, b in zip(c0, self.cpus(), strict=True)]
+        took = [b - a for a, b in zip(n0, self.counts(), strict=True)]
+        figures = [
+            {"role": r, "articles": int(a), "cpu_s": round(c, 2)}
+            for r, a, c in zip(self.roles, took, spent, strict=True)
+        ]
+        if classified is not None:  # CPU until the last article was classified: a classifier's work is done
+            for figure, a, b in zip(figures, c0, classified, strict=True):
+                figure["cpu_s_until_classified"] = round(b - a, 2)
+        return figures
+
+    def measure(self, n: int, send: Callable[[], None], receiver: WebhookReceiver, timeout: float = 600) -> dict:
         """Send the articles, wait for all ``n``; wall rate between first and last, CPU per process until idle."""
         deadline = time.monotonic() + timeout
         c0, n0 = self.cpus(), self.counts()
@@ -328,40 +322,47 @@ class _Workers:
                 raise TimeoutError(f"only {done} of {n} ingested")
             time.sleep(0.25)
         elapsed = time.perf_counter() - t0
-        # Matches still flow to delivery after the last article is classified: wait until the
-        # alerts stop coming and the processes are quiet, so that delivery's CPU is counted too.
-        previous, alerts = self.cpus(), -1
-        for _ in range(120):
-            time.sleep(1.0)
-            now = self.cpus()
-            if receiver.alerts == alerts and sum(now) - sum(previous) < 0.05 * len(now):
-                break
-            previous, alerts = now, receiver.alerts
-        spent = [b - a for a, b in zip(c0, self.cpus(), strict=True)]
-        took = [b - a for a, b in zip(n0, self.counts(), strict=True)]
+        classified = self.cpus()  # the classifiers' work is done: what follows is idle polling for them
+        # Matches still flow to delivery after the last article is classified.
+        self._quiet(receiver, deadline)
+        per_process = self._figures(c0, n0, classified)
+        spent = sum(p["cpu_s"] for p in per_process)
         return {
             "articles_per_s": round((done - first) / elapsed),
-            "cpu_s_per_1000": round(sum(spent) / n * 1000, 3),
-            "articles_per_cpu_s": round(n / sum(spent)),
-            "per_process": [
-                {"role": r, "articles": int(a), "cpu_s": round(c, 2)}
-                for r, a, c in zip(self.roles, took, spent, strict=True)
-            ],
+            "cpu_s_per_1000": round(spent / n * 1000, 3),
+            "articles_per_cpu_s": round(n / spent),
+            "per_process": per_process,
+        }
+
+    def measure_delivery(self, send: Callable[[], None], receiver: WebhookReceiver, timeout: float = 600) -> dict:
+        """Send the matches, wait until the alerts stop; alerts per second between first and last, CPU until idle."""
+        deadline = time.monotonic() + timeout
+        c0, n0 = self.cpus(), self.counts()
+        send()
+        while receiver.alert_count() == 0:
+            if time.monotonic() > deadline:
+                raise TimeoutError("no alert delivered")
+            time.sleep(0.05)
+        self._quiet(receiver, deadline)
+        received = receiver.received
+        wall = received[-1].at - received[0].at
+        cpu = sum(p["cpu_s"] for p in self._figures(c0, n0))
+        alerts = receiver.alert_count()
+        return {
+            "alerts_delivered": alerts,
+            "alerts_per_s": round(alerts / wall) if wall > 0 else None,
+            "deliver_cpu_s": round(cpu, 2),
+            "deliver_cpu_ms_per_alert": round(cpu / max(1, alerts) * 1000, 2),
         }
 
     def stop(self) -> None:
         for p in self.procs:
-            p.terminate()
+            p.proc.terminate()
         for p in self.procs:
-            try:
-                p.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                p.kill()
-        for log in self.logs:
-            log.close()
+            p.stop(grace=30)
 
 
-def _latency(bootstrap: str, prefix: str, receiver: _Receiver, roles: list[str], *, quick: bool) -> dict:
+def _latency(bootstrap: str, prefix: str, receiver: WebhookReceiver, roles: list[str], *, quick: bool) -> dict:
     """Produce -> webhook at a steady 20/s, every article on topic and its own story."""
     from kafka import KafkaProducer
 
@@ -370,20 +371,21 @@ def _latency(bootstrap: str, prefix: str, receiver: _Receiver, roles: list[str],
 
     producer = KafkaProducer(bootstrap_servers=bootstrap, acks=1, linger_ms=0)
     rate, seconds = 20, 10 if quick else 20
-    sent: dict[str, float] = {}
+    sent: dict[str, float] = {}  # article id -> when produced (time.monotonic(), the receiver's clock)
     # Every 20th article is on topic (in its headline and twice in its body); uniform words: its own story.
     fresh = make_articles(rate * seconds * 20, seed=sum(map(ord, prefix)) % 1000 + 100, zipf=False)[::20]
     for value in fresh[: rate * seconds]:
         article_id = decode(value).id
-        sent[article_id] = time.time()
+        sent[article_id] = time.monotonic()
         producer.send(ARTICLES.name(prefix), key=article_id.encode(), value=value)
         producer.flush()
-        time.sleep(max(0.0, sent[article_id] + 1 / rate - time.time()))
+        time.sleep(max(0.0, sent[article_id] + 1 / rate - time.monotonic()))
     producer.close()
-    deadline = time.time() + 30
-    while time.time() < deadline and not all(k in receiver.arrived for k in sent):
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and receiver.alert_count() < len(sent):
         time.sleep(0.1)
-    lat = sorted(receiver.arrived[k] - t for k, t in sent.items() if k in receiver.arrived)
+    arrived = receiver.arrivals(lambda alert: alert["article"]["id"])
+    lat = sorted(arrived[k] - t for k, t in sent.items() if k in arrived)
     return {
         "case": "latency",
         "roles": roles,
@@ -411,6 +413,29 @@ def _broker() -> tuple[str, Path | None]:
     return out.stdout.strip().removeprefix("export PANTAU_KAFKA="), run
 
 
+class Checkout(NamedTuple):
+    """The pantau whose workers a case runs: this checkout, or a baseline one (another worktree, its own venv)."""
+
+    label: str
+    root: Path
+    python: str
+
+
+THIS = Checkout("this", ROOT, sys.executable)
+
+
+def baseline() -> Checkout | None:
+    """PANTAU_BENCH_BASELINE=<checkout with a .venv> (e.g. a worktree at main): the before of a before/after."""
+    where = os.environ.get("PANTAU_BENCH_BASELINE")
+    if not where:
+        return None
+    root = Path(where).resolve()
+    python = root / ".venv" / "bin" / "python"
+    if not python.exists():
+        raise SystemExit(f"PANTAU_BENCH_BASELINE={where}: no {python} (run `make install` in that checkout)")
+    return Checkout("baseline", root, str(python))
+
+
 SETUPS = [
     # (case, roles, environment): "all" classifies (batch classifier) and delivers (Faust) in one process.
     ("one_worker", ["all"], {}),
@@ -419,10 +444,113 @@ SETUPS = [
     ("roles_two_classifiers", ["classify", "classify", "deliver"], {}),
     ("one_worker_exactly_once", ["all"], {"PANTAU_EXACTLY_ONCE": "1"}),
 ]
+COMPARED = ("deliver_alone", "one_worker", "roles_one_classifier")
+"""The cases run against the baseline too (first the baseline, then this checkout) when one is given."""
+CASES = ("raw_consume", "classify_alone", "deliver_alone", *(name for name, _, _ in SETUPS), "latency")
 
 
 def _classifying(figures: dict) -> list[dict]:
     return [p for p in figures["per_process"] if p["role"] in ("all", "classify")]
+
+
+def _wanted() -> set[str]:
+    """PANTAU_BENCH_WORKER_CASES=deliver_alone,one_worker limits the run to those cases (default: all)."""
+    chosen = {c.strip() for c in os.environ.get("PANTAU_BENCH_WORKER_CASES", "").split(",") if c.strip()}
+    unknown = chosen - set(CASES)
+    if unknown:
+        raise SystemExit(f"PANTAU_BENCH_WORKER_CASES: unknown {sorted(unknown)}; cases: {', '.join(CASES)}")
+    return chosen or set(CASES)
+
+
+def _vs(case: dict, before: dict | None, key: str) -> dict:
+    """``<key>_vs_baseline``: this checkout's figure over the baseline's, measured in the same run."""
+    if before is None or not before.get(key) or case.get(key) is None:
+        return {}
+    return {f"{key}_vs_baseline": round(case[key] / before[key], 2)}
+
+
+def _deliver_alone(bootstrap: str, prefix: str, work: Path, matches: list[bytes], checkout: Checkout) -> dict:
+    """One `--role deliver` process, the bench's matches put on its matches topic in one burst."""
+    from pantau.adapters.kafka.topics import ALL_TOPICS, MATCHES, ensure_topics
+
+    ensure_topics(bootstrap, ALL_TOPICS, prefix=prefix)
+    batches = build_batches(matches, partitions=MATCHES.partitions)
+    receiver = WebhookReceiver()
+    workers = _Workers(["deliver"], bootstrap, prefix, work, receiver, checkout=checkout)
+    try:
+        settled = workers.settle()
+        figures = workers.measure_delivery(
+            lambda: asyncio.run(_send_batches(bootstrap, MATCHES.name(prefix), batches)), receiver
+        )
+    finally:
+        workers.stop()
+        receiver.stop()
+    return {
+        "case": "deliver_alone",
+        "checkout": checkout.label,
+        "matches": len(matches),
+        "settle_s": round(settled, 1),
+    } | figures
+
+
+def _throughput(
+    name: str, roles: list[str], env: dict[str, str], n: int, bootstrap: str, prefix: str, work: Path, batches, checkout
+) -> dict:
+    """One setup of SETUPS: the articles in one burst, CPU per process until delivery is done."""
+    from pantau.adapters.kafka.topics import ALL_TOPICS, ARTICLES, ensure_topics
+
+    ensure_topics(bootstrap, ALL_TOPICS, prefix=prefix)
+    receiver = WebhookReceiver()
+    workers = _Workers(roles, bootstrap, prefix, work, receiver, env, checkout=checkout)
+    try:
+        settled = workers.settle()
+        figures = workers.measure(
+            n, lambda: asyncio.run(_send_batches(bootstrap, ARTICLES.name(prefix), batches)), receiver
+        )
+    finally:
+        workers.stop()
+        receiver.stop()
+    case = {"case": name, "checkout": checkout.label, "roles": roles, "settle_s": round(settled, 1), **figures}
+    case["alerts_delivered"] = alerts = receiver.alert_count()
+    delivering = [p for p in figures["per_process"] if p["role"] == "deliver"]
+    if delivering:
+        case["deliver_cpu_ms_per_alert"] = round(delivering[0]["cpu_s"] / max(1, alerts) * 1000, 2)
+    return case
+
+
+def _latency_case(bootstrap: str, prefix: str, work: Path, roles: list[str], *, quick: bool) -> dict:
+    """Produce -> webhook at a steady rate on a prefix of its own, with the CPU one alert costs end to end."""
+    from pantau.adapters.kafka.topics import ALL_TOPICS, ensure_topics
+
+    ensure_topics(bootstrap, ALL_TOPICS, prefix=prefix)
+    receiver = WebhookReceiver()
+    workers = _Workers(roles, bootstrap, prefix, work, receiver)
+    try:
+        workers.settle()
+        c0 = workers.cpus()
+        watch = Watch([p.proc.pid for p in workers.procs])
+        latency = _latency(bootstrap, prefix, receiver, roles, quick=quick)
+        loops = watch.stop()
+        spent = [b - a for a, b in zip(c0, workers.cpus(), strict=True)]
+    finally:
+        workers.stop()
+        receiver.stop()
+    # At a steady rate, every article an alert: what one alert costs end to end.
+    latency["cpu_ms_per_alert"] = {
+        role: round(cpu / max(1, latency["alerted"]) * 1000, 2) for role, cpu in zip(roles, spent, strict=True)
+    }
+    # A miss on a shared machine: the event loops' CPU and run-queue wait say whether the worker
+    # waited on something or the machine gave its CPU to others (run_queue.py).
+    latency["event_loops"] = dict(zip(roles, loops, strict=True))
+    latency["load_1m"] = watch.load
+    latency["starved_s"] = max(loop["starved_s"] for loop in loops)
+    if not latency["meets_target"]:
+        latency["miss"] = (
+            "starved: an event loop was never idle and waited for a CPU longer than it ran"
+            if latency["starved_s"]
+            else "not starved: the worker waited on something (broker, commit, receiver)"
+        )
+    return latency
 
 
 def cases(args):
@@ -430,15 +558,16 @@ def cases(args):
     from pantau.core.article import decode
     from pantau.core.config import shipped_rules_dir
     from pantau.core.logs import configure_logging
-    from pantau.streams.classify import load_ruleset
+    from pantau.streams.classify import encode_classified, load_ruleset
 
     configure_logging("json", "warning")
     logging.getLogger("kafka").setLevel(logging.ERROR)  # the admin client cannot decode Faust's group metadata
     logging.getLogger("aiokafka").setLevel(logging.ERROR)  # leaders of topics created a moment ago
+    wanted, before = _wanted(), baseline()
+    checkouts = [c for c in (before, THIS) if c is not None]
     n = 6000 if args.quick else 30000
     bootstrap, own_run = _broker()
     work = Path(tempfile.mkdtemp(prefix="pantau-bench-worker-"))
-    receiver = _Receiver()
     run_id = uuid.uuid4().hex[:6]
     records = make_articles(n)
     batches = build_batches(records)
@@ -450,103 +579,110 @@ def cases(args):
         "note": "shared machine: compare within this run; CPU seconds of the worker processes are the main figure",
     }
     try:
-        raw = f"bench-{run_id}-raw."
-        ensure_topics(bootstrap, ALL_TOPICS, prefix=raw)
-        asyncio.run(_send_batches(bootstrap, ARTICLES.name(raw), batches))
-        wall, cpu = asyncio.run(_raw_consume(bootstrap, ARTICLES.name(raw), n))
-        yield {
-            **common,
-            "case": "raw_consume",
-            "articles_per_s": round(n / wall),
-            "cpu_s_per_1000": round(cpu / n * 1000, 3),
-        }
+        if "raw_consume" in wanted:
+            raw = f"bench-{run_id}-raw."
+            ensure_topics(bootstrap, ALL_TOPICS, prefix=raw)
+            asyncio.run(_send_batches(bootstrap, ARTICLES.name(raw), batches))
+            wall, cpu = asyncio.run(_raw_consume(bootstrap, ARTICLES.name(raw), n))
+            yield {
+                **common,
+                "case": "raw_consume",
+                "articles_per_s": round(n / wall),
+                "cpu_s_per_1000": round(cpu / n * 1000, 3),
+            }
 
+        # The rules alone, in this process: the ceiling of the classify path. Its matches are what
+        # the deliver_alone case puts on the matches topic (the classifier's records, byte for byte).
         rules = load_ruleset(shipped_rules_dir())
         for value in records[:200]:
             rules.classify(decode(value))  # warm
         c0, t0 = time.process_time(), time.perf_counter()
-        matched = sum(bool(rules.classify(decode(value)).matches) for value in records)
+        classified = [rules.classify(decode(value)) for value in records]
         cpu, wall = time.process_time() - c0, time.perf_counter() - t0
         alone = {"articles_per_s": round(n / wall), "cpu_s_per_1000": round(cpu / n * 1000, 3)}
-        common["matched_share"] = round(matched / n, 3)
-        yield {**common, "case": "classify_alone", **alone}
+        matches = [encode_classified(c) for c in classified if c.matches]
+        common["matched_share"] = round(len(matches) / n, 3)
+        if "classify_alone" in wanted:
+            yield {**common, "case": "classify_alone", **alone}
+
+        if "deliver_alone" in wanted:
+            # Delivery on its own: no classifier beside it, so its CPU per alert is least disturbed.
+            seen: dict[str, dict] = {}
+            for checkout in checkouts:
+                prefix = f"bench-{run_id}-deliver-{checkout.label}."
+                case = _deliver_alone(bootstrap, prefix, work, matches, checkout)
+                case |= _vs(case, seen.get("baseline"), "deliver_cpu_ms_per_alert")
+                seen[checkout.label] = case
+                yield {**common, **case}
 
         base: dict[str, dict] = {}
         for name, roles, env in SETUPS:
-            prefix = f"bench-{run_id}-{name.replace('_', '-')}."
-            ensure_topics(bootstrap, ALL_TOPICS, prefix=prefix)
-            workers = _Workers(roles, bootstrap, prefix, work, receiver, env)
-            try:
-                settled = workers.settle()
-                receiver.alerts = 0
-                figures = workers.measure(
-                    n, lambda p=prefix: asyncio.run(_send_batches(bootstrap, ARTICLES.name(p), batches)), receiver
-                )
-            finally:
-                workers.stop()
-            classifying = _classifying(figures)
-            delivering = [p for p in figures["per_process"] if p["role"] == "deliver"]
-            case = {
-                **common,
-                "case": name,
-                "roles": roles,
-                "settle_s": round(settled, 1),
-                **figures,
-                "alerts_delivered": receiver.alerts,
-            }
-            if delivering:
-                # The classify path on its own (the roles split it from delivery), and delivery per alert.
-                path = sum(p["cpu_s"] for p in classifying) / n * 1000
-                case |= {
-                    "classify_path_cpu_s_per_1000": round(path, 3),
-                    "classify_path_vs_classify_alone": round(path / alone["cpu_s_per_1000"], 2),
-                    "deliver_cpu_ms_per_alert": round(delivering[0]["cpu_s"] / max(1, receiver.alerts) * 1000, 2),
-                }
-            if name in ("one_worker", "roles_one_classifier"):
-                base[name] = figures
-            if name == "roles_one_classifier":
-                per_core = 1000 / case["classify_path_cpu_s_per_1000"]
-                case |= {
-                    "classify_path_articles_per_cpu_s": round(per_core),
-                    "target_articles_per_cpu_s": 8000,
-                    "meets_target": per_core >= 8000,
-                }
-            elif name == "one_worker_exactly_once":
-                case["cpu_cost_vs_one_worker"] = round(
-                    figures["cpu_s_per_1000"] / base["one_worker"]["cpu_s_per_1000"], 2
-                )
-            elif name in ("two_workers", "roles_two_classifiers"):
-                one = base["one_worker" if name == "two_workers" else "roles_one_classifier"]
-                # Load-independent: on free cores a run takes as long as its busiest classifying process.
-                one_cpu = sum(p["cpu_s"] for p in _classifying(one))
-                estimate = one_cpu / max(p["cpu_s"] for p in classifying)
-                case |= {
-                    "speedup_wall": round(figures["articles_per_s"] / one["articles_per_s"], 2),
-                    "speedup_cpu_estimate": round(estimate, 2),
-                }
-                if name == "roles_two_classifiers":  # the design that scales; all+all keeps delivery on one
-                    case |= {"target_speedup": 1.8, "meets_target": estimate >= 1.8}
-            yield case
-            if name in ("one_worker", "roles_one_classifier"):
-                # On a prefix of its own: no backlog of alerts from the throughput run in the way.
-                quiet = f"{prefix}lat."
-                ensure_topics(bootstrap, ALL_TOPICS, prefix=quiet)
-                workers = _Workers(roles, bootstrap, quiet, work, receiver)
-                try:
-                    workers.settle()
-                    c0 = workers.cpus()
-                    latency = _latency(bootstrap, quiet, receiver, roles, quick=args.quick)
-                    spent = [b - a for a, b in zip(c0, workers.cpus(), strict=True)]
-                    # At a steady rate, every article an alert: what one alert costs end to end.
-                    latency["cpu_ms_per_alert"] = {
-                        role: round(cpu / max(1, latency["alerted"]) * 1000, 2)
-                        for role, cpu in zip(roles, spent, strict=True)
+            if name not in wanted:
+                continue
+            for checkout in checkouts if name in COMPARED else [THIS]:
+                prefix = f"bench-{run_id}-{name.replace('_', '-')}-{checkout.label}."
+                case = _throughput(name, roles, env, n, bootstrap, prefix, work, batches, checkout)
+                if checkout is before:
+                    yield {**common, **case}
+                    base[f"{name}@baseline"] = case
+                    continue
+                case |= _vs(case, base.get(f"{name}@baseline"), "cpu_s_per_1000")
+                case |= _vs(case, base.get(f"{name}@baseline"), "deliver_cpu_ms_per_alert")
+                classifying = _classifying(case)
+                if name.startswith("roles_"):
+                    # The classify path on its own (the roles split it from delivery).
+                    path = sum(p["cpu_s"] for p in classifying) / n * 1000
+                    case |= {
+                        "classify_path_cpu_s_per_1000": round(path, 3),
+                        "classify_path_vs_classify_alone": round(path / alone["cpu_s_per_1000"], 2),
                     }
-                    yield {**common, **latency}
-                finally:
-                    workers.stop()
+                if name in ("one_worker", "roles_one_classifier"):
+                    base[name] = case
+                if name == "roles_one_classifier":
+                    per_core = 1000 / case["classify_path_cpu_s_per_1000"]
+                    case |= {
+                        "classify_path_articles_per_cpu_s": round(per_core),
+                        "target_articles_per_cpu_s": 8000,
+                        "meets_target": per_core >= 8000,
+                    }
+                elif name == "one_worker" and case["cpu_s_per_1000"]:
+                    # The issue's target for one worker: 8,000 articles per CPU-second, its alerts included.
+                    case |= {"target_cpu_s_per_1000": 0.12, "meets_target": case["cpu_s_per_1000"] <= 0.12}
+                elif name == "one_worker_exactly_once" and "one_worker" in base:
+                    case["cpu_cost_vs_one_worker"] = round(
+                        case["cpu_s_per_1000"] / base["one_worker"]["cpu_s_per_1000"], 2
+                    )
+                elif name in ("two_workers", "roles_two_classifiers"):
+                    one = base.get("one_worker" if name == "two_workers" else "roles_one_classifier")
+                    if one is not None:
+                        # Load-independent: on free cores a run takes as long as its busiest classifying process.
+                        one_cpu = sum(p["cpu_s"] for p in _classifying(one))
+                        estimate = one_cpu / max(p["cpu_s"] for p in classifying)
+                        case |= {
+                            "speedup_wall": round(case["articles_per_s"] / one["articles_per_s"], 2),
+                            "speedup_cpu_estimate": round(estimate, 2),
+                        }
+                        if name == "roles_two_classifiers":  # the design that scales; all+all keeps delivery on one
+                            # Two classifiers run the same code on equal shares, yet their CPU differs by
+                            # up to 40 % side to side (1.11/1.58, 2.09/1.37, 1.25/1.77 s in three runs, the
+                            # bigger either side): contention on two shared cores, not work. The busiest
+                            # process measures that noise; the pair's classifying CPU per article times the
+                            # larger share keeps the pair's overhead and any imbalance of work without it.
+                            balanced = sum(p["cpu_s_until_classified"] for p in _classifying(one)) / (
+                                sum(p["cpu_s_until_classified"] for p in classifying)
+                                / n
+                                * max(p["articles"] for p in classifying)
+                            )
+                            case |= {
+                                "speedup_cpu_per_article": round(balanced, 2),
+                                "target_speedup": 1.8,
+                                "meets_target": balanced >= 1.8,
+                            }
+                yield {**common, **case}
+                if name in ("one_worker", "roles_one_classifier") and "latency" in wanted:
+                    # On a prefix of its own: no backlog of alerts from the throughput run in the way.
+                    yield {**common, **_latency_case(bootstrap, f"{prefix}lat.", work, roles, quick=args.quick)}
     finally:
-        receiver.server.shutdown()
         if own_run is not None:
             subprocess.run(
                 ["bash", str(LOCAL_KAFKA), "stop", "--wipe"],

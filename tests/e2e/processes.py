@@ -7,6 +7,7 @@ One way to run the CLI everywhere it is run as a user would run it:
 ``PantauProcess``   a long-running command (``run``, ``worker``, ``sources``) logging to a file
 ``start_worker``    ``pantau worker`` started and waited for until its /readyz answers 200
 ``wait_until``      poll a condition; on timeout fail with the processes' logs
+``PantauProcess.cpu_seconds``  CPU the process used so far (user + system): the benchmarks' figure
 ``publish``         articles onto the articles topic with the sources' producer
 
 Tests import them directly (``from processes import ...``): pytest puts this folder on
@@ -46,6 +47,7 @@ __all__ = [
 ]
 
 ROOT = Path(__file__).resolve().parents[2]
+_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def pantau_env(
@@ -76,19 +78,32 @@ class PantauProcess:
     """A running ``pantau`` command; its stdout and stderr (JSON log lines) go to ``<cwd>/<name>.log``."""
 
     def __init__(
-        self, args: Sequence[str], *, cwd: Path, env: dict[str, str] | None = None, name: str | None = None
+        self,
+        args: Sequence[str],
+        *,
+        cwd: Path,
+        env: dict[str, str] | None = None,
+        name: str | None = None,
+        python: str | None = None,
     ) -> None:
         self.log = cwd / f"{name or f'pantau-{args[0]}-{time.monotonic_ns()}'}.log"
         self.metrics_url: str | None = None
         """``http://host:port`` of its /metrics, /healthz and /readyz, when the caller knows it."""
         self._out = self.log.open("ab")  # a process restarted under the same name appends
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "pantau.cli.main", *args],
+            # ``python``: another checkout's interpreter (a benchmark's baseline); this one's by default.
+            [python or sys.executable, "-m", "pantau.cli.main", *args],
             cwd=cwd,
             env=env if env is not None else pantau_env(),
             stdout=self._out,
             stderr=subprocess.STDOUT,
         )
+
+    def cpu_seconds(self) -> float:
+        """CPU seconds (user + system) the process used so far, from /proc (Linux)."""
+        with open(f"/proc/{self.proc.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()  # after the command name, which may hold spaces
+        return (int(fields[11]) + int(fields[12])) / _TICKS
 
     def output(self) -> str:
         """Everything it wrote so far."""

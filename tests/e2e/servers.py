@@ -94,6 +94,9 @@ class _Server:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # As real servers do: headers and body are two writes, and with Nagle's algorithm the body would
+    # wait for the client's delayed ACK (40 ms a request on Linux keep-alive connections).
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
         pass  # keep pytest output clean; requests are recorded on the server instead
@@ -162,6 +165,8 @@ class WebhookReceiver(_Server):
         self.path = path
         self._plans: list[_Plan] = []
         self._statuses: list[int] = []  # the status answered to each entry of ``requests``
+        self._counted = 0  # requests whose alerts ``alert_count`` has counted
+        self._alerts = 0
         super().__init__(_HookHandler)
 
     @property
@@ -200,6 +205,16 @@ class WebhookReceiver(_Server):
             for alert in request.json().get("alerts", []):  # type: ignore[union-attr]
                 first.setdefault(key(alert), request.at)
         return first
+
+    def alert_count(self) -> int:
+        """How many alerts the delivered bodies carried so far (their ``alerts`` lists); each body is read once."""
+        with self._lock:
+            fresh = list(zip(self.requests[self._counted :], self._statuses[self._counted :], strict=True))
+            self._counted += len(fresh)
+        counted = sum(len(r.json().get("alerts", [])) for r, status in fresh if 200 <= status < 300)  # type: ignore[union-attr]
+        with self._lock:
+            self._alerts += counted
+            return self._alerts
 
     def _next_answer(self) -> _Plan:
         with self._lock:

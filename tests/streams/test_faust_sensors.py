@@ -36,3 +36,35 @@ def test_faust_sensors_join_the_registry_and_event_runtimes_are_recorded_in_seco
     text = generate_latest(registry).decode()
     assert "pantau_faust_messages_received_total 1.0" in text
     assert "_events_runtime_ms" not in text
+
+
+def test_table_operations_are_counted_per_table_and_operation_as_faust_counts_them():
+    app = faust.App(
+        "sensors-tables-test",
+        broker="kafka://127.0.0.1:1",
+        store="memory://",
+        web_enabled=False,
+        autodiscover=False,
+        datadir=tempfile.mkdtemp(prefix="pantau-faust-test-"),
+    )
+    registry = CollectorRegistry()
+    install_sensors(app, registry=registry)
+    outbox, done = SimpleNamespace(name="alert_outbox"), SimpleNamespace(name="alert_done")
+
+    for _ in range(3):
+        app.monitor.on_table_set(outbox, "k", b"v")
+    app.monitor.on_table_get(outbox, "k")
+    app.monitor.on_table_del(outbox, "k")
+    app.monitor.on_table_set(done, "k", b"v")
+
+    def ops(table: str, operation: str) -> float | None:
+        labels = {"table": f"table.{table}", "operation": operation}
+        return registry.get_sample_value("pantau_faust_table_operations_total", labels)
+
+    assert ops("alert_outbox", "keys_updated") == 3
+    assert ops("alert_outbox", "keys_retrieved") == 1
+    assert ops("alert_outbox", "keys_deleted") == 1
+    assert ops("alert_done", "keys_updated") == 1
+    # Faust's own per-table tallies (its monitor's state) keep counting too.
+    state = app.monitor.tables["alert_outbox"]
+    assert (state.keys_updated, state.keys_retrieved, state.keys_deleted) == (3, 1, 1)

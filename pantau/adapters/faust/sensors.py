@@ -47,8 +47,9 @@ class _MillisToSeconds:
 
 class _LeanMonitor(PrometheusMonitor):
     """Faust's Prometheus monitor with the per-message hooks made cheap: the same series, but the
-    labelled children are looked up once per topic/partition/stream instead of ``labels()`` per
-    message (which hashed and validated the label values for every article: ~6 % of a worker's CPU)."""
+    labelled children are looked up once per topic/partition/stream/table operation instead of
+    ``labels()`` per message or table write (which hashed and validated the label values every
+    time: ~6 % of a worker's CPU per article, ~2 % of the deliverer's per alert)."""
 
     def __init__(self, metrics: FaustMetrics, **kwargs: object) -> None:
         super().__init__(metrics, **kwargs)
@@ -56,6 +57,7 @@ class _LeanMonitor(PrometheusMonitor):
         self._offsets: dict[object, Gauge] = {}
         self._streams: dict[object, Counter] = {}
         self._sent: dict[str, Counter] = {}
+        self._table_ops: dict[tuple[str, str], Counter] = {}
 
     def on_message_in(self, tp, offset, message) -> None:
         """Count a message in (called for every message)."""
@@ -99,6 +101,29 @@ class _LeanMonitor(PrometheusMonitor):
             child = self._sent[topic] = self._metrics.topic_messages_sent.labels(topic=f"topic.{topic}")
         child.inc()
         return super(PrometheusMonitor, self).on_send_initiated(producer, topic, message, keysize, valsize)
+
+    def _table_counter(self, table, operation: str) -> Counter:
+        child = self._table_ops.get((table.name, operation))
+        if child is None:
+            child = self._table_ops[(table.name, operation)] = self._metrics.table_operations.labels(
+                table=f"table.{table.name}", operation=operation
+            )
+        return child
+
+    def on_table_get(self, table, key) -> None:
+        """Count a table read (the deliverer reads its tables for every alert)."""
+        self._table_or_create(table).keys_retrieved += 1
+        self._table_counter(table, self.KEYS_RETRIEVED).inc()
+
+    def on_table_set(self, table, key, value) -> None:
+        """Count a table write (each one also a changelog record)."""
+        self._table_or_create(table).keys_updated += 1
+        self._table_counter(table, self.KEYS_UPDATED).inc()
+
+    def on_table_del(self, table, key) -> None:
+        """Count a table delete (a changelog tombstone)."""
+        self._table_or_create(table).keys_deleted += 1
+        self._table_counter(table, self.KEYS_DELETED).inc()
 
 
 def install_sensors(app: faust.App, registry: CollectorRegistry = REGISTRY) -> None:

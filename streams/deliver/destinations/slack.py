@@ -25,7 +25,6 @@ import json
 import re
 from typing import Any, Literal
 
-import httpx
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 
 from pantau.core.errors import PermanentDelivery, RetryableDelivery
@@ -34,7 +33,7 @@ from pantau.streams.deliver.channel import SECRET_CONFIG
 from pantau.streams.deliver.destinations.base import DestinationSettings
 from pantau.streams.deliver.events import EventView, event_view
 from pantau.streams.deliver.render import AlertView, Segment, shorten, view
-from pantau.streams.deliver.transport import make_client, post, request
+from pantau.streams.deliver.transport import DeliveryClient, make_client, post, request
 
 __all__ = ["SlackSettings", "SlackDestination", "slack_payload", "escape", "thread_of", "DEFAULT_API"]
 
@@ -267,7 +266,7 @@ class SlackDestination:
 
     kind = "slack"
 
-    def __init__(self, name: str, spec: SlackSettings, client: httpx.AsyncClient | None = None) -> None:
+    def __init__(self, name: str, spec: SlackSettings, client: DeliveryClient | None = None) -> None:
         self.name = name
         self.spec = spec
         self.rate = spec.rate if spec.rate is not None else 1.0  # Slack: ~1 message/s per webhook / channel

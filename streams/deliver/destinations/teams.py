@@ -29,7 +29,7 @@ from pantau.streams.deliver.channel import SECRET_CONFIG, defuse_mentions, mask_
 from pantau.streams.deliver.destinations.base import DestinationSettings
 from pantau.streams.deliver.events import event_view
 from pantau.streams.deliver.render import AlertView, Segment, shorten, view
-from pantau.streams.deliver.transport import make_client, request
+from pantau.streams.deliver.transport import DeliveryClient, make_client, request
 
 __all__ = ["TeamsSettings", "TeamsDestination", "teams_payload", "card_escape", "MAX_BYTES"]
 
@@ -212,7 +212,7 @@ class TeamsDestination:
 
     kind = "teams"
 
-    def __init__(self, name: str, spec: TeamsSettings, client: httpx.AsyncClient | None = None) -> None:
+    def __init__(self, name: str, spec: TeamsSettings, client: DeliveryClient | None = None) -> None:
         self.name = name
         self.spec = spec
         self.settings = spec

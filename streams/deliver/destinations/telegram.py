@@ -26,7 +26,7 @@ from pantau.streams.deliver.channel import SECRET_CONFIG, defuse_mentions
 from pantau.streams.deliver.destinations.base import DestinationSettings
 from pantau.streams.deliver.events import event_view
 from pantau.streams.deliver.render import AlertView, Segment, shorten, view
-from pantau.streams.deliver.transport import make_client, request
+from pantau.streams.deliver.transport import DeliveryClient, make_client, request
 
 __all__ = ["TelegramSettings", "TelegramDestination", "telegram_text", "md2", "md2_url", "utf16_len", "LIMIT"]
 
@@ -197,7 +197,7 @@ class TelegramDestination:
 
     kind = "telegram"
 
-    def __init__(self, name: str, spec: TelegramSettings, client: httpx.AsyncClient | None = None) -> None:
+    def __init__(self, name: str, spec: TelegramSettings, client: DeliveryClient | None = None) -> None:
         self.name = name
         self.spec = spec
         self.settings = spec

@@ -15,7 +15,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal
 
-import httpx
 import msgspec
 from pydantic import SecretStr, model_validator
 from standardwebhooks import Webhook
@@ -25,7 +24,7 @@ from pantau.streams.deliver.alert import Alert, Message
 from pantau.streams.deliver.destinations.base import DestinationSettings
 from pantau.streams.deliver.events import OpsEvent
 from pantau.streams.deliver.render import shorten
-from pantau.streams.deliver.transport import make_client, post
+from pantau.streams.deliver.transport import DeliveryClient, make_client, post
 
 __all__ = [
     "WebhookSettings",
@@ -348,7 +347,7 @@ class WebhookDestination:
 
     kind = "webhook"
 
-    def __init__(self, name: str, spec: WebhookSettings, client: httpx.AsyncClient | None = None) -> None:
+    def __init__(self, name: str, spec: WebhookSettings, client: DeliveryClient | None = None) -> None:
         self.name = name
         self.spec = spec
         self.rate = spec.rate
