@@ -100,6 +100,7 @@ def _serve_child() -> None:
     from pantau.core.logs import configure_logging
     from pantau.streams.classify import LiveRules
     from pantau.web.app import build_app, make_context
+    from pantau.web.server import uvicorn_config
 
     stdin = sys.stdin.buffer
     size = int.from_bytes(stdin.read(8), "big")
@@ -112,17 +113,7 @@ def _serve_child() -> None:
         return "; ".join(str(p) for p in live.last_error.problems[:3]) if live.last_error is not None else None
 
     context = make_context(config, lambda: live.current, mode=settings["mode"], rules_problem=problem)
-    server = uvicorn.Server(
-        uvicorn.Config(
-            build_app(context),
-            log_config=None,
-            access_log=False,
-            lifespan="off",
-            server_header=False,
-            proxy_headers=False,
-            ws="none",
-        )
-    )
+    server = uvicorn.Server(uvicorn_config(build_app(context)))  # the settings `pantau web` serves with
 
     def watch_parent() -> None:
         stdin.read()  # returns at end of file: the parent stopped the page or exited

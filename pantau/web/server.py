@@ -17,13 +17,15 @@ from starlette.applications import Starlette
 from pantau.core.logs import get_logger
 from pantau.runtime.observe import parse_address
 
-__all__ = ["WebServer", "start_in_thread", "serve"]
+__all__ = ["WebServer", "start_in_thread", "serve", "uvicorn_config"]
 
 log = get_logger(component="web")
 
 
-def _uvicorn_config(app: Starlette, listen: str) -> uvicorn.Config:
-    host, port = parse_address(listen)
+def uvicorn_config(app: Starlette, listen: str | None = None) -> uvicorn.Config:
+    """uvicorn's settings for the page, wherever it is served; ``listen=None``: on a socket handed to ``run``."""
+    # No access log (pantau logs through structlog), no lifespan, no server header or proxy trust, no websockets.
+    host, port = parse_address(listen) if listen is not None else ("127.0.0.1", 0)
     return uvicorn.Config(
         app,
         host=host,
@@ -54,7 +56,7 @@ class WebServer:
 
 def start_in_thread(app: Starlette, listen: str, *, ready_timeout: float = 10.0) -> WebServer | None:
     """Serve ``app`` on ``listen`` from a daemon thread; None (logged) when it cannot bind."""
-    server = uvicorn.Server(_uvicorn_config(app, listen))
+    server = uvicorn.Server(uvicorn_config(app, listen))
     failed: list[BaseException] = []
 
     def run() -> None:
@@ -92,4 +94,4 @@ def _bound(server: uvicorn.Server, listen: str) -> tuple[str, int]:
 
 def serve(app: Starlette, listen: str) -> None:
     """Serve ``app`` in the foreground until Ctrl-C (``pantau web``)."""
-    uvicorn.Server(_uvicorn_config(app, listen)).run()
+    uvicorn.Server(uvicorn_config(app, listen)).run()

@@ -411,6 +411,8 @@ def _judgement(f: RuleFile, table: TermTable, lists: TermLists, report: Report, 
                 window=-1 if s.anywhere else s.window,
                 min_cues=s.min_cues,
                 breaks=SENTENCE_BREAKS,
+                windows=tuple(sorted(s.windows.items())),
+                in_list=s.in_list,
                 fields=frozenset(FIELD_INDEX[name] for name in s.fields),
             )
         )

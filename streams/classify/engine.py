@@ -140,6 +140,14 @@ class RuleSet:
         self._one_syllable = frozenset(k for k, forms in self.accented.items() if all(" " not in f for f in forms))
         self._with_topics = tuple(i for i, r in enumerate(self.rules) if r.topic_refs)
         self._cue_keys = frozenset(k for j in self.judgement.values() for c in j.cues for k in c.before | c.after)
+        # List senses have no cue words: the topic's own hits send an article to the list check.
+        self._list_keys = frozenset(
+            k
+            for j in self.judgement.values()
+            for c in j.cues
+            if c.in_list
+            for k in (j.keys if c.targets is None else c.targets)
+        )
 
     def prepare(self, article: Article) -> tuple[Context, dict[str, Hits], dict[str, list[Voided]]]:
         """Scan the article once; per topic, the hits its denials and senses leave (only topics with voided hits)."""
@@ -147,7 +155,7 @@ class RuleSet:
         ctx = Context(self._scan(shadow), shadow, self.regex_budget)
         views: dict[str, Hits] = {}
         voided: dict[str, list[Voided]] = {}
-        if self.use_cues and not self._cue_keys.isdisjoint(ctx.hits):
+        if self.use_cues and (not self._cue_keys.isdisjoint(ctx.hits) or not self._list_keys.isdisjoint(ctx.hits)):
             reach = _ReachLanguage(article, shadow)
             for topic, j in self.judgement.items():
                 view, gone = discount(ctx.hits, j.cues, j.keys, shadow, reach)

@@ -11,7 +11,8 @@ file can therefore say
   Vietnamese counts every syllable as a word, Korean glues particles on;
 - ``senses:`` cues that give the topic's words another sense: a brand or a
   tournament ("ASEAN Cup"), a builder's "hackathon", a name in a list of
-  countries (two country names around it);
+  countries (two country names around it), or, with ``in_list``, any name
+  listed among many (a medal table, a group draw: lists.py);
 - ``salience:`` the story must be about the topic: a hit in the title or the
   lead, or enough hits.
 
@@ -28,6 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from pantau.streams.classify.lists import list_neighbour
 from pantau.streams.classify.text import Shadow
 
 if TYPE_CHECKING:  # the compiler's types (it imports Salience from here)
@@ -81,6 +83,7 @@ class Cue:
     breaks: re.Pattern[str]
     windows: tuple[tuple[str, int], ...] = ()  # per article language: ("vi", 8) overrides ``window``
     contrast: bool = False  # True (denials): a "but" between cue and hit ends the clause
+    in_list: int = 0  # > 0: a hit that is one of at least this many listed names (lists.py), no cue word needed
     fields: frozenset[int] = frozenset({0, 1, 2})  # where the hits it voids may be: 0 title, 1 summary, 2 content
     cue_keys: frozenset[int] = field(init=False)
 
@@ -170,6 +173,9 @@ def discount(
     voided: list[Voided] = []
     gone: set[tuple[int, Span]] = set()
     for cue in cues:
+        if cue.in_list:
+            _void_listed(hits, cue, topic_keys if cue.targets is None else cue.targets, shadow, gone, voided)
+            continue
         if cue.cue_keys.isdisjoint(hits):
             continue  # set tests in C: most articles stop here
         targets = topic_keys if cue.targets is None else cue.targets
@@ -219,6 +225,23 @@ def discount(
         else:
             del view[key]
     return view, voided
+
+
+def _void_listed(
+    hits: Hits, cue: Cue, targets: frozenset[int], shadow: Shadow, gone: set[tuple[int, Span]], voided: list[Voided]
+) -> None:
+    """Void the target hits that are one name in a list of at least ``cue.in_list`` (a medal table, a draw)."""
+    if targets.isdisjoint(hits):
+        return
+    for key in [k for k in hits if k in targets]:
+        for hit in hits[key]:
+            if (key, hit) in gone or hit[2] not in cue.fields:
+                continue
+            f, s, e = shadow.to_original(hit[0], hit[1])
+            near = list_neighbour(shadow.originals[f], s, e, cue.in_list)
+            if near is not None:
+                gone.add((key, hit))
+                voided.append(Voided(key, hit, cue.why, shadow.to_scan(f, *near)))
 
 
 def headline_voided(voided: Sequence[Voided], keys: set[int] | frozenset[int]) -> bool:
@@ -279,9 +302,11 @@ def headline_scope(scope: HeadlineScope | None, voided: Sequence[Voided], hits: 
     is, a denial, so weak company words in the body (a site, "cannot
     withdraw") do not make it a crime story; only ``scope.min_hits`` counted
     hits of the topic's strong terms do (a ransomware gang's claim told in the
-    body). No denied title hit, or a counted strong hit in the title: no scope.
+    body). Only a denied title hit of a strong term makes the headline a denial
+    ("OJK: bukan investasi berizin" denies a company word, not the crime). No
+    such hit, or a counted strong hit in the title: no scope.
     """
-    if scope is None or not any(v.hit[2] == 0 and v.why == DENIED for v in voided):
+    if scope is None or not any(v.hit[2] == 0 and v.why == DENIED and v.key in scope.keys for v in voided):
         return True, ""
     spans = sorted({h for k, found in hits.items() if k in scope.keys for h in found})
     if any(f == 0 for _s, _e, f in spans):

@@ -94,6 +94,14 @@ class SalienceSpec(BaseModel):
     min_hits: int = Field(default=1, ge=1)
 
 
+def _windows_in_range(value: dict[str, int]) -> dict[str, int]:
+    """Per-language reaches of 0 to 20 words, else an error naming the language."""
+    for code, words in value.items():
+        if not 0 <= words <= 20:
+            raise ValueError(f"windows: {code}: {words} is out of range; give 0 to 20 words")
+    return value
+
+
 class HeadlineSpec(BaseModel):
     """A denial in the headline scopes the whole story: only these terms, this often, can overturn it."""
 
@@ -127,10 +135,7 @@ class DenialSpec(BaseModel):
     @field_validator("windows")
     @classmethod
     def _reach(cls, value: dict[str, int]) -> dict[str, int]:
-        for code, words in value.items():
-            if not 0 <= words <= 20:
-                raise ValueError(f"windows: {code}: {words} is out of range; give 0 to 20 words")
-        return value
+        return _windows_in_range(value)
 
 
 class SenseSpec(BaseModel):
@@ -140,8 +145,9 @@ class SenseSpec(BaseModel):
     ``after`` cue within ``window`` words in the same sentence; with
     ``min_cues: 2`` a hit needs two cues around it (a name in a list of
     countries); ``anywhere: true`` voids the terms when a cue is anywhere in
-    the article; ``fields`` limits the hits it may void to those fields (advice
-    in the body is a tip, in the headline it is the story). ``why`` is shown in
+    the article; ``in_list: 4`` voids a hit listed among at least four names;
+    ``fields`` limits the hits it may void to those fields (advice in the body
+    is a tip, in the headline it is the story). ``why`` is shown in
     explanations.
     """
 
@@ -151,11 +157,21 @@ class SenseSpec(BaseModel):
     before: list[Item] = Field(default_factory=list)
     after: list[Item] = Field(default_factory=list)
     window: int = Field(default=1, ge=0, le=20)
+    windows: dict[Language, int] = Field(default_factory=dict)
+    """Per article language, like a denial's: Vietnamese counts every syllable as a word."""
     anywhere: bool = False
     """True: a cue anywhere in the article voids every hit of ``terms`` (a story about a hackathon)."""
     min_cues: int = Field(default=1, ge=1, le=10)
     fields: list[Field_] = Field(default_factory=lambda: list(FIELDS), min_length=1)
     """Where the hits it voids may be: ``[summary, content]`` leaves the headline's hits counting."""
+    in_list: int = Field(default=0, ge=0, le=20)
+    """N > 0: a hit that is one of at least N short names listed in its sentence ("Jepang, Iran, Korea Utara,
+    dan Kuba": a medal table, a draw, a ranking) does not count; no cue words needed."""
+
+    @field_validator("windows")
+    @classmethod
+    def _reach(cls, value: dict[str, int]) -> dict[str, int]:
+        return _windows_in_range(value)
 
 
 class RuleSpec(BaseModel):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from pantau.sources.boilerplate import inline_teaser_at, is_boilerplate, strip_boilerplate
@@ -154,6 +155,13 @@ class Shadow:
         base = self.starts[f]
         folded = self.fields[f]
         return f, folded.original(start - base), folded.original(end - base)
+
+    def to_scan(self, f: int, start: int, end: int) -> tuple[int, int, int]:
+        """(start, end, field) in ``text`` for a span of original field ``f`` (the inverse of ``to_original``)."""
+        base, index = self.starts[f], self.fields[f].index
+        if index is None:
+            return base + start, base + end, f
+        return base + bisect_left(index, start), base + bisect_left(index, end), f
 
 
 def build_shadow(title: str, summary: str, content: str) -> Shadow:

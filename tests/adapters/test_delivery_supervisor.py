@@ -170,3 +170,24 @@ def test_a_dispatcher_that_keeps_sent_keys_forever_keeps_story_members_as_long()
     stories.assign(first)
     stories.assign(article(2, datetime(2027, 4, 2, 8, 0, tzinfo=timezone.utc)))  # a new day: the store is pruned
     assert stories.store.get(first.id) is not None
+
+
+def test_a_takeovers_first_match_finds_the_timers_restored_before_the_next_tick():
+    async def scenario():
+        app, dispatcher, outbox = FakeApp(), Dispatcher(), Outbox()
+        supervisor = DeliverySupervisor(app, dispatcher, outbox, {}, MATCHES)  # type: ignore[arg-type]
+        app.assigned = {MATCHES}  # recovered and handed to the agent; no tick since
+        supervisor.catch_up()
+        started = (supervisor.delivering, dispatcher.restored)
+        supervisor.catch_up()  # delivering already: nothing more to do per match
+        again = dispatcher.restored
+        supervisor.stop("partition revoked")
+        app.rebalancing = True  # Faust still flags the rebalance while the agent reads the partition
+        supervisor.catch_up()
+        flagged = (supervisor.delivering, dispatcher.restored)
+        supervisor.close()
+        return started, again, flagged
+
+    started, again, flagged = asyncio.run(scenario())
+    assert started == (True, 1) and again == 1
+    assert flagged == (False, 2)  # not delivering, but planning against the saved clocks

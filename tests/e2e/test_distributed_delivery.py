@@ -149,6 +149,10 @@ GROUPED = {
         "Polisi tangkap peretas situs bank daerah",
         "Tersangka mengaku menjual akses panel bank kepada pembeli di forum gelap seharga ribuan dolar.",
     ),
+    "three": (
+        "Peretas sebar ransomware ke jaringan rumah sakit di Surabaya",
+        "Layanan pendaftaran pasien lumpuh dua hari; pelaku meminta tebusan dalam mata uang kripto.",
+    ),
 }
 
 
@@ -172,6 +176,9 @@ def test_a_worker_killed_mid_group_sends_the_next_digest_once_and_not_before_gro
 ):
     # The embedded and dict-backed twins are in tests/streams/deliver/test_deliver_timers.py; here a real
     # worker is SIGKILLed with an alert waiting in its group, and a new one takes over from the changelogs.
+    # The waiting alert carries its own due time in the outbox, so it alone cannot tell whether the group's
+    # clock (when it last sent) survived: a third alert arriving after the kill is planned against that
+    # clock only. Lost, the new worker would send it (and the waiting one with it) group_wait after it came.
     interval = 60.0  # longer than a kill, a rejoin after the 10 s session timeout and the tables' recovery
     (tmp_path / "rules").mkdir()
     (tmp_path / "rules" / "cybercrime.yaml").write_text(RULES, encoding="utf-8")
@@ -182,7 +189,7 @@ def test_a_worker_killed_mid_group_sends_the_next_digest_once_and_not_before_gro
         routes=[
             {
                 "name": "grouped",
-                "feeds": ["one", "two"],
+                "feeds": ["one", "two", "three"],
                 "to": ["desk"],
                 "group_wait": "2s",
                 "group_interval": f"{interval:g}s",
@@ -200,8 +207,17 @@ def test_a_worker_killed_mid_group_sends_the_next_digest_once_and_not_before_gro
         wait_until(lambda: _pending(metrics, "desk") == 1, "the second alert in the outbox", timeout=60, procs=workers)
         time.sleep(3)  # the tables' changelog records go out within the producer's linger
         workers[0].kill()
+        # Waiting on the matches topic for the next owner, which routes it first thing after the takeover.
+        publish(kafka_bootstrap, prefix, [grouped_article("three")])
         workers.append(start_worker(config, env=env, metrics=metrics, name="worker-g2"))
-        assert len(desk.received) == 1, "the restarted worker sent the waiting alert before group_interval"
+        wait_until(
+            lambda: _pending(metrics, "desk") == 2 or len(desk.received) > 1,
+            "the third alert in the outbox",
+            timeout=60,
+            procs=workers[1:],
+        )
+        time.sleep(4)  # past the third alert's group_wait: sent now if the group's clock was lost
+        assert len(desk.received) == 1, "the restarted worker sent the waiting alerts before group_interval"
         wait_until(lambda: len(desk.received) >= 2, "the second digest", timeout=interval + 60, procs=workers[1:])
         second_at = time.time()
         time.sleep(3)  # a repeat of either digest would arrive now
@@ -213,5 +229,5 @@ def test_a_worker_killed_mid_group_sends_the_next_digest_once_and_not_before_gro
     assert second_at - first_at >= interval - 1.0, (first_at, second_at)
     bodies = [r.json() for r in desk.received]
     assert len(bodies) == 2, [b["alerts"] for b in bodies]
-    keys = [[a["article"]["url"] for a in b["alerts"]] for b in bodies]
-    assert keys == [["https://kabar.example/one"], ["https://kabar.example/two"]], keys
+    keys = [sorted(a["article"]["url"] for a in b["alerts"]) for b in bodies]
+    assert keys == [["https://kabar.example/one"], ["https://kabar.example/three", "https://kabar.example/two"]], keys

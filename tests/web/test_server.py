@@ -19,9 +19,20 @@ def test_the_page_serves_from_its_own_thread_and_stops(app):
     try:
         with urllib.request.urlopen(server.url + "/login", timeout=10) as reply:
             assert reply.status == 200 and b"Log in to pantau" in reply.read()
+            assert reply.headers.get("server") is None  # uvicorn_config: no server header
     finally:
         server.stop()
     assert not server.thread.is_alive()
+
+
+def test_one_uvicorn_config_for_a_thread_and_a_handed_socket(app):
+    from pantau.web.server import uvicorn_config
+
+    bound, handed = uvicorn_config(app, "127.0.0.1:8123"), uvicorn_config(app)
+    assert (bound.host, bound.port) == ("127.0.0.1", 8123)
+    for config in (bound, handed):
+        assert (config.access_log, config.lifespan, config.server_header, config.ws) == (False, "off", False, "none")
+        assert config.log_config is None and config.proxy_headers is False
 
 
 def test_a_taken_port_is_logged_and_the_caller_goes_on(app):
@@ -47,7 +58,9 @@ def test_the_page_serves_from_a_child_process_with_the_rules_version_on_disk(sit
     try:
         assert any(e["event"] == "web_started" and e["url"] == page.url for e in logs)
         with httpx.Client(base_url=page.url, timeout=30) as client:
-            assert "Log in to pantau" in client.get("/login").text
+            login = client.get("/login")
+            assert "Log in to pantau" in login.text
+            assert "server" not in login.headers  # the child serves with the same uvicorn_config
             csrf = csrf_of(client.get("/login").text)
             reply = client.post("/login", data={"name": "vie", "password": PASSWORD, "csrf_token": csrf})
             assert reply.status_code in (200, 303)

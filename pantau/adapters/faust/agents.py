@@ -87,6 +87,7 @@ def add_agents(worker: StreamWorker, *, classifying: bool = True) -> None:
     async def deliver_alerts(stream: Any) -> None:
         async for classified in readable(stream, decode_classified, record="match", topic=topics.matches):
             try:
+                worker.delivery.catch_up()  # a takeover's first match: timers restored before planning
                 routed = route(classified, worker.delivery.stories(), worker.router)
                 queued = {a.key for a in await worker.dispatcher.submit(routed.alerts)}
                 report_fates(worker, routed.alerts, queued)
@@ -100,6 +101,7 @@ def add_agents(worker: StreamWorker, *, classifying: bool = True) -> None:
         async for health in readable(stream, _health_decoder.decode, record="event", topic=topics.events):
             event = from_health(health)
             try:
+                worker.delivery.catch_up()
                 await worker.announce(event)
             except Exception:
                 log.exception("event_routing_failed", feed=event.subject)

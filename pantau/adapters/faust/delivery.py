@@ -98,6 +98,19 @@ class DeliverySupervisor:
         except Exception:
             log.exception("delivery_supervisor_failed")
 
+    def catch_up(self) -> None:
+        """Before a match is planned: start delivery now if this worker owns it (timers restored), not next tick.
+
+        After a takeover Faust hands the recovered partition's waiting matches to the agent at once,
+        up to half a second before the supervisor's next tick: planned against the group clocks of a
+        dispatcher not yet restored, an alert of a group that sent a moment before the takeover would
+        go out after group_wait instead of group_interval (tests/e2e/test_distributed_delivery.py).
+        """
+        if not self.delivering:
+            self.tick()
+        if not self.delivering:  # Faust still flags the rebalance; the agent reads a recovered partition
+            self.dispatcher.restore_timers()
+
     def assigned(self, partitions: set[TP]) -> None:
         """The group gave this worker its partitions (perhaps none): it has joined."""
         self._joined = True

@@ -52,6 +52,21 @@ estimate for unseen news:
 
     cybercrime   1.000 / 1.000 / 1.000   (tp 71, fp 0, fn 0)    tuned on
 
+North Korea and ASEAN (r4-salience): one name in a list of many (a medal
+table, a "countries without ..." listicle: the engine's list sense in_list,
+no list of countries to keep), a sports fixture or draw (sport words in four
+languages) while the state behind a sport story still counts (minders, state
+media, sanctions, a defection), a dish named after Pyongyang, a figure of
+speech ("seperti Korea Utara"); ASEAN in a scholarship's name, as a price
+yardstick or a ranking, in a traveller's tip, as the meeting a minister came
+from to talk about something else, or as a place named by its cities ("negara
+ASEAN seperti Bangkok"), and a passing mention late in a long story (asean
+min_hits 3); for recall, ASEAN bodies by acronym or as one Korean word (ARF,
+AICHR, 아세안지역안보포럼). TUNED ON:
+
+    asean        1.000 / 1.000 / 1.000   (tp 51, fp 0, fn 0)    tuned on
+    north-korea  1.000 / 1.000 / 1.000   (tp 51, fp 0, fn 0)    tuned on
+
 The floor is the tuned figure minus a margin of about one article, so an edit
 that loses what was fixed fails here (and names the articles). The next blind
 set is the estimate for unseen news. Do not edit the texts or labels.
@@ -70,8 +85,8 @@ HELDOUT4 = Path(__file__).resolve().parents[2] / "fixtures" / "heldout4"
 
 FLOOR = {
     # topic: (precision, recall)
-    "asean": (0.89, 0.96),
-    "north-korea": (0.89, 0.96),
+    "asean": (0.98, 0.98),
+    "north-korea": (0.98, 0.98),
     "cybercrime": (0.98, 0.98),
 }
 

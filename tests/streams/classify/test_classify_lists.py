@@ -1,0 +1,156 @@
+"""A name listed among many (medal tables, draws, rankings) is no story; per-language sense windows."""
+
+from __future__ import annotations
+
+import pytest
+
+from pantau.streams.classify import load_ruleset
+from pantau.streams.classify.explain import near_misses
+from pantau.streams.classify.lists import list_neighbour
+from pantau.streams.classify.text import build_shadow
+
+NK = """\
+terms:
+  dprk: [Korea Utara, North Korea*, Triều Tiên, 북한]
+senses:
+  - why: one name in a list of many
+    terms: ["@dprk"]
+    in_list: 4
+salience:
+  lead_words: 60
+  min_hits: 2
+rules:
+  - id: dprk
+    any: ["@dprk"]
+"""
+
+ASEAN = """\
+terms:
+  asean: [ASEAN]
+senses:
+  - why: an ASEAN meeting as the occasion of another story
+    terms: ["@asean"]
+    before: [bên lề, di sela]
+    window: 3
+    windows: {vi: 8}
+rules:
+  - id: asean
+    any: ["@asean"]
+"""
+
+
+def _listed(text: str, name: str, n: int = 4) -> str | None:
+    start = text.index(name)
+    near = list_neighbour(text, start, start + len(name), n)
+    return None if near is None else text[near[0] : near[1]]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "neighbour"),
+    [
+        # a medal table: the lead-in's last name ("Japan") counts, the hit closes the list
+        ("Malaysia was 9th, followed by Japan, India, Iran, Thailand and North Korea.", "North Korea", "Thailand"),
+        # a listicle in Indonesian, "dan" before the last item
+        ("Di antaranya Bangladesh, Kamboja, Korea Utara, Iran, Mongolia, dan Ghana.", "Korea Utara", "Kamboja"),
+        # the list opens the sentence and its last item carries the verb
+        ("Korea Utara, Iran, Suriah dan Kuba dianggap paling tertutup.", "Korea Utara", "Iran"),
+        # Vietnamese names of two syllables, "và"
+        ("Các nước chưa có 5G gồm Lào, Bhutan, Triều Tiên, Mông Cổ và Afghanistan.", "Triều Tiên", "Bhutan"),
+        # Korean has no capitals: commas and a closing 등
+        ("가장 느린 나라로 예멘, 투르크메니스탄, 북한, 에리트레아 등이 꼽혔다.", "북한", "투르크메니스탄"),
+    ],
+)
+def test_a_name_among_many_listed_names_is_found_in_four_languages(text, name, neighbour):
+    assert _listed(text, name) == neighbour
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # commas of ordinary prose: "kata KCNA" is not a name, so no list of four
+        ("Korea Utara dan Rusia menandatangani pakta, kata KCNA, Selasa.", "Korea Utara"),
+        ("Menurut Kim, Korea Utara, yang dipimpin Kim Jong Un, menolak tawaran itu.", "Korea Utara"),
+        ("북한은 13일 오전, 동해상으로 탄도미사일 1발을 발사했다고, 합참이 밝혔다.", "북한"),
+        # three names are a pair of neighbours, not a list (the group's letter "C" is no name)
+        ("Bốc thăm xếp Việt Nam vào bảng C cùng Nhật Bản, Triều Tiên và Ấn Độ.", "Triều Tiên"),
+        # a list in another sentence does not reach the hit
+        ("Japan, India, Iran, Thailand. North Korea fired a missile.", "North Korea"),
+        # the hit in the middle of a long item is not listed
+        ("Iran, Suriah, Kuba, dan laporan tentang Korea Utara yang baru terbit.", "Korea Utara"),
+    ],
+)
+def test_prose_with_commas_is_no_list(text, name):
+    assert _listed(text, name) is None
+
+
+def test_the_list_check_is_bounded_on_one_long_sentence():
+    names = ", ".join(["Iran"] * 5000)
+    text = names + ", North Korea, " + names
+    assert _listed(text, "North Korea") == "Iran"  # found within the reach, not by reading 50,000 characters
+
+
+def test_to_scan_inverts_to_original_even_on_the_slow_folding_path():
+    shadow = build_shadow("Straße", "", "e\u0301te\u0301, Iran, Korea Utara")  # decomposed accents: an index map
+    content = shadow.originals[2]
+    s = content.index("Iran")
+    start, end, field = shadow.to_scan(2, s, s + 4)
+    assert field == 2 and shadow.text[start:end] == "iran"
+    assert shadow.to_original(start, end) == (2, s, s + 4)
+
+
+def test_a_listed_name_does_not_make_the_story_and_the_explanation_says_so(rules_dir, article):
+    rs = load_ruleset(rules_dir(north_korea=NK))
+    medals = article(
+        "Malaysia finished with 11 golds. China topped the table, followed by Japan, South Korea, India, "
+        "Iran, Thailand and North Korea.",
+        title="Asian Games: Malaysia's best haul",
+        language="en",
+    )
+    assert rs.classify(medals).topics == ()
+    miss = {m.topic: m for m in near_misses(rs, medals, set())}["north-korea"]
+    assert "not counted: «North Korea»" in miss.lacked and "one name in a list of many" in miss.lacked
+    # the same name as the story's subject still counts, in the same article shape
+    story = article("North Korea fired two missiles, Japan said. North Korea warned of more.", language="en")
+    assert rs.classify(story).topics == ("north-korea",)
+    # a listed title hit is another sense: the lead alone no longer makes the story
+    titled = article("Korea Utara menolak tawaran itu.", title="Iran, Suriah, Kuba, dan Korea Utara di ujung daftar")
+    got = rs.classify(titled)
+    assert got.topics == ()
+
+
+def test_a_list_sense_can_be_switched_off_like_every_sense(rules_dir, article):
+    rs = load_ruleset(rules_dir(north_korea=NK))
+    listed = article("Di antaranya Bangladesh, Kamboja, Korea Utara, Iran, Mongolia, dan Ghana.")
+    assert rs.classify(listed).topics == ()
+    rs.use_cues = False
+    assert rs.classify(listed).topics == ("north-korea",)
+
+
+def test_a_sense_reaches_as_far_as_the_articles_language_needs(rules_dir, article):
+    rs = load_ruleset(rules_dir(asean=ASEAN))
+    # Vietnamese: six syllables between cue and hit, within the vi window of 8
+    vi = article("Bên lề Hội nghị Bộ trưởng Kinh tế ASEAN, bộ trưởng nói giá xăng sẽ giảm.", language="vi")
+    assert rs.classify(vi).topics == ()
+    # Indonesian: the same distance is beyond the default window of 3
+    far = article("Di sela pertemuan para menteri ekonomi se-kawasan ASEAN, harga telur dibahas.")
+    assert rs.classify(far).topics == ("asean",)
+    near = article("Di sela KTT ASEAN, menteri bicara harga telur.")
+    assert rs.classify(near).topics == ()
+
+
+def test_a_sense_window_out_of_range_is_refused_with_its_language(rules_dir):
+    from pantau.streams.classify.loader import check_ruleset
+
+    bad = ASEAN.replace("windows: {vi: 8}", "windows: {vi: 80}")
+    report = check_ruleset(rules_dir(asean=bad))
+    assert any("vi: 80 is out of range" in p.message for p in report.errors)
+
+
+def test_a_passing_mention_near_miss_names_the_hits_a_sense_took_away(rules_dir, article):
+    salient_asean = ASEAN.replace("rules:", "salience:\n  lead_words: 5\n  min_hits: 2\nrules:")
+    rs = load_ruleset(rules_dir(asean=salient_asean))
+    a = article("Harga telur naik di pasar induk pekan ini. Di sela KTT ASEAN, menteri bicara. Menteri ASEAN hadir.")
+    assert rs.classify(a).topics == ()
+    miss = {m.topic: m for m in near_misses(rs, a, set())}["asean"]
+    assert miss.lacked.startswith("a passing mention: 1 hit(s)")
+    assert "not counted: «ASEAN» (content, next to «Di sela»)" in miss.lacked
