@@ -15,6 +15,10 @@ batch, which the new owner classifies again: that cannot duplicate an alert, bec
 worker places a match by article id (a known article gets its recorded story) and alert keys are
 (story, route, destination), which the outbox keeps once (tests/e2e/test_rebalance_alerts.py).
 
+Shares: in an `all` worker the member that delivers (it owns the matches partition) takes half an
+ordinary member's share of the articles partitions (:mod:`pantau.adapters.kafka.classify_share`); it
+joins the group again, between batches, when its delivery starts or stops.
+
 With ``exactly_once=True`` the matches and the offsets go in one Kafka transaction per batch
 (a transactional producer, ``send_offsets_to_transaction``): a batch is visible to the delivering
 worker (which reads committed records only) exactly once even across crashes. Its cost is measured
