@@ -21,75 +21,15 @@ index and keeps linking another language's copies of the stories before it.
 from __future__ import annotations
 
 import heapq
-import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
 
 import msgspec
 
 from pantau.core.article import Article
+from pantau.streams.entities import entities, numbers
 
 __all__ = ["Fingerprint", "fingerprint", "CrossLingual", "same_story", "encode_fingerprint", "decode_fingerprint"]
-
-_WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
-_NUMBER = re.compile(r"\d[\d.,]*\d|\d")
-_SENTENCE = re.compile(r"(?:^|[.!?:;\"“”]\s+|\n)")
-# Capitalised function words and generic title words, Indonesian and English: never entities.
-_STOP = frozenset(
-    """
-a an the in on at of for to from by with and or but not no as is are was were be been this that these those it its
-he she they we you i his her their our after before over under about into during since until while when where who what
-why how new says said say will would could may might also than then there here more most one two three
-di ke dari pada untuk dengan dan atau yang ini itu tidak bukan akan telah sudah dalam oleh bagi sebagai karena
-setelah sebelum saat ketika juga namun tetapi bahwa para kata menurut hari senin selasa rabu kamis jumat sabtu
-minggu monday tuesday wednesday thursday friday saturday sunday januari februari maret april mei juni juli agustus
-september oktober november desember january february march may june july august october december pukul jam
-baca berita news report update breaking terkini
-""".split()
-)
-_ALIASES = {
-    "korea utara": "north korea",
-    "korut": "north korea",
-    "korea selatan": "south korea",
-    "korsel": "south korea",
-    "amerika serikat": "united states",
-    "as": "united states",
-    "us": "united states",
-    "usa": "united states",
-    "tiongkok": "china",
-    "cina": "china",
-    "jepang": "japan",
-    "rusia": "russia",
-    "filipina": "philippines",
-    "malaysia": "malaysia",
-    "singapura": "singapore",
-    "thailand": "thailand",
-    "vietnam": "vietnam",
-    "laut cina selatan": "south china sea",
-    "laut china selatan": "south china sea",
-    "perserikatan bangsa-bangsa": "united nations",
-    "pbb": "united nations",  # not "UN": Kim Jong Un
-    # English multi-word names map to themselves, so their words are not counted apart.
-    "north korea": "north korea",
-    "south korea": "south korea",
-    "united states": "united states",
-    "south china sea": "south china sea",
-    "united nations": "united nations",
-}
-_MULTI = sorted((k for k in _ALIASES if " " in k), key=len, reverse=True)
-_MULTI_RE = re.compile(r"\b(?:" + "|".join(re.escape(k) for k in _MULTI) + r")\b", re.IGNORECASE)
-
-
-@lru_cache(maxsize=65536)
-def _fold_word(word: str) -> str:
-    return _fold(word)
-
-
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in text if not unicodedata.combining(c))
 
 
 @dataclass(frozen=True)
@@ -131,48 +71,14 @@ def decode_fingerprint(raw: bytes) -> Fingerprint | None:
     return Fingerprint(frozenset(d.entities), frozenset(d.numbers), d.at, d.language)
 
 
-def _entities(text: str) -> set[str]:
-    found: set[str] = set()
-    taken: set[str] = set()  # words of multi-word names found, not counted again alone
-    for phrase in {_fold(m) for m in _MULTI_RE.findall(text)}:
-        found.add(_ALIASES[phrase])
-        taken.update(phrase.split())
-    starts = {m.end() for m in _SENTENCE.finditer(text)}
-    initial: set[str] = set()
-    middle: set[str] = set()
-    for m in _WORD.finditer(text):
-        word = m.group(0)
-        if not word[0].isupper():
-            continue
-        word = word.removesuffix("'s").removesuffix("’s").strip("'’-")
-        if len(word) < 2:
-            continue
-        key = _fold_word(word)
-        if key in _STOP or key in taken:
-            continue
-        key = _ALIASES.get(key, key)
-        # A capitalised first word of a sentence is a name only if it is capitalised elsewhere too (or an acronym).
-        (initial if m.start() in starts and not word.isupper() else middle).add(key)
-    return found | middle | (initial & middle)
-
-
-def _numbers(text: str) -> set[str]:
-    out = set()
-    for m in _NUMBER.finditer(text):
-        digits = m.group(0).replace(".", "").replace(",", "").lstrip("0")
-        if len(digits) >= 2:
-            out.add(digits)
-    return out
-
-
 def fingerprint(article: Article) -> Fingerprint:
     """The article's entities, numbers, time and language."""
     body = f"{article.summary}\n{article.content}".strip()
     # Headlines in Title Case capitalise every word: names come from the body when there is one.
-    entities = _entities(body or article.title)
+    names = entities(body or article.title)
     at = (article.published or article.fetched).timestamp()
     return Fingerprint(
-        frozenset(entities), frozenset(_numbers(f"{article.title}\n{body}")), at, (article.language or "").lower()
+        frozenset(names), frozenset(numbers(f"{article.title}\n{body}")), at, (article.language or "").lower()
     )
 
 

@@ -29,16 +29,14 @@ rebuilds the same index (SQLite in embedded mode, memory in tests).
 from __future__ import annotations
 
 import heapq
-import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
 from pantau.core.article import Article
 from pantau.streams.crosslang import CrossLingual, decode_fingerprint, encode_fingerprint, fingerprint
+from pantau.streams.signature import BandIndex, freeze, jaccard, restore, shingles, sign
 
 __all__ = [
     "StoryRef",
@@ -48,14 +46,6 @@ __all__ = [
     "StoryIndex",
     "shingles",
 ]
-
-_WORD = re.compile(r"\w+")
-NUM_PERM = 128
-SHINGLE = 3
-# Pinned so that signatures stored by one datasketch version stay comparable.
-SCHEME = "affine32"
-# The permutations depend only on the seed: drawn once, not for every signature (a tenth of signing's cost).
-_PERMUTATIONS = MinHash(num_perm=NUM_PERM, scheme=SCHEME).permutations
 
 
 @dataclass(frozen=True)
@@ -131,14 +121,6 @@ class MemoryStoryStore:
         return len(old)
 
 
-def shingles(text: str, size: int = SHINGLE) -> set[str]:
-    """Word ``size``-shingles of NFC, case-folded text (Unicode word characters)."""
-    words = _WORD.findall(unicodedata.normalize("NFC", text).casefold())
-    if len(words) <= size:
-        return {" ".join(words)} if words else set()
-    return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
-
-
 def _article_text(article: Article) -> str:
     # The summary is usually the lead of the content: count it only when there is no content.
     return f"{article.title}\n{article.content or article.summary}"
@@ -175,12 +157,12 @@ class StoryIndex:
         self._cross = CrossLingual(window=min(window, 36 * 3600.0))
         # LSH proposes candidates a little below the decision threshold; the
         # signature comparison below then decides.
-        self._lsh = MinHashLSH(threshold=0.2, num_perm=NUM_PERM)
-        self._live: dict[str, tuple[StoryMember, MinHash]] = {}
+        self._lsh = BandIndex()
+        self._live: dict[str, tuple[StoryMember, np.ndarray]] = {}
         self._expiry: list[tuple[float, str]] = []
         self._high_water = self.store.latest() or 0.0
         for member in self.store.recent(self._high_water - window):
-            self._index(member, _restore(member.signature), member.at)
+            self._index(member, restore(member.signature), member.at)
             fp = decode_fingerprint(member.fingerprint) if self.cross_language else None
             if fp is not None:  # after a restart, another language's copies still find these stories
                 self._cross.add(member.article_id, member.story_id, fp, member.at)
@@ -194,17 +176,17 @@ class StoryIndex:
         if known is not None:  # re-processing after a restart: same answer as before
             return StoryRef(known.story_id, known.story_id == article.id, article.id, 1.0)
         at = _article_time(article)
-        grams = shingles(_article_text(article))
-        sig = MinHash(num_perm=NUM_PERM, scheme=SCHEME, permutations=_PERMUTATIONS)
-        sig.update_batch([g.encode("utf-8") for g in grams])
-        story_id, similarity = self._best_match(sig, len(grams), at)
+        signed = sign(_article_text(article))
+        story_id, similarity = self._best_match(signed.values, signed.size, at)
         fp = fingerprint(article) if self.cross_language and article.language else None
         if story_id is None and fp is not None:
             # No same-language copy: another language's telling of the story (names, numbers, time).
             found = self._cross.find(fp)
             if found is not None:
                 story_id, similarity = found
-        member = StoryMember(article.id, story_id or article.id, at, len(grams), _freeze(sig), encode_fingerprint(fp))
+        member = StoryMember(
+            article.id, story_id or article.id, at, signed.size, freeze(signed.values), encode_fingerprint(fp)
+        )
         self.store.add(member)
         # Eviction runs on the processing clock (fetch time), not publication time:
         # feeds finish in any order, and a newer story seen first must not evict
@@ -212,7 +194,7 @@ class StoryIndex:
         clock = article.fetched.timestamp()
         if fp is not None:
             self._cross.add(article.id, member.story_id, fp, clock)
-        self._index(member, sig, clock)
+        self._index(member, signed.values, clock)
         self._advance(clock)
         return StoryRef(member.story_id, story_id is None, article.id, similarity if story_id else 1.0)
 
@@ -223,10 +205,10 @@ class StoryIndex:
         articles the proposed rules newly match.
         """
         self.store.add(member)
-        self._index(member, _restore(member.signature), seen_at)
+        self._index(member, restore(member.signature), seen_at)
         self._advance(seen_at)
 
-    def _best_match(self, sig: MinHash, size: int, at: float) -> tuple[str | None, float]:
+    def _best_match(self, sig: np.ndarray, size: int, at: float) -> tuple[str | None, float]:
         best: tuple[float, float, str] | None = None
         if size == 0:
             return None, 0.0
@@ -235,13 +217,14 @@ class StoryIndex:
             if abs(member.at - at) > self.window:
                 continue
             score = self._similarity(sig, size, other, member.size)
-            if score is not None and (best is None or (score, -member.at) > best[:2]):
+            # Ties go to the earlier member, then to the larger story id: the same answer whatever the set order.
+            if score is not None and (best is None or (score, -member.at, member.story_id) > best):
                 best = (score, -member.at, member.story_id)
         return (best[2], best[0]) if best else (None, 0.0)
 
-    def _similarity(self, a: MinHash, size_a: int, b: MinHash, size_b: int) -> float | None:
+    def _similarity(self, a: np.ndarray, size_a: int, b: np.ndarray, size_b: int) -> float | None:
         """The estimated similarity when it makes the two one story, else None."""
-        j = float(a.jaccard(b))
+        j = jaccard(a, b)
         if min(size_a, size_b) < self.min_shingles:
             # Two short headlines share a phrase easily: demand near identity.
             return j if j >= 0.7 else None
@@ -252,7 +235,7 @@ class StoryIndex:
         contained = common / min(size_a, size_b)
         return contained if contained >= self.containment else None
 
-    def _index(self, member: StoryMember, sig: MinHash, seen_at: float) -> None:
+    def _index(self, member: StoryMember, sig: np.ndarray, seen_at: float) -> None:
         if member.size == 0 or member.article_id in self._live:
             return
         self._lsh.insert(member.article_id, sig)
@@ -270,13 +253,3 @@ class StoryIndex:
                 self._lsh.remove(key)
         if int(previous // 86400) != int(at // 86400):  # at most once a day of article time
             self.store.prune(at - self.retention)
-
-
-def _freeze(sig: MinHash) -> bytes:
-    return np.asarray(sig.hashvalues, dtype="<u4").tobytes()
-
-
-def _restore(blob: bytes) -> MinHash:
-    return MinHash(
-        num_perm=NUM_PERM, scheme=SCHEME, hashvalues=np.frombuffer(blob, dtype="<u4"), permutations=_PERMUTATIONS
-    )

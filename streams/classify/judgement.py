@@ -302,9 +302,11 @@ def headline_scope(scope: HeadlineScope | None, voided: Sequence[Voided], hits: 
     is, a denial, so weak company words in the body (a site, "cannot
     withdraw") do not make it a crime story; only ``scope.min_hits`` counted
     hits of the topic's strong terms do (a ransomware gang's claim told in the
-    body). No denied title hit, or a counted strong hit in the title: no scope.
+    body). Only a denied title hit of a strong term makes the headline a denial
+    ("OJK: bukan investasi berizin" denies a company word, not the crime). No
+    such hit, or a counted strong hit in the title: no scope.
     """
-    if scope is None or not any(v.hit[2] == 0 and v.why == DENIED for v in voided):
+    if scope is None or not any(v.hit[2] == 0 and v.why == DENIED and v.key in scope.keys for v in voided):
         return True, ""
     spans = sorted({h for k, found in hits.items() if k in scope.keys for h in found})
     if any(f == 0 for _s, _e, f in spans):

@@ -34,7 +34,7 @@ from pantau.streams.deliver.config import RouteSpec
 from pantau.streams.deliver.destinations import Destination
 from pantau.streams.deliver.events import OpsEvent, destination_disabled
 from pantau.streams.deliver.inhibit import Inhibitor, InhibitRule
-from pantau.streams.deliver.outbox import Entry, Outbox
+from pantau.streams.deliver.outbox import Entry, Outbox, Waiting
 from pantau.streams.deliver.pace import Pacer
 from pantau.streams.deliver.plan import Planned, Planner
 from pantau.streams.deliver.retention import PRUNE_EVERY
@@ -94,6 +94,8 @@ class Dispatcher:
         self.pace = Pacer(clock)
         self.disabled: dict[str, str] = {}
         self._wake: asyncio.Event | None = None
+        self._wake_at = -math.inf
+        """When the running loop wakes next by itself (set just before it waits)."""
         self._gauges_at = -math.inf
         self.sent = 0
         self.dead_lettered = 0
@@ -128,23 +130,28 @@ class Dispatcher:
                 self._logger(alert.destination).info("alert_silenced", alert=alert.key, silence=silence.id)
                 continue
             keep.append(alert)
-        stored = self.outbox.enqueue(keep, [self.planner.due_time(a.route, a.destination, now) for a in keep])
+        dues = [self.planner.due_time(a.route, a.destination, now) for a in keep]
+        stored = self.outbox.enqueue(keep, dues)
         fresh = {a.key for a in stored}
+        earliest = min((due for a, due in zip(keep, dues, strict=True) if a.key in fresh), default=math.inf)
         for alert in keep:
             if alert.classified is None or alert.update is not None:
                 continue
             if alert.key in fresh:
                 self.outbox.save_ledger(alert.key, updates.encode_ledger(updates.first_ledger(alert)), alert.created)
             else:
-                stored += self._story_update(alert, now)
-        if stored:
-            self._refresh_gauges(force=True)
-            if self._wake is not None:
-                self._wake.set()
+                for update, due in self._story_update(alert, now):
+                    stored.append(update)
+                    earliest = min(earliest, due)
+        for name, count in Counter(a.destination for a in stored).items():
+            metrics.OUTBOX_PENDING.labels(name).inc(count)  # followed as alerts leave; recounted every few seconds
+        # Wake the loop only for alerts due before it wakes anyway: a digest filling up costs no pass per alert.
+        if self._wake is not None and earliest < self._wake_at:
+            self._wake.set()
         return stored
 
-    def _story_update(self, copy: Alert, now: float) -> list[Alert]:
-        """Fold a copy of an alerted story into its waiting update, or open one; the update newly stored."""
+    def _story_update(self, copy: Alert, now: float) -> list[tuple[Alert, float]]:
+        """Fold a copy of an alerted story into its waiting update, or open one; (update, due) when one is stored."""
         route = self.planner.routes.get(copy.route)
         if route is not None and not route.updates:
             return []
@@ -154,14 +161,13 @@ class Dispatcher:
         item = updates.fold(ledger, copy)
         if item is None:
             return []
-        opened: list[Alert] = []
+        opened: list[tuple[Alert, float]] = []
         if ledger.sent:
-            waiting = (
-                next((e for e in self.outbox.pending() if e.alert.key == ledger.open), None) if ledger.open else None
-            )
+            waiting = self.outbox.entry(ledger.open) if ledger.open else None
             if waiting is None or not self.outbox.amend(ledger.open, updates.add_item(waiting.alert, item)):
                 update = updates.new_update(ledger, copy, copy, item, now)
-                opened = self.outbox.enqueue([update], [updates.due(route, ledger, now)])
+                due = updates.due(route, ledger, now)
+                opened = [(a, due) for a in self.outbox.enqueue([update], [due])]
                 self._logger(copy.destination).info("story_update_opened", alert=copy.key, update=update.key)
         self.outbox.save_ledger(copy.key, updates.encode_ledger(ledger), ledger.at)
         return opened
@@ -191,9 +197,10 @@ class Dispatcher:
     async def step(self, *, flush: bool = False) -> None:
         """One pass: send everything due now (``flush``: also open groups and held storms)."""
         now = self.clock()
-        if not flush and not self.outbox.due(now):
+        waiting = self._waiting()
+        if not flush and not any(w.due <= now for rows in waiting.values() for w in rows):
             return
-        await asyncio.gather(*(self._serve(name, entries, flush) for name, entries in self._pending().items()))
+        await asyncio.gather(*(self._serve(name, self.outbox.pending(name), flush) for name in waiting))
         self._save_timers()
         self._refresh_gauges(force=flush)
 
@@ -240,6 +247,7 @@ class Dispatcher:
         self._record_sent(dest, planned, now)
         self.sent += len(keys)
         metrics.ALERTS.labels(dest.name, "sent").inc(len(keys))
+        metrics.OUTBOX_PENDING.labels(dest.name).dec(len(keys))
         for e in planned.entries:
             article = e.alert.article
             if article is None:
@@ -272,7 +280,8 @@ class Dispatcher:
             return
         self.outbox.mark_dead(keys, reason, self.clock())
         self.dead_lettered += len(keys)
-        self._gauges_at = -math.inf
+        metrics.OUTBOX_PENDING.labels(name).dec(len(keys))
+        metrics.DEAD_LETTERS.labels(name).inc(len(keys))
         metrics.ALERTS.labels(name, "dead_lettered").inc(len(keys))
         self._logger(name).error(
             "alert_dead_lettered",
@@ -291,7 +300,7 @@ class Dispatcher:
             reason=reason,
             hint="fix the destination in pantau.yaml, restart, then `pantau alerts replay`",
         )
-        rest = [e.alert.key for e in self.outbox.pending() if e.alert.destination == name]
+        rest = [e.alert.key for e in self.outbox.pending(name)]
         self._dead(rest, name, self.disabled[name])
         return destination_disabled(name, reason, now)
 
@@ -327,14 +336,14 @@ class Dispatcher:
 
     def next_wake(self) -> float:
         """Earliest time anything pending may be sent (inf when nothing is pending)."""
-        return self._next_wake(self._pending())
+        return self._next_wake(self._waiting())
 
-    def _next_wake(self, pending: Mapping[str, list[Entry]]) -> float:
-        return min((self._wake_time(name, entries) for name, entries in pending.items()), default=math.inf)
+    def _next_wake(self, waiting: Mapping[str, list[Waiting]]) -> float:
+        return min((self._wake_time(name, rows) for name, rows in waiting.items()), default=math.inf)
 
-    def _wake_time(self, name: str, entries: list[Entry]) -> float:
+    def _wake_time(self, name: str, rows: list[Waiting]) -> float:
         # Paused (Retry-After) or held (storm) destinations wait for their time.
-        return max(self.planner.next_wake(name, entries), self.pace.paused_until(name))
+        return max(self.planner.next_wake(name, rows), self.pace.paused_until(name))
 
     async def drain(self, max_wait: float) -> DrainSummary:
         """Send what is due, flush open groups, wait out retries due within ``max_wait``; park the rest."""
@@ -349,9 +358,8 @@ class Dispatcher:
         self._save_timers()
         self.housekeep()
         self._refresh_gauges(force=True)
-        return DrainSummary(
-            sent=self.sent - sent_before, pending=len(self.outbox.pending()), dead=self.dead_lettered - dead_before
-        )
+        pending = sum(self.outbox.counts().pending.values())
+        return DrainSummary(sent=self.sent - sent_before, pending=pending, dead=self.dead_lettered - dead_before)
 
     async def run_forever(self) -> None:
         """Deliver until cancelled; each destination is served on its own task, so a slow one delays no other."""
@@ -360,19 +368,21 @@ class Dispatcher:
         try:
             while True:
                 now = self.clock()
-                # One read of the outbox per pass serves both what to start and when to wake.
-                pending = self._pending()
-                for name, entries in pending.items():
+                # One summary row per destination, route and kind serves both what to start and when to wake;
+                # only a destination with something due reads its entries.
+                waiting = self._waiting()
+                for name, rows in waiting.items():
                     if name in busy and not busy[name].done():
                         continue
-                    if not any(e.due <= now for e in entries) or self._wake_time(name, entries) > now:
+                    if min(w.due for w in rows) > now or self._wake_time(name, rows) > now:
                         continue
-                    busy[name] = asyncio.create_task(self._serve(name, entries, False))
+                    busy[name] = asyncio.create_task(self._serve(name, self.outbox.pending(name), False))
                     busy[name].add_done_callback(lambda _t: wake.set())
                 self._save_timers()
                 self.housekeep()
                 self._refresh_gauges()
-                delay = min(max(self._next_wake(pending) - self.clock(), 0.01), self.idle)
+                delay = min(max(self._next_wake(waiting) - self.clock(), 0.01), self.idle)
+                self._wake_at = self.clock() + delay
                 # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a
                 # cancellation that races with the wake-up, and the loop would never stop.
                 try:
@@ -393,11 +403,11 @@ class Dispatcher:
 
     # -- bookkeeping ----------------------------------------------------------
 
-    def _pending(self) -> dict[str, list[Entry]]:
-        """Every pending entry, by destination, oldest first."""
-        by_dest: dict[str, list[Entry]] = defaultdict(list)
-        for entry in self.outbox.pending():
-            by_dest[entry.alert.destination].append(entry)
+    def _waiting(self) -> dict[str, list[Waiting]]:
+        """The outbox's earliest due times, by destination."""
+        by_dest: dict[str, list[Waiting]] = defaultdict(list)
+        for row in self.outbox.waiting():
+            by_dest[row.destination].append(row)
         return by_dest
 
     def _logger(self, name: str) -> BoundLogger:
@@ -406,13 +416,12 @@ class Dispatcher:
         return self._log[name]
 
     def _refresh_gauges(self, *, force: bool = False) -> None:
-        # Counting reads every pending entry and dead letter: at most every few seconds.
+        # Counting goes over every pending alert and dead letter (without decoding): at most every few seconds.
         now = self.clock()
         if not force and now - self._gauges_at < 5.0:
             return
         self._gauges_at = now
-        pending = self._pending()
-        dead = Counter(d.alert.destination for d in self.outbox.dead())
-        for name in set(self.destinations) | set(pending) | set(dead):
-            metrics.OUTBOX_PENDING.labels(name).set(len(pending.get(name, ())))
-            metrics.DEAD_LETTERS.labels(name).set(dead[name])
+        counts = self.outbox.counts()
+        for name in set(self.destinations) | set(counts.pending) | set(counts.dead):
+            metrics.OUTBOX_PENDING.labels(name).set(counts.pending.get(name, 0))
+            metrics.DEAD_LETTERS.labels(name).set(counts.dead.get(name, 0))

@@ -12,10 +12,17 @@ pruned after the delivery retention (streams/deliver/retention.py), so months
 of alerts keep the state bounded; the planner's group, storm and flush timers
 are saved beside the alerts, so a restart neither sends the next digest early
 nor forgets a storm.
+
+Taking an alert in must not cost more with thousands waiting (a digest route,
+a destination down): the dispatcher's timer reads :meth:`Outbox.waiting` (one
+row per destination, route and kind), its gauges :meth:`Outbox.counts`, a story
+update its one entry (:meth:`Outbox.entry`), and only a destination with
+something to send reads that destination's entries.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
@@ -23,7 +30,7 @@ import msgspec
 
 from pantau.streams.deliver.alert import Alert
 
-__all__ = ["Outbox", "Entry", "DeadLetter", "Recent"]
+__all__ = ["Outbox", "Entry", "DeadLetter", "Recent", "Waiting", "Counts", "waiting"]
 
 
 class Entry(msgspec.Struct, frozen=True, kw_only=True):
@@ -36,6 +43,38 @@ class Entry(msgspec.Struct, frozen=True, kw_only=True):
     batch: str | None = None
     """Set at the first attempt of a digest, so retries resend the same batch (same webhook-id)."""
     error: str = ""
+
+
+class Waiting(msgspec.Struct, frozen=True, order=True):
+    """The earliest pending entry of one destination, route and kind: all the dispatcher's timer needs."""
+
+    destination: str
+    route: str
+    fresh: bool
+    """Not a retry of an attempted batch (a held storm applies to these only)."""
+    due: float
+
+
+def fresh(entry: Entry) -> bool:
+    """Whether an entry waits as new (never attempted, or outside a batch) rather than as a retry."""
+    return entry.batch is None or entry.attempts == 0
+
+
+def waiting(entries: Iterable[Entry]) -> list[Waiting]:
+    """Summarise entries as :meth:`Outbox.waiting` does (for outboxes that hold them in memory)."""
+    earliest: dict[tuple[str, str, bool], float] = {}
+    for e in entries:
+        group = (e.alert.destination, e.alert.route, fresh(e))
+        if e.due < earliest.get(group, math.inf):
+            earliest[group] = e.due
+    return [Waiting(d, r, f, due) for (d, r, f), due in earliest.items()]
+
+
+class Counts(msgspec.Struct, frozen=True):
+    """Pending alerts and dead letters per destination (the gauges)."""
+
+    pending: dict[str, int]
+    dead: dict[str, int]
 
 
 class DeadLetter(msgspec.Struct, frozen=True, kw_only=True):
@@ -68,8 +107,17 @@ class Outbox(Protocol):
     def due(self, now: float) -> list[Entry]:
         """Pending entries whose time has come, oldest first."""
 
-    def pending(self) -> list[Entry]:
-        """Every pending entry, oldest first (for flushing groups and gauges)."""
+    def pending(self, destination: str | None = None) -> list[Entry]:
+        """Every pending entry (of ``destination`` when given), oldest first."""
+
+    def entry(self, key: str) -> Entry | None:
+        """The pending entry ``key`` (None when it is not pending)."""
+
+    def waiting(self) -> list[Waiting]:
+        """The earliest due time of the pending entries, per destination, route and kind."""
+
+    def counts(self) -> Counts:
+        """How many alerts are pending and dead, per destination."""
 
     def mark_sent(self, keys: Sequence[str], at: float) -> None:
         """Record that the destination accepted these alerts."""

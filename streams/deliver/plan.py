@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict, deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TypeVar
 
 import msgspec
 
 from pantau.streams.deliver.alert import Message, MessageKind, message_id
 from pantau.streams.deliver.config import RouteSpec
-from pantau.streams.deliver.outbox import Entry
+from pantau.streams.deliver.outbox import Entry, Waiting
 
 __all__ = ["Planner", "Planned"]
 
@@ -173,11 +173,10 @@ class Planner:
                 self.storm_until[key] = (recent[0] if recent else now) + spec.storm.window
         return out
 
-    def next_wake(self, destination: str, entries: list[Entry]) -> float:
-        """The earliest time something for this destination may become sendable."""
+    def next_wake(self, destination: str, waiting: Iterable[Waiting]) -> float:
+        """The earliest time something for this destination may become sendable (``Outbox.waiting`` rows)."""
         times = []
-        for e in entries:
-            held = self.storm_until.get((e.alert.route, destination))
-            fresh = e.batch is None or e.attempts == 0
-            times.append(max(e.due, held) if held is not None and fresh else e.due)
+        for w in waiting:
+            held = self.storm_until.get((w.route, destination))
+            times.append(max(w.due, held) if held is not None and w.fresh else w.due)
         return min(times, default=math.inf)

@@ -71,15 +71,16 @@ def _score(index: StoryIndex, corpus: list[tuple[Article, str]], measured: int) 
     for article, story in head:
         truth[article.id] = story
         index.assign(article)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     refs = [(index.assign(a), story) for a, story in tail]
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     found: dict[str, str] = {a.id: ref.story_id for (a, _), (ref, _) in zip(tail, refs, strict=True)}
     copies = [(a, story) for a, story in tail if a.feed == "b"]
     joined = sum(found[a.id] == article_id(story) for a, story in copies)
     merged = sum(found[a.id] != a.id for a, _ in tail if a.feed == "a")
     return {
         "articles_per_s": round(measured / elapsed, 1),
+        "articles_per_cpu_s": round(measured / cpu, 1),
         "copies": len(copies),
         "recall": round(joined / max(1, len(copies)), 3),
         "false_merges": merged,

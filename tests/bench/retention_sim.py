@@ -44,7 +44,8 @@ from pantau.streams.deliver.config import RouteSpec
 from pantau.streams.deliver.dispatch import Dispatcher
 from pantau.streams.deliver.retention import delivery_retention
 from pantau.streams.deliver.route import Router
-from pantau.streams.stories import NUM_PERM, StoryMember
+from pantau.streams.signature import NUM_PERM
+from pantau.streams.stories import StoryMember
 
 DAY = 86400.0
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc).timestamp()

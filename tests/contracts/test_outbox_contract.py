@@ -12,6 +12,7 @@ import pytest
 
 from pantau.adapters.faust.outbox_table import TableOutbox
 from pantau.adapters.sqlite.outbox import SqliteOutbox
+from pantau.streams.deliver.outbox import Counts, waiting
 from tests.contracts.conftest import Backend, closing, sqlite
 from tests.streams.test_table_outbox import make_alerts
 
@@ -85,3 +86,27 @@ def test_dead_letters_are_kept_and_replayed_with_a_fresh_budget(outbox):
     assert entry.attempts == 0
     # A replayed alert that was not dead (here: pending) is refused.
     assert again.replay([alerts[1].key], now=4.0) == 0
+
+
+def test_the_summaries_agree_with_the_entries_they_stand_for(outbox):
+    box = outbox.open()
+    siem, chat = make_alerts(3, "siem"), make_alerts(2, "chat")
+    box.enqueue(siem + chat, [30.0, 10.0, 20.0, 5.0, 7.0])
+    box.mark_retry([siem[1].key], at=50.0, error="HTTP 503", batch="b1")  # a retry: waits apart from new alerts
+    box.mark_dead([chat[0].key], "410 Gone", at=6.0)
+    again = outbox.open()
+    assert [e.alert.key for e in again.pending("siem")] == [siem[2].key, siem[0].key, siem[1].key]
+    assert [e.alert.key for e in again.pending("chat")] == [chat[1].key]
+    assert again.pending("nowhere") == []
+    assert sorted((w.destination, w.route, w.fresh, w.due) for w in again.waiting()) == [
+        ("chat", "asean", True, 7.0),
+        ("siem", "asean", False, 50.0),
+        ("siem", "asean", True, 20.0),
+    ]
+    assert sorted(again.waiting()) == sorted(waiting(again.pending()))  # the in-memory summary says the same
+    assert again.counts() == Counts(pending={"siem": 3, "chat": 1}, dead={"chat": 1})
+    entry = again.entry(siem[1].key)
+    assert entry is not None and (entry.alert, entry.attempts, entry.batch, entry.due) == (siem[1], 1, "b1", 50.0)
+    again.mark_sent([siem[2].key], at=40.0)
+    assert again.entry(siem[2].key) is None and again.entry(chat[0].key) is None  # sent, dead: not pending
+    assert again.entry("no-such-key") is None

@@ -26,13 +26,14 @@ again after a replay) on the outcomes topic (pantau/adapters/kafka/outcomes.py).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, MutableMapping, Sequence
 from typing import Literal
 
 import msgspec
 
 from pantau.streams.deliver.alert import Alert
-from pantau.streams.deliver.outbox import DeadLetter, Entry
+from pantau.streams.deliver.outbox import Counts, DeadLetter, Entry, Waiting, waiting
 
 __all__ = ["TableOutbox", "Done"]
 
@@ -126,9 +127,24 @@ class TableOutbox:
             stored.append(alert)
         return stored
 
-    def pending(self) -> list[Entry]:
-        """Every pending entry, oldest first."""
-        return sorted(self._cache.values(), key=lambda e: (e.due, e.alert.created, e.alert.key))
+    def pending(self, destination: str | None = None) -> list[Entry]:
+        """Every pending entry (of ``destination`` when given), oldest first."""
+        entries = [e for e in self._cache.values() if destination is None or e.alert.destination == destination]
+        return sorted(entries, key=lambda e: (e.due, e.alert.created, e.alert.key))
+
+    def entry(self, key: str) -> Entry | None:
+        """The pending entry ``key`` (None when it is not pending)."""
+        return self._cache.get(key)
+
+    def waiting(self) -> list[Waiting]:
+        """The earliest due time per destination, route and kind (from the decoded entries in memory)."""
+        return waiting(self._cache.values())
+
+    def counts(self) -> Counts:
+        """Pending alerts (in memory) and dead letters per destination."""
+        pending = Counter(e.alert.destination for e in self._cache.values())
+        dead = Counter(_dead.decode(raw).alert.destination for raw in list(self._dead.values()))
+        return Counts(pending=dict(pending), dead=dict(dead))
 
     def due(self, now: float) -> list[Entry]:
         """Pending entries whose time has come, oldest first."""

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 from pantau.streams.deliver.alert import Alert, decode_alert, encode_alert
-from pantau.streams.deliver.outbox import DeadLetter, Entry, Recent
+from pantau.streams.deliver.outbox import Counts, DeadLetter, Entry, Recent, Waiting
 
 __all__ = ["SqliteOutbox"]
 
@@ -114,9 +114,30 @@ class SqliteOutbox:
         """Pending entries whose time has come, oldest first."""
         return self._entries("AND due <= ?", (now,))
 
-    def pending(self) -> list[Entry]:
-        """Every pending entry, oldest first."""
-        return self._entries("")
+    def pending(self, destination: str | None = None) -> list[Entry]:
+        """Every pending entry (of ``destination`` when given), oldest first."""
+        return self._entries("") if destination is None else self._entries("AND destination = ?", (destination,))
+
+    def entry(self, key: str) -> Entry | None:
+        """The pending entry ``key`` (None when it is not pending)."""
+        found = self._entries("AND key = ?", (key,))
+        return found[0] if found else None
+
+    def waiting(self) -> list[Waiting]:
+        """The earliest due time per destination, route and kind, counted by SQLite (nothing decoded)."""
+        rows = self.conn.execute(
+            "SELECT destination, route, batch IS NULL OR attempts = 0, min(due) FROM alert_outbox"
+            " WHERE status = 'pending' GROUP BY 1, 2, 3"
+        )
+        return [Waiting(d, r, bool(f), due) for d, r, f, due in rows]
+
+    def counts(self) -> Counts:
+        """Pending alerts and dead letters per destination, counted by SQLite."""
+        pending = self.conn.execute(
+            "SELECT destination, count(*) FROM alert_outbox WHERE status = 'pending' GROUP BY destination"
+        )
+        dead = self.conn.execute("SELECT destination, count(*) FROM alert_dead_letters GROUP BY destination")
+        return Counts(pending=dict(pending.fetchall()), dead=dict(dead.fetchall()))
 
     def mark_sent(self, keys: Sequence[str], at: float) -> None:
         """Mark sent; the payload is dropped, the key kept so the alert is never sent twice."""

@@ -338,6 +338,16 @@ def test_a_denying_headline_scopes_the_story_to_strong_terms(rules_dir, article)
     assert rs.classify(both).topics == ("cybercrime",)
 
 
+def test_a_headline_denying_only_a_weak_word_does_not_scope_the_story(rules_dir, article):
+    # "OJK: bukan investasi berizin" denies a company word, not the crime: the body still counts
+    rs = load_ruleset(rules_dir(cybercrime=HEADLINE))
+    weak = article("Situs tiruan beredar di grup WhatsApp.", title="Tidak ada situs resmi untuk bansos")
+    assert rs.classify(weak).topics == ("cybercrime",)
+    # denying a name of the crime still scopes the same body
+    strong = article("Situs tiruan beredar di grup WhatsApp.", title="Kementerian bantah diretas")
+    assert rs.classify(strong).topics == ()
+
+
 def test_without_a_headline_scope_a_denied_title_needs_only_salience(rules_dir, article):
     plain = HEADLINE.replace('  headline:\n    needs: ["@incident"]\n    min_hits: 2\n', "")
     rs = load_ruleset(rules_dir(cybercrime=plain))

@@ -3,6 +3,7 @@
 import asyncio
 import threading
 
+import msgspec
 from prometheus_client import REGISTRY
 from standardwebhooks import Webhook
 
@@ -441,3 +442,44 @@ def test_copies_of_one_story_from_several_outlets_alert_once(classified, receive
     (got,) = receiver.requests
     assert got.json()["alerts"][0]["story"] == "story-asean-1"
     assert got.json()["alerts"][0]["article"]["url"] == "https://kabar.example/berita/1"  # the first copy
+
+
+class _Counting(SqliteOutbox):
+    """The SQLite outbox, counting the entries it decodes and hands out."""
+
+    read = 0
+
+    def _entries(self, where, params=()):
+        found = super()._entries(where, params)
+        self.read += len(found)
+        return found
+
+
+def test_a_filling_digest_is_not_read_back_per_alert_and_still_goes_out_whole(classified, receiver, tmp_path):
+    s = Setup(tmp_path, {"siem": _hook(receiver.url)}, routes=[{"topics": ["asean"], "to": ["siem"], "group_wait": 2}])
+    outbox = _Counting(s.conn)
+    d = Dispatcher({"siem": build_destination("siem", s.specs["siem"])}, outbox, routes=s.routes, jitter=0.0)
+    stories = [classified(url=f"https://kabar.example/{n}") for n in range(40)]
+
+    async def go():
+        task = asyncio.create_task(d.run_forever())
+        await asyncio.sleep(0.05)  # the loop's first pass: nothing waits yet
+        for story in stories:  # as the embedded runner does: one match at a time, the loop running beside it
+            assert len(await d.submit(s.router.alerts_for(story))) == 1
+            await asyncio.sleep(0)
+        read_while_taking_in = outbox.read
+        for _ in range(400):
+            if receiver.requests:
+                break
+            await asyncio.sleep(0.02)
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await d.aclose()
+        return read_while_taking_in
+
+    # Before: each alert taken in read every waiting alert back, twice (40 alerts: 1,640 entries decoded).
+    assert asyncio.run(go()) == 0
+    (digest,) = receiver.requests
+    body = msgspec.json.decode(digest.body)
+    assert body["type"] == "digest" and len(body["alerts"]) + body["omitted"] == 40
+    assert outbox.pending() == [] and _metric("pantau_alerts_pending", destination="siem") == 0

@@ -1,7 +1,7 @@
 """Planner: Alertmanager grouping (group_wait, group_interval), storm summaries, retried batches."""
 
 from pantau.streams.deliver.config import RouteSpec
-from pantau.streams.deliver.outbox import Entry
+from pantau.streams.deliver.outbox import Entry, waiting
 from pantau.streams.deliver.plan import Planner
 from pantau.streams.deliver.route import Router
 
@@ -51,7 +51,7 @@ def test_a_storm_becomes_one_summary_when_the_window_ends(classified):
     assert [p.message.kind for p in planned] == ["alert"] * 3
     held = entries[3:]
     assert planner.plan("d", held, 30.0) == []
-    assert planner.next_wake("d", held) == 60.0
+    assert planner.next_wake("d", waiting(held)) == 60.0
     (storm,) = planner.plan("d", held, 60.0)
     assert storm.message.kind == "storm" and len(storm.message.alerts) == 7
 
