@@ -96,7 +96,9 @@ def _lacked(
             keys_voided = [v for v in voided if v.key in keys]
             ok, note = salient(rule, ctx, rule.salience, headline_voided(keys_voided, keys))
             if not ok:
-                return 5, note
+                # The hits a sense or a denial took away made it a passing mention: say which.
+                gone = [ruleset.describe_voided(v, ctx.shadow) for v in keys_voided[:2]]
+                return 5, "; ".join([note, *gone])
         return 0, "conditions met (a topic: reference rule evaluated later)"
     ctx.hits = base
     if view is not base and rule.test(ctx) and rule.score(ctx) >= rule.min_score:

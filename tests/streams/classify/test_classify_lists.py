@@ -144,3 +144,13 @@ def test_a_sense_window_out_of_range_is_refused_with_its_language(rules_dir):
     bad = ASEAN.replace("windows: {vi: 8}", "windows: {vi: 80}")
     report = check_ruleset(rules_dir(asean=bad))
     assert any("vi: 80 is out of range" in p.message for p in report.errors)
+
+
+def test_a_passing_mention_near_miss_names_the_hits_a_sense_took_away(rules_dir, article):
+    salient_asean = ASEAN.replace("rules:", "salience:\n  lead_words: 5\n  min_hits: 2\nrules:")
+    rs = load_ruleset(rules_dir(asean=salient_asean))
+    a = article("Harga telur naik di pasar induk pekan ini. Di sela KTT ASEAN, menteri bicara. Menteri ASEAN hadir.")
+    assert rs.classify(a).topics == ()
+    miss = {m.topic: m for m in near_misses(rs, a, set())}["asean"]
+    assert miss.lacked.startswith("a passing mention: 1 hit(s)")
+    assert "not counted: «ASEAN» (content, next to «Di sela»)" in miss.lacked

@@ -1,7 +1,7 @@
 """The shipped rules on the fourth development set (round 4, recall): floors per topic.
 
-tests/fixtures/devset4/ (411 articles: 158 Indonesian, 117 English, 70
-Vietnamese, 66 Korean; 110 with no topic) was written in round 4 by the recall
+tests/fixtures/devset4/ (498 articles: 200 Indonesian, 138 English, 82
+Vietnamese, 78 Korean; 142 with no topic) was written in round 4 by the recall
 tuner, from the topic definitions and the kinds of issue 11. A blind
 measurement had shown that the round-3 recall fixes were tied to the phrasings
 of the earlier sets, so every kind of "crime told without its name" is written
@@ -37,9 +37,21 @@ before round 4):
   batch c (id-c.yaml, 53 articles in four languages), written after 6171fc7:
     main:      asean 1.000 / 0.500 (2 of 4)    cybercrime 1.000 / 0.237 (9 of 38)
     6171fc7:   asean 1.000 / 1.000 (4 of 4)    cybercrime 1.000 / 0.342 (13 of 38)
+  batch d (id-d.yaml, 45 articles in four languages), written after 2d8ff07:
+    main:      asean 1.000 / 0.500 (2 of 4)    cybercrime 0.900 / 0.281 (9 of 32)
+    2d8ff07:   asean 1.000 / 0.750 (3 of 4)    cybercrime 0.929 / 0.406 (13 of 32)
+  batch e (id-e.yaml, 17 hard negatives aimed at the broad halves of the rules
+    written for batch d): that draft raised 4 false alarms (a threat to post
+    litterbugs' photos, a wedding video, a couple met on Facebook sharing
+    costs); fixed before landing, 0 now.
+  batch f (id-f.yaml, 25 full-length articles in outlets' shapes), written
+    after the batch-d tuning:
+    main:      cybercrime 1.000 / 0.444 (8 of 18)
+    2d8ff07 and the batch-d tuning alike: cybercrime 1.000 / 0.611 (11 of 18)
 
-The lesson of batches b and c: rules written from one batch's phrasings
-caught barely more of the next batch's crimes than the old rules did, because
+The lesson of batches b to f: rules written from one batch's phrasings
+caught only a few more of the next batch's crimes than the old rules did
+(+1, +4, +4, +3 articles), because
 headlines tell each crime in new words. Each pass therefore moved from fixed
 phrases to kinds: an act AND a harm from broad lists of plain words (a lie, a
 channel and money lost; a recorded video chat and money demanded; a locked
@@ -48,9 +60,13 @@ as a negative.
 
 Whole set, BEFORE round 4 (89582ad) and AFTER the recall tuning:
 
-    asean        1.000 / 0.308 -> 1.000 / 1.000   (tp 8 -> 26 of 26, fp 0)
-    cybercrime   0.990 / 0.391 -> 0.996 / 1.000   (tp 102 -> 261 of 261, fp 1 -> 1)
-    north-korea  1.000 / 1.000 -> 1.000 / 1.000   (tp 14 of 14)
+    asean        1.000 / 0.333 -> 1.000 / 1.000   (tp 10 -> 30 of 30, fp 0)
+    cybercrime   0.983 / 0.383 -> 0.994 / 1.000   (tp 119 -> 311 of 311, fp 2 -> 2)
+    north-korea  1.000 / 1.000 -> 1.000 / 1.000   (tp 15 of 15)
+
+(the two false alarms are the old rules', not the recall rules': a dating app's
+face-verification feature "to prevent fake accounts", a registered robot-trading
+app.)
 
 The rules were tuned on this whole set; these AFTER figures are not
 estimates for unseen news (the batch-c "before" line is the closest to one).
@@ -73,7 +89,7 @@ FLOOR = {
     # topic: (precision, recall)
     "asean": (0.96, 0.96),
     "north-korea": (0.93, 0.93),
-    "cybercrime": (0.99, 0.99),
+    "cybercrime": (0.99, 0.99),  # 311 crimes: one article is 0.003
 }
 
 
@@ -90,10 +106,10 @@ def evaluation(items):
 def test_dev_set_has_every_language_and_hard_negatives(items):
     assert_shape(
         items,
-        at_least=400,
+        at_least=490,
         languages={"id", "en", "vi", "ko"},
         indonesian_share=0.35,
-        negatives=100,
+        negatives=140,
         per_topic=13,
         topics=FLOOR,
     )
