@@ -46,9 +46,12 @@ body: as the headline the warning is the story), a hypothetical or a
 precaution ("seandainya terjadi serangan siber", "mengurangi risiko akun
 dibajak"), online gambling as the motive of an offline embezzlement, an IT
 outage with the service restored, "not confirmed"/"no breach" denials of a
-regulator's fine; and, for recall, a romance scam told without its name
-(met on a dating app, money sent, "ditipu"). TUNED ON, so no longer an
-estimate for unseen news:
+regulator's fine, a safeguard that prevents an act ("untuk cegah pembobolan
+rekening", "계좌 탈취 막기 위해"), a drill or a preparation (simulasi, 해킹
+대비), and a denial in the headline scoping the whole story (engine:
+denials.headline); for recall, a romance scam told without its name (met on
+a dating app, money sent, "ditipu"). TUNED ON, so no longer an estimate for
+unseen news:
 
     cybercrime   1.000 / 1.000 / 1.000   (tp 71, fp 0, fn 0)    tuned on
 
