@@ -5,7 +5,7 @@ translation. Each article gets a fingerprint: its named entities (capitalised
 words and acronyms that are not sentence-initial function words, with a few
 country names mapped to one form: "Korea Utara" = "North Korea"), its numbers
 (separators dropped, so "Rp 5.000" and "5,000" agree; one-digit numbers
-ignored) and its time. An article in another language than a candidate joins
+ignored), read by streams/entities.py, and its time. An article in another language than a candidate joins
 the candidate's story when, within ``window`` seconds, they share at least
 ``min_entities`` entities covering ``min_overlap`` of the smaller set, and at
 least one number of two or more digits. Precision matters more than recall

@@ -3,8 +3,9 @@
 Wire stories are republished by many outlets with their own headline, page
 boilerplate, or a body cut short; an editor wants one alert per story, not
 one per copy. Each article becomes a set of normalised word 3-shingles of its
-title and text, summarised by a MinHash signature; a MinHash LSH index
-(``datasketch``) finds earlier articles likely to share many shingles, and a
+title and text, summarised by a MinHash signature; a MinHash LSH index finds
+earlier articles likely to share many shingles (both datasketch's, value for
+value, computed in bulk by streams/signature.py), and a
 candidate joins their story when the estimated Jaccard similarity, or the
 containment of the shorter text in the longer, is high enough.
 

@@ -94,3 +94,44 @@ def test_a_first_start_continues_where_the_faust_classify_agent_of_earlier_relea
 
     assert asyncio.run(run()) == 1
     assert [m.key for m in read_topic(MATCHES.name(topic_prefix))] == [items[2].id.encode()]
+
+
+def test_the_member_that_delivers_classifies_a_smaller_share_and_a_full_one_when_it_stops(
+    kafka_bootstrap, topic_prefix
+):
+    from pantau.adapters.kafka.batch_classifier import BatchClassifier
+
+    delivering = {"first": False}
+    rules = LiveRules(shipped_rules_dir())
+
+    async def scenario() -> list[tuple[int, int]]:
+        first = BatchClassifier(rules, kafka_bootstrap, topic_prefix, delivering=lambda: delivering["first"])
+        second = BatchClassifier(rules, kafka_bootstrap, topic_prefix)
+        await first.start()
+        await second.start()
+        seen: list[tuple[int, int]] = []
+
+        async def until(shares: tuple[int, int], limit: float = 60) -> None:
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + limit
+            while loop.time() < deadline:
+                await asyncio.gather(first.step(), second.step())
+                now = (len(first.assignment), len(second.assignment))
+                if not seen or seen[-1] != now:
+                    seen.append(now)
+                if now == shares:
+                    return
+
+        try:
+            await until((3, 3))  # two ordinary members: round robin's even split
+            delivering["first"] = True  # it took delivery over: it joins again and gives partitions away
+            await until((2, 4))
+            delivering["first"] = False
+            await until((3, 3))
+        finally:
+            await asyncio.gather(first.stop(), second.stop())
+        return seen
+
+    seen = asyncio.run(scenario())
+    assert (2, 4) in seen and seen[-1] == (3, 3), seen
+    assert seen.index((2, 4)) > seen.index((3, 3)), seen
