@@ -1,0 +1,86 @@
+"""The shipped rules on the fifth blind set: floors per topic.
+
+tests/fixtures/heldout5/ (465 articles: 285 Indonesian = 61%, 60 English, 60
+Vietnamese, 60 Korean; 253 with no topic) was written BLIND in round 4 by six
+helpers who read only the topic definitions of issue 11 and a list of hard
+kinds (never the rules, the engine, any other set or test, and ran no
+classifier), one file per writer, in outlets' real shapes: datelines, captions,
+"Baca juga"/"Xem thêm"/관련기사 teasers (some on topic inside off-topic
+stories), trailers, RSS one-liners, editorials, interviews, court reports,
+live blogs, reviews, listicles.
+
+Caveat on independence: the writers' list of hard kinds named kinds the
+round-3 set had exposed (fiction about hackers, cyber units at charity
+events, ASEAN scholarships, North Korea in lists), and the round-4 tuners
+were told the same kinds from heldout4's mistakes. So this set measures
+generalisation to new TEXT of known kinds more than to new kinds.
+
+Scored BEFORE any rule or engine change of round 4 (the rules of commit
+89582ad), precision / recall / F1:
+
+    asean        0.810 / 0.914 / 0.859   (tp 64, fp 15, fn 6)
+    cybercrime   0.746 / 0.822 / 0.782   (tp 88, fp 30, fn 19)
+    north-korea  0.895 / 0.971 / 0.932   (tp 68, fp 8, fn 2)
+
+AFTER the round-4 tuning (three tuners who never saw this set; heldout4 and a
+new devset4 were their development sets, where they reached 1.00), measured
+once on the rules of commit 0a19f4e:
+
+    asean        0.861 / 0.971 / 0.913   (tp 68, fp 11, fn 2)
+    cybercrime   0.877 / 0.935 / 0.905   (tp 100, fp 14, fn 7)
+    north-korea  0.932 / 0.986 / 0.958   (tp 69, fp 5, fn 1)
+
+The gap between 1.00 on the development sets and these figures is the honest
+size of the problem: precision on unseen news is still short of the 0.95
+target, most of all for asean and cybercrime.
+
+The floor is the AFTER figure minus a margin of about one article. Do not edit
+the texts or labels, and do not tune on this set's mistakes: write a new set
+to measure again (this one becomes a development set next round).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pantau.streams.classify.corpus import load_corpus
+from tests.streams.classify.heldout import assert_floor, assert_shape, evaluate_shipped
+
+HELDOUT5 = Path(__file__).resolve().parents[2] / "fixtures" / "heldout5"
+
+FLOOR = {
+    # topic: (precision, recall)
+    "asean": (0.85, 0.95),
+    "north-korea": (0.91, 0.97),
+    "cybercrime": (0.86, 0.92),
+}
+
+
+@pytest.fixture(scope="module")
+def items():
+    return load_corpus(HELDOUT5)
+
+
+@pytest.fixture(scope="module")
+def evaluation(items):
+    return evaluate_shipped(items)
+
+
+def test_blind_set_has_every_language_and_hard_negatives(items):
+    assert_shape(
+        items,
+        at_least=450,
+        languages={"id", "en", "vi", "ko"},
+        indonesian_share=0.6,
+        negatives=250,
+        per_topic=65,
+        topics=FLOOR,
+    )
+
+
+@pytest.mark.parametrize("topic", sorted(FLOOR))
+def test_topic_meets_its_floor_on_blind_articles(topic, evaluation):
+    """Only the aggregate is asserted; the failure message lists no articles (the set stays blind)."""
+    assert_floor(evaluation, topic, FLOOR[topic], blind=True)
