@@ -15,10 +15,6 @@ batch, which the new owner classifies again: that cannot duplicate an alert, bec
 worker places a match by article id (a known article gets its recorded story) and alert keys are
 (story, route, destination), which the outbox keeps once (tests/e2e/test_rebalance_alerts.py).
 
-Shares: in an `all` worker the member that delivers (it owns the matches partition) takes half an
-ordinary member's share of the articles partitions (:mod:`pantau.adapters.kafka.classify_share`); it
-joins the group again, between batches, when its delivery starts or stops.
-
 With ``exactly_once=True`` the matches and the offsets go in one Kafka transaction per batch
 (a transactional producer, ``send_offsets_to_transaction``): a batch is visible to the delivering
 worker (which reads committed records only) exactly once even across crashes. Its cost is measured
@@ -30,16 +26,13 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Callable
 from contextlib import suppress
 from typing import Any
 
 import msgspec
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener
-from aiokafka.coordinator.assignors.roundrobin import RoundRobinPartitionAssignor
 from aiokafka.errors import CommitFailedError, KafkaError
 
-from pantau.adapters.kafka.classify_share import DeliveryAwareAssignor
 from pantau.adapters.kafka.topics import ARTICLES, MATCHES
 from pantau.core import metrics
 from pantau.core.article import Article, decode
@@ -84,7 +77,6 @@ class BatchClassifier:
         batch: int = BATCH,
         exactly_once: bool = False,
         client_id: str = "pantau-classify",
-        delivering: Callable[[], bool] = lambda: False,
     ) -> None:
         self.rules = rules
         self.batch = batch
@@ -97,10 +89,6 @@ class BatchClassifier:
         self.assignment: frozenset[Any] = frozenset()
         self.rebalances = 0
         self._lag: dict[Any, int] = {}
-        # The member that delivers (an `all` worker owning the matches partition) classifies less.
-        self.assignor = DeliveryAwareAssignor(delivering)
-        self._asked: bool | None = None
-        self._listener = _FinishBatchFirst(self)
         self.consumer = AIOKafkaConsumer(
             bootstrap_servers=bootstrap,
             group_id=self.group,
@@ -110,8 +98,6 @@ class BatchClassifier:
             max_poll_records=batch,
             session_timeout_ms=10000,
             heartbeat_interval_ms=3000,
-            # Every member offers both: a group with a member of an earlier release uses round robin.
-            partition_assignment_strategy=(self.assignor, RoundRobinPartitionAssignor),
         )
         extra: dict[str, Any] = {"transactional_id": f"{self.group}-{uuid.uuid4().hex}"} if exactly_once else {}
         self.producer = AIOKafkaProducer(
@@ -127,7 +113,7 @@ class BatchClassifier:
         """Connect and join the group."""
         await self.producer.start()
         await self.adopt_faust_offsets()
-        self.consumer.subscribe([self.articles_topic], listener=self._listener)
+        self.consumer.subscribe([self.articles_topic], listener=_FinishBatchFirst(self))
         await self.consumer.start()
 
     async def stop(self) -> None:
@@ -179,20 +165,8 @@ class BatchClassifier:
                 log.error("article_record_unreadable", error=str(exc), topic=record.topic, offset=record.offset)
         return articles
 
-    def rejoin_if_delivery_changed(self) -> bool:
-        """Join the group again when this member started or stopped delivering since it last joined."""
-        wanted = bool(self.assignor.delivering())
-        if wanted == self.assignor.announced or wanted == self._asked:
-            return False
-        self._asked = wanted
-        log.info("classify_share_rejoin", delivering=wanted)
-        # A new subscription (same topic) makes the consumer join again, with metadata saying so.
-        self.consumer.subscribe([self.articles_topic], listener=self._listener)
-        return True
-
     async def step(self) -> int:
         """Classify one batch; returns how many records it held (0 when none arrived)."""
-        self.rejoin_if_delivery_changed()  # between batches: none is in flight
         batches = await self.consumer.getmany(timeout_ms=500, max_records=self.batch)
         self._measure_lag(batches)
         if not batches:
