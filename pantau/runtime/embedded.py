@@ -68,11 +68,11 @@ __all__ = ["RunSummary", "EmbeddedRunner", "run_embedded"]
 log = get_logger(component="embedded")
 
 INBOX_RETENTION = 30 * 86400
+"""Processed articles are kept this long (the sources' own seen-ids cover re-listing)."""
 FLUSH_ARTICLES = 500
 """Processed articles held for one archive write at most."""
 FLUSH_SECONDS = 2.0
 """How long the first of them waits for the write at most (search shows an article this late at most)."""
-"""Processed articles are kept this long (the sources' own seen-ids cover re-listing)."""
 
 
 @dataclass
@@ -180,6 +180,7 @@ class EmbeddedRunner:
             self._cursor = taken[-1][0]
             batch = [article for _seq, article in taken]
             intakes: list[Intake] = []
+            alerting = False
             for article in batch:
                 try:
                     outcome = process(article, rules=self.rules, stories=self.stories, router=self.router)
@@ -191,9 +192,14 @@ class EmbeddedRunner:
                     self.summary.matched += 1
                     queued = await self.dispatcher.submit(outcome.alerts)
                     self.summary.alerts += len(queued)
+                    alerting = alerting or bool(queued)
                 intakes.append(_intake(outcome, {a.key for a in queued}, self.dispatcher.inhibited))
                 done += 1
             self._hold(intakes, [a.id for a in batch])
+            if alerting:
+                # Written before the dispatcher can run: an alert's links (its page, "not
+                # relevant") must find the article and the alert as soon as anyone reads it.
+                self.flush_archive()
             await asyncio.sleep(0)  # let fetches and deliveries progress between batches
         return done
 

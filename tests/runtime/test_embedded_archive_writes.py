@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
@@ -32,11 +33,19 @@ def make_runner(tmp_path, small_rules):
     for name, text in small_rules.items():
         (rules / name).write_text(text, encoding="utf-8")
 
-    def make(archive: str = "14d") -> EmbeddedRunner:
+    def make(archive: str = "14d", routes: list | None = None) -> EmbeddedRunner:
         config = Config.model_validate(
-            {"feeds": [], "rules": str(rules), "state": str(tmp_path / "state.db"), "archive": archive, "metrics": None}
+            {
+                "feeds": [],
+                "rules": str(rules),
+                "state": str(tmp_path / "state.db"),
+                "archive": archive,
+                "metrics": None,
+                # By default only north-korea alerts, so these cybercrime articles are held quietly.
+                "routes": routes or [{"name": "nk", "topics": ["north-korea"], "to": ["console"]}],
+            }
         )
-        return EmbeddedRunner(config, rules=load_ruleset(rules))
+        return EmbeddedRunner(config, rules=load_ruleset(rules), console_stream=open(os.devnull, "w"))  # noqa: SIM115
 
     return make
 
@@ -74,12 +83,13 @@ def test_a_full_hold_is_written_at_once(make_runner, monkeypatch):
 
 
 def test_held_articles_survive_a_crash_they_are_processed_and_archived_again(make_runner, tmp_path):
-    crashed = make_runner()
+    crashed = make_runner(routes=[{"name": "all", "to": ["console"]}])
+    crashed.flush_archive = lambda: 0  # killed after the alert was queued, before the archive write
     crashed.inbox.accept([art(1), art(2)])
     asyncio.run(crashed.process_pending())
     crashed.conn.close()  # killed: no flush, no aclose
     assert _done(tmp_path / "state.db") == 0
-    again = make_runner()
+    again = make_runner(routes=[{"name": "all", "to": ["console"]}])
     assert asyncio.run(again.process_pending()) == 2
     asyncio.run(again.aclose())  # closing writes what is held
     store = ArchiveStore(open_state(tmp_path / "state.db"))
@@ -111,4 +121,19 @@ def test_held_articles_are_written_when_they_have_waited_long_enough(make_runner
 
     asyncio.run(one_pass())
     assert runner.archive.usage().articles == 1 and runner.inbox.count_pending() == 0
+    asyncio.run(runner.aclose())
+
+
+def test_a_batch_that_alerts_is_archived_before_any_delivery_can_run(make_runner):
+    """An alert's page and "not relevant" link must find its article the moment the alert lands."""
+    runner = make_runner(routes=[{"name": "all", "to": ["console"]}])
+    runner.inbox.accept([art(1), art(2, "Harga cabai naik")])
+    assert asyncio.run(runner.process_pending()) == 2
+    assert runner.summary.alerts == 1
+    assert runner.archive.usage().articles == 2 and runner.inbox.count_pending() == 0
+    [alert] = runner.archive.get(art(1).id).alerts
+    assert alert.status == "pending"  # archived before the dispatcher had a turn
+    runner.inbox.accept([art(3, "Harga cabai turun")])
+    asyncio.run(runner.process_pending())
+    assert runner.archive.usage().articles == 2  # a quiet batch is still held
     asyncio.run(runner.aclose())
