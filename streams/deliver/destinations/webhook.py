@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Literal
 
 import msgspec
-from pydantic import SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 from standardwebhooks import Webhook
 
 from pantau.core.logs import get_logger
@@ -49,6 +49,9 @@ class WebhookSettings(DestinationSettings):
     """Read the signing secret from this file instead (Docker/K8s secrets)."""
     max_bytes: int = 20_000
     """Largest body; text fields are shortened to fit."""
+    batch: int = Field(default=10, ge=1)
+    """Alerts of an ungrouped route due at the same moment share one request (a ``digest`` body), up to
+    this many; 1 sends each alert on its own."""
     paths = (("secret_file", False),)
     masked = ("url",)
 
@@ -351,6 +354,8 @@ class WebhookDestination:
         self.name = name
         self.spec = spec
         self.rate = spec.rate
+        self.batch = spec.batch
+        """Alerts one request may carry (ungrouped routes; the dispatcher's planner reads it)."""
         secret = spec.signing_secret()
         self._signer = signer(secret) if secret else None
         if self._signer is None:
