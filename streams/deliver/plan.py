@@ -70,8 +70,8 @@ def _message(
 
 def _singles(destination: str, route: str, ready: list[Entry], batch: int) -> list[Planned]:
     # Each alert on its own, or (a destination that takes several per body) up to ``batch`` per message,
-    # a digest in form only: nothing waited for the others.
-    step = max(batch, 1)
+    # a digest in form only: nothing waited for the others. Ops events always go one per message.
+    step = 1 if any(e.alert.event is not None for e in ready) else max(batch, 1)
     return [_message(destination, route, "digest", ready[i : i + step]) for i in range(0, len(ready), step)]
 
 
@@ -145,10 +145,10 @@ class Planner:
             else:
                 fresh[e.alert.route].append(e)
         out.extend(_message(destination, e.alert.route, "update", [e]) for e in updates)
-        for batch, group in retries.items():
+        for batch_id, group in retries.items():
             # Retries wait out their backoff even when flushing: drain() decides how long to wait.
             if min(e.due for e in group) <= now:
-                out.append(_message(destination, group[0].alert.route, "digest", group, batch))
+                out.append(_message(destination, group[0].alert.route, "digest", group, batch_id))
         for route, group in fresh.items():
             out.extend(self._plan_fresh(destination, route, group, now, flush, batch))
         return out
