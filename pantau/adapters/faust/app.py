@@ -131,12 +131,12 @@ def make_app(kafka: KafkaSettings) -> faust.App:
         broker_commit_every=100,
         broker_commit_interval=1.0,
         # Each alert writes several small records (outbox entry and done, story member, ledger,
-        # outcome): without a linger each turn of the event loop sent its own produce request. Each
-        # request is a socket write, and on loopback those were the deliverer's largest single cost
-        # (a sixth of its CPU in `make bench worker` with 10 ms); 50 ms gathers a burst's records into
-        # a few requests. Alerts do not wait for it (they leave when due), and a commit of the
-        # matches' offsets flushes the producer first, so the at-least-once guarantee is unchanged.
-        producer_linger=0.05,
+        # outcome): without a linger each turn of the event loop sent its own produce request (~3 an
+        # alert in `make bench worker`); 10 ms gathers them into fewer requests at no cost to latency
+        # that a reader would notice. Not longer: an alert's "sent" record waits this long in the
+        # producer, and a worker killed meanwhile leaves the alert to be sent again by the next owner
+        # (50 ms let the two-worker kill test in tests/e2e/test_distributed.py see a repeat).
+        producer_linger=0.01,
         producer_partitioner=_Partitioner(),
         # PANTAU_EXACTLY_ONCE=1: tables, changelogs and sends in Kafka transactions; the deliver
         # agent then reads committed matches only (the batch classifier writes them in transactions).
