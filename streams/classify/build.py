@@ -125,6 +125,9 @@ def build_ruleset(files: list[RuleFile], version: str, report: Report, directory
     cues: dict[str, tuple[Cue, ...]] = {}
     scopes: dict[str, HeadlineScope] = {}
     for f in files:
+        file_mentions = _mention_keys(
+            f.spec.salience, ("salience", "mentions"), f, table, lists[f.spec.topic], report, used_lists
+        )
         for position, rule in enumerate(f.spec.rules):
             index = f.rule_index[position]
             base = ("rules", index)
@@ -139,7 +142,9 @@ def build_ruleset(files: list[RuleFile], version: str, report: Report, directory
                 )
             seen_ids[rule.id] = f.name
             try:
-                result = _compile_rule(f, index, rule, table, lists[f.spec.topic], topics, report, used_lists, located)
+                result = _compile_rule(
+                    f, index, rule, table, lists[f.spec.topic], topics, report, used_lists, located, file_mentions
+                )
             except Exception as exc:  # a rule nobody foresaw must be a located refusal, never a dead reload
                 report.errors.append(unexpected(f, base, f"rule {rule.id!r} could not be compiled", exc))
                 continue
@@ -217,6 +222,7 @@ def _compile_rule(
     report: Report,
     used: set[str],
     lint: bool,
+    file_mentions: frozenset[int] = frozenset(),
 ) -> CompiledRule | None:
     base = ("rules", index)
     fields = frozenset(FIELD_INDEX[x] for x in rule.fields) or ALL_FIELDS
@@ -299,6 +305,10 @@ def _compile_rule(
             weights[key] = (max(w, weight), fs | leaf.fields)
     test_parts = tuple(parts)
     test = test_parts[0] if len(test_parts) == 1 else (lambda ctx: all(p(ctx) for p in test_parts))
+    salience = rule.salience or f.spec.salience
+    mention_keys = file_mentions
+    if rule.salience is not None:
+        mention_keys = _mention_keys(rule.salience, base + ("salience", "mentions"), f, table, lists, report, used)
     return CompiledRule(
         id=rule.id,
         topic=f.spec.topic,
@@ -313,16 +323,24 @@ def _compile_rule(
         regexes=tuple(acc.regexes),
         topic_refs=tuple(dict.fromkeys(acc.topics)),
         always=bool(acc.regexes) or rule.min_score <= 0,
-        salience=_salience(rule.salience or f.spec.salience),
+        salience=_salience(salience, frozenset(weights), mention_keys),
         source=_source(rule),
         veto_keys=tuple(sorted({k for leaf in acc.vetoes for k in leaf.keys})),
     )
 
 
-def _salience(spec: SalienceSpec | None) -> Salience | None:
+def _salience(spec: SalienceSpec | None, rule_keys: frozenset[int], mentions: frozenset[int]) -> Salience | None:
+    """The compiled check; ``mentions`` narrowed to the rule's own terms (none of them: every term counts)."""
     if spec is None or (spec.lead_words == 0 and spec.min_hits <= 1):
         return None  # any hit will do: no check at all
-    return Salience(spec.lead_words, spec.min_hits)
+    mine = rule_keys & mentions
+    return Salience(
+        spec.lead_words,
+        spec.min_hits,
+        spec.lead_paragraphs,
+        spec.per_sentence,
+        mine if spec.mentions and mine else None,
+    )
 
 
 def _source(rule: RuleSpec) -> str:
@@ -335,6 +353,21 @@ def _source(rule: RuleSpec) -> str:
     if rule.query:
         parts.append(f"query: {rule.query}")
     return "; ".join(parts)
+
+
+def _mention_keys(
+    spec: SalienceSpec | None,
+    where: Loc,
+    f: RuleFile,
+    table: TermTable,
+    lists: TermLists,
+    report: Report,
+    used: set[str],
+) -> frozenset[int]:
+    """Key ids of a salience's ``mentions:`` (empty: every term of a rule counts)."""
+    if spec is None or not spec.mentions:
+        return frozenset()
+    return _cue_keys(spec.mentions, table, lists, where, f, report, used)
 
 
 def _cue_keys(
