@@ -34,6 +34,17 @@ The gap between 1.00 on the development sets and these figures is the honest
 size of the problem: precision on unseen news is still short of the 0.95
 target, most of all for asean and cybercrime.
 
+Opened as a development set in round 5: its mistakes were read and grouped
+into kinds, each written afresh in tests/fixtures/devset5/ before it was
+fixed. Salience tuner (asean, north-korea), rules of r5-salience:
+
+    asean        0.861 / 0.971 -> 1.000 / 0.971   (tp 68, fp 11 -> 0, fn 2)
+    north-korea  0.932 / 0.986 -> 1.000 / 1.000   (tp 69 -> 70, fp 5 -> 0, fn 1 -> 0)
+
+(asean-named now needs the bloc at work next to the name; the north-korea
+lead ends with the first paragraph; North Korean places count.) These
+figures are tuned on: they are no estimate for unseen news.
+
 The floor is the AFTER figure minus a margin of about one article. Do not edit
 the texts or labels, and do not tune on this set's mistakes: write a new set
 to measure again (this one becomes a development set next round).
@@ -49,8 +60,8 @@ HELDOUT5 = Path(__file__).resolve().parents[2] / "fixtures" / "heldout5"
 
 FLOOR = {
     # topic: (precision, recall)
-    "asean": (0.85, 0.95),
-    "north-korea": (0.91, 0.97),
+    "asean": (0.98, 0.95),
+    "north-korea": (0.98, 0.98),
     "cybercrime": (0.86, 0.92),
 }
 
