@@ -91,12 +91,13 @@ def add_config_option(parser: argparse.ArgumentParser, help: str | None = None) 
     parser.add_argument("--config", metavar="FILE", help=help or "pantau.yaml to use (default: the shipped one)")
 
 
-def add_allow_private_option(parser: argparse.ArgumentParser) -> None:
-    """Add ``--allow-private``, which overrides ``network.allow_private``."""
+def add_allow_private_option(parser: argparse.ArgumentParser, *, with_config: bool = True) -> None:
+    """Add ``--allow-private``: feeds on private addresses; ``with_config``: it overrides ``network.allow_private``."""
+    why = "overrides network.allow_private" if with_config else "local test servers"
     parser.add_argument(
         "--allow-private",
         action="store_true",
-        help="allow feeds on private or loopback addresses (overrides network.allow_private)",
+        help=f"allow feeds on private, loopback and link-local addresses ({why})",
     )
 
 
