@@ -28,6 +28,7 @@ from processes import (
 from servers import WebhookReceiver
 
 from pantau.core.article import Article, article_id
+from tests.web.webpage import csrf_of
 
 pytestmark = pytest.mark.kafka
 
@@ -52,12 +53,6 @@ def _article(feed: str, title: str, text: str) -> Article:
         feed_name=feed.title(),
         language="id",
     )
-
-
-def _csrf(html: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert found, html[:500]
-    return found.group(1)
 
 
 def test_the_web_view_shows_the_workers_fates_and_stories_and_takes_its_signed_links(
@@ -128,7 +123,7 @@ def test_the_web_view_shows_the_workers_fates_and_stories_and_takes_its_signed_l
                 assert _rule_row(admin.get("/quality").text) == (2, 0, 0)
                 recorded = anonymous.post(
                     link.split("?")[0],
-                    data={"csrf_token": _csrf(confirm.text), **dict(httpx.URL(link).params)},
+                    data={"csrf_token": csrf_of(confirm.text), **dict(httpx.URL(link).params)},
                     headers={"origin": base},
                 )
                 assert recorded.status_code == 200 and "Recorded: this alert was" in recorded.text
