@@ -1,0 +1,75 @@
+"""The shipped rules on the fifth development set (round 5, cybercrime kinds): floors per topic.
+
+tests/fixtures/devset5/ (76 articles: 25 Indonesian, 18 English, 19
+Vietnamese, 14 Korean; 34 with no topic) was written in round 5 by the
+cybercrime tuner after reading heldout5's mistakes, one file per KIND of
+mistake, in other words than heldout5's and in at least three languages
+each, BEFORE the rules were changed for that kind; then each kind was fixed
+and re-scored. Per file, cybercrime "caught" = crimes alerted, "clean" =
+negatives not alerted; BEFORE = rules of main 9531baa, AFTER = round 5:
+
+    training       a lesson, drill, CTF, bug bounty          caught 3/3 -> 3/3   clean 5/9 -> 9/9
+    launch         a phone or bank feature against scams     caught 3/3 -> 3/3   clean 2/7 -> 7/7
+    unit           a cyber police unit at charity or a fine  caught 3/3 -> 3/3   clean 2/6 -> 6/6
+    takeover       a code read out, the chat account taken   caught 5/6 -> 6/6   clean 2/3 -> 3/3
+    compound       a job abroad, then made to steer chats    caught 5/6 -> 6/6   clean 3/3 -> 3/3
+    deepfake       a boss's face or voice made by software   caught 0/6 -> 6/6   clean 3/3 -> 3/3
+    impostor-call  "police" on a call make the victim hide   caught 1/6 -> 6/6   clean 3/3 -> 3/3
+    plain          arrests, a breach, a sentence, in plain words  caught 7/9 -> 9/9
+
+Whole set, cybercrime precision / recall: 0.659 / 0.643 (tp 27, fp 14, fn 15)
+-> 1.000 / 1.000 (tp 42). The precision kinds were fixed by a mechanism, not
+by words: a headline that FRAMES the story as a lesson, a launch or a
+ceremony (``frames:`` in rules/cybercrime.yaml) needs two telling terms (a
+victim, a loss, an arrest) before its cyber words make a crime story. The
+recall kinds were fixed as act AND harm pairs (a face "made by software" and
+money moved; a fake officer, a hotel room and a family asked for money).
+
+The AFTER figures were tuned with this set in view: they are not estimates
+for unseen news. The floor is the AFTER figure minus a margin of about one
+article. Do not edit the texts or labels to make a rule pass: write a new
+batch and score it first.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pantau.streams.classify.corpus import load_corpus
+from tests.streams.classify.heldout import assert_floor, assert_shape, evaluate_shipped
+
+DEVSET5 = Path(__file__).resolve().parents[2] / "fixtures" / "devset5"
+
+FLOOR = {
+    # topic: (precision, recall)
+    "cybercrime": (0.97, 0.97),
+}
+
+
+@pytest.fixture(scope="module")
+def items():
+    return load_corpus(DEVSET5)
+
+
+@pytest.fixture(scope="module")
+def evaluation(items):
+    return evaluate_shipped(items)
+
+
+def test_dev_set_has_every_language_and_hard_negatives(items):
+    assert_shape(
+        items,
+        at_least=75,
+        languages={"id", "en", "vi", "ko"},
+        indonesian_share=0.3,
+        negatives=30,
+        per_topic=40,
+        topics=FLOOR,
+    )
+
+
+@pytest.mark.parametrize("topic", sorted(FLOOR))
+def test_topic_meets_its_floor_on_the_dev_set(topic, evaluation):
+    assert_floor(evaluation, topic, FLOOR[topic], blind=False)
