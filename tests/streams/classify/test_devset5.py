@@ -35,10 +35,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from pantau.streams.classify.corpus import load_corpus
-from tests.streams.classify.heldout import assert_floor, assert_shape, evaluate_shipped
+from tests.streams.classify.heldout import Shape, set_checks
 
 DEVSET5 = Path(__file__).resolve().parents[2] / "fixtures" / "devset5"
 
@@ -48,28 +45,7 @@ FLOOR = {
 }
 
 
-@pytest.fixture(scope="module")
-def items():
-    return load_corpus(DEVSET5)
-
-
-@pytest.fixture(scope="module")
-def evaluation(items):
-    return evaluate_shipped(items)
-
-
-def test_dev_set_has_every_language_and_hard_negatives(items):
-    assert_shape(
-        items,
-        at_least=75,
-        languages={"id", "en", "vi", "ko"},
-        indonesian_share=0.3,
-        negatives=30,
-        per_topic=40,
-        topics=FLOOR,
-    )
-
-
-@pytest.mark.parametrize("topic", sorted(FLOOR))
-def test_topic_meets_its_floor_on_the_dev_set(topic, evaluation):
-    assert_floor(evaluation, topic, FLOOR[topic], blind=False)
+# A failure lists the mistakes.
+TestDevset5 = set_checks(
+    DEVSET5, FLOOR, Shape(at_least=75, negatives=30, per_topic=40, indonesian_share=0.3), blind=False
+)
