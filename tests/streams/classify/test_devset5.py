@@ -1,7 +1,7 @@
 """The shipped rules on the fifth development set (round 5, cybercrime kinds): floors per topic.
 
-tests/fixtures/devset5/ (76 articles: 25 Indonesian, 18 English, 19
-Vietnamese, 14 Korean; 34 with no topic) was written in round 5 by the
+tests/fixtures/devset5/ (104 articles: 34 Indonesian, 25 English, 25
+Vietnamese, 20 Korean; 46 with no topic) was written in round 5 by the
 cybercrime tuner after reading heldout5's mistakes, one file per KIND of
 mistake, in other words than heldout5's and in at least three languages
 each, BEFORE the rules were changed for that kind; then each kind was fixed
@@ -17,8 +17,22 @@ negatives not alerted; BEFORE = rules of main 9531baa, AFTER = round 5:
     impostor-call  "police" on a call make the victim hide   caught 1/6 -> 6/6   clean 3/3 -> 3/3
     plain          arrests, a breach, a sentence, in plain words  caught 7/9 -> 9/9
 
-Whole set, cybercrime precision / recall: 0.659 / 0.643 (tp 27, fp 14, fn 15)
--> 1.000 / 1.000 (tp 42). The precision kinds were fixed by a mechanism, not
+Batch a (the eight files above, 76 articles), cybercrime precision / recall:
+0.659 / 0.643 (tp 27, fp 14, fn 15) -> 1.000 / 1.000 (tp 42).
+
+Batch b (b-mixed.yaml, 28 articles: the same kinds in new words, written
+AFTER the first pass eafc268 and scored once before any further change) is
+the honest measure of how far that pass generalised:
+
+    main 9531baa:   crimes caught 10/16, negatives clean 6/12
+    eafc268:        crimes caught 11/16, negatives clean 7/12
+    after tuning:   crimes caught 16/16, negatives clean 12/12
+
+So the first pass, like round 4's, carried over only a little to new words
+(+1 and +1): the frames' cue lists and the act+harm halves were still too
+narrow (a "kelas literasi" or a "phishing test" as the lesson, a system
+"도입" as the launch, "sembunyi di kos" as the hiding, money "moved"). The
+second pass widened the halves, not single phrases. The precision kinds were fixed by a mechanism, not
 by words: a headline that FRAMES the story as a lesson, a launch or a
 ceremony (``frames:`` in rules/cybercrime.yaml) needs two telling terms (a
 victim, a loss, an arrest) before its cyber words make a crime story. The
@@ -47,5 +61,5 @@ FLOOR = {
 
 # A failure lists the mistakes.
 TestDevset5 = set_checks(
-    DEVSET5, FLOOR, Shape(at_least=75, negatives=30, per_topic=40, indonesian_share=0.3), blind=False
+    DEVSET5, FLOOR, Shape(at_least=100, negatives=45, per_topic=55, indonesian_share=0.3), blind=False
 )
