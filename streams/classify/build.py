@@ -16,7 +16,15 @@ from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 from pantau.core.logs import get_logger
 from pantau.streams.classify.compiler import ALL_FIELDS, FIELD_INDEX, Collected, CompiledRule, RuleCompiler, Test
 from pantau.streams.classify.engine import RuleSet, TopicJudgement, run_regex
-from pantau.streams.classify.judgement import CLAUSE_BREAKS, DENIED, SENTENCE_BREAKS, Cue, HeadlineScope, Salience
+from pantau.streams.classify.judgement import (
+    CLAUSE_BREAKS,
+    DENIED,
+    SENTENCE_BREAKS,
+    Cue,
+    Frame,
+    HeadlineScope,
+    Salience,
+)
 from pantau.streams.classify.problems import Loc, Problem, Report, RuleFile, did_you_mean, locate
 from pantau.streams.classify.query import (
     And,
@@ -124,6 +132,7 @@ def build_ruleset(files: list[RuleFile], version: str, report: Report, directory
     used_lists: set[str] = set()
     cues: dict[str, tuple[Cue, ...]] = {}
     scopes: dict[str, HeadlineScope] = {}
+    frames: dict[str, tuple[Frame, ...]] = {}
     for f in files:
         file_mentions = _mention_keys(
             f.spec.salience, ("salience", "mentions"), f, table, lists[f.spec.topic], report, used_lists
@@ -176,6 +185,15 @@ def build_ruleset(files: list[RuleFile], version: str, report: Report, directory
             where = ("denials", "headline", "needs")
             needs = _cue_keys(headline.needs, table, lists[f.spec.topic], where, f, report, used_lists)
             scopes[f.spec.topic] = HeadlineScope(needs, headline.min_hits)
+        frames[f.spec.topic] = tuple(
+            Frame(
+                fr.why,
+                _cue_keys(fr.title, table, lists[f.spec.topic], ("frames", i, "title"), f, report, used_lists),
+                _cue_keys(fr.needs, table, lists[f.spec.topic], ("frames", i, "needs"), f, report, used_lists),
+                fr.min_hits,
+            )
+            for i, fr in enumerate(f.spec.frames)
+        )
         for name in f.spec.terms:
             if name not in used_lists and f"{f.spec.topic}.{name}" not in used_lists:
                 report.warnings.append(
@@ -196,8 +214,8 @@ def build_ruleset(files: list[RuleFile], version: str, report: Report, directory
     judgement = {}
     for topic, topic_cues in cues.items():
         keys = frozenset(k for r in compiled if r.topic == topic for k, _w, _f in r.score_keys)
-        if topic_cues:
-            judgement[topic] = TopicJudgement(keys, topic_cues, scopes.get(topic))
+        if topic_cues or frames.get(topic):
+            judgement[topic] = TopicJudgement(keys, topic_cues, scopes.get(topic), frames.get(topic, ()))
     return RuleSet(
         version=version,
         topics=tuple(sorted(f.spec.topic for f in files if f.spec.enabled)),

@@ -40,8 +40,11 @@ __all__ = [
     "Salience",
     "Voided",
     "HeadlineScope",
+    "Frame",
     "DENIED",
     "HEADLINE_DENIES",
+    "HEADLINE_FRAMES",
+    "framed",
     "discount",
     "salient",
     "headline_voided",
@@ -54,6 +57,9 @@ DENIED = "denied"
 """The ``why`` of a denial cue's voided hits (senses carry their own ``why``)."""
 HEADLINE_DENIES = "the headline denies the topic"
 """How a headline-scope note begins (``rules diff`` names the denial as what decided)."""
+
+HEADLINE_FRAMES = "the headline frames the story as"
+"""How a frame's note begins (``rules diff`` names the frame as what decided)."""
 
 CLAUSE_BREAKS = re.compile(r"[.!?;,:\n\u2013\u2014]")
 """A denial reaches to the end of its clause: "bukan X, tetapi serangan siber" denies X only."""
@@ -153,6 +159,16 @@ def _mentions(shadow: Shadow, spans: list[tuple[int, int, int]]) -> int:
 class HeadlineScope:
     """A denying headline scopes the story: ``min_hits`` counted hits of ``keys`` (strong terms) overturn it."""
 
+    keys: frozenset[int]
+    min_hits: int
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A headline cue (``cues``) that frames the story; ``min_hits`` hits of ``keys`` still make it the topic's."""
+
+    why: str
+    cues: frozenset[int]
     keys: frozenset[int]
     min_hits: int
 
@@ -390,3 +406,38 @@ def headline_scope(scope: HeadlineScope | None, voided: Sequence[Voided], hits: 
         f"{HEADLINE_DENIES}: {count} hit(s) of its strong terms in the story "
         f"(needs {scope.min_hits} to overturn the headline)"
     )
+
+
+def _distinct(spans: Sequence[Span]) -> int:
+    """How many hits, a hit nested in a longer one counted once."""
+    count, reach = 0, -1
+    for start, end, _f in sorted(spans):
+        if start >= reach:
+            count += 1
+            reach = end
+    return count
+
+
+def framed(frames: Sequence[Frame], hits: Hits) -> tuple[bool, str]:
+    """Whether the story still makes the topic when its headline frames it as something else, and why not.
+
+    "BSSN Latih 300 ASN Tangani Insiden Keamanan Informasi", "Ponsel Baru Bawa
+    Fitur Deteksi Panggilan Penipuan": the headline says the story is a
+    lesson or a launch, and its cyber words describe what is taught or
+    guarded against. Only ``min_hits`` hits of the frame's telling terms (a
+    victim, a loss, an arrest: "Mantan Juara Lomba Siber Ditangkap") make it
+    a crime story. The first frame whose cue is in the title decides.
+    """
+    for frame in frames:
+        if frame.cues.isdisjoint(hits):
+            continue  # set tests: most articles stop here
+        cue = next((h for k in frame.cues for h in hits.get(k, ()) if h[2] == 0), None)
+        if cue is None:
+            continue  # the cue is in the body only: the headline tells another story
+        count = _distinct([h for k in frame.keys for h in hits.get(k, ())])
+        if count >= frame.min_hits:
+            return True, ""
+        return False, (
+            f"{HEADLINE_FRAMES} {frame.why}: {count} hit(s) of the terms that overturn it (needs {frame.min_hits})"
+        )
+    return True, ""

@@ -21,6 +21,7 @@ __all__ = [
     "SalienceSpec",
     "DenialSpec",
     "SenseSpec",
+    "FrameSpec",
     "FIELDS",
     "LANGUAGES",
     "SEVERITIES",
@@ -120,6 +121,22 @@ class HeadlineSpec(BaseModel):
     model_config = _STRICT
     needs: list[Item] = Field(min_length=1)
     min_hits: int = Field(default=2, ge=1, le=20)
+
+
+class FrameSpec(BaseModel):
+    """A headline that frames the story as something else: a training, a contest, a product launch.
+
+    When a ``title`` cue is in the headline ("BSSN Latih 300 ASN ...", "Ponsel
+    Baru Bawa Fitur Deteksi Penipuan"), the topic's words in the story tell
+    what the lesson or the feature is about, not a crime: the topic then needs
+    ``min_hits`` hits of ``needs`` (a victim, a loss, an arrest) anywhere.
+    """
+
+    model_config = _STRICT
+    why: str = Field(min_length=1)
+    title: list[Item] = Field(min_length=1)
+    needs: list[Item] = Field(min_length=1)
+    min_hits: int = Field(default=1, ge=1, le=20)
 
 
 class DenialSpec(BaseModel):
@@ -222,5 +239,6 @@ class TopicFile(BaseModel):
     terms: dict[str, list[Item] | TermListSpec] = Field(default_factory=dict)
     denials: DenialSpec | None = None
     senses: list[SenseSpec] = Field(default_factory=list)
+    frames: list[FrameSpec] = Field(default_factory=list)
     salience: SalienceSpec | None = None
     rules: list[RuleSpec] = Field(min_length=1)
