@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import tempfile
+from pathlib import Path
 from types import SimpleNamespace
 
 import faust
@@ -12,17 +12,18 @@ from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
 from pantau.adapters.faust.sensors import install_sensors
 
 
-def test_faust_sensors_join_the_registry_and_event_runtimes_are_recorded_in_seconds():
+def _app_with_sensors(name: str, datadir: Path) -> tuple[faust.App, CollectorRegistry]:
+    """A Faust app that never connects (no broker needed), with pantau's sensors on a fresh registry."""
     app = faust.App(
-        "sensors-test",
-        broker="kafka://127.0.0.1:1",
-        store="memory://",
-        web_enabled=False,
-        autodiscover=False,
-        datadir=tempfile.mkdtemp(prefix="pantau-faust-test-"),
+        name, broker="kafka://127.0.0.1:1", store="memory://", web_enabled=False, autodiscover=False, datadir=datadir
     )
     registry = CollectorRegistry()
     install_sensors(app, registry=registry)
+    return app, registry
+
+
+def test_faust_sensors_join_the_registry_and_event_runtimes_are_recorded_in_seconds(tmp_path):
+    app, registry = _app_with_sensors("sensors-test", tmp_path)
 
     app.monitor.on_message_in(TP("pantau.articles", 0), 7, message=SimpleNamespace())
     before = REGISTRY.get_sample_value("pantau_faust_events_runtime_seconds_sum") or 0.0
@@ -38,17 +39,8 @@ def test_faust_sensors_join_the_registry_and_event_runtimes_are_recorded_in_seco
     assert "_events_runtime_ms" not in text
 
 
-def test_table_operations_are_counted_per_table_and_operation_as_faust_counts_them():
-    app = faust.App(
-        "sensors-tables-test",
-        broker="kafka://127.0.0.1:1",
-        store="memory://",
-        web_enabled=False,
-        autodiscover=False,
-        datadir=tempfile.mkdtemp(prefix="pantau-faust-test-"),
-    )
-    registry = CollectorRegistry()
-    install_sensors(app, registry=registry)
+def test_table_operations_are_counted_per_table_and_operation_as_faust_counts_them(tmp_path):
+    app, registry = _app_with_sensors("sensors-tables-test", tmp_path)
     outbox, done = SimpleNamespace(name="alert_outbox"), SimpleNamespace(name="alert_done")
 
     for _ in range(3):

@@ -1,11 +1,10 @@
 """Shared checks of the held-out and blind evaluation sets (tests/fixtures/heldout*, devset*).
 
-Each set's test keeps its own folder, floors and shape requirements; these
-helpers do the evaluating and the asserting the same way for all of them:
+Each set's test module keeps its own history (the figures before and after
+each round, in its docstring), folder, floors and shape; one call makes the
+tests, the same way for every set:
 
-    evaluation = evaluate_shipped(items)
-    assert_shape(items, at_least=160, languages={"id", "en", "vi", "ko"}, negatives=70, per_topic=20)
-    assert_floor(evaluation, "asean", FLOOR["asean"], blind=True)
+    TestHeldout5 = set_checks(HELDOUT5, FLOOR, Shape(at_least=450, negatives=250, per_topic=65), blind=True)
 
 A blind set's failure names no article (its texts stay unread); a held-out
 set's lists the mistakes, so the next round of tuning knows where to look.
@@ -14,11 +13,66 @@ set's lists the mistakes, so the next round of tuning knows where to look.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pytest
 
 from pantau.streams.classify import default_rules_dir, load_ruleset
-from pantau.streams.classify.corpus import CorpusItem, Evaluation, evaluate
+from pantau.streams.classify.corpus import CorpusItem, Evaluation, evaluate, load_corpus
 
-__all__ = ["evaluate_shipped", "assert_floor", "assert_shape"]
+__all__ = ["Shape", "set_checks", "evaluate_shipped", "assert_floor", "assert_shape"]
+
+LANGUAGES = frozenset({"id", "en", "vi", "ko"})
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What a set promises: its size, languages, Indonesian share, negatives and positives per topic."""
+
+    at_least: int
+    negatives: int
+    per_topic: int
+    indonesian_share: float = 0.0
+    languages: frozenset[str] = LANGUAGES
+
+
+@cache
+def _items(folder: Path) -> tuple[CorpusItem, ...]:
+    return tuple(load_corpus(folder))
+
+
+@cache
+def _evaluation(folder: Path) -> Evaluation:
+    return evaluate_shipped(list(_items(folder)))
+
+
+def set_checks(folder: Path, floors: dict[str, tuple[float, float]], shape: Shape | None, *, blind: bool) -> type:
+    """A pytest test class for one set: its promised shape, and each topic's (precision, recall) floor.
+
+    ``blind`` sets fail without naming articles; the others list the mistakes.
+    """
+
+    class Checks:
+        if shape is not None:
+
+            def test_set_has_its_promised_shape(self) -> None:
+                assert_shape(
+                    list(_items(folder)),
+                    at_least=shape.at_least,
+                    languages=shape.languages,
+                    indonesian_share=shape.indonesian_share,
+                    negatives=shape.negatives,
+                    per_topic=shape.per_topic,
+                    topics=floors,
+                )
+
+        @pytest.mark.parametrize("topic", sorted(floors))
+        def test_topic_meets_its_floor(self, topic: str) -> None:
+            assert_floor(_evaluation(folder), topic, floors[topic], blind=blind)
+
+    return Checks
 
 
 def evaluate_shipped(items: list[CorpusItem]) -> Evaluation:

@@ -30,10 +30,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from pantau.streams.classify.corpus import load_corpus
-from tests.streams.classify.heldout import assert_floor, assert_shape, evaluate_shipped
+from tests.streams.classify.heldout import Shape, set_checks
 
 DEVSET3 = Path(__file__).resolve().parents[2] / "fixtures" / "devset3"
 
@@ -45,28 +42,7 @@ FLOOR = {
 }
 
 
-@pytest.fixture(scope="module")
-def items():
-    return load_corpus(DEVSET3)
-
-
-@pytest.fixture(scope="module")
-def evaluation(items):
-    return evaluate_shipped(items)
-
-
-def test_dev_set_has_every_language_and_hard_negatives(items):
-    assert_shape(
-        items,
-        at_least=140,
-        languages={"id", "en", "vi", "ko"},
-        indonesian_share=0.5,
-        negatives=60,
-        per_topic=15,
-        topics=FLOOR,
-    )
-
-
-@pytest.mark.parametrize("topic", sorted(FLOOR))
-def test_topic_meets_its_floor_on_the_dev_set(topic, evaluation):
-    assert_floor(evaluation, topic, FLOOR[topic], blind=False)
+# A failure lists the mistakes.
+TestDevset3 = set_checks(
+    DEVSET3, FLOOR, Shape(at_least=140, negatives=60, per_topic=15, indonesian_share=0.5), blind=False
+)

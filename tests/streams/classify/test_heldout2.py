@@ -29,10 +29,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from pantau.streams.classify.corpus import load_corpus
-from tests.streams.classify.heldout import assert_floor, assert_shape, evaluate_shipped
+from tests.streams.classify.heldout import Shape, set_checks
 
 HELDOUT2 = Path(__file__).resolve().parents[2] / "fixtures" / "heldout2"
 
@@ -44,28 +41,7 @@ FLOOR = {
 }
 
 
-@pytest.fixture(scope="module")
-def items():
-    return load_corpus(HELDOUT2)
-
-
-@pytest.fixture(scope="module")
-def evaluation(items):
-    return evaluate_shipped(items)
-
-
-def test_blind_set_is_mostly_indonesian_with_hard_negatives(items):
-    assert_shape(
-        items,
-        at_least=50,
-        languages={"id", "en", "vi", "ko"},
-        indonesian_share=0.55,
-        negatives=15,
-        per_topic=8,
-        topics=FLOOR,
-    )
-
-
-@pytest.mark.parametrize("topic", sorted(FLOOR))
-def test_topic_meets_its_floor_on_blind_articles(topic, evaluation):
-    assert_floor(evaluation, topic, FLOOR[topic], blind=False)
+# A failure lists the mistakes.
+TestHeldout2 = set_checks(
+    HELDOUT2, FLOOR, Shape(at_least=50, negatives=15, per_topic=8, indonesian_share=0.55), blind=False
+)

@@ -34,53 +34,48 @@ The gap between 1.00 on the development sets and these figures is the honest
 size of the problem: precision on unseen news is still short of the 0.95
 target, most of all for asean and cybercrime.
 
-The floor is the AFTER figure minus a margin of about one article. Do not edit
-the texts or labels, and do not tune on this set's mistakes: write a new set
-to measure again (this one becomes a development set next round).
+Opened as a development set in round 5: its mistakes were read, grouped into
+kinds, and each kind was written afresh in tests/fixtures/devset5/ before it
+was fixed (those files' headers give the honest before/after). After the
+cybercrime tuning of round 5 (frames for lessons, launches and ceremonies; a
+Vietnamese unit's long name; "tác giả"; act AND harm pairs for a face made by
+software, a fake officer who makes the victim hide, a code read out, a job
+abroad that ends in steering chats):
+
+    cybercrime   0.964 / 1.000 / 0.982   (tp 107, fp 4, fn 0)
+
+(the four false alarms left are cyber words in passing inside North Korea and
+ASEAN summit stories: the salience tuner's kind). These figures are no longer
+estimates for unseen news: this set was tuned on.
+
+Salience tuning of round 5 (asean-named needs the bloc at work next to the
+name; the north-korea lead ends with the first paragraph; North Korean
+places count):
+
+    asean        0.861 / 0.971 -> 1.000 / 0.971   (tp 68, fp 11 -> 0, fn 2)
+    north-korea  0.932 / 0.986 -> 1.000 / 1.000   (tp 69 -> 70, fp 5 -> 0, fn 1 -> 0)
+
+The floor is the latest figure minus a margin of about one article. Do not edit
+the texts or labels to make a rule pass: write a new set to measure again.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from pantau.streams.classify.corpus import load_corpus
-from tests.streams.classify.heldout import assert_floor, assert_shape, evaluate_shipped
+from tests.streams.classify.heldout import Shape, set_checks
 
 HELDOUT5 = Path(__file__).resolve().parents[2] / "fixtures" / "heldout5"
 
 FLOOR = {
     # topic: (precision, recall)
-    "asean": (0.85, 0.95),
-    "north-korea": (0.91, 0.97),
-    "cybercrime": (0.86, 0.92),
+    "asean": (0.98, 0.95),
+    "north-korea": (0.98, 0.98),
+    "cybercrime": (0.95, 0.99),
 }
 
 
-@pytest.fixture(scope="module")
-def items():
-    return load_corpus(HELDOUT5)
-
-
-@pytest.fixture(scope="module")
-def evaluation(items):
-    return evaluate_shipped(items)
-
-
-def test_blind_set_has_every_language_and_hard_negatives(items):
-    assert_shape(
-        items,
-        at_least=450,
-        languages={"id", "en", "vi", "ko"},
-        indonesian_share=0.6,
-        negatives=250,
-        per_topic=65,
-        topics=FLOOR,
-    )
-
-
-@pytest.mark.parametrize("topic", sorted(FLOOR))
-def test_topic_meets_its_floor_on_blind_articles(topic, evaluation):
-    """Only the aggregate is asserted; the failure message lists no articles (the set stays blind)."""
-    assert_floor(evaluation, topic, FLOOR[topic], blind=True)
+# Fails without naming articles: the set stays blind.
+TestHeldout5 = set_checks(
+    HELDOUT5, FLOOR, Shape(at_least=450, negatives=250, per_topic=65, indonesian_share=0.6), blind=True
+)
