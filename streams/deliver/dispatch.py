@@ -133,11 +133,12 @@ class Dispatcher:
         dues = [self.planner.due_time(a.route, a.destination, now) for a in keep]
         stored = self.outbox.enqueue(keep, dues)
         fresh = {a.key for a in stored}
+        first = {id(a) for a in stored}  # a later copy of the same story in this call has the key, not the place
         earliest = min((due for a, due in zip(keep, dues, strict=True) if a.key in fresh), default=math.inf)
         for alert in keep:
             # A fresh alert's ledger is its pending entry until a copy folds in or it is sent (_ledger):
             # one state write fewer per alert.
-            if alert.classified is None or alert.update is not None or alert.key in fresh:
+            if alert.classified is None or alert.update is not None or id(alert) in first:
                 continue
             for update, due in self._story_update(alert, now):
                 stored.append(update)

@@ -157,3 +157,27 @@ def test_updates_are_rate_limited_per_story_and_routes_can_turn_them_off(classif
     quiet.run([a], [b, c], story="story-2")
     quiet.close()
     assert [r.json()["type"] for r in receiver.requests[2:]] == ["alert"]
+
+
+@pytest.mark.parametrize("mode", ["sqlite", "tables"])
+def test_copies_taken_in_with_the_first_alert_in_one_batch_are_noted_as_when_they_come_apart(
+    classified, receiver, tmp_path, mode
+):
+    route = RouteSpec(topics=["asean"], to=["siem"], update_wait=0.2)
+    outbox = SqliteOutbox(open_state(tmp_path / "s.db")) if mode == "sqlite" else TableOutbox({}, {}, {})
+    desk = Desk({"siem": {"type": "webhook", "url": receiver.url, "secret": "s"}}, outbox, route)
+    first, kompas, tempo = _copies(classified, OUTLETS[:3])
+
+    async def together() -> None:
+        # One intake for the three (the distributed deliverer takes matches in batches).
+        batch = [a for c in (first, kompas, tempo) for a in desk.router.alerts_for(c, story="story-asean-1")]
+        assert len(await desk.d.submit(batch)) == 1
+        await desk.d.drain(5)
+
+    desk.loop.run_until_complete(together())
+    # Kompas and Tempo were noted while the first alert waited: another Kompas copy is no news.
+    desk.run(_copies(classified, OUTLETS[1:2]), _copies(classified, OUTLETS[3:4]))
+    desk.close()
+    bodies = [r.json() for r in receiver.requests]
+    assert [b["type"] for b in bodies] == ["alert", "alert.updated"]
+    assert bodies[1]["alerts"][0]["update"]["outlets"] == ["VnExpress"]
