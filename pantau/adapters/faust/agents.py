@@ -1,7 +1,7 @@
 """The worker's agents: thin loops over a stream around the same pure steps the embedded mode runs.
 
     classify_articles      pantau.articles -> BatchClassifier (batches, no Faust) -> pantau.matches
-    deliver_alerts         pantau.matches  -> pipeline.route    -> Dispatcher (outbox tables), 20 matches at a time
+    deliver_alerts         pantau.matches  -> pipeline.route    -> Dispatcher (outbox tables)
                                                               -> each alert's fate on pantau.alerts.outcomes
     announce_feed_health   pantau.events   -> Router.events_for -> Dispatcher
     replay_dead_letters    pantau.alerts.replay -> dead letters back to the outbox
@@ -32,27 +32,13 @@ from pantau.streams.pipeline import route
 
 if TYPE_CHECKING:
     from pantau.adapters.faust.app import StreamWorker
-    from pantau.streams.classify import Classified
     from pantau.streams.deliver.alert import Alert
 
 __all__ = ["add_agents", "readable"]
 
 log = get_logger(component="worker")
 T = TypeVar("T")
-MATCH_BATCH = 20
-"""Matches the deliver agent takes in at once: enough for a few full webhook requests, few enough that the
-first alert of a burst waits for twenty story assignments (~10-20 ms), not hundreds."""
-MATCH_WAIT = 0.01
-"""Seconds the deliver agent waits for a batch to fill: what a lone match may wait more."""
 _health_decoder = msgspec.json.Decoder(FeedHealth)
-
-
-def _decode(value: bytes, decoder: Callable[[bytes], T], record: str, topic: faust.TopicT) -> T | None:
-    try:
-        return decoder(value)
-    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-        log.error(f"{record}_record_unreadable", error=str(exc), topic=topic.get_topic_name())
-        return None
 
 
 async def readable(
@@ -60,33 +46,10 @@ async def readable(
 ) -> AsyncIterator[T]:
     """The stream's values decoded; an unreadable one is logged as ``<record>_record_unreadable`` and skipped."""
     async for value in stream:
-        item = _decode(value, decoder, record, topic)
-        if item is not None:
-            yield item
-
-
-def decoded(values: Sequence[bytes], decoder: Callable[[bytes], T], *, record: str, topic: faust.TopicT) -> list[T]:
-    """The values decoded; an unreadable one is logged as ``<record>_record_unreadable`` and left out."""
-    items = (_decode(value, decoder, record, topic) for value in values)
-    return [item for item in items if item is not None]
-
-
-async def deliver_matches(worker: StreamWorker, batch: Sequence[Classified]) -> None:
-    """Place each match in its story and route it, then take the batch's alerts in at once and report their fates."""
-    if not batch:
-        return
-    worker.delivery.catch_up()  # a takeover's first matches: timers restored before planning
-    stories, alerts = worker.delivery.stories(), []
-    for classified in batch:
         try:
-            alerts.extend(route(classified, stories, worker.router).alerts)
-        except Exception:  # a bug with one match must not stop delivery of the others
-            log.exception("routing_failed", article=classified.article.id)
-    try:
-        queued = {a.key for a in await worker.dispatcher.submit(alerts)}
-        report_fates(worker, alerts, queued)
-    except Exception:
-        log.exception("routing_failed", articles=[c.article.id for c in batch])
+            yield decoder(value)
+        except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+            log.error(f"{record}_record_unreadable", error=str(exc), topic=topic.get_topic_name())
 
 
 def report_fates(worker: StreamWorker, alerts: Sequence[Alert], queued: set[str]) -> None:
@@ -123,11 +86,14 @@ def add_agents(worker: StreamWorker, *, classifying: bool = True) -> None:
 
     @app.agent(topics.matches, name="deliver_alerts")
     async def deliver_alerts(stream: Any) -> None:
-        # Matches in small batches: one intake (and one wake of the dispatcher) per batch, so alerts
-        # that arrive together leave together (a webhook takes several per request). Faust acks a
-        # batch's events only after this loop's body has run for it: a crash replays the batch.
-        async for values in stream.take(MATCH_BATCH, within=MATCH_WAIT):
-            await deliver_matches(worker, decoded(values, decode_classified, record="match", topic=topics.matches))
+        async for classified in readable(stream, decode_classified, record="match", topic=topics.matches):
+            try:
+                worker.delivery.catch_up()  # a takeover's first match: timers restored before planning
+                routed = route(classified, worker.delivery.stories(), worker.router)
+                queued = {a.key for a in await worker.dispatcher.submit(routed.alerts)}
+                report_fates(worker, routed.alerts, queued)
+            except Exception:  # a bug with one match must not stop delivery of the others
+                log.exception("routing_failed", article=classified.article.id)
 
     @app.agent(topics.events, name="announce_feed_health")
     async def announce_feed_health(stream: Any) -> None:
