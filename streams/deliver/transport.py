@@ -31,6 +31,15 @@ _RETRY_4XX = {408, 409, 425}
 _HEADERS = {"User-Agent": "pantau-alerts/1", "Accept": "*/*"}
 
 
+def _warm_anyio() -> None:
+    """Import what httpcore's first request would: at start, not inside the first alert's delivery."""
+    import anyio
+    import anyio._backends._asyncio  # noqa: F401
+
+    # anyio imports these names lazily, on first use.
+    _ = (anyio.Lock, anyio.Event, anyio.CancelScope, anyio.create_task_group)
+
+
 class DeliveryClient:
     """An HTTP client for deliveries: httpx's keep-alive connection pool, without the client's layers.
 
@@ -50,6 +59,7 @@ class DeliveryClient:
         self._timeouts = {"timeout": self.timeout.as_dict()}
         proxied = any(urllib.request.getproxies().get(scheme) for scheme in ("http", "https", "all"))
         self._direct = None if proxied else httpx.AsyncHTTPTransport(trust_env=True)
+        _warm_anyio()
 
     async def post(self, url: str, *, content: bytes, headers: dict[str, str]) -> httpx.Response:
         """POST ``content`` and read the whole answer (the connection goes back to the pool)."""
