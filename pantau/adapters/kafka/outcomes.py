@@ -15,8 +15,8 @@ reported: the archive shows the story's alerts, as in embedded mode.
 :class:`OutcomeBuffer` holds the fates for a moment (the worker flushes it
 every 0.2 s) and sends them in arrival order; a later fate of an alert still
 held replaces the earlier one, so an alert queued and sent within the moment
-costs one record ("sent"), not two: each record costs the deliverer as much
-CPU as a good part of the alert's HTTP request.
+costs one record ("sent"), not two: each record costs the deliverer ~0.1 ms
+of CPU in Faust's producer path.
 """
 
 from __future__ import annotations
