@@ -1,7 +1,7 @@
 """The shipped rules on the fifth development set (round 5, cybercrime kinds): floors per topic.
 
-tests/fixtures/devset5/ (104 articles: 34 Indonesian, 25 English, 25
-Vietnamese, 20 Korean; 46 with no topic) was written in round 5 by the
+tests/fixtures/devset5/ (126 articles: 40 Indonesian, 31 English, 30
+Vietnamese, 25 Korean; 56 with no topic) was written in round 5 by the
 cybercrime tuner after reading heldout5's mistakes, one file per KIND of
 mistake, in other words than heldout5's and in at least three languages
 each, BEFORE the rules were changed for that kind; then each kind was fixed
@@ -32,10 +32,27 @@ So the first pass, like round 4's, carried over only a little to new words
 (+1 and +1): the frames' cue lists and the act+harm halves were still too
 narrow (a "kelas literasi" or a "phishing test" as the lesson, a system
 "도입" as the launch, "sembunyi di kos" as the hiding, money "moved"). The
-second pass widened the halves, not single phrases. The precision kinds were fixed by a mechanism, not
-by words: a headline that FRAMES the story as a lesson, a launch or a
-ceremony (``frames:`` in rules/cybercrime.yaml) needs two telling terms (a
-victim, a loss, an arrest) before its cyber words make a crime story. The
+second pass widened the halves, not single phrases.
+
+Batch c (c-mixed.yaml, 22 articles, written AFTER the second pass 730e664
+and scored once before any further change):
+
+    main 9531baa:   crimes caught 4/12, negatives clean 3/10
+    730e664:        crimes caught 6/12, negatives clean 3/10
+    after tuning:   crimes caught 12/12, negatives clean 10/10
+
+The second pass again carried over little to new words: +2 crimes and no
+new clean negative. Lessons and launches keep arriving in new words (an "uji
+kepekaan", a "hội thảo", a "예방 교실", an app that "rolls out" a filter), so
+the frames' cue lists remain the weak point: a frame is only as good as its
+cue list, and a blind set will bring cues nobody listed. Recall misses were
+new halves again (records "copied" by intruders, a school site whose admin
+rights were "chiếm quyền", goods paid for and never sent: told-non-delivery).
+
+The precision kinds were fixed by a mechanism and its cue lists: a headline
+that FRAMES the story as a lesson, a launch or a ceremony (``frames:`` in
+rules/cybercrime.yaml) needs two telling terms (a victim, a loss, an arrest)
+before its cyber words make a crime story. The
 recall kinds were fixed as act AND harm pairs (a face "made by software" and
 money moved; a fake officer, a hotel room and a family asked for money).
 
@@ -55,11 +72,11 @@ DEVSET5 = Path(__file__).resolve().parents[2] / "fixtures" / "devset5"
 
 FLOOR = {
     # topic: (precision, recall)
-    "cybercrime": (0.97, 0.97),
+    "cybercrime": (0.98, 0.98),
 }
 
 
 # A failure lists the mistakes.
 TestDevset5 = set_checks(
-    DEVSET5, FLOOR, Shape(at_least=100, negatives=45, per_topic=55, indonesian_share=0.3), blind=False
+    DEVSET5, FLOOR, Shape(at_least=125, negatives=55, per_topic=70, indonesian_share=0.3), blind=False
 )
