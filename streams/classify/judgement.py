@@ -372,7 +372,9 @@ def salient(rule: CompiledRule, ctx: Context, salience: Salience, headline_other
             f"a passing mention: the title's hit did not count (denied or another sense), "
             f"and {count} {unit} elsewhere (needs {salience.min_hits})"
         )
-    if not salience.lead_words:
+    if salience.lead_sentence:
+        lead = "none in the title, the summary or the first sentence"
+    elif not salience.lead_words:
         lead = "none in the title"
     elif salience.lead_paragraphs:
         lead = f"none in the title or the lead ({salience.lead_words} words, {_paragraphs(salience.lead_paragraphs)})"
