@@ -40,7 +40,7 @@ recall kinds were fixed as act AND harm pairs (a face "made by software" and
 money moved; a fake officer, a hotel room and a family asked for money).
 
 The salience tuner's kinds (asean-no-bloc.yaml, dprk-passing.yaml,
-cyber-passing.yaml: 58 articles in four languages) were written the same way, before their fix,
+cyber-passing.yaml, asean-alias.yaml: 70 articles in four languages) were written the same way, before their fix,
 from heldout5's asean and north-korea false alarms; precision / recall,
 BEFORE (main 9531baa) -> AFTER:
 
@@ -53,6 +53,9 @@ BEFORE (main 9531baa) -> AFTER:
     cyber-passing   cybercrime in one sentence of a summit's agenda, a North Korea diplomacy
                     story, a budget's risk list
                     cybercrime   0.353 / 1.000 -> 0.667 / 1.000   (non-crimes alerted 11 of 11 -> 3)
+    asean-alias     ASEAN at work told by "khối", "Hiệp hội", "organisasi kawasan", the name
+                    once and late (scored after the first round-5 changes, 828185f)
+                    asean        1.000 / 0.833 -> 1.000 / 1.000   (positives 5 of 6 -> 6; negatives clean)
 
 Those were fixed by mechanisms more than words: asean-named needs the bloc
 at work (a summit, ministers, the secretariat, an agreement, members:
@@ -90,5 +93,5 @@ FLOOR = {
 
 # A failure lists the mistakes.
 TestDevset5 = set_checks(
-    DEVSET5, FLOOR, Shape(at_least=160, negatives=65, per_topic=8, indonesian_share=0.3), blind=False
+    DEVSET5, FLOOR, Shape(at_least=170, negatives=70, per_topic=8, indonesian_share=0.3), blind=False
 )
