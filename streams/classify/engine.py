@@ -244,7 +244,12 @@ class RuleSet:
         """The rules' matches the judge lets stand (with its note), and the topics it finds alone."""
         assert self.judge is not None
         kept: list[Match] = []
-        verdicts = {v.topic: v for v in self.judge.review(article, {m.topic for m in matches})}
+        hits: dict[str, set[tuple[str, int]]] = {}
+        for m in matches:
+            hits.setdefault(m.topic, set()).update((h.field, h.start) for h in m.hits)
+        verdicts = {
+            v.topic: v for v in self.judge.review(article, {t: len(found) for t, found in hits.items()}, self.topics)
+        }
         for m in matches:
             verdict = verdicts.get(m.topic)
             if verdict is None:

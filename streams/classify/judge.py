@@ -41,7 +41,9 @@ VETO_CHARS = 2000
 ALONE_CHARS = 600
 """Alone, the judge reads the title and lead only: it runs on every article, so it must be cheap."""
 
-_char = HashingVectorizer(analyzer="char_wb", ngram_range=(2, 5), n_features=N_FEATURES, alternate_sign=False, norm=None)
+_char = HashingVectorizer(
+    analyzer="char_wb", ngram_range=(2, 5), n_features=N_FEATURES, alternate_sign=False, norm=None
+)
 _word = HashingVectorizer(analyzer="word", ngram_range=(1, 2), n_features=N_FEATURES, alternate_sign=False, norm=None)
 
 
@@ -70,10 +72,12 @@ def weigh(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
 
 @dataclass(frozen=True)
 class Thresholds:
-    """A topic's bars: a rule match needs ``veto``; the judge alone needs ``alone`` (above 1: never)."""
+    """A topic's bars: a rule match needs ``veto`` unless it has ``strong_hits``; alone needs ``alone`` (>1: never)."""
 
     veto: float = 0.15
     alone: float = 0.8
+    strong_hits: int = 15
+    """Rules that found this many hits stand whatever the judge says: long real pages read unlike its examples."""
 
 
 @dataclass(frozen=True)
@@ -106,7 +110,9 @@ class Judge:
         self.thresholds = {t: thresholds.get(t, Thresholds()) for t in self.topics}
         self._veto_idf = arrays["veto_idf"]
         self._alone_idf = arrays["alone_idf"]
-        self._veto = {t: (arrays[f"veto_coef:{t}"].astype(np.float64), float(arrays[f"veto_b:{t}"])) for t in self.topics}
+        self._veto = {
+            t: (arrays[f"veto_coef:{t}"].astype(np.float64), float(arrays[f"veto_b:{t}"])) for t in self.topics
+        }
         self._alone = {
             t: (arrays[f"alone_coef:{t}"].astype(np.float64), float(arrays[f"alone_b:{t}"])) for t in self.topics
         }
@@ -125,13 +131,19 @@ class Judge:
             out[topic] = 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
         return out
 
-    def review(self, article: Article, matched: set[str]) -> list[Verdict]:
-        """The judge's verdict on every topic it has a model for: matched ones (veto) and the rest (alone)."""
+    def review(self, article: Article, matched: dict[str, int], topics: tuple[str, ...]) -> list[Verdict]:
+        """The verdict on each of ``topics`` with a model: rule-matched ones (``matched``: their hits) and the rest.
+
+        A topic the rules found with ``strong_hits`` or more hits is not reviewed: it stands.
+        """
+        weak = tuple(
+            sorted(t for t, hits in matched.items() if t in self.thresholds and hits < self.thresholds[t].strong_hits)
+        )
         verdicts = [
             Verdict(t, p, self.thresholds[t].veto, False)
-            for t, p in self.probabilities(article, tuple(sorted(matched)), alone=False).items()
+            for t, p in self.probabilities(article, weak, alone=False).items()
         ]
-        rest = tuple(t for t in self.topics if t not in matched and self.thresholds[t].alone <= 1.0)
+        rest = tuple(t for t in topics if t in self.thresholds and t not in matched and self.thresholds[t].alone <= 1.0)
         verdicts += [
             Verdict(t, p, self.thresholds[t].alone, True)
             for t, p in self.probabilities(article, rest, alone=True).items()

@@ -53,6 +53,7 @@ def read_settings(judge_dir: Path) -> JudgeSettings:
     for topic, bars in (tree.get("topics") or {}).items():
         try:
             veto, alone = float(bars.get("veto", 0.15)), float(bars.get("alone", 0.8))
+            strong = int(bars.get("strong_hits", 15))
         except (AttributeError, TypeError, ValueError):
             raise RulesError(
                 [Problem(where, 1, 1, f"topic {topic!r}: veto and alone must be numbers", _HINT)], directory=where
@@ -61,7 +62,7 @@ def read_settings(judge_dir: Path) -> JudgeSettings:
             raise RulesError(
                 [Problem(where, 1, 1, f"topic {topic!r}: veto {veto} must be 0-1, alone >= 0", _HINT)], directory=where
             )
-        thresholds[str(topic)] = Thresholds(veto=veto, alone=alone)
+        thresholds[str(topic)] = Thresholds(veto=veto, alone=alone, strong_hits=strong)
     train = tuple((path.parent / str(p)).resolve() for p in tree.get("train") or ())
     return JudgeSettings(thresholds, train)
 
