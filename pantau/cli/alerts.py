@@ -6,7 +6,7 @@ import argparse
 import asyncio
 from datetime import datetime, timezone
 
-from pantau.cli.options import add_config_option, non_negative_seconds, resolve_prefix
+from pantau.cli.options import add_config_option, non_negative_seconds, reachable_broker, resolve_prefix
 
 __all__ = ["register", "handle_pending", "handle_dead", "handle_replay"]
 
@@ -108,16 +108,10 @@ def _open(args: argparse.Namespace):
 
 
 def _topic(args: argparse.Namespace):
-    import logging
-
     from pantau.adapters.kafka.dead_letters import DeadLetterTopic
-    from pantau.adapters.kafka.topics import require_broker
     from pantau.config import load_config
 
-    kafka = load_config(args.config).broker
-    # kafka-python logs every reconnect attempt: the command's own error says it once.
-    logging.getLogger("kafka").setLevel(logging.DEBUG if args.log_level == "debug" else logging.CRITICAL)
-    require_broker(kafka.bootstrap)
+    kafka = reachable_broker(args, load_config(args.config))
     return DeadLetterTopic(kafka.bootstrap, prefix=kafka.prefix)
 
 

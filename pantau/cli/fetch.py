@@ -7,6 +7,8 @@ import asyncio
 import sys
 from datetime import datetime, timezone
 
+from pantau.cli.options import add_allow_private_option
+
 __all__ = ["register", "handle"]
 
 EPILOG = """\
@@ -31,11 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         epilog=EPILOG,
     )
     parser.add_argument("url", metavar="URL", help="the feed's http(s) address")
-    parser.add_argument(
-        "--allow-private",
-        action="store_true",
-        help="allow private, loopback and link-local addresses (local test servers)",
-    )
+    add_allow_private_option(parser, with_config=False)
     parser.add_argument("--language", metavar="CODE", help="language hint, e.g. id (default: declared, else detected)")
     parser.add_argument("--full-text", action="store_true", help="fetch each article's page and extract its main text")
     parser.set_defaults(handler=handle)

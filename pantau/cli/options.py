@@ -10,6 +10,7 @@ if TYPE_CHECKING:  # the CLI imports commands eagerly; config pulls in pydantic 
     from pathlib import Path
 
     from pantau.config import Config
+    from pantau.core.config import KafkaSettings
 
 __all__ = [
     "since_seconds",
@@ -23,6 +24,7 @@ __all__ = [
     "non_empty",
     "resolve_prefix",
     "check_config_and_rules",
+    "reachable_broker",
 ]
 
 
@@ -89,12 +91,13 @@ def add_config_option(parser: argparse.ArgumentParser, help: str | None = None) 
     parser.add_argument("--config", metavar="FILE", help=help or "pantau.yaml to use (default: the shipped one)")
 
 
-def add_allow_private_option(parser: argparse.ArgumentParser) -> None:
-    """Add ``--allow-private``, which overrides ``network.allow_private``."""
+def add_allow_private_option(parser: argparse.ArgumentParser, *, with_config: bool = True) -> None:
+    """Add ``--allow-private``: feeds on private addresses; ``with_config``: it overrides ``network.allow_private``."""
+    why = "overrides network.allow_private" if with_config else "local test servers"
     parser.add_argument(
         "--allow-private",
         action="store_true",
-        help="allow feeds on private or loopback addresses (overrides network.allow_private)",
+        help=f"allow feeds on private, loopback and link-local addresses ({why})",
     )
 
 
@@ -108,6 +111,18 @@ def config_from_args(args: argparse.Namespace, *, with_rules: bool = False) -> "
     if with_rules:
         check_config_and_rules(config)
     return config
+
+
+def reachable_broker(args: argparse.Namespace, config: "Config") -> "KafkaSettings":
+    """The config's broker once it answers; else one BrokerError line (kafka-python's retry logs kept quiet)."""
+    import logging
+
+    from pantau.adapters.kafka.topics import require_broker
+
+    # kafka-python logs every reconnect attempt: the command's own error says it once.
+    logging.getLogger("kafka").setLevel(logging.DEBUG if args.log_level == "debug" else logging.CRITICAL)
+    require_broker(config.broker.bootstrap)
+    return config.broker
 
 
 def resolve_prefix(given: str, ids: "Iterable[str]", *, what: str, hint: str, label: str = "id") -> str:

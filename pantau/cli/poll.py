@@ -7,6 +7,8 @@ import asyncio
 import sys
 from pathlib import Path
 
+from pantau.cli.options import add_allow_private_option
+
 __all__ = ["register", "handle"]
 
 EPILOG = """\
@@ -35,11 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--once", action="store_true", help="poll every feed once, print a summary, exit")
     parser.add_argument("--state", metavar="FILE", help="SQLite file for ETags and seen articles (default: none)")
-    parser.add_argument(
-        "--allow-private",
-        action="store_true",
-        help="allow private, loopback and link-local addresses (local test servers)",
-    )
+    add_allow_private_option(parser, with_config=False)
     parser.set_defaults(handler=handle)
 
 

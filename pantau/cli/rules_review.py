@@ -12,7 +12,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pantau.cli.options import add_config_option, non_negative_int, since_seconds, state_to_read
+from pantau.cli.options import add_config_option, non_negative_int, reachable_broker, since_seconds, state_to_read
 
 __all__ = ["add_subcommands", "handle_backtest", "print_backtest", "handle_quality", "handle_candidates"]
 
@@ -167,17 +167,11 @@ def handle_backtest(args: argparse.Namespace) -> int:
 
 def _backtest_from_topic(args: argparse.Namespace, config, **routing):
     """The window read from pantau.articles by time: both sides classified (the topic carries no decisions)."""
-    import logging
-
     from pantau.adapters.kafka.article_window import articles_between
-    from pantau.adapters.kafka.topics import require_broker
     from pantau.streams.backtest import backtest
     from pantau.streams.classify import load_ruleset
 
-    kafka = config.broker
-    # kafka-python logs every reconnect attempt: the command's own error says it once.
-    logging.getLogger("kafka").setLevel(logging.DEBUG if args.log_level == "debug" else logging.CRITICAL)
-    require_broker(kafka.bootstrap)
+    kafka = reachable_broker(args, config)
     running = load_ruleset(config.rules)
     proposed = load_ruleset(args.rules) if args.rules is not None else running
     print(

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import time
 from datetime import datetime, timezone
 
-from pantau.cli.options import add_config_option, non_empty, resolve_prefix
+from pantau.cli.options import add_config_option, non_empty, reachable_broker, resolve_prefix
 
 MIN_SILENCE, MAX_SILENCE = 60.0, 366 * 86400.0
 """Shortest and longest silence: a minute (alerts are not paced finer) and a year (longer: change the rules)."""
@@ -97,12 +96,9 @@ def _store(args: argparse.Namespace):
         # Only `add` may create the state file (silences may be set before the first run).
         return SqliteSilences(open_state(config.state, create=args.silence_command == "add"))
     from pantau.adapters.kafka.silences import TopicSilences
-    from pantau.adapters.kafka.topics import SILENCES, ensure_topics, require_broker
+    from pantau.adapters.kafka.topics import SILENCES, ensure_topics
 
-    kafka = config.broker
-    # kafka-python logs every reconnect attempt: the command's own error says it once.
-    logging.getLogger("kafka").setLevel(logging.DEBUG if args.log_level == "debug" else logging.CRITICAL)
-    require_broker(kafka.bootstrap)
+    kafka = reachable_broker(args, config)
     adding = args.silence_command == "add"
     if adding:  # silences may be set before any worker ever ran; reading never creates topics
         ensure_topics(kafka.bootstrap, (SILENCES,), prefix=kafka.prefix, replicas=kafka.replicas)

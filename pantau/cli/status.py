@@ -19,7 +19,7 @@ import httpx
 import msgspec
 from prometheus_client.parser import text_string_to_metric_families
 
-from pantau.cli.options import positive_int
+from pantau.cli.options import add_config_option, positive_int
 from pantau.config import Config
 from pantau.core.errors import RulesError
 from pantau.sources.health import FeedHealth
@@ -275,7 +275,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "queues; the last alerts; the rule set version; queue depths.",
         epilog=EPILOG,
     )
-    parser.add_argument("--config", metavar="FILE", help="pantau.yaml of the monitor (default: the shipped one)")
+    add_config_option(parser, help="pantau.yaml of the monitor (default: the shipped one)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument(
         "--limit", type=positive_int, default=10, metavar="N", help="how many recent alerts to list (default: 10)"

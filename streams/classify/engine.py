@@ -25,9 +25,11 @@ from pantau.streams.classify.compiler import CompiledRule, Context, Hits, RegexH
 from pantau.streams.classify.judge import Judge
 from pantau.streams.classify.judgement import (
     Cue,
+    Frame,
     HeadlineScope,
     Voided,
     discount,
+    framed,
     headline_scope,
     headline_voided,
     salient,
@@ -96,6 +98,7 @@ class TopicJudgement:
     keys: frozenset[int]
     cues: tuple[Cue, ...]
     headline: HeadlineScope | None = None
+    frames: tuple[Frame, ...] = ()
 
 
 class Diagnosis(NamedTuple):
@@ -148,6 +151,7 @@ class RuleSet:
         self._one_syllable = frozenset(k for k, forms in self.accented.items() if all(" " not in f for f in forms))
         self._with_topics = tuple(i for i, r in enumerate(self.rules) if r.topic_refs)
         self._cue_keys = frozenset(k for j in self.judgement.values() for c in j.cues for k in c.before | c.after)
+        self._framed = frozenset(t for t, j in self.judgement.items() if j.frames)
         # List senses have no cue words: the topic's own hits send an article to the list check.
         self._list_keys = frozenset(
             k
@@ -313,7 +317,7 @@ class RuleSet:
         score = rule.score(ctx)
         if score < rule.min_score:
             return None
-        if voided and not self.headline_holds(rule, ctx, voided)[0]:
+        if (voided or (self.use_cues and rule.topic in self._framed)) and not self.headline_holds(rule, ctx, voided)[0]:
             return None
         if rule.salience is None or not self.use_salience:
             return score, ""
@@ -323,9 +327,14 @@ class RuleSet:
         return (score, note) if ok else None
 
     def headline_holds(self, rule: CompiledRule, ctx: Context, voided: Sequence[Voided]) -> tuple[bool, str]:
-        """False (and why) when the headline denies the rule's topic and the story does not overturn it."""
+        """False (and why) when the headline denies or frames away the topic and the story does not overturn it."""
         j = self.judgement.get(rule.topic)
-        return headline_scope(j.headline if j is not None else None, voided, ctx.hits)
+        if j is None:
+            return True, ""
+        held, why = headline_scope(j.headline, voided, ctx.hits)
+        if held and j.frames:
+            return framed(j.frames, ctx.hits)
+        return held, why
 
     def evaluate_rule(self, rule_id: str, article: Article) -> tuple[bool, float, list[str]]:
         """For editors' diagnostics: (conditions met, score, terms found) of one rule."""

@@ -63,6 +63,18 @@ def test_one_word_for_sub_actions() -> None:
     assert metavars == {"COMMAND", "ACTION"}
 
 
+def test_allow_private_reads_the_same_and_names_the_setting_it_overrides_only_beside_a_config() -> None:
+    having = {}
+    for command, parser in _parsers().items():
+        options = {name: action for action in parser._actions for name in action.option_strings}
+        if "--allow-private" in options:
+            having[command] = (str(options["--allow-private"].help), "--config" in options)
+    assert {"run", "sources", "fetch", "poll"} <= set(having)
+    for command, (text, with_config) in having.items():
+        assert text.startswith("allow feeds on private, loopback and link-local addresses"), command
+        assert ("overrides network.allow_private" in text) == with_config, command
+
+
 @pytest.fixture
 def monitor(tmp_path: Path) -> Path:
     path = tmp_path / "pantau.yaml"

@@ -26,6 +26,7 @@ def _closed_port() -> int:
         ["alerts", "dead", "--kafka"],
         ["silence", "add", "--kafka", "--topic", "asean", "--for", "1h", "--reason", "x"],
         ["alerts", "replay", "--kafka", "--all"],
+        ["rules", "backtest", "--kafka"],
         ["worker"],
     ],
 )

@@ -5,6 +5,7 @@
 ``run_pantau``        runs ``python -m pantau.cli.main ARGS`` in a subprocess, in a chosen directory
 ``pantau_process``    starts a long-running ``pantau`` (run, worker, sources) as a ``processes.PantauProcess``
 ``write_config``      writes a pantau.yaml from plain sections
+``write_rules``       writes a rules/ folder of topic files (file name -> YAML)
 ``worker_config``     writes a stream worker's pantau.yaml (no feeds, a free metrics port)
 
 Tests import the helpers directly: ``from servers import Item, rss``, ``from processes import
@@ -51,13 +52,29 @@ def _write_config(directory: Path, **sections: object) -> Path:
     return path
 
 
-@pytest.fixture
+def _write_rules(directory: Path, files: dict[str, str]) -> Path:
+    """Write ``rules/`` in ``directory``, one topic file per ``name -> YAML``; returns the folder."""
+    rules = directory / "rules"
+    rules.mkdir()
+    for name, text in files.items():
+        (rules / name).write_text(text, encoding="utf-8")
+    return rules
+
+
+# The writers keep no state: session-scoped, so module-scoped fixtures (one worker per module) use them too.
+@pytest.fixture(scope="session")
+def write_rules() -> Callable[[Path, dict[str, str]], Path]:
+    """``write_rules(dir, {"cybercrime.yaml": text, ...})`` -> path of the rules/ folder."""
+    return _write_rules
+
+
+@pytest.fixture(scope="session")
 def write_config() -> Callable[..., Path]:
     """``write_config(dir, feeds=[...], destinations={...}, ...)`` -> path of pantau.yaml."""
     return _write_config
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def worker_config(write_config: Callable[..., Path]) -> Callable[..., tuple[Path, str]]:
     """``worker_config(dir, destinations=..., routes=...)`` -> (pantau.yaml, its ``metrics:`` address).
 

@@ -55,11 +55,10 @@ def own_broker(tmp_path):
 
 
 def test_a_broker_restart_gives_two_warnings_per_process_flips_readiness_and_loses_nothing(
-    own_broker, tmp_path, feed_server, webhook_receiver, write_config
+    own_broker, tmp_path, feed_server, webhook_receiver, write_config, write_rules
 ):
     run_dir, bootstrap = own_broker
-    (tmp_path / "rules").mkdir()
-    (tmp_path / "rules" / "cybercrime.yaml").write_text(RULES, encoding="utf-8")
+    write_rules(tmp_path, {"cybercrime.yaml": RULES})
     feed_server.put("/kabar.xml", rss("Kabar", [BEFORE]))
     common = dict(
         feeds=[{"url": feed_server.url("/kabar.xml"), "name": "Kabar", "interval": 1}],

@@ -103,10 +103,9 @@ def story_title(title: str) -> str:
 
 
 @pytest.fixture
-def cluster(tmp_path, kafka_bootstrap, feed_server, webhook_receiver, write_config):
+def cluster(tmp_path, kafka_bootstrap, feed_server, webhook_receiver, write_config, write_rules):
     """Rules, feeds and a config on disk; the env that points pantau at a private topic prefix."""
-    (tmp_path / "rules").mkdir()
-    (tmp_path / "rules" / "cybercrime.yaml").write_text(RULES, encoding="utf-8")
+    write_rules(tmp_path, {"cybercrime.yaml": RULES})
     feed_server.put("/kabar.xml", rss("Kabar", MATCHING + NOT_MATCHING))
     feed_server.put("/warta.xml", rss("Warta", [COPY]))
     feeds = [

@@ -8,7 +8,6 @@ go to the articles topic with the sources' producer.
 
 from __future__ import annotations
 
-import json
 import re
 import urllib.request
 import uuid
@@ -17,7 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from processes import PantauProcess, free_port, pantau_env, private_prefix, publish, start_worker, wait_until
+from processes import PantauProcess, pantau_env, private_prefix, publish, start_worker, wait_until
 from prometheus_client.parser import text_string_to_metric_families
 from servers import WebhookReceiver
 
@@ -27,8 +26,10 @@ from pantau.core.article import Article, article_id
 pytestmark = pytest.mark.kafka
 
 RULES = {
-    "asean": "topic: asean\ntitle: ASEAN\nowner: e2e\nrules:\n  - id: asean-terms\n    any: [asean]\n",
-    "cybercrime": "topic: cybercrime\ntitle: Cybercrime\nowner: e2e\nrules:\n  - id: cyber-terms\n    any: [peretas]\n",
+    "asean.yaml": "topic: asean\ntitle: ASEAN\nowner: e2e\nrules:\n  - id: asean-terms\n    any: [asean]\n",
+    "cybercrime.yaml": (
+        "topic: cybercrime\ntitle: Cybercrime\nowner: e2e\nrules:\n  - id: cyber-terms\n    any: [peretas]\n"
+    ),
 }
 
 
@@ -91,33 +92,21 @@ class Deployment:
 
 
 @pytest.fixture(scope="module")
-def deployment(kafka_bootstrap, tmp_path_factory):
+def deployment(kafka_bootstrap, tmp_path_factory, worker_config, write_rules):
     root = tmp_path_factory.mktemp("distributed-cli")
-    (root / "rules").mkdir()
-    for topic, text in RULES.items():
-        (root / "rules" / f"{topic}.yaml").write_text(text, encoding="utf-8")
+    write_rules(root, RULES)
     desk, later = WebhookReceiver(), WebhookReceiver()
     later.fail(times=10**6, status=503)
-    metrics = f"127.0.0.1:{free_port()}"
-    config = root / "pantau.yaml"
-    config.write_text(
-        json.dumps(
-            {  # JSON is YAML
-                "feeds": [],
-                "rules": "rules",
-                "state": "state.db",
-                "metrics": metrics,
-                "destinations": {
-                    "desk": {"type": "webhook", "url": desk.url},
-                    "later": {"type": "webhook", "url": later.url, "retry": [0, 0.2]},
-                },
-                "routes": [
-                    {"name": "desk", "feeds": ["desk"], "to": ["desk"]},
-                    {"name": "later", "feeds": ["later"], "to": ["later"]},
-                ],
-            }
-        ),
-        encoding="utf-8",
+    config, metrics = worker_config(
+        root,
+        destinations={
+            "desk": {"type": "webhook", "url": desk.url},
+            "later": {"type": "webhook", "url": later.url, "retry": [0, 0.2]},
+        },
+        routes=[
+            {"name": "desk", "feeds": ["desk"], "to": ["desk"]},
+            {"name": "later", "feeds": ["later"], "to": ["later"]},
+        ],
     )
     prefix = private_prefix()
     env = pantau_env(kafka=kafka_bootstrap, prefix=prefix)

@@ -66,10 +66,9 @@ def receivers():
 
 
 def test_worker_retries_waits_survives_a_kill_and_parks_what_cannot_be_sent(
-    tmp_path, kafka_bootstrap, receivers, worker_config
+    tmp_path, kafka_bootstrap, receivers, worker_config, write_rules
 ):
-    (tmp_path / "rules").mkdir()
-    (tmp_path / "rules" / "cybercrime.yaml").write_text(RULES, encoding="utf-8")
+    write_rules(tmp_path, {"cybercrime.yaml": RULES})
     often = [0] + [0.5] * 60  # ~30 s of attempts: outlasts the worker's restart
     destinations = {name: {"type": "webhook", "url": server.url, "retry": often} for name, server in receivers.items()}
     destinations["unreachable"] = {"type": "webhook", "url": f"http://127.0.0.1:{free_port()}/", "retry": [0, 0.2]}
@@ -172,7 +171,7 @@ def grouped_article(name: str) -> Article:
 
 
 def test_a_worker_killed_mid_group_sends_the_next_digest_once_and_not_before_group_interval(
-    tmp_path, kafka_bootstrap, worker_config
+    tmp_path, kafka_bootstrap, worker_config, write_rules
 ):
     # The embedded and dict-backed twins are in tests/streams/deliver/test_deliver_timers.py; here a real
     # worker is SIGKILLed with an alert waiting in its group, and a new one takes over from the changelogs.
@@ -180,8 +179,7 @@ def test_a_worker_killed_mid_group_sends_the_next_digest_once_and_not_before_gro
     # clock (when it last sent) survived: a third alert arriving after the kill is planned against that
     # clock only. Lost, the new worker would send it (and the waiting one with it) group_wait after it came.
     interval = 60.0  # longer than a kill, a rejoin after the 10 s session timeout and the tables' recovery
-    (tmp_path / "rules").mkdir()
-    (tmp_path / "rules" / "cybercrime.yaml").write_text(RULES, encoding="utf-8")
+    write_rules(tmp_path, {"cybercrime.yaml": RULES})
     desk = WebhookReceiver()
     config, metrics = worker_config(
         tmp_path,

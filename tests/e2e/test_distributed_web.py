@@ -9,7 +9,6 @@ shared ``web.secret``, recording the verdict only on the confirming POST.
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from datetime import datetime, timezone
@@ -29,6 +28,7 @@ from processes import (
 from servers import WebhookReceiver
 
 from pantau.core.article import Article, article_id
+from tests.web.webpage import csrf_of
 
 pytestmark = pytest.mark.kafka
 
@@ -55,39 +55,25 @@ def _article(feed: str, title: str, text: str) -> Article:
     )
 
 
-def _csrf(html: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert found, html[:500]
-    return found.group(1)
-
-
-def test_the_web_view_shows_the_workers_fates_and_stories_and_takes_its_signed_links(kafka_bootstrap, tmp_path):
-    (tmp_path / "rules").mkdir()
-    (tmp_path / "rules" / "cybercrime.yaml").write_text(RULES, encoding="utf-8")
+def test_the_web_view_shows_the_workers_fates_and_stories_and_takes_its_signed_links(
+    kafka_bootstrap, tmp_path, worker_config, write_rules
+):
+    write_rules(tmp_path, {"cybercrime.yaml": RULES})
     desk, down = WebhookReceiver(), WebhookReceiver()
     down.fail(times=10**6, status=503)
-    metrics, port = f"127.0.0.1:{free_port()}", free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
-    config = tmp_path / "pantau.yaml"
-    config.write_text(
-        json.dumps(
-            {  # JSON is YAML
-                "feeds": [],
-                "rules": "rules",
-                "state": "state.db",
-                "metrics": metrics,
-                "web": {"listen": f"127.0.0.1:{port}", "token": TOKEN, "secret": "shared-feedback-secret-0123456789"},
-                "destinations": {
-                    "desk": {"type": "webhook", "url": desk.url},
-                    "down": {"type": "webhook", "url": down.url, "retry": [0, 0.2]},
-                },
-                "routes": [
-                    {"name": "desk", "feeds": ["kabar", "warta"], "to": ["desk"]},
-                    {"name": "down", "feeds": ["lain"], "to": ["down"]},
-                ],
-            }
-        ),
-        encoding="utf-8",
+    config, metrics = worker_config(
+        tmp_path,
+        web={"listen": f"127.0.0.1:{port}", "token": TOKEN, "secret": "shared-feedback-secret-0123456789"},
+        destinations={
+            "desk": {"type": "webhook", "url": desk.url},
+            "down": {"type": "webhook", "url": down.url, "retry": [0, 0.2]},
+        },
+        routes=[
+            {"name": "desk", "feeds": ["kabar", "warta"], "to": ["desk"]},
+            {"name": "down", "feeds": ["lain"], "to": ["down"]},
+        ],
     )
     prefix = private_prefix()
     env = pantau_env(kafka=kafka_bootstrap, prefix=prefix)
@@ -137,7 +123,7 @@ def test_the_web_view_shows_the_workers_fates_and_stories_and_takes_its_signed_l
                 assert _rule_row(admin.get("/quality").text) == (2, 0, 0)
                 recorded = anonymous.post(
                     link.split("?")[0],
-                    data={"csrf_token": _csrf(confirm.text), **dict(httpx.URL(link).params)},
+                    data={"csrf_token": csrf_of(confirm.text), **dict(httpx.URL(link).params)},
                     headers={"origin": base},
                 )
                 assert recorded.status_code == 200 and "Recorded: this alert was" in recorded.text

@@ -67,12 +67,9 @@ COPY = Item(
 
 
 @pytest.fixture
-def site(tmp_path, feed_server, webhook_receiver, write_config, small_rules):
+def site(tmp_path, feed_server, webhook_receiver, write_config, write_rules, small_rules):
     """Rules, two feeds on the local server, and a config sending every topic to the receiver."""
-    rules = tmp_path / "rules"
-    rules.mkdir()
-    for name, text in small_rules.items():
-        (rules / name).write_text(text, encoding="utf-8")
+    write_rules(tmp_path, small_rules)
     feed_server.put("/kabar.xml", rss("Kabar", MATCHING + NOT_MATCHING))
     feed_server.put("/warta.xml", rss("Warta", [COPY]))
     config = write_config(
@@ -200,10 +197,10 @@ def test_a_receiver_asking_to_wait_gets_each_alert_once_after_retry_after(site, 
     assert "3 delivered, 0 waiting for retry, 0 dead-lettered" in proc.stderr
 
 
-def test_unreachable_feeds_are_reported_and_the_run_completes(tmp_path, run_pantau, write_config, small_rules):
-    (tmp_path / "rules").mkdir()
-    for name, text in small_rules.items():
-        (tmp_path / "rules" / name).write_text(text, encoding="utf-8")
+def test_unreachable_feeds_are_reported_and_the_run_completes(
+    tmp_path, run_pantau, write_config, write_rules, small_rules
+):
+    write_rules(tmp_path, small_rules)
     config = write_config(
         tmp_path,
         feeds=[{"url": "http://127.0.0.1:9/nothing.xml", "name": "Down"}],

@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import jsonschema
+import pytest
 from servers import Item, WebhookReceiver, rss
 from standardwebhooks import Webhook
 
@@ -64,19 +65,23 @@ def _events(receiver) -> list[dict]:
     return bodies
 
 
-def _site(tmp_path: Path, write_config, feeds: list[dict], destinations: dict, routes: list[dict]) -> Path:
-    rules = tmp_path / "rules"
-    rules.mkdir()
-    (rules / "cybercrime.yaml").write_text(RULES, encoding="utf-8")
-    return write_config(
-        tmp_path,
-        feeds=feeds,
-        rules="rules",
-        state="state/pantau.db",
-        metrics=None,
-        destinations=destinations,
-        routes=routes,
-    )
+@pytest.fixture
+def site(tmp_path, write_config, write_rules):
+    """``site(feeds=..., destinations=..., routes=...)``: the cybercrime rules and a monitor's config; its path."""
+
+    def write(feeds: list[dict], destinations: dict, routes: list[dict]) -> Path:
+        write_rules(tmp_path, {"cybercrime.yaml": RULES})
+        return write_config(
+            tmp_path,
+            feeds=feeds,
+            rules="rules",
+            state="state/pantau.db",
+            metrics=None,
+            destinations=destinations,
+            routes=routes,
+        )
+
+    return write
 
 
 def _once(run_pantau, cwd: Path, config: Path):
@@ -85,13 +90,9 @@ def _once(run_pantau, cwd: Path, config: Path):
     return proc
 
 
-def test_failing_and_silent_feeds_reach_ops_once_per_episode(
-    tmp_path, feed_server, webhook_receiver, write_config, run_pantau
-):
+def test_failing_and_silent_feeds_reach_ops_once_per_episode(tmp_path, feed_server, webhook_receiver, site, run_pantau):
     feed_server.put("/pasar.xml", rss("Pasar", QUIET))
-    config = _site(
-        tmp_path,
-        write_config,
+    config = site(
         feeds=[
             {"url": feed_server.url("/broken.xml"), "name": "Broken", "failing_after": 2},
             {"url": feed_server.url("/pasar.xml"), "name": "Pasar", "silent_after": 0.5},
@@ -119,15 +120,13 @@ def test_failing_and_silent_feeds_reach_ops_once_per_episode(
 
 
 def test_a_gone_destination_raises_destination_disabled_at_another(
-    tmp_path, feed_server, webhook_receiver, write_config, run_pantau
+    tmp_path, feed_server, webhook_receiver, site, run_pantau
 ):
     gone = WebhookReceiver()
     try:
         gone.fail(times=100, status=410)
         feed_server.put("/kabar.xml", rss("Kabar", MATCHING))
-        config = _site(
-            tmp_path,
-            write_config,
+        config = site(
             feeds=[{"url": feed_server.url("/kabar.xml"), "name": "Kabar"}],
             destinations={"old-siem": _hook(gone.url), "ops": _hook(webhook_receiver.url)},
             routes=[

@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 
 import pytest
 from kafka import KafkaProducer
-from processes import PantauProcess, free_port, http_status, pantau_env, topic_records, wait_until
+from processes import PantauProcess, http_status, pantau_env, private_prefix, topic_records, wait_until
 from servers import WebhookReceiver
 
 from pantau.adapters.kafka.publisher import KafkaPublisher
@@ -90,24 +90,19 @@ class Stream:
         return self.sent
 
 
-def test_rebalances_mid_stream_deliver_every_alert_exactly_once(tmp_path, kafka_bootstrap, write_config):
-    (tmp_path / "rules").mkdir()
-    (tmp_path / "rules" / "cybercrime.yaml").write_text(RULES, encoding="utf-8")
+def test_rebalances_mid_stream_deliver_every_alert_exactly_once(tmp_path, kafka_bootstrap, worker_config, write_rules):
+    rules = write_rules(tmp_path, {"cybercrime.yaml": RULES})
     receiver = WebhookReceiver()
-    prefix = f"e2e-{uuid.uuid4().hex[:8]}."
+    prefix = private_prefix()
     env = pantau_env(kafka=kafka_bootstrap, prefix=prefix)
     workers: dict[str, PantauProcess] = {}
     ended: dict[str, datetime] = {}
 
     def start(name: str, role: str) -> str:
-        metrics = f"127.0.0.1:{free_port()}"
         (tmp_path / name).mkdir()
-        config = write_config(
+        config, metrics = worker_config(
             tmp_path / name,
-            feeds=[],
-            rules=str(tmp_path / "rules"),
-            state="state.db",
-            metrics=metrics,
+            rules=str(rules),
             destinations={"siem": {"type": "webhook", "url": receiver.url}},
             routes=[{"name": "cyber", "topics": ["cybercrime"], "to": ["siem"]}],
         )

@@ -63,12 +63,6 @@ def receivers():
         server.stop()
 
 
-def _rules(tmp_path: Path) -> None:
-    (tmp_path / "rules").mkdir()
-    for name, text in RULES.items():
-        (tmp_path / "rules" / name).write_text(text, encoding="utf-8")
-
-
 def _destinations(receivers) -> dict:
     return {name: {"type": "webhook", "url": r.url, "retry": [0, 0.2]} for name, r in receivers.items()}
 
@@ -84,9 +78,9 @@ def _check(receivers) -> None:
 
 
 def test_embedded_restart_keeps_inhibiting_and_linking_languages(
-    tmp_path, feed_server, receivers, write_config, run_pantau
+    tmp_path, feed_server, receivers, write_config, write_rules, run_pantau
 ):
-    _rules(tmp_path)
+    write_rules(tmp_path, RULES)
     feeds = []
     for key, (title, text) in TEXTS.items():
         host = "other" if key == "other" else key
@@ -144,9 +138,9 @@ def _inhibited(metrics: str) -> float:
 
 @pytest.mark.kafka
 def test_distributed_restart_keeps_inhibiting_and_linking_languages(
-    tmp_path, kafka_bootstrap, receivers, worker_config
+    tmp_path, kafka_bootstrap, receivers, worker_config, write_rules
 ):
-    _rules(tmp_path)
+    write_rules(tmp_path, RULES)
     config, metrics = worker_config(
         tmp_path,
         destinations=_destinations(receivers),

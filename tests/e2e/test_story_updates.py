@@ -67,12 +67,9 @@ def _check(bodies: list[dict]) -> None:
 
 
 def test_embedded_three_outlets_one_alert_and_one_batched_update(
-    tmp_path, feed_server, webhook_receiver, slack, write_config, small_rules, run_pantau
+    tmp_path, feed_server, webhook_receiver, slack, write_config, write_rules, small_rules, run_pantau
 ):
-    rules = tmp_path / "rules"
-    rules.mkdir()
-    for name, text in small_rules.items():
-        (rules / name).write_text(text, encoding="utf-8")
+    write_rules(tmp_path, small_rules)
     feeds = []
     for i, (name, slug, dateline) in enumerate(OUTLETS):
         item = Item(
@@ -120,11 +117,9 @@ def _article(name: str, slug: str, dateline: str, minutes: int) -> Article:
 
 @pytest.mark.kafka
 def test_distributed_three_outlets_one_alert_and_one_batched_update_across_a_restart(
-    tmp_path, kafka_bootstrap, webhook_receiver, slack, worker_config, small_rules
+    tmp_path, kafka_bootstrap, webhook_receiver, slack, worker_config, write_rules, small_rules
 ):
-    (tmp_path / "rules").mkdir()
-    for name, text in small_rules.items():
-        (tmp_path / "rules" / name).write_text(text, encoding="utf-8")
+    write_rules(tmp_path, small_rules)
     config, metrics = worker_config(
         tmp_path,
         destinations=_destinations(webhook_receiver, slack),

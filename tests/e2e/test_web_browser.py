@@ -75,12 +75,9 @@ def browser(tmp_path, chromium):
 
 
 @pytest.fixture
-def monitor(tmp_path, feed_server, webhook_receiver, write_config, pantau_process):
+def monitor(tmp_path, feed_server, webhook_receiver, write_config, write_rules, pantau_process):
     """``pantau run`` with the page on a free port, a git rules folder, an editor and a viewer."""
-    rules = tmp_path / "rules"
-    rules.mkdir()
-    (rules / "cybercrime.yaml").write_text(RULE, encoding="utf-8")
-    (rules / "north-korea.yaml").write_text(NK, encoding="utf-8")
+    rules = write_rules(tmp_path, {"cybercrime.yaml": RULE, "north-korea.yaml": NK})
     git = ["git", "-C", str(rules), "-c", "user.name=desk", "-c", "user.email=desk@example.org"]
     subprocess.run(git[:3] + ["init", "-q"], check=True)
     subprocess.run(git + ["add", "."], check=True)

@@ -33,10 +33,9 @@ def hub():
 
 
 @pytest.fixture
-def monitor(tmp_path, feed_server, webhook_receiver, write_config, pantau_process, hub):
+def monitor(tmp_path, feed_server, webhook_receiver, write_config, write_rules, pantau_process, hub):
     """`pantau run` with WebSub on, one feed advertising ``hub``; returns a dict of handles."""
-    (tmp_path / "rules").mkdir()
-    (tmp_path / "rules" / "cybercrime.yaml").write_text(RULES, encoding="utf-8")
+    write_rules(tmp_path, {"cybercrime.yaml": RULES})
     topic = feed_server.url("/kabar.xml")
     feed_server.put("/kabar.xml", with_hub(rss("Kabar", [OLD]), hub.url, topic))
     feeds_file = tmp_path / "feeds.yaml"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import socket
 import subprocess
 import sys
@@ -21,6 +20,7 @@ from pantau.core.article import Article, article_id, encode
 from pantau.sources.feed_state import FeedState
 from pantau.streams.classify import Classified, Match, encode_classified
 from tests.waiting import wait_until
+from tests.web.webpage import csrf_of
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "distributed-web-token-0123"
@@ -99,7 +99,7 @@ def test_pantau_web_follows_the_topics_and_writes_silences_there(kafka_bootstrap
         feeds = client.get("/feeds").text
         assert "failing" in feeds and "HTTP 503 from kabar" in feeds
         page = client.get("/silences").text
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        token = csrf_of(page)
         reply = client.post(
             "/silences",
             data={"csrf_token": token, "kind": "topic", "value": "asean", "duration": "1h", "reason": "KTT week"},

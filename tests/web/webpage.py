@@ -18,5 +18,7 @@ PASSWORD_HASH = hash_password(PASSWORD)  # argon2 is slow on purpose: hash once 
 
 
 def csrf_of(html: str) -> str:
-    """The CSRF token a page carries."""
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    """The CSRF token a page carries (the test fails showing the page's start when it carries none)."""
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, f"no csrf_token on the page: {html[:500]}"
+    return found.group(1)
