@@ -25,6 +25,7 @@ import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -104,7 +105,7 @@ class Verdict:
 class Judge:
     """Per-topic logistic models over hashed n-grams, with their thresholds."""
 
-    def __init__(self, arrays: dict[str, np.ndarray], meta: dict, thresholds: dict[str, Thresholds]) -> None:
+    def __init__(self, arrays: dict[str, np.ndarray], meta: dict[str, Any], thresholds: dict[str, Thresholds]) -> None:
         self.meta = meta
         self.topics: tuple[str, ...] = tuple(meta["topics"])
         self.thresholds = {t: thresholds.get(t, Thresholds()) for t in self.topics}

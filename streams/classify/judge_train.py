@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from ruamel.yaml import YAML
@@ -46,7 +47,9 @@ def read_settings(judge_dir: Path) -> JudgeSettings:
     try:
         tree = YAML(typ="safe").load(path.read_text(encoding="utf-8")) or {}
     except (OSError, YAMLError, UnicodeDecodeError) as exc:
-        raise RulesError([Problem(where, 1, 1, f"cannot read the judge's settings: {exc}", _HINT)], directory=where)
+        raise RulesError(
+            [Problem(where, 1, 1, f"cannot read the judge's settings: {exc}", _HINT)], directory=where
+        ) from None
     if not isinstance(tree, dict):
         raise RulesError([Problem(where, 1, 1, "the judge's settings must be a mapping", _HINT)], directory=where)
     thresholds: dict[str, Thresholds] = {}
@@ -86,16 +89,17 @@ def fingerprint(items: list[CorpusItem]) -> str:
     return digest.hexdigest()[:16]
 
 
-def _idf(counts) -> np.ndarray:
+def _idf(counts: Any) -> np.ndarray:
     """Smoothed inverse document frequency, as scikit-learn's TfidfTransformer computes it."""
     n = counts.shape[0]
     df = np.bincount(counts.indices, minlength=counts.shape[1])
-    return (np.log((1 + n) / (1 + df)) + 1.0).astype(np.float32)
+    idf: np.ndarray = (np.log((1 + n) / (1 + df)) + 1.0).astype(np.float32)
+    return idf
 
 
 def train(
     items: list[CorpusItem], topics: tuple[str, ...], progress: Callable[[str], None] = lambda _m: None
-) -> tuple[dict[str, np.ndarray], dict]:
+) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     """Fit the veto and alone models of every topic on ``items``; returns the arrays and metadata."""
     from sklearn.linear_model import LogisticRegression  # training only: serving needs no solver
 
@@ -123,10 +127,11 @@ def train(
     return arrays, meta
 
 
-def write_model(path: Path, arrays: dict[str, np.ndarray], meta: dict) -> None:
+def write_model(path: Path, arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> None:
     """Write the model file (numpy arrays and a JSON header; nothing executable)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     header = np.frombuffer(json.dumps(meta, sort_keys=True).encode("utf-8"), dtype=np.uint8)
     tmp = path.with_suffix(".tmp.npz")
-    np.savez_compressed(tmp, meta=header, **arrays)
+    named: dict[str, Any] = {"meta": header, **arrays}
+    np.savez_compressed(tmp, **named)
     tmp.replace(path)  # a watcher never sees half a model
