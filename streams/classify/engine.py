@@ -28,6 +28,7 @@ from pantau.streams.classify.judgement import (
     Frame,
     HeadlineScope,
     Voided,
+    beside_check,
     discount,
     framed,
     headline_scope,
@@ -150,6 +151,12 @@ class RuleSet:
         # languages ("gia", "ban", "du"): such terms need their accents even in unaccented text.
         self._one_syllable = frozenset(k for k, forms in self.accented.items() if all(" " not in f for f in forms))
         self._with_topics = tuple(i for i, r in enumerate(self.rules) if r.topic_refs)
+        self._beside = any(r.salience is not None and r.salience.beside for r in self.rules)
+        keys: dict[str, set[int]] = {}
+        for r in self.rules:
+            keys.setdefault(r.topic, set()).update(k for k, _w, _f in r.score_keys)
+        self.topic_keys = {t: frozenset(k) for t, k in keys.items()}
+        """Per topic, the keys of its rules' terms: another topic's words are no mention of this one."""
         self._cue_keys = frozenset(k for j in self.judgement.values() for c in j.cues for k in c.before | c.after)
         self._framed = frozenset(t for t, j in self.judgement.items() if j.frames)
         # List senses have no cue words: the topic's own hits send an article to the list check.
@@ -235,6 +242,8 @@ class RuleSet:
             if found is not None:
                 matched.append((rule, *found))
                 ctx.topics.add(rule.topic)
+        if self._beside and self.use_salience and len(ctx.topics) > 1:
+            matched = self._beside_other_topics(matched, ctx, views, base)
         self._chain(matched, ctx, language, views, base, voided)
         matches: list[Match] = []
         for rule, score, note in matched:
@@ -273,6 +282,23 @@ class RuleSet:
                         notes=(verdict.note(),),
                     )
                 )
+        return kept
+
+    def _beside_other_topics(
+        self, matched: list[Matched], ctx: Context, views: dict[str, Hits], base: Hits
+    ) -> list[Matched]:
+        """Drop the matches whose topic only passes by another matched topic's story (salience ``beside:``)."""
+        topics = set(ctx.topics)
+        kept: list[Matched] = []
+        for rule, score, note in matched:
+            s = rule.salience
+            if s is not None and s.beside:
+                ctx.hits = views.get(rule.topic, base) if views else base
+                if not beside_check(rule, ctx, s, topics, self.topic_keys)[0]:
+                    continue
+            kept.append((rule, score, note))
+        ctx.hits = base
+        ctx.topics = {r.topic for r, _s, _n in kept}
         return kept
 
     def _chain(
@@ -364,6 +390,9 @@ class RuleSet:
         good, note = self.headline_holds(rule, ctx, voided.get(rule.topic, ()))
         if good and rule.salience is not None and self.use_salience:
             good, note = salient(rule, ctx, rule.salience, headline_voided(mine, keys))
+            if good and rule.salience.beside:
+                good, why = beside_check(rule, ctx, rule.salience, self.classify(article).topics, self.topic_keys)
+                note = why or note
         return Diagnosis(
             ok,
             rule.score(ctx),

@@ -39,8 +39,8 @@ victim, a loss, an arrest) before its cyber words make a crime story. The
 recall kinds were fixed as act AND harm pairs (a face "made by software" and
 money moved; a fake officer, a hotel room and a family asked for money).
 
-The salience tuner's kinds (asean-no-bloc.yaml, dprk-passing.yaml: 41
-articles in four languages) were written the same way, before their fix,
+The salience tuner's kinds (asean-no-bloc.yaml, dprk-passing.yaml,
+cyber-passing.yaml: 58 articles in four languages) were written the same way, before their fix,
 from heldout5's asean and north-korea false alarms; precision / recall,
 BEFORE (main 9531baa) -> AFTER:
 
@@ -50,13 +50,21 @@ BEFORE (main 9531baa) -> AFTER:
                     bottom of a ranking, in a coach's fixture; places instead of the name
                     north-korea  0.400 / 0.750 -> 1.000 / 1.000   (negatives alerted 9 of 10 -> 0,
                                                                     positives 6 of 8 -> 8)
+    cyber-passing   cybercrime in one sentence of a summit's agenda, a North Korea diplomacy
+                    story, a budget's risk list
+                    cybercrime   0.353 / 1.000 -> 0.667 / 1.000   (non-crimes alerted 11 of 11 -> 3)
 
 Those were fixed by mechanisms more than words: asean-named needs the bloc
 at work (a summit, ministers, the secretariat, an agreement, members:
 @bloc_frame) next to the name, and salience counts only the bloc's names as
 mentions (``mentions:``); the north-korea lead ends with the first paragraph
 (``lead_paragraphs``); North Korea's cities count in a title or with a second
-mention (rule dprk-place).
+mention (rule dprk-place); beside a North Korea or an ASEAN story,
+cybercrime needs a hit in the title, the summary or the first sentence, or
+two sentences (``beside:`` in cybercrime.yaml). The three cyber-passing
+false alarms left are domestic stories naming a cyber risk once, another
+kind; with them the whole set's cybercrime precision is 64 / 67 = 0.955, so
+its floor is 0.94 (it was 0.97 before cyber-passing.yaml joined the set).
 
 The AFTER figures were tuned with this set in view: they are not estimates
 for unseen news. The floor is the AFTER figure minus a margin of about one
@@ -74,7 +82,7 @@ DEVSET5 = Path(__file__).resolve().parents[2] / "fixtures" / "devset5"
 
 FLOOR = {
     # topic: (precision, recall)
-    "cybercrime": (0.97, 0.97),
+    "cybercrime": (0.94, 0.97),
     "asean": (0.90, 0.90),
     "north-korea": (0.88, 0.87),
 }
@@ -82,5 +90,5 @@ FLOOR = {
 
 # A failure lists the mistakes.
 TestDevset5 = set_checks(
-    DEVSET5, FLOOR, Shape(at_least=140, negatives=65, per_topic=8, indonesian_share=0.3), blind=False
+    DEVSET5, FLOOR, Shape(at_least=160, negatives=65, per_topic=8, indonesian_share=0.3), blind=False
 )

@@ -55,6 +55,14 @@ places count):
     asean        0.861 / 0.971 -> 1.000 / 0.971   (tp 68, fp 11 -> 0, fn 2)
     north-korea  0.932 / 0.986 -> 1.000 / 1.000   (tp 69 -> 70, fp 5 -> 0, fn 1 -> 0)
 
+and, with cybercrime's ``beside: [north-korea, asean]`` (a cyber word in
+one sentence of a North Korea or ASEAN story is a passing mention):
+
+    cybercrime   0.964 / 1.000 -> 0.991 / 1.000   (tp 107, fp 4 -> 1, fn 0)
+
+(the one left is a summit live blog whose ASEAN the asean rules miss, so no
+ASEAN story is there to stand beside).
+
 The floor is the latest figure minus a margin of about one article. Do not edit
 the texts or labels to make a rule pass: write a new set to measure again.
 """
@@ -71,7 +79,7 @@ FLOOR = {
     # topic: (precision, recall)
     "asean": (0.98, 0.95),
     "north-korea": (0.98, 0.98),
-    "cybercrime": (0.95, 0.99),
+    "cybercrime": (0.98, 0.99),
 }
 
 
