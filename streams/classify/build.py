@@ -134,6 +134,10 @@ def build_ruleset(files: list[RuleFile], version: str, report: Report, directory
     scopes: dict[str, HeadlineScope] = {}
     frames: dict[str, tuple[Frame, ...]] = {}
     for f in files:
+        file_mentions = _mention_keys(
+            f.spec.salience, ("salience", "mentions"), f, table, lists[f.spec.topic], report, used_lists
+        )
+        _check_beside(f.spec.salience, ("salience", "beside"), f, topics, report)
         for position, rule in enumerate(f.spec.rules):
             index = f.rule_index[position]
             base = ("rules", index)
@@ -148,7 +152,9 @@ def build_ruleset(files: list[RuleFile], version: str, report: Report, directory
                 )
             seen_ids[rule.id] = f.name
             try:
-                result = _compile_rule(f, index, rule, table, lists[f.spec.topic], topics, report, used_lists, located)
+                result = _compile_rule(
+                    f, index, rule, table, lists[f.spec.topic], topics, report, used_lists, located, file_mentions
+                )
             except Exception as exc:  # a rule nobody foresaw must be a located refusal, never a dead reload
                 report.errors.append(unexpected(f, base, f"rule {rule.id!r} could not be compiled", exc))
                 continue
@@ -235,6 +241,7 @@ def _compile_rule(
     report: Report,
     used: set[str],
     lint: bool,
+    file_mentions: frozenset[int] = frozenset(),
 ) -> CompiledRule | None:
     base = ("rules", index)
     fields = frozenset(FIELD_INDEX[x] for x in rule.fields) or ALL_FIELDS
@@ -317,6 +324,11 @@ def _compile_rule(
             weights[key] = (max(w, weight), fs | leaf.fields)
     test_parts = tuple(parts)
     test = test_parts[0] if len(test_parts) == 1 else (lambda ctx: all(p(ctx) for p in test_parts))
+    salience = rule.salience or f.spec.salience
+    mention_keys = file_mentions
+    if rule.salience is not None:
+        mention_keys = _mention_keys(rule.salience, base + ("salience", "mentions"), f, table, lists, report, used)
+        _check_beside(rule.salience, base + ("salience", "beside"), f, topics, report)
     return CompiledRule(
         id=rule.id,
         topic=f.spec.topic,
@@ -331,16 +343,25 @@ def _compile_rule(
         regexes=tuple(acc.regexes),
         topic_refs=tuple(dict.fromkeys(acc.topics)),
         always=bool(acc.regexes) or rule.min_score <= 0,
-        salience=_salience(rule.salience or f.spec.salience),
+        salience=_salience(salience, frozenset(weights), mention_keys),
         source=_source(rule),
         veto_keys=tuple(sorted({k for leaf in acc.vetoes for k in leaf.keys})),
     )
 
 
-def _salience(spec: SalienceSpec | None) -> Salience | None:
+def _salience(spec: SalienceSpec | None, rule_keys: frozenset[int], mentions: frozenset[int]) -> Salience | None:
+    """The compiled check; ``mentions`` narrowed to the rule's own terms (none of them: every term counts)."""
     if spec is None or (spec.lead_words == 0 and spec.min_hits <= 1):
         return None  # any hit will do: no check at all
-    return Salience(spec.lead_words, spec.min_hits)
+    mine = rule_keys & mentions
+    return Salience(
+        spec.lead_words,
+        spec.min_hits,
+        spec.lead_paragraphs,
+        spec.per_sentence,
+        mine if spec.mentions and mine else None,
+        tuple(spec.beside),
+    )
 
 
 def _source(rule: RuleSpec) -> str:
@@ -353,6 +374,35 @@ def _source(rule: RuleSpec) -> str:
     if rule.query:
         parts.append(f"query: {rule.query}")
     return "; ".join(parts)
+
+
+def _mention_keys(
+    spec: SalienceSpec | None,
+    where: Loc,
+    f: RuleFile,
+    table: TermTable,
+    lists: TermLists,
+    report: Report,
+    used: set[str],
+) -> frozenset[int]:
+    """Key ids of a salience's ``mentions:`` (empty: every term of a rule counts)."""
+    if spec is None or not spec.mentions:
+        return frozenset()
+    return _cue_keys(spec.mentions, table, lists, where, f, report, used)
+
+
+def _check_beside(spec: SalienceSpec | None, where: Loc, f: RuleFile, topics: frozenset[str], report: Report) -> None:
+    """A ``beside:`` topic must be one of the rule set's topics."""
+    for i, topic in enumerate(spec.beside if spec is not None else ()):
+        if topic not in topics:
+            report.errors.append(
+                Problem(
+                    f.name,
+                    *locate(f.tree, where + (i,)),
+                    f"salience beside: unknown topic {topic!r}{did_you_mean(topic, topics)}",
+                    f"name a topic of this folder: {', '.join(sorted(topics))}",
+                )
+            )
 
 
 def _cue_keys(

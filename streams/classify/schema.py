@@ -88,11 +88,26 @@ class SalienceSpec(BaseModel):
     summary, or the first ``lead_words`` words of the content), or when there
     are at least ``min_hits`` of them. ``lead_words: 0`` and ``min_hits: 1``
     (the defaults) accept any hit.
+
+    ``lead_paragraphs`` also ends the lead with the content's first
+    paragraph(s): a name in the third paragraph of a short story is not in
+    its lead, however few words came before. ``per_sentence`` counts the hits
+    of one sentence as one mention ("pencurian aset kripto" is one passing
+    mention, not two). ``mentions`` says which of the rule's terms are
+    mentions of the topic; the others (company words such as "minister",
+    "summit") then help the rule match but never make a passing mention
+    salient.
     """
 
     model_config = _STRICT
     lead_words: int = Field(default=0, ge=0)
     min_hits: int = Field(default=1, ge=1)
+    lead_paragraphs: int = Field(default=0, ge=0, le=20)
+    per_sentence: bool = False
+    mentions: list[Item] = Field(default_factory=list)
+    beside: list[str] = Field(default_factory=list)
+    """Topics whose stories make this one's lead not enough: beside a North Korea story, one sentence
+    about crypto theft is a passing mention; only a title hit or ``min_hits`` sentences make the topic."""
 
 
 def _windows_in_range(value: dict[str, int]) -> dict[str, int]:

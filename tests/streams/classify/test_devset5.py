@@ -1,9 +1,9 @@
-"""The shipped rules on the fifth development set (round 5, cybercrime kinds): floors per topic.
+"""The shipped rules on the fifth development set (round 5): floors per topic.
 
-tests/fixtures/devset5/ (126 articles: 40 Indonesian, 31 English, 30
-Vietnamese, 25 Korean; 56 with no topic) was written in round 5 by the
-cybercrime tuner after reading heldout5's mistakes, one file per KIND of
-mistake, in other words than heldout5's and in at least three languages
+tests/fixtures/devset5/ was written in round 5 by the two tuners. The
+cybercrime kinds (126 articles: 40 Indonesian, 31 English, 30 Vietnamese, 25
+Korean; 56 with no topic) were written by the cybercrime tuner after reading
+heldout5's mistakes, one file per KIND of mistake, in other words than heldout5's and in at least three languages
 each, BEFORE the rules were changed for that kind; then each kind was fixed
 and re-scored. Per file, cybercrime "caught" = crimes alerted, "clean" =
 negatives not alerted; BEFORE = rules of main 9531baa, AFTER = round 5:
@@ -56,6 +56,36 @@ before its cyber words make a crime story. The
 recall kinds were fixed as act AND harm pairs (a face "made by software" and
 money moved; a fake officer, a hotel room and a family asked for money).
 
+The salience tuner's kinds (asean-no-bloc.yaml, dprk-passing.yaml,
+cyber-passing.yaml, asean-alias.yaml: 70 articles in four languages) were written the same way, before their fix,
+from heldout5's asean and north-korea false alarms; precision / recall,
+BEFORE (main 9531baa) -> AFTER:
+
+    asean-no-bloc   ASEAN as a region, a market, a brand or a venue, no bloc business
+                    asean        0.476 / 1.000 -> 1.000 / 1.000   (negatives alerted 11 of 13 -> 0)
+    dprk-passing    North Korea once past the first paragraph, in a numbered list, at the
+                    bottom of a ranking, in a coach's fixture; places instead of the name
+                    north-korea  0.400 / 0.750 -> 1.000 / 1.000   (negatives alerted 9 of 10 -> 0,
+                                                                    positives 6 of 8 -> 8)
+    cyber-passing   cybercrime in one sentence of a summit's agenda, a North Korea diplomacy
+                    story, a budget's risk list
+                    cybercrime   0.353 / 1.000 -> 0.667 / 1.000   (non-crimes alerted 11 of 11 -> 3)
+    asean-alias     ASEAN at work told by "khối", "Hiệp hội", "organisasi kawasan", the name
+                    once and late (scored after the first round-5 changes, 828185f)
+                    asean        1.000 / 0.833 -> 1.000 / 1.000   (positives 5 of 6 -> 6; negatives clean)
+
+Those were fixed by mechanisms more than words: asean-named needs the bloc
+at work (a summit, ministers, the secretariat, an agreement, members:
+@bloc_frame) next to the name, and salience counts only the bloc's names as
+mentions (``mentions:``); the north-korea lead ends with the first paragraph
+(``lead_paragraphs``); North Korea's cities count in a title or with a second
+mention (rule dprk-place); beside a North Korea or an ASEAN story,
+cybercrime needs a hit in the title, the summary or the first sentence, or
+two sentences (``beside:`` in cybercrime.yaml). The three cyber-passing
+false alarms left are domestic stories naming a cyber risk once, another
+kind; with them the whole set's cybercrime precision is 76 / 79 = 0.962
+(after batch c joined), recall 76 / 76, so its floor is (0.95, 0.98).
+
 The AFTER figures were tuned with this set in view: they are not estimates
 for unseen news. The floor is the AFTER figure minus a margin of about one
 article. Do not edit the texts or labels to make a rule pass: write a new
@@ -72,11 +102,13 @@ DEVSET5 = Path(__file__).resolve().parents[2] / "fixtures" / "devset5"
 
 FLOOR = {
     # topic: (precision, recall)
-    "cybercrime": (0.98, 0.98),
+    "cybercrime": (0.95, 0.98),
+    "asean": (0.90, 0.90),
+    "north-korea": (0.88, 0.87),
 }
 
 
 # A failure lists the mistakes.
 TestDevset5 = set_checks(
-    DEVSET5, FLOOR, Shape(at_least=125, negatives=55, per_topic=70, indonesian_share=0.3), blind=False
+    DEVSET5, FLOOR, Shape(at_least=170, negatives=70, per_topic=8, indonesian_share=0.3), blind=False
 )
