@@ -1,8 +1,8 @@
 """The shipped rules on the fifth development set (round 5): floors per topic.
 
 tests/fixtures/devset5/ was written in round 5 by the two tuners. The
-cybercrime kinds (126 articles: 40 Indonesian, 31 English, 30 Vietnamese, 25
-Korean; 56 with no topic) were written by the cybercrime tuner after reading
+cybercrime kinds (144 articles: 46 Indonesian, 36 English, 34 Vietnamese, 28
+Korean; 64 with no topic) were written by the cybercrime tuner after reading
 heldout5's mistakes, one file per KIND of mistake, in other words than heldout5's and in at least three languages
 each, BEFORE the rules were changed for that kind; then each kind was fixed
 and re-scored. Per file, cybercrime "caught" = crimes alerted, "clean" =
@@ -49,6 +49,22 @@ cue list, and a blind set will bring cues nobody listed. Recall misses were
 new halves again (records "copied" by intruders, a school site whose admin
 rights were "chiếm quyền", goods paid for and never sent: told-non-delivery).
 
+Batch d (d-mixed.yaml, 18 articles, written AFTER the third pass 199d829 and
+scored once on main 0119d65, which also carries the lead's judge):
+
+    main 9531baa:   crimes caught 6/10, negatives clean 4/8
+    0119d65:        crimes caught 8/10, negatives clean 4/8
+    after tuning:   crimes caught 10/10, negatives clean 8/8
+
+Recall carries over better than precision: the four false alarms were again
+lessons and launches told in words no cue list had (a "rehearsal", a
+"bootcamp", "hướng dẫn kỹ năng", a blocking app "무료 배포"), and the
+ceremony frame's "charity" had muted a fake charity page (now only a charity
+run, event or drive). The honest estimate for unseen lessons and launches
+is therefore about half of them still alerting. One launch in launch.yaml
+(a bank's face check "chống chiếm đoạt tài khoản") now alerts through the
+judge alone (0.81 on its title and lead), not through a rule.
+
 The precision kinds were fixed by a mechanism and its cue lists: a headline
 that FRAMES the story as a lesson, a launch or a ceremony (``frames:`` in
 rules/cybercrime.yaml) needs two telling terms (a victim, a loss, an arrest)
@@ -83,8 +99,9 @@ mention (rule dprk-place); beside a North Korea or an ASEAN story,
 cybercrime needs a hit in the title, the summary or the first sentence, or
 two sentences (``beside:`` in cybercrime.yaml). The three cyber-passing
 false alarms left are domestic stories naming a cyber risk once, another
-kind; with them the whole set's cybercrime precision is 76 / 79 = 0.962
-(after batch c joined), recall 76 / 76, so its floor is (0.95, 0.98).
+kind; with them and the judge's launch the whole set's cybercrime precision
+is 86 / 89 = 0.966 (after batch d joined), recall 86 / 86, so its floor is
+(0.95, 0.98).
 
 The AFTER figures were tuned with this set in view: they are not estimates
 for unseen news. The floor is the AFTER figure minus a margin of about one
@@ -110,5 +127,5 @@ FLOOR = {
 
 # A failure lists the mistakes.
 TestDevset5 = set_checks(
-    DEVSET5, FLOOR, Shape(at_least=170, negatives=70, per_topic=8, indonesian_share=0.3), blind=False
+    DEVSET5, FLOOR, Shape(at_least=210, negatives=95, per_topic=8, indonesian_share=0.3), blind=False
 )
