@@ -64,6 +64,7 @@ def run_stream_worker(
 
         def _schedule_shutdown(self, signal: Any) -> None:
             worker.delivery.close()
+            worker.outcomes.flush()  # the fates held for the next flush leave with the producer's last batch
             super()._schedule_shutdown(signal)
 
     runner = Runner(app, quiet=True, override_logging=False, redirect_stdouts=False, loglevel=log_level)

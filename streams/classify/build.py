@@ -16,7 +16,15 @@ from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 from pantau.core.logs import get_logger
 from pantau.streams.classify.compiler import ALL_FIELDS, FIELD_INDEX, Collected, CompiledRule, RuleCompiler, Test
 from pantau.streams.classify.engine import RuleSet, TopicJudgement, run_regex
-from pantau.streams.classify.judgement import CLAUSE_BREAKS, DENIED, SENTENCE_BREAKS, Cue, HeadlineScope, Salience
+from pantau.streams.classify.judgement import (
+    CLAUSE_BREAKS,
+    DENIED,
+    SENTENCE_BREAKS,
+    Cue,
+    Frame,
+    HeadlineScope,
+    Salience,
+)
 from pantau.streams.classify.problems import Loc, Problem, Report, RuleFile, did_you_mean, locate
 from pantau.streams.classify.query import (
     And,
@@ -124,7 +132,12 @@ def build_ruleset(files: list[RuleFile], version: str, report: Report, directory
     used_lists: set[str] = set()
     cues: dict[str, tuple[Cue, ...]] = {}
     scopes: dict[str, HeadlineScope] = {}
+    frames: dict[str, tuple[Frame, ...]] = {}
     for f in files:
+        file_mentions = _mention_keys(
+            f.spec.salience, ("salience", "mentions"), f, table, lists[f.spec.topic], report, used_lists
+        )
+        _check_beside(f.spec.salience, ("salience", "beside"), f, topics, report)
         for position, rule in enumerate(f.spec.rules):
             index = f.rule_index[position]
             base = ("rules", index)
@@ -139,7 +152,9 @@ def build_ruleset(files: list[RuleFile], version: str, report: Report, directory
                 )
             seen_ids[rule.id] = f.name
             try:
-                result = _compile_rule(f, index, rule, table, lists[f.spec.topic], topics, report, used_lists, located)
+                result = _compile_rule(
+                    f, index, rule, table, lists[f.spec.topic], topics, report, used_lists, located, file_mentions
+                )
             except Exception as exc:  # a rule nobody foresaw must be a located refusal, never a dead reload
                 report.errors.append(unexpected(f, base, f"rule {rule.id!r} could not be compiled", exc))
                 continue
@@ -171,6 +186,15 @@ def build_ruleset(files: list[RuleFile], version: str, report: Report, directory
             where = ("denials", "headline", "needs")
             needs = _cue_keys(headline.needs, table, lists[f.spec.topic], where, f, report, used_lists)
             scopes[f.spec.topic] = HeadlineScope(needs, headline.min_hits)
+        frames[f.spec.topic] = tuple(
+            Frame(
+                fr.why,
+                _cue_keys(fr.title, table, lists[f.spec.topic], ("frames", i, "title"), f, report, used_lists),
+                _cue_keys(fr.needs, table, lists[f.spec.topic], ("frames", i, "needs"), f, report, used_lists),
+                fr.min_hits,
+            )
+            for i, fr in enumerate(f.spec.frames)
+        )
         for name in f.spec.terms:
             if name not in used_lists and f"{f.spec.topic}.{name}" not in used_lists:
                 report.warnings.append(
@@ -191,8 +215,8 @@ def build_ruleset(files: list[RuleFile], version: str, report: Report, directory
     judgement = {}
     for topic, topic_cues in cues.items():
         keys = frozenset(k for r in compiled if r.topic == topic for k, _w, _f in r.score_keys)
-        if topic_cues:
-            judgement[topic] = TopicJudgement(keys, topic_cues, scopes.get(topic))
+        if topic_cues or frames.get(topic):
+            judgement[topic] = TopicJudgement(keys, topic_cues, scopes.get(topic), frames.get(topic, ()))
     return RuleSet(
         version=version,
         topics=tuple(sorted(f.spec.topic for f in files if f.spec.enabled)),
@@ -217,6 +241,7 @@ def _compile_rule(
     report: Report,
     used: set[str],
     lint: bool,
+    file_mentions: frozenset[int] = frozenset(),
 ) -> CompiledRule | None:
     base = ("rules", index)
     fields = frozenset(FIELD_INDEX[x] for x in rule.fields) or ALL_FIELDS
@@ -299,6 +324,11 @@ def _compile_rule(
             weights[key] = (max(w, weight), fs | leaf.fields)
     test_parts = tuple(parts)
     test = test_parts[0] if len(test_parts) == 1 else (lambda ctx: all(p(ctx) for p in test_parts))
+    salience = rule.salience or f.spec.salience
+    mention_keys = file_mentions
+    if rule.salience is not None:
+        mention_keys = _mention_keys(rule.salience, base + ("salience", "mentions"), f, table, lists, report, used)
+        _check_beside(rule.salience, base + ("salience", "beside"), f, topics, report)
     return CompiledRule(
         id=rule.id,
         topic=f.spec.topic,
@@ -313,16 +343,25 @@ def _compile_rule(
         regexes=tuple(acc.regexes),
         topic_refs=tuple(dict.fromkeys(acc.topics)),
         always=bool(acc.regexes) or rule.min_score <= 0,
-        salience=_salience(rule.salience or f.spec.salience),
+        salience=_salience(salience, frozenset(weights), mention_keys),
         source=_source(rule),
         veto_keys=tuple(sorted({k for leaf in acc.vetoes for k in leaf.keys})),
     )
 
 
-def _salience(spec: SalienceSpec | None) -> Salience | None:
+def _salience(spec: SalienceSpec | None, rule_keys: frozenset[int], mentions: frozenset[int]) -> Salience | None:
+    """The compiled check; ``mentions`` narrowed to the rule's own terms (none of them: every term counts)."""
     if spec is None or (spec.lead_words == 0 and spec.min_hits <= 1):
         return None  # any hit will do: no check at all
-    return Salience(spec.lead_words, spec.min_hits)
+    mine = rule_keys & mentions
+    return Salience(
+        spec.lead_words,
+        spec.min_hits,
+        spec.lead_paragraphs,
+        spec.per_sentence,
+        mine if spec.mentions and mine else None,
+        tuple(spec.beside),
+    )
 
 
 def _source(rule: RuleSpec) -> str:
@@ -335,6 +374,35 @@ def _source(rule: RuleSpec) -> str:
     if rule.query:
         parts.append(f"query: {rule.query}")
     return "; ".join(parts)
+
+
+def _mention_keys(
+    spec: SalienceSpec | None,
+    where: Loc,
+    f: RuleFile,
+    table: TermTable,
+    lists: TermLists,
+    report: Report,
+    used: set[str],
+) -> frozenset[int]:
+    """Key ids of a salience's ``mentions:`` (empty: every term of a rule counts)."""
+    if spec is None or not spec.mentions:
+        return frozenset()
+    return _cue_keys(spec.mentions, table, lists, where, f, report, used)
+
+
+def _check_beside(spec: SalienceSpec | None, where: Loc, f: RuleFile, topics: frozenset[str], report: Report) -> None:
+    """A ``beside:`` topic must be one of the rule set's topics."""
+    for i, topic in enumerate(spec.beside if spec is not None else ()):
+        if topic not in topics:
+            report.errors.append(
+                Problem(
+                    f.name,
+                    *locate(f.tree, where + (i,)),
+                    f"salience beside: unknown topic {topic!r}{did_you_mean(topic, topics)}",
+                    f"name a topic of this folder: {', '.join(sorted(topics))}",
+                )
+            )
 
 
 def _cue_keys(

@@ -20,7 +20,7 @@ from ruamel.yaml import YAML
 from pantau.core.article import Article, article_id, synthetic_article
 from pantau.core.errors import RulesError
 from pantau.streams.classify.engine import RuleSet
-from pantau.streams.classify.judgement import HEADLINE_DENIES
+from pantau.streams.classify.judgement import HEADLINE_DENIES, HEADLINE_FRAMES
 from pantau.streams.classify.records import Classified
 
 __all__ = [
@@ -222,8 +222,12 @@ def _terms(terms: Iterable[str]) -> str:
 
 
 def _decided(note: str) -> str:
-    """What took the topic away: the headline's denial, or salience (a passing mention)."""
-    return "the headline's denial decided" if note.startswith(HEADLINE_DENIES) else "salience decided"
+    """What took the topic away: the headline's denial or frame, or salience (a passing mention)."""
+    if note.startswith(HEADLINE_DENIES):
+        return "the headline's denial decided"
+    if note.startswith(HEADLINE_FRAMES):
+        return "the headline's frame decided"
+    return "salience decided"
 
 
 def _why(topic: str, classified: Classified, here: RuleSet, there: RuleSet, article: Article, *, gained: bool) -> str:

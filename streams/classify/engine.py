@@ -22,9 +22,12 @@ from pantau.core.logs import get_logger
 from pantau.streams.classify.compiler import CompiledRule, Context, Hits, RegexHit, RegexLeaf
 from pantau.streams.classify.judgement import (
     Cue,
+    Frame,
     HeadlineScope,
     Voided,
+    beside_check,
     discount,
+    framed,
     headline_scope,
     headline_voided,
     salient,
@@ -90,6 +93,7 @@ class TopicJudgement:
     keys: frozenset[int]
     cues: tuple[Cue, ...]
     headline: HeadlineScope | None = None
+    frames: tuple[Frame, ...] = ()
 
 
 class Diagnosis(NamedTuple):
@@ -139,7 +143,14 @@ class RuleSet:
         # languages ("gia", "ban", "du"): such terms need their accents even in unaccented text.
         self._one_syllable = frozenset(k for k, forms in self.accented.items() if all(" " not in f for f in forms))
         self._with_topics = tuple(i for i, r in enumerate(self.rules) if r.topic_refs)
+        self._beside = any(r.salience is not None and r.salience.beside for r in self.rules)
+        keys: dict[str, set[int]] = {}
+        for r in self.rules:
+            keys.setdefault(r.topic, set()).update(k for k, _w, _f in r.score_keys)
+        self.topic_keys = {t: frozenset(k) for t, k in keys.items()}
+        """Per topic, the keys of its rules' terms: another topic's words are no mention of this one."""
         self._cue_keys = frozenset(k for j in self.judgement.values() for c in j.cues for k in c.before | c.after)
+        self._framed = frozenset(t for t, j in self.judgement.items() if j.frames)
         # List senses have no cue words: the topic's own hits send an article to the list check.
         self._list_keys = frozenset(
             k
@@ -220,12 +231,31 @@ class RuleSet:
             if found is not None:
                 matched.append((rule, *found))
                 ctx.topics.add(rule.topic)
+        if self._beside and self.use_salience and len(ctx.topics) > 1:
+            matched = self._beside_other_topics(matched, ctx, views, base)
         self._chain(matched, ctx, language, views, base, voided)
         matches: list[Match] = []
         for rule, score, note in matched:
             ctx.hits = views.get(rule.topic, base) if views else base
             matches.append(self._explain(rule, score, ctx, matched, note, voided.get(rule.topic, ())))
         return Classified(article=article, matches=tuple(matches), ruleset_version=self.version)
+
+    def _beside_other_topics(
+        self, matched: list[Matched], ctx: Context, views: dict[str, Hits], base: Hits
+    ) -> list[Matched]:
+        """Drop the matches whose topic only passes by another matched topic's story (salience ``beside:``)."""
+        topics = set(ctx.topics)
+        kept: list[Matched] = []
+        for rule, score, note in matched:
+            s = rule.salience
+            if s is not None and s.beside:
+                ctx.hits = views.get(rule.topic, base) if views else base
+                if not beside_check(rule, ctx, s, topics, self.topic_keys)[0]:
+                    continue
+            kept.append((rule, score, note))
+        ctx.hits = base
+        ctx.topics = {r.topic for r, _s, _n in kept}
+        return kept
 
     def _chain(
         self,
@@ -269,7 +299,7 @@ class RuleSet:
         score = rule.score(ctx)
         if score < rule.min_score:
             return None
-        if voided and not self.headline_holds(rule, ctx, voided)[0]:
+        if (voided or (self.use_cues and rule.topic in self._framed)) and not self.headline_holds(rule, ctx, voided)[0]:
             return None
         if rule.salience is None or not self.use_salience:
             return score, ""
@@ -279,9 +309,14 @@ class RuleSet:
         return (score, note) if ok else None
 
     def headline_holds(self, rule: CompiledRule, ctx: Context, voided: Sequence[Voided]) -> tuple[bool, str]:
-        """False (and why) when the headline denies the rule's topic and the story does not overturn it."""
+        """False (and why) when the headline denies or frames away the topic and the story does not overturn it."""
         j = self.judgement.get(rule.topic)
-        return headline_scope(j.headline if j is not None else None, voided, ctx.hits)
+        if j is None:
+            return True, ""
+        held, why = headline_scope(j.headline, voided, ctx.hits)
+        if held and j.frames:
+            return framed(j.frames, ctx.hits)
+        return held, why
 
     def evaluate_rule(self, rule_id: str, article: Article) -> tuple[bool, float, list[str]]:
         """For editors' diagnostics: (conditions met, score, terms found) of one rule."""
@@ -311,6 +346,9 @@ class RuleSet:
         good, note = self.headline_holds(rule, ctx, voided.get(rule.topic, ()))
         if good and rule.salience is not None and self.use_salience:
             good, note = salient(rule, ctx, rule.salience, headline_voided(mine, keys))
+            if good and rule.salience.beside:
+                good, why = beside_check(rule, ctx, rule.salience, self.classify(article).topics, self.topic_keys)
+                note = why or note
         return Diagnosis(
             ok,
             rule.score(ctx),

@@ -8,14 +8,14 @@ article's language. ``pantau classify --explain`` prints this.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from pantau.core.article import Article
 from pantau.core.language import same_family
 from pantau.streams.classify.compiler import CompiledRule, Context, Hits
 from pantau.streams.classify.engine import Language, RuleSet
-from pantau.streams.classify.judgement import Voided, headline_voided, salient
+from pantau.streams.classify.judgement import Voided, beside_check, headline_voided, salient
 from pantau.streams.classify.records import Classified
 
 __all__ = ["NearMiss", "near_misses", "render"]
@@ -48,7 +48,9 @@ def near_misses(ruleset: RuleSet, article: Article, matched_topics: set[str]) ->
                 continue
             keys = {k for k, _w, _f in rule.score_keys}
             found = tuple(sorted({labels[k] for k in keys if k in base}))
-            stage, lacked = _lacked(ruleset, rule, ctx, view, base, language, voided.get(topic, ()), keys)
+            stage, lacked = _lacked(
+                ruleset, rule, ctx, view, base, language, voided.get(topic, ()), keys, matched_topics
+            )
             if stage == 1 and not found:
                 stage = 0  # a rule for another language that found nothing is no nearer than any other
             rank = (stage, len(found))
@@ -72,6 +74,7 @@ def _lacked(
     language: Language,
     voided: Sequence[Voided],
     keys: set[int],
+    others: Collection[str] = (),
 ) -> tuple[int, str]:
     """(how close, what was missing): 5 salience, 4 score, 3 a denial or sense, 2 conditions, 1 language.
 
@@ -99,6 +102,9 @@ def _lacked(
                 # The hits a sense or a denial took away made it a passing mention: say which.
                 gone = [ruleset.describe_voided(v, ctx.shadow) for v in keys_voided[:2]]
                 return 5, "; ".join([note, *gone])
+            ok, note = beside_check(rule, ctx, rule.salience, others, ruleset.topic_keys)
+            if not ok:
+                return 5, note
         return 0, "conditions met (a topic: reference rule evaluated later)"
     ctx.hits = base
     if view is not base and rule.test(ctx) and rule.score(ctx) >= rule.min_score:

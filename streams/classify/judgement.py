@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -40,10 +40,14 @@ __all__ = [
     "Salience",
     "Voided",
     "HeadlineScope",
+    "Frame",
     "DENIED",
     "HEADLINE_DENIES",
+    "HEADLINE_FRAMES",
+    "framed",
     "discount",
     "salient",
+    "beside_check",
     "headline_voided",
     "headline_scope",
     "CLAUSE_BREAKS",
@@ -54,6 +58,9 @@ DENIED = "denied"
 """The ``why`` of a denial cue's voided hits (senses carry their own ``why``)."""
 HEADLINE_DENIES = "the headline denies the topic"
 """How a headline-scope note begins (``rules diff`` names the denial as what decided)."""
+
+HEADLINE_FRAMES = "the headline frames the story as"
+"""How a frame's note begins (``rules diff`` names the frame as what decided)."""
 
 CLAUSE_BREAKS = re.compile(r"[.!?;,:\n\u2013\u2014]")
 """A denial reaches to the end of its clause: "bukan X, tetapi serangan siber" denies X only."""
@@ -102,16 +109,69 @@ class Cue:
 
 @dataclass(frozen=True)
 class Salience:
-    """A hit in the title or the first ``lead_words`` words, or ``min_hits`` hits."""
+    """A hit in the title or the first ``lead_words`` words, or ``min_hits`` hits.
+
+    ``lead_paragraphs`` (> 0) also ends the lead with the content's first
+    paragraph(s); ``per_sentence`` counts the hits of one sentence once;
+    ``mentions`` (not None) are the keys that count at all, so company words
+    help a rule match without making a passing mention salient.
+    """
 
     lead_words: int
     min_hits: int
+    lead_paragraphs: int = 0
+    per_sentence: bool = False
+    mentions: frozenset[int] | None = None
+    beside: tuple[str, ...] = ()  # in a story of these topics, only the title or min_hits sentences will do
+    lead_sentence: bool = False  # the lead is the content's first sentence (beside another topic's story)
+
+
+PARAGRAPH_END = re.compile(r"\n[ \t]*\n|(?<=[.!?:\"\u201d\u2019)])[ \t]*\n")
+"""A blank line, or a line break after a sentence's end: a hard-wrapped line inside a sentence goes on."""
+_MIN_PARAGRAPH_WORDS = 8  # a dateline, a kicker or a byline on its own line does not end the lead
+
+
+def lead_end(content: str, paragraphs: int) -> int:
+    """Offset in ``content`` where its first ``paragraphs`` paragraphs end (short lines join the next)."""
+    pos, done = 0, 0
+    for m in PARAGRAPH_END.finditer(content):
+        if len(content[pos : m.start()].split()) >= _MIN_PARAGRAPH_WORDS:
+            done += 1
+            if done >= paragraphs:
+                return m.start()
+            pos = m.end()
+    return len(content)
+
+
+def _mentions(shadow: Shadow, spans: list[tuple[int, int, int]]) -> int:
+    """How many sentences the (sorted, non-nested) spans fall in: hits of one sentence are one mention."""
+    count, last = 0, None
+    for start, end, f in spans:
+        if last is not None and last[2] == f:
+            _lf, _ls, le = shadow.to_original(last[0], last[1])
+            _f, s, _e = shadow.to_original(start, end)
+            if SENTENCE_BREAKS.search(shadow.originals[f], le, s) is None:
+                last = (start, end, f)
+                continue
+        count += 1
+        last = (start, end, f)
+    return count
 
 
 @dataclass(frozen=True)
 class HeadlineScope:
     """A denying headline scopes the story: ``min_hits`` counted hits of ``keys`` (strong terms) overturn it."""
 
+    keys: frozenset[int]
+    min_hits: int
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A headline cue (``cues``) that frames the story; ``min_hits`` hits of ``keys`` still make it the topic's."""
+
+    why: str
+    cues: frozenset[int]
     keys: frozenset[int]
     min_hits: int
 
@@ -258,16 +318,25 @@ def salient(rule: CompiledRule, ctx: Context, salience: Salience, headline_other
     ``min_hits`` hits make the story.
     """
     shadow, hits = ctx.shadow, ctx.hits
+    mentions = salience.mentions
     spans = sorted(
-        {(h[0], h[1], h[2]) for key, _w, fields in rule.score_keys for h in hits.get(key, ()) if h[2] in fields}
+        {
+            (h[0], h[1], h[2])
+            for key, _w, fields in rule.score_keys
+            if mentions is None or key in mentions
+            for h in hits.get(key, ())
+            if h[2] in fields
+        }
     )
-    count, reach, first = 0, -1, None
-    for start, end, f in spans:
-        if start < reach:
+    outer: list[tuple[int, int, int]] = []
+    reach = -1
+    for span in spans:
+        if span[0] < reach:
             continue  # nested in a longer hit already counted
-        reach = end
-        count += 1
-        first = first or (start, f)
+        reach = span[1]
+        outer.append(span)
+    spans = outer
+    count = _mentions(shadow, spans) if salience.per_sentence else len(spans)
     regex_hits = [h for leaf in rule.regexes for h in ctx.regex_hits.get(leaf.ident, ())]
     count += len(regex_hits)
     if not spans and not regex_hits:
@@ -277,22 +346,76 @@ def salient(rule: CompiledRule, ctx: Context, salience: Salience, headline_other
     if not headline_other:
         if any(f == 1 for _s, _e, f in spans) or any(h[0] == 1 for h in regex_hits):
             return True, "about the topic: a hit in the summary"
+        if salience.lead_sentence and spans and spans[0][2] == 2:
+            _f, s, _e = shadow.to_original(spans[0][0], spans[0][1])
+            if SENTENCE_BREAKS.search(shadow.originals[2], 0, s) is None:
+                return True, "about the topic: a hit in the first sentence"
         if salience.lead_words:
             base = shadow.starts[2]
-            for start, _end, f in spans:
+            for start, end, f in spans:
                 if f == 2 and start - base <= salience.lead_words * _CHARS_PER_WORD:
                     if len(shadow.text[base:start].split()) < salience.lead_words:
-                        return True, f"about the topic: a hit in the first {salience.lead_words} words"
+                        if not salience.lead_paragraphs:
+                            return True, f"about the topic: a hit in the first {salience.lead_words} words"
+                        _f, s, _e = shadow.to_original(start, end)
+                        if s < lead_end(shadow.originals[2], salience.lead_paragraphs):
+                            return True, (
+                                f"about the topic: a hit in the lead (the first {salience.lead_words} words "
+                                f"of the first {_paragraphs(salience.lead_paragraphs)})"
+                            )
                     break  # spans are sorted: later hits are further in
+    unit = "sentence(s) with a hit" if salience.per_sentence else "hit(s)"
     if count >= salience.min_hits:
-        return True, f"about the topic: {count} hits"
+        return True, f"about the topic: {count} {'sentences with a hit' if salience.per_sentence else 'hits'}"
     if headline_other:
         return False, (
             f"a passing mention: the title's hit did not count (denied or another sense), "
-            f"and {count} hit(s) elsewhere (needs {salience.min_hits})"
+            f"and {count} {unit} elsewhere (needs {salience.min_hits})"
         )
-    lead = f"none in the title or the first {salience.lead_words} words" if salience.lead_words else "none in the title"
-    return False, f"a passing mention: {count} hit(s), {lead} (needs one there, or {salience.min_hits} hits)"
+    if salience.lead_sentence:
+        lead = "none in the title, the summary or the first sentence"
+    elif not salience.lead_words:
+        lead = "none in the title"
+    elif salience.lead_paragraphs:
+        lead = f"none in the title or the lead ({salience.lead_words} words, {_paragraphs(salience.lead_paragraphs)})"
+    else:
+        lead = f"none in the title or the first {salience.lead_words} words"
+    more = f"{salience.min_hits} sentences with a hit" if salience.per_sentence else f"{salience.min_hits} hits"
+    return False, f"a passing mention: {count} {unit}, {lead} (needs one there, or {more})"
+
+
+def beside_check(
+    rule: CompiledRule,
+    ctx: Context,
+    salience: Salience,
+    topics: Collection[str],
+    topic_keys: Mapping[str, frozenset[int]],
+) -> tuple[bool, str]:
+    """In a story about one of ``salience.beside`` (among ``topics``): a hit in the title, the summary or the
+    first sentence, or ``min_hits`` sentences with a hit; the other story's own words (its ``topic_keys``:
+    Pyongyang, Myanmar) are no mention of this topic.
+
+    "Pyongyang rebuffs Seoul's offer of talks ... officials also accuse the
+    North of crypto theft": the lead and two words of one sentence made
+    cybercrime salient; beside a North Korea story they are a passing mention.
+    """
+    near = sorted(t for t in salience.beside if t in topics and t != rule.topic)
+    if not near:
+        return True, ""
+    foreign = frozenset().union(*(topic_keys.get(t, frozenset()) for t in near))
+    own = salience.mentions if salience.mentions is not None else frozenset(k for k, _w, _f in rule.score_keys)
+    strict = Salience(0, salience.min_hits, 0, True, own - foreign, lead_sentence=True)
+    ok, note = salient(rule, ctx, strict)
+    if ok:
+        return True, note
+    return (
+        False,
+        f"a passing mention beside a story about {', '.join(near)}: {note.removeprefix('a passing mention: ')}",
+    )
+
+
+def _paragraphs(n: int) -> str:
+    return "paragraph" if n == 1 else f"{n} paragraphs"
 
 
 def headline_scope(scope: HeadlineScope | None, voided: Sequence[Voided], hits: Hits) -> tuple[bool, str]:
@@ -322,3 +445,38 @@ def headline_scope(scope: HeadlineScope | None, voided: Sequence[Voided], hits: 
         f"{HEADLINE_DENIES}: {count} hit(s) of its strong terms in the story "
         f"(needs {scope.min_hits} to overturn the headline)"
     )
+
+
+def _distinct(spans: Sequence[Span]) -> int:
+    """How many hits, a hit nested in a longer one counted once."""
+    count, reach = 0, -1
+    for start, end, _f in sorted(spans):
+        if start >= reach:
+            count += 1
+            reach = end
+    return count
+
+
+def framed(frames: Sequence[Frame], hits: Hits) -> tuple[bool, str]:
+    """Whether the story still makes the topic when its headline frames it as something else, and why not.
+
+    "BSSN Latih 300 ASN Tangani Insiden Keamanan Informasi", "Ponsel Baru Bawa
+    Fitur Deteksi Panggilan Penipuan": the headline says the story is a
+    lesson or a launch, and its cyber words describe what is taught or
+    guarded against. Only ``min_hits`` hits of the frame's telling terms (a
+    victim, a loss, an arrest: "Mantan Juara Lomba Siber Ditangkap") make it
+    a crime story. The first frame whose cue is in the title decides.
+    """
+    for frame in frames:
+        if frame.cues.isdisjoint(hits):
+            continue  # set tests: most articles stop here
+        cue = next((h for k in frame.cues for h in hits.get(k, ()) if h[2] == 0), None)
+        if cue is None:
+            continue  # the cue is in the body only: the headline tells another story
+        count = _distinct([h for k in frame.keys for h in hits.get(k, ())])
+        if count >= frame.min_hits:
+            return True, ""
+        return False, (
+            f"{HEADLINE_FRAMES} {frame.why}: {count} hit(s) of the terms that overturn it (needs {frame.min_hits})"
+        )
+    return True, ""

@@ -21,6 +21,7 @@ __all__ = [
     "SalienceSpec",
     "DenialSpec",
     "SenseSpec",
+    "FrameSpec",
     "FIELDS",
     "LANGUAGES",
     "SEVERITIES",
@@ -87,11 +88,26 @@ class SalienceSpec(BaseModel):
     summary, or the first ``lead_words`` words of the content), or when there
     are at least ``min_hits`` of them. ``lead_words: 0`` and ``min_hits: 1``
     (the defaults) accept any hit.
+
+    ``lead_paragraphs`` also ends the lead with the content's first
+    paragraph(s): a name in the third paragraph of a short story is not in
+    its lead, however few words came before. ``per_sentence`` counts the hits
+    of one sentence as one mention ("pencurian aset kripto" is one passing
+    mention, not two). ``mentions`` says which of the rule's terms are
+    mentions of the topic; the others (company words such as "minister",
+    "summit") then help the rule match but never make a passing mention
+    salient.
     """
 
     model_config = _STRICT
     lead_words: int = Field(default=0, ge=0)
     min_hits: int = Field(default=1, ge=1)
+    lead_paragraphs: int = Field(default=0, ge=0, le=20)
+    per_sentence: bool = False
+    mentions: list[Item] = Field(default_factory=list)
+    beside: list[str] = Field(default_factory=list)
+    """Topics whose stories make this one's lead not enough: beside a North Korea story, one sentence
+    about crypto theft is a passing mention; only a title hit or ``min_hits`` sentences make the topic."""
 
 
 def _windows_in_range(value: dict[str, int]) -> dict[str, int]:
@@ -108,6 +124,22 @@ class HeadlineSpec(BaseModel):
     model_config = _STRICT
     needs: list[Item] = Field(min_length=1)
     min_hits: int = Field(default=2, ge=1, le=20)
+
+
+class FrameSpec(BaseModel):
+    """A headline that frames the story as something else: a training, a contest, a product launch.
+
+    When a ``title`` cue is in the headline ("BSSN Latih 300 ASN ...", "Ponsel
+    Baru Bawa Fitur Deteksi Penipuan"), the topic's words in the story tell
+    what the lesson or the feature is about, not a crime: the topic then needs
+    ``min_hits`` hits of ``needs`` (a victim, a loss, an arrest) anywhere.
+    """
+
+    model_config = _STRICT
+    why: str = Field(min_length=1)
+    title: list[Item] = Field(min_length=1)
+    needs: list[Item] = Field(min_length=1)
+    min_hits: int = Field(default=1, ge=1, le=20)
 
 
 class DenialSpec(BaseModel):
@@ -210,5 +242,6 @@ class TopicFile(BaseModel):
     terms: dict[str, list[Item] | TermListSpec] = Field(default_factory=dict)
     denials: DenialSpec | None = None
     senses: list[SenseSpec] = Field(default_factory=list)
+    frames: list[FrameSpec] = Field(default_factory=list)
     salience: SalienceSpec | None = None
     rules: list[RuleSpec] = Field(min_length=1)

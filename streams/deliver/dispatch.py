@@ -135,14 +135,13 @@ class Dispatcher:
         fresh = {a.key for a in stored}
         earliest = min((due for a, due in zip(keep, dues, strict=True) if a.key in fresh), default=math.inf)
         for alert in keep:
-            if alert.classified is None or alert.update is not None:
+            # A fresh alert's ledger is its pending entry until a copy folds in or it is sent (_ledger):
+            # one state write fewer per alert.
+            if alert.classified is None or alert.update is not None or alert.key in fresh:
                 continue
-            if alert.key in fresh:
-                self.outbox.save_ledger(alert.key, updates.encode_ledger(updates.first_ledger(alert)), alert.created)
-            else:
-                for update, due in self._story_update(alert, now):
-                    stored.append(update)
-                    earliest = min(earliest, due)
+            for update, due in self._story_update(alert, now):
+                stored.append(update)
+                earliest = min(earliest, due)
         for name, count in Counter(a.destination for a in stored).items():
             metrics.OUTBOX_PENDING.labels(name).inc(count)  # followed as alerts leave; recounted every few seconds
         # Wake the loop only for alerts due before it wakes anyway: a digest filling up costs no pass per alert.
@@ -155,7 +154,7 @@ class Dispatcher:
         route = self.planner.routes.get(copy.route)
         if route is not None and not route.updates:
             return []
-        ledger = updates.decode_ledger(self.outbox.ledger(copy.key))
+        ledger = self._ledger(copy.key)
         if ledger is None:
             return []
         item = updates.fold(ledger, copy)
@@ -172,6 +171,16 @@ class Dispatcher:
         self.outbox.save_ledger(copy.key, updates.encode_ledger(ledger), ledger.at)
         return opened
 
+    def _ledger(self, key: str) -> updates.Ledger | None:
+        """The story ledger of the first alert ``key``: stored, or (not stored yet) its pending entry's first."""
+        ledger = updates.decode_ledger(self.outbox.ledger(key))
+        if ledger is not None:
+            return ledger
+        entry = self.outbox.entry(key)
+        if entry is None or entry.alert.classified is None or entry.alert.update is not None:
+            return None
+        return updates.first_ledger(entry.alert)
+
     def _record_sent(self, dest: Destination, planned: Planned, now: float) -> None:
         """Note in the story ledgers that a first alert went out (with the destination's message id) or an update."""
         ref = getattr(dest, "last_ref", None)
@@ -180,7 +189,7 @@ class Dispatcher:
             if alert.classified is None:
                 continue
             key = alert.update.of if alert.update is not None else alert.key
-            ledger = updates.decode_ledger(self.outbox.ledger(key))
+            ledger = self._ledger(key)
             if ledger is None:
                 continue
             if alert.update is not None:
@@ -212,7 +221,8 @@ class Dispatcher:
             return
         if self.pace.paused_until(name) > self.clock():
             return
-        plans = self.planner.plan(name, entries, self.clock(), flush=flush)
+        # A destination whose body carries several alerts (a webhook) says how many: one request for them.
+        plans = self.planner.plan(name, entries, self.clock(), flush=flush, batch=getattr(dest, "batch", 1))
         self._save_timers()  # before sending: a crash mid-send must not forget the flush
         for planned in plans:
             await self.pace.wait_slot(name, dest.rate)
@@ -243,8 +253,8 @@ class Dispatcher:
             self._dead(keys, dest.name, f"{type(exc).__name__}: {exc}")
             return True
         now = self.clock()
+        self._record_sent(dest, planned, now)  # first: a ledger not stored yet comes from the pending entry
         self.outbox.mark_sent(keys, now)
-        self._record_sent(dest, planned, now)
         self.sent += len(keys)
         metrics.ALERTS.labels(dest.name, "sent").inc(len(keys))
         metrics.OUTBOX_PENDING.labels(dest.name).dec(len(keys))

@@ -7,8 +7,11 @@ wait until ``group_interval`` after the previous flush, and everything
 pending in the group goes out as one digest. Ungrouped routes send each
 alert on its own, unless more than ``storm.max`` arrive within
 ``storm.window``: then the excess is held and sent as one storm summary when
-the window ends. A failed message keeps its batch id, so a retry resends the
-same alerts under the same message id. The timers (last flush, storm hold,
+the window ends. A destination whose body carries several alerts (a webhook's
+``batch``) takes an ungrouped route's alerts that are due at the same moment in
+one message of up to ``batch`` alerts: one request instead of one per alert.
+A failed message keeps its batch id, so a retry resends the same alerts
+under the same message id. The timers (last flush, storm hold,
 recent sends) are saved with the outbox (:meth:`Planner.snapshot`) and
 restored at start, so a restart does not send the next digest early nor
 forget a storm in progress.
@@ -65,6 +68,13 @@ def _message(
     return Planned(Message(id=mid, destination=destination, route=route, kind=kind, alerts=alerts), tuple(entries))
 
 
+def _singles(destination: str, route: str, ready: list[Entry], batch: int) -> list[Planned]:
+    # Each alert on its own, or (a destination that takes several per body) up to ``batch`` per message,
+    # a digest in form only: nothing waited for the others. Ops events always go one per message.
+    step = 1 if any(e.alert.event is not None for e in ready) else max(batch, 1)
+    return [_message(destination, route, "digest", ready[i : i + step]) for i in range(0, len(ready), step)]
+
+
 class Planner:
     """Remembers group flushes and storms; turns pending entries into messages."""
 
@@ -114,8 +124,13 @@ class Planner:
         last = self.last_flush.get((route, destination), -math.inf)
         return max(now + spec.group_wait, last + spec.group_interval)
 
-    def plan(self, destination: str, entries: list[Entry], now: float, *, flush: bool = False) -> list[Planned]:
-        """Messages to send now for one destination (``flush``: do not wait for groups or storms)."""
+    def plan(
+        self, destination: str, entries: list[Entry], now: float, *, flush: bool = False, batch: int = 1
+    ) -> list[Planned]:
+        """Messages to send now for one destination (``flush``: do not wait for groups or storms).
+
+        ``batch``: how many alerts of an ungrouped route one message may carry (the destination's).
+        """
         out: list[Planned] = []
         retries: dict[str, list[Entry]] = defaultdict(list)
         fresh: dict[str, list[Entry]] = defaultdict(list)
@@ -130,15 +145,17 @@ class Planner:
             else:
                 fresh[e.alert.route].append(e)
         out.extend(_message(destination, e.alert.route, "update", [e]) for e in updates)
-        for batch, group in retries.items():
+        for batch_id, group in retries.items():
             # Retries wait out their backoff even when flushing: drain() decides how long to wait.
             if min(e.due for e in group) <= now:
-                out.append(_message(destination, group[0].alert.route, "digest", group, batch))
+                out.append(_message(destination, group[0].alert.route, "digest", group, batch_id))
         for route, group in fresh.items():
-            out.extend(self._plan_fresh(destination, route, group, now, flush))
+            out.extend(self._plan_fresh(destination, route, group, now, flush, batch))
         return out
 
-    def _plan_fresh(self, destination: str, route: str, group: list[Entry], now: float, flush: bool) -> list[Planned]:
+    def _plan_fresh(
+        self, destination: str, route: str, group: list[Entry], now: float, flush: bool, batch: int = 1
+    ) -> list[Planned]:
         spec = self.routes.get(route)
         ready = [e for e in group if flush or e.due <= now]
         if not ready:
@@ -150,7 +167,7 @@ class Planner:
             self.last_flush[key] = now
             return [_message(destination, route, "digest", group)]
         if spec is None or spec.storm is None:
-            return [_message(destination, route, "alert", [e]) for e in ready]
+            return _singles(destination, route, ready, batch)
         recent = self.recent[key]
         while recent and recent[0] <= now - spec.storm.window:
             recent.popleft()
@@ -163,7 +180,7 @@ class Planner:
             return [_message(destination, route, "storm", ready)]
         allowed = max(spec.storm.max - len(recent), 0)
         single, rest = ready[:allowed], ready[allowed:]
-        out = [_message(destination, route, "alert", [e]) for e in single]
+        out = _singles(destination, route, single, batch)
         recent.extend([now] * len(single))
         if rest:
             if flush:

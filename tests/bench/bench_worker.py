@@ -350,6 +350,7 @@ class _Workers:
         alerts = receiver.alert_count()
         return {
             "alerts_delivered": alerts,
+            "requests": len(received),
             "alerts_per_s": round(alerts / wall) if wall > 0 else None,
             "deliver_cpu_s": round(cpu, 2),
             "deliver_cpu_ms_per_alert": round(cpu / max(1, alerts) * 1000, 2),

@@ -84,7 +84,7 @@ def test_a_delivered_alerts_signed_link_records_a_verdict_that_quality_reports(s
     cwd, config = site
     once(run_pantau, cwd, config)
     bodies = [json.loads(r.body) for r in webhook_receiver.received]
-    alert = next(b["alerts"][0] for b in bodies if b["alerts"][0]["article"]["title"] == MATCHING[1].title)
+    alert = next(a for b in bodies for a in b["alerts"] if a["article"]["title"] == MATCHING[1].title)
     link = urlsplit(alert["feedback"]["not_relevant"])
     assert link.geturl().startswith("http://127.0.0.1:8464/feedback/")  # no public_url: the local page
     _, _, key, verdict = link.path.split("/")

@@ -124,8 +124,9 @@ def cluster(tmp_path, kafka_bootstrap, feed_server, webhook_receiver, write_conf
                 "type": "webhook",
                 "url": webhook_receiver.url,
                 "secret": SECRET,
-                # 5 a second: the worker is still delivering when it is killed.
+                # 5 a second, one alert each: the worker is still delivering when it is killed.
                 "rate": 5,
+                "batch": 1,
                 "retry": [0, 0.5, 1, 1, 1],
             },
             "ops": {"type": "webhook", "url": ops.url, "secret": SECRET},

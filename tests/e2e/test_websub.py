@@ -72,7 +72,7 @@ def monitor(tmp_path, feed_server, webhook_receiver, write_config, write_rules, 
 
 
 def titles(receiver) -> list[str]:
-    return [r.json()["alerts"][0]["article"]["title"] for r in receiver.received]
+    return [a["article"]["title"] for r in receiver.received for a in r.json()["alerts"]]
 
 
 def metric(base: str, line_start: str) -> float:

@@ -114,6 +114,49 @@ def test_dead_letters_are_copied_out_and_can_be_replayed(tables):
     assert (replayed.attempts, replayed.due, replayed.batch) == (0, 5.0, None)
 
 
+class Recorded(dict):
+    """A table that counts its writes and deletes, as Faust sends each to the changelog."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.records = 0
+
+    def __setitem__(self, key, value):
+        self.records += 1
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key):
+        self.records += 1
+        super().__delitem__(key)
+
+
+def test_an_alert_costs_two_outbox_records_queued_then_sent():
+    tables = {"outbox": Recorded(), "done": Recorded(), "dead": Recorded()}
+    box = outbox(tables)
+    a, b = make_alerts(2)
+    box.enqueue([a, b], [0.0, 0.0])
+    box.mark_sent([a.key, b.key], 1.0)
+    # The Done takes the Entry's place under the same key: no tombstone, no second table.
+    assert (tables["outbox"].records, tables["done"].records) == (4, 0)
+    assert box.pending() == [] and box.enqueue([a, b], [2.0, 2.0]) == []
+    # A worker taking over finds nothing pending and both keys seen.
+    second = outbox({k: dict(v) for k, v in tables.items()})
+    assert second.pending() == [] and second.enqueue([a, b], [2.0, 2.0]) == []
+
+
+def test_sent_keys_of_the_previous_layout_still_count_and_are_pruned(tables):
+    old = outbox(tables)
+    a, b, c = make_alerts(3)
+    # What a worker before Done moved into alert_outbox left behind: a's Done in alert_done.
+    tables["done"][a.key] = msgspec.json.encode({"status": "sent", "at": 1.0, "attempts": 1})
+    assert old.enqueue([a, b, c], [0.0, 0.0, 0.0]) == [b, c]
+    old.mark_sent([b.key], 5.0)
+    old.mark_retry([c.key], 9.0, "timeout")
+    assert old.prune(3.0) == 1 and a.key not in tables["done"]  # sent before 3.0: a only
+    assert old.prune(6.0) == 1 and b.key not in tables["outbox"]
+    assert [e.alert.key for e in old.pending()] == [c.key]  # pending entries are never pruned
+
+
 def test_story_members_in_a_table_rebuild_the_same_index():
     wire = (
         "Para menteri luar negeri ASEAN bertemu di Kuala Lumpur untuk membahas kode etik Laut "

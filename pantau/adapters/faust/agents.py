@@ -5,6 +5,7 @@
                                                               -> each alert's fate on pantau.alerts.outcomes
     announce_feed_health   pantau.events   -> Router.events_for -> Dispatcher
     replay_dead_letters    pantau.alerts.replay -> dead letters back to the outbox
+    flush_outcomes         every 0.2 s: the alerts' fates held since, one record per alert and fate
     supervise_delivery     every 0.5 s: deliver only while owning the matches partition
     measure_lag            every 2 s: consumer lag gauges
 
@@ -58,13 +59,13 @@ def report_fates(worker: StreamWorker, alerts: Sequence[Alert], queued: set[str]
     dispatcher, now = worker.dispatcher, time.time()
     for alert in alerts:
         if alert.key in queued:
-            report_outcome(worker.topics, alert, "pending", now)
+            report_outcome(worker.outcomes, alert, "pending", now)
         elif alert.key in dispatcher.inhibited:
-            report_outcome(worker.topics, alert, "inhibited", now, dispatcher.inhibited[alert.key])
+            report_outcome(worker.outcomes, alert, "inhibited", now, dispatcher.inhibited[alert.key])
         elif alert.key in dispatcher.silenced:
-            report_outcome(worker.topics, alert, "silenced", now)
+            report_outcome(worker.outcomes, alert, "silenced", now)
         else:  # the story's alert exists: its fate stands, this article joins the story
-            report_outcome(worker.topics, alert, None, now)
+            report_outcome(worker.outcomes, alert, None, now)
 
 
 def add_agents(worker: StreamWorker, *, classifying: bool = True) -> None:
@@ -123,6 +124,10 @@ def add_agents(worker: StreamWorker, *, classifying: bool = True) -> None:
             await topics.dead.send(key=key, value=b"")
             log.info("dead_letter_replayed", alert=alert_key)
 
+    @app.timer(0.2, name="flush_outcomes")
+    async def flush_outcomes() -> None:
+        worker.outcomes.flush()
+
     @app.timer(0.5, name="supervise_delivery")
     async def supervise_delivery() -> None:
         worker.delivery.tick()
@@ -134,6 +139,7 @@ def add_agents(worker: StreamWorker, *, classifying: bool = True) -> None:
     @app.on_before_shutdown.connect  # type: ignore[arg-type]
     async def on_shutdown(app: faust.App, **kwargs: Any) -> None:
         worker.delivery.close()  # late in Faust's shutdown; the worker's signal handler does it first
+        worker.outcomes.flush()
 
     @app.on_partitions_assigned.connect  # type: ignore[arg-type]
     async def on_assigned(app: faust.App, assigned: set[Any], **kwargs: Any) -> None:

@@ -33,7 +33,7 @@ from faust.types import TP, TableT
 from pantau.adapters.faust.delivery import DeliverySupervisor
 from pantau.adapters.faust.outbox_table import TableOutbox
 from pantau.adapters.faust.sensors import install_sensors
-from pantau.adapters.kafka.outcomes import outcome
+from pantau.adapters.kafka.outcomes import OutcomeBuffer
 from pantau.adapters.kafka.topics import (
     ALERTS_DEAD,
     ALERTS_OUTCOMES,
@@ -88,6 +88,8 @@ class StreamWorker:
     dispatcher: Dispatcher
     outbox: TableOutbox
     delivery: DeliverySupervisor
+    outcomes: OutcomeBuffer
+    """Alert fates on their way to the outcomes topic (flushed every 0.2 s by a timer)."""
 
     @property
     def not_ready(self) -> list[str]:
@@ -128,10 +130,12 @@ def make_app(kafka: KafkaSettings) -> faust.App:
         broker_heartbeat_interval=3.0,
         broker_commit_every=100,
         broker_commit_interval=1.0,
-        # Each alert writes several small records (outbox, done, story member, ledger, outcomes):
-        # without a linger each turn of the event loop sent its own produce request (~3 a alert
-        # in `make bench worker`); 10 ms gathers them into fewer requests at no cost to latency
-        # that a reader would notice (alerts leave within milliseconds, not per record).
+        # Each alert writes several small records (outbox entry and done, story member, ledger,
+        # outcome): without a linger each turn of the event loop sent its own produce request (~3 an
+        # alert in `make bench worker`); 10 ms gathers them into fewer requests at no cost to latency
+        # that a reader would notice. Not longer: an alert's "sent" record waits this long in the
+        # producer, and a worker killed meanwhile leaves the alert to be sent again by the next owner
+        # (50 ms let the two-worker kill test in tests/e2e/test_distributed.py see a repeat).
         producer_linger=0.01,
         producer_partitioner=_Partitioner(),
         # PANTAU_EXACTLY_ONCE=1: tables, changelogs and sends in Kafka transactions; the deliver
@@ -185,11 +189,9 @@ def _send_soon(topic: faust.TopicT, key: bytes, value: bytes) -> None:
     topic.send_soon(key=key, value=value)
 
 
-def report_outcome(topics: WorkerTopics, alert: Alert, status: Status | None, at: float, why: str = "") -> None:
-    """Put one alert's fate on the outcomes topic (the web page's archive view reads it); soon, not awaited."""
-    raw = outcome(alert, status, at, why)
-    if raw is not None:
-        _send_soon(topics.outcomes, alert.key.encode(), raw)
+def report_outcome(outcomes: OutcomeBuffer, alert: Alert, status: Status | None, at: float, why: str = "") -> None:
+    """Put one alert's fate on the outcomes topic (the web page's archive view reads it) at the next flush."""
+    outcomes.put(alert, status, at, why)
 
 
 def create_app(
@@ -213,6 +215,7 @@ def create_app(
     app = make_app(kafka)
     topics = declare_topics(app, kafka.prefix)
     tables = declare_tables(app)
+    outcomes = OutcomeBuffer(lambda key, raw: _send_soon(topics.outcomes, key, raw))
     outbox = TableOutbox(
         tables["alert_outbox"],
         tables["alert_done"],
@@ -220,7 +223,7 @@ def create_app(
         on_dead=lambda key, raw: _send_soon(topics.dead, key.encode(), raw),
         timers=tables["delivery_timers"],
         ledger=tables["story_ledger"],
-        on_outcome=lambda alert, status, at: report_outcome(topics, alert, status, at),
+        on_outcome=lambda alert, status, at: report_outcome(outcomes, alert, status, at),
     )
     destinations = build_destinations(config) if destinations is None else destinations
     # Every worker and `pantau web` must sign and check links with one key: only with web.secret.
@@ -258,6 +261,7 @@ def create_app(
         delivery=DeliverySupervisor(
             app, dispatcher, outbox, tables["story_members"], TP(MATCHES.name(kafka.prefix), 0)
         ),
+        outcomes=outcomes,
     )
     add_agents(worker, classifying=classifying)
     return worker

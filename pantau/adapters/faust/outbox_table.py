@@ -1,19 +1,24 @@
 """The delivery outbox over Faust tables: the distributed twin of ``SqliteOutbox``.
 
-Three tables, each a key -> JSON bytes mapping whose every change Faust writes
-to a compacted changelog topic, so a worker that takes over the deliver
-partition (after a crash, restart or rebalance) rebuilds the same state:
+Key -> JSON bytes tables whose every change Faust writes to a compacted
+changelog topic, so a worker that takes over the deliver partition (after a
+crash, restart or rebalance) rebuilds the same state:
 
-    alert_outbox   alert key -> Entry          pending: due, attempts, batch
-    alert_done     alert key -> Done           sent or dead: never enqueued again
+    alert_outbox   alert key -> Entry | Done   pending (due, attempts, batch), then sent or dead:
+                                               the Done overwrites the Entry, never enqueued again
+    alert_done     alert key -> Done           sent or dead, as written before Done moved into
+                                               alert_outbox (read, pruned, no longer written)
     alert_dead     alert key -> DeadLetter     parked after exhausting retries
     delivery_timers  "planner" -> timers       group flushes and storms, for a restart
     story_ledger   first alert key -> Ledger   what a destination was told of a story (updates)
                    "inhibit\x1f" + source -> at   an inhibition source seen (streams/deliver/inhibit.py)
 
-``prune`` deletes ``alert_done`` entries of alerts sent before the retention
-(tombstones in the changelog, which compaction then drops), so the tables
-stay bounded over months.
+An alert costs two outbox records: its Entry when queued, its Done (over the
+same key) when sent; each record in Faust's producer path costs about as much
+CPU as the HTTP request's framing, so records are counted. ``prune`` deletes
+the Done entries of alerts sent before the retention (tombstones in the
+changelog, which compaction then drops), so the tables stay bounded over
+months.
 
 Pending entries are also kept decoded in memory (rebuilt lazily from the table
 after recovery): the dispatcher asks for them every second.
@@ -70,6 +75,19 @@ def _ledger_at(raw: bytes) -> float:
 
 Table = MutableMapping[str, bytes]
 
+_DONE = b'{"status":'
+"""How a Done record starts (msgspec writes fields in order; an Entry starts with its alert)."""
+
+
+def _is_done(raw: bytes) -> bool:
+    return raw.startswith(_DONE)
+
+
+def _sent_before(raw: bytes, before: float) -> bool:
+    done = _done.decode(raw)
+    return done.status == "sent" and done.at < before
+
+
 _INHIBIT = "inhibit\x1f"
 """Prefix of inhibition sources in the ledger table (no alert key, a hex digest, starts with it)."""
 
@@ -104,24 +122,23 @@ class TableOutbox:
     @property
     def _cache(self) -> dict[str, Entry]:
         if self._pending is None:
-            self._pending = {key: _entry.decode(raw) for key, raw in list(self._outbox.items())}
+            self._pending = {key: _entry.decode(raw) for key, raw in list(self._outbox.items()) if not _is_done(raw)}
         return self._pending
 
     def _put(self, key: str, entry: Entry) -> None:
         self._outbox[key] = _encode(entry)
         self._cache[key] = entry
 
-    def _drop(self, key: str) -> Entry | None:
-        entry = self._cache.pop(key, None)
-        if key in self._outbox:
-            del self._outbox[key]
-        return entry
+    def _settle(self, key: str, done: Done) -> None:
+        # One record: the Done takes the pending Entry's place under the same key.
+        self._cache.pop(key, None)
+        self._outbox[key] = _encode(done)
 
     def enqueue(self, alerts: Iterable[Alert], due: Sequence[float]) -> list[Alert]:
         """Store alerts whose key was never seen (pending, sent or dead); return those stored."""
         stored: list[Alert] = []
         for alert, when in zip(alerts, due, strict=True):
-            if alert.key in self._cache or alert.key in self._done:
+            if alert.key in self._outbox or alert.key in self._done:
                 continue
             self._put(alert.key, Entry(alert=alert, due=when))
             stored.append(alert)
@@ -151,11 +168,11 @@ class TableOutbox:
         return [e for e in self.pending() if e.due <= now]
 
     def mark_sent(self, keys: Sequence[str], at: float) -> None:
-        """Record delivery: the key stays in ``alert_done`` so the alert is never sent twice."""
+        """Record delivery: the key stays (as sent) so the alert is never sent twice."""
         for key in keys:
-            entry = self._drop(key)
+            entry = self._cache.get(key)
             attempts = entry.attempts + 1 if entry else 1
-            self._done[key] = _encode(Done(status="sent", at=at, attempts=attempts))
+            self._settle(key, Done(status="sent", at=at, attempts=attempts))
             if entry is not None and self._on_outcome is not None:
                 self._on_outcome(entry.alert, "sent", at)
 
@@ -171,13 +188,13 @@ class TableOutbox:
     def mark_dead(self, keys: Sequence[str], error: str, at: float) -> None:
         """Move these alerts to the dead letters (and hand each to ``on_dead``)."""
         for key in keys:
-            entry = self._drop(key)
+            entry = self._cache.get(key)
             if entry is None:
                 continue
             letter = DeadLetter(alert=entry.alert, attempts=entry.attempts + 1, error=error, died=at)
             raw = _encode(letter)
             self._dead[key] = raw
-            self._done[key] = _encode(Done(status="dead", at=at, attempts=letter.attempts))
+            self._settle(key, Done(status="dead", at=at, attempts=letter.attempts))
             if self._on_dead is not None:
                 self._on_dead(key, raw)
             if self._on_outcome is not None:
@@ -206,18 +223,17 @@ class TableOutbox:
         return moved
 
     def prune(self, before: float) -> int:
-        """Delete ``alert_done`` entries of alerts sent before ``before`` (dead ones stay); return how many."""
-        old = []
-        for key, raw in list(self._done.items()):
-            done = _done.decode(raw)
-            if done.status == "sent" and done.at < before:
-                old.append(key)
-        for key in old:
-            del self._done[key]
+        """Delete the Done records of alerts sent before ``before`` (dead ones stay); return how many."""
+        old = 0
+        for table in (self._outbox, self._done):
+            stale = [key for key, raw in list(table.items()) if _is_done(raw) and _sent_before(raw, before)]
+            for key in stale:
+                del table[key]
+            old += len(stale)
         stale = [k for k, raw in list(self._ledger.items()) if _ledger_at(raw) < before]
         for key in stale:
             del self._ledger[key]
-        return len(old)
+        return old
 
     def amend(self, key: str, alert: Alert) -> bool:
         """Replace a pending, never attempted alert's payload; False when it was sent or tried meanwhile."""

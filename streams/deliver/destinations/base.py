@@ -98,6 +98,7 @@ class Destination(Protocol):
     kind: str
     rate: float | None
     """Messages per second at most (None: unlimited)."""
+    # Optional ``batch: int``: alerts of an ungrouped route one message may carry (webhook); absent means 1.
 
     @property
     def spec(self) -> DestinationSettings:

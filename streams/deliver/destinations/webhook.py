@@ -6,7 +6,9 @@ Webhooks: ``webhook-id`` is the message id (the alert's idempotency key, the
 same on every retry, so receivers can drop repeats), ``webhook-timestamp`` the
 send time, ``webhook-signature`` ``v1,<base64 HMAC-SHA256 of id.timestamp.body>``.
 Bodies over ``max_bytes`` lose text first (summaries, snippets, titles), then
-whole alerts from a digest, counted in ``omitted``.
+whole alerts from a digest, counted in ``omitted``. Alerts of an ungrouped route
+that are due together go out in one request of up to ``batch`` (5) as a
+``digest`` body: one request instead of five, each alert still under its own key.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pathlib import Path
 from typing import Literal
 
 import msgspec
-from pydantic import SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 from standardwebhooks import Webhook
 
 from pantau.core.logs import get_logger
@@ -49,6 +51,10 @@ class WebhookSettings(DestinationSettings):
     """Read the signing secret from this file instead (Docker/K8s secrets)."""
     max_bytes: int = 20_000
     """Largest body; text fields are shortened to fit."""
+    batch: int = Field(default=5, ge=1)
+    """Alerts of an ungrouped route due at the same moment share one request (a ``digest`` body), up to
+    this many; 1 sends each alert on its own. Five full alerts fit in ``max_bytes``, so a batch is
+    seldom shortened and never loses an alert to the limit."""
     paths = (("secret_file", False),)
     masked = ("url",)
 
@@ -351,6 +357,8 @@ class WebhookDestination:
         self.name = name
         self.spec = spec
         self.rate = spec.rate
+        self.batch = spec.batch
+        """Alerts one request may carry (ungrouped routes; the dispatcher's planner reads it)."""
         secret = spec.signing_secret()
         self._signer = signer(secret) if secret else None
         if self._signer is None:

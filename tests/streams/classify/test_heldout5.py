@@ -34,9 +34,37 @@ The gap between 1.00 on the development sets and these figures is the honest
 size of the problem: precision on unseen news is still short of the 0.95
 target, most of all for asean and cybercrime.
 
-The floor is the AFTER figure minus a margin of about one article. Do not edit
-the texts or labels, and do not tune on this set's mistakes: write a new set
-to measure again (this one becomes a development set next round).
+Opened as a development set in round 5: its mistakes were read, grouped into
+kinds, and each kind was written afresh in tests/fixtures/devset5/ before it
+was fixed (those files' headers give the honest before/after). After the
+cybercrime tuning of round 5 (frames for lessons, launches and ceremonies; a
+Vietnamese unit's long name; "tác giả"; act AND harm pairs for a face made by
+software, a fake officer who makes the victim hide, a code read out, a job
+abroad that ends in steering chats):
+
+    cybercrime   0.964 / 1.000 / 0.982   (tp 107, fp 4, fn 0)
+
+(the four false alarms left are cyber words in passing inside North Korea and
+ASEAN summit stories: the salience tuner's kind). These figures are no longer
+estimates for unseen news: this set was tuned on.
+
+Salience tuning of round 5 (asean-named needs the bloc at work next to the
+name; the north-korea lead ends with the first paragraph; North Korean
+places count):
+
+    asean        0.861 / 0.971 -> 1.000 / 0.971   (tp 68, fp 11 -> 0, fn 2)
+    north-korea  0.932 / 0.986 -> 1.000 / 1.000   (tp 69 -> 70, fp 5 -> 0, fn 1 -> 0)
+
+and, with cybercrime's ``beside: [north-korea, asean]`` (a cyber word in
+one sentence of a North Korea or ASEAN story is a passing mention):
+
+    cybercrime   0.964 / 1.000 -> 0.991 / 1.000   (tp 107, fp 4 -> 1, fn 0)
+
+(the one left is a summit live blog whose ASEAN the asean rules miss, so no
+ASEAN story is there to stand beside).
+
+The floor is the latest figure minus a margin of about one article. Do not edit
+the texts or labels to make a rule pass: write a new set to measure again.
 """
 
 from __future__ import annotations
@@ -49,9 +77,9 @@ HELDOUT5 = Path(__file__).resolve().parents[2] / "fixtures" / "heldout5"
 
 FLOOR = {
     # topic: (precision, recall)
-    "asean": (0.85, 0.95),
-    "north-korea": (0.91, 0.97),
-    "cybercrime": (0.86, 0.92),
+    "asean": (0.98, 0.95),
+    "north-korea": (0.98, 0.98),
+    "cybercrime": (0.98, 0.99),
 }
 
 

@@ -4,6 +4,7 @@ import asyncio
 import threading
 
 import msgspec
+import pytest
 from prometheus_client import REGISTRY
 from standardwebhooks import Webhook
 
@@ -148,7 +149,8 @@ def test_410_gone_disables_the_destination(classified, receiver, make_receiver, 
     s = Setup(tmp_path, {"old": _hook(gone.url), "siem": _hook(receiver.url)})
     summary = s.run([classified(url="https://kabar.example/a"), classified(url="https://kabar.example/b")])
     assert len(gone.failures) == 1 and gone.requests == []  # no second try at a gone receiver
-    assert len(receiver.requests) == 2 and summary.sent == 2
+    # The two alerts were due together: one request carries both (the webhook's batch).
+    assert [len(r.json()["alerts"]) for r in receiver.requests] == [2] and summary.sent == 2
     assert "old" in s.dispatcher.disabled
     assert _metric("pantau_alerts_destination_enabled", destination="old") == 0
     assert _metric("pantau_alerts_destination_enabled", destination="siem") == 1
@@ -298,16 +300,32 @@ def test_run_forever_serves_each_destination_on_its_own(classified, receiver, ma
     assert s.dispatcher.outbox.pending() == []
 
 
-def test_a_storm_sends_the_first_alerts_then_one_summary(classified, receiver, tmp_path):
+@pytest.mark.parametrize(
+    ("batch", "first"),
+    [(1, [("alert", 1), ("alert", 1)]), (10, [("digest", 2)])],
+    ids=["one-per-request", "batched"],
+)
+def test_a_storm_sends_the_first_alerts_then_one_summary(classified, receiver, tmp_path, batch, first):
     s = Setup(
         tmp_path,
-        {"siem": _hook(receiver.url)},
+        {"siem": _hook(receiver.url, batch=batch)},
         routes=[{"topics": ["asean"], "to": ["siem"], "storm": {"max": 2, "window": "10m"}}],
     )
     summary = s.run([classified(url=f"https://kabar.example/{i}") for i in range(6)])
     assert summary.sent == 6
     kinds = [(r.json()["type"], len(r.json()["alerts"])) for r in receiver.requests]
-    assert kinds == [("alert", 1), ("alert", 1), ("storm", 4)]
+    assert kinds == [*first, ("storm", 4)]
+
+
+def test_alerts_due_together_share_requests_of_at_most_batch(classified, receiver, tmp_path):
+    s = Setup(tmp_path, {"siem": _hook(receiver.url, batch=3)})
+    summary = s.run([classified(url=f"https://kabar.example/{i}") for i in range(7)])
+    assert summary.sent == 7
+    bodies = [r.json() for r in receiver.requests]
+    assert [(b["type"], len(b["alerts"])) for b in bodies] == [("digest", 3), ("digest", 3), ("alert", 1)]
+    keys = [a["key"] for b in bodies for a in b["alerts"]]
+    assert len(set(keys)) == 7  # each alert once, none left out
+    assert len({r.headers["webhook-id"] for r in receiver.requests}) == 3
 
 
 def test_disabling_is_an_ops_event_in_the_logs(classified, make_receiver, tmp_path):

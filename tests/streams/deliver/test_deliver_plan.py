@@ -21,6 +21,29 @@ def test_ungrouped_routes_send_each_alert_when_due(classified):
     assert [p.message.id for p in planned] == [a.key for a in alerts]
 
 
+def test_a_destination_taking_several_alerts_per_body_gets_them_in_batches(classified):
+    planner, spec, alerts = _setup(classified, 5)
+    entries = [Entry(alert=a, due=planner.due_time(spec.name, "d", 100.0)) for a in alerts]
+    planned = planner.plan("d", entries, 100.0, batch=2)
+    assert [(p.message.kind, p.message.alerts) for p in planned] == [
+        ("digest", tuple(alerts[:2])),
+        ("digest", tuple(alerts[2:4])),
+        ("alert", (alerts[4],)),
+    ]
+    assert planned[2].message.id == alerts[4].key  # a lone alert keeps its key as the message id
+    assert not planner.changed  # nothing waited: no timers to save
+
+
+def test_ops_events_go_one_per_message_whatever_the_batch():
+    from pantau.streams.deliver.events import destination_disabled
+
+    spec = RouteSpec(events=["destination_disabled"], to=["d"])
+    router = Router([RouteSpec(topics=["asean"], to=["d"]), spec], ["d"])
+    events = [router.events_for(destination_disabled(f"hook-{i}", "gone", 10.0))[0] for i in range(3)]
+    planned = Planner({spec.name: spec}).plan("d", [Entry(alert=a, due=10.0) for a in events], 10.0, batch=10)
+    assert [(p.message.kind, len(p.message.alerts)) for p in planned] == [("ops_event", 1)] * 3
+
+
 def test_group_wait_then_group_interval_make_digests(classified):
     planner, spec, alerts = _setup(classified, 4, group_wait="30s", group_interval="15m")
     first = Entry(alert=alerts[0], due=planner.due_time(spec.name, "d", 0.0))
