@@ -16,10 +16,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+import msgspec
+
 from pantau.core.article import Article
 from pantau.core.language import article_language, declared_code, same_family
 from pantau.core.logs import get_logger
 from pantau.streams.classify.compiler import CompiledRule, Context, Hits, RegexHit, RegexLeaf
+from pantau.streams.classify.judge import Judge
 from pantau.streams.classify.judgement import (
     Cue,
     Frame,
@@ -37,7 +40,10 @@ from pantau.streams.classify.records import Classified, Hit, Match
 from pantau.streams.classify.terms import ACCENTED, PARTICLE, SUFFIX, WILD, Automaton, accent_form
 from pantau.streams.classify.text import Shadow, build_shadow, mask_boilerplate
 
-__all__ = ["RuleSet", "TopicJudgement", "Diagnosis", "scan"]
+__all__ = ["RuleSet", "TopicJudgement", "Diagnosis", "scan", "JUDGE_RULE"]
+
+JUDGE_RULE = "judge"
+"""The rule id of a match the judge made alone (no rule matched; see judge.py)."""
 
 FIELD_NAMES = ("title", "summary", "content")
 _MAX_HITS = 20
@@ -136,6 +142,8 @@ class RuleSet:
     use_salience: bool = True  # False: salience off (likewise)
     accented: dict[int, frozenset[str]] = field(default_factory=dict)
     """Keys of terms written with accents ("giả", "Triều Tiên") and their spellings; see ``_scan``."""
+    judge: Judge | None = None
+    """The second opinion after the rules (judge.py); None: the rules alone decide."""
 
     def __post_init__(self) -> None:
         self._plain_always = tuple(i for i, r in enumerate(self.rules) if r.always and not r.topic_refs)
@@ -212,8 +220,11 @@ class RuleSet:
         """How many enabled rules this set evaluates."""
         return len(self.rules)
 
-    def classify(self, article: Article) -> Classified:
-        """Every rule that matches ``article``, each with its evidence."""
+    def classify(self, article: Article, *, judged: bool = True) -> Classified:
+        """Every rule that matches ``article``, each with its evidence, as the judge (if any) lets stand.
+
+        ``judged=False``: the rules alone (their own examples, and explanations of a veto).
+        """
         language = Language(article)  # detected only if a rule or a denial window depends on it
         ctx, views, voided = self.prepare(article)
         base = ctx.hits
@@ -238,7 +249,40 @@ class RuleSet:
         for rule, score, note in matched:
             ctx.hits = views.get(rule.topic, base) if views else base
             matches.append(self._explain(rule, score, ctx, matched, note, voided.get(rule.topic, ())))
+        if judged and self.judge is not None:
+            matches = self._judged(article, matches)
         return Classified(article=article, matches=tuple(matches), ruleset_version=self.version)
+
+    def _judged(self, article: Article, matches: list[Match]) -> list[Match]:
+        """The rules' matches the judge lets stand (with its note), and the topics it finds alone."""
+        assert self.judge is not None
+        kept: list[Match] = []
+        hits: dict[str, set[tuple[str, int]]] = {}
+        for m in matches:
+            hits.setdefault(m.topic, set()).update((h.field, h.start) for h in m.hits)
+        verdicts = {
+            v.topic: v for v in self.judge.review(article, {t: len(found) for t, found in hits.items()}, self.topics)
+        }
+        for m in matches:
+            verdict = verdicts.get(m.topic)
+            if verdict is None:
+                kept.append(m)
+            elif verdict.holds:
+                kept.append(msgspec.structs.replace(m, notes=(*m.notes, verdict.note())))
+        for verdict in verdicts.values():
+            if verdict.alone and verdict.holds:
+                kept.append(
+                    Match(
+                        rule=JUDGE_RULE,
+                        topic=verdict.topic,
+                        score=round(verdict.probability, 2),
+                        severity="medium",
+                        snippet=_lead(article),
+                        ruleset_version=self.version,
+                        notes=(verdict.note(),),
+                    )
+                )
+        return kept
 
     def _beside_other_topics(
         self, matched: list[Matched], ctx: Context, views: dict[str, Hits], base: Hits
@@ -490,6 +534,15 @@ def run_regex(ctx: Context, leaf: RegexLeaf) -> list[RegexHit]:
         ctx.budget -= time.perf_counter() - began
     ctx.regex_hits[leaf.ident] = found
     return found
+
+
+def _lead(article: Article, width: int = 180) -> str:
+    """The start of the story (the judge has no hits to centre a snippet on)."""
+    text = " ".join((article.summary or article.content or article.title).split())
+    if len(text) <= width:
+        return text
+    cut = text.rfind(" ", 0, width)
+    return text[: cut if cut > 0 else width] + "…"
 
 
 def snippet(originals: tuple[str, str, str], hits: tuple[Hit, ...], width: int = 90) -> str:

@@ -114,6 +114,7 @@ _case("feeds import", ["feeds", "import", "{empty}"], ERROR)  # an empty OPML fi
 
 for _bad in FILES:
     _case("rules backtest", ["rules", "backtest", "--rules", "{%s}" % _bad], ERROR)
+    _case("rules train", ["rules", "train", "{%s}" % _bad], ERROR)
 for _cmd in (
     ["archive", "search", "x"],
     ["archive", "show", "abc"],
