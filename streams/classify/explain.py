@@ -20,7 +20,7 @@ from pantau.streams.classify.judge import Verdict
 from pantau.streams.classify.judgement import Voided, beside_check, headline_voided, salient
 from pantau.streams.classify.records import Classified
 
-__all__ = ["NearMiss", "near_misses", "render"]
+__all__ = ["NearMiss", "near_misses", "judge_verdicts", "render"]
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ def near_misses(ruleset: RuleSet, article: Article, matched_topics: set[str]) ->
     language = Language(article)
     labels = ruleset.labels
     out: list[NearMiss] = []
-    overruled, alone = _judge_verdicts(ruleset, article, matched_topics)
+    overruled, alone = judge_verdicts(ruleset, article, matched_topics)
     for topic in ruleset.topics:
         if topic in matched_topics:
             continue
@@ -73,7 +73,7 @@ def near_misses(ruleset: RuleSet, article: Article, matched_topics: set[str]) ->
     return out
 
 
-def _judge_verdicts(
+def judge_verdicts(
     ruleset: RuleSet, article: Article, matched_topics: set[str]
 ) -> tuple[dict[str, NearMiss], dict[str, Verdict]]:
     """Topics the rules found but the judge overruled (as near misses), and the judge's say on the rest."""

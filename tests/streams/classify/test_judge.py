@@ -125,3 +125,12 @@ def test_the_shipped_model_learned_from_the_labelled_folders_as_they_are_now():
     items = training_items(read_settings(default_rules_dir() / "judge"))
     assert shipped.judge.meta["fingerprint"] == fingerprint(items), "run `pantau rules train rules` and commit"
     assert shipped.judge.meta["articles"] == len(items)
+
+
+def test_the_try_page_says_the_judge_overruled_a_rule_not_that_its_score_was_low(judged_rules):
+    from pantau.web.tryout import judge
+
+    [verdict] = judge(load_ruleset(judged_rules), _article("Resep sambal goreng ala hacker dapur untuk lebaran"))
+    assert not verdict.matched
+    [near] = verdict.near
+    assert near.rule == "hacker-word" and near.reason.startswith("overruled: the judge (on the rules' match)")
