@@ -12,7 +12,9 @@ file names a topic in scope (``topic: cybercrime`` in a query, a shared list
 ``@north-korea.dprk``): the file text is searched for the topic id, which can
 only over-include. The scope's rule set holds those topics and every topic
 their files name (so references and shared lists resolve); only the in-scope
-topics' matches are taken from it. Anything unexpected (a file that does not
+topics' matches are taken from it. The judge (rules/judge) reviews each topic
+on that topic's matches alone, so it comes along; a changed judge means every
+topic may change (no scope). Anything unexpected (a file that does not
 load on its own, an unreadable file) gives no scope: the whole set is used.
 """
 
@@ -28,7 +30,7 @@ from ruamel.yaml import YAML
 
 from pantau.core.errors import RulesError
 from pantau.streams.classify import RuleSet, load_ruleset
-from pantau.streams.classify.loader import fingerprint, rule_files
+from pantau.streams.classify.loader import fingerprint, judge_files, rule_files
 
 __all__ = ["Scope", "edit_scope"]
 
@@ -50,6 +52,10 @@ class Scope:
 
 def _files(directory: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in rule_files(directory)}
+
+
+def _judge_files(directory: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in judge_files(directory)}
 
 
 def _topic(raw: bytes, name: str) -> str:
@@ -74,6 +80,8 @@ def edit_scope(running_dir: Path, proposed_dir: Path) -> Scope | None:
     base = fingerprint(Path(running_dir))
     if base is None:
         return None
+    if _judge_files(Path(running_dir)) != _judge_files(Path(proposed_dir)):
+        return None  # a new judge may change any topic's verdicts
     topics = {name: _topic(raw, name) for name, raw in after.items()}
     texts = {name: raw.decode("utf-8", "replace") for name, raw in after.items()}
     changed = {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
@@ -102,6 +110,8 @@ def edit_scope(running_dir: Path, proposed_dir: Path) -> Scope | None:
         folder.mkdir()
         for name in needed:
             shutil.copyfile(Path(proposed_dir) / name, folder / name)
+        if (Path(proposed_dir) / "judge").is_dir():  # the judge reviews each topic on its own matches
+            shutil.copytree(Path(proposed_dir) / "judge", folder / "judge")
         try:
             ruleset = load_ruleset(folder)
         except RulesError:

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from pantau.cli.options import add_config_option
+from pantau.cli.terminal import ago, span
 
 __all__ = ["register", "handle_import", "handle_export", "handle_status"]
 
@@ -113,18 +114,6 @@ def handle_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _span(seconds: float) -> str:
-    seconds = max(0.0, seconds)
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds >= size:
-            return f"{seconds / size:.0f}{unit}"
-    return f"{seconds:.0f}s"
-
-
-def _age(then: float | None, now: float) -> str:
-    return "never" if then is None else f"{_span(now - then)} ago"
-
-
 def handle_status(args: argparse.Namespace) -> int:
     """Print a health table of every feed; returns the exit status."""
     from rich.console import Console
@@ -159,12 +148,12 @@ def handle_status(args: argparse.Namespace) -> int:
         table.add_row(
             spec.name or key,
             f"[{colour}]{health}[/]",
-            _age(state.last_success, now),
+            ago(state.last_success, now),
             str(state.failures),
             (state.disabled or state.last_error or "")[:200],
             str(state.items_seen),
             f"{state.fetch_time:.2f}s",
-            "" if state.disabled else f"in {_span(state.next_due - now)}",
+            "" if state.disabled else f"in {span(state.next_due - now)}",
         )
     # Piped output (grep, files) gets wide rows instead of rich's 80-column default.
     Console(soft_wrap=False, width=None if sys.stdout.isatty() else 200).print(table)

@@ -16,6 +16,7 @@ import sys
 import traceback
 from typing import Any, NoReturn
 
+from pantau.cli.terminal import one_line
 from pantau.core.errors import PantauError
 from pantau.core.logs import configure_logging
 
@@ -120,13 +121,15 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the last resort: never show users a traceback
         _debug_traceback(args)
         return _fail(
-            f"unexpected {type(exc).__name__}: {_one_line(str(exc)) or 'no details'}",
+            f"unexpected {type(exc).__name__}: {one_line(str(exc), ERROR_WIDTH) or 'no details'}",
             "rerun with --log-level debug for details, and report it if it persists",
         )
 
 
 MAX_LINE = 400
 """Longest line of an error we print: a 70,000-character URL given by mistake is shown cut in the middle."""
+ERROR_WIDTH = 300
+"""Longest description of an exception pantau has no words of its own for (its text folded to one line)."""
 
 
 def _fail(message: str, hint: str | None) -> int:
@@ -142,11 +145,6 @@ def _shorten(text: str) -> str:
     return "\n".join(line if len(line) <= MAX_LINE else f"{line[:half]} … {line[-half:]}" for line in text.split("\n"))
 
 
-def _one_line(text: str, width: int = 300) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 def _describe(exc: BaseException) -> str:
     """One line naming the file and what is wrong with it."""
     from pathlib import Path
@@ -159,8 +157,8 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, UnicodeDecodeError):
         return f"input {why_unreadable(Path('-'), exc)}"
     if isinstance(exc, sqlite3.Error):
-        return f"state database: {_one_line(str(exc))}"
-    return _one_line(str(exc))
+        return f"state database: {one_line(str(exc), ERROR_WIDTH)}"
+    return one_line(str(exc), ERROR_WIDTH)
 
 
 def _debug_traceback(args: argparse.Namespace) -> None:

@@ -27,6 +27,7 @@ examples:
   pantau rules diff rules/ my-rules/       which corpus articles gain or lose topics, and why
   pantau rules diff rules/ my-rules/ articles.jsonl
   pantau rules backtest --rules my-rules/  what the edit would have alerted over the archive
+  pantau rules train                       teach the judge again from the labelled folders
 """
 
 
@@ -83,6 +84,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     from pantau.cli.rules_review import add_subcommands  # backtest over the archive (and feedback reports)
 
     add_subcommands(sub)
+    from pantau.cli.rules_train import add_subcommand  # the judge, trained from labelled folders
+
+    add_subcommand(sub)
     parser.set_defaults(handler=lambda args: parser.print_help() or 2)
 
 

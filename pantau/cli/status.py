@@ -20,6 +20,7 @@ import msgspec
 from prometheus_client.parser import text_string_to_metric_families
 
 from pantau.cli.options import add_config_option, positive_int
+from pantau.cli.terminal import ago, one_line
 from pantau.config import Config
 from pantau.core.errors import RulesError
 from pantau.sources.health import FeedHealth
@@ -184,16 +185,6 @@ def _rules_on_disk(config: Config) -> tuple[str | None, str | None]:
         return None, f"rules in {config.rules} could not be read: {exc}"
 
 
-def _ago(at: float | None, now: float) -> str:
-    if at is None:
-        return "never"
-    seconds = max(0, int(now - at))
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds >= size:
-            return f"{seconds // size}{unit} ago"
-    return f"{seconds}s ago"
-
-
 def render(report: StatusReport, console, now: float) -> None:
     """Print the report as a few short tables."""
     from rich.table import Table
@@ -233,8 +224,8 @@ def render(report: StatusReport, console, now: float) -> None:
             error = (f.last_error or "").removeprefix(f"{f.feed}: ")  # errors start with the URL already shown
             console.print(f"  [{colour}]{f.verdict:<11}[/] {f.feed}", soft_wrap=True)
             console.print(
-                f"              {f.failures} failure(s), last success {_ago(f.last_success, now)}, "
-                f"last new item {_ago(f.last_new_item, now)}" + (f": {_cut(error, 120)}" if error else ""),
+                f"              {f.failures} failure(s), last success {ago(f.last_success, now)}, "
+                f"last new item {ago(f.last_new_item, now)}" + (f": {one_line(error, 120)}" if error else ""),
                 soft_wrap=True,
                 highlight=False,
             )
@@ -250,20 +241,14 @@ def render(report: StatusReport, console, now: float) -> None:
             str(d.pending),
             str(d.dead),
             str(d.sent),
-            _ago(d.last_sent, now),
+            ago(d.last_sent, now),
             d.last_error,
         )
     console.print(table)
     table = Table("when", "destination", "route", "status", "title", title="Last alerts")
     for a in report.alerts:
-        table.add_row(_ago(a.at, now), a.destination, a.route, a.status, a.title)
+        table.add_row(ago(a.at, now), a.destination, a.route, a.status, a.title)
     console.print(table)
-
-
-def _cut(text: str, width: int) -> str:
-    """The text on one line, shortened with an ellipsis to at most ``width`` characters."""
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -17,6 +17,7 @@ from ruamel.yaml import YAML
 
 from pantau.core.article import Article, synthetic_article
 from pantau.streams.classify import Match, RuleSet
+from pantau.streams.classify.explain import judge_verdicts
 from pantau.streams.classify.loader import rule_files
 from pantau.streams.classify.schema import TopicFile
 
@@ -103,6 +104,7 @@ def judge(ruleset: RuleSet, article: Article, *, directory: Path | None = None) 
     """Every topic's verdict on ``article``: matches with hits, or near misses with reasons."""
     titles, infos = rule_infos(directory) if directory is not None else ({}, {})
     classified = ruleset.classify(article)
+    overruled, _alone = judge_verdicts(ruleset, article, set(classified.topics))
     verdicts = {t: TopicVerdict(t, titles.get(t, t)) for t in ruleset.topics}
     matched_rules = set()
     for match in classified.matches:
@@ -116,7 +118,9 @@ def judge(ruleset: RuleSet, article: Article, *, directory: Path | None = None) 
         if not found:
             continue
         info = infos.get(rule.id, RuleInfo(rule.id, "", rule.min_score))
-        if ok:
+        if ok and rule.topic in overruled and score >= rule.min_score:
+            reason = overruled[rule.topic].lacked  # the rule matched; the judge (rules/judge) overruled it
+        elif ok:
             reason = f"score {score:g} is below min_score {rule.min_score:g}"
         else:
             reason = "its conditions are not met" + (f": {info.condition}" if info.condition else "")

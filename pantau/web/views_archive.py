@@ -29,7 +29,7 @@ def archive_store(web) -> ArchiveStore:
     return store
 
 
-def archive(request: Request):
+def archive(request: Request) -> ArchiveStore:
     """The archive for this request's app."""
     return archive_store(request.app.state.web)
 
@@ -42,10 +42,6 @@ def parse_since(text: str | None, *, default: float | None = 7 * 86400) -> float
         return None
     seconds = parse_duration(text) if text else default
     return time.time() - (seconds if seconds is not None else default or 0)
-
-
-def _store(request: Request) -> ArchiveStore:
-    return archive(request)
 
 
 async def recent(request: Request) -> Response:
@@ -72,7 +68,7 @@ async def recent(request: Request) -> Response:
 async def search(request: Request) -> Response:
     """Full-text search over the archive, newest first, hits marked."""
     web = request.app.state.web
-    store = _store(request)
+    store = archive(request)
     q = request.query_params.get("q", "")[:500]
     topic = request.query_params.get("topic") or None
     since_text = request.query_params.get("since", "7d")
@@ -104,7 +100,7 @@ async def search(request: Request) -> Response:
 async def article(request: Request) -> Response:
     """One archived article: its matches with hits, the story's outlets, each alert's fate."""
     web = request.app.state.web
-    store = _store(request)
+    store = archive(request)
     entry = store.get(request.path_params["id"])
     if entry is None:
         raise Refused(404, "No such article in the archive (it may have been pruned).")

@@ -49,16 +49,22 @@ async def rules_index(request: Request) -> Response:
     )
 
 
-async def rules_edit(request: Request) -> Response:
-    """The editor for one topic file."""
+def _editor(request: Request, name: str, text: str, *, base: str, status_code: int = 200, **shown: object) -> Response:
+    """The editor page of one topic file holding ``text``, with what ``shown`` adds (a refusal, a save)."""
     web = request.app.state.web
-    name = _name(request)
-    text = read_topic(web.rules_dir, name)
     return web.templates.TemplateResponse(
         request,
         "rule_edit.html",
-        {"name": name, "text": text, "base": text_sha(text), "running": web.rules(), "git": git_root(web.rules_dir)},
+        {"name": name, "text": text, "base": base, "running": web.rules(), "git": git_root(web.rules_dir), **shown},
+        status_code=status_code,
     )
+
+
+async def rules_edit(request: Request) -> Response:
+    """The editor for one topic file."""
+    name = _name(request)
+    text = read_topic(request.app.state.web.rules_dir, name)
+    return _editor(request, name, text, base=text_sha(text))
 
 
 async def rules_check(request: Request, form: FormData) -> Response:
@@ -107,19 +113,8 @@ async def rules_save(request: Request, form: FormData) -> Response:
         )
     except EditRefused as exc:
         checked = await asyncio.to_thread(check_edit, web.rules_dir, name, text.replace("\r\n", "\n"))
-        return web.templates.TemplateResponse(
-            request,
-            "rule_edit.html",
-            {
-                "name": name,
-                "text": text,
-                "base": str(form.get("base") or ""),
-                "running": web.rules(),
-                "git": git_root(web.rules_dir),
-                "refused": exc,
-                "check": checked,
-            },
-            status_code=409,
+        return _editor(
+            request, name, text, base=str(form.get("base") or ""), status_code=409, refused=exc, check=checked
         )
     if saved.diff:
         audit.record(
@@ -129,18 +124,7 @@ async def rules_save(request: Request, form: FormData) -> Response:
             diff=saved.diff,
         )
     text = read_topic(web.rules_dir, name)
-    return web.templates.TemplateResponse(
-        request,
-        "rule_edit.html",
-        {
-            "name": name,
-            "text": text,
-            "base": text_sha(text),
-            "running": web.rules(),
-            "git": git_root(web.rules_dir),
-            "saved": saved,
-        },
-    )
+    return _editor(request, name, text, base=text_sha(text), saved=saved)
 
 
 async def rules_version(request: Request) -> Response:

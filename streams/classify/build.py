@@ -137,6 +137,7 @@ def build_ruleset(files: list[RuleFile], version: str, report: Report, directory
         file_mentions = _mention_keys(
             f.spec.salience, ("salience", "mentions"), f, table, lists[f.spec.topic], report, used_lists
         )
+        _check_beside(f.spec.salience, ("salience", "beside"), f, topics, report)
         for position, rule in enumerate(f.spec.rules):
             index = f.rule_index[position]
             base = ("rules", index)
@@ -327,6 +328,7 @@ def _compile_rule(
     mention_keys = file_mentions
     if rule.salience is not None:
         mention_keys = _mention_keys(rule.salience, base + ("salience", "mentions"), f, table, lists, report, used)
+        _check_beside(rule.salience, base + ("salience", "beside"), f, topics, report)
     return CompiledRule(
         id=rule.id,
         topic=f.spec.topic,
@@ -358,6 +360,7 @@ def _salience(spec: SalienceSpec | None, rule_keys: frozenset[int], mentions: fr
         spec.lead_paragraphs,
         spec.per_sentence,
         mine if spec.mentions and mine else None,
+        tuple(spec.beside),
     )
 
 
@@ -386,6 +389,20 @@ def _mention_keys(
     if spec is None or not spec.mentions:
         return frozenset()
     return _cue_keys(spec.mentions, table, lists, where, f, report, used)
+
+
+def _check_beside(spec: SalienceSpec | None, where: Loc, f: RuleFile, topics: frozenset[str], report: Report) -> None:
+    """A ``beside:`` topic must be one of the rule set's topics."""
+    for i, topic in enumerate(spec.beside if spec is not None else ()):
+        if topic not in topics:
+            report.errors.append(
+                Problem(
+                    f.name,
+                    *locate(f.tree, where + (i,)),
+                    f"salience beside: unknown topic {topic!r}{did_you_mean(topic, topics)}",
+                    f"name a topic of this folder: {', '.join(sorted(topics))}",
+                )
+            )
 
 
 def _cue_keys(

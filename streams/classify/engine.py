@@ -16,15 +16,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+import msgspec
+
 from pantau.core.article import Article
 from pantau.core.language import article_language, declared_code, same_family
 from pantau.core.logs import get_logger
 from pantau.streams.classify.compiler import CompiledRule, Context, Hits, RegexHit, RegexLeaf
+from pantau.streams.classify.judge import Judge
 from pantau.streams.classify.judgement import (
     Cue,
     Frame,
     HeadlineScope,
     Voided,
+    beside_check,
     discount,
     framed,
     headline_scope,
@@ -36,7 +40,10 @@ from pantau.streams.classify.records import Classified, Hit, Match
 from pantau.streams.classify.terms import ACCENTED, PARTICLE, SUFFIX, WILD, Automaton, accent_form
 from pantau.streams.classify.text import Shadow, build_shadow, mask_boilerplate
 
-__all__ = ["RuleSet", "TopicJudgement", "Diagnosis", "scan"]
+__all__ = ["RuleSet", "TopicJudgement", "Diagnosis", "scan", "JUDGE_RULE"]
+
+JUDGE_RULE = "judge"
+"""The rule id of a match the judge made alone (no rule matched; see judge.py)."""
 
 FIELD_NAMES = ("title", "summary", "content")
 _MAX_HITS = 20
@@ -135,6 +142,8 @@ class RuleSet:
     use_salience: bool = True  # False: salience off (likewise)
     accented: dict[int, frozenset[str]] = field(default_factory=dict)
     """Keys of terms written with accents ("giả", "Triều Tiên") and their spellings; see ``_scan``."""
+    judge: Judge | None = None
+    """The second opinion after the rules (judge.py); None: the rules alone decide."""
 
     def __post_init__(self) -> None:
         self._plain_always = tuple(i for i, r in enumerate(self.rules) if r.always and not r.topic_refs)
@@ -142,6 +151,12 @@ class RuleSet:
         # languages ("gia", "ban", "du"): such terms need their accents even in unaccented text.
         self._one_syllable = frozenset(k for k, forms in self.accented.items() if all(" " not in f for f in forms))
         self._with_topics = tuple(i for i, r in enumerate(self.rules) if r.topic_refs)
+        self._beside = any(r.salience is not None and r.salience.beside for r in self.rules)
+        keys: dict[str, set[int]] = {}
+        for r in self.rules:
+            keys.setdefault(r.topic, set()).update(k for k, _w, _f in r.score_keys)
+        self.topic_keys = {t: frozenset(k) for t, k in keys.items()}
+        """Per topic, the keys of its rules' terms: another topic's words are no mention of this one."""
         self._cue_keys = frozenset(k for j in self.judgement.values() for c in j.cues for k in c.before | c.after)
         self._framed = frozenset(t for t, j in self.judgement.items() if j.frames)
         # List senses have no cue words: the topic's own hits send an article to the list check.
@@ -205,8 +220,11 @@ class RuleSet:
         """How many enabled rules this set evaluates."""
         return len(self.rules)
 
-    def classify(self, article: Article) -> Classified:
-        """Every rule that matches ``article``, each with its evidence."""
+    def classify(self, article: Article, *, judged: bool = True) -> Classified:
+        """Every rule that matches ``article``, each with its evidence, as the judge (if any) lets stand.
+
+        ``judged=False``: the rules alone (their own examples, and explanations of a veto).
+        """
         language = Language(article)  # detected only if a rule or a denial window depends on it
         ctx, views, voided = self.prepare(article)
         base = ctx.hits
@@ -224,12 +242,64 @@ class RuleSet:
             if found is not None:
                 matched.append((rule, *found))
                 ctx.topics.add(rule.topic)
+        if self._beside and self.use_salience and len(ctx.topics) > 1:
+            matched = self._beside_other_topics(matched, ctx, views, base)
         self._chain(matched, ctx, language, views, base, voided)
         matches: list[Match] = []
         for rule, score, note in matched:
             ctx.hits = views.get(rule.topic, base) if views else base
             matches.append(self._explain(rule, score, ctx, matched, note, voided.get(rule.topic, ())))
+        if judged and self.judge is not None:
+            matches = self._judged(article, matches)
         return Classified(article=article, matches=tuple(matches), ruleset_version=self.version)
+
+    def _judged(self, article: Article, matches: list[Match]) -> list[Match]:
+        """The rules' matches the judge lets stand (with its note), and the topics it finds alone."""
+        assert self.judge is not None
+        kept: list[Match] = []
+        hits: dict[str, set[tuple[str, int]]] = {}
+        for m in matches:
+            hits.setdefault(m.topic, set()).update((h.field, h.start) for h in m.hits)
+        verdicts = {
+            v.topic: v for v in self.judge.review(article, {t: len(found) for t, found in hits.items()}, self.topics)
+        }
+        for m in matches:
+            verdict = verdicts.get(m.topic)
+            if verdict is None:
+                kept.append(m)
+            elif verdict.holds:
+                kept.append(msgspec.structs.replace(m, notes=(*m.notes, verdict.note())))
+        for verdict in verdicts.values():
+            if verdict.alone and verdict.holds:
+                kept.append(
+                    Match(
+                        rule=JUDGE_RULE,
+                        topic=verdict.topic,
+                        score=round(verdict.probability, 2),
+                        severity="medium",
+                        snippet=_lead(article),
+                        ruleset_version=self.version,
+                        notes=(verdict.note(),),
+                    )
+                )
+        return kept
+
+    def _beside_other_topics(
+        self, matched: list[Matched], ctx: Context, views: dict[str, Hits], base: Hits
+    ) -> list[Matched]:
+        """Drop the matches whose topic only passes by another matched topic's story (salience ``beside:``)."""
+        topics = set(ctx.topics)
+        kept: list[Matched] = []
+        for rule, score, note in matched:
+            s = rule.salience
+            if s is not None and s.beside:
+                ctx.hits = views.get(rule.topic, base) if views else base
+                if not beside_check(rule, ctx, s, topics, self.topic_keys)[0]:
+                    continue
+            kept.append((rule, score, note))
+        ctx.hits = base
+        ctx.topics = {r.topic for r, _s, _n in kept}
+        return kept
 
     def _chain(
         self,
@@ -320,6 +390,9 @@ class RuleSet:
         good, note = self.headline_holds(rule, ctx, voided.get(rule.topic, ()))
         if good and rule.salience is not None and self.use_salience:
             good, note = salient(rule, ctx, rule.salience, headline_voided(mine, keys))
+            if good and rule.salience.beside:
+                good, why = beside_check(rule, ctx, rule.salience, self.classify(article).topics, self.topic_keys)
+                note = why or note
         return Diagnosis(
             ok,
             rule.score(ctx),
@@ -461,6 +534,15 @@ def run_regex(ctx: Context, leaf: RegexLeaf) -> list[RegexHit]:
         ctx.budget -= time.perf_counter() - began
     ctx.regex_hits[leaf.ident] = found
     return found
+
+
+def _lead(article: Article, width: int = 180) -> str:
+    """The start of the story (the judge has no hits to centre a snippet on)."""
+    text = " ".join((article.summary or article.content or article.title).split())
+    if len(text) <= width:
+        return text
+    cut = text.rfind(" ", 0, width)
+    return text[: cut if cut > 0 else width] + "…"
 
 
 def snippet(originals: tuple[str, str, str], hits: tuple[Hit, ...], width: int = 90) -> str:

@@ -2,23 +2,25 @@
 
 For every topic the article did not get, the rule that came closest and what
 it lacked: a term its conditions need, a veto (``none:``), the minimum score,
-salience (a passing mention), a denial or another sense of its words, or the
-article's language. ``pantau classify --explain`` prints this.
+salience (a passing mention), a denial or another sense of its words, the
+article's language, or the judge (judge.py), which overruled the rules' match
+or, alone, stayed under its bar. ``pantau classify --explain`` prints this.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from pantau.core.article import Article
 from pantau.core.language import same_family
 from pantau.streams.classify.compiler import CompiledRule, Context, Hits
 from pantau.streams.classify.engine import Language, RuleSet
-from pantau.streams.classify.judgement import Voided, headline_voided, salient
+from pantau.streams.classify.judge import Verdict
+from pantau.streams.classify.judgement import Voided, beside_check, headline_voided, salient
 from pantau.streams.classify.records import Classified
 
-__all__ = ["NearMiss", "near_misses", "render"]
+__all__ = ["NearMiss", "near_misses", "judge_verdicts", "render"]
 
 
 @dataclass(frozen=True)
@@ -38,8 +40,12 @@ def near_misses(ruleset: RuleSet, article: Article, matched_topics: set[str]) ->
     language = Language(article)
     labels = ruleset.labels
     out: list[NearMiss] = []
+    overruled, alone = judge_verdicts(ruleset, article, matched_topics)
     for topic in ruleset.topics:
         if topic in matched_topics:
+            continue
+        if topic in overruled:
+            out.append(overruled[topic])
             continue
         best: tuple[tuple[int, int], NearMiss] | None = None
         view = views.get(topic, base)
@@ -48,7 +54,9 @@ def near_misses(ruleset: RuleSet, article: Article, matched_topics: set[str]) ->
                 continue
             keys = {k for k, _w, _f in rule.score_keys}
             found = tuple(sorted({labels[k] for k in keys if k in base}))
-            stage, lacked = _lacked(ruleset, rule, ctx, view, base, language, voided.get(topic, ()), keys)
+            stage, lacked = _lacked(
+                ruleset, rule, ctx, view, base, language, voided.get(topic, ()), keys, matched_topics
+            )
             if stage == 1 and not found:
                 stage = 0  # a rule for another language that found nothing is no nearer than any other
             rank = (stage, len(found))
@@ -56,11 +64,33 @@ def near_misses(ruleset: RuleSet, article: Article, matched_topics: set[str]) ->
                 best = (rank, NearMiss(topic, rule.id, found, lacked))
         ctx.hits = base
         if best is not None:
-            if not best[1].found and best[0][0] == 0:
-                out.append(NearMiss(topic, "-", (), "no term of the topic in the article"))
-            else:
-                out.append(best[1])
+            miss = best[1]
+            if not miss.found and best[0][0] == 0:
+                miss = NearMiss(topic, "-", (), "no term of the topic in the article")
+            if topic in alone:
+                miss = NearMiss(miss.topic, miss.rule, miss.found, f"{miss.lacked}; {alone[topic].note()}")
+            out.append(miss)
     return out
+
+
+def judge_verdicts(
+    ruleset: RuleSet, article: Article, matched_topics: set[str]
+) -> tuple[dict[str, NearMiss], dict[str, Verdict]]:
+    """Topics the rules found but the judge overruled (as near misses), and the judge's say on the rest."""
+    if ruleset.judge is None:
+        return {}, {}
+    rules_only = ruleset.classify(article, judged=False)
+    found: dict[str, set[tuple[str, int]]] = {}
+    for m in rules_only.matches:
+        found.setdefault(m.topic, set()).update((h.field, h.start) for h in m.hits)
+    verdicts = ruleset.judge.review(article, {t: len(h) for t, h in found.items()}, ruleset.topics)
+    overruled: dict[str, NearMiss] = {}
+    for v in verdicts:
+        if not v.alone and not v.holds and v.topic not in matched_topics:
+            ms = [m for m in rules_only.matches if m.topic == v.topic]
+            terms = tuple(sorted({h.term for m in ms for h in m.hits}))
+            overruled[v.topic] = NearMiss(v.topic, ms[0].rule, terms, f"overruled: {v.note()}")
+    return overruled, {v.topic: v for v in verdicts if v.alone}
 
 
 def _lacked(
@@ -72,6 +102,7 @@ def _lacked(
     language: Language,
     voided: Sequence[Voided],
     keys: set[int],
+    others: Collection[str] = (),
 ) -> tuple[int, str]:
     """(how close, what was missing): 5 salience, 4 score, 3 a denial or sense, 2 conditions, 1 language.
 
@@ -99,6 +130,9 @@ def _lacked(
                 # The hits a sense or a denial took away made it a passing mention: say which.
                 gone = [ruleset.describe_voided(v, ctx.shadow) for v in keys_voided[:2]]
                 return 5, "; ".join([note, *gone])
+            ok, note = beside_check(rule, ctx, rule.salience, others, ruleset.topic_keys)
+            if not ok:
+                return 5, note
         return 0, "conditions met (a topic: reference rule evaluated later)"
     ctx.hits = base
     if view is not base and rule.test(ctx) and rule.score(ctx) >= rule.min_score:

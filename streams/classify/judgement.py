@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -47,6 +47,7 @@ __all__ = [
     "framed",
     "discount",
     "salient",
+    "beside_check",
     "headline_voided",
     "headline_scope",
     "CLAUSE_BREAKS",
@@ -121,6 +122,8 @@ class Salience:
     lead_paragraphs: int = 0
     per_sentence: bool = False
     mentions: frozenset[int] | None = None
+    beside: tuple[str, ...] = ()  # in a story of these topics, only the title or min_hits sentences will do
+    lead_sentence: bool = False  # the lead is the content's first sentence (beside another topic's story)
 
 
 PARAGRAPH_END = re.compile(r"\n[ \t]*\n|(?<=[.!?:\"\u201d\u2019)])[ \t]*\n")
@@ -343,6 +346,10 @@ def salient(rule: CompiledRule, ctx: Context, salience: Salience, headline_other
     if not headline_other:
         if any(f == 1 for _s, _e, f in spans) or any(h[0] == 1 for h in regex_hits):
             return True, "about the topic: a hit in the summary"
+        if salience.lead_sentence and spans and spans[0][2] == 2:
+            _f, s, _e = shadow.to_original(spans[0][0], spans[0][1])
+            if SENTENCE_BREAKS.search(shadow.originals[2], 0, s) is None:
+                return True, "about the topic: a hit in the first sentence"
         if salience.lead_words:
             base = shadow.starts[2]
             for start, end, f in spans:
@@ -365,7 +372,9 @@ def salient(rule: CompiledRule, ctx: Context, salience: Salience, headline_other
             f"a passing mention: the title's hit did not count (denied or another sense), "
             f"and {count} {unit} elsewhere (needs {salience.min_hits})"
         )
-    if not salience.lead_words:
+    if salience.lead_sentence:
+        lead = "none in the title, the summary or the first sentence"
+    elif not salience.lead_words:
         lead = "none in the title"
     elif salience.lead_paragraphs:
         lead = f"none in the title or the lead ({salience.lead_words} words, {_paragraphs(salience.lead_paragraphs)})"
@@ -373,6 +382,36 @@ def salient(rule: CompiledRule, ctx: Context, salience: Salience, headline_other
         lead = f"none in the title or the first {salience.lead_words} words"
     more = f"{salience.min_hits} sentences with a hit" if salience.per_sentence else f"{salience.min_hits} hits"
     return False, f"a passing mention: {count} {unit}, {lead} (needs one there, or {more})"
+
+
+def beside_check(
+    rule: CompiledRule,
+    ctx: Context,
+    salience: Salience,
+    topics: Collection[str],
+    topic_keys: Mapping[str, frozenset[int]],
+) -> tuple[bool, str]:
+    """In a story about one of ``salience.beside`` (among ``topics``): a hit in the title, the summary or the
+    first sentence, or ``min_hits`` sentences with a hit; the other story's own words (its ``topic_keys``:
+    Pyongyang, Myanmar) are no mention of this topic.
+
+    "Pyongyang rebuffs Seoul's offer of talks ... officials also accuse the
+    North of crypto theft": the lead and two words of one sentence made
+    cybercrime salient; beside a North Korea story they are a passing mention.
+    """
+    near = sorted(t for t in salience.beside if t in topics and t != rule.topic)
+    if not near:
+        return True, ""
+    foreign = frozenset().union(*(topic_keys.get(t, frozenset()) for t in near))
+    own = salience.mentions if salience.mentions is not None else frozenset(k for k, _w, _f in rule.score_keys)
+    strict = Salience(0, salience.min_hits, 0, True, own - foreign, lead_sentence=True)
+    ok, note = salient(rule, ctx, strict)
+    if ok:
+        return True, note
+    return (
+        False,
+        f"a passing mention beside a story about {', '.join(near)}: {note.removeprefix('a passing mention: ')}",
+    )
 
 
 def _paragraphs(n: int) -> str:

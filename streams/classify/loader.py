@@ -23,6 +23,8 @@ from pantau.core.logs import get_logger
 from pantau.streams.classify.build import build_ruleset
 from pantau.streams.classify.engine import RuleSet
 from pantau.streams.classify.examples import check_examples
+from pantau.streams.classify.judge import MODEL_FILE, Judge, load_judge
+from pantau.streams.classify.judge_train import SETTINGS_FILE, read_settings
 from pantau.streams.classify.problems import Problem, Report, RuleFile, locate
 from pantau.streams.classify.schema import TopicFile
 from pantau.streams.classify.validate import schema_problems
@@ -44,11 +46,17 @@ def rule_files(directory: Path) -> list[Path]:
     )
 
 
+def judge_files(directory: Path) -> list[Path]:
+    """The judge's files of a rules directory that exist (settings, model): they are part of its version."""
+    folder = Path(directory) / "judge"
+    return [p for p in (folder / SETTINGS_FILE, folder / MODEL_FILE) if p.is_file()]
+
+
 def fingerprint(directory: Path) -> str | None:
     """The version the files in ``directory`` would load as (a content hash), or None if unreadable."""
     digest = hashlib.sha256()
     try:
-        for path in rule_files(Path(directory)):
+        for path in [*rule_files(Path(directory)), *judge_files(Path(directory))]:
             digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     except OSError:
         return None
@@ -159,6 +167,14 @@ def _check(directory: Path, located: bool) -> Report:
     for key in [k for k in _PARSED if k[2] == located and Path(k[0]).parent == directory.resolve()]:
         del _PARSED[key]  # forget this directory's old versions
     _PARSED.update(fresh)
+    judge_raw: dict[str, bytes] = {}
+    for path in judge_files(directory):
+        try:
+            judge_raw[path.name] = path.read_bytes()
+        except OSError as exc:
+            report.errors.append(Problem(_display(path), 1, 1, f"cannot read the file: {exc.strerror or exc}", ""))
+            continue
+        digest.update(path.name.encode() + b"\0" + judge_raw[path.name] + b"\0")
     version = digest.hexdigest()[:12]
     report.timings["parse"] = time.perf_counter() - began
     began = time.perf_counter()
@@ -171,11 +187,38 @@ def _check(directory: Path, located: bool) -> Report:
     report.timings["examples"] = time.perf_counter() - began
     report.errors.sort()
     report.warnings.sort()
+    if ruleset is not None and not report.errors and MODEL_FILE in judge_raw:
+        # After the examples: they test the rules themselves, the judge is a second opinion on stories.
+        ruleset.judge = _judge(directory, judge_raw, report)
     if not report.errors:
         report.ruleset = ruleset
     if not located:
         report.warnings = []
     return report
+
+
+_JUDGES: dict[str, Judge] = {}
+"""Loaded judges by the hash of their files: a rule edit reloads the rules, not the model."""
+
+
+def _judge(directory: Path, raw: dict[str, bytes], report: Report) -> Judge | None:
+    key = hashlib.sha256(b"\0".join(raw[k] for k in sorted(raw))).hexdigest()
+    if key in _JUDGES:
+        return _JUDGES[key]
+    folder = directory / "judge"
+    try:
+        settings = read_settings(folder) if SETTINGS_FILE in raw else None
+        judge = load_judge(folder / MODEL_FILE, settings.thresholds if settings else {})
+    except RulesError as exc:
+        report.errors.extend(exc.problems)
+        return None
+    except (OSError, ValueError, KeyError) as exc:
+        hint = "train it again with `pantau rules train`, or delete the judge folder to let the rules alone decide"
+        report.errors.append(Problem(_display(folder / MODEL_FILE), 1, 1, f"unusable judge model: {exc}", hint))
+        return None
+    _JUDGES.clear()  # one model in memory at a time
+    _JUDGES[key] = judge
+    return judge
 
 
 def _display(path: Path) -> str:

@@ -105,6 +105,9 @@ class SalienceSpec(BaseModel):
     lead_paragraphs: int = Field(default=0, ge=0, le=20)
     per_sentence: bool = False
     mentions: list[Item] = Field(default_factory=list)
+    beside: list[str] = Field(default_factory=list)
+    """Topics whose stories make this one's lead not enough: beside a North Korea story, one sentence
+    about crypto theft is a passing mention; only a title hit or ``min_hits`` sentences make the topic."""
 
 
 def _windows_in_range(value: dict[str, int]) -> dict[str, int]:

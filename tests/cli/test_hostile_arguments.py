@@ -44,20 +44,27 @@ def _name(cmd: list[str]) -> str:
     return " ".join(cmd[:2] if len(cmd) > 1 and not cmd[1].startswith("-") else cmd[:1])
 
 
-# Commands taking --config: every bad configuration file is exit 1.
-for _cmd in (
-    ["run", "--once"],
-    ["worker"],
-    ["sources"],
+# Commands by what they open: the state file only to read it (never created), the state file at all,
+# a --config file at all. Each list holds the one before it.
+READS_STATE = (
     ["status"],
-    ["feeds", "export"],
     ["feeds", "status"],
     ["alerts", "pending"],
     ["alerts", "dead"],
     ["alerts", "replay", "--all"],
     ["silence", "list"],
     ["silence", "expire", "abc"],
+)
+OPENS_STATE = (
+    ["run", "--once"],
+    *READS_STATE,
     ["silence", "add", "--topic", "asean", "--for", "1h", "--reason", "x"],
+)
+TAKES_CONFIG = (
+    *OPENS_STATE,
+    ["worker"],
+    ["sources"],
+    ["feeds", "export"],
     ["classify"],
     ["rules", "check"],
     ["rules", "test"],
@@ -69,38 +76,19 @@ for _cmd in (
     ["rules", "quality"],
     ["rules", "candidates"],
     ["web"],
-):
+)
+
+# Every bad configuration file is exit 1.
+for _cmd in TAKES_CONFIG:
     for _bad in (*FILES, "cfg_feeds_dir", "cfg_feeds_missing"):
         _case(_name(_cmd), [*_cmd, "--config", "{%s}" % _bad], ERROR)
 
 # The state file: a folder, not SQLite, or (for read-only commands) not there.
-for _cmd in (
-    ["run", "--once"],
-    ["status"],
-    ["feeds", "status"],
-    ["alerts", "pending"],
-    ["alerts", "dead"],
-    ["alerts", "replay", "--all"],
-    ["silence", "list"],
-    ["silence", "expire", "abc"],
-    ["silence", "add", "--topic", "asean", "--for", "1h", "--reason", "x"],
-):
+for _cmd in OPENS_STATE:
     for _bad in ("cfg_state_dir", "cfg_state_bad"):
         _case(_name(_cmd), [*_cmd, "--config", "{%s}" % _bad], ERROR)
-for _cmd in (
-    ["status"],
-    ["feeds", "status"],
-    ["alerts", "pending"],
-    ["alerts", "dead"],
-    ["alerts", "replay", "--all"],
-    ["silence", "list"],
-    ["silence", "expire", "abc"],
-):
-    _case(
-        _name(_cmd),
-        [*_cmd, "--config", "{cfg_state_missing}"],
-        ERROR,
-    )
+for _cmd in READS_STATE:
+    _case(_name(_cmd), [*_cmd, "--config", "{cfg_state_missing}"], ERROR)
 for _bad in ("dir", "binary"):
     _case("feeds status", ["feeds", "status", "--state", "{%s}" % _bad], ERROR)
 
@@ -126,6 +114,7 @@ _case("feeds import", ["feeds", "import", "{empty}"], ERROR)  # an empty OPML fi
 
 for _bad in FILES:
     _case("rules backtest", ["rules", "backtest", "--rules", "{%s}" % _bad], ERROR)
+    _case("rules train", ["rules", "train", "{%s}" % _bad], ERROR)
 for _cmd in (
     ["archive", "search", "x"],
     ["archive", "show", "abc"],

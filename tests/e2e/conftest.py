@@ -90,7 +90,7 @@ def worker_config(write_config: Callable[..., Path]) -> Callable[..., tuple[Path
     return write
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def run_pantau() -> Callable[..., subprocess.CompletedProcess]:
     """``run_pantau(*args, cwd=dir, env={...}, timeout=60)``: the real CLI in a subprocess."""
 

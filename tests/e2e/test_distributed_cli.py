@@ -9,8 +9,10 @@ go to the articles topic with the sources' producer.
 from __future__ import annotations
 
 import re
+import subprocess
 import urllib.request
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -43,20 +45,11 @@ class Deployment:
     metrics_url: str
     desk: WebhookReceiver
     later: WebhookReceiver
+    run_pantau: Callable[..., subprocess.CompletedProcess]
 
-    def cli(self, *args: str):
+    def cli(self, *args: str) -> subprocess.CompletedProcess:
         """Run `pantau ARGS --kafka --config pantau.yaml` as a user would; returns the completed process."""
-        import subprocess
-        import sys
-
-        return subprocess.run(
-            [sys.executable, "-m", "pantau.cli.main", *args, "--kafka", "--config", str(self.config)],
-            cwd=self.config.parent,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        return self.run_pantau(*args, "--kafka", "--config", str(self.config), cwd=self.config.parent, env=self.env)
 
     def publish(self, feed: str, title: str) -> Article:
         url = f"https://kabar.example/{uuid.uuid4().hex[:8]}"
@@ -92,7 +85,7 @@ class Deployment:
 
 
 @pytest.fixture(scope="module")
-def deployment(kafka_bootstrap, tmp_path_factory, worker_config, write_rules):
+def deployment(kafka_bootstrap, tmp_path_factory, worker_config, write_rules, run_pantau):
     root = tmp_path_factory.mktemp("distributed-cli")
     write_rules(root, RULES)
     desk, later = WebhookReceiver(), WebhookReceiver()
@@ -112,7 +105,7 @@ def deployment(kafka_bootstrap, tmp_path_factory, worker_config, write_rules):
     env = pantau_env(kafka=kafka_bootstrap, prefix=prefix)
     worker = start_worker(config, env=env, metrics=metrics)
     try:
-        yield Deployment(worker, config, env, kafka_bootstrap, prefix, f"http://{metrics}", desk, later)
+        yield Deployment(worker, config, env, kafka_bootstrap, prefix, f"http://{metrics}", desk, later, run_pantau)
     finally:
         worker.stop()
         desk.stop()

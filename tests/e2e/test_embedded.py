@@ -66,6 +66,17 @@ COPY = Item(
 )
 
 
+EVERY_TOPIC_TO_SIEM = [{"name": "all-topics", "topics": ["cybercrime", "north-korea", "asean"], "to": ["siem"]}]
+
+
+def outlets(feed_server, **settings: object) -> list[dict]:
+    """The site's two outlets, Kabar and Warta, as feed list entries with ``settings`` each."""
+    return [
+        {"url": feed_server.url("/kabar.xml"), "name": "Kabar", **settings},
+        {"url": feed_server.url("/warta.xml"), "name": "Warta", **settings},
+    ]
+
+
 @pytest.fixture
 def site(tmp_path, feed_server, webhook_receiver, write_config, write_rules, small_rules):
     """Rules, two feeds on the local server, and a config sending every topic to the receiver."""
@@ -74,10 +85,7 @@ def site(tmp_path, feed_server, webhook_receiver, write_config, write_rules, sma
     feed_server.put("/warta.xml", rss("Warta", [COPY]))
     config = write_config(
         tmp_path,
-        feeds=[
-            {"url": feed_server.url("/kabar.xml"), "name": "Kabar"},
-            {"url": feed_server.url("/warta.xml"), "name": "Warta"},
-        ],
+        feeds=outlets(feed_server),
         rules="rules",
         state="state/pantau.db",
         metrics=None,
@@ -90,7 +98,7 @@ def site(tmp_path, feed_server, webhook_receiver, write_config, write_rules, sma
                 **ONE_PER_REQUEST,
             }
         },
-        routes=[{"name": "all-topics", "topics": ["cybercrime", "north-korea", "asean"], "to": ["siem"]}],
+        routes=EVERY_TOPIC_TO_SIEM,
     )
     return tmp_path, config
 
@@ -243,16 +251,13 @@ def test_the_monitor_runs_until_ctrl_c_and_serves_metrics(
     cwd, _ = site
     config = write_config(
         cwd,
-        feeds=[
-            {"url": feed_server.url("/kabar.xml"), "name": "Kabar", "interval": 1},
-            {"url": feed_server.url("/warta.xml"), "name": "Warta", "interval": 1},
-        ],
+        feeds=outlets(feed_server, interval=1),
         rules="rules",
         state="state/pantau.db",
         metrics="127.0.0.1:0",
         network={"allow_private": True},
         destinations={"siem": {"type": "webhook", "url": webhook_receiver.url, "secret": SECRET, **ONE_PER_REQUEST}},
-        routes=[{"name": "all-topics", "topics": ["cybercrime", "north-korea", "asean"], "to": ["siem"]}],
+        routes=EVERY_TOPIC_TO_SIEM,
     )
     monitor = pantau_process("run", "--config", str(config), cwd=cwd)
     assert stories(delivered_titles_after(webhook_receiver, 3)) == EXPECTED
@@ -270,10 +275,7 @@ def test_a_monitor_killed_mid_retry_delivers_once_after_restart(
     cwd, _ = site
     config = write_config(
         cwd,
-        feeds=[
-            {"url": feed_server.url("/kabar.xml"), "name": "Kabar", "interval": 1},
-            {"url": feed_server.url("/warta.xml"), "name": "Warta", "interval": 1},
-        ],
+        feeds=outlets(feed_server, interval=1),
         rules="rules",
         state="state/pantau.db",
         metrics=None,
@@ -286,7 +288,7 @@ def test_a_monitor_killed_mid_retry_delivers_once_after_restart(
                 **ONE_PER_REQUEST,
             }
         },
-        routes=[{"name": "all-topics", "topics": ["cybercrime", "north-korea", "asean"], "to": ["siem"]}],
+        routes=EVERY_TOPIC_TO_SIEM,
     )
     webhook_receiver.fail(times=1000, status=503)
     monitor = pantau_process("run", "--config", str(config), "--allow-private", cwd=cwd)
@@ -316,7 +318,7 @@ def test_rule_and_feed_list_edits_take_effect_in_the_running_monitor(
         metrics=None,
         network={"allow_private": True},
         destinations={"siem": {"type": "webhook", "url": webhook_receiver.url, "secret": SECRET, **ONE_PER_REQUEST}},
-        routes=[{"name": "all-topics", "topics": ["cybercrime", "north-korea", "asean"], "to": ["siem"]}],
+        routes=EVERY_TOPIC_TO_SIEM,
     )
     monitor = pantau_process("run", "--config", str(config), cwd=cwd)
     assert stories(delivered_titles_after(webhook_receiver, 3)) == EXPECTED
@@ -384,7 +386,7 @@ def test_the_seed_articles_served_as_feeds_alert_once_per_story_with_their_topic
         metrics=None,
         network={"allow_private": True},
         destinations={"siem": {"type": "webhook", "url": webhook_receiver.url, "secret": SECRET}},
-        routes=[{"name": "all-topics", "topics": ["cybercrime", "north-korea", "asean"], "to": ["siem"]}],
+        routes=EVERY_TOPIC_TO_SIEM,
     )
     once(run_pantau, tmp_path, config)
     by_url = {item.link: entry for entry in index for f, item in items.items() if f == entry["file"]}

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 from datetime import datetime, timezone
-from pathlib import Path
 
 import httpx
 import msgspec
@@ -19,17 +14,11 @@ from pantau.adapters.kafka.topics import ARTICLES, FEEDS_STATE, MATCHES, SILENCE
 from pantau.core.article import Article, article_id, encode
 from pantau.sources.feed_state import FeedState
 from pantau.streams.classify import Classified, Match, encode_classified
+from tests.e2e.processes import PantauProcess, free_port, pantau_env
 from tests.waiting import wait_until
 from tests.web.webpage import csrf_of
 
-ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "distributed-web-token-0123"
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_pantau_web_follows_the_topics_and_writes_silences_there(kafka_bootstrap, topic_prefix, tmp_path, read_topic):
@@ -59,7 +48,7 @@ def test_pantau_web_follows_the_topics_and_writes_silences_there(kafka_bootstrap
         value=msgspec.json.encode(FeedRecord(writer="sources-1", state=state, seen=[])),
     )
     producer.flush()
-    port = _port()
+    port = free_port()
     config = tmp_path / "pantau.yaml"
     YAML(typ="safe", pure=True).dump(
         {
@@ -71,21 +60,8 @@ def test_pantau_web_follows_the_topics_and_writes_silences_there(kafka_bootstrap
         },
         config.open("w"),
     )
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "PANTAU_KAFKA": kafka_bootstrap,
-        "PANTAU_TOPIC_PREFIX": topic_prefix,
-        "PANTAU_LOG_FORMAT": "json",
-    }
-    log = (tmp_path / "web.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "pantau.cli.main", "web", "--config", str(config)],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=log,
-    )
+    env = pantau_env(kafka=kafka_bootstrap, prefix=topic_prefix)
+    web = PantauProcess(["web", "--config", str(config)], cwd=tmp_path, env=env, name="web")
     try:
         base = f"http://127.0.0.1:{port}"
         client = httpx.Client(base_url=base, timeout=10)
@@ -112,9 +88,7 @@ def test_pantau_web_follows_the_topics_and_writes_silences_there(kafka_bootstrap
             lambda: "topic = asean" in (t := client.get("/silences").text) and t, "the silence on the page"
         )
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        log.close()
+        web.stop()
 
 
 def _up(client: httpx.Client) -> bool:

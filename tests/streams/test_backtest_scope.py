@@ -145,7 +145,8 @@ def _heldout(n: int) -> list[tuple[str, str]]:
 @pytest.mark.parametrize(
     ("name", "old", "new"),
     [
-        ("cybercrime.yaml", "      - forum gelap\n", "      - forum gelap\n      - pemerintah\n"),
+        # A term taken away: the judge can only take matches away, so an added term's gains may not show.
+        ("cybercrime.yaml", "      - hacker\n", ""),
         ("north-korea.yaml", "    - Kaesong\n", "    - Kaesong\n    - Tiongkok\n    - China\n    - Rusia\n"),
     ],
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from pantau.core.errors import RulesError
@@ -72,7 +74,7 @@ def test_hits_in_one_sentence_are_one_mention(rules_dir, article):
     once = lead + "Ia juga menyinggung pencurian aset kripto oleh peretas."
     assert rs.classify(article(once)).topics == ()
     misses = {m.topic: m for m in near_misses(rs, article(once), set())}
-    assert "1 sentence(s) with a hit" in misses["cybercrime"].lacked
+    assert "1 sentence(s) with a hit, none in the title or the first 5 words" in misses["cybercrime"].lacked
     assert "or 2 sentences with a hit" in misses["cybercrime"].lacked
     twice = lead + "Pencurian itu besar. Aset kripto senilai Rp 1 triliun hilang."
     match = rs.classify(article(twice)).matches[0]
@@ -126,3 +128,70 @@ def test_an_unknown_list_in_mentions_is_refused_with_its_line(rules_dir):
     assert "did you mean 'alias'" in str(err.value)
     assert "refused: " in str(err.value)  # one error: the file's salience is checked once, not once per rule
     assert "asean.yaml:11:" in str(err.value)
+
+
+BESIDE_CYBER = """\
+terms:
+  theft: [pencurian, kripto, peretas]
+salience:
+  lead_words: 80
+  min_hits: 2
+  beside: [north-korea]
+rules:
+  - id: theft
+    any: ["@theft"]
+  - id: with-the-state
+    query: '@theft AND @north-korea.dprk'
+"""
+
+BESIDE_NK = """\
+terms:
+  dprk: [Korea Utara, Pyongyang]
+rules:
+  - id: dprk
+    any: ["@dprk"]
+"""
+
+TALKS = (
+    "SEOUL - Korea Utara menolak tawaran dialog militer dari Seoul, kata media pemerintah, Kamis.\n\n"
+    "Pyongyang menyebut latihan gabungan sebagai alasan. Pejabat Seoul juga menyinggung pencurian kripto oleh peretas."
+)
+
+
+def test_one_sentence_beside_another_topics_story_is_a_passing_mention(rules_dir, article):
+    rs = load_ruleset(rules_dir(cybercrime=BESIDE_CYBER, north_korea=BESIDE_NK))
+    talks = article(TALKS, title="Pyongyang tolak dialog militer")
+    assert rs.classify(talks).topics == ("north-korea",)  # the lead and 3 hits were enough before
+    misses = {m.topic: m for m in near_misses(rs, talks, {"north-korea"})}
+    assert misses["cybercrime"].lacked.startswith("a passing mention beside a story about north-korea: ")
+    # the other story's words (Pyongyang in the title) are no mention of this topic
+    assert (
+        "1 sentence(s) with a hit, none in the title, the summary or the first sentence" in misses["cybercrime"].lacked
+    )
+    # without a North Korea story the same sentence in the lead still makes it
+    alone = "Bank itu menyebut kerugian besar. Pejabat juga menyinggung pencurian kripto oleh peretas."
+    assert rs.classify(article(alone)).topics == ("cybercrime",)
+
+
+def test_beside_another_topic_a_title_first_sentence_or_two_sentences_still_make_it(rules_dir, article):
+    rs = load_ruleset(rules_dir(cybercrime=BESIDE_CYBER, north_korea=BESIDE_NK))
+    first = article("Peretas Korea Utara mencuri kripto senilai 1 miliar dolar dari bursa, kata FBI. Bursa tutup.")
+    assert set(rs.classify(first).topics) == {"cybercrime", "north-korea"}
+    titled = article(TALKS, title="Pyongyang dituding di balik pencurian kripto")
+    assert set(rs.classify(titled).topics) == {"cybercrime", "north-korea"}
+    two = article(TALKS + " Pencurian itu terjadi di bursa Jepang, kata FBI.", title="Pyongyang tolak dialog")
+    assert set(rs.classify(two).topics) == {"cybercrime", "north-korea"}
+
+
+def test_rules_diff_says_salience_decided_beside_another_topic(rules_dir, article):
+    rs = load_ruleset(rules_dir(cybercrime=BESIDE_CYBER, north_korea=BESIDE_NK))
+    d = rs.diagnose("theft", article(TALKS, title="Pyongyang tolak dialog militer"))
+    assert d is not None and d.ok and not d.matches
+    assert d.salience.startswith("a passing mention beside a story about north-korea")
+
+
+def test_an_unknown_topic_beside_is_refused_with_its_line(rules_dir):
+    with pytest.raises(RulesError) as err:
+        load_ruleset(rules_dir(cybercrime=BESIDE_CYBER.replace("[north-korea]", "[nort-korea]"), north_korea=BESIDE_NK))
+    assert "unknown topic 'nort-korea'" in str(err.value)
+    assert re.search(r"cybercrime\.yaml:\d+:\d+: salience beside: unknown topic", str(err.value))

@@ -52,8 +52,18 @@ Salience tuning of round 5 (asean-named needs the bloc at work next to the
 name; the north-korea lead ends with the first paragraph; North Korean
 places count):
 
-    asean        0.861 / 0.971 -> 1.000 / 0.971   (tp 68, fp 11 -> 0, fn 2)
+    asean        0.861 / 0.971 -> 1.000 / 0.986   (tp 68 -> 69, fp 11 -> 0, fn 2 -> 1)
     north-korea  0.932 / 0.986 -> 1.000 / 1.000   (tp 69 -> 70, fp 5 -> 0, fn 1 -> 0)
+
+and, with cybercrime's ``beside: [north-korea, asean]`` (a cyber word in
+one sentence of a North Korea or ASEAN story is a passing mention):
+
+    cybercrime   0.964 / 1.000 -> 1.000 / 1.000   (tp 107, fp 4 -> 0, fn 0)
+
+(the last of the four, a Vietnamese summit live blog, went once "khối" and
+"Hiệp hội" were taught as ASEAN's aliases: then its ASEAN story stands beside
+the agenda's "lừa đảo qua mạng"). The asean miss left is an editorial that
+names the bloc as "perhimpunan sepuluh negara, kini sebelas".
 
 The floor is the latest figure minus a margin of about one article. Do not edit
 the texts or labels to make a rule pass: write a new set to measure again.
@@ -69,9 +79,9 @@ HELDOUT5 = Path(__file__).resolve().parents[2] / "fixtures" / "heldout5"
 
 FLOOR = {
     # topic: (precision, recall)
-    "asean": (0.98, 0.95),
+    "asean": (0.98, 0.97),
     "north-korea": (0.98, 0.98),
-    "cybercrime": (0.95, 0.99),
+    "cybercrime": (0.99, 0.99),
 }
 
 

@@ -1,0 +1,170 @@
+"""The judge: a second opinion learned from labelled articles, after the rules have spoken.
+
+Keyword rules learn phrasings; news keeps finding new ones. Measured on a
+blind set nobody tuned for (tests/fixtures/heldout5, left out of training),
+a linear model over character and word n-grams, trained on every other
+labelled set, caught most of what the rules got wrong in both directions
+(see rules/README.md, "The judge"). So, per topic with a model:
+
+- a rule match stands only when the judge gives the topic at least ``veto``
+  (a low bar: the judge overrules the rules only when the text reads unlike
+  every story of the topic it has seen);
+- with no rule match, the judge alone alerts when it gives the topic at least
+  ``alone`` (a high bar), reading only the title and lead, which keeps it
+  cheap enough to run on every article.
+
+The model file (``rules/judge/model.npz``) holds hashed-feature weights, no
+pickled objects: features are hashed (scikit-learn's HashingVectorizer,
+stateless), weighted by tf-idf and scored by logistic regression, all in
+numpy here. ``pantau rules train`` makes it (streams/classify/judge_train.py).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import HashingVectorizer
+
+from pantau.core.article import Article
+
+__all__ = ["Judge", "Verdict", "Thresholds", "MODEL_FILE", "judge_path", "features", "load_judge"]
+
+MODEL_FILE = "model.npz"
+N_FEATURES = 2**18
+VETO_CHARS = 2000
+"""The veto reads this much of the story (title, summary, content): the rest seldom changes what it is about."""
+ALONE_CHARS = 600
+"""Alone, the judge reads the title and lead only: it runs on every article, so it must be cheap."""
+
+_char = HashingVectorizer(
+    analyzer="char_wb", ngram_range=(2, 5), n_features=N_FEATURES, alternate_sign=False, norm=None
+)
+_word = HashingVectorizer(analyzer="word", ngram_range=(1, 2), n_features=N_FEATURES, alternate_sign=False, norm=None)
+
+
+def article_text(article: Article) -> str:
+    """The text the judge reads: title, summary and content, one per line."""
+    return f"{article.title}\n{article.summary}\n{article.content}"
+
+
+def features(texts: list[str], *, alone: bool) -> sparse.csr_matrix:
+    """Raw n-gram counts: words (1-2) for the judge alone; characters (2-5) and words for the veto."""
+    if alone:
+        return _word.transform([t[:ALONE_CHARS] for t in texts]).tocsr()
+    cut = [t[:VETO_CHARS] for t in texts]
+    return sparse.hstack([_char.transform(cut), _word.transform(cut)], format="csr")
+
+
+def weigh(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
+    """Sublinear tf-idf, rows scaled to unit length (what the model was trained on)."""
+    x = counts.astype(np.float64)
+    x.data = 1.0 + np.log(x.data)
+    x = x.multiply(idf.astype(np.float64)).tocsr()
+    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sparse.diags(1.0 / norms) @ x
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """A topic's bars: a rule match needs ``veto`` unless it has ``strong_hits``; alone needs ``alone`` (>1: never)."""
+
+    veto: float = 0.15
+    alone: float = 0.8
+    strong_hits: int = 15
+    """Rules that found this many hits stand whatever the judge says: long real pages read unlike its examples."""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the judge made of an article for one topic: its probability and whether it decided."""
+
+    topic: str
+    probability: float
+    threshold: float
+    alone: bool  # True: scored on the title and lead, no rule had matched
+
+    @property
+    def holds(self) -> bool:
+        """True when the probability reaches the threshold."""
+        return self.probability >= self.threshold
+
+    def note(self) -> str:
+        """One line for explanations."""
+        what = "alone, on the title and lead" if self.alone else "on the rules' match"
+        verb = "reaches" if self.holds else "is under"
+        return f"the judge ({what}): {self.topic} {self.probability:.2f} {verb} {self.threshold:.2f}"
+
+
+class Judge:
+    """Per-topic logistic models over hashed n-grams, with their thresholds."""
+
+    def __init__(self, arrays: dict[str, np.ndarray], meta: dict[str, Any], thresholds: dict[str, Thresholds]) -> None:
+        self.meta = meta
+        self.topics: tuple[str, ...] = tuple(meta["topics"])
+        self.thresholds = {t: thresholds.get(t, Thresholds()) for t in self.topics}
+        self._veto_idf = arrays["veto_idf"]
+        self._alone_idf = arrays["alone_idf"]
+        self._veto = {
+            t: (arrays[f"veto_coef:{t}"].astype(np.float64), float(arrays[f"veto_b:{t}"])) for t in self.topics
+        }
+        self._alone = {
+            t: (arrays[f"alone_coef:{t}"].astype(np.float64), float(arrays[f"alone_b:{t}"])) for t in self.topics
+        }
+
+    def probabilities(self, article: Article, topics: tuple[str, ...], *, alone: bool) -> dict[str, float]:
+        """The probability of each of ``topics`` (those with a model) for ``article``."""
+        topics = tuple(t for t in topics if t in self._veto)
+        if not topics:
+            return {}
+        idf, models = (self._alone_idf, self._alone) if alone else (self._veto_idf, self._veto)
+        row = features([article_text(article)], alone=alone)
+        # One row: the same sums as weigh() and a matrix product, straight on its few
+        # non-zero entries (sparse matrix operations cost ten times more for one row).
+        index = row.indices
+        weights = (1.0 + np.log(row.data.astype(np.float64))) * idf[index]
+        norm = math.sqrt(float(weights @ weights)) or 1.0
+        out = {}
+        for topic in topics:
+            coef, bias = models[topic]
+            z = float(weights @ coef[index]) / norm + bias
+            out[topic] = 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+        return out
+
+    def review(self, article: Article, matched: dict[str, int], topics: tuple[str, ...]) -> list[Verdict]:
+        """The verdict on each of ``topics`` with a model: rule-matched ones (``matched``: their hits) and the rest.
+
+        A topic the rules found with ``strong_hits`` or more hits is not reviewed: it stands.
+        """
+        weak = tuple(
+            sorted(t for t, hits in matched.items() if t in self.thresholds and hits < self.thresholds[t].strong_hits)
+        )
+        verdicts = [
+            Verdict(t, p, self.thresholds[t].veto, False)
+            for t, p in self.probabilities(article, weak, alone=False).items()
+        ]
+        rest = tuple(t for t in topics if t in self.thresholds and t not in matched and self.thresholds[t].alone <= 1.0)
+        verdicts += [
+            Verdict(t, p, self.thresholds[t].alone, True)
+            for t, p in self.probabilities(article, rest, alone=True).items()
+        ]
+        return verdicts
+
+
+def judge_path(directory: Path) -> Path:
+    """Where a rules directory keeps its judge model."""
+    return Path(directory) / "judge" / MODEL_FILE
+
+
+def load_judge(path: Path, thresholds: dict[str, Thresholds]) -> Judge:
+    """Read a model file written by ``pantau rules train``."""
+    with np.load(path, allow_pickle=False) as data:
+        arrays = {k: data[k] for k in data.files}
+    meta = json.loads(bytes(arrays.pop("meta")).decode("utf-8"))
+    return Judge(arrays, meta, thresholds)
