@@ -1,0 +1,72 @@
+"""The shipped rules and judge on the sixth blind set: floors per topic.
+
+tests/fixtures/heldout6/ (335 articles: 200 Indonesian = 60%, 45 English, 45
+Vietnamese, 45 Korean; 194 with no topic) was written BLIND in round 5 by five
+helpers who read only the topic definitions of issue 11 (never the rules, the
+judge, the engine, any other set or test, and ran no classifier), one file per
+writer, in outlets' real shapes. Unlike heldout5, the writers were given NO
+list of hard kinds: they were asked to invent their own (at least 15 each, at
+most three articles of a kind, at most a third of kinds the issue names), so
+this set measures kinds nobody tuned for: "serangan fajar" (vote buying),
+Joseon-era "Triều Tiên", 북한산 (a mountain), civilian rockets, fibre-cable
+theft, court reports in statutory wording, SIM swaps told by their symptoms,
+ASEAN told by its secretariat's address or Korean full name, and many more.
+
+Scored BEFORE any change of round 5 (the rules of commit 9531baa, no judge),
+precision / recall / F1:
+
+    asean        0.863 / 1.000 / 0.926   (tp 44, fp 7, fn 0)
+    cybercrime   0.800 / 0.845 / 0.822   (tp 60, fp 15, fn 11)
+    north-korea  0.816 / 0.851 / 0.833   (tp 40, fp 9, fn 7)
+
+AFTER round 5 (the rules tuned by two helpers who never saw this set, and the
+judge trained on every labelled set except this one), measured once on commit
+1074d68:
+
+    asean        0.957 / 1.000 / 0.978   (tp 44, fp 2, fn 0)
+    cybercrime   0.861 / 0.873 / 0.867   (tp 62, fp 10, fn 9)
+    north-korea  0.900 / 0.957 / 0.928   (tp 45, fp 5, fn 2)
+
+The same commit's rules without the judge: asean 0.917 / 1.000, cybercrime
+0.836 / 0.859, north-korea 0.880 / 0.936. So of the round's gain on text
+nobody tuned for, most came from the rules' new mechanisms (bloc framing,
+passing mentions beside another topic, frames) and a smaller part from the
+judge (two to one fewer false alarms per topic, one more catch each for
+cybercrime and north-korea). Both are still short of the 0.95 target for
+cybercrime and north-korea: the writers' own kinds (statutory wording,
+symptoms instead of names, place names inside other words) are what the
+next round must generalise to.
+
+The floor is the AFTER figure minus a margin of about one article. Do not edit
+the texts or labels, do not tune on this set's mistakes, and do not list it
+under the judge's `train:` (rules/judge/judge.yaml): it becomes a development
+set next round, when a new blind set measures again.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pantau.streams.classify import default_rules_dir
+from pantau.streams.classify.judge_train import read_settings
+from tests.streams.classify.heldout import Shape, set_checks
+
+HELDOUT6 = Path(__file__).resolve().parents[2] / "fixtures" / "heldout6"
+
+FLOOR = {
+    # topic: (precision, recall)
+    "asean": (0.93, 0.97),
+    "north-korea": (0.88, 0.93),
+    "cybercrime": (0.84, 0.85),
+}
+
+# Fails without naming articles: the set stays blind.
+TestHeldout6 = set_checks(
+    HELDOUT6, FLOOR, Shape(at_least=330, negatives=190, per_topic=35, indonesian_share=0.59), blind=True
+)
+
+
+def test_the_blind_set_does_not_teach_the_judge():
+    """A set the judge learned from would measure nothing: heldout6 stays out of its `train:` list."""
+    settings = read_settings(default_rules_dir() / "judge")
+    assert HELDOUT6.resolve() not in settings.train
