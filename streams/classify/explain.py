@@ -74,10 +74,10 @@ def near_misses(ruleset: RuleSet, article: Article, matched_topics: set[str]) ->
     overruled, alone = judge_verdicts(ruleset, article, matched_topics)
     wanted = [t for t in ruleset.topics if t not in matched_topics and t not in overruled]
     best: dict[str, RuleMiss] = {}
-    for miss in rule_misses(ruleset, article, matched_topics, topics=set(wanted)):
-        held = best.get(miss.topic)
-        if held is None or (miss.closeness, len(miss.found)) > (held.closeness, len(held.found)):
-            best[miss.topic] = miss
+    for candidate in rule_misses(ruleset, article, matched_topics, topics=set(wanted)):
+        held = best.get(candidate.topic)
+        if held is None or (candidate.closeness, len(candidate.found)) > (held.closeness, len(held.found)):
+            best[candidate.topic] = candidate
     out: list[NearMiss] = []
     for topic in ruleset.topics:
         if topic in matched_topics:
