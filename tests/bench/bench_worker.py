@@ -445,7 +445,7 @@ SETUPS = [
     ("roles_two_classifiers", ["classify", "classify", "deliver"], {}),
     ("one_worker_exactly_once", ["all"], {"PANTAU_EXACTLY_ONCE": "1"}),
 ]
-COMPARED = ("deliver_alone", "one_worker", "roles_one_classifier")
+COMPARED = ("deliver_alone", "one_worker", "two_workers", "roles_one_classifier")
 """The cases run against the baseline too (first the baseline, then this checkout) when one is given."""
 CASES = ("raw_consume", "classify_alone", "deliver_alone", *(name for name, _, _ in SETUPS), "latency")
 
@@ -555,11 +555,14 @@ def _latency_case(bootstrap: str, prefix: str, work: Path, roles: list[str], *, 
 
 
 def cases(args):
+    import msgspec
+
     from pantau.adapters.kafka.topics import ALL_TOPICS, ARTICLES, ensure_topics
     from pantau.core.article import decode
     from pantau.core.config import shipped_rules_dir
     from pantau.core.logs import configure_logging
     from pantau.streams.classify import encode_classified, load_ruleset
+    from pantau.streams.stories import marks as story_marks
 
     configure_logging("json", "warning")
     logging.getLogger("kafka").setLevel(logging.ERROR)  # the admin client cannot decode Faust's group metadata
@@ -601,7 +604,22 @@ def cases(args):
         classified = [rules.classify(decode(value)) for value in records]
         cpu, wall = time.process_time() - c0, time.perf_counter() - t0
         alone = {"articles_per_s": round(n / wall), "cpu_s_per_1000": round(cpu / n * 1000, 3)}
-        matches = [encode_classified(c) for c in classified if c.matches]
+        # The learned judge's share (streams/classify/judge.py): the same articles, the rules alone.
+        sample = records[: min(n, 3000)]
+        c0 = time.process_time()
+        for value in sample:
+            rules.classify(decode(value), judged=False)
+        rules_only = (time.process_time() - c0) / len(sample) * 1000
+        alone |= {
+            "rules_alone_cpu_s_per_1000": round(rules_only, 3),
+            "judge_share": round(1 - rules_only / alone["cpu_s_per_1000"], 2),
+        }
+        # The matches as the worker's classifiers send them: each with its story marks (a baseline
+        # deliverer that does not know them ignores them and hashes itself).
+        c0 = time.process_time()
+        marked = [msgspec.structs.replace(c, marks=story_marks(c.article)) for c in classified if c.matches]
+        alone["marks_cpu_ms_per_match"] = round((time.process_time() - c0) / max(1, len(marked)) * 1000, 3)
+        matches = [encode_classified(c) for c in marked]
         common["matched_share"] = round(len(matches) / n, 3)
         if "classify_alone" in wanted:
             yield {**common, "case": "classify_alone", **alone}
