@@ -123,18 +123,26 @@ def build_batches(records: list[bytes], partitions: int = 6) -> list[tuple[int, 
     built beforehand go out at network speed, so the burst is not the bottleneck.
     """
     from aiokafka.producer.message_accumulator import BatchBuilder
+    from kafka.partitioner.default import murmur2
 
     gzip = 1  # the record-batch attribute of the gzip codec
+    # Partitioned as the publisher's records are: by the article id's murmur2 hash (kafka-python's
+    # default partitioner). Dealing them out in turn put every on-topic article (every 20th, an
+    # even index) on the even partitions, which then cost 2.4x the odd ones to classify.
+    keys = [json.loads(record)["id"].encode() for record in records]
+    parts: list[list[int]] = [[] for _ in range(partitions)]
+    for i, key in enumerate(keys):
+        parts[(murmur2(key) & 0x7FFFFFFF) % partitions].append(i)
     batches: list[tuple[int, object]] = []
     for p in range(partitions):
         builder = None
-        for i in range(p, len(records), partitions):
-            if builder is not None and builder.append(timestamp=None, key=f"k{i}".encode(), value=records[i]):
+        for i in parts[p]:
+            if builder is not None and builder.append(timestamp=None, key=keys[i], value=records[i]):
                 continue
             if builder is not None:
                 batches.append((p, builder))
             builder = BatchBuilder(1024 * 1024, gzip)
-            builder.append(timestamp=None, key=f"k{i}".encode(), value=records[i])
+            builder.append(timestamp=None, key=keys[i], value=records[i])
         if builder is not None:
             batches.append((p, builder))
     for _, builder in batches:
