@@ -189,7 +189,8 @@ class Judge:
         idf, models = (self._alone_idf, self._alone) if alone else (self._veto_idf, self._veto)
         x = weigh(features(texts, alone=alone), idf)
         z = np.column_stack([x @ coef + bias for coef, bias in models.values()])
-        return 1.0 / (1.0 + np.exp(-np.clip(z, -60.0, 60.0)))
+        probs: np.ndarray = 1.0 / (1.0 + np.exp(-np.clip(z, -60.0, 60.0)))
+        return probs
 
 
 def judge_path(directory: Path) -> Path:
