@@ -1,0 +1,56 @@
+"""The shipped rules on the sixth development set (round 6): floors per topic.
+
+tests/fixtures/devset6/ was written in round 6 by r6-rules after reading the
+mistakes of heldout6 (opened as a development set in round 6), one file per
+KIND of mistake, in other words than heldout6's and in at least three of the
+four languages each, BEFORE the rules were changed for that kind; then each
+kind was fixed and re-scored. Per file, "caught" = positives alerted, "clean"
+= negatives not alerted; BEFORE = main 48f89c5 (rules and judge), AFTER =
+round 6 (rules and the same judge):
+
+    review        a review of a film, a drama or a novel whose plot is a hack
+                  or a North Korean officer; real news naming a film or drama
+                  cybercrime   caught 1/2 -> 2/2   clean 6/8 -> 8/8
+                  north-korea  caught 1/1 -> 1/1   clean 6/9 -> 9/9
+    kin-impostor  a message or call posing as a child or grandchild ("new
+                  number", "phone broken"), and the money sent
+                  cybercrime   caught 5/6 -> 6/6   clean 3/3 -> 3/3   (rules alone 2/6 -> 6/6)
+    it-worker     North Koreans hired as remote programmers under false
+                  identities (both topics)
+                  cybercrime   caught 4/5 -> 5/5   clean 3/3 -> 3/3
+
+The fixes are mechanisms more than words: a headline that frames the story as
+fiction (``frames:`` in cybercrime.yaml and, new, north-korea.yaml) needs two
+telling terms (an arrest and a loss; sanctions and an execution) before the
+topic's words make news; the old fiction sense (two fiction words anywhere)
+muted real crimes told next to a "drama", so it now needs three. The
+kin-impostor rule is an act AND harm pair (the claim NEAR the relative, the
+money sent, by a message or a call); the IT-worker rule's halves were widened
+to the job as employers tell it (a remote programmer, a freelancer) and the
+disguise (menyamar, a ransom for the code).
+
+The AFTER figures were tuned with this set in view: they are not estimates
+for unseen news. The floor is the AFTER figure minus a margin of about one
+article. Do not edit the texts or labels to make a rule pass: write a new
+batch and score it first.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.streams.classify.heldout import Shape, set_checks
+
+DEVSET6 = Path(__file__).resolve().parents[2] / "fixtures" / "devset6"
+
+FLOOR = {
+    # topic: (precision, recall)
+    "cybercrime": (0.92, 0.92),
+    "north-korea": (0.87, 0.85),
+}
+
+
+# A failure lists the mistakes.
+TestDevset6 = set_checks(
+    DEVSET6, FLOOR, Shape(at_least=27, negatives=12, per_topic=7, indonesian_share=0.29), blind=False
+)
