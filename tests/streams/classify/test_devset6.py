@@ -18,11 +18,15 @@ round 6 (rules and the same judge):
     it-worker     North Koreans hired as remote programmers under false
                   identities (both topics)
                   cybercrime   caught 4/5 -> 5/5   clean 3/3 -> 3/3
+    explainer     an explainer, a how-to, a reader's question or letter, an
+                  obituary; crimes told as a how-to or a reader's question
+                  cybercrime   caught 3/3 -> 3/3   clean 3/6 -> 6/6
 
 The fixes are mechanisms more than words: a headline that frames the story as
-fiction (``frames:`` in cybercrime.yaml and, new, north-korea.yaml) needs two
-telling terms (an arrest and a loss; sanctions and an execution) before the
-topic's words make news; the old fiction sense (two fiction words anywhere)
+fiction, or as an explainer, a reader's question or an obituary (``frames:``
+in cybercrime.yaml and, new, north-korea.yaml) needs two telling terms (an
+arrest and a loss; sanctions and an execution) before the topic's words make
+news; the old fiction sense (two fiction words anywhere)
 muted real crimes told next to a "drama", so it now needs three. The
 kin-impostor rule is an act AND harm pair (the claim NEAR the relative, the
 money sent, by a message or a call); the IT-worker rule's halves were widened
@@ -45,12 +49,12 @@ DEVSET6 = Path(__file__).resolve().parents[2] / "fixtures" / "devset6"
 
 FLOOR = {
     # topic: (precision, recall)
-    "cybercrime": (0.92, 0.92),
+    "cybercrime": (0.94, 0.93),
     "north-korea": (0.87, 0.85),
 }
 
 
 # A failure lists the mistakes.
 TestDevset6 = set_checks(
-    DEVSET6, FLOOR, Shape(at_least=27, negatives=12, per_topic=7, indonesian_share=0.29), blind=False
+    DEVSET6, FLOOR, Shape(at_least=36, negatives=15, per_topic=7, indonesian_share=0.30), blind=False
 )

@@ -44,13 +44,14 @@ set next round, when a new blind set measures again.
 
 Opened as a development set in round 6. r6-rules grouped its mistakes into
 kinds, wrote new articles of each kind (tests/fixtures/devset6/) before the
-fix, and fixed the kinds by mechanism (a fiction frame for both topics, a
-kin-impostor act+harm rule, the IT-worker rule's halves). Figures on this set
+fix, and fixed the kinds by mechanism (a fiction frame for both topics, an
+explainer / reader's question / obituary frame, a kin-impostor act+harm
+rule, the IT-worker rule's halves). Figures on this set
 after r6-rules' changes, with the round-5 judge (tuned with the set in view,
 so not estimates), precision / recall:
 
     asean        0.957 / 1.000  ->  0.957 / 1.000
-    cybercrime   0.861 / 0.873  ->  0.892 / 0.930   (rules alone 0.836 / 0.859 -> 0.855 / 0.915)
+    cybercrime   0.861 / 0.873  ->  0.930 / 0.930   (rules alone 0.836 / 0.859 -> 0.890 / 0.915)
     north-korea  0.900 / 0.957  ->  0.938 / 0.957   (rules alone 0.880 / 0.936 -> 0.917 / 0.936)
 """
 
@@ -68,7 +69,7 @@ FLOOR = {
     # topic: (precision, recall)
     "asean": (0.93, 0.97),
     "north-korea": (0.91, 0.93),
-    "cybercrime": (0.88, 0.91),
+    "cybercrime": (0.91, 0.91),
 }
 
 # Fails without naming articles: the set stays blind.
