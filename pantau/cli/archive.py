@@ -8,7 +8,7 @@ import sys
 import time
 from datetime import datetime, timezone
 
-from pantau.cli.options import add_config_option, since_seconds, state_to_read
+from pantau.cli.options import add_config_option, positive_int, since_seconds, state_to_read
 
 __all__ = ["register", "handle_search", "handle_show", "handle_stats", "handle_follow"]
 
@@ -51,7 +51,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--since", metavar="AGE", default="7d", help="only articles taken in within AGE (default: 7d)")
     p.add_argument("--topic", metavar="TOPIC", help="only articles that matched this topic")
     p.add_argument("--matched", action="store_true", help="only articles that matched some rule")
-    p.add_argument("--limit", type=int, default=20, metavar="N", help="at most N results (default: 20)")
+    p.add_argument("--limit", type=positive_int, default=20, metavar="N", help="at most N results (default: 20)")
     p.add_argument("--json", action="store_true", help="one JSON object per line instead of text")
     add_config_option(p)
     p.set_defaults(handler=handle_search)
@@ -120,10 +120,6 @@ def _entry_json(entry) -> dict:
 
 def handle_search(args: argparse.Namespace) -> int:
     """Print the matching articles: time, topics, title with hits marked, snippet, alerts."""
-    if args.limit < 1:
-        from pantau.core.errors import ConfigError
-
-        raise ConfigError(f"--limit {args.limit}: must be at least 1", hint="e.g. --limit 20")
     since = time.time() - since_seconds(args.since)
     store = _store(args)
     hits = store.search(args.query, since=since, topic=args.topic, matched_only=args.matched, limit=args.limit)

@@ -1,9 +1,11 @@
 """ "Try": how each topic judges a text, with the near misses explained.
 
-A near miss is a rule that found some of its terms but did not match: either
-its conditions are not met (a required term is missing, a ``none:`` term
-vetoes, a NEAR is too far) or its score stays below ``min_score``. Editors
-use it to see why an article did not alert before they touch a rule.
+A near miss is a rule that found some of its terms but did not match, with the
+reason ``pantau classify --explain`` gives (explain.py): its conditions are not
+met (a required term is missing, a NEAR is too far), a ``none:`` term vetoes,
+the score stays below ``min_score``, a denial or another sense took the hits,
+the story only mentions the topic (salience), or the judge overruled it.
+Editors use it to see why an article did not alert before they touch a rule.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from ruamel.yaml import YAML
 
 from pantau.core.article import Article, synthetic_article
 from pantau.streams.classify import Match, RuleSet
-from pantau.streams.classify.explain import judge_verdicts
+from pantau.streams.classify.explain import judge_verdicts, rule_misses
 from pantau.streams.classify.loader import rule_files
 from pantau.streams.classify.schema import TopicFile
 
@@ -111,6 +113,7 @@ def judge(ruleset: RuleSet, article: Article, *, directory: Path | None = None) 
         verdicts.setdefault(match.topic, TopicVerdict(match.topic, titles.get(match.topic, match.topic)))
         verdicts[match.topic].matches.append(match)
         matched_rules.add(match.rule)
+    lacked = {m.rule: m.lacked for m in rule_misses(ruleset, article, set(classified.topics))}
     for rule in ruleset.rules:
         if rule.id in matched_rules:
             continue
@@ -120,10 +123,11 @@ def judge(ruleset: RuleSet, article: Article, *, directory: Path | None = None) 
         info = infos.get(rule.id, RuleInfo(rule.id, "", rule.min_score))
         if ok and rule.topic in overruled and score >= rule.min_score:
             reason = overruled[rule.topic].lacked  # the rule matched; the judge (rules/judge) overruled it
-        elif ok:
-            reason = f"score {score:g} is below min_score {rule.min_score:g}"
         else:
-            reason = "its conditions are not met" + (f": {info.condition}" if info.condition else "")
+            # The same reasons as `pantau classify --explain`: salience, a denial or sense, a veto, the score...
+            reason = lacked.get(rule.id, "")
+            if reason.startswith("its conditions are not met") and info.condition:
+                reason = f"its conditions are not met: {info.condition}"  # as the editor wrote them
         verdicts.setdefault(rule.topic, TopicVerdict(rule.topic, titles.get(rule.topic, rule.topic)))
         verdicts[rule.topic].near.append(
             NearMiss(rule.id, info.title, tuple(found), round(score, 3), rule.min_score, reason)

@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from pantau.core.config import parse_duration as config_duration
 from pantau.sources.health import verdict
 from pantau.streams.deliver.silences import KINDS
 from pantau.web import audit
@@ -16,19 +17,21 @@ from pantau.web.guard import action, page
 
 __all__ = ["routes", "parse_duration"]
 
-_UNITS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+# A form's duration must name its unit (a bare "30" reads as seconds in pantau.yaml, a surprise in
+# a silence form) and stays under ten years, so a typo cannot silence a topic for ever.
+_LONGEST = 3650 * 86400.0
 
 
 def parse_duration(text: str) -> float | None:
-    """Seconds of ``30m``, ``2h``, ``1d``, ``1w`` (None when unreadable or not positive)."""
-    text = text.strip().lower()
-    if len(text) < 2 or text[-1] not in _UNITS:
+    """Seconds of a form's ``30m``, ``2h``, ``1d``, ``1w`` (None: unreadable, unitless, not positive, > 10 years)."""
+    text = text.strip()
+    if not text or text[-1].isdigit():
         return None
     try:
-        value = float(text[:-1])
+        seconds = config_duration(text)
     except ValueError:
         return None
-    return value * _UNITS[text[-1]] if 0 < value <= 10_000 else None
+    return seconds if 0 < seconds <= _LONGEST else None
 
 
 async def feeds(request: Request) -> Response:

@@ -20,7 +20,7 @@ from pantau.streams.classify.judge import Verdict
 from pantau.streams.classify.judgement import Voided, beside_check, headline_voided, salient
 from pantau.streams.classify.records import Classified
 
-__all__ = ["NearMiss", "near_misses", "judge_verdicts", "render"]
+__all__ = ["NearMiss", "RuleMiss", "near_misses", "rule_misses", "judge_verdicts", "render"]
 
 
 @dataclass(frozen=True)
@@ -33,43 +33,67 @@ class NearMiss:
     lacked: str
 
 
-def near_misses(ruleset: RuleSet, article: Article, matched_topics: set[str]) -> list[NearMiss]:
-    """One near miss per topic the article did not get (topics order)."""
+@dataclass(frozen=True)
+class RuleMiss:
+    """A rule that did not match: the terms it found, what it lacked and how close it came (0-5)."""
+
+    topic: str
+    rule: str
+    found: tuple[str, ...]
+    lacked: str
+    closeness: int
+
+
+def rule_misses(
+    ruleset: RuleSet, article: Article, matched_topics: set[str], *, topics: Collection[str] | None = None
+) -> list[RuleMiss]:
+    """Every rule (of ``topics``, default all) with what it lacked on ``article``; the web Try page lists them."""
     ctx, views, voided = ruleset.prepare(article)
     base = ctx.hits
     language = Language(article)
     labels = ruleset.labels
-    out: list[NearMiss] = []
+    out: list[RuleMiss] = []
+    for rule in ruleset.rules:
+        if topics is not None and rule.topic not in topics:
+            continue
+        keys = {k for k, _w, _f in rule.score_keys}
+        found = tuple(sorted({labels[k] for k in keys if k in base}))
+        view = views.get(rule.topic, base)
+        stage, lacked = _lacked(
+            ruleset, rule, ctx, view, base, language, voided.get(rule.topic, ()), keys, matched_topics
+        )
+        if stage == 1 and not found:
+            stage = 0  # a rule for another language that found nothing is no nearer than any other
+        out.append(RuleMiss(rule.topic, rule.id, found, lacked, stage))
+    ctx.hits = base
+    return out
+
+
+def near_misses(ruleset: RuleSet, article: Article, matched_topics: set[str]) -> list[NearMiss]:
+    """One near miss per topic the article did not get (topics order)."""
     overruled, alone = judge_verdicts(ruleset, article, matched_topics)
+    wanted = [t for t in ruleset.topics if t not in matched_topics and t not in overruled]
+    best: dict[str, RuleMiss] = {}
+    for candidate in rule_misses(ruleset, article, matched_topics, topics=set(wanted)):
+        held = best.get(candidate.topic)
+        if held is None or (candidate.closeness, len(candidate.found)) > (held.closeness, len(held.found)):
+            best[candidate.topic] = candidate
+    out: list[NearMiss] = []
     for topic in ruleset.topics:
         if topic in matched_topics:
             continue
         if topic in overruled:
             out.append(overruled[topic])
             continue
-        best: tuple[tuple[int, int], NearMiss] | None = None
-        view = views.get(topic, base)
-        for rule in ruleset.rules:
-            if rule.topic != topic:
-                continue
-            keys = {k for k, _w, _f in rule.score_keys}
-            found = tuple(sorted({labels[k] for k in keys if k in base}))
-            stage, lacked = _lacked(
-                ruleset, rule, ctx, view, base, language, voided.get(topic, ()), keys, matched_topics
-            )
-            if stage == 1 and not found:
-                stage = 0  # a rule for another language that found nothing is no nearer than any other
-            rank = (stage, len(found))
-            if best is None or rank > best[0]:
-                best = (rank, NearMiss(topic, rule.id, found, lacked))
-        ctx.hits = base
-        if best is not None:
-            miss = best[1]
-            if not miss.found and best[0][0] == 0:
-                miss = NearMiss(topic, "-", (), "no term of the topic in the article")
-            if topic in alone:
-                miss = NearMiss(miss.topic, miss.rule, miss.found, f"{miss.lacked}; {alone[topic].note()}")
-            out.append(miss)
+        if topic not in best:
+            continue
+        rm = best[topic]
+        miss = NearMiss(topic, rm.rule, rm.found, rm.lacked)
+        if not rm.found and rm.closeness == 0:
+            miss = NearMiss(topic, "-", (), "no term of the topic in the article")
+        if topic in alone:
+            miss = NearMiss(miss.topic, miss.rule, miss.found, f"{miss.lacked}; {alone[topic].note()}")
+        out.append(miss)
     return out
 
 

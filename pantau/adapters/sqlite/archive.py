@@ -1,6 +1,6 @@
 """The archive: every article pantau took in, with its classification, story and alerts, searchable.
 
-Public API (the web page and the CLI code against this; see /work/brief/i12-api.md)::
+Public API (the web pages and the CLI code against this)::
 
     store = ArchiveStore(open_state(config.state))           # creates its tables
     store.record([Intake(classified=..., story_id=..., alerts=(ArchivedAlert(...), ...))])
@@ -12,16 +12,9 @@ Public API (the web page and the CLI code against this; see /work/brief/i12-api.
     store.sync_fates()                                         # alert fates from the embedded outbox
     store.prune(retention) -> int;  store.usage() -> Usage
 
-Tables: ``archive_articles`` (one row per article: the Article JSON, the
-matches JSON, ruleset version, story id, a `` topic topic `` string for
-filters), ``archive_alerts`` (one row per alert key: route, destination and
-fate ``pending | sent | dead | silenced``) and ``archive_fts``, an FTS5 index
-(``unicode61 remove_diacritics 2``) over title, summary and content whose
-text is read back from the article JSON through a view, so the text is stored
-once. :meth:`ArchiveStore.record` indexes new rows; a trigger removes the
-index entries of pruned rows. Query syntax
-and language care: :mod:`pantau.adapters.sqlite.fts_query`.
-
+Tables, the FTS5 index and its trigger: :mod:`~pantau.adapters.sqlite.archive_schema`; records:
+:mod:`~pantau.adapters.sqlite.archive_records`; search snippets: :mod:`~pantau.adapters.sqlite.archive_snippets`;
+query syntax and language care: :mod:`~pantau.adapters.sqlite.fts_query`.
 Disk use per 100,000 articles is printed by tests/bench/bench_archive.py.
 """
 
@@ -31,15 +24,26 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Literal
 
 import msgspec
 
+from pantau.adapters.sqlite.archive_records import (
+    AlertFate,
+    ArchivedAlert,
+    ArchiveEntry,
+    Intake,
+    ScanRow,
+    SearchHit,
+    Segment,
+    Usage,
+)
+from pantau.adapters.sqlite.archive_rows import ENTRY_COLS, entries, filters, matches_decoder
+from pantau.adapters.sqlite.archive_schema import SCHEMA
+from pantau.adapters.sqlite.archive_snippets import MARK_CLOSE, MARK_OPEN, lead, segments, window
 from pantau.adapters.sqlite.fts_query import fold_text, to_match
-from pantau.core.article import Article
 from pantau.core.article import decode as decode_article
 from pantau.core.article import encode as encode_article
-from pantau.streams.classify import Classified, Match
+from pantau.streams.classify import Classified
 
 __all__ = [
     "ArchiveStore",
@@ -52,138 +56,7 @@ __all__ = [
     "Usage",
     "AlertFate",
 ]
-
-AlertFate = Literal["pending", "sent", "dead", "silenced", "inhibited"]
-
-_FOLD_SQL = "replace(replace(coalesce(json_extract({c}, '$.{f}'), ''), 'đ', 'd'), 'Đ', 'D')"
-
-
-def _folded(column: str) -> str:
-    return ", ".join(_FOLD_SQL.format(c=column, f=f) for f in ("title", "summary", "content"))
-
-
-_SCHEMA = f"""
-CREATE TABLE IF NOT EXISTS archive_articles (
-    seq INTEGER PRIMARY KEY,
-    article_id TEXT NOT NULL UNIQUE,
-    at REAL NOT NULL,
-    feed TEXT NOT NULL,
-    topics TEXT NOT NULL DEFAULT '',
-    ruleset_version TEXT NOT NULL DEFAULT '',
-    story_id TEXT,
-    article TEXT NOT NULL,
-    matches TEXT
-);
-CREATE INDEX IF NOT EXISTS archive_articles_at ON archive_articles(at);
-CREATE INDEX IF NOT EXISTS archive_articles_story ON archive_articles(story_id) WHERE story_id IS NOT NULL;
-CREATE TABLE IF NOT EXISTS archive_alerts (
-    key TEXT PRIMARY KEY,
-    article_id TEXT NOT NULL,
-    story_id TEXT NOT NULL,
-    route TEXT NOT NULL,
-    destination TEXT NOT NULL,
-    created REAL NOT NULL,
-    status TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS archive_alerts_story ON archive_alerts(story_id);
-CREATE TABLE IF NOT EXISTS archive_alert_why (
-    key TEXT PRIMARY KEY,
-    why TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS archive_alerts_created ON archive_alerts(created);
-CREATE VIEW IF NOT EXISTS archive_text (seq, title, summary, content) AS
-    SELECT seq, {_folded("article")} FROM archive_articles;
-CREATE VIRTUAL TABLE IF NOT EXISTS archive_fts USING fts5(
-    title, summary, content, content='archive_text', content_rowid='seq',
-    tokenize='unicode61 remove_diacritics 2'
-);
-CREATE TRIGGER IF NOT EXISTS archive_fts_delete AFTER DELETE ON archive_articles BEGIN
-    INSERT INTO archive_fts (archive_fts, rowid, title, summary, content)
-        VALUES ('delete', old.seq, {_folded("old.article")});
-END;
-"""
-
-
-class ArchivedAlert(msgspec.Struct, frozen=True, kw_only=True):
-    """One alert a story produced: where it went and what became of it."""
-
-    key: str
-    route: str
-    destination: str
-    created: float
-    status: AlertFate = "pending"
-    why: str = ""
-    """For an inhibited alert: which inhibit rule and source match suppressed it."""
-
-
-class Intake(msgspec.Struct, frozen=True, kw_only=True):
-    """What to archive for one article: its classification, story (when matched) and alerts."""
-
-    classified: Classified
-    story_id: str | None = None
-    alerts: tuple[ArchivedAlert, ...] = ()
-
-
-class ArchiveEntry(msgspec.Struct, frozen=True, kw_only=True):
-    """One archived article with everything pantau decided about it."""
-
-    article: Article
-    at: float
-    """When pantau took it in (the article's fetch time), Unix seconds."""
-    matches: tuple[Match, ...] = ()
-    ruleset_version: str = ""
-    story_id: str | None = None
-    alerts: tuple[ArchivedAlert, ...] = ()
-    """The alerts of the article's story (shared by every copy of the story)."""
-
-    @property
-    def topics(self) -> tuple[str, ...]:
-        """The matched topic ids, sorted and unique."""
-        return tuple(sorted({m.topic for m in self.matches}))
-
-
-class Segment(msgspec.Struct, frozen=True, array_like=True):
-    """A piece of displayed text; ``hit`` when it matched the search (render it highlighted, escaped)."""
-
-    text: str
-    hit: bool = False
-
-
-class SearchHit(msgspec.Struct, frozen=True, kw_only=True):
-    """One search result: the entry, its title and a snippet cut into plain and matching segments."""
-
-    entry: ArchiveEntry
-    title: tuple[Segment, ...]
-    snippet: tuple[Segment, ...]
-
-
-class ScanRow(msgspec.Struct, frozen=True, array_like=True):
-    """The backtest's view of one archived article (no alerts, no decoding it does not need)."""
-
-    article: Article
-    at: float
-    matches: tuple[Match, ...] | None
-    """The matches archived with ``ruleset_version`` (None when the article was not classified here)."""
-    ruleset_version: str
-    story_id: str | None = None
-    """The story the pipeline put the article in (matched articles only)."""
-
-
-class Usage(msgspec.Struct, frozen=True, kw_only=True):
-    """How much the archive holds and how much disk the whole state file uses."""
-
-    articles: int
-    alerts: int
-    oldest: float | None
-    newest: float | None
-    file_bytes: int
-    """Pages in use in the SQLite file (free pages left by pruning excluded)."""
-
-
 _match_encoder = msgspec.json.Encoder()
-_matches_decoder = msgspec.json.Decoder(tuple[Match, ...])
-_ENTRY_COLS = "a.article, a.at, a.matches, a.ruleset_version, a.story_id"
-_MARK_OPEN, _MARK_CLOSE = "\x02", "\x03"
 
 
 class ArchiveStore:
@@ -191,7 +64,7 @@ class ArchiveStore:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
-        conn.executescript(_SCHEMA)
+        conn.executescript(SCHEMA)
 
     # -- writing ------------------------------------------------------------
 
@@ -320,27 +193,27 @@ class ArchiveStore:
     def get(self, article_id: str) -> ArchiveEntry | None:
         """One archived article with its story's alerts, None when unknown or pruned."""
         row = self.conn.execute(
-            f"SELECT {_ENTRY_COLS} FROM archive_articles a WHERE a.article_id = ?", (article_id,)
+            f"SELECT {ENTRY_COLS} FROM archive_articles a WHERE a.article_id = ?", (article_id,)
         ).fetchone()
-        return self._entries([row])[0] if row else None
+        return entries(self.conn, [row])[0] if row else None
 
     def recent(
         self, *, limit: int = 50, matched_only: bool = False, topic: str | None = None, since: float | None = None
     ) -> list[ArchiveEntry]:
         """The newest archived articles first (only matched ones with ``matched_only``)."""
-        where, params = self._filters(since, None, topic, matched_only)
+        where, params = filters(since, None, topic, matched_only)
         rows = self.conn.execute(
-            f"SELECT {_ENTRY_COLS} FROM archive_articles a {where} ORDER BY a.at DESC, a.seq DESC LIMIT ?",
+            f"SELECT {ENTRY_COLS} FROM archive_articles a {where} ORDER BY a.at DESC, a.seq DESC LIMIT ?",
             (*params, limit),
         ).fetchall()
-        return self._entries(rows)
+        return entries(self.conn, rows)
 
     def story(self, story_id: str) -> list[ArchiveEntry]:
         """Every archived copy of a story, oldest first (which outlets carried it)."""
         rows = self.conn.execute(
-            f"SELECT {_ENTRY_COLS} FROM archive_articles a WHERE a.story_id = ? ORDER BY a.at, a.seq", (story_id,)
+            f"SELECT {ENTRY_COLS} FROM archive_articles a WHERE a.story_id = ? ORDER BY a.at, a.seq", (story_id,)
         ).fetchall()
-        return self._entries(rows)
+        return entries(self.conn, rows)
 
     def search(
         self,
@@ -357,30 +230,30 @@ class ArchiveStore:
         expr = to_match(query)
         if expr is None:
             return [
-                SearchHit(entry=e, title=(Segment(e.article.title),), snippet=(Segment(_lead(e.article)),))
+                SearchHit(entry=e, title=(Segment(e.article.title),), snippet=(Segment(lead(e.article)),))
                 for e in self.recent(limit=limit, matched_only=matched_only, topic=topic, since=since)
             ]
-        where, params = self._filters(since, until, topic, matched_only)
+        where, params = filters(since, until, topic, matched_only)
         where = ("AND " + where[len("WHERE ") :]) if where else ""
         rows = self.conn.execute(
-            f"SELECT {_ENTRY_COLS}, highlight(archive_fts, 0, ?, ?), highlight(archive_fts, 1, ?, ?),"
+            f"SELECT {ENTRY_COLS}, highlight(archive_fts, 0, ?, ?), highlight(archive_fts, 1, ?, ?),"
             f" highlight(archive_fts, 2, ?, ?) FROM archive_fts JOIN archive_articles a ON a.seq = archive_fts.rowid"
             f" WHERE archive_fts MATCH ? {where} ORDER BY archive_fts.rowid DESC LIMIT ? OFFSET ?",
-            (*(_MARK_OPEN, _MARK_CLOSE) * 3, expr, *params, limit, offset),
+            (*(MARK_OPEN, MARK_CLOSE) * 3, expr, *params, limit, offset),
         ).fetchall()
-        entries = self._entries([r[:5] for r in rows])
+        found = entries(self.conn, [r[:5] for r in rows])
         hits = []
-        for entry, row in zip(entries, rows, strict=True):
+        for entry, row in zip(found, rows, strict=True):
             a = entry.article
-            title = _segments(a.title, row[5])
-            body = _window(_segments(a.content, row[7])) or _window(_segments(a.summary, row[6]))
-            hits.append(SearchHit(entry=entry, title=title, snippet=body or (Segment(_lead(a)),)))
+            title = segments(a.title, row[5])
+            body = window(segments(a.content, row[7])) or window(segments(a.summary, row[6]))
+            hits.append(SearchHit(entry=entry, title=title, snippet=body or (Segment(lead(a)),)))
         return hits
 
     def count(self, query: str = "", *, since: float | None = None, topic: str | None = None) -> int:
         """How many archived articles match (all of them for an empty query)."""
         expr = to_match(query)
-        where, params = self._filters(since, None, topic, False)
+        where, params = filters(since, None, topic, False)
         if expr is None:
             return self.conn.execute(f"SELECT count(*) FROM archive_articles a {where}", params).fetchone()[0]
         where = ("AND " + where[len("WHERE ") :]) if where else ""
@@ -392,7 +265,7 @@ class ArchiveStore:
 
     def scan(self, since: float | None = None, until: float | None = None, *, batch: int = 2000) -> Iterator[ScanRow]:
         """Every archived article in the window, oldest first, decoded for a backtest."""
-        where, params = self._filters(since, until, None, False)
+        where, params = filters(since, until, None, False)
         cur = self.conn.execute(
             f"SELECT a.article, a.at, a.matches, a.ruleset_version, a.story_id FROM archive_articles a {where}"
             " ORDER BY a.at, a.seq",
@@ -403,7 +276,7 @@ class ArchiveStore:
                 yield ScanRow(
                     decode_article(body),
                     at,
-                    _matches_decoder.decode(matches) if matches else (() if version else None),
+                    matches_decoder.decode(matches) if matches else (() if version else None),
                     version,
                     story,
                 )
@@ -425,102 +298,3 @@ class ArchiveStore:
         )
         size = self.conn.execute("PRAGMA page_size").fetchone()[0]
         return Usage(articles=n, alerts=alerts, oldest=oldest, newest=newest, file_bytes=pages * size)
-
-    # -- helpers ------------------------------------------------------------
-
-    @staticmethod
-    def _filters(since: float | None, until: float | None, topic: str | None, matched_only: bool) -> tuple[str, tuple]:
-        clauses: list[str] = []
-        params: list[object] = []
-        if since is not None:
-            clauses.append("a.at >= ?")
-            params.append(since)
-        if until is not None:
-            clauses.append("a.at < ?")
-            params.append(until)
-        if topic:
-            clauses.append("instr(a.topics, ?) > 0")
-            params.append(f" {topic} ")
-        if matched_only:
-            clauses.append("a.topics != ''")
-        return ("WHERE " + " AND ".join(clauses) if clauses else ""), tuple(params)
-
-    def _entries(self, rows: Sequence[tuple]) -> list[ArchiveEntry]:
-        stories = {r[4] for r in rows if r[4]}
-        alerts: dict[str, list[ArchivedAlert]] = {}
-        if stories:
-            marks = ",".join("?" * len(stories))
-            for key, story, route, dest, created, status, why in self.conn.execute(
-                f"SELECT a.key, a.story_id, a.route, a.destination, a.created, a.status, coalesce(w.why, '')"
-                f" FROM archive_alerts a LEFT JOIN archive_alert_why w ON w.key = a.key"
-                f" WHERE a.story_id IN ({marks}) ORDER BY a.created, a.key",
-                tuple(stories),
-            ):
-                alerts.setdefault(story, []).append(
-                    ArchivedAlert(key=key, route=route, destination=dest, created=created, status=status, why=why)
-                )
-        return [
-            ArchiveEntry(
-                article=decode_article(body),
-                at=at,
-                matches=_matches_decoder.decode(matches) if matches else (),
-                ruleset_version=version,
-                story_id=story,
-                alerts=tuple(alerts.get(story, ())),
-            )
-            for body, at, matches, version, story in rows
-        ]
-
-
-def _lead(article: Article, width: int = 240) -> str:
-    text = " ".join((article.summary or article.content).split())
-    return text if len(text) <= width else text[:width].rsplit(" ", 1)[0] + " …"
-
-
-def _segments(original: str, marked: str | None) -> tuple[Segment, ...]:
-    """Cut the original text where the index marked hits (folding keeps one character for one)."""
-    if not marked or _MARK_OPEN not in marked:
-        return (Segment(original),) if original else ()
-    out: list[Segment] = []
-    pos = 0
-    hit = False
-    buf_start = 0
-    for ch in marked:
-        if ch in (_MARK_OPEN, _MARK_CLOSE):
-            if pos > buf_start:
-                out.append(Segment(original[buf_start:pos], hit))
-            hit, buf_start = ch == _MARK_OPEN, pos
-            continue
-        pos += 1
-    if pos > buf_start:
-        out.append(Segment(original[buf_start:pos], hit))
-    return tuple(out)
-
-
-def _window(segments: tuple[Segment, ...], width: int = 240) -> tuple[Segment, ...]:
-    """About ``width`` characters around the first hit, cut at spaces, with ellipses."""
-    if not segments:
-        return ()
-    first = next((i for i, s in enumerate(segments) if s.hit), None)
-    if first is None:
-        text = " ".join("".join(s.text for s in segments).split())
-        return (Segment(text if len(text) <= width else text[:width].rsplit(" ", 1)[0] + " …"),)
-    before = " ".join("".join(s.text for s in segments[:first]).split()[-12:])
-    out = [Segment(("… " if before else "") + before + (" " if before else ""))] if before else []
-    used = len(before)
-    for s in segments[first:]:
-        if used >= width:
-            out.append(Segment(" …"))
-            break
-        text = " ".join(s.text.split()) if not s.hit else s.text
-        if s.text[:1].isspace():
-            text = " " + text
-        if s.text[-1:].isspace():
-            text += " "
-        if not s.hit and used + len(text) > width:
-            text = text[: max(0, width - used)].rsplit(" ", 1)[0] + " …"
-            out.append(Segment(text))
-            break
-        out.append(Segment(text, s.hit))
-        used += len(text)
-    return tuple(seg for seg in out if seg.text)

@@ -1,6 +1,6 @@
 """The desk's verdicts on alerts, per-rule quality, and the example candidates they suggest.
 
-Public API (the web page and the CLI code against this; see /work/brief/i12-api.md)::
+Public API (the web pages and the CLI code against this)::
 
     fb = FeedbackStore(conn)                      # same state file as the archive; creates its tables
     ctx = fb.describe(alert_key, article_id)      # for the confirmation page (GET): what the alert was about

@@ -113,6 +113,21 @@ def test_near_misses_name_what_the_closest_rule_lacked(rules_dir, article):
     assert misses["north-korea"].lacked.startswith("a passing mention: 1 hit(s)")
 
 
+def test_the_try_page_gives_each_near_miss_the_reason_explain_gives(rules_dir, article):
+    from pantau.web.tryout import judge
+
+    rs = load_ruleset(rules_dir(cybercrime=CYBER, north_korea=NK))
+    a = article(
+        "Pemerintah senang dengan hasil indeks terbaru tahun ini sekali lagi. Di akhir daftar ada Korea Utara.",
+        title="Bank: gangguan bukan serangan siber",
+    )
+    explained = {m.topic: m for m in near_misses(rs, a, set(rs.classify(a).topics))}
+    near = {v.topic: {n.rule: n.reason for n in v.near} for v in judge(rs, a)}
+    assert near["cybercrime"]["incident"] == explained["cybercrime"].lacked  # the denial, not "conditions"
+    assert "denied" in near["cybercrime"]["incident"]
+    assert near["north-korea"][explained["north-korea"].rule].startswith("a passing mention: 1 hit(s)")
+
+
 def test_judgement_can_be_switched_off_for_benchmarks(rules_dir, article):
     rs = load_ruleset(rules_dir(cybercrime=CYBER))
     a = article(title="Bank: gangguan bukan serangan siber")
