@@ -14,12 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import msgspec
 from prometheus_client import Counter
 
 from pantau.core.article import Article
 from pantau.core.logs import get_logger
 from pantau.core.metrics import ARTICLES_INGESTED, CLASSIFY_DURATION, CLASSIFY_LAG, MATCHES, STORY_DUPLICATES
-from pantau.streams.stories import StoryIndex, StoryRef
+from pantau.streams.stories import StoryIndex, StoryRef, marks
 
 if TYPE_CHECKING:  # imported for annotations only: keeps this module light to import
     from pantau.streams.classify import Classified, RuleSet
@@ -71,30 +72,47 @@ _MATCH_COUNTERS: dict[tuple[str, str], Counter] = {}
 
 
 def classify_batch(
-    articles: list[Article], rules: RuleSet, *, clock: Callable[[], float] = time.time
+    articles: list[Article], rules: RuleSet, *, clock: Callable[[], float] = time.time, mark: bool = False
 ) -> list[Classified]:
     """Classify a batch, counting the same metrics as :func:`classify` (counters once per batch).
 
     An article whose classification raises is logged and left out: one article's bad data must
-    not stop the stream.
+    not stop the stream. ``mark``: each match carries its story marks (:func:`stories.marks`), so
+    that the process grouping stories does not hash it again (the distributed worker's classifiers).
     """
     ARTICLES_INGESTED.inc(len(articles))
-    out = []
-    observe, perf = CLASSIFY_DURATION.observe, time.perf_counter
+    ruled: list[Classified] = []
+    spent: list[float] = []
+    perf = time.perf_counter
     for article in articles:
         started = perf()
         try:
-            classified = rules.classify(article)
+            ruled.append(rules.classify(article, judged=False))
         except Exception:
             log.exception("classify_failed", article=article.id, feed=article.feed)
             continue
-        observe(perf() - started)
-        out.append(classified)
+        spent.append(perf() - started)
+    out = ruled
+    if rules.judge is not None and ruled:
+        # The judge reads the whole batch at once (its vectoriser's fixed cost paid once); each
+        # article's duration carries an equal share of it.
+        started = perf()
+        try:
+            out = rules.judge_many(ruled)
+        except Exception:  # the rules' own verdicts stand rather than losing the batch
+            log.exception("judge_batch_failed", articles=len(ruled))
+        share = (perf() - started) / len(ruled)
+        spent = [s + share for s in spent]
+    observe = CLASSIFY_DURATION.observe
+    for classified, seconds in zip(out, spent, strict=True):
+        observe(seconds)
         for match in classified.matches:
             child = _MATCH_COUNTERS.get((match.topic, match.rule))
             if child is None:
                 child = _MATCH_COUNTERS[(match.topic, match.rule)] = MATCHES.labels(topic=match.topic, rule=match.rule)
             child.inc()
+    if mark:  # after the judge: only the matches that stand are marked
+        out = [msgspec.structs.replace(c, marks=marks(c.article)) if c.matches else c for c in out]
     if articles:
         CLASSIFY_LAG.set(max(0.0, clock() - articles[-1].fetched.timestamp()))
     return out
@@ -108,9 +126,11 @@ def route(classified: Classified, stories: StoryIndex, router: Router) -> Routed
     A copy that matched a topic the first did not may reach a route the first
     did not, and then alerts there once.
     """
-    story = stories.assign(classified.article)
+    story = stories.assign(classified.article, classified.marks)
     if not story.is_new:
         STORY_DUPLICATES.inc()
+    if classified.marks is not None:  # the marks served the story: alerts and outboxes do not keep them
+        classified = msgspec.structs.replace(classified, marks=None)
     return Routed(story, list(router.alerts_for(classified, story=story.story_id)))
 
 

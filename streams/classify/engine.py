@@ -22,7 +22,7 @@ from pantau.core.article import Article
 from pantau.core.language import article_language, declared_code, same_family
 from pantau.core.logs import get_logger
 from pantau.streams.classify.compiler import CompiledRule, Context, Hits, RegexHit, RegexLeaf
-from pantau.streams.classify.judge import Judge
+from pantau.streams.classify.judge import Judge, Verdict
 from pantau.streams.classify.judgement import (
     Cue,
     Frame,
@@ -253,16 +253,31 @@ class RuleSet:
             matches = self._judged(article, matches)
         return Classified(article=article, matches=tuple(matches), ruleset_version=self.version)
 
-    def _judged(self, article: Article, matches: list[Match]) -> list[Match]:
-        """The rules' matches the judge lets stand (with its note), and the topics it finds alone."""
+    def classify_many(self, articles: list[Article]) -> list[Classified]:
+        """``classify`` for a batch: the same results, the judge's features computed once for the whole batch."""
+        return self.judge_many([self.classify(a, judged=False) for a in articles])
+
+    def judge_many(self, ruled: list[Classified]) -> list[Classified]:
+        """The judge's decision on a batch of the rules' own results (``classify(judged=False)``), in one pass."""
+        if self.judge is None or not ruled:
+            return ruled
+        articles = [c.article for c in ruled]
+        verdicts = self.judge.review_many(articles, [_hit_counts(list(c.matches)) for c in ruled], self.topics)
+        return [
+            msgspec.structs.replace(c, matches=tuple(self._judged(c.article, list(c.matches), v)))
+            for c, v in zip(ruled, verdicts, strict=True)
+        ]
+
+    def _judged(self, article: Article, matches: list[Match], review: list[Verdict] | None = None) -> list[Match]:
+        """The rules' matches the judge lets stand (with its note), and the topics it finds alone.
+
+        ``review``: the judge's verdicts when already computed (a batch); None: ask the judge now.
+        """
         assert self.judge is not None
         kept: list[Match] = []
-        hits: dict[str, set[tuple[str, int]]] = {}
-        for m in matches:
-            hits.setdefault(m.topic, set()).update((h.field, h.start) for h in m.hits)
-        verdicts = {
-            v.topic: v for v in self.judge.review(article, {t: len(found) for t, found in hits.items()}, self.topics)
-        }
+        if review is None:
+            review = self.judge.review(article, _hit_counts(matches), self.topics)
+        verdicts = {v.topic: v for v in review}
         for m in matches:
             verdict = verdicts.get(m.topic)
             if verdict is None:
@@ -534,6 +549,14 @@ def run_regex(ctx: Context, leaf: RegexLeaf) -> list[RegexHit]:
         ctx.budget -= time.perf_counter() - began
     ctx.regex_hits[leaf.ident] = found
     return found
+
+
+def _hit_counts(matches: list[Match]) -> dict[str, int]:
+    """Per matched topic, how many distinct hits its rules found (the judge's ``strong_hits`` counts these)."""
+    hits: dict[str, set[tuple[str, int]]] = {}
+    for m in matches:
+        hits.setdefault(m.topic, set()).update((h.field, h.start) for h in m.hits)
+    return {t: len(found) for t, found in hits.items()}
 
 
 def _lead(article: Article, width: int = 180) -> str:

@@ -142,19 +142,55 @@ class Judge:
 
         A topic the rules found with ``strong_hits`` or more hits is not reviewed: it stands.
         """
-        weak = tuple(
-            sorted(t for t, hits in matched.items() if t in self.thresholds and hits < self.thresholds[t].strong_hits)
-        )
+        weak, rest = self._asks(matched, topics)
         verdicts = [
             Verdict(t, p, self.thresholds[t].veto, False)
             for t, p in self.probabilities(article, weak, alone=False).items()
         ]
-        rest = tuple(t for t in topics if t in self.thresholds and t not in matched and self.thresholds[t].alone <= 1.0)
         verdicts += [
             Verdict(t, p, self.thresholds[t].alone, True)
             for t, p in self.probabilities(article, rest, alone=True).items()
         ]
         return verdicts
+
+    def review_many(
+        self, articles: list[Article], matched: list[dict[str, int]], topics: tuple[str, ...]
+    ) -> list[list[Verdict]]:
+        """``review`` for a batch: each kind of features computed once for all the articles that need it.
+
+        The same verdicts as ``review`` article by article (a test bears it out), at a lower cost per
+        article: the vectoriser's fixed cost is paid once per batch.
+        """
+        asks = [self._asks(m, topics) for m in matched]
+        out: list[list[Verdict]] = [[] for _ in articles]
+        for alone in (False, True):
+            which = [i for i, ask in enumerate(asks) if ask[alone]]
+            if not which:
+                continue
+            probs = self._batch([article_text(articles[i]) for i in which], alone=alone)
+            models = self._alone if alone else self._veto
+            order = {t: k for k, t in enumerate(models)}
+            for row, i in enumerate(which):
+                for t in asks[i][alone]:
+                    bar = self.thresholds[t].alone if alone else self.thresholds[t].veto
+                    out[i].append(Verdict(t, float(probs[row, order[t]]), bar, alone))
+        return out
+
+    def _asks(self, matched: dict[str, int], topics: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The topics to veto (weak rule matches) and the topics to judge alone (no rule match, alone on)."""
+        weak = tuple(
+            sorted(t for t, hits in matched.items() if t in self._veto and hits < self.thresholds[t].strong_hits)
+        )
+        rest = tuple(t for t in topics if t in self._veto and t not in matched and self.thresholds[t].alone <= 1.0)
+        return weak, rest
+
+    def _batch(self, texts: list[str], *, alone: bool) -> np.ndarray:
+        """Probabilities of every topic with a model (columns in model order) for each of ``texts``."""
+        idf, models = (self._alone_idf, self._alone) if alone else (self._veto_idf, self._veto)
+        x = weigh(features(texts, alone=alone), idf)
+        z = np.column_stack([x @ coef + bias for coef, bias in models.values()])
+        probs: np.ndarray = 1.0 / (1.0 + np.exp(-np.clip(z, -60.0, 60.0)))
+        return probs
 
 
 def judge_path(directory: Path) -> Path:

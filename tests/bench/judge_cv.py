@@ -115,14 +115,33 @@ def load(sets: tuple[str, ...]):
     return rows, ruleset.topics
 
 
-def fold_probabilities(rows, topics, d: Design, train_extra: tuple[str, ...] = ()) -> dict[str, np.ndarray]:
+def _key(d: Design, alone: bool) -> tuple:
+    """What a kind of model depends on: designs that agree on it share its probabilities."""
+    reads = (d.alone_char, d.alone_word, d.alone_chars) if alone else (d.veto_char, d.veto_word, d.veto_chars)
+    return (alone, reads, d.C, d.balanced, d.title_twice)
+
+
+_CACHE: dict[tuple, dict[str, np.ndarray]] = {}
+
+
+def fold_probabilities(rows, topics, d: Design) -> dict[str, np.ndarray]:
     """Out-of-fold veto and alone probabilities for every row and topic (trained without the row's set)."""
+    out: dict[str, np.ndarray] = {}
+    for alone in (False, True):
+        key = _key(d, alone)
+        if key not in _CACHE:
+            _CACHE[key] = _fold_kind(rows, topics, d, alone)
+        out.update(_CACHE[key])
+    return out
+
+
+def _fold_kind(rows, topics, d: Design, alone: bool) -> dict[str, np.ndarray]:
     from sklearn.linear_model import LogisticRegression
 
     texts = [(r["title"] + "\n" + r["text"]) if d.title_twice else r["text"] for r in rows]
     sets = np.array([r["set"] for r in rows])
     out: dict[str, np.ndarray] = {}
-    for kind, alone in (("veto", False), ("alone", True)):
+    for kind in ("alone",) if alone else ("veto",):
         counts = _counts(texts, d, alone)
         for t in topics:
             out[f"{kind}:{t}"] = np.zeros(len(rows))

@@ -134,3 +134,35 @@ def test_the_try_page_says_the_judge_overruled_a_rule_not_that_its_score_was_low
     assert not verdict.matched
     [near] = verdict.near
     assert near.rule == "hacker-word" and near.reason.startswith("overruled: the judge (on the rules' match)")
+
+
+def test_a_batch_gets_the_same_verdicts_as_one_article_at_a_time():
+    """classify_many (the stream's batches) vectorises once per batch; what it decides must not change."""
+    from pantau.streams.classify.corpus import load_corpus
+
+    ruleset = load_ruleset(default_rules_dir())
+    assert ruleset.judge is not None
+    here = Path(__file__).resolve().parents[2] / "fixtures"
+    articles = [i.article() for d in ("heldout6", "devset5") for i in load_corpus(here / d)]
+    one_by_one = [ruleset.classify(a) for a in articles]
+    batched = ruleset.classify_many(articles)
+    assert [c.topics for c in batched] == [c.topics for c in one_by_one]
+    assert [[(m.rule, m.notes) for m in c.matches] for c in batched] == [
+        [(m.rule, m.notes) for m in c.matches] for c in one_by_one
+    ]
+    # Both directions happen in this batch: the judge overrules some rule matches and alerts alone on others.
+    ruled = [ruleset.classify(a, judged=False) for a in articles]
+    assert any(set(r.topics) - set(b.topics) for r, b in zip(ruled, batched, strict=True))
+    assert any(m.rule == "judge" for c in batched for m in c.matches)
+
+
+def test_the_stream_batch_judges_like_single_classify(judged_rules):
+    from pantau.streams.pipeline import classify_batch
+
+    ruleset = load_ruleset(judged_rules)
+    articles = [
+        _article("Resep sambal goreng ala hacker dapur untuk lebaran"),
+        _article("Peretas membobol server bank, data nasabah dicuri"),
+        _article("Komplotan membobol rekening nasabah lewat tautan palsu dan mencuri data"),
+    ]
+    assert [c.topics for c in classify_batch(articles, ruleset)] == [ruleset.classify(a).topics for a in articles]
