@@ -47,13 +47,14 @@ kinds, wrote new articles of each kind (tests/fixtures/devset6/) before the
 fix, and fixed the kinds by mechanism (a fiction frame for both topics, an
 explainer / reader's question / obituary frame, a kin-impostor act+harm
 rule, the IT-worker rule's halves, told- rules for a fake cell tower and
-credential stuffing, senses for a letter of assignment, a QR label, the
+credential stuffing, a remote-control app told without its name, "dikira"
+and "mistaken for" as denials, senses for a letter of assignment, a QR label, the
 Joseon dynasty and a city's cold noodles). Figures on this set
 after r6-rules' changes, with the round-5 judge (tuned with the set in view,
 so not estimates), precision / recall:
 
     asean        0.957 / 1.000  ->  0.957 / 1.000
-    cybercrime   0.861 / 0.873  ->  0.972 / 0.972   (rules alone 0.836 / 0.859 -> 0.932 / 0.958)
+    cybercrime   0.861 / 0.873  ->  0.972 / 0.986   (rules alone 0.836 / 0.859 -> 0.932 / 0.972)
     north-korea  0.900 / 0.957  ->  0.957 / 0.957   (rules alone 0.880 / 0.936 -> 0.936 / 0.936)
 """
 
@@ -71,7 +72,7 @@ FLOOR = {
     # topic: (precision, recall)
     "asean": (0.93, 0.97),
     "north-korea": (0.93, 0.93),
-    "cybercrime": (0.95, 0.95),
+    "cybercrime": (0.95, 0.97),
 }
 
 # Fails without naming articles: the set stays blind.
