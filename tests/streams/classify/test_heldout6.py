@@ -41,6 +41,12 @@ The floor is the AFTER figure minus a margin of about one article. Do not edit
 the texts or labels, do not tune on this set's mistakes, and do not list it
 under the judge's `train:` (rules/judge/judge.yaml): it becomes a development
 set next round, when a new blind set measures again.
+
+Opened as a development set in round 6: the judge now learns from it (listed under `train:`), so
+its figures here measure fitting, not generalising. Its honest figures are the round's
+leave-one-writer-set-out cross-validation (tests/bench/judge_cv.py), where heldout6 is scored by
+a judge trained on every other set: with round 5's rules, cybercrime 0.861 / 0.873, north-korea
+0.900 / 0.957, asean 0.957 / 1.000 (the judge's shipped design, C=10).
 """
 
 from __future__ import annotations
@@ -66,7 +72,7 @@ TestHeldout6 = set_checks(
 )
 
 
-def test_the_blind_set_does_not_teach_the_judge():
-    """A set the judge learned from would measure nothing: heldout6 stays out of its `train:` list."""
+def test_opened_in_round_6_the_set_now_teaches_the_judge():
+    """Opened as a development set in round 6: the judge learns from it (a new blind set measures instead)."""
     settings = read_settings(default_rules_dir() / "judge")
-    assert HELDOUT6.resolve() not in settings.train
+    assert HELDOUT6.resolve() in settings.train
