@@ -14,12 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import msgspec
 from prometheus_client import Counter
 
 from pantau.core.article import Article
 from pantau.core.logs import get_logger
 from pantau.core.metrics import ARTICLES_INGESTED, CLASSIFY_DURATION, CLASSIFY_LAG, MATCHES, STORY_DUPLICATES
-from pantau.streams.stories import StoryIndex, StoryRef
+from pantau.streams.stories import StoryIndex, StoryRef, marks
 
 if TYPE_CHECKING:  # imported for annotations only: keeps this module light to import
     from pantau.streams.classify import Classified, RuleSet
@@ -71,12 +72,13 @@ _MATCH_COUNTERS: dict[tuple[str, str], Counter] = {}
 
 
 def classify_batch(
-    articles: list[Article], rules: RuleSet, *, clock: Callable[[], float] = time.time
+    articles: list[Article], rules: RuleSet, *, clock: Callable[[], float] = time.time, mark: bool = False
 ) -> list[Classified]:
     """Classify a batch, counting the same metrics as :func:`classify` (counters once per batch).
 
     An article whose classification raises is logged and left out: one article's bad data must
-    not stop the stream.
+    not stop the stream. ``mark``: each match carries its story marks (:func:`stories.marks`), so
+    that the process grouping stories does not hash it again (the distributed worker's classifiers).
     """
     ARTICLES_INGESTED.inc(len(articles))
     ruled: list[Classified] = []
@@ -109,6 +111,8 @@ def classify_batch(
             if child is None:
                 child = _MATCH_COUNTERS[(match.topic, match.rule)] = MATCHES.labels(topic=match.topic, rule=match.rule)
             child.inc()
+    if mark:  # after the judge: only the matches that stand are marked
+        out = [msgspec.structs.replace(c, marks=marks(c.article)) if c.matches else c for c in out]
     if articles:
         CLASSIFY_LAG.set(max(0.0, clock() - articles[-1].fetched.timestamp()))
     return out
@@ -122,9 +126,11 @@ def route(classified: Classified, stories: StoryIndex, router: Router) -> Routed
     A copy that matched a topic the first did not may reach a route the first
     did not, and then alerts there once.
     """
-    story = stories.assign(classified.article)
+    story = stories.assign(classified.article, classified.marks)
     if not story.is_new:
         STORY_DUPLICATES.inc()
+    if classified.marks is not None:  # the marks served the story: alerts and outboxes do not keep them
+        classified = msgspec.structs.replace(classified, marks=None)
     return Routed(story, list(router.alerts_for(classified, story=story.story_id)))
 
 

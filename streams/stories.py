@@ -36,8 +36,9 @@ from typing import Protocol
 import numpy as np
 
 from pantau.core.article import Article
+from pantau.streams.classify.records import StoryMarks
 from pantau.streams.crosslang import CrossLingual, decode_fingerprint, encode_fingerprint, fingerprint
-from pantau.streams.signature import BandIndex, freeze, jaccard, restore, shingles, sign
+from pantau.streams.signature import NUM_PERM, BandIndex, Signed, freeze, jaccard, restore, shingles, sign
 
 __all__ = [
     "StoryRef",
@@ -45,6 +46,7 @@ __all__ = [
     "StoryStore",
     "MemoryStoryStore",
     "StoryIndex",
+    "marks",
     "shingles",
 ]
 
@@ -122,6 +124,16 @@ class MemoryStoryStore:
         return len(old)
 
 
+SIGNATURE_BYTES = NUM_PERM * 4
+
+
+def marks(article: Article) -> StoryMarks:
+    """The article's story signature and cross-language fingerprint, as :meth:`StoryIndex.assign` would compute them."""
+    signed = sign(_article_text(article))
+    fp = fingerprint(article) if article.language else None
+    return StoryMarks(signature=freeze(signed.values), size=signed.size, fingerprint=encode_fingerprint(fp))
+
+
 def _article_text(article: Article) -> str:
     # The summary is usually the lead of the content: count it only when there is no content.
     return f"{article.title}\n{article.content or article.summary}"
@@ -171,15 +183,23 @@ class StoryIndex:
     def __len__(self) -> int:
         return len(self._live)
 
-    def assign(self, article: Article) -> StoryRef:
-        """The article's story: an earlier copy's story, or a new one it starts."""
+    def assign(self, article: Article, marks: StoryMarks | None = None) -> StoryRef:
+        """The article's story: an earlier copy's story, or a new one it starts.
+
+        ``marks`` (from :func:`marks`, computed where the article was classified) spare the hashing;
+        the answer is the same with or without them.
+        """
         known = self.store.get(article.id)
         if known is not None:  # re-processing after a restart: same answer as before
             return StoryRef(known.story_id, known.story_id == article.id, article.id, 1.0)
         at = _article_time(article)
-        signed = sign(_article_text(article))
+        if marks is not None and len(marks.signature) == SIGNATURE_BYTES:
+            signed = Signed(restore(marks.signature), marks.size)
+            fp = decode_fingerprint(marks.fingerprint) if self.cross_language and article.language else None
+        else:  # none carried (embedded mode, an older classifier) or not a signature: computed here
+            signed = sign(_article_text(article))
+            fp = fingerprint(article) if self.cross_language and article.language else None
         story_id, similarity = self._best_match(signed.values, signed.size, at)
-        fp = fingerprint(article) if self.cross_language and article.language else None
         if story_id is None and fp is not None:
             # No same-language copy: another language's telling of the story (names, numbers, time).
             found = self._cross.find(fp)

@@ -10,7 +10,7 @@ import msgspec
 
 from pantau.core.article import Article, JsonCodec
 
-__all__ = ["Hit", "Match", "Classified", "encode_classified", "decode_classified"]
+__all__ = ["Hit", "Match", "StoryMarks", "Classified", "encode_classified", "decode_classified"]
 
 
 class Hit(msgspec.Struct, frozen=True, kw_only=True):
@@ -38,12 +38,30 @@ class Match(msgspec.Struct, frozen=True, kw_only=True):
     """Judgement shown to people: why the story is about the topic, hits that did not count and why."""
 
 
+class StoryMarks(msgspec.Struct, frozen=True, kw_only=True):
+    """What story grouping needs of a matched article, computed once where it was classified.
+
+    The classifiers of a distributed worker fill it in, so that the one process that groups stories
+    and delivers (the owner of the matches partition) does not hash every match itself: the same
+    bytes :class:`pantau.streams.stories.StoryMember` stores (streams/stories.py ``marks``).
+    """
+
+    signature: bytes
+    """The MinHash signature of the article's word 3-shingles: 128 little-endian uint32."""
+    size: int
+    """How many distinct shingles the signature was made of."""
+    fingerprint: bytes = b""
+    """The cross-language fingerprint, encoded (empty when the article has no entities or no language)."""
+
+
 class Classified(msgspec.Struct, frozen=True, kw_only=True):
     """An article with the rule matches one rule set found in it."""
 
     article: Article
     matches: tuple[Match, ...] = ()
     ruleset_version: str = ""
+    marks: StoryMarks | None = None
+    """Story marks carried on the matches topic (None elsewhere: alerts and archives do not keep them)."""
 
     @property
     def topics(self) -> tuple[str, ...]:

@@ -12,8 +12,8 @@ from pantau.core.article import Article, article_id
 from pantau.streams.classify import load_ruleset
 from pantau.streams.deliver import Router
 from pantau.streams.deliver.config import RouteSpec
-from pantau.streams.pipeline import classify, process, route
-from pantau.streams.stories import StoryIndex
+from pantau.streams.pipeline import classify, classify_batch, process, route
+from pantau.streams.stories import StoryIndex, marks
 
 T0 = datetime(2026, 11, 17, 8, 0, tzinfo=timezone.utc)
 
@@ -153,3 +153,15 @@ def test_a_copy_that_adds_a_topic_alerts_only_where_the_story_had_not_gone(rules
     assert {a.destination: a.key for a in first.alerts} == {"siem": first.alerts[0].key}
     assert {a.destination for a in copy.alerts} == {"siem", "desk"}
     assert next(a.key for a in copy.alerts if a.destination == "siem") == first.alerts[0].key
+
+
+def test_a_batch_classified_for_the_worker_carries_marks_on_matches_only_and_routing_drops_them(rules, router):
+    matched = make("https://a.example/6", "Peretas Korut Bobol Bursa Kripto", BODY)
+    unmatched = make("https://a.example/7", "Harga Beras Turun", "Harga beras medium turun di pasar induk.")
+    plain = classify_batch([matched, unmatched], rules)
+    marked = classify_batch([matched, unmatched], rules, mark=True)
+    assert [c.marks for c in plain] == [None, None]
+    assert marked[0].marks == marks(matched) and marked[1].marks is None
+    routed, hashed = route(marked[0], StoryIndex(), router), route(plain[0], StoryIndex(), router)
+    assert routed.story == hashed.story
+    assert routed.alerts == hashed.alerts and all(a.classified.marks is None for a in routed.alerts)

@@ -10,7 +10,9 @@ from ruamel.yaml import YAML
 from pantau.adapters.sqlite.state import open_state
 from pantau.adapters.sqlite.stories import SqliteStoryStore
 from pantau.core.article import Article, article_id
-from pantau.streams.stories import MemoryStoryStore, StoryIndex, shingles
+from pantau.streams.classify import Classified, decode_classified, encode_classified
+from pantau.streams.classify.records import StoryMarks
+from pantau.streams.stories import MemoryStoryStore, StoryIndex, marks, shingles
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
 
@@ -167,3 +169,26 @@ def test_a_newer_story_seen_first_does_not_evict_older_copies_still_to_come():
     index.assign(at("https://c.example/y", *OTHER, old + timedelta(days=365)))
     copy = index.assign(at("https://b.example/x", *COPY_B, old + timedelta(hours=2)))
     assert copy.story_id == first.story_id and not copy.is_new
+
+
+def test_marks_carried_from_the_classifier_give_the_stories_hashing_here_gives(seed_articles):
+    # The distributed classifiers send each match's marks on the matches topic; the deliverer must
+    # group exactly as if it had hashed the article itself, and store the same member.
+    here, carried = StoryIndex(), StoryIndex()
+    articles = [article for _, article in seed_articles]
+    articles.append(make("https://en.example/1", "Lazarus wallets frozen in Singapore", "SINGAPORE - " + WIRE))
+    for article in articles:
+        wire = decode_classified(encode_classified(Classified(article=article, marks=marks(article))))
+        assert wire.marks is not None and wire.marks.size > 0
+        assert carried.assign(article, wire.marks) == here.assign(article)
+        assert carried.store.get(article.id) == here.store.get(article.id)
+
+
+def test_marks_that_are_not_a_signature_are_ignored_and_the_article_hashed():
+    article, copy = make("https://a.example/1", *COPY_A), make("https://b.example/2", *COPY_B)
+    index = StoryIndex()
+    index.assign(article)
+    bogus = StoryMarks(signature=b"\x00" * 12, size=3)
+    ref = index.assign(copy, bogus)
+    assert not ref.is_new and ref.story_id == article.id
+    assert index.store.get(copy.id).size == len(shingles(f"{copy.title}\n{copy.content}"))

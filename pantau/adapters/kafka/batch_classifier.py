@@ -178,7 +178,7 @@ class BatchClassifier:
         rules = self.rules.current  # one rule set per batch: an edit applies from the next batch on
         count = sum(len(records) for records in batches.values())
         articles = self._decoded([record for records in batches.values() for record in records])
-        classified = classify_batch(articles, rules)
+        classified = classify_batch(articles, rules, mark=True)
         if self.exactly_once:
             await self._produce_in_transaction(batches, classified)
             return count

@@ -42,9 +42,23 @@ the texts or labels, do not tune on this set's mistakes, and do not list it
 under the judge's `train:` (rules/judge/judge.yaml): it becomes a development
 set next round, when a new blind set measures again.
 
-Opened as a development set in round 6: the judge now learns from it (listed under `train:`), so
-its figures here measure fitting, not generalising. Its honest figures are the round's
-leave-one-writer-set-out cross-validation (tests/bench/judge_cv.py), where heldout6 is scored by
+Opened as a development set in round 6. r6-rules grouped its mistakes into
+kinds, wrote new articles of each kind (tests/fixtures/devset6/) before the
+fix, and fixed the kinds by mechanism (a fiction frame for both topics, an
+explainer / reader's question / obituary frame, a kin-impostor act+harm
+rule, the IT-worker rule's halves, told- rules for a fake cell tower and
+credential stuffing, senses for a letter of assignment, a QR label, the
+Joseon dynasty and a city's cold noodles). Figures on this set
+after r6-rules' changes, with the round-5 judge (tuned with the set in view,
+so not estimates), precision / recall:
+
+    asean        0.957 / 1.000  ->  0.957 / 1.000
+    cybercrime   0.861 / 0.873  ->  0.972 / 0.972   (rules alone 0.836 / 0.859 -> 0.932 / 0.958)
+    north-korea  0.900 / 0.957  ->  0.957 / 0.957   (rules alone 0.880 / 0.936 -> 0.936 / 0.936)
+
+r6-judge: the judge now learns from it too (listed under `train:`), so its
+figures here measure fitting, not generalising. Its honest figures are the
+round's leave-one-writer-set-out cross-validation (tests/bench/judge_cv.py), where heldout6 is scored by
 a judge trained on every other set: with round 5's rules, cybercrime 0.861 / 0.873, north-korea
 0.900 / 0.957, asean 0.957 / 1.000 (the judge's shipped design, C=10).
 """
@@ -62,8 +76,8 @@ HELDOUT6 = Path(__file__).resolve().parents[2] / "fixtures" / "heldout6"
 FLOOR = {
     # topic: (precision, recall)
     "asean": (0.93, 0.97),
-    "north-korea": (0.88, 0.93),
-    "cybercrime": (0.84, 0.85),
+    "north-korea": (0.93, 0.93),
+    "cybercrime": (0.95, 0.95),
 }
 
 # Fails without naming articles: the set stays blind.
