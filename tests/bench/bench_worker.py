@@ -114,6 +114,12 @@ def make_articles(n: int, seed: int = 14, *, zipf: bool = True) -> list[bytes]:
     return out
 
 
+def _article_id(record: bytes) -> str:
+    """The id of an encoded Article, or of a Classified's article (a match)."""
+    value = json.loads(record)
+    return value["article"]["id"] if "article" in value else value["id"]
+
+
 def build_batches(records: list[bytes], partitions: int = 6) -> list[tuple[int, object]]:
     """The records as gzip record batches (the publisher's codec), compressed now, sent later in one burst.
 
@@ -129,7 +135,7 @@ def build_batches(records: list[bytes], partitions: int = 6) -> list[tuple[int, 
     # Partitioned as the publisher's records are: by the article id's murmur2 hash (kafka-python's
     # default partitioner). Dealing them out in turn put every on-topic article (every 20th, an
     # even index) on the even partitions, which then cost 2.4x the odd ones to classify.
-    keys = [json.loads(record)["id"].encode() for record in records]
+    keys = [_article_id(record).encode() for record in records]
     parts: list[list[int]] = [[] for _ in range(partitions)]
     for i, key in enumerate(keys):
         parts[(murmur2(key) & 0x7FFFFFFF) % partitions].append(i)

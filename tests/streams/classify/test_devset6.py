@@ -35,6 +35,15 @@ round 6 (rules and the same judge):
                   hacked site, "Pyongyang fires ...", ASEAN ministers meet)
                   every topic  15/15 -> 15/15 (no change needed; a guard)
 
+Written after the second landing (3119219) and scored on it before their fix:
+
+    remote-app    a caller "from the tax office" has the victim install an app
+                  that controls the phone remotely (no tool named)
+                  cybercrime   caught 5/5 -> 5/5   clean 3/3 -> 3/3   (rules alone 3/5 -> 5/5)
+    mistaken      "Dikira Diretas", "mistaken for a hack", "tưởng bị hack":
+                  the crime only believed; a real crime first mistaken for a glitch
+                  cybercrime   caught 2/2 -> 2/2   clean 2/4 -> 3/4
+
 The fixes are mechanisms more than words: a headline that frames the story as
 fiction, or as an explainer, a reader's question or an obituary (``frames:``
 in cybercrime.yaml and, new, north-korea.yaml) needs two telling terms (an
@@ -48,7 +57,11 @@ disguise (menyamar, a ransom for the code). Other senses: "surat tugas" is a let
 not a paid task; a QR code on a label traces goods; "triều đại Triều Tiên"
 is the old kingdom; a city of the North in a dish's name (Hamhung cold
 noodles) is food. New told- rules: a fake cell tower pushing texts, leaked
-passwords used to sign in without permission.
+passwords used to sign in without permission. The remote-control tool
+told without its name ("control her phone remotely", "원격으로 조종"); the lesson
+frame's cue "hướng dẫn" narrowed ("theo hướng dẫn của 'cán bộ thuế'" is a
+scammer's instruction) and a victim's loss overturns it; "dikira", "disangka",
+"mistaken for", "tưởng", "줄 알았" deny like "bukan".
 
 The AFTER figures were tuned with this set in view: they are not estimates
 for unseen news. The floor is the AFTER figure minus a margin of about one
@@ -66,7 +79,7 @@ DEVSET6 = Path(__file__).resolve().parents[2] / "fixtures" / "devset6"
 
 FLOOR = {
     # topic: (precision, recall)
-    "cybercrime": (0.96, 0.96),
+    "cybercrime": (0.95, 0.97),
     "north-korea": (0.93, 0.92),
     "asean": (0.80, 0.75),
 }
@@ -74,5 +87,5 @@ FLOOR = {
 
 # A failure lists the mistakes.
 TestDevset6 = set_checks(
-    DEVSET6, FLOOR, Shape(at_least=77, negatives=29, per_topic=4, indonesian_share=0.29), blind=False
+    DEVSET6, FLOOR, Shape(at_least=91, negatives=35, per_topic=4, indonesian_share=0.29), blind=False
 )
