@@ -29,7 +29,18 @@ from scipy import sparse
 from sklearn.feature_extraction.text import HashingVectorizer
 
 ROOT = Path(__file__).resolve().parents[2]
-SETS = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "devset3", "devset4", "devset5")
+SETS = (
+    "heldout",
+    "heldout2",
+    "heldout3",
+    "heldout4",
+    "heldout5",
+    "heldout6",
+    "devset3",
+    "devset4",
+    "devset5",
+    "devset6",
+)
 
 
 @dataclass(frozen=True)
