@@ -239,6 +239,11 @@ CONFIGS: dict[str, Design] = {
     "alone1000": Design(alone_chars=1000),
     "alone300": Design(alone_chars=300),
     "title_twice": Design(title_twice=True),
+    "round6": Design(veto_chars=1200, strong_hits=10),
+}
+BARS: dict[str, dict[str, tuple[float, float, int]]] = {
+    # Per-topic bars (veto, alone, strong_hits) where a design's differ by topic: rules/judge/judge.yaml.
+    "round6": {"cybercrime": (0.15, 0.85, 10)},
 }
 
 
@@ -256,7 +261,7 @@ def main() -> int:
         d = CONFIGS[name]
         t0 = time.perf_counter()
         probs = fold_probabilities(rows, topics, d)
-        result[name] = report(rows, topics, probs, d)
+        result[name] = report(rows, topics, probs, d, BARS.get(name))
         if args.sweep:
             result[name]["sweep"] = sweep(rows, topics, probs)
         brief = {
