@@ -29,7 +29,18 @@ from scipy import sparse
 from sklearn.feature_extraction.text import HashingVectorizer
 
 ROOT = Path(__file__).resolve().parents[2]
-SETS = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "devset3", "devset4", "devset5")
+SETS = (
+    "heldout",
+    "heldout2",
+    "heldout3",
+    "heldout4",
+    "heldout5",
+    "heldout6",
+    "devset3",
+    "devset4",
+    "devset5",
+    "devset6",
+)
 
 
 @dataclass(frozen=True)
@@ -239,6 +250,11 @@ CONFIGS: dict[str, Design] = {
     "alone1000": Design(alone_chars=1000),
     "alone300": Design(alone_chars=300),
     "title_twice": Design(title_twice=True),
+    "round6": Design(veto_chars=1200, strong_hits=10),
+}
+BARS: dict[str, dict[str, tuple[float, float, int]]] = {
+    # Per-topic bars (veto, alone, strong_hits) where a design's differ by topic: rules/judge/judge.yaml.
+    "round6": {"cybercrime": (0.15, 0.85, 10)},
 }
 
 
@@ -256,7 +272,7 @@ def main() -> int:
         d = CONFIGS[name]
         t0 = time.perf_counter()
         probs = fold_probabilities(rows, topics, d)
-        result[name] = report(rows, topics, probs, d)
+        result[name] = report(rows, topics, probs, d, BARS.get(name))
         if args.sweep:
             result[name]["sweep"] = sweep(rows, topics, probs)
         brief = {

@@ -43,6 +43,11 @@ Written after the second landing (3119219) and scored on it before their fix:
     mistaken      "Dikira Diretas", "mistaken for a hack", "tưởng bị hack":
                   the crime only believed; a real crime first mistaken for a glitch
                   cybercrime   caught 2/2 -> 2/2   clean 2/4 -> 3/4
+    peninsula-launch  a ballistic missile told without the North's name (a live
+                  blog, a flash headline) with the alarm abroad; the South's and
+                  Japan's own tests (scored on a0e6532)
+                  north-korea  caught 1/4 -> 4/4   clean 2/3 -> 2/3   (the judge alone
+                               alerts on a South Korean test; rules alone clean 3/3)
 
 The fixes are mechanisms more than words: a headline that frames the story as
 fiction, or as an explainer, a reader's question or an obituary (``frames:``
@@ -80,12 +85,12 @@ DEVSET6 = Path(__file__).resolve().parents[2] / "fixtures" / "devset6"
 FLOOR = {
     # topic: (precision, recall)
     "cybercrime": (0.95, 0.97),
-    "north-korea": (0.93, 0.92),
+    "north-korea": (0.90, 0.94),
     "asean": (0.80, 0.75),
 }
 
 
 # A failure lists the mistakes.
 TestDevset6 = set_checks(
-    DEVSET6, FLOOR, Shape(at_least=91, negatives=35, per_topic=4, indonesian_share=0.29), blind=False
+    DEVSET6, FLOOR, Shape(at_least=98, negatives=38, per_topic=4, indonesian_share=0.29), blind=False
 )

@@ -49,13 +49,22 @@ explainer / reader's question / obituary frame, a kin-impostor act+harm
 rule, the IT-worker rule's halves, told- rules for a fake cell tower and
 credential stuffing, a remote-control app told without its name, "dikira"
 and "mistaken for" as denials, senses for a letter of assignment, a QR label, the
-Joseon dynasty and a city's cold noodles). Figures on this set
+Joseon dynasty and a city's cold noodles, and dprk-launch-told: a ballistic
+missile with the alarm abroad, the North unnamed). Figures on this set
 after r6-rules' changes, with the round-5 judge (tuned with the set in view,
 so not estimates), precision / recall:
 
     asean        0.957 / 1.000  ->  0.957 / 1.000
     cybercrime   0.861 / 0.873  ->  0.972 / 0.986   (rules alone 0.836 / 0.859 -> 0.932 / 0.972)
-    north-korea  0.900 / 0.957  ->  0.957 / 0.957   (rules alone 0.880 / 0.936 -> 0.936 / 0.936)
+    north-korea  0.900 / 0.957  ->  0.958 / 0.979   (rules alone 0.880 / 0.936 -> 0.938 / 0.957)
+
+r6-judge: the judge now learns from it too (listed under `train:`), so its
+figures here measure fitting, not generalising. Its honest figures are the
+round's leave-one-writer-set-out cross-validation (tests/bench/judge_cv.py), where
+heldout6 is scored by a judge trained on every other set: with round 5's rules, cybercrime 0.861 / 0.873, north-korea
+0.900 / 0.957, asean 0.957 / 1.000 (the judge's shipped design, C=10). With r6-rules' rules and
+the judge trained on every set (this one and devset6 included): asean 0.957 / 1.000, cybercrime
+0.986 / 0.986, north-korea 0.979 / 1.000 (fitted figures; floors one article under).
 """
 
 from __future__ import annotations
@@ -71,8 +80,8 @@ HELDOUT6 = Path(__file__).resolve().parents[2] / "fixtures" / "heldout6"
 FLOOR = {
     # topic: (precision, recall)
     "asean": (0.93, 0.97),
-    "north-korea": (0.93, 0.93),
-    "cybercrime": (0.95, 0.97),
+    "north-korea": (0.95, 0.97),  # r6-judge, trained on it: 0.979 / 1.000
+    "cybercrime": (0.97, 0.97),  # r6-judge, trained on it: 0.986 / 0.986
 }
 
 # Fails without naming articles: the set stays blind.
@@ -81,7 +90,7 @@ TestHeldout6 = set_checks(
 )
 
 
-def test_the_blind_set_does_not_teach_the_judge():
-    """A set the judge learned from would measure nothing: heldout6 stays out of its `train:` list."""
+def test_opened_in_round_6_the_set_now_teaches_the_judge():
+    """Opened as a development set in round 6: the judge learns from it (a new blind set measures instead)."""
     settings = read_settings(default_rules_dir() / "judge")
-    assert HELDOUT6.resolve() not in settings.train
+    assert HELDOUT6.resolve() in settings.train
