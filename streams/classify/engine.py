@@ -40,7 +40,7 @@ from pantau.streams.classify.records import Classified, Hit, Match
 from pantau.streams.classify.terms import ACCENTED, PARTICLE, SUFFIX, WILD, Automaton, accent_form
 from pantau.streams.classify.text import Shadow, build_shadow, mask_boilerplate
 
-__all__ = ["RuleSet", "TopicJudgement", "Diagnosis", "scan", "JUDGE_RULE"]
+__all__ = ["RuleSet", "TopicJudgement", "Diagnosis", "scan", "hit_counts", "JUDGE_RULE"]
 
 JUDGE_RULE = "judge"
 """The rule id of a match the judge made alone (no rule matched; see judge.py)."""
@@ -262,7 +262,7 @@ class RuleSet:
         if self.judge is None or not ruled:
             return ruled
         articles = [c.article for c in ruled]
-        verdicts = self.judge.review_many(articles, [_hit_counts(list(c.matches)) for c in ruled], self.topics)
+        verdicts = self.judge.review_many(articles, [hit_counts(c.matches) for c in ruled], self.topics)
         return [
             msgspec.structs.replace(c, matches=tuple(self._judged(c.article, list(c.matches), v)))
             for c, v in zip(ruled, verdicts, strict=True)
@@ -276,7 +276,7 @@ class RuleSet:
         assert self.judge is not None
         kept: list[Match] = []
         if review is None:
-            review = self.judge.review(article, _hit_counts(matches), self.topics)
+            review = self.judge.review(article, hit_counts(matches), self.topics)
         verdicts = {v.topic: v for v in review}
         for m in matches:
             verdict = verdicts.get(m.topic)
@@ -551,7 +551,7 @@ def run_regex(ctx: Context, leaf: RegexLeaf) -> list[RegexHit]:
     return found
 
 
-def _hit_counts(matches: list[Match]) -> dict[str, int]:
+def hit_counts(matches: Sequence[Match]) -> dict[str, int]:
     """Per matched topic, how many distinct hits its rules found (the judge's ``strong_hits`` counts these)."""
     hits: dict[str, set[tuple[str, int]]] = {}
     for m in matches:

@@ -10,17 +10,17 @@ or, alone, stayed under its bar. ``pantau classify --explain`` prints this.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pantau.core.article import Article
 from pantau.core.language import same_family
 from pantau.streams.classify.compiler import CompiledRule, Context, Hits
-from pantau.streams.classify.engine import Language, RuleSet
+from pantau.streams.classify.engine import Language, RuleSet, hit_counts
 from pantau.streams.classify.judge import Verdict
 from pantau.streams.classify.judgement import Voided, beside_check, headline_voided, salient
 from pantau.streams.classify.records import Classified
 
-__all__ = ["NearMiss", "RuleMiss", "near_misses", "rule_misses", "judge_verdicts", "render"]
+__all__ = ["NearMiss", "near_misses", "rule_misses", "judge_verdicts", "render"]
 
 
 @dataclass(frozen=True)
@@ -31,28 +31,19 @@ class NearMiss:
     rule: str
     found: tuple[str, ...]
     lacked: str
-
-
-@dataclass(frozen=True)
-class RuleMiss:
-    """A rule that did not match: the terms it found, what it lacked and how close it came (0-5)."""
-
-    topic: str
-    rule: str
-    found: tuple[str, ...]
-    lacked: str
-    closeness: int
+    closeness: int = 0
+    """How close the rule came (0-5: salience, score, a denial or sense, conditions, language, nothing)."""
 
 
 def rule_misses(
     ruleset: RuleSet, article: Article, matched_topics: set[str], *, topics: Collection[str] | None = None
-) -> list[RuleMiss]:
+) -> list[NearMiss]:
     """Every rule (of ``topics``, default all) with what it lacked on ``article``; the web Try page lists them."""
     ctx, views, voided = ruleset.prepare(article)
     base = ctx.hits
     language = Language(article)
     labels = ruleset.labels
-    out: list[RuleMiss] = []
+    out: list[NearMiss] = []
     for rule in ruleset.rules:
         if topics is not None and rule.topic not in topics:
             continue
@@ -64,7 +55,7 @@ def rule_misses(
         )
         if stage == 1 and not found:
             stage = 0  # a rule for another language that found nothing is no nearer than any other
-        out.append(RuleMiss(rule.topic, rule.id, found, lacked, stage))
+        out.append(NearMiss(rule.topic, rule.id, found, lacked, stage))
     ctx.hits = base
     return out
 
@@ -73,7 +64,7 @@ def near_misses(ruleset: RuleSet, article: Article, matched_topics: set[str]) ->
     """One near miss per topic the article did not get (topics order)."""
     overruled, alone = judge_verdicts(ruleset, article, matched_topics)
     wanted = [t for t in ruleset.topics if t not in matched_topics and t not in overruled]
-    best: dict[str, RuleMiss] = {}
+    best: dict[str, NearMiss] = {}
     for candidate in rule_misses(ruleset, article, matched_topics, topics=set(wanted)):
         held = best.get(candidate.topic)
         if held is None or (candidate.closeness, len(candidate.found)) > (held.closeness, len(held.found)):
@@ -85,14 +76,13 @@ def near_misses(ruleset: RuleSet, article: Article, matched_topics: set[str]) ->
         if topic in overruled:
             out.append(overruled[topic])
             continue
-        if topic not in best:
+        miss = best.get(topic)
+        if miss is None:
             continue
-        rm = best[topic]
-        miss = NearMiss(topic, rm.rule, rm.found, rm.lacked)
-        if not rm.found and rm.closeness == 0:
+        if not miss.found and miss.closeness == 0:
             miss = NearMiss(topic, "-", (), "no term of the topic in the article")
         if topic in alone:
-            miss = NearMiss(miss.topic, miss.rule, miss.found, f"{miss.lacked}; {alone[topic].note()}")
+            miss = replace(miss, lacked=f"{miss.lacked}; {alone[topic].note()}")
         out.append(miss)
     return out
 
@@ -104,10 +94,7 @@ def judge_verdicts(
     if ruleset.judge is None:
         return {}, {}
     rules_only = ruleset.classify(article, judged=False)
-    found: dict[str, set[tuple[str, int]]] = {}
-    for m in rules_only.matches:
-        found.setdefault(m.topic, set()).update((h.field, h.start) for h in m.hits)
-    verdicts = ruleset.judge.review(article, {t: len(h) for t, h in found.items()}, ruleset.topics)
+    verdicts = ruleset.judge.review(article, hit_counts(rules_only.matches), ruleset.topics)
     overruled: dict[str, NearMiss] = {}
     for v in verdicts:
         if not v.alone and not v.holds and v.topic not in matched_topics:

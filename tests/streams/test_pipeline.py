@@ -165,3 +165,25 @@ def test_a_batch_classified_for_the_worker_carries_marks_on_matches_only_and_rou
     routed, hashed = route(marked[0], StoryIndex(), router), route(plain[0], StoryIndex(), router)
     assert routed.story == hashed.story
     assert routed.alerts == hashed.alerts and all(a.classified.marks is None for a in routed.alerts)
+
+
+def test_a_judge_that_fails_on_a_batch_leaves_the_rules_verdicts_and_says_so(router):
+    import structlog
+
+    from pantau.streams.classify import default_rules_dir
+
+    shipped = load_ruleset(default_rules_dir())  # the shipped rules carry the judge
+    assert shipped.judge is not None
+    batch = [
+        make("https://a.example/8", "Peretas Korut Bobol Bursa Kripto", BODY),
+        make("https://a.example/9", "Harga Beras Turun", "Harga beras medium turun di pasar induk."),
+    ]
+
+    def broken(ruled):
+        raise RuntimeError("model file truncated")
+
+    shipped.judge_many = broken  # type: ignore[method-assign]
+    with structlog.testing.capture_logs() as logs:
+        out = classify_batch(batch, shipped)
+    assert out == [shipped.classify(a, judged=False) for a in batch] and out[0].matches
+    assert [e["articles"] for e in logs if e["event"] == "judge_batch_failed"] == [2]

@@ -101,12 +101,16 @@ def test_a_country_in_a_list_and_a_passing_mention_do_not_make_the_story(rules_d
     assert titled.notes == ("about the topic: a hit in the title",)
 
 
-def test_near_misses_name_what_the_closest_rule_lacked(rules_dir, article):
-    rs = load_ruleset(rules_dir(cybercrime=CYBER, north_korea=NK))
-    a = article(
+def _denied_outage_and_a_list_mention(article):
+    return article(
         "Pemerintah senang dengan hasil indeks terbaru tahun ini sekali lagi. Di akhir daftar ada Korea Utara.",
         title="Bank: gangguan bukan serangan siber",
     )
+
+
+def test_near_misses_name_what_the_closest_rule_lacked(rules_dir, article):
+    rs = load_ruleset(rules_dir(cybercrime=CYBER, north_korea=NK))
+    a = _denied_outage_and_a_list_mention(article)
     misses = {m.topic: m for m in near_misses(rs, a, set(rs.classify(a).topics))}
     assert misses["cybercrime"].rule == "incident"
     assert "denied" in misses["cybercrime"].lacked and "serangan siber" in misses["cybercrime"].lacked
@@ -117,10 +121,7 @@ def test_the_try_page_gives_each_near_miss_the_reason_explain_gives(rules_dir, a
     from pantau.web.tryout import judge
 
     rs = load_ruleset(rules_dir(cybercrime=CYBER, north_korea=NK))
-    a = article(
-        "Pemerintah senang dengan hasil indeks terbaru tahun ini sekali lagi. Di akhir daftar ada Korea Utara.",
-        title="Bank: gangguan bukan serangan siber",
-    )
+    a = _denied_outage_and_a_list_mention(article)
     explained = {m.topic: m for m in near_misses(rs, a, set(rs.classify(a).topics))}
     near = {v.topic: {n.rule: n.reason for n in v.near} for v in judge(rs, a)}
     assert near["cybercrime"]["incident"] == explained["cybercrime"].lacked  # the denial, not "conditions"
