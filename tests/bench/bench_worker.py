@@ -1,8 +1,9 @@
 """The stream worker end to end through a real broker, side by side with the classifier alone.
 
 One run, one workload: N articles of ~3 KB (every 20th on topic, in its headline and body, so that
-the shipped rules match it; ``matched_share`` says how many did), sent as gzip record batches (the
-publisher's codec) to a private topic prefix per case, then measured:
+the shipped rules match it; ``matched_share`` says how many did), sent as record batches in the
+publisher's codec (zstd; a baseline checkout's own: gzip before) to a private topic prefix per case,
+then measured:
 
 - ``raw_consume``     reading them back with aiokafka (no processing): the floor of any worker;
 - ``classify_alone``  decode + the shipped rules in this process, no Kafka: the ceiling;
@@ -32,6 +33,10 @@ at main) runs ``deliver_alone``, ``one_worker`` and ``roles_one_classifier`` wit
 workers first, then with this one's, and adds ``*_vs_baseline`` ratios. PANTAU_BENCH_WORKER_CASES=
 deliver_alone,one_worker runs only those cases (names as above).
 
+PANTAU_BENCH_RULES=no-judge runs every case with the shipped rules without the learned judge (or
+=<rules folder>): the machinery around classification shows. PANTAU_BENCH_PROFILE=<dir> samples each
+worker process with py-spy from the burst until the last article is classified (collapsed stacks).
+
 The broker is PANTAU_KAFKA when set, else a private one (deploy/kafka/local-kafka.sh). The machine
 is shared: compare ratios within one run; absolute figures move with the load.
 """
@@ -43,6 +48,9 @@ import json
 import logging
 import os
 import random
+import re
+import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -120,8 +128,18 @@ def _article_id(record: bytes) -> str:
     return value["article"]["id"] if "article" in value else value["id"]
 
 
-def build_batches(records: list[bytes], partitions: int = 6) -> list[tuple[int, object]]:
-    """The records as gzip record batches (the publisher's codec), compressed now, sent later in one burst.
+CODECS = {"gzip": 1, "snappy": 2, "lz4": 3, "zstd": 4}
+"""Kafka's record-batch codec attribute by name."""
+
+
+def codec_of(root: Path) -> str:
+    """The articles' codec of the publisher in checkout ``root`` (gzip before it named one)."""
+    found = re.search(r'COMPRESSION = "(\w+)"', (root / "pantau/adapters/kafka/publisher.py").read_text())
+    return found.group(1) if found else "gzip"
+
+
+def build_batches(records: list[bytes], partitions: int = 6, codec: str = "gzip") -> list[tuple[int, object]]:
+    """The records as compressed record batches (``codec``: the publisher's), built now, sent later in one burst.
 
     The bench must start the workers and let their consumer groups settle before any article
     arrives (a member joining late would find half the backlog gone); kafka-python takes seconds
@@ -131,7 +149,6 @@ def build_batches(records: list[bytes], partitions: int = 6) -> list[tuple[int, 
     from aiokafka.producer.message_accumulator import BatchBuilder
     from kafka.partitioner.default import murmur2
 
-    gzip = 1  # the record-batch attribute of the gzip codec
     # Partitioned as the publisher's records are: by the article id's murmur2 hash (kafka-python's
     # default partitioner). Dealing them out in turn put every on-topic article (every 20th, an
     # even index) on the even partitions, which then cost 2.4x the odd ones to classify.
@@ -147,7 +164,7 @@ def build_batches(records: list[bytes], partitions: int = 6) -> list[tuple[int, 
                 continue
             if builder is not None:
                 batches.append((p, builder))
-            builder = BatchBuilder(1024 * 1024, gzip)
+            builder = BatchBuilder(1024 * 1024, CODECS[codec])
             builder.append(timestamp=None, key=keys[i], value=records[i])
         if builder is not None:
             batches.append((p, builder))
@@ -215,6 +232,51 @@ def _group(bootstrap: str, group: str) -> dict:
         admin.close()
 
 
+def _rules() -> Path | None:
+    """PANTAU_BENCH_RULES: ``no-judge`` (the shipped rules without the learned judge) or a rules folder.
+
+    Without the judge (73 % of classification in round 6) the machinery around the rules shows.
+    """
+    where = os.environ.get("PANTAU_BENCH_RULES")
+    if not where:
+        return None
+    if where != "no-judge":
+        return Path(where).resolve()
+    from pantau.core.config import shipped_rules_dir
+
+    copy = Path(tempfile.mkdtemp(prefix="pantau-bench-rules-")) / "rules"
+    shutil.copytree(shipped_rules_dir(), copy, ignore=shutil.ignore_patterns("judge", "corpus", "__pycache__"))
+    return copy
+
+
+RULES = _rules()
+
+
+class Profiles:
+    """PANTAU_BENCH_PROFILE=<dir>: py-spy samples each worker process while it classifies (collapsed stacks)."""
+
+    def __init__(self, procs: list[PantauProcess], prefix: str) -> None:
+        self.spies: list[subprocess.Popen] = []
+        where = os.environ.get("PANTAU_BENCH_PROFILE")
+        if not where:
+            return
+        spy = Path(sys.executable).with_name("py-spy")
+        Path(where).mkdir(parents=True, exist_ok=True)
+        for i, p in enumerate(procs):
+            out = Path(where) / f"{prefix.strip('.')}-w{i}.txt"
+            command = [str(spy), "record", "--pid", str(p.proc.pid), "--format", "raw", "--rate", "200"]
+            self.spies.append(subprocess.Popen([*command, "--output", str(out)], stdout=subprocess.DEVNULL))
+        time.sleep(1.0)  # attached before the burst
+
+    def stop(self) -> None:
+        """Stop sampling; py-spy writes its file on SIGINT."""
+        for spy in self.spies:
+            spy.send_signal(signal.SIGINT)
+        for spy in self.spies:
+            spy.wait(timeout=60)
+        self.spies = []
+
+
 class _Workers:
     """`pantau worker` processes on one prefix, with a config delivering to ``receiver``."""
 
@@ -230,6 +292,7 @@ class _Workers:
     ) -> None:
         self.roles, self.bootstrap, self.prefix = roles, bootstrap, prefix
         self.procs: list[PantauProcess] = []
+        self.profiles = Profiles([], prefix)
         checkout = checkout or THIS
         environment = pantau_env({**(env or {}), "PYTHONPATH": str(checkout.root)}, kafka=bootstrap, prefix=prefix)
         for i, role in enumerate(roles):
@@ -239,6 +302,7 @@ class _Workers:
             config = {
                 "metrics": address,
                 "state": "state.db",
+                **({"rules": str(RULES)} if RULES is not None else {}),
                 "destinations": {"siem": {"type": "webhook", "url": receiver.url}},
                 "routes": [{"topics": ["cybercrime", "north-korea", "asean"], "to": ["siem"]}],
             }
@@ -325,6 +389,7 @@ class _Workers:
         """Send the articles, wait for all ``n``; wall rate between first and last, CPU per process until idle."""
         deadline = time.monotonic() + timeout
         c0, n0 = self.cpus(), self.counts()
+        self.profiles = Profiles(self.procs, self.prefix)
         send()
         while (first := sum(self.counts()) - sum(n0)) == 0:
             if time.monotonic() > deadline:
@@ -336,6 +401,7 @@ class _Workers:
                 raise TimeoutError(f"only {done} of {n} ingested")
             time.sleep(0.25)
         elapsed = time.perf_counter() - t0
+        self.profiles.stop()
         classified = self.cpus()  # the classifiers' work is done: what follows is idle polling for them
         # Matches still flow to delivery after the last article is classified.
         self._quiet(receiver, deadline)
@@ -352,12 +418,14 @@ class _Workers:
         """Send the matches, wait until the alerts stop; alerts per second between first and last, CPU until idle."""
         deadline = time.monotonic() + timeout
         c0, n0 = self.cpus(), self.counts()
+        self.profiles = Profiles(self.procs, self.prefix)
         send()
         while receiver.alert_count() == 0:
             if time.monotonic() > deadline:
                 raise TimeoutError("no alert delivered")
             time.sleep(0.05)
         self._quiet(receiver, deadline)
+        self.profiles.stop()
         received = receiver.received
         wall = received[-1].at - received[0].at
         cpu = sum(p["cpu_s"] for p in self._figures(c0, n0))
@@ -588,9 +656,12 @@ def cases(args):
     work = Path(tempfile.mkdtemp(prefix="pantau-bench-worker-"))
     run_id = uuid.uuid4().hex[:6]
     records = make_articles(n)
-    batches = build_batches(records)
+    # Each checkout's workers read what its publisher writes (a baseline before zstd: gzip).
+    codecs = {c.label: codec_of(c.root) for c in checkouts}
+    batches = {label: build_batches(records, codec=codec) for label, codec in codecs.items()}
     common = {
         "bench": "worker_e2e",
+        "codecs": codecs,
         "articles": n,
         "article_bytes": sum(map(len, records)) // n,
         "cores": os.cpu_count(),
@@ -600,7 +671,7 @@ def cases(args):
         if "raw_consume" in wanted:
             raw = f"bench-{run_id}-raw."
             ensure_topics(bootstrap, ALL_TOPICS, prefix=raw)
-            asyncio.run(_send_batches(bootstrap, ARTICLES.name(raw), batches))
+            asyncio.run(_send_batches(bootstrap, ARTICLES.name(raw), batches[THIS.label]))
             wall, cpu = asyncio.run(_raw_consume(bootstrap, ARTICLES.name(raw), n))
             yield {
                 **common,
@@ -611,7 +682,7 @@ def cases(args):
 
         # The rules alone, in this process: the ceiling of the classify path. Its matches are what
         # the deliver_alone case puts on the matches topic (the classifier's records, byte for byte).
-        rules = load_ruleset(shipped_rules_dir())
+        rules = load_ruleset(RULES or shipped_rules_dir())
         for value in records[:200]:
             rules.classify(decode(value))  # warm
         c0, t0 = time.process_time(), time.perf_counter()
@@ -657,7 +728,7 @@ def cases(args):
                 continue
             for checkout in checkouts if name in COMPARED else [THIS]:
                 prefix = f"bench-{run_id}-{name.replace('_', '-')}-{checkout.label}."
-                case = _throughput(name, roles, env, n, bootstrap, prefix, work, batches, checkout)
+                case = _throughput(name, roles, env, n, bootstrap, prefix, work, batches[checkout.label], checkout)
                 if checkout is before:
                     yield {**common, **case}
                     base[f"{name}@baseline"] = case
