@@ -211,7 +211,10 @@ async def _raw_consume(bootstrap: str, topic: str, n: int) -> tuple[float, float
 
 def _ingested(metrics_url: str) -> float:
     try:
-        text = urllib.request.urlopen(metrics_url + "/metrics", timeout=5).read().decode()
+        # That one series only: the whole exposition (Faust's sensors, the process collector) cost the
+        # worker ~2.5 % of its CPU at four scrapes a second, charged to the worker's figures.
+        url = f"{metrics_url}/metrics?name[]=pantau_classify_articles_ingested_total"
+        text = urllib.request.urlopen(url, timeout=5).read().decode()
     except OSError:
         return 0.0
     for line in text.splitlines():
