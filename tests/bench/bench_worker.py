@@ -725,73 +725,13 @@ def cases(args):
                 seen[checkout.label] = case
                 yield {**common, **case}
 
-        base: dict[str, dict] = {}
-        for name, roles, env in SETUPS:
-            if name not in wanted:
-                continue
-            for checkout in checkouts if name in COMPARED else [THIS]:
-                prefix = f"bench-{run_id}-{name.replace('_', '-')}-{checkout.label}."
-                case = _throughput(name, roles, env, n, bootstrap, prefix, work, batches[checkout.label], checkout)
-                if checkout is before:
-                    yield {**common, **case}
-                    base[f"{name}@baseline"] = case
-                    continue
-                case |= _vs(case, base.get(f"{name}@baseline"), "cpu_s_per_1000")
-                case |= _vs(case, base.get(f"{name}@baseline"), "deliver_cpu_ms_per_alert")
-                classifying = _classifying(case)
-                if name.startswith("roles_"):
-                    # The classify path on its own (the roles split it from delivery).
-                    path = sum(p["cpu_s"] for p in classifying) / n * 1000
-                    case |= {
-                        "classify_path_cpu_s_per_1000": round(path, 3),
-                        "classify_path_vs_classify_alone": round(path / alone["cpu_s_per_1000"], 2),
-                    }
-                if name in ("one_worker", "roles_one_classifier"):
-                    base[name] = case
-                if name == "roles_one_classifier":
-                    per_core = 1000 / case["classify_path_cpu_s_per_1000"]
-                    case |= {
-                        "classify_path_articles_per_cpu_s": round(per_core),
-                        "target_articles_per_cpu_s": 8000,
-                        "meets_target": per_core >= 8000,
-                    }
-                elif name == "one_worker" and case["cpu_s_per_1000"]:
-                    # The issue's target for one worker: 8,000 articles per CPU-second, its alerts included.
-                    case |= {"target_cpu_s_per_1000": 0.12, "meets_target": case["cpu_s_per_1000"] <= 0.12}
-                elif name == "one_worker_exactly_once" and "one_worker" in base:
-                    case["cpu_cost_vs_one_worker"] = round(
-                        case["cpu_s_per_1000"] / base["one_worker"]["cpu_s_per_1000"], 2
-                    )
-                elif name in ("two_workers", "roles_two_classifiers"):
-                    one = base.get("one_worker" if name == "two_workers" else "roles_one_classifier")
-                    if one is not None:
-                        # Load-independent: on free cores a run takes as long as its busiest classifying process.
-                        one_cpu = sum(p["cpu_s"] for p in _classifying(one))
-                        estimate = one_cpu / max(p["cpu_s"] for p in classifying)
-                        case |= {
-                            "speedup_wall": round(case["articles_per_s"] / one["articles_per_s"], 2),
-                            "speedup_cpu_estimate": round(estimate, 2),
-                        }
-                        if name == "roles_two_classifiers":  # the design that scales; all+all keeps delivery on one
-                            # Two classifiers run the same code on equal shares, yet their CPU differs by
-                            # up to 40 % side to side (1.11/1.58, 2.09/1.37, 1.25/1.77 s in three runs, the
-                            # bigger either side): contention on two shared cores, not work. The busiest
-                            # process measures that noise; the pair's classifying CPU per article times the
-                            # larger share keeps the pair's overhead and any imbalance of work without it.
-                            balanced = sum(p["cpu_s_until_classified"] for p in _classifying(one)) / (
-                                sum(p["cpu_s_until_classified"] for p in classifying)
-                                / n
-                                * max(p["articles"] for p in classifying)
-                            )
-                            case |= {
-                                "speedup_cpu_per_article": round(balanced, 2),
-                                "target_speedup": 1.8,
-                                "meets_target": balanced >= 1.8,
-                            }
-                yield {**common, **case}
-                if name in ("one_worker", "roles_one_classifier") and "latency" in wanted:
-                    # On a prefix of its own: no backlog of alerts from the throughput run in the way.
-                    yield {**common, **_latency_case(bootstrap, f"{prefix}lat.", work, roles, quick=args.quick)}
+        rounds = int(os.environ.get("PANTAU_BENCH_ROUNDS", "1"))
+        for round_no in range(rounds):
+            yield from _setups(
+                wanted, checkouts, before, n, bootstrap, f"{run_id}r{round_no}", work, batches, alone, common, args
+            )
+        if rounds > 1:
+            yield {**common, **_spread(SPEEDUPS)}
     finally:
         if own_run is not None:
             subprocess.run(
@@ -799,3 +739,98 @@ def cases(args):
                 env={**os.environ, "PANTAU_KAFKA_RUN": str(own_run)},
                 capture_output=True,
             )
+
+
+SPEEDUPS: dict[str, list[dict]] = {}
+"""Every pair's speedup figures of this run, by case: the rounds' spread (``_spread``)."""
+
+
+def _spread(found: dict[str, list[dict]]) -> dict:
+    """Median, least and most of each pair's speedup figures over the rounds (PANTAU_BENCH_ROUNDS)."""
+    out: dict[str, dict] = {}
+    for case, figures in found.items():
+        out[case] = {}
+        for key in ("speedup_cpu_estimate", "speedup_cpu_per_article", "balance", "pair_cpu_vs_one"):
+            values = sorted(f[key] for f in figures if f.get(key) is not None)
+            if values:
+                out[case][key] = {"median": values[len(values) // 2], "min": values[0], "max": values[-1]}
+    return {"case": "rounds", "rounds": max((len(v) for v in found.values()), default=0), "spread": out}
+
+
+def _setups(wanted, checkouts, before, n, bootstrap, run_id, work, batches, alone, common, args):
+    """One round of SETUPS (each against the baseline where compared): one process, then pairs, in turn."""
+    base: dict[str, dict] = {}
+    for name, roles, env in SETUPS:
+        if name not in wanted:
+            continue
+        for checkout in checkouts if name in COMPARED else [THIS]:
+            prefix = f"bench-{run_id}-{name.replace('_', '-')}-{checkout.label}."
+            case = _throughput(name, roles, env, n, bootstrap, prefix, work, batches[checkout.label], checkout)
+            if checkout is before:
+                yield {**common, **case}
+                base[f"{name}@baseline"] = case
+                continue
+            case |= _vs(case, base.get(f"{name}@baseline"), "cpu_s_per_1000")
+            case |= _vs(case, base.get(f"{name}@baseline"), "deliver_cpu_ms_per_alert")
+            classifying = _classifying(case)
+            if name.startswith("roles_"):
+                # The classify path on its own (the roles split it from delivery).
+                path = sum(p["cpu_s"] for p in classifying) / n * 1000
+                case |= {
+                    "classify_path_cpu_s_per_1000": round(path, 3),
+                    "classify_path_vs_classify_alone": round(path / alone["cpu_s_per_1000"], 2),
+                }
+            if name in ("one_worker", "roles_one_classifier"):
+                base[name] = case
+            if name == "roles_one_classifier":
+                per_core = 1000 / case["classify_path_cpu_s_per_1000"]
+                case |= {
+                    "classify_path_articles_per_cpu_s": round(per_core),
+                    "target_articles_per_cpu_s": 8000,
+                    "meets_target": per_core >= 8000,
+                }
+            elif name == "one_worker" and case["cpu_s_per_1000"]:
+                # The issue's target for one worker: 8,000 articles per CPU-second, its alerts included.
+                case |= {"target_cpu_s_per_1000": 0.12, "meets_target": case["cpu_s_per_1000"] <= 0.12}
+            elif name == "one_worker_exactly_once" and "one_worker" in base:
+                case["cpu_cost_vs_one_worker"] = round(case["cpu_s_per_1000"] / base["one_worker"]["cpu_s_per_1000"], 2)
+            elif name in ("two_workers", "roles_two_classifiers"):
+                one = base.get("one_worker" if name == "two_workers" else "roles_one_classifier")
+                if one is not None:
+                    # Load-independent: on free cores a run takes as long as its busiest classifying process.
+                    one_cpu = sum(p["cpu_s"] for p in _classifying(one))
+                    estimate = one_cpu / max(p["cpu_s"] for p in classifying)
+                    case |= {
+                        "speedup_wall": round(case["articles_per_s"] / one["articles_per_s"], 2),
+                        "speedup_cpu_estimate": round(estimate, 2),
+                        # The estimate is the product of two figures that vary for different reasons:
+                        # how evenly the pair splits the work (the pair's CPU over its busiest process's,
+                        # 2.0 when even) and what the pair spent against one process, measured minutes
+                        # apart (above 1 when the load rose in between, or the pair has overhead).
+                        "balance": round(
+                            sum(p["cpu_s"] for p in classifying) / max(p["cpu_s"] for p in classifying), 2
+                        ),
+                        "pair_cpu_vs_one": round(sum(p["cpu_s"] for p in classifying) / one_cpu, 2),
+                    }
+                    if name == "roles_two_classifiers":  # the design that scales; all+all keeps delivery on one
+                        # Two classifiers run the same code on equal shares, yet their CPU differs by
+                        # up to 40 % side to side (1.11/1.58, 2.09/1.37, 1.25/1.77 s in three runs, the
+                        # bigger either side): contention on two shared cores, not work. The busiest
+                        # process measures that noise; the pair's classifying CPU per article times the
+                        # larger share keeps the pair's overhead and any imbalance of work without it.
+                        balanced = sum(p["cpu_s_until_classified"] for p in _classifying(one)) / (
+                            sum(p["cpu_s_until_classified"] for p in classifying)
+                            / n
+                            * max(p["articles"] for p in classifying)
+                        )
+                        case |= {
+                            "speedup_cpu_per_article": round(balanced, 2),
+                            "target_speedup": 1.8,
+                            "meets_target": balanced >= 1.8,
+                        }
+            if "speedup_cpu_estimate" in case:
+                SPEEDUPS.setdefault(name, []).append(case)
+            yield {**common, **case}
+            if name in ("one_worker", "roles_one_classifier") and "latency" in wanted:
+                # On a prefix of its own: no backlog of alerts from the throughput run in the way.
+                yield {**common, **_latency_case(bootstrap, f"{prefix}lat.", work, roles, quick=args.quick)}
