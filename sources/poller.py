@@ -33,7 +33,8 @@ from pantau.sources.harvest import Harvester, OnHealth, Publish
 from pantau.sources.health import forget_metrics, verdict
 from pantau.sources.outcome import FeedOutcome, PollSummary, summarise
 from pantau.sources.politeness import HostLimiter, host_of
-from pantau.sources.websub import Subscriber, SubscriptionStore
+from pantau.sources.subscription import SubscriptionStore
+from pantau.sources.websub import Subscriber
 
 __all__ = ["Poller", "PollSummary", "interleave_hosts"]
 

@@ -38,16 +38,7 @@ from pantau.sources.subscription import (
     callback_id,
 )
 
-__all__ = [
-    "Subscription",
-    "SubscriptionStore",
-    "Subscriber",
-    "callback_id",
-    "RENEW_AT",
-    "RETRY",
-    "STATES",
-    "VERIFY_WITHIN",
-]
+__all__ = ["Subscriber"]
 
 log = get_logger(component="websub")
 

@@ -27,7 +27,8 @@ from pantau.core import metrics
 from pantau.core.config import NetworkConfig, WebSubConfig
 from pantau.core.errors import ConfigError, FeedError
 from pantau.core.logs import get_logger
-from pantau.sources.websub import Subscriber, SubscriptionStore
+from pantau.sources.subscription import SubscriptionStore
+from pantau.sources.websub import Subscriber
 
 if TYPE_CHECKING:
     from pantau.sources.poller import Poller

@@ -48,6 +48,7 @@ from pantau.adapters.sqlite.state import open_state
 from pantau.adapters.sqlite.stories import SqliteStoryStore
 from pantau.adapters.sqlite.websub import SqliteSubscriptionStore
 from pantau.config import Config
+from pantau.core import heap
 from pantau.core.article import Article
 from pantau.core.logs import get_logger
 from pantau.runtime.observe import start_observer
@@ -375,6 +376,7 @@ async def _main(config: Config, once: bool, console_stream: TextIO | None) -> in
         for sig in (signal.SIGINT, signal.SIGTERM):
             with suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(sig, stop.set)
+        heap.settle()  # the rules, judge and caches stay: full collections skip them (pantau/core/heap.py)
         log.info("monitor_started", feeds=len(config.feeds), state=str(config.state), rules=str(config.rules))
         await runner.forever(stop)
         log.info("monitor_stopped")

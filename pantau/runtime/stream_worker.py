@@ -13,6 +13,7 @@ import shutil
 from typing import Any
 
 from pantau.config import Config
+from pantau.core import heap
 from pantau.core.config import KafkaSettings
 
 __all__ = ["run_stream_worker"]
@@ -69,6 +70,7 @@ def run_stream_worker(
 
     runner = Runner(app, quiet=True, override_logging=False, redirect_stdouts=False, loglevel=log_level)
     runner.spinner = None  # its terminal escapes would corrupt JSON log lines
+    heap.settle()  # rules, judge and app stay for good: full collections skip them (pantau/core/heap.py)
     try:
         runner.execute_from_commandline()
     except SystemExit as exc:
@@ -97,6 +99,7 @@ def _classify_only(config: Config, rules: Any, kafka: KafkaSettings, broker: Any
         if config.metrics
         else None
     )
+    heap.settle()
     try:
         asyncio.run(run_classifier(rules, kafka.bootstrap, kafka.prefix, exactly_once=kafka.exactly_once))
     finally:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import watchfiles
 
-from pantau.core import metrics
+from pantau.core import heap, metrics
 from pantau.core.errors import RulesError
 from pantau.core.logs import get_logger
 from pantau.streams.classify.engine import RuleSet
@@ -131,6 +131,7 @@ class LiveRules:
         if fresh.version != self._current.version:
             self._publish(fresh)
             self._current = fresh  # the swap: one reference assignment, after the metrics say so
+            heap.resettle()  # the old set's cycles freed, the new set frozen with the rest (pantau/core/heap.py)
             self._log.info(
                 "rules_reloaded",
                 version=fresh.version,

@@ -10,9 +10,11 @@ a failure: a receiver that moved must be reconfigured, not silently chased);
 
 from __future__ import annotations
 
+import threading
 import urllib.request
 from collections.abc import Callable
 
+import anyio
 import httpx
 
 from pantau.core.errors import PermanentDelivery, RetryableDelivery
@@ -32,12 +34,16 @@ _HEADERS = {"User-Agent": "pantau-alerts/1", "Accept": "*/*"}
 
 
 def _warm_anyio() -> None:
-    """Import what httpcore's first request would: at start, not inside the first alert's delivery."""
-    import anyio
-    import anyio._backends._asyncio  # noqa: F401
+    """Load anyio's asyncio backend now, so the first alert's request does not pay for the import.
 
-    # anyio imports these names lazily, on first use.
-    _ = (anyio.Lock, anyio.Event, anyio.CancelScope, anyio.create_task_group)
+    httpcore's connection pool imports it on its first request: measured on this machine, a first
+    webhook POST took 18-21 ms cold and 2-5 ms after this warm-up (`make bench BENCH_ARGS=first_post`).
+    A throwaway event loop in its own thread loads it through anyio's public API, whether or not the
+    caller is already inside a running loop.
+    """
+    warm = threading.Thread(target=anyio.run, args=(anyio.sleep, 0), name="pantau-warm-anyio")
+    warm.start()
+    warm.join()
 
 
 class DeliveryClient:

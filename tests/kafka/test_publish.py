@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient
 
-from pantau.adapters.kafka.publisher import KafkaPublisher
+from pantau.adapters.kafka.publisher import COMPRESSION, KafkaPublisher
 from pantau.adapters.kafka.topics import ALL_TOPICS, ARTICLES
 from pantau.core.article import Article, article_id, decode
 from pantau.core.errors import BrokerError
@@ -44,6 +44,37 @@ def test_publish_returns_once_every_article_is_readable_keyed_by_id(kafka_bootst
         assert decode(record.value).id == record.key.decode()
     # Keyed records spread over partitions, and one article always lands on one partition.
     assert len({r.partition for r in records}) > 1
+
+
+def test_published_zstd_batches_are_read_by_the_workers_client(kafka_bootstrap, topic_prefix):
+    # The publisher compresses with zstd; the workers read with aiokafka, which needs cramjam for it
+    # (without it: UnsupportedCodecError, and a worker could read no article at all).
+    from aiokafka import AIOKafkaConsumer
+
+    assert COMPRESSION == "zstd"
+    articles = [make_article(n) for n in range(40)]
+    publisher = KafkaPublisher(kafka_bootstrap, prefix=topic_prefix, timeout=30)
+    try:
+        asyncio.run(publisher.publish(articles))
+    finally:
+        publisher.close()
+
+    async def read() -> list[Article]:
+        consumer = AIOKafkaConsumer(
+            ARTICLES.name(topic_prefix), bootstrap_servers=kafka_bootstrap, auto_offset_reset="earliest"
+        )
+        await consumer.start()
+        got: list[Article] = []
+        try:
+            async with asyncio.timeout(30):
+                while len(got) < len(articles):
+                    for records in (await consumer.getmany(timeout_ms=1000)).values():
+                        got.extend(decode(r.value) for r in records)
+        finally:
+            await consumer.stop()
+        return got
+
+    assert sorted(a.id for a in asyncio.run(read())) == sorted(a.id for a in articles)
 
 
 def test_producer_stays_idempotent_against_the_real_broker(kafka_bootstrap, topic_prefix):

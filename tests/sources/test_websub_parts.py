@@ -13,7 +13,8 @@ from pantau.core.config import WebSubConfig
 from pantau.sources.fetch import _websub_links
 from pantau.sources.outcome import FeedOutcome
 from pantau.sources.parse import parse_feed
-from pantau.sources.websub import Subscriber, callback_id
+from pantau.sources.subscription import callback_id
+from pantau.sources.websub import Subscriber
 from pantau.sources.websub_callback import signature_ok
 
 RSS = (

@@ -23,9 +23,15 @@ from pantau.core.article import Article, encode
 from pantau.core.logs import get_logger
 from pantau.sources.health import FeedHealth
 
-__all__ = ["KafkaPublisher"]
+__all__ = ["COMPRESSION", "KafkaPublisher"]
 
 _health_encoder = msgspec.json.Encoder()
+
+COMPRESSION = "zstd"
+"""The articles' record-batch codec. zstd over gzip (measured on ~1 MB batches of 3 KB articles): 17x cheaper
+to compress (15 against 258 µs per article, the sources' cost), 2.8x cheaper to decompress (4.5 against 12.7 µs,
+every classifier's cost, again on every replay), a little smaller (3.5x against 3.4x). Readers need the codec:
+kafka-python through ``zstandard``, aiokafka (the workers) through ``cramjam`` (both dependencies)."""
 
 
 class KafkaPublisher:
@@ -45,7 +51,7 @@ class KafkaPublisher:
                 # drops, idempotence if someone later adds a conflicting option.
                 acks="all",
                 enable_idempotence=True,
-                compression_type="gzip",
+                compression_type=COMPRESSION,
                 linger_ms=20,
                 bootstrap_timeout_ms=int(timeout * 1000),
                 max_block_ms=int(timeout * 1000),

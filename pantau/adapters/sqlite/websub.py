@@ -1,6 +1,6 @@
 """WebSub subscriptions in the process's SQLite state file, so that a restart resumes them.
 
-Implements :class:`pantau.sources.websub.SubscriptionStore`: one row per feed holding the whole
+Implements :class:`pantau.sources.subscription.SubscriptionStore`: one row per feed holding the whole
 subscription (hub, topic, callback id, secret, state, lease), written by the subscriber's event
 loop whenever a subscription changes. The embedded mode (`pantau run`) and each `pantau sources`
 worker keep it in their own state file, beside the feeds' progress.
@@ -13,7 +13,7 @@ import sqlite3
 import msgspec
 
 from pantau.core.logs import get_logger
-from pantau.sources.websub import Subscription
+from pantau.sources.subscription import Subscription
 
 __all__ = ["SqliteSubscriptionStore"]
 

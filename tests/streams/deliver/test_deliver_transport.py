@@ -60,3 +60,22 @@ def test_a_receiver_that_is_down_is_a_retryable_failure_naming_the_destination(u
     with pytest.raises(RetryableDelivery, match="cannot reach") as caught:
         _post(f"http://127.0.0.1:{unused_port}/hook", b"{}", {})
     assert caught.value.destination == "siem"
+
+
+@pytest.mark.parametrize("inside_a_loop", [False, True])
+def test_building_a_client_loads_anyios_backend_so_the_first_alert_does_not_pay_for_it(inside_a_loop):
+    import subprocess
+    import sys
+
+    build = "asyncio.run(built())" if inside_a_loop else "make_client(5.0)"
+    child = (
+        "import asyncio, sys\n"
+        "from pantau.streams.deliver.transport import make_client\n"
+        "async def built():\n    make_client(5.0)\n"
+        "before = 'anyio._backends._asyncio' in sys.modules\n"
+        f"{build}\n"
+        "print(before, 'anyio._backends._asyncio' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, check=True)
+
+    assert out.stdout.split() == ["False", "True"]
