@@ -44,6 +44,19 @@ The floor is the AFTER figure minus a margin of about one article. Do not edit
 the texts or labels, do not tune on this set's mistakes, and do not list it
 under the judge's `train:` (rules/judge/judge.yaml): it becomes a development
 set next round, when a new blind set measures again.
+
+Round 7, r7-rules (heldout7 opened as a development set; its mistakes grouped
+into kinds, each written anew in tests/fixtures/devset7 before the fix):
+an opinion frame (column, essay, satire), an impostor claiming an institution
+by a call, a text or an email with the money gone, the payment machinery
+tampered with (a card copier, a covered QR code, balances edited), more
+obituary cues. Rules and the round-6 judge:
+
+    cybercrime   0.891 / 0.864  ->  0.938 / 0.924   (tp 61, fp 4, fn 5)
+    asean, north-korea unchanged
+
+Rules alone: cybercrime 0.844 / 0.818 -> 0.922 / 0.894. Tuned with the set
+in view: not an estimate for unseen news.
 """
 
 from __future__ import annotations
@@ -60,7 +73,7 @@ FLOOR = {
     # topic: (precision, recall)
     "asean": (0.90, 0.96),
     "north-korea": (0.94, 0.93),
-    "cybercrime": (0.87, 0.84),
+    "cybercrime": (0.92, 0.90),
 }
 
 # Fails without naming articles: the set stays blind.
