@@ -36,10 +36,12 @@ SETS = (
     "heldout4",
     "heldout5",
     "heldout6",
+    "heldout7",
     "devset3",
     "devset4",
     "devset5",
     "devset6",
+    "devset7",
 )
 
 
@@ -59,6 +61,9 @@ class Design:
     alone: float = 0.8
     strong_hits: int = 15
     title_twice: bool = False
+    occurrences: bool = False
+    """Alone, weigh raw counts scaled by sqrt(sum of idf**2 over occurrences): no count of repeats, ~8 us cheaper
+    per article. Round 7: two more cybercrime false alarms pooled over 2,946 articles, so not shipped."""
     featuriser: str = "ngrams"
     """"ngrams": the judge's own (streams/classify/judge_features.py, word 1-2 fixed); "sklearn": round 6's
     HashingVectorizer char_wb + word, kept to compare the two side by side."""
@@ -96,18 +101,21 @@ def _counts(texts: list[str], d: Design, alone: bool) -> sparse.csr_matrix:
     return sparse.hstack(parts, format="csr")
 
 
-def _weigh(counts: sparse.csr_matrix, train_rows: np.ndarray) -> sparse.csr_matrix:
-    """Sublinear tf-idf with the idf of the training rows only (as judge_train does), unit rows."""
+def _weigh(counts: sparse.csr_matrix, train_rows: np.ndarray, *, alone: bool) -> sparse.csr_matrix:
+    """The judge's weighting (streams/classify/judge.py ``weigh``) with the idf of the training rows only;
+    ``alone``: the raw-count weighting tried in round 7 (Design.occurrences)."""
+    from pantau.streams.classify.judge import weigh
+
     tr = counts[train_rows]
     n = tr.shape[0]
     df = np.bincount(tr.indices, minlength=counts.shape[1])
     idf = np.log((1 + n) / (1 + df)) + 1.0
+    if not alone:
+        return weigh(counts, idf)
     x = counts.astype(np.float64)
-    x.data = 1.0 + np.log(x.data)
-    x = x.multiply(idf).tocsr()
-    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    norms = np.sqrt(np.asarray(x @ (idf * idf)).ravel())
     norms[norms == 0] = 1.0
-    return sparse.diags(1.0 / norms) @ x
+    return sparse.diags(1.0 / norms) @ x.multiply(idf).tocsr()
 
 
 def load(sets: tuple[str, ...]):
@@ -139,7 +147,7 @@ def load(sets: tuple[str, ...]):
 def _key(d: Design, alone: bool) -> tuple:
     """What a kind of model depends on: designs that agree on it share its probabilities."""
     reads = (d.alone_char, d.alone_word, d.alone_chars) if alone else (d.veto_char, d.veto_word, d.veto_chars)
-    return (alone, reads, d.C, d.balanced, d.title_twice, d.featuriser)
+    return (alone, reads, d.C, d.balanced, d.title_twice, d.featuriser, d.occurrences and alone)
 
 
 _CACHE: dict[tuple, dict[str, np.ndarray]] = {}
@@ -169,7 +177,7 @@ def _fold_kind(rows, topics, d: Design, alone: bool) -> dict[str, np.ndarray]:
         for s in sorted(set(sets)):
             test = sets == s
             train = ~test
-            x = _weigh(counts, np.flatnonzero(train))
+            x = _weigh(counts, np.flatnonzero(train), alone=d.occurrences and alone)
             for t in topics:
                 y = np.array([t in r["topics"] for r in rows])
                 model = LogisticRegression(C=d.C, max_iter=3000, class_weight="balanced" if d.balanced else None).fit(
@@ -261,6 +269,7 @@ CONFIGS: dict[str, Design] = {
     "alone300": Design(alone_chars=300),
     "title_twice": Design(title_twice=True),
     "round6": Design(veto_chars=1200, strong_hits=10, featuriser="sklearn"),
+    "r7occ": Design(veto_chars=1200, strong_hits=10, occurrences=True),
     "round7": Design(veto_chars=1200, strong_hits=10),
     "r7char24": Design(veto_chars=1200, strong_hits=10, veto_char=(2, 4)),
     "r7char35": Design(veto_chars=1200, strong_hits=10, veto_char=(3, 5)),
@@ -269,10 +278,11 @@ CONFIGS: dict[str, Design] = {
 BARS: dict[str, dict[str, tuple[float, float, int]]] = {
     # Per-topic bars (veto, alone, strong_hits) where a design's differ by topic: rules/judge/judge.yaml.
     "round6": {"cybercrime": (0.15, 0.85, 10)},
-    "round7": {"cybercrime": (0.15, 0.85, 10)},
-    "r7char24": {"cybercrime": (0.15, 0.85, 10)},
-    "r7char35": {"cybercrime": (0.15, 0.85, 10)},
-    "r7char34": {"cybercrime": (0.15, 0.85, 10)},
+    "round7": {"cybercrime": (0.15, 0.8, 10)},
+    "r7occ": {"cybercrime": (0.15, 0.8, 10)},
+    "r7char24": {"cybercrime": (0.15, 0.8, 10)},
+    "r7char35": {"cybercrime": (0.15, 0.8, 10)},
+    "r7char34": {"cybercrime": (0.15, 0.8, 10)},
 }
 
 

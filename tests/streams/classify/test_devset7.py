@@ -50,7 +50,7 @@ DEVSET7 = Path(__file__).resolve().parents[2] / "fixtures" / "devset7"
 FLOOR = {
     # topic: (precision, recall)
     "cybercrime": (0.93, 0.93),
-    "asean": (0.75, 0.75),
+    "asean": (0.80, 0.75),  # r7-judge, trained on it: 1.000 / 1.000 (the rules and round 6's judge 0.800 / 1.000)
 }
 
 

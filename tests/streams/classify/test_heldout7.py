@@ -57,6 +57,19 @@ obituary cues. Rules and the round-6 judge:
 
 Rules alone: cybercrime 0.844 / 0.818 -> 0.922 / 0.894. Tuned with the set
 in view: not an estimate for unseen news.
+
+Opened as a development set in round 7: r7-judge lists it under the judge's
+`train:` (with devset7), so its figures here measure fitting, not generalising.
+Its honest judge figures are the leave-one-writer-set-out fold of
+tests/bench/judge_cv.py (the judge trained on every other set, the rules of
+main 4ece201 before r7-rules): asean 0.935 / 1.000, cybercrime 0.894 / 0.894
+(tp 59, fp 7, fn 7; round 6's judge in the same place 0.891 / 0.864),
+north-korea 0.971 / 1.000. With r7-rules' rules and the judge trained on it
+(fitted; floors one article under):
+
+    asean        0.935 / 1.000  ->  1.000 / 1.000   (tp 29, fp 0, fn 0)
+    cybercrime   0.938 / 0.924  ->  0.943 / 1.000   (tp 66, fp 4, fn 0; veto 0.1)
+    north-korea  0.971 / 1.000  ->  0.971 / 1.000   (tp 33, fp 1, fn 0)
 """
 
 from __future__ import annotations
@@ -71,9 +84,9 @@ HELDOUT7 = Path(__file__).resolve().parents[2] / "fixtures" / "heldout7"
 
 FLOOR = {
     # topic: (precision, recall)
-    "asean": (0.90, 0.96),
-    "north-korea": (0.94, 0.93),
-    "cybercrime": (0.92, 0.90),
+    "asean": (0.96, 0.96),  # r7-judge, trained on it: 1.000 / 1.000
+    "north-korea": (0.94, 0.96),  # r7-judge, trained on it: 0.971 / 1.000
+    "cybercrime": (0.93, 0.98),  # r7-judge, trained on it: 0.943 / 1.000
 }
 
 # Fails without naming articles: the set stays blind.
@@ -82,7 +95,7 @@ TestHeldout7 = set_checks(
 )
 
 
-def test_the_blind_set_does_not_teach_the_judge():
-    """A set the judge learned from would measure nothing: heldout7 stays out of its `train:` list."""
+def test_opened_in_round_7_the_set_now_teaches_the_judge():
+    """Opened as a development set in round 7: the judge learns from it (a new blind set measures instead)."""
     settings = read_settings(default_rules_dir() / "judge")
-    assert HELDOUT7.resolve() not in settings.train
+    assert HELDOUT7.resolve() in settings.train
