@@ -7,10 +7,10 @@ import sys
 import time
 from pathlib import Path
 
-from pantau.core.errors import ConfigError
-from pantau.streams.classify import load_ruleset
+from pantau.core.errors import ConfigError, RulesError
 from pantau.streams.classify.judge import MODEL_FILE
 from pantau.streams.classify.judge_train import SETTINGS_FILE, read_settings, train, training_items, write_model
+from pantau.streams.classify.loader import check_ruleset
 
 __all__ = ["add_subcommand", "handle_train"]
 
@@ -50,7 +50,11 @@ def handle_train(args: argparse.Namespace) -> int:
             hint="create it with `topics:` (each topic's veto and alone bars) and `train:` (labelled folders)",
         )
     settings = read_settings(directory / "judge")
-    topics = load_ruleset(directory).topics
+    # The rules themselves, not the old model: training replaces a model this pantau cannot read.
+    report = check_ruleset(directory, located=True)
+    if report.compiled is None:
+        raise RulesError(report.errors, directory=str(directory))
+    topics = report.compiled.topics
     began = time.perf_counter()
     items = training_items(settings)
     print(f"training on {len(items)} labelled articles from {len(settings.train)} folders", file=sys.stderr)

@@ -14,9 +14,11 @@ labelled set, caught most of what the rules got wrong in both directions
   cheap enough to run on every article.
 
 The model file (``rules/judge/model.npz``) holds hashed-feature weights, no
-pickled objects: features are hashed (scikit-learn's HashingVectorizer,
-stateless), weighted by tf-idf and scored by logistic regression, all in
-numpy here. ``pantau rules train`` makes it (streams/classify/judge_train.py).
+pickled objects: features are hashed n-grams (streams/classify/judge_features.py,
+computed in bulk with numpy), weighted by tf-idf and scored by logistic
+regression, all in numpy here. ``pantau rules train`` makes it
+(streams/classify/judge_train.py); the file names the featuriser it was made
+with, and a model made with another is refused with the command to run.
 """
 
 from __future__ import annotations
@@ -29,24 +31,18 @@ from typing import Any
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import HashingVectorizer
 
 from pantau.core.article import Article
+from pantau.streams.classify.judge_features import FEATURES, HALF, WIDTH, count_rows, grams, tally
 
-__all__ = ["Judge", "Verdict", "Thresholds", "MODEL_FILE", "judge_path", "features", "load_judge"]
+__all__ = ["Judge", "Verdict", "Thresholds", "MODEL_FILE", "judge_path", "features", "row_features", "load_judge"]
 
 MODEL_FILE = "model.npz"
-N_FEATURES = 2**18
 VETO_CHARS = 1200
 """The veto reads this much of the story (title, summary, content). Leaving each writer set out, 800, 1200 and
 2000 characters scored within one article of each other (tests/bench/judge_cv.py): reading less is cheaper."""
 ALONE_CHARS = 600
 """Alone, the judge reads the title and lead only: it runs on every article, so it must be cheap."""
-
-_char = HashingVectorizer(
-    analyzer="char_wb", ngram_range=(2, 5), n_features=N_FEATURES, alternate_sign=False, norm=None
-)
-_word = HashingVectorizer(analyzer="word", ngram_range=(1, 2), n_features=N_FEATURES, alternate_sign=False, norm=None)
 
 
 def article_text(article: Article) -> str:
@@ -54,12 +50,15 @@ def article_text(article: Article) -> str:
     return f"{article.title}\n{article.summary}\n{article.content}"
 
 
+def row_features(text: str, *, alone: bool) -> np.ndarray:
+    """One text's n-gram feature indices: words (1-2) of the lead for the judge alone; characters (2-5) and words
+    for the veto."""
+    return grams(text, ALONE_CHARS, chars=False) if alone else grams(text, VETO_CHARS)
+
+
 def features(texts: list[str], *, alone: bool) -> sparse.csr_matrix:
-    """Raw n-gram counts: words (1-2) for the judge alone; characters (2-5) and words for the veto."""
-    if alone:
-        return _word.transform([t[:ALONE_CHARS] for t in texts]).tocsr()
-    cut = [t[:VETO_CHARS] for t in texts]
-    return sparse.hstack([_char.transform(cut), _word.transform(cut)], format="csr")
+    """Raw n-gram counts, one row per text (what training and batches read; one article reads the same)."""
+    return count_rows([row_features(t, alone=alone) for t in texts], HALF if alone else WIDTH)
 
 
 def weigh(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
@@ -103,6 +102,34 @@ class Verdict:
         return f"the judge ({what}): {self.topic} {self.probability:.2f} {verb} {self.threshold:.2f}"
 
 
+class _Models:
+    """One kind's (veto or alone) logistic models: coefficients one column per topic, biases, and for one article
+    at a time a table whose row per feature is [idf**2, idf * coefficient of each topic] (one gather reads all)."""
+
+    def __init__(self, arrays: dict[str, np.ndarray], kind: str, topics: tuple[str, ...]) -> None:
+        self.column = {t: k for k, t in enumerate(topics)}
+        self.idf = arrays[f"{kind}_idf"].astype(np.float64)
+        self.coef = np.column_stack([arrays[f"{kind}_coef:{t}"].astype(np.float64) for t in topics])
+        self.bias = np.array([float(arrays[f"{kind}_b:{t}"]) for t in topics])
+        self.table = np.column_stack([self.idf**2, self.idf[:, None] * self.coef]).astype(np.float32)
+
+    def scores(self, index: np.ndarray) -> np.ndarray:
+        """The logistic model's input (before the sigmoid) of each topic for one text's n-gram indices.
+
+        The same sums as weigh() and a matrix product, straight on the n-grams with their repeats (sparse
+        matrices cost ten times more for one row): an n-gram seen ``tf`` times, of weight
+        w = (1 + log tf) * idf, adds w * coefficient once, so each of its occurrences adds 1/tf of it.
+        """
+        tf = tally(index)
+        grow = np.log(tf)
+        grow += 1.0
+        share = grow / tf
+        rows = self.table[index]
+        norm = math.sqrt(float((grow * share) @ rows[:, 0])) or 1.0
+        z: np.ndarray = (share @ rows[:, 1:]) / norm + self.bias
+        return z
+
+
 class Judge:
     """Per-topic logistic models over hashed n-grams, with their thresholds."""
 
@@ -110,33 +137,20 @@ class Judge:
         self.meta = meta
         self.topics: tuple[str, ...] = tuple(meta["topics"])
         self.thresholds = {t: thresholds.get(t, Thresholds()) for t in self.topics}
-        self._veto_idf = arrays["veto_idf"]
-        self._alone_idf = arrays["alone_idf"]
-        self._veto = {
-            t: (arrays[f"veto_coef:{t}"].astype(np.float64), float(arrays[f"veto_b:{t}"])) for t in self.topics
-        }
-        self._alone = {
-            t: (arrays[f"alone_coef:{t}"].astype(np.float64), float(arrays[f"alone_b:{t}"])) for t in self.topics
-        }
+        # One column per topic, so one article's score for every topic is one gather and one product.
+        self._veto = _Models(arrays, "veto", self.topics)
+        self._alone = _Models(arrays, "alone", self.topics)
 
     def probabilities(self, article: Article, topics: tuple[str, ...], *, alone: bool) -> dict[str, float]:
         """The probability of each of ``topics`` (those with a model) for ``article``."""
-        topics = tuple(t for t in topics if t in self._veto)
+        models = self._alone if alone else self._veto
+        column = models.column
+        topics = tuple(t for t in topics if t in column)
         if not topics:
             return {}
-        idf, models = (self._alone_idf, self._alone) if alone else (self._veto_idf, self._veto)
-        row = features([article_text(article)], alone=alone)
-        # One row: the same sums as weigh() and a matrix product, straight on its few
-        # non-zero entries (sparse matrix operations cost ten times more for one row).
-        index = row.indices
-        weights = (1.0 + np.log(row.data.astype(np.float64))) * idf[index]
-        norm = math.sqrt(float(weights @ weights)) or 1.0
-        out = {}
-        for topic in topics:
-            coef, bias = models[topic]
-            z = float(weights @ coef[index]) / norm + bias
-            out[topic] = 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
-        return out
+        z = models.scores(row_features(article_text(article), alone=alone))
+        scores = z.tolist()
+        return {t: 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, scores[column[t]])))) for t in topics}
 
     def review(self, article: Article, matched: dict[str, int], topics: tuple[str, ...]) -> list[Verdict]:
         """The verdict on each of ``topics`` with a model: rule-matched ones (``matched``: their hits) and the rest.
@@ -157,10 +171,10 @@ class Judge:
     def review_many(
         self, articles: list[Article], matched: list[dict[str, int]], topics: tuple[str, ...]
     ) -> list[list[Verdict]]:
-        """``review`` for a batch: each kind of features computed once for all the articles that need it.
+        """``review`` for a batch: the same verdicts as ``review`` article by article (a test bears it out).
 
-        The same verdicts as ``review`` article by article (a test bears it out), at a lower cost per
-        article: the vectoriser's fixed cost is paid once per batch.
+        Each article is scored on its own n-grams (``_Models.scores``): measured, that is cheaper than
+        building one sparse matrix for the batch (tests/bench/bench_judge.py, batch_* figures).
         """
         asks = [self._asks(m, topics) for m in matched]
         out: list[list[Verdict]] = [[] for _ in articles]
@@ -169,27 +183,27 @@ class Judge:
             if not which:
                 continue
             probs = self._batch([article_text(articles[i]) for i in which], alone=alone)
-            models = self._alone if alone else self._veto
-            order = {t: k for k, t in enumerate(models)}
+            column = (self._alone if alone else self._veto).column
             for row, i in enumerate(which):
                 for t in asks[i][alone]:
                     bar = self.thresholds[t].alone if alone else self.thresholds[t].veto
-                    out[i].append(Verdict(t, float(probs[row, order[t]]), bar, alone))
+                    out[i].append(Verdict(t, float(probs[row, column[t]]), bar, alone))
         return out
 
     def _asks(self, matched: dict[str, int], topics: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The topics to veto (weak rule matches) and the topics to judge alone (no rule match, alone on)."""
         weak = tuple(
-            sorted(t for t, hits in matched.items() if t in self._veto and hits < self.thresholds[t].strong_hits)
+            sorted(t for t, hits in matched.items() if t in self._veto.column and hits < self.thresholds[t].strong_hits)
         )
-        rest = tuple(t for t in topics if t in self._veto and t not in matched and self.thresholds[t].alone <= 1.0)
+        rest = tuple(
+            t for t in topics if t in self._veto.column and t not in matched and self.thresholds[t].alone <= 1.0
+        )
         return weak, rest
 
     def _batch(self, texts: list[str], *, alone: bool) -> np.ndarray:
         """Probabilities of every topic with a model (columns in model order) for each of ``texts``."""
-        idf, models = (self._alone_idf, self._alone) if alone else (self._veto_idf, self._veto)
-        x = weigh(features(texts, alone=alone), idf)
-        z = np.column_stack([x @ coef + bias for coef, bias in models.values()])
+        models = self._alone if alone else self._veto
+        z = np.array([models.scores(row_features(t, alone=alone)) for t in texts]).reshape(len(texts), -1)
         probs: np.ndarray = 1.0 / (1.0 + np.exp(-np.clip(z, -60.0, 60.0)))
         return probs
 
@@ -204,4 +218,8 @@ def load_judge(path: Path, thresholds: dict[str, Thresholds]) -> Judge:
     with np.load(path, allow_pickle=False) as data:
         arrays = {k: data[k] for k in data.files}
     meta = json.loads(bytes(arrays.pop("meta")).decode("utf-8"))
+    made_with = meta.get("features", "scikit-learn HashingVectorizer (before round 7)")
+    if made_with != FEATURES:
+        # The weights are per hashed feature: read with another featuriser they would score noise, silently.
+        raise ValueError(f"{path} was trained on features {made_with!r}, this pantau reads {FEATURES!r}")
     return Judge(arrays, meta, thresholds)

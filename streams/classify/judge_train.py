@@ -23,6 +23,7 @@ from ruamel.yaml.error import YAMLError
 from pantau.core.errors import RulesError
 from pantau.streams.classify.corpus import CorpusItem, load_corpus
 from pantau.streams.classify.judge import Thresholds, article_text, features, weigh
+from pantau.streams.classify.judge_features import FEATURES
 from pantau.streams.classify.problems import Problem
 
 __all__ = ["JudgeSettings", "SETTINGS_FILE", "read_settings", "training_items", "fingerprint", "train", "write_model"]
@@ -123,6 +124,7 @@ def train(
         "positives": {t: sum(1 for i in items if t in i.topics) for t in topics},
         "fingerprint": fingerprint(items),
         "C": C,
+        "features": FEATURES,
     }
     return arrays, meta
 

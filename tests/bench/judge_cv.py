@@ -59,6 +59,9 @@ class Design:
     alone: float = 0.8
     strong_hits: int = 15
     title_twice: bool = False
+    featuriser: str = "ngrams"
+    """"ngrams": the judge's own (streams/classify/judge_features.py, word 1-2 fixed); "sklearn": round 6's
+    HashingVectorizer char_wb + word, kept to compare the two side by side."""
 
 
 def _vectorisers(d: Design, alone: bool) -> list[tuple[HashingVectorizer, int]]:
@@ -82,6 +85,13 @@ def _vectorisers(d: Design, alone: bool) -> list[tuple[HashingVectorizer, int]]:
 
 
 def _counts(texts: list[str], d: Design, alone: bool) -> sparse.csr_matrix:
+    if d.featuriser == "ngrams":
+        from pantau.streams.classify.judge_features import count_rows, grams
+
+        char = d.alone_char if alone else d.veto_char
+        cap = d.alone_chars if alone else d.veto_chars
+        orders = tuple(range(char[0], char[1] + 1)) if char else ()
+        return count_rows([grams(t, cap, chars=bool(orders), orders=orders) for t in texts])
     parts = [v.transform([t[:cap] for t in texts]) for v, cap in _vectorisers(d, alone)]
     return sparse.hstack(parts, format="csr")
 
@@ -129,7 +139,7 @@ def load(sets: tuple[str, ...]):
 def _key(d: Design, alone: bool) -> tuple:
     """What a kind of model depends on: designs that agree on it share its probabilities."""
     reads = (d.alone_char, d.alone_word, d.alone_chars) if alone else (d.veto_char, d.veto_word, d.veto_chars)
-    return (alone, reads, d.C, d.balanced, d.title_twice)
+    return (alone, reads, d.C, d.balanced, d.title_twice, d.featuriser)
 
 
 _CACHE: dict[tuple, dict[str, np.ndarray]] = {}
@@ -250,11 +260,19 @@ CONFIGS: dict[str, Design] = {
     "alone1000": Design(alone_chars=1000),
     "alone300": Design(alone_chars=300),
     "title_twice": Design(title_twice=True),
-    "round6": Design(veto_chars=1200, strong_hits=10),
+    "round6": Design(veto_chars=1200, strong_hits=10, featuriser="sklearn"),
+    "round7": Design(veto_chars=1200, strong_hits=10),
+    "r7char24": Design(veto_chars=1200, strong_hits=10, veto_char=(2, 4)),
+    "r7char35": Design(veto_chars=1200, strong_hits=10, veto_char=(3, 5)),
+    "r7char34": Design(veto_chars=1200, strong_hits=10, veto_char=(3, 4)),
 }
 BARS: dict[str, dict[str, tuple[float, float, int]]] = {
     # Per-topic bars (veto, alone, strong_hits) where a design's differ by topic: rules/judge/judge.yaml.
     "round6": {"cybercrime": (0.15, 0.85, 10)},
+    "round7": {"cybercrime": (0.15, 0.85, 10)},
+    "r7char24": {"cybercrime": (0.15, 0.85, 10)},
+    "r7char35": {"cybercrime": (0.15, 0.85, 10)},
+    "r7char34": {"cybercrime": (0.15, 0.85, 10)},
 }
 
 

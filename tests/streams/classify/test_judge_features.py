@@ -1,0 +1,121 @@
+"""The judge's featuriser (streams/classify/judge_features.py) and the model file's featuriser version."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pantau.core.errors import RulesError
+from pantau.streams.classify import default_rules_dir, load_ruleset
+from pantau.streams.classify import judge_features as jf
+from pantau.streams.classify.judge import MODEL_FILE, judge_path
+
+_M = 2**64
+
+
+def _hash(text: str) -> int:
+    """The polynomial hash of a string, one character at a time (what the bulk arithmetic must equal)."""
+    h = 0
+    for ch in text:
+        h = (h * jf._BASE + ord(ch)) % _M
+    return h
+
+
+def _index(h: int) -> int:
+    return (h * int(jf._MIX) % _M) >> (64 - jf.FEATURE_BITS)
+
+
+def _plain(text: str, cap: int, chars: bool) -> list[int]:
+    """The same features built the slow, obvious way: split into words, then every n-gram as a string."""
+    words = "".join(map(chr, jf.normalise(text, cap))).split()
+    out = [_index(_hash(w + " ")) for w in words]
+    out += [_index(_hash(f"{a} {b} ")) for a, b in zip(words, words[1:], strict=False)]
+    if chars:
+        for word in words:
+            padded = f" {word} "
+            for k in jf.CHAR_ORDERS:
+                out += [_index((_hash(padded[i : i + k]) + k) % _M) + jf.HALF for i in range(len(padded) - k + 1)]
+    return out
+
+
+TEXTS = [
+    "Polisi MENANGKAP peretas! yang menjual data-pribadi, 북한 해커 tin tặc Việt Nam a b. É",
+    "Pyongyang fired a missile; 북한이 미사일을 발사했다 (KCNA).",
+    "a",
+    "!!",
+    "",
+    "İstanbul ÇAĞ 😀😀 end_of_line",
+    "ransomware " * 200,
+]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+@pytest.mark.parametrize("cap", [5, 600, 1200, 5000])
+def test_bulk_n_gram_hashes_equal_hashing_each_n_gram_one_at_a_time(text, cap):
+    for chars in (True, False):
+        assert Counter(jf.grams(text, cap, chars=chars).tolist()) == Counter(_plain(text, cap, chars))
+
+
+def test_the_text_read_is_lowercased_with_one_space_for_each_run_of_non_letters():
+    assert "".join(map(chr, jf.normalise("  ...Hello, World!! 😀 x_y Tặc", 100))) == " hello world x y tặc "
+    decomposed = "Vie\u0302\u0323t"  # Vietnamese typed with combining accents: still one word
+    assert "".join(map(chr, jf.normalise(decomposed, 100))) == f" {decomposed.lower()} "
+    assert "".join(map(chr, jf.normalise("abcdef", 3))) == " abc "
+
+
+def test_words_and_characters_hash_into_separate_halves():
+    veto = jf.grams("Peretas membobol server bank", 1200)
+    alone = jf.grams("Peretas membobol server bank", 1200, chars=False)
+    assert alone.max() < jf.HALF and (veto >= jf.HALF).sum() == len(veto) - len(alone)
+
+
+def test_tally_counts_each_entry_and_leaves_its_scratch_clean():
+    index = np.array([5, 9, 5, 5, jf.WIDTH - 1], dtype=np.uint64)
+    assert jf.tally(index).tolist() == [3, 1, 3, 3, 1]
+    assert jf.tally(np.array([5], dtype=np.uint64)).tolist() == [1]  # nothing left over from the last call
+
+
+def test_batch_counts_agree_with_tally():
+    rows = [jf.grams(t, 1200) for t in TEXTS]
+    counts = jf.count_rows(rows)
+    for row, index in zip(counts, rows, strict=True):
+        expected = dict(zip(index.tolist(), jf.tally(index).tolist(), strict=True))
+        assert dict(zip(row.indices.tolist(), row.data.tolist(), strict=True)) == expected
+
+
+def _old_model(tmp_path: Path) -> Path:
+    """A copy of the shipped rules whose model says it was made by another featuriser (round 6's)."""
+    rules = shutil.copytree(default_rules_dir(), tmp_path / "rules")
+    with np.load(judge_path(rules), allow_pickle=False) as data:
+        arrays = {k: data[k] for k in data.files}
+    meta = json.loads(bytes(arrays.pop("meta")).decode("utf-8"))
+    del meta["features"]
+    arrays["meta"] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
+    np.savez_compressed(judge_path(rules), **arrays)
+    return rules
+
+
+def test_a_model_made_by_another_featuriser_is_refused_naming_the_file_and_the_command(tmp_path):
+    rules = _old_model(tmp_path)
+    with pytest.raises(RulesError) as caught:
+        load_ruleset(rules)
+    text = str(caught.value)
+    assert MODEL_FILE in text and "trained on features" in text and jf.FEATURES in text
+    assert "pantau rules train" in text
+
+
+def test_rules_train_replaces_a_model_it_cannot_read(tmp_path, capsys):
+    from pantau.cli.main import main
+
+    rules = _old_model(tmp_path)
+    (rules / "judge" / "judge.yaml").write_text(
+        "topics:\n  cybercrime: {veto: 0.15, alone: 0.85}\ntrain: [../corpus]\n", encoding="utf-8"
+    )
+    assert main(["rules", "train", str(rules)]) == 0
+    assert "wrote" in capsys.readouterr().out
+    assert load_ruleset(rules).judge is not None
