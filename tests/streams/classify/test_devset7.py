@@ -23,6 +23,15 @@ brackets), AFTER = round 7 (rules and the same judge):
                   teller taking cash from the vault
                   cybercrime   caught 0/5 -> 5/5   clean 4/4 -> 4/4
 
+Written after the first landing (8d50f86) and scored on main before the fix:
+
+    bloc-name     one or two members' own news with ASEAN named once in
+                  passing ("the country, which became ASEAN's 11th member",
+                  "hai nước thành viên ASEAN", a Korea-ASEAN aside in an
+                  ambassador's trade talk), "the ASEAN way" as an idiom for a
+                  board or a wage talk; the bloc at work, also as "the bloc"
+                  asean        caught 6/6 -> 6/6   clean 7/9 -> 8/9   (rules alone clean 5/9 -> 8/9)
+
 The fixes are mechanisms more than words: a headline that announces an
 opinion genre (column, essay, satire, 칼럼, tản văn; ``frames:`` in
 cybercrime.yaml) needs three telling terms (a theft, an arrest, a named crime
@@ -32,6 +41,11 @@ the impostor is a claim NEAR an institution ("yang mengaku petugas PLN",
 a call, a message or an email AND the money gone; payment tampering is the
 device NEAR the card slot, the QR code NEAR its cover with the money paid
 elsewhere, or an edit of balances in a system, with a loss or the law.
+For ASEAN, a membership word alone (member, anggota, thành viên, 회원국) no
+longer makes the name the bloc at work (joining still does), "the ASEAN way"
+after gaya/ala/kiểu or before way/style/방식 is an idiom (a sense), and
+"hợp tác xã" is a cooperative, not cooperation. Still wrong: the Korean
+ambassador's trade talk with a "한-아세안" aside (the judge lets it stand).
 
 The AFTER figures were tuned with this set in view: they are not estimates
 for unseen news. The floor is the AFTER figure minus a margin of about one
@@ -50,11 +64,11 @@ DEVSET7 = Path(__file__).resolve().parents[2] / "fixtures" / "devset7"
 FLOOR = {
     # topic: (precision, recall)
     "cybercrime": (0.93, 0.93),
-    "asean": (0.80, 0.75),  # r7-judge, trained on it: 1.000 / 1.000 (the rules and round 6's judge 0.800 / 1.000)
+    "asean": (0.80, 0.83),  # r7-judge, trained on it (the rules and round 6's judge: see above)
 }
 
 
 # A failure lists the mistakes.
 TestDevset7 = set_checks(
-    DEVSET7, FLOOR, Shape(at_least=38, negatives=20, per_topic=4, indonesian_share=0.30), blind=False
+    DEVSET7, FLOOR, Shape(at_least=43, negatives=23, per_topic=4, indonesian_share=0.30), blind=False
 )

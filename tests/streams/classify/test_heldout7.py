@@ -53,10 +53,15 @@ tampered with (a card copier, a covered QR code, balances edited), more
 obituary cues. Rules and the round-6 judge:
 
     cybercrime   0.891 / 0.864  ->  0.938 / 0.924   (tp 61, fp 4, fn 5)
-    asean, north-korea unchanged
+    north-korea unchanged
 
-Rules alone: cybercrime 0.844 / 0.818 -> 0.922 / 0.894. Tuned with the set
-in view: not an estimate for unseen news.
+Second landing (asean: a membership word alone is not the bloc at work,
+"the ASEAN way" as an idiom, "hợp tác xã" a cooperative):
+
+    asean        0.935 / 1.000  ->  1.000 / 1.000   (tp 29, fp 0, fn 0)
+
+Rules alone: cybercrime 0.844 / 0.818 -> 0.922 / 0.894, asean 0.903 / 0.966
+-> 0.966 / 0.966. Tuned with the set in view: not an estimate for unseen news.
 
 Opened as a development set in round 7: r7-judge lists it under the judge's
 `train:` (with devset7), so its figures here measure fitting, not generalising.
