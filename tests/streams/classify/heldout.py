@@ -22,7 +22,7 @@ import pytest
 from pantau.streams.classify import default_rules_dir, load_ruleset
 from pantau.streams.classify.corpus import CorpusItem, Evaluation, evaluate, load_corpus
 
-__all__ = ["Shape", "set_checks", "evaluate_shipped", "assert_floor", "assert_shape"]
+__all__ = ["Shape", "set_checks", "evaluate_shipped", "assert_floor", "assert_shape", "judge_learns_from"]
 
 LANGUAGES = frozenset({"id", "en", "vi", "ko"})
 
@@ -73,6 +73,13 @@ def set_checks(folder: Path, floors: dict[str, tuple[float, float]], shape: Shap
             assert_floor(_evaluation(folder), topic, floors[topic], blind=blind)
 
     return Checks
+
+
+def judge_learns_from(folder: Path) -> bool:
+    """Whether the shipped judge's `train:` list (rules/judge/judge.yaml) names ``folder``."""
+    from pantau.streams.classify.judge_train import read_settings
+
+    return folder.resolve() in read_settings(default_rules_dir() / "judge").train
 
 
 def evaluate_shipped(items: list[CorpusItem]) -> Evaluation:

@@ -71,9 +71,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pantau.streams.classify import default_rules_dir
-from pantau.streams.classify.judge_train import read_settings
-from tests.streams.classify.heldout import Shape, set_checks
+from tests.streams.classify.heldout import Shape, judge_learns_from, set_checks
 
 HELDOUT6 = Path(__file__).resolve().parents[2] / "fixtures" / "heldout6"
 
@@ -92,5 +90,4 @@ TestHeldout6 = set_checks(
 
 def test_opened_in_round_6_the_set_now_teaches_the_judge():
     """Opened as a development set in round 6: the judge learns from it (a new blind set measures instead)."""
-    settings = read_settings(default_rules_dir() / "judge")
-    assert HELDOUT6.resolve() in settings.train
+    assert judge_learns_from(HELDOUT6) is True
