@@ -30,13 +30,17 @@ def make_article(n: int) -> Article:
     )
 
 
-def test_publish_returns_once_every_article_is_readable_keyed_by_id(kafka_bootstrap, topic_prefix, read_topic):
-    articles = [make_article(n) for n in range(25)]
-    publisher = KafkaPublisher(kafka_bootstrap, prefix=topic_prefix, timeout=30)
+def _publish(bootstrap: str, prefix: str, articles: list[Article]) -> None:
+    publisher = KafkaPublisher(bootstrap, prefix=prefix, timeout=30)
     try:
         asyncio.run(publisher.publish(articles))
     finally:
         publisher.close()
+
+
+def test_publish_returns_once_every_article_is_readable_keyed_by_id(kafka_bootstrap, topic_prefix, read_topic):
+    articles = [make_article(n) for n in range(25)]
+    _publish(kafka_bootstrap, topic_prefix, articles)
 
     records = read_topic(ARTICLES.name(topic_prefix))
     assert sorted(r.key.decode() for r in records) == sorted(a.id for a in articles)
@@ -53,11 +57,7 @@ def test_published_zstd_batches_are_read_by_the_workers_client(kafka_bootstrap, 
 
     assert COMPRESSION == "zstd"
     articles = [make_article(n) for n in range(40)]
-    publisher = KafkaPublisher(kafka_bootstrap, prefix=topic_prefix, timeout=30)
-    try:
-        asyncio.run(publisher.publish(articles))
-    finally:
-        publisher.close()
+    _publish(kafka_bootstrap, topic_prefix, articles)
 
     async def read() -> list[Article]:
         consumer = AIOKafkaConsumer(
