@@ -71,8 +71,16 @@ async def _main(config: Config, once: bool, console_stream: TextIO | None) -> in
         for sig in (signal.SIGINT, signal.SIGTERM):
             with suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(sig, stop.set)
-        heap.settle()  # the rules, judge and caches stay: full collections skip them (pantau/core/heap.py)
-        log.info("monitor_started", feeds=len(config.feeds), state=str(config.state), rules=str(config.rules))
+        # The rules, judge and caches stay: full collections skip them (pantau/core/heap.py). The count is
+        # on the start line so that a test (and an operator) can see the freeze happened.
+        frozen = heap.settle()
+        log.info(
+            "monitor_started",
+            feeds=len(config.feeds),
+            state=str(config.state),
+            rules=str(config.rules),
+            frozen_objects=frozen,
+        )
         await runner.forever(stop)
         log.info("monitor_stopped")
         return 0
