@@ -37,6 +37,11 @@ The same commit's rules without the judge: asean 0.953 / 0.976, cybercrime
 0.918 / 0.905, north-korea 0.957 / 0.957. With the judge nothing moved on the
 everyday mix; the rules alone lost two cybercrime false alarms.
 
+Round 8 opened breadth8 as a development set with heldout8 (r8-rules fixed the
+kinds of both sets' mistakes; tests/fixtures/devset8): cybercrime 1.000 / 0.959
+(tp 71, fp 0, fn 3) with the judge of main 63d9191, and the same with the rules
+alone. Fitted from here on: the cybercrime floor follows, one article under.
+
 The floor is the AFTER figure minus a margin of about one article. Do not edit
 the texts or labels, do not tune on this set's mistakes, and do not list it
 under the judge's `train:`: it becomes a development set next round.
@@ -54,7 +59,7 @@ FLOOR = {
     # topic: (precision, recall)
     "asean": (0.97, 0.95),
     "north-korea": (0.95, 0.93),
-    "cybercrime": (0.91, 0.90),
+    "cybercrime": (0.98, 0.94),  # round 8 (opened): 1.000 / 0.959
 }
 
 # Fails without naming articles: the set stays blind.
