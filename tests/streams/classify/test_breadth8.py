@@ -38,8 +38,8 @@ The same commit's rules without the judge: asean 0.953 / 0.976, cybercrime
 everyday mix; the rules alone lost two cybercrime false alarms.
 
 Round 8 opened breadth8 as a development set with heldout8 (r8-rules fixed the
-kinds of both sets' mistakes; tests/fixtures/devset8): cybercrime 1.000 / 0.959
-(tp 71, fp 0, fn 3) with the judge of main 63d9191, and the same with the rules
+kinds of both sets' mistakes; tests/fixtures/devset8): cybercrime 1.000 / 0.986
+(tp 73, fp 0, fn 1) with the judge of main 63d9191, and the same with the rules
 alone. Fitted from here on: the cybercrime floor follows, one article under.
 
 The floor is the AFTER figure minus a margin of about one article. Do not edit
@@ -59,7 +59,7 @@ FLOOR = {
     # topic: (precision, recall)
     "asean": (0.97, 0.95),
     "north-korea": (0.95, 0.93),
-    "cybercrime": (0.98, 0.94),  # round 8 (opened): 1.000 / 0.959
+    "cybercrime": (0.98, 0.97),  # round 8 (opened): 1.000 / 0.986
 }
 
 # Fails without naming articles: the set stays blind.

@@ -43,8 +43,8 @@ Round 8 opened heldout8 as a development set: r8-rules grouped its mistakes
 (and breadth8's) into kinds, wrote tests/fixtures/devset8 in other words, and
 fixed the kinds (payment diversion, paid-and-vanished sellers, wallet drains,
 plain-told intrusions, corrections, blade "hacks", a security firm's business).
-With those rules (r8-rules, judge of main 63d9191), cybercrime 0.985 / 0.985
-(tp 67, fp 1, fn 1); rules alone 0.985 / 0.971. Fitted figures from here on,
+With those rules (r8-rules, judge of main 63d9191), cybercrime 0.986 / 1.000
+(tp 68, fp 1, fn 0); the same with the rules alone. Fitted figures from here on,
 not estimates: the cybercrime floor follows them, one article under.
 
 The floor is the AFTER figure minus a margin of about one article. Do not edit
@@ -65,7 +65,7 @@ FLOOR = {
     # topic: (precision, recall)
     "asean": (0.96, 0.93),
     "north-korea": (0.91, 0.88),
-    "cybercrime": (0.97, 0.97),  # round 8 (opened): 0.985 / 0.985
+    "cybercrime": (0.97, 0.98),  # round 8 (opened): 0.986 / 1.000
 }
 
 # Fails without naming articles: the set stays blind.
