@@ -186,6 +186,8 @@ class Judge:
         if not weak and not rest:
             return []
         text = article_text(article)
+        veto: np.ndarray | None = None
+        lead: np.ndarray | None = None
         if weak and rest:
             veto, lead = both_features(text)
         else:

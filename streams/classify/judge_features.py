@@ -9,8 +9,9 @@ the same function, so the model always sees the features it learned from.
 
 What is read: the text lowercased, every run of characters that are not letters or digits made
 one space. Character n-grams (2-5) stay inside a word and its two edges, as "char_wb" did; word
-n-grams are words of two or more characters and each pair of neighbouring words. The two kinds
-hash into separate halves of the feature space.
+n-grams are words and each pair of neighbouring words. The two kinds hash into separate halves of
+the feature space. The judge alone reads the word n-grams of the lead (the words that end within
+its first characters); an article read by both models gets both from one pass (``grams_and_lead``).
 """
 
 from __future__ import annotations
@@ -134,7 +135,9 @@ def lead_grams(text: str, lead: int) -> np.ndarray:
     What ``grams_and_lead`` gives as its second part, reading no more than the lead (a word cut by the
     lead is left out, so a longer read finds the same words).
     """
-    return _grams(text, lead + 1, False, CHAR_ORDERS, lead)[1]
+    in_lead = _grams(text, lead + 1, False, CHAR_ORDERS, lead)[1]
+    assert in_lead is not None
+    return in_lead
 
 
 def grams_and_lead(text: str, cap: int, lead: int) -> tuple[np.ndarray, np.ndarray]:

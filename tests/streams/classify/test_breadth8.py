@@ -47,6 +47,14 @@ rules of main 468f3d4), with breadth8 in every fold's training the pooled
 cybercrime figures went from tp 1078, fp 18, fn 19 to 1075 / 18 / 22 (three
 real crime stories lost, nothing gained), asean and north-korea did not move,
 nor did heldout8's fold; so it stays out of the judge's `train:` again.
+
+With round 8's judge (heldout8 and devset8 learned, cybercrime `alone` 0.75
+chosen on the same folds, this set's among them) and the rules of main
+c75a7f3, measured once:
+
+    cybercrime   0.932 / 0.919  ->  0.932 / 0.932   (tp 69, fp 5, fn 5)
+
+asean and north-korea unchanged.
 """
 
 from __future__ import annotations
@@ -61,7 +69,7 @@ FLOOR = {
     # topic: (precision, recall)
     "asean": (0.97, 0.95),
     "north-korea": (0.95, 0.93),
-    "cybercrime": (0.91, 0.90),
+    "cybercrime": (0.91, 0.91),  # r8-judge: 0.932 / 0.932
 }
 
 # Opened: a failure lists the mistakes.
