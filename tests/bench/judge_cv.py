@@ -293,6 +293,7 @@ CONFIGS: dict[str, Design] = {
     "r7char35": Design(veto_chars=1200, strong_hits=10, veto_char=(3, 5)),
     "r7char34": Design(veto_chars=1200, strong_hits=10, veto_char=(3, 4)),
     "round8": Design(veto_chars=1200, strong_hits=10),
+    "r7bars": Design(veto_chars=1200, strong_hits=10),  # round 8's design with round 7's bars (before/after)
 }
 BARS: dict[str, dict[str, tuple[float, float, int]]] = {
     # Per-topic bars (veto, alone, strong_hits) where a design's differ by topic: rules/judge/judge.yaml.
@@ -303,6 +304,7 @@ BARS: dict[str, dict[str, tuple[float, float, int]]] = {
     "r7char35": {"cybercrime": (0.15, 0.8, 10)},
     "r7char34": {"cybercrime": (0.15, 0.8, 10)},
     "round8": {"cybercrime": (0.1, 0.75, 10)},  # rules/judge/judge.yaml as round 8 ships it
+    "r7bars": {"cybercrime": (0.1, 0.85, 10)},
 }
 
 
