@@ -36,6 +36,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Load the configuration and run the embedded monitor; returns the exit status."""
-    from pantau.runtime.embedded import run_embedded
+    from pantau.runtime.run_monitor import run_embedded
 
     return run_embedded(config_from_args(args, with_rules=True), once=args.once)

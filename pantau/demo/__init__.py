@@ -91,7 +91,7 @@ def demo_config(base_url: str, state: Path) -> Config:
 
 def run_demo(*, keep_serving: bool = False) -> int:
     """Serve the sample feeds, run the embedded pipeline once, print alerts; returns the exit status."""
-    from pantau.runtime.embedded import run_embedded
+    from pantau.runtime.run_monitor import run_embedded
 
     with DemoServer() as server, tempfile.TemporaryDirectory(prefix="pantau-demo-") as tmp:
         print(

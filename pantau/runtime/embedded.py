@@ -26,17 +26,17 @@ each write and each pass.
 Ops events take the same road from the router on: the poller's feed-health
 events and the dispatcher's "destination disabled" go through
 ``Router.events_for`` into the outbox (routes with ``events:``).
+
+The process around the runner (signals, /metrics, the page, the start line) is
+:mod:`pantau.runtime.run_monitor`; a ``--once`` run's summary is :mod:`pantau.runtime.run_summary`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import math
-import signal
-import sys
 import time
 from contextlib import suppress
-from dataclasses import dataclass, field
 from typing import TextIO
 
 from pantau.adapters.sqlite.archive import ArchivedAlert, ArchiveStore, Intake
@@ -46,25 +46,21 @@ from pantau.adapters.sqlite.outbox import SqliteOutbox
 from pantau.adapters.sqlite.silences import SqliteSilences
 from pantau.adapters.sqlite.state import open_state
 from pantau.adapters.sqlite.stories import SqliteStoryStore
-from pantau.adapters.sqlite.websub import SqliteSubscriptionStore
 from pantau.config import Config
-from pantau.core import heap
 from pantau.core.article import Article
 from pantau.core.logs import get_logger
-from pantau.runtime.observe import start_observer
+from pantau.runtime.run_summary import RunSummary
 from pantau.sources.health import FeedHealth
-from pantau.sources.outcome import PollSummary
 from pantau.sources.poller import Poller
-from pantau.sources.websub_callback import serve_websub
-from pantau.streams.classify import LiveRules, RuleSet, load_ruleset
-from pantau.streams.deliver import Dispatcher, DrainSummary, Router, build_destinations
+from pantau.streams.classify import LiveRules, RuleSet
+from pantau.streams.deliver import Dispatcher, Router, build_destinations
 from pantau.streams.deliver.events import OpsEvent, from_health
 from pantau.streams.deliver.feedback import signer_for
 from pantau.streams.deliver.retention import delivery_retention
 from pantau.streams.pipeline import Outcome, process
 from pantau.streams.stories import StoryIndex
 
-__all__ = ["RunSummary", "EmbeddedRunner", "run_embedded"]
+__all__ = ["RunSummary", "EmbeddedRunner"]
 
 log = get_logger(component="embedded")
 
@@ -74,37 +70,6 @@ FLUSH_ARTICLES = 500
 """Processed articles held for one archive write at most."""
 FLUSH_SECONDS = 2.0
 """How long the first of them waits for the write at most (search shows an article this late at most)."""
-
-
-@dataclass
-class RunSummary:
-    """One ``--once`` run: the poll's and the drain's own summaries, and what the pipeline made in between."""
-
-    polled: PollSummary = field(default_factory=PollSummary)
-    drained: DrainSummary = field(default_factory=lambda: DrainSummary(sent=0, pending=0, dead=0))
-    articles: int = 0
-    matched: int = 0
-    alerts: int = 0
-
-    @property
-    def errors(self) -> list[str]:
-        """One line per failed feed, naming the feed."""
-        errors = []
-        for outcome in self.polled.outcomes:
-            if outcome.failed:
-                error = outcome.error or outcome.outcome
-                # FeedError messages start with the URL, which is the feed's id unless it has its own.
-                errors.append(error if error.startswith(outcome.feed) else f"{outcome.feed}: {error}")
-        return errors
-
-    def line(self) -> str:
-        """The one-line summary printed on stderr."""
-        polled, drained = self.polled, self.drained
-        return (
-            f"pantau: {polled.feeds} feeds polled ({polled.failed} failed), {self.articles} new articles, "
-            f"{self.matched} matched, {self.alerts} new alerts: {drained.sent} delivered, "
-            f"{drained.pending} waiting for retry, {drained.dead} dead-lettered"
-        )
 
 
 class EmbeddedRunner:
@@ -334,61 +299,3 @@ def _intake(outcome: Outcome, queued: set[str], inhibited: dict[str, str] | None
     return Intake(
         classified=outcome.classified, story_id=outcome.story.story_id if outcome.story else None, alerts=alerts
     )
-
-
-def _readiness(runner: EmbeddedRunner):
-    def reasons() -> list[str]:
-        backlog = runner.inbox.count_pending()
-        return [f"{backlog} articles waiting to be classified"] if backlog > 1000 else []
-
-    return reasons
-
-
-async def _main(config: Config, once: bool, console_stream: TextIO | None) -> int:
-    rules = None
-    if once:  # one pass: no need to watch the rules directory
-        rules = load_ruleset(config.rules)
-    runner = EmbeddedRunner(config, rules=rules, console_stream=console_stream)
-    observer = page = None
-    try:
-        runner.start()
-        if once:
-            summary = await runner.once()
-            for error in summary.errors:
-                print(f"pantau: feed failed: {error}", file=sys.stderr)
-            print(summary.line(), file=sys.stderr)
-            return 0
-        if config.metrics:  # not for --once: nothing would scrape a process that lives seconds
-            _subscriber, routes = serve_websub(runner.poller, config, SqliteSubscriptionStore(runner.conn))
-            observer = start_observer(
-                config.metrics,
-                _readiness(runner),
-                mode="run",
-                routes=routes,
-                degraded=runner.live.degraded if runner.live is not None else None,
-            )
-        if config.web.listen:  # the page in its own process: it never holds up this one, nor its interpreter
-            from pantau.web.app import start_page
-
-            page = start_page(config)
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            with suppress(NotImplementedError, RuntimeError):
-                loop.add_signal_handler(sig, stop.set)
-        heap.settle()  # the rules, judge and caches stay: full collections skip them (pantau/core/heap.py)
-        log.info("monitor_started", feeds=len(config.feeds), state=str(config.state), rules=str(config.rules))
-        await runner.forever(stop)
-        log.info("monitor_stopped")
-        return 0
-    finally:
-        if page is not None:
-            page.stop()
-        if observer is not None:
-            observer.stop()
-        await runner.aclose()
-
-
-def run_embedded(config: Config, *, once: bool = False, console_stream: TextIO | None = None) -> int:
-    """Run the embedded monitor (``--once``: one pass, then exit); returns the exit status."""
-    return asyncio.run(_main(config, once, console_stream))

@@ -15,8 +15,11 @@ from typing import Any
 from pantau.config import Config
 from pantau.core import heap
 from pantau.core.config import KafkaSettings
+from pantau.core.logs import get_logger
 
 __all__ = ["run_stream_worker"]
+
+log = get_logger(component="worker")
 
 
 def run_stream_worker(
@@ -70,7 +73,8 @@ def run_stream_worker(
 
     runner = Runner(app, quiet=True, override_logging=False, redirect_stdouts=False, loglevel=log_level)
     runner.spinner = None  # its terminal escapes would corrupt JSON log lines
-    heap.settle()  # rules, judge and app stay for good: full collections skip them (pantau/core/heap.py)
+    # Rules, judge and app stay for good: full collections skip them (pantau/core/heap.py).
+    _started(role, kafka, heap.settle())
     try:
         runner.execute_from_commandline()
     except SystemExit as exc:
@@ -87,6 +91,11 @@ def run_stream_worker(
     return 0
 
 
+def _started(role: str, kafka: KafkaSettings, frozen: int) -> None:
+    """The start line: the role, the broker, and how many start-up objects the heap freeze holds."""
+    log.info("worker_started", role=role, bootstrap=kafka.bootstrap, prefix=kafka.prefix, frozen_objects=frozen)
+
+
 def _classify_only(config: Config, rules: Any, kafka: KafkaSettings, broker: Any, log_gate: Any) -> int:
     """``--role classify``: the batch classifier until SIGINT/SIGTERM."""
     import asyncio
@@ -99,7 +108,7 @@ def _classify_only(config: Config, rules: Any, kafka: KafkaSettings, broker: Any
         if config.metrics
         else None
     )
-    heap.settle()
+    _started("classify", kafka, heap.settle())
     try:
         asyncio.run(run_classifier(rules, kafka.bootstrap, kafka.prefix, exactly_once=kafka.exactly_once))
     finally:

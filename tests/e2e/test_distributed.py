@@ -208,6 +208,8 @@ def test_two_workers_deliver_once_across_a_kill_a_restart_and_rule_edits(
         timeout=90,
         procs=workers,
     )
+    # Each worker froze its long-lived heap at start (pantau/core/heap.py): the start line counts it.
+    assert all(w.logged("worker_started")["frozen_objects"] > 0 for w in workers)
     sources = cluster["sources"]()
 
     # Kill the worker that delivers, in the middle of it (rate-limited to 5 a second),

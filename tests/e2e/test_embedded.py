@@ -261,6 +261,8 @@ def test_the_monitor_runs_until_ctrl_c_and_serves_metrics(
     )
     monitor = pantau_process("run", "--config", str(config), cwd=cwd)
     assert stories(delivered_titles_after(webhook_receiver, 3)) == EXPECTED
+    # The long-lived heap was frozen at start (pantau/core/heap.py): the start line counts it.
+    assert monitor.logged("monitor_started")["frozen_objects"] > 0
     metrics_url = f"http://{monitor.logged('observer_started')['address']}/metrics"
     # Deliveries can overtake the classification of the unmatched articles: wait for all six.
     assert scrape_until(metrics_url, r"^pantau_classify_articles_ingested_total 6\.0$")

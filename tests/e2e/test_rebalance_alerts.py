@@ -191,3 +191,11 @@ def test_rebalances_mid_stream_deliver_every_alert_exactly_once(tmp_path, kafka_
         most = max(most, depth)
     assert starts and most == 1, f"deliveries overlapped ({most} at once):\n" + "\n".join(sorted(timeline))
     print(f"delivery started per worker: {dict(starts)}")
+    # Every role froze its long-lived heap at start (pantau/core/heap.py), as its start line says.
+    started = {name: worker.logged("worker_started") for name, worker in workers.items()}
+    assert {name: line["role"] for name, line in started.items()} == {
+        "first": "all",
+        "classifier": "classify",
+        "second": "all",
+    }
+    assert all(line["frozen_objects"] > 0 for line in started.values()), started
