@@ -16,7 +16,6 @@ from typing import Callable
 
 import regex
 
-# The compiled records are re-exported: judgement.py and engine.py import them from here.
 from pantau.streams.classify.compiled import (
     ALL_FIELDS,
     FIELD_INDEX,
@@ -28,27 +27,14 @@ from pantau.streams.classify.compiled import (
     RegexHit,
     RegexLeaf,
     Span,
-    Test,
 )
 from pantau.streams.classify.problems import did_you_mean
 from pantau.streams.classify.query import And, ListRef, Near, Node, Not, Or, Regex, Scope, Term, TopicRef
 from pantau.streams.classify.terms import CompileError, TermTable
 
-__all__ = [
-    "CompiledRule",
-    "Leaf",
-    "RegexLeaf",
-    "RuleCompiler",
-    "Context",
-    "Collected",
-    "Span",
-    "Hits",
-    "RegexHit",
-    "Test",
-    "ALL_FIELDS",
-    "FIELD_INDEX",
-    "nested_repetition",
-]
+__all__ = ["RuleCompiler", "nested_repetition"]
+# Re-exported for judgement.py and engine.py, which import them from here.
+__all__ += ["CompiledRule", "Context", "Hits", "RegexHit", "RegexLeaf", "Span"]
 
 
 @dataclass
