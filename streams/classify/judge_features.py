@@ -9,8 +9,9 @@ the same function, so the model always sees the features it learned from.
 
 What is read: the text lowercased, every run of characters that are not letters or digits made
 one space. Character n-grams (2-5) stay inside a word and its two edges, as "char_wb" did; word
-n-grams are words of two or more characters and each pair of neighbouring words. The two kinds
-hash into separate halves of the feature space.
+n-grams are words and each pair of neighbouring words. The two kinds hash into separate halves of
+the feature space. The judge alone reads the word n-grams of the lead (the words that end within
+its first characters); an article read by both models gets both from one pass (``grams_and_lead``).
 """
 
 from __future__ import annotations
@@ -22,9 +23,19 @@ import unicodedata
 import numpy as np
 from scipy import sparse
 
-__all__ = ["FEATURES", "FEATURE_BITS", "WIDTH", "normalise", "grams", "tally", "count_rows"]
+__all__ = [
+    "FEATURES",
+    "FEATURE_BITS",
+    "WIDTH",
+    "normalise",
+    "grams",
+    "lead_grams",
+    "grams_and_lead",
+    "tally",
+    "count_rows",
+]
 
-FEATURES = "pantau-ngrams-1"
+FEATURES = "pantau-ngrams-2"
 """Names this featuriser in model files: a model made by another one is refused (judge.load_judge)."""
 
 FEATURE_BITS = 18
@@ -88,13 +99,25 @@ _SPACE = np.uint32(32)
 def normalise(text: str, cap: int) -> np.ndarray:
     """The code points the judge reads: the first ``cap`` characters lowercased, every run of characters that are
     not letters, digits or marks one space, with one space before and after (an empty text is one space)."""
+    return _normalise(text, cap, None)[0]
+
+
+def _normalise(text: str, cap: int, lead: int | None) -> tuple[np.ndarray, int]:
+    """``normalise``, and with ``lead`` the cut: a word of the first ``lead`` characters ends before it.
+
+    The cut is the number of code points kept up to the ``lead``-th character of the text: the space after a word
+    that ends within those characters stands at or before it (and after it for a word that runs on).
+    """
     codes = np.frombuffer(f" {text[:cap].lower()} ".encode("utf-32-le"), dtype=np.uint32)
     word = _WORD[codes]
     keep = word.copy()
     keep[0] = True  # the first space; after that, the first separator after each word
     keep[1:] |= word[:-1]
     kept: np.ndarray = np.where(word, codes, _SPACE)[keep]
-    return kept
+    if lead is None:
+        return kept, len(kept)
+    # lower() may lengthen a character ("İ"): count the lead in lowered characters.
+    return kept, int(np.count_nonzero(keep[: len(text[:lead].lower()) + 1]))
 
 
 def grams(text: str, cap: int, *, chars: bool = True, orders: tuple[int, ...] = CHAR_ORDERS) -> np.ndarray:
@@ -103,10 +126,41 @@ def grams(text: str, cap: int, *, chars: bool = True, orders: tuple[int, ...] = 
     Word n-grams (1-2) always, in [0, HALF); character n-grams (``orders``, within words) only when ``chars``,
     in [HALF, WIDTH). Few numpy calls on short arrays: each call's fixed cost is most of the time here.
     """
-    codes = normalise(text, cap)
+    return _grams(text, cap, chars, orders, None)[0]
+
+
+def lead_grams(text: str, lead: int) -> np.ndarray:
+    """The word n-grams (1-2) of the words that end within the first ``lead`` characters of ``text``.
+
+    What ``grams_and_lead`` gives as its second part, reading no more than the lead (a word cut by the
+    lead is left out, so a longer read finds the same words).
+    """
+    in_lead = _grams(text, lead + 1, False, CHAR_ORDERS, lead)[1]
+    assert in_lead is not None
+    return in_lead
+
+
+def grams_and_lead(text: str, cap: int, lead: int) -> tuple[np.ndarray, np.ndarray]:
+    """``grams(text, cap)`` and ``lead_grams(text, lead)`` from one pass over the text (``lead`` < ``cap``).
+
+    The judge's veto reads characters and words of ``cap`` characters, its alone model the words of the lead: an
+    article with a weak rule match and other topics to judge alone needs both, and the lead's words are a
+    subset of the veto's, so they are picked out instead of normalised and hashed again.
+    """
+    index, lead_index = _grams(text, cap, True, CHAR_ORDERS, lead)
+    assert lead_index is not None
+    return index, lead_index
+
+
+def _grams(
+    text: str, cap: int, chars: bool, orders: tuple[int, ...], lead: int | None
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """The n-gram indices of ``grams``, and with ``lead`` those of ``lead_grams`` (None without)."""
+    codes, cut = _normalise(text, cap, lead)
     n = len(codes)
     if n < 3:
-        return np.empty(0, dtype=np.uint64)
+        empty = np.empty(0, dtype=np.uint64)
+        return empty, None if lead is None else empty
     if n >= len(_INV):
         _grow(n + 1)
     with np.errstate(over="ignore"):
@@ -118,8 +172,10 @@ def grams(text: str, cap: int, *, chars: bool = True, orders: tuple[int, ...] = 
         low = np.concatenate((gaps[:-1], gaps[:-2]))
         high = np.concatenate((gaps[1:], gaps[2:]))
         index: np.ndarray = (sums[high] - sums[low]) * _POW_MIX[high] >> _SHIFT
+        # the lead's n-grams: those whose last word's space stands at or before the cut
+        in_lead = None if lead is None else (index if cut >= n - 1 else index[high <= cut])
         if not chars:
-            return index
+            return index, in_lead
         spaces = np.cumsum(codes == _SPACE)  # spaces[i]: spaces in padded[: i + 1]
         before = np.concatenate((_ZERO, sums))  # before[i]: the sum over padded[:i]
         # Every order at once: row j holds the n-grams padded[s : s + orders[j]] for each s. They stay inside
@@ -129,7 +185,7 @@ def grams(text: str, cap: int, *, chars: bool = True, orders: tuple[int, ...] = 
         stop = np.minimum(start + sizes, n)
         ok = (spaces[stop - 2] == spaces[start]) & (stop - start == sizes)
         hashes = ((before[stop] - before[start]) * _POW_MIX_BEFORE[stop] + sizes.astype(np.uint64) * _MIX)[ok]
-    return np.concatenate((index, (hashes >> _SHIFT) + _HALF_U))
+    return np.concatenate((index, (hashes >> _SHIFT) + _HALF_U)), in_lead
 
 
 def tally(index: np.ndarray) -> np.ndarray:

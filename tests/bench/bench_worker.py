@@ -29,8 +29,11 @@ miss says whether the machine starved the worker. The webhook
 receiver and the process harness are the end-to-end tests' (tests/e2e/servers.py, processes.py).
 
 Before and after in one run: PANTAU_BENCH_BASELINE=<another checkout with its .venv> (say a worktree
-at main) runs ``deliver_alone``, ``one_worker`` and ``roles_one_classifier`` with that checkout's
-workers first, then with this one's, and adds ``*_vs_baseline`` ratios. PANTAU_BENCH_WORKER_CASES=
+at main) runs ``deliver_alone``, ``one_worker``, ``two_workers`` and ``roles_one_classifier`` with that
+checkout's workers first, then with this one's, and adds ``*_vs_baseline`` ratios; the baseline's pair
+gets its speedup figures from its own one-worker case, so both pairs' figures stand side by side (and
+PANTAU_BENCH_ROUNDS=N gives the spread of each, ``two_workers@baseline`` beside ``two_workers``).
+PANTAU_BENCH_WORKER_CASES=
 deliver_alone,one_worker runs only those cases (names as above).
 
 PANTAU_BENCH_RULES=no-judge runs every case with the shipped rules without the learned judge (or
@@ -758,7 +761,11 @@ def _spread(found: dict[str, list[dict]]) -> dict:
 
 
 def _setups(wanted, checkouts, before, n, bootstrap, run_id, work, batches, alone, common, args):
-    """One round of SETUPS (each against the baseline where compared): one process, then pairs, in turn."""
+    """One round of SETUPS (each against the baseline where compared): one process, then pairs, in turn.
+
+    A baseline's pair gets its speedup figures from the baseline's own one-process case of the same
+    round, as this checkout's do from its own: both pairs' ratios, side by side in one run.
+    """
     base: dict[str, dict] = {}
     for name, roles, env in SETUPS:
         if name not in wanted:
@@ -766,12 +773,10 @@ def _setups(wanted, checkouts, before, n, bootstrap, run_id, work, batches, alon
         for checkout in checkouts if name in COMPARED else [THIS]:
             prefix = f"bench-{run_id}-{name.replace('_', '-')}-{checkout.label}."
             case = _throughput(name, roles, env, n, bootstrap, prefix, work, batches[checkout.label], checkout)
-            if checkout is before:
-                yield {**common, **case}
-                base[f"{name}@baseline"] = case
-                continue
-            case |= _vs(case, base.get(f"{name}@baseline"), "cpu_s_per_1000")
-            case |= _vs(case, base.get(f"{name}@baseline"), "deliver_cpu_ms_per_alert")
+            at = "" if checkout is THIS else "@baseline"
+            if checkout is THIS:
+                case |= _vs(case, base.get(f"{name}@baseline"), "cpu_s_per_1000")
+                case |= _vs(case, base.get(f"{name}@baseline"), "deliver_cpu_ms_per_alert")
             classifying = _classifying(case)
             if name.startswith("roles_"):
                 # The classify path on its own (the roles split it from delivery).
@@ -780,8 +785,8 @@ def _setups(wanted, checkouts, before, n, bootstrap, run_id, work, batches, alon
                     "classify_path_cpu_s_per_1000": round(path, 3),
                     "classify_path_vs_classify_alone": round(path / alone["cpu_s_per_1000"], 2),
                 }
-            if name in ("one_worker", "roles_one_classifier"):
-                base[name] = case
+            if name in ("one_worker", "roles_one_classifier", "two_workers"):
+                base[name + at] = case
             if name == "roles_one_classifier":
                 per_core = 1000 / case["classify_path_cpu_s_per_1000"]
                 case |= {
@@ -795,7 +800,7 @@ def _setups(wanted, checkouts, before, n, bootstrap, run_id, work, batches, alon
             elif name == "one_worker_exactly_once" and "one_worker" in base:
                 case["cpu_cost_vs_one_worker"] = round(case["cpu_s_per_1000"] / base["one_worker"]["cpu_s_per_1000"], 2)
             elif name in ("two_workers", "roles_two_classifiers"):
-                one = base.get("one_worker" if name == "two_workers" else "roles_one_classifier")
+                one = base.get(("one_worker" if name == "two_workers" else "roles_one_classifier") + at)
                 if one is not None:
                     # Load-independent: on free cores a run takes as long as its busiest classifying process.
                     one_cpu = sum(p["cpu_s"] for p in _classifying(one))
@@ -829,7 +834,10 @@ def _setups(wanted, checkouts, before, n, bootstrap, run_id, work, batches, alon
                             "meets_target": balanced >= 1.8,
                         }
             if "speedup_cpu_estimate" in case:
-                SPEEDUPS.setdefault(name, []).append(case)
+                SPEEDUPS.setdefault(name + at, []).append(case)
+                if checkout is THIS:  # the baseline's pair of this round, measured beside it
+                    for key in ("speedup_cpu_estimate", "balance"):
+                        case |= _vs(case, base.get(f"{name}@baseline"), key)
             yield {**common, **case}
             if name in ("one_worker", "roles_one_classifier") and "latency" in wanted:
                 # On a prefix of its own: no backlog of alerts from the throughput run in the way.

@@ -42,6 +42,9 @@ SETS = (
     "devset5",
     "devset6",
     "devset7",
+    "devset8",
+    "heldout8",
+    "breadth8",  # not in the judge's training (rules/judge/judge.yaml): a fold here, so it is in the others'
 )
 
 
@@ -91,11 +94,13 @@ def _vectorisers(d: Design, alone: bool) -> list[tuple[HashingVectorizer, int]]:
 
 def _counts(texts: list[str], d: Design, alone: bool) -> sparse.csr_matrix:
     if d.featuriser == "ngrams":
-        from pantau.streams.classify.judge_features import count_rows, grams
+        from pantau.streams.classify.judge_features import count_rows, grams, lead_grams
 
         char = d.alone_char if alone else d.veto_char
         cap = d.alone_chars if alone else d.veto_chars
         orders = tuple(range(char[0], char[1] + 1)) if char else ()
+        if alone and not orders:  # the judge alone's lead: the words that end within it (judge.row_features)
+            return count_rows([lead_grams(t, cap) for t in texts])
         return count_rows([grams(t, cap, chars=bool(orders), orders=orders) for t in texts])
     parts = [v.transform([t[:cap] for t in texts]) for v, cap in _vectorisers(d, alone)]
     return sparse.hstack(parts, format="csr")
@@ -274,6 +279,7 @@ CONFIGS: dict[str, Design] = {
     "r7char24": Design(veto_chars=1200, strong_hits=10, veto_char=(2, 4)),
     "r7char35": Design(veto_chars=1200, strong_hits=10, veto_char=(3, 5)),
     "r7char34": Design(veto_chars=1200, strong_hits=10, veto_char=(3, 4)),
+    "round8": Design(veto_chars=1200, strong_hits=10),
 }
 BARS: dict[str, dict[str, tuple[float, float, int]]] = {
     # Per-topic bars (veto, alone, strong_hits) where a design's differ by topic: rules/judge/judge.yaml.
@@ -283,6 +289,7 @@ BARS: dict[str, dict[str, tuple[float, float, int]]] = {
     "r7char24": {"cybercrime": (0.15, 0.8, 10)},
     "r7char35": {"cybercrime": (0.15, 0.8, 10)},
     "r7char34": {"cybercrime": (0.15, 0.8, 10)},
+    "round8": {"cybercrime": (0.1, 0.75, 10)},  # rules/judge/judge.yaml as round 8 ships it
 }
 
 

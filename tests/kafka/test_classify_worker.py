@@ -94,3 +94,92 @@ def test_a_first_start_continues_where_the_faust_classify_agent_of_earlier_relea
 
     assert asyncio.run(run()) == 1
     assert [m.key for m in read_topic(MATCHES.name(topic_prefix))] == [items[2].id.encode()]
+
+
+def test_the_member_that_delivers_classifies_a_smaller_share_and_a_full_one_when_it_stops(
+    kafka_bootstrap, topic_prefix
+):
+    from pantau.adapters.kafka.batch_classifier import BatchClassifier
+
+    delivering = {"first": False}
+    rules = LiveRules(shipped_rules_dir())
+
+    async def scenario() -> list[tuple[int, int]]:
+        first = BatchClassifier(rules, kafka_bootstrap, topic_prefix, delivering=lambda: delivering["first"])
+        second = BatchClassifier(rules, kafka_bootstrap, topic_prefix)
+        await first.start()
+        await second.start()
+        seen: list[tuple[int, int]] = []
+
+        async def until(shares: tuple[int, int], limit: float = 60) -> None:
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + limit
+            while loop.time() < deadline:
+                await asyncio.gather(first.step(), second.step())
+                now = (len(first.assignment), len(second.assignment))
+                if not seen or seen[-1] != now:
+                    seen.append(now)
+                if now == shares:
+                    return
+
+        async def steady(seconds: float) -> tuple[int, int]:
+            """Rebalances over ``seconds`` of stepping (several heartbeats): none when the group stays put."""
+            before = first.rebalances + second.rebalances
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + seconds
+            while loop.time() < deadline:
+                await asyncio.gather(first.step(), second.step())
+            assert (len(first.assignment), len(second.assignment)) == seen[-1]
+            return before, first.rebalances + second.rebalances
+
+        try:
+            await until((3, 3))  # two ordinary members: round robin's even split
+            delivering["first"] = True  # it took delivery over: it joins again and gives partitions away
+            await until((2, 4))
+            # And the group stays put (offering two protocols kept it rebalancing every 3 s: aiokafka#1168).
+            before, after = await steady(8)
+            assert after == before, f"{after - before} rebalances in a steady group"
+            delivering["first"] = False
+            await until((3, 3))
+        finally:
+            await asyncio.gather(first.stop(), second.stop())
+        return seen
+
+    seen = asyncio.run(scenario())
+    assert (2, 4) in seen and seen[-1] == (3, 3), seen
+    assert seen.index((2, 4)) > seen.index((3, 3)), seen
+
+
+def test_a_member_of_an_earlier_release_shares_the_group_with_one_of_this_release(kafka_bootstrap, topic_prefix):
+    from aiokafka import AIOKafkaConsumer
+
+    from pantau.adapters.kafka.batch_classifier import CLASSIFY_GROUP, BatchClassifier
+
+    async def scenario() -> tuple[int, int]:
+        new = BatchClassifier(LiveRules(shipped_rules_dir()), kafka_bootstrap, topic_prefix, delivering=lambda: True)
+        # What earlier releases ran: aiokafka's default assignor (round robin), no pantau metadata.
+        old = AIOKafkaConsumer(
+            ARTICLES.name(topic_prefix),
+            bootstrap_servers=kafka_bootstrap,
+            group_id=f"{topic_prefix}{CLASSIFY_GROUP}",
+            enable_auto_commit=False,
+            session_timeout_ms=10000,
+            heartbeat_interval_ms=3000,
+        )
+        await new.start()
+        await old.start()
+        try:
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + 60
+            while loop.time() < deadline:
+                await asyncio.gather(new.step(), old.getmany(timeout_ms=500))
+                shares = (len(new.assignment), len(old.assignment()))
+                if sum(shares) == ARTICLES.partitions and all(shares):
+                    return shares
+            return len(new.assignment), len(old.assignment())
+        finally:
+            await asyncio.gather(new.stop(), old.stop())
+
+    new_share, old_share = asyncio.run(scenario())
+    # One group (the same protocol name), every partition once; the split is the leader's: 2/4 or 3/3.
+    assert new_share + old_share == ARTICLES.partitions and new_share in (2, 3), (new_share, old_share)

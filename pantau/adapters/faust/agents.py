@@ -78,7 +78,13 @@ def add_agents(worker: StreamWorker, *, classifying: bool = True) -> None:
         @app.task
         async def classify_articles() -> None:
             kafka = worker.kafka
-            classifier = BatchClassifier(worker.rules, kafka.bootstrap, kafka.prefix, exactly_once=kafka.exactly_once)
+            classifier = BatchClassifier(
+                worker.rules,
+                kafka.bootstrap,
+                kafka.prefix,
+                exactly_once=kafka.exactly_once,
+                delivering=lambda: worker.delivery.delivering,  # then it takes a smaller share of articles
+            )
             try:
                 await classify_forever(classifier)
             except Exception:  # the classifier must not take delivery down with it

@@ -15,6 +15,10 @@ batch, which the new owner classifies again: that cannot duplicate an alert, bec
 worker places a match by article id (a known article gets its recorded story) and alert keys are
 (story, route, destination), which the outbox keeps once (tests/e2e/test_rebalance_alerts.py).
 
+Shares: in an `all` worker the member that delivers (it owns the matches partition) takes half an
+ordinary member's share of the articles partitions (:mod:`pantau.adapters.kafka.classify_share`); it
+joins the group again, between batches, when its delivery starts or stops.
+
 With ``exactly_once=True`` the matches and the offsets go in one Kafka transaction per batch
 (a transactional producer, ``send_offsets_to_transaction``): a batch is visible to the delivering
 worker (which reads committed records only) exactly once even across crashes. Its cost is measured
@@ -26,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from collections.abc import Callable
 from contextlib import suppress
 from typing import Any
 
@@ -33,6 +38,7 @@ import msgspec
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener
 from aiokafka.errors import CommitFailedError, KafkaError
 
+from pantau.adapters.kafka.classify_share import DeliveryAwareAssignor
 from pantau.adapters.kafka.topics import ARTICLES, MATCHES
 from pantau.core import metrics
 from pantau.core.article import Article, decode
@@ -77,6 +83,7 @@ class BatchClassifier:
         batch: int = BATCH,
         exactly_once: bool = False,
         client_id: str = "pantau-classify",
+        delivering: Callable[[], bool] = lambda: False,
     ) -> None:
         self.rules = rules
         self.batch = batch
@@ -89,6 +96,10 @@ class BatchClassifier:
         self.assignment: frozenset[Any] = frozenset()
         self.rebalances = 0
         self._lag: dict[Any, int] = {}
+        # The member that delivers (an `all` worker owning the matches partition) classifies less.
+        self.assignor = DeliveryAwareAssignor(delivering)
+        self._asked: bool | None = None
+        self._listener = _FinishBatchFirst(self)
         self.consumer = AIOKafkaConsumer(
             bootstrap_servers=bootstrap,
             group_id=self.group,
@@ -98,6 +109,8 @@ class BatchClassifier:
             max_poll_records=batch,
             session_timeout_ms=10000,
             heartbeat_interval_ms=3000,
+            # One protocol, named as earlier releases' round robin (see classify_share: not two).
+            partition_assignment_strategy=(self.assignor,),
         )
         extra: dict[str, Any] = {"transactional_id": f"{self.group}-{uuid.uuid4().hex}"} if exactly_once else {}
         self.producer = AIOKafkaProducer(
@@ -113,7 +126,7 @@ class BatchClassifier:
         """Connect and join the group."""
         await self.producer.start()
         await self.adopt_faust_offsets()
-        self.consumer.subscribe([self.articles_topic], listener=_FinishBatchFirst(self))
+        self.consumer.subscribe([self.articles_topic], listener=self._listener)
         await self.consumer.start()
 
     async def stop(self) -> None:
@@ -165,8 +178,25 @@ class BatchClassifier:
                 log.error("article_record_unreadable", error=str(exc), topic=record.topic, offset=record.offset)
         return articles
 
+    def rejoin_if_delivery_changed(self) -> bool:
+        """Join the group again when this member started or stopped delivering since it last joined."""
+        wanted = bool(self.assignor.delivering())
+        if wanted == self.assignor.announced or wanted == self._asked:
+            return False
+        coordinator = getattr(self.consumer, "_coordinator", None)
+        if coordinator is None:  # not started: its first join will say it
+            return False
+        self._asked = wanted
+        log.info("classify_share_rejoin", delivering=wanted)
+        # The coordinator's own rejoin (as on a metadata change): same subscription, same listener, and
+        # the join metadata says it now. Subscribing again instead, mid-join, left a member of the
+        # two-worker e2e test holding partitions it never fetched (lag never 0: a3e6fbd, withdrawn).
+        coordinator.request_rejoin()
+        return True
+
     async def step(self) -> int:
         """Classify one batch; returns how many records it held (0 when none arrived)."""
+        self.rejoin_if_delivery_changed()  # between batches: none is in flight
         batches = await self.consumer.getmany(timeout_ms=500, max_records=self.batch)
         self._measure_lag(batches)
         if not batches:

@@ -38,8 +38,28 @@ The same commit's rules without the judge: asean 0.953 / 0.976, cybercrime
 everyday mix; the rules alone lost two cybercrime false alarms.
 
 The floor is the AFTER figure minus a margin of about one article. Do not edit
-the texts or labels, do not tune on this set's mistakes, and do not list it
-under the judge's `train:`: it becomes a development set next round.
+the texts or labels.
+
+Opened as a development set in round 8 (the rules may now be tuned with it in
+view, so its figures no longer estimate unseen news). The judge still does not
+learn from it: leaving each writer set out over the 13 other sets (round 8,
+rules of main 468f3d4), with breadth8 in every fold's training the pooled
+cybercrime figures went from tp 1078, fp 18, fn 19 to 1075 / 18 / 22 (three
+real crime stories lost, nothing gained), asean and north-korea did not move,
+nor did heldout8's fold; so it stays out of the judge's `train:` again.
+
+With round 8's judge (heldout8 and devset8 learned, cybercrime `alone` 0.75
+chosen on the same folds, this set's among them) and the rules of main
+c75a7f3, measured once:
+
+    cybercrime   0.932 / 0.919  ->  0.932 / 0.932   (tp 69, fp 5, fn 5)
+
+asean and north-korea unchanged.
+
+Then r8-rules fixed the kinds of heldout8's and breadth8's mistakes
+(tests/fixtures/devset8): with those rules and the same judge (main 7bed0a4),
+cybercrime 0.932 / 0.932 -> 1.000 / 0.986 (tp 73, fp 0, fn 1), the same with
+the rules alone. Fitted; the floor follows, one article under.
 """
 
 from __future__ import annotations
@@ -54,15 +74,15 @@ FLOOR = {
     # topic: (precision, recall)
     "asean": (0.97, 0.95),
     "north-korea": (0.95, 0.93),
-    "cybercrime": (0.91, 0.90),
+    "cybercrime": (0.98, 0.97),  # r8-rules' rules, round 8's judge: 1.000 / 0.986
 }
 
-# Fails without naming articles: the set stays blind.
+# Opened: a failure lists the mistakes.
 TestBreadth8 = set_checks(
-    BREADTH8, FLOOR, Shape(at_least=295, negatives=150, per_topic=40, indonesian_share=0.56), blind=True
+    BREADTH8, FLOOR, Shape(at_least=295, negatives=150, per_topic=40, indonesian_share=0.56), blind=False
 )
 
 
-def test_the_blind_set_does_not_teach_the_judge():
-    """A set the judge learned from would measure nothing: breadth8 stays out of its `train:` list."""
+def test_opened_in_round_8_the_set_still_does_not_teach_the_judge():
+    """Opened in round 8, but leave-one-set-out CV showed no gain from training on it: it stays out of `train:`."""
     assert judge_learns_from(BREADTH8) is False

@@ -39,10 +39,25 @@ round took away one asean, two cybercrime and one north-korea false alarm and
 caught two more cybercrime stories; cybercrime stays well short of 0.95, and
 north-korea recall (three misses of 35) did not move.
 
-The floor is the AFTER figure minus a margin of about one article. Do not edit
-the texts or labels, do not tune on this set's mistakes, and do not list it
-under the judge's `train:` (rules/judge/judge.yaml): it becomes a development
-set next round, when a new blind set measures again.
+Opened as a development set in round 8: r8-judge lists it under the judge's
+`train:` (rules/judge/judge.yaml), so its figures here measure fitting, not
+generalising. Its honest judge figures are the leave-one-writer-set-out fold of
+the round 8 CV (the judge trained on every other set, breadth8 left out, the
+rules of main 468f3d4): the AFTER figures above, unchanged (cybercrime tp 59,
+fp 8, fn 9; with round 8's cybercrime `alone` 0.75, 63 / 9 / 5). Trained on
+it (with devset8), the same rules (fitted; floors one article under):
+
+    asean        1.000 / 0.969  ->  1.000 / 1.000   (tp 32, fp 0, fn 0)
+    cybercrime   0.881 / 0.868  ->  0.907 / 1.000   (tp 68, fp 7, fn 0)
+    north-korea  0.941 / 0.914  ->  0.972 / 1.000   (tp 35, fp 1, fn 0)
+
+Then r8-rules grouped its mistakes (and breadth8's) into kinds, wrote
+tests/fixtures/devset8 in other words, and fixed the kinds (payment diversion,
+paid-and-vanished sellers, wallet drains, plain-told intrusions, sham trading
+platforms, corrections, blade "hacks", a security firm's business). With those
+rules and round 8's judge (main 7bed0a4), fitted: cybercrime 0.986 / 1.000
+(tp 68, fp 1, fn 0), the same with the rules alone; asean and north-korea as
+above. Floors one article under.
 """
 
 from __future__ import annotations
@@ -55,17 +70,17 @@ HELDOUT8 = Path(__file__).resolve().parents[2] / "fixtures" / "heldout8"
 
 FLOOR = {
     # topic: (precision, recall)
-    "asean": (0.96, 0.93),
-    "north-korea": (0.91, 0.88),
-    "cybercrime": (0.86, 0.85),
+    "asean": (0.96, 0.96),  # r8-judge, trained on it: 1.000 / 1.000
+    "north-korea": (0.94, 0.97),  # r8-judge, trained on it: 0.972 / 1.000
+    "cybercrime": (0.97, 0.98),  # r8-rules' rules, round 8's judge: 0.986 / 1.000
 }
 
-# Fails without naming articles: the set stays blind.
+# Opened: a failure lists the mistakes.
 TestHeldout8 = set_checks(
-    HELDOUT8, FLOOR, Shape(at_least=260, negatives=140, per_topic=30, indonesian_share=0.59), blind=True
+    HELDOUT8, FLOOR, Shape(at_least=260, negatives=140, per_topic=30, indonesian_share=0.59), blind=False
 )
 
 
-def test_the_blind_set_does_not_teach_the_judge():
-    """A set the judge learned from would measure nothing: heldout8 stays out of its `train:` list."""
-    assert judge_learns_from(HELDOUT8) is False
+def test_opened_in_round_8_the_set_now_teaches_the_judge():
+    """Opened as a development set in round 8: the judge learns from it (a new blind set measures instead)."""
+    assert judge_learns_from(HELDOUT8) is True

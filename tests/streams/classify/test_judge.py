@@ -166,3 +166,27 @@ def test_the_stream_batch_judges_like_single_classify(judged_rules):
         _article("Komplotan membobol rekening nasabah lewat tautan palsu dan mencuri data"),
     ]
     assert [c.topics for c in classify_batch(articles, ruleset)] == [ruleset.classify(a).topics for a in articles]
+
+
+def test_one_pass_serves_the_probabilities_training_computes():
+    """An article read by both models is featurised once; each verdict equals the training path's (``features``,
+    ``weigh``, the coefficients): train and serve read the same n-grams."""
+    import numpy as np
+
+    from pantau.streams.classify.corpus import load_corpus
+    from pantau.streams.classify.judge import article_text, features, weigh
+
+    judge = load_ruleset(default_rules_dir()).judge
+    assert judge is not None
+    here = Path(__file__).resolve().parents[2] / "fixtures"
+    articles = [i.article() for i in load_corpus(here / "heldout8")][:80]
+    first, others = judge.topics[:1], judge.topics[1:]
+    for article in articles:
+        verdicts = judge.review(article, {first[0]: 1}, judge.topics)
+        assert [(v.topic, v.alone) for v in verdicts] == [(first[0], False)] + [(t, True) for t in others]
+        for v in verdicts:
+            models = judge._alone if v.alone else judge._veto
+            x = weigh(features([article_text(article)], alone=v.alone), models.idf)
+            z = float((x @ models.coef[:, models.column[v.topic]])[0]) + models.bias[models.column[v.topic]]
+            assert v.probability == pytest.approx(1.0 / (1.0 + np.exp(-z)), abs=1e-5)
+            assert v.probability == pytest.approx(judge.probabilities(article, (v.topic,), alone=v.alone)[v.topic])

@@ -119,3 +119,34 @@ def test_rules_train_replaces_a_model_it_cannot_read(tmp_path, capsys):
     assert main(["rules", "train", str(rules)]) == 0
     assert "wrote" in capsys.readouterr().out
     assert load_ruleset(rules).judge is not None
+
+
+def _lead_plain(text: str, lead: int) -> list[int]:
+    """Word n-grams of the words that end within the first ``lead`` characters, found one word at a time."""
+    low = text.lower()
+    end = len(text[:lead].lower())
+    words, word = [], ""
+    for i, ch in enumerate(low + " "):
+        if ord(ch) < len(jf._WORD) and jf._WORD[ord(ch)]:
+            word += ch
+            continue
+        if word and i <= end:
+            words.append(word)
+        word = ""
+    out = [_index(_hash(w + " ")) for w in words]
+    return out + [_index(_hash(f"{a} {b} ")) for a, b in zip(words, words[1:], strict=False)]
+
+
+@pytest.mark.parametrize("text", [*TEXTS, "Peretas membobol server bank daerah", "ab, cd!! efgh ij"])
+@pytest.mark.parametrize("lead", [0, 1, 2, 4, 5, 7, 8, 11, 600])
+def test_the_lead_is_the_words_that_end_within_it_and_one_pass_finds_both(text, lead):
+    assert Counter(jf.lead_grams(text, lead).tolist()) == Counter(_lead_plain(text, lead))
+    for cap in (lead + 1, lead + 3, 1200):
+        index, in_lead = jf.grams_and_lead(text, cap, lead)
+        assert index.tolist() == jf.grams(text, cap).tolist()
+        assert Counter(in_lead.tolist()) == Counter(jf.lead_grams(text, lead).tolist())
+
+
+def test_a_word_cut_by_the_lead_is_left_out_not_read_in_half():
+    assert Counter(jf.lead_grams("hacker attack", 9).tolist()) == Counter(_lead_plain("hacker", 6))
+    assert "".join(map(chr, jf.normalise("hacker attack", 9))) == " hacker at "  # what reading 9 characters sees
