@@ -6,7 +6,7 @@ are pooled per topic (precision / recall over every held-out article), and compa
 alone and with the judge's shipped design (the baseline) in the same run.
 
 The rules are run once per article (rules alone, with their hit counts per topic); each fold's
-judge then decides the same way the engine does (streams/classify/engine.py ``_judged``): a rule
+judge then decides the same way the engine does (streams/classify/second_opinion.py ``judge_matches``): a rule
 match with fewer than ``strong_hits`` hits needs ``veto``; with no match the judge alerts alone at
 ``alone``. So thresholds can be swept without training again.
 
@@ -206,7 +206,7 @@ def _fold_kind(rows, topics, d: Design, alone: bool) -> dict[str, np.ndarray]:
 
 
 def decide(rows, topic: str, probs, veto: float, alone: float, strong: int, judged: bool = True) -> np.ndarray:
-    """The system's decision per row for ``topic`` (the engine's ``_judged`` logic)."""
+    """The system's decision per row for ``topic`` (second_opinion.judge_matches's logic)."""
     out = np.zeros(len(rows), dtype=bool)
     pv, pa = probs[f"veto:{topic}"], probs[f"alone:{topic}"]
     for i, r in enumerate(rows):

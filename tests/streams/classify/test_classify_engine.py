@@ -199,7 +199,7 @@ rules:
 
 
 def test_snippets_cut_at_spaces_not_inside_words():
-    from pantau.streams.classify.engine import snippet
+    from pantau.streams.classify.evidence import snippet
     from pantau.streams.classify.records import Hit
 
     body = "JAKARTA - " + "kata " * 30 + "peretas membobol bank " + "lagi " * 30 + "penutup"
