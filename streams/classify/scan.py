@@ -109,6 +109,9 @@ def run_regex(ctx: Context, leaf: RegexLeaf) -> list[RegexHit]:
         if f:
             text = mask_boilerplate(text)
         if ctx.budget <= 0:
+            # Spent by earlier fields or leaves without a timeout firing (a busy machine): say so once.
+            if not ctx.timed_out:
+                log.warning("regex_budget_exceeded", pattern=leaf.source)
             ctx.timed_out = True
             break
         began = time.perf_counter()
