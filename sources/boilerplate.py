@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["strip_boilerplate", "is_boilerplate", "inline_teaser_at"]
+__all__ = ["strip_boilerplate", "is_boilerplate", "inline_teaser_at", "is_teaser_list_item", "opens_teaser_list"]
 
 # A line that *starts* one of these blocks is dropped; footers end the text.
 _LINE = re.compile(
@@ -69,6 +69,22 @@ _INLINE = re.compile(
 )
 
 
+# A teaser heading on its own ("Xem thêm:", "Baca juga:") heads a bulleted list of other
+# stories' headlines; each item is as much a teaser as the heading.
+_HEADING_ONLY = re.compile(r":\s*$")
+_LIST_ITEM = re.compile(r"^\s*[-–•*▶►·]\s*\S")
+
+
+def is_teaser_list_item(line: str, previous_was_heading: bool) -> bool:
+    """True for a bulleted line under a bare teaser heading ("Xem thêm:" then "- headline")."""
+    return previous_was_heading and _LIST_ITEM.match(line) is not None
+
+
+def opens_teaser_list(line: str) -> bool:
+    """True for a teaser heading with nothing after its colon: the bulleted lines below are teasers."""
+    return _LINE.match(line) is not None and _HEADING_ONLY.search(line) is not None
+
+
 def inline_teaser_at(line: str) -> int | None:
     """Where a "Baca juga:"-style teaser starts inside a line of story text, or None."""
     if ":" not in line:  # every teaser marker ends in a colon: most lines stop here
@@ -87,9 +103,16 @@ def is_boilerplate(line: str) -> bool:
 def strip_boilerplate(text: str) -> str:
     """Drop teaser lines and everything from a footer heading onwards."""
     kept: list[str] = []
+    in_list = False
     for line in text.splitlines():
         if _FOOTER.match(line):
             break
+        if not line.strip():  # a blank line neither opens nor closes a teaser list
+            kept.append(line)
+            continue
+        if is_teaser_list_item(line, in_list):
+            continue
+        in_list = opens_teaser_list(line)
         if is_boilerplate(line):
             continue
         cut = inline_teaser_at(line)

@@ -28,46 +28,18 @@ from pantau.sources.feeds import FeedSpec
 from pantau.sources.fetch import FetchResult, fetch_feed
 from pantau.sources.fulltext import with_full_text
 from pantau.sources.health import FeedHealth, health_event, record_metrics
-from pantau.sources.normalise import item_id, normalise
+from pantau.sources.items import Keyed, normalise_items, parse_items
 from pantau.sources.outcome import FeedOutcome
-from pantau.sources.parse import FeedItem, parse_feed
 from pantau.sources.politeness import HostLimiter
 from pantau.sources.schedule import adapt_interval, jittered, next_delay
 
-__all__ = ["Harvester", "Publish", "OnHealth", "THREAD_PARSE_BYTES"]
+__all__ = ["Harvester", "Publish", "OnHealth"]
 
 Publish = Callable[[list[Article]], Awaitable[None]]
 OnHealth = Callable[[FeedHealth], Awaitable[None]]
 
-THREAD_PARSE_BYTES = 256 * 1024
-"""Bodies larger than this are parsed in a worker thread so the event loop keeps serving fetches."""
 PUBLISH_RETRY = 60.0
 """Seconds before a feed whose articles the publisher refused is polled again."""
-
-
-THREAD_NORMALISE_ITEMS = 200
-"""More new items than this are normalised in a worker thread (a feed's first poll)."""
-
-Keyed = list[tuple[str, FeedItem]]
-
-
-def _parse_keyed(result: FetchResult, spec: FeedSpec) -> tuple[Keyed, str, str]:
-    """Parse the body and key every item by its future Article id, first occurrence wins.
-
-    Also returns the WebSub hub and topic the response advertises (HTTP Link header first, as
-    WebSub prefers it, then the document's links); both empty when there is no hub.
-    """
-    parsed = parse_feed(result.body, url=result.final_url, content_type=result.content_type, language=spec.language)
-    keyed: dict[str, FeedItem] = {}
-    for item in parsed.items:
-        keyed.setdefault(item_id(item, feed=spec, base_url=result.final_url), item)
-    hub = result.hub or parsed.hub
-    topic = (result.self_url or parsed.self_url or result.final_url) if hub else ""
-    return list(keyed.items()), hub, topic
-
-
-def _normalise_all(keyed: Keyed, spec: FeedSpec, fetched: datetime, base_url: str) -> list[Article]:
-    return [normalise(item, feed=spec, fetched=fetched, base_url=base_url, key=key) for key, item in keyed]
 
 
 class Harvester:
@@ -139,10 +111,7 @@ class Harvester:
             keyed: Keyed = []
             hub = topic = ""
             if not result.not_modified:
-                if len(result.body) > THREAD_PARSE_BYTES:
-                    keyed, hub, topic = await asyncio.to_thread(_parse_keyed, result, spec)
-                else:
-                    keyed, hub, topic = _parse_keyed(result, spec)
+                keyed, hub, topic = await parse_items(result, spec)
         except FeedError as exc:
             return await self._failed(spec, state, exc, time.monotonic() - started, log)
         outcome = await self._succeeded(spec, state, result, keyed, started, log)
@@ -166,10 +135,7 @@ class Harvester:
             etag=state.etag,
             last_modified=state.last_modified,
         )
-        if len(body) > THREAD_PARSE_BYTES:
-            keyed, _hub, _topic = await asyncio.to_thread(_parse_keyed, result, spec)
-        else:
-            keyed, _hub, _topic = _parse_keyed(result, spec)
+        keyed, _hub, _topic = await parse_items(result, spec)
         return await self._succeeded(spec, state, result, keyed, started, log)
 
     async def _succeeded(
@@ -186,11 +152,7 @@ class Harvester:
         try:
             # Only new items are cleaned and language-detected: most of a feed was seen before.
             fresh = [(key, item) for key, item in keyed if key in unseen]
-            fetched = datetime.now(timezone.utc)
-            if len(fresh) > THREAD_NORMALISE_ITEMS:
-                new = await asyncio.to_thread(_normalise_all, fresh, spec, fetched, result.final_url)
-            else:
-                new = _normalise_all(fresh, spec, fetched, result.final_url)
+            new = await normalise_items(fresh, spec, datetime.now(timezone.utc), result.final_url)
             if new and spec.full_text:
                 new = list(await asyncio.gather(*(self._full_text(a, log) for a in new)))
             if new:

@@ -10,7 +10,8 @@
 While a subscription is live the feed is polled only every ``websub.poll_interval`` (the safety
 net). Subscriptions outlive restarts in a store (:mod:`pantau.sources.subscription`). Hub
 callbacks arrive on server threads, so records are written from the event loop. The HTTP side
-(verification, signatures) is :mod:`pantau.sources.websub_callback`.
+(verification, signatures) is :mod:`pantau.sources.websub_callback`; the requests to the hub are
+:mod:`pantau.sources.websub_request`.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from pantau.sources.subscription import (
     SubscriptionStore,
     callback_id,
 )
+from pantau.sources.websub_request import ask_hub
 
 __all__ = ["Subscriber"]
 
@@ -261,32 +263,7 @@ class Subscriber:
 
     async def _request(self, sub: Subscription, mode: str) -> None:
         """POST a (un)subscription request to the hub; the hub verifies it with a GET to the callback."""
-        form = {"hub.mode": mode, "hub.topic": sub.topic, "hub.callback": f"{self.config.callback_url}/{sub.callback}"}
-        if mode == "subscribe":
-            form |= {"hub.secret": sub.secret, "hub.lease_seconds": str(int(self.config.lease))}
-            sub.requested_at = self.clock()
-            if sub.state != "active":
-                sub.state = "requested"
-        try:
-            response = await self.client.post(sub.hub, data=form)
-            ok = response.status_code in (202, 204)
-            why = f"HTTP {response.status_code}: {response.text[:200]}"
-        except httpx.HTTPError as exc:
-            ok, why = False, str(exc) or type(exc).__name__
-        metrics.WEBSUB_REQUESTS.labels(mode, "accepted" if ok else "failed").inc()
-        if not ok:
-            sub.attempts += 1
-            if mode == "subscribe" and sub.state != "active":
-                sub.state = "failed"
-            sub.retry_at = self.clock() + RETRY[min(sub.attempts - 1, len(RETRY) - 1)]
-            log.warning(
-                "websub_request_failed",
-                feed=sub.feed,
-                hub=sub.hub,
-                mode=mode,
-                error=why,
-                retry_in=round(sub.retry_at - self.clock()),
-            )
+        await ask_hub(self.client, sub, mode, self.config, self.clock)
         self._publish_gauges()
         if mode == "subscribe":
             self._persist(sub)

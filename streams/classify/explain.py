@@ -14,11 +14,13 @@ from dataclasses import dataclass, replace
 
 from pantau.core.article import Article
 from pantau.core.language import same_family
-from pantau.streams.classify.compiler import CompiledRule, Context, Hits
-from pantau.streams.classify.engine import Language, RuleSet, hit_counts
+from pantau.streams.classify.compiled import CompiledRule, Context, Hits
+from pantau.streams.classify.engine import RuleSet
+from pantau.streams.classify.evidence import hit_counts
 from pantau.streams.classify.judge import Verdict
 from pantau.streams.classify.judgement import Voided, beside_check, headline_voided, salient
 from pantau.streams.classify.records import Classified
+from pantau.streams.classify.rule_language import Language
 
 __all__ = ["NearMiss", "near_misses", "rule_misses", "judge_verdicts", "render"]
 

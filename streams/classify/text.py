@@ -18,7 +18,13 @@ import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from pantau.sources.boilerplate import inline_teaser_at, is_boilerplate, strip_boilerplate
+from pantau.sources.boilerplate import (
+    inline_teaser_at,
+    is_boilerplate,
+    is_teaser_list_item,
+    opens_teaser_list,
+    strip_boilerplate,
+)
 
 __all__ = ["fold", "fold_term", "Folded", "Shadow", "build_shadow", "mask_boilerplate", "SEPARATOR"]
 
@@ -113,8 +119,13 @@ def mask_boilerplate(text: str) -> str:
     if not text:
         return text
     spans: list[tuple[int, int]] = []
+    in_list = False
     for m in _LINE.finditer(text):
         line = m.group()
+        if is_teaser_list_item(line, in_list):
+            spans.append(m.span())
+            continue
+        in_list = opens_teaser_list(line)
         if is_boilerplate(line):
             if not strip_boilerplate(line + "\nx"):
                 spans.append((m.start(), len(text)))  # a footer heading: the rest is page furniture

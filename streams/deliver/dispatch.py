@@ -19,30 +19,28 @@ import asyncio
 import math
 import random
 import time
-from collections import Counter, defaultdict
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import msgspec
 
 from pantau.core import metrics
-from pantau.core.errors import PermanentDelivery, RetryableDelivery
 from pantau.core.logs import BoundLogger, get_logger
-from pantau.streams.deliver import updates
 from pantau.streams.deliver.alert import Alert
 from pantau.streams.deliver.config import RouteSpec
 from pantau.streams.deliver.destinations import Destination
-from pantau.streams.deliver.events import OpsEvent, destination_disabled
 from pantau.streams.deliver.inhibit import Inhibitor, InhibitRule
+from pantau.streams.deliver.intake import Intake
+from pantau.streams.deliver.ledgers import StoryLedgers
 from pantau.streams.deliver.outbox import Entry, Outbox, Waiting
 from pantau.streams.deliver.pace import Pacer
-from pantau.streams.deliver.plan import Planned, Planner
+from pantau.streams.deliver.plan import Planner
 from pantau.streams.deliver.retention import PRUNE_EVERY
-from pantau.streams.deliver.silences import Silences, silencing
+from pantau.streams.deliver.send import OnEvent, Sender
+from pantau.streams.deliver.silences import Silences
 
 __all__ = ["Dispatcher", "DrainSummary", "OnEvent"]
-
-OnEvent = Callable[[OpsEvent], Awaitable[None]]
 
 
 class DrainSummary(msgspec.Struct, frozen=True, kw_only=True):
@@ -75,132 +73,77 @@ class Dispatcher:
         self.retention = retention
         """Seconds sent-alert keys are kept (None: forever); see streams/deliver/retention.py."""
         self._pruned_at = -math.inf
-        self.on_event = on_event
-        """Called with each ops event the dispatcher raises (a destination disabled)."""
         self.outbox = outbox
-        self.silences = silences
         routes = list(routes)
         self.planner = Planner({r.name: r for r in routes})
         self.inhibitor = Inhibitor(inhibit, self.planner.routes, store=outbox)
-        self.inhibited: dict[str, str] = {}
-        """Alert key -> why it was inhibited, for the alerts of the last ``submit`` (the archive shows it)."""
-        self.silenced: dict[str, str] = {}
-        """Alert key -> silence id, for the alerts the last ``submit`` muted (as ``inhibited``)."""
         self.planner.restore(outbox.load_timers())
         self.clock = clock
-        self.jitter = jitter
         self.idle = idle
-        self._rng = rng or random.Random()
         self.pace = Pacer(clock)
-        self.disabled: dict[str, str] = {}
+        self._log = {name: get_logger(destination=name) for name in self.destinations}
+        self.ledgers = StoryLedgers(outbox, self.planner.routes, self._logger)
+        self.sender = Sender(
+            outbox,
+            self.ledgers,
+            self.pace,
+            clock=clock,
+            jitter=jitter,
+            rng=rng or random.Random(),
+            on_event=on_event,
+            logger=self._logger,
+        )
+        self.intake = Intake(outbox, self.planner, self.inhibitor, silences, self.ledgers, self._logger)
+        self.disabled = self.sender.disabled
+        """Destination -> why it is disabled (410 Gone) until restart."""
         self._wake: asyncio.Event | None = None
         self._wake_at = -math.inf
         """When the running loop wakes next by itself (set just before it waits)."""
         self._gauges_at = -math.inf
-        self.sent = 0
-        self.dead_lettered = 0
-        self._log = {name: get_logger(destination=name) for name in self.destinations}
         for name in self.destinations:
             metrics.DESTINATION_UP.labels(name).set(1)
             # Zero series from the start, so increase() sees the first failure.
             metrics.prime_destination(name)
         self._refresh_gauges()
 
+    @property
+    def inhibited(self) -> dict[str, str]:
+        """Alert key -> why it was inhibited, for the alerts of the last ``submit`` (the archive shows it)."""
+        return self.intake.inhibited
+
+    @property
+    def silenced(self) -> dict[str, str]:
+        """Alert key -> silence id, for the alerts the last ``submit`` muted (as ``inhibited``)."""
+        return self.intake.silenced
+
+    @property
+    def sent(self) -> int:
+        """Alerts sent since start."""
+        return self.sender.sent
+
+    @property
+    def dead_lettered(self) -> int:
+        """Alerts dead-lettered since start."""
+        return self.sender.dead_lettered
+
+    @property
+    def jitter(self) -> float:
+        """Spread of retry waits (each is the schedule's wait times 1 +/- jitter); tests set it to 0."""
+        return self.sender.jitter
+
+    @jitter.setter
+    def jitter(self, value: float) -> None:
+        self.sender.jitter = value
+
     # -- intake ---------------------------------------------------------------
 
     async def submit(self, alerts: Sequence[Alert]) -> list[Alert]:
         """Store alerts not delivered before (after silences); return the ones newly queued."""
-        now = self.clock()
-        live = self.silences.active(now) if self.silences is not None else []
-        metrics.SILENCES_ACTIVE.set(len(live))
-        alerts, muted = self.inhibitor.split(list(alerts), now)
-        self.inhibited = {}
-        self.silenced = {}
-        for alert, why in muted:
-            self.inhibited[alert.key] = why
-            metrics.INHIBITED.labels(alert.destination, alert.route).inc()
-            self._logger(alert.destination).info("alert_inhibited", alert=alert.key, route=alert.route, why=why)
-        keep: list[Alert] = []
-        for alert in alerts:
-            # Silences mute stories; ops events about pantau itself are not theirs to mute.
-            silence = silencing(live, alert.classified, now) if live and alert.classified is not None else None
-            if silence is not None:
-                self.silenced[alert.key] = silence.id
-                metrics.ALERTS.labels(alert.destination, "silenced").inc()
-                self._logger(alert.destination).info("alert_silenced", alert=alert.key, silence=silence.id)
-                continue
-            keep.append(alert)
-        dues = [self.planner.due_time(a.route, a.destination, now) for a in keep]
-        stored = self.outbox.enqueue(keep, dues)
-        fresh = {a.key for a in stored}
-        first = {id(a) for a in stored}  # a later copy of the same story in this call has the key, not the place
-        earliest = min((due for a, due in zip(keep, dues, strict=True) if a.key in fresh), default=math.inf)
-        for alert in keep:
-            # A fresh alert's ledger is its pending entry until a copy folds in or it is sent (_ledger):
-            # one state write fewer per alert.
-            if alert.classified is None or alert.update is not None or id(alert) in first:
-                continue
-            for update, due in self._story_update(alert, now):
-                stored.append(update)
-                earliest = min(earliest, due)
-        for name, count in Counter(a.destination for a in stored).items():
-            metrics.OUTBOX_PENDING.labels(name).inc(count)  # followed as alerts leave; recounted every few seconds
+        stored, earliest = self.intake.take(alerts, self.clock())
         # Wake the loop only for alerts due before it wakes anyway: a digest filling up costs no pass per alert.
         if self._wake is not None and earliest < self._wake_at:
             self._wake.set()
         return stored
-
-    def _story_update(self, copy: Alert, now: float) -> list[tuple[Alert, float]]:
-        """Fold a copy of an alerted story into its waiting update, or open one; (update, due) when one is stored."""
-        route = self.planner.routes.get(copy.route)
-        if route is not None and not route.updates:
-            return []
-        ledger = self._ledger(copy.key)
-        if ledger is None:
-            return []
-        item = updates.fold(ledger, copy)
-        if item is None:
-            return []
-        opened: list[tuple[Alert, float]] = []
-        if ledger.sent:
-            waiting = self.outbox.entry(ledger.open) if ledger.open else None
-            if waiting is None or not self.outbox.amend(ledger.open, updates.add_item(waiting.alert, item)):
-                update = updates.new_update(ledger, copy, copy, item, now)
-                due = updates.due(route, ledger, now)
-                opened = [(a, due) for a in self.outbox.enqueue([update], [due])]
-                self._logger(copy.destination).info("story_update_opened", alert=copy.key, update=update.key)
-        self.outbox.save_ledger(copy.key, updates.encode_ledger(ledger), ledger.at)
-        return opened
-
-    def _ledger(self, key: str) -> updates.Ledger | None:
-        """The story ledger of the first alert ``key``: stored, or (not stored yet) its pending entry's first."""
-        ledger = updates.decode_ledger(self.outbox.ledger(key))
-        if ledger is not None:
-            return ledger
-        entry = self.outbox.entry(key)
-        if entry is None or entry.alert.classified is None or entry.alert.update is not None:
-            return None
-        return updates.first_ledger(entry.alert)
-
-    def _record_sent(self, dest: Destination, planned: Planned, now: float) -> None:
-        """Note in the story ledgers that a first alert went out (with the destination's message id) or an update."""
-        ref = getattr(dest, "last_ref", None)
-        for e in planned.entries:
-            alert = e.alert
-            if alert.classified is None:
-                continue
-            key = alert.update.of if alert.update is not None else alert.key
-            ledger = self._ledger(key)
-            if ledger is None:
-                continue
-            if alert.update is not None:
-                ledger.last_update = now
-                if ledger.open == alert.key:
-                    ledger.open = ""
-            else:
-                ledger.sent = True
-                ledger.ref = str(ref) if ref else ledger.ref
-            self.outbox.save_ledger(key, updates.encode_ledger(ledger), ledger.at)
 
     # -- sending --------------------------------------------------------------
 
@@ -218,7 +161,7 @@ class Dispatcher:
         dest = self.destinations.get(name)
         if dest is None or name in self.disabled:
             reason = self.disabled.get(name) or f"destination {name!r} is no longer configured"
-            self._dead([e.alert.key for e in entries], name, reason)
+            self.sender.dead([e.alert.key for e in entries], name, reason)
             return
         if self.pace.paused_until(name) > self.clock():
             return
@@ -227,102 +170,8 @@ class Dispatcher:
         self._save_timers()  # before sending: a crash mid-send must not forget the flush
         for planned in plans:
             await self.pace.wait_slot(name, dest.rate)
-            if not await self._attempt(dest, planned):
+            if not await self.sender.attempt(dest, planned):
                 break  # paused or disabled: leave the rest for later
-
-    async def _attempt(self, dest: Destination, planned: Planned) -> bool:
-        """Send one message and record the outcome; False when the destination must stop for now."""
-        keys = [e.alert.key for e in planned.entries]
-        tries = max(e.attempts for e in planned.entries) + 1
-        log = self._logger(dest.name).bind(message=planned.message.id, alerts=len(keys), attempt=tries)
-        try:
-            await dest.send(planned.message)
-        except RetryableDelivery as exc:
-            metrics.ALERTS.labels(dest.name, "failed").inc(len(keys))
-            return self._retry(dest, planned, keys, tries, exc, log)
-        except PermanentDelivery as exc:
-            metrics.ALERTS.labels(dest.name, "failed").inc(len(keys))
-            log.error("delivery_refused", error=exc.message, hint=exc.hint)
-            self._dead(keys, dest.name, exc.message)
-            if exc.disable:
-                await self._raise(self._disable(dest.name, exc.message))
-                return False
-            return True
-        except Exception as exc:  # a bug in rendering must not stall the queue
-            metrics.ALERTS.labels(dest.name, "failed").inc(len(keys))
-            log.exception("delivery_crashed")
-            self._dead(keys, dest.name, f"{type(exc).__name__}: {exc}")
-            return True
-        now = self.clock()
-        self._record_sent(dest, planned, now)  # first: a ledger not stored yet comes from the pending entry
-        self.outbox.mark_sent(keys, now)
-        self.sent += len(keys)
-        metrics.ALERTS.labels(dest.name, "sent").inc(len(keys))
-        metrics.OUTBOX_PENDING.labels(dest.name).dec(len(keys))
-        for e in planned.entries:
-            article = e.alert.article
-            if article is None:
-                continue  # ops events have no fetch time to measure from
-            metrics.DELIVERY_LATENCY.labels(dest.name).observe(max(0.0, now - article.fetched.timestamp()))
-        log.info("alert_delivered", kind=planned.message.kind)
-        return True
-
-    def _retry(
-        self, dest: Destination, planned: Planned, keys: list[str], tries: int, exc: RetryableDelivery, log: BoundLogger
-    ) -> bool:
-        schedule = dest.spec.schedule
-        if tries >= len(schedule):
-            log.error("delivery_gave_up", error=exc.message, attempts=tries)
-            self._dead(keys, dest.name, exc.message)
-            return True
-        wait = schedule[tries] * self._rng.uniform(1 - self.jitter, 1 + self.jitter)
-        now = self.clock()
-        if exc.retry_after is not None:
-            # Honour the receiver: not before Retry-After, and nothing else to it meanwhile.
-            wait = max(wait, exc.retry_after)
-            self.pace.pause(dest.name, now + exc.retry_after)
-        self.outbox.mark_retry(keys, now + wait, exc.message, batch=planned.message.id)
-        metrics.ALERTS.labels(dest.name, "retried").inc(len(keys))
-        log.warning("delivery_retry", error=exc.message, retry_in=round(wait, 3), retry_after=exc.retry_after)
-        return exc.retry_after is None
-
-    def _dead(self, keys: list[str], name: str, reason: str) -> None:
-        if not keys:
-            return
-        self.outbox.mark_dead(keys, reason, self.clock())
-        self.dead_lettered += len(keys)
-        metrics.OUTBOX_PENDING.labels(name).dec(len(keys))
-        metrics.DEAD_LETTERS.labels(name).inc(len(keys))
-        metrics.ALERTS.labels(name, "dead_lettered").inc(len(keys))
-        self._logger(name).error(
-            "alert_dead_lettered",
-            alerts=len(keys),
-            error=reason,
-            hint="`pantau alerts dead` lists them, `pantau alerts replay` sends them again",
-        )
-
-    def _disable(self, name: str, reason: str) -> OpsEvent:
-        """Stop using a destination (410 Gone): a gauge at 0, its queue dead-lettered; returns the ops event."""
-        now = self.clock()
-        self.disabled[name] = f"destination {name!r} disabled: {reason}"
-        metrics.DESTINATION_UP.labels(name).set(0)
-        self._logger(name).error(
-            "destination_disabled",
-            reason=reason,
-            hint="fix the destination in pantau.yaml, restart, then `pantau alerts replay`",
-        )
-        rest = [e.alert.key for e in self.outbox.pending(name)]
-        self._dead(rest, name, self.disabled[name])
-        return destination_disabled(name, reason, now)
-
-    async def _raise(self, event: OpsEvent) -> None:
-        """Hand an ops event to ``on_event``; its failure is logged, never fatal to delivery."""
-        if self.on_event is None:
-            return
-        try:
-            await self.on_event(event)
-        except Exception as exc:  # a broken ops route must not stop the other deliveries
-            self._logger(event.subject).error("ops_event_route_failed", kind=event.kind, error=str(exc))
 
     def _save_timers(self) -> None:
         if self.planner.changed:

@@ -25,8 +25,9 @@ from pantau.streams.deliver.alert import Message
 from pantau.streams.deliver.config import RouteSpec
 from pantau.streams.deliver.destinations import build_destination
 from pantau.streams.deliver.destinations.console import ConsoleSettings
-from pantau.streams.deliver.destinations.slack import slack_payload
-from pantau.streams.deliver.destinations.webhook import WebhookSettings, webhook_body
+from pantau.streams.deliver.destinations.slack_blocks import slack_payload
+from pantau.streams.deliver.destinations.webhook import WebhookSettings
+from pantau.streams.deliver.destinations.webhook_body import webhook_body
 from pantau.streams.deliver.dispatch import Dispatcher
 from pantau.streams.deliver.route import Router
 

@@ -17,7 +17,7 @@ import pytest
 from servers import Item, WebhookReceiver, rss
 from standardwebhooks import Webhook
 
-from pantau.streams.deliver.destinations.webhook import EVENT_SCHEMA_PATH
+from pantau.streams.deliver.destinations.webhook_body import EVENT_SCHEMA_PATH
 
 SECRET = "whsec_" + base64.b64encode(b"pantau-ops-e2e-secret-0123456789").decode()
 EVENT_SCHEMA = json.loads(EVENT_SCHEMA_PATH.read_text(encoding="utf-8"))

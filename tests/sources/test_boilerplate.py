@@ -29,3 +29,22 @@ def test_masking_keeps_offsets_and_blanks_the_inline_teaser():
     masked = mask_boilerplate(line)
     assert len(masked) == len(line)
     assert masked.startswith("Kelompok itu membobol bursa. ") and "ASEAN" not in masked
+
+
+def test_a_bulleted_list_under_a_bare_teaser_heading_is_dropped_and_masked():
+    text = (
+        "Xe khách lật trên đèo, 5 người bị thương.\n\n"
+        "Xem thêm:\n"
+        "- Giả danh nhân viên hãng xe, lừa khách chuyển khoản\n"
+        "- Sạt lở sau mưa lớn\n"
+        "- Giá vàng nhẫn lập đỉnh mới"
+    )
+    assert strip_boilerplate(text) == "Xe khách lật trên đèo, 5 người bị thương."
+    masked = mask_boilerplate(text)
+    assert len(masked) == len(text) and "Giả danh" not in masked and "Sạt lở" not in masked
+    # a list in the story itself, under no teaser heading, stays
+    story = "Polisi menyita:\n- dua ponsel\n- satu laptop"
+    assert strip_boilerplate(story) == story and mask_boilerplate(story) == story
+    # a heading with a headline after its colon is one teaser line; the bullets below are the story's
+    inline = "Baca juga: Harga cabai naik\n- dua ponsel disita"
+    assert strip_boilerplate(inline) == "- dua ponsel disita"

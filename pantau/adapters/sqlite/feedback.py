@@ -13,22 +13,29 @@ Public API (the web pages and the CLI code against this)::
 A verdict is stored once per (alert, topic, rule, person): a second click by
 the same person replaces the first. Each row keeps the rule set version that
 made the alert, so quality can be read per version. Counting goes to
-``pantau_feedback_total{topic,rule,verdict}`` as it is recorded.
+``pantau_feedback_total{topic,rule,verdict}`` as it is recorded. The records
+it returns are in feedback_records.py.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import time
-from typing import Literal
-
-import msgspec
 
 from pantau.adapters.sqlite.archive import ArchivedAlert, ArchiveEntry, ArchiveStore
+from pantau.adapters.sqlite.feedback_records import (
+    AlertContext,
+    Candidate,
+    CandidateKind,
+    Quality,
+    Recorded,
+    RuleQuality,
+    TopicQuality,
+)
 from pantau.core.errors import ConfigError
 from pantau.core.metrics import FEEDBACK
 
-__all__ = ["FeedbackStore", "AlertContext", "Recorded", "RuleQuality", "TopicQuality", "Quality", "Candidate"]
+__all__ = ["FeedbackStore"]
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS feedback_verdicts (alert_key TEXT NOT NULL, article_id TEXT NOT NULL,"
@@ -40,86 +47,6 @@ _SCHEMA = (
     " PRIMARY KEY (article_id, topic, who))",
     "CREATE TABLE IF NOT EXISTS feedback_dismissed (candidate TEXT PRIMARY KEY, who TEXT NOT NULL, at REAL NOT NULL)",
 )
-
-
-class AlertContext(msgspec.Struct, frozen=True, kw_only=True):
-    """What an alert was about, for the page that asks to confirm a verdict."""
-
-    alert_key: str
-    entry: ArchiveEntry
-    alert: ArchivedAlert | None
-    """The alert's route, destination and fate (None when the archive never saw the alert itself)."""
-    verdicts: dict[str, str]
-    """Verdicts already given on this alert: person -> verdict."""
-
-
-class Recorded(msgspec.Struct, frozen=True, kw_only=True):
-    """A verdict as stored: one row per topic/rule the article matched."""
-
-    alert_key: str
-    article_id: str
-    verdict: str
-    rules: tuple[tuple[str, str], ...]
-    ruleset_version: str
-
-
-class RuleQuality(msgspec.Struct, frozen=True, kw_only=True):
-    """One rule's alerts and the desk's verdicts on them."""
-
-    topic: str
-    rule: str
-    alerts: int
-    relevant: int
-    not_relevant: int
-
-    @property
-    def verdicts(self) -> int:
-        """Verdicts given (both kinds)."""
-        return self.relevant + self.not_relevant
-
-    @property
-    def precision(self) -> float | None:
-        """Share of verdicts saying relevant (None before any verdict)."""
-        return self.relevant / self.verdicts if self.verdicts else None
-
-
-class TopicQuality(RuleQuality, frozen=True, kw_only=True):
-    """One topic: the same figures over its rules, plus articles an editor said it missed."""
-
-    missed: int = 0
-
-
-class Quality(msgspec.Struct, frozen=True, kw_only=True):
-    """Quality per rule and per topic over a period."""
-
-    since: float | None
-    rules: list[RuleQuality]
-    topics: list[TopicQuality]
-
-
-CandidateKind = Literal["should_match", "should_not_match"]
-
-
-class Candidate(msgspec.Struct, frozen=True, kw_only=True):
-    """An article offered as a rule example: should_not_match (marked not relevant) or should_match (missed)."""
-
-    id: str
-    """Stable id (for dismissing): ``kind:topic:rule:article``."""
-    kind: CandidateKind
-    topic: str
-    rule: str
-    """The rule that wrongly matched (should_not_match), or "" for a topic that missed the article."""
-    article_id: str
-    title: str
-    text: str
-    """An excerpt short enough for an example (the summary or the content's start)."""
-    language: str
-    who: str
-    at: float
-
-    def example(self) -> dict[str, str]:
-        """The example as the rule file takes it (``title``, ``content``, ``language``)."""
-        return {"title": self.title, "content": self.text, "language": self.language}
 
 
 def _excerpt(entry: ArchiveEntry, width: int = 400) -> str:

@@ -55,6 +55,11 @@ c75a7f3, measured once:
     cybercrime   0.932 / 0.919  ->  0.932 / 0.932   (tp 69, fp 5, fn 5)
 
 asean and north-korea unchanged.
+
+Then r8-rules fixed the kinds of heldout8's and breadth8's mistakes
+(tests/fixtures/devset8): with those rules and the same judge (main 7bed0a4),
+cybercrime 0.932 / 0.932 -> 1.000 / 0.986 (tp 73, fp 0, fn 1), the same with
+the rules alone. Fitted; the floor follows, one article under.
 """
 
 from __future__ import annotations
@@ -69,7 +74,7 @@ FLOOR = {
     # topic: (precision, recall)
     "asean": (0.97, 0.95),
     "north-korea": (0.95, 0.93),
-    "cybercrime": (0.91, 0.91),  # r8-judge: 0.932 / 0.932
+    "cybercrime": (0.98, 0.97),  # r8-rules' rules, round 8's judge: 1.000 / 0.986
 }
 
 # Opened: a failure lists the mistakes.

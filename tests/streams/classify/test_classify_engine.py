@@ -152,6 +152,19 @@ def test_regex_time_budget_stops_a_runaway_pattern_and_says_so(rules_dir, articl
     assert '"event": "regex_budget_exceeded"' in capsys.readouterr().err
 
 
+def test_a_budget_spent_before_a_regex_runs_is_said_once(rules_dir, article, capsys):
+    from dataclasses import replace
+
+    from pantau.core.logs import configure_logging
+
+    configure_logging("json")
+    # A busy machine can spend the budget on earlier fields without any timeout firing.
+    body = "rules:\n  - id: one\n    any: ['regex:bank$']\n  - id: two\n    any: ['regex:^bank']\n"
+    rs = replace(load_ruleset(rules_dir(t=body)), regex_budget=0.0)
+    assert rs.classify(article("bank")).matches == ()
+    assert capsys.readouterr().err.count('"event": "regex_budget_exceeded"') == 1
+
+
 def test_a_regex_with_nested_repetition_is_refused_at_load_with_a_hint(rules_dir):
     from pantau.streams.classify import check_ruleset
 
@@ -199,7 +212,7 @@ rules:
 
 
 def test_snippets_cut_at_spaces_not_inside_words():
-    from pantau.streams.classify.engine import snippet
+    from pantau.streams.classify.evidence import snippet
     from pantau.streams.classify.records import Hit
 
     body = "JAKARTA - " + "kata " * 30 + "peretas membobol bank " + "lagi " * 30 + "penutup"

@@ -17,7 +17,8 @@ from pantau.streams.deliver.config import RouteSpec
 from pantau.streams.deliver.destinations import parse_destination
 from pantau.streams.deliver.destinations.mail import EmailDestination
 from pantau.streams.deliver.destinations.slack import SlackDestination, SlackSettings
-from pantau.streams.deliver.destinations.webhook import SCHEMA_PATH, WebhookDestination, WebhookSettings
+from pantau.streams.deliver.destinations.webhook import WebhookDestination, WebhookSettings
+from pantau.streams.deliver.destinations.webhook_body import SCHEMA_PATH
 from pantau.streams.deliver.feedback import LinkSigner, link_key, signer_for
 from pantau.streams.deliver.route import Router
 

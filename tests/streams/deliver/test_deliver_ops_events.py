@@ -22,8 +22,8 @@ from pantau.streams.deliver.config import RouteSpec
 from pantau.streams.deliver.destinations import build_destination, parse_destination
 from pantau.streams.deliver.destinations.console import ConsoleDestination, ConsoleSettings
 from pantau.streams.deliver.destinations.mail import EmailDestination
-from pantau.streams.deliver.destinations.slack import slack_payload
-from pantau.streams.deliver.destinations.webhook import EVENT_SCHEMA_PATH, SCHEMA_PATH, webhook_body
+from pantau.streams.deliver.destinations.slack_blocks import slack_payload
+from pantau.streams.deliver.destinations.webhook_body import EVENT_SCHEMA_PATH, SCHEMA_PATH, webhook_body
 from pantau.streams.deliver.dispatch import Dispatcher
 from pantau.streams.deliver.events import OpsEvent, destination_disabled, event_view, from_health
 from pantau.streams.deliver.route import Router

@@ -4,7 +4,8 @@ from slack_sdk.models.blocks import Block
 
 from pantau.streams.deliver.alert import Message
 from pantau.streams.deliver.config import RouteSpec
-from pantau.streams.deliver.destinations.slack import SlackDestination, SlackSettings, slack_payload
+from pantau.streams.deliver.destinations.slack import SlackDestination, SlackSettings
+from pantau.streams.deliver.destinations.slack_blocks import slack_payload
 from pantau.streams.deliver.route import Router
 
 

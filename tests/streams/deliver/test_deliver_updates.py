@@ -13,7 +13,7 @@ from pantau.adapters.sqlite.outbox import SqliteOutbox
 from pantau.adapters.sqlite.state import open_state
 from pantau.streams.deliver.config import RouteSpec
 from pantau.streams.deliver.destinations import build_destination, parse_destination
-from pantau.streams.deliver.destinations.webhook import SCHEMA_PATH
+from pantau.streams.deliver.destinations.webhook_body import SCHEMA_PATH
 from pantau.streams.deliver.dispatch import Dispatcher
 from pantau.streams.deliver.route import Router
 from tests.streams.deliver.chat_receivers import TelegramBotApi

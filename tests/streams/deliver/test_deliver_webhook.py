@@ -9,7 +9,8 @@ from standardwebhooks import Webhook, WebhookVerificationError
 
 from pantau.streams.deliver.alert import Message
 from pantau.streams.deliver.config import RouteSpec
-from pantau.streams.deliver.destinations.webhook import SCHEMA_PATH, WebhookDestination, WebhookSettings, webhook_body
+from pantau.streams.deliver.destinations.webhook import WebhookDestination, WebhookSettings
+from pantau.streams.deliver.destinations.webhook_body import SCHEMA_PATH, webhook_body
 from pantau.streams.deliver.route import Router
 
 SCHEMA = json.loads(SCHEMA_PATH.read_text())

@@ -1,0 +1,71 @@
+"""The judge's second opinion on the rules' matches: which stand (with its note), which topics it finds alone.
+
+After the rules, an optional judge (streams/classify/judge.py) reviews each
+topic: a match it does not hold is dropped, one it holds carries its note,
+and a topic no rule found but the judge holds becomes a match of the rule
+``JUDGE_RULE``, with the start of the story as its snippet (there are no hits
+to centre one on).
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+from pantau.core.article import Article
+from pantau.streams.classify.evidence import hit_counts, lead
+from pantau.streams.classify.judge import Judge, Verdict
+from pantau.streams.classify.records import Classified, Match
+
+__all__ = ["JUDGE_RULE", "judge_matches", "judge_batch"]
+
+JUDGE_RULE = "judge"
+"""The rule id of a match the judge made alone (no rule matched; see judge.py)."""
+
+
+def judge_batch(judge: Judge, ruled: list[Classified], topics: tuple[str, ...], version: str) -> list[Classified]:
+    """The judge's decision on a batch of the rules' own results, its features computed once for the batch."""
+    if not ruled:
+        return ruled
+    verdicts = judge.review_many([c.article for c in ruled], [hit_counts(c.matches) for c in ruled], topics)
+    return [
+        msgspec.structs.replace(c, matches=tuple(judge_matches(judge, c.article, list(c.matches), topics, version, v)))
+        for c, v in zip(ruled, verdicts, strict=True)
+    ]
+
+
+def judge_matches(
+    judge: Judge,
+    article: Article,
+    matches: list[Match],
+    topics: tuple[str, ...],
+    version: str,
+    review: list[Verdict] | None = None,
+) -> list[Match]:
+    """The rules' matches the judge lets stand (with its note), and the topics it finds alone.
+
+    ``review``: the judge's verdicts when already computed (a batch); None: ask the judge now.
+    """
+    kept: list[Match] = []
+    if review is None:
+        review = judge.review(article, hit_counts(matches), topics)
+    verdicts = {v.topic: v for v in review}
+    for m in matches:
+        verdict = verdicts.get(m.topic)
+        if verdict is None:
+            kept.append(m)
+        elif verdict.holds:
+            kept.append(msgspec.structs.replace(m, notes=(*m.notes, verdict.note())))
+    for verdict in verdicts.values():
+        if verdict.alone and verdict.holds:
+            kept.append(
+                Match(
+                    rule=JUDGE_RULE,
+                    topic=verdict.topic,
+                    score=round(verdict.probability, 2),
+                    severity="medium",
+                    snippet=lead(article),
+                    ruleset_version=version,
+                    notes=(verdict.note(),),
+                )
+            )
+    return kept
