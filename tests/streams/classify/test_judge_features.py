@@ -150,3 +150,9 @@ def test_the_lead_is_the_words_that_end_within_it_and_one_pass_finds_both(text, 
 def test_a_word_cut_by_the_lead_is_left_out_not_read_in_half():
     assert Counter(jf.lead_grams("hacker attack", 9).tolist()) == Counter(_lead_plain("hacker", 6))
     assert "".join(map(chr, jf.normalise("hacker attack", 9))) == " hacker at "  # what reading 9 characters sees
+
+
+def test_indices_are_signed_so_numpy_takes_its_fast_indexing_path():
+    for index in (jf.grams("Peretas membobol server bank", 1200), jf.lead_grams("Peretas membobol server", 600)):
+        assert index.dtype == np.intp and index.min() >= 0 and index.max() < jf.WIDTH
+    assert jf.grams("", 1200).dtype == np.intp
