@@ -189,8 +189,8 @@ class BatchClassifier:
         self._asked = wanted
         log.info("classify_share_rejoin", delivering=wanted)
         # The coordinator's own rejoin (as on a metadata change): same subscription, same listener, and
-        # the join metadata says it now. Subscribing again instead, mid-join, left a member of the
-        # two-worker e2e test holding partitions it never fetched (lag never 0: a3e6fbd, withdrawn).
+        # the join metadata says it now. Subscribing again instead (a3e6fbd, withdrawn) stalled the
+        # two-worker e2e test: the new deliverer's remaining stories were never delivered.
         coordinator.request_rejoin()
         return True
 

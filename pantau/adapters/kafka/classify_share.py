@@ -14,9 +14,9 @@ default, ``roundrobin``; ours goes by the same name with the same metadata layou
 user data: ``delivers`` or nothing), so old and new members form one group in a rolling upgrade
 (whichever leads: an old leader splits evenly, a new one reads the flag). It does not offer two
 protocols: aiokafka 0.14 sends one JoinGroup per offered assignor, each with a longer protocol list
-(aio-libs/aiokafka#1168), and the broker takes each later request as changed metadata and starts
-another rebalance: the first version of this assignor (a3e6fbd, offering both) kept a two-worker
-group rebalancing every 3 s (tests/kafka/test_classify_worker.py checks the group stays put).
+(aio-libs/aiokafka#1168), which can make the broker take the later request as changed metadata and
+rebalance again (read in aiokafka's code, not reproduced; tests/kafka/test_classify_worker.py checks a
+steady group stays put).
 """
 
 from __future__ import annotations
