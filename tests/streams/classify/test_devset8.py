@@ -32,7 +32,7 @@ alone score the same after):
                   cybercrime   caught 3/3 (3/3) -> 3/3   clean 7/7 (7/7) -> 7/7
     claims-corrections  "my account was hacked" disproved, a correction that
                   withdraws a hack, an outage that was a software fault
-                  cybercrime   caught 3/3 (3/3) -> 3/3   clean 2/7 (2/7) -> 5/7
+                  cybercrime   caught 3/3 (3/3) -> 3/3   clean 2/7 (2/7) -> 6/7
     impostor-official  a chat account using a regent's or a mayor's photo to
                   ask for money; a regulator blocking pages posing as banks
                   cybercrime   caught 5/5 (4/5) -> 5/5   clean 4/4 (4/4) -> 4/4
@@ -46,8 +46,9 @@ told-paid-vanished, told-unauthorised-outflow, told-unauthorised-access,
 told-request-flood, told-data-traded, told-encrypted-by-attack), senses (a
 blade attack, fears and speculation, forgery in office, planned maintenance)
 and headline frames (a correction notice, a security firm's business, a
-detector launched). Still wrong: a footballer's and a Korean councillor's
-disproved "my account was hacked" (d8-cc-005, d8-cc-010).
+detector launched), and a hack claimed as an excuse as a denial cue (klaim
+akunnya, mengaku akunnya, blamed hackers, 주장한, 해명한). Still wrong: a
+footballer's disproved "'hacked' account" (d8-cc-005).
 
 The set is a training folder of the judge (rules/judge/judge.yaml), so its
 figures with the judge are fitted, and they are not estimates for unseen news.
@@ -65,7 +66,7 @@ DEVSET8 = Path(__file__).resolve().parents[2] / "fixtures" / "devset8"
 
 FLOOR = {
     # topic: (precision, recall)
-    "cybercrime": (0.93, 0.97),  # round 8, after the fix: 0.958 / 1.000 (0.865 / 0.978 before, judge trained on it)
+    "cybercrime": (0.95, 0.97),  # round 8, after the fix: 0.979 / 1.000 (0.865 / 0.978 before, judge trained on it)
 }
 
 
