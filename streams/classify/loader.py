@@ -228,7 +228,10 @@ def _display(path: Path) -> str:
 
 def _parse(path: Path, raw: bytes, report: Report, located: bool) -> RuleFile | None:
     name = _display(path)
-    yaml = YAML(typ="rt" if located else "safe")
+    # libyaml (the fast reader) takes a tab where ruamel's pure reader, which `pantau rules check` uses,
+    # refuses it ("biggest<TAB>" at a line end): a file with a tab is read by the pure reader both ways,
+    # so a live reload never accepts what the check refuses.
+    yaml = YAML(typ="rt" if located else "safe", pure=located or b"\t" in raw)
     yaml.preserve_quotes = True
     try:
         tree = yaml.load(raw.decode("utf-8"))

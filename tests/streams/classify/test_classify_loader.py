@@ -55,6 +55,16 @@ def test_yaml_syntax_errors_are_located(rules_dir):
     assert report.errors[0].line >= 6
 
 
+def test_a_tab_the_check_refuses_is_refused_by_loading_too(rules_dir):
+    # libyaml alone would take "retas<TAB>"; a live reload must not accept what `pantau rules check` refuses.
+    folder = rules_dir(t="rules:\n  - id: r\n    any:\n      - retas\t\n      - bobol\n")
+    report = check_ruleset(folder)
+    assert [(p.line, p.message.split(":")[0]) for p in report.errors] == [(7, "YAML syntax")]
+    with pytest.raises(RulesError) as info:
+        load_ruleset(folder)
+    assert "t.yaml:7:" in str(info.value)
+
+
 def test_topic_must_match_file_name(rules_dir):
     report = check_ruleset(rules_dir(t="topic: other\ntitle: t\nowner: o\nrules:\n  - id: r\n    any: [x]\n"))
     assert "does not match the file name 't.yaml'" in report.errors[0].message
