@@ -16,7 +16,8 @@ from pantau.streams.classify.compile_rule import compile_rule
 from pantau.streams.classify.compiled import CompiledRule
 from pantau.streams.classify.cues import check_beside, compile_cues, cue_keys, mention_keys
 from pantau.streams.classify.engine import RuleSet, TopicJudgement
-from pantau.streams.classify.judgement import Cue, Frame, HeadlineScope
+from pantau.streams.classify.headline import Frame, HeadlineScope
+from pantau.streams.classify.judgement import Cue
 from pantau.streams.classify.named_lists import resolve_lists
 from pantau.streams.classify.problems import Loc, Problem, Report, RuleFile, locate
 from pantau.streams.classify.terms import TermTable

@@ -16,7 +16,6 @@ from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 from pantau.streams.classify.compiled import ALL_FIELDS, FIELD_INDEX, Collected, CompiledRule, Test
 from pantau.streams.classify.compiler import RuleCompiler
 from pantau.streams.classify.cues import check_beside, mention_keys
-from pantau.streams.classify.judgement import Salience
 from pantau.streams.classify.named_lists import TermLists
 from pantau.streams.classify.problems import Loc, Problem, Report, RuleFile, locate
 from pantau.streams.classify.query import (
@@ -32,6 +31,7 @@ from pantau.streams.classify.query import (
     parse_item,
     parse_query,
 )
+from pantau.streams.classify.salience import Salience
 from pantau.streams.classify.scan import run_regex
 from pantau.streams.classify.schema import RuleSpec, SalienceSpec, TermSpec
 from pantau.streams.classify.terms import CompileError, TermTable

@@ -18,7 +18,7 @@ import regex
 from pantau.streams.classify.text import Shadow
 
 if TYPE_CHECKING:  # judgement reads hits, so it imports this module
-    from pantau.streams.classify.judgement import Salience
+    from pantau.streams.classify.salience import Salience
 
 __all__ = [
     "CompiledRule",

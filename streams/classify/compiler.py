@@ -33,7 +33,7 @@ from pantau.streams.classify.query import And, ListRef, Near, Node, Not, Or, Reg
 from pantau.streams.classify.terms import CompileError, TermTable
 
 __all__ = ["RuleCompiler", "nested_repetition"]
-# Re-exported for judgement.py, which imports them from here.
+# Re-exported for judgement.py, salience.py and headline.py, which import them from here.
 __all__ += ["CompiledRule", "Context", "Hits", "Span"]
 
 

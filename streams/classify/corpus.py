@@ -20,7 +20,7 @@ from ruamel.yaml import YAML
 from pantau.core.article import Article, article_id, synthetic_article
 from pantau.core.errors import RulesError
 from pantau.streams.classify.engine import RuleSet
-from pantau.streams.classify.judgement import HEADLINE_DENIES, HEADLINE_FRAMES
+from pantau.streams.classify.headline import HEADLINE_DENIES, HEADLINE_FRAMES
 from pantau.streams.classify.records import Classified
 
 __all__ = [

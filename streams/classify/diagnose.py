@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, NamedTuple
 from pantau.core.article import Article
 from pantau.core.language import same_family
 from pantau.streams.classify.evidence import describe_voided
-from pantau.streams.classify.judgement import beside_check, headline_voided, salient
+from pantau.streams.classify.judgement import headline_voided
 from pantau.streams.classify.rule_language import Language
+from pantau.streams.classify.salience import beside_check, salient
 
 if TYPE_CHECKING:  # the rule set calls this module
     from pantau.streams.classify.engine import RuleSet

@@ -21,21 +21,12 @@ from pantau.core.language import article_language, same_family
 from pantau.streams.classify.compiled import CompiledRule, Context, Hits
 from pantau.streams.classify.diagnose import Diagnosis, diagnose
 from pantau.streams.classify.evidence import Matched, describe_voided, explain_match
+from pantau.streams.classify.headline import Frame, HeadlineScope, framed, headline_scope
 from pantau.streams.classify.judge import Judge
-from pantau.streams.classify.judgement import (
-    Cue,
-    Frame,
-    HeadlineScope,
-    Voided,
-    beside_check,
-    discount,
-    framed,
-    headline_scope,
-    headline_voided,
-    salient,
-)
+from pantau.streams.classify.judgement import Cue, Voided, discount, headline_voided
 from pantau.streams.classify.records import Classified, Match
 from pantau.streams.classify.rule_language import Language, ReachLanguage
+from pantau.streams.classify.salience import beside_check, salient
 from pantau.streams.classify.scan import scan_fields
 from pantau.streams.classify.second_opinion import JUDGE_RULE, judge_batch, judge_matches
 from pantau.streams.classify.terms import Automaton

@@ -18,9 +18,10 @@ from pantau.streams.classify.compiled import CompiledRule, Context, Hits
 from pantau.streams.classify.engine import RuleSet
 from pantau.streams.classify.evidence import hit_counts
 from pantau.streams.classify.judge import Verdict
-from pantau.streams.classify.judgement import Voided, beside_check, headline_voided, salient
+from pantau.streams.classify.judgement import Voided, headline_voided
 from pantau.streams.classify.records import Classified
 from pantau.streams.classify.rule_language import Language
+from pantau.streams.classify.salience import beside_check, salient
 
 __all__ = ["NearMiss", "near_misses", "rule_misses", "judge_verdicts", "render"]
 

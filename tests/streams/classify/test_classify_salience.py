@@ -9,7 +9,7 @@ import pytest
 from pantau.core.errors import RulesError
 from pantau.streams.classify import load_ruleset
 from pantau.streams.classify.explain import near_misses
-from pantau.streams.classify.judgement import lead_end
+from pantau.streams.classify.salience import lead_end
 
 PARAGRAPHS = """\
 terms:
