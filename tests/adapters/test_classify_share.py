@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from aiokafka.coordinator.protocol import ConsumerProtocolMemberMetadata
+from aiokafka.coordinator.protocol import ConsumerProtocolMemberAssignment, ConsumerProtocolMemberMetadata
+from aiokafka.structs import TopicPartition
 
-from pantau.adapters.kafka.classify_share import DeliveryAwareAssignor, assigned_partitions, quotas
+from pantau.adapters.kafka.classify_share import DeliveryAwareAssignor, quotas
+
+
+def assigned_partitions(assignment: ConsumerProtocolMemberAssignment) -> list[TopicPartition]:
+    return [TopicPartition(topic, p) for topic, parts in assignment.assignment for p in parts]
 
 
 def test_a_deliverer_gets_half_a_share_and_a_lone_member_everything():

@@ -26,9 +26,8 @@ from collections.abc import Callable, Iterable, Mapping
 from aiokafka.cluster import ClusterMetadata
 from aiokafka.coordinator.assignors.abstract import AbstractPartitionAssignor
 from aiokafka.coordinator.protocol import ConsumerProtocolMemberAssignment, ConsumerProtocolMemberMetadata
-from aiokafka.structs import TopicPartition
 
-__all__ = ["DELIVERER_SHARE", "DeliveryAwareAssignor", "assigned_partitions", "quotas"]
+__all__ = ["DELIVERER_SHARE", "DeliveryAwareAssignor", "quotas"]
 
 DELIVERER_SHARE = 0.5
 """A delivering member's share of the articles, as a fraction of another member's.
@@ -95,8 +94,3 @@ class DeliveryAwareAssignor(AbstractPartitionAssignor):
 
     def on_assignment(self, assignment: ConsumerProtocolMemberAssignment) -> None:
         """Nothing to remember: the assignment is the group leader's, recomputed at each join."""
-
-
-def assigned_partitions(assignment: ConsumerProtocolMemberAssignment) -> list[TopicPartition]:
-    """The topic-partitions of an assignment (for tests and logs)."""
-    return [TopicPartition(topic, p) for topic, parts in assignment.assignment for p in parts]
