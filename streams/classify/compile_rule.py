@@ -171,6 +171,7 @@ def _salience(spec: SalienceSpec | None, rule_keys: frozenset[int], mentions: fr
         spec.per_sentence,
         mine if spec.mentions and mine else None,
         tuple(spec.beside),
+        title_alone_words=spec.title_alone_words,
     )
 
 

@@ -124,6 +124,7 @@ def compile_cues(f: RuleFile, table: TermTable, lists: TermLists, report: Report
                 breaks=SENTENCE_BREAKS,
                 windows=tuple(sorted(s.windows.items())),
                 in_list=s.in_list,
+                in_lines=s.in_lines,
                 fields=frozenset(FIELD_INDEX[name] for name in s.fields),
             )
         )

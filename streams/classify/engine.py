@@ -84,7 +84,7 @@ class RuleSet:
             k
             for j in self.judgement.values()
             for c in j.cues
-            if c.in_list
+            if c.in_list or c.in_lines
             for k in (j.keys if c.targets is None else c.targets)
         )
 

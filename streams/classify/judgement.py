@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from pantau.streams.classify.lists import list_neighbour
+from pantau.streams.classify.lists import list_line_neighbour, list_neighbour
 from pantau.streams.classify.text import Shadow
 
 if TYPE_CHECKING:  # the compiler's types
@@ -76,6 +76,7 @@ class Cue:
     windows: tuple[tuple[str, int], ...] = ()  # per article language: ("vi", 8) overrides ``window``
     contrast: bool = False  # True (denials): a "but" between cue and hit ends the clause
     in_list: int = 0  # > 0: a hit that is one of at least this many listed names (lists.py), no cue word needed
+    in_lines: int = 0  # > 0: a hit on one of at least this many list lines in a row (an agenda, a week ahead)
     fields: frozenset[int] = frozenset({0, 1, 2})  # where the hits it voids may be: 0 title, 1 summary, 2 content
     cue_keys: frozenset[int] = field(init=False)
 
@@ -149,7 +150,7 @@ def discount(
     voided: list[Voided] = []
     gone: set[tuple[int, Span]] = set()
     for cue in cues:
-        if cue.in_list:
+        if cue.in_list or cue.in_lines:
             _void_listed(hits, cue, topic_keys if cue.targets is None else cue.targets, shadow, gone, voided)
             continue
         if cue.cue_keys.isdisjoint(hits):
@@ -206,7 +207,8 @@ def discount(
 def _void_listed(
     hits: Hits, cue: Cue, targets: frozenset[int], shadow: Shadow, gone: set[tuple[int, Span]], voided: list[Voided]
 ) -> None:
-    """Void the target hits that are one name in a list of at least ``cue.in_list`` (a medal table, a draw)."""
+    """Void the target hits that are one name in a list of at least ``cue.in_list`` (a medal table, a draw), or
+    that sit on one of at least ``cue.in_lines`` list lines (an agenda, a week ahead)."""
     if targets.isdisjoint(hits):
         return
     for key in [k for k in hits if k in targets]:
@@ -214,7 +216,10 @@ def _void_listed(
             if (key, hit) in gone or hit[2] not in cue.fields:
                 continue
             f, s, e = shadow.to_original(hit[0], hit[1])
-            near = list_neighbour(shadow.originals[f], s, e, cue.in_list)
+            if cue.in_lines:
+                near = list_line_neighbour(shadow.originals[f], s, cue.in_lines)
+            else:
+                near = list_neighbour(shadow.originals[f], s, e, cue.in_list)
             if near is not None:
                 gone.add((key, hit))
                 voided.append(Voided(key, hit, cue.why, shadow.to_scan(f, *near)))

@@ -19,13 +19,19 @@ sanksi"): when it is longer, the hit must sit at its edge, next to the rest
 of the list. Likewise, once three names make a list, the long items that
 open or close it count when their edge word is a name ("... nations such as
 Yemen, Eritrea, North Korea and Syria are ...").
+
+A list can also be written one item a line: a city's agenda ("3. Menlu menerima
+Sekjen ASEAN, pukul 11.00"), a markets week ahead ("TUESDAY: ASEAN economic
+ministers meet"), a digest. ``list_line_neighbour`` finds such a line: it
+opens with a number, a bullet or a short label and a colon, and at least N
+such lines follow one another (blank lines between them allowed).
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["list_neighbour", "MAX_ITEM_WORDS"]
+__all__ = ["list_neighbour", "list_line_neighbour", "MAX_ITEM_WORDS"]
 
 MAX_ITEM_WORDS = 4
 _REACH = 600  # characters searched on each side of the hit: bounded on hostile input
@@ -104,3 +110,50 @@ def list_neighbour(text: str, start: int, end: int, min_items: int) -> tuple[int
     if count >= 3:  # a list already: the names that open or close it count too
         count += sum(1 for word in ends if len(word) > 1 and _name_like(word))  # not a group's letter
     return near if count >= min_items else None
+
+
+_LIST_LINE = re.compile(
+    r"\s*(?:\d{1,2}[.)]|[-\u2013\u2022*\u00b7\u25b6\u25ba\u25b3\u25c7\u25cb\u25cf\u25a1\u25a0\u25aa]"
+    r"|(?:[^\W\d_][\w'\u2019]*[ \t]?){1,3}:)\s"
+)
+"""A line that opens like a list item: "3. ", "- ", "• ", "TUESDAY: ", "Thứ Hai: " (at most three label words)."""
+_LINE_REACH = 3000  # characters searched on each side of the hit's line: bounded on hostile input
+
+
+def _is_list_line(text: str, lo: int, hi: int) -> bool:
+    return _LIST_LINE.match(text, lo, hi) is not None
+
+
+def list_line_neighbour(text: str, start: int, min_lines: int) -> tuple[int, int] | None:
+    """The span of a neighbouring list line when the hit at ``start`` sits on one of ``min_lines`` list lines
+    in a row (blank lines between them allowed); None otherwise. ``text`` is the original field."""
+    lo = text.rfind("\n", 0, start) + 1
+    hi = text.find("\n", start)
+    hi = len(text) if hi < 0 else hi
+    if not _is_list_line(text, lo, hi):
+        return None
+    count, near = 1, None
+    pos = lo  # upwards
+    while pos > 0 and lo - pos < _LINE_REACH and count < min_lines:
+        end = pos - 1
+        begin = text.rfind("\n", 0, end) + 1
+        pos = begin
+        if not text[begin:end].strip():
+            continue
+        if not _is_list_line(text, begin, end):
+            break
+        near = near or (begin, end)
+        count += 1
+    pos = hi  # downwards
+    while pos < len(text) and pos - hi < _LINE_REACH and count < min_lines:
+        begin = pos + 1
+        end = text.find("\n", begin)
+        end = len(text) if end < 0 else end
+        pos = end
+        if not text[begin:end].strip():
+            continue
+        if not _is_list_line(text, begin, end):
+            break
+        near = near or (begin, end)
+        count += 1
+    return near if count >= min_lines else None

@@ -40,6 +40,7 @@ class Salience:
     mentions: frozenset[int] | None = None
     beside: tuple[str, ...] = ()  # in a story of these topics, only the title or min_hits sentences will do
     lead_sentence: bool = False  # the lead is the content's first sentence (beside another topic's story)
+    title_alone_words: int = 0  # > 0: in a text this long or longer, a title hit needs the topic named again below it
 
 
 PARAGRAPH_END = re.compile(r"\n[ \t]*\n|(?<=[.!?:\"\u201d\u2019)])[ \t]*\n")
@@ -107,7 +108,15 @@ def salient(rule: CompiledRule, ctx: Context, salience: Salience, headline_other
     if not spans and not regex_hits:
         return True, "found through other topics"  # topic: references: those topics passed their own check
     if any(f == 0 for _s, _e, f in spans) or any(h[0] == 0 for h in regex_hits):
-        return True, "about the topic: a hit in the title"
+        below = sum(1 for sp in spans if sp[2] != 0) + sum(1 for h in regex_hits if h[0] != 0)
+        if below or not salience.title_alone_words or _words(shadow) < salience.title_alone_words:
+            return True, "about the topic: a hit in the title"
+        # A long story names its topic again below the headline: a film review, a museum show or a recipe
+        # that names the North only in its title is not about it.
+        return False, (
+            f"a passing mention: only the title names it, and the {_words(shadow)}-word text below it never does "
+            f"(a text of {salience.title_alone_words} words or more must name it again)"
+        )
     if not headline_other:
         if any(f == 1 for _s, _e, f in spans) or any(h[0] == 1 for h in regex_hits):
             return True, "about the topic: a hit in the summary"
@@ -177,6 +186,11 @@ def beside_check(
         False,
         f"a passing mention beside a story about {', '.join(near)}: {note.removeprefix('a passing mention: ')}",
     )
+
+
+def _words(shadow: Shadow) -> int:
+    """Words of the summary and the content (boilerplate blanked)."""
+    return len(shadow.fields[1].text.split()) + len(shadow.fields[2].text.split())
 
 
 def _paragraphs(n: int) -> str:

@@ -104,6 +104,9 @@ class SalienceSpec(BaseModel):
     min_hits: int = Field(default=1, ge=1)
     lead_paragraphs: int = Field(default=0, ge=0, le=20)
     per_sentence: bool = False
+    title_alone_words: int = Field(default=0, ge=0)
+    """> 0: a title hit alone makes the story only in a text shorter than this; a longer one must name the
+    topic again in its lead, or ``min_hits`` times below the title (a film review, an obituary, a list)."""
     mentions: list[Item] = Field(default_factory=list)
     beside: list[str] = Field(default_factory=list)
     """Topics whose stories make this one's lead not enough: beside a North Korea story, one sentence
@@ -199,6 +202,9 @@ class SenseSpec(BaseModel):
     in_list: int = Field(default=0, ge=0, le=20)
     """N > 0: a hit that is one of at least N short names listed in its sentence ("Jepang, Iran, Korea Utara,
     dan Kuba": a medal table, a draw, a ranking) does not count; no cue words needed."""
+    in_lines: int = Field(default=0, ge=0, le=20)
+    """N > 0: a hit on a list line ("3. ...", "- ...", "TUESDAY: ...") with at least N such lines in a row (an
+    agenda, a markets week ahead, a digest) does not count; no cue words needed."""
 
     @field_validator("windows")
     @classmethod
