@@ -72,8 +72,8 @@ BREADTH8 = Path(__file__).resolve().parents[2] / "fixtures" / "breadth8"
 
 FLOOR = {
     # topic: (precision, recall)
-    "asean": (0.97, 0.95),
-    "north-korea": (0.95, 0.93),
+    "asean": (0.97, 0.97),  # round 9 (r9-nk rules, round 8's judge): 1.000 / 1.000
+    "north-korea": (0.97, 0.93),  # round 9 (r9-nk rules, round 8's judge): 1.000 / 0.957
     "cybercrime": (0.98, 0.97),  # r8-rules' rules, round 8's judge: 1.000 / 0.986
 }
 

@@ -6,7 +6,7 @@ import pytest
 
 from pantau.streams.classify import load_ruleset
 from pantau.streams.classify.explain import near_misses
-from pantau.streams.classify.lists import list_neighbour
+from pantau.streams.classify.lists import list_line_neighbour, list_neighbour
 from pantau.streams.classify.text import build_shadow
 
 NK = """\
@@ -154,3 +154,56 @@ def test_a_passing_mention_near_miss_names_the_hits_a_sense_took_away(rules_dir,
     miss = {m.topic: m for m in near_misses(rs, a, set())}["asean"]
     assert miss.lacked.startswith("a passing mention: 1 hit(s)")
     assert "not counted: «ASEAN» (content, next to «Di sela»)" in miss.lacked
+
+
+AGENDA = """\
+terms:
+  asean: [ASEAN]
+  frame: [menteri, sekretaris jenderal, ministers]
+senses:
+  - why: one line of a list (an agenda, a week ahead)
+    terms: ["@asean"]
+    in_lines: 3
+rules:
+  - id: asean
+    query: '@asean NEAR/8 @frame'
+"""
+
+
+def test_a_hit_on_one_line_of_an_agenda_or_a_week_ahead_does_not_count(rules_dir, article):
+    rs = load_ruleset(rules_dir(asean=AGENDA))
+    agenda = (
+        "Jakarta - Berikut agenda hari ini:\n\n"
+        "1. Upacara di Kalibata, pukul 07.30.\n"
+        "2. Rapat paripurna DPR, pukul 10.00.\n"
+        "3. Menteri Luar Negeri menerima Sekretaris Jenderal ASEAN, pukul 11.00.\n"
+        "4. Pameran buku di JCC.\n"
+    )
+    assert rs.classify(article(agenda, title="Agenda hari ini")).topics == ()
+    misses = {m.topic: m for m in near_misses(rs, article(agenda, title="Agenda hari ini"), set())}
+    assert "one line of a list" in misses["asean"].lacked
+    week = (
+        "Key events this week:\n\nMONDAY: China trade data.\n\nTUESDAY: ASEAN economic ministers meet in Manila.\n\n"
+        "WEDNESDAY: US inflation.\n"
+    )
+    assert rs.classify(article(week, title="Week ahead", language="en")).topics == ()
+
+
+def test_prose_paragraphs_and_a_short_list_are_no_list_of_lines(rules_dir, article):
+    rs = load_ruleset(rules_dir(asean=AGENDA))
+    prose = (
+        "Para menteri luar negeri ASEAN bertemu di Jakarta.\n\n"
+        "Mereka membahas Myanmar: junta diminta menghentikan serangan.\n\nPertemuan ditutup sore hari."
+    )
+    assert rs.classify(article(prose)).topics == ("asean",)
+    two = "Agenda:\n1. Rapat DPR.\n2. Menteri Luar Negeri menerima Sekretaris Jenderal ASEAN.\n\nLainnya menyusul."
+    assert rs.classify(article(two)).topics == ("asean",)  # two list lines are not three
+
+
+def test_list_line_neighbour_finds_a_run_of_list_lines():
+    text = "Intro line here.\n\n- satu\n- dua ASEAN\n\n- tiga\nPenutup."
+    at = text.index("ASEAN")
+    near = list_line_neighbour(text, at, 3)
+    assert near is not None and text[near[0] : near[1]] == "- satu"
+    assert list_line_neighbour(text, at, 4) is None
+    assert list_line_neighbour("Prosa ASEAN biasa.\n- a\n- b\n- c", 6, 3) is None  # the hit's own line is prose

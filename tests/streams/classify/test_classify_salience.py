@@ -195,3 +195,48 @@ def test_an_unknown_topic_beside_is_refused_with_its_line(rules_dir):
         load_ruleset(rules_dir(cybercrime=BESIDE_CYBER.replace("[north-korea]", "[nort-korea]"), north_korea=BESIDE_NK))
     assert "unknown topic 'nort-korea'" in str(err.value)
     assert re.search(r"cybercrime\.yaml:\d+:\d+: salience beside: unknown topic", str(err.value))
+
+
+TITLE_ALONE = """\
+terms:
+  dprk: [North Korea*, Pyongyang]
+salience:
+  lead_words: 60
+  lead_paragraphs: 1
+  min_hits: 2
+  title_alone_words: 40
+rules:
+  - id: dprk
+    any: ["@dprk"]
+"""
+
+_REVIEW_BODY = (
+    "Three stars\n\nThe new streaming drama opens with a snowstorm, a wrong turn and a botanist stuck in a tree "
+    "on the wrong side of the border. The sergeant who cuts her down hides a box of pop cassettes. The writers "
+    "lean into comedy, the production design is rich, and the lead's quiet glances carry a thin, borrowed plot "
+    "to a reunion in Switzerland."
+)
+
+
+def test_a_long_story_that_names_the_topic_only_in_its_title_is_a_passing_mention(rules_dir, article):
+    rs = load_ruleset(rules_dir(north_korea=TITLE_ALONE))
+    title = "Review: a North Korean soldier gets a human face"
+    assert rs.classify(article(_REVIEW_BODY, title=title)).topics == ()
+    misses = {m.topic: m for m in near_misses(rs, article(_REVIEW_BODY, title=title), set())}
+    assert misses["north-korea"].lacked.startswith("a passing mention: only the title names it")
+    assert "(a text of 40 words or more must name it again)" in misses["north-korea"].lacked
+    # named again anywhere below the title (past the lead, too): the story is about it
+    again = _REVIEW_BODY + "\n\nThe show was shot far from Pyongyang, in a studio near Seoul."
+    match = rs.classify(article(again, title=title)).matches[0]
+    assert match.notes == ("about the topic: a hit in the title",)
+
+
+def test_a_one_line_wire_or_a_short_text_still_alerts_on_its_title(rules_dir, article):
+    rs = load_ruleset(rules_dir(north_korea=TITLE_ALONE))
+    assert rs.classify(article("", title="N. Korea fires missile, North Korea says")).topics == ("north-korea",)
+    short = "The launch came hours after the joint drills began, officials in Tokyo said."
+    assert rs.classify(article(short, title="North Korea fires two missiles")).topics == ("north-korea",)
+    # without title_alone_words a title hit is enough, however long the text (the default, as before)
+    plain = load_ruleset(rules_dir(north_korea=TITLE_ALONE.replace("  title_alone_words: 40\n", "")))
+    title = "Review: a North Korean soldier gets a human face"
+    assert plain.classify(article(_REVIEW_BODY, title=title)).topics == ("north-korea",)

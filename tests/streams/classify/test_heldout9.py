@@ -61,8 +61,8 @@ HELDOUT9 = Path(__file__).resolve().parents[2] / "fixtures" / "heldout9"
 
 FLOOR = {
     # topic: (precision, recall)
-    "asean": (0.94, 0.91),
-    "north-korea": (0.87, 0.97),
+    "asean": (0.97, 0.97),  # round 9 (r9-nk rules, round 8's judge): 1.000 / 1.000
+    "north-korea": (0.97, 0.97),  # round 9 (r9-nk rules, round 8's judge): 1.000 / 1.000
     "cybercrime": (0.91, 0.95),
 }
 

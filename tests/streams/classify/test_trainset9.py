@@ -47,7 +47,7 @@ TRAINSET9 = Path(__file__).resolve().parents[2] / "fixtures" / "trainset9"
 
 FLOOR = {
     # topic: (precision, recall)
-    "asean": (0.85, 0.91),
+    "asean": (0.92, 0.91),  # round 9 (r9-nk rules, round 8's judge): 1.000 / 1.000
     "north-korea": (0.93, 0.92),
     "cybercrime": (0.90, 0.90),
 }
