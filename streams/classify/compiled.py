@@ -76,6 +76,24 @@ class Context:
             self.words = [m.start() for m in regex.finditer(r"\w+", self.shadow.text)]
         return bisect.bisect_right(self.words, offset)
 
+    def words_between(self, end: int, start: int, limit: int) -> int:
+        """How many words lie between a hit ending at ``end`` and one starting at ``start`` (for NEAR/n), counted up
+        to ``limit + 1`` only: ``word_index(start) - word_index(end - 1) - 1`` when that is at most ``limit``.
+
+        Counting the words of the gap alone, and no further than the limit, costs far less than listing every
+        word start of the article (``word_index``), which a NEAR between two far-apart hits did.
+        """
+        count = -1  # the word starting at ``start`` is the second hit's own
+        for _ in _WORD_START.finditer(self.shadow.text, end, start + 1):
+            count += 1
+            if count > limit:
+                break
+        return count
+
+
+_WORD_START = regex.compile(r"(?<!\w)\w")
+r"""Where a word starts: what ``regex.finditer(r"\w+")`` finds, one match per word (lookbehind sees before pos)."""
+
 
 @dataclass(frozen=True)
 class Leaf:

@@ -144,7 +144,11 @@ class RuleCompiler:
         keys, fields = frozenset(leaf.keys), leaf.fields
         if fields == ALL_FIELDS:
             return lambda ctx: not keys.isdisjoint(ctx.hits)
-        return lambda ctx: any(h[2] in fields for k in keys for h in ctx.hits.get(k, ()))
+        # Only the keys found: a leaf of a long @list would otherwise look up every one of its terms.
+        return lambda ctx: (
+            not keys.isdisjoint(ctx.hits)
+            and any(h[2] in fields for k in keys.intersection(ctx.hits) for h in ctx.hits[k])
+        )
 
 
 def nested_repetition(pattern: str) -> bool:
@@ -175,22 +179,33 @@ def nested_repetition(pattern: str) -> bool:
     return False
 
 
+def _hits_of(leaf: Leaf) -> Callable[[Context], list[Span]]:
+    """A leaf's hits in its fields, in the order of its keys; an empty list without a lookup per term when none."""
+    present, order, fields = frozenset(leaf.keys), leaf.keys, leaf.fields
+
+    def hits_of(ctx: Context) -> list[Span]:
+        hits = ctx.hits
+        if present.isdisjoint(hits):
+            return []  # most articles: a set test in C, not one lookup per term of a long @list
+        return [h for k in order if k in hits for h in hits[k] if h[2] in fields]
+
+    return hits_of
+
+
 def _near_test(left: Leaf, right: Leaf, distance: int) -> Callable[[Context], bool]:
-    def hits_of(ctx: Context, leaf: Leaf) -> list[Span]:
-        return [h for k in leaf.keys for h in ctx.hits.get(k, ()) if h[2] in leaf.fields]
+    left_hits, right_hits = _hits_of(left), _hits_of(right)
 
     def test(ctx: Context) -> bool:
-        a_hits = hits_of(ctx, left)
+        a_hits = left_hits(ctx)
         if not a_hits:
             return False
-        b_hits = hits_of(ctx, right)
+        b_hits = right_hits(ctx)
         for a in a_hits:
             for b in b_hits:
                 if a[2] != b[2] or a is b:
                     continue
                 first, second = (a, b) if a[0] <= b[0] else (b, a)
-                between = ctx.word_index(second[0]) - ctx.word_index(first[1] - 1) - 1
-                if between <= distance:
+                if ctx.words_between(first[1], second[0], distance) <= distance:
                     return True
         return False
 

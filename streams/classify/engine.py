@@ -79,6 +79,18 @@ class RuleSet:
         """Per topic, the keys of its rules' terms: another topic's words are no mention of this one."""
         self._cue_keys = frozenset(k for j in self.judgement.values() for c in j.cues for k in c.before | c.after)
         self._framed = frozenset(t for t, j in self.judgement.items() if j.frames)
+        # Per topic, what its cues need among the hits before ``discount`` has anything to do: a cue word and a
+        # target of the same plain cue, or a target of a list sense. Most articles have neither.
+        self._cue_needs: dict[str, tuple[frozenset[int], frozenset[int], frozenset[int]]] = {}
+        for topic, j in self.judgement.items():
+            plain = [c for c in j.cues if not (c.in_list or c.in_lines)]
+            self._cue_needs[topic] = (
+                frozenset().union(*(c.cue_keys for c in plain)),
+                frozenset().union(*(j.keys if c.targets is None else c.targets for c in plain)),
+                frozenset().union(
+                    *(j.keys if c.targets is None else c.targets for c in j.cues if c.in_list or c.in_lines)
+                ),
+            )
         # List senses have no cue words: the topic's own hits send an article to the list check.
         self._list_keys = frozenset(
             k
@@ -96,8 +108,12 @@ class RuleSet:
         voided: dict[str, list[Voided]] = {}
         if self.use_cues and (not self._cue_keys.isdisjoint(ctx.hits) or not self._list_keys.isdisjoint(ctx.hits)):
             reach = ReachLanguage(article, shadow)
+            hits = ctx.hits
             for topic, j in self.judgement.items():
-                view, gone = discount(ctx.hits, j.cues, j.keys, shadow, reach)
+                words, targets, listed = self._cue_needs[topic]
+                if (words.isdisjoint(hits) or targets.isdisjoint(hits)) and listed.isdisjoint(hits):
+                    continue  # no cue of this topic can void anything here (discount would return hits as they are)
+                view, gone = discount(hits, j.cues, j.keys, shadow, reach)
                 if gone:
                     views[topic], voided[topic] = view, gone
         return ctx, views, voided

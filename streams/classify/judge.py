@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ import numpy as np
 from scipy import sparse
 
 from pantau.core.article import Article
+from pantau.streams.classify import judge_kernel
 from pantau.streams.classify.judge_features import (
     FEATURES,
     HALF,
@@ -41,7 +43,7 @@ from pantau.streams.classify.judge_features import (
     grams,
     grams_and_lead,
     lead_grams,
-    tally,
+    warm,
 )
 
 __all__ = [
@@ -141,17 +143,18 @@ class _Models:
         """The logistic model's input (before the sigmoid) of each topic for one text's n-gram indices.
 
         The same sums as weigh() and a matrix product, straight on the n-grams with their repeats (sparse
-        matrices cost ten times more for one row): an n-gram seen ``tf`` times, of weight
-        w = (1 + log tf) * idf, adds w * coefficient once, so each of its occurrences adds 1/tf of it.
+        matrices cost ten times more for one row), in one compiled loop (judge_kernel.score).
         """
-        tf = tally(index)
-        grow = np.log(tf)
-        grow += 1.0
-        share = grow / tf
-        rows = self.table[index]
-        norm = math.sqrt(float((grow * share) @ rows[:, 0])) or 1.0
-        z: np.ndarray = (share @ rows[:, 1:]) / norm + self.bias
+        scratch = getattr(_SCRATCH, "counts", None)
+        if scratch is None:
+            scratch = _SCRATCH.counts = np.zeros(WIDTH, dtype=np.int32)
+        z: np.ndarray = judge_kernel.score(index, self.table, self.bias, scratch)
         return z
+
+
+_SCRATCH = threading.local()
+"""One array of n-gram counts per thread (a web request and the stream may classify at once), all zero between
+texts."""
 
 
 class Judge:
@@ -164,6 +167,9 @@ class Judge:
         # One column per topic, so one article's score for every topic is one gather and one product.
         self._veto = _Models(arrays, "veto", self.topics)
         self._alone = _Models(arrays, "alone", self.topics)
+        self._alone_asks: dict[tuple[str, ...], tuple[str, ...]] = {}
+        warm()  # the compiled featuriser, ready before the first article
+        self._alone.scores(lead_grams("warm up", 5))
 
     def probabilities(self, article: Article, topics: tuple[str, ...], *, alone: bool) -> dict[str, float]:
         """The probability of each of ``topics`` (those with a model) for ``article``."""
@@ -182,6 +188,15 @@ class Judge:
         A topic the rules found with ``strong_hits`` or more hits is not reviewed: it stands. An article read by
         both models (a weak match, and other topics to judge alone) is featurised once (``both_features``).
         """
+        return self._review(article, matched, topics, every=True)
+
+    def decide(self, article: Article, matched: dict[str, int], topics: tuple[str, ...]) -> list[Verdict]:
+        """The verdicts of ``review`` that change the rules' result: each weak match's, and each topic the judge
+        holds alone (what classification needs; a topic the judge alone does not hold changes nothing)."""
+        return self._review(article, matched, topics, every=False)
+
+    def _review(self, article: Article, matched: dict[str, int], topics: tuple[str, ...], every: bool) -> list[Verdict]:
+        """``review`` (``every``) or ``decide``."""
         weak, rest = self._asks(matched, topics)
         if not weak and not rest:
             return []
@@ -195,19 +210,24 @@ class Judge:
             lead = row_features(text, alone=True) if rest else None
         verdicts: list[Verdict] = []
         if veto is not None:
-            verdicts += self._verdicts(self._veto, veto, weak, alone=False)
+            verdicts += self._verdicts(self._veto, veto, weak, alone=False, every=True)
         if lead is not None:
-            verdicts += self._verdicts(self._alone, lead, rest, alone=True)
+            verdicts += self._verdicts(self._alone, lead, rest, alone=True, every=every)
         return verdicts
 
-    def _verdicts(self, models: _Models, index: np.ndarray, topics: tuple[str, ...], *, alone: bool) -> list[Verdict]:
-        """One kind's verdicts on ``topics`` (all with a model) from one text's n-gram indices."""
+    def _verdicts(
+        self, models: _Models, index: np.ndarray, topics: tuple[str, ...], *, alone: bool, every: bool
+    ) -> list[Verdict]:
+        """One kind's verdicts on ``topics`` (all with a model) from one text's n-gram indices (not ``every``: only
+        those that hold)."""
         scores = models.scores(index).tolist()
         out = []
         for t in topics:
             p = 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, scores[models.column[t]]))))
             bars = self.thresholds[t]
-            out.append(Verdict(t, p, bars.alone if alone else bars.veto, alone))
+            bar = bars.alone if alone else bars.veto
+            if every or p >= bar:
+                out.append(Verdict(t, p, bar, alone))
         return out
 
     def review_many(
@@ -222,6 +242,13 @@ class Judge:
 
     def _asks(self, matched: dict[str, int], topics: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The topics to veto (weak rule matches) and the topics to judge alone (no rule match, alone on)."""
+        if not matched:  # most articles: every topic with its alone bar, the same for each
+            rest = self._alone_asks.get(topics)
+            if rest is None:
+                rest = self._alone_asks[topics] = tuple(
+                    t for t in topics if t in self._veto.column and self.thresholds[t].alone <= 1.0
+                )
+            return (), rest
         weak = tuple(
             sorted(t for t, hits in matched.items() if t in self._veto.column and hits < self.thresholds[t].strong_hits)
         )

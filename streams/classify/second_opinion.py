@@ -23,14 +23,14 @@ JUDGE_RULE = "judge"
 
 
 def judge_batch(judge: Judge, ruled: list[Classified], topics: tuple[str, ...], version: str) -> list[Classified]:
-    """The judge's decision on a batch of the rules' own results, its features computed once for the batch."""
-    if not ruled:
-        return ruled
-    verdicts = judge.review_many([c.article for c in ruled], [hit_counts(c.matches) for c in ruled], topics)
-    return [
-        msgspec.structs.replace(c, matches=tuple(judge_matches(judge, c.article, list(c.matches), topics, version, v)))
-        for c, v in zip(ruled, verdicts, strict=True)
-    ]
+    """The judge's decision on a batch of the rules' own results (the same as ``judge_matches`` one by one)."""
+    out = []
+    for c in ruled:
+        verdicts = judge.decide(c.article, hit_counts(c.matches), topics)
+        # No verdict that changes anything (most articles: no match, no topic the judge holds alone): as it was.
+        kept = judge_matches(judge, c.article, list(c.matches), topics, version, verdicts) if verdicts else None
+        out.append(c if kept is None else msgspec.structs.replace(c, matches=tuple(kept)))
+    return out
 
 
 def judge_matches(
@@ -43,11 +43,11 @@ def judge_matches(
 ) -> list[Match]:
     """The rules' matches the judge lets stand (with its note), and the topics it finds alone.
 
-    ``review``: the judge's verdicts when already computed (a batch); None: ask the judge now.
+    ``review``: the judge's verdicts when already computed (``Judge.review`` or ``decide``); None: ask it now.
     """
     kept: list[Match] = []
     if review is None:
-        review = judge.review(article, hit_counts(matches), topics)
+        review = judge.decide(article, hit_counts(matches), topics)
     verdicts = {v.topic: v for v in review}
     for m in matches:
         verdict = verdicts.get(m.topic)

@@ -50,6 +50,8 @@ def _build_table() -> dict[int, str]:
 
 _TABLE = _build_table()
 _ASCII_TABLE = {cp: v for cp, v in _TABLE.items() if cp < 0x80}
+# ASCII text folded byte for byte: lowercase, then the table (bytes.translate is ~3x cheaper than str.translate).
+_ASCII_BYTES = bytes(ord(_ASCII_TABLE.get(ord(chr(b).lower()), chr(b).lower())) if b < 0x80 else b for b in range(256))
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
@@ -80,7 +82,7 @@ def fold_field(text: str) -> Folded:
     if not text:
         return Folded("", None)
     if text.isascii():
-        return Folded(text.lower().translate(_ASCII_TABLE), None)
+        return Folded(text.encode("ascii").translate(_ASCII_BYTES).decode("ascii"), None)
     if unicodedata.is_normalized("NFC", text):
         folded = text.casefold()
         if len(folded) == len(text):

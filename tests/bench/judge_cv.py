@@ -11,7 +11,7 @@ match with fewer than ``strong_hits`` hits needs ``veto``; with no match the jud
 ``alone``. So thresholds can be swept without training again.
 
 Only the sets listed under ``train:`` in rules/judge/judge.yaml teach a fold, as they teach the shipped
-judge; the others (breadth8, trainset9) are scored as folds and never learned from. To weigh adding a
+judge; the others (breadth8, trainset9, trainset10) are scored as folds and never learned from. To weigh adding a
 set, list it there, run again, and compare the other sets' pooled figures (round 8 did so for both).
 
     .venv/bin/python tests/bench/judge_cv.py                 # baseline vs shipped design, JSON on stdout
@@ -48,6 +48,9 @@ SETS = (
     "devset7",
     "devset8",
     "heldout8",
+    "heldout9",
+    "devset9",
+    "trainset10",
     "trainset9",  # scored as folds, but like the shipped judge no fold learns from them (``trained``)
     "breadth8",
 )
@@ -76,9 +79,19 @@ class Design:
     alone: float = 0.8
     strong_hits: int = 15
     title_twice: bool = False
+    title_field: bool = False
+    """The veto reads the title and the body as two fields: the title's n-grams are features of their own (a
+    second feature space), the body's (summary and content) another, so a word can weigh apart in each."""
     occurrences: bool = False
     """Alone, weigh raw counts scaled by sqrt(sum of idf**2 over occurrences): no count of repeats, ~8 us cheaper
     per article. Round 7: two more cybercrime false alarms pooled over 2,946 articles, so not shipped."""
+    learn: tuple[str, ...] = ()
+    """Writer sets that teach the folds besides judge.yaml's ``train:`` (to weigh adding one: compare the other
+    folds' pooled figures with and without it, in one run)."""
+    unlearn: tuple[str, ...] = ()
+    """Writer sets of ``train:`` that do NOT teach the folds (to weigh dropping one)."""
+    per_set: bool = False
+    """Weigh each writer set equally in training (each article by 1 / its set's size), not each article."""
     featuriser: str = "ngrams"
     """"ngrams": the judge's own (streams/classify/judge_features.py, word 1-2 fixed); "sklearn": round 6's
     HashingVectorizer char_wb + word, kept to compare the two side by side."""
@@ -118,6 +131,16 @@ def _counts(texts: list[str], d: Design, alone: bool) -> sparse.csr_matrix:
     return sparse.hstack(parts, format="csr")
 
 
+def _fields(rows, d: Design) -> sparse.csr_matrix:
+    """The veto's features as two fields: the title's n-grams, then the body's (the same reading) in a second space."""
+    from pantau.streams.classify.judge_features import WIDTH, count_rows, grams
+
+    title = count_rows([grams(r["title"], d.veto_chars) for r in rows])
+    body = count_rows([grams(r["text"][len(r["title"]) + 1 :], d.veto_chars - len(r["title"])) for r in rows])
+    assert title.shape[1] == WIDTH
+    return sparse.hstack([title, body], format="csr")
+
+
 def _weigh(counts: sparse.csr_matrix, train_rows: np.ndarray, *, alone: bool) -> sparse.csr_matrix:
     """The judge's weighting (streams/classify/judge.py ``weigh``) with the idf of the training rows only;
     ``alone``: the raw-count weighting tried in round 7 (Design.occurrences)."""
@@ -155,6 +178,8 @@ def load(sets: tuple[str, ...]):
                     "topics": set(item.topics),
                     "text": article_text(article),
                     "title": article.title,
+                    "id": item.id,
+                    "language": item.language,
                     "rules": {t: len(h) for t, h in hits.items()},
                 }
             )
@@ -164,7 +189,9 @@ def load(sets: tuple[str, ...]):
 def _key(d: Design, alone: bool) -> tuple:
     """What a kind of model depends on: designs that agree on it share its probabilities."""
     reads = (d.alone_char, d.alone_word, d.alone_chars) if alone else (d.veto_char, d.veto_word, d.veto_chars)
-    return (alone, reads, d.C, d.balanced, d.title_twice, d.featuriser, d.occurrences and alone)
+    taught = (tuple(sorted(d.learn)), tuple(sorted(d.unlearn)), d.per_set)
+    fields = d.title_field and not alone
+    return (alone, reads, d.C, d.balanced, d.title_twice, d.featuriser, d.occurrences and alone, taught, fields)
 
 
 _CACHE: dict[tuple, dict[str, np.ndarray]] = {}
@@ -186,23 +213,31 @@ def _fold_kind(rows, topics, d: Design, alone: bool) -> dict[str, np.ndarray]:
 
     texts = [(r["title"] + "\n" + r["text"]) if d.title_twice else r["text"] for r in rows]
     sets = np.array([r["set"] for r in rows])
-    learns = np.isin(sets, sorted(trained()))
+    learns = np.isin(sets, sorted((trained() | set(d.learn)) - set(d.unlearn)))
     out: dict[str, np.ndarray] = {}
     for kind in ("alone",) if alone else ("veto",):
-        counts = _counts(texts, d, alone)
+        counts = _fields(rows, d) if d.title_field and not alone else _counts(texts, d, alone)
         for t in topics:
             out[f"{kind}:{t}"] = np.zeros(len(rows))
         for s in sorted(set(sets)):
             test = sets == s
             train = ~test & learns
             x = _weigh(counts, np.flatnonzero(train), alone=d.occurrences and alone)
+            weight = _set_weights(sets[train]) if d.per_set else None
             for t in topics:
                 y = np.array([t in r["topics"] for r in rows])
                 model = LogisticRegression(C=d.C, max_iter=3000, class_weight="balanced" if d.balanced else None).fit(
-                    x[train], y[train]
+                    x[train], y[train], sample_weight=weight
                 )
                 out[f"{kind}:{t}"][test] = model.predict_proba(x[test])[:, 1]
     return out
+
+
+def _set_weights(sets: np.ndarray) -> np.ndarray:
+    """Each article weighed by 1 / its writer set's size, scaled so the weights sum to the number of articles."""
+    names, inverse, sizes = np.unique(sets, return_inverse=True, return_counts=True)
+    w = 1.0 / sizes[inverse]
+    return w * (len(sets) / w.sum())
 
 
 def decide(rows, topic: str, probs, veto: float, alone: float, strong: int, judged: bool = True) -> np.ndarray:
@@ -294,6 +329,18 @@ CONFIGS: dict[str, Design] = {
     "r7char34": Design(veto_chars=1200, strong_hits=10, veto_char=(3, 4)),
     "round8": Design(veto_chars=1200, strong_hits=10),
     "r7bars": Design(veto_chars=1200, strong_hits=10),  # round 8's design with round 7's bars (before/after)
+    # Round 9: what to learn from (heldout9 opened, trainset9 weighed again) and how.
+    "h9": Design(veto_chars=1200, strong_hits=10, learn=("heldout9",)),
+    "h9t9": Design(veto_chars=1200, strong_hits=10, learn=("heldout9", "trainset9")),
+    "h9sets": Design(veto_chars=1200, strong_hits=10, learn=("heldout9",), per_set=True),
+    "h9t10": Design(veto_chars=1200, strong_hits=10, learn=("heldout9", "trainset10")),
+    "h9d9": Design(veto_chars=1200, strong_hits=10, learn=("heldout9", "devset9")),
+    "h9d9t10": Design(veto_chars=1200, strong_hits=10, learn=("heldout9", "devset9", "trainset10")),
+    "h9t9t10": Design(veto_chars=1200, strong_hits=10, learn=("heldout9", "trainset9", "trainset10")),
+    "h9title": Design(veto_chars=1200, strong_hits=10, learn=("heldout9",), title_field=True),
+    "h9unbal": Design(veto_chars=1200, strong_hits=10, learn=("heldout9",), balanced=False),
+    "h9veto800": Design(veto_chars=800, strong_hits=10, learn=("heldout9",)),
+    "h9veto2000": Design(veto_chars=2000, strong_hits=10, learn=("heldout9",)),
 }
 BARS: dict[str, dict[str, tuple[float, float, int]]] = {
     # Per-topic bars (veto, alone, strong_hits) where a design's differ by topic: rules/judge/judge.yaml.
@@ -305,6 +352,17 @@ BARS: dict[str, dict[str, tuple[float, float, int]]] = {
     "r7char34": {"cybercrime": (0.15, 0.8, 10)},
     "round8": {"cybercrime": (0.1, 0.75, 10)},  # rules/judge/judge.yaml as round 8 ships it
     "r7bars": {"cybercrime": (0.1, 0.85, 10)},
+    "h9": {"cybercrime": (0.1, 0.75, 10)},
+    "h9t9": {"cybercrime": (0.1, 0.75, 10)},
+    "h9sets": {"cybercrime": (0.1, 0.75, 10)},
+    "h9t10": {"cybercrime": (0.1, 0.75, 10)},
+    "h9d9": {"cybercrime": (0.1, 0.75, 10)},
+    "h9d9t10": {"cybercrime": (0.1, 0.75, 10)},
+    "h9t9t10": {"cybercrime": (0.1, 0.75, 10)},
+    "h9title": {"cybercrime": (0.1, 0.75, 10)},
+    "h9unbal": {"cybercrime": (0.1, 0.75, 10)},
+    "h9veto800": {"cybercrime": (0.1, 0.75, 10)},
+    "h9veto2000": {"cybercrime": (0.1, 0.75, 10)},
 }
 
 
@@ -313,6 +371,7 @@ def main() -> int:
     ap.add_argument("--sets", default=",".join(SETS), help="the writer sets (folders of tests/fixtures) to fold over")
     ap.add_argument("--configs", default="shipped", help="designs to compare: " + ", ".join(CONFIGS))
     ap.add_argument("--sweep", action="store_true", help="also search each topic's bars on the CV probabilities")
+    ap.add_argument("--save", type=Path, help="write each design's out-of-fold probabilities here (<design>.npz)")
     args = ap.parse_args()
     began = time.perf_counter()
     rows, topics = load(tuple(args.sets.split(",")))
@@ -322,6 +381,10 @@ def main() -> int:
         d = CONFIGS[name]
         t0 = time.perf_counter()
         probs = fold_probabilities(rows, topics, d)
+        if args.save:
+            args.save.mkdir(parents=True, exist_ok=True)
+            meta = {k: np.array([r[k] for r in rows]) for k in ("id", "set", "language")}
+            np.savez_compressed(args.save / f"{name}.npz", **meta, **probs)
         result[name] = report(rows, topics, probs, d, BARS.get(name))
         if args.sweep:
             result[name]["sweep"] = sweep(rows, topics, probs)
@@ -329,9 +392,12 @@ def main() -> int:
             k: {t: f"{v['precision']:.3f}/{v['recall']:.3f}" for t, v in result[name][k].items()}
             for k in ("pooled", "judge_only_full_text", "judge_only_title_lead")
         }
-        h6 = result[name]["per_set"].get("heldout6", {})
-        brief["heldout6"] = {t: f"{v['precision']:.3f}/{v['recall']:.3f}" for t, v in h6.items()}
+        for s in ("heldout9", "trainset9"):
+            fold = result[name]["per_set"].get(s, {})
+            brief[s] = {t: f"{v['precision']:.3f}/{v['recall']:.3f}" for t, v in fold.items()}
         print(f"{name} ({time.perf_counter() - t0:.0f} s): {json.dumps(brief)}", file=sys.stderr)
+        if args.save:
+            (args.save / "cv.json").write_text(json.dumps(result, indent=1))  # so far: a long run can be read early
     print(json.dumps(result, indent=1))
     return 0
 

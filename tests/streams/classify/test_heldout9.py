@@ -47,8 +47,9 @@ alarms of 39 alerts, three of them vetoed from the rules' seven) is now the
 widest gap to 0.95 on this set.
 
 The floor is the AFTER figure minus a margin of about one article. Do not edit
-the texts or labels. Until the judge is retrained with it, it stays out of the
-judge's `train:` list (rules/judge/judge.yaml).
+the texts or labels. Since round 9 the judge learns from it (listed under `train:`
+in rules/judge/judge.yaml: leaving each writer set out, the other sets' pooled figures
+moved by at most 0.001; tests/bench/judge_cv.py).
 """
 
 from __future__ import annotations
@@ -72,6 +73,6 @@ TestHeldout9 = set_checks(
 )
 
 
-def test_the_set_does_not_teach_the_judge_yet():
-    """heldout9 stays out of the judge's `train:` list until the judge is retrained with it."""
-    assert judge_learns_from(HELDOUT9) is False
+def test_the_set_teaches_the_judge():
+    """Opened in round 9, heldout9 is listed under the judge's `train:` (the model is trained with it)."""
+    assert judge_learns_from(HELDOUT9) is True
