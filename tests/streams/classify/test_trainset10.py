@@ -23,8 +23,8 @@ Rules alone: asean 0.885 / 0.958, cybercrime 0.864 / 0.950, north-korea
 0.886 / 1.000.
 
 The floor is the BEFORE figure minus a margin of about one article. It is
-development text, open to the tuners; whether the judge learns from it is
-decided by leaving each writer set out (tests/bench/judge_cv.py).
+development text, open to the tuners; the judge learns from it since round 9
+(decided by leaving each writer set out, tests/bench/judge_cv.py).
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ TestTrainset10 = set_checks(
 )
 
 
-def test_the_judge_does_not_learn_from_it_until_cv_says_so():
-    """Not in the judge's `train:` list until leaving each writer set out shows it helps."""
-    assert judge_learns_from(TRAINSET10) is False
+def test_the_judge_learns_from_it():
+    """Listed under the judge's `train:` in round 9: leaving each writer set out, the other 19 sets' pooled errors
+    fell 85 -> 82 with it (tests/bench/judge_cv.py --configs h9d9,h9d9t10)."""
+    assert judge_learns_from(TRAINSET10) is True
