@@ -39,3 +39,17 @@ def test_a_rule_matches_only_with_its_conditions_met_the_score_reached_and_a_sal
     assert not Diagnosis(False, 3.0, 3.0, ("x",), ()).matches
     assert not Diagnosis(True, 2.9, 3.0, ("x",), ()).matches
     assert not Diagnosis(True, 3.0, 3.0, ("x",), (), salient=False, salience="a passing mention").matches
+
+
+def test_evaluate_rule_gives_conditions_met_score_and_terms_found_and_minds_the_rules_languages(rules_dir) -> None:
+    ruleset = load_ruleset(
+        rules_dir(
+            cyber=RULES + "  - id: vi-only\n    languages: [vi]\n    any: [retas]\n    examples:\n"
+            "      should_not_match: [{content: 'retas bank'}]\n"
+        )
+    )
+    article = make_article("Peretas meretas bank daerah. Bank itu retas lagi.", language="id")
+    ok, score, found = ruleset.evaluate_rule("bank-hack", article)
+    assert (ok, found) == (True, ["bank", "retas"]) and score >= 3
+    assert ruleset.evaluate_rule("vi-only", article)[0] is False  # the terms are there, the language is not
+    assert ruleset.evaluate_rule("vi-only", make_article("retas", language="vi"))[0] is True
