@@ -33,6 +33,7 @@ from pantau.sources.harvest import Harvester, OnHealth, Publish
 from pantau.sources.health import forget_metrics, verdict
 from pantau.sources.outcome import FeedOutcome, PollSummary, summarise
 from pantau.sources.politeness import HostLimiter, host_of
+from pantau.sources.reachability import FirstRound
 from pantau.sources.subscription import SubscriptionStore
 from pantau.sources.websub import Subscriber
 
@@ -51,14 +52,6 @@ ADDED_SPREAD = 5.0
 
 _ASKED_TO_WAIT = {429, 503}
 """Statuses whose Retry-After a restart honours: the server asked for the pause."""
-
-
-def reachability_line(reached: int, feeds: int) -> str:
-    """``"3 of 24 feeds reachable"``, with what to try when none is (offline, or a firewall)."""
-    line = f"{reached} of {feeds} feeds reachable"
-    if feeds and not reached:
-        line += "; offline? try `make demo` (or `pantau demo`) to see pantau work on bundled sample feeds"
-    return line
 
 
 def interleave_hosts(feeds: list[FeedSpec]) -> list[FeedSpec]:
@@ -112,9 +105,7 @@ class Poller:
         self._changed = asyncio.Event()
         self.log = get_logger()
         self.websub: Subscriber | None = None
-        self._first_round: dict[str, bool] = {}
-        """Feeds of the first round since start -> reached; reported once, when all were tried."""
-        self._first_round_told = False
+        self._first_round = FirstRound(self.log)
         self.reload_feeds(feeds)
 
     @property
@@ -194,7 +185,7 @@ class Poller:
                 outcome = msgspec.structs.replace(outcome, next_due=max(outcome.next_due, self.clock() + slow))
         if outcome.next_due:
             self._due[spec.key] = outcome.next_due
-        self._count_first_round(spec, outcome)
+        self._first_round.count(spec.key, outcome, lambda: {s.key for s in self._enabled()})
         return outcome
 
     def use_websub(self, config: WebSubConfig, store: SubscriptionStore | None = None) -> Subscriber:
@@ -216,22 +207,6 @@ class Poller:
         if spec is None or not spec.enabled:
             return FeedOutcome(feed=feed, outcome="disabled")
         return await self.harvester.take_pushed(spec, body, content_type)
-
-    def _count_first_round(self, spec: FeedSpec, outcome: FeedOutcome) -> None:
-        """Say once, when every enabled feed was tried since start, how many could be reached."""
-        if self._first_round_told or outcome.outcome in {"disabled", "deferred"}:
-            return
-        self._first_round.setdefault(spec.key, not outcome.failed)
-        enabled = {s.key for s in self._enabled()}
-        if not enabled <= set(self._first_round):
-            return
-        self._first_round_told = True
-        reached = sum(self._first_round[key] for key in enabled)
-        line = reachability_line(reached, len(enabled))
-        if reached:
-            self.log.info("feeds_reachable", reached=reached, feeds=len(enabled), message=line)
-        else:
-            self.log.warning("feeds_unreachable", reached=0, feeds=len(enabled), message=line)
 
     async def run_forever(self) -> None:
         """Poll each feed whenever it is due, forever; reload the feed file when it changes."""

@@ -6,9 +6,9 @@ import argparse
 import json
 import sys
 import time
-from datetime import datetime, timezone
 
 from pantau.cli.options import add_config_option, positive_int, since_seconds, state_to_read
+from pantau.cli.terminal import stamp
 
 __all__ = ["register", "handle_search", "handle_show", "handle_stats", "handle_follow"]
 
@@ -102,10 +102,6 @@ def _store(args: argparse.Namespace):
     return store
 
 
-def _when(ts: float) -> str:
-    return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%d %H:%M")
-
-
 def _marked(segments, tty: bool) -> str:
     if tty:
         return "".join(f"\x1b[1;33m{s.text}\x1b[0m" if s.hit else s.text for s in segments)
@@ -141,7 +137,7 @@ def handle_search(args: argparse.Namespace) -> int:
     for hit in hits:
         e = hit.entry
         topics = ",".join(e.topics) or "-"
-        print(f"{_when(e.at)}  {topics:<24} {e.article.id}  {e.article.feed_name or e.article.feed}")
+        print(f"{stamp(e.at)}  {topics:<24} {e.article.id}  {e.article.feed_name or e.article.feed}")
         print(f"  {_marked(hit.title, tty)}")
         print(f"  {_marked(hit.snippet, tty)}")
         for alert in e.alerts:
@@ -167,7 +163,7 @@ def handle_show(args: argparse.Namespace) -> int:
         print(json.dumps(_entry_json(entry), ensure_ascii=False))
         return 0
     a = entry.article
-    print(f"{a.title}\n{a.url}\n{a.feed_name or a.feed}, taken in {_when(entry.at)}, language {a.language or '?'}")
+    print(f"{a.title}\n{a.url}\n{a.feed_name or a.feed}, taken in {stamp(entry.at)}, language {a.language or '?'}")
     print(
         f"rule set {entry.ruleset_version or '?'}: "
         + (", ".join(f"{m.topic}/{m.rule}" for m in entry.matches) or "no match")
@@ -189,7 +185,7 @@ def handle_show(args: argparse.Namespace) -> int:
 def handle_stats(args: argparse.Namespace) -> int:
     """Print how many articles and alerts the archive holds, its time span and the state file's size."""
     usage = _store(args).usage()
-    span = f"{_when(usage.oldest)} .. {_when(usage.newest)}" if usage.oldest else "empty"
+    span = f"{stamp(usage.oldest)} .. {stamp(usage.newest)}" if usage.oldest else "empty"
     print(f"{usage.articles} articles, {usage.alerts} alerts, {span}; state file uses {usage.file_bytes / 1e6:.1f} MB")
     return 0
 

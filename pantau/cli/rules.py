@@ -81,9 +81,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("new", type=Path, help="edited rules directory")
     p.add_argument("file", nargs="?", help="JSON-lines articles (default: the labelled corpus)")
     p.set_defaults(handler=diff)
-    from pantau.cli.rules_review import add_subcommands  # backtest over the archive (and feedback reports)
+    from pantau.cli.rules_backtest import add_subcommand as add_backtest  # an edit replayed over the archive
+    from pantau.cli.rules_review import add_subcommands as add_review  # what the desk's verdicts say
 
-    add_subcommands(sub)
+    add_backtest(sub)
+    add_review(sub)
     from pantau.cli.rules_train import add_subcommand  # the judge, trained from labelled folders
 
     add_subcommand(sub)

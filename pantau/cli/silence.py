@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import time
-from datetime import datetime, timezone
 
 from pantau.cli.options import add_config_option, non_empty, reachable_broker, resolve_prefix
+from pantau.cli.terminal import stamp
 
 MIN_SILENCE, MAX_SILENCE = 60.0, 366 * 86400.0
 """Shortest and longest silence: a minute (alerts are not paced finer) and a year (longer: change the rules)."""
@@ -107,10 +107,6 @@ def _store(args: argparse.Namespace):
     return store
 
 
-def _when(ts: float) -> str:
-    return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-
-
 def handle_add(args: argparse.Namespace) -> int:
     """Add a silence and print its id."""
     import getpass
@@ -130,7 +126,7 @@ def handle_add(args: argparse.Namespace) -> int:
         )
     _warn_unknown(args, kind, getattr(args, kind))
     silence = _store(args).add(kind, getattr(args, kind), seconds, args.reason, created_by=getpass.getuser())
-    print(f"silence {silence.id}: {kind} {silence.value!r} until {_when(silence.expires)} ({silence.reason})")
+    print(f"silence {silence.id}: {kind} {silence.value!r} until {stamp(silence.expires)} UTC ({silence.reason})")
     return 0
 
 
@@ -179,7 +175,8 @@ def handle_list(args: argparse.Namespace) -> int:
     for s in silences:
         state = "active" if s.active(now) else "expired"
         print(
-            f"{s.id}  {state:7}  {s.kind}={s.value!r}  until {_when(s.expires)}  by {s.created_by or '?'}: {s.reason}"
+            f"{s.id}  {state:7}  {s.kind}={s.value!r}  until {stamp(s.expires)} UTC"
+            f"  by {s.created_by or '?'}: {s.reason}"
         )
     return 0
 

@@ -7,7 +7,9 @@ one ``span``/``ago`` makes them show the same age. Pages have their own wording
 
 from __future__ import annotations
 
-__all__ = ["span", "ago", "one_line"]
+from datetime import datetime, timezone
+
+__all__ = ["span", "ago", "stamp", "one_line"]
 
 _UNITS = (("d", 86400), ("h", 3600), ("m", 60))
 
@@ -24,6 +26,11 @@ def span(seconds: float) -> str:
 def ago(then: float | None, now: float) -> str:
     """How long before ``now`` ``then`` was: ``2h ago``; ``never`` for None."""
     return "never" if then is None else f"{span(now - then)} ago"
+
+
+def stamp(ts: float) -> str:
+    """A Unix time as UTC to the minute: ``2026-11-28 17:30`` (the tables' time column; say UTC beside it)."""
+    return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%d %H:%M")
 
 
 def one_line(text: str, width: int) -> str:

@@ -9,14 +9,8 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import os
 import time
 from pathlib import Path
-from typing import Any
-
-from pydantic import ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
 
 from pantau.core.errors import RulesError
 from pantau.core.logs import get_logger
@@ -25,9 +19,8 @@ from pantau.streams.classify.engine import RuleSet
 from pantau.streams.classify.examples import check_examples
 from pantau.streams.classify.judge import MODEL_FILE, Judge, load_judge
 from pantau.streams.classify.judge_train import SETTINGS_FILE, read_settings
-from pantau.streams.classify.problems import Problem, Report, RuleFile, locate
-from pantau.streams.classify.schema import TopicFile
-from pantau.streams.classify.validate import schema_problems
+from pantau.streams.classify.problems import Problem, Report, RuleFile
+from pantau.streams.classify.rule_file import display_name, read_rule_file
 
 __all__ = ["Report", "check_ruleset", "load_ruleset", "rule_files", "fingerprint"]
 
@@ -143,7 +136,7 @@ def _check(directory: Path, located: bool) -> Report:
         except OSError as exc:  # deleted or replaced while we read, or unreadable
             report.errors.append(
                 Problem(
-                    _display(path),
+                    display_name(path),
                     1,
                     1,
                     f"cannot read the file: {exc.strerror or exc}",
@@ -153,11 +146,11 @@ def _check(directory: Path, located: bool) -> Report:
             continue
         digest.update(path.name.encode() + b"\0" + raw + b"\0")
         # Keyed by mode and display name too: a located parse keeps line/column marks and file names as shown.
-        cache_key = (str(path.resolve()), hashlib.sha256(raw).hexdigest(), located, _display(path))
+        cache_key = (str(path.resolve()), hashlib.sha256(raw).hexdigest(), located, display_name(path))
         parsed = _PARSED.get(cache_key)
         if parsed is None:
             errors_before = len(report.errors)
-            parsed = _parse(path, raw, report, located)
+            parsed = read_rule_file(path, raw, report, located)
             if parsed is not None and len(report.errors) == errors_before:
                 fresh[cache_key] = parsed  # only clean files: a file's own errors are found again next time
         else:
@@ -172,7 +165,7 @@ def _check(directory: Path, located: bool) -> Report:
         try:
             judge_raw[path.name] = path.read_bytes()
         except OSError as exc:
-            report.errors.append(Problem(_display(path), 1, 1, f"cannot read the file: {exc.strerror or exc}", ""))
+            report.errors.append(Problem(display_name(path), 1, 1, f"cannot read the file: {exc.strerror or exc}", ""))
             continue
         digest.update(path.name.encode() + b"\0" + judge_raw[path.name] + b"\0")
     version = digest.hexdigest()[:12]
@@ -214,91 +207,8 @@ def _judge(directory: Path, raw: dict[str, bytes], report: Report) -> Judge | No
         return None
     except (OSError, ValueError, KeyError) as exc:
         hint = "train it again with `pantau rules train`, or delete the judge folder to let the rules alone decide"
-        report.errors.append(Problem(_display(folder / MODEL_FILE), 1, 1, f"unusable judge model: {exc}", hint))
+        report.errors.append(Problem(display_name(folder / MODEL_FILE), 1, 1, f"unusable judge model: {exc}", hint))
         return None
     _JUDGES.clear()  # one model in memory at a time
     _JUDGES[key] = judge
     return judge
-
-
-def _display(path: Path) -> str:
-    rel = os.path.relpath(path)
-    return rel if not rel.startswith("..") else str(path)
-
-
-def _parse(path: Path, raw: bytes, report: Report, located: bool) -> RuleFile | None:
-    name = _display(path)
-    # libyaml (the fast reader) takes a tab where ruamel's pure reader, which `pantau rules check` uses,
-    # refuses it ("biggest<TAB>" at a line end): a file with a tab is read by the pure reader both ways,
-    # so a live reload never accepts what the check refuses.
-    yaml = YAML(typ="rt" if located else "safe", pure=located or b"\t" in raw)
-    yaml.preserve_quotes = True
-    try:
-        tree = yaml.load(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        report.errors.append(Problem(name, 1, 1, f"not UTF-8 text (byte {exc.start})", "save the file as UTF-8"))
-        return None
-    except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        report.errors.append(
-            Problem(name, line, col, f"YAML syntax: {what}", "check the indentation, colons and quotes on this line")
-        )
-        return None
-    except Exception as exc:  # the YAML library fails outside its own error type on some input (``%YAML 9.9``)
-        report.errors.append(
-            Problem(
-                name,
-                1,
-                1,
-                f"YAML cannot be read: {type(exc).__name__}: {exc}",
-                "look for a line starting with % or ! that is not part of the rules, or undo the last edit",
-            )
-        )
-        return None
-    if not isinstance(tree, dict):
-        report.errors.append(
-            Problem(name, 1, 1, "the file must be a mapping with topic:, title:, owner:, rules:", "see rules/README.md")
-        )
-        return None
-    try:
-        spec, kept = TopicFile.model_validate(tree), list(range(len(tree.get("rules") or [])))
-    except ValidationError as exc:
-        report.errors.extend(schema_problems(exc, tree, name))
-        partial = _without_bad_rules(tree, exc)
-        if partial is None:
-            return None
-        spec, kept = partial
-    if spec.topic != path.stem:
-        line, col = locate(tree, ("topic",))
-        report.errors.append(
-            Problem(
-                name,
-                line,
-                col,
-                f"topic {spec.topic!r} does not match the file name {path.name!r}",
-                f"write topic: {path.stem}, or rename the file",
-            )
-        )
-    return RuleFile(path, name, tree, spec, kept)
-
-
-def _without_bad_rules(tree: Any, exc: ValidationError) -> tuple[TopicFile, list[int]] | None:
-    """The file without its invalid rules, so the valid ones still get checked in this pass."""
-    bad: set[int] = set()
-    for err in exc.errors():
-        loc = err["loc"]
-        if len(loc) < 2 or loc[0] != "rules" or not isinstance(loc[1], int):
-            return None  # a file-level problem: nothing sensible to check further
-        bad.add(loc[1])
-    rules = tree.get("rules") or []
-    kept = [i for i in range(len(rules)) if i not in bad]
-    if not kept:
-        return None
-    data = {k: v for k, v in tree.items() if k != "rules"}
-    data["rules"] = [rules[i] for i in kept]
-    try:
-        return TopicFile.model_validate(data), kept
-    except ValidationError:
-        return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pantau.cli.terminal import ago, one_line, span
+from pantau.cli.terminal import ago, one_line, span, stamp
 
 
 @pytest.mark.parametrize(
@@ -31,3 +31,16 @@ def test_one_line_folds_white_space_and_cuts_with_an_ellipsis() -> None:
     assert one_line("HTTP 503\n  from   kabar", 40) == "HTTP 503 from kabar"
     assert one_line("x" * 12, 10) == "x" * 9 + "…"
     assert len(one_line("y" * 500, 120)) == 120
+
+
+def test_stamp_is_utc_to_the_minute_whatever_the_local_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Jakarta")  # UTC+7: a local-time stamp would read 00:30 the next day
+    time.tzset()
+    try:
+        assert stamp(1795887000.0) == "2026-11-28 17:30"
+        assert stamp(1795887059.9) == "2026-11-28 17:30"  # seconds cut, not rounded
+    finally:
+        monkeypatch.undo()
+        time.tzset()

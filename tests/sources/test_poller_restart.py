@@ -14,7 +14,8 @@ from pantau.adapters.sqlite.state import open_state
 from pantau.core.logs import configure_logging
 from pantau.sources.feed_state import FeedState
 from pantau.sources.feeds import FeedSpec
-from pantau.sources.poller import Poller, reachability_line
+from pantau.sources.poller import Poller
+from pantau.sources.reachability import reachability_line
 from tests.sources.conftest import rss
 
 
