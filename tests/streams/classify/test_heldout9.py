@@ -1,4 +1,8 @@
-"""The shipped rules and judge on the ninth blind set: floors per topic.
+"""The shipped rules and judge on the ninth set, blind in round 8: floors per topic.
+
+Opened as a development set in round 9 (its mistakes may now be read and
+grouped into kinds; its texts and labels stay as written). The BEFORE and
+AFTER figures below are its honest blind measurements of round 8.
 
 tests/fixtures/heldout9/ (266 articles: 160 Indonesian = 60%, 36 English, 35
 Vietnamese, 35 Korean; 151 with no topic) was written BLIND in round 8 by five
@@ -43,9 +47,8 @@ alarms of 39 alerts, three of them vetoed from the rules' seven) is now the
 widest gap to 0.95 on this set.
 
 The floor is the AFTER figure minus a margin of about one article. Do not edit
-the texts or labels, do not tune on this set's mistakes, and do not list it
-under the judge's `train:` (rules/judge/judge.yaml): it becomes a development
-set next round, when a new blind set measures again.
+the texts or labels. Until the judge is retrained with it, it stays out of the
+judge's `train:` list (rules/judge/judge.yaml).
 """
 
 from __future__ import annotations
@@ -63,12 +66,12 @@ FLOOR = {
     "cybercrime": (0.91, 0.95),
 }
 
-# Fails without naming articles: the set stays blind.
+# Opened in round 9: a failure names the articles it got wrong.
 TestHeldout9 = set_checks(
-    HELDOUT9, FLOOR, Shape(at_least=260, negatives=145, per_topic=30, indonesian_share=0.59), blind=True
+    HELDOUT9, FLOOR, Shape(at_least=260, negatives=145, per_topic=30, indonesian_share=0.59), blind=False
 )
 
 
-def test_the_blind_set_does_not_teach_the_judge():
-    """A set the judge learned from would measure nothing: heldout9 stays out of its `train:` list."""
+def test_the_set_does_not_teach_the_judge_yet():
+    """heldout9 stays out of the judge's `train:` list until the judge is retrained with it."""
     assert judge_learns_from(HELDOUT9) is False
