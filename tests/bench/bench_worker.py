@@ -228,6 +228,7 @@ def _ingested(metrics_url: str) -> float:
 
 
 DELIVERY_SERIES = {
+    "pantau_classify_cpu_seconds_total": "classify_cpu_s",
     "pantau_alerts_total": "alerts_sent",
     "pantau_faust_total_sent_messages_total": "records_sent",
     "pantau_faust_messages_received_total": "records_received",
@@ -256,6 +257,8 @@ def _delivery_counts(metrics_url: str) -> dict:
         elif key == "records_sent_by_topic":
             topic = labels.split('topic="', 1)[-1].split('"', 1)[0].split(".")[-1]
             out.setdefault(key, {})[topic] = int(float(value))
+        elif key == "classify_cpu_s":
+            out[key] = round(float(value), 2)
         elif key is not None and key != "alerts_sent":
             out[key] = int(float(value))
     return out
@@ -463,7 +466,9 @@ class _Workers:
         per_process = self._figures(c0, n0, classified)
         for figure, proc, rate in zip(per_process, self.procs, idle, strict=True):
             figure["idle_cpu_s_per_s"] = rate
-            figure["delivery"] = _delivery_counts(proc.metrics_url or "")
+            figure["delivery"] = counts = _delivery_counts(proc.metrics_url or "")
+            if "classify_cpu_s" in counts:  # the rest: delivery, Kafka clients, Faust, idle polls (a baseline: absent)
+                figure["cpu_s_besides_classifying"] = round(figure["cpu_s"] - counts["classify_cpu_s"], 2)
         spent = sum(p["cpu_s"] for p in per_process)
         return {
             "articles_per_s": round((done - first) / elapsed),
