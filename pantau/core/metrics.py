@@ -81,6 +81,11 @@ CLASSIFY_DURATION = Histogram(
     buckets=(0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5),
 )
 MATCHES = Counter("pantau_classify_matches_total", "Rule matches by topic and rule.", ["topic", "rule"])
+CLASSIFY_CPU = Counter(
+    "pantau_classify_cpu_seconds_total",
+    "CPU time a worker's classifier spent decoding and classifying articles (rules, judge, story marks): "
+    "against process_cpu_seconds_total, what the rest of the worker (delivery, Kafka, Faust) costs.",
+)
 CLASSIFY_LAG = Gauge("pantau_classify_lag_seconds", "Age of the last classified article since it was fetched.")
 RULES_RELOADS = Counter("pantau_rules_reload_total", "Rule set reloads by result (ok, error).", ["result"])
 RULES_INFO = Info("pantau_rules", "The active rule set.")

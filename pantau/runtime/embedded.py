@@ -39,7 +39,8 @@ import time
 from contextlib import suppress
 from typing import TextIO
 
-from pantau.adapters.sqlite.archive import ArchivedAlert, ArchiveStore, Intake
+from pantau.adapters.sqlite.archive import ArchiveStore, Intake
+from pantau.adapters.sqlite.archive_records import intake_of
 from pantau.adapters.sqlite.feed_state import SqliteFeedStateStore
 from pantau.adapters.sqlite.inbox import Inbox
 from pantau.adapters.sqlite.outbox import SqliteOutbox
@@ -57,7 +58,7 @@ from pantau.streams.deliver import Dispatcher, Router, build_destinations
 from pantau.streams.deliver.events import OpsEvent, from_health
 from pantau.streams.deliver.feedback import signer_for
 from pantau.streams.deliver.retention import delivery_retention
-from pantau.streams.pipeline import Outcome, process
+from pantau.streams.pipeline import process
 from pantau.streams.stories import StoryIndex
 
 __all__ = ["RunSummary", "EmbeddedRunner"]
@@ -159,7 +160,7 @@ class EmbeddedRunner:
                     queued = await self.dispatcher.submit(outcome.alerts)
                     self.summary.alerts += len(queued)
                     alerting = alerting or bool(queued)
-                intakes.append(_intake(outcome, {a.key for a in queued}, self.dispatcher.inhibited))
+                intakes.append(intake_of(outcome, {a.key for a in queued}, self.dispatcher.inhibited))
                 done += 1
             self._hold(intakes, [a.id for a in batch])
             if alerting:
@@ -280,22 +281,3 @@ class EmbeddedRunner:
         self.flush_archive()  # what was processed is archived and done before the file closes
         await self.dispatcher.aclose()
         self.conn.close()
-
-
-def _intake(outcome: Outcome, queued: set[str], inhibited: dict[str, str] | None = None) -> Intake:
-    """The archive record of one processed article; an alert not queued was inhibited, silenced or queued before."""
-    inhibited = inhibited or {}
-    alerts = tuple(
-        ArchivedAlert(
-            key=a.key,
-            route=a.route,
-            destination=a.destination,
-            created=a.created,
-            status="pending" if a.key in queued else "inhibited" if a.key in inhibited else "silenced",
-            why=inhibited.get(a.key, ""),
-        )
-        for a in outcome.alerts
-    )
-    return Intake(
-        classified=outcome.classified, story_id=outcome.story.story_id if outcome.story else None, alerts=alerts
-    )

@@ -38,7 +38,8 @@ deliver_alone,one_worker runs only those cases (names as above).
 
 PANTAU_BENCH_RULES=no-judge runs every case with the shipped rules without the learned judge (or
 =<rules folder>): the machinery around classification shows. PANTAU_BENCH_PROFILE=<dir> samples each
-worker process with py-spy from the burst until the last article is classified (collapsed stacks).
+worker process with py-spy from the burst until the processes are quiet again (collapsed stacks; threads
+waiting in a selector or a lock are sampled too: leave those out when reading them).
 
 The broker is PANTAU_KAFKA when set, else a private one (deploy/kafka/local-kafka.sh). The machine
 is shared: compare ratios within one run; absolute figures move with the load.
@@ -226,6 +227,43 @@ def _ingested(metrics_url: str) -> float:
     return 0.0
 
 
+DELIVERY_SERIES = {
+    "pantau_classify_cpu_seconds_total": "classify_cpu_s",
+    "pantau_alerts_total": "alerts_sent",
+    "pantau_faust_total_sent_messages_total": "records_sent",
+    "pantau_faust_messages_received_total": "records_received",
+    "pantau_faust_consumer_commit_latency_count": "commits",
+    "pantau_faust_topic_messages_sent_total": "records_sent_by_topic",
+}
+"""Counters read once from each worker after a case (never during it): what its delivery did."""
+
+
+def _delivery_counts(metrics_url: str) -> dict:
+    """What one worker's delivery did since it started: alerts sent, Faust's records and commits."""
+    names = "".join(f"&name[]={n}" for n in DELIVERY_SERIES)
+    try:
+        text = urllib.request.urlopen(f"{metrics_url}/metrics?{names[1:]}", timeout=5).read().decode()
+    except OSError:
+        return {}
+    out: dict = {}
+    for line in text.splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        series, _, value = line.rpartition(" ")
+        name, _, labels = series.partition("{")
+        key = DELIVERY_SERIES.get(name)
+        if key == "alerts_sent" and 'outcome="sent"' in labels:
+            out[key] = out.get(key, 0) + int(float(value))
+        elif key == "records_sent_by_topic":
+            topic = labels.split('topic="', 1)[-1].split('"', 1)[0].split(".")[-1]
+            out.setdefault(key, {})[topic] = int(float(value))
+        elif key == "classify_cpu_s":
+            out[key] = round(float(value), 2)
+        elif key is not None and key != "alerts_sent":
+            out[key] = int(float(value))
+    return out
+
+
 def _group(bootstrap: str, group: str) -> dict:
     from kafka import KafkaAdminClient
 
@@ -259,7 +297,7 @@ RULES = _rules()
 
 
 class Profiles:
-    """PANTAU_BENCH_PROFILE=<dir>: py-spy samples each worker process while it classifies (collapsed stacks)."""
+    """PANTAU_BENCH_PROFILE=<dir>: py-spy samples each worker process until it is quiet again (collapsed stacks)."""
 
     def __init__(self, procs: list[PantauProcess], prefix: str) -> None:
         self.spies: list[subprocess.Popen] = []
@@ -370,14 +408,28 @@ class _Workers:
         return [p.cpu_seconds() for p in self.procs]
 
     def _quiet(self, receiver: WebhookReceiver, deadline: float) -> None:
-        """Wait until the alerts stop coming and the processes are idle: delivery's CPU is counted too."""
+        """Wait until the alerts stop coming and the processes are idle: delivery's CPU is counted too.
+
+        The profiles stop when the alerts stop (py-spy's sampling costs the process CPU: with it
+        attached an idle worker would not look idle).
+        """
         previous, alerts = self.cpus(), -1
         while time.monotonic() < deadline:
             time.sleep(1.0)
             now, arrived = self.cpus(), receiver.alert_count()
-            if arrived == alerts and sum(now) - sum(previous) < 0.05 * len(now):
-                return
+            if arrived == alerts:
+                if self.profiles.spies:
+                    self.profiles.stop()
+                elif sum(now) - sum(previous) < 0.05 * len(now):
+                    return
             previous, alerts = now, arrived
+
+    def idle_cpu(self, seconds: float = 4.0) -> list[float]:
+        """CPU seconds per second each settled process spends with nothing to do (timers, polls, probes)."""
+        c0, t0 = self.cpus(), time.monotonic()
+        time.sleep(seconds)
+        wall = time.monotonic() - t0
+        return [round((b - a) / wall, 4) for a, b in zip(c0, self.cpus(), strict=True)]
 
     def _figures(self, c0: list[float], n0: list[float], classified: list[float] | None = None) -> list[dict]:
         spent = [b - a for a, b in zip(c0, self.cpus(), strict=True)]
@@ -394,6 +446,7 @@ class _Workers:
     def measure(self, n: int, send: Callable[[], None], receiver: WebhookReceiver, timeout: float = 600) -> dict:
         """Send the articles, wait for all ``n``; wall rate between first and last, CPU per process until idle."""
         deadline = time.monotonic() + timeout
+        idle = self.idle_cpu()
         c0, n0 = self.cpus(), self.counts()
         self.profiles = Profiles(self.procs, self.prefix)
         send()
@@ -407,11 +460,15 @@ class _Workers:
                 raise TimeoutError(f"only {done} of {n} ingested")
             time.sleep(0.25)
         elapsed = time.perf_counter() - t0
-        self.profiles.stop()
         classified = self.cpus()  # the classifiers' work is done: what follows is idle polling for them
         # Matches still flow to delivery after the last article is classified.
-        self._quiet(receiver, deadline)
+        self._quiet(receiver, deadline)  # delivery included: the deliverer's work goes on after the last article
         per_process = self._figures(c0, n0, classified)
+        for figure, proc, rate in zip(per_process, self.procs, idle, strict=True):
+            figure["idle_cpu_s_per_s"] = rate
+            figure["delivery"] = counts = _delivery_counts(proc.metrics_url or "")
+            if "classify_cpu_s" in counts:  # the rest: delivery, Kafka clients, Faust, idle polls (a baseline: absent)
+                figure["cpu_s_besides_classifying"] = round(figure["cpu_s"] - counts["classify_cpu_s"], 2)
         spent = sum(p["cpu_s"] for p in per_process)
         return {
             "articles_per_s": round((done - first) / elapsed),
@@ -601,6 +658,7 @@ def _throughput(
         receiver.stop()
     case = {"case": name, "checkout": checkout.label, "roles": roles, "settle_s": round(settled, 1), **figures}
     case["alerts_delivered"] = alerts = receiver.alert_count()
+    case["requests"] = len(receiver.received)  # webhook POSTs: alerts share one when due together
     delivering = [p for p in figures["per_process"] if p["role"] == "deliver"]
     if delivering:
         case["deliver_cpu_ms_per_alert"] = round(delivering[0]["cpu_s"] / max(1, alerts) * 1000, 2)

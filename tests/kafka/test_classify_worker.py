@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 
 import pytest
 from kafka import KafkaProducer
+from prometheus_client import REGISTRY
 
 from pantau.adapters.kafka.topics import ARTICLES, MATCHES
 from pantau.core.article import Article, encode
@@ -50,7 +51,10 @@ def test_batches_are_classified_matches_produced_and_offsets_committed(kafka_boo
             await classifier.stop()
         return done
 
+    cpu_before = REGISTRY.get_sample_value("pantau_classify_cpu_seconds_total") or 0.0
     assert asyncio.run(run(60)) == 4  # the unreadable record is logged and skipped, not retried forever
+    # The classifier's CPU is counted apart from the rest of the process (what delivery and Kafka cost).
+    assert (REGISTRY.get_sample_value("pantau_classify_cpu_seconds_total") or 0.0) > cpu_before
     matches = read_topic(MATCHES.name(topic_prefix))
     assert [m.key for m in matches] == [b"a0"]
     assert decode_classified(matches[0].value).matches[0].topic == "cybercrime"

@@ -7,7 +7,8 @@ import socket
 
 import pytest
 
-from pantau.adapters.kafka.connectivity import BrokerWatch, LibraryLogGate, probe_broker
+from pantau.adapters.kafka.connectivity import BrokerWatch, probe_broker
+from pantau.adapters.kafka.log_gate import LibraryLogGate
 
 
 class Clock:

@@ -207,8 +207,11 @@ class BatchClassifier:
     async def _handle(self, batches: dict[Any, list[Any]]) -> int:
         rules = self.rules.current  # one rule set per batch: an edit applies from the next batch on
         count = sum(len(records) for records in batches.values())
+        # This thread's CPU, not wall time: with no await in between, nothing else runs here meanwhile.
+        started = time.thread_time()
         articles = self._decoded([record for records in batches.values() for record in records])
         classified = classify_batch(articles, rules, mark=True)
+        metrics.CLASSIFY_CPU.inc(time.thread_time() - started)
         if self.exactly_once:
             await self._produce_in_transaction(batches, classified)
             return count

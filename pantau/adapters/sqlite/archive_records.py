@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import msgspec
 
 from pantau.core.article import Article
 from pantau.streams.classify import Classified, Match
 
-__all__ = ["AlertFate", "ArchivedAlert", "Intake", "ArchiveEntry", "Segment", "SearchHit", "ScanRow", "Usage"]
+if TYPE_CHECKING:
+    from pantau.streams.pipeline import Outcome
+
+__all__ = [
+    "AlertFate",
+    "ArchivedAlert",
+    "Intake",
+    "intake_of",
+    "ArchiveEntry",
+    "Segment",
+    "SearchHit",
+    "ScanRow",
+    "Usage",
+]
 
 AlertFate = Literal["pending", "sent", "dead", "silenced", "inhibited"]
 
@@ -88,3 +101,22 @@ class Usage(msgspec.Struct, frozen=True, kw_only=True):
     newest: float | None
     file_bytes: int
     """Pages in use in the SQLite file (free pages left by pruning excluded)."""
+
+
+def intake_of(outcome: Outcome, queued: set[str], inhibited: dict[str, str] | None = None) -> Intake:
+    """The archive record of one processed article; an alert not queued was inhibited, silenced or queued before."""
+    inhibited = inhibited or {}
+    alerts = tuple(
+        ArchivedAlert(
+            key=a.key,
+            route=a.route,
+            destination=a.destination,
+            created=a.created,
+            status="pending" if a.key in queued else "inhibited" if a.key in inhibited else "silenced",
+            why=inhibited.get(a.key, ""),
+        )
+        for a in outcome.alerts
+    )
+    return Intake(
+        classified=outcome.classified, story_id=outcome.story.story_id if outcome.story else None, alerts=alerts
+    )

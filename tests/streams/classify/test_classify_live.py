@@ -56,6 +56,44 @@ def test_reload_without_changes_keeps_the_same_object(rules_dir):
     assert live.reload() is True and live.current is before
 
 
+def test_an_idle_watch_compares_stat_signatures_and_still_sees_every_edit(rules_dir, monkeypatch):
+    import os
+
+    from pantau.streams.classify import live as live_module
+
+    directory = rules_dir(t=V1)
+    path = directory / "t.yaml"
+    os.utime(path, ns=(10**18, 10**18))  # saved long before the load (not racily clean)
+    live = LiveRules(directory)
+    hashed = []
+    real = live_module.fingerprint
+    monkeypatch.setattr(live_module, "fingerprint", lambda d: hashed.append(d) or real(d))
+    assert all(live.unchanged() for _ in range(50)) and len(hashed) <= 1  # a stat per check, no content hash
+
+    rules_dir(directory, t=V1.replace("alpha", "gamma"))  # the same size, a new mtime
+    os.utime(path, ns=(10**18 + 1, 10**18 + 1))
+    assert not live.unchanged()
+    assert live.reload() and all(live.unchanged() for _ in range(5))
+
+    # An edit that keeps size and mtime (a copy with -p) hides from the stamp: the periodic hash finds it.
+    rules_dir(directory, t=V1.replace("alpha", "delta"))
+    os.utime(path, ns=(10**18 + 1, 10**18 + 1))
+    assert live.unchanged()
+    monkeypatch.setattr(live_module, "_HASH_EVERY", 0.0)
+    assert not live.unchanged()
+
+
+def test_a_stamp_of_files_saved_a_moment_before_it_is_not_trusted(rules_dir, monkeypatch):
+    from pantau.streams.classify import live as live_module
+
+    directory = rules_dir(t=V1)  # written just now: an edit within the same timestamp tick could hide
+    live = LiveRules(directory)
+    hashed = []
+    real = live_module.fingerprint
+    monkeypatch.setattr(live_module, "fingerprint", lambda d: hashed.append(d) or real(d))
+    assert live.unchanged() and live.unchanged() and len(hashed) == 2
+
+
 def gauge(directory) -> float | None:
     return REGISTRY.get_sample_value("pantau_rules_last_reload_successful", {"directory": str(directory)})
 

@@ -8,11 +8,11 @@ from prometheus_client import REGISTRY
 
 from pantau.adapters.faust.outbox_table import TableOutbox
 from pantau.adapters.sqlite.archive import ArchiveStore
+from pantau.adapters.sqlite.archive_records import intake_of
 from pantau.adapters.sqlite.outbox import SqliteOutbox
 from pantau.adapters.sqlite.state import open_state
 from pantau.config import load_config
 from pantau.core.errors import ConfigError
-from pantau.runtime.embedded import _intake
 from pantau.streams.classify import Match
 from pantau.streams.deliver.config import RouteSpec
 from pantau.streams.deliver.destinations import build_destination, parse_destination
@@ -104,7 +104,7 @@ def test_the_archive_shows_the_explanation_of_the_inhibited_alert(classified, ma
     ((_, queued, why),) = desk.run([story])
     archive = ArchiveStore(open_state(tmp_path / "archive.db"))
     outcome = Outcome(classified=story, story=StoryRef("story-1", True, story.article.id, 1.0), alerts=alerts)
-    archive.record([_intake(outcome, {a.key for a in queued}, why)])
+    archive.record([intake_of(outcome, {a.key for a in queued}, why)])
     entry = archive.get(story.article.id)
     fates = {a.destination: (a.status, a.why) for a in entry.alerts}
     assert fates["security"] == ("pending", "")
