@@ -21,17 +21,13 @@ class ScriptedJudge:
     def __init__(self, verdicts: dict[str, list[Verdict]]) -> None:
         self.verdicts = verdicts
         self.asked: list[tuple[str, dict[str, int]]] = []
-        self.batches = 0
 
     def review(self, article: Article, matched: dict[str, int], topics: tuple[str, ...]) -> list[Verdict]:
         self.asked.append((article.title, matched))
         return self.verdicts[article.title]
 
-    def review_many(
-        self, articles: list[Article], matched: list[dict[str, int]], topics: tuple[str, ...]
-    ) -> list[list[Verdict]]:
-        self.batches += 1
-        return [self.review(a, m, topics) for a, m in zip(articles, matched, strict=True)]
+    def decide(self, article: Article, matched: dict[str, int], topics: tuple[str, ...]) -> list[Verdict]:
+        return self.review(article, matched, topics)
 
 
 def _match(topic: str, rule: str, hits: int = 1) -> Match:
@@ -69,7 +65,7 @@ def test_verdicts_given_are_used_as_they_are_and_a_failing_alone_verdict_adds_no
     assert judge.asked == [] and [(m.rule, m.notes) for m in kept] == [("r", ())]  # the judge is not asked again
 
 
-def test_a_batch_is_reviewed_in_one_call_with_the_same_decisions_as_one_by_one() -> None:
+def test_a_batch_gets_the_same_decisions_as_one_by_one_and_an_untouched_result_stays_as_it_was() -> None:
     verdicts = {
         "a": [Verdict("cybercrime", 0.01, 0.15, alone=False)],
         "b": [Verdict("asean", 0.9, 0.8, alone=True)],
@@ -78,10 +74,13 @@ def test_a_batch_is_reviewed_in_one_call_with_the_same_decisions_as_one_by_one()
         Classified(article=make_article("x", title="a"), matches=(_match("cybercrime", "hack"),)),
         Classified(article=make_article("y", title="b")),
     ]
+    verdicts["c"] = []  # no verdict that changes anything: the result is returned as it was
+    ruled.append(Classified(article=make_article("z", title="c"), matches=(_match("asean", "bloc"),)))
     judge = ScriptedJudge(verdicts)
     batch = judge_batch(judge, ruled, TOPICS, "v1")
-    assert judge.batches == 1
+    assert [title for title, _ in judge.asked] == ["a", "b", "c"]
+    assert batch[2] is ruled[2]
     one_by_one = [judge_matches(ScriptedJudge(verdicts), c.article, list(c.matches), TOPICS, "v1") for c in ruled]
     assert [list(c.matches) for c in batch] == one_by_one
-    assert [c.topics for c in batch] == [(), ("asean",)]
-    assert judge_batch(judge, [], TOPICS, "v1") == [] and judge.batches == 1
+    assert [c.topics for c in batch] == [(), ("asean",), ("asean",)]
+    assert judge_batch(judge, [], TOPICS, "v1") == []
