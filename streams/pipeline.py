@@ -94,8 +94,8 @@ def classify_batch(
         spent.append(perf() - started)
     out = ruled
     if rules.judge is not None and ruled:
-        # The judge reads the whole batch at once (its vectoriser's fixed cost paid once); each
-        # article's duration carries an equal share of it.
+        # The judge is asked once for the batch (one timing, one failure guard); each article's duration
+        # carries an equal share of its time.
         started = perf()
         try:
             out = rules.judge_many(ruled)

@@ -172,11 +172,11 @@ class RuleSet:
         return Classified(article=article, matches=tuple(matches), ruleset_version=self.version)
 
     def classify_many(self, articles: list[Article]) -> list[Classified]:
-        """``classify`` for a batch: the same results, the judge's features computed once for the whole batch."""
+        """``classify`` for a batch (the stream's): the same results as one article at a time."""
         return self.judge_many([self.classify(a, judged=False) for a in articles])
 
     def judge_many(self, ruled: list[Classified]) -> list[Classified]:
-        """The judge's decision on a batch of the rules' own results (``classify(judged=False)``), in one pass."""
+        """The judge's decision on a batch of the rules' own results (``classify(judged=False)``)."""
         return ruled if self.judge is None else judge_batch(self.judge, ruled, self.topics, self.version)
 
     def _beside_other_topics(

@@ -230,16 +230,6 @@ class Judge:
                 out.append(Verdict(t, p, bar, alone))
         return out
 
-    def review_many(
-        self, articles: list[Article], matched: list[dict[str, int]], topics: tuple[str, ...]
-    ) -> list[list[Verdict]]:
-        """``review`` for a batch: the same verdicts as ``review`` article by article.
-
-        Each article is scored on its own n-grams (``_Models.scores``): measured, that is cheaper than
-        building one sparse matrix for the batch (round 7, tests/bench/bench_judge.py).
-        """
-        return [self.review(a, m, topics) for a, m in zip(articles, matched, strict=True)]
-
     def _asks(self, matched: dict[str, int], topics: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The topics to veto (weak rule matches) and the topics to judge alone (no rule match, alone on)."""
         if not matched:  # most articles: every topic with its alone bar, the same for each

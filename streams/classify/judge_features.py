@@ -29,7 +29,6 @@ __all__ = [
     "FEATURES",
     "FEATURE_BITS",
     "WIDTH",
-    "normalise",
     "grams",
     "lead_grams",
     "grams_and_lead",
@@ -66,19 +65,6 @@ def _word_chars() -> np.ndarray:
 
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 _WORD = _word_chars()
-_SPACE = np.uint32(32)
-
-
-def normalise(text: str, cap: int) -> np.ndarray:
-    """The code points the judge reads: the first ``cap`` characters lowercased, every run of characters that are
-    not letters, digits or marks one space, with one space before and after (an empty text is one space)."""
-    codes = _codes(text, cap)
-    word = _WORD[codes]
-    keep = word.copy()
-    keep[0] = True  # the first space; after that, the first separator after each word
-    keep[1:] |= word[:-1]
-    kept: np.ndarray = np.where(word, codes, _SPACE)[keep]
-    return kept
 
 
 def _codes(text: str, cap: int) -> np.ndarray:

@@ -30,6 +30,7 @@ such lines follow one another (blank lines between them allowed).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 __all__ = ["list_neighbour", "list_line_neighbour", "MAX_ITEM_WORDS"]
 
@@ -133,27 +134,33 @@ def list_line_neighbour(text: str, start: int, min_lines: int) -> tuple[int, int
     if not _is_list_line(text, lo, hi):
         return None
     count, near = 1, None
-    pos = lo  # upwards
-    while pos > 0 and lo - pos < _LINE_REACH and count < min_lines:
-        end = pos - 1
-        begin = text.rfind("\n", 0, end) + 1
-        pos = begin
-        if not text[begin:end].strip():
-            continue
-        if not _is_list_line(text, begin, end):
-            break
-        near = near or (begin, end)
-        count += 1
-    pos = hi  # downwards
-    while pos < len(text) and pos - hi < _LINE_REACH and count < min_lines:
-        begin = pos + 1
-        end = text.find("\n", begin)
-        end = len(text) if end < 0 else end
-        pos = end
-        if not text[begin:end].strip():
-            continue
-        if not _is_list_line(text, begin, end):
-            break
-        near = near or (begin, end)
-        count += 1
+    for lines in (_lines_above(text, lo), _lines_below(text, hi)):
+        for begin, end in lines:
+            if count >= min_lines:
+                break
+            if not text[begin:end].strip():
+                continue
+            if not _is_list_line(text, begin, end):
+                break
+            near = near or (begin, end)
+            count += 1
     return near if count >= min_lines else None
+
+
+def _lines_above(text: str, lo: int) -> Iterator[tuple[int, int]]:
+    """(begin, end) of each line above the one starting at ``lo``, nearest first, within ``_LINE_REACH``."""
+    pos = lo
+    while pos > 0 and lo - pos < _LINE_REACH:
+        end = pos - 1
+        pos = text.rfind("\n", 0, end) + 1
+        yield pos, end
+
+
+def _lines_below(text: str, hi: int) -> Iterator[tuple[int, int]]:
+    """(begin, end) of each line below the one ending at ``hi``, nearest first, within ``_LINE_REACH``."""
+    pos = hi
+    while pos < len(text) and pos - hi < _LINE_REACH:
+        begin = pos + 1
+        pos = text.find("\n", begin)
+        pos = len(text) if pos < 0 else pos
+        yield begin, pos

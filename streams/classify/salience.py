@@ -108,13 +108,13 @@ def salient(rule: CompiledRule, ctx: Context, salience: Salience, headline_other
     if not spans and not regex_hits:
         return True, "found through other topics"  # topic: references: those topics passed their own check
     if any(f == 0 for _s, _e, f in spans) or any(h[0] == 0 for h in regex_hits):
-        below = sum(1 for sp in spans if sp[2] != 0) + sum(1 for h in regex_hits if h[0] != 0)
-        if below or not salience.title_alone_words or _words(shadow) < salience.title_alone_words:
+        below = any(sp[2] != 0 for sp in spans) or any(h[0] != 0 for h in regex_hits)
+        if below or not salience.title_alone_words or (words := _words(shadow)) < salience.title_alone_words:
             return True, "about the topic: a hit in the title"
         # A long story names its topic again below the headline: a film review, a museum show or a recipe
         # that names the North only in its title is not about it.
         return False, (
-            f"a passing mention: only the title names it, and the {_words(shadow)}-word text below it never does "
+            f"a passing mention: only the title names it, and the {words}-word text below it never does "
             f"(a text of {salience.title_alone_words} words or more must name it again)"
         )
     if not headline_other:

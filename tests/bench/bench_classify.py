@@ -309,7 +309,7 @@ def shipped_case() -> dict:
         "articles_per_s_without_judge": round(len(batch) / rules_s) if rules_s else None,
         "judge_cost_pct": round(100 * (judged_s - rules_s) / rules_s, 1) if rules_s else None,
         "matched_share": round(matched, 2),
-        # The stream classifies batches (classify_many): the judge vectorises each batch once.
+        # The stream classifies batches (classify_many); one at a time is what `pantau classify` and the web do.
         "batched_articles_per_s": round(len(batch) / many_s),
         "one_by_one_articles_per_s": round(len(batch) / single_s),
     }

@@ -137,7 +137,7 @@ def test_the_try_page_says_the_judge_overruled_a_rule_not_that_its_score_was_low
 
 
 def test_a_batch_gets_the_same_verdicts_as_one_article_at_a_time():
-    """classify_many (the stream's batches) vectorises once per batch; what it decides must not change."""
+    """classify_many (the stream's batches) decides exactly what classify does one article at a time."""
     from pantau.streams.classify.corpus import load_corpus
 
     ruleset = load_ruleset(default_rules_dir())

@@ -14,8 +14,15 @@ from pantau.core.errors import RulesError
 from pantau.streams.classify import default_rules_dir, load_ruleset
 from pantau.streams.classify import judge_features as jf
 from pantau.streams.classify.judge import MODEL_FILE, judge_path
+from tests.streams.classify import judge_reference
 
 _M = 2**64
+
+
+def _read(text: str, cap: int) -> np.ndarray:
+    """The code points the judge reads (round 8's normalisation; the kernel matches it bit for bit:
+    test_judge_kernel.py)."""
+    return judge_reference.normalise(text, cap, None)[0]
 
 
 def _hash(text: str) -> int:
@@ -32,7 +39,7 @@ def _index(h: int) -> int:
 
 def _plain(text: str, cap: int, chars: bool) -> list[int]:
     """The same features built the slow, obvious way: split into words, then every n-gram as a string."""
-    words = "".join(map(chr, jf.normalise(text, cap))).split()
+    words = "".join(map(chr, _read(text, cap))).split()
     out = [_index(_hash(w + " ")) for w in words]
     out += [_index(_hash(f"{a} {b} ")) for a, b in zip(words, words[1:], strict=False)]
     if chars:
@@ -62,10 +69,10 @@ def test_bulk_n_gram_hashes_equal_hashing_each_n_gram_one_at_a_time(text, cap):
 
 
 def test_the_text_read_is_lowercased_with_one_space_for_each_run_of_non_letters():
-    assert "".join(map(chr, jf.normalise("  ...Hello, World!! 😀 x_y Tặc", 100))) == " hello world x y tặc "
+    assert "".join(map(chr, _read("  ...Hello, World!! 😀 x_y Tặc", 100))) == " hello world x y tặc "
     decomposed = "Vie\u0302\u0323t"  # Vietnamese typed with combining accents: still one word
-    assert "".join(map(chr, jf.normalise(decomposed, 100))) == f" {decomposed.lower()} "
-    assert "".join(map(chr, jf.normalise("abcdef", 3))) == " abc "
+    assert "".join(map(chr, _read(decomposed, 100))) == f" {decomposed.lower()} "
+    assert "".join(map(chr, _read("abcdef", 3))) == " abc "
 
 
 def test_words_and_characters_hash_into_separate_halves():
@@ -143,7 +150,7 @@ def test_the_lead_is_the_words_that_end_within_it_and_one_pass_finds_both(text, 
 
 def test_a_word_cut_by_the_lead_is_left_out_not_read_in_half():
     assert Counter(jf.lead_grams("hacker attack", 9).tolist()) == Counter(_lead_plain("hacker", 6))
-    assert "".join(map(chr, jf.normalise("hacker attack", 9))) == " hacker at "  # what reading 9 characters sees
+    assert "".join(map(chr, _read("hacker attack", 9))) == " hacker at "  # what reading 9 characters sees
 
 
 def test_indices_are_signed_so_numpy_takes_its_fast_indexing_path():
