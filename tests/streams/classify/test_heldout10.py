@@ -1,4 +1,8 @@
-"""The shipped rules and judge on the tenth blind set: floors per topic.
+"""The shipped rules and judge on the tenth set, blind in round 9: floors per topic.
+
+Opened as a development set in round 10 (its mistakes may now be read and
+grouped into kinds; its texts and labels stay as written). The BEFORE and
+AFTER figures below are its honest blind measurements of round 9.
 
 tests/fixtures/heldout10/ (266 articles: 160 Indonesian = 60%, 36 English, 35
 Vietnamese, 35 Korean; 152 with no topic) was written BLIND in round 9 by five
@@ -51,9 +55,8 @@ north-korea story more. Recall, not precision, is this set's gap: stories
 told without the words the rules and the judge know.
 
 The floor is the AFTER figure minus a margin of about one article. Do not edit
-the texts or labels, do not tune on this set's mistakes, and do not list it
-under the judge's `train:` (rules/judge/judge.yaml): it becomes a development
-set next round, when a new blind set measures again.
+the texts or labels. Round 10 may read its mistakes, tune on their kinds and
+teach it to the judge; heldout11 measures blind in its place.
 """
 
 from __future__ import annotations
@@ -71,9 +74,9 @@ FLOOR = {
     "cybercrime": (0.94, 0.87),
 }
 
-# Fails without naming articles: the set stays blind.
+# A development set since round 10: a failure lists the mistakes.
 TestHeldout10 = set_checks(
-    HELDOUT10, FLOOR, Shape(at_least=260, negatives=145, per_topic=30, indonesian_share=0.59), blind=True
+    HELDOUT10, FLOOR, Shape(at_least=260, negatives=145, per_topic=30, indonesian_share=0.59), blind=False
 )
 
 
