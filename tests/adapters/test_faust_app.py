@@ -29,3 +29,15 @@ def test_keys_land_on_the_partitions_java_clients_and_aiokafka_pick_and_a_single
 
 def test_the_producer_lingers_briefly_so_an_alerts_records_share_requests(app):
     assert 0 < app.conf.producer_linger <= 0.05
+
+
+def test_a_record_batch_holds_the_outbox_entries_of_many_alerts(app):
+    # An outbox entry carries its match, article included (~6 KB): Faust's default batch (16 KB) held two.
+    from aiokafka.producer.message_accumulator import BatchBuilder
+
+    builder = BatchBuilder(app.conf.producer_max_batch_size, 0)
+    entry = b"x" * 6000
+    held = 0
+    while builder.append(timestamp=None, key=b"alert-key", value=entry, headers=[]) is not None:
+        held += 1
+    assert held >= 20

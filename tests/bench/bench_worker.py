@@ -227,6 +227,19 @@ def _ingested(metrics_url: str) -> float:
     return 0.0
 
 
+def _received(metrics_url: str) -> float:
+    """Records a worker's Faust consumer took in so far (in the bench only matches flow to it)."""
+    try:
+        url = f"{metrics_url}/metrics?name[]=pantau_faust_messages_received_total"
+        text = urllib.request.urlopen(url, timeout=5).read().decode()
+    except OSError:
+        return 0.0
+    for line in text.splitlines():
+        if line.startswith("pantau_faust_messages_received_total "):
+            return float(line.split()[1])
+    return 0.0
+
+
 DELIVERY_SERIES = {
     "pantau_classify_cpu_seconds_total": "classify_cpu_s",
     "pantau_alerts_total": "alerts_sent",
@@ -407,6 +420,24 @@ class _Workers:
     def cpus(self) -> list[float]:
         return [p.cpu_seconds() for p in self.procs]
 
+    def received(self) -> float:
+        """Records the delivering processes' Faust consumers took in so far (a `classify` process has none)."""
+        pairs = zip(self.roles, self.procs, strict=True)
+        return sum(_received(p.metrics_url or "") for r, p in pairs if r != "classify")
+
+    def _all_matches_in(self, r0: float, expected: int, deadline: float) -> int:
+        """Wait until the delivering process has taken in ``expected`` matches since ``r0``; how many it took.
+
+        Alerts alone do not say delivery is done: in two `all` workers the deliverer's intake of
+        matches paused for a second or more at times (21:39 UTC, 2026-11-28: 796 of 985 matches taken in
+        when the alerts had paused for a second), and a case that stopped there left a fifth of its
+        delivery uncounted.
+        """
+        got = 0
+        while time.monotonic() < deadline and (got := int(self.received() - r0)) < expected:
+            time.sleep(0.25)
+        return got
+
     def _quiet(self, receiver: WebhookReceiver, deadline: float) -> None:
         """Wait until the alerts stop coming and the processes are idle: delivery's CPU is counted too.
 
@@ -443,11 +474,14 @@ class _Workers:
                 figure["cpu_s_until_classified"] = round(b - a, 2)
         return figures
 
-    def measure(self, n: int, send: Callable[[], None], receiver: WebhookReceiver, timeout: float = 600) -> dict:
-        """Send the articles, wait for all ``n``; wall rate between first and last, CPU per process until idle."""
+    def measure(
+        self, n: int, send: Callable[[], None], receiver: WebhookReceiver, matches: int, timeout: float = 600
+    ) -> dict:
+        """Send the articles, wait for all ``n`` and every one of the ``matches`` to reach delivery; wall rate
+        between first and last article, CPU per process until idle."""
         deadline = time.monotonic() + timeout
         idle = self.idle_cpu()
-        c0, n0 = self.cpus(), self.counts()
+        c0, n0, r0 = self.cpus(), self.counts(), self.received()
         self.profiles = Profiles(self.procs, self.prefix)
         send()
         while (first := sum(self.counts()) - sum(n0)) == 0:
@@ -462,6 +496,7 @@ class _Workers:
         elapsed = time.perf_counter() - t0
         classified = self.cpus()  # the classifiers' work is done: what follows is idle polling for them
         # Matches still flow to delivery after the last article is classified.
+        taken = self._all_matches_in(r0, matches, deadline)
         self._quiet(receiver, deadline)  # delivery included: the deliverer's work goes on after the last article
         per_process = self._figures(c0, n0, classified)
         for figure, proc, rate in zip(per_process, self.procs, idle, strict=True):
@@ -474,19 +509,24 @@ class _Workers:
             "articles_per_s": round((done - first) / elapsed),
             "cpu_s_per_1000": round(spent / n * 1000, 3),
             "articles_per_cpu_s": round(n / spent),
+            "matches_taken_in": taken,
             "per_process": per_process,
         }
 
-    def measure_delivery(self, send: Callable[[], None], receiver: WebhookReceiver, timeout: float = 600) -> dict:
-        """Send the matches, wait until the alerts stop; alerts per second between first and last, CPU until idle."""
+    def measure_delivery(
+        self, send: Callable[[], None], receiver: WebhookReceiver, matches: int, timeout: float = 600
+    ) -> dict:
+        """Send the matches, wait until all are taken in and the alerts stop; alerts per second between first and
+        last, CPU until idle."""
         deadline = time.monotonic() + timeout
-        c0, n0 = self.cpus(), self.counts()
+        c0, n0, r0 = self.cpus(), self.counts(), self.received()
         self.profiles = Profiles(self.procs, self.prefix)
         send()
         while receiver.alert_count() == 0:
             if time.monotonic() > deadline:
                 raise TimeoutError("no alert delivered")
             time.sleep(0.05)
+        taken = self._all_matches_in(r0, matches, deadline)
         self._quiet(receiver, deadline)
         self.profiles.stop()
         received = receiver.received
@@ -494,6 +534,7 @@ class _Workers:
         cpu = sum(p["cpu_s"] for p in self._figures(c0, n0))
         alerts = receiver.alert_count()
         return {
+            "matches_taken_in": taken,
             "alerts_delivered": alerts,
             "requests": len(received),
             "alerts_per_s": round(alerts / wall) if wall > 0 else None,
@@ -626,7 +667,7 @@ def _deliver_alone(bootstrap: str, prefix: str, work: Path, matches: list[bytes]
     try:
         settled = workers.settle()
         figures = workers.measure_delivery(
-            lambda: asyncio.run(_send_batches(bootstrap, MATCHES.name(prefix), batches)), receiver
+            lambda: asyncio.run(_send_batches(bootstrap, MATCHES.name(prefix), batches)), receiver, len(matches)
         )
     finally:
         workers.stop()
@@ -640,7 +681,16 @@ def _deliver_alone(bootstrap: str, prefix: str, work: Path, matches: list[bytes]
 
 
 def _throughput(
-    name: str, roles: list[str], env: dict[str, str], n: int, bootstrap: str, prefix: str, work: Path, batches, checkout
+    name: str,
+    roles: list[str],
+    env: dict[str, str],
+    n: int,
+    bootstrap: str,
+    prefix: str,
+    work: Path,
+    batches,
+    checkout,
+    matches: int,
 ) -> dict:
     """One setup of SETUPS: the articles in one burst, CPU per process until delivery is done."""
     from pantau.adapters.kafka.topics import ALL_TOPICS, ARTICLES, ensure_topics
@@ -651,7 +701,7 @@ def _throughput(
     try:
         settled = workers.settle()
         figures = workers.measure(
-            n, lambda: asyncio.run(_send_batches(bootstrap, ARTICLES.name(prefix), batches)), receiver
+            n, lambda: asyncio.run(_send_batches(bootstrap, ARTICLES.name(prefix), batches)), receiver, matches
         )
     finally:
         workers.stop()
@@ -773,20 +823,21 @@ def cases(args):
         alone["marks_cpu_ms_per_match"] = round((time.process_time() - c0) / max(1, len(marked)) * 1000, 3)
         matches = [encode_classified(c) for c in marked]
         common["matched_share"] = round(len(matches) / n, 3)
+        alone["matches"] = len(matches)
         if "classify_alone" in wanted:
             yield {**common, "case": "classify_alone", **alone}
 
-        if "deliver_alone" in wanted:
+        rounds = int(os.environ.get("PANTAU_BENCH_ROUNDS", "1"))
+        for round_no in range(rounds if "deliver_alone" in wanted else 0):
             # Delivery on its own: no classifier beside it, so its CPU per alert is least disturbed.
             seen: dict[str, dict] = {}
             for checkout in checkouts:
-                prefix = f"bench-{run_id}-deliver-{checkout.label}."
+                prefix = f"bench-{run_id}r{round_no}-deliver-{checkout.label}."
                 case = _deliver_alone(bootstrap, prefix, work, matches, checkout)
                 case |= _vs(case, seen.get("baseline"), "deliver_cpu_ms_per_alert")
                 seen[checkout.label] = case
                 yield {**common, **case}
 
-        rounds = int(os.environ.get("PANTAU_BENCH_ROUNDS", "1"))
         for round_no in range(rounds):
             yield from _setups(
                 wanted, checkouts, before, n, bootstrap, f"{run_id}r{round_no}", work, batches, alone, common, args
@@ -830,7 +881,9 @@ def _setups(wanted, checkouts, before, n, bootstrap, run_id, work, batches, alon
             continue
         for checkout in checkouts if name in COMPARED else [THIS]:
             prefix = f"bench-{run_id}-{name.replace('_', '-')}-{checkout.label}."
-            case = _throughput(name, roles, env, n, bootstrap, prefix, work, batches[checkout.label], checkout)
+            case = _throughput(
+                name, roles, env, n, bootstrap, prefix, work, batches[checkout.label], checkout, alone["matches"]
+            )
             at = "" if checkout is THIS else "@baseline"
             if checkout is THIS:
                 case |= _vs(case, base.get(f"{name}@baseline"), "cpu_s_per_1000")

@@ -33,6 +33,7 @@ from faust.types import TP, TableT
 from pantau.adapters.faust.delivery import DeliverySupervisor
 from pantau.adapters.faust.outbox_table import TableOutbox
 from pantau.adapters.faust.sensors import install_sensors
+from pantau.adapters.kafka.batch_classifier import PRODUCE_BATCH_BYTES
 from pantau.adapters.kafka.outcomes import OutcomeBuffer
 from pantau.adapters.kafka.topics import (
     ALERTS_DEAD,
@@ -137,6 +138,10 @@ def make_app(kafka: KafkaSettings) -> faust.App:
         # producer, and a worker killed meanwhile leaves the alert to be sent again by the next owner
         # (50 ms let the two-worker kill test in tests/e2e/test_distributed.py see a repeat).
         producer_linger=0.01,
+        # Faust's default record batch (16 KB) holds two outbox entries (each carries its match, ~6 KB): the
+        # producer closed a batch, and made a produce request, every two or three alerts, however short the
+        # linger. A batch per topic per linger is what the linger is for.
+        producer_max_batch_size=PRODUCE_BATCH_BYTES,
         producer_partitioner=_Partitioner(),
         # PANTAU_EXACTLY_ONCE=1: tables, changelogs and sends in Kafka transactions; the deliver
         # agent then reads committed matches only (the batch classifier writes them in transactions).

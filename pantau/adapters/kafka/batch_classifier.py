@@ -46,12 +46,15 @@ from pantau.core.logs import get_logger
 from pantau.streams.classify import LiveRules, encode_classified
 from pantau.streams.pipeline import classify_batch
 
-__all__ = ["CLASSIFY_GROUP", "BATCH", "BatchClassifier", "classify_forever"]
+__all__ = ["CLASSIFY_GROUP", "BATCH", "PRODUCE_BATCH_BYTES", "BatchClassifier", "classify_forever"]
 
 CLASSIFY_GROUP = "pantau-classify"
 FAUST_GROUP = "pantau"
 """Faust's group (the app id): where `--role all` committed its articles offsets before it used this classifier."""
 BATCH = 500
+PRODUCE_BATCH_BYTES = 256 * 1024
+"""A record batch of matches may hold this much (aiokafka's default, 16 KB, is three ~5 KB matches): a batch's
+matches go out in one record batch per produce request, not one per three (the broker takes up to 1 MB)."""
 log = get_logger(component="classifier")
 
 
@@ -114,7 +117,13 @@ class BatchClassifier:
         )
         extra: dict[str, Any] = {"transactional_id": f"{self.group}-{uuid.uuid4().hex}"} if exactly_once else {}
         self.producer = AIOKafkaProducer(
-            bootstrap_servers=bootstrap, client_id=client_id, acks="all", enable_idempotence=True, linger_ms=5, **extra
+            bootstrap_servers=bootstrap,
+            client_id=client_id,
+            acks="all",
+            enable_idempotence=True,
+            linger_ms=5,
+            max_batch_size=PRODUCE_BATCH_BYTES,
+            **extra,
         )
 
     @property
