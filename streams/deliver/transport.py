@@ -20,6 +20,7 @@ import httpx
 from pantau.core.errors import PermanentDelivery, RetryableDelivery
 from pantau.sources.politeness import parse_retry_after
 from pantau.streams.deliver.config import mask_url
+from pantau.streams.deliver.http11 import Http11Pool
 
 __all__ = ["post", "request", "make_client", "DeliveryClient", "Answer"]
 
@@ -47,38 +48,30 @@ def _warm_anyio() -> None:
 
 
 class DeliveryClient:
-    """An HTTP client for deliveries: httpx's keep-alive connection pool, without the client's layers.
+    """An HTTP client for deliveries: keep-alive connections of our own, without httpx's layers.
 
     Around each request httpx.AsyncClient runs its cookie jar, auth and redirect loops, event hooks
-    and header merging: a third of a webhook POST's CPU (0.85 -> 0.65 ms a request measured on this
-    machine's loopback), and the deliverer sends one request per alert. Deliveries need none of it:
-    redirects are not followed (a 3xx is a failure, see :func:`request`), nothing sets a cookie,
-    credentials travel in the headers or URL the destination builds. So requests go straight to the
-    transport (httpx's public transport API, certificates from the environment as the client takes
-    them); only when the environment names a proxy (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY) do they go
-    through the full client, which applies it and NO_PROXY exactly as before.
+    and header merging (a third of a webhook POST's CPU: 0.85 -> 0.65 ms a request on this machine's
+    loopback), and its transport below crosses httpcore, anyio and h11 (most of the rest). Deliveries
+    need none of it: redirects are not followed (a 3xx is a failure, see :func:`request`), nothing
+    sets a cookie, credentials travel in the headers or URL the destination builds. So requests go
+    over :class:`~pantau.streams.deliver.http11.Http11Pool` (certificates from the environment as
+    httpx takes them); only when the environment names a proxy (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY)
+    do they go through httpx's client, which applies it and NO_PROXY exactly as before.
     """
 
     def __init__(self, timeout: float) -> None:
         self.timeout = httpx.Timeout(timeout)
         self._client = httpx.AsyncClient(timeout=self.timeout, follow_redirects=False, headers=_HEADERS)
-        self._timeouts = {"timeout": self.timeout.as_dict()}
         proxied = any(urllib.request.getproxies().get(scheme) for scheme in ("http", "https", "all"))
-        self._direct = None if proxied else httpx.AsyncHTTPTransport(trust_env=True)
+        self._direct = None if proxied else Http11Pool(timeout, _HEADERS)
         _warm_anyio()
 
     async def post(self, url: str, *, content: bytes, headers: dict[str, str]) -> httpx.Response:
         """POST ``content`` and read the whole answer (the connection goes back to the pool)."""
         if self._direct is None:
             return await self._client.post(url, content=content, headers=headers)
-        sent = httpx.Request("POST", url, content=content, headers={**_HEADERS, **headers}, extensions=self._timeouts)
-        response = await self._direct.handle_async_request(sent)
-        response.request = sent
-        try:
-            await response.aread()
-        finally:
-            await response.aclose()
-        return response
+        return await self._direct.post(url, content=content, headers=headers)
 
     async def aclose(self) -> None:
         """Close every pooled connection."""
