@@ -31,6 +31,7 @@ __all__ = ["KEEPALIVE_S", "Http11Pool"]
 KEEPALIVE_S = 5.0
 """An idle connection older than this is closed rather than reused (httpcore's default expiry)."""
 _FORBIDDEN = str.maketrans("", "", "\r\n")
+_ORIGINS_KEPT = 256
 
 
 class _Origin:
@@ -94,6 +95,8 @@ class Http11Pool:
         """POST ``content`` to ``url`` and read the whole answer (the connection stays for the next request)."""
         origin = self._origins.get(url)
         if origin is None:
+            if len(self._origins) >= _ORIGINS_KEPT:  # URLs made per message (a reply URL) must not pile up
+                self._origins.clear()
             origin = self._origins[url] = _Origin(url)
         merged = {**self._common, **headers}
         head = "".join(f"{k.translate(_FORBIDDEN)}: {v.translate(_FORBIDDEN)}\r\n" for k, v in merged.items())
