@@ -98,6 +98,7 @@ def build_ruleset(files: list[RuleFile], version: str, report: Report, directory
                 cue_keys(fr.title, table, lists[f.spec.topic], ("frames", i, "title"), f, report, used_lists),
                 cue_keys(fr.needs, table, lists[f.spec.topic], ("frames", i, "needs"), f, report, used_lists),
                 fr.min_hits,
+                fr.taken_back,
             )
             for i, fr in enumerate(f.spec.frames)
         )

@@ -143,6 +143,9 @@ class FrameSpec(BaseModel):
     title: list[Item] = Field(min_length=1)
     needs: list[Item] = Field(min_length=1)
     min_hits: int = Field(default=1, ge=1, le=20)
+    taken_back: bool = False
+    """A denied hit anywhere in the story keeps the frame, however many ``needs`` it names: a
+    correction that takes the crime back ("situs tidak diretas") is no crime story."""
 
 
 class DenialSpec(BaseModel):
