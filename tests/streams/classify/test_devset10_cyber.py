@@ -4,7 +4,7 @@ tests/fixtures/devset10/cyber.yaml was written in round 10 by r10-cyber after
 reading heldout10's cybercrime mistakes (heldout10 opened as a development
 set), one group per KIND of mistake, in other words than heldout10's and in
 at least three of the four languages each, BEFORE the rules were changed.
-46 articles (id 16, en 11, vi 10, ko 9); 30 cybercrime, 16 with no topic.
+50 articles (id 16, en 11, vi 10, ko 13); 32 cybercrime, 18 with no topic.
 "caught" = positives alerted, "clean" = negatives not alerted; BEFORE = main
 c698449 (rules and judge; rules alone in brackets) -> AFTER = r10-cyber's rules
 (the judge unchanged):
@@ -36,6 +36,15 @@ c698449 (rules and judge; rules alone in brackets) -> AFTER = r10-cyber's rules
                       clean 9/16 (9/16) -> 16/16 (16/16)
     cybercrime        rules and judge 0.767 / 0.767 -> 1.000 / 1.000
 
+Added after the first landing (1fda5c2), scored on it before the Korean
+polite endings and the copula were taught to the morphology (round 10):
+
+    polite Korean     a reader's letter and a broadcast script in 습니다
+                      endings; a letter about a clumsy site; a ticket rush
+                      caught 2/2 -> 2/2   clean 2/2 -> 2/2
+                      (the fix is for breadth8's t8-ko-d-012, "가짜
+                      사이트였습니다": 0.986 -> 1.000 recall there)
+
 The set is to become a training folder of the judge (rules/judge/judge.yaml),
 so its figures with the judge will then be fitted, not estimates for unseen
 news. The floor is the AFTER figure minus a margin of about one article. Do not
@@ -53,7 +62,7 @@ from tests.streams.classify.heldout import assert_floor, assert_shape, evaluate_
 
 DEVSET10 = Path(__file__).resolve().parents[2] / "fixtures" / "devset10"
 
-FLOOR = (0.96, 0.96)  # cybercrime, round 10 after r10-cyber's fix: 1.000 / 1.000 (30 positives)
+FLOOR = (0.96, 0.96)  # cybercrime, round 10 after r10-cyber's fix: 1.000 / 1.000 (32 positives)
 
 
 @cache
@@ -69,10 +78,10 @@ def _evaluation() -> Evaluation:
 def test_the_cyber_file_has_its_promised_shape():
     assert_shape(
         list(_mine()),
-        at_least=46,
+        at_least=50,
         languages={"id", "en", "vi", "ko"},
-        negatives=16,
-        per_topic=30,
+        negatives=18,
+        per_topic=32,
         topics={"cybercrime": FLOOR},
     )
 
