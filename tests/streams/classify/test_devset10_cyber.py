@@ -4,7 +4,7 @@ tests/fixtures/devset10/cyber.yaml was written in round 10 by r10-cyber after
 reading heldout10's cybercrime mistakes (heldout10 opened as a development
 set), one group per KIND of mistake, in other words than heldout10's and in
 at least three of the four languages each, BEFORE the rules were changed.
-50 articles (id 16, en 11, vi 10, ko 13); 32 cybercrime, 18 with no topic.
+53 articles (id 18, en 12, vi 10, ko 13); 33 cybercrime, 20 with no topic.
 "caught" = positives alerted, "clean" = negatives not alerted; BEFORE = main
 c698449 (rules and judge; rules alone in brackets) -> AFTER = r10-cyber's rules
 (the judge unchanged):
@@ -44,6 +44,13 @@ polite endings and the copula were taught to the morphology (round 10):
                       caught 2/2 -> 2/2   clean 2/2 -> 2/2
                       (the fix is for breadth8's t8-ko-d-012, "가짜
                       사이트였습니다": 0.986 -> 1.000 recall there)
+    assumed hijack    an account believed hijacked whose owner says he
+                      wrote the post ("Nggak ada yang bobol akun saya"),
+                      and one really hijacked though first taken for a joke
+                      caught 1/1 -> 1/1   clean 0/2 -> 1/2 (the English
+                      "Nobody hacked me" still alerts: "nobody" before a
+                      hit would also deny "nobody has claimed the hack")
+                      (heldout6's h6-id-a-093: cybercrime 0.986 -> 1.000)
 
 The set is to become a training folder of the judge (rules/judge/judge.yaml),
 so its figures with the judge will then be fitted, not estimates for unseen
@@ -62,7 +69,7 @@ from tests.streams.classify.heldout import assert_floor, assert_shape, evaluate_
 
 DEVSET10 = Path(__file__).resolve().parents[2] / "fixtures" / "devset10"
 
-FLOOR = (0.96, 0.96)  # cybercrime, round 10 after r10-cyber's fix: 1.000 / 1.000 (32 positives)
+FLOOR = (0.94, 0.96)  # cybercrime, round 10 after r10-cyber's fix: 0.971 / 1.000 (33 positives)
 
 
 @cache
@@ -78,10 +85,10 @@ def _evaluation() -> Evaluation:
 def test_the_cyber_file_has_its_promised_shape():
     assert_shape(
         list(_mine()),
-        at_least=50,
+        at_least=53,
         languages={"id", "en", "vi", "ko"},
-        negatives=18,
-        per_topic=32,
+        negatives=20,
+        per_topic=33,
         topics={"cybercrime": FLOOR},
     )
 
