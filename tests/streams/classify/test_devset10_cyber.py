@@ -4,7 +4,7 @@ tests/fixtures/devset10/cyber.yaml was written in round 10 by r10-cyber after
 reading heldout10's cybercrime mistakes (heldout10 opened as a development
 set), one group per KIND of mistake, in other words than heldout10's and in
 at least three of the four languages each, BEFORE the rules were changed.
-53 articles (id 18, en 12, vi 10, ko 13); 33 cybercrime, 20 with no topic.
+59 articles (id 20, en 14, vi 12, ko 13); 37 cybercrime, 22 with no topic.
 "caught" = positives alerted, "clean" = negatives not alerted; BEFORE = main
 c698449 (rules and judge; rules alone in brackets) -> AFTER = r10-cyber's rules
 (the judge unchanged):
@@ -51,6 +51,13 @@ polite endings and the copula were taught to the morphology (round 10):
                       "Nobody hacked me" still alerts: "nobody" before a
                       hit would also deny "nobody has claimed the hack")
                       (heldout6's h6-id-a-093: cybercrime 0.986 -> 1.000)
+    SIM swap status   the phone "tidak ada layanan" / "SOS only", then the
+                      savings gone; a carrier's outage with nothing lost
+                      caught 1/2 (1/2) -> 2/2   clean 1/1 -> 1/1
+                      (heldout9 rules alone 0.968 -> 0.984 recall)
+    link then charges a link in a text, then a card or a pay-later limit
+                      spent by strangers; a display bug's strange entries
+                      caught 1/2 (0/2) -> 2/2 (2/2)   clean 1/1 -> 1/1
 
 The set is to become a training folder of the judge (rules/judge/judge.yaml),
 so its figures with the judge will then be fitted, not estimates for unseen
@@ -69,7 +76,7 @@ from tests.streams.classify.heldout import assert_floor, assert_shape, evaluate_
 
 DEVSET10 = Path(__file__).resolve().parents[2] / "fixtures" / "devset10"
 
-FLOOR = (0.94, 0.96)  # cybercrime, round 10 after r10-cyber's fix: 0.971 / 1.000 (33 positives)
+FLOOR = (0.94, 0.96)  # cybercrime, round 10 after r10-cyber's fix: 0.974 / 1.000 (37 positives)
 
 
 @cache
@@ -85,10 +92,10 @@ def _evaluation() -> Evaluation:
 def test_the_cyber_file_has_its_promised_shape():
     assert_shape(
         list(_mine()),
-        at_least=53,
+        at_least=59,
         languages={"id", "en", "vi", "ko"},
-        negatives=20,
-        per_topic=33,
+        negatives=22,
+        per_topic=37,
         topics={"cybercrime": FLOOR},
     )
 
