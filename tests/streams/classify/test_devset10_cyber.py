@@ -4,7 +4,7 @@ tests/fixtures/devset10/cyber.yaml was written in round 10 by r10-cyber after
 reading heldout10's cybercrime mistakes (heldout10 opened as a development
 set), one group per KIND of mistake, in other words than heldout10's and in
 at least three of the four languages each, BEFORE the rules were changed.
-59 articles (id 20, en 14, vi 12, ko 13); 37 cybercrime, 22 with no topic.
+62 articles (id 21, en 15, vi 13, ko 13); 39 cybercrime, 23 with no topic.
 "caught" = positives alerted, "clean" = negatives not alerted; BEFORE = main
 c698449 (rules and judge; rules alone in brackets) -> AFTER = r10-cyber's rules
 (the judge unchanged):
@@ -58,6 +58,11 @@ polite endings and the copula were taught to the morphology (round 10):
     link then charges a link in a text, then a card or a pay-later limit
                       spent by strangers; a display bug's strange entries
                       caught 1/2 (0/2) -> 2/2 (2/2)   clean 1/1 -> 1/1
+    cyber treaty      the UN treaty told by its title ("crimes committed
+                      through information and communications technology
+                      systems"); a trade show called a convention
+                      caught 2/2 -> 2/2   clean 1/1 -> 1/1 (the fix is for
+                      heldout6's h6-en-a-030, found by the rules alone now)
 
 The set is to become a training folder of the judge (rules/judge/judge.yaml),
 so its figures with the judge will then be fitted, not estimates for unseen
@@ -76,7 +81,7 @@ from tests.streams.classify.heldout import assert_floor, assert_shape, evaluate_
 
 DEVSET10 = Path(__file__).resolve().parents[2] / "fixtures" / "devset10"
 
-FLOOR = (0.94, 0.96)  # cybercrime, round 10 after r10-cyber's fix: 0.974 / 1.000 (37 positives)
+FLOOR = (0.94, 0.96)  # cybercrime, round 10 after r10-cyber's fix: 0.975 / 1.000 (39 positives)
 
 
 @cache
@@ -92,10 +97,10 @@ def _evaluation() -> Evaluation:
 def test_the_cyber_file_has_its_promised_shape():
     assert_shape(
         list(_mine()),
-        at_least=59,
+        at_least=62,
         languages={"id", "en", "vi", "ko"},
-        negatives=22,
-        per_topic=37,
+        negatives=23,
+        per_topic=39,
         topics={"cybercrime": FLOOR},
     )
 
