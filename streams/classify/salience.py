@@ -110,9 +110,11 @@ def salient(rule: CompiledRule, ctx: Context, salience: Salience, headline_other
     if not spans and not regex_hits:
         return True, "found through other topics"  # topic: references: those topics passed their own check
     if any(f == 0 for _s, _e, f in spans) or any(h[0] == 0 for h in regex_hits):
-        below = any(sp[2] != 0 for sp in spans + others) or any(h[0] != 0 for h in regex_hits)
-        if below or not salience.title_alone_words or (words := _words(shadow)) < salience.title_alone_words:
+        own_below = any(sp[2] != 0 for sp in spans) or any(h[0] != 0 for h in regex_hits)
+        if own_below or not salience.title_alone_words or (words := _words(shadow)) < salience.title_alone_words:
             return True, "about the topic: a hit in the title"
+        if any(sp[2] != 0 for sp in others):
+            return True, "about the topic: a hit in the title, named again below it by another name"
         # A long story names its topic again below the headline: a film review, a museum show or a recipe
         # that names the North only in its title is not about it.
         return False, (
@@ -142,7 +144,8 @@ def salient(rule: CompiledRule, ctx: Context, salience: Salience, headline_other
                     break  # spans are sorted: later hits are further in
     unit = "sentence(s) with a hit" if salience.per_sentence else "hit(s)"
     if count >= salience.min_hits:
-        return True, f"about the topic: {count} {'sentences with a hit' if salience.per_sentence else 'hits'}"
+        by_other = f" ({len(others)} by another name)" if others else ""
+        return True, f"about the topic: {count} {'sentences with a hit' if salience.per_sentence else 'hits'}{by_other}"
     if headline_other:
         return False, (
             f"a passing mention: the title's hit did not count (denied or another sense), "

@@ -253,11 +253,13 @@ def test_other_names_name_the_topic_again_and_add_a_hit_but_never_match_alone(ru
     title = "Note: Pyongyang-linked thefts top $2.3 billion"
     # the title's name, and the body names the North again only by its spy agency: about it
     again = _REVIEW_BODY + "\n\nAnalysts tie the thefts to the Reconnaissance General Bureau."
-    assert rs.classify(article(again, title=title)).topics == ("north-korea",)
+    match = rs.classify(article(again, title=title)).matches[0]
+    assert match.notes == ("about the topic: a hit in the title, named again below it by another name",)
     assert load_ruleset(rules_dir(north_korea=TITLE_ALONE)).classify(article(again, title=title)).topics == ()
     # one name past the lead and an other name elsewhere: two hits, min_hits 2
     deep = _REVIEW_BODY + "\n\nThe money went to Pyongyang.\n\nThe regime denies it."
-    assert rs.classify(article(deep, title="Exchange loses $96 million")).topics == ("north-korea",)
+    match = rs.classify(article(deep, title="Exchange loses $96 million")).matches[0]
+    assert match.notes == ("about the topic: 2 hits (1 by another name)",)
     lone = _REVIEW_BODY + "\n\nThe money went to Pyongyang."
     assert rs.classify(article(lone, title="Exchange loses $96 million")).topics == ()
     # other names alone never make a rule match, even in the title
