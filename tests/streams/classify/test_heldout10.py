@@ -79,8 +79,8 @@ HELDOUT10 = Path(__file__).resolve().parents[2] / "fixtures" / "heldout10"
 
 FLOOR = {
     # topic: (precision, recall)
-    "asean": (0.93, 0.87),
-    "north-korea": (0.91, 0.88),
+    "asean": (0.96, 0.96),  # round 10 (r10-nk rules, round 9's judge): 1.000 / 1.000 (0.966 / 0.903 before)
+    "north-korea": (0.97, 0.97),  # round 10 (r10-nk rules, round 9's judge): 1.000 / 1.000 (0.939 / 0.912 before)
     "cybercrime": (0.98, 0.96),  # round 10 (r10-cyber): 1.000 / 0.984, one article under
 }
 
