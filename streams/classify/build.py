@@ -14,7 +14,7 @@ from __future__ import annotations
 from pantau.core.logs import get_logger
 from pantau.streams.classify.compile_rule import compile_rule
 from pantau.streams.classify.compiled import CompiledRule
-from pantau.streams.classify.cues import check_beside, compile_cues, cue_keys, mention_keys
+from pantau.streams.classify.cues import check_beside, compile_cues, cue_keys, mention_keys, other_name_keys
 from pantau.streams.classify.engine import RuleSet, TopicJudgement
 from pantau.streams.classify.headline import Frame, HeadlineScope
 from pantau.streams.classify.judgement import Cue
@@ -43,6 +43,9 @@ def build_ruleset(files: list[RuleFile], version: str, report: Report, directory
         file_mentions = mention_keys(
             f.spec.salience, ("salience", "mentions"), f, table, lists[f.spec.topic], report, used_lists
         )
+        file_other = other_name_keys(
+            f.spec.salience, ("salience", "other_names"), f, table, lists[f.spec.topic], report, used_lists
+        )
         check_beside(f.spec.salience, ("salience", "beside"), f, topics, report)
         for position, rule in enumerate(f.spec.rules):
             index = f.rule_index[position]
@@ -59,7 +62,17 @@ def build_ruleset(files: list[RuleFile], version: str, report: Report, directory
             seen_ids[rule.id] = f.name
             try:
                 result = compile_rule(
-                    f, index, rule, table, lists[f.spec.topic], topics, report, used_lists, located, file_mentions
+                    f,
+                    index,
+                    rule,
+                    table,
+                    lists[f.spec.topic],
+                    topics,
+                    report,
+                    used_lists,
+                    located,
+                    file_mentions,
+                    file_other,
                 )
             except Exception as exc:  # a rule nobody foresaw must be a located refusal, never a dead reload
                 report.errors.append(unexpected(f, base, f"rule {rule.id!r} could not be compiled", exc))
@@ -98,6 +111,7 @@ def build_ruleset(files: list[RuleFile], version: str, report: Report, directory
                 cue_keys(fr.title, table, lists[f.spec.topic], ("frames", i, "title"), f, report, used_lists),
                 cue_keys(fr.needs, table, lists[f.spec.topic], ("frames", i, "needs"), f, report, used_lists),
                 fr.min_hits,
+                fr.taken_back,
             )
             for i, fr in enumerate(f.spec.frames)
         )

@@ -15,7 +15,7 @@ from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 
 from pantau.streams.classify.compiled import ALL_FIELDS, FIELD_INDEX, Collected, CompiledRule, Test
 from pantau.streams.classify.compiler import RuleCompiler
-from pantau.streams.classify.cues import check_beside, mention_keys
+from pantau.streams.classify.cues import check_beside, mention_keys, other_name_keys
 from pantau.streams.classify.named_lists import TermLists
 from pantau.streams.classify.problems import Loc, Problem, Report, RuleFile, locate
 from pantau.streams.classify.query import (
@@ -51,6 +51,7 @@ def compile_rule(
     used: set[str],
     lint: bool,
     file_mentions: frozenset[int] = frozenset(),
+    file_other: frozenset[int] = frozenset(),
 ) -> CompiledRule | None:
     """One rule as a CompiledRule; None (and located errors in ``report``) when any of its items is broken."""
     base = ("rules", index)
@@ -135,9 +136,12 @@ def compile_rule(
     test_parts = tuple(parts)
     test = test_parts[0] if len(test_parts) == 1 else (lambda ctx: all(p(ctx) for p in test_parts))
     salience = rule.salience or f.spec.salience
-    mentions = file_mentions
+    mentions, other = file_mentions, file_other
     if rule.salience is not None:
         mentions = mention_keys(rule.salience, base + ("salience", "mentions"), f, table, lists, report, used)
+        # A rule's own salience keeps the file's other names unless it lists its own.
+        other = other_name_keys(rule.salience, base + ("salience", "other_names"), f, table, lists, report, used)
+        other = other or file_other
         check_beside(rule.salience, base + ("salience", "beside"), f, topics, report)
     return CompiledRule(
         id=rule.id,
@@ -153,13 +157,15 @@ def compile_rule(
         regexes=tuple(acc.regexes),
         topic_refs=tuple(dict.fromkeys(acc.topics)),
         always=bool(acc.regexes) or rule.min_score <= 0,
-        salience=_salience(salience, frozenset(weights), mentions),
+        salience=_salience(salience, frozenset(weights), mentions, other),
         source=_source(rule),
         veto_keys=tuple(sorted({k for leaf in acc.vetoes for k in leaf.keys})),
     )
 
 
-def _salience(spec: SalienceSpec | None, rule_keys: frozenset[int], mentions: frozenset[int]) -> Salience | None:
+def _salience(
+    spec: SalienceSpec | None, rule_keys: frozenset[int], mentions: frozenset[int], other: frozenset[int] = frozenset()
+) -> Salience | None:
     """The compiled check; ``mentions`` narrowed to the rule's own terms (none of them: every term counts)."""
     if spec is None or (spec.lead_words == 0 and spec.min_hits <= 1):
         return None  # any hit will do: no check at all
@@ -172,6 +178,7 @@ def _salience(spec: SalienceSpec | None, rule_keys: frozenset[int], mentions: fr
         mine if spec.mentions and mine else None,
         tuple(spec.beside),
         title_alone_words=spec.title_alone_words,
+        other_names=other - rule_keys,
     )
 
 

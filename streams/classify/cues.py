@@ -16,7 +16,7 @@ from pantau.streams.classify.query import ListRef, QueryError, Term, parse_item
 from pantau.streams.classify.schema import SalienceSpec, TermSpec
 from pantau.streams.classify.terms import CompileError, TermTable
 
-__all__ = ["mention_keys", "check_beside", "cue_keys", "compile_cues"]
+__all__ = ["mention_keys", "other_name_keys", "check_beside", "cue_keys", "compile_cues"]
 
 
 def mention_keys(
@@ -32,6 +32,21 @@ def mention_keys(
     if spec is None or not spec.mentions:
         return frozenset()
     return cue_keys(spec.mentions, table, lists, where, f, report, used)
+
+
+def other_name_keys(
+    spec: SalienceSpec | None,
+    where: Loc,
+    f: RuleFile,
+    table: TermTable,
+    lists: TermLists,
+    report: Report,
+    used: set[str],
+) -> frozenset[int]:
+    """Key ids of a salience's ``other_names:`` (the topic named without its name)."""
+    if spec is None or not spec.other_names:
+        return frozenset()
+    return cue_keys(spec.other_names, table, lists, where, f, report, used)
 
 
 def check_beside(spec: SalienceSpec | None, where: Loc, f: RuleFile, topics: frozenset[str], report: Report) -> None:

@@ -254,7 +254,7 @@ class RuleSet:
             return True, ""
         held, why = headline_scope(j.headline, voided, ctx.hits)
         if held and j.frames:
-            return framed(j.frames, ctx.hits)
+            return framed(j.frames, ctx.hits, voided)
         return held, why
 
     def evaluate_rule(self, rule_id: str, article: Article) -> tuple[bool, float, list[str]]:

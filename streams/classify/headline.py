@@ -44,6 +44,8 @@ class Frame:
     cues: frozenset[int]
     keys: frozenset[int]
     min_hits: int
+    taken_back: bool = False
+    """A denied hit in the story keeps the frame: a correction saying the crime did not happen."""
 
 
 def headline_scope(scope: HeadlineScope | None, voided: Sequence[Voided], hits: Hits) -> tuple[bool, str]:
@@ -85,7 +87,7 @@ def _distinct(spans: Sequence[Span]) -> int:
     return count
 
 
-def framed(frames: Sequence[Frame], hits: Hits) -> tuple[bool, str]:
+def framed(frames: Sequence[Frame], hits: Hits, voided: Sequence[Voided] = ()) -> tuple[bool, str]:
     """Whether the story still makes the topic when its headline frames it as something else, and why not.
 
     "BSSN Latih 300 ASN Tangani Insiden Keamanan Informasi", "Ponsel Baru Bawa
@@ -101,6 +103,9 @@ def framed(frames: Sequence[Frame], hits: Hits) -> tuple[bool, str]:
         cue = next((h for k in frame.cues for h in hits.get(k, ()) if h[2] == 0), None)
         if cue is None:
             continue  # the cue is in the body only: the headline tells another story
+        if frame.taken_back and any(v.why == DENIED for v in voided):
+            # "Koreksi: ... situs tidak diretas": the notice takes the crime back, whatever it names
+            return False, f"{HEADLINE_FRAMES} {frame.why}: the story denies what the earlier report said"
         count = _distinct([h for k in frame.keys for h in hits.get(k, ())])
         if count >= frame.min_hits:
             return True, ""

@@ -40,6 +40,10 @@ PARTICLES = frozenset(
     "하다 한 하는 하고 하며 하여 해 해서 했다 했고 했던 했으며 할 함 하다고 했다고 한다 한다고 하지 하게 "
     "된 되는 되어 돼 됐다 되고 됐던 됐으며 된다 된다고 됐다고 되지 "
     "당한 당했다 당해 당하는 당하고 당했던 당했으며 시킨 시켜 시켰다 "
+    # the polite endings of letters and broadcast scripts (round 10): 해킹했습니다, 유출됐습니다, 당했는데
+    "했습니다 합니다 했는데 됐습니다 됩니다 됐는데 당했습니다 당했는데 "
+    # the copula: "가짜 사이트였습니다" (it was a fake site), 해킹이었다
+    "였다 였고 였던 였으며 였습니다 였는데 이었다 이었고 이었던 이었으며 이었습니다 이었는데 입니다 "
     # the offender built on the crime: 사기범, 해킹범, 피싱범
     "범 범이 범을 범은 범의 범들 범들이 범들을".split()
 )

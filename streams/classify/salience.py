@@ -41,6 +41,7 @@ class Salience:
     beside: tuple[str, ...] = ()  # in a story of these topics, only the title or min_hits sentences will do
     lead_sentence: bool = False  # the lead is the content's first sentence (beside another topic's story)
     title_alone_words: int = 0  # > 0: in a text this long or longer, a title hit needs the topic named again below it
+    other_names: frozenset[int] = frozenset()  # the topic named without its name: a hit each, never a lead
 
 
 PARAGRAPH_END = re.compile(r"\n[ \t]*\n|(?<=[.!?:\"\u201d\u2019)])[ \t]*\n")
@@ -102,15 +103,18 @@ def salient(rule: CompiledRule, ctx: Context, salience: Salience, headline_other
         reach = span[1]
         outer.append(span)
     spans = outer
-    count = _mentions(shadow, spans) if salience.per_sentence else len(spans)
+    others = _other_names(ctx, salience, spans)
+    count = _mentions(shadow, sorted(spans + others)) if salience.per_sentence else len(spans) + len(others)
     regex_hits = [h for leaf in rule.regexes for h in ctx.regex_hits.get(leaf.ident, ())]
     count += len(regex_hits)
     if not spans and not regex_hits:
         return True, "found through other topics"  # topic: references: those topics passed their own check
     if any(f == 0 for _s, _e, f in spans) or any(h[0] == 0 for h in regex_hits):
-        below = any(sp[2] != 0 for sp in spans) or any(h[0] != 0 for h in regex_hits)
-        if below or not salience.title_alone_words or (words := _words(shadow)) < salience.title_alone_words:
+        own_below = any(sp[2] != 0 for sp in spans) or any(h[0] != 0 for h in regex_hits)
+        if own_below or not salience.title_alone_words or (words := _words(shadow)) < salience.title_alone_words:
             return True, "about the topic: a hit in the title"
+        if any(sp[2] != 0 for sp in others):
+            return True, "about the topic: a hit in the title, named again below it by another name"
         # A long story names its topic again below the headline: a film review, a museum show or a recipe
         # that names the North only in its title is not about it.
         return False, (
@@ -140,7 +144,8 @@ def salient(rule: CompiledRule, ctx: Context, salience: Salience, headline_other
                     break  # spans are sorted: later hits are further in
     unit = "sentence(s) with a hit" if salience.per_sentence else "hit(s)"
     if count >= salience.min_hits:
-        return True, f"about the topic: {count} {'sentences with a hit' if salience.per_sentence else 'hits'}"
+        by_other = f" ({len(others)} by another name)" if others else ""
+        return True, f"about the topic: {count} {'sentences with a hit' if salience.per_sentence else 'hits'}{by_other}"
     if headline_other:
         return False, (
             f"a passing mention: the title's hit did not count (denied or another sense), "
@@ -156,6 +161,27 @@ def salient(rule: CompiledRule, ctx: Context, salience: Salience, headline_other
         lead = f"none in the title or the first {salience.lead_words} words"
     more = f"{salience.min_hits} sentences with a hit" if salience.per_sentence else f"{salience.min_hits} hits"
     return False, f"a passing mention: {count} {unit}, {lead} (needs one there, or {more})"
+
+
+def _other_names(ctx: Context, salience: Salience, spans: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Hits of the topic's other names (the regime, its army, its cities) outside the rule's own hits.
+
+    "Pyongyang-linked thefts top $2.3 billion" over a note that says "the
+    Reconnaissance General Bureau" and "the regime" names the North again;
+    a live blog's one line on "Pyongyang's spy agency" beside its hacker
+    group is two mentions, not one.
+    """
+    if not salience.other_names:
+        return []
+    found = sorted({(h[0], h[1], h[2]) for key in salience.other_names for h in ctx.hits.get(key, ())})
+    out: list[tuple[int, int, int]] = []
+    reach = -1
+    for span in found:
+        if span[0] < reach or any(s < span[1] and span[0] < e for s, e, _f in spans):
+            continue  # nested in a longer other name, or part of a hit the rule counts already
+        reach = span[1]
+        out.append(span)
+    return out
 
 
 def beside_check(

@@ -108,6 +108,10 @@ class SalienceSpec(BaseModel):
     """> 0: a title hit alone makes the story only in a text shorter than this; a longer one must name the
     topic again in its lead, or ``min_hits`` times below the title (a film review, an obituary, a list)."""
     mentions: list[Item] = Field(default_factory=list)
+    other_names: list[Item] = Field(default_factory=list)
+    """The topic named without its name (the regime, its army, its spy agency, its cities, "the Jakarta
+    secretariat"): below a title hit they name it again, and anywhere each adds a hit towards ``min_hits``.
+    They never make a rule match, and alone they never make a lead."""
     beside: list[str] = Field(default_factory=list)
     """Topics whose stories make this one's lead not enough: beside a North Korea story, one sentence
     about crypto theft is a passing mention; only a title hit or ``min_hits`` sentences make the topic."""
@@ -143,6 +147,9 @@ class FrameSpec(BaseModel):
     title: list[Item] = Field(min_length=1)
     needs: list[Item] = Field(min_length=1)
     min_hits: int = Field(default=1, ge=1, le=20)
+    taken_back: bool = False
+    """A denied hit anywhere in the story keeps the frame, however many ``needs`` it names: a
+    correction that takes the crime back ("situs tidak diretas") is no crime story."""
 
 
 class DenialSpec(BaseModel):

@@ -73,7 +73,7 @@ BREADTH8 = Path(__file__).resolve().parents[2] / "fixtures" / "breadth8"
 FLOOR = {
     # topic: (precision, recall)
     "asean": (0.97, 0.97),  # round 9 (r9-nk rules, round 8's judge): 1.000 / 1.000
-    "north-korea": (0.97, 0.93),  # round 9 (r9-nk rules, round 8's judge): 1.000 / 0.957
+    "north-korea": (0.97, 0.97),  # round 10 (r10-nk rules, round 9's judge): 1.000 / 1.000 (1.000 / 0.979 before)
     "cybercrime": (0.98, 0.97),  # r8-rules' rules, round 8's judge: 1.000 / 0.986
 }
 

@@ -95,3 +95,39 @@ def test_rules_diff_names_the_frame_as_what_decided(capsys, monkeypatch, rules_d
     printed = capsys.readouterr().out
     assert "rule incident: the headline's frame decided, the headline frames the story as a lesson" in printed
     assert code == 0
+
+
+CORRECTION = """\
+terms:
+  incident: [retas, bocor, ransomware]
+  correction: [ralat, koreksi]
+  telling: [korban, polisi, bocor]
+denials:
+  before: [tidak, bukan]
+frames:
+  - why: a correction notice
+    title: ["@correction"]
+    needs: ["@telling"]
+    taken_back: true
+rules:
+  - id: incident
+    any: ["@incident"]
+"""
+
+
+def test_a_correction_that_keeps_the_crime_alerts_and_one_that_takes_it_back_does_not(rules_dir, article):
+    rs = load_ruleset(rules_dir(cybercrime=CORRECTION))
+    amended = article("Data 5.000 nasabah bocor, polisi memburu peretas; yang benar 50.000.", title="Ralat")
+    assert rs.classify(amended).topics == ("cybercrime",)
+    # the same telling terms, but the notice says the site was not hacked: the frame holds
+    denied = article(
+        "Kami menulis data nasabah bocor, polisi memburu peretas. Yang benar situs tidak diretas.", title="Ralat"
+    )
+    assert rs.classify(denied).topics == ()
+    misses = {m.topic: m for m in near_misses(rs, denied, set())}
+    assert misses["cybercrime"].lacked == (
+        "the headline frames the story as a correction notice: the story denies what the earlier report said"
+    )
+    # without taken_back the telling terms overturn the frame as before
+    kept = load_ruleset(rules_dir(cybercrime=CORRECTION.replace("    taken_back: true\n", "")))
+    assert kept.classify(denied).topics == ("cybercrime",)

@@ -69,6 +69,13 @@ def test_korean_particles_but_not_other_syllables(rules_dir, article):
     assert found == ["북한이", "북한의"]
 
 
+def test_korean_polite_endings_and_the_copula_but_not_other_syllables(rules_dir, article):
+    text = "해킹했습니다. 가짜 사이트였습니다. 단순 해킹이었다. 해킹입니다. 해킹대회. 사이트맵"
+    found = matched(rules_dir, article, "해킹", text, language="ko")
+    assert found == ["해킹했습니다", "해킹이었다", "해킹입니다"]
+    assert matched(rules_dir, article, "사이트", text, language="ko") == ["사이트였습니다"]
+
+
 def test_expansion_policy():
     assert expands("retas") and not expands("ti") and not expands("kejahatan siber")
     assert "meretas" in indonesian_stems("retas") and "mengirim" in indonesian_stems("kirim")

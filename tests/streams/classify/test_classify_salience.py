@@ -240,3 +240,27 @@ def test_a_one_line_wire_or_a_short_text_still_alerts_on_its_title(rules_dir, ar
     plain = load_ruleset(rules_dir(north_korea=TITLE_ALONE.replace("  title_alone_words: 40\n", "")))
     title = "Review: a North Korean soldier gets a human face"
     assert plain.classify(article(_REVIEW_BODY, title=title)).topics == ("north-korea",)
+
+
+OTHER_NAMES = TITLE_ALONE.replace(
+    "  dprk: [North Korea*, Pyongyang]\n",
+    "  dprk: [North Korea*, Pyongyang]\n  other: [the regime, Reconnaissance General Bureau, Hyesan]\n",
+).replace("  title_alone_words: 40\n", "  title_alone_words: 40\n  other_names: ['@other']\n")
+
+
+def test_other_names_name_the_topic_again_and_add_a_hit_but_never_match_alone(rules_dir, article):
+    rs = load_ruleset(rules_dir(north_korea=OTHER_NAMES))
+    title = "Note: Pyongyang-linked thefts top $2.3 billion"
+    # the title's name, and the body names the North again only by its spy agency: about it
+    again = _REVIEW_BODY + "\n\nAnalysts tie the thefts to the Reconnaissance General Bureau."
+    match = rs.classify(article(again, title=title)).matches[0]
+    assert match.notes == ("about the topic: a hit in the title, named again below it by another name",)
+    assert load_ruleset(rules_dir(north_korea=TITLE_ALONE)).classify(article(again, title=title)).topics == ()
+    # one name past the lead and an other name elsewhere: two hits, min_hits 2
+    deep = _REVIEW_BODY + "\n\nThe money went to Pyongyang.\n\nThe regime denies it."
+    match = rs.classify(article(deep, title="Exchange loses $96 million")).matches[0]
+    assert match.notes == ("about the topic: 2 hits (1 by another name)",)
+    lone = _REVIEW_BODY + "\n\nThe money went to Pyongyang."
+    assert rs.classify(article(lone, title="Exchange loses $96 million")).topics == ()
+    # other names alone never make a rule match, even in the title
+    assert rs.classify(article("The regime denies it.", title="Hyesan prices soar")).topics == ()

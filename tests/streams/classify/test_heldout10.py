@@ -54,6 +54,16 @@ cybercrime story and dropped one north-korea false alarm, but missed one
 north-korea story more. Recall, not precision, is this set's gap: stories
 told without the words the rules and the judge know.
 
+Round 10, cybercrime (r10-cyber: corrections that keep or take back the crime,
+editorials, identity misused for online loans, cybercrime law as the story,
+defacement told, buyer's guides; the judge unchanged):
+
+    cybercrime   0.965 / 0.887 -> 1.000 / 0.984   (tp 61, fp 0, fn 1)
+    rules alone  0.963 / 0.839 -> 1.000 / 0.952   (tp 59, fp 0, fn 3)
+
+(its one miss, h10-id-b-058, a cyber bill with criminal sanctions, is found by
+rule cyber-law-made and vetoed by the judge at 0.07: the judge's to learn.)
+
 The floor is the AFTER figure minus a margin of about one article. Do not edit
 the texts or labels. Round 10 may read its mistakes, tune on their kinds and
 teach it to the judge; heldout11 measures blind in its place.
@@ -69,9 +79,9 @@ HELDOUT10 = Path(__file__).resolve().parents[2] / "fixtures" / "heldout10"
 
 FLOOR = {
     # topic: (precision, recall)
-    "asean": (0.93, 0.87),
-    "north-korea": (0.91, 0.88),
-    "cybercrime": (0.94, 0.87),
+    "asean": (0.96, 0.96),  # round 10 (r10-nk rules, round 9's judge): 1.000 / 1.000 (0.966 / 0.903 before)
+    "north-korea": (0.97, 0.97),  # round 10 (r10-nk rules, round 9's judge): 1.000 / 1.000 (0.939 / 0.912 before)
+    "cybercrime": (0.98, 0.96),  # round 10 (r10-cyber): 1.000 / 0.984, one article under
 }
 
 # A development set since round 10: a failure lists the mistakes.

@@ -77,7 +77,7 @@ HELDOUT6 = Path(__file__).resolve().parents[2] / "fixtures" / "heldout6"
 
 FLOOR = {
     # topic: (precision, recall)
-    "asean": (0.93, 0.97),
+    "asean": (0.97, 0.97),  # round 10 (r10-nk rules, round 9's judge): 1.000 / 1.000 (0.957 / 1.000 before)
     "north-korea": (0.97, 0.97),  # round 9 (r9-nk rules, round 8's judge): 1.000 / 1.000
     "cybercrime": (0.97, 0.97),  # r7-judge (r7-rules' rules), trained on it: 0.986 / 1.000
 }

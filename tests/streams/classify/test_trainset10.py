@@ -37,7 +37,7 @@ TRAINSET10 = Path(__file__).resolve().parents[2] / "fixtures" / "trainset10"
 
 FLOOR = {
     # topic: (precision, recall)
-    "asean": (0.85, 0.95),
+    "asean": (0.95, 0.95),  # round 10 (r10-nk rules, round 9's judge): 1.000 / 1.000 (0.960 / 1.000 before)
     "north-korea": (0.91, 0.96),
     "cybercrime": (0.90, 0.90),
 }
