@@ -20,7 +20,7 @@ import httpx
 from pantau.core.errors import PermanentDelivery, RetryableDelivery
 from pantau.sources.politeness import parse_retry_after
 from pantau.streams.deliver.config import mask_url
-from pantau.streams.deliver.http11 import Http11Pool
+from pantau.streams.deliver.http_pool import HttpPool
 
 __all__ = ["post", "request", "make_client", "DeliveryClient", "Answer"]
 
@@ -48,14 +48,14 @@ def _warm_anyio() -> None:
 
 
 class DeliveryClient:
-    """An HTTP client for deliveries: keep-alive connections of our own, without httpx's layers.
+    """An HTTP client for deliveries: aiohttp's keep-alive connections, without httpx's layers.
 
     Around each request httpx.AsyncClient runs its cookie jar, auth and redirect loops, event hooks
     and header merging (a third of a webhook POST's CPU: 0.85 -> 0.65 ms a request on this machine's
     loopback), and its transport below crosses httpcore, anyio and h11 (most of the rest). Deliveries
     need none of it: redirects are not followed (a 3xx is a failure, see :func:`request`), nothing
     sets a cookie, credentials travel in the headers or URL the destination builds. So requests go
-    over :class:`~pantau.streams.deliver.http11.Http11Pool` (certificates from the environment as
+    over :class:`~pantau.streams.deliver.http_pool.HttpPool` (certificates from the environment as
     httpx takes them); only when the environment names a proxy (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY)
     do they go through httpx's client, which applies it and NO_PROXY exactly as before.
     """
@@ -64,7 +64,7 @@ class DeliveryClient:
         self.timeout = httpx.Timeout(timeout)
         self._client = httpx.AsyncClient(timeout=self.timeout, follow_redirects=False, headers=_HEADERS)
         proxied = any(urllib.request.getproxies().get(scheme) for scheme in ("http", "https", "all"))
-        self._direct = None if proxied else Http11Pool(timeout, _HEADERS)
+        self._direct = None if proxied else HttpPool(timeout, _HEADERS)
         _warm_anyio()
 
     async def post(self, url: str, *, content: bytes, headers: dict[str, str]) -> httpx.Response:

@@ -1,4 +1,4 @@
-"""streams/deliver/http11.py: deliveries' POSTs on pooled keep-alive connections, against real local servers."""
+"""streams/deliver/http_pool.py: deliveries' POSTs on aiohttp's keep-alive connections, against real local servers."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from collections.abc import Callable
 import pytest
 
 from pantau.core.errors import PermanentDelivery, RetryableDelivery
+from pantau.streams.deliver.http_pool import ANSWER_CAP
 from pantau.streams.deliver.transport import make_client, post, request
 
 
@@ -100,7 +101,7 @@ def test_posts_share_one_keep_alive_connection_and_send_the_request_as_written()
     assert first.startswith(b"POST /hook?x=1 HTTP/1.1\r\n")
     assert f"Host: 127.0.0.1:{server.port}\r\n".encode() in first
     assert b"User-Agent: pantau-alerts/1\r\n" in first and b"Content-Type: application/json\r\n" in first
-    assert first.endswith(b'Content-Length: 8\r\n\r\n{"a": 1}')
+    assert b"Content-Length: 8\r\n" in first and first.endswith(b'\r\n\r\n{"a": 1}')
 
 
 def test_a_connection_the_server_closes_is_not_reused():
@@ -204,3 +205,29 @@ def test_https_is_verified_against_the_certificates_the_environment_names(tls_ca
         assert _posts(server.url("https"), [b"1", b"2"]) == [200, 200]
     finally:
         server.stop()
+
+
+def test_an_endless_or_compressed_answer_is_read_only_up_to_the_cap():
+    import gzip
+
+    bomb = gzip.compress(b"x" * (ANSWER_CAP * 8))  # ~8 MB inflated from a few KB
+    huge = b"y" * (ANSWER_CAP * 3)
+    answers = [
+        b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: %d\r\n\r\n" % len(bomb) + bomb,
+        b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(huge) + huge,
+    ]
+    for answer in answers:
+        server = RawServer(lambda raw, answer=answer: answer, close_after=True)
+
+        async def go(url: str) -> bytes:
+            client = make_client(5.0)
+            try:
+                return (await request(client, "siem", url, b"{}", {})).content
+            finally:
+                await client.aclose()
+
+        try:
+            body = asyncio.run(go(server.url()))
+        finally:
+            server.stop()
+        assert len(body) == ANSWER_CAP and set(body) <= {ord("x"), ord("y")}
