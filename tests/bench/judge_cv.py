@@ -51,6 +51,7 @@ SETS = (
     "heldout9",
     "devset9",
     "trainset10",
+    "heldout10",
     "trainset9",  # scored as folds, but like the shipped judge no fold learns from them (``trained``)
     "breadth8",
 )
@@ -341,6 +342,9 @@ CONFIGS: dict[str, Design] = {
     "h9unbal": Design(veto_chars=1200, strong_hits=10, learn=("heldout9",), balanced=False),
     "h9veto800": Design(veto_chars=800, strong_hits=10, learn=("heldout9",)),
     "h9veto2000": Design(veto_chars=2000, strong_hits=10, learn=("heldout9",)),
+    # Round 10: heldout10 opened (a fold either way; ``r10base`` does not learn from it, ``h10`` does).
+    "r10base": Design(veto_chars=1200, strong_hits=10),
+    "h10": Design(veto_chars=1200, strong_hits=10, learn=("heldout10",)),
 }
 BARS: dict[str, dict[str, tuple[float, float, int]]] = {
     # Per-topic bars (veto, alone, strong_hits) where a design's differ by topic: rules/judge/judge.yaml.
@@ -363,6 +367,8 @@ BARS: dict[str, dict[str, tuple[float, float, int]]] = {
     "h9unbal": {"cybercrime": (0.1, 0.75, 10)},
     "h9veto800": {"cybercrime": (0.1, 0.75, 10)},
     "h9veto2000": {"cybercrime": (0.1, 0.75, 10)},
+    "r10base": {"cybercrime": (0.1, 0.75, 10)},
+    "h10": {"cybercrime": (0.1, 0.75, 10)},
 }
 
 
@@ -392,7 +398,7 @@ def main() -> int:
             k: {t: f"{v['precision']:.3f}/{v['recall']:.3f}" for t, v in result[name][k].items()}
             for k in ("pooled", "judge_only_full_text", "judge_only_title_lead")
         }
-        for s in ("heldout9", "trainset9"):
+        for s in ("heldout10", "trainset10", "trainset9"):
             fold = result[name]["per_set"].get(s, {})
             brief[s] = {t: f"{v['precision']:.3f}/{v['recall']:.3f}" for t, v in fold.items()}
         print(f"{name} ({time.perf_counter() - t0:.0f} s): {json.dumps(brief)}", file=sys.stderr)

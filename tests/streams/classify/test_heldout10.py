@@ -90,6 +90,7 @@ TestHeldout10 = set_checks(
 )
 
 
-def test_the_blind_set_does_not_teach_the_judge():
-    """A set the judge learned from would measure nothing: heldout10 stays out of its `train:` list."""
+def test_the_set_does_not_teach_the_judge_yet():
+    """Round 10 weighed teaching it (tests/bench/judge_cv.py --configs r10base,h10): the other folds' errors rose
+    43 -> 45 and the model alerted alone on rules/corpus en-31, so heldout10 stays out of `train:` for now."""
     assert judge_learns_from(HELDOUT10) is False
