@@ -1,8 +1,8 @@
 """The shipped rules and judge on the eleventh blind set: floors per topic.
 
-tests/fixtures/heldout11/ (223 articles: 140 Indonesian = 63%, 36 English, 35
-Vietnamese, 12 Korean; 100 with no topic; cybercrime 64, asean 39,
-north-korea 38) was written BLIND in round 10 by five helpers who read only
+tests/fixtures/heldout11/ (243 articles: 160 Indonesian = 66%, 36 English, 35
+Vietnamese, 12 Korean; 108 with no topic; cybercrime 69, asean 44,
+north-korea 42) was written BLIND in round 10 by five helpers who read only
 the topic definitions of issue 11 (never the rules, the judge, the engine, any
 other set or test, and ran no classifier), one file per writer, each with its
 own desk: Indonesian national wire, TV and print newsrooms and their regional
@@ -16,8 +16,9 @@ ransomware, North Korea told only by Bình Nhưỡng, RRDK or the Baekdu line, t
 bloc told by AICHR, ASEANAPOL or "ten Southeast Asian states"; the other way,
 an ASEAN-named football cup or company, a bank outage the bank says was no
 attack, a campus capture-the-flag, North Gyeongsang, a K-drama set in the
-North, BIMSTEC, ransom in an offline kidnapping). Two writers (id-a, ko-a)
-stopped early (60 of 80 and 12 of 35 articles): Korean is thin in this set.
+North, BIMSTEC, ransom in an offline kidnapping). The Korean writer stopped
+early (12 of 35 articles): Korean is thin in this set. id-a's last 20 articles
+came late and were scored the same way, in the same two checkouts.
 
 The lead froze the files and scored them once on the session's start commit
 (b57e268: the rules and judge of round 9) and once after round 10's changes,
@@ -25,15 +26,15 @@ in separate checkouts. No tuner saw them.
 
 BEFORE round 10 (b57e268), precision / recall:
 
-    asean        1.000 / 1.000   (tp 39, fp 0, fn 0)
-    cybercrime   0.955 / 1.000   (tp 64, fp 3, fn 0)
-    north-korea  1.000 / 1.000   (tp 38, fp 0, fn 0)
+    asean        1.000 / 1.000   (tp 44, fp 0, fn 0)
+    cybercrime   0.958 / 1.000   (tp 69, fp 3, fn 0)
+    north-korea  1.000 / 1.000   (tp 42, fp 0, fn 0)
 
 The same commit's rules without the judge:
 
-    asean        0.975 / 1.000   (tp 39, fp 1, fn 0)
-    cybercrime   0.941 / 1.000   (tp 64, fp 4, fn 0)
-    north-korea  1.000 / 1.000   (tp 38, fp 0, fn 0)
+    asean        0.957 / 1.000   (tp 44, fp 2, fn 0)
+    cybercrime   0.944 / 0.986   (tp 68, fp 4, fn 1)
+    north-korea  1.000 / 0.976   (tp 41, fp 0, fn 1)
 
 AFTER round 10 (d3e28fd: r10-nk's north-korea and asean rules (salience
 other_names, the bloc told by periphrasis), r10-cyber's cybercrime rules
@@ -43,9 +44,9 @@ article for article.
 
 So on this set every topic was already at 0.95 or better before round 10:
 it holds more ordinary news than heldout10, whose hard kinds had left recall
-at 0.89-0.91 under the same rules. Read together (489 blind articles, round
-9's rules and judge): asean 0.985 / 0.957, cybercrime 0.960 / 0.944,
-north-korea 0.972 / 0.958.
+at 0.89-0.91 under the same rules. Read together (509 blind articles, round
+9's rules and judge): asean 0.986 / 0.960, cybercrime 0.961 / 0.947,
+north-korea 0.973 / 0.961.
 
 The floor is the AFTER figure minus a margin of about one article. Do not edit
 the texts or labels, do not tune on this set's mistakes, and do not list it
@@ -70,7 +71,7 @@ FLOOR = {
 
 # Fails without naming articles: the set stays blind.
 TestHeldout11 = set_checks(
-    HELDOUT11, FLOOR, Shape(at_least=220, negatives=95, per_topic=35, indonesian_share=0.6), blind=True
+    HELDOUT11, FLOOR, Shape(at_least=240, negatives=100, per_topic=40, indonesian_share=0.65), blind=True
 )
 
 
