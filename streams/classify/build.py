@@ -14,7 +14,7 @@ from __future__ import annotations
 from pantau.core.logs import get_logger
 from pantau.streams.classify.compile_rule import compile_rule
 from pantau.streams.classify.compiled import CompiledRule
-from pantau.streams.classify.cues import check_beside, compile_cues, cue_keys, mention_keys, other_name_keys
+from pantau.streams.classify.cues import check_beside, compile_cues, cue_keys, salience_keys
 from pantau.streams.classify.engine import RuleSet, TopicJudgement
 from pantau.streams.classify.headline import Frame, HeadlineScope
 from pantau.streams.classify.judgement import Cue
@@ -40,12 +40,9 @@ def build_ruleset(files: list[RuleFile], version: str, report: Report, directory
     scopes: dict[str, HeadlineScope] = {}
     frames: dict[str, tuple[Frame, ...]] = {}
     for f in files:
-        file_mentions = mention_keys(
-            f.spec.salience, ("salience", "mentions"), f, table, lists[f.spec.topic], report, used_lists
-        )
-        file_other = other_name_keys(
-            f.spec.salience, ("salience", "other_names"), f, table, lists[f.spec.topic], report, used_lists
-        )
+        topic_lists = lists[f.spec.topic]
+        file_mentions = salience_keys(f.spec.salience, "mentions", (), f, table, topic_lists, report, used_lists)
+        file_other = salience_keys(f.spec.salience, "other_names", (), f, table, topic_lists, report, used_lists)
         check_beside(f.spec.salience, ("salience", "beside"), f, topics, report)
         for position, rule in enumerate(f.spec.rules):
             index = f.rule_index[position]

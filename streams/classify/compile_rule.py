@@ -15,7 +15,7 @@ from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 
 from pantau.streams.classify.compiled import ALL_FIELDS, FIELD_INDEX, Collected, CompiledRule, Test
 from pantau.streams.classify.compiler import RuleCompiler
-from pantau.streams.classify.cues import check_beside, mention_keys, other_name_keys
+from pantau.streams.classify.cues import check_beside, salience_keys
 from pantau.streams.classify.named_lists import TermLists
 from pantau.streams.classify.problems import Loc, Problem, Report, RuleFile, locate
 from pantau.streams.classify.query import (
@@ -138,9 +138,9 @@ def compile_rule(
     salience = rule.salience or f.spec.salience
     mentions, other = file_mentions, file_other
     if rule.salience is not None:
-        mentions = mention_keys(rule.salience, base + ("salience", "mentions"), f, table, lists, report, used)
+        mentions = salience_keys(rule.salience, "mentions", base, f, table, lists, report, used)
         # A rule's own salience keeps the file's other names unless it lists its own.
-        other = other_name_keys(rule.salience, base + ("salience", "other_names"), f, table, lists, report, used)
+        other = salience_keys(rule.salience, "other_names", base, f, table, lists, report, used)
         other = other or file_other
         check_beside(rule.salience, base + ("salience", "beside"), f, topics, report)
     return CompiledRule(

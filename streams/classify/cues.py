@@ -8,6 +8,8 @@ located error; a ``beside:`` topic must be one of the rule set's topics.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pantau.streams.classify.compiled import FIELD_INDEX
 from pantau.streams.classify.judgement import CLAUSE_BREAKS, DENIED, SENTENCE_BREAKS, Cue
 from pantau.streams.classify.named_lists import TermLists
@@ -16,37 +18,24 @@ from pantau.streams.classify.query import ListRef, QueryError, Term, parse_item
 from pantau.streams.classify.schema import SalienceSpec, TermSpec
 from pantau.streams.classify.terms import CompileError, TermTable
 
-__all__ = ["mention_keys", "other_name_keys", "check_beside", "cue_keys", "compile_cues"]
+__all__ = ["salience_keys", "check_beside", "cue_keys", "compile_cues"]
 
 
-def mention_keys(
+def salience_keys(
     spec: SalienceSpec | None,
-    where: Loc,
+    field: Literal["mentions", "other_names"],
+    base: Loc,
     f: RuleFile,
     table: TermTable,
     lists: TermLists,
     report: Report,
     used: set[str],
 ) -> frozenset[int]:
-    """Key ids of a salience's ``mentions:`` (empty: every term of a rule counts)."""
-    if spec is None or not spec.mentions:
+    """Key ids of a salience's ``mentions:`` or ``other_names:`` (empty when it lists none)."""
+    items = getattr(spec, field) if spec is not None else None
+    if not items:
         return frozenset()
-    return cue_keys(spec.mentions, table, lists, where, f, report, used)
-
-
-def other_name_keys(
-    spec: SalienceSpec | None,
-    where: Loc,
-    f: RuleFile,
-    table: TermTable,
-    lists: TermLists,
-    report: Report,
-    used: set[str],
-) -> frozenset[int]:
-    """Key ids of a salience's ``other_names:`` (the topic named without its name)."""
-    if spec is None or not spec.other_names:
-        return frozenset()
-    return cue_keys(spec.other_names, table, lists, where, f, report, used)
+    return cue_keys(items, table, lists, base + ("salience", field), f, report, used)
 
 
 def check_beside(spec: SalienceSpec | None, where: Loc, f: RuleFile, topics: frozenset[str], report: Report) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pantau.streams.classify.cues import check_beside, compile_cues, cue_keys, mention_keys
+from pantau.streams.classify.cues import check_beside, compile_cues, cue_keys, salience_keys
 from pantau.streams.classify.judgement import DENIED
 from pantau.streams.classify.named_lists import resolve_lists
 from pantau.streams.classify.problems import Report, RuleFile
@@ -76,9 +76,9 @@ def test_an_unknown_list_or_an_item_that_is_no_cue_is_a_located_error(tmp_path: 
 
 def test_mention_keys_are_the_salience_mentions_or_none_for_every_term(tmp_path: Path) -> None:
     f, table, lists, report = _setup(tmp_path)
-    keys = mention_keys(f.spec.salience, ("salience", "mentions"), f, table, lists, report, set())
+    keys = salience_keys(f.spec.salience, "mentions", (), f, table, lists, report, set())
     assert _words(table, keys) == {"peretasan", "latihan", "simulasi"}
-    assert mention_keys(None, ("salience", "mentions"), f, table, lists, report, set()) == frozenset()
+    assert salience_keys(None, "mentions", (), f, table, lists, report, set()) == frozenset()
 
 
 def test_a_beside_topic_must_be_a_topic_of_the_set(tmp_path: Path) -> None:

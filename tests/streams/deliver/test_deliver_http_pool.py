@@ -90,6 +90,17 @@ def _posts(url: str, bodies: list[bytes], *, timeout: float = 5.0) -> list[int]:
     return asyncio.run(go())
 
 
+def _answer_body(url: str) -> bytes:
+    async def go() -> bytes:
+        client = make_client(5.0)
+        try:
+            return (await request(client, "siem", url, b"{}", {})).content
+        finally:
+            await client.aclose()
+
+    return asyncio.run(go())
+
+
 def test_posts_share_one_keep_alive_connection_and_send_the_request_as_written():
     server = RawServer(lambda raw: OK)
     try:
@@ -140,15 +151,8 @@ def test_a_chunked_answer_and_one_that_ends_with_the_connection_are_read_whole()
     for answer, close in ((chunked, False), (until_close, True)):
         server = RawServer(lambda raw, answer=answer: answer, close_after=close)
 
-        async def go(url: str) -> bytes:
-            client = make_client(5.0)
-            try:
-                return (await request(client, "siem", url, b"{}", {})).content
-            finally:
-                await client.aclose()
-
         try:
-            body = asyncio.run(go(server.url()))
+            body = _answer_body(server.url())
         finally:
             server.stop()
         assert body == (b"abcde" if close is False else b"to the end")
@@ -219,15 +223,8 @@ def test_an_endless_or_compressed_answer_is_read_only_up_to_the_cap():
     for answer in answers:
         server = RawServer(lambda raw, answer=answer: answer, close_after=True)
 
-        async def go(url: str) -> bytes:
-            client = make_client(5.0)
-            try:
-                return (await request(client, "siem", url, b"{}", {})).content
-            finally:
-                await client.aclose()
-
         try:
-            body = asyncio.run(go(server.url()))
+            body = _answer_body(server.url())
         finally:
             server.stop()
         assert len(body) == ANSWER_CAP and set(body) <= {ord("x"), ord("y")}
