@@ -1,8 +1,8 @@
 """The shipped rules and judge on the eleventh blind set: floors per topic.
 
-tests/fixtures/heldout11/ (268 articles: 160 Indonesian = 60%, 36 English, 35
-Vietnamese, 37 Korean; 120 with no topic; cybercrime 75, asean 49,
-north-korea 47) was written BLIND in round 10 by six helpers who read only
+tests/fixtures/heldout11/ (291 articles: 160 Indonesian = 55%, 36 English, 35
+Vietnamese, 60 Korean; 132 with no topic; cybercrime 79, asean 52,
+north-korea 52) was written BLIND in round 10 by six helpers who read only
 the topic definitions of issue 11 (never the rules, the judge, the engine, any
 other set or test, and ran no classifier), one file per writer, each with its
 own desk: Indonesian national wire, TV and print newsrooms and their regional
@@ -18,9 +18,10 @@ bloc told by AICHR, ASEANAPOL or "ten Southeast Asian states"; the other way,
 an ASEAN-named football cup or company, a bank outage the bank says was no
 attack, a campus capture-the-flag, North Gyeongsang, a K-drama set in the
 North, BIMSTEC, ransom in an offline kidnapping, 북한산 the mountain). The
-first Korean writer stopped early (12 of 35 articles), so a second wrote
-ko-b; it and id-a's last 20 articles came late and were scored the same way,
-in the same two checkouts, before any of this round's tuning could see them.
+first Korean writer stalled at 12 articles, so a second wrote ko-b; then the
+first finished too. Every late file (ko-a's last 23, ko-b, id-a's last 20) was
+scored the same way in the same two checkouts, and all are kept: Korean is
+heavier than planned and Indonesian 55% instead of 60%.
 
 The lead froze the files and scored them once on the session's start commit
 (b57e268: the rules and judge of round 9) and once after round 10's changes,
@@ -28,35 +29,35 @@ in separate checkouts. No tuner saw them.
 
 BEFORE round 10 (b57e268), precision / recall:
 
-    asean        1.000 / 1.000   (tp 49, fp 0, fn 0)
-    cybercrime   0.961 / 0.987   (tp 74, fp 3, fn 1)
-    north-korea  1.000 / 0.957   (tp 45, fp 0, fn 2)
+    asean        1.000 / 0.981   (tp 51, fp 0, fn 1)
+    cybercrime   0.951 / 0.987   (tp 78, fp 4, fn 1)
+    north-korea  1.000 / 0.942   (tp 49, fp 0, fn 3)
 
 The same commit's rules without the judge:
 
-    asean        0.961 / 1.000   (tp 49, fp 2, fn 0)
-    cybercrime   0.948 / 0.973   (tp 73, fp 4, fn 2)
-    north-korea  1.000 / 0.936   (tp 44, fp 0, fn 3)
+    asean        0.962 / 0.981   (tp 51, fp 2, fn 1)
+    cybercrime   0.939 / 0.975   (tp 77, fp 5, fn 2)
+    north-korea  1.000 / 0.923   (tp 48, fp 0, fn 4)
 
 AFTER round 10 (d3e28fd: r10-nk's north-korea and asean rules (salience
 other_names, the bloc told by periphrasis), r10-cyber's cybercrime rules
 (corrections taken back, editorials, identity misused, cyber law); the judge
-of round 9 unchanged; ko-b and id-a's last 20 on main 5bc31b6, the same
-rules), measured once:
+of round 9 unchanged; the late files on main 7bf5fb9, the same rules),
+measured once:
 
-    asean        1.000 / 1.000   (tp 49, fp 0, fn 0)
-    cybercrime   0.961 / 0.987   (tp 74, fp 3, fn 1)
-    north-korea  1.000 / 0.979   (tp 46, fp 0, fn 1)
+    asean        1.000 / 0.981   (tp 51, fp 0, fn 1)
+    cybercrime   0.951 / 0.987   (tp 78, fp 4, fn 1)
+    north-korea  1.000 / 0.981   (tp 51, fp 0, fn 1)
 
-The same rules without the judge: asean 0.961 / 1.000, cybercrime 0.948 /
-0.973, north-korea 1.000 / 0.957 (tp 45, fp 0, fn 2).
+The same rules without the judge: asean 0.962 / 0.981, cybercrime 0.939 /
+0.975, north-korea 1.000 / 0.962 (tp 50, fp 0, fn 2).
 
-So on this set every topic was already at 0.95 or better before round 10,
-and round 10's north-korea rules caught one more story. It holds more
-ordinary news than heldout10, whose hard kinds had left recall at 0.89-0.91
-under the same rules. Read together (534 blind articles, round 9's rules and
-judge): asean 0.987 / 0.963, cybercrime 0.963 / 0.942, north-korea 0.974 /
-0.938.
+So round 10's north-korea rules caught two more stories here, and every
+topic is at 0.95 or better (cybercrime precision just: 0.951). The set holds
+more ordinary news than heldout10, whose hard kinds had left recall at
+0.89-0.91 under round 9's rules. Read together (557 blind articles, round 9's
+rules and judge): asean 0.988 / 0.952, cybercrime 0.957 / 0.943, north-korea
+0.976 / 0.930.
 
 The floor is the AFTER figure minus a margin of about one article. Do not edit
 the texts or labels, do not tune on this set's mistakes, and do not list it
@@ -74,14 +75,14 @@ HELDOUT11 = Path(__file__).resolve().parents[2] / "fixtures" / "heldout11"
 
 FLOOR = {
     # topic: (precision, recall)
-    "asean": (0.97, 0.97),
-    "north-korea": (0.97, 0.95),
-    "cybercrime": (0.94, 0.97),
+    "asean": (0.97, 0.96),
+    "north-korea": (0.97, 0.96),
+    "cybercrime": (0.93, 0.97),
 }
 
 # Fails without naming articles: the set stays blind.
 TestHeldout11 = set_checks(
-    HELDOUT11, FLOOR, Shape(at_least=265, negatives=115, per_topic=45, indonesian_share=0.59), blind=True
+    HELDOUT11, FLOOR, Shape(at_least=290, negatives=130, per_topic=50, indonesian_share=0.54), blind=True
 )
 
 
