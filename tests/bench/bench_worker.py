@@ -213,31 +213,28 @@ async def _raw_consume(bootstrap: str, topic: str, n: int) -> tuple[float, float
     return time.perf_counter() - (t0 or 0.0), time.process_time() - c0
 
 
-def _ingested(metrics_url: str) -> float:
+def _metric(metrics_url: str, name: str) -> float:
+    """One unlabelled series' value from a worker's /metrics (0 while it does not answer)."""
     try:
         # That one series only: the whole exposition (Faust's sensors, the process collector) cost the
         # worker ~2.5 % of its CPU at four scrapes a second, charged to the worker's figures.
-        url = f"{metrics_url}/metrics?name[]=pantau_classify_articles_ingested_total"
-        text = urllib.request.urlopen(url, timeout=5).read().decode()
+        text = urllib.request.urlopen(f"{metrics_url}/metrics?name[]={name}", timeout=5).read().decode()
     except OSError:
         return 0.0
     for line in text.splitlines():
-        if line.startswith("pantau_classify_articles_ingested_total "):
+        if line.startswith(f"{name} "):
             return float(line.split()[1])
     return 0.0
+
+
+def _ingested(metrics_url: str) -> float:
+    """Articles a worker's classifier took in so far."""
+    return _metric(metrics_url, "pantau_classify_articles_ingested_total")
 
 
 def _received(metrics_url: str) -> float:
     """Records a worker's Faust consumer took in so far (in the bench only matches flow to it)."""
-    try:
-        url = f"{metrics_url}/metrics?name[]=pantau_faust_messages_received_total"
-        text = urllib.request.urlopen(url, timeout=5).read().decode()
-    except OSError:
-        return 0.0
-    for line in text.splitlines():
-        if line.startswith("pantau_faust_messages_received_total "):
-            return float(line.split()[1])
-    return 0.0
+    return _metric(metrics_url, "pantau_faust_messages_received_total")
 
 
 DELIVERY_SERIES = {
