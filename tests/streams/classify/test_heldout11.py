@@ -1,4 +1,8 @@
-"""The shipped rules and judge on the eleventh blind set: floors per topic.
+"""The shipped rules and judge on the eleventh set, blind in round 10: floors per topic.
+
+Opened as a development set in round 11 (its mistakes may now be read and
+grouped into kinds; its texts and labels stay as written). The BEFORE and
+AFTER figures below are its honest blind measurements of round 10.
 
 tests/fixtures/heldout11/ (291 articles: 160 Indonesian = 55%, 36 English, 35
 Vietnamese, 60 Korean; 132 with no topic; cybercrime 79, asean 52,
@@ -60,9 +64,8 @@ rules and judge): asean 0.988 / 0.952, cybercrime 0.957 / 0.943, north-korea
 0.976 / 0.930.
 
 The floor is the AFTER figure minus a margin of about one article. Do not edit
-the texts or labels, do not tune on this set's mistakes, and do not list it
-under the judge's `train:` (rules/judge/judge.yaml): it becomes a development
-set next round, when a new blind set measures again.
+the texts or labels. Round 11 may read its mistakes and tune on their kinds;
+heldout12 measures blind in its place.
 """
 
 from __future__ import annotations
@@ -80,12 +83,12 @@ FLOOR = {
     "cybercrime": (0.93, 0.97),
 }
 
-# Fails without naming articles: the set stays blind.
+# A development set since round 11: a failure lists the mistakes.
 TestHeldout11 = set_checks(
-    HELDOUT11, FLOOR, Shape(at_least=290, negatives=130, per_topic=50, indonesian_share=0.54), blind=True
+    HELDOUT11, FLOOR, Shape(at_least=290, negatives=130, per_topic=50, indonesian_share=0.54), blind=False
 )
 
 
-def test_the_blind_set_does_not_teach_the_judge():
-    """A set the judge learned from would measure nothing: heldout11 stays out of its `train:` list."""
+def test_the_set_does_not_teach_the_judge_yet():
+    """Round 11 opened it for tuning the rules; the judge has not been weighed on it, so it stays out of `train:`."""
     assert judge_learns_from(HELDOUT11) is False
