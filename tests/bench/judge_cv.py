@@ -52,6 +52,9 @@ SETS = (
     "devset9",
     "trainset10",
     "heldout10",
+    "heldout11",
+    "devset10",
+    "trainset11",
     "trainset9",  # scored as folds, but like the shipped judge no fold learns from them (``trained``)
     "breadth8",
 )
@@ -345,6 +348,13 @@ CONFIGS: dict[str, Design] = {
     # Round 10: heldout10 opened (a fold either way; ``r10base`` does not learn from it, ``h10`` does).
     "r10base": Design(veto_chars=1200, strong_hits=10),
     "h10": Design(veto_chars=1200, strong_hits=10, learn=("heldout10",)),
+    # Round 11: heldout11 opened, trainset11 and devset10 written; each weighed for teaching.
+    "r11base": Design(veto_chars=1200, strong_hits=10),
+    "h11": Design(veto_chars=1200, strong_hits=10, learn=("heldout11",)),
+    "h10h11": Design(veto_chars=1200, strong_hits=10, learn=("heldout10", "heldout11")),
+    "t11": Design(veto_chars=1200, strong_hits=10, learn=("trainset11",)),
+    "d10": Design(veto_chars=1200, strong_hits=10, learn=("devset10",)),
+    "r11all": Design(veto_chars=1200, strong_hits=10, learn=("heldout10", "heldout11", "trainset11", "devset10")),
 }
 BARS: dict[str, dict[str, tuple[float, float, int]]] = {
     # Per-topic bars (veto, alone, strong_hits) where a design's differ by topic: rules/judge/judge.yaml.
@@ -369,6 +379,7 @@ BARS: dict[str, dict[str, tuple[float, float, int]]] = {
     "h9veto2000": {"cybercrime": (0.1, 0.75, 10)},
     "r10base": {"cybercrime": (0.1, 0.75, 10)},
     "h10": {"cybercrime": (0.1, 0.75, 10)},
+    **{name: {"cybercrime": (0.1, 0.75, 10)} for name in ("r11base", "h11", "h10h11", "t11", "d10", "r11all")},
 }
 
 
@@ -398,7 +409,7 @@ def main() -> int:
             k: {t: f"{v['precision']:.3f}/{v['recall']:.3f}" for t, v in result[name][k].items()}
             for k in ("pooled", "judge_only_full_text", "judge_only_title_lead")
         }
-        for s in ("heldout10", "trainset10", "trainset9"):
+        for s in ("heldout10", "heldout11", "trainset11", "devset10"):
             fold = result[name]["per_set"].get(s, {})
             brief[s] = {t: f"{v['precision']:.3f}/{v['recall']:.3f}" for t, v in fold.items()}
         print(f"{name} ({time.perf_counter() - t0:.0f} s): {json.dumps(brief)}", file=sys.stderr)
