@@ -73,6 +73,13 @@ class StoryMember:
     signature: bytes
     fingerprint: bytes = b""
     """streams/crosslang.py's fingerprint, encoded (empty when the article has none)."""
+    seen: float = 0.0
+    """When it was indexed (the article's fetch time): the window runs from here (0: not recorded)."""
+
+    @property
+    def kept_from(self) -> float:
+        """Where the member's time in the window starts: its publication, or its fetch when later."""
+        return max(self.at, self.seen)
 
 
 class StoryStore(Protocol):
@@ -85,13 +92,13 @@ class StoryStore(Protocol):
         """Record a member; the first write for an article wins."""
 
     def recent(self, since: float) -> list[StoryMember]:
-        """Members at or after ``since``, oldest first."""
+        """Members kept from ``since`` or later (:attr:`StoryMember.kept_from`), oldest first."""
 
     def latest(self) -> float | None:
-        """The newest member's time, or None when empty."""
+        """The newest member's ``kept_from``, or None when empty."""
 
     def prune(self, before: float) -> int:
-        """Forget members older than ``before``; returns how many."""
+        """Forget members kept from before ``before``; returns how many."""
 
 
 class MemoryStoryStore:
@@ -109,16 +116,16 @@ class MemoryStoryStore:
         self._members.setdefault(member.article_id, member)
 
     def recent(self, since: float) -> list[StoryMember]:
-        """Members at or after ``since``, oldest first."""
-        return sorted((m for m in self._members.values() if m.at >= since), key=lambda m: m.at)
+        """Members kept from ``since`` or later, oldest first."""
+        return sorted((m for m in self._members.values() if m.kept_from >= since), key=lambda m: m.kept_from)
 
     def latest(self) -> float | None:
-        """The newest member's time, or None when empty."""
-        return max((m.at for m in self._members.values()), default=None)
+        """The newest member's ``kept_from``, or None when empty."""
+        return max((m.kept_from for m in self._members.values()), default=None)
 
     def prune(self, before: float) -> int:
-        """Forget members older than ``before``; returns how many."""
-        old = [k for k, m in self._members.items() if m.at < before]
+        """Forget members kept from before ``before``; returns how many."""
+        old = [k for k, m in self._members.items() if m.kept_from < before]
         for k in old:
             del self._members[k]
         return len(old)
@@ -174,11 +181,13 @@ class StoryIndex:
         self._live: dict[str, tuple[StoryMember, np.ndarray]] = {}
         self._expiry: list[tuple[float, str]] = []
         self._high_water = self.store.latest() or 0.0
+        # Restored on the clock they were indexed on (their fetch), as the index that wrote them
+        # kept them: a copy published days before it was fetched stays as long after a restart.
         for member in self.store.recent(self._high_water - window):
-            self._index(member, restore(member.signature), member.at)
+            self._index(member, restore(member.signature), member.kept_from)
             fp = decode_fingerprint(member.fingerprint) if self.cross_language else None
             if fp is not None:  # after a restart, another language's copies still find these stories
-                self._cross.add(member.article_id, member.story_id, fp, member.at)
+                self._cross.add(member.article_id, member.story_id, fp, member.kept_from)
 
     def __len__(self) -> int:
         return len(self._live)
@@ -205,14 +214,14 @@ class StoryIndex:
             found = self._cross.find(fp)
             if found is not None:
                 story_id, similarity = found
-        member = StoryMember(
-            article.id, story_id or article.id, at, signed.size, freeze(signed.values), encode_fingerprint(fp)
-        )
-        self.store.add(member)
         # Eviction runs on the processing clock (fetch time), not publication time:
         # feeds finish in any order, and a newer story seen first must not evict
         # the older copies that are still to be matched.
         clock = article.fetched.timestamp()
+        member = StoryMember(
+            article.id, story_id or article.id, at, signed.size, freeze(signed.values), encode_fingerprint(fp), clock
+        )
+        self.store.add(member)
         if fp is not None:
             self._cross.add(article.id, member.story_id, fp, clock)
         self._index(member, signed.values, clock)

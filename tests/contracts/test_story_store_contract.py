@@ -57,3 +57,32 @@ def test_prune_forgets_members_older_than_a_time(stories):
     again = stories.open()
     assert [m.article_id for m in again.recent(0.0)] == ["a3"]
     assert again.get("a1") is None
+
+
+def test_a_member_fetched_after_it_was_published_is_kept_from_its_fetch(stories):
+    # The window runs from when the member was indexed (StoryIndex keeps it so): a copy published
+    # long before it was fetched is recent, the newest, and not pruned, by its fetch time.
+    store = stories.open()
+    store.add(member(1, 300.0))
+    store.add(StoryMember("a2", "s2", at=100.0, size=42, signature=b"\x02" * 16, seen=500.0))
+    again = stories.open()
+    assert again.get("a2").seen == 500.0 and again.get("a2").kept_from == 500.0
+    assert [m.article_id for m in again.recent(400.0)] == ["a2"]
+    assert again.latest() == 500.0
+    assert again.prune(350.0) == 1 and again.get("a1") is None and again.get("a2") is not None
+
+
+def test_a_state_file_from_before_fetch_times_were_kept_still_opens(tmp_path):
+    import sqlite3
+
+    conn = sqlite3.connect(tmp_path / "old.db")
+    conn.execute(
+        "CREATE TABLE story_members (article_id TEXT PRIMARY KEY, story_id TEXT NOT NULL, at REAL NOT NULL,"
+        " size INTEGER NOT NULL, signature BLOB NOT NULL, fingerprint BLOB NOT NULL DEFAULT x'')"
+    )
+    conn.execute("CREATE INDEX story_members_at ON story_members(at)")
+    conn.execute(
+        "INSERT INTO story_members (article_id, story_id, at, size, signature) VALUES ('a1','s1',100,41,x'01')"
+    )
+    store = SqliteStoryStore(conn)
+    assert store.get("a1") == StoryMember("a1", "s1", 100.0, 41, b"\x01") and store.latest() == 100.0

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from ruamel.yaml import YAML
 
+from pantau.adapters.faust.stories_table import TableStoryStore
 from pantau.adapters.sqlite.state import open_state
 from pantau.adapters.sqlite.stories import SqliteStoryStore
 from pantau.core.article import Article, article_id
@@ -168,6 +169,38 @@ def test_a_newer_story_seen_first_does_not_evict_older_copies_still_to_come():
     first = index.assign(at("https://a.example/1", *COPY_A, old))
     index.assign(at("https://c.example/y", *OTHER, old + timedelta(days=365)))
     copy = index.assign(at("https://b.example/x", *COPY_B, old + timedelta(hours=2)))
+    assert copy.story_id == first.story_id and not copy.is_new
+
+
+@pytest.mark.parametrize("kind", ["memory", "sqlite", "faust table"])
+def test_a_restart_keeps_the_stories_the_running_index_kept(tmp_path, kind):
+    # Copies of a story published days before they are fetched (a backlog, a slow outlet) stay
+    # in the window from their fetch: a worker that takes the stories over after a restart must
+    # keep them as long, or a later copy opens a second story and alerts again (round 11: the
+    # distributed e2e test's copy, dated a week back, alerted twice after its worker was killed).
+    store = {
+        "memory": MemoryStoryStore,
+        "sqlite": lambda: SqliteStoryStore(open_state(tmp_path / "state.db")),
+        "faust table": lambda: TableStoryStore({}),
+    }[kind]()
+    fetched = T0 + timedelta(days=10)
+
+    def seen(url, title, content, *, later: timedelta):
+        return Article(
+            id=article_id(url),
+            url=url,
+            title=title,
+            content=content,
+            published=T0 + later,
+            fetched=fetched + later,
+            feed="test",
+            language="id",
+        )
+
+    first = StoryIndex(store, window=3 * 86400).assign(seen("https://a.example/1", *COPY_A, later=timedelta(0)))
+    index = StoryIndex(store, window=3 * 86400)  # another worker, or the same after a restart
+    index.assign(seen("https://c.example/y", *OTHER, later=timedelta(minutes=1)))
+    copy = index.assign(seen("https://b.example/x", *COPY_B, later=timedelta(minutes=2)))
     assert copy.story_id == first.story_id and not copy.is_new
 
 

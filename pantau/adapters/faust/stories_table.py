@@ -23,10 +23,16 @@ class _Member(msgspec.Struct, array_like=True):
     size: int
     signature: bytes
     fingerprint: bytes = b""  # absent in records written before fingerprints were kept
+    seen: float = 0.0  # absent in records written before fetch times were kept
 
 
 _encode = msgspec.json.Encoder().encode
 _decode = msgspec.json.Decoder(_Member).decode
+
+
+def _kept_from(raw: bytes) -> float:
+    m = _decode(raw)
+    return max(m.at, m.seen)
 
 
 class TableStoryStore:
@@ -41,27 +47,27 @@ class TableStoryStore:
         if raw is None:
             return None
         m = _decode(raw)
-        return StoryMember(article_id, m.story_id, m.at, m.size, m.signature, m.fingerprint)
+        return StoryMember(article_id, m.story_id, m.at, m.size, m.signature, m.fingerprint, m.seen)
 
     def add(self, member: StoryMember) -> None:
         """Record a member; a second add of the same article is ignored (first write wins)."""
         if member.article_id not in self._table:
             self._table[member.article_id] = _encode(
-                _Member(member.story_id, member.at, member.size, member.signature, member.fingerprint)
+                _Member(member.story_id, member.at, member.size, member.signature, member.fingerprint, member.seen)
             )
 
     def recent(self, since: float) -> list[StoryMember]:
-        """Members at or after ``since``, oldest first."""
+        """Members kept from ``since`` or later, oldest first."""
         members = (self.get(key) for key in list(self._table.keys()))
-        return sorted((m for m in members if m is not None and m.at >= since), key=lambda m: m.at)
+        return sorted((m for m in members if m is not None and m.kept_from >= since), key=lambda m: m.kept_from)
 
     def latest(self) -> float | None:
-        """The newest member's time, or None when empty."""
-        return max((_decode(raw).at for raw in list(self._table.values())), default=None)
+        """The newest member's ``kept_from``, or None when empty."""
+        return max((_kept_from(raw) for raw in list(self._table.values())), default=None)
 
     def prune(self, before: float) -> int:
-        """Forget members older than ``before`` (tombstones in the changelog); returns how many."""
-        old = [key for key, raw in list(self._table.items()) if _decode(raw).at < before]
+        """Forget members kept from before ``before`` (tombstones in the changelog); returns how many."""
+        old = [key for key, raw in list(self._table.items()) if _kept_from(raw) < before]
         for key in old:
             del self._table[key]
         return len(old)
