@@ -1,0 +1,84 @@
+"""The shipped rules on the eleventh development set's cybercrime file (round 11, r11-cyber): floors.
+
+tests/fixtures/devset11/cyber.yaml was written in round 11 by r11-cyber after
+reading the cybercrime mistakes of heldout11 (opened as a development set),
+trainset11, heldout10, devset10 and the older sets, one group per KIND of
+mistake, in other words than those sets' and in the four languages, BEFORE
+the rules were changed. 44 articles (id 14, en 14, vi 7, ko 9); 24
+cybercrime (3 of them north-korea too), 20 with no topic. The folder is
+shared (r11-nk writes nk.yaml): this module reads the d11-cyber- ids only.
+"caught" = positives alerted, "clean" = negatives not alerted; BEFORE = main
+4fd8972 (rules and judge; rules alone in brackets) -> AFTER = r11-cyber's
+rules (the judge unchanged):
+
+    crypto jargon     a protocol exploited by flash loan and a price oracle,
+                      a bridge drained through its validator keys, private
+                      keys compromised, a wallet drainer behind a fake
+                      airdrop, address poisoning, a rug pull, "abnormal
+                      outflows" and "suspicious activity" from a hot wallet,
+                      a wallet extension's malicious update
+                      caught 8/13 (6/13) -> 13/13
+    groups by name    APT41, APT32/OceanLotus, Volt Typhoon, LockBit, Brain
+                      Cipher, Bjorka, Lazarus, Kimsuky, 라자루스
+                      caught 8/9 (7/9) -> 9/9
+    regulator alerts  an investment chatroom's fake trading app, told in a
+                      regulator's warning (id, vi)
+                      caught 2/2 -> 2/2
+    near-misses       a price crash, a maintenance halt, proof of reserves,
+                      an audit and a bug bounty, a "rug pull" in politics, a
+                      token unlock, a stablecoin's wobble, a CBDC pilot, a
+                      road bridge, a speedrun's exploit, APT the apartment
+                      and the song, Lazarus the painting and the musical, a
+                      typhoon, a firewall that detects APT29, an exchange's
+                      and a regulator's safeguards, a compliance partnership
+                      clean 17/20 (17/20) -> 19/20 (19/20)
+
+    cybercrime        rules and judge 0.857 / 0.750 -> 0.960 / 1.000
+                      rules alone     0.833 / 0.625 -> 0.960 / 1.000
+
+Still wrong: d11-cyber-042, an exchange's compliance partnership whose
+system will flag addresses "linked to mixers or hacks" (a safeguard told
+without a cue the senses know). d11-cyber-014 (Lazarus named alone, in
+Indonesian) is cybercrime but not yet north-korea: r11-nk's topic.
+
+The after figures are fitted, not estimates for unseen news. The floor is the
+figure minus a margin of about one article. Do not edit the texts or labels to
+make a rule pass: write a new batch and score it first.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from pantau.streams.classify.corpus import CorpusItem, Evaluation, load_corpus
+from tests.streams.classify.heldout import assert_floor, assert_shape, evaluate_shipped
+
+DEVSET11 = Path(__file__).resolve().parents[2] / "fixtures" / "devset11"
+
+FLOOR = (0.92, 0.95)  # cybercrime, round 11 after r11-cyber's fix: 0.960 / 1.000 (24 positives)
+
+
+@cache
+def _mine() -> tuple[CorpusItem, ...]:
+    return tuple(i for i in load_corpus(DEVSET11) if i.id.startswith("d11-cyber-"))
+
+
+@cache
+def _evaluation() -> Evaluation:
+    return evaluate_shipped(list(_mine()))
+
+
+def test_the_cyber_file_has_its_promised_shape():
+    assert_shape(
+        list(_mine()),
+        at_least=44,
+        languages={"id", "en", "vi", "ko"},
+        negatives=20,
+        per_topic=24,
+        topics={"cybercrime": FLOOR},
+    )
+
+
+def test_cybercrime_meets_its_floor():
+    assert_floor(_evaluation(), "cybercrime", FLOOR, blind=False)
