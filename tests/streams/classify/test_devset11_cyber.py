@@ -4,8 +4,8 @@ tests/fixtures/devset11/cyber.yaml was written in round 11 by r11-cyber after
 reading the cybercrime mistakes of heldout11 (opened as a development set),
 trainset11, heldout10, devset10 and the older sets, one group per KIND of
 mistake, in other words than those sets' and in the four languages, BEFORE
-the rules were changed. 44 articles (id 14, en 14, vi 7, ko 9); 24
-cybercrime (3 of them north-korea too), 20 with no topic. The folder is
+the rules were changed. 68 articles (id 21, en 21, vi 12, ko 14); 34
+cybercrime (4 of them north-korea too), 34 with no topic. The folder is
 shared (r11-nk writes nk.yaml): this module reads the d11-cyber- ids only.
 "caught" = positives alerted, "clean" = negatives not alerted; BEFORE = main
 4fd8972 (rules and judge; rules alone in brackets) -> AFTER = r11-cyber's
@@ -33,8 +33,33 @@ rules (the judge unchanged):
                       and a regulator's safeguards, a compliance partnership
                       clean 17/20 (17/20) -> 19/20 (19/20)
 
-    cybercrime        rules and judge 0.857 / 0.750 -> 0.960 / 1.000
+    batch 1 (001-044) rules and judge 0.857 / 0.750 -> 0.960 / 1.000
                       rules alone     0.833 / 0.625 -> 0.960 / 1.000
+
+Batch 2 (d11-cyber-045..068) was written after r11-cyber's first two commits
+and scored on them (50004b6) before the next step:
+
+    rumours           a leak rumour denied by the agency, a hack rumour denied
+                      by an e-wallet, an airline's crash "not hackers"; a
+                      ransomware attack confirmed after a week of denials
+                      caught 2/2 -> 2/2   clean 2/3 (2/3) -> 3/3
+    no sign of it     a Korean outage with "외부 공격 정황은 없어"; a Korean
+                      hack where one detail is "not yet confirmed"
+                      caught 1/1 -> 1/1   clean 1/1 (0/1) -> 1/1
+    jargon and names  a rug pull and an approval drain in Vietnamese; LockBit
+                      in Indonesian and Korean, APT41 in Vietnamese,
+                      Scattered Spider, Lazarus in Indonesian
+                      caught 7/7 (6/7) -> 7/7
+    near-misses       President Lazarus Chakwera, Dune's sandworm, the
+                      Eurofighter Typhoon, child exploitation and a
+                      protection protocol, sand mining (khai thác), a white-hat
+                      test at an exchange, a delisting, a rug pull accusation
+                      refuted, Mr. Robot's Evil Corp, a bridge's planned pause
+                      clean 10/10 -> 10/10
+
+    batch 2           rules and judge 0.909 / 1.000 -> 1.000 / 1.000
+                      rules alone     0.818 / 0.900 -> 1.000 / 1.000
+    all 68, after     rules and judge 0.971 / 1.000, rules alone 0.971 / 1.000
 
 Still wrong: d11-cyber-042, an exchange's compliance partnership whose
 system will flag addresses "linked to mixers or hacks" (a safeguard told
@@ -56,7 +81,7 @@ from tests.streams.classify.heldout import assert_floor, assert_shape, evaluate_
 
 DEVSET11 = Path(__file__).resolve().parents[2] / "fixtures" / "devset11"
 
-FLOOR = (0.92, 0.95)  # cybercrime, round 11 after r11-cyber's fix: 0.960 / 1.000 (24 positives)
+FLOOR = (0.94, 0.97)  # cybercrime, round 11 after r11-cyber's fix: 0.971 / 1.000 (34 positives)
 
 
 @cache
@@ -72,10 +97,10 @@ def _evaluation() -> Evaluation:
 def test_the_cyber_file_has_its_promised_shape():
     assert_shape(
         list(_mine()),
-        at_least=44,
+        at_least=68,
         languages={"id", "en", "vi", "ko"},
-        negatives=20,
-        per_topic=24,
+        negatives=34,
+        per_topic=34,
         topics={"cybercrime": FLOOR},
     )
 
