@@ -4,8 +4,8 @@ tests/fixtures/devset11/cyber.yaml was written in round 11 by r11-cyber after
 reading the cybercrime mistakes of heldout11 (opened as a development set),
 trainset11, heldout10, devset10 and the older sets, one group per KIND of
 mistake, in other words than those sets' and in the four languages, BEFORE
-the rules were changed. 68 articles (id 21, en 21, vi 12, ko 14); 34
-cybercrime (4 of them north-korea too), 34 with no topic. The folder is
+the rules were changed. 80 articles (id 25, en 24, vi 15, ko 16); 41
+cybercrime (4 of them north-korea too), 39 with no topic. The folder is
 shared (r11-nk writes nk.yaml): this module reads the d11-cyber- ids only.
 "caught" = positives alerted, "clean" = negatives not alerted; BEFORE = main
 4fd8972 (rules and judge; rules alone in brackets) -> AFTER = r11-cyber's
@@ -59,7 +59,25 @@ and scored on them (50004b6) before the next step:
 
     batch 2           rules and judge 0.909 / 1.000 -> 1.000 / 1.000
                       rules alone     0.818 / 0.900 -> 1.000 / 1.000
-    all 68, after     rules and judge 0.971 / 1.000, rules alone 0.971 / 1.000
+
+Batch 3 (d11-cyber-069..080) was written after step 2 and scored on it
+(a3de71e) before the next step:
+
+    insider access    an exchange's or a broker's employee moving customers'
+                      coins or money with the system's admin access (en, id, vi)
+                      caught 2/3 (0/3) -> 3/3
+    cryptojacking     mining software planted on a public body's servers, a
+                      school's computers, a university's cloud, an office's
+                      PCs, without the word (ko, id, en, vi)
+                      caught 1/4 (0/4) -> 4/4
+    near-misses       a mining farm stealing electricity, a teller's cash, a
+                      regulator's rule on admin credentials, a gold mine, a
+                      lawful mining contract
+                      clean 4/5 (4/5) -> 5/5
+
+    batch 3           rules and judge 0.750 / 0.429 -> 1.000 / 1.000
+                      rules alone     0.000 / 0.000 -> 1.000 / 1.000
+    all 80, after     rules and judge 0.976 / 1.000, rules alone 0.976 / 1.000
 
 Still wrong: d11-cyber-042, an exchange's compliance partnership whose
 system will flag addresses "linked to mixers or hacks" (a safeguard told
@@ -81,7 +99,7 @@ from tests.streams.classify.heldout import assert_floor, assert_shape, evaluate_
 
 DEVSET11 = Path(__file__).resolve().parents[2] / "fixtures" / "devset11"
 
-FLOOR = (0.94, 0.97)  # cybercrime, round 11 after r11-cyber's fix: 0.971 / 1.000 (34 positives)
+FLOOR = (0.95, 0.97)  # cybercrime, round 11 after r11-cyber's fix: 0.976 / 1.000 (41 positives)
 
 
 @cache
@@ -97,10 +115,10 @@ def _evaluation() -> Evaluation:
 def test_the_cyber_file_has_its_promised_shape():
     assert_shape(
         list(_mine()),
-        at_least=68,
+        at_least=80,
         languages={"id", "en", "vi", "ko"},
-        negatives=34,
-        per_topic=34,
+        negatives=39,
+        per_topic=41,
         topics={"cybercrime": FLOOR},
     )
 
