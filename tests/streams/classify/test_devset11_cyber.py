@@ -4,8 +4,8 @@ tests/fixtures/devset11/cyber.yaml was written in round 11 by r11-cyber after
 reading the cybercrime mistakes of heldout11 (opened as a development set),
 trainset11, heldout10, devset10 and the older sets, one group per KIND of
 mistake, in other words than those sets' and in the four languages, BEFORE
-the rules were changed. 80 articles (id 25, en 24, vi 15, ko 16); 41
-cybercrime (4 of them north-korea too), 39 with no topic. The folder is
+the rules were changed. 86 articles (id 27, en 26, vi 16, ko 17); 43
+cybercrime (4 of them north-korea too), 43 with no topic. The folder is
 shared (r11-nk writes nk.yaml): this module reads the d11-cyber- ids only.
 "caught" = positives alerted, "clean" = negatives not alerted; BEFORE = main
 4fd8972 (rules and judge; rules alone in brackets) -> AFTER = r11-cyber's
@@ -77,7 +77,19 @@ Batch 3 (d11-cyber-069..080) was written after step 2 and scored on it
 
     batch 3           rules and judge 0.750 / 0.429 -> 1.000 / 1.000
                       rules alone     0.000 / 0.000 -> 1.000 / 1.000
-    all 80, after     rules and judge 0.976 / 1.000, rules alone 0.976 / 1.000
+
+Batch 4 (d11-cyber-081..086) was written after step 3 and scored on it
+(429eb00) before the next step:
+
+    conferences       a crypto conference or a panel that discusses exploits
+                      and last year's losses (id, en, vi, ko); press
+                      conferences that report a rug pull's arrests or a
+                      bridge exploiter's
+                      caught 2/2 -> 2/2   clean 0/4 (0/4) -> 4/4
+
+    batch 4           rules and judge 0.333 / 1.000 -> 1.000 / 1.000
+                      rules alone     0.333 / 1.000 -> 1.000 / 1.000
+    all 86, after     rules and judge 0.977 / 1.000, rules alone 0.977 / 1.000
 
 Still wrong: d11-cyber-042, an exchange's compliance partnership whose
 system will flag addresses "linked to mixers or hacks" (a safeguard told
@@ -99,7 +111,7 @@ from tests.streams.classify.heldout import assert_floor, assert_shape, evaluate_
 
 DEVSET11 = Path(__file__).resolve().parents[2] / "fixtures" / "devset11"
 
-FLOOR = (0.95, 0.97)  # cybercrime, round 11 after r11-cyber's fix: 0.976 / 1.000 (41 positives)
+FLOOR = (0.95, 0.97)  # cybercrime, round 11 after r11-cyber's fix: 0.977 / 1.000 (43 positives)
 
 
 @cache
@@ -115,10 +127,10 @@ def _evaluation() -> Evaluation:
 def test_the_cyber_file_has_its_promised_shape():
     assert_shape(
         list(_mine()),
-        at_least=80,
+        at_least=86,
         languages={"id", "en", "vi", "ko"},
-        negatives=39,
-        per_topic=41,
+        negatives=43,
+        per_topic=43,
         topics={"cybercrime": FLOOR},
     )
 
