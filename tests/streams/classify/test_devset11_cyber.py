@@ -4,8 +4,8 @@ tests/fixtures/devset11/cyber.yaml was written in round 11 by r11-cyber after
 reading the cybercrime mistakes of heldout11 (opened as a development set),
 trainset11, heldout10, devset10 and the older sets, one group per KIND of
 mistake, in other words than those sets' and in the four languages, BEFORE
-the rules were changed. 86 articles (id 27, en 26, vi 16, ko 17); 43
-cybercrime (4 of them north-korea too), 43 with no topic. The folder is
+the rules were changed. 95 articles (id 31, en 27, vi 19, ko 18); 49
+cybercrime (4 of them north-korea too), 46 with no topic. The folder is
 shared (r11-nk writes nk.yaml): this module reads the d11-cyber- ids only.
 "caught" = positives alerted, "clean" = negatives not alerted; BEFORE = main
 4fd8972 (rules and judge; rules alone in brackets) -> AFTER = r11-cyber's
@@ -89,7 +89,24 @@ Batch 4 (d11-cyber-081..086) was written after step 3 and scored on it
 
     batch 4           rules and judge 0.333 / 1.000 -> 1.000 / 1.000
                       rules alone     0.333 / 1.000 -> 1.000 / 1.000
-    all 86, after     rules and judge 0.977 / 1.000, rules alone 0.977 / 1.000
+
+Batch 5 (d11-cyber-087..095) was written after step 4 and scored on it
+(f5b1139) before the next step:
+
+    uniform on video  a fake officer in uniform on a video call moves the
+                      savings to a "holding account" (vi, id, en)
+                      caught 3/3 (0/3) -> 3/3
+    edited images     a photo edited or composited into an indecent one, and
+                      money demanded not to spread it (id, vi, ko)
+                      caught 2/3 (1/3) -> 3/3
+    near-misses       a real police chief greeting pupils by video call in
+                      uniform, officers in uniform helping with ID cards, an
+                      indecent act on a minibus with a threat
+                      clean 3/3 -> 3/3
+
+    batch 5           rules and judge 1.000 / 0.833 -> 1.000 / 1.000
+                      rules alone     1.000 / 0.167 -> 1.000 / 1.000
+    all 95, after     rules and judge 0.980 / 1.000, rules alone 0.980 / 1.000
 
 Still wrong: d11-cyber-042, an exchange's compliance partnership whose
 system will flag addresses "linked to mixers or hacks" (a safeguard told
@@ -111,7 +128,7 @@ from tests.streams.classify.heldout import assert_floor, assert_shape, evaluate_
 
 DEVSET11 = Path(__file__).resolve().parents[2] / "fixtures" / "devset11"
 
-FLOOR = (0.95, 0.97)  # cybercrime, round 11 after r11-cyber's fix: 0.977 / 1.000 (43 positives)
+FLOOR = (0.96, 0.97)  # cybercrime, round 11 after r11-cyber's fix: 0.980 / 1.000 (49 positives)
 
 
 @cache
@@ -127,10 +144,10 @@ def _evaluation() -> Evaluation:
 def test_the_cyber_file_has_its_promised_shape():
     assert_shape(
         list(_mine()),
-        at_least=86,
+        at_least=95,
         languages={"id", "en", "vi", "ko"},
-        negatives=43,
-        per_topic=43,
+        negatives=46,
+        per_topic=49,
         topics={"cybercrime": FLOOR},
     )
 
