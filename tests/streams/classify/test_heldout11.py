@@ -80,7 +80,7 @@ FLOOR = {
     # topic: (precision, recall)
     "asean": (0.97, 0.96),
     "north-korea": (0.97, 0.96),
-    "cybercrime": (0.93, 0.97),
+    "cybercrime": (0.95, 0.98),  # round 11 (r11-cyber): 0.963 / 1.000 (0.951 / 0.987 before), one article under
 }
 
 # A development set since round 11: a failure lists the mistakes.

@@ -40,7 +40,7 @@ FLOOR = {
     # topic: (precision, recall)
     "asean": (0.96, 0.96),
     "north-korea": (0.93, 0.96),
-    "cybercrime": (0.95, 0.9),
+    "cybercrime": (0.95, 0.97),  # round 11 (r11-cyber): 0.978 / 1.000 (0.976 / 0.932 before), one article under
 }
 
 TestTrainset11 = set_checks(
