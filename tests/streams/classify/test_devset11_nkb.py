@@ -30,16 +30,28 @@ are scored here.
                     Dialogue, the China-Japan-Korea summit, a calendar line, a
                     Southeast Asian market report and food festival
 
-Figures, precision / recall (rules and judge; rules alone in brackets), 44 articles:
+Batch 1 (d11-nkb-001..044) was scored on main 1536d69; batch 2 (d11-nkb-045..064:
+a defection by sea told by 귀순, trash balloons, songbun, Mount Kumgang and
+Masikryong, 꽃제비; the Korean peninsula and the Korean War in Vietnamese
+(bán đảo, Chiến tranh Triều Tiên), Chinese boats at the NLL, a Joseon painting
+of the Kumgang mountains; the five-point plan as "Konsensus Lima Butir", the
+Mekong-US Partnership, ACMECS, Timor-Leste's own diplomacy) after r11-nkb's
+first step and before its second.
 
-    main 1536d69:    asean        0.750 / 0.600 (0.833 / 0.500)
-                     north-korea  0.889 / 0.500 (0.857 / 0.375)
-                     cybercrime   1.000 / 1.000 (1.000 / 0.800)
-    after r11-nkb:   asean        0.909 / 1.000 (1.000 / 1.000)
-                     north-korea  1.000 / 1.000 (1.000 / 1.000)
+Figures, precision / recall (rules and judge; rules alone in brackets):
 
-The one mistake left (d11-nkb-034, BIMSTEC's summit) is the judge's: the rules
-alone leave it out. The after figures are fitted, not estimates for unseen
+    batch 1, main 1536d69:   asean        0.750 / 0.600 (0.833 / 0.500)
+                             north-korea  0.889 / 0.500 (0.857 / 0.375)
+    batch 2, first step:     asean        0.667 / 1.000
+                             north-korea  0.600 / 0.375
+    all 64, after r11-nkb:   asean        0.875 / 1.000 (1.000 / 1.000)
+                             north-korea  1.000 / 0.958 (1.000 / 1.000)
+                             cybercrime   1.000 / 1.000 (1.000 / 1.000)
+
+The mistakes left are the judge's (the rules alone make none): it adds asean
+to BIMSTEC's summit (d11-nkb-034) and to ACMECS's ministers (d11-nkb-060), and
+overrules the rules on the songbun report (d11-nkb-051, "0.08 is under 0.15").
+The after figures are fitted, not estimates for unseen
 news. The floor is the figure minus a margin of about one article. Do not edit
 the texts or labels to make a rule pass: write a new batch and score it first.
 """
@@ -58,10 +70,10 @@ DEVSET11 = Path(__file__).resolve().parents[2] / "fixtures" / "devset11"
 PREFIX = "d11-nkb-"
 
 FLOOR = {
-    "asean": (0.83, 0.90),  # round 11, after r11-nkb: 0.909 / 1.000 (10 positives; 0.750 / 0.600 before)
-    "north-korea": (0.93, 0.93),  # round 11, after r11-nkb: 1.000 / 1.000 (16 positives; 0.889 / 0.500 before)
+    "asean": (0.82, 0.92),  # round 11, after r11-nkb: 0.875 / 1.000 (14 positives)
+    "north-korea": (0.95, 0.91),  # round 11, after r11-nkb: 1.000 / 0.958 (24 positives)
 }
-SHAPE = Shape(at_least=40, negatives=16, per_topic=10)
+SHAPE = Shape(at_least=60, negatives=24, per_topic=14)
 
 
 @cache
