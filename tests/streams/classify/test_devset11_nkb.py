@@ -36,7 +36,10 @@ Masikryong, 꽃제비; the Korean peninsula and the Korean War in Vietnamese
 (bán đảo, Chiến tranh Triều Tiên), Chinese boats at the NLL, a Joseon painting
 of the Kumgang mountains; the five-point plan as "Konsensus Lima Butir", the
 Mekong-US Partnership, ACMECS, Timor-Leste's own diplomacy) after r11-nkb's
-first step and before its second.
+first step and before its second; batch 3 (d11-nkb-065..070: 39호실, APT45, TA444;
+a bar called Room 39, city councils' resolutions numbered 2270 and 2375) after
+the second step and before the third (the Security Council for
+dprk-resolution-told, APT45/TA444/TA427, Office 39).
 
 Figures, precision / recall (rules and judge; rules alone in brackets):
 
@@ -44,13 +47,15 @@ Figures, precision / recall (rules and judge; rules alone in brackets):
                              north-korea  0.889 / 0.500 (0.857 / 0.375)
     batch 2, first step:     asean        0.667 / 1.000
                              north-korea  0.600 / 0.375
-    all 64, after r11-nkb:   asean        0.875 / 1.000 (1.000 / 1.000)
-                             north-korea  1.000 / 0.958 (1.000 / 1.000)
+    batch 3, second step:    north-korea  1.000 / 0.333 (0.333 / 0.333)
+    all 70, after r11-nkb:   asean        0.875 / 1.000 (1.000 / 1.000)
+                             north-korea  1.000 / 0.926 (1.000 / 1.000)
                              cybercrime   1.000 / 1.000 (1.000 / 1.000)
 
 The mistakes left are the judge's (the rules alone make none): it adds asean
 to BIMSTEC's summit (d11-nkb-034) and to ACMECS's ministers (d11-nkb-060), and
-overrules the rules on the songbun report (d11-nkb-051, "0.08 is under 0.15").
+overrules the rules on the songbun report (d11-nkb-051, "0.08 is under 0.15")
+and on APT45's ransomware (d11-nkb-066).
 The after figures are fitted, not estimates for unseen
 news. The floor is the figure minus a margin of about one article. Do not edit
 the texts or labels to make a rule pass: write a new batch and score it first.
@@ -71,9 +76,9 @@ PREFIX = "d11-nkb-"
 
 FLOOR = {
     "asean": (0.82, 0.92),  # round 11, after r11-nkb: 0.875 / 1.000 (14 positives)
-    "north-korea": (0.95, 0.91),  # round 11, after r11-nkb: 1.000 / 0.958 (24 positives)
+    "north-korea": (0.96, 0.88),  # round 11, after r11-nkb: 1.000 / 0.926 (27 positives)
 }
-SHAPE = Shape(at_least=60, negatives=24, per_topic=14)
+SHAPE = Shape(at_least=68, negatives=27, per_topic=14)
 
 
 @cache
