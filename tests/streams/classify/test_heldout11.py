@@ -78,8 +78,8 @@ HELDOUT11 = Path(__file__).resolve().parents[2] / "fixtures" / "heldout11"
 
 FLOOR = {
     # topic: (precision, recall)
-    "asean": (0.97, 0.96),
-    "north-korea": (0.97, 0.96),
+    "asean": (0.97, 0.98),  # round 11, r11-nkb: recall 0.981 -> 1.000 (Timor-Leste told from Dili)
+    "north-korea": (0.97, 0.98),  # round 11, r11-nkb: recall 0.981 -> 1.000 (a spy verdict in jargon)
     "cybercrime": (0.95, 0.98),  # round 11 (r11-cyber): 0.963 / 1.000 (0.951 / 0.987 before), one article under
 }
 
