@@ -78,8 +78,8 @@ HELDOUT11 = Path(__file__).resolve().parents[2] / "fixtures" / "heldout11"
 
 FLOOR = {
     # topic: (precision, recall)
-    "asean": (0.97, 0.96),
-    "north-korea": (0.97, 0.96),
+    "asean": (0.97, 0.98),  # round 11, after r11-nk: 1.000 / 1.000 (52 positives; recall 0.981 before)
+    "north-korea": (0.97, 0.98),  # round 11, after r11-nk: 1.000 / 1.000 (52 positives; recall 0.981 before)
     "cybercrime": (0.93, 0.97),
 }
 

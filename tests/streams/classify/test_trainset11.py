@@ -39,7 +39,7 @@ TRAINSET11 = Path(__file__).resolve().parents[2] / "fixtures" / "trainset11"
 FLOOR = {
     # topic: (precision, recall)
     "asean": (0.96, 0.96),
-    "north-korea": (0.93, 0.96),
+    "north-korea": (0.96, 0.96),  # round 11, after r11-nk: 1.000 / 1.000 (a drama review's FP gone; 0.968 before)
     "cybercrime": (0.95, 0.9),
 }
 
