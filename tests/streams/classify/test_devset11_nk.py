@@ -30,18 +30,35 @@ the d11-nk- ids only.
                       region's leaders met one by one at APEC; a food fair; a
                       minister at a Southeast Asian travel fair
 
-Figures, precision / recall (rules and judge; rules alone in brackets), 44
-articles, 20 north-korea and 7 asean positives:
+Batch 2 (d11-nk-045..063) was written after the first fixes and scored on them
+(c4edcb3) before the next: the North's hacker groups under the security
+vendors' names (Sapphire Sleet, Famous Chollima, Hidden Cobra), the Chollima
+rocket, separated families (이산가족 상봉) and abductees (납북); ASEAN by its
+treaties (the Treaty of Amity and Cooperation, the nuclear-weapon-free zone)
+and the Chiang Mai swaps; with near-misses (Iran's groups under Microsoft's
+names, 천리마 as an idiom, the Chollima as a football team, a broadcaster's
+separated-families exhibition, a bilateral treaty of friendship, a tourism
+initiative in Chiang Mai, the Philippines' own nuclear-free clause). One item
+(a fake security app riding on 김수키's name) was dropped after scoring: its
+label was arguable.
 
-    main 1536d69 (before):   asean        1.000 / 0.714 (1.000 / 0.429)
-                             north-korea  0.833 / 0.250 (0.857 / 0.300)
-    after r11-nk:            asean        1.000 / 1.000 (1.000 / 1.000)
-                             north-korea  1.000 / 0.900 (1.000 / 1.000)
+Figures, precision / recall (rules and judge; rules alone in brackets):
 
-The two north-korea misses after are the judge's (d11-nk-010 Kangson, d11-nk-019
-Punggye-ri named in a two-line brief: the rules match both); rules/judge/ is the
-lead's. The after figures are fitted, not estimates for unseen news. The floor
-is the figure minus a margin of about one article. Do not edit the texts or
+    batch 1 (44), main 1536d69:   asean        1.000 / 0.714 (1.000 / 0.429)
+                                  north-korea  0.833 / 0.250 (0.857 / 0.300)
+    batch 1, after step 1:        asean        1.000 / 1.000 (1.000 / 1.000)
+                                  north-korea  1.000 / 0.900 (1.000 / 1.000)
+    batch 2 (19), after step 1:   asean        1.000 / 0.000 (1.000 / 0.000)
+                                  north-korea  1.000 / 0.250 (1.000 / 0.250)
+    all 63, after step 2:         asean        1.000 / 1.000 (1.000 / 1.000)   11 positives
+                                  north-korea  1.000 / 0.857 (1.000 / 1.000)   28 positives
+
+The four north-korea misses after are the judge's (d11-nk-010 Kangson,
+d11-nk-019 Punggye-ri in a two-line brief, d11-nk-045 Sapphire Sleet, d11-nk-049
+납북 어부: the rules match all four); rules/judge/ is the lead's.
+
+The after figures are fitted, not estimates for unseen news. The floor is the
+figure minus a margin of about one article. Do not edit the texts or
 labels to make a rule pass: write a new batch and score it first.
 """
 
@@ -59,8 +76,8 @@ DEVSET11 = Path(__file__).resolve().parents[2] / "fixtures" / "devset11"
 
 FLOOR = {
     # topic: (precision, recall)
-    "asean": (0.87, 0.85),  # round 11, after r11-nk: 1.000 / 1.000 (7 positives; 1.000 / 0.714 before)
-    "north-korea": (0.94, 0.85),  # round 11, after r11-nk: 1.000 / 0.900 (20 positives; 0.833 / 0.250 before)
+    "asean": (0.91, 0.90),  # round 11, after r11-nk: 1.000 / 1.000 (11 positives)
+    "north-korea": (0.95, 0.82),  # round 11, after r11-nk: 1.000 / 0.857 (28 positives)
 }
 
 
@@ -77,10 +94,10 @@ def _evaluation() -> Evaluation:
 def test_the_nk_file_has_its_promised_shape():
     assert_shape(
         list(_mine()),
-        at_least=44,
+        at_least=63,
         languages={"id", "en", "vi", "ko"},
-        negatives=17,
-        per_topic=7,
+        negatives=24,
+        per_topic=11,
         topics=FLOOR,
     )
 
