@@ -40,7 +40,11 @@ names, 천리마 as an idiom, the Chollima as a football team, a broadcaster's
 separated-families exhibition, a bilateral treaty of friendship, a tourism
 initiative in Chiang Mai, the Philippines' own nuclear-free clause). One item
 (a fake security app riding on 김수키's name) was dropped after scoring: its
-label was arguable.
+label was arguable. Batch 3 (d11-nk-064..070) likewise after batch 2's fixes
+(97e7ba0): the North by periphrasis alone ("the hermit kingdom ... the Kim
+regime"), Pyongyang's crackdown on foreign films (a film word in the headline),
+the summit by its number; 고난의 행군 as an idiom, Bhutan as a hermit kingdom,
+Southeast Asian leaders on a Davos panel.
 
 Figures, precision / recall (rules and judge; rules alone in brackets):
 
@@ -50,8 +54,10 @@ Figures, precision / recall (rules and judge; rules alone in brackets):
                                   north-korea  1.000 / 0.900 (1.000 / 1.000)
     batch 2 (19), after step 1:   asean        1.000 / 0.000 (1.000 / 0.000)
                                   north-korea  1.000 / 0.250 (1.000 / 0.250)
-    all 63, after step 2:         asean        1.000 / 1.000 (1.000 / 1.000)   11 positives
-                                  north-korea  1.000 / 0.857 (1.000 / 1.000)   28 positives
+    batch 3 (7), after step 2:    asean        0.500 / 1.000 (0.500 / 1.000)
+                                  north-korea  1.000 / 0.333 (1.000 / 0.333)
+    all 70, after step 3:         asean        1.000 / 1.000 (1.000 / 1.000)   12 positives
+                                  north-korea  1.000 / 0.871 (1.000 / 1.000)   31 positives
 
 The four north-korea misses after are the judge's (d11-nk-010 Kangson,
 d11-nk-019 Punggye-ri in a two-line brief, d11-nk-045 Sapphire Sleet, d11-nk-049
@@ -76,8 +82,8 @@ DEVSET11 = Path(__file__).resolve().parents[2] / "fixtures" / "devset11"
 
 FLOOR = {
     # topic: (precision, recall)
-    "asean": (0.91, 0.90),  # round 11, after r11-nk: 1.000 / 1.000 (11 positives)
-    "north-korea": (0.95, 0.82),  # round 11, after r11-nk: 1.000 / 0.857 (28 positives)
+    "asean": (0.92, 0.91),  # round 11, after r11-nk: 1.000 / 1.000 (12 positives)
+    "north-korea": (0.96, 0.83),  # round 11, after r11-nk: 1.000 / 0.871 (31 positives)
 }
 
 
@@ -94,10 +100,10 @@ def _evaluation() -> Evaluation:
 def test_the_nk_file_has_its_promised_shape():
     assert_shape(
         list(_mine()),
-        at_least=63,
+        at_least=70,
         languages={"id", "en", "vi", "ko"},
-        negatives=24,
-        per_topic=11,
+        negatives=27,
+        per_topic=12,
         topics=FLOOR,
     )
 
