@@ -173,9 +173,14 @@ class StoryIndex:
         self._lsh = BandIndex()
         self._live: dict[str, tuple[StoryMember, np.ndarray]] = {}
         self._expiry: list[tuple[float, str]] = []
+        # The store keeps publication times, not the fetch clock the index evicts by: restored members
+        # get their eviction time from the first clock seen after the restart (_advance), else an old
+        # story's members fell out at the first article after a takeover and its next copy opened a
+        # story (and an alert) of its own.
+        self._restored: list[str] = []
         self._high_water = self.store.latest() or 0.0
         for member in self.store.recent(self._high_water - window):
-            self._index(member, restore(member.signature), member.at)
+            self._index(member, restore(member.signature), member.at, restored=True)
             fp = decode_fingerprint(member.fingerprint) if self.cross_language else None
             if fp is not None:  # after a restart, another language's copies still find these stories
                 self._cross.add(member.article_id, member.story_id, fp, member.at)
@@ -256,15 +261,22 @@ class StoryIndex:
         contained = common / min(size_a, size_b)
         return contained if contained >= self.containment else None
 
-    def _index(self, member: StoryMember, sig: np.ndarray, seen_at: float) -> None:
+    def _index(self, member: StoryMember, sig: np.ndarray, seen_at: float, *, restored: bool = False) -> None:
         if member.size == 0 or member.article_id in self._live:
             return
         self._lsh.insert(member.article_id, sig)
         self._live[member.article_id] = (member, sig)
-        heapq.heappush(self._expiry, (max(member.at, seen_at), member.article_id))
+        if restored:
+            self._restored.append(member.article_id)
+        else:
+            heapq.heappush(self._expiry, (max(member.at, seen_at), member.article_id))
 
     def _advance(self, at: float) -> None:
         """Move the clock to the newest fetch seen; evict what fell out of the window."""
+        if self._restored:  # the first clock since the restart: restored members count as seen now
+            for key in self._restored:
+                heapq.heappush(self._expiry, (max(self._live[key][0].at, at), key))
+            self._restored = []
         if at <= self._high_water:
             return
         previous, self._high_water = self._high_water, at
