@@ -44,7 +44,8 @@ class HttpPool:
     def _open(self) -> aiohttp.ClientSession:
         # Made on first use: aiohttp binds a session to the running event loop.
         if self._session is None:
-            connector = aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_S, limit=100)
+            context = self._ssl or httpx.create_ssl_context(trust_env=True)  # SSL_CERT_FILE as httpx reads it
+            connector = aiohttp.TCPConnector(ssl=context, keepalive_timeout=KEEPALIVE_S, limit=100)
             self._session = aiohttp.ClientSession(
                 connector=connector,
                 headers=self._headers,
@@ -53,21 +54,11 @@ class HttpPool:
             )
         return self._session
 
-    def _tls(self, url: str) -> ssl.SSLContext | bool:
-        # Made on the first https request only: loading the CA bundle costs ~70 ms of CPU (py-spy, bench
-        # worker), which a worker posting to plain-http receivers alone never needs.
-        if not url[:6].lower().startswith("https:"):
-            return True  # aiohttp's default; no TLS is spoken on an http:// URL anyway
-        if self._ssl is None:
-            self._ssl = httpx.create_ssl_context(trust_env=True)  # SSL_CERT_FILE as httpx reads it
-        return self._ssl
-
     async def post(self, url: str, *, content: bytes, headers: dict[str, str]) -> httpx.Response:
         """POST ``content`` to ``url`` and read its answer, at most ANSWER_CAP bytes of body."""
         session = self._open()
-        tls = self._tls(url)
         try:
-            async with session.post(url, data=content, headers=headers, allow_redirects=False, ssl=tls) as resp:
+            async with session.post(url, data=content, headers=headers, allow_redirects=False) as resp:
                 body = bytearray()
                 async for chunk in resp.content.iter_chunked(1 << 16):
                     body += chunk

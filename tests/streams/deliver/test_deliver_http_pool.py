@@ -211,33 +211,6 @@ def test_https_is_verified_against_the_certificates_the_environment_names(tls_ca
         server.stop()
 
 
-def test_one_client_posts_plain_http_then_verified_https(tls_ca, tmp_path, monkeypatch):
-    # The TLS context is built at the first https request, not with the pool: plain-http deliveries
-    # never load the CA bundle, and an https one after them is still verified as the environment says.
-    ca, cert = tls_ca
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    cert.configure_cert(context)
-    plain, secure = RawServer(lambda raw: OK), RawServer(lambda raw: OK, tls=context)
-    bundle = tmp_path / "ca.pem"
-    ca.cert_pem.write_to_path(str(bundle))
-    monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
-
-    async def go() -> list[int]:
-        client = make_client(5.0)
-        try:
-            urls = [plain.url(), secure.url("https"), plain.url(), secure.url("https")]
-            return [await post(client, "siem", url, b"{}", {}) for url in urls]
-        finally:
-            await client.aclose()
-
-    try:
-        assert asyncio.run(go()) == [200, 200, 200, 200]
-    finally:
-        plain.stop()
-        secure.stop()
-    assert (plain.connections, secure.connections) == (1, 1)
-
-
 def test_an_endless_or_compressed_answer_is_read_only_up_to_the_cap():
     import gzip
 
