@@ -204,6 +204,37 @@ def test_a_restart_keeps_the_stories_the_running_index_kept(tmp_path, kind):
     assert copy.story_id == first.story_id and not copy.is_new
 
 
+def test_a_takeover_keeps_an_older_story_for_copies_still_to_come():
+    # Another worker rebuilds the index from the store (a takeover, a restart) and goes on with the poll
+    # the previous one was in: articles published days before they were fetched. The first article after
+    # the rebuild must not evict the restored story, or its next copy opens a story (and an alert) of its
+    # own (tests/e2e/test_distributed.py saw one story alerted twice across a worker kill).
+    fetched = T0 + timedelta(days=11)
+
+    def at(url, title, content, published=T0, later=timedelta(0)):
+        return Article(
+            id=article_id(url),
+            url=url,
+            title=title,
+            content=content,
+            published=published,
+            fetched=fetched + later,
+            feed="test",
+            language="id",
+        )
+
+    store = MemoryStoryStore()
+    first = StoryIndex(store).assign(at("https://a.example/1", *COPY_A))
+    index = StoryIndex(store)  # the next owner, from the same store
+    index.assign(at("https://c.example/y", *OTHER))
+    copy = index.assign(at("https://b.example/x", *COPY_B))
+    assert copy.story_id == first.story_id and not copy.is_new
+    # Restored members still leave the index one window after the clock they were restored at.
+    assert len(index) == 3
+    index.assign(at("https://d.example/z", *OTHER, fetched + timedelta(days=4), later=timedelta(days=4)))
+    assert len(index) == 1
+
+
 def test_marks_carried_from_the_classifier_give_the_stories_hashing_here_gives(seed_articles):
     # The distributed classifiers send each match's marks on the matches topic; the deliverer must
     # group exactly as if it had hashed the article itself, and store the same member.
