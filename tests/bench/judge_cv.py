@@ -54,6 +54,7 @@ SETS = (
     "heldout10",
     "heldout11",
     "devset10",
+    "devset11",
     "trainset11",
     "trainset9",  # scored as folds, but like the shipped judge no fold learns from them (``trained``)
     "breadth8",
@@ -355,6 +356,10 @@ CONFIGS: dict[str, Design] = {
     "t11": Design(veto_chars=1200, strong_hits=10, learn=("trainset11",)),
     "d10": Design(veto_chars=1200, strong_hits=10, learn=("devset10",)),
     "r11all": Design(veto_chars=1200, strong_hits=10, learn=("heldout10", "heldout11", "trainset11", "devset10")),
+    # Round 11, after the tuners' rules: devset11 (three tuners' articles of the kinds they fixed) weighed.
+    "r11rules": Design(veto_chars=1200, strong_hits=10),
+    "d11": Design(veto_chars=1200, strong_hits=10, learn=("devset11",)),
+    "d11h11": Design(veto_chars=1200, strong_hits=10, learn=("devset11", "heldout11")),
 }
 BARS: dict[str, dict[str, tuple[float, float, int]]] = {
     # Per-topic bars (veto, alone, strong_hits) where a design's differ by topic: rules/judge/judge.yaml.
@@ -379,7 +384,7 @@ BARS: dict[str, dict[str, tuple[float, float, int]]] = {
     "h9veto2000": {"cybercrime": (0.1, 0.75, 10)},
     "r10base": {"cybercrime": (0.1, 0.75, 10)},
     "h10": {"cybercrime": (0.1, 0.75, 10)},
-    **{name: {"cybercrime": (0.1, 0.75, 10)} for name in ("r11base", "h11", "h10h11", "t11", "d10", "r11all")},
+    **{name: {"cybercrime": (0.1, 0.75, 10)} for name in ("r11base", "h11", "h10h11", "t11", "d10", "r11all", "r11rules", "d11", "d11h11")},
 }
 
 
@@ -409,7 +414,7 @@ def main() -> int:
             k: {t: f"{v['precision']:.3f}/{v['recall']:.3f}" for t, v in result[name][k].items()}
             for k in ("pooled", "judge_only_full_text", "judge_only_title_lead")
         }
-        for s in ("heldout10", "heldout11", "trainset11", "devset10"):
+        for s in ("heldout11", "trainset11", "devset10", "devset11"):
             fold = result[name]["per_set"].get(s, {})
             brief[s] = {t: f"{v['precision']:.3f}/{v['recall']:.3f}" for t, v in fold.items()}
         print(f"{name} ({time.perf_counter() - t0:.0f} s): {json.dumps(brief)}", file=sys.stderr)
