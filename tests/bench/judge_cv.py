@@ -384,7 +384,10 @@ BARS: dict[str, dict[str, tuple[float, float, int]]] = {
     "h9veto2000": {"cybercrime": (0.1, 0.75, 10)},
     "r10base": {"cybercrime": (0.1, 0.75, 10)},
     "h10": {"cybercrime": (0.1, 0.75, 10)},
-    **{name: {"cybercrime": (0.1, 0.75, 10)} for name in ("r11base", "h11", "h10h11", "t11", "d10", "r11all", "r11rules", "d11", "d11h11")},
+    **{
+        name: {"cybercrime": (0.1, 0.75, 10)}
+        for name in ("r11base", "h11", "h10h11", "t11", "d10", "r11all", "r11rules", "d11", "d11h11")
+    },
 }
 
 
