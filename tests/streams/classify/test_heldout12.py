@@ -37,7 +37,12 @@ The same commit's rules without the judge:
     cybercrime   0.917 / 0.932   (tp 55, fp 5, fn 4)
     north-korea  0.929 / 0.951   (tp 39, fp 3, fn 2)
 
-AFTER round 11 (66d17ad: r11-cyber's cybercrime rules (crypto theft in jargon, hacker groups by tracked name, an insider's admin access), r11-nk's and r11-nkb's north-korea and asean rules (spy cases by the North's bureau, sanctions resolutions by number, laptop farms, trash balloons, the Kim regime, its sites and media by full name; the bloc by its treaties and Timor-Leste), the judge taught devset11), measured once:
+AFTER round 11 (66d17ad: r11-cyber's cybercrime rules (crypto theft in jargon,
+hacker groups by tracked name, an insider's admin access), r11-nk's and
+r11-nkb's north-korea and asean rules (spy cases by the North's bureau,
+sanctions resolutions by number, laptop farms, trash balloons, the Kim regime,
+its sites and media by full name; the bloc by its treaties and Timor-Leste),
+the judge taught devset11), measured once:
 
     asean        1.000 / 0.952   (tp 40, fp 0, fn 2)
     cybercrime   0.982 / 0.949   (tp 56, fp 1, fn 3)
