@@ -86,3 +86,11 @@ def test_a_state_file_from_before_fetch_times_were_kept_still_opens(tmp_path):
     )
     store = SqliteStoryStore(conn)
     assert store.get("a1") == StoryMember("a1", "s1", 100.0, 41, b"\x01") and store.latest() == 100.0
+
+
+def test_a_faust_table_record_from_before_fetch_times_were_kept_still_reads():
+    import msgspec
+
+    old = msgspec.json.encode(["s1", 100.0, 41, b"\x01", b""])  # story, at, size, signature, fingerprint
+    store = TableStoryStore({"a1": old})
+    assert store.get("a1") == StoryMember("a1", "s1", 100.0, 41, b"\x01") and store.latest() == 100.0

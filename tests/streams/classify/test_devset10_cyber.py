@@ -73,37 +73,14 @@ first. Other helpers' files in tests/fixtures/devset10/ have their own modules.
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
-from pantau.streams.classify.corpus import CorpusItem, Evaluation, load_corpus
-from tests.streams.classify.heldout import assert_floor, assert_shape, evaluate_shipped
+from tests.streams.classify.heldout import Shape, set_checks
 
 DEVSET10 = Path(__file__).resolve().parents[2] / "fixtures" / "devset10"
 
-FLOOR = (0.94, 0.96)  # cybercrime, round 10 after r10-cyber's fix: 0.975 / 1.000 (39 positives)
+FLOOR = {"cybercrime": (0.94, 0.96)}  # round 10 after r10-cyber's fix: 0.975 / 1.000 (39 positives)
 
-
-@cache
-def _mine() -> tuple[CorpusItem, ...]:
-    return tuple(i for i in load_corpus(DEVSET10) if i.id.startswith("d10-cyber-"))
-
-
-@cache
-def _evaluation() -> Evaluation:
-    return evaluate_shipped(list(_mine()))
-
-
-def test_the_cyber_file_has_its_promised_shape():
-    assert_shape(
-        list(_mine()),
-        at_least=62,
-        languages={"id", "en", "vi", "ko"},
-        negatives=23,
-        per_topic=39,
-        topics={"cybercrime": FLOOR},
-    )
-
-
-def test_cybercrime_meets_its_floor():
-    assert_floor(_evaluation(), "cybercrime", FLOOR, blind=False)
+TestDevset10Cyber = set_checks(
+    DEVSET10, FLOOR, Shape(at_least=62, negatives=23, per_topic=39), blind=False, ids="d10-cyber-"
+)

@@ -120,37 +120,14 @@ make a rule pass: write a new batch and score it first.
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
-from pantau.streams.classify.corpus import CorpusItem, Evaluation, load_corpus
-from tests.streams.classify.heldout import assert_floor, assert_shape, evaluate_shipped
+from tests.streams.classify.heldout import Shape, set_checks
 
 DEVSET11 = Path(__file__).resolve().parents[2] / "fixtures" / "devset11"
 
-FLOOR = (0.96, 0.97)  # cybercrime, round 11 after r11-cyber's fix: 0.980 / 1.000 (49 positives)
+FLOOR = {"cybercrime": (0.96, 0.97)}  # round 11 after r11-cyber's fix: 0.980 / 1.000 (49 positives)
 
-
-@cache
-def _mine() -> tuple[CorpusItem, ...]:
-    return tuple(i for i in load_corpus(DEVSET11) if i.id.startswith("d11-cyber-"))
-
-
-@cache
-def _evaluation() -> Evaluation:
-    return evaluate_shipped(list(_mine()))
-
-
-def test_the_cyber_file_has_its_promised_shape():
-    assert_shape(
-        list(_mine()),
-        at_least=95,
-        languages={"id", "en", "vi", "ko"},
-        negatives=46,
-        per_topic=49,
-        topics={"cybercrime": FLOOR},
-    )
-
-
-def test_cybercrime_meets_its_floor():
-    assert_floor(_evaluation(), "cybercrime", FLOOR, blind=False)
+TestDevset11Cyber = set_checks(
+    DEVSET11, FLOOR, Shape(at_least=95, negatives=46, per_topic=49), blind=False, ids="d11-cyber-"
+)

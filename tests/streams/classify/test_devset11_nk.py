@@ -70,13 +70,9 @@ labels to make a rule pass: write a new batch and score it first.
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
-import pytest
-
-from pantau.streams.classify.corpus import CorpusItem, Evaluation, load_corpus
-from tests.streams.classify.heldout import assert_floor, assert_shape, evaluate_shipped
+from tests.streams.classify.heldout import Shape, set_checks
 
 DEVSET11 = Path(__file__).resolve().parents[2] / "fixtures" / "devset11"
 
@@ -86,28 +82,4 @@ FLOOR = {
     "north-korea": (0.96, 0.83),  # round 11, after r11-nk: 1.000 / 0.871 (31 positives)
 }
 
-
-@cache
-def _mine() -> tuple[CorpusItem, ...]:
-    return tuple(i for i in load_corpus(DEVSET11) if i.id.startswith("d11-nk-"))
-
-
-@cache
-def _evaluation() -> Evaluation:
-    return evaluate_shipped(list(_mine()))
-
-
-def test_the_nk_file_has_its_promised_shape():
-    assert_shape(
-        list(_mine()),
-        at_least=70,
-        languages={"id", "en", "vi", "ko"},
-        negatives=27,
-        per_topic=12,
-        topics=FLOOR,
-    )
-
-
-@pytest.mark.parametrize("topic", sorted(FLOOR))
-def test_topic_meets_its_floor(topic: str):
-    assert_floor(_evaluation(), topic, FLOOR[topic], blind=False)
+TestDevset11Nk = set_checks(DEVSET11, FLOOR, Shape(at_least=70, negatives=27, per_topic=12), blind=False, ids="d11-nk-")

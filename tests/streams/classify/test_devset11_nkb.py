@@ -63,46 +63,17 @@ the texts or labels to make a rule pass: write a new batch and score it first.
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
-import pytest
-
-from pantau.streams.classify.corpus import CorpusItem, Evaluation, load_corpus
-from tests.streams.classify.heldout import Shape, assert_floor, assert_shape, evaluate_shipped
+from tests.streams.classify.heldout import Shape, set_checks
 
 DEVSET11 = Path(__file__).resolve().parents[2] / "fixtures" / "devset11"
-PREFIX = "d11-nkb-"
 
 FLOOR = {
     "asean": (0.82, 0.92),  # round 11, after r11-nkb: 0.875 / 1.000 (14 positives)
     "north-korea": (0.96, 0.88),  # round 11, after r11-nkb: 1.000 / 0.926 (27 positives)
 }
-SHAPE = Shape(at_least=68, negatives=27, per_topic=14)
 
-
-@cache
-def _items() -> tuple[CorpusItem, ...]:
-    return tuple(item for item in load_corpus(DEVSET11) if item.id.startswith(PREFIX))
-
-
-@cache
-def _evaluation() -> Evaluation:
-    return evaluate_shipped(list(_items()))
-
-
-class TestDevset11Nkb:
-    def test_set_has_its_promised_shape(self) -> None:
-        assert_shape(
-            list(_items()),
-            at_least=SHAPE.at_least,
-            languages=SHAPE.languages,
-            indonesian_share=SHAPE.indonesian_share,
-            negatives=SHAPE.negatives,
-            per_topic=SHAPE.per_topic,
-            topics=FLOOR,
-        )
-
-    @pytest.mark.parametrize("topic", sorted(FLOOR))
-    def test_topic_meets_its_floor(self, topic: str) -> None:
-        assert_floor(_evaluation(), topic, FLOOR[topic], blind=False)
+TestDevset11Nkb = set_checks(
+    DEVSET11, FLOOR, Shape(at_least=68, negatives=27, per_topic=14), blind=False, ids="d11-nkb-"
+)
