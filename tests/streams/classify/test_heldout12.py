@@ -1,4 +1,8 @@
-"""The shipped rules and judge on the twelfth blind set: floors per topic.
+"""The shipped rules and judge on the twelfth set, blind in round 11: floors per topic.
+
+Opened as a development set in round 12 (its mistakes may now be read and
+grouped into kinds; its texts and labels stay as written). The BEFORE and
+AFTER figures below are its honest blind measurements of round 11.
 
 tests/fixtures/heldout12/ (220 articles: 136 Indonesian = 62%, 34 English, 25
 Vietnamese, 25 Korean; 98 with no topic; cybercrime 59, asean 42, north-korea
@@ -57,9 +61,8 @@ asean did not move. Every figure is 0.95 or better except cybercrime recall,
 0.949 (56 of 59).
 
 The floor is the AFTER figure minus a margin of about one article. Do not edit
-the texts or labels, do not tune on this set's mistakes, and do not list it
-under the judge's `train:` (rules/judge/judge.yaml): it becomes a development
-set next round, when a new blind set measures again.
+the texts or labels. Round 12 may read its mistakes and tune on their kinds;
+heldout13 measures blind in its place.
 """
 
 from __future__ import annotations
@@ -77,12 +80,12 @@ FLOOR = {
     "cybercrime": (0.96, 0.93),
 }
 
-# Fails without naming articles: the set stays blind.
+# A development set since round 12: a failure lists the mistakes.
 TestHeldout12 = set_checks(
-    HELDOUT12, FLOOR, Shape(at_least=220, negatives=95, per_topic=40, indonesian_share=0.6), blind=True
+    HELDOUT12, FLOOR, Shape(at_least=220, negatives=95, per_topic=40, indonesian_share=0.6), blind=False
 )
 
 
-def test_the_blind_set_does_not_teach_the_judge():
-    """A set the judge learned from would measure nothing: heldout12 stays out of its `train:` list."""
+def test_the_set_does_not_teach_the_judge_yet():
+    """Round 12 opened it for tuning the rules; the judge has not been weighed on it, so it stays out of `train:`."""
     assert judge_learns_from(HELDOUT12) is False
