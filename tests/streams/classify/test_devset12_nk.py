@@ -1,0 +1,71 @@
+"""The shipped rules on r12-nk's part of the twelfth development set (round 12): floors per topic.
+
+tests/fixtures/devset12/nk.yaml was written in round 12 by r12-nk after reading
+the north-korea and asean mistakes of heldout12 (North Korea as a figure of
+speech in Indonesian op-eds and council debates, "jangan sampai kita jadi Korea
+Utara"; a Korean police release on 아세안폴; a provincial story on certifying
+hotel workers to the ASEAN MRA on tourism professionals told by its acronyms,
+MRA-TP and ACCSTP), one KIND per group, in other words than those sets' and in
+all four languages, BEFORE the rules were changed, in batches each scored before
+its fix. The folder is shared: this module reads the d12-nk- ids only.
+
+    nk-figure         the North as a figure of speech, a metaphor or a yardstick
+                      for something at home: a campus, a council, a housing
+                      estate, a football federation, an app store ("the North
+                      Korea of software"), Turkmenistan ("the North Korea of
+                      Central Asia"), "Triều Tiên thu nhỏ", "chẳng khác gì sống
+                      ở Triều Tiên", "제2의 북한", "북한식 통제" (negatives)
+    nk-real-compared  North Korea news with the same words: "Korut Jadi
+                      Pemasok", "Russia is becoming North Korea's partner",
+                      "trở thành đồng minh", a defector's "like a prison", a
+                      column on its missiles, "북한처럼 핵을" (positives)
+    asean-body        ASEAN by its bodies and agreements: 아세안폴 alone, the
+                      tourism MRA (MRA-TP, ACCSTP, ATPMC, "MRA bidang
+                      pariwisata", "Thỏa thuận thừa nhận lẫn nhau về nghề du
+                      lịch"), ADSOM, ACWC, the AHA Centre, the ASEAN Power Grid,
+                      Korean agencies' releases in ■ bullets (positives)
+    asean-not-bloc    a furniture shop, a hotel, a Busan culture centre, a
+                      shopping week, para games, a Vovinam championship, SEAMEO,
+                      an Interpol operation, hotel staff certified to the
+                      national standard, a member's subsidy story with "which
+                      chairs ASEAN this year" as an aside (negatives)
+
+d12-nk-032 ("Pekerja Konstruksi ... Siap Bersaing di Era MEA") was written as
+asean and relabelled none after scoring: heldout8 and heldout9 label three such
+"era MEA" readiness stories none (a member's own news), and the set follows them.
+The figures below count it as relabelled.
+
+Figures, precision / recall (rules and judge; rules alone in brackets):
+
+    batch 1 (24, d12-nk-001..024), main aa2f0e9:
+                                  north-korea  0.471 / 1.000 (0.421 / 1.000)
+    batch 1, after step 1 (8f4ea42):
+                                  north-korea  1.000 / 1.000 (1.000 / 1.000)
+    batch 2 (24, d12-nk-025..048), after step 1 (main's asean rules):
+                                  asean        0.818 / 0.692 (0.818 / 0.692)
+    all 48, after step 2:         asean        1.000 / 0.923 (1.000 / 1.000)   13 positives
+                                  north-korea  1.000 / 1.000 (1.000 / 1.000)    8 positives
+
+The asean miss after (d12-nk-028, the tourism MRA in Vietnamese) is the judge's
+(0.13 under its veto of 0.15; the rules match); rules/judge/ is the lead's.
+
+The after figures are fitted, not estimates for unseen news. The floor is the
+figure minus a margin of about one article. Do not edit the texts or
+labels to make a rule pass: write a new batch and score it first.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.streams.classify.heldout import Shape, set_checks
+
+DEVSET12 = Path(__file__).resolve().parents[2] / "fixtures" / "devset12"
+
+FLOOR = {
+    # topic: (precision, recall)
+    "asean": (0.92, 0.84),  # round 12, after r12-nk: 1.000 / 0.923 (13 positives)
+    "north-korea": (0.88, 0.87),  # round 12, after r12-nk: 1.000 / 1.000 (8 positives)
+}
+
+TestDevset12Nk = set_checks(DEVSET12, FLOOR, Shape(at_least=48, negatives=26, per_topic=8), blind=False, ids="d12-nk-")
