@@ -43,8 +43,21 @@ Figures, precision / recall (rules and judge; rules alone in brackets):
                                   north-korea  1.000 / 1.000 (1.000 / 1.000)
     batch 2 (24, d12-nk-025..048), after step 1 (main's asean rules):
                                   asean        0.818 / 0.692 (0.818 / 0.692)
-    all 48, after step 2:         asean        1.000 / 0.923 (1.000 / 1.000)   13 positives
+    all 48, after step 2 (53a7101):
+                                  asean        1.000 / 0.923 (1.000 / 1.000)   13 positives
                                   north-korea  1.000 / 1.000 (1.000 / 1.000)    8 positives
+    batch 3 (16, d12-nk-049..064), after step 2:
+                                  asean        1.000 / 1.000 (1.000 / 1.000)
+                                  north-korea  0.600 / 1.000 (0.600 / 1.000)
+    all 64, after step 3:         asean        1.000 / 0.944 (1.000 / 1.000)   18 positives
+                                  north-korea  1.000 / 1.000 (1.000 / 1.000)   11 positives
+
+Batch 3 was written after step 2 and scored on it before step 3: the North as a
+figure told informally ("kayak tinggal di Korea Utara"), "North Korea's
+playbook", "như ở Triều Tiên", "북한에서나 볼 법한 일", Iran measured against
+the North ("Like North Korea, Iran ..."); real launch news with "seperti";
+ASEAN by ACPE, ACDM, 아세안+3, MPAC and ACCSTP in Vietnamese, against ASEAN
+NCAP and bilateral mutual-recognition deals (halal, plant quarantine).
 
 The asean miss after (d12-nk-028, the tourism MRA in Vietnamese) is the judge's
 (0.13 under its veto of 0.15; the rules match); rules/judge/ is the lead's.
@@ -64,8 +77,8 @@ DEVSET12 = Path(__file__).resolve().parents[2] / "fixtures" / "devset12"
 
 FLOOR = {
     # topic: (precision, recall)
-    "asean": (0.92, 0.84),  # round 12, after r12-nk: 1.000 / 0.923 (13 positives)
-    "north-korea": (0.88, 0.87),  # round 12, after r12-nk: 1.000 / 1.000 (8 positives)
+    "asean": (0.94, 0.88),  # round 12, after r12-nk: 1.000 / 0.944 (18 positives)
+    "north-korea": (0.91, 0.90),  # round 12, after r12-nk: 1.000 / 1.000 (11 positives)
 }
 
-TestDevset12Nk = set_checks(DEVSET12, FLOOR, Shape(at_least=48, negatives=26, per_topic=8), blind=False, ids="d12-nk-")
+TestDevset12Nk = set_checks(DEVSET12, FLOOR, Shape(at_least=64, negatives=34, per_topic=11), blind=False, ids="d12-nk-")
