@@ -49,7 +49,12 @@ Figures, precision / recall (rules and judge; rules alone in brackets):
     batch 3 (16, d12-nk-049..064), after step 2:
                                   asean        1.000 / 1.000 (1.000 / 1.000)
                                   north-korea  0.600 / 1.000 (0.600 / 1.000)
-    all 64, after step 3:         asean        1.000 / 0.944 (1.000 / 1.000)   18 positives
+    all 64, after step 3 (6b07b7f):
+                                  asean        1.000 / 0.944 (1.000 / 1.000)   18 positives
+                                  north-korea  1.000 / 1.000 (1.000 / 1.000)   11 positives
+    batch 4 (8, d12-nk-065..072), after step 3:
+                                  asean        0.500 / 0.250 (0.000 / 0.000)
+    all 72, after step 4:         asean        1.000 / 0.955 (1.000 / 1.000)   22 positives
                                   north-korea  1.000 / 1.000 (1.000 / 1.000)   11 positives
 
 Batch 3 was written after step 2 and scored on it before step 3: the North as a
@@ -58,6 +63,10 @@ playbook", "như ở Triều Tiên", "북한에서나 볼 법한 일", Iran meas
 the North ("Like North Korea, Iran ..."); real launch news with "seperti";
 ASEAN by ACPE, ACDM, 아세안+3, MPAC and ACCSTP in Vietnamese, against ASEAN
 NCAP and bilateral mutual-recognition deals (halal, plant quarantine).
+Batch 4, likewise after step 3: ASEAN only in the body of Korean agencies'
+releases in ■ and □ bullets, of a radio transcript (every line a speaker's
+label) and of a Q&A (Hỏi/Đáp), against a Korean ▲ agenda, a markets week ahead,
+a city agenda and a △ digest. Step 4 reads a bulleted paragraph as prose.
 
 The asean miss after (d12-nk-028, the tourism MRA in Vietnamese) is the judge's
 (0.13 under its veto of 0.15; the rules match); rules/judge/ is the lead's.
@@ -77,8 +86,8 @@ DEVSET12 = Path(__file__).resolve().parents[2] / "fixtures" / "devset12"
 
 FLOOR = {
     # topic: (precision, recall)
-    "asean": (0.94, 0.88),  # round 12, after r12-nk: 1.000 / 0.944 (18 positives)
+    "asean": (0.95, 0.90),  # round 12, after r12-nk: 1.000 / 0.955 (22 positives)
     "north-korea": (0.91, 0.90),  # round 12, after r12-nk: 1.000 / 1.000 (11 positives)
 }
 
-TestDevset12Nk = set_checks(DEVSET12, FLOOR, Shape(at_least=64, negatives=34, per_topic=11), blind=False, ids="d12-nk-")
+TestDevset12Nk = set_checks(DEVSET12, FLOOR, Shape(at_least=72, negatives=38, per_topic=11), blind=False, ids="d12-nk-")
