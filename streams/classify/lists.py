@@ -124,8 +124,8 @@ _PROSE_WORDS = 35
 """A line this long is a paragraph, not an item: a speaker's turn in a transcript ("NARASUMBER: ..."), a Q&A's
 answer ("Đáp: ..."). An agenda's or a week ahead's items run to about 30 words at most."""
 _KO_SENTENCE_END = re.compile(r"(?:다|함|음|임)[.\"'\u201d\u2019)]*\s*$")
-"""A Korean line that ends a sentence (밝혔다., 합의하였다., 점검함) is a release's paragraph under a bullet (■, □), not a
-digest's or an agenda's item (△ 아세안 경제장관회의 개막, ▲ 11:00 사무총장 접견)."""
+"""A Korean line that ends a sentence (밝혔다., 합의하였다., 점검함) is a release's paragraph under a bullet (■, □),
+not a digest's or an agenda's item (△ 아세안 경제장관회의 개막, ▲ 11:00 사무총장 접견)."""
 
 
 def _is_list_line(text: str, lo: int, hi: int) -> bool:
