@@ -54,8 +54,14 @@ Figures, precision / recall (rules and judge; rules alone in brackets):
                                   north-korea  1.000 / 1.000 (1.000 / 1.000)   11 positives
     batch 4 (8, d12-nk-065..072), after step 3:
                                   asean        0.500 / 0.250 (0.000 / 0.000)
-    all 72, after step 4:         asean        1.000 / 0.955 (1.000 / 1.000)   22 positives
+    all 72, after step 4 (94bbef0):
+                                  asean        1.000 / 0.955 (1.000 / 1.000)   22 positives
                                   north-korea  1.000 / 1.000 (1.000 / 1.000)   11 positives
+    batch 5 (12, d12-nk-073..084), after step 4:
+                                  asean        1.000 / 1.000 (1.000 / 1.000)
+                                  north-korea  0.400 / 1.000 (0.400 / 1.000)
+    all 84, after step 5:         asean        1.000 / 0.958 (1.000 / 1.000)   24 positives
+                                  north-korea  1.000 / 1.000 (1.000 / 1.000)   13 positives
 
 Batch 3 was written after step 2 and scored on it before step 3: the North as a
 figure told informally ("kayak tinggal di Korea Utara"), "North Korea's
@@ -67,6 +73,10 @@ Batch 4, likewise after step 3: ASEAN only in the body of Korean agencies'
 releases in ■ and □ bullets, of a radio transcript (every line a speaker's
 label) and of a Q&A (Hỏi/Đáp), against a Korean ▲ agenda, a markets week ahead,
 a city agenda and a △ digest. Step 4 reads a bulleted paragraph as prose.
+Batch 5, after step 4: the North as "kiểu Triều Tiên", "gaya Korea Utara",
+"북한 수준의 통제", a club owner likened to its leader, Myanmar's junta against
+its hacker units; real news with "Seperti tahun-tahun sebelumnya, Pyongyang";
+ACMW, ALMM; a food festival, a hotel and a square named after ASEAN.
 
 The asean miss after (d12-nk-028, the tourism MRA in Vietnamese) is the judge's
 (0.13 under its veto of 0.15; the rules match); rules/judge/ is the lead's.
@@ -86,8 +96,8 @@ DEVSET12 = Path(__file__).resolve().parents[2] / "fixtures" / "devset12"
 
 FLOOR = {
     # topic: (precision, recall)
-    "asean": (0.95, 0.90),  # round 12, after r12-nk: 1.000 / 0.955 (22 positives)
-    "north-korea": (0.91, 0.90),  # round 12, after r12-nk: 1.000 / 1.000 (11 positives)
+    "asean": (0.95, 0.91),  # round 12, after r12-nk: 1.000 / 0.958 (24 positives)
+    "north-korea": (0.92, 0.92),  # round 12, after r12-nk: 1.000 / 1.000 (13 positives)
 }
 
-TestDevset12Nk = set_checks(DEVSET12, FLOOR, Shape(at_least=72, negatives=38, per_topic=11), blind=False, ids="d12-nk-")
+TestDevset12Nk = set_checks(DEVSET12, FLOOR, Shape(at_least=84, negatives=46, per_topic=13), blind=False, ids="d12-nk-")
