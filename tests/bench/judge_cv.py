@@ -57,6 +57,7 @@ SETS = (
     "devset11",
     "trainset11",
     "heldout12",
+    "devset12",
     "trainset9",  # scored as folds, but like the shipped judge no fold learns from them (``trained``)
     "breadth8",
 )
@@ -366,6 +367,9 @@ CONFIGS: dict[str, Design] = {
     "h12": Design(veto_chars=1200, strong_hits=10, learn=("heldout12",)),
     "h11h12": Design(veto_chars=1200, strong_hits=10, learn=("heldout11", "heldout12")),
     "h10h11h12": Design(veto_chars=1200, strong_hits=10, learn=("heldout10", "heldout11", "heldout12")),
+    # Round 12, after the tuners' rules: devset12 (two tuners' articles of the kinds they fixed) weighed.
+    "r12rules": Design(veto_chars=1200, strong_hits=10),
+    "d12": Design(veto_chars=1200, strong_hits=10, learn=("devset12",)),
 }
 BARS: dict[str, dict[str, tuple[float, float, int]]] = {
     # Per-topic bars (veto, alone, strong_hits) where a design's differ by topic: rules/judge/judge.yaml.
@@ -394,7 +398,7 @@ BARS: dict[str, dict[str, tuple[float, float, int]]] = {
         name: {"cybercrime": (0.1, 0.75, 10)}
         for name in (
             *("r11base", "h11", "h10h11", "t11", "d10", "r11all", "r11rules", "d11", "d11h11"),
-            *("r12base", "h12", "h11h12", "h10h11h12"),
+            *("r12base", "h12", "h11h12", "h10h11h12", "r12rules", "d12"),
         )
     },
 }
@@ -426,7 +430,7 @@ def main() -> int:
             k: {t: f"{v['precision']:.3f}/{v['recall']:.3f}" for t, v in result[name][k].items()}
             for k in ("pooled", "judge_only_full_text", "judge_only_title_lead")
         }
-        for s in ("heldout11", "heldout12", "trainset11", "devset11"):
+        for s in ("heldout11", "heldout12", "devset11", "devset12"):
             fold = result[name]["per_set"].get(s, {})
             brief[s] = {t: f"{v['precision']:.3f}/{v['recall']:.3f}" for t, v in fold.items()}
         print(f"{name} ({time.perf_counter() - t0:.0f} s): {json.dumps(brief)}", file=sys.stderr)
