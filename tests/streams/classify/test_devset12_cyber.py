@@ -6,8 +6,8 @@ heldout11, heldout10, trainset11, devset11 and the older sets. Its subject is
 the kind blind sets keep finding: a crime told by its VICTIM, without the
 crime's words (no scam, hack, phishing, penipuan, lừa đảo, 사기), and the
 lawful stories that share those words. Written BEFORE the rules were changed,
-in batches, each scored before it was fixed. 59 articles (id 19, en 16, vi 13,
-ko 11); 35 cybercrime, 24 with no topic. The folder is shared (r12-nk writes
+in batches, each scored before it was fixed. 68 articles (id 25, en 17, vi 14,
+ko 12); 40 cybercrime, 28 with no topic. The folder is shared (r12-nk writes
 its own file): this module reads the d12-cyber- ids only.
 "caught" = positives alerted, "clean" = negatives not alerted; MAIN = aa2f0e9
 (rules and judge; rules alone in brackets) -> AFTER = r12-cyber's rules (the
@@ -79,11 +79,35 @@ trafficking at sea and in a factory told as easy work and high pay, a bank's
 fee to release a late husband's savings) and three variants: rules and judge
 1.000 / 1.000, rules alone 1.000 / 1.000 (main: caught 3/3 (1/3), clean 6/6).
 
-    all 59              rules and judge 0.800 / 0.571 -> 0.972 / 1.000
-                        rules alone     0.688 / 0.314 -> 1.000 / 1.000
+Batch 5 (060-068, mostly Indonesian: the blind sets are 60% Indonesian) was
+written after step 3 and scored on it (ee14e2f) before the next step: rules and
+judge 0.667 / 0.800, rules alone 0.750 / 0.600 (main the same).
 
-Still wrong: d12-cyber-011 (locked out of a bank app by a forgotten password):
-the rules no longer alert, the judge alone does (0.81 on its title and lead).
+    positives           a job "won" on WhatsApp that asks for uniform and
+                        training fees, then stops replying; a wrong-number
+                        friend and a gold app's verification fee; concert
+                        tickets on X; a "daughter with a broken phone" and a
+                        loan in the mother's name; a bank's alert on card
+                        details copied at an online shop (relabelled
+                        cybercrime before any rule changed for it)
+                        caught 4/5 (3/5) -> 5/5 (4/5)
+    near-misses         a transfer sent by mistake to a stranger and kept (id,
+                        vi), a recruitment agent's cash fees, the bank's real
+                        fraud desk calling
+                        clean 2/4 (3/4) -> 2/4 (4/4)
+
+    batch 5             rules and judge 0.667 / 0.800 -> 0.714 / 1.000
+                        rules alone     0.750 / 0.600 -> 1.000 / 0.800
+
+    all 68              rules and judge 0.774 / 0.600 -> 0.930 / 1.000
+                        rules alone     0.700 / 0.350 -> 1.000 / 0.975
+
+Still wrong, each the judge's own alert or miss (its bars and training are
+the lead's): d12-cyber-011 (locked out of a bank app by a forgotten
+password), d12-cyber-063 and -066 (a transfer sent by mistake and kept): the
+rules no longer alert, the judge alone does, on their titles' bank words;
+d12-cyber-068 (an attempted purchase with copied card details) only the
+judge catches.
 
 The after figures are fitted, not estimates for unseen news. The floor is the
 figure minus a margin of about one article. Do not edit the texts or labels to
@@ -98,8 +122,8 @@ from tests.streams.classify.heldout import Shape, set_checks
 
 DEVSET12 = Path(__file__).resolve().parents[2] / "fixtures" / "devset12"
 
-FLOOR = {"cybercrime": (0.94, 0.97)}  # round 12 after r12-cyber's fix: 0.972 / 1.000 (35 positives)
+FLOOR = {"cybercrime": (0.90, 0.97)}  # round 12 after r12-cyber's fix: 0.930 / 1.000 (40 positives)
 
 TestDevset12Cyber = set_checks(
-    DEVSET12, FLOOR, Shape(at_least=59, negatives=24, per_topic=35), blind=False, ids="d12-cyber-"
+    DEVSET12, FLOOR, Shape(at_least=68, negatives=28, per_topic=40), blind=False, ids="d12-cyber-"
 )
