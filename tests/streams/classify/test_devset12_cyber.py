@@ -6,8 +6,8 @@ heldout11, heldout10, trainset11, devset11 and the older sets. Its subject is
 the kind blind sets keep finding: a crime told by its VICTIM, without the
 crime's words (no scam, hack, phishing, penipuan, lừa đảo, 사기), and the
 lawful stories that share those words. Written BEFORE the rules were changed,
-in batches, each scored before it was fixed. 68 articles (id 25, en 17, vi 14,
-ko 12); 40 cybercrime, 28 with no topic. The folder is shared (r12-nk writes
+in batches, each scored before it was fixed. 88 articles (id 36, en 21, vi 17,
+ko 14); 52 cybercrime, 36 with no topic. The folder is shared (r12-nk writes
 its own file): this module reads the d12-cyber- ids only.
 "caught" = positives alerted, "clean" = negatives not alerted; MAIN = aa2f0e9
 (rules and judge; rules alone in brackets) -> AFTER = r12-cyber's rules (the
@@ -99,8 +99,26 @@ judge 0.667 / 0.800, rules alone 0.750 / 0.600 (main the same).
     batch 5             rules and judge 0.667 / 0.800 -> 0.714 / 1.000
                         rules alone     0.750 / 0.600 -> 1.000 / 0.800
 
-    all 68              rules and judge 0.774 / 0.600 -> 0.930 / 1.000
-                        rules alone     0.700 / 0.350 -> 1.000 / 0.975
+Batch 6 (069-078) was written after step 4 and scored on it (61f3126) before
+the next step: rules and judge 1.000 / 1.000, rules alone 1.000 / 0.667 (main
+alone 1.000 / 0.500). A loan app's "disbursement fee", a "mistaken transfer"
+that becomes a loan app's debt, cash fed into bitcoin machines on a caller's
+orders, a copied booking site, a look-alike charity page, a seller's
+marketplace account taken; near-misses: a bank loan's fees at disbursement, a
+kiosk operator's licence fine, a booking app's double booking, an online shop
+closing with refunds. After: 1.000 / 1.000 both.
+
+Batch 7 (079-088, mostly Indonesian) was written after step 5 and scored on
+it (360e7b9): rules and judge and rules alone 1.000 / 0.833 (main the same).
+An arisan run in a WhatsApp group by an admin nobody met (missed), a
+"money-multiplying" shaman met on a TikTok live, a personal shopper on
+Instagram, a fake e-wallet CS who has the victim share her screen, a Ponzi
+told as monthly cattle returns, a task job "confirming orders"; and their
+offline twins: a neighbour's cash arisan, a shaman's chest of paper, an umrah
+agency, a drought-hit co-operative. After: 1.000 / 1.000 both.
+
+    all 88              rules and judge 0.833 / 0.673 -> 0.945 / 1.000
+                        rules alone     0.786 / 0.423 -> 1.000 / 0.981
 
 Still wrong, each the judge's own alert or miss (its bars and training are
 the lead's): d12-cyber-011 (locked out of a bank app by a forgotten
@@ -122,8 +140,8 @@ from tests.streams.classify.heldout import Shape, set_checks
 
 DEVSET12 = Path(__file__).resolve().parents[2] / "fixtures" / "devset12"
 
-FLOOR = {"cybercrime": (0.90, 0.97)}  # round 12 after r12-cyber's fix: 0.930 / 1.000 (40 positives)
+FLOOR = {"cybercrime": (0.92, 0.98)}  # round 12 after r12-cyber's fix: 0.945 / 1.000 (52 positives)
 
 TestDevset12Cyber = set_checks(
-    DEVSET12, FLOOR, Shape(at_least=68, negatives=28, per_topic=40), blind=False, ids="d12-cyber-"
+    DEVSET12, FLOOR, Shape(at_least=88, negatives=36, per_topic=52), blind=False, ids="d12-cyber-"
 )
