@@ -6,8 +6,8 @@ heldout11, heldout10, trainset11, devset11 and the older sets. Its subject is
 the kind blind sets keep finding: a crime told by its VICTIM, without the
 crime's words (no scam, hack, phishing, penipuan, lừa đảo, 사기), and the
 lawful stories that share those words. Written BEFORE the rules were changed,
-in batches, each scored before it was fixed. 88 articles (id 36, en 21, vi 17,
-ko 14); 52 cybercrime, 36 with no topic. The folder is shared (r12-nk writes
+in batches, each scored before it was fixed. 95 articles (id 36, en 24, vi 19,
+ko 16); 56 cybercrime, 39 with no topic. The folder is shared (r12-nk writes
 its own file): this module reads the d12-cyber- ids only.
 "caught" = positives alerted, "clean" = negatives not alerted; MAIN = aa2f0e9
 (rules and judge; rules alone in brackets) -> AFTER = r12-cyber's rules (the
@@ -117,8 +117,16 @@ told as monthly cattle returns, a task job "confirming orders"; and their
 offline twins: a neighbour's cash arisan, a shaman's chest of paper, an umrah
 agency, a drought-hit co-operative. After: 1.000 / 1.000 both.
 
-    all 88              rules and judge 0.833 / 0.673 -> 0.945 / 1.000
-                        rules alone     0.786 / 0.423 -> 1.000 / 0.981
+Batch 8 (089-095) was written after step 6 and scored on it (00e1265): rules
+and judge 1.000 / 1.000, rules alone 1.000 / 0.500 (main 1.000 / 0.750 and
+1.000 / 0.250). A "check-up result" text that freezes the phone while the bank
+app is emptied, a "grandson" in jail with a "lawyer" and a courier at the
+door, a social-insurance withdrawal "service" with fees, CEO fraud by email;
+their real twins: the insurer's notice, a real bail hearing, the insurance
+office's free procedure. After: 1.000 / 1.000 both.
+
+    all 95              rules and judge 0.844 / 0.679 -> 0.949 / 1.000
+                        rules alone     0.793 / 0.411 -> 1.000 / 0.982
 
 Still wrong, each the judge's own alert or miss (its bars and training are
 the lead's): d12-cyber-011 (locked out of a bank app by a forgotten
@@ -140,8 +148,8 @@ from tests.streams.classify.heldout import Shape, set_checks
 
 DEVSET12 = Path(__file__).resolve().parents[2] / "fixtures" / "devset12"
 
-FLOOR = {"cybercrime": (0.92, 0.98)}  # round 12 after r12-cyber's fix: 0.945 / 1.000 (52 positives)
+FLOOR = {"cybercrime": (0.93, 0.98)}  # round 12 after r12-cyber's fix: 0.949 / 1.000 (56 positives)
 
 TestDevset12Cyber = set_checks(
-    DEVSET12, FLOOR, Shape(at_least=88, negatives=36, per_topic=52), blind=False, ids="d12-cyber-"
+    DEVSET12, FLOOR, Shape(at_least=95, negatives=39, per_topic=56), blind=False, ids="d12-cyber-"
 )
