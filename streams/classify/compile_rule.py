@@ -178,6 +178,7 @@ def _salience(
         mine if spec.mentions and mine else None,
         tuple(spec.beside),
         title_alone_words=spec.title_alone_words,
+        title_like_text=spec.title_like_text,
         other_names=other - rule_keys,
     )
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from pantau.core.article import Article
 from pantau.core.language import same_family
 from pantau.streams.classify.evidence import describe_voided
-from pantau.streams.classify.judgement import headline_voided
+from pantau.streams.classify.judgement import headline_voided, text_voided
 from pantau.streams.classify.rule_language import Language
 from pantau.streams.classify.salience import beside_check, salient
 
@@ -63,7 +63,7 @@ def diagnose(ruleset: RuleSet, rule_id: str, article: Article) -> Diagnosis | No
     mine = [v for v in voided.get(rule.topic, ()) if v.key in keys]
     good, note = ruleset.headline_holds(rule, ctx, voided.get(rule.topic, ()))
     if good and rule.salience is not None and ruleset.use_salience:
-        good, note = salient(rule, ctx, rule.salience, headline_voided(mine, keys))
+        good, note = salient(rule, ctx, rule.salience, headline_voided(mine, keys), text_voided(mine, keys))
         if good and rule.salience.beside:
             good, why = beside_check(rule, ctx, rule.salience, ruleset.classify(article).topics, ruleset.topic_keys)
             note = why or note

@@ -23,7 +23,7 @@ from pantau.streams.classify.diagnose import Diagnosis, diagnose
 from pantau.streams.classify.evidence import Matched, describe_voided, explain_match
 from pantau.streams.classify.headline import Frame, HeadlineScope, framed, headline_scope
 from pantau.streams.classify.judge import Judge
-from pantau.streams.classify.judgement import Cue, Voided, discount, headline_voided
+from pantau.streams.classify.judgement import Cue, Voided, discount, headline_voided, text_voided
 from pantau.streams.classify.records import Classified, Match
 from pantau.streams.classify.rule_language import Language, ReachLanguage
 from pantau.streams.classify.salience import beside_check, salient
@@ -242,8 +242,13 @@ class RuleSet:
             return None
         if rule.salience is None or not self.use_salience:
             return score, ""
+        keys = {k for k, _w, _f in rule.score_keys} if voided else set()
         ok, note = salient(
-            rule, ctx, rule.salience, bool(voided) and headline_voided(voided, {k for k, _w, _f in rule.score_keys})
+            rule,
+            ctx,
+            rule.salience,
+            bool(voided) and headline_voided(voided, keys),
+            bool(voided) and text_voided(voided, keys),
         )
         return (score, note) if ok else None
 

@@ -18,7 +18,7 @@ from pantau.streams.classify.compiled import CompiledRule, Context, Hits
 from pantau.streams.classify.engine import RuleSet
 from pantau.streams.classify.evidence import hit_counts
 from pantau.streams.classify.judge import Verdict
-from pantau.streams.classify.judgement import Voided, headline_voided
+from pantau.streams.classify.judgement import Voided, headline_voided, text_voided
 from pantau.streams.classify.records import Classified
 from pantau.streams.classify.rule_language import Language
 from pantau.streams.classify.salience import beside_check, salient
@@ -139,7 +139,9 @@ def _lacked(
             return 5, why
         if rule.salience is not None:
             keys_voided = [v for v in voided if v.key in keys]
-            ok, note = salient(rule, ctx, rule.salience, headline_voided(keys_voided, keys))
+            ok, note = salient(
+                rule, ctx, rule.salience, headline_voided(keys_voided, keys), text_voided(keys_voided, keys)
+            )
             if not ok:
                 # The hits a sense or a denial took away made it a passing mention: say which.
                 gone = [ruleset.describe_voided(v, ctx.shadow) for v in keys_voided[:2]]

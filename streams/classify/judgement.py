@@ -41,6 +41,7 @@ __all__ = [
     "DENIED",
     "discount",
     "headline_voided",
+    "text_voided",
     "CLAUSE_BREAKS",
     "SENTENCE_BREAKS",
 ]
@@ -228,3 +229,8 @@ def _void_listed(
 def headline_voided(voided: Sequence[Voided], keys: set[int] | frozenset[int]) -> bool:
     """True when a hit of ``keys`` in the title was denied or of another sense ("Hotel ASEAN ...")."""
     return any(v.hit[2] == 0 and v.key in keys for v in voided)
+
+
+def text_voided(voided: Sequence[Voided], keys: set[int] | frozenset[int]) -> bool:
+    """True when a hit of ``keys`` below the title was denied or of another sense ("seperti Korea Utara")."""
+    return any(v.hit[2] != 0 and v.key in keys for v in voided)

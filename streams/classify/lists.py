@@ -114,15 +114,26 @@ def list_neighbour(text: str, start: int, end: int, min_items: int) -> tuple[int
 
 
 _LIST_LINE = re.compile(
-    r"\s*(?:\d{1,2}[.)]|[-\u2013\u2022*\u00b7\u25b6\u25ba\u25b3\u25c7\u25cb\u25cf\u25a1\u25a0\u25aa]"
-    r"|(?:[^\W\d_][\w'\u2019]*[ \t]?){1,3}:)\s"
+    r"\s*(?:\d{1,2}[.)]|[-\u2013\u2022*\u00b7\u25b2\u25b6\u25b7\u25ba\u25b3\u25c6\u25c7\u25cb\u25cf\u25a1\u25a0\u25aa]"
+    r"|(?:[^\W\d_][\w'\u2019]*[ \t]?){1,3}:)(?:\s|(?=\d{1,2}[:.]\d{2}\s))"
 )
-"""A line that opens like a list item: "3. ", "- ", "• ", "TUESDAY: ", "Thứ Hai: " (at most three label words)."""
+"""A line that opens like a list item: "3. ", "- ", "• ", "▲ ", "TUESDAY: ", "Thứ Hai: " (at most three label words),
+or a bullet glued to a time ("-10:00 국회 본회의")."""
 _LINE_REACH = 3000  # characters searched on each side of the hit's line: bounded on hostile input
+_PROSE_WORDS = 35
+"""A line this long is a paragraph, not an item: a speaker's turn in a transcript ("NARASUMBER: ..."), a Q&A's
+answer ("Đáp: ..."). An agenda's or a week ahead's items run to about 30 words at most."""
+_KO_SENTENCE_END = re.compile(r"(?:다|함|음|임)[.\"'\u201d\u2019)]*\s*$")
+"""A Korean line that ends a sentence (밝혔다., 합의하였다., 점검함) is a release's paragraph under a bullet (■, □),
+not a digest's or an agenda's item (△ 아세안 경제장관회의 개막, ▲ 11:00 사무총장 접견)."""
 
 
 def _is_list_line(text: str, lo: int, hi: int) -> bool:
-    return _LIST_LINE.match(text, lo, hi) is not None
+    m = _LIST_LINE.match(text, lo, hi)
+    if m is None:
+        return False
+    line = text[m.end() : hi]
+    return len(line.split()) < _PROSE_WORDS and _KO_SENTENCE_END.search(line) is None
 
 
 def list_line_neighbour(text: str, start: int, min_lines: int) -> tuple[int, int] | None:

@@ -42,6 +42,7 @@ class Salience:
     lead_sentence: bool = False  # the lead is the content's first sentence (beside another topic's story)
     title_alone_words: int = 0  # > 0: in a text this long or longer, a title hit needs the topic named again below it
     other_names: frozenset[int] = frozenset()  # the topic named without its name: a hit each, never a lead
+    title_like_text: bool = False  # True: a title hit over a text whose every hit was voided is read as they were
 
 
 PARAGRAPH_END = re.compile(r"\n[ \t]*\n|(?<=[.!?:\"\u201d\u2019)])[ \t]*\n")
@@ -76,13 +77,18 @@ def _mentions(shadow: Shadow, spans: list[tuple[int, int, int]]) -> int:
     return count
 
 
-def salient(rule: CompiledRule, ctx: Context, salience: Salience, headline_other: bool = False) -> tuple[bool, str]:
+def salient(
+    rule: CompiledRule, ctx: Context, salience: Salience, headline_other: bool = False, text_other: bool = False
+) -> tuple[bool, str]:
     """Whether the rule's hits make the story about its topic, and why (for explanations).
 
     ``headline_other``: the title's hit was denied or of another sense (a hotel,
     a cup, "bukan serangan siber"). The headline says what the story is about,
     so a counted hit in the summary or the lead is then no longer enough: only
-    ``min_hits`` hits make the story.
+    ``min_hits`` hits make the story. ``text_other``: a hit below the title was
+    voided; with ``title_like_text``, a title hit over a text with no counted
+    hit is read in that sense too (a headline's "Jadi Korea Utara" over a
+    debate that says "apa bedanya kita dengan Korea Utara").
     """
     shadow, hits = ctx.shadow, ctx.hits
     mentions = salience.mentions
@@ -111,6 +117,13 @@ def salient(rule: CompiledRule, ctx: Context, salience: Salience, headline_other
         return True, "found through other topics"  # topic: references: those topics passed their own check
     if any(f == 0 for _s, _e, f in spans) or any(h[0] == 0 for h in regex_hits):
         own_below = any(sp[2] != 0 for sp in spans) or any(h[0] != 0 for h in regex_hits)
+        if not own_below and text_other and salience.title_like_text and count < salience.min_hits:
+            # The text uses the name only in another sense (a figure of speech, a denial): so does its headline.
+            return False, (
+                "a passing mention: the text below the title names it only where it did not count (another "
+                f"sense or a denial), so the title's hit is read that way too ({count} hit(s), needs "
+                f"{salience.min_hits})"
+            )
         if own_below or not salience.title_alone_words or (words := _words(shadow)) < salience.title_alone_words:
             return True, "about the topic: a hit in the title"
         if any(sp[2] != 0 for sp in others):

@@ -107,6 +107,10 @@ class SalienceSpec(BaseModel):
     title_alone_words: int = Field(default=0, ge=0)
     """> 0: a title hit alone makes the story only in a text shorter than this; a longer one must name the
     topic again in its lead, or ``min_hits`` times below the title (a film review, an obituary, a list)."""
+    title_like_text: bool = False
+    """True: when every hit below the title was voided (another sense, a denial: "apa bedanya kita dengan
+    Korea Utara"), the title's hit is read the same way and alone does not make the story; ``min_hits``
+    hits still do."""
     mentions: list[Item] = Field(default_factory=list)
     other_names: list[Item] = Field(default_factory=list)
     """The topic named without its name (the regime, its army, its spy agency, its cities, "the Jakarta

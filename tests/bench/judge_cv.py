@@ -56,6 +56,7 @@ SETS = (
     "devset10",
     "devset11",
     "trainset11",
+    "heldout12",
     "trainset9",  # scored as folds, but like the shipped judge no fold learns from them (``trained``)
     "breadth8",
 )
@@ -360,6 +361,11 @@ CONFIGS: dict[str, Design] = {
     "r11rules": Design(veto_chars=1200, strong_hits=10),
     "d11": Design(veto_chars=1200, strong_hits=10, learn=("devset11",)),
     "d11h11": Design(veto_chars=1200, strong_hits=10, learn=("devset11", "heldout11")),
+    # Round 12: heldout12 opened (a fold either way); each of the last three blind sets weighed for teaching.
+    "r12base": Design(veto_chars=1200, strong_hits=10),
+    "h12": Design(veto_chars=1200, strong_hits=10, learn=("heldout12",)),
+    "h11h12": Design(veto_chars=1200, strong_hits=10, learn=("heldout11", "heldout12")),
+    "h10h11h12": Design(veto_chars=1200, strong_hits=10, learn=("heldout10", "heldout11", "heldout12")),
 }
 BARS: dict[str, dict[str, tuple[float, float, int]]] = {
     # Per-topic bars (veto, alone, strong_hits) where a design's differ by topic: rules/judge/judge.yaml.
@@ -386,7 +392,10 @@ BARS: dict[str, dict[str, tuple[float, float, int]]] = {
     "h10": {"cybercrime": (0.1, 0.75, 10)},
     **{
         name: {"cybercrime": (0.1, 0.75, 10)}
-        for name in ("r11base", "h11", "h10h11", "t11", "d10", "r11all", "r11rules", "d11", "d11h11")
+        for name in (
+            *("r11base", "h11", "h10h11", "t11", "d10", "r11all", "r11rules", "d11", "d11h11"),
+            *("r12base", "h12", "h11h12", "h10h11h12"),
+        )
     },
 }
 
@@ -417,7 +426,7 @@ def main() -> int:
             k: {t: f"{v['precision']:.3f}/{v['recall']:.3f}" for t, v in result[name][k].items()}
             for k in ("pooled", "judge_only_full_text", "judge_only_title_lead")
         }
-        for s in ("heldout11", "trainset11", "devset10", "devset11"):
+        for s in ("heldout11", "heldout12", "trainset11", "devset11"):
             fold = result[name]["per_set"].get(s, {})
             brief[s] = {t: f"{v['precision']:.3f}/{v['recall']:.3f}" for t, v in fold.items()}
         print(f"{name} ({time.perf_counter() - t0:.0f} s): {json.dumps(brief)}", file=sys.stderr)

@@ -207,3 +207,26 @@ def test_list_line_neighbour_finds_a_run_of_list_lines():
     assert near is not None and text[near[0] : near[1]] == "- satu"
     assert list_line_neighbour(text, at, 4) is None
     assert list_line_neighbour("Prosa ASEAN biasa.\n- a\n- b\n- c", 6, 3) is None  # the hit's own line is prose
+
+
+def test_a_releases_bulleted_paragraphs_and_a_transcripts_turns_are_prose_not_list_lines(rules_dir, article):
+    rs = load_ruleset(rules_dir(asean=AGENDA.replace("ministers]", "ministers, 사무총장]")))
+    release = (
+        "보 도 자 료\n\n"
+        "■ 경찰청은 마닐라에서 열린 아세안폴 총회에 참석해 공동대응 방안을 제안했다고 밝혔다.\n\n"
+        "■ 회원국 경찰청장들은 정보 공유에 합의했다.\n\n"
+        "■ 경찰청은 ASEAN 사무총장과 면담했다.\n"
+    )
+    assert rs.classify(article(release, title="[보도자료] 경찰청, 스캠 공조 제안", language="ko")).topics == ("asean",)
+    turn = (
+        "RATNA: Para menteri ASEAN sepakat mempercepat integrasi pembayaran digital dan konektivitas listrik "
+        "kawasan, dan bagi daerah perbatasan seperti Kalimantan Barat ini berarti peluang menjual listrik dan hasil "
+        "bumi ke Sarawak dengan aturan yang lebih sederhana serta biaya lebih rendah."
+    )
+    transcript = f"PEMANDU: Selamat pagi.\n\n{turn}\n\nPEMANDU: Terima kasih.\n\nRATNA: Sama-sama."
+    assert rs.classify(article(transcript, title="Transkrip dialog radio")).topics == ("asean",)
+    # a Korean digest's items end without a sentence's ending, and a day's agenda glues its bullet to the time
+    digest = "△ 코스피 2,600선 후퇴\n△ ASEAN 사무총장 방한\n△ 서울 아침 영하 8도\n"
+    assert rs.classify(article(digest, title="[간추린 뉴스]", language="ko")).topics == ()
+    agenda = "▲경제\n-08:00 물가 브리핑(세종)\n-10:00 장관, ASEAN 사무총장 접견(외교부)\n-15:00 설명회(한은)\n"
+    assert rs.classify(article(agenda, title="[오늘의 주요 일정]", language="ko")).topics == ()

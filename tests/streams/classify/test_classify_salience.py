@@ -264,3 +264,43 @@ def test_other_names_name_the_topic_again_and_add_a_hit_but_never_match_alone(ru
     assert rs.classify(article(lone, title="Exchange loses $96 million")).topics == ()
     # other names alone never make a rule match, even in the title
     assert rs.classify(article("The regime denies it.", title="Hyesan prices soar")).topics == ()
+
+
+TITLE_LIKE_TEXT = """\
+terms:
+  dprk: [Korea Utara]
+senses:
+  - why: a figure of speech
+    terms: ["@dprk"]
+    before: [bedanya]
+    window: 3
+salience:
+  lead_words: 60
+  min_hits: 2
+  title_like_text: true
+rules:
+  - id: dprk
+    any: ["@dprk"]
+"""
+
+_DEBATE = '"Kalau semua rahasia, apa bedanya kita dengan Korea Utara?" kata anggota fraksi.'
+
+
+def test_a_title_hit_over_a_text_that_uses_the_name_only_in_another_sense_is_read_that_way(rules_dir, article):
+    rs = load_ruleset(rules_dir(north_korea=TITLE_LIKE_TEXT))
+    title = "Fraksi: Jangan Sampai Kita Jadi Korea Utara"
+    assert rs.classify(article(_DEBATE, title=title)).topics == ()
+    misses = {m.topic: m for m in near_misses(rs, article(_DEBATE, title=title), set())}
+    assert misses["north-korea"].lacked.startswith(
+        "a passing mention: the text below the title names it only where it did not count"
+    )
+    # a text that names it once more, in its own sense, makes the title count again
+    real = _DEBATE + " Korea Utara menembakkan rudal pagi ini."
+    assert rs.classify(article(real, title=title)).topics == ("north-korea",)
+    # a text that never names it: the title alone still makes a short story (as before)
+    assert rs.classify(article("Rudal jatuh di laut timur.", title="Korea Utara tembakkan rudal")).topics == (
+        "north-korea",
+    )
+    # without title_like_text, the title's hit is enough (the default)
+    plain = load_ruleset(rules_dir(north_korea=TITLE_LIKE_TEXT.replace("  title_like_text: true\n", "")))
+    assert plain.classify(article(_DEBATE, title=title)).topics == ("north-korea",)

@@ -85,8 +85,8 @@ HELDOUT12 = Path(__file__).resolve().parents[2] / "fixtures" / "heldout12"
 
 FLOOR = {
     # topic: (precision, recall)
-    "asean": (0.97, 0.92),
-    "north-korea": (0.93, 0.97),
+    "asean": (0.97, 0.95),  # round 12 (r12-nk): 1.000 / 0.976, one article under
+    "north-korea": (0.97, 0.97),  # round 12 (r12-nk): 1.000 / 1.000, one article under
     "cybercrime": (0.96, 0.98),  # round 12 (r12-cyber): 0.983 / 1.000, was 0.982 / 0.949
 }
 
