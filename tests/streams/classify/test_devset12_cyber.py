@@ -6,8 +6,8 @@ heldout11, heldout10, trainset11, devset11 and the older sets. Its subject is
 the kind blind sets keep finding: a crime told by its VICTIM, without the
 crime's words (no scam, hack, phishing, penipuan, lừa đảo, 사기), and the
 lawful stories that share those words. Written BEFORE the rules were changed,
-in batches, each scored before it was fixed. 95 articles (id 36, en 24, vi 19,
-ko 16); 56 cybercrime, 39 with no topic. The folder is shared (r12-nk writes
+in batches, each scored before it was fixed. 103 articles (id 38, en 26, vi 21,
+ko 18); 60 cybercrime, 43 with no topic. The folder is shared (r12-nk writes
 its own file): this module reads the d12-cyber- ids only.
 "caught" = positives alerted, "clean" = negatives not alerted; MAIN = aa2f0e9
 (rules and judge; rules alone in brackets) -> AFTER = r12-cyber's rules (the
@@ -125,8 +125,18 @@ door, a social-insurance withdrawal "service" with fees, CEO fraud by email;
 their real twins: the insurer's notice, a real bail hearing, the insurance
 office's free procedure. After: 1.000 / 1.000 both.
 
-    all 95              rules and judge 0.844 / 0.679 -> 0.949 / 1.000
-                        rules alone     0.793 / 0.411 -> 1.000 / 0.982
+Batch 9 (096-103) was written after step 7 and scored on it (640002f): rules
+and judge 1.000 / 1.000, rules alone 1.000 / 0.750 (main the same). A
+"network operator" SIM upgrade, a "card delivery" call that leads to a fake
+regulator, a Marketplace seller's fake "receive payment" page (en, id); their
+real twins: operators' and card companies' notices, a buyer's no-show,
+marketplace fees. After: 1.000 / 1.000 both.
+
+    all 103             rules and judge 0.857 / 0.700 -> 0.952 / 1.000
+                        rules alone     0.812 / 0.433 -> 1.000 / 0.983
+
+(main's figures here are aa2f0e9's rules on the engine after r12-nk's merge,
+26179b1; the batches' figures were taken before that merge.)
 
 Still wrong, each the judge's own alert or miss (its bars and training are
 the lead's): d12-cyber-011 (locked out of a bank app by a forgotten
@@ -148,8 +158,8 @@ from tests.streams.classify.heldout import Shape, set_checks
 
 DEVSET12 = Path(__file__).resolve().parents[2] / "fixtures" / "devset12"
 
-FLOOR = {"cybercrime": (0.93, 0.98)}  # round 12 after r12-cyber's fix: 0.949 / 1.000 (56 positives)
+FLOOR = {"cybercrime": (0.93, 0.98)}  # round 12 after r12-cyber's fix: 0.952 / 1.000 (60 positives)
 
 TestDevset12Cyber = set_checks(
-    DEVSET12, FLOOR, Shape(at_least=95, negatives=39, per_topic=56), blind=False, ids="d12-cyber-"
+    DEVSET12, FLOOR, Shape(at_least=103, negatives=43, per_topic=60), blind=False, ids="d12-cyber-"
 )
