@@ -6,8 +6,8 @@ heldout11, heldout10, trainset11, devset11 and the older sets. Its subject is
 the kind blind sets keep finding: a crime told by its VICTIM, without the
 crime's words (no scam, hack, phishing, penipuan, lừa đảo, 사기), and the
 lawful stories that share those words. Written BEFORE the rules were changed,
-in batches, each scored before it was fixed. 103 articles (id 38, en 26, vi 21,
-ko 18); 60 cybercrime, 43 with no topic. The folder is shared (r12-nk writes
+in batches, each scored before it was fixed. 107 articles (id 39, en 27, vi 22,
+ko 19); 60 cybercrime, 47 with no topic. The folder is shared (r12-nk writes
 its own file): this module reads the d12-cyber- ids only.
 "caught" = positives alerted, "clean" = negatives not alerted; MAIN = aa2f0e9
 (rules and judge; rules alone in brackets) -> AFTER = r12-cyber's rules (the
@@ -132,7 +132,14 @@ regulator, a Marketplace seller's fake "receive payment" page (en, id); their
 real twins: operators' and card companies' notices, a buyer's no-show,
 marketplace fees. After: 1.000 / 1.000 both.
 
-    all 103             rules and judge 0.857 / 0.700 -> 0.952 / 1.000
+Batch 10 (104-107) was written after step 8 and the merge of main, and scored
+on them (32ecd6e): hard negatives for told-withdrawal-fee, money withheld
+offline behind a fee (a savings co-operative, a landlord's jeonse deposit, a
+village credit fund, a friend's failed restaurant): clean 3/4 -> 4/4 (main
+4/4: the jeonse deposit alerted through round 12's own told-withdrawal-fee,
+now vetoed by a lease's words).
+
+    all 107             rules and judge 0.857 / 0.700 -> 0.952 / 1.000
                         rules alone     0.812 / 0.433 -> 1.000 / 0.983
 
 (main's figures here are aa2f0e9's rules on the engine after r12-nk's merge,
@@ -161,5 +168,5 @@ DEVSET12 = Path(__file__).resolve().parents[2] / "fixtures" / "devset12"
 FLOOR = {"cybercrime": (0.93, 0.98)}  # round 12 after r12-cyber's fix: 0.952 / 1.000 (60 positives)
 
 TestDevset12Cyber = set_checks(
-    DEVSET12, FLOOR, Shape(at_least=103, negatives=43, per_topic=60), blind=False, ids="d12-cyber-"
+    DEVSET12, FLOOR, Shape(at_least=107, negatives=47, per_topic=60), blind=False, ids="d12-cyber-"
 )
