@@ -60,6 +60,16 @@ cybercrime false alarm, at the cost of one more north-korea false alarm;
 asean did not move. Every figure is 0.95 or better except cybercrime recall,
 0.949 (56 of 59).
 
+Round 12 (r12-cyber) tuned the cybercrime rules on the kinds of its three
+cybercrime misses (a victim's account of an app installed from a "cek resi"
+message, of a romance that moved a widow's money into a trading app whose
+profits waited on a "tax clearance fee", an op-ed on "việc nhẹ, lương cao"
+compounds), written anew in tests/fixtures/devset12/cyber.yaml: cybercrime
+0.982 / 0.949 -> 0.983 / 1.000 (rules alone 0.932 / 0.932 -> 0.937 / 1.000).
+The false alarm left, h12-id-a-030 (an online-gambling bust by a police cyber
+directorate, labelled none), is not tuned away: every other set labels such
+busts cybercrime (heldout2 h2-id-02, heldout3 h3-id-026, rules/corpus id-39).
+
 The floor is the AFTER figure minus a margin of about one article. Do not edit
 the texts or labels. Round 12 may read its mistakes and tune on their kinds;
 heldout13 measures blind in its place.
@@ -77,7 +87,7 @@ FLOOR = {
     # topic: (precision, recall)
     "asean": (0.97, 0.95),  # round 12 (r12-nk): 1.000 / 0.976, one article under
     "north-korea": (0.97, 0.97),  # round 12 (r12-nk): 1.000 / 1.000, one article under
-    "cybercrime": (0.96, 0.93),
+    "cybercrime": (0.96, 0.98),  # round 12 (r12-cyber): 0.983 / 1.000, was 0.982 / 0.949
 }
 
 # A development set since round 12: a failure lists the mistakes.
