@@ -156,8 +156,8 @@ class RuleSet:
             candidates.update(key_rules.get(key, ()))
         # A candidate missing a term it cannot match without would fail its test (requirements.py): not
         # tested, and its topic's denials and senses are not judged for it. A topic's view only removes hits.
-        rules = self.rules
-        live = [i for i in sorted(candidates) if not rules[i].topic_refs and holds(rules[i].requires, base)]
+        rules, present = self.rules, frozenset(base)  # a set, so that isdisjoint walks the smaller side
+        live = [i for i in sorted(candidates) if not rules[i].topic_refs and holds(rules[i].requires, present)]
         views, voided = self._views(article, ctx, {rules[i].topic for i in live} | self._ref_topics)
         matched: list[Matched] = []
         for index in live:
