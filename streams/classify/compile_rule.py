@@ -31,6 +31,7 @@ from pantau.streams.classify.query import (
     parse_item,
     parse_query,
 )
+from pantau.streams.classify.requirements import required_keys, requirements
 from pantau.streams.classify.salience import Salience
 from pantau.streams.classify.scan import run_regex
 from pantau.streams.classify.schema import RuleSpec, SalienceSpec, TermSpec
@@ -59,7 +60,11 @@ def compile_rule(
     acc = Collected()
     compiler = RuleCompiler(table, dict(lists), topics, run_regex)
     parts: list[Test] = []
+    needs: list[frozenset[int]] = []  # key sets the rule cannot match without (requirements.py)
     ok = True
+
+    def keys_of(node: Node) -> tuple[int, ...]:
+        return compiler.leaf(node, fields, False, Collected()).keys
 
     def item_node(group: str, i: int, item: str | TermSpec) -> Node:
         if isinstance(item, TermSpec):
@@ -80,6 +85,8 @@ def compile_rule(
                     _lint_item(f, base + (group, i), node, report)
                 if group == "all" or not isinstance(node, (Term, ListRef)):
                     parts.append(_negate(compiler.compile(node, fields, group != "none", acc), group == "none"))
+                    if group != "none":
+                        needs.extend(required_keys(node, keys_of))
                 else:
                     # Resolved one by one here, so an unknown @list or an empty term is located at its
                     # own item; the group is then compiled as one leaf below.
@@ -96,6 +103,8 @@ def compile_rule(
                 Or(tuple(nodes)) if len(nodes) > 1 else nodes[0], fields, group != "none", acc, merge=True
             )
             parts.append(_negate(test, group == "none"))
+            if group == "any":
+                needs.extend(required_keys(Or(tuple(nodes)), keys_of))
     if rule.query is not None:
         raw_query = f.tree["rules"][index].get("query", rule.query)  # keeps its quoting style, for columns
         try:
@@ -105,6 +114,7 @@ def compile_rule(
             for ref in _list_refs(node):
                 used.add(ref)
             parts.append(compiler.compile(node, fields, True, acc))
+            needs.extend(required_keys(node, keys_of))
         except (QueryError, CompileError) as exc:
             ok = False
             pos = exc.pos if exc.pos is not None else 0
@@ -160,6 +170,7 @@ def compile_rule(
         salience=_salience(salience, frozenset(weights), mentions, other),
         source=_source(rule),
         veto_keys=tuple(sorted({k for leaf in acc.vetoes for k in leaf.keys})),
+        requires=requirements(needs),
     )
 
 

@@ -135,6 +135,9 @@ class CompiledRule:
     source: str = ""  # the conditions as written, for explaining a miss
     veto_keys: tuple[int, ...] = ()
     """Keys of terms under none: or NOT: what can block the rule (``rules diff`` names them)."""
+    requires: tuple[frozenset[int], ...] = ()
+    """Key sets that must each share a key with the hits for ``test`` to hold (requirements.py); the engine
+    tests a candidate only when they do."""
 
     def score(self, ctx: Context) -> float:
         """Sum of positive hits' weights; title hits count ``title_boost`` times.

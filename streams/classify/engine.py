@@ -7,7 +7,8 @@ per hit) -> the rules that one of their terms made a candidate are evaluated
 one reference rule finds can satisfy another) ->
 each match is explained (hits with original offsets, a marked snippet) -> the
 judge, if any, gives its second opinion. The steps live beside it: scan.py
-(hits), evidence.py (explanations), second_opinion.py (the judge's say),
+(hits), requirements.py (which candidates need no test), evidence.py (explanations),
+second_opinion.py (the judge's say),
 diagnose.py (why a rule did not match), rule_language.py (language, on demand).
 """
 
@@ -25,6 +26,7 @@ from pantau.streams.classify.headline import Frame, HeadlineScope, framed, headl
 from pantau.streams.classify.judge import Judge
 from pantau.streams.classify.judgement import Cue, Voided, discount, headline_voided, text_voided
 from pantau.streams.classify.records import Classified, Match
+from pantau.streams.classify.requirements import holds
 from pantau.streams.classify.rule_language import Language, ReachLanguage
 from pantau.streams.classify.salience import beside_check, salient
 from pantau.streams.classify.scan import scan_fields
@@ -71,6 +73,8 @@ class RuleSet:
         # languages ("gia", "ban", "du"): such terms need their accents even in unaccented text.
         self._one_syllable = frozenset(k for k, forms in self.accented.items() if all(" " not in f for f in forms))
         self._with_topics = tuple(i for i, r in enumerate(self.rules) if r.topic_refs)
+        self._ref_topics = frozenset(self.rules[i].topic for i in self._with_topics)
+        """Topics of the ``topic:`` rules: ``_chain`` evaluates them on every article, on their topic's view."""
         self._beside = any(r.salience is not None and r.salience.beside for r in self.rules)
         keys: dict[str, set[int]] = {}
         for r in self.rules:
@@ -102,21 +106,32 @@ class RuleSet:
 
     def prepare(self, article: Article) -> tuple[Context, dict[str, Hits], dict[str, list[Voided]]]:
         """Scan the article once; per topic, the hits its denials and senses leave (only topics with voided hits)."""
+        ctx = self._context(article)
+        return (ctx, *self._views(article, ctx, None))
+
+    def _context(self, article: Article) -> Context:
         shadow = build_shadow(article.title, article.summary, article.content)
-        ctx = Context(self._scan(shadow), shadow, self.regex_budget)
+        return Context(self._scan(shadow), shadow, self.regex_budget)
+
+    def _views(
+        self, article: Article, ctx: Context, topics: set[str] | None
+    ) -> tuple[dict[str, Hits], dict[str, list[Voided]]]:
+        """Per topic (of ``topics``, None: all), the hits its denials and senses leave, and what they voided."""
         views: dict[str, Hits] = {}
         voided: dict[str, list[Voided]] = {}
-        if self.use_cues and (not self._cue_keys.isdisjoint(ctx.hits) or not self._list_keys.isdisjoint(ctx.hits)):
+        hits, shadow = ctx.hits, ctx.shadow
+        if self.use_cues and (not self._cue_keys.isdisjoint(hits) or not self._list_keys.isdisjoint(hits)):
             reach = ReachLanguage(article, shadow)
-            hits = ctx.hits
             for topic, j in self.judgement.items():
+                if topics is not None and topic not in topics:
+                    continue
                 words, targets, listed = self._cue_needs[topic]
                 if (words.isdisjoint(hits) or targets.isdisjoint(hits)) and listed.isdisjoint(hits):
                     continue  # no cue of this topic can void anything here (discount would return hits as they are)
                 view, gone = discount(hits, j.cues, j.keys, shadow, reach)
                 if gone:
                     views[topic], voided[topic] = view, gone
-        return ctx, views, voided
+        return views, voided
 
     def _scan(self, shadow: Shadow) -> Hits:
         """Every hit, less those of accented terms that lost their accents in accented text (see scan_fields)."""
@@ -133,18 +148,23 @@ class RuleSet:
         ``judged=False``: the rules alone (their own examples, and explanations of a veto).
         """
         language = Language(article)  # detected only if a rule or a denial window depends on it
-        ctx, views, voided = self.prepare(article)
+        ctx = self._context(article)
         base = ctx.hits
         candidates: set[int] = set(self._plain_always)
         key_rules = self.key_rules
         for key in base:
             candidates.update(key_rules.get(key, ()))
+        # A candidate missing a term it cannot match without would fail its test (requirements.py): not
+        # tested, and its topic's denials and senses are not judged for it. A topic's view only removes hits.
+        rules, present = self.rules, frozenset(base)  # a set, so that isdisjoint walks the smaller side
+        live = [i for i in sorted(candidates) if not rules[i].topic_refs and holds(rules[i].requires, present)]
+        views, voided = self._views(article, ctx, {rules[i].topic for i in live} | self._ref_topics)
         matched: list[Matched] = []
-        for index in sorted(candidates):
-            rule = self.rules[index]
-            if rule.topic_refs:
-                continue
+        for index in live:
+            rule = rules[index]
             ctx.hits = views.get(rule.topic, base) if views else base
+            if views and not holds(rule.requires, ctx.hits):
+                continue
             found = self._evaluate(rule, ctx, language, voided.get(rule.topic, ()) if voided else ())
             if found is not None:
                 matched.append((rule, *found))
@@ -265,8 +285,7 @@ class RuleSet:
     def evaluate_rule(self, rule_id: str, article: Article) -> tuple[bool, float, list[str]]:
         """For editors' diagnostics: (conditions met, score, terms found) of one rule."""
         rule = next(r for r in self.rules if r.id == rule_id)
-        shadow = build_shadow(article.title, article.summary, article.content)
-        ctx = Context(self._scan(shadow), shadow, self.regex_budget)
+        ctx = self._context(article)
         found = sorted({self.labels[k] for k, _w, _f in rule.score_keys if k in ctx.hits})
         language = article_language(article.language, article.title, article.summary, article.content)
         ok = (not rule.languages or same_family(language, rule.languages)) and rule.test(ctx)

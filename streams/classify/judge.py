@@ -13,12 +13,11 @@ labelled set, caught most of what the rules got wrong in both directions
   ``alone`` (a high bar), reading only the title and lead, which keeps it
   cheap enough to run on every article.
 
-The model file (``rules/judge/model.npz``) holds hashed-feature weights, no
-pickled objects: features are hashed n-grams (streams/classify/judge_features.py,
-computed in bulk with numpy), weighted by tf-idf and scored by logistic
-regression, all in numpy here. ``pantau rules train`` makes it
-(streams/classify/judge_train.py); the file names the featuriser it was made
-with, and a model made with another is refused with the command to run.
+The model file (``rules/judge/model.npz``) holds hashed-feature weights, no pickled
+objects: features are hashed n-grams (judge_features.py), weighted by tf-idf and scored
+by logistic regression in one compiled loop (judge_kernel.py). ``pantau rules train``
+makes it (judge_train.py); the file names the featuriser it was made with, and a model
+made with another is refused with the command to run.
 """
 
 from __future__ import annotations
@@ -43,6 +42,7 @@ from pantau.streams.classify.judge_features import (
     grams,
     grams_and_lead,
     lead_grams,
+    lead_scores,
     warm,
 )
 
@@ -145,16 +145,27 @@ class _Models:
         The same sums as weigh() and a matrix product, straight on the n-grams with their repeats (sparse
         matrices cost ten times more for one row), in one compiled loop (judge_kernel.score).
         """
-        scratch = getattr(_SCRATCH, "counts", None)
-        if scratch is None:
-            scratch = _SCRATCH.counts = np.zeros(WIDTH, dtype=np.int32)
-        z: np.ndarray = judge_kernel.score(index, self.table, self.bias, scratch)
+        z: np.ndarray = judge_kernel.score(index, self.table, self.bias, _scratch())
         return z
 
 
 _SCRATCH = threading.local()
 """One array of n-gram counts per thread (a web request and the stream may classify at once), all zero between
 texts."""
+
+
+def _scratch() -> np.ndarray:
+    """This thread's n-gram counts (all zero)."""
+    if not hasattr(_SCRATCH, "counts"):
+        _SCRATCH.counts = np.zeros(WIDTH, dtype=np.int32)
+    return _SCRATCH.counts  # type: ignore[no-any-return]  # threading.local attributes are untyped
+
+
+def _floor(bar: float) -> float:
+    """A score under which the probability is surely under ``bar`` (0.01 under its logit; scores clamp at +-60)."""
+    if bar <= 1e-20 or bar >= 1.0:
+        return -math.inf if bar < 1.0 else 30.0  # the probability rounds to 1.0 only above a score of ~36.7
+    return math.log(bar / (1.0 - bar)) - 0.01
 
 
 class Judge:
@@ -215,12 +226,36 @@ class Judge:
             verdicts += self._verdicts(self._alone, lead, rest, alone=True, every=every)
         return verdicts
 
+    def alone_many(self, articles: list[Article], topics: tuple[str, ...]) -> list[list[Verdict]]:
+        """``decide`` for each of many articles no rule matched (the verdicts that hold), the leads in one kernel call.
+
+        Most leads score far under every bar: only an article with a topic within reach of its bar gets the exact
+        test (``_verdicts``' own), so the verdicts are those of ``decide`` one by one.
+        """
+        rest = self._asks({}, topics)[1]
+        if not rest or not articles:
+            return [[] for _ in articles]
+        models = self._alone
+        texts = [article_text(a) for a in articles]
+        z = lead_scores(texts, ALONE_CHARS, models.table, models.bias, _scratch())
+        columns = [models.column[t] for t in rest]
+        near = (z[:, columns] >= np.array([_floor(self.thresholds[t].alone) for t in rest])).any(axis=1)
+        out: list[list[Verdict]] = [[] for _ in articles]
+        for k in np.flatnonzero(near).tolist():
+            out[k] = self._judged(models, z[k].tolist(), rest, alone=True, every=False)
+        return out
+
     def _verdicts(
         self, models: _Models, index: np.ndarray, topics: tuple[str, ...], *, alone: bool, every: bool
     ) -> list[Verdict]:
         """One kind's verdicts on ``topics`` (all with a model) from one text's n-gram indices (not ``every``: only
         those that hold)."""
-        scores = models.scores(index).tolist()
+        return self._judged(models, models.scores(index).tolist(), topics, alone=alone, every=every)
+
+    def _judged(
+        self, models: _Models, scores: list[float], topics: tuple[str, ...], *, alone: bool, every: bool
+    ) -> list[Verdict]:
+        """``_verdicts`` from the text's scores (the logistic model's input, one per topic column)."""
         out = []
         for t in topics:
             p = 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, scores[models.column[t]]))))

@@ -32,6 +32,7 @@ __all__ = [
     "grams",
     "lead_grams",
     "grams_and_lead",
+    "lead_scores",
     "warm",
     "count_rows",
 ]
@@ -111,10 +112,25 @@ def _grams(text: str, cap: int, orders: np.ndarray, lead: int) -> tuple[np.ndarr
     return index, in_lead
 
 
+def lead_scores(texts: list[str], lead: int, table: np.ndarray, bias: np.ndarray, scratch: np.ndarray) -> np.ndarray:
+    """``judge_kernel.score`` of each text's ``lead_grams(text, lead)``, one row per text, from one kernel call.
+
+    The texts are cut, lowered and padded as ``lead_grams`` does one by one, laid end to end in one array.
+    """
+    pieces = [f" {text[: lead + 1].lower()} " for text in texts]
+    codes = np.frombuffer("".join(pieces).encode("utf-32-le"), dtype=np.uint32)
+    starts = np.zeros(len(pieces) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces)), out=starts[1:])
+    ends = np.fromiter((len(text[:lead].lower()) for text in texts), dtype=np.int64, count=len(texts))
+    rows: np.ndarray = judge_kernel.lead_scores(codes, starts, ends, _WORD, _SHIFT, HALF, table, bias, scratch)
+    return rows
+
+
 def warm() -> None:
     """Compile (or load from the cache) the kernels now, so that the first article does not wait for them."""
     grams_and_lead("warm up", 10, 5)
     grams("warm up", 10, orders=(3,))
+    lead_scores(["warm up"], 5, np.zeros((HALF, 2), dtype=np.float32), np.zeros(1), np.zeros(HALF, dtype=np.int32))
 
 
 def count_rows(rows: list[np.ndarray], width: int = WIDTH) -> sparse.csr_matrix:

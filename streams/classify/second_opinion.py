@@ -25,8 +25,14 @@ JUDGE_RULE = "judge"
 def judge_batch(judge: Judge, ruled: list[Classified], topics: tuple[str, ...], version: str) -> list[Classified]:
     """The judge's decision on a batch of the rules' own results (the same as ``judge_matches`` one by one)."""
     out = []
-    for c in ruled:
-        verdicts = judge.decide(c.article, hit_counts(c.matches), topics)
+    # The articles no rule matched (most) have only their leads judged alone: all of them in one kernel call
+    # (a judge without that path, such as a test's scripted one, is asked one article at a time).
+    alone: dict[int, list[Verdict]] = {}
+    if hasattr(judge, "alone_many"):
+        unmatched = [k for k, c in enumerate(ruled) if not c.matches]
+        alone = dict(zip(unmatched, judge.alone_many([ruled[k].article for k in unmatched], topics), strict=True))
+    for k, c in enumerate(ruled):
+        verdicts = alone[k] if k in alone else judge.decide(c.article, hit_counts(c.matches), topics)
         # No verdict that changes anything (most articles: no match, no topic the judge holds alone): as it was.
         kept = judge_matches(judge, c.article, list(c.matches), topics, version, verdicts) if verdicts else None
         out.append(c if kept is None else msgspec.structs.replace(c, matches=tuple(kept)))
