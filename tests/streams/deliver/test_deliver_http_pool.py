@@ -71,9 +71,18 @@ class RawServer:
         return f"{scheme}://127.0.0.1:{self.port}/hook?x=1"
 
     def stop(self) -> None:
-        self.loop.call_soon_threadsafe(self.server.close)
+        # End the connections' handlers on the running loop: left pending, one is closed later by the garbage
+        # collector, after the loop, and its ``writer.close()`` raises "Event loop is closed" into another test.
+        asyncio.run_coroutine_threadsafe(self._shutdown(), self.loop).result(5)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(5)
+
+    async def _shutdown(self) -> None:
+        self.server.close()
+        handlers = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in handlers:
+            task.cancel()
+        await asyncio.gather(*handlers, return_exceptions=True)
 
 
 OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
