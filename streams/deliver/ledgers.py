@@ -75,7 +75,9 @@ class StoryLedgers:
                 ledger.last_update = now
                 if ledger.open == alert.key:
                     ledger.open = ""
-            else:
-                ledger.sent = True
-                ledger.ref = str(ref) if ref else ledger.ref
-            self.outbox.save_ledger(key, updates.encode_ledger(ledger), ledger.at)
+                self.outbox.save_ledger(key, updates.encode_ledger(ledger), ledger.at)
+                continue
+            ledger.sent = True
+            ledger.ref = str(ref) if ref else ledger.ref
+            # The caller marks the alert sent next, in the same step: the outbox may keep this with its sent record.
+            self.outbox.save_ledger(key, updates.encode_ledger(ledger), ledger.at, sending=True)

@@ -149,8 +149,12 @@ class Outbox(Protocol):
     def ledger(self, key: str) -> bytes | None:
         """The story-update ledger of the first alert ``key`` (streams/deliver/updates.py)."""
 
-    def save_ledger(self, key: str, raw: bytes, at: float) -> None:
-        """Store the ledger of the first alert ``key`` (pruned with the sent keys, by ``at``)."""
+    def save_ledger(self, key: str, raw: bytes, at: float, *, sending: bool = False) -> None:
+        """Store the ledger of the first alert ``key`` (pruned with the sent keys, by ``at``).
+
+        ``sending``: the ledger of the pending alert ``key`` itself, written just before ``mark_sent(key)``
+        in the same step; an outbox may keep it in the alert's sent record instead (one record fewer).
+        """
 
     def inhibit_source(self, key: str) -> float | None:
         """When an inhibition source (streams/deliver/inhibit.py) keyed ``key`` was last seen, if ever."""

@@ -180,3 +180,53 @@ def test_story_members_in_a_table_rebuild_the_same_index():
     store = TableStoryStore(table)
     assert store.latest() == T0.timestamp()
     assert store.prune(T0.timestamp() + 1) == 1 and store.get(first.article_id) is None
+
+
+def test_a_sent_first_alert_keeps_its_story_ledger_in_its_sent_record():
+    from pantau.core.logs import get_logger
+    from pantau.streams.deliver import updates
+    from pantau.streams.deliver.ledgers import StoryLedgers
+    from pantau.streams.deliver.plan import _message
+
+    tables = {"outbox": Recorded(), "done": Recorded(), "dead": Recorded(), "ledger": Recorded()}
+    box = TableOutbox(tables["outbox"], tables["done"], tables["dead"], ledger=tables["ledger"])
+    routes = {"asean": RouteSpec(name="asean", topics=["asean"], to=["siem"])}
+    ledgers = StoryLedgers(box, routes, lambda name: get_logger(destination=name))
+    a, b = make_alerts(2)
+    box.enqueue([a, b], [0.0, 0.0])
+    ledgers.record_sent(_message("siem", "asean", "digest", box.pending()), "msg-7", 1.0)
+    box.mark_sent([a.key, b.key], 1.0)
+    # Queued, then sent with the ledger inside: two records per alert, none in story_ledger.
+    assert (tables["outbox"].records, tables["ledger"].records) == (4, 0)
+    # A worker taking over reads the same ledgers: sent, with the destination's message id.
+    second = TableOutbox(dict(tables["outbox"]), {}, {}, ledger=dict(tables["ledger"]))
+    for key in (a.key, b.key):
+        ledger = updates.decode_ledger(second.ledger(key))
+        assert ledger is not None and ledger.sent and ledger.ref == "msg-7"
+    # A later write (a copy folded in, an update sent) goes to story_ledger and is read first from then on.
+    second.save_ledger(a.key, b'{"later":1}', 2.0, sending=True)
+    assert second.ledger(a.key) == b'{"later":1}'
+    # A ledger handed over for an alert that is not pending is stored at once; a dead alert's Done keeps none.
+    box.enqueue(make_alerts(3)[2:], [0.0])
+    c = make_alerts(3)[2]
+    box.save_ledger(c.key, b'{"x":1}', 0.0, sending=False)
+    assert tables["ledger"][c.key] == b'{"x":1}'
+    box.mark_dead([c.key], "gone", 3.0)
+    assert b"ledger" not in tables["outbox"][c.key]
+
+
+def test_a_ledger_kept_in_a_sent_record_is_pruned_by_its_own_time():
+    from pantau.streams.deliver import updates
+
+    tables = {"outbox": {}, "done": {}, "dead": {}, "ledger": {}}
+    box = TableOutbox(tables["outbox"], tables["done"], tables["dead"], ledger=tables["ledger"])
+    (a,) = make_alerts(1)
+    box.enqueue([a], [0.0])
+    first = updates.first_ledger(a)
+    box.save_ledger(a.key, updates.encode_ledger(first), first.at, sending=True)
+    box.mark_sent([a.key], first.at + 100.0)
+    assert box.ledger(a.key) is not None
+    # Past the ledger's time but not the key's: the key is still known, the ledger is gone, as a stored one would be.
+    assert box.prune(first.at + 50.0) == 0
+    assert box.ledger(a.key) is None and box.enqueue([a], [0.0]) == []
+    assert box.prune(first.at + 101.0) == 1 and tables["outbox"] == {}

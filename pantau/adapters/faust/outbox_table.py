@@ -14,7 +14,9 @@ crash, restart or rebalance) rebuilds the same state:
                    "inhibit\x1f" + source -> at   an inhibition source seen (streams/deliver/inhibit.py)
 
 An alert costs two outbox records: its Entry when queued, its Done (over the
-same key) when sent; each record costs the deliverer ~0.1 ms of CPU in Faust's
+same key) when sent, which also carries the story ledger written as it is sent
+(``save_ledger(..., sending=True)``: no ``story_ledger`` record until a later
+copy or update changes it); each record costs the deliverer ~0.1 ms of CPU in Faust's
 producer path (README, worker figures), so records are counted. ``prune`` deletes
 the Done entries of alerts sent before the retention (tombstones in the
 changelog, which compaction then drops), so the tables stay bounded over
@@ -45,12 +47,14 @@ __all__ = ["TableOutbox", "Done"]
 Status = Literal["pending", "sent", "dead"]
 
 
-class Done(msgspec.Struct, frozen=True, kw_only=True):
+class Done(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     """What became of an alert that left the outbox."""
 
     status: Literal["sent", "dead"]
     at: float
     attempts: int
+    ledger: msgspec.Raw = msgspec.Raw()
+    """A sent first alert's story ledger as it was sent, until a later write puts one in ``story_ledger``."""
 
 
 _entry = msgspec.json.Decoder(Entry)
@@ -114,10 +118,13 @@ class TableOutbox:
         self._on_dead = on_dead
         self._on_outcome = on_outcome
         self._pending: dict[str, Entry] | None = None
+        self._sending: dict[str, bytes] = {}
+        """Ledgers handed over with ``sending=True``, for the Done that ``mark_sent`` writes next."""
 
     def reset_cache(self) -> None:
         """Forget the decoded pending entries (call after the tables were recovered anew)."""
         self._pending = None
+        self._sending.clear()
 
     @property
     def _cache(self) -> dict[str, Entry]:
@@ -130,8 +137,11 @@ class TableOutbox:
         self._cache[key] = entry
 
     def _settle(self, key: str, done: Done) -> None:
-        # One record: the Done takes the pending Entry's place under the same key.
+        # One record: the Done takes the pending Entry's place under the same key (with the ledger, when sent).
         self._cache.pop(key, None)
+        ledger = self._sending.pop(key, None)
+        if ledger is not None and done.status == "sent":
+            done = msgspec.structs.replace(done, ledger=msgspec.Raw(ledger))
         self._outbox[key] = _encode(done)
 
     def enqueue(self, alerts: Iterable[Alert], due: Sequence[float]) -> list[Alert]:
@@ -230,6 +240,12 @@ class TableOutbox:
             for key in stale:
                 del table[key]
             old += len(stale)
+        # A ledger kept in a sent record goes when a stored one would (by its ``at``), the key stays till its time.
+        for key, raw in list(self._outbox.items()):
+            if _is_done(raw) and b'"ledger":' in raw:
+                done = _done.decode(raw)
+                if done.ledger and _ledger_at(bytes(done.ledger)) < before:
+                    self._outbox[key] = _encode(Done(status=done.status, at=done.at, attempts=done.attempts))
         stale = [k for k, raw in list(self._ledger.items()) if _ledger_at(raw) < before]
         for key in stale:
             del self._ledger[key]
@@ -244,11 +260,22 @@ class TableOutbox:
         return True
 
     def ledger(self, key: str) -> bytes | None:
-        """The story-update ledger of the first alert ``key``."""
-        return self._ledger.get(key)
+        """The story-update ledger of the first alert ``key`` (the table's, else the one kept with it when sent)."""
+        raw = self._ledger.get(key)
+        if raw is not None:
+            return raw
+        done = self._outbox.get(key)
+        if done is None or not _is_done(done):
+            return None
+        ledger = _done.decode(done).ledger
+        return bytes(ledger) or None
 
-    def save_ledger(self, key: str, raw: bytes, at: float) -> None:
-        """Store the ledger of the first alert ``key`` (its ``at`` travels inside it)."""
+    def save_ledger(self, key: str, raw: bytes, at: float, *, sending: bool = False) -> None:
+        """Store the ledger of the first alert ``key`` (its ``at`` travels inside it); ``sending``: in its Done."""
+        if sending and key in self._cache and key not in self._ledger:
+            # Marked sent next in the same step (StoryLedgers.record_sent, then mark_sent): one record, not two.
+            self._sending[key] = raw
+            return
         self._ledger[key] = raw
 
     def inhibit_source(self, key: str) -> float | None:

@@ -223,7 +223,7 @@ class SqliteOutbox:
         row = self.conn.execute("SELECT value FROM story_ledger WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
 
-    def save_ledger(self, key: str, raw: bytes, at: float) -> None:
+    def save_ledger(self, key: str, raw: bytes, at: float, *, sending: bool = False) -> None:
         """Store the ledger of the first alert ``key``."""
         self.conn.execute("INSERT OR REPLACE INTO story_ledger (key, value, at) VALUES (?, ?, ?)", (key, raw, at))
 
