@@ -236,16 +236,17 @@ class TableOutbox:
         """Delete the Done records of alerts sent before ``before`` (dead ones stay); return how many."""
         old = 0
         for table in (self._outbox, self._done):
-            stale = [key for key, raw in list(table.items()) if _is_done(raw) and _sent_before(raw, before)]
-            for key in stale:
-                del table[key]
-            old += len(stale)
-        # A ledger kept in a sent record goes when a stored one would (by its ``at``), the key stays till its time.
-        for key, raw in list(self._outbox.items()):
-            if _is_done(raw) and b'"ledger":' in raw:
-                done = _done.decode(raw)
-                if done.ledger and _ledger_at(bytes(done.ledger)) < before:
-                    self._outbox[key] = _encode(Done(status=done.status, at=done.at, attempts=done.attempts))
+            for key, raw in list(table.items()):
+                if not _is_done(raw):
+                    continue
+                if _sent_before(raw, before):
+                    del table[key]
+                    old += 1
+                elif b'"ledger":' in raw:
+                    # A ledger kept in a sent record goes when a stored one would (by its ``at``), the key stays.
+                    done = _done.decode(raw)
+                    if done.ledger and _ledger_at(bytes(done.ledger)) < before:
+                        table[key] = _encode(Done(status=done.status, at=done.at, attempts=done.attempts))
         stale = [k for k, raw in list(self._ledger.items()) if _ledger_at(raw) < before]
         for key in stale:
             del self._ledger[key]
