@@ -9,28 +9,39 @@ to centre one on).
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import msgspec
 
 from pantau.core.article import Article
 from pantau.streams.classify.evidence import hit_counts, lead
-from pantau.streams.classify.judge import Judge, Verdict
+from pantau.streams.classify.judge import Verdict
 from pantau.streams.classify.records import Classified, Match
 
-__all__ = ["JUDGE_RULE", "judge_matches", "judge_batch"]
+__all__ = ["JUDGE_RULE", "Reviewer", "judge_matches", "judge_batch"]
 
 JUDGE_RULE = "judge"
 """The rule id of a match the judge made alone (no rule matched; see judge.py)."""
 
 
-def judge_batch(judge: Judge, ruled: list[Classified], topics: tuple[str, ...], version: str) -> list[Classified]:
+class Reviewer(Protocol):
+    """What these functions ask of a judge (``Judge`` in judge.py; a test's scripted one)."""
+
+    def decide(self, article: Article, matched: dict[str, int], topics: tuple[str, ...]) -> list[Verdict]:
+        """The verdicts that change the rules' result for one article (``matched``: hits per matched topic)."""
+        ...
+
+    def alone_many(self, articles: list[Article], topics: tuple[str, ...]) -> list[list[Verdict]]:
+        """``decide`` for each of many articles no rule matched, in one call."""
+        ...
+
+
+def judge_batch(judge: Reviewer, ruled: list[Classified], topics: tuple[str, ...], version: str) -> list[Classified]:
     """The judge's decision on a batch of the rules' own results (the same as ``judge_matches`` one by one)."""
     out = []
-    # The articles no rule matched (most) have only their leads judged alone: all of them in one kernel call
-    # (a judge without that path, such as a test's scripted one, is asked one article at a time).
-    alone: dict[int, list[Verdict]] = {}
-    if hasattr(judge, "alone_many"):
-        unmatched = [k for k, c in enumerate(ruled) if not c.matches]
-        alone = dict(zip(unmatched, judge.alone_many([ruled[k].article for k in unmatched], topics), strict=True))
+    # The articles no rule matched (most) have only their leads judged alone: all of them in one kernel call.
+    unmatched = [k for k, c in enumerate(ruled) if not c.matches]
+    alone = dict(zip(unmatched, judge.alone_many([ruled[k].article for k in unmatched], topics), strict=True))
     for k, c in enumerate(ruled):
         verdicts = alone[k] if k in alone else judge.decide(c.article, hit_counts(c.matches), topics)
         # No verdict that changes anything (most articles: no match, no topic the judge holds alone): as it was.
@@ -40,7 +51,7 @@ def judge_batch(judge: Judge, ruled: list[Classified], topics: tuple[str, ...], 
 
 
 def judge_matches(
-    judge: Judge,
+    judge: Reviewer,
     article: Article,
     matches: list[Match],
     topics: tuple[str, ...],

@@ -16,11 +16,12 @@ TOPICS = ("asean", "cybercrime", "north-korea")
 
 
 class ScriptedJudge:
-    """Answers with fixed verdicts per article title, and records what it was asked."""
+    """Answers with fixed verdicts per article title, and records what it was asked (``{}``: alone, in a batch)."""
 
     def __init__(self, verdicts: dict[str, list[Verdict]]) -> None:
         self.verdicts = verdicts
         self.asked: list[tuple[str, dict[str, int]]] = []
+        self.batches = 0
 
     def review(self, article: Article, matched: dict[str, int], topics: tuple[str, ...]) -> list[Verdict]:
         self.asked.append((article.title, matched))
@@ -28,6 +29,10 @@ class ScriptedJudge:
 
     def decide(self, article: Article, matched: dict[str, int], topics: tuple[str, ...]) -> list[Verdict]:
         return self.review(article, matched, topics)
+
+    def alone_many(self, articles: list[Article], topics: tuple[str, ...]) -> list[list[Verdict]]:
+        self.batches += 1
+        return [self.review(a, {}, topics) for a in articles]
 
 
 def _match(topic: str, rule: str, hits: int = 1) -> Match:
@@ -78,7 +83,9 @@ def test_a_batch_gets_the_same_decisions_as_one_by_one_and_an_untouched_result_s
     ruled.append(Classified(article=make_article("z", title="c"), matches=(_match("asean", "bloc"),)))
     judge = ScriptedJudge(verdicts)
     batch = judge_batch(judge, ruled, TOPICS, "v1")
-    assert [title for title, _ in judge.asked] == ["a", "b", "c"]
+    # Each article asked once: the one no rule matched ("b") alone, in one batch call; the others with their hits.
+    assert sorted(judge.asked) == [("a", {"cybercrime": 1}), ("b", {}), ("c", {"asean": 1})]
+    assert judge.batches == 1
     assert batch[2] is ruled[2]
     one_by_one = [judge_matches(ScriptedJudge(verdicts), c.article, list(c.matches), TOPICS, "v1") for c in ruled]
     assert [list(c.matches) for c in batch] == one_by_one
