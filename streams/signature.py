@@ -7,8 +7,8 @@ after ``update_batch`` of the UTF-8 shingles (SHA-1, first four bytes, little
 endian), so signatures stored before stay comparable and grouping is the same
 (tests/streams/test_signature.py checks both against datasketch). What changed
 is how they are computed: datasketch calls a Python function per shingle; here
-the shingles are joined, encoded and SHA-1 hashed through ``map`` (no Python
-code runs per shingle), and the 128 affine permutations run as one numpy
+the shingles' UTF-8 bytes are SHA-1 hashed in one compiled call (streams/shingle_sha1.py; through hashlib's
+``map`` until round 13), and the 128 affine permutations run as one numpy
 operation laid out so that the minimum is taken along contiguous memory.
 
 The band index is ``datasketch.MinHashLSH(threshold=0.2, num_perm=128)``'s
@@ -19,12 +19,13 @@ operations instead of 28 byte-string copies and pickles.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 
 import numpy as np
 from datasketch import MinHash
+
+from pantau.streams.shingle_sha1 import sha1_32
 
 __all__ = ["NUM_PERM", "SHINGLE", "Signed", "shingles", "sign", "freeze", "restore", "jaccard", "BandIndex"]
 
@@ -43,9 +44,6 @@ _B_COL = _B.reshape(-1, 1)
 _EMPTY = np.iinfo(np.uint32).max
 _CHUNK = 4096
 """Shingles permuted at once: bounds the temporary array (128 x 4096 x 4 bytes) for a hostile, huge text."""
-_sha1 = hashlib.sha1
-_digest = type(_sha1()).digest
-_encode = str.encode
 
 
 def words(text: str) -> list[str]:
@@ -65,9 +63,7 @@ def shingles(text: str, size: int = SHINGLE) -> set[str]:
 
 def shingle_hashes(grams: set[str]) -> np.ndarray:
     """Each shingle's 32-bit hash: the first four bytes of its UTF-8 SHA-1, little endian (datasketch's sha1_hash32)."""
-    raw = b"".join(map(_digest, map(_sha1, map(_encode, grams))))
-    # Every 20-byte digest starts a value: a strided view, no Python per shingle.
-    return np.ndarray((len(grams),), dtype="<u4", buffer=raw, strides=(20,)).astype(np.uint32)
+    return sha1_32(list(grams))  # one compiled call for all of them (shingle_sha1.py), the values hashlib gives
 
 
 def _fmix32(h: np.ndarray) -> np.ndarray:

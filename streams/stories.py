@@ -38,6 +38,7 @@ import numpy as np
 from pantau.core.article import Article
 from pantau.streams.classify.records import StoryMarks
 from pantau.streams.crosslang import CrossLingual, decode_fingerprint, encode_fingerprint, fingerprint
+from pantau.streams.shingle_sha1 import warm
 from pantau.streams.signature import NUM_PERM, BandIndex, Signed, freeze, jaccard, restore, shingles, sign
 
 __all__ = [
@@ -175,6 +176,7 @@ class StoryIndex:
         self.cross_language = cross_language
         """Also join another language's telling of a story (streams/crosslang.py)."""
         self._cross = CrossLingual(window=min(window, 36 * 3600.0))
+        warm()  # the compiled shingle hashing, ready before the first article (shingle_sha1.py)
         # LSH proposes candidates a little below the decision threshold; the
         # signature comparison below then decides.
         self._lsh = BandIndex()
