@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["sha1_32", "warm"]
+__all__ = ["sha1_32", "joined_runs", "warm"]
 
 LANES = 32
 """Shingles hashed side by side: 8 measured 41 us for 424 shingles, 16 27 us, 32 16 us, 64 13 us (a batch of
@@ -89,9 +89,9 @@ def _one(data: np.ndarray, start: int, length: int) -> np.uint32:
 
 
 @njit(cache=True, nogil=True)
-def _lanes(data: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    """The first word (little endian) of the SHA-1 of each ``data[starts[i]:starts[i + 1]]``."""
-    n = len(starts) - 1
+def _lanes(data: np.ndarray, begins: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The first word (little endian) of the SHA-1 of each ``data[begins[i]:ends[i]]`` (spans may overlap)."""
+    n = len(begins)
     out = np.empty(n, dtype=np.uint32)
     w = np.zeros((80, LANES), dtype=np.uint32)
     a = np.empty(LANES, dtype=np.uint32)
@@ -105,7 +105,7 @@ def _lanes(data: np.ndarray, starts: np.ndarray) -> np.ndarray:
     while i < n:
         k = 0  # lanes filled: messages of one block (55 bytes or fewer), padded
         while k < LANES and i < n:
-            start, length = starts[i], starts[i + 1] - starts[i]
+            start, length = begins[i], ends[i] - begins[i]
             if length > 55:
                 out[i] = _one(data, start, length)
                 i += 1
@@ -167,6 +167,26 @@ def _lanes(data: np.ndarray, starts: np.ndarray) -> np.ndarray:
     return out
 
 
+@njit(cache=True, nogil=True)
+def _distinct(data: np.ndarray, begins: np.ndarray, ends: np.ndarray, hashes: np.ndarray) -> int:
+    """How many different byte strings the spans hold: only spans of equal hash are compared, byte for byte."""
+    order = np.argsort(hashes, kind="mergesort")
+    count = len(order)
+    group = 0  # where the run of equal hashes that order[k] belongs to starts
+    for k in range(1, len(order)):
+        if hashes[order[k]] != hashes[order[group]]:
+            group = k
+            continue
+        i = order[k]
+        for j in order[group:k]:
+            if ends[i] - begins[i] == ends[j] - begins[j] and np.array_equal(
+                data[begins[i] : ends[i]], data[begins[j] : ends[j]]
+            ):
+                count -= 1  # a repeat of an earlier span
+                break
+    return count
+
+
 def sha1_32(texts: list[str]) -> np.ndarray:
     """Each text's 32-bit hash: the first four bytes of its UTF-8 SHA-1, little endian (as hashlib's digest)."""
     joined = "".join(texts)
@@ -179,10 +199,34 @@ def sha1_32(texts: list[str]) -> np.ndarray:
         lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(texts))
     starts = np.zeros(len(texts) + 1, dtype=np.int64)
     np.cumsum(lengths, out=starts[1:])
-    hashes: np.ndarray = _lanes(np.frombuffer(data, dtype=np.uint8), starts)
+    hashes: np.ndarray = _lanes(np.frombuffer(data, dtype=np.uint8), starts[:-1], starts[1:])
     return hashes
 
 
+def joined_runs(words: list[str], size: int) -> tuple[np.ndarray, int]:
+    """``sha1_32`` of every run of ``size`` neighbouring words joined by spaces (repeats too), and how many of
+    those runs differ: the hashes and the number of a text's word shingles, without a string for each.
+
+    The words are joined once; each run is a span of that text, so its bytes are those of ``" ".join(run)``.
+    ``words`` must hold more than ``size`` words and no spaces.
+    """
+    text = " ".join(words)
+    if text.isascii():
+        data = text.encode("ascii")
+        lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    else:
+        data = text.encode("utf-8")
+        lengths = np.fromiter((len(w.encode("utf-8")) for w in words), dtype=np.int64, count=len(words))
+    begins = np.zeros(len(words), dtype=np.int64)
+    np.cumsum(lengths[:-1] + 1, out=begins[1:])  # each word starts one space after the one before ends
+    ends = begins + lengths
+    first, last = begins[: len(words) - size + 1], ends[size - 1 :]
+    raw = np.frombuffer(data, dtype=np.uint8)
+    hashes: np.ndarray = _lanes(raw, first, last)
+    return hashes, int(_distinct(raw, first, last, hashes))
+
+
 def warm() -> None:
-    """Compile (or load from the cache) the kernel now, so that the first signature does not wait for it."""
+    """Compile (or load from the cache) the kernels now, so that the first signature does not wait for them."""
     sha1_32(["warm up", "x" * 60])
+    joined_runs(["warm", "up", "the", "kernels"], 3)

@@ -7,8 +7,8 @@ import random
 
 import numpy as np
 
-from pantau.streams.shingle_sha1 import LANES, sha1_32
-from pantau.streams.signature import shingle_hashes, shingles
+from pantau.streams.shingle_sha1 import LANES, joined_runs, sha1_32
+from pantau.streams.signature import minhash, shingle_hashes, shingles, sign
 
 
 def _hashlib(texts: list[str]) -> list[int]:
@@ -35,3 +35,34 @@ def test_an_articles_shingle_hashes_are_datasketchs_sha1_hash32() -> None:
 
     grams = shingles("Korea Utara meluncurkan rudal balistik ke Laut Jepang, kata militer Korea Selatan. " * 3)
     assert sorted(shingle_hashes(grams).tolist()) == sorted(sha1_hash32(g.encode("utf-8")) for g in grams)
+
+
+def _by_strings(text: str) -> tuple[list[int], int]:
+    """The signature as round 12 made it: a set of shingle strings, each hashed by hashlib."""
+    grams = shingles(text)
+    return minhash(np.array(_hashlib(sorted(grams)), dtype=np.uint32)).tolist(), len(grams)
+
+
+def test_a_signature_from_spans_of_the_joined_words_is_the_one_from_a_set_of_shingle_strings() -> None:
+    rng = random.Random(12)
+    vocab = ["korea", "utara", "rudal", "Ñandú", "북한", "siber", "x" * 60, "a", "dan"]
+    texts = [
+        "",
+        "satu",
+        "satu dua tiga",
+        "satu dua tiga empat",
+        "a b c a b c a b c a b c",  # every shingle repeats: 3 distinct of 10
+        "Kim Jong-un, Kim Jong-un! Kim Jong-un?",
+        *(" ".join(rng.choice(vocab) for _ in range(rng.randint(4, 300))) for _ in range(40)),
+    ]
+    for text in texts:
+        signed = sign(text)
+        assert (signed.values.tolist(), signed.size) == _by_strings(text), text[:60]
+
+
+def test_different_shingles_with_the_same_32_bit_hash_are_counted_apart() -> None:
+    # "w16578" and "w75957" share the first four bytes of their SHA-1 (found by a birthday search).
+    assert _hashlib(["w16578"]) == _hashlib(["w75957"])
+    hashes, distinct = joined_runs(["w16578", "w75957", "w16578", "w36343", "w87714"], 1)
+    assert distinct == 4 and hashes.tolist() == _hashlib(["w16578", "w75957", "w16578", "w36343", "w87714"])
+    assert joined_runs(["w16578", "w75957", "w16578", "w75957"], 1)[1] == 2
