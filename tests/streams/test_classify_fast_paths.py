@@ -1,19 +1,23 @@
 """Round 13's cheaper paths through classification give what the paths they shortcut give.
 
 The ASCII scan (a bytes automaton) finds what the str automaton finds; ``CompiledRule.scored`` walks the hits
-instead of every term and returns the same entries in the same order. The fixture sets' verdicts, evidence
-and story marks are compared byte for byte by the lead's tool; these hold the two shortcuts on their own.
+instead of every term and returns the same entries in the same order; boilerplate masking finds its lines
+with str.split and list separators carry a lookahead, each the same as the regex before. The fixture sets'
+verdicts, evidence and story marks are compared byte for byte by the lead's tool; these hold each shortcut on
+its own.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from pantau.streams.classify import default_rules_dir, load_ruleset
 from pantau.streams.classify.corpus import load_corpus
-from pantau.streams.classify.text import build_shadow
+from pantau.streams.classify.lists import _AND, _SEPARATOR
+from pantau.streams.classify.text import build_shadow, mask_boilerplate
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -61,3 +65,56 @@ def test_scored_returns_the_rules_terms_among_the_hits_in_their_order(shipped) -
         assert rule.scored(hits) == [e for e in rule.score_keys if e[0] in hits]
     assert [k for k, _w, _f in rule.scored(few)] == [keys[3], keys[-1]]
     assert rule.key_set == frozenset(keys)
+
+
+def _mask_by_regex(text: str) -> str:
+    """mask_boilerplate as round 12 wrote it: lines found by a regex."""
+    from pantau.sources.boilerplate import (
+        inline_teaser_at,
+        is_boilerplate,
+        is_teaser_list_item,
+        opens_teaser_list,
+        strip_boilerplate,
+    )
+
+    if not text:
+        return text
+    spans, in_list = [], False
+    for m in re.finditer(r"[^\n]+", text):
+        line = m.group()
+        if is_teaser_list_item(line, in_list):
+            spans.append(m.span())
+            continue
+        in_list = opens_teaser_list(line)
+        if is_boilerplate(line):
+            if not strip_boilerplate(line + "\nx"):
+                spans.append((m.start(), len(text)))
+                break
+            spans.append(m.span())
+        elif (cut := inline_teaser_at(line)) is not None:
+            spans.append((m.start() + cut, m.end()))
+    out, last = [], 0
+    for a, b in spans:
+        out += [text[last:a], " " * (b - a)]
+        last = b
+    return "".join([*out, text[last:]])
+
+
+def test_boilerplate_masking_by_split_lines_blanks_what_the_regex_lines_blanked(articles) -> None:
+    made = [
+        "\n\nKorea Utara.\nBaca juga: Serangan siber\n\n\nXem thêm:\n- tin một\n- tin hai\nAkhir. Baca juga: x\n",
+        "satu\r\ndua\n\nHalaman 2 dari 3\nCopyright 2026 Kompas\nekor",
+        "\n",
+        "tanpa baris baru",
+    ]
+    texts = made + [a.content for a in articles] + [a.summary for a in articles]
+    assert sum(mask_boilerplate(t) != t for t in texts) > 10  # the fixtures do have boilerplate to blank
+    for text in texts:
+        assert mask_boilerplate(text) == _mask_by_regex(text)
+
+
+def test_list_separators_with_a_lookahead_are_the_ones_without(articles) -> None:
+    old = re.compile(rf"\s*[,\u3001\uff0c/]\s*(?:{_AND}\s+)?|\s+{_AND}\s+", re.IGNORECASE)
+    made = "Jepang, Iran , Korea Utara dan Kuba / Suriah、북한 및 러시아 ,dan  Laos and\tMyanmar ,  serta Vietnam"
+    for text in [made, *(a.content for a in articles)]:
+        assert [m.span() for m in _SEPARATOR.finditer(text)] == [m.span() for m in old.finditer(text)]
