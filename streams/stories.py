@@ -38,7 +38,7 @@ import numpy as np
 from pantau.core.article import Article
 from pantau.streams.classify.records import StoryMarks
 from pantau.streams.crosslang import CrossLingual, decode_fingerprint, encode_fingerprint, fingerprint
-from pantau.streams.signature import NUM_PERM, BandIndex, Signed, freeze, jaccard, restore, shingles, sign
+from pantau.streams.signature import NUM_PERM, BandIndex, Signed, freeze, jaccard, restore, shingles, sign, warm
 
 __all__ = [
     "StoryRef",
@@ -175,6 +175,7 @@ class StoryIndex:
         self.cross_language = cross_language
         """Also join another language's telling of a story (streams/crosslang.py)."""
         self._cross = CrossLingual(window=min(window, 36 * 3600.0))
+        warm()  # the compiled signature kernels, ready before the first article (signature.py)
         # LSH proposes candidates a little below the decision threshold; the
         # signature comparison below then decides.
         self._lsh = BandIndex()

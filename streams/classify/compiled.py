@@ -138,6 +138,24 @@ class CompiledRule:
     requires: tuple[frozenset[int], ...] = ()
     """Key sets that must each share a key with the hits for ``test`` to hold (requirements.py); the engine
     tests a candidate only when they do."""
+    key_set: frozenset[int] = field(init=False, repr=False, compare=False)
+    """The keys of ``score_keys``."""
+    _where: dict[int, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._where = {k: i for i, (k, _w, _f) in enumerate(self.score_keys)}
+        self.key_set = frozenset(self._where)
+
+    def scored(self, hits: Hits) -> list[tuple[int, float, frozenset[int]]]:
+        """The entries of ``score_keys`` whose key is among ``hits``, in ``score_keys`` order.
+
+        A matched article has a handful of hit keys and a rule up to hundreds of terms: walking the hits
+        instead of every term is what scoring, explaining and salience did, at a tenth of the lookups.
+        """
+        where, keys = self._where, self.score_keys
+        if len(hits) < len(where):
+            return [keys[i] for i in sorted(where[k] for k in hits if k in where)]
+        return [entry for entry in keys if entry[0] in hits]
 
     def score(self, ctx: Context) -> float:
         """Sum of positive hits' weights; title hits count ``title_boost`` times.
@@ -147,8 +165,8 @@ class CompiledRule:
         """
         counted: list[tuple[int, int, float]] = []
         cap, boost, hits = self.max_per_term, self.title_boost, ctx.hits
-        for key, weight, fields in self.score_keys:
-            found = hits.get(key)
+        for key, weight, fields in self.scored(hits):
+            found = hits[key]
             if not found:
                 continue
             n = 0

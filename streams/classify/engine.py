@@ -262,7 +262,7 @@ class RuleSet:
             return None
         if rule.salience is None or not self.use_salience:
             return score, ""
-        keys = {k for k, _w, _f in rule.score_keys} if voided else set()
+        keys = rule.key_set if voided else frozenset()
         ok, note = salient(
             rule,
             ctx,

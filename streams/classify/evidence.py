@@ -96,8 +96,8 @@ def explain_match(
     shadow = ctx.shadow
     starts, folded, originals = shadow.starts, shadow.fields, shadow.originals
     spans: dict[tuple[int, int, int], str] = {}
-    for key, _w, fields in rule.score_keys:
-        for start, end, f in ctx.hits.get(key, ()):
+    for key, _w, fields in rule.scored(ctx.hits):
+        for start, end, f in ctx.hits[key]:
             if f in fields:
                 index, b = folded[f].index, starts[f]
                 span = (f, start - b, end - b) if index is None else (f, index[start - b], index[end - b])
@@ -116,7 +116,7 @@ def explain_match(
             if other.topic in rule.topic_refs:
                 hits.extend(explain_match(other, 0.0, ctx, [], labels=labels, version=version).hits)
     unique = tuple(dict.fromkeys(hits))[:MAX_HITS]
-    keys = {k for k, _w, _f in rule.score_keys}
+    keys = rule.key_set
     notes = ([note] if note else []) + [describe_voided(v, shadow) for v in voided if v.key in keys]
     return Match(
         rule=rule.id,

@@ -95,9 +95,9 @@ def salient(
     spans = sorted(
         {
             (h[0], h[1], h[2])
-            for key, _w, fields in rule.score_keys
+            for key, _w, fields in rule.scored(hits)
             if mentions is None or key in mentions
-            for h in hits.get(key, ())
+            for h in hits[key]
             if h[2] in fields
         }
     )
@@ -216,7 +216,7 @@ def beside_check(
     if not near:
         return True, ""
     foreign = frozenset().union(*(topic_keys.get(t, frozenset()) for t in near))
-    own = salience.mentions if salience.mentions is not None else frozenset(k for k, _w, _f in rule.score_keys)
+    own = salience.mentions if salience.mentions is not None else rule.key_set
     strict = Salience(0, salience.min_hits, 0, True, own - foreign, lead_sentence=True)
     ok, note = salient(rule, ctx, strict)
     if ok:

@@ -110,9 +110,6 @@ def _fold_slow(text: str) -> tuple[str, list[int]]:
     return "".join(out), index
 
 
-_LINE = re.compile(r"[^\n]+")
-
-
 def mask_boilerplate(text: str) -> str:
     """The text with site teasers blanked and everything from a footer on blanked.
 
@@ -122,19 +119,24 @@ def mask_boilerplate(text: str) -> str:
         return text
     spans: list[tuple[int, int]] = []
     in_list = False
-    for m in _LINE.finditer(text):
-        line = m.group()
+    at = 0
+    # Each non-empty line with its offsets (str.split: a third cheaper than a regex over the text).
+    for line in text.split("\n"):
+        begin, end = at, at + len(line)
+        at = end + 1
+        if not line:
+            continue
         if is_teaser_list_item(line, in_list):
-            spans.append(m.span())
+            spans.append((begin, end))
             continue
         in_list = opens_teaser_list(line)
         if is_boilerplate(line):
             if not strip_boilerplate(line + "\nx"):
-                spans.append((m.start(), len(text)))  # a footer heading: the rest is page furniture
+                spans.append((begin, len(text)))  # a footer heading: the rest is page furniture
                 break
-            spans.append(m.span())
+            spans.append((begin, end))
         elif (cut := inline_teaser_at(line)) is not None:
-            spans.append((m.start() + cut, m.end()))
+            spans.append((begin + cut, end))
     if not spans:
         return text
     parts, last = [], 0

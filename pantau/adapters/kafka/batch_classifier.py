@@ -45,6 +45,7 @@ from pantau.core.article import Article, decode
 from pantau.core.logs import get_logger
 from pantau.streams.classify import LiveRules, encode_classified
 from pantau.streams.pipeline import classify_batch
+from pantau.streams.signature import warm as signature_warm
 
 __all__ = ["CLASSIFY_GROUP", "BATCH", "PRODUCE_BATCH_BYTES", "BatchClassifier", "classify_forever"]
 
@@ -133,6 +134,7 @@ class BatchClassifier:
 
     async def start(self) -> None:
         """Connect and join the group."""
+        signature_warm()  # batches mark their matches: the signature kernels compiled before the first batch
         await self.producer.start()
         await self.adopt_faust_offsets()
         self.consumer.subscribe([self.articles_topic], listener=self._listener)
