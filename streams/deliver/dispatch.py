@@ -2,7 +2,11 @@
 
 Each destination is served on its own (a dead mail server never holds up
 Slack), one message at a time, at most ``rate`` messages a second, pausing
-for a receiver's Retry-After. A failed message is retried on the
+for a receiver's Retry-After. A destination that takes several alerts per
+request (a webhook's ``batch``) and sent one a moment ago (``gather``, 5 ms)
+waits that moment before the next: in a burst the alerts arriving meanwhile
+share its request (``make bench worker``'s 972 alerts: ~215 requests, not
+~440); an idle destination sends at once. A failed message is retried on the
 destination's schedule (Standard Webhooks: at once, 5 s, 5 min, 30 min, 2 h,
 5 h, 10 h, 10 h) with jitter; when the schedule is exhausted, or the receiver
 refuses for good, its alerts become dead letters. 410 Gone disables the
@@ -68,6 +72,7 @@ class Dispatcher:
         on_event: OnEvent | None = None,
         retention: float | None = None,
         inhibit: Iterable[InhibitRule] = (),
+        gather: float = 0.005,
     ) -> None:
         self.destinations = dict(destinations)
         self.retention = retention
@@ -81,6 +86,10 @@ class Dispatcher:
         self.clock = clock
         self.idle = idle
         self.pace = Pacer(clock)
+        self.gather = gather
+        """Seconds a batching destination that just sent waits for more alerts before its next request."""
+        self._served: dict[str, float] = {}
+        """Destination -> when (monotonic) its last pass of requests ended."""
         self._log = {name: get_logger(destination=name) for name in self.destinations}
         self.ledgers = StoryLedgers(outbox, self.planner.routes, self._logger)
         self.sender = Sender(
@@ -163,14 +172,20 @@ class Dispatcher:
             reason = self.disabled.get(name) or f"destination {name!r} is no longer configured"
             self.sender.dead([e.alert.key for e in entries], name, reason)
             return
+        # A destination whose body carries several alerts (a webhook) says how many: one request for them.
+        batch = getattr(dest, "batch", 1)
+        if not flush and len(entries) < batch and time.monotonic() - self._served.get(name, -math.inf) < self.gather:
+            await asyncio.sleep(self.gather)  # busy a moment ago: what arrives now shares the next request
+            entries = self.outbox.pending(name)
         if self.pace.paused_until(name) > self.clock():
             return
-        # A destination whose body carries several alerts (a webhook) says how many: one request for them.
-        plans = self.planner.plan(name, entries, self.clock(), flush=flush, batch=getattr(dest, "batch", 1))
+        plans = self.planner.plan(name, entries, self.clock(), flush=flush, batch=batch)
         self._save_timers()  # before sending: a crash mid-send must not forget the flush
         for planned in plans:
             await self.pace.wait_slot(name, dest.rate)
-            if not await self.sender.attempt(dest, planned):
+            sent = await self.sender.attempt(dest, planned)
+            self._served[name] = time.monotonic()
+            if not sent:
                 break  # paused or disabled: leave the rest for later
 
     def _save_timers(self) -> None:

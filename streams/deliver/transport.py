@@ -10,6 +10,9 @@ a failure: a receiver that moved must be reconfigured, not silently chased);
 
 from __future__ import annotations
 
+import functools
+import os
+import ssl
 import threading
 import urllib.request
 from collections.abc import Callable
@@ -47,6 +50,18 @@ def _warm_anyio() -> None:
     warm.join()
 
 
+def tls_context() -> ssl.SSLContext:
+    """The deliveries' TLS context (certificates as httpx takes them from the environment), one per process."""
+    return _tls(os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+
+
+@functools.cache
+def _tls(cafile: str | None, capath: str | None) -> ssl.SSLContext:
+    # Loading a CA bundle costs ~50-70 ms: once, at start (httpx's client needs one), shared by every
+    # destination's client and pool, not again at the first request of each (the first alert's CPU).
+    return httpx.create_ssl_context(trust_env=True)
+
+
 class DeliveryClient:
     """An HTTP client for deliveries: aiohttp's keep-alive connections, without httpx's layers.
 
@@ -62,9 +77,10 @@ class DeliveryClient:
 
     def __init__(self, timeout: float) -> None:
         self.timeout = httpx.Timeout(timeout)
-        self._client = httpx.AsyncClient(timeout=self.timeout, follow_redirects=False, headers=_HEADERS)
+        tls = tls_context()
+        self._client = httpx.AsyncClient(timeout=self.timeout, follow_redirects=False, headers=_HEADERS, verify=tls)
         proxied = any(urllib.request.getproxies().get(scheme) for scheme in ("http", "https", "all"))
-        self._direct = None if proxied else HttpPool(timeout, _HEADERS)
+        self._direct = None if proxied else HttpPool(timeout, _HEADERS, tls)
         _warm_anyio()
 
     async def post(self, url: str, *, content: bytes, headers: dict[str, str]) -> httpx.Response:

@@ -17,13 +17,24 @@ from tests.contracts.conftest import Backend, closing, sqlite
 from tests.streams.test_table_outbox import make_alerts
 
 
-@pytest.fixture(params=["sqlite", "faust-table"])
+@pytest.fixture(params=["sqlite", "faust-table", "faust-table-held"])
 def outbox(request, tmp_path):
     if request.param == "sqlite":
         yield from closing(sqlite(tmp_path, SqliteOutbox))
-    else:
+    elif request.param == "faust-table":
         tables: tuple[dict, dict, dict] = ({}, {}, {})
         yield from closing(Backend("faust-table", lambda: TableOutbox(*tables)))
+    else:
+        # The worker's way: new entries held until Faust's next commit, which comes before any takeover.
+        held: tuple[dict, dict, dict] = ({}, {}, {})
+
+        def after_a_commit() -> TableOutbox:
+            for earlier in backend.opened:
+                earlier.write_held()
+            return TableOutbox(*held, hold_new=True)
+
+        backend = Backend("faust-table-held", after_a_commit)
+        yield from closing(backend)
 
 
 def test_a_key_is_enqueued_once_ever(outbox):

@@ -309,3 +309,70 @@ def test_a_copy_routed_after_a_takeover_joins_the_story_alerted_before_it(
         if decode_outcome(raw).article == copy.id
     ]
     assert (joined.story, joined.status) == (first.id, None)
+
+
+def _committed(bootstrap: str, group: str, topic: str) -> int:
+    """The offset ``group`` has committed on ``topic``'s partition 0 (-1 when none yet)."""
+    from kafka import KafkaAdminClient, TopicPartition
+
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap)
+    try:
+        found = admin.list_group_offsets({group: None}).get(group, {}).get(TopicPartition(topic, 0))
+    finally:
+        admin.close()
+    return found.offset if found is not None else -1
+
+
+def test_an_alert_held_until_the_commit_is_neither_lost_nor_repeated_across_a_kill(
+    tmp_path, kafka_bootstrap, worker_config, write_rules
+):
+    # A new outbox entry is held in memory until Faust commits the matches' offsets (TableOutbox(hold_new=True)):
+    # an alert sent before then writes only its sent record. Killed once the offsets are committed, the worker
+    # must have written the entry of the alert still waiting for its group (else its match is never read again
+    # and the alert is lost), and the alert it sent must not go out again from the next worker.
+    write_rules(tmp_path, {"cybercrime.yaml": RULES})
+    sent_first, waiting = WebhookReceiver(), WebhookReceiver()
+    config, metrics = worker_config(
+        tmp_path,
+        destinations={
+            "now": {"type": "webhook", "url": sent_first.url},
+            "later": {"type": "webhook", "url": waiting.url},
+        },
+        routes=[
+            {"name": "now", "feeds": ["one"], "to": ["now"]},
+            {"name": "later", "feeds": ["two"], "to": ["later"], "group_wait": "15s"},
+        ],
+    )
+    prefix = private_prefix()
+    env = pantau_env(kafka=kafka_bootstrap, prefix=prefix)
+    matches = f"{prefix}pantau.matches"
+    workers = [start_worker(config, env=env, metrics=metrics, name="worker-h1")]
+    try:
+        publish(kafka_bootstrap, prefix, [grouped_article("one"), grouped_article("two")])
+        wait_until(lambda: sent_first.received, "the ungrouped alert", timeout=60, procs=workers)
+        wait_until(
+            lambda: _committed(kafka_bootstrap, f"{prefix}pantau", matches) >= 2,
+            "the deliverer to commit both matches",
+            timeout=30,
+            procs=workers,
+        )
+        assert not waiting.received, "the grouped alert went out before its group_wait"
+        workers[0].kill()
+        outbox = topic_records(kafka_bootstrap, f"{prefix}pantau-alert_outbox-changelog")
+        workers.append(start_worker(config, env=env, metrics=metrics, name="worker-h2"))
+        wait_until(lambda: waiting.received, "the waiting alert, from the next worker", timeout=90, procs=workers[1:])
+        time.sleep(3)  # a repeat of either alert would arrive now
+    finally:
+        for worker in workers:
+            worker.stop()
+        sent_first.stop()
+        waiting.stop()
+
+    assert (len(sent_first.received), len(waiting.received)) == (1, 1)
+    fates = [decode_outcome(raw) for _, raw in topic_records(kafka_bootstrap, f"{prefix}pantau.alerts.outcomes")]
+    key_of = {f.destination: f.key for f in fates if f.status is not None}
+    records = {key: [raw for k, raw in outbox if k.strip('"') == key] for key in key_of.values()}
+    # Committed, not sent: its entry was in the changelog when the worker died.
+    assert [raw.startswith(b'{"alert":') for raw in records[key_of["later"]]] == [True]
+    # Sent: its sent record is the last word (the entry too, only when a commit came between queueing and sending).
+    assert records[key_of["now"]][-1].startswith(b'{"status":"sent"') and len(records[key_of["now"]]) <= 2

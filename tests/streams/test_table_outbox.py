@@ -144,6 +144,43 @@ def test_an_alert_costs_two_outbox_records_queued_then_sent():
     assert second.pending() == [] and second.enqueue([a, b], [2.0, 2.0]) == []
 
 
+def test_a_held_alert_sent_before_the_commit_costs_one_outbox_record():
+    from pantau.streams.deliver.ledgers import StoryLedgers
+    from pantau.streams.deliver.plan import _message
+
+    tables = {"outbox": Recorded(), "done": Recorded(), "dead": Recorded(), "ledger": Recorded()}
+    box = TableOutbox(tables["outbox"], tables["done"], tables["dead"], ledger=tables["ledger"], hold_new=True)
+    a, b, c = make_alerts(3)
+    assert box.enqueue([a, b, c], [0.0, 0.0, 50.0]) == [a, b, c]
+    # Held: nothing written yet, but pending, due and known as the worker's dispatcher and intake see them.
+    assert tables["outbox"].records == 0
+    assert [e.alert.key for e in box.due(1.0)] == [a.key, b.key] and box.enqueue([a, b, c], [0.0] * 3) == []
+    ledgers = StoryLedgers(box, {"asean": RouteSpec(name="asean", topics=["asean"], to=["siem"])}, lambda n: None)
+    ledgers.record_sent(_message("siem", "asean", "digest", box.due(1.0)), "msg-1", 1.0)
+    box.mark_sent([a.key, b.key], 1.0)
+    # Sent before the commit: the Done (with its ledger) is the only record of a and b.
+    assert (tables["outbox"].records, tables["ledger"].records) == (2, 0)
+    assert box.ledger(a.key) is not None
+    # The commit writes what is still held (c, not sent yet): a worker taking over after it sees c pending.
+    assert box.write_held() == 1 and box.write_held() == 0
+    assert tables["outbox"].records == 3
+    second = outbox({k: dict(v) for k, v in tables.items()})
+    assert [e.alert.key for e in second.pending()] == [c.key]
+    assert second.enqueue([a, b, c], [0.0] * 3) == []
+
+
+def test_a_held_entry_is_written_by_a_retry_or_a_reset_and_never_twice():
+    tables = {"outbox": Recorded(), "done": Recorded(), "dead": Recorded()}
+    box = TableOutbox(tables["outbox"], tables["done"], tables["dead"], hold_new=True)
+    a, b = make_alerts(2)
+    box.enqueue([a, b], [0.0, 0.0])
+    box.mark_retry([a.key], 5.0, "503")  # its state changed: written now, no longer held
+    assert tables["outbox"].records == 1 and box.entry(a.key).attempts == 1
+    box.reset_cache()  # delivery stops (partition revoked): what is held is written, not dropped
+    assert tables["outbox"].records == 2 and box.write_held() == 0
+    assert sorted(e.alert.key for e in box.pending()) == sorted([a.key, b.key])
+
+
 def test_sent_keys_of_the_previous_layout_still_count_and_are_pruned(tables):
     old = outbox(tables)
     a, b, c = make_alerts(3)

@@ -6,6 +6,12 @@ holds that partition with its tables recovered, and stops it at once when the
 partition is revoked or the group rebalances: another worker then recovers the
 tables from their changelogs and carries on, so an alert key once marked sent
 is never sent again. ``tick()`` is called by a Faust timer; it never raises.
+
+New outbox entries may be held in memory (``TableOutbox(hold_new=True)``: an alert
+sent meanwhile writes its Done only). :class:`WriteHeldBeforeCommit`, a Faust sensor,
+writes them when a commit starts: Faust then flushes its producer before it commits
+the offsets, so a committed match always has its alert in the changelog, and an
+uncommitted one is read again by whoever delivers next.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from collections.abc import MutableMapping
 from typing import TYPE_CHECKING
 
 import faust
+from faust.sensors import Sensor
 from faust.types import TP
 
 from pantau.adapters.faust.outbox_table import TableOutbox
@@ -26,9 +33,21 @@ from pantau.streams.stories import StoryIndex
 if TYPE_CHECKING:
     from pantau.streams.deliver import Dispatcher
 
-__all__ = ["DeliverySupervisor"]
+__all__ = ["DeliverySupervisor", "WriteHeldBeforeCommit"]
 
 log = get_logger(component="worker")
+
+
+class WriteHeldBeforeCommit(Sensor):
+    """Writes the outbox's held entries as Faust starts a commit (before it flushes the producer and commits)."""
+
+    def __init__(self, outbox: TableOutbox) -> None:
+        super().__init__()
+        self.outbox = outbox
+
+    def on_commit_initiated(self, consumer: object) -> None:
+        """Faust's hook, called in the loop before the offsets to commit are chosen and the producer flushed."""
+        self.outbox.write_held()
 
 
 class DeliverySupervisor:
@@ -53,6 +72,7 @@ class DeliverySupervisor:
         self._delivering: asyncio.Future[None] | None = None
         self._joined = False
         self._closed = False
+        app.sensors.add(WriteHeldBeforeCommit(outbox))
 
     def stories(self) -> StoryIndex:
         """The story index, rebuilt from the recovered table after each takeover."""

@@ -13,11 +13,15 @@ crash, restart or rebalance) rebuilds the same state:
     story_ledger   first alert key -> Ledger   what a destination was told of a story (updates)
                    "inhibit\x1f" + source -> at   an inhibition source seen (streams/deliver/inhibit.py)
 
-An alert costs two outbox records: its Entry when queued, its Done (over the
-same key) when sent, which also carries the story ledger written as it is sent
+An alert costs at most two outbox records: its Entry when queued, its Done (over
+the same key) when sent, which also carries the story ledger written as it is sent
 (``save_ledger(..., sending=True)``: no ``story_ledger`` record until a later
 copy or update changes it); each record costs the deliverer ~0.1 ms of CPU in Faust's
-producer path (README, worker figures), so records are counted. ``prune`` deletes
+producer path (README, worker figures), so records are counted. With ``hold_new``
+(the worker, at least once) a new Entry stays in memory until :meth:`TableOutbox.write_held`:
+an alert sent before then writes its Done only. The worker writes what is held
+before Faust commits the offsets of the matches (pantau/adapters/faust/delivery.py),
+so a match whose Entry is not in the changelog is read again by the next owner. ``prune`` deletes
 the Done entries of alerts sent before the retention (tombstones in the
 changelog, which compaction then drops), so the tables stay bounded over
 months.
@@ -109,6 +113,7 @@ class TableOutbox:
         timers: Table | None = None,
         ledger: Table | None = None,
         on_outcome: Callable[[Alert, Status, float], None] | None = None,
+        hold_new: bool = False,
     ) -> None:
         self._outbox = outbox
         self._done = done
@@ -120,11 +125,22 @@ class TableOutbox:
         self._pending: dict[str, Entry] | None = None
         self._sending: dict[str, bytes] = {}
         """Ledgers handed over with ``sending=True``, for the Done that ``mark_sent`` writes next."""
+        self._hold_new = hold_new
+        self._held: dict[str, Entry] = {}
+        """New entries not written to the table yet (``hold_new``), until ``write_held`` or their Done."""
 
     def reset_cache(self) -> None:
-        """Forget the decoded pending entries (call after the tables were recovered anew)."""
+        """Forget the decoded pending entries (call after the tables were recovered anew); held ones are written."""
+        self.write_held()
         self._pending = None
         self._sending.clear()
+
+    def write_held(self) -> int:
+        """Write the held new entries to the table (before the offsets of what made them are committed); how many."""
+        held, self._held = self._held, {}
+        for key, entry in held.items():
+            self._outbox[key] = _encode(entry)
+        return len(held)
 
     @property
     def _cache(self) -> dict[str, Entry]:
@@ -133,12 +149,15 @@ class TableOutbox:
         return self._pending
 
     def _put(self, key: str, entry: Entry) -> None:
+        self._held.pop(key, None)
         self._outbox[key] = _encode(entry)
         self._cache[key] = entry
 
     def _settle(self, key: str, done: Done) -> None:
-        # One record: the Done takes the pending Entry's place under the same key (with the ledger, when sent).
+        # One record: the Done takes the pending Entry's place under the same key (with the ledger, when
+        # sent); a held Entry is never written.
         self._cache.pop(key, None)
+        self._held.pop(key, None)
         ledger = self._sending.pop(key, None)
         if ledger is not None and done.status == "sent":
             done = msgspec.structs.replace(done, ledger=msgspec.Raw(ledger))
@@ -148,9 +167,13 @@ class TableOutbox:
         """Store alerts whose key was never seen (pending, sent or dead); return those stored."""
         stored: list[Alert] = []
         for alert, when in zip(alerts, due, strict=True):
-            if alert.key in self._outbox or alert.key in self._done:
+            if alert.key in self._held or alert.key in self._outbox or alert.key in self._done:
                 continue
-            self._put(alert.key, Entry(alert=alert, due=when))
+            entry = Entry(alert=alert, due=when)
+            if self._hold_new:
+                self._held[alert.key] = self._cache[alert.key] = entry
+            else:
+                self._put(alert.key, entry)
             stored.append(alert)
         return stored
 

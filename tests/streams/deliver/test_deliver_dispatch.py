@@ -2,6 +2,7 @@
 
 import asyncio
 import threading
+import time
 
 import msgspec
 import pytest
@@ -326,6 +327,45 @@ def test_alerts_due_together_share_requests_of_at_most_batch(classified, receive
     keys = [a["key"] for b in bodies for a in b["alerts"]]
     assert len(set(keys)) == 7  # each alert once, none left out
     assert len({r.headers["webhook-id"] for r in receiver.requests}) == 3
+
+
+def test_a_busy_batching_destination_gathers_a_burst_and_an_idle_one_sends_at_once(classified, receiver, tmp_path):
+    s = Setup(tmp_path, {"siem": _hook(receiver.url, batch=5)})
+    s.dispatcher.gather = 0.5  # wide, so that a slow machine cannot miss it
+
+    async def until(n: int) -> None:
+        for _ in range(500):
+            if len(receiver.requests) >= n:
+                return
+            await asyncio.sleep(0.01)
+        raise AssertionError(f"{len(receiver.requests)} requests, not {n}")
+
+    async def go():
+        task = asyncio.create_task(s.dispatcher.run_forever())
+        try:
+            started = time.monotonic()
+            await s.dispatcher.submit(s.router.alerts_for(classified(url="https://kabar.example/0")))
+            await until(1)
+            first = time.monotonic() - started
+            # A burst right after: each alert arrives before the last has gone, all share one request.
+            for i in range(1, 4):
+                await s.dispatcher.submit(s.router.alerts_for(classified(url=f"https://kabar.example/{i}")))
+                await asyncio.sleep(0.05)
+            await until(2)
+            await asyncio.sleep(1.0)  # idle for longer than the gather
+            started = time.monotonic()
+            await s.dispatcher.submit(s.router.alerts_for(classified(url="https://kabar.example/4")))
+            await until(3)
+            last = time.monotonic() - started
+        finally:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+            await s.dispatcher.aclose()
+        return first, last
+
+    first, last = asyncio.run(go())
+    assert [len(r.json()["alerts"]) if r.json()["type"] == "digest" else 1 for r in receiver.requests] == [1, 3, 1]
+    assert first < 0.5 and last < 0.5, (first, last)  # an idle destination does not wait for the gather
 
 
 def test_disabling_is_an_ops_event_in_the_logs(classified, make_receiver, tmp_path):

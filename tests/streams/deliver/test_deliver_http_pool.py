@@ -220,6 +220,20 @@ def test_https_is_verified_against_the_certificates_the_environment_names(tls_ca
         server.stop()
 
 
+def test_every_delivery_client_shares_one_tls_context_per_environment(monkeypatch):
+    import certifi
+
+    from pantau.streams.deliver.transport import make_client, tls_context
+
+    for name in ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "https_proxy", "http_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    first, second = make_client(5.0), make_client(5.0)
+    # Built once (loading a CA bundle is tens of ms), not again at each pool's first request.
+    assert first._direct._ssl is second._direct._ssl is tls_context()
+    monkeypatch.setenv("SSL_CERT_FILE", certifi.where())
+    assert tls_context() is not first._direct._ssl and tls_context() is make_client(5.0)._direct._ssl
+
+
 def test_an_endless_or_compressed_answer_is_read_only_up_to_the_cap():
     import gzip
 
