@@ -78,3 +78,13 @@ def test_a_proposal_needs_a_move_past_the_hysteresis_and_the_interval_since_the_
     assert cost.proposal(at(311), 5, group, 0.17) == 0.34
     cost.ratio = 0.26  # 4.44 of 12, but 15 % either side gives 5 and 4: no move
     assert cost.proposal(at(700), 4, group, 0.34) is None
+
+
+def test_the_idle_rate_is_the_median_of_quiet_ticks_not_the_least_nor_a_delivery_tail():
+    cost, cpu, readings = DeliveryCost(), 0.0, []
+    for i, rate in enumerate([0.005, 0.02, 0.012, 0.5, 0.5, 0.01, 0.015]):  # 0.5: a delivery's tail, no article
+        readings.append(Reading(2.0 * i, cpu, 0.0, 0))
+        cpu += rate * 2
+    readings.append(Reading(2.0 * len(readings), cpu, 0.0, 0))
+    run(cost, readings)
+    assert abs(cost.idle - 0.012) < 1e-9  # the least (0.005) left a third of the upkeep to count as delivery
