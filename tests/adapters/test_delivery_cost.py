@@ -88,3 +88,10 @@ def test_the_idle_rate_is_the_median_of_quiet_ticks_not_the_least_nor_a_delivery
     readings.append(Reading(2.0 * len(readings), cpu, 0.0, 0))
     run(cost, readings)
     assert abs(cost.idle - 0.012) < 1e-9  # the least (0.005) left a third of the upkeep to count as delivery
+
+
+def test_a_quiet_stream_never_closes_a_window():
+    cost = DeliveryCost(window_s=30, window_articles=2000)
+    # 5 own articles a second (15 in all on 4 of 12 partitions), for an hour: 1,500 per 300 s, never 2,000.
+    readings = [Reading(float(t), 0.012 * t + 0.0004 * t, 0.0003 * t, 5 * t) for t in range(0, 3600, 2)]
+    assert run(cost, readings) == []

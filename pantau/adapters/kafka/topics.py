@@ -27,7 +27,9 @@ existing one. To move one to 12 (more only; Kafka cannot take partitions away), 
 
 New articles of a feed may then land on another partition than its older ones (keys are hashed over the
 new count); classification does not care, and the group's members rebalance onto the new partitions by
-themselves (aiokafka watches the topic's metadata). Matches are few (a small share of articles) and delivery
+themselves at their next metadata refresh (aiokafka's, every 5 minutes).
+
+Matches are few (a small share of articles) and delivery
 needs to see all of them at once, to group copies of a story from different
 outlets and to send each alert once: the matches topic has ONE partition, and
 the worker that owns it runs delivery, with its state (outbox, stories) in
