@@ -41,6 +41,13 @@ PANTAU_BENCH_RULES=no-judge runs every case with the shipped rules without the l
 worker process with py-spy from the burst until the processes are quiet again (collapsed stacks; threads
 waiting in a selector or a lock are sampled too: leave those out when reading them).
 
+Round 13: each checkout's articles topic gets that checkout's partitions (ARTICLES in its topics.py: 6
+before round 13, 12 after; PANTAU_BENCH_PARTITIONS=<n> sets this checkout's). PANTAU_BENCH_WARMUP=<n> sends
+n other articles before each measured burst and waits until they are delivered and, where the checkout's
+deliverer measures its delivery cost (pantau/adapters/kafka/delivery_cost.py), until it has announced the
+ratio and the group has settled on it; the measured figures leave the warm-up out. PANTAU_BENCH_ON_TOPIC_EVERY=<k>
+puts one article in k on topic (20 unless set): 40 halves the alerts, i.e. a cheaper delivery per article.
+
 The broker is PANTAU_KAFKA when set, else a private one (deploy/kafka/local-kafka.sh). The machine
 is shared: compare ratios within one run; absolute figures move with the load.
 """
@@ -90,8 +97,12 @@ ON_TOPIC = [
 ]
 
 
-def make_articles(n: int, seed: int = 14, *, zipf: bool = True) -> list[bytes]:
-    """``n`` encoded Articles of ~3 KB; every 20th carries an on-topic phrase (each with its own words)."""
+ON_TOPIC_EVERY = int(os.environ.get("PANTAU_BENCH_ON_TOPIC_EVERY", "20"))
+WARMUP = int(os.environ.get("PANTAU_BENCH_WARMUP", "0"))
+
+
+def make_articles(n: int, seed: int = 14, *, zipf: bool = True, every: int = 20) -> list[bytes]:
+    """``n`` encoded Articles of ~3 KB; every ``every``-th carries an on-topic phrase (each with its own words)."""
     from pantau.core.article import Article, encode
 
     rng = random.Random(seed)
@@ -103,7 +114,7 @@ def make_articles(n: int, seed: int = 14, *, zipf: bool = True) -> list[bytes]:
     for i in range(n):
         words = rng.choices(vocab, weights, k=480)
         title = words[:8]
-        if i % 20 == 0:
+        if i % every == 0:
             # As news on the subject reads: in the headline and twice in the body. One mention
             # buried in 480 words is not salient to the shipped rules (only a third of them matched).
             phrase = rng.choice(ON_TOPIC)
@@ -140,6 +151,29 @@ def codec_of(root: Path) -> str:
     """The articles' codec of the publisher in checkout ``root`` (gzip before it named one)."""
     found = re.search(r'COMPRESSION = "(\w+)"', (root / "pantau/adapters/kafka/publisher.py").read_text())
     return found.group(1) if found else "gzip"
+
+
+def partitions_of(checkout: Checkout) -> int:
+    """The articles topic's partitions in ``checkout``'s topics.py (PANTAU_BENCH_PARTITIONS for this one)."""
+    if checkout.label == "this" and os.environ.get("PANTAU_BENCH_PARTITIONS"):
+        return int(os.environ["PANTAU_BENCH_PARTITIONS"])
+    text = (checkout.root / "pantau/adapters/kafka/topics.py").read_text()
+    found = re.search(r'ARTICLES = TopicSpec\("pantau\.articles", (\d+)', text)
+    return int(found.group(1)) if found else 6
+
+
+def measures_delivery(checkout: Checkout) -> bool:
+    """Whether ``checkout``'s deliverer measures its delivery cost and moves its share (round 13 on)."""
+    return (checkout.root / "pantau/adapters/kafka/delivery_cost.py").exists()
+
+
+def _topics(partitions: int):
+    """Every topic, the articles with ``partitions``."""
+    from dataclasses import replace
+
+    from pantau.adapters.kafka.topics import ALL_TOPICS, ARTICLES
+
+    return tuple(replace(spec, partitions=partitions) if spec is ARTICLES else spec for spec in ALL_TOPICS)
 
 
 def build_batches(records: list[bytes], partitions: int = 6, codec: str = "gzip") -> list[tuple[int, object]]:
@@ -274,6 +308,17 @@ def _delivery_counts(metrics_url: str) -> dict:
     return out
 
 
+def _since(after: dict, before: dict) -> dict:
+    """Counters ``after`` less ``before`` (nested by topic too)."""
+    out: dict = {}
+    for key, value in after.items():
+        if isinstance(value, dict):
+            out[key] = _since(value, before.get(key) or {})
+        else:
+            out[key] = round(value - before.get(key, 0), 2) if isinstance(value, float) else value - before.get(key, 0)
+    return out
+
+
 def _group(bootstrap: str, group: str) -> dict:
     from kafka import KafkaAdminClient
 
@@ -343,8 +388,9 @@ class _Workers:
         receiver: WebhookReceiver,
         env: dict[str, str] | None = None,
         checkout: Checkout | None = None,
+        partitions: int = 6,
     ) -> None:
-        self.roles, self.bootstrap, self.prefix = roles, bootstrap, prefix
+        self.roles, self.bootstrap, self.prefix, self.partitions = roles, bootstrap, prefix, partitions
         self.procs: list[PantauProcess] = []
         self.profiles = Profiles([], prefix)
         checkout = checkout or THIS
@@ -389,7 +435,7 @@ class _Workers:
             if not (
                 classify.get("group_state") == "Stable"
                 and len(members) == classifiers
-                and sum(owned) == 6
+                and sum(owned) == self.partitions
                 and all(owned)  # every classifier holds articles partitions
             ):
                 return False
@@ -471,6 +517,32 @@ class _Workers:
                 figure["cpu_s_until_classified"] = round(b - a, 2)
         return figures
 
+    def warm_up(self, n: int, send: Callable[[], None], receiver: WebhookReceiver, adaptive: bool) -> dict:
+        """Send ``n`` warm-up articles, wait until they are classified and delivered and (``adaptive``) the
+        deliverer has measured its delivery ratio and the group settled on it; what it announced."""
+        deadline = time.monotonic() + 300
+        n0 = sum(self.counts())
+        send()
+        while sum(self.counts()) - n0 < n:
+            if time.monotonic() > deadline:
+                raise TimeoutError("warm-up articles not classified")
+            time.sleep(0.25)
+        self._quiet(receiver, deadline)
+        if not adaptive:
+            return {}
+        found: dict = {}
+        while time.monotonic() < deadline and not found:
+            for i, p in enumerate(self.procs):
+                events = p.events()
+                ratio = next((e for e in events if e.get("event") == "classify_delivery_ratio"), None)
+                if ratio is not None:
+                    moved = [e for e in events if e.get("event") == "classify_share_rejoin" and "ratio" in e]
+                    found = {"process": i, "ratio": ratio.get("ratio"), "rejoined": bool(moved)}
+            time.sleep(0.5)
+        time.sleep(2.0)  # a rejoin asked for in the same step: let the group leave Stable first
+        found["settle_s"] = round(self.settle(), 1)
+        return found
+
     def measure(
         self, n: int, send: Callable[[], None], receiver: WebhookReceiver, matches: int, timeout: float = 600
     ) -> dict:
@@ -479,6 +551,7 @@ class _Workers:
         deadline = time.monotonic() + timeout
         idle = self.idle_cpu()
         c0, n0, r0 = self.cpus(), self.counts(), self.received()
+        d0 = [_delivery_counts(proc.metrics_url or "") for proc in self.procs]  # after a warm-up: not zero
         self.profiles = Profiles(self.procs, self.prefix)
         send()
         while (first := sum(self.counts()) - sum(n0)) == 0:
@@ -496,9 +569,9 @@ class _Workers:
         taken = self._all_matches_in(r0, matches, deadline)
         self._quiet(receiver, deadline)  # delivery included: the deliverer's work goes on after the last article
         per_process = self._figures(c0, n0, classified)
-        for figure, proc, rate in zip(per_process, self.procs, idle, strict=True):
+        for figure, proc, rate, before in zip(per_process, self.procs, idle, d0, strict=True):
             figure["idle_cpu_s_per_s"] = rate
-            figure["delivery"] = counts = _delivery_counts(proc.metrics_url or "")
+            figure["delivery"] = counts = _since(_delivery_counts(proc.metrics_url or ""), before)
             if "classify_cpu_s" in counts:  # the rest: delivery, Kafka clients, Faust, idle polls (a baseline: absent)
                 figure["cpu_s_besides_classifying"] = round(figure["cpu_s"] - counts["classify_cpu_s"], 2)
         spent = sum(p["cpu_s"] for p in per_process)
@@ -688,15 +761,26 @@ def _throughput(
     batches,
     checkout,
     matches: int,
+    warm: tuple[int, list] | None = None,
 ) -> dict:
-    """One setup of SETUPS: the articles in one burst, CPU per process until delivery is done."""
-    from pantau.adapters.kafka.topics import ALL_TOPICS, ARTICLES, ensure_topics
+    """One setup of SETUPS: the articles in one burst, CPU per process until delivery is done (after ``warm``:
+    (articles, batches) sent first and left out of the figures)."""
+    from pantau.adapters.kafka.topics import ARTICLES, ensure_topics
 
-    ensure_topics(bootstrap, ALL_TOPICS, prefix=prefix)
+    partitions = partitions_of(checkout)
+    ensure_topics(bootstrap, _topics(partitions), prefix=prefix)
     receiver = WebhookReceiver()
-    workers = _Workers(roles, bootstrap, prefix, work, receiver, env, checkout=checkout)
+    workers = _Workers(roles, bootstrap, prefix, work, receiver, env, checkout=checkout, partitions=partitions)
+    warmed: dict = {}
     try:
         settled = workers.settle()
+        if warm is not None:
+            adaptive = measures_delivery(checkout) and roles.count("all") > 1
+            send_warm = lambda: asyncio.run(_send_batches(bootstrap, ARTICLES.name(prefix), warm[1]))  # noqa: E731
+            warmed = workers.warm_up(warm[0], send_warm, receiver, adaptive) | {"articles": warm[0]}
+            before_alerts, before_requests = receiver.alert_count(), len(receiver.received)
+        else:
+            before_alerts = before_requests = 0
         figures = workers.measure(
             n, lambda: asyncio.run(_send_batches(bootstrap, ARTICLES.name(prefix), batches)), receiver, matches
         )
@@ -704,8 +788,11 @@ def _throughput(
         workers.stop()
         receiver.stop()
     case = {"case": name, "checkout": checkout.label, "roles": roles, "settle_s": round(settled, 1), **figures}
-    case["alerts_delivered"] = alerts = receiver.alert_count()
-    case["requests"] = len(receiver.received)  # webhook POSTs: alerts share one when due together
+    case["partitions"] = partitions
+    if warmed:
+        case["warm_up"] = warmed
+    case["alerts_delivered"] = alerts = receiver.alert_count() - before_alerts
+    case["requests"] = len(receiver.received) - before_requests  # webhook POSTs: alerts share one when due together
     delivering = [p for p in figures["per_process"] if p["role"] == "deliver"]
     if delivering:
         case["deliver_cpu_ms_per_alert"] = round(delivering[0]["cpu_s"] / max(1, alerts) * 1000, 2)
@@ -714,11 +801,12 @@ def _throughput(
 
 def _latency_case(bootstrap: str, prefix: str, work: Path, roles: list[str], *, quick: bool) -> dict:
     """Produce -> webhook at a steady rate on a prefix of its own, with the CPU one alert costs end to end."""
-    from pantau.adapters.kafka.topics import ALL_TOPICS, ensure_topics
+    from pantau.adapters.kafka.topics import ensure_topics
 
-    ensure_topics(bootstrap, ALL_TOPICS, prefix=prefix)
+    partitions = partitions_of(THIS)
+    ensure_topics(bootstrap, _topics(partitions), prefix=prefix)
     receiver = WebhookReceiver()
-    workers = _Workers(roles, bootstrap, prefix, work, receiver)
+    workers = _Workers(roles, bootstrap, prefix, work, receiver, partitions=partitions)
     try:
         workers.settle()
         c0 = workers.cpus()
@@ -750,7 +838,7 @@ def _latency_case(bootstrap: str, prefix: str, work: Path, roles: list[str], *, 
 def cases(args):
     import msgspec
 
-    from pantau.adapters.kafka.topics import ALL_TOPICS, ARTICLES, ensure_topics
+    from pantau.adapters.kafka.topics import ARTICLES, ensure_topics
     from pantau.core.article import decode
     from pantau.core.config import shipped_rules_dir
     from pantau.core.logs import configure_logging
@@ -766,14 +854,21 @@ def cases(args):
     bootstrap, own_run = _broker()
     work = Path(tempfile.mkdtemp(prefix="pantau-bench-worker-"))
     run_id = uuid.uuid4().hex[:6]
-    records = make_articles(n)
-    # Each checkout's workers read what its publisher writes (a baseline before zstd: gzip).
+    records = make_articles(n, every=ON_TOPIC_EVERY)
+    # Each checkout's workers read what its publisher writes (a baseline before zstd: gzip), on its partitions.
     codecs = {c.label: codec_of(c.root) for c in checkouts}
-    batches = {label: build_batches(records, codec=codec) for label, codec in codecs.items()}
+    parts = {c.label: partitions_of(c) for c in checkouts}
+    batches = {c.label: build_batches(records, parts[c.label], codecs[c.label]) for c in checkouts}
+    # Another seed: the warm-up's stories are not the measured articles' (they would join them, and alert less).
+    warm_records = make_articles(WARMUP, seed=7, every=ON_TOPIC_EVERY) if WARMUP else []
+    warms = {c.label: (WARMUP, build_batches(warm_records, parts[c.label], codecs[c.label])) for c in checkouts}
     common = {
         "bench": "worker_e2e",
         "codecs": codecs,
         "articles": n,
+        "on_topic_every": ON_TOPIC_EVERY,
+        "partitions": parts,
+        **({"warm_up": WARMUP} if WARMUP else {}),
         "article_bytes": sum(map(len, records)) // n,
         "cores": os.cpu_count(),
         "note": "shared machine: compare within this run; CPU seconds of the worker processes are the main figure",
@@ -781,7 +876,7 @@ def cases(args):
     try:
         if "raw_consume" in wanted:
             raw = f"bench-{run_id}-raw."
-            ensure_topics(bootstrap, ALL_TOPICS, prefix=raw)
+            ensure_topics(bootstrap, _topics(parts[THIS.label]), prefix=raw)
             asyncio.run(_send_batches(bootstrap, ARTICLES.name(raw), batches[THIS.label]))
             wall, cpu = asyncio.run(_raw_consume(bootstrap, ARTICLES.name(raw), n))
             yield {
@@ -837,7 +932,18 @@ def cases(args):
 
         for round_no in range(rounds):
             yield from _setups(
-                wanted, checkouts, before, n, bootstrap, f"{run_id}r{round_no}", work, batches, alone, common, args
+                wanted,
+                checkouts,
+                before,
+                n,
+                bootstrap,
+                f"{run_id}r{round_no}",
+                work,
+                batches,
+                alone,
+                common,
+                args,
+                warms if WARMUP else None,
             )
         if rounds > 1:
             yield {**common, **_spread(SPEEDUPS)}
@@ -866,7 +972,7 @@ def _spread(found: dict[str, list[dict]]) -> dict:
     return {"case": "rounds", "rounds": max((len(v) for v in found.values()), default=0), "spread": out}
 
 
-def _setups(wanted, checkouts, before, n, bootstrap, run_id, work, batches, alone, common, args):
+def _setups(wanted, checkouts, before, n, bootstrap, run_id, work, batches, alone, common, args, warms=None):
     """One round of SETUPS (each against the baseline where compared): one process, then pairs, in turn.
 
     A baseline's pair gets its speedup figures from the baseline's own one-process case of the same
@@ -879,7 +985,17 @@ def _setups(wanted, checkouts, before, n, bootstrap, run_id, work, batches, alon
         for checkout in checkouts if name in COMPARED else [THIS]:
             prefix = f"bench-{run_id}-{name.replace('_', '-')}-{checkout.label}."
             case = _throughput(
-                name, roles, env, n, bootstrap, prefix, work, batches[checkout.label], checkout, alone["matches"]
+                name,
+                roles,
+                env,
+                n,
+                bootstrap,
+                prefix,
+                work,
+                batches[checkout.label],
+                checkout,
+                alone["matches"],
+                warms[checkout.label] if warms else None,
             )
             at = "" if checkout is THIS else "@baseline"
             if checkout is THIS:

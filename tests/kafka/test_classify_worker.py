@@ -107,6 +107,7 @@ def test_the_member_that_delivers_classifies_a_smaller_share_and_a_full_one_when
 
     delivering = {"first": False}
     rules = LiveRules(shipped_rules_dir())
+    half, third = ARTICLES.partitions // 2, ARTICLES.partitions // 3  # 6 and 4 of 12
 
     async def scenario() -> list[tuple[int, int]]:
         first = BatchClassifier(rules, kafka_bootstrap, topic_prefix, delivering=lambda: delivering["first"])
@@ -137,21 +138,22 @@ def test_the_member_that_delivers_classifies_a_smaller_share_and_a_full_one_when
             return before, first.rebalances + second.rebalances
 
         try:
-            await until((3, 3))  # two ordinary members: round robin's even split
+            await until((half, half))  # two ordinary members: round robin's even split
             delivering["first"] = True  # it took delivery over: it joins again and gives partitions away
-            await until((2, 4))
+            await until((third, ARTICLES.partitions - third))
             # And the group stays put (offering two protocols kept it rebalancing every 3 s: aiokafka#1168).
             before, after = await steady(8)
             assert after == before, f"{after - before} rebalances in a steady group"
             delivering["first"] = False
-            await until((3, 3))
+            await until((half, half))
         finally:
             await asyncio.gather(first.stop(), second.stop())
         return seen
 
     seen = asyncio.run(scenario())
-    assert (2, 4) in seen and seen[-1] == (3, 3), seen
-    assert seen.index((2, 4)) > seen.index((3, 3)), seen
+    half, third = ARTICLES.partitions // 2, ARTICLES.partitions // 3
+    assert (third, ARTICLES.partitions - third) in seen and seen[-1] == (half, half), seen
+    assert seen.index((third, ARTICLES.partitions - third)) > seen.index((half, half)), seen
 
 
 def test_a_member_of_an_earlier_release_shares_the_group_with_one_of_this_release(kafka_bootstrap, topic_prefix):
@@ -185,5 +187,76 @@ def test_a_member_of_an_earlier_release_shares_the_group_with_one_of_this_releas
             await asyncio.gather(new.stop(), old.stop())
 
     new_share, old_share = asyncio.run(scenario())
-    # One group (the same protocol name), every partition once; the split is the leader's: 2/4 or 3/3.
-    assert new_share + old_share == ARTICLES.partitions and new_share in (2, 3), (new_share, old_share)
+    # One group (the same protocol name), every partition once; the split is the leader's: 4/8 or 6/6 of 12.
+    third, half = ARTICLES.partitions // 3, ARTICLES.partitions // 2
+    assert new_share + old_share == ARTICLES.partitions and new_share in (third, half), (new_share, old_share)
+
+
+def _measured():
+    """A delivery-cost window that closes at every step with the ratio the test sets (the real one: 30 s)."""
+    from pantau.adapters.kafka.delivery_cost import DeliveryCost
+
+    class Measured(DeliveryCost):
+        ratio: float | None = None
+
+        def observe(self, now, owned: int, partitions: int) -> float | None:
+            return self.ratio
+
+    return Measured()
+
+
+def test_the_deliverer_moves_its_share_to_a_measured_ratio_once_and_the_group_then_stays_put(
+    kafka_bootstrap, topic_prefix, monkeypatch
+):
+    from pantau.adapters.kafka import delivery_cost
+    from pantau.adapters.kafka.batch_classifier import BatchClassifier
+
+    rules = LiveRules(shipped_rules_dir())
+    measured = _measured()
+    total = ARTICLES.partitions
+
+    async def scenario() -> list[tuple[int, int]]:
+        first = BatchClassifier(rules, kafka_bootstrap, topic_prefix, delivering=lambda: True, cost=measured)
+        second = BatchClassifier(rules, kafka_bootstrap, topic_prefix)
+        await first.start()
+        await second.start()
+        seen: list[tuple[int, int]] = []
+
+        async def stepping(seconds: float, until: tuple[int, int] | None = None) -> int:
+            """Step both for ``seconds`` (or until the split is ``until``); the rebalances meanwhile."""
+            before = first.rebalances + second.rebalances
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + seconds
+            while loop.time() < deadline:
+                await asyncio.gather(first.step(), second.step())
+                now = (len(first.assignment), len(second.assignment))
+                if not seen or seen[-1] != now:
+                    seen.append(now)
+                if now == until:
+                    break
+            return first.rebalances + second.rebalances - before
+
+        try:
+            await stepping(60, until=(total // 3, total - total // 3))  # unmeasured: half a share, 4 of 12
+            assert first.assignor.group == (2, total)  # the leader (this release) told it the group's size
+            measured.ratio = 0.17  # delivery cheaper than the half share assumed: f = 0.415, 5 of 12
+            await stepping(60, until=(5, 7))
+            assert first.assignor.ratio == 0.17
+            # The same ratio again and again, and one inside the hysteresis: no rejoin, no rebalance.
+            assert await stepping(8) == 0
+            measured.ratio = 0.2
+            assert await stepping(8) == 0
+            # One that would move it back (4 of 12) waits for the interval between moves ...
+            measured.ratio = 0.34
+            assert await stepping(8) == 0
+            assert seen[-1] == (5, 7)
+            # ... and moves once it has passed.
+            monkeypatch.setattr(delivery_cost, "SHARE_INTERVAL_S", 0.0)
+            await stepping(60, until=(4, 8))
+            assert await stepping(8) == 0
+        finally:
+            await asyncio.gather(first.stop(), second.stop())
+        return seen
+
+    seen = asyncio.run(scenario())
+    assert seen[-1] == (4, 8) and (5, 7) in seen, seen

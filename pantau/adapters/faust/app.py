@@ -1,7 +1,7 @@
 """The Faust app behind ``pantau worker``: classify articles, deliver alerts, on Kafka.
 
     pantau.articles --classify_articles--> pantau.matches --deliver_alerts--> outbox --> destinations
-      (6 partitions)   BatchClassifier       (1 partition)   pipeline.route    tables     Dispatcher
+      (12 partitions)  BatchClassifier       (1 partition)   pipeline.route    tables     Dispatcher
                        with LiveRules                         + StoryIndex                 given up:
     pantau.events --announce_feed_health--> Router.events_for ---^                         pantau.alerts.dead
     pantau.alerts.replay --replay_dead_letters--> dead letters back to the outbox

@@ -15,9 +15,8 @@ batch, which the new owner classifies again: that cannot duplicate an alert, bec
 worker places a match by article id (a known article gets its recorded story) and alert keys are
 (story, route, destination), which the outbox keeps once (tests/e2e/test_rebalance_alerts.py).
 
-Shares: in an `all` worker the member that delivers (it owns the matches partition) takes half an
-ordinary member's share of the articles partitions (:mod:`pantau.adapters.kafka.classify_share`); it
-joins the group again, between batches, when its delivery starts or stops.
+Shares: the `all` worker that delivers takes fewer articles, by what its delivery costs (:mod:`.classify_share`,
+:mod:`.delivery_cost`); it joins the group again between batches when it starts or stops or that cost moves.
 
 With ``exactly_once=True`` the matches and the offsets go in one Kafka transaction per batch
 (a transactional producer, ``send_offsets_to_transaction``): a batch is visible to the delivering
@@ -39,6 +38,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListen
 from aiokafka.errors import CommitFailedError, KafkaError
 
 from pantau.adapters.kafka.classify_share import DeliveryAwareAssignor
+from pantau.adapters.kafka.delivery_cost import DeliveryCost, Reading
 from pantau.adapters.kafka.topics import ARTICLES, MATCHES
 from pantau.core import metrics
 from pantau.core.article import Article, decode
@@ -72,6 +72,7 @@ class _FinishBatchFirst(ConsumerRebalanceListener):
 
     async def on_partitions_assigned(self, assigned: Any) -> None:
         self.classifier.assignment = frozenset(assigned)
+        self.classifier.cost.restart()  # a new share: a new window
         log.info("classify_partitions_assigned", partitions=sorted(tp.partition for tp in assigned))
 
 
@@ -88,6 +89,7 @@ class BatchClassifier:
         exactly_once: bool = False,
         client_id: str = "pantau-classify",
         delivering: Callable[[], bool] = lambda: False,
+        cost: DeliveryCost | None = None,
     ) -> None:
         self.rules = rules
         self.batch = batch
@@ -103,6 +105,8 @@ class BatchClassifier:
         # The member that delivers (an `all` worker owning the matches partition) classifies less.
         self.assignor = DeliveryAwareAssignor(delivering)
         self._asked: bool | None = None
+        self.cost = cost or DeliveryCost()
+        self.classified, self.classify_cpu = 0, 0.0  # articles and CPU: the delivery cost's window reads both
         self._listener = _FinishBatchFirst(self)
         self.consumer = AIOKafkaConsumer(
             bootstrap_servers=bootstrap,
@@ -189,16 +193,26 @@ class BatchClassifier:
                 log.error("article_record_unreadable", error=str(exc), topic=record.topic, offset=record.offset)
         return articles
 
-    def rejoin_if_delivery_changed(self) -> bool:
-        """Join the group again when this member started or stopped delivering since it last joined."""
-        wanted = bool(self.assignor.delivering())
-        if wanted == self.assignor.announced or wanted == self._asked:
-            return False
-        coordinator = getattr(self.consumer, "_coordinator", None)
+    def rejoin_if_share_changed(self) -> bool:
+        """Join the group again when this member started or stopped delivering since it last joined, or when
+        what its delivery costs, measured, would change its partition count (:mod:`.delivery_cost`)."""
+        wanted, coordinator = bool(self.assignor.delivering()), getattr(self.consumer, "_coordinator", None)
         if coordinator is None:  # not started: its first join will say it
             return False
-        self._asked = wanted
-        log.info("classify_share_rejoin", delivering=wanted)
+        if wanted != self.assignor.announced or not wanted:
+            self.cost.restart()  # measured only while delivering, from the join that said so on
+            if wanted == self._asked or not (wanted or self.assignor.announced):
+                return False
+            self._asked = wanted
+            reason: dict[str, object] = {"delivering": wanted}
+        else:
+            reading = Reading(time.monotonic(), time.process_time(), self.classify_cpu, self.classified)
+            ratio = self.cost.proposal(reading, len(self.assignment), self.assignor.group, self.assignor.ratio)
+            if ratio is None:
+                return False
+            reason = {"delivering": True, "ratio": round(ratio, 3), "previous": self.assignor.ratio}
+            self.assignor.ratio = ratio
+        log.info("classify_share_rejoin", **reason)
         # The coordinator's own rejoin (as on a metadata change): same subscription, same listener, and
         # the join metadata says it now. Subscribing again instead (a3e6fbd, withdrawn) stalled the
         # two-worker e2e test: the new deliverer's remaining stories were never delivered.
@@ -207,7 +221,7 @@ class BatchClassifier:
 
     async def step(self) -> int:
         """Classify one batch; returns how many records it held (0 when none arrived)."""
-        self.rejoin_if_delivery_changed()  # between batches: none is in flight
+        self.rejoin_if_share_changed()  # between batches: none is in flight
         batches = await self.consumer.getmany(timeout_ms=500, max_records=self.batch)
         self._measure_lag(batches)
         if not batches:
@@ -222,7 +236,9 @@ class BatchClassifier:
         started = time.thread_time()
         articles = self._decoded([record for records in batches.values() for record in records])
         classified = classify_batch(articles, rules, mark=True)
-        metrics.CLASSIFY_CPU.inc(time.thread_time() - started)
+        spent = time.thread_time() - started
+        metrics.CLASSIFY_CPU.inc(spent)
+        self.classified, self.classify_cpu = self.classified + len(articles), self.classify_cpu + spent
         if self.exactly_once:
             await self._produce_in_transaction(batches, classified)
             return count

@@ -17,8 +17,19 @@ Flow::
     pantau.feeds.state (feed id, latest progress) shared by source workers (sources/shared_state.py)
     pantau sources --(feed id, FeedHealth)--> pantau.events --announce_feed_health--> ops routes
 
-Classification is stateless and CPU-bound: articles have 6 partitions, so up to
-6 workers share it. Matches are few (a small share of articles) and delivery
+Classification is stateless and CPU-bound: articles have 12 partitions, so up to
+12 workers share it, and the delivering `all` worker's smaller share can come near what balances it
+(:mod:`pantau.adapters.kafka.classify_share`: with 6, two workers could only split 1/5, 2/4 or 3/3).
+Deployments before round 13 have 6: :func:`ensure_topics` creates missing topics and never changes an
+existing one. To move one to 12 (more only; Kafka cannot take partitions away), with the workers running::
+
+    kafka-topics.sh --bootstrap-server <broker> --alter --topic <prefix>pantau.articles --partitions 12
+
+New articles of a feed may then land on another partition than its older ones (keys are hashed over the
+new count); classification does not care, and the group's members rebalance onto the new partitions by
+themselves at their next metadata refresh (aiokafka's, every 5 minutes).
+
+Matches are few (a small share of articles) and delivery
 needs to see all of them at once, to group copies of a story from different
 outlets and to send each alert once: the matches topic has ONE partition, and
 the worker that owns it runs delivery, with its state (outbox, stories) in
@@ -88,7 +99,8 @@ class TopicSpec:
 
 # A week of articles must stay replayable (re-classify after a rule change); two weeks
 # gives a margin over a long weekend of nobody looking.
-ARTICLES = TopicSpec("pantau.articles", 6, timedelta(days=14), "delete", "article id")
+# 12 partitions: see the module docstring (more members, and a finer split for the one that delivers).
+ARTICLES = TopicSpec("pantau.articles", 12, timedelta(days=14), "delete", "article id")
 # One partition on purpose: see the module docstring (delivery sees every match).
 MATCHES = TopicSpec("pantau.matches", 1, timedelta(days=14), "delete", "article id")
 ALERTS_DEAD = TopicSpec("pantau.alerts.dead", 3, timedelta(days=90), "delete", "alert idempotency key")
