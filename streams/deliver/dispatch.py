@@ -2,13 +2,12 @@
 
 Each destination is served on its own (a dead mail server never holds up
 Slack), one message at a time, at most ``rate`` messages a second, pausing
-for a receiver's Retry-After. A destination that takes several alerts per
-request (a webhook's ``batch``) and sent one a moment ago (``gather``, 5 ms)
-waits that moment before the next: in a burst the alerts arriving meanwhile
-share its request (``make bench worker``'s 972 alerts: ~215 requests, not
-~440); an idle destination sends at once. A failed message is retried on the
-destination's schedule (Standard Webhooks: at once, 5 s, 5 min, 30 min, 2 h,
-5 h, 10 h, 10 h) with jitter; when the schedule is exhausted, or the receiver
+for a receiver's Retry-After. A destination taking several alerts per request
+(a webhook's ``batch``) that sent a moment ago (``gather``, 5 ms) waits that
+moment, so a burst shares requests (972 alerts: ~215, not ~440); an idle one
+sends at once. A failed message is retried on the destination's schedule
+(Standard Webhooks: at once, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h) with
+jitter; when the schedule is exhausted, or the receiver
 refuses for good, its alerts become dead letters. 410 Gone disables the
 destination until restart and raises a ``destination_disabled`` ops event
 through ``on_event`` (which routes it to the other destinations). Every

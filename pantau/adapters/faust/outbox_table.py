@@ -38,66 +38,28 @@ again after a replay) on the outcomes topic (pantau/adapters/kafka/outcomes.py).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, MutableMapping, Sequence
-from typing import Literal
+from collections.abc import Callable, Iterable, Sequence
 
 import msgspec
 
+from pantau.adapters.faust.outbox_records import (
+    INHIBIT,
+    Done,
+    Stamp,
+    Status,
+    Table,
+    decode_dead,
+    decode_done,
+    decode_entry,
+    encode,
+    is_done,
+    ledger_at,
+    sent_before,
+)
 from pantau.streams.deliver.alert import Alert
 from pantau.streams.deliver.outbox import Counts, DeadLetter, Entry, Waiting, waiting
 
 __all__ = ["TableOutbox", "Done"]
-
-Status = Literal["pending", "sent", "dead"]
-
-
-class Done(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
-    """What became of an alert that left the outbox."""
-
-    status: Literal["sent", "dead"]
-    at: float
-    attempts: int
-    ledger: msgspec.Raw = msgspec.Raw()
-    """A sent first alert's story ledger as it was sent, until a later write puts one in ``story_ledger``."""
-
-
-_entry = msgspec.json.Decoder(Entry)
-_done = msgspec.json.Decoder(Done)
-_dead = msgspec.json.Decoder(DeadLetter)
-_encode = msgspec.json.Encoder().encode
-
-
-class _At(msgspec.Struct):
-    at: float
-
-
-_at = msgspec.json.Decoder(_At)
-
-
-def _ledger_at(raw: bytes) -> float:
-    try:
-        return _at.decode(raw).at
-    except (msgspec.DecodeError, msgspec.ValidationError):
-        return 0.0
-
-
-Table = MutableMapping[str, bytes]
-
-_DONE = b'{"status":'
-"""How a Done record starts (msgspec writes fields in order; an Entry starts with its alert)."""
-
-
-def _is_done(raw: bytes) -> bool:
-    return raw.startswith(_DONE)
-
-
-def _sent_before(raw: bytes, before: float) -> bool:
-    done = _done.decode(raw)
-    return done.status == "sent" and done.at < before
-
-
-_INHIBIT = "inhibit\x1f"
-"""Prefix of inhibition sources in the ledger table (no alert key, a hex digest, starts with it)."""
 
 
 class TableOutbox:
@@ -139,18 +101,18 @@ class TableOutbox:
         """Write the held new entries to the table (before the offsets of what made them are committed); how many."""
         held, self._held = self._held, {}
         for key, entry in held.items():
-            self._outbox[key] = _encode(entry)
+            self._outbox[key] = encode(entry)
         return len(held)
 
     @property
     def _cache(self) -> dict[str, Entry]:
         if self._pending is None:
-            self._pending = {key: _entry.decode(raw) for key, raw in list(self._outbox.items()) if not _is_done(raw)}
+            self._pending = {key: decode_entry(raw) for key, raw in list(self._outbox.items()) if not is_done(raw)}
         return self._pending
 
     def _put(self, key: str, entry: Entry) -> None:
         self._held.pop(key, None)
-        self._outbox[key] = _encode(entry)
+        self._outbox[key] = encode(entry)
         self._cache[key] = entry
 
     def _settle(self, key: str, done: Done) -> None:
@@ -161,7 +123,7 @@ class TableOutbox:
         ledger = self._sending.pop(key, None)
         if ledger is not None and done.status == "sent":
             done = msgspec.structs.replace(done, ledger=msgspec.Raw(ledger))
-        self._outbox[key] = _encode(done)
+        self._outbox[key] = encode(done)
 
     def enqueue(self, alerts: Iterable[Alert], due: Sequence[float]) -> list[Alert]:
         """Store alerts whose key was never seen (pending, sent or dead); return those stored."""
@@ -193,7 +155,7 @@ class TableOutbox:
     def counts(self) -> Counts:
         """Pending alerts (in memory) and dead letters per destination."""
         pending = Counter(e.alert.destination for e in self._cache.values())
-        dead = Counter(_dead.decode(raw).alert.destination for raw in list(self._dead.values()))
+        dead = Counter(decode_dead(raw).alert.destination for raw in list(self._dead.values()))
         return Counts(pending=dict(pending), dead=dict(dead))
 
     def due(self, now: float) -> list[Entry]:
@@ -225,7 +187,7 @@ class TableOutbox:
             if entry is None:
                 continue
             letter = DeadLetter(alert=entry.alert, attempts=entry.attempts + 1, error=error, died=at)
-            raw = _encode(letter)
+            raw = encode(letter)
             self._dead[key] = raw
             self._settle(key, Done(status="dead", at=at, attempts=letter.attempts))
             if self._on_dead is not None:
@@ -235,7 +197,7 @@ class TableOutbox:
 
     def dead(self) -> list[DeadLetter]:
         """Every dead letter, oldest first."""
-        letters = [_dead.decode(raw) for raw in list(self._dead.values())]
+        letters = [decode_dead(raw) for raw in list(self._dead.values())]
         return sorted(letters, key=lambda d: (d.died, d.alert.key))
 
     def replay(self, keys: Sequence[str] | None, now: float) -> int:
@@ -245,7 +207,7 @@ class TableOutbox:
             raw = self._dead.get(key)
             if raw is None:
                 continue
-            letter = _dead.decode(raw)
+            letter = decode_dead(raw)
             del self._dead[key]
             if key in self._done:
                 del self._done[key]
@@ -260,17 +222,17 @@ class TableOutbox:
         old = 0
         for table in (self._outbox, self._done):
             for key, raw in list(table.items()):
-                if not _is_done(raw):
+                if not is_done(raw):
                     continue
-                if _sent_before(raw, before):
+                if sent_before(raw, before):
                     del table[key]
                     old += 1
                 elif b'"ledger":' in raw:
                     # A ledger kept in a sent record goes when a stored one would (by its ``at``), the key stays.
-                    done = _done.decode(raw)
-                    if done.ledger and _ledger_at(bytes(done.ledger)) < before:
-                        table[key] = _encode(Done(status=done.status, at=done.at, attempts=done.attempts))
-        stale = [k for k, raw in list(self._ledger.items()) if _ledger_at(raw) < before]
+                    done = decode_done(raw)
+                    if done.ledger and ledger_at(bytes(done.ledger)) < before:
+                        table[key] = encode(Done(status=done.status, at=done.at, attempts=done.attempts))
+        stale = [k for k, raw in list(self._ledger.items()) if ledger_at(raw) < before]
         for key in stale:
             del self._ledger[key]
         return old
@@ -289,9 +251,9 @@ class TableOutbox:
         if raw is not None:
             return raw
         done = self._outbox.get(key)
-        if done is None or not _is_done(done):
+        if done is None or not is_done(done):
             return None
-        ledger = _done.decode(done).ledger
+        ledger = decode_done(done).ledger
         return bytes(ledger) or None
 
     def save_ledger(self, key: str, raw: bytes, at: float, *, sending: bool = False) -> None:
@@ -304,12 +266,12 @@ class TableOutbox:
 
     def inhibit_source(self, key: str) -> float | None:
         """When the inhibition source ``key`` was last seen, if ever (kept in the ledger table)."""
-        raw = self._ledger.get(_INHIBIT + key)
-        return _ledger_at(raw) if raw is not None else None
+        raw = self._ledger.get(INHIBIT + key)
+        return ledger_at(raw) if raw is not None else None
 
     def save_inhibit_source(self, key: str, at: float) -> None:
         """Record that the inhibition source ``key`` was seen at ``at`` (pruned with the ledgers, by ``at``)."""
-        self._ledger[_INHIBIT + key] = _encode(_At(at))
+        self._ledger[INHIBIT + key] = encode(Stamp(at))
 
     def load_timers(self) -> bytes | None:
         """The planner's saved timers (None when never saved)."""

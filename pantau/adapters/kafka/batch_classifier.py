@@ -18,10 +18,8 @@ worker places a match by article id (a known article gets its recorded story) an
 Shares: the `all` worker that delivers takes fewer articles, by what its delivery costs (:mod:`.classify_share`,
 :mod:`.delivery_cost`); it joins the group again between batches when it starts or stops or that cost moves.
 
-With ``exactly_once=True`` the matches and the offsets go in one Kafka transaction per batch
-(a transactional producer, ``send_offsets_to_transaction``): a batch is visible to the delivering
-worker (which reads committed records only) exactly once even across crashes. Its cost is measured
-by ``make bench`` (tests/bench/bench_worker.py).
+With ``exactly_once=True`` a batch's matches and offsets go in one Kafka transaction (``send_offsets_to_transaction``):
+the delivering worker (reading committed records only) sees a batch exactly once even across crashes.
 """
 
 from __future__ import annotations
