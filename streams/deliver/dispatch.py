@@ -9,11 +9,10 @@ sends at once. A failed message is retried on the destination's schedule
 (Standard Webhooks: at once, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h) with
 jitter; when the schedule is exhausted, or the receiver refuses for good, its
 alerts become dead letters. 410 Gone disables the destination until restart
-and raises a ``destination_disabled`` ops event
-through ``on_event`` (which routes it to the other destinations). Every
-outcome is a metric and a log event. The planner's timers are saved with the
-outbox after every pass that moved them and restored at start;
-:meth:`Dispatcher.housekeep` prunes sent keys older than ``retention``.
+and raises a ``destination_disabled`` ops event through ``on_event`` (which
+routes it to the other destinations). Every outcome is a metric and a log
+event. The planner's timers are saved with the outbox after every pass that
+moved them and restored at start; ``housekeep`` prunes sent keys older than ``retention``.
 """
 
 from __future__ import annotations
