@@ -30,7 +30,7 @@ import faust
 from aiokafka.partitioner import DefaultPartitioner
 from faust.types import TP, TableT
 
-from pantau.adapters.faust.delivery import DeliverySupervisor
+from pantau.adapters.faust.delivery import DeliverySupervisor, WriteHeldBeforeCommit
 from pantau.adapters.faust.outbox_table import TableOutbox
 from pantau.adapters.faust.sensors import install_sensors
 from pantau.adapters.kafka.batch_classifier import PRODUCE_BATCH_BYTES
@@ -229,10 +229,12 @@ def create_app(
         timers=tables["delivery_timers"],
         ledger=tables["story_ledger"],
         on_outcome=lambda alert, status, at: report_outcome(outcomes, alert, status, at),
-        # Held until Faust's next commit (DeliverySupervisor writes them first): an alert sent before then
+        # Held until Faust's next commit (the sensor below writes them first): an alert sent before then
         # costs one outbox record, not two. Not with transactions, whose commits take another road.
         hold_new=not kafka.exactly_once,
     )
+    if not kafka.exactly_once:
+        app.sensors.add(WriteHeldBeforeCommit(outbox))
     destinations = build_destinations(config) if destinations is None else destinations
     # Every worker and `pantau web` must sign and check links with one key: only with web.secret.
     signer = signer_for(config, shared=True)

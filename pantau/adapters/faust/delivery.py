@@ -72,7 +72,6 @@ class DeliverySupervisor:
         self._delivering: asyncio.Future[None] | None = None
         self._joined = False
         self._closed = False
-        app.sensors.add(WriteHeldBeforeCommit(outbox))
 
     def stories(self) -> StoryIndex:
         """The story index, rebuilt from the recovered table after each takeover."""
