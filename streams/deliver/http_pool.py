@@ -3,7 +3,7 @@
 A webhook POST through httpx's transport crossed httpx's request and response models, httpcore's
 connection pool, anyio's streams and h11's state machine; aiohttp's client (llhttp, its C parser),
 which pantau already ships with Faust, does the same for less: ``make bench worker``'s
-``deliver_alone`` measured 1.22-1.42 -> 1.03-1.28 ms of CPU per alert side by side (README, "Scaling out").
+``deliver_alone`` measured 1.22-1.42 -> 1.03-1.28 ms of CPU per alert side by side (deploy/performance.md, round 10).
 
 The destinations read answers as :class:`httpx.Response` and the dispatcher's error handling speaks
 httpx's exceptions, so this module is where aiohttp's are translated: a refused connection is

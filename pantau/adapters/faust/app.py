@@ -221,6 +221,9 @@ def create_app(
     topics = declare_topics(app, kafka.prefix)
     tables = declare_tables(app)
     outcomes = OutcomeBuffer(lambda key, raw: _send_soon(topics.outcomes, key, raw))
+    # Without transactions, a new outbox entry waits in memory for Faust's next commit, and the sensor below
+    # writes what waits as that commit starts: one decision for both (transactions commit another way).
+    hold = not kafka.exactly_once
     outbox = TableOutbox(
         tables["alert_outbox"],
         tables["alert_done"],
@@ -229,11 +232,9 @@ def create_app(
         timers=tables["delivery_timers"],
         ledger=tables["story_ledger"],
         on_outcome=lambda alert, status, at: report_outcome(outcomes, alert, status, at),
-        # Held until Faust's next commit (the sensor below writes them first): an alert sent before then
-        # costs one outbox record, not two. Not with transactions, whose commits take another road.
-        hold_new=not kafka.exactly_once,
+        hold_new=hold,  # an alert sent before the commit costs one outbox record, not two
     )
-    if not kafka.exactly_once:
+    if hold:
         app.sensors.add(WriteHeldBeforeCommit(outbox))
     destinations = build_destinations(config) if destinations is None else destinations
     # Every worker and `pantau web` must sign and check links with one key: only with web.secret.

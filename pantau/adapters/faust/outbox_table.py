@@ -17,7 +17,7 @@ An alert costs at most two outbox records: its Entry when queued, its Done (over
 the same key) when sent, which also carries the story ledger written as it is sent
 (``save_ledger(..., sending=True)``: no ``story_ledger`` record until a later
 copy or update changes it); each record costs the deliverer ~0.1 ms of CPU in Faust's
-producer path (README, worker figures), so records are counted. With ``hold_new``
+producer path (deploy/performance.md), so records are counted. With ``hold_new``
 (the worker, at least once) a new Entry stays in memory until :meth:`TableOutbox.write_held`:
 an alert sent before then writes its Done only. The worker writes what is held
 before Faust commits the offsets of the matches (pantau/adapters/faust/delivery.py),
