@@ -33,6 +33,10 @@ at main) runs ``deliver_alone``, ``one_worker``, ``two_workers`` and ``roles_one
 checkout's workers first, then with this one's, and adds ``*_vs_baseline`` ratios; the baseline's pair
 gets its speedup figures from its own one-worker case, so both pairs' figures stand side by side (and
 PANTAU_BENCH_ROUNDS=N gives the spread of each, ``two_workers@baseline`` beside ``two_workers``).
+With N > 1 one more round of the one-process cases closes the run, so that every pair has a one-process
+run before and after it: ``rounds_bracketed`` compares each pair with their mean (pair_rounds.py: a load
+that drifts between the cases no longer counts as the pair's cost) and says which part grew.
+PANTAU_BENCH_ARTICLES=<n> sets the workload (30,000 unless set; 6,000 with --quick).
 PANTAU_BENCH_WORKER_CASES=
 deliver_alone,one_worker runs only those cases (names as above).
 
@@ -79,6 +83,7 @@ sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 from processes import PantauProcess, free_port, http_status, pantau_env  # noqa: E402
 from servers import WebhookReceiver  # noqa: E402
 
+from tests.bench.pair_rounds import PairRounds, Run  # noqa: E402
 from tests.bench.run_queue import Watch  # noqa: E402
 
 LOCAL_KAFKA = ROOT / "deploy" / "kafka" / "local-kafka.sh"
@@ -850,7 +855,7 @@ def cases(args):
     logging.getLogger("aiokafka").setLevel(logging.ERROR)  # leaders of topics created a moment ago
     wanted, before = _wanted(), baseline()
     checkouts = [c for c in (before, THIS) if c is not None]
-    n = 6000 if args.quick else 30000
+    n = int(os.environ.get("PANTAU_BENCH_ARTICLES", 0)) or (6000 if args.quick else 30000)
     bootstrap, own_run = _broker()
     work = Path(tempfile.mkdtemp(prefix="pantau-bench-worker-"))
     run_id = uuid.uuid4().hex[:6]
@@ -944,9 +949,34 @@ def cases(args):
                 common,
                 args,
                 warms if WARMUP else None,
+                round_no=round_no,
+            )
+        closing = {one for pair, one in ONE_OF.items() if pair in wanted and one in wanted}
+        if rounds > 1 and closing:
+            # One more one-process run after the last pair, so that every pair is bracketed (pair_rounds.py).
+            yield from _setups(
+                closing,
+                checkouts,
+                before,
+                n,
+                bootstrap,
+                f"{run_id}r{rounds}",
+                work,
+                batches,
+                alone,
+                common,
+                args,
+                warms if WARMUP else None,
+                round_no=rounds,
             )
         if rounds > 1:
             yield {**common, **_spread(SPEEDUPS)}
+            yield {
+                **common,
+                "case": "rounds_bracketed",
+                "target_speedup": 1.8,
+                **{name: found.summary(1.8) for name, found in BRACKETED.items() if found.pairs},
+            }
     finally:
         if own_run is not None:
             subprocess.run(
@@ -958,6 +988,18 @@ def cases(args):
 
 SPEEDUPS: dict[str, list[dict]] = {}
 """Every pair's speedup figures of this run, by case: the rounds' spread (``_spread``)."""
+
+ONE_OF = {"two_workers": "one_worker", "roles_two_classifiers": "roles_one_classifier"}
+"""Each pair's one-process case: what its speedup is measured against."""
+BRACKETED: dict[str, PairRounds] = {}
+"""Each pair's and its one-process case's runs by round (``two_workers``, ``two_workers@baseline``, ...)."""
+
+
+def _run(case: dict) -> Run:
+    """A case's classifying processes as a pair_rounds.Run (classify-path CPU where the checkout reports it)."""
+    procs = _classifying(case)
+    shares = [p.get("delivery", {}).get("classify_cpu_s") for p in procs]
+    return Run(tuple(p["cpu_s"] for p in procs), None if None in shares else tuple(shares))
 
 
 def _spread(found: dict[str, list[dict]]) -> dict:
@@ -972,7 +1014,9 @@ def _spread(found: dict[str, list[dict]]) -> dict:
     return {"case": "rounds", "rounds": max((len(v) for v in found.values()), default=0), "spread": out}
 
 
-def _setups(wanted, checkouts, before, n, bootstrap, run_id, work, batches, alone, common, args, warms=None):
+def _setups(
+    wanted, checkouts, before, n, bootstrap, run_id, work, batches, alone, common, args, warms=None, *, round_no=0
+):
     """One round of SETUPS (each against the baseline where compared): one process, then pairs, in turn.
 
     A baseline's pair gets its speedup figures from the baseline's own one-process case of the same
@@ -1011,6 +1055,10 @@ def _setups(wanted, checkouts, before, n, bootstrap, run_id, work, batches, alon
                 }
             if name in ("one_worker", "roles_one_classifier", "two_workers"):
                 base[name + at] = case
+            for pair, one in ONE_OF.items():
+                if name in (pair, one):
+                    runs = BRACKETED.setdefault(pair + at, PairRounds())
+                    (runs.pairs if name == pair else runs.ones)[round_no] = _run(case)
             if name == "roles_one_classifier":
                 per_core = 1000 / case["classify_path_cpu_s_per_1000"]
                 case |= {
