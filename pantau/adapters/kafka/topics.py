@@ -68,6 +68,7 @@ __all__ = [
     "SILENCES",
     "ALERTS_REPLAY",
     "ALL_TOPICS",
+    "METADATA_MAX_AGE_MS",
     "ensure_topics",
     "require_broker",
 ]
@@ -122,6 +123,14 @@ ALERTS_REPLAY = TopicSpec("pantau.alerts.replay", 1, timedelta(days=7), "delete"
 # What became of each alert, for the web page's archive view (pantau/adapters/kafka/outcomes.py).
 # One partition: a key's records stay in order; kept as long as the archive keeps articles.
 ALERTS_OUTCOMES = TopicSpec("pantau.alerts.outcomes", 1, timedelta(days=14), "delete", "alert idempotency key")
+
+METADATA_MAX_AGE_MS = 30_000
+"""How often the long-lived readers and writers of the articles topic ask the broker for its partitions.
+
+The Kafka clients' default is 5 minutes: after partitions are added (see the module docstring) the sources
+went on writing to the old ones, and the classify group took the new ones, for up to that long each (296 s
+in tests/e2e/test_articles_alter.py's trial). At 30 s both happen within about 30 s; the cost is one small
+metadata request per client every 30 s instead of every 300 s."""
 
 ALL_TOPICS = (ARTICLES, MATCHES, ALERTS_DEAD, EVENTS, FEEDS, FEEDS_STATE, SILENCES, ALERTS_REPLAY, ALERTS_OUTCOMES)
 
