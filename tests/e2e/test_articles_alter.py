@@ -24,6 +24,7 @@ from dataclasses import replace
 from datetime import datetime, timezone
 
 import pytest
+from kafka import KafkaConsumer, TopicPartition
 from kafka.admin import KafkaAdminClient, NewPartitions
 from processes import PantauProcess, http_status, pantau_env, private_prefix, wait_until
 from servers import WebhookReceiver
@@ -154,13 +155,18 @@ def test_articles_partitions_added_while_workers_run(tmp_path, kafka_bootstrap, 
             latest = [a[-1][1] for w in workers.values() if (a := assignments(w)) and a[-1][0] >= altered]
             return {p for parts in latest for p in parts}
 
-        wait_until(
-            lambda: owned_after() == set(range(12)),
-            "the classify group to own the 12 partitions",
-            timeout=TAKEOVER_S,
-            procs=workers.values(),
-        )
-        time.sleep(4)  # articles after the takeover too
+        new_partitions = [TopicPartition(topic, p) for p in range(6, 12)]
+        ends = KafkaConsumer(bootstrap_servers=kafka_bootstrap, group_id=None)
+        try:
+            wait_until(
+                lambda: owned_after() == set(range(12)) and sum(ends.end_offsets(new_partitions).values()) >= 10,
+                "the classify group to own the 12 partitions and the publisher to write to the new ones",
+                timeout=TAKEOVER_S,
+                procs=workers.values(),
+            )
+        finally:
+            ends.close()
+        time.sleep(2)  # articles after both, too
         sent = stream.stop()
         stream = None
         expected = {a.id for i, a in enumerate(sent) if i % 2 == 0}

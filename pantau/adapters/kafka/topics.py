@@ -21,13 +21,20 @@ Classification is stateless and CPU-bound: articles have 12 partitions, so up to
 12 workers share it, and the delivering `all` worker's smaller share can come near what balances it
 (:mod:`pantau.adapters.kafka.classify_share`: with 6, two workers could only split 1/5, 2/4 or 3/3).
 Deployments before round 13 have 6: :func:`ensure_topics` creates missing topics and never changes an
-existing one. To move one to 12 (more only; Kafka cannot take partitions away), with the workers running::
+existing one. To move one to 12 (more only; Kafka cannot take partitions away), with everything running::
 
     kafka-topics.sh --bootstrap-server <broker> --alter --topic <prefix>pantau.articles --partitions 12
 
-New articles of a feed may then land on another partition than its older ones (keys are hashed over the
-new count); classification does not care, and the group's members rebalance onto the new partitions by
-themselves at their next metadata refresh (aiokafka's, every 5 minutes).
+Within ``METADATA_MAX_AGE_MS`` (30 s) each long-lived client sees the 12 partitions at its next metadata
+refresh: the sources' publisher writes to all 12 (an article id is hashed over the new count, so an article
+sent again may land on another partition than its first copy; classification does not care); the classify group's
+leader rebalances the group once (each member finishes and commits its batch first), and the new partitions
+are read from their start (``auto_offset_reset="earliest"``), so an article written there before the group
+took them only waits, at most about 30 s; the archive reader (``pantau web``, ``archive follow``) adds them
+too. Measured against the real broker (tests/e2e/test_articles_alter.py, two `all` workers and a running
+publisher): 23-26 s from the alter until the group owned the new partitions and the publisher wrote to them,
+every article classified once and every on-topic one alerted once; with the clients' default of 5 minutes
+(releases before round 14) it was 296 s.
 
 Matches are few (a small share of articles) and delivery
 needs to see all of them at once, to group copies of a story from different
