@@ -21,7 +21,8 @@ Classification is stateless and CPU-bound: articles have 12 partitions, so up to
 12 workers share it, and the delivering `all` worker's smaller share can come near what balances it
 (:mod:`pantau.adapters.kafka.classify_share`: with 6, two workers could only split 1/5, 2/4 or 3/3).
 Deployments before round 13 have 6: :func:`ensure_topics` creates missing topics and never changes an
-existing one. To move one to 12 (more only; Kafka cannot take partitions away), with everything running::
+existing one. To move one to 12 (more only; Kafka cannot take partitions away), with everything running,
+``pantau topics --grow`` (:func:`grow_topics`) or::
 
     kafka-topics.sh --bootstrap-server <broker> --alter --topic <prefix>pantau.articles --partitions 12
 
@@ -77,7 +78,9 @@ __all__ = [
     "ALL_TOPICS",
     "METADATA_MAX_AGE_MS",
     "ensure_topics",
+    "grow_topics",
     "require_broker",
+    "topic_partitions",
 ]
 
 
@@ -238,3 +241,43 @@ def _create_missing(
         )
     admin.wait_for_topics(created, timeout_ms=int(timeout * 1000))
     return sorted(created)
+
+
+def topic_partitions(bootstrap: str, specs: tuple[TopicSpec, ...] = ALL_TOPICS, *, prefix: str = "") -> dict[str, int]:
+    """Each of ``specs``' topics that exists on the broker, with its partition count there."""
+    from kafka.admin import KafkaAdminClient
+
+    with broker_errors(f"cannot reach Kafka at {bootstrap} to describe topics"):
+        admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="pantau-admin")
+    try:
+        with broker_errors(f"describing topics on Kafka at {bootstrap} failed"):
+            existing = set(admin.list_topics())
+            names = [spec.name(prefix) for spec in specs if spec.name(prefix) in existing]
+            return {t["name"]: len(t["partitions"]) for t in admin.describe_topics(names)} if names else {}
+    finally:
+        admin.close()
+
+
+def grow_topics(bootstrap: str, specs: tuple[TopicSpec, ...] = ALL_TOPICS, *, prefix: str = "") -> dict[str, int]:
+    """Add partitions to each existing topic with fewer than its spec (articles 6 -> 12); return the counts before."""
+    from kafka.admin import KafkaAdminClient, NewPartitions
+
+    have = topic_partitions(bootstrap, specs, prefix=prefix)
+    fewer = {
+        spec.name(prefix): spec.partitions
+        for spec in specs
+        if have.get(spec.name(prefix), spec.partitions) < spec.partitions
+    }
+    if not fewer:
+        return {}
+    with broker_errors(
+        f"adding partitions on Kafka at {bootstrap} failed",
+        hint="check that the broker runs and accepts admin requests (ACLs: Alter on the topic)",
+    ):
+        admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="pantau-admin")
+        try:
+            # The request `kafka-topics.sh --alter --partitions N` sends; the clients see it within METADATA_MAX_AGE_MS.
+            admin.create_partitions({name: NewPartitions(total_count=count) for name, count in fewer.items()})
+        finally:
+            admin.close()
+    return {name: have[name] for name in fewer}
