@@ -19,8 +19,9 @@ examples:
   pantau topics --config pantau.yaml --grow    add the missing partitions (articles: 6 -> 12), workers running
 
 --grow sends the request `kafka-topics.sh --alter --partitions N` sends, for
-each existing topic with fewer partitions than this release creates; it never
-removes partitions (Kafka cannot) and never creates a topic. Running workers
+pantau.articles and pantau.feeds when they have fewer partitions than this
+release creates (no other: their records' keys must stay on one partition);
+it never removes partitions (Kafka cannot) and never creates a topic. Running workers
 and source workers use the new partitions within about 30 s; the classify
 group rebalances once and reads them from their start.
 """
@@ -37,14 +38,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     add_config_option(parser)
     parser.add_argument(
-        "--grow", action="store_true", help="add partitions to existing topics that have fewer than this release's"
+        "--grow",
+        action="store_true",
+        help="add partitions to the articles (and feeds) topic when it has fewer than this release's",
     )
     parser.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace) -> int:
     """Print each topic's partitions (after adding the missing ones with --grow); returns the exit status."""
-    from pantau.adapters.kafka.topics import ALL_TOPICS, grow_topics, topic_partitions
+    from pantau.adapters.kafka.topics import ALL_TOPICS, GROWABLE, grow_topics, topic_partitions
 
     kafka = reachable_broker(args, config_from_args(args))
     before = grow_topics(kafka.bootstrap, prefix=kafka.prefix) if args.grow else {}
@@ -60,7 +63,7 @@ def handle(args: argparse.Namespace) -> int:
         note = ""
         if name in before:
             note = f"  grown from {before[name]}: workers use the new ones within ~30 s"
-        elif have[name] < spec.partitions:
+        elif have[name] < spec.partitions and spec in GROWABLE:
             note = f"  fewer than this release's {spec.partitions}: `pantau topics --grow` adds them"
         print(f"{name:<40} {have[name]:>10}{note}")
     return 0

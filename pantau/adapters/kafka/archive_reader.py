@@ -98,7 +98,7 @@ class ArchiveReader:
 
     def _partitions(self, topics: Iterable[str] | None = None) -> set[TopicPartition]:
         """The topics' partitions as the consumer's metadata (refreshed every METADATA_MAX_AGE_MS) knows them."""
-        topics = topics or (self.articles, self.matches, self.dead, self.outcomes)
+        topics = (self.articles, self.matches, self.dead, self.outcomes) if topics is None else topics
         return {TopicPartition(t, p) for t in topics for p in self._consumer.partitions_for_topic(t) or ()}
 
     def _assign(self, partitions: set[TopicPartition]) -> None:
