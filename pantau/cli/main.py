@@ -33,6 +33,7 @@ COMMANDS = [
     "silence",
     "sources",
     "worker",
+    "topics",
     "classify",
     "rules",
     "archive",

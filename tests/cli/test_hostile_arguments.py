@@ -63,6 +63,8 @@ OPENS_STATE = (
 TAKES_CONFIG = (
     *OPENS_STATE,
     ["worker"],
+    ["topics"],
+    ["topics", "--grow"],
     ["sources"],
     ["feeds", "export"],
     ["classify"],
@@ -154,6 +156,7 @@ _case("rules quality", ["rules", "quality", "--since", "-3d"], USAGE)
 _case("run", ["run", "--once", "--log-level", "verbose"], USAGE)
 _case("run", ["--log-level", "verbose", "run", "--once"], USAGE)
 _case("worker", ["worker", "--config"], USAGE)
+_case("topics", ["topics", "--grow=yes"], USAGE)
 _case("sources", ["sources", "--allow-private=maybe"], USAGE)
 _case("alerts replay", ["alerts", "replay", "--config", "{cfg_state_missing}", "nope"], ERROR)
 _case("alerts replay", ["alerts", "replay"], ERROR)

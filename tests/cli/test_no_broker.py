@@ -28,6 +28,7 @@ def _closed_port() -> int:
         ["alerts", "replay", "--kafka", "--all"],
         ["rules", "backtest", "--kafka"],
         ["worker"],
+        ["topics", "--grow"],
     ],
 )
 def test_no_broker_is_one_clear_error(argv: list[str], tmp_path: Path) -> None:

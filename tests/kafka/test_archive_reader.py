@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import time
+import uuid
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import msgspec
 from kafka import KafkaProducer
+from kafka.admin import KafkaAdminClient, NewPartitions
 
 from pantau.adapters.kafka.archive_reader import ArchiveReader
-from pantau.adapters.kafka.topics import ALERTS_DEAD, ARTICLES, MATCHES
+from pantau.adapters.kafka.topics import ALERTS_DEAD, ALL_TOPICS, ARTICLES, MATCHES, METADATA_MAX_AGE_MS, ensure_topics
 from pantau.adapters.sqlite.archive import ArchiveStore
 from pantau.adapters.sqlite.state import open_state
 from pantau.core.article import Article, article_id, encode
@@ -185,3 +189,30 @@ def test_alert_fates_and_story_ids_come_from_the_outcomes_topic(kafka_bootstrap,
     assert {a.key: a.status for a in store.get(first.id).alerts} == {"k-desk": "sent", "k-siem": "pending"}
     reader.stop()
     producer.close()
+
+
+def test_the_view_follows_partitions_added_to_the_articles_topic(kafka_bootstrap, tmp_path):
+    prefix = f"test-{uuid.uuid4().hex[:8]}."
+    topic = ARTICLES.name(prefix)
+    ensure_topics(
+        kafka_bootstrap, tuple(replace(s, partitions=6) if s is ARTICLES else s for s in ALL_TOPICS), prefix=prefix
+    )
+    producer = KafkaProducer(bootstrap_servers=kafka_bootstrap)
+    producer.send(topic, key=b"a", value=encode(article(1, "Harga beras turun")), partition=5)
+    producer.flush()
+    reader = ArchiveReader(kafka_bootstrap, ArchiveStore(open_state(tmp_path / "web.db")), prefix=prefix)
+    assert reader.catch_up(timeout=60) == 1
+    admin = KafkaAdminClient(bootstrap_servers=kafka_bootstrap)
+    admin.create_partitions({topic: NewPartitions(total_count=12)})  # what kafka-topics.sh --alter sends
+    admin.close()
+    later = KafkaProducer(bootstrap_servers=kafka_bootstrap)  # a fresh producer knows the 12 at once
+    later.send(topic, key=b"b", value=encode(article(2, "Banjir di Medan")), partition=9)
+    later.flush()
+    deadline = time.monotonic() + METADATA_MAX_AGE_MS / 1000 + 15  # the reader's next metadata refresh
+    while reader.store.usage().articles < 2 and time.monotonic() < deadline:
+        reader.poll_once(500)
+    assert reader.store.usage().articles == 2
+    assert {tp.partition for tp in reader._consumer.assignment() if tp.topic == topic} == set(range(12))
+    reader.stop()
+    producer.close()
+    later.close()

@@ -147,3 +147,24 @@ def test_start_up_conditions_of_a_fresh_broker_stay_below_warning(capsys):
             )
         )
     assert "kafka_client_errors" not in capsys.readouterr().err
+
+
+def test_rebalances_minutes_apart_are_not_a_fault_that_persists(capsys):
+    from pantau.core.logs import configure_logging
+
+    configure_logging("json")
+    clock = Clock()
+    watch = BrokerWatch("127.0.0.1:1", probe=lambda _a: None, clock=clock, persist=30)
+    gate = LibraryLogGate(watch, clock=clock)
+    watch.check()
+    rebalancing = "Heartbeat failed for group pantau-classify because it is rebalancing"
+    for _ in range(3):  # start-up, then partitions added (tests/e2e/test_articles_alter.py), then a member leaves
+        for _ in range(2):
+            gate.filter(record("aiokafka.consumer.group_coordinator", rebalancing))
+            clock.now += 0.5
+        clock.now += 300
+    assert "kafka_client_errors" not in capsys.readouterr().err
+    for _ in range(40):  # the same line every second for 40 s: that persists
+        clock.now += 1
+        gate.filter(record("aiokafka.consumer.group_coordinator", rebalancing))
+    assert "kafka_client_errors" in capsys.readouterr().err

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import msgspec
 from kafka import KafkaConsumer, TopicPartition
@@ -38,7 +38,7 @@ from kafka.errors import KafkaError
 
 from pantau.adapters.kafka.errors import broker_errors
 from pantau.adapters.kafka.outcomes import AlertOutcome, decode_outcome
-from pantau.adapters.kafka.topics import ALERTS_DEAD, ALERTS_OUTCOMES, ARTICLES, MATCHES
+from pantau.adapters.kafka.topics import ALERTS_DEAD, ALERTS_OUTCOMES, ARTICLES, MATCHES, METADATA_MAX_AGE_MS
 from pantau.adapters.sqlite.archive import ArchivedAlert, ArchiveStore, Intake
 from pantau.core.article import decode as decode_article
 from pantau.core.errors import BrokerError
@@ -79,31 +79,53 @@ class ArchiveReader:
         store.conn.executescript(_OFFSETS)
         with broker_errors(f"cannot reach Kafka at {bootstrap} to follow the archive topics"):
             self._consumer = KafkaConsumer(
-                bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False, client_id="pantau-archive-reader"
+                bootstrap_servers=bootstrap,
+                group_id=None,
+                enable_auto_commit=False,
+                client_id="pantau-archive-reader",
+                metadata_max_age_ms=METADATA_MAX_AGE_MS,  # partitions added are seen within 30 s
             )
-            partitions = [
-                TopicPartition(t, p)
-                for t in (self.articles, self.matches, self.dead, self.outcomes)
-                for p in sorted(self._consumer.partitions_for_topic(t) or ())
-            ]
+            partitions = self._partitions()
         if not partitions:
             self._consumer.close()
             raise BrokerError(
                 f"none of {self.articles}, {self.matches} exists at {bootstrap}",
                 hint="start `pantau worker` / `pantau sources` first: they create the topics",
             )
-        self._consumer.assign(partitions)
-        stored = {(t, p): n for t, p, n in store.conn.execute("SELECT topic, partition, next FROM archive_offsets")}
+        self._assign(partitions)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def _partitions(self, topics: Iterable[str] | None = None) -> set[TopicPartition]:
+        """The topics' partitions as the consumer's metadata (refreshed every METADATA_MAX_AGE_MS) knows them."""
+        topics = (self.articles, self.matches, self.dead, self.outcomes) if topics is None else topics
+        return {TopicPartition(t, p) for t in topics for p in self._consumer.partitions_for_topic(t) or ()}
+
+    def _assign(self, partitions: set[TopicPartition]) -> None:
+        """Read ``partitions`` too: each from its stored position, or from its start (positions kept for the rest)."""
+        self._consumer.assign(sorted(self._consumer.assignment() | partitions))
+        stored = {
+            (t, p): n for t, p, n in self.store.conn.execute("SELECT topic, partition, next FROM archive_offsets")
+        }
         for tp in partitions:
             if (tp.topic, tp.partition) in stored:
                 self._consumer.seek(tp, stored[(tp.topic, tp.partition)])
             else:
                 self._consumer.seek_to_beginning(tp)
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+
+    def follow_new_partitions(self) -> list[TopicPartition]:
+        """Start reading partitions added to the topics since (``kafka-topics.sh --alter``); returns them."""
+        # Topics it follows only: for one absent from the cache kafka-python would ask the broker, on every poll.
+        assigned = self._consumer.assignment()
+        added = sorted(self._partitions({tp.topic for tp in assigned}) - assigned)
+        if added:
+            self._assign(set(added))
+            log.info("archive_partitions_added", partitions=[f"{tp.topic}:{tp.partition}" for tp in added])
+        return added
 
     def poll_once(self, timeout_ms: int = 1000) -> int:
         """Store what arrived within ``timeout_ms`` (one transaction with the offsets); returns records stored."""
+        self.follow_new_partitions()  # a look at cached metadata: no request of its own
         batches = self._consumer.poll(timeout_ms=timeout_ms, max_records=2000)
         if not batches:
             self._maybe_prune()

@@ -8,12 +8,11 @@ in batches (``getmany``), decodes and classifies each batch (metrics counted per
 the matches with an idempotent ``acks=all`` producer, waits for the broker to acknowledge them,
 and only then commits the batch's offsets.
 
-Rebalances: a batch in progress is finished and committed before its partitions are given up (the
-rebalance listener waits for it), so a member joining or leaving cleanly never makes another
-classify those articles again. Only a crash (or a member evicted mid-batch) leaves an uncommitted
-batch, which the new owner classifies again: that cannot duplicate an alert, because the delivering
-worker places a match by article id (a known article gets its recorded story) and alert keys are
-(story, route, destination), which the outbox keeps once (tests/e2e/test_rebalance_alerts.py).
+Rebalances: a batch in progress is finished and committed before its partitions are given up (the rebalance listener
+waits for it), so a member joining or leaving cleanly never makes another classify those articles again. Only a crash
+(or a member evicted mid-batch) leaves an uncommitted batch, which the new owner classifies again: that cannot
+duplicate an alert, because the delivering worker places a match by article id (a known article gets its recorded
+story) and alert keys are (story, route, destination), which the outbox keeps once (tests/e2e/test_rebalance_alerts.py).
 
 Shares: the `all` worker that delivers takes fewer articles, by what its delivery costs (:mod:`.classify_share`,
 :mod:`.delivery_cost`); it joins the group again between batches when it starts or stops or that cost moves.
@@ -37,7 +36,7 @@ from aiokafka.errors import CommitFailedError, KafkaError
 
 from pantau.adapters.kafka.classify_share import DeliveryAwareAssignor
 from pantau.adapters.kafka.delivery_cost import DeliveryCost, Reading
-from pantau.adapters.kafka.topics import ARTICLES, MATCHES
+from pantau.adapters.kafka.topics import ARTICLES, MATCHES, METADATA_MAX_AGE_MS
 from pantau.core import metrics
 from pantau.core.article import Article, decode
 from pantau.core.logs import get_logger
@@ -115,6 +114,7 @@ class BatchClassifier:
             max_poll_records=batch,
             session_timeout_ms=10000,
             heartbeat_interval_ms=3000,
+            metadata_max_age_ms=METADATA_MAX_AGE_MS,  # the leader sees partitions added within 30 s (topics.py)
             # One protocol, named as earlier releases' round robin (see classify_share: not two).
             partition_assignment_strategy=(self.assignor,),
         )

@@ -35,6 +35,9 @@ __all__ = ["BrokerWatch", "probe_broker", "watch_broker"]
 log = get_logger(component="kafka")
 
 _API_VERSIONS = 18
+NOISE_GAP = 10.0
+"""Seconds without a client complaint after which the next one starts a new count: a fault that persists makes
+the clients complain every second or so; a rebalance, a few lines within seconds."""
 
 
 def probe_broker(address: str, timeout: float = 2.0) -> str | None:
@@ -98,6 +101,7 @@ class BrokerWatch:
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._noise_since: float | None = None
+        self._noise_last = float("-inf")
         self._noise_count = 0
         self._noise_sample = ""
         self._last_summary = float("-inf")
@@ -181,8 +185,11 @@ class BrokerWatch:
             return
         now = self._clock()
         with self._lock:
-            if self._noise_since is None:
+            # Lines that stopped for a while were a passing condition (a rebalance): count afresh. Without this,
+            # the rebalance after partitions were added hours after the start-up one read as a fault that persists.
+            if self._noise_since is None or now - self._noise_last > NOISE_GAP:
                 self._noise_since, self._noise_count = now, 0
+            self._noise_last = now
             self._noise_count += 1
             self._noise_sample = text[:300]
             if now - self._noise_since >= self.persist and now - self._last_summary >= 60.0:

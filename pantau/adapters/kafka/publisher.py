@@ -18,7 +18,7 @@ import msgspec
 from kafka import KafkaProducer
 
 from pantau.adapters.kafka.errors import broker_errors
-from pantau.adapters.kafka.topics import ARTICLES, EVENTS
+from pantau.adapters.kafka.topics import ARTICLES, EVENTS, METADATA_MAX_AGE_MS
 from pantau.core.article import Article, encode
 from pantau.core.logs import get_logger
 from pantau.sources.health import FeedHealth
@@ -53,6 +53,8 @@ class KafkaPublisher:
                 enable_idempotence=True,
                 compression_type=COMPRESSION,
                 linger_ms=20,
+                # Partitions added to the articles topic are written to within 30 s, not 5 min (topics.py).
+                metadata_max_age_ms=METADATA_MAX_AGE_MS,
                 bootstrap_timeout_ms=int(timeout * 1000),
                 max_block_ms=int(timeout * 1000),
                 delivery_timeout_ms=int(timeout * 1000),

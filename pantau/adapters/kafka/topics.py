@@ -21,13 +21,21 @@ Classification is stateless and CPU-bound: articles have 12 partitions, so up to
 12 workers share it, and the delivering `all` worker's smaller share can come near what balances it
 (:mod:`pantau.adapters.kafka.classify_share`: with 6, two workers could only split 1/5, 2/4 or 3/3).
 Deployments before round 13 have 6: :func:`ensure_topics` creates missing topics and never changes an
-existing one. To move one to 12 (more only; Kafka cannot take partitions away), with the workers running::
+existing one. To move one to 12 (more only; Kafka cannot take partitions away), with everything running,
+``pantau topics --grow`` (:func:`grow_topics`) or::
 
     kafka-topics.sh --bootstrap-server <broker> --alter --topic <prefix>pantau.articles --partitions 12
 
-New articles of a feed may then land on another partition than its older ones (keys are hashed over the
-new count); classification does not care, and the group's members rebalance onto the new partitions by
-themselves at their next metadata refresh (aiokafka's, every 5 minutes).
+Within ``METADATA_MAX_AGE_MS`` (30 s) each long-lived client sees the 12 partitions at its next metadata
+refresh: the sources' publisher writes to all 12 (an article id is hashed over the new count, so an article
+sent again may land on another partition than its first copy; classification does not care); the classify group's
+leader rebalances the group once (each member finishes and commits its batch first), and the new partitions
+are read from their start (``auto_offset_reset="earliest"``), so an article written there before the group
+took them only waits, at most about 30 s; the archive reader (``pantau web``, ``archive follow``) adds them
+too. Measured against the real broker (tests/e2e/test_articles_alter.py, two `all` workers and a running
+publisher): 23-26 s from the alter until the group owned the new partitions and the publisher wrote to them,
+every article classified once and every on-topic one alerted once; with the clients' default of 5 minutes
+(releases before round 14) it was 296 s.
 
 Matches are few (a small share of articles) and delivery
 needs to see all of them at once, to group copies of a story from different
@@ -68,8 +76,12 @@ __all__ = [
     "SILENCES",
     "ALERTS_REPLAY",
     "ALL_TOPICS",
+    "GROWABLE",
+    "METADATA_MAX_AGE_MS",
     "ensure_topics",
+    "grow_topics",
     "require_broker",
+    "topic_partitions",
 ]
 
 
@@ -123,7 +135,20 @@ ALERTS_REPLAY = TopicSpec("pantau.alerts.replay", 1, timedelta(days=7), "delete"
 # One partition: a key's records stay in order; kept as long as the archive keeps articles.
 ALERTS_OUTCOMES = TopicSpec("pantau.alerts.outcomes", 1, timedelta(days=14), "delete", "alert idempotency key")
 
+METADATA_MAX_AGE_MS = 30_000
+"""How often the long-lived readers and writers of the articles topic ask the broker for its partitions.
+
+The Kafka clients' default is 5 minutes: after partitions are added (see the module docstring) the sources
+went on writing to the old ones, and the classify group took the new ones, for up to that long each (296 s
+in tests/e2e/test_articles_alter.py's trial). At 30 s both happen within about 30 s; the cost is one small
+metadata request per client every 30 s instead of every 300 s."""
+
 ALL_TOPICS = (ARTICLES, MATCHES, ALERTS_DEAD, EVENTS, FEEDS, FEEDS_STATE, SILENCES, ALERTS_REPLAY, ALERTS_OUTCOMES)
+GROWABLE = (ARTICLES, FEEDS)
+"""The topics :func:`grow_topics` may add partitions to: no reader cares which partition a key is on (articles
+are classified one by one; feeds holds no records). Never the others: a compacted topic's latest record per
+key (feeds.state, silences), a letter and its tombstone (alerts.dead) or a key's order (outcomes) would then
+be split over two partitions, and the one-partition topics are one partition on purpose."""
 
 
 PROBE_TIMEOUT = 5.0
@@ -222,3 +247,43 @@ def _create_missing(
         )
     admin.wait_for_topics(created, timeout_ms=int(timeout * 1000))
     return sorted(created)
+
+
+def topic_partitions(bootstrap: str, specs: tuple[TopicSpec, ...] = ALL_TOPICS, *, prefix: str = "") -> dict[str, int]:
+    """Each of ``specs``' topics that exists on the broker, with its partition count there."""
+    from kafka.admin import KafkaAdminClient
+
+    with broker_errors(f"cannot reach Kafka at {bootstrap} to describe topics"):
+        admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="pantau-admin")
+    try:
+        with broker_errors(f"describing topics on Kafka at {bootstrap} failed"):
+            existing = set(admin.list_topics())
+            names = [spec.name(prefix) for spec in specs if spec.name(prefix) in existing]
+            return {t["name"]: len(t["partitions"]) for t in admin.describe_topics(names)} if names else {}
+    finally:
+        admin.close()
+
+
+def grow_topics(bootstrap: str, specs: tuple[TopicSpec, ...] = GROWABLE, *, prefix: str = "") -> dict[str, int]:
+    """Add partitions to each existing topic with fewer than its spec (articles 6 -> 12); return the counts before."""
+    from kafka.admin import KafkaAdminClient, NewPartitions
+
+    have = topic_partitions(bootstrap, specs, prefix=prefix)
+    fewer = {
+        spec.name(prefix): spec.partitions
+        for spec in specs
+        if have.get(spec.name(prefix), spec.partitions) < spec.partitions
+    }
+    if not fewer:
+        return {}
+    with broker_errors(
+        f"adding partitions on Kafka at {bootstrap} failed",
+        hint="check that the broker runs and accepts admin requests (ACLs: Alter on the topic)",
+    ):
+        admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="pantau-admin")
+        try:
+            # The request `kafka-topics.sh --alter --partitions N` sends; the clients see it within METADATA_MAX_AGE_MS.
+            admin.create_partitions({name: NewPartitions(total_count=count) for name, count in fewer.items()})
+        finally:
+            admin.close()
+    return {name: have[name] for name in fewer}
