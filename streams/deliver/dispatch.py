@@ -152,6 +152,11 @@ class Dispatcher:
             self._wake.set()
         return stored
 
+    def wake(self) -> None:
+        """Make the running loop look at the outbox now (entries put there behind its back: a replay)."""
+        if self._wake is not None:
+            self._wake.set()
+
     # -- sending --------------------------------------------------------------
 
     async def step(self, *, flush: bool = False) -> None:

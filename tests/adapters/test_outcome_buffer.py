@@ -52,3 +52,15 @@ def test_updates_and_ops_events_have_no_outcome_and_a_full_buffer_flushes_itself
     for n in range(4):
         buffer.put(alert(n, f"k-{n}"), "pending", float(n))
     assert len(sent) == 3 and len(buffer) == 1
+
+
+def test_on_first_is_called_when_an_empty_buffer_takes_a_fate_and_not_for_the_next_ones():
+    calls: list[int] = []
+    buffer = OutcomeBuffer(lambda key, raw: None, on_first=lambda: calls.append(len(buffer)))
+    buffer.put(alert(1, "k-a"), "pending", 1.0)
+    buffer.put(alert(2, "k-b"), "pending", 1.5)
+    buffer.put(alert(1, "k-a"), "sent", 2.0)
+    assert calls == [1]  # the worker schedules one flush for the lot
+    buffer.flush()
+    buffer.put(alert(3, "k-c"), "sent", 3.0)
+    assert calls == [1, 1]

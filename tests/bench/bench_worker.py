@@ -708,7 +708,7 @@ SETUPS = [
 ]
 COMPARED = ("deliver_alone", "one_worker", "two_workers", "roles_one_classifier")
 """The cases run against the baseline too (first the baseline, then this checkout) when one is given."""
-CASES = ("raw_consume", "classify_alone", "deliver_alone", *(name for name, _, _ in SETUPS), "latency")
+CASES = ("raw_consume", "classify_alone", "idle", "deliver_alone", *(name for name, _, _ in SETUPS), "latency")
 
 
 def _classifying(figures: dict) -> list[dict]:
@@ -729,6 +729,34 @@ def _vs(case: dict, before: dict | None, key: str) -> dict:
     if before is None or not before.get(key) or case.get(key) is None:
         return {}
     return {f"{key}_vs_baseline": round(case[key] / before[key], 2)}
+
+
+IDLE_SECONDS = float(os.environ.get("PANTAU_BENCH_IDLE_SECONDS", "30"))
+
+
+def _idle(bootstrap: str, prefix: str, work: Path, checkout: Checkout) -> dict:
+    """One settled `all` worker with nothing to do: CPU seconds per second over IDLE_SECONDS (timers, polls)."""
+    partitions = partitions_of(checkout)
+    from pantau.adapters.kafka.topics import ensure_topics
+
+    ensure_topics(bootstrap, _topics(partitions), prefix=prefix)
+    receiver = WebhookReceiver()
+    workers = _Workers(["all"], bootstrap, prefix, work, receiver, checkout=checkout, partitions=partitions)
+    try:
+        settled = workers.settle()
+        time.sleep(5.0)  # start-up's last steps (the dispatcher's first pass, recovery's end) are not idle
+        (rate,) = workers.idle_cpu(IDLE_SECONDS)
+    finally:
+        workers.stop()
+        receiver.stop()
+    return {
+        "case": "idle",
+        "checkout": checkout.label,
+        "settle_s": round(settled, 1),
+        "seconds": IDLE_SECONDS,
+        "idle_cpu_s_per_s": rate,
+        "target_idle_cpu_s_per_s": 0.005,
+    }
 
 
 def _deliver_alone(bootstrap: str, prefix: str, work: Path, matches: list[bytes], checkout: Checkout) -> dict:
@@ -804,14 +832,16 @@ def _throughput(
     return case
 
 
-def _latency_case(bootstrap: str, prefix: str, work: Path, roles: list[str], *, quick: bool) -> dict:
+def _latency_case(
+    bootstrap: str, prefix: str, work: Path, roles: list[str], *, quick: bool, checkout: Checkout = THIS
+) -> dict:
     """Produce -> webhook at a steady rate on a prefix of its own, with the CPU one alert costs end to end."""
     from pantau.adapters.kafka.topics import ensure_topics
 
-    partitions = partitions_of(THIS)
+    partitions = partitions_of(checkout)
     ensure_topics(bootstrap, _topics(partitions), prefix=prefix)
     receiver = WebhookReceiver()
-    workers = _Workers(roles, bootstrap, prefix, work, receiver, partitions=partitions)
+    workers = _Workers(roles, bootstrap, prefix, work, receiver, partitions=partitions, checkout=checkout)
     try:
         workers.settle()
         c0 = workers.cpus()
@@ -823,6 +853,7 @@ def _latency_case(bootstrap: str, prefix: str, work: Path, roles: list[str], *, 
         workers.stop()
         receiver.stop()
     # At a steady rate, every article an alert: what one alert costs end to end.
+    latency["checkout"] = checkout.label
     latency["cpu_ms_per_alert"] = {
         role: round(cpu / max(1, latency["alerted"]) * 1000, 2) for role, cpu in zip(roles, spent, strict=True)
     }
@@ -925,6 +956,14 @@ def cases(args):
             yield {**common, "case": "classify_alone", **alone}
 
         rounds = int(os.environ.get("PANTAU_BENCH_ROUNDS", "1"))
+        for round_no in range(rounds if "idle" in wanted else 0):
+            # Baseline and this checkout in turn, each round: a load change hits both alike.
+            seen_idle: dict[str, dict] = {}
+            for checkout in checkouts:
+                case = _idle(bootstrap, f"bench-{run_id}r{round_no}-idle-{checkout.label}.", work, checkout)
+                case |= _vs(case, seen_idle.get("baseline"), "idle_cpu_s_per_s")
+                seen_idle[checkout.label] = case
+                yield {**common, **case}
         for round_no in range(rounds if "deliver_alone" in wanted else 0):
             # Delivery on its own: no classifier beside it, so its CPU per alert is least disturbed.
             seen: dict[str, dict] = {}
@@ -1113,4 +1152,6 @@ def _setups(
             yield {**common, **case}
             if name in ("one_worker", "roles_one_classifier") and "latency" in wanted:
                 # On a prefix of its own: no backlog of alerts from the throughput run in the way.
-                yield {**common, **_latency_case(bootstrap, f"{prefix}lat.", work, roles, quick=args.quick)}
+                # Each checkout's own workers (before round 14 the baseline's turn ran this checkout's).
+                lat = _latency_case(bootstrap, f"{prefix}lat.", work, roles, quick=args.quick, checkout=checkout)
+                yield {**common, **lat}

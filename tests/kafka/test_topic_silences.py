@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from pantau.adapters.kafka.silences import TopicSilences
+from pantau.adapters.kafka.silences import FOLLOW_WAIT_MS, TopicSilences
 from pantau.adapters.kafka.topics import SILENCES
 from pantau.core.article import Article, article_id
 from pantau.streams.classify import Classified, Hit, Match
@@ -43,6 +43,27 @@ def test_a_following_reader_sees_silences_added_and_expired_by_another_client(
     # Expiry is a tombstone (null value) for the id: compaction forgets the silence.
     records = [(r.key.decode(), r.value) for r in read_topic(SILENCES.name(topic_prefix))]
     assert records[-1] == (before.id, None) and len(records) == 4
+
+
+def test_a_follower_waiting_on_the_broker_takes_a_new_silence_at_once_and_stops_without_waiting(
+    kafka_bootstrap, topic_prefix
+):
+    cli = TopicSilences(kafka_bootstrap, prefix=topic_prefix)
+    cli.add("feed", "antara", 3600, "first")  # the topic exists with one record
+    worker = TopicSilences(kafka_bootstrap, prefix=topic_prefix).start()
+    try:
+        time.sleep(1.5)  # idle: the follower's fetch is held by the broker
+        added = cli.add("topic", "asean", 3600, "summit week")
+        # The record ends the held fetch: well before the follow wait is over.
+        wait_until(lambda: added.id in {s.id for s in worker.all()}, "the new silence", timeout=FOLLOW_WAIT_MS / 2000)
+    finally:
+        worker.close()
+        cli.close()
+    thread = worker._thread
+    assert thread is not None
+    # close() did not wait out the poll; the follower ends within it and closes its own consumer.
+    wait_until(lambda: not thread.is_alive(), "the follower to end", timeout=FOLLOW_WAIT_MS / 1000 + 5)
+    assert worker._reader._consumer._closed
 
 
 def test_the_topic_silences_mute_with_the_embedded_matching_rules(kafka_bootstrap, topic_prefix, classified_pair):

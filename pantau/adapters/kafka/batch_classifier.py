@@ -73,6 +73,13 @@ class _FinishBatchFirst(ConsumerRebalanceListener):
         log.info("classify_partitions_assigned", partitions=sorted(tp.partition for tp in assigned))
 
 
+FETCH_WAIT_MS = 5000
+"""The broker's hold of an articles fetch that finds nothing new (see the consumer's settings)."""
+STEP_WAIT_MS = 2000
+"""How long one step waits for articles before it looks again (a share change, the lag gauge at 0).
+Articles end the wait at once; 0.5 s woke an idle worker twice a second for nothing (round 14)."""
+
+
 class BatchClassifier:
     """One consumer-group member classifying the articles topic into the matches topic."""
 
@@ -115,6 +122,11 @@ class BatchClassifier:
             session_timeout_ms=10000,
             heartbeat_interval_ms=3000,
             metadata_max_age_ms=METADATA_MAX_AGE_MS,  # the leader sees partitions added within 30 s (topics.py)
+            # How long the broker holds a fetch that finds no new article: any new one ends it at once
+            # (fetch_min_bytes 1), and aiokafka sends a node no fetch while one of its partitions has
+            # records not yet taken, so the wait adds no latency. aiokafka's 0.5 s made an idle worker
+            # fetch and decode an empty answer twice a second (round 14).
+            fetch_max_wait_ms=FETCH_WAIT_MS,
             # One protocol, named as earlier releases' round robin (see classify_share: not two).
             partition_assignment_strategy=(self.assignor,),
         )
@@ -220,7 +232,7 @@ class BatchClassifier:
     async def step(self) -> int:
         """Classify one batch; returns how many records it held (0 when none arrived)."""
         self.rejoin_if_share_changed()  # between batches: none is in flight
-        batches = await self.consumer.getmany(timeout_ms=500, max_records=self.batch)
+        batches = await self.consumer.getmany(timeout_ms=STEP_WAIT_MS, max_records=self.batch)
         self._measure_lag(batches)
         if not batches:
             return 0

@@ -33,7 +33,9 @@ class TopicReader:
         client_id: str = "pantau-topic-reader",
         missing_ok: bool = False,
         created_by: str = "`pantau worker` at start",
+        wait_ms: int = 500,
     ) -> None:
+        """``wait_ms``: how long the broker holds a fetch that finds nothing new (a record ends it at once)."""
         self.bootstrap, self.topic = bootstrap, topic
         with broker_errors(f"cannot reach Kafka at {bootstrap} to read {topic!r}"):
             # A reader never creates the topic it asks about: a broker's auto-creation
@@ -44,6 +46,9 @@ class TopicReader:
                 enable_auto_commit=False,
                 client_id=client_id,
                 allow_auto_create_topics=False,
+                fetch_max_wait_ms=wait_ms,
+                # kafka-python wants a request to outlast the broker's hold of a fetch.
+                request_timeout_ms=max(30000, wait_ms + 10000),
             )
             numbers = sorted(self._consumer.partitions_for_topic(topic) or ())
         self.partitions = [TopicPartition(topic, p) for p in numbers]

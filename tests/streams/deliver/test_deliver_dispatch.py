@@ -541,3 +541,29 @@ def test_a_filling_digest_is_not_read_back_per_alert_and_still_goes_out_whole(cl
     body = msgspec.json.decode(digest.body)
     assert body["type"] == "digest" and len(body["alerts"]) + body["omitted"] == 40
     assert outbox.pending() == [] and _metric("pantau_alerts_pending", destination="siem") == 0
+
+
+def test_wake_sends_what_was_put_in_the_outbox_behind_the_loops_back(classified, receiver, tmp_path):
+    s = Setup(tmp_path, {"siem": _hook(receiver.url)})
+    s.dispatcher.idle = 3600.0  # its own idle pass would not come within the test
+
+    async def go() -> tuple[int, int]:
+        task = asyncio.create_task(s.dispatcher.run_forever())
+        try:
+            await asyncio.sleep(0.2)  # the loop has made its first pass and waits
+            # Stored without submit() (as a replay moves a dead letter back): nothing wakes the loop.
+            s.dispatcher.intake.take(s.router.alerts_for(classified()), s.dispatcher.clock())
+            await asyncio.sleep(0.5)
+            before = len(receiver.requests)
+            s.dispatcher.wake()
+            for _ in range(500):
+                if receiver.requests:
+                    break
+                await asyncio.sleep(0.01)
+            return before, len(receiver.requests)
+        finally:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+            await s.dispatcher.aclose()
+
+    assert asyncio.run(go()) == (0, 1)
