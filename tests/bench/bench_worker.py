@@ -625,7 +625,7 @@ class _Workers:
 
 
 def _latency(bootstrap: str, prefix: str, receiver: WebhookReceiver, roles: list[str], *, quick: bool) -> dict:
-    """Produce -> webhook at a steady 20/s, every article on topic and its own story."""
+    """Produce -> webhook at a steady 20/s, every article one the rules match, and its own story."""
     from kafka import KafkaProducer
 
     from pantau.adapters.kafka.topics import ARTICLES
@@ -635,7 +635,16 @@ def _latency(bootstrap: str, prefix: str, receiver: WebhookReceiver, roles: list
     rate, seconds = 20, 10 if quick else 20
     sent: dict[str, float] = {}  # article id -> when produced (time.monotonic(), the receiver's clock)
     # Every 20th article is on topic (in its headline and twice in its body); uniform words: its own story.
-    fresh = make_articles(rate * seconds * 20, seed=sum(map(ord, prefix)) % 1000 + 100, zipf=False)[::20]
+    fresh = make_articles(rate * seconds * 40, seed=sum(map(ord, prefix)) % 1000 + 100, zipf=False)[::20]
+    # Only those the rules match (about two in three: the shipped rules want more than a phrase), so that
+    # every article sent should reach the webhook and a missing alert is a miss, not the workload.
+    from pantau.core.config import shipped_rules_dir
+    from pantau.streams.classify import load_ruleset
+
+    rules = load_ruleset(RULES or shipped_rules_dir())
+    fresh = [v for v, c in zip(fresh, rules.classify_many([decode(v) for v in fresh]), strict=True) if c.matches]
+    if len(fresh) < rate * seconds:
+        raise RuntimeError(f"latency: only {len(fresh)} of the generated articles match the rules")
     for value in fresh[: rate * seconds]:
         article_id = decode(value).id
         sent[article_id] = time.monotonic()
