@@ -138,7 +138,17 @@ def test_rebalances_mid_stream_deliver_every_alert_exactly_once(tmp_path, kafka_
             return Counter(alert["article"]["id"] for r in receiver.received for alert in r.json()["alerts"])
 
         alive = [w for w in workers.values() if w.proc.poll() is None]
-        wait_until(lambda: set(delivered()) >= expected, "every alert", timeout=180, procs=alive)
+        try:
+            wait_until(lambda: set(delivered()) >= expected, "every alert", timeout=180, procs=alive)
+        except pytest.fail.Exception as failed:
+            # Which side lost them: on the matches topic means classified but never delivered.
+            missing = expected - set(delivered())
+            classified = {key for key, _ in topic_records(kafka_bootstrap, f"{prefix}pantau.matches")}
+            pytest.fail(
+                f"{len(missing)} of {len(expected)} matching articles never alerted: "
+                f"{len(missing & classified)} of them are on the matches topic (classified, not delivered), "
+                f"{len(missing - classified)} are not (never classified); e.g. {sorted(missing)[:3]}\n{failed}"
+            )
         time.sleep(5)  # a duplicate would come right behind: give it the time to arrive
         counts = delivered()
         # What a classifier that died before committing leaves: the same matches produced again.
