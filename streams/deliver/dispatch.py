@@ -1,18 +1,14 @@
 """The dispatcher: takes alerts into the outbox, sends what is due, retries, parks.
 
-Each destination is served on its own (a dead mail server never holds up
-Slack), one message at a time, at most ``rate`` messages a second, pausing
-for a receiver's Retry-After. A destination taking several alerts per request
-(a webhook's ``batch``) that sent a moment ago (``gather``, 5 ms) waits that
-moment, so a burst shares requests (972 alerts: ~215, not ~440); an idle one
-sends at once. A failed message is retried on the destination's schedule
-(Standard Webhooks: at once, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h) with
-jitter; when the schedule is exhausted, or the receiver refuses for good, its
-alerts become dead letters. 410 Gone disables the destination until restart
-and raises a ``destination_disabled`` ops event through ``on_event`` (which
-routes it to the other destinations). Every outcome is a metric and a log
-event. The planner's timers are saved with the outbox after every pass that
-moved them and restored at start; ``housekeep`` prunes sent keys older than ``retention``.
+Each destination is served on its own (a dead mail server never holds up Slack), one message at a time, at most
+``rate`` messages a second, pausing for a receiver's Retry-After. A destination taking several alerts per request (a
+webhook's ``batch``) that sent a moment ago (``gather``, 5 ms) waits that moment, so a burst shares requests (972
+alerts: ~215, not ~440); an idle one sends at once. A failed message is retried on the destination's schedule
+(Standard Webhooks: at once, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h) with jitter; when the schedule is exhausted, or
+the receiver refuses for good, its alerts become dead letters. 410 Gone disables the destination until restart and
+raises a ``destination_disabled`` ops event through ``on_event``, routed to the other destinations. Every outcome is a
+metric and a log event. The planner's timers are saved with the outbox after every pass that moved them and restored
+at start; ``housekeep`` prunes sent keys older than ``retention``.
 """
 
 from __future__ import annotations
@@ -261,8 +257,7 @@ class Dispatcher:
                 self._refresh_gauges()
                 delay = min(max(self._next_wake(waiting) - self.clock(), 0.01), self.idle)
                 self._wake_at = self.clock() + delay
-                # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a
-                # cancellation that races with the wake-up, and the loop would never stop.
+                # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation racing the wake-up.
                 try:
                     async with asyncio.timeout(delay):
                         await wake.wait()

@@ -7,16 +7,14 @@
     pantau.alerts.replay --replay_dead_letters--> dead letters back to the outbox
     pantau.silences --(TopicSilences, every worker)--> the Dispatcher's silences
 
-Read top to bottom, as in Faust's examples: the app, its topics, its tables,
-then the agents (:mod:`pantau.adapters.faust.agents`), thin loops around the
-same pure steps the embedded mode runs (:mod:`pantau.streams.pipeline`).
-Delivery state lives in Faust tables on the one matches partition (see
-:mod:`pantau.adapters.kafka.topics`); :class:`~pantau.adapters.faust.delivery.DeliverySupervisor`
-runs the Dispatcher only on the worker that owns that partition.
+Read top to bottom, as in Faust's examples: the app, its topics, its tables, then the agents
+(:mod:`pantau.adapters.faust.agents`), thin loops around the same pure steps the embedded mode runs
+(:mod:`pantau.streams.pipeline`). Delivery state lives in Faust tables on the one matches partition (see
+:mod:`pantau.adapters.kafka.topics`); :class:`~pantau.adapters.faust.delivery.DeliverySupervisor` runs the Dispatcher
+only on the worker that owns that partition.
 
-Faust's own web server is off: /metrics (pantau's metrics and Faust's sensors,
-one registry), /healthz and /readyz come from :mod:`pantau.runtime.observe` on the
-configured ``metrics:`` address.
+Faust's own web server is off: /metrics (pantau's metrics and Faust's sensors, one registry), /healthz and /readyz
+come from :mod:`pantau.runtime.observe` on the configured ``metrics:`` address.
 """
 
 from __future__ import annotations

@@ -1,12 +1,11 @@
 """Classification at the rules engine's speed: the articles topic read in batches, without Faust.
 
-Faust handles every record as its own event (stream iteration, acks, sensors, a task per send):
-measured through a real broker, that machinery cost a worker several times what the rules cost.
-A classifier needs none of it (no tables, no state, no per-key order), so every worker role that
-classifies (``all`` and ``classify``) reads the articles topic with a plain aiokafka consumer group
-in batches (``getmany``), decodes and classifies each batch (metrics counted per batch), produces
-the matches with an idempotent ``acks=all`` producer, waits for the broker to acknowledge them,
-and only then commits the batch's offsets.
+Faust handles every record as its own event (stream iteration, acks, sensors, a task per send): measured through a
+real broker, that machinery cost a worker several times what the rules cost. A classifier needs none of it (no tables,
+no state, no per-key order), so every worker role that classifies (``all`` and ``classify``) reads the articles topic
+with a plain aiokafka consumer group in batches (``getmany``), decodes and classifies each batch (metrics counted per
+batch), produces the matches with an idempotent ``acks=all`` producer, waits for the broker to acknowledge them, and
+only then commits the batch's offsets.
 
 Rebalances: a batch in progress is finished and committed before its partitions are given up (the rebalance listener
 waits for it), so a member joining or leaving cleanly never makes another classify those articles again. Only a crash
@@ -34,7 +33,7 @@ import msgspec
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener
 from aiokafka.errors import CommitFailedError, KafkaError
 
-from pantau.adapters.kafka.classify_share import DeliveryAwareAssignor
+from pantau.adapters.kafka.classify_share import DeliveryAwareAssignor, adopt_offsets
 from pantau.adapters.kafka.delivery_cost import DeliveryCost, Reading
 from pantau.adapters.kafka.topics import ARTICLES, MATCHES, METADATA_MAX_AGE_MS
 from pantau.core import metrics
@@ -74,7 +73,9 @@ class _FinishBatchFirst(ConsumerRebalanceListener):
 
 
 FETCH_WAIT_MS = 5000
-"""The broker's hold of an articles fetch that finds nothing new (see the consumer's settings)."""
+"""How long the broker holds an articles fetch that finds nothing new. Any new article ends it at once (fetch_min_bytes
+1), and aiokafka sends a node no fetch while records wait to be taken, so it adds no latency; aiokafka's 0.5 s made an
+idle worker fetch and decode an empty answer twice a second (round 14)."""
 STEP_WAIT_MS = 2000
 """How long one step waits for articles before it looks again (a share change, the lag gauge at 0).
 Articles end the wait at once; 0.5 s woke an idle worker twice a second for nothing (round 14)."""
@@ -122,10 +123,6 @@ class BatchClassifier:
             session_timeout_ms=10000,
             heartbeat_interval_ms=3000,
             metadata_max_age_ms=METADATA_MAX_AGE_MS,  # the leader sees partitions added within 30 s (topics.py)
-            # How long the broker holds a fetch that finds no new article: any new one ends it at once
-            # (fetch_min_bytes 1), and aiokafka sends a node no fetch while one of its partitions has
-            # records not yet taken, so the wait adds no latency. aiokafka's 0.5 s made an idle worker
-            # fetch and decode an empty answer twice a second (round 14).
             fetch_max_wait_ms=FETCH_WAIT_MS,
             # One protocol, named as earlier releases' round robin (see classify_share: not two).
             partition_assignment_strategy=(self.assignor,),
@@ -186,7 +183,7 @@ class BatchClassifier:
         loop = asyncio.get_running_loop()
         try:
             adopted = await loop.run_in_executor(
-                None, _adopt, self.bootstrap, self.group, self.faust_group, self.articles_topic
+                None, adopt_offsets, self.bootstrap, self.group, self.faust_group, self.articles_topic
             )
         except Exception as exc:  # nothing to adopt, or another member was first: earliest / its commits
             log.debug("classify_offsets_not_adopted", error=str(exc))
@@ -271,28 +268,6 @@ class BatchClassifier:
                 if c.matches:
                     await self.producer.send(self.matches_topic, key=c.article.id.encode(), value=encode_classified(c))
             await self.producer.send_offsets_to_transaction(offsets, self.group)
-
-
-def _adopt(bootstrap: str, group: str, faust_group: str, topic: str) -> dict[int, int]:
-    """Copy ``faust_group``'s offsets on ``topic`` to ``group`` if it has none (blocking: use an executor)."""
-    from kafka import KafkaAdminClient
-    from kafka.structs import OffsetAndMetadata
-
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="pantau-classify-offsets")
-    try:
-        found = admin.list_group_offsets({group: None, faust_group: None})
-        if any(tp.topic == topic and meta.offset >= 0 for tp, meta in (found.get(group) or {}).items()):
-            return {}  # this group has its own commits
-        legacy = {
-            tp: OffsetAndMetadata(meta.offset, "", -1)
-            for tp, meta in (found.get(faust_group) or {}).items()
-            if tp.topic == topic and meta.offset >= 0
-        }
-        if legacy:
-            admin.alter_group_offsets(group, legacy)
-        return {tp.partition: meta.offset for tp, meta in legacy.items()}
-    finally:
-        admin.close()
 
 
 async def classify_forever(classifier: BatchClassifier) -> None:

@@ -40,7 +40,15 @@ from aiokafka.cluster import ClusterMetadata
 from aiokafka.coordinator.assignors.abstract import AbstractPartitionAssignor
 from aiokafka.coordinator.protocol import ConsumerProtocolMemberAssignment, ConsumerProtocolMemberMetadata
 
-__all__ = ["DELIVERER_SHARE", "SHARE_BOUNDS", "DeliveryAwareAssignor", "deliverer_share", "quotas", "would_move"]
+__all__ = [
+    "DELIVERER_SHARE",
+    "SHARE_BOUNDS",
+    "DeliveryAwareAssignor",
+    "adopt_offsets",
+    "deliverer_share",
+    "quotas",
+    "would_move",
+]
 
 DELIVERER_SHARE = 0.5
 """A delivering member's share of the articles, as a fraction of another member's, until it has measured.
@@ -167,3 +175,25 @@ class DeliveryAwareAssignor(AbstractPartitionAssignor):
             self.group = int(fields[b"members"]), int(fields[b"partitions"])
         except (KeyError, ValueError):
             self.group = None
+
+
+def adopt_offsets(bootstrap: str, group: str, faust_group: str, topic: str) -> dict[int, int]:
+    """Copy ``faust_group``'s offsets on ``topic`` to ``group`` if it has none (blocking: use an executor)."""
+    from kafka import KafkaAdminClient
+    from kafka.structs import OffsetAndMetadata
+
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="pantau-classify-offsets")
+    try:
+        found = admin.list_group_offsets({group: None, faust_group: None})
+        if any(tp.topic == topic and meta.offset >= 0 for tp, meta in (found.get(group) or {}).items()):
+            return {}  # this group has its own commits
+        legacy = {
+            tp: OffsetAndMetadata(meta.offset, "", -1)
+            for tp, meta in (found.get(faust_group) or {}).items()
+            if tp.topic == topic and meta.offset >= 0
+        }
+        if legacy:
+            admin.alter_group_offsets(group, legacy)
+        return {tp.partition: meta.offset for tp, meta in legacy.items()}
+    finally:
+        admin.close()
