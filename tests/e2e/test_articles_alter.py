@@ -12,87 +12,27 @@ partitions between them, each exactly once.
 
 from __future__ import annotations
 
-import asyncio
-import random
 import re
-import threading
 import time
 import urllib.request
-import uuid
 from collections import Counter
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import datetime
 
 import pytest
+from article_stream import RULES, Stream
 from kafka import KafkaConsumer, TopicPartition
 from kafka.admin import KafkaAdminClient, NewPartitions
 from processes import PantauProcess, http_status, pantau_env, private_prefix, wait_until
 from servers import WebhookReceiver
 
-from pantau.adapters.kafka.publisher import KafkaPublisher
 from pantau.adapters.kafka.topics import ALL_TOPICS, ARTICLES, METADATA_MAX_AGE_MS, ensure_topics
-from pantau.core.article import Article, article_id
 from tests.kafka_records import read_all
 
 pytestmark = pytest.mark.kafka
 
-RULES = """\
-topic: cybercrime
-title: Cybercrime
-owner: e2e
-rules:
-  - id: cyber-terms
-    any: [peretas]
-"""
-LETTERS = "abdegiklmnoprstu"
 TAKEOVER_S = METADATA_MAX_AGE_MS / 1000 + 25
 """The producer's and the classify group's leader's metadata refresh, plus a rebalance and a batch."""
-
-
-def article(i: int, rng: random.Random, run: str) -> Article:
-    """Article ``i``: words of its own (its own story); every other one is about hackers."""
-    words = ["".join(rng.choice(LETTERS) for _ in range(rng.randint(4, 9))) for _ in range(60)]
-    if i % 2 == 0:
-        words[5] = "peretas"
-    url = f"https://kabar.example/{run}/{i}"
-    return Article(
-        id=article_id(url),
-        url=url,
-        title=" ".join(words[:8]),
-        content=" ".join(words),
-        fetched=datetime.now(timezone.utc),
-        feed="kabar",
-        language="id",
-    )
-
-
-class Stream:
-    """One long-lived sources producer publishing an article every ``every`` seconds on a thread."""
-
-    def __init__(self, bootstrap: str, prefix: str, every: float = 0.1) -> None:
-        self.publisher = KafkaPublisher(bootstrap, prefix=prefix)
-        self.every, self.run = every, uuid.uuid4().hex[:6]
-        self.sent: list[Article] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, daemon=True)
-        self._thread.start()
-
-    def _loop(self) -> None:
-        rng, loop = random.Random(14), asyncio.new_event_loop()
-        try:
-            while not self._stop.is_set():
-                item = article(len(self.sent), rng, self.run)
-                loop.run_until_complete(self.publisher.publish([item]))
-                self.sent.append(item)
-                time.sleep(self.every)
-        finally:
-            loop.close()
-
-    def stop(self) -> list[Article]:
-        self._stop.set()
-        self._thread.join(timeout=30)
-        self.publisher.close()
-        return self.sent
 
 
 def ingested(metrics_url: str) -> float:
@@ -142,7 +82,7 @@ def test_articles_partitions_added_while_workers_run(tmp_path, kafka_bootstrap, 
                 timeout=90,
                 procs=workers.values(),
             )
-        stream = Stream(kafka_bootstrap, prefix)
+        stream = Stream(kafka_bootstrap, prefix, every=0.1)
         time.sleep(4)
         admin = KafkaAdminClient(bootstrap_servers=kafka_bootstrap, client_id="pantau-test-alter")
         try:

@@ -11,83 +11,18 @@ produced a second time, as a classifier that died before committing would: no al
 
 from __future__ import annotations
 
-import asyncio
 import json
-import random
-import threading
 import time
-import uuid
 from collections import Counter
 from datetime import datetime, timezone
 
 import pytest
+from article_stream import RULES, Stream
 from kafka import KafkaProducer
 from processes import PantauProcess, http_status, pantau_env, private_prefix, topic_records, wait_until
 from servers import WebhookReceiver
 
-from pantau.adapters.kafka.publisher import KafkaPublisher
-from pantau.core.article import Article, article_id
-
 pytestmark = pytest.mark.kafka
-
-RULES = """\
-topic: cybercrime
-title: Cybercrime
-owner: e2e
-rules:
-  - id: cyber-terms
-    any: [peretas]
-"""
-LETTERS = "abdegiklmnoprstu"
-
-
-def article(i: int, rng: random.Random, run: str) -> Article:
-    """Article ``i``: words of its own (its own story); every other one is about hackers."""
-    words = ["".join(rng.choice(LETTERS) for _ in range(rng.randint(4, 9))) for _ in range(60)]
-    if i % 2 == 0:
-        words[5] = "peretas"
-    url = f"https://kabar.example/{run}/{i}"
-    return Article(
-        id=article_id(url),
-        url=url,
-        title=" ".join(words[:8]),
-        content=" ".join(words),
-        fetched=datetime.now(timezone.utc),
-        feed="kabar",
-        language="id",
-    )
-
-
-class Stream:
-    """Publishes one article every ``every`` seconds on a thread until stopped."""
-
-    def __init__(self, bootstrap: str, prefix: str, every: float = 0.05) -> None:
-        self.publisher = KafkaPublisher(bootstrap, prefix=prefix)
-        self.every, self.run = every, uuid.uuid4().hex[:6]
-        self.sent: list[Article] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, daemon=True)
-        self._thread.start()
-
-    def _loop(self) -> None:
-        rng = random.Random(14)
-        loop = asyncio.new_event_loop()
-        try:
-            i = 0
-            while not self._stop.is_set():
-                item = article(i, rng, self.run)
-                loop.run_until_complete(self.publisher.publish([item]))
-                self.sent.append(item)
-                i += 1
-                time.sleep(self.every)
-        finally:
-            loop.close()
-
-    def stop(self) -> list[Article]:
-        self._stop.set()
-        self._thread.join(timeout=30)
-        self.publisher.close()
-        return self.sent
 
 
 def test_rebalances_mid_stream_deliver_every_alert_exactly_once(tmp_path, kafka_bootstrap, worker_config, write_rules):
