@@ -55,7 +55,7 @@ def test_a_restart_drops_the_window_and_no_partitions_measure_nothing():
     assert run(cost, readings[4:]) == []  # the new window saw no articles
 
 
-def test_a_proposal_needs_a_move_past_the_hysteresis_and_the_interval_since_the_last(monkeypatch):
+def test_a_proposal_needs_two_windows_whose_median_moves_past_the_hysteresis_and_the_interval(monkeypatch):
     from pantau.adapters.kafka import delivery_cost
 
     class Fixed(DeliveryCost):
@@ -67,17 +67,53 @@ def test_a_proposal_needs_a_move_past_the_hysteresis_and_the_interval_since_the_
     cost, group = Fixed(), (2, 12)
     monkeypatch.setattr(delivery_cost, "SHARE_INTERVAL_S", 300.0)
     at = lambda t: Reading(float(t), 0.0, 0.0, 0)  # noqa: E731
-    cost.ratio = 0.32
-    assert cost.proposal(at(0), 4, group, None) is None  # 4 of 12, as half a share gives
-    cost.ratio = 0.17
-    assert cost.proposal(at(10), 4, None, None) is None  # an earlier leader: it would not read the ratio
+    cost.ratio = 0.17  # 5 of 12 (half a share, unmeasured, gives 4)
+    assert cost.proposal(at(0), 4, None, None) is None  # an earlier leader would not read it: not counted
+    assert cost.proposal(at(0), 4, group, None) is None  # one window: no move on it alone
     assert cost.proposal(at(10), 4, (1, 12), None) is None  # alone: every partition anyway
-    assert cost.proposal(at(10), 4, group, None) == 0.17  # 5 of 12
+    assert cost.proposal(at(20), 4, group, None) == 0.17  # three windows at 0.17
+    assert list(cost.ratios) == [0.17, 0.17, 0.17]
     cost.ratio = 0.34
-    assert cost.proposal(at(200), 5, group, 0.17) is None  # back to 4, but only 190 s after the last move
-    assert cost.proposal(at(311), 5, group, 0.17) == 0.34
+    assert cost.proposal(at(200), 5, group, 0.17) is None  # one window at 0.34 is outvoted: median 0.17
+    assert cost.estimate == 0.17
+    assert cost.proposal(at(250), 5, group, 0.17) is None  # the median is 0.34 now, but only 230 s after the move
+    assert cost.proposal(at(321), 5, group, 0.17) == 0.34  # back to 4 of 12, 301 s after
     cost.ratio = 0.26  # 4.44 of 12, but 15 % either side gives 5 and 4: no move
-    assert cost.proposal(at(700), 4, group, 0.34) is None
+    for t in (700, 800, 900):
+        assert cost.proposal(at(t), 4, group, 0.34) is None
+    assert cost.estimate == 0.26
+
+
+def test_after_a_restart_mid_burst_the_window_opens_at_the_next_quiet_tick():
+    idle = 0.01
+    cost = DeliveryCost(window_s=30, window_articles=2000)
+    # A burst is under way when the member starts delivering (or its partitions change): 1,000 own articles
+    # a second, and delivery CPU of matches classified before the change still to come.
+    readings = [Reading(float(t), 0.2 * t, 0.1 * t, 1000 * t) for t in range(0, 6, 2)]
+    assert run(cost, readings) == []
+    cost.restart()
+    busy = [Reading(float(t), 0.2 * t, 0.1 * t, 1000 * t) for t in range(6, 12, 2)]  # the rest of the burst
+    tail = [Reading(12.0, 2.4 + 0.5, 1.1, 11000), Reading(14.0, 2.9 + 0.02, 1.1, 11000)]  # its delivery, then quiet
+    assert run(cost, busy + tail) == []
+    # Opened at t = 14 (the first quiet tick): the next burst and its delivery are the window's, nothing before.
+    quiet = [Reading(float(t), 2.92 + idle * (t - 14), 1.1, 11000) for t in range(16, 40, 2)]
+    burst = [Reading(40.0, 2.92 + idle * 26 + 0.3 * 1.2 + 0.2, 1.4, 14000)]
+    after = [Reading(float(t), burst[0].cpu + idle * (t - 40), 1.4, 14000) for t in range(42, 60, 2)]
+    ratios = run(cost, quiet + burst + after)
+    assert len(ratios) == 1
+    # d = 0.2 / 9,000 (3,000 own articles, 4 of 12 partitions), c = 0.3 * 1.2 / 3,000: r = 0.185
+    assert abs(ratios[0] - 0.2 / 9000 / (0.3 * 1.2 / 3000)) < 0.01, ratios
+
+
+def test_a_steady_stream_opens_its_window_without_a_quiet_tick():
+    cost = DeliveryCost(window_s=30, window_articles=2000)
+    # Never quiet: 100 own articles a second, classifying 0.01 CPU-s and delivering 0.003 of each second's.
+    readings = [Reading(float(t), 0.015 * t, 0.01 * t, 100 * t) for t in range(0, 400, 2)]
+    ratios = run(cost, readings)
+    # Opened after 4 windows' time without a quiet tick (t = 120), then one closes every 4 windows (120 s).
+    assert len(ratios) == 2
+    # d = 0.003 / 300 (4 of 12), c = 0.012 / 100: r = 0.083 (no idle rate seen: nothing subtracted)
+    assert all(abs(r - 0.003 / 300 / (0.012 / 100)) < 0.005 for r in ratios), ratios
 
 
 def test_the_idle_rate_is_the_median_of_quiet_ticks_not_the_least_nor_a_delivery_tail():

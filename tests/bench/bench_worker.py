@@ -48,8 +48,10 @@ waiting in a selector or a lock are sampled too: leave those out when reading th
 Round 13: each checkout's articles topic gets that checkout's partitions (ARTICLES in its topics.py: 6
 before round 13, 12 after; PANTAU_BENCH_PARTITIONS=<n> sets this checkout's). PANTAU_BENCH_WARMUP=<n> sends
 n other articles before each measured burst and waits until they are delivered and, where the checkout's
-deliverer measures its delivery cost (pantau/adapters/kafka/delivery_cost.py), until it has announced the
-ratio and the group has settled on it; the measured figures leave the warm-up out. PANTAU_BENCH_ON_TOPIC_EVERY=<k>
+deliverer measures its delivery cost (pantau/adapters/kafka/delivery_cost.py), until it has measured the
+ratio and the group has settled on it; the measured figures leave the warm-up out. Round 15: that many
+articles in each of PANTAU_BENCH_WARMUP_BURSTS=<k> bursts (2 unless set: the deliverer moves its share
+on two windows, one closed after each burst), each burst's own articles. PANTAU_BENCH_ON_TOPIC_EVERY=<k>
 puts one article in k on topic (20 unless set): 40 halves the alerts, i.e. a cheaper delivery per article.
 
 The broker is PANTAU_KAFKA when set, else a private one (deploy/kafka/local-kafka.sh). The machine
@@ -104,6 +106,7 @@ ON_TOPIC = [
 
 ON_TOPIC_EVERY = int(os.environ.get("PANTAU_BENCH_ON_TOPIC_EVERY", "20"))
 WARMUP = int(os.environ.get("PANTAU_BENCH_WARMUP", "0"))
+WARMUP_BURSTS = int(os.environ.get("PANTAU_BENCH_WARMUP_BURSTS", "2"))
 
 
 def make_articles(n: int, seed: int = 14, *, zipf: bool = True, every: int = 20) -> list[bytes]:
@@ -522,31 +525,51 @@ class _Workers:
                 figure["cpu_s_until_classified"] = round(b - a, 2)
         return figures
 
-    def warm_up(self, n: int, send: Callable[[], None], receiver: WebhookReceiver, adaptive: bool) -> dict:
-        """Send ``n`` warm-up articles, wait until they are classified and delivered and (``adaptive``) the
-        deliverer has measured its delivery ratio and the group settled on it; what it announced."""
-        deadline = time.monotonic() + 300
-        n0 = sum(self.counts())
-        send()
-        while sum(self.counts()) - n0 < n:
-            if time.monotonic() > deadline:
-                raise TimeoutError("warm-up articles not classified")
-            time.sleep(0.25)
-        self._quiet(receiver, deadline)
-        if not adaptive:
-            return {}
+    def warm_up(self, n: int, sends: list[Callable[[], None]], receiver: WebhookReceiver, adaptive: bool) -> dict:
+        """Send ``n`` warm-up articles per burst of ``sends``, each classified and delivered before the next, and
+        (``adaptive``) its delivery ratio measured; then the group settled on it. What the deliverer said."""
+        if adaptive:
+            self._delivering()
         found: dict = {}
-        while time.monotonic() < deadline and not found:
-            for i, p in enumerate(self.procs):
-                events = p.events()
-                ratio = next((e for e in events if e.get("event") == "classify_delivery_ratio"), None)
-                if ratio is not None:
-                    moved = [e for e in events if e.get("event") == "classify_share_rejoin" and "ratio" in e]
-                    found = {"process": i, "ratio": ratio.get("ratio"), "rejoined": bool(moved)}
-            time.sleep(0.5)
+        for send in sends:
+            deadline = time.monotonic() + 300
+            n0, seen = sum(self.counts()), len(self._ratio_events())
+            send()
+            while sum(self.counts()) - n0 < n:
+                if time.monotonic() > deadline:
+                    raise TimeoutError("warm-up articles not classified")
+                time.sleep(0.25)
+            self._quiet(receiver, deadline)
+            # A window closes WINDOW_S (30 s) after it opened, on a quiet tick: this burst's ratio.
+            while adaptive and time.monotonic() < deadline and len(events := self._ratio_events()) <= seen:
+                time.sleep(0.5)
+            if adaptive and len(events) > seen:
+                i, event = events[-1]
+                found = {"process": i, "ratios": [e.get("ratio") for _, e in events], "estimate": event.get("estimate")}
+        if found:
+            moved = [e for e in self.procs[found["process"]].events() if e.get("event") == "classify_share_rejoin"]
+            found["rejoined"] = any("ratio" in e for e in moved)
         time.sleep(2.0)  # a rejoin asked for in the same step: let the group leave Stable first
         found["settle_s"] = round(self.settle(), 1)
         return found
+
+    def _ratio_events(self) -> list[tuple[int, dict]]:
+        """Every ``classify_delivery_ratio`` event so far, with its process's index (only a deliverer logs one)."""
+        return [
+            (i, e) for i, p in enumerate(self.procs) for e in p.events() if e.get("event") == "classify_delivery_ratio"
+        ]
+
+    def _delivering(self, timeout: float = 30.0) -> None:
+        """Wait until a member has joined the classify group again as the deliverer, and the group is stable.
+
+        Without it a burst could start while the group still split the articles evenly: the deliverer would
+        rejoin mid-burst, and its first window open after it (delivery_cost.py)."""
+        deadline = time.monotonic() + timeout
+        said = lambda e: e.get("event") == "classify_share_rejoin" and e.get("delivering") is True  # noqa: E731
+        while time.monotonic() < deadline and not any(said(e) for p in self.procs for e in p.events()):
+            time.sleep(0.25)
+        time.sleep(2.0)  # the rejoin was asked for: let the group leave Stable first
+        self.settle()
 
     def measure(
         self, n: int, send: Callable[[], None], receiver: WebhookReceiver, matches: int, timeout: float = 600
@@ -818,8 +841,9 @@ def _throughput(
         settled = workers.settle()
         if warm is not None:
             adaptive = measures_delivery(checkout) and roles.count("all") > 1
-            send_warm = lambda: asyncio.run(_send_batches(bootstrap, ARTICLES.name(prefix), warm[1]))  # noqa: E731
-            warmed = workers.warm_up(warm[0], send_warm, receiver, adaptive) | {"articles": warm[0]}
+            topic = ARTICLES.name(prefix)
+            sends = [lambda b=burst: asyncio.run(_send_batches(bootstrap, topic, b)) for burst in warm[1]]
+            warmed = workers.warm_up(warm[0], sends, receiver, adaptive) | {"articles": warm[0] * len(sends)}
             before_alerts, before_requests = receiver.alert_count(), len(receiver.received)
         else:
             before_alerts = before_requests = 0
@@ -905,15 +929,21 @@ def cases(args):
     parts = {c.label: partitions_of(c) for c in checkouts}
     batches = {c.label: build_batches(records, parts[c.label], codecs[c.label]) for c in checkouts}
     # Another seed: the warm-up's stories are not the measured articles' (they would join them, and alert less).
-    warm_records = make_articles(WARMUP, seed=7, every=ON_TOPIC_EVERY) if WARMUP else []
-    warms = {c.label: (WARMUP, build_batches(warm_records, parts[c.label], codecs[c.label])) for c in checkouts}
+    # Each burst its own stories (copies of an earlier burst's would join them, and alert less).
+    warm_bursts = [
+        make_articles(WARMUP, seed=7 + b, every=ON_TOPIC_EVERY) for b in range(WARMUP_BURSTS if WARMUP else 0)
+    ]
+    warms = {
+        c.label: (WARMUP, [build_batches(burst, parts[c.label], codecs[c.label]) for burst in warm_bursts])
+        for c in checkouts
+    }
     common = {
         "bench": "worker_e2e",
         "codecs": codecs,
         "articles": n,
         "on_topic_every": ON_TOPIC_EVERY,
         "partitions": parts,
-        **({"warm_up": WARMUP} if WARMUP else {}),
+        **({"warm_up": WARMUP, "warm_up_bursts": WARMUP_BURSTS} if WARMUP else {}),
         "article_bytes": sum(map(len, records)) // n,
         "cores": os.cpu_count(),
         "note": "shared machine: compare within this run; CPU seconds of the worker processes are the main figure",
