@@ -76,6 +76,7 @@ import urllib.request
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 from typing import NamedTuple
 
@@ -1013,40 +1014,25 @@ def cases(args):
                 seen[checkout.label] = case
                 yield {**common, **case}
 
+        setups = partial(
+            _setups,
+            checkouts=checkouts,
+            before=before,
+            n=n,
+            bootstrap=bootstrap,
+            work=work,
+            batches=batches,
+            alone=alone,
+            common=common,
+            args=args,
+            warms=warms if WARMUP else None,
+        )
         for round_no in range(rounds):
-            yield from _setups(
-                wanted,
-                checkouts,
-                before,
-                n,
-                bootstrap,
-                f"{run_id}r{round_no}",
-                work,
-                batches,
-                alone,
-                common,
-                args,
-                warms if WARMUP else None,
-                round_no=round_no,
-            )
+            yield from setups(wanted, run_id=f"{run_id}r{round_no}", round_no=round_no)
         closing = {one for pair, one in ONE_OF.items() if pair in wanted and one in wanted}
         if rounds > 1 and closing:
             # One more one-process run after the last pair, so that every pair is bracketed (pair_rounds.py).
-            yield from _setups(
-                closing,
-                checkouts,
-                before,
-                n,
-                bootstrap,
-                f"{run_id}r{rounds}",
-                work,
-                batches,
-                alone,
-                common,
-                args,
-                warms if WARMUP else None,
-                round_no=rounds,
-            )
+            yield from setups(closing, run_id=f"{run_id}r{rounds}", round_no=rounds)
         if rounds > 1:
             yield {**common, **_spread(SPEEDUPS)}
             yield {
