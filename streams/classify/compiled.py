@@ -177,11 +177,14 @@ class CompiledRule:
                     if n >= cap:
                         break
         total, reach = 0.0, -1
-        for _start, neg_end, value in sorted(counted):
-            if -neg_end <= reach:
-                continue  # nested in a longer hit already counted
-            reach = -neg_end
-            total += value
+        if len(counted) == 1:
+            total += counted[0][2]  # most matches: one hit, nothing to nest in
+        else:
+            for _start, neg_end, value in sorted(counted):
+                if -neg_end <= reach:
+                    continue  # nested in a longer hit already counted
+                reach = -neg_end
+                total += value
         for leaf in self.regexes:
             matched = ctx.regex_hits.get(leaf.ident, [])
             total += sum(boost if f == 0 else 1.0 for f, _s, _e in matched[:cap])

@@ -120,7 +120,7 @@ class RuleSet:
         views: dict[str, Hits] = {}
         voided: dict[str, list[Voided]] = {}
         hits, shadow = ctx.hits, ctx.shadow
-        if self.use_cues and (not self._cue_keys.isdisjoint(hits) or not self._list_keys.isdisjoint(hits)):
+        if self._cued(hits):
             reach = ReachLanguage(article, shadow)
             for topic, j in self.judgement.items():
                 if topics is not None and topic not in topics:
@@ -132,6 +132,10 @@ class RuleSet:
                 if gone:
                     views[topic], voided[topic] = view, gone
         return views, voided
+
+    def _cued(self, hits: Hits | frozenset[int]) -> bool:
+        """True when a denial or sense may void some of ``hits``: a cue word or a listed topic's term is among them."""
+        return self.use_cues and (not self._cue_keys.isdisjoint(hits) or not self._list_keys.isdisjoint(hits))
 
     def _scan(self, shadow: Shadow) -> Hits:
         """Every hit, less those of accented terms that lost their accents in accented text (see scan_fields)."""
@@ -158,7 +162,10 @@ class RuleSet:
         # tested, and its topic's denials and senses are not judged for it. A topic's view only removes hits.
         rules, present = self.rules, frozenset(base)  # a set, so that isdisjoint walks the smaller side
         live = [i for i in sorted(candidates) if not rules[i].topic_refs and holds(rules[i].requires, present)]
-        views, voided = self._views(article, ctx, {rules[i].topic for i in live} | self._ref_topics)
+        if self._cued(base):
+            views, voided = self._views(article, ctx, {rules[i].topic for i in live} | self._ref_topics)
+        else:
+            views, voided = {}, {}  # no cue word and no listed name among the hits: no topic's view differs
         matched: list[Matched] = []
         for index in live:
             rule = rules[index]
