@@ -178,7 +178,8 @@ class RuleSet:
                 ctx.topics.add(rule.topic)
         if self._beside and self.use_salience and len(ctx.topics) > 1:
             matched = self._beside_other_topics(matched, ctx, views, base)
-        self._chain(matched, ctx, language, views, base, voided)
+        if self._with_topics:
+            self._chain(matched, ctx, language, views, base, voided)
         matches: list[Match] = []
         for rule, score, note in matched:
             ctx.hits = views.get(rule.topic, base) if views else base

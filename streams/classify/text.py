@@ -202,5 +202,5 @@ def build_shadow(title: str, summary: str, content: str) -> Shadow:
     fields = (fold_field(title), fold_field(mask_boilerplate(summary)), fold_field(mask_boilerplate(content)))
     s1 = 1 + len(fields[0].text) + len(SEPARATOR)
     s2 = s1 + len(fields[1].text) + len(SEPARATOR)
-    text = " " + SEPARATOR.join(f.text for f in fields) + " "
+    text = "".join((" ", fields[0].text, SEPARATOR, fields[1].text, SEPARATOR, fields[2].text, " "))  # one copy
     return Shadow(text, (1, s1, s2), fields, (title, summary, content))
