@@ -68,7 +68,7 @@ class Folded:
     """One field folded; ``index`` maps folded offsets to original ones (None: identity).
 
     A plain class with slots, not a frozen dataclass: three are built per article, and a frozen
-    dataclass's ``__init__`` (``object.__setattr__`` per field) cost ~0.4 us each (round 15).
+    dataclass's ``__init__`` (``object.__setattr__`` per field) cost 0.26 us each, this one 0.10 (round 15).
     """
 
     __slots__ = ("text", "index")
