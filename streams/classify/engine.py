@@ -162,10 +162,9 @@ class RuleSet:
         # tested, and its topic's denials and senses are not judged for it. A topic's view only removes hits.
         rules, present = self.rules, frozenset(base)  # a set, so that isdisjoint walks the smaller side
         live = [i for i in sorted(candidates) if not rules[i].topic_refs and holds(rules[i].requires, present)]
-        if self._cued(base):
-            views, voided = self._views(article, ctx, {rules[i].topic for i in live} | self._ref_topics)
-        else:
-            views, voided = {}, {}  # no cue word and no listed name among the hits: no topic's view differs
+        # No cue word and no listed name among the hits: no topic's view differs, no topics to gather for one.
+        topics = {rules[i].topic for i in live} | self._ref_topics if self._cued(base) else set()
+        views, voided = self._views(article, ctx, topics)
         matched: list[Matched] = []
         for index in live:
             rule = rules[index]
@@ -181,19 +180,12 @@ class RuleSet:
         if self._with_topics:
             self._chain(matched, ctx, language, views, base, voided)
         matches: list[Match] = []
+        labels, version = self.labels, self.version
         for rule, score, note in matched:
             ctx.hits = views.get(rule.topic, base) if views else base
+            v = voided.get(rule.topic, ())
             matches.append(
-                explain_match(
-                    rule,
-                    score,
-                    ctx,
-                    matched,
-                    labels=self.labels,
-                    version=self.version,
-                    note=note,
-                    voided=voided.get(rule.topic, ()),
-                )
+                explain_match(rule, score, ctx, matched, labels=labels, version=version, note=note, voided=v)
             )
         if judged and self.judge is not None:
             matches = judge_matches(self.judge, article, matches, self.topics, self.version)
