@@ -154,7 +154,10 @@ class CompiledRule:
         """
         where, keys = self._where, self.score_keys
         if len(hits) < len(where):
-            return [keys[i] for i in sorted(where[k] for k in hits if k in where)]
+            found = [where[k] for k in hits if k in where]  # a list, not a generator into sorted(): ~0.2 us less
+            if len(found) > 1:
+                found.sort()
+            return [keys[i] for i in found]
         return [entry for entry in keys if entry[0] in hits]
 
     def score(self, ctx: Context) -> float:
@@ -177,15 +180,20 @@ class CompiledRule:
                     if n >= cap:
                         break
         total, reach = 0.0, -1
-        for _start, neg_end, value in sorted(counted):
-            if -neg_end <= reach:
-                continue  # nested in a longer hit already counted
-            reach = -neg_end
-            total += value
+        if len(counted) == 1:
+            total += counted[0][2]  # most matches: one hit, nothing to nest in
+        else:
+            for _start, neg_end, value in sorted(counted):
+                if -neg_end <= reach:
+                    continue  # nested in a longer hit already counted
+                reach = -neg_end
+                total += value
         for leaf in self.regexes:
             matched = ctx.regex_hits.get(leaf.ident, [])
             total += sum(boost if f == 0 else 1.0 for f, _s, _e in matched[:cap])
-        return total + sum(1.0 for t in self.topic_refs if t in ctx.topics)
+        if self.topic_refs:  # most rules have none: no generator to start and sum
+            total += sum(1.0 for t in self.topic_refs if t in ctx.topics)
+        return total
 
 
 @dataclass

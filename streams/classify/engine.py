@@ -120,7 +120,7 @@ class RuleSet:
         views: dict[str, Hits] = {}
         voided: dict[str, list[Voided]] = {}
         hits, shadow = ctx.hits, ctx.shadow
-        if self.use_cues and (not self._cue_keys.isdisjoint(hits) or not self._list_keys.isdisjoint(hits)):
+        if self._cued(hits):
             reach = ReachLanguage(article, shadow)
             for topic, j in self.judgement.items():
                 if topics is not None and topic not in topics:
@@ -132,6 +132,10 @@ class RuleSet:
                 if gone:
                     views[topic], voided[topic] = view, gone
         return views, voided
+
+    def _cued(self, hits: Hits | frozenset[int]) -> bool:
+        """True when a denial or sense may void some of ``hits``: a cue word or a listed topic's term is among them."""
+        return self.use_cues and (not self._cue_keys.isdisjoint(hits) or not self._list_keys.isdisjoint(hits))
 
     def _scan(self, shadow: Shadow) -> Hits:
         """Every hit, less those of accented terms that lost their accents in accented text (see scan_fields)."""
@@ -158,7 +162,9 @@ class RuleSet:
         # tested, and its topic's denials and senses are not judged for it. A topic's view only removes hits.
         rules, present = self.rules, frozenset(base)  # a set, so that isdisjoint walks the smaller side
         live = [i for i in sorted(candidates) if not rules[i].topic_refs and holds(rules[i].requires, present)]
-        views, voided = self._views(article, ctx, {rules[i].topic for i in live} | self._ref_topics)
+        # No cue word and no listed name among the hits: no topic's view differs, no topics to gather for one.
+        topics = {rules[i].topic for i in live} | self._ref_topics if self._cued(base) else set()
+        views, voided = self._views(article, ctx, topics)
         matched: list[Matched] = []
         for index in live:
             rule = rules[index]
@@ -171,21 +177,15 @@ class RuleSet:
                 ctx.topics.add(rule.topic)
         if self._beside and self.use_salience and len(ctx.topics) > 1:
             matched = self._beside_other_topics(matched, ctx, views, base)
-        self._chain(matched, ctx, language, views, base, voided)
+        if self._with_topics:
+            self._chain(matched, ctx, language, views, base, voided)
         matches: list[Match] = []
+        labels, version = self.labels, self.version
         for rule, score, note in matched:
             ctx.hits = views.get(rule.topic, base) if views else base
+            v = voided.get(rule.topic, ())
             matches.append(
-                explain_match(
-                    rule,
-                    score,
-                    ctx,
-                    matched,
-                    labels=self.labels,
-                    version=self.version,
-                    note=note,
-                    voided=voided.get(rule.topic, ()),
-                )
+                explain_match(rule, score, ctx, matched, labels=labels, version=version, note=note, voided=v)
             )
         if judged and self.judge is not None:
             matches = judge_matches(self.judge, article, matches, self.topics, self.version)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left
-from dataclasses import dataclass
 
 from pantau.sources.boilerplate import (
     inline_teaser_at,
@@ -65,12 +64,17 @@ def fold_term(term: str) -> str:
     return " ".join(fold_field(term).text.split())
 
 
-@dataclass(frozen=True)
 class Folded:
-    """One field folded; ``index`` maps folded offsets to original ones (None: identity)."""
+    """One field folded; ``index`` maps folded offsets to original ones (None: identity).
 
-    text: str
-    index: tuple[int, ...] | None
+    A plain class with slots, not a frozen dataclass: three are built per article, and a frozen
+    dataclass's ``__init__`` (``object.__setattr__`` per field) cost 0.26 us each, this one 0.10 (round 15).
+    """
+
+    __slots__ = ("text", "index")
+
+    def __init__(self, text: str, index: tuple[int, ...] | None) -> None:
+        self.text, self.index = text, index
 
     def original(self, offset: int) -> int:
         """The offset in the original field text for an offset in the folded text."""
@@ -119,23 +123,31 @@ def mask_boilerplate(text: str) -> str:
         return text
     spans: list[tuple[int, int]] = []
     in_list = False
-    at = 0
-    # Each non-empty line with its offsets (str.split: a third cheaper than a regex over the text).
-    for line in text.split("\n"):
-        begin, end = at, at + len(line)
+    at, size = 0, len(text)
+    # Each non-empty line with its offsets. str.find walks to the next line break with memchr;
+    # str.split("\n") tests character by character (1.4 vs 0.1 us over a 5 KB paragraph, round 15).
+    while at <= size:
+        end = text.find("\n", at)
+        if end < 0:
+            end = size
+        begin, line = at, text[at:end]
         at = end + 1
         if not line:
             continue
         if is_teaser_list_item(line, in_list):
             spans.append((begin, end))
             continue
-        in_list = opens_teaser_list(line)
+        # A teaser heading is boilerplate itself: only a boilerplate line can open a list (which
+        # saves story lines, nearly all of them, a second match of the teaser pattern).
         if is_boilerplate(line):
+            in_list = opens_teaser_list(line)
             if not strip_boilerplate(line + "\nx"):
                 spans.append((begin, len(text)))  # a footer heading: the rest is page furniture
                 break
             spans.append((begin, end))
-        elif (cut := inline_teaser_at(line)) is not None:
+            continue
+        in_list = False
+        if (cut := inline_teaser_at(line)) is not None:
             spans.append((begin + cut, end))
     if not spans:
         return text
@@ -147,18 +159,24 @@ def mask_boilerplate(text: str) -> str:
     return "".join(parts)
 
 
-@dataclass(frozen=True)
 class Shadow:
     """Title, summary and content folded into one string for a single scan.
 
     Layout: `` title \x00 summary \x00 content `` -- each field starts after a
     space and ends before one, so ``" term "`` patterns only match whole words.
+    Built once per article and never changed (slots, like ``Folded``).
     """
 
-    text: str
-    starts: tuple[int, int, int]
-    fields: tuple[Folded, Folded, Folded]
-    originals: tuple[str, str, str]
+    __slots__ = ("text", "starts", "fields", "originals")
+
+    def __init__(
+        self,
+        text: str,
+        starts: tuple[int, int, int],
+        fields: tuple[Folded, Folded, Folded],
+        originals: tuple[str, str, str],
+    ) -> None:
+        self.text, self.starts, self.fields, self.originals = text, starts, fields, originals
 
     def field_of(self, offset: int) -> int:
         """0 title, 1 summary, 2 content for an offset into ``text``."""
@@ -184,5 +202,5 @@ def build_shadow(title: str, summary: str, content: str) -> Shadow:
     fields = (fold_field(title), fold_field(mask_boilerplate(summary)), fold_field(mask_boilerplate(content)))
     s1 = 1 + len(fields[0].text) + len(SEPARATOR)
     s2 = s1 + len(fields[1].text) + len(SEPARATOR)
-    text = " " + SEPARATOR.join(f.text for f in fields) + " "
+    text = "".join((" ", fields[0].text, SEPARATOR, fields[1].text, SEPARATOR, fields[2].text, " "))  # one copy
     return Shadow(text, (1, s1, s2), fields, (title, summary, content))

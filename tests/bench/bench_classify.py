@@ -27,7 +27,7 @@ from pantau.core.logs import configure_logging
 from pantau.streams.classify import LiveRules, check_ruleset, load_ruleset
 from pantau.streams.classify.text import build_shadow
 
-TARGETS = {"ratio_to_raw_scan": 2.5, "articles_per_s": 3000, "compile_s": 2.0, "memory_mb": 200, "reload_s": 2.0}
+TARGETS = {"ratio_to_raw_scan": 2.2, "articles_per_s": 3000, "compile_s": 2.0, "memory_mb": 200, "reload_s": 2.0}
 _SYL = "ba be bi bo bu da de di do du ga gi gu ha ka ke ki ko ku la le li lo lu ma me mi mo mu na ne ni no nu pa pe pi po pu ra re ri ro ru sa se si so su ta te ti to tu wa ya ng an en in un ar er ir".split()  # noqa: E501
 
 

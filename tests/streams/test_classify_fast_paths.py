@@ -1,10 +1,11 @@
-"""Round 13's cheaper paths through classification give what the paths they shortcut give.
+"""Round 13's and 15's cheaper paths through classification give what the paths they shortcut give.
 
 The scan of ASCII text over bytes finds what the str automaton finds, at the same offsets; ``CompiledRule.scored``
 walks the hits instead of every term and returns the same entries in the same order; boilerplate masking finds
-its lines with str.split and list separators carry a lookahead, each the same as the regex before. The
-fixture sets' verdicts, evidence and story marks are compared byte for byte by the lead's tool; these hold
-each shortcut on its own.
+its lines with str.find and list separators carry a lookahead, each the same as the regex before. Round 15:
+a match's snippet, built from its term spans without reading its Hits back and without re-spacing text that
+needs none, is the one the words-splitting snippet makes of its hits. The fixture sets' verdicts, evidence
+and story marks are compared byte for byte by the lead's tool; these hold each shortcut on its own.
 """
 
 from __future__ import annotations
@@ -109,7 +110,7 @@ def _mask_by_regex(text: str) -> str:
     return "".join([*out, text[last:]])
 
 
-def test_boilerplate_masking_by_split_lines_blanks_what_the_regex_lines_blanked(articles) -> None:
+def test_boilerplate_masking_line_by_line_blanks_what_the_regex_lines_blanked(articles) -> None:
     made = [
         "\n\nKorea Utara.\nBaca juga: Serangan siber\n\n\nXem thêm:\n- tin một\n- tin hai\nAkhir. Baca juga: x\n",
         "satu\r\ndua\n\nHalaman 2 dari 3\nCopyright 2026 Kompas\nekor",
@@ -127,3 +128,52 @@ def test_list_separators_with_a_lookahead_are_the_ones_without(articles) -> None
     made = "Jepang, Iran , Korea Utara dan Kuba / Suriah、북한 및 러시아 ,dan  Laos and\tMyanmar ,  serta Vietnam"
     for text in [made, *(a.content for a in articles)]:
         assert [m.span() for m in _SEPARATOR.finditer(text)] == [m.span() for m in old.finditer(text)]
+
+
+def _snippet_by_words(originals: tuple[str, str, str], hits, width: int = 90) -> str:
+    """The snippet as round 14 wrote it: every window split into words and joined again."""
+    if not hits:
+        return ""
+    by_field = {h.field: h for h in reversed(hits)}
+    field = next(f for f in ("content", "summary", "title") if f in by_field)
+    text = originals[("title", "summary", "content").index(field)]
+    first = by_field[field]
+    lo, hi = max(0, first.start - width), min(len(text), first.end + width)
+    if lo > 0 and (space := text.find(" ", lo, first.start)) != -1:
+        lo = space + 1
+    if hi < len(text) and (space := text.rfind(" ", first.end, hi)) != -1:
+        hi = space
+    marks = sorted({(h.start, h.end) for h in hits if h.field == field and h.start >= lo and h.end <= hi})
+    out, pos = [], lo
+    for s, e in marks:
+        if s < pos:
+            continue
+        out += [text[pos:s], "«", text[s:e], "»"]
+        pos = e
+    out.append(text[pos:hi])
+    return ("…" if lo > 0 else "") + " ".join("".join(out).split()) + ("…" if hi < len(text) else "")
+
+
+def test_a_matchs_snippet_is_the_words_splitting_snippet_of_its_hits(shipped, articles) -> None:
+    import msgspec
+
+    from pantau.streams.classify.evidence import snippet
+
+    made = [  # doubled spaces, line breaks, a tab and a no-break space (not printable) around the hits
+        ("Korea Utara  diserang peretas", "", "Korea Utara\n\n  peretas\tLazarus   mencuri kripto. Korea Utara lagi. "),
+        ("Judul\u00a0peretas Korea Utara", "ringkasan tentang peretas Korea Utara ", ""),
+    ]
+    batch = [msgspec.structs.replace(articles[0], title=t, summary=s, content=c) for t, s, c in made] + articles
+    checked = multi = 0
+    for article in batch:
+        originals = (article.title, article.summary, article.content)
+        for m in shipped.classify(article).matches:
+            assert m.snippet == _snippet_by_words(originals, m.hits) == snippet(originals, m.hits), m.rule
+            checked += 1
+            multi += len(m.hits) > 1
+    assert checked > 200 and multi > 50  # single and several hits
+
+
+def test_a_whole_score_is_what_rounding_it_gives() -> None:
+    for x in (0.0, -0.0, 1.0, 2.0, 3.0, 1e6, 4.5, 1.0 / 3, 2.6666666, 0.1 + 0.2, -1.5, 12345.6789):
+        assert (x if x.is_integer() else round(x, 3)) == round(x, 3)
