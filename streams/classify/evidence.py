@@ -56,13 +56,17 @@ def lead(article: Article, width: int = 180) -> str:
 
 def snippet(originals: tuple[str, str, str], hits: tuple[Hit, ...], width: int = 90) -> str:
     """About 2 x ``width`` characters around the first body hit, hits marked «like this»."""
-    if not hits:
+    return _spans_snippet(originals, [(_FIELD_OF[h.field], h.start, h.end) for h in hits], width)
+
+
+def _spans_snippet(originals: tuple[str, str, str], spans: list[tuple[int, int, int]], width: int = 90) -> str:
+    """``snippet`` from (field index, start, end) spans: the content's first, else the summary's, else the title's."""
+    if not spans:
         return ""
-    fields = {h.field for h in hits}
-    field = "content" if "content" in fields else "summary" if "summary" in fields else "title"
-    first = next(h for h in hits if h.field == field)
-    marks = [(h.start, h.end) for h in hits if h.field == field]
-    return _window(originals[_FIELD_OF[field]], first.start, first.end, marks if len(marks) > 1 else None, width)
+    field = max(f for f, _s, _e in spans)  # 2 content, 1 summary, 0 title
+    marks = [(s, e) for f, s, e in spans if f == field]
+    start, end = marks[0]
+    return _window(originals[field], start, end, marks if len(marks) > 1 else None, width)
 
 
 def _window(text: str, start: int, end: int, marks: list[tuple[int, int]] | None, width: int = 90) -> str:
@@ -138,18 +142,8 @@ def explain_match(
                     hits.extend(explain_match(other, 0.0, ctx, [], labels=labels, version=version).hits)
         unique = tuple(dict.fromkeys(hits))[:MAX_HITS]
         marked = snippet(originals, unique)
-    elif len(ordered) == 1:
-        (field, s, e), _t = ordered[0]
-        marked = _window(originals[field], s, e, None)
-    elif ordered:
-        # Term hits alone: distinct spans, sorted by field, so the snippet's field (content, else summary,
-        # else title) is the last one's, and its first hit the first of that field; no Hit is read back.
-        field = ordered[-1][0][0]
-        marks = [(s, e) for (f, s, e), _t in ordered if f == field]
-        (s, e) = marks[0]
-        marked = _window(originals[field], s, e, marks if len(marks) > 1 else None)
-    else:
-        marked = ""
+    else:  # term hits alone: their spans as they are, no Hit read back
+        marked = _spans_snippet(originals, [span for span, _t in ordered])
     if voided:
         keys = rule.key_set
         notes = ([note] if note else []) + [describe_voided(v, shadow) for v in voided if v.key in keys]

@@ -547,6 +547,8 @@ class _Workers:
             if adaptive and len(events) > seen:
                 i, event = events[-1]
                 found = {"process": i, "ratios": [e.get("ratio") for _, e in events], "estimate": event.get("estimate")}
+        if not adaptive:  # no share to settle on (one worker, or a deliverer that does not measure)
+            return found
         if found:
             moved = [e for e in self.procs[found["process"]].events() if e.get("event") == "classify_share_rejoin"]
             found["rejoined"] = any("ratio" in e for e in moved)

@@ -15,14 +15,14 @@ from datetime import datetime, timezone
 from pantau.adapters.kafka.publisher import KafkaPublisher
 from pantau.core.article import Article, article_id
 
-RULES = """\
-topic: cybercrime
-title: Cybercrime
-owner: e2e
-rules:
-  - id: cyber-terms
-    any: [peretas]
-"""
+
+def cyber_rules(*terms: str) -> str:
+    """A cybercrime rules file with one rule (``cyber-terms``) matching any of ``terms``: the e2e tests' rules."""
+    head = "topic: cybercrime\ntitle: Cybercrime\nowner: e2e\nrules:\n  - id: cyber-terms\n"
+    return f"{head}    any: [{', '.join(terms)}]\n"
+
+
+RULES = cyber_rules("peretas")
 LETTERS = "abdegiklmnoprstu"
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import msgspec
 import pytest
+from article_stream import cyber_rules
 from processes import PantauProcess, free_port, http_status, pantau_env, private_prefix, topic_records, wait_until
 from servers import Item, WebhookReceiver, rss
 from standardwebhooks import Webhook
@@ -37,14 +38,7 @@ pytestmark = pytest.mark.kafka
 SECRET = "whsec_" + base64.b64encode(b"pantau-distributed-e2e-secret-01").decode()
 T0 = datetime(2026, 11, 18, 6, 0, tzinfo=timezone.utc)
 
-RULES = """\
-topic: cybercrime
-title: Cybercrime
-owner: e2e
-rules:
-  - id: cyber-terms
-    any: [peretas, ransomware, penipuan daring]
-"""
+RULES = cyber_rules("peretas", "ransomware", "penipuan daring")
 
 # Each matching article gets its own body (random place words), so that no two
 # of them look like copies of one story; the copy below is the one that does.

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta, timezone
 
 import msgspec
 import pytest
+from article_stream import cyber_rules
 from processes import (
     PantauProcess,
     free_port,
@@ -33,14 +34,7 @@ from pantau.streams.deliver.outbox import DeadLetter
 
 pytestmark = pytest.mark.kafka
 
-RULES = """\
-topic: cybercrime
-title: Cybercrime
-owner: e2e
-rules:
-  - id: cyber-terms
-    any: [peretas]
-"""
+RULES = cyber_rules("peretas")
 FAULTS = ("flaky", "throttled", "down", "unreachable")
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from article_stream import cyber_rules
 from servers import Item, WebhookReceiver, rss
 from standardwebhooks import Webhook
 
@@ -23,14 +24,7 @@ SECRET = "whsec_" + base64.b64encode(b"pantau-ops-e2e-secret-0123456789").decode
 EVENT_SCHEMA = json.loads(EVENT_SCHEMA_PATH.read_text(encoding="utf-8"))
 T0 = datetime(2026, 11, 17, 8, 0, tzinfo=timezone.utc)
 OPS_EVENTS = ["feed_failing", "feed_silent", "feed_gone", "feed_recovered", "destination_disabled"]
-RULES = """\
-topic: cybercrime
-title: Cybercrime
-owner: e2e
-rules:
-  - id: cyber-terms
-    any: [peretas, ransomware]
-"""
+RULES = cyber_rules("peretas", "ransomware")
 QUIET = [
     Item(
         "Harga Cabai Naik Menjelang Akhir Tahun",
